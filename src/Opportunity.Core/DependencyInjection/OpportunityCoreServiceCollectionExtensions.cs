@@ -1,0 +1,42 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Opportunity.Persistence;
+using Opportunity.Persistence.InMemory;
+using Opportunity.Pipelines;
+
+namespace Opportunity;
+
+/// <summary>Registers Opportunity.Core with a service collection.</summary>
+public static class OpportunityCoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the clock (the system clock unless an <see cref="IClock"/> is registered), the
+    /// pipeline catalog, the in-memory stores (replaced by adapters such as <c>UseSqlite</c>), and
+    /// validated options. Safe to call more than once; configurations accumulate.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">At start (ValidateOnStart) or first use, when options are invalid.</exception>
+    public static OpportunityManagementBuilder AddOpportunityManagement(this IServiceCollection services, Action<OpportunityManagementOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<OpportunityManagementOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OpportunityManagementOptions>, OpportunityManagementOptionsValidator>());
+#pragma warning disable RS0030 // The DI default is the one place the system clock is allowed.
+        services.TryAddSingleton<IClock>(SystemClock.Instance);
+#pragma warning restore RS0030
+        services.TryAddSingleton(_ => new PipelineCatalog());
+        services.TryAddSingleton(sp => new InMemoryStore(sp.GetRequiredService<PipelineCatalog>()));
+        services.TryAddSingleton<ILeadStore>(sp => sp.GetRequiredService<InMemoryStore>());
+        services.TryAddSingleton<IOpportunityStore>(sp => sp.GetRequiredService<InMemoryStore>());
+        services.TryAddSingleton<IPartnerDirectory>(sp => sp.GetRequiredService<InMemoryStore>());
+        services.TryAddSingleton<IOutboxStore>(sp => sp.GetRequiredService<InMemoryStore>());
+        return new OpportunityManagementBuilder(services);
+    }
+}

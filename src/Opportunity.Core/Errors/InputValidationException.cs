@@ -1,0 +1,23 @@
+namespace Opportunity;
+
+/// <summary>Thrown when invalid input is used as if it were valid; carries every <see cref="ValidationError"/> found.</summary>
+public sealed class InputValidationException : ArgumentException
+{
+    /// <summary>Creates the exception from the errors found.</summary>
+    public InputValidationException(IReadOnlyList<ValidationError> errors)
+        : base(Describe(errors))
+    {
+        Errors = errors;
+    }
+
+    /// <summary>Every problem found, in input order.</summary>
+    public IReadOnlyList<ValidationError> Errors { get; }
+
+    private static string Describe(IReadOnlyList<ValidationError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        return errors.Count == 1
+            ? errors[0].ToString()
+            : $"{errors.Count} problems: " + string.Join("; ", errors.Take(10)) + (errors.Count > 10 ? "; …" : string.Empty);
+    }
+}

@@ -1,0 +1,84 @@
+using NodaTime;
+
+namespace Opportunity;
+
+/// <summary>
+/// Base of the aggregates (<c>Lead</c>, <c>SalesOpportunity</c>): an optimistic-concurrency
+/// version and the domain events raised since the last save. Stores read
+/// <see cref="PendingEvents"/> in the same transaction as the state and call
+/// <see cref="MarkCommitted"/> once the write succeeded.
+/// </summary>
+public abstract class AggregateRoot
+{
+    private readonly List<DomainEvent> _pending = [];
+
+    /// <summary>Creates the base for a new or rehydrated aggregate.</summary>
+    protected AggregateRoot(TenantId tenant, long version, long eventCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(version);
+        ArgumentOutOfRangeException.ThrowIfNegative(eventCount);
+        Tenant = tenant;
+        Version = version;
+        EventCount = eventCount;
+    }
+
+    /// <summary>The aggregate's kind, used in errors and event ids.</summary>
+    public abstract string AggregateKind { get; }
+
+    /// <summary>The aggregate's id as text.</summary>
+    public abstract string AggregateId { get; }
+
+    /// <summary>The tenant the aggregate belongs to.</summary>
+    public TenantId Tenant { get; }
+
+    /// <summary>0 until first saved; each successful save increments it by one.</summary>
+    public long Version { get; private set; }
+
+    /// <summary>Number of events the aggregate has raised over its life (saved and pending).</summary>
+    public long EventCount { get; private set; }
+
+    /// <summary>Events raised since the last successful save, oldest first.</summary>
+    public IReadOnlyList<DomainEvent> PendingEvents => _pending;
+
+    /// <summary>
+    /// Called by a store after it wrote the aggregate and its pending events: sets the new
+    /// version and clears the pending events.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The version does not move forward by one.</exception>
+    public void MarkCommitted(long newVersion)
+    {
+        if (newVersion != Version + 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(newVersion), newVersion, $"A save moves the version from {Version} to {Version + 1}.");
+        }
+
+        Version = newVersion;
+        _pending.Clear();
+    }
+
+    /// <summary>Stamps an event with this aggregate's identity and the next sequence number, and queues it.</summary>
+    protected TEvent Raise<TEvent>(TEvent domainEvent, Instant at, string actor)
+        where TEvent : DomainEvent
+    {
+        ArgumentNullException.ThrowIfNull(domainEvent);
+        var stamped = domainEvent with
+        {
+            Tenant = Tenant,
+            AggregateKind = AggregateKind,
+            AggregateId = AggregateId,
+            Sequence = ++EventCount,
+            OccurredAt = at,
+            Actor = actor,
+        };
+        _pending.Add(stamped);
+        return stamped;
+    }
+
+    /// <summary>Validates an actor argument: non-empty.</summary>
+    protected static string RequireActor(string actor) =>
+        string.IsNullOrWhiteSpace(actor) ? throw new ArgumentException("Actor must name who acts (a user, a partner or 'system').", nameof(actor)) : actor;
+
+    /// <summary>Validates a mandatory free-text reason: non-empty after trimming.</summary>
+    protected static string RequireReason(string reason, string paramName) =>
+        string.IsNullOrWhiteSpace(reason) ? throw new ArgumentException("A reason is required.", paramName) : reason.Trim();
+}

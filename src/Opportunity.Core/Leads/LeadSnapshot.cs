@@ -1,0 +1,64 @@
+using NodaTime;
+
+namespace Opportunity.Leads;
+
+/// <summary>
+/// Every stored fact of a <see cref="Lead"/>, as plain data. Persistence adapters write this and
+/// rebuild the lead with <see cref="Lead.FromSnapshot"/>; nothing else needs it.
+/// </summary>
+public sealed record LeadSnapshot
+{
+    /// <summary>The lead's id.</summary>
+    public required LeadId Id { get; init; }
+
+    /// <summary>The tenant.</summary>
+    public required TenantId Tenant { get; init; }
+
+    /// <summary>Prospect data.</summary>
+    public required LeadDetails Details { get; init; }
+
+    /// <summary>Current state.</summary>
+    public required LeadState State { get; init; }
+
+    /// <summary>Qualification.</summary>
+    public LeadQualification Qualification { get; init; } = LeadQualification.None;
+
+    /// <summary>When captured.</summary>
+    public required Instant CapturedAt { get; init; }
+
+    /// <summary>The partner it is (or was last) assigned to.</summary>
+    public PartnerId? AssignedPartner { get; init; }
+
+    /// <summary>When it was last assigned.</summary>
+    public Instant? AssignedAt { get; init; }
+
+    /// <summary>The acceptance deadline of the current assignment.</summary>
+    public Instant? AcceptanceDeadline { get; init; }
+
+    /// <summary>When the current partner accepted.</summary>
+    public Instant? AcceptedAt { get; init; }
+
+    /// <summary>Every rejection so far.</summary>
+    public IReadOnlyList<LeadRejection> Rejections { get; init; } = [];
+
+    /// <summary>Partners that let the acceptance SLA run out.</summary>
+    public IReadOnlyList<PartnerId> ExpiredPartners { get; init; } = [];
+
+    /// <summary>Why it is unroutable or disqualified.</summary>
+    public string? StateReason { get; init; }
+
+    /// <summary>The opportunity it became.</summary>
+    public OpportunityId? ConvertedTo { get; init; }
+
+    /// <summary>When time-based work (reminder, escalation, follow-up) is next due; stores index this.</summary>
+    public Instant? NextDueAt { get; init; }
+
+    /// <summary>When anything last happened to it.</summary>
+    public required Instant LastActivityAt { get; init; }
+
+    /// <summary>Optimistic-concurrency version.</summary>
+    public long Version { get; init; }
+
+    /// <summary>Number of events raised over its life.</summary>
+    public long EventCount { get; init; }
+}

@@ -1,0 +1,27 @@
+using Opportunity.Pipelines;
+
+namespace Opportunity.Persistence;
+
+/// <summary>
+/// Stores sales opportunities with the same guarantees as <see cref="ILeadStore"/>: version-checked
+/// writes, events to the outbox in the same transaction, scoped reads.
+/// </summary>
+public interface IOpportunityStore
+{
+    /// <summary>The opportunity, or null when it does not exist or is not visible in <paramref name="scope"/>.</summary>
+    Task<SalesOpportunity?> FindAsync(AccessScope scope, OpportunityId id, CancellationToken cancellationToken = default);
+
+    /// <summary>Opportunities visible in <paramref name="scope"/> that match <paramref name="query"/>, ordered by id.</summary>
+    IAsyncEnumerable<SalesOpportunity> QueryAsync(AccessScope scope, OpportunityQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a new opportunity (version 0); afterwards its version is 1.</summary>
+    /// <exception cref="ConcurrencyException">An opportunity with this id exists already.</exception>
+    Task AddAsync(SalesOpportunity opportunity, CancellationToken cancellationToken = default);
+
+    /// <summary>Saves a changed opportunity; afterwards its version is one higher.</summary>
+    /// <exception cref="ConcurrencyException">The stored version differs: somebody saved first.</exception>
+    Task UpdateAsync(SalesOpportunity opportunity, CancellationToken cancellationToken = default);
+
+    /// <summary>Claims due opportunities (follow-ups), as <see cref="ILeadStore.ClaimDueAsync"/> does for leads.</summary>
+    Task<IReadOnlyList<SalesOpportunity>> ClaimDueAsync(DueWorkClaim claim, CancellationToken cancellationToken = default);
+}

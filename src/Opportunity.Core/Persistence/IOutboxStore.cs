@@ -1,0 +1,40 @@
+using NodaTime;
+
+namespace Opportunity.Persistence;
+
+/// <summary>
+/// The transactional outbox and its dead-letter store. Stores write domain events here in the
+/// same transaction as the state change; a dispatcher claims due messages, delivers them at least
+/// once, and completes, retries or dead-letters each. Claims are leases, so two dispatchers never
+/// hold the same message at once.
+/// </summary>
+public interface IOutboxStore
+{
+    /// <summary>Adds messages; a message whose id is already present (pending, delivered or dead) is ignored.</summary>
+    Task EnqueueAsync(IEnumerable<OutboxMessage> messages, CancellationToken cancellationToken = default);
+
+    /// <summary>Claims due messages (due at or before <see cref="DueWorkClaim.Now"/>, not leased by others), oldest first.</summary>
+    Task<IReadOnlyList<OutboxMessage>> ClaimAsync(DueWorkClaim claim, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Marks a claimed message delivered and, in the same transaction, enqueues
+    /// <paramref name="followUps"/> (e.g. notifications fanned out from an event).
+    /// Returns false, changing nothing, when <paramref name="owner"/> no longer holds the lease.
+    /// </summary>
+    Task<bool> CompleteAsync(string messageId, string owner, Instant at, IEnumerable<OutboxMessage>? followUps = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a failed attempt and schedules the next one. False when the lease was lost.</summary>
+    Task<bool> RetryLaterAsync(string messageId, string owner, Instant nextAttemptAt, string error, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves a claimed message to the dead-letter store. False when the lease was lost.</summary>
+    Task<bool> DeadLetterAsync(string messageId, string owner, string reason, Instant at, CancellationToken cancellationToken = default);
+
+    /// <summary>Dead letters of a tenant (all tenants when null), oldest first.</summary>
+    Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(TenantId? tenant = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves a dead letter back to the outbox, due at <paramref name="now"/>, attempts reset. False when no such dead letter.</summary>
+    Task<bool> RequeueDeadLetterAsync(string messageId, Instant now, CancellationToken cancellationToken = default);
+
+    /// <summary>Messages not yet delivered nor dead (for monitoring and tests), oldest first.</summary>
+    Task<IReadOnlyList<OutboxMessage>> ListPendingAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,370 @@
+using NodaTime;
+
+namespace Opportunity.Pipelines;
+
+/// <summary>
+/// A deal a partner works, moving through the stages of its <see cref="PipelineDefinition"/> to a
+/// documented won or lost close. Its win probability is the override when set, otherwise the
+/// stage's default; a stage change clears the override. Every change raises a domain event.
+/// </summary>
+public sealed class SalesOpportunity : AggregateRoot
+{
+    private SalesOpportunitySnapshot _s;
+
+    private SalesOpportunity(SalesOpportunitySnapshot snapshot, PipelineDefinition definition)
+        : base(snapshot.Tenant, snapshot.Version, snapshot.EventCount)
+    {
+        if (!string.Equals(snapshot.PipelineId, definition.Id, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Opportunity '{snapshot.Id}' uses pipeline '{snapshot.PipelineId}', not '{definition.Id}'.", nameof(definition));
+        }
+
+        _s = snapshot with { Stage = definition.GetStage(snapshot.Stage).Name };
+        Definition = definition;
+    }
+
+    /// <inheritdoc />
+    public override string AggregateKind => nameof(SalesOpportunity);
+
+    /// <inheritdoc />
+    public override string AggregateId => Id.Value;
+
+    /// <summary>The id.</summary>
+    public OpportunityId Id => _s.Id;
+
+    /// <summary>The pipeline the deal follows.</summary>
+    public PipelineDefinition Definition { get; }
+
+    /// <summary>The partner working the deal.</summary>
+    public PartnerId Partner => _s.Partner;
+
+    /// <summary>Title.</summary>
+    public string? Name => _s.Name;
+
+    /// <summary>The deal amount.</summary>
+    public Money Amount => _s.Amount;
+
+    /// <summary>The expected close date.</summary>
+    public LocalDate ExpectedClose => _s.ExpectedClose;
+
+    /// <summary>The current stage.</summary>
+    public Stage Stage => Definition.GetStage(_s.Stage);
+
+    /// <summary>The probability override, if any.</summary>
+    public Probability? ProbabilityOverride => _s.ProbabilityOverride;
+
+    /// <summary>The win probability in force: the override, else the stage default.</summary>
+    public Probability Probability => _s.ProbabilityOverride ?? Stage.DefaultProbability;
+
+    /// <summary>The forecast category override, if any.</summary>
+    public ForecastCategory? ForecastCategoryOverride => _s.ForecastCategoryOverride;
+
+    /// <summary>The forecast category in force: the override, else the stage's.</summary>
+    public ForecastCategory ForecastCategory => _s.ForecastCategoryOverride ?? Stage.ForecastCategory;
+
+    /// <summary>Region.</summary>
+    public string? Region => _s.Region;
+
+    /// <summary>Product line.</summary>
+    public string? ProductLine => _s.ProductLine;
+
+    /// <summary>The lead it came from.</summary>
+    public LeadId? SourceLead => _s.SourceLead;
+
+    /// <summary>Stage history, oldest first.</summary>
+    public IReadOnlyList<StageChange> History => _s.History;
+
+    /// <summary>Exit criteria of the current stage that are met.</summary>
+    public IReadOnlyList<string> MetCriteria => _s.MetCriteria;
+
+    /// <summary>True when in a won or lost stage.</summary>
+    public bool IsClosed => Stage.IsClosed;
+
+    /// <summary>The documented close reason.</summary>
+    public string? CloseReason => _s.CloseReason;
+
+    /// <summary>When it was closed.</summary>
+    public Instant? ClosedAt => _s.ClosedAt;
+
+    /// <summary>When it was opened.</summary>
+    public Instant CreatedAt => _s.CreatedAt;
+
+    /// <summary>When the current stage was entered.</summary>
+    public Instant StageEnteredAt => _s.StageEnteredAt;
+
+    /// <summary>When anything last happened.</summary>
+    public Instant LastActivityAt => _s.LastActivityAt;
+
+    /// <summary>When time-based work (follow-up) is next due.</summary>
+    public Instant? NextDueAt => _s.NextDueAt;
+
+    /// <summary>Opens a new opportunity.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The amount is negative.</exception>
+    /// <exception cref="UnknownStageException">The draft names a stage the definition lacks.</exception>
+    /// <exception cref="DomainRuleException">The draft's stage is closed (rule <c>OpenInOpenStage</c>).</exception>
+    public static SalesOpportunity Open(TenantId tenant, OpportunityId id, SalesOpportunityDraft draft, PipelineDefinition definition, string actor, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(clock);
+        RequireActor(actor);
+        EnsureNotNegative(draft.Amount, nameof(draft));
+        var stage = draft.Stage is null ? definition.OpenStages[0] : definition.GetStage(draft.Stage);
+        if (stage.IsClosed)
+        {
+            throw new DomainRuleException("OpenInOpenStage", $"Opportunity '{id}' cannot be opened in closed stage '{stage.Name}'.");
+        }
+
+        var now = clock.GetCurrentInstant();
+        var opportunity = new SalesOpportunity(
+            new SalesOpportunitySnapshot
+            {
+                Id = id,
+                Tenant = tenant,
+                Partner = draft.Partner,
+                Name = draft.Name,
+                Amount = draft.Amount,
+                ExpectedClose = draft.ExpectedClose,
+                PipelineId = definition.Id,
+                Stage = stage.Name,
+                ProbabilityOverride = draft.ProbabilityOverride,
+                ForecastCategoryOverride = draft.ForecastCategoryOverride,
+                Region = draft.Region,
+                ProductLine = draft.ProductLine,
+                SourceLead = draft.SourceLead,
+                History = [new StageChange(null, stage.Name, now, actor)],
+                CreatedAt = now,
+                StageEnteredAt = now,
+                LastActivityAt = now,
+            },
+            definition);
+        opportunity.Raise(new OpportunityOpened(draft.Partner, draft.Amount, stage.Name, draft.ExpectedClose), now, actor);
+        return opportunity;
+    }
+
+    /// <summary>Rebuilds an opportunity from stored data (for persistence adapters); raises no event.</summary>
+    /// <exception cref="UnknownStageException">The stored stage is not in the definition.</exception>
+    public static SalesOpportunity FromSnapshot(SalesOpportunitySnapshot snapshot, PipelineDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(definition);
+        return new SalesOpportunity(snapshot, definition);
+    }
+
+    /// <summary>All stored facts, including the version.</summary>
+    public SalesOpportunitySnapshot ToSnapshot() => _s with { Version = Version, EventCount = EventCount };
+
+    /// <summary>
+    /// Moves the deal to another open stage. Moving forward requires the current stage's exit
+    /// criteria to be met; the probability override is cleared; the history records the move.
+    /// </summary>
+    /// <exception cref="UnknownStageException">No such stage.</exception>
+    /// <exception cref="InvalidStateTransitionException">The deal is closed (reopen it first).</exception>
+    /// <exception cref="DomainRuleException">The target is a closed stage (use CloseWon/CloseLost) or exit criteria are missing.</exception>
+    public void MoveToStage(string stage, string actor, IClock clock)
+    {
+        var target = Definition.GetStage(stage);
+        EnsureOpen("MoveToStage");
+        if (target.IsClosed)
+        {
+            throw new DomainRuleException("CloseWithReason", $"Opportunity '{Id}' cannot move to '{target.Name}' directly; close it with CloseWon or CloseLost and a reason.");
+        }
+
+        if (target == Stage)
+        {
+            return;
+        }
+
+        if (Definition.IndexOf(target.Name) > Definition.IndexOf(Stage.Name))
+        {
+            var missing = Stage.ExitCriteria.Except(_s.MetCriteria, StringComparer.OrdinalIgnoreCase).ToList();
+            if (missing.Count > 0)
+            {
+                throw new DomainRuleException("StageExitCriteria", $"Opportunity '{Id}' cannot leave stage '{Stage.Name}': exit criteria not met: {string.Join(", ", missing)}.");
+            }
+        }
+
+        var now = Now(clock);
+        var from = Stage.Name;
+        EnterStage(target, now, RequireActor(actor));
+        Raise(new OpportunityStageChanged(from, target.Name), now, actor);
+    }
+
+    /// <summary>Changes the deal amount.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Negative amount.</exception>
+    /// <exception cref="CurrencyMismatchException">A different currency than the deal's.</exception>
+    /// <exception cref="InvalidStateTransitionException">The deal is closed.</exception>
+    public void ChangeAmount(Money amount, string actor, IClock clock)
+    {
+        EnsureNotNegative(amount, nameof(amount));
+        if (amount.Currency != _s.Amount.Currency)
+        {
+            throw new CurrencyMismatchException(_s.Amount.Currency, amount.Currency);
+        }
+
+        EnsureOpen("ChangeAmount");
+        if (amount == _s.Amount)
+        {
+            return;
+        }
+
+        var now = Now(clock);
+        var previous = _s.Amount;
+        _s = _s with { Amount = amount, LastActivityAt = now };
+        Raise(new OpportunityAmountChanged(previous, amount), now, RequireActor(actor));
+    }
+
+    /// <summary>Changes the expected close date.</summary>
+    /// <exception cref="InvalidStateTransitionException">The deal is closed.</exception>
+    public void ChangeExpectedClose(LocalDate expectedClose, string actor, IClock clock)
+    {
+        EnsureOpen("ChangeExpectedClose");
+        if (expectedClose == _s.ExpectedClose)
+        {
+            return;
+        }
+
+        var now = Now(clock);
+        var previous = _s.ExpectedClose;
+        _s = _s with { ExpectedClose = expectedClose, LastActivityAt = now };
+        Raise(new OpportunityCloseDateChanged(previous, expectedClose), now, RequireActor(actor));
+    }
+
+    /// <summary>Sets (or with null clears) a probability that wins over the stage default until the stage changes.</summary>
+    /// <exception cref="InvalidStateTransitionException">The deal is closed.</exception>
+    public void OverrideProbability(Probability? probability, string actor, IClock clock)
+    {
+        EnsureOpen("OverrideProbability");
+        var now = Now(clock);
+        _s = _s with { ProbabilityOverride = probability, LastActivityAt = now };
+        Raise(new OpportunityProbabilityOverridden(probability), now, RequireActor(actor));
+    }
+
+    /// <summary>Sets (or with null clears) the forecast category override.</summary>
+    /// <exception cref="InvalidStateTransitionException">The deal is closed.</exception>
+    public void OverrideForecastCategory(ForecastCategory? category, string actor, IClock clock)
+    {
+        EnsureOpen("OverrideForecastCategory");
+        var now = Now(clock);
+        _s = _s with { ForecastCategoryOverride = category, LastActivityAt = now };
+        Raise(new OpportunityForecastCategoryOverridden(category), now, RequireActor(actor));
+    }
+
+    /// <summary>Marks an exit criterion of the current stage as met.</summary>
+    /// <exception cref="DomainRuleException">The current stage has no such criterion (rule <c>UnknownCriterion</c>).</exception>
+    public void MarkCriterionMet(string criterion, string actor, IClock clock)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(criterion);
+        EnsureOpen("MarkCriterionMet");
+        var name = Stage.ExitCriteria.FirstOrDefault(c => string.Equals(c, criterion.Trim(), StringComparison.OrdinalIgnoreCase))
+            ?? throw new DomainRuleException("UnknownCriterion", $"Stage '{Stage.Name}' has no exit criterion '{criterion}'.");
+        if (_s.MetCriteria.Contains(name, StringComparer.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        var now = Now(clock);
+        _s = _s with { MetCriteria = [.. _s.MetCriteria, name], LastActivityAt = now };
+        Raise(new OpportunityCriterionMet(name), now, RequireActor(actor));
+    }
+
+    /// <summary>Records activity (a call, a visit, a status update); resets follow-up timers.</summary>
+    public void RecordActivity(string note, string actor, IClock clock)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(note);
+        EnsureOpen("RecordActivity");
+        var now = Now(clock);
+        _s = _s with { LastActivityAt = now };
+        Raise(new OpportunityActivityRecorded(note.Trim()), now, RequireActor(actor));
+    }
+
+    /// <summary>Closes the deal as won with a documented reason.</summary>
+    /// <exception cref="ArgumentException">The reason is empty.</exception>
+    /// <exception cref="InvalidStateTransitionException">Already closed.</exception>
+    public void CloseWon(string reason, string actor, IClock clock) => Close(Definition.WonStage, reason, actor, clock);
+
+    /// <summary>Closes the deal as lost with a documented reason, in the given lost stage or the first one.</summary>
+    /// <exception cref="ArgumentException">The reason is empty.</exception>
+    /// <exception cref="InvalidStateTransitionException">Already closed.</exception>
+    /// <exception cref="DomainRuleException">The named stage is not a lost stage.</exception>
+    public void CloseLost(string reason, string actor, IClock clock, string? lostStage = null)
+    {
+        var stage = lostStage is null ? Definition.LostStages[0] : Definition.GetStage(lostStage);
+        if (stage.Kind != StageKind.Lost)
+        {
+            throw new DomainRuleException("CloseLostInLostStage", $"Stage '{stage.Name}' is not a lost stage.");
+        }
+
+        Close(stage, reason, actor, clock);
+    }
+
+    /// <summary>Reopens a closed deal in an open stage, recording why.</summary>
+    /// <exception cref="InvalidStateTransitionException">The deal is open.</exception>
+    /// <exception cref="DomainRuleException">The target stage is closed.</exception>
+    public void Reopen(string stage, string reason, string actor, IClock clock)
+    {
+        var why = RequireReason(reason, nameof(reason));
+        var target = Definition.GetStage(stage);
+        if (!IsClosed)
+        {
+            throw new InvalidStateTransitionException(nameof(SalesOpportunity), Id.Value, Stage.Name, "Reopen");
+        }
+
+        if (target.IsClosed)
+        {
+            throw new DomainRuleException("ReopenInOpenStage", $"Opportunity '{Id}' must be reopened in an open stage, not '{target.Name}'.");
+        }
+
+        var now = Now(clock);
+        var from = Stage.Name;
+        EnterStage(target, now, RequireActor(actor));
+        _s = _s with { CloseReason = null, ClosedAt = null };
+        Raise(new OpportunityReopened(from, target.Name, why), now, actor);
+    }
+
+    /// <summary>Sets when time-based work (follow-up) is next due, or clears it.</summary>
+    public void ScheduleNextDue(Instant? dueAt) => _s = _s with { NextDueAt = dueAt };
+
+    private void Close(Stage stage, string reason, string actor, IClock clock)
+    {
+        var why = RequireReason(reason, nameof(reason));
+        EnsureOpen(stage.Kind == StageKind.Won ? "CloseWon" : "CloseLost");
+        var now = Now(clock);
+        EnterStage(stage, now, RequireActor(actor));
+        _s = _s with { CloseReason = why, ClosedAt = now, NextDueAt = null };
+        Raise(new OpportunityClosed(stage.Kind, stage.Name, why, _s.Amount), now, actor);
+    }
+
+    private void EnterStage(Stage target, Instant now, string actor) =>
+        _s = _s with
+        {
+            History = [.. _s.History, new StageChange(_s.Stage, target.Name, now, actor)],
+            Stage = target.Name,
+            ProbabilityOverride = null,
+            MetCriteria = [],
+            StageEnteredAt = now,
+            LastActivityAt = now,
+        };
+
+    private void EnsureOpen(string move)
+    {
+        if (IsClosed)
+        {
+            throw new InvalidStateTransitionException(nameof(SalesOpportunity), Id.Value, Stage.Name, move);
+        }
+    }
+
+    private static void EnsureNotNegative(Money amount, string paramName)
+    {
+        if (amount.IsNegative)
+        {
+            throw new ArgumentOutOfRangeException(paramName, amount, "Opportunity amount must not be negative.");
+        }
+    }
+
+    private static Instant Now(IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        return clock.GetCurrentInstant();
+    }
+}

@@ -1,0 +1,79 @@
+using NodaTime;
+
+namespace Opportunity.Pipelines;
+
+/// <summary>
+/// Every stored fact of a <see cref="SalesOpportunity"/>, as plain data, for persistence adapters
+/// (see <see cref="SalesOpportunity.FromSnapshot"/>).
+/// </summary>
+public sealed record SalesOpportunitySnapshot
+{
+    /// <summary>The id.</summary>
+    public required OpportunityId Id { get; init; }
+
+    /// <summary>The tenant.</summary>
+    public required TenantId Tenant { get; init; }
+
+    /// <summary>The partner working it.</summary>
+    public required PartnerId Partner { get; init; }
+
+    /// <summary>Title.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Amount.</summary>
+    public required Money Amount { get; init; }
+
+    /// <summary>Expected close date.</summary>
+    public required LocalDate ExpectedClose { get; init; }
+
+    /// <summary>The pipeline definition's id.</summary>
+    public required string PipelineId { get; init; }
+
+    /// <summary>Current stage name.</summary>
+    public required string Stage { get; init; }
+
+    /// <summary>Probability override, cleared on stage change.</summary>
+    public Probability? ProbabilityOverride { get; init; }
+
+    /// <summary>Forecast category override.</summary>
+    public ForecastCategory? ForecastCategoryOverride { get; init; }
+
+    /// <summary>Region.</summary>
+    public string? Region { get; init; }
+
+    /// <summary>Product line.</summary>
+    public string? ProductLine { get; init; }
+
+    /// <summary>Source lead.</summary>
+    public LeadId? SourceLead { get; init; }
+
+    /// <summary>Stage history, oldest first (the first entry is the opening stage).</summary>
+    public IReadOnlyList<StageChange> History { get; init; } = [];
+
+    /// <summary>Exit criteria of the current stage already met.</summary>
+    public IReadOnlyList<string> MetCriteria { get; init; } = [];
+
+    /// <summary>The documented close reason, when closed.</summary>
+    public string? CloseReason { get; init; }
+
+    /// <summary>When it was closed.</summary>
+    public Instant? ClosedAt { get; init; }
+
+    /// <summary>When opened.</summary>
+    public required Instant CreatedAt { get; init; }
+
+    /// <summary>When the current stage was entered.</summary>
+    public required Instant StageEnteredAt { get; init; }
+
+    /// <summary>When anything last happened.</summary>
+    public required Instant LastActivityAt { get; init; }
+
+    /// <summary>When time-based work (follow-up) is next due; stores index this.</summary>
+    public Instant? NextDueAt { get; init; }
+
+    /// <summary>Optimistic-concurrency version.</summary>
+    public long Version { get; init; }
+
+    /// <summary>Number of events raised over its life.</summary>
+    public long EventCount { get; init; }
+}
