@@ -65,24 +65,28 @@ public static class DomainEventSerializer
         };
         options.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
         options.Converters.Add(new JsonStringEnumConverter());
-        options.Converters.Add(new ValueConverter<TenantId>(v => v.Value, s => new TenantId(s)));
-        options.Converters.Add(new ValueConverter<PartnerId>(v => v.Value, s => new PartnerId(s)));
-        options.Converters.Add(new ValueConverter<LeadId>(v => v.Value, s => new LeadId(s)));
-        options.Converters.Add(new ValueConverter<OpportunityId>(v => v.Value, s => new OpportunityId(s)));
-        options.Converters.Add(new ValueConverter<CurrencyCode>(v => v.Code, s => new CurrencyCode(s)));
+        options.Converters.Add(new ValueConverter<TenantId>(s => new TenantId(s)));
+        options.Converters.Add(new ValueConverter<PartnerId>(s => new PartnerId(s)));
+        options.Converters.Add(new ValueConverter<LeadId>(s => new LeadId(s)));
+        options.Converters.Add(new ValueConverter<OpportunityId>(s => new OpportunityId(s)));
+        options.Converters.Add(new ValueConverter<CurrencyCode>(s => new CurrencyCode(s)));
         options.Converters.Add(new MoneyJsonConverter());
         options.Converters.Add(new ProbabilityJsonConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }
 
-    /// <summary>A value type written as one JSON string.</summary>
-    private sealed class ValueConverter<T>(Func<T, string> write, Func<string, T> read) : JsonConverter<T>
+    /// <summary>A value type written as its ToString() text; an empty string stands for the (unset) default value.</summary>
+    private sealed class ValueConverter<T>(Func<string, T> parse) : JsonConverter<T>
+        where T : struct
     {
-        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            read(reader.GetString() ?? throw new JsonException($"{typeof(T).Name} must be a string."));
+        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            var text = reader.GetString() ?? throw new JsonException($"{typeof(T).Name} must be a string.");
+            return text.Length == 0 ? default : parse(text);
+        }
 
-        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(write(value));
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToString());
     }
 
     /// <summary>Money as <c>{"amount":"12.50","currency":"EUR"}</c>, the amount as an exact decimal string.</summary>

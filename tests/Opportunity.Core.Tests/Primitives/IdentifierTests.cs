@@ -1,0 +1,67 @@
+using Opportunity.Partners;
+
+namespace Opportunity.Core.Tests.Primitives;
+
+public sealed class IdentifierTests
+{
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("has space")]
+    [InlineData("tab\t")]
+    public void Constructor_InvalidText_ThrowsNamingValue(string text)
+    {
+        Assert.Equal("Value", Assert.ThrowsAny<ArgumentException>(() => new LeadId(text)).ParamName);
+        Assert.Equal("Value", Assert.ThrowsAny<ArgumentException>(() => new PartnerId(text)).ParamName);
+        Assert.Equal("Value", Assert.ThrowsAny<ArgumentException>(() => new OpportunityId(text)).ParamName);
+        Assert.Equal("Value", Assert.ThrowsAny<ArgumentException>(() => new TenantId(text)).ParamName);
+    }
+
+    [Fact]
+    public void Constructor_TooLong_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => new LeadId(new string('x', 101)));
+        Assert.Equal(100, new LeadId(new string('x', 100)).Value.Length);
+    }
+
+    [Fact]
+    public void Default_Value_ThrowsInsteadOfReturningNull()
+    {
+        Assert.Throws<InvalidOperationException>(() => default(PartnerId).Value);
+    }
+
+    [Fact]
+    public void Equality_IsByValue()
+    {
+        Assert.Equal(new PartnerId("p-1"), new PartnerId("p-1"));
+        Assert.NotEqual(new PartnerId("p-1"), new PartnerId("p-2"));
+        Assert.Equal("p-1", new PartnerId("p-1").ToString());
+    }
+
+    [Theory]
+    [InlineData("EU")]
+    [InlineData("euro")]
+    [InlineData("E1R")]
+    public void CurrencyCode_Invalid_ThrowsNamingCode(string code)
+    {
+        Assert.Equal("code", Assert.Throws<ArgumentException>(() => new CurrencyCode(code)).ParamName);
+    }
+
+    [Fact]
+    public void CurrencyCode_MinorUnits_FollowIso4217()
+    {
+        Assert.Equal(2, CurrencyCode.EUR.MinorUnitDigits);
+        Assert.Equal(0, CurrencyCode.JPY.MinorUnitDigits);
+        Assert.Equal(3, new CurrencyCode("BHD").MinorUnitDigits);
+        Assert.Equal(CurrencyCode.EUR, CurrencyCode.Parse(" eur "));
+    }
+
+    [Theory]
+    [InlineData("D")]
+    [InlineData("DEU")]
+    [InlineData("1E")]
+    public void CountryCode_Invalid_ThrowsNamingCode(string code)
+    {
+        Assert.Equal("code", Assert.Throws<ArgumentException>(() => new CountryCode(code)).ParamName);
+    }
+}
