@@ -62,6 +62,9 @@ public sealed class RoutingNetwork
     /// <summary>The partner with this id, or null.</summary>
     public Partner? Find(PartnerId id) => _indexById.TryGetValue(id, out var i) ? _partners[i] : null;
 
+    /// <summary>The index of the partner with this id, or null.</summary>
+    internal int? IndexOf(PartnerId id) => _indexById.TryGetValue(id, out var i) ? i : null;
+
     /// <summary>Appends the indexes of partners whose territories cover <paramref name="country"/> / <paramref name="postalCode"/>, without duplicates, ascending.</summary>
     internal void AddCovering(CountryCode country, string? postalCode, CandidateBuffer buffer)
     {
