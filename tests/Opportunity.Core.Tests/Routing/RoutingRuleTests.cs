@@ -44,7 +44,7 @@ public sealed class RoutingRuleTests
     public void Territory_LeadWithoutCountryMatchesNobody_Unroutable()
     {
         var network = Network(Partner("P-1"));
-        var request = Request() with { Details = Request().Details with { Location = Leads.LeadLocation.Unknown } };
+        var request = Request() with { Details = Request().Details with { Location = Opportunity.Leads.LeadLocation.Unknown } };
         var decision = Route(RoutingRuleSet.Create("t").InTerritory().Build(), network, request);
         Assert.Equal(RoutingOutcome.Unroutable, decision.Outcome);
         Assert.Equal("territory", decision.UnroutableAt);
