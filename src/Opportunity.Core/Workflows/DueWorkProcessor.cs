@@ -13,8 +13,8 @@ namespace Opportunity.Workflows;
 /// <summary>
 /// Does the time-based work of lead distribution: escalation steps of unanswered leads (remind,
 /// notify the channel manager, recall and re-route), and follow-up requests for accepted leads and
-/// open opportunities. The host calls <see cref="ProcessDueAsync"/> periodically (see the
-/// Opportunity.Hosting background service). It only touches items whose due time has come, claimed
+/// open opportunities. The host calls <see cref="ProcessDueAsync"/> periodically (from a timer or
+/// a BackgroundService). It only touches items whose due time has come, claimed
 /// through the stores' due-time index in leased batches, so the cost follows the due items, and
 /// several hosts can run it at once: leases split the work and version-checked saves make sure a
 /// step fires once even when two hosts hold the same item.
