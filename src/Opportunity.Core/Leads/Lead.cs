@@ -72,6 +72,26 @@ public sealed class Lead : AggregateRoot
     /// <summary>Partners that must not be offered this lead again: those that rejected it or let it expire.</summary>
     public IEnumerable<PartnerId> ExcludedPartners => _s.Rejections.Select(r => r.Partner).Concat(_s.ExpiredPartners).Distinct();
 
+    /// <summary>Partners the lead is broadcast to while <see cref="LeadState.Offered"/>, best ranked first; empty otherwise.</summary>
+    public IReadOnlyList<PartnerId> Offers => _s.Offers;
+
+    /// <summary>How many escalation steps of the current assignment or offer have fired (each fires once).</summary>
+    public int EscalationStepsFired => _s.EscalationStepsFired;
+
+    /// <summary>The partner that registered this lead as its own deal; null for manufacturer leads.</summary>
+    public PartnerId? RegisteredBy => _s.RegisteredBy;
+
+    /// <summary>The open lead or opportunity this lead duplicates, if duplicate detection found one.</summary>
+    public LeadDuplicateLink? DuplicateOf => _s.DuplicateOf;
+
+    /// <summary>The partners waiting to accept: the assigned partner, or every partner of a broadcast; empty in other states.</summary>
+    public IReadOnlyList<PartnerId> PendingPartners => _s.State switch
+    {
+        LeadState.Assigned => [_s.AssignedPartner!.Value],
+        LeadState.Offered => _s.Offers,
+        _ => [],
+    };
+
     /// <summary>True in Converted and Disqualified.</summary>
     public bool IsClosed => State is LeadState.Converted or LeadState.Disqualified;
 
@@ -92,6 +112,30 @@ public sealed class Lead : AggregateRoot
             LastActivityAt = now,
         });
         lead.Raise(new LeadCaptured(details.Source), now, actor);
+        return lead;
+    }
+
+    /// <summary>
+    /// A partner registers a deal of its own (a partner-sourced lead). It waits in
+    /// <see cref="LeadState.PendingApproval"/> until the manufacturer approves or rejects it.
+    /// </summary>
+    public static Lead Register(TenantId tenant, LeadId id, LeadDetails details, PartnerId partner, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(details);
+        ArgumentNullException.ThrowIfNull(clock);
+        var now = clock.GetCurrentInstant();
+        var lead = new Lead(new LeadSnapshot
+        {
+            Id = id,
+            Tenant = tenant,
+            Details = details,
+            State = LeadState.PendingApproval,
+            RegisteredBy = partner,
+            CapturedAt = now,
+            LastActivityAt = now,
+        });
+        lead.Raise(new LeadCaptured(details.Source), now, partner.Value);
+        lead.Raise(new DealRegistered(partner), now, partner.Value);
         return lead;
     }
 
@@ -147,59 +191,282 @@ public sealed class Lead : AggregateRoot
             AcceptanceDeadline = acceptanceDeadline,
             AcceptedAt = null,
             StateReason = null,
+            Offers = [],
+            EscalationStepsFired = 0,
             LastActivityAt = now,
         };
         Raise(new LeadAssigned(partner, acceptanceDeadline), now, RequireActor(actor));
     }
 
-    /// <summary>The assigned partner accepts the lead.</summary>
-    /// <exception cref="InvalidStateTransitionException">The lead is not Assigned.</exception>
+    /// <summary>
+    /// Broadcasts the lead to several partners at once with one acceptance deadline; the first to
+    /// accept wins and the other offers are withdrawn.
+    /// </summary>
+    /// <exception cref="InvalidStateTransitionException">The lead is not Qualified, Rejected, SlaExpired or Unroutable.</exception>
+    /// <exception cref="ArgumentException">No partners, or a partner twice.</exception>
+    /// <exception cref="DomainRuleException">A partner already rejected the lead or let it expire, or the deadline is not in the future.</exception>
+    public void Offer(IReadOnlyList<PartnerId> partners, Instant acceptanceDeadline, string actor, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(partners);
+        if (partners.Count == 0 || partners.Distinct().Count() != partners.Count)
+        {
+            throw new ArgumentException("A broadcast needs at least one partner, each named once.", nameof(partners));
+        }
+
+        EnsureState("Offer", LeadState.Qualified, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable);
+        var excluded = ExcludedPartners.ToHashSet();
+        foreach (var partner in partners)
+        {
+            if (excluded.Contains(partner))
+            {
+                throw new DomainRuleException("ExcludedPartner", $"Lead '{Id}' cannot be offered to partner '{partner}', which already rejected it or let it expire.");
+            }
+        }
+
+        var now = Now(clock);
+        if (acceptanceDeadline <= now)
+        {
+            throw new DomainRuleException("AcceptanceDeadline", $"Acceptance deadline {acceptanceDeadline} of lead '{Id}' must be after now ({now}).");
+        }
+
+        _s = _s with
+        {
+            State = LeadState.Offered,
+            AssignedPartner = null,
+            AssignedAt = now,
+            AcceptanceDeadline = acceptanceDeadline,
+            AcceptedAt = null,
+            StateReason = null,
+            Offers = [.. partners],
+            EscalationStepsFired = 0,
+            LastActivityAt = now,
+        };
+        Raise(new LeadOffered([.. partners], acceptanceDeadline), now, RequireActor(actor));
+    }
+
+    /// <summary>
+    /// The assigned partner accepts the lead, or, for a broadcast, one of the offered partners:
+    /// the first to accept wins and the other offers are withdrawn.
+    /// </summary>
+    /// <exception cref="InvalidStateTransitionException">The lead is not Assigned or Offered.</exception>
     /// <exception cref="DomainRuleException">Another partner tries to accept (rule <c>AssignedPartnerOnly</c>).</exception>
     public void Accept(PartnerId partner, IClock clock)
     {
-        EnsureState("Accept", LeadState.Assigned);
+        EnsureState("Accept", LeadState.Assigned, LeadState.Offered);
         EnsureAssignedTo(partner);
         var now = Now(clock);
         var assignedAt = _s.AssignedAt!.Value;
-        _s = _s with { State = LeadState.Accepted, AcceptedAt = now, LastActivityAt = now };
+        var withdrawn = _s.Offers.Where(p => p != partner).ToList();
+        _s = _s with { State = LeadState.Accepted, AssignedPartner = partner, AcceptedAt = now, AcceptanceDeadline = null, Offers = [], LastActivityAt = now };
         Raise(new LeadAccepted(partner, assignedAt), now, partner.Value);
+        if (withdrawn.Count > 0)
+        {
+            Raise(new LeadOffersWithdrawn(withdrawn, partner), now, partner.Value);
+        }
     }
 
-    /// <summary>The assigned partner rejects the lead with a reason; the lead waits to be re-routed without that partner.</summary>
-    /// <exception cref="InvalidStateTransitionException">The lead is not Assigned.</exception>
+    /// <summary>
+    /// The assigned partner rejects the lead with a reason; the lead waits to be re-routed without
+    /// that partner. For a broadcast, the partner's offer is removed and the lead stays offered to
+    /// the others; when the last offered partner rejects, the lead is Rejected.
+    /// </summary>
+    /// <exception cref="InvalidStateTransitionException">The lead is not Assigned or Offered.</exception>
     /// <exception cref="DomainRuleException">Another partner tries to reject it.</exception>
     /// <exception cref="ArgumentException">The reason is empty.</exception>
     public void Reject(PartnerId partner, string reason, IClock clock)
     {
         var why = RequireReason(reason, nameof(reason));
-        EnsureState("Reject", LeadState.Assigned);
+        EnsureState("Reject", LeadState.Assigned, LeadState.Offered);
         EnsureAssignedTo(partner);
         var now = Now(clock);
+        var remaining = _s.Offers.Where(p => p != partner).ToList();
+        var stillOffered = _s.State == LeadState.Offered && remaining.Count > 0;
         _s = _s with
         {
-            State = LeadState.Rejected,
+            State = stillOffered ? LeadState.Offered : LeadState.Rejected,
             Rejections = [.. _s.Rejections, new LeadRejection(partner, why, now)],
-            AcceptanceDeadline = null,
+            AcceptanceDeadline = stillOffered ? _s.AcceptanceDeadline : null,
+            Offers = stillOffered ? remaining : [],
             LastActivityAt = now,
         };
         Raise(new LeadRejected(partner, why), now, partner.Value);
     }
 
-    /// <summary>The acceptance SLA ran out: the lead is taken back from the partner and waits to be re-routed.</summary>
-    /// <exception cref="InvalidStateTransitionException">The lead is not Assigned.</exception>
+    /// <summary>
+    /// The acceptance SLA ran out: the lead is taken back from the partner (from every offered
+    /// partner of a broadcast) and waits to be re-routed without them.
+    /// </summary>
+    /// <exception cref="InvalidStateTransitionException">The lead is not Assigned or Offered.</exception>
     public void Recall(string actor, IClock clock)
     {
-        EnsureState("Recall", LeadState.Assigned);
+        EnsureState("Recall", LeadState.Assigned, LeadState.Offered);
         var now = Now(clock);
-        var partner = _s.AssignedPartner!.Value;
+        var partners = PendingPartners;
         _s = _s with
         {
             State = LeadState.SlaExpired,
-            ExpiredPartners = [.. _s.ExpiredPartners, partner],
+            ExpiredPartners = [.. _s.ExpiredPartners, .. partners],
             AcceptanceDeadline = null,
+            Offers = [],
             LastActivityAt = now,
         };
-        Raise(new LeadRecalled(partner), now, RequireActor(actor));
+        foreach (var partner in partners)
+        {
+            Raise(new LeadRecalled(partner), now, RequireActor(actor));
+        }
+    }
+
+    /// <summary>
+    /// Fires escalation step <paramref name="step"/> as a reminder: every partner still to react is
+    /// asked to accept or reject. Steps fire in order and each exactly once.
+    /// </summary>
+    /// <exception cref="InvalidStateTransitionException">The lead is not Assigned or Offered.</exception>
+    /// <exception cref="DomainRuleException">The step is not the next one to fire (rule <c>EscalationOrder</c>).</exception>
+    public void RemindPartners(int step, string actor, IClock clock)
+    {
+        var now = BeginEscalationStep("RemindPartners", step, clock);
+        foreach (var partner in PendingPartners)
+        {
+            Raise(new AcceptanceReminderDue(partner, step, _s.AcceptanceDeadline!.Value), now, RequireActor(actor));
+        }
+
+        _s = _s with { EscalationStepsFired = step + 1 };
+    }
+
+    /// <summary>
+    /// Fires escalation step <paramref name="step"/> as an escalation to the channel manager of each
+    /// partner still to react. Steps fire in order and each exactly once.
+    /// </summary>
+    /// <param name="step">The ladder step (0-based); must be <see cref="EscalationStepsFired"/>.</param>
+    /// <param name="channelManagerOf">The channel manager of a partner, or null when unknown.</param>
+    /// <param name="actor">Who escalates (usually <c>system</c>).</param>
+    /// <param name="clock">The clock.</param>
+    /// <exception cref="InvalidStateTransitionException">The lead is not Assigned or Offered.</exception>
+    /// <exception cref="DomainRuleException">The step is not the next one to fire (rule <c>EscalationOrder</c>).</exception>
+    public void Escalate(int step, Func<PartnerId, string?> channelManagerOf, string actor, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(channelManagerOf);
+        var now = BeginEscalationStep("Escalate", step, clock);
+        foreach (var partner in PendingPartners)
+        {
+            Raise(new LeadEscalated(partner, step, channelManagerOf(partner), _s.AcceptanceDeadline!.Value), now, RequireActor(actor));
+        }
+
+        _s = _s with { EscalationStepsFired = step + 1 };
+    }
+
+    /// <summary>The partner working the accepted lead reports activity; resets follow-up timers.</summary>
+    /// <exception cref="InvalidStateTransitionException">The lead is not Accepted.</exception>
+    /// <exception cref="ArgumentException">The note is empty.</exception>
+    public void RecordActivity(string note, string actor, IClock clock)
+    {
+        var what = RequireReason(note, nameof(note));
+        EnsureState("RecordActivity", LeadState.Accepted);
+        var now = Now(clock);
+        _s = _s with { LastActivityAt = now };
+        Raise(new LeadActivityRecorded(what), now, RequireActor(actor));
+    }
+
+    /// <summary>Asks the partner working the accepted lead for a status update (it was inactive too long).</summary>
+    /// <param name="request">1 for the first request since the last activity, then 2, 3, …</param>
+    /// <param name="actor">Who asks (usually <c>system</c>).</param>
+    /// <param name="clock">The clock.</param>
+    /// <exception cref="InvalidStateTransitionException">The lead is not Accepted.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="request"/> is below 1.</exception>
+    public void RequestFollowUp(int request, string actor, IClock clock)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(request, 1);
+        EnsureState("RequestFollowUp", LeadState.Accepted);
+        Raise(new FollowUpRequested(_s.AssignedPartner!.Value, request, _s.LastActivityAt), Now(clock), RequireActor(actor));
+    }
+
+    /// <summary>Records that this lead duplicates an open lead or opportunity (found at capture or registration).</summary>
+    /// <exception cref="InvalidStateTransitionException">The lead is Converted or Disqualified.</exception>
+    public void LinkDuplicate(LeadDuplicateLink link, string actor, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        if (link.ExistingLead == Id)
+        {
+            throw new ArgumentException($"Lead '{Id}' cannot duplicate itself.", nameof(link));
+        }
+
+        EnsureState("LinkDuplicate", LeadState.Captured, LeadState.Qualified, LeadState.PendingApproval, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable);
+        var now = Now(clock);
+        _s = _s with { DuplicateOf = link };
+        Raise(new LeadDuplicateDetected(link.ExistingLead, link.ExistingOpportunity, link.WorkingPartner, link.MatchedOn), now, RequireActor(actor));
+    }
+
+    /// <summary>The manufacturer approves a partner's deal registration: the registering partner owns the accepted lead.</summary>
+    /// <exception cref="InvalidStateTransitionException">The lead is not PendingApproval.</exception>
+    public void ApproveRegistration(string actor, IClock clock)
+    {
+        EnsureState("ApproveRegistration", LeadState.PendingApproval);
+        var now = Now(clock);
+        var partner = _s.RegisteredBy!.Value;
+        _s = _s with { State = LeadState.Accepted, AssignedPartner = partner, AssignedAt = now, AcceptedAt = now, LastActivityAt = now };
+        Raise(new DealRegistrationApproved(partner), now, RequireActor(actor));
+    }
+
+    /// <summary>The manufacturer rejects a partner's deal registration with a reason (terminal: Disqualified).</summary>
+    /// <exception cref="InvalidStateTransitionException">The lead is not PendingApproval.</exception>
+    /// <exception cref="ArgumentException">The reason is empty.</exception>
+    public void RejectRegistration(string reason, string actor, IClock clock)
+    {
+        var why = RequireReason(reason, nameof(reason));
+        EnsureState("RejectRegistration", LeadState.PendingApproval);
+        var now = Now(clock);
+        _s = _s with { State = LeadState.Disqualified, StateReason = why, NextDueAt = null, LastActivityAt = now };
+        Raise(new DealRegistrationRejected(_s.RegisteredBy!.Value, why), now, RequireActor(actor));
+    }
+
+    /// <summary>
+    /// The lead as <paramref name="partner"/> may see it, or null when it may not see it at all
+    /// (never assigned or offered to it, or given back). Before acceptance only the fields of
+    /// <paramref name="policy"/> are filled in; after acceptance, everything.
+    /// </summary>
+    public PartnerLeadView? ViewFor(PartnerId partner, LeadPrivacyPolicy? policy = null)
+    {
+        policy ??= LeadPrivacyPolicy.Default;
+        var accepted = _s.State is LeadState.Accepted or LeadState.Converted && _s.AssignedPartner == partner;
+        var pending = _s.State == LeadState.Offered ? _s.Offers.Contains(partner) : _s.State == LeadState.Assigned && _s.AssignedPartner == partner;
+        var registered = _s.State == LeadState.PendingApproval && _s.RegisteredBy == partner;
+        if (!accepted && !pending && !registered)
+        {
+            return null;
+        }
+
+        // A partner sees all of what it registered itself.
+        var visible = accepted || registered ? LeadField.All : policy.VisibleBeforeAcceptance;
+        var d = _s.Details;
+        T? Show<T>(LeadField field, T? value) => (visible & field) != 0 ? value : default;
+        string? postal = null;
+        if (d.Location.PostalCode is { } code && (visible & (LeadField.PostalCode | LeadField.PostalArea)) != 0)
+        {
+            var normalised = Partners.PostalCode.Normalise(code);
+            postal = (visible & LeadField.PostalCode) != 0 ? code
+                : normalised.Length > policy.PostalAreaLength ? normalised[..policy.PostalAreaLength] : normalised;
+        }
+
+        return new PartnerLeadView
+        {
+            Id = Id,
+            Partner = partner,
+            State = _s.State,
+            AcceptanceDeadline = pending ? _s.AcceptanceDeadline : null,
+            HiddenFields = LeadField.All & ~visible,
+            Source = Show(LeadField.Source, d.Source),
+            Company = Show(LeadField.Company, d.Company),
+            ContactName = Show(LeadField.ContactName, d.Contact.Name),
+            ContactEmail = Show(LeadField.ContactEmail, d.Contact.Email),
+            ContactPhone = Show(LeadField.ContactPhone, d.Contact.Phone),
+            Country = Show(LeadField.Country, d.Location.Country),
+            PostalCode = postal,
+            City = Show(LeadField.City, d.Location.City),
+            Point = Show(LeadField.Coordinates, d.Location.Point),
+            ProductInterest = Show(LeadField.ProductInterest, d.ProductInterest),
+            Language = Show(LeadField.Language, d.Language),
+            EstimatedValue = Show(LeadField.EstimatedValue, d.EstimatedValue),
+        };
     }
 
     /// <summary>No partner matched: the lead goes to the manufacturer's queue (never dropped).</summary>
@@ -218,9 +485,9 @@ public sealed class Lead : AggregateRoot
     public void Disqualify(string reason, string actor, IClock clock)
     {
         var why = RequireReason(reason, nameof(reason));
-        EnsureState("Disqualify", LeadState.Captured, LeadState.Qualified, LeadState.Assigned, LeadState.Accepted, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable);
+        EnsureState("Disqualify", LeadState.Captured, LeadState.Qualified, LeadState.Assigned, LeadState.Accepted, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable, LeadState.Offered, LeadState.PendingApproval);
         var now = Now(clock);
-        _s = _s with { State = LeadState.Disqualified, StateReason = why, NextDueAt = null, LastActivityAt = now };
+        _s = _s with { State = LeadState.Disqualified, StateReason = why, NextDueAt = null, AcceptanceDeadline = null, Offers = [], LastActivityAt = now };
         Raise(new LeadDisqualified(why), now, RequireActor(actor));
     }
 
@@ -256,8 +523,29 @@ public sealed class Lead : AggregateRoot
         throw new InvalidStateTransitionException(nameof(Lead), Id.Value, _s.State.ToString(), move);
     }
 
+    private Instant BeginEscalationStep(string move, int step, IClock clock)
+    {
+        EnsureState(move, LeadState.Assigned, LeadState.Offered);
+        if (step != _s.EscalationStepsFired)
+        {
+            throw new DomainRuleException("EscalationOrder", $"Lead '{Id}' has fired {_s.EscalationStepsFired} escalation step(s); step {step} cannot fire now.");
+        }
+
+        return Now(clock);
+    }
+
     private void EnsureAssignedTo(PartnerId partner)
     {
+        if (_s.State == LeadState.Offered)
+        {
+            if (!_s.Offers.Contains(partner))
+            {
+                throw new DomainRuleException("AssignedPartnerOnly", $"Lead '{Id}' is not offered to partner '{partner}'.");
+            }
+
+            return;
+        }
+
         if (_s.AssignedPartner != partner)
         {
             throw new DomainRuleException("AssignedPartnerOnly", $"Lead '{Id}' is assigned to partner '{_s.AssignedPartner}', not '{partner}'.");

@@ -56,6 +56,18 @@ public sealed record LeadSnapshot
     /// <summary>When anything last happened to it.</summary>
     public required Instant LastActivityAt { get; init; }
 
+    /// <summary>Partners the lead is currently broadcast to (state <see cref="LeadState.Offered"/>); empty otherwise.</summary>
+    public IReadOnlyList<PartnerId> Offers { get; init; } = [];
+
+    /// <summary>How many escalation steps of the current assignment or offer have fired.</summary>
+    public int EscalationStepsFired { get; init; }
+
+    /// <summary>The partner that registered the lead as its own deal; null for manufacturer leads.</summary>
+    public PartnerId? RegisteredBy { get; init; }
+
+    /// <summary>The open lead or opportunity this lead duplicates, when duplicate detection found one.</summary>
+    public LeadDuplicateLink? DuplicateOf { get; init; }
+
     /// <summary>Optimistic-concurrency version.</summary>
     public long Version { get; init; }
 

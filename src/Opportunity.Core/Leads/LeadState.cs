@@ -29,4 +29,10 @@ public enum LeadState
 
     /// <summary>Not a real opportunity (reason recorded; terminal).</summary>
     Disqualified = 8,
+
+    /// <summary>Broadcast to several partners at once; the first to accept wins, the other offers are withdrawn.</summary>
+    Offered = 9,
+
+    /// <summary>A deal registered by a partner, waiting for the manufacturer to approve or reject it.</summary>
+    PendingApproval = 10,
 }

@@ -322,6 +322,19 @@ public sealed class SalesOpportunity : AggregateRoot
         Raise(new OpportunityReopened(from, target.Name, why), now, actor);
     }
 
+    /// <summary>Asks the partner for a status update because the open deal saw no activity for too long (raises <see cref="FollowUpRequested"/>).</summary>
+    /// <param name="request">1 for the first request since the last activity, then 2, 3, …</param>
+    /// <param name="actor">Who asks (usually <c>system</c>).</param>
+    /// <param name="clock">The clock.</param>
+    /// <exception cref="InvalidStateTransitionException">The deal is closed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="request"/> is below 1.</exception>
+    public void RequestFollowUp(int request, string actor, IClock clock)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(request, 1);
+        EnsureOpen("RequestFollowUp");
+        Raise(new FollowUpRequested(Partner, request, _s.LastActivityAt), Now(clock), RequireActor(actor));
+    }
+
     /// <summary>Sets when time-based work (follow-up) is next due, or clears it.</summary>
     public void ScheduleNextDue(Instant? dueAt) => _s = _s with { NextDueAt = dueAt };
 

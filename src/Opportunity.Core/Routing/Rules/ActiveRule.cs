@@ -1,0 +1,23 @@
+using Opportunity.Partners;
+
+namespace Opportunity.Routing.Rules;
+
+/// <summary>Removes inactive partners. Always part of a rule set (added first when not listed).</summary>
+public sealed class ActiveRule : IRoutingFilter
+{
+    /// <summary>The kind name, <c>active</c>.</summary>
+    public const string KindName = "active";
+
+    /// <inheritdoc />
+    public string Kind => KindName;
+
+    /// <inheritdoc />
+    public string Description => KindName;
+
+    /// <inheritdoc />
+    public FilterVerdict Check(Partner partner, RoutingContext context)
+    {
+        ArgumentNullException.ThrowIfNull(partner);
+        return partner.IsActive ? FilterVerdict.Keep : FilterVerdict.Remove("inactive");
+    }
+}

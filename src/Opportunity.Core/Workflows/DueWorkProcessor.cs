@@ -1,0 +1,229 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Opportunity.Leads;
+using Opportunity.Partners;
+using Opportunity.Persistence;
+using Opportunity.Pipelines;
+using Opportunity.Routing;
+
+namespace Opportunity.Workflows;
+
+/// <summary>
+/// Does the time-based work of lead distribution: escalation steps of unanswered leads (remind,
+/// notify the channel manager, recall and re-route), and follow-up requests for accepted leads and
+/// open opportunities. The host calls <see cref="ProcessDueAsync"/> periodically (from a timer or
+/// a BackgroundService). It only touches items whose due time has come, claimed
+/// through the stores' due-time index in leased batches, so the cost follows the due items, and
+/// several hosts can run it at once: leases split the work and version-checked saves make sure a
+/// step fires once even when two hosts hold the same item.
+/// </summary>
+public sealed class DueWorkProcessor
+{
+    private readonly ILeadStore _leads;
+    private readonly IOpportunityStore _opportunities;
+    private readonly IPartnerDirectory _partners;
+    private readonly LeadRouter _router;
+    private readonly IPartnerLoadProvider _loads;
+    private readonly IOptions<LeadDistributionOptions> _options;
+    private readonly IOptions<OpportunityManagementOptions> _management;
+    private readonly ILogger<DueWorkProcessor> _logger;
+
+    /// <summary>Creates the processor (normally resolved from DI, see <c>AddLeadDistribution</c>).</summary>
+    public DueWorkProcessor(
+        ILeadStore leads,
+        IOpportunityStore opportunities,
+        IPartnerDirectory partners,
+        LeadDistributionService distribution,
+        IPartnerLoadProvider loads,
+        IOptions<LeadDistributionOptions> options,
+        IOptions<OpportunityManagementOptions> management,
+        ILogger<DueWorkProcessor>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(leads);
+        ArgumentNullException.ThrowIfNull(opportunities);
+        ArgumentNullException.ThrowIfNull(partners);
+        ArgumentNullException.ThrowIfNull(distribution);
+        ArgumentNullException.ThrowIfNull(loads);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(management);
+        _leads = leads;
+        _opportunities = opportunities;
+        _partners = partners;
+        _router = distribution.Router;
+        _loads = loads;
+        _options = options;
+        _management = management;
+        _logger = logger ?? NullLogger<DueWorkProcessor>.Instance;
+    }
+
+    private LeadDistributionOptions Options => _options.Value;
+
+    /// <summary>
+    /// Processes everything due at or before <paramref name="now"/>. Idempotent: a second call with
+    /// the same instant finds nothing due. Each escalation step fires exactly once and never before
+    /// its due instant; a follow-up is requested at most once per repeat period.
+    /// </summary>
+    public async Task<DueWorkReport> ProcessDueAsync(Instant now, CancellationToken cancellationToken = default)
+    {
+        var report = new DueWorkReport();
+        var clock = new FixedClock(now);
+        report = await DrainAsync(
+            claim => _leads.ClaimDueAsync(claim, cancellationToken),
+            lead => (lead.Tenant, lead.Id.Value),
+            (lead, r) => ProcessLeadAsync(lead, clock, r, cancellationToken),
+            now,
+            report,
+            cancellationToken).ConfigureAwait(false);
+        return await DrainAsync(
+            claim => _opportunities.ClaimDueAsync(claim, cancellationToken),
+            opportunity => (opportunity.Tenant, opportunity.Id.Value),
+            (opportunity, r) => ProcessOpportunityAsync(opportunity, clock, r, cancellationToken),
+            now,
+            report,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<DueWorkReport> DrainAsync<T>(Func<DueWorkClaim, Task<IReadOnlyList<T>>> claimDue, Func<T, (TenantId, string)> keyOf, Func<T, DueWorkReport, Task<DueWorkReport>> process, Instant now, DueWorkReport report, CancellationToken cancellationToken)
+    {
+        var management = _management.Value;
+        var seen = new HashSet<(TenantId, string)>();
+        while (true)
+        {
+            var batch = await claimDue(new DueWorkClaim(now, management.ClaimBatchSize, management.HostId, management.ClaimLease)).ConfigureAwait(false);
+            var fresh = 0;
+            foreach (var item in batch)
+            {
+                // A failed item stays due and leased to this host, so the next claim may return it again.
+                if (!seen.Add(keyOf(item)))
+                {
+                    continue;
+                }
+
+                fresh++;
+                try
+                {
+                    report = await process(item, report with { Processed = report.Processed + 1 }).ConfigureAwait(false);
+                }
+                catch (ConcurrencyException ex)
+                {
+                    _logger.LogDebug(ex, "Due work on {Item} lost a race to another host.", keyOf(item));
+                    report = report with { Conflicts = report.Conflicts + 1 };
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _logger.LogError(ex, "Due work on {Item} failed; it stays due.", keyOf(item));
+                    report = report with { Failures = report.Failures + 1 };
+                }
+            }
+
+            if (fresh == 0 || batch.Count < management.ClaimBatchSize)
+            {
+                return report;
+            }
+        }
+    }
+
+    private async Task<DueWorkReport> ProcessLeadAsync(Lead lead, FixedClock clock, DueWorkReport report, CancellationToken cancellationToken)
+    {
+        var now = clock.GetCurrentInstant();
+        RoutingDecision? decision = null;
+        PartnerId? released = null;
+        switch (lead.State)
+        {
+            case LeadState.Assigned or LeadState.Offered:
+                var pending = lead.PendingPartners;
+                var partners = new Dictionary<PartnerId, Partner?>();
+                foreach (var id in pending)
+                {
+                    partners[id] = await _partners.FindAsync(lead.Tenant, id, cancellationToken).ConfigureAwait(false);
+                }
+
+                var ladder = Options.Escalation.For(partners[pending[0]]?.Tier ?? PartnerTier.Registered);
+                IReadOnlyList<BusinessCalendar> calendars = [.. pending.Select(id => partners[id]?.Calendar ?? Options.FallbackCalendar)];
+                while (lead.State is LeadState.Assigned or LeadState.Offered && lead.EscalationStepsFired < ladder.Steps.Count)
+                {
+                    var step = lead.EscalationStepsFired;
+                    if (LeadRouter.NextEscalationDue(lead, ladder, calendars) > now)
+                    {
+                        break;
+                    }
+
+                    switch (ladder.Steps[step].Action)
+                    {
+                        case EscalationAction.RemindPartner:
+                            lead.RemindPartners(step, Options.SystemActor, clock);
+                            report = report with { Reminders = report.Reminders + 1 };
+                            break;
+                        case EscalationAction.NotifyChannelManager:
+                            lead.Escalate(step, id => partners.GetValueOrDefault(id)?.ChannelManagerEmail, Options.SystemActor, clock);
+                            report = report with { Escalations = report.Escalations + 1 };
+                            break;
+                        default:
+                            released = lead.State == LeadState.Assigned ? lead.AssignedPartner : null;
+                            lead.Recall(Options.SystemActor, clock);
+                            decision = await _router.RouteAsync(lead, clock, cancellationToken).ConfigureAwait(false);
+                            report = report with
+                            {
+                                Recalls = report.Recalls + 1,
+                                Rerouted = report.Rerouted + (lead.State is LeadState.Assigned or LeadState.Offered ? 1 : 0),
+                                Unroutable = report.Unroutable + (lead.State == LeadState.Unroutable ? 1 : 0),
+                            };
+                            break;
+                    }
+                }
+
+                if (decision is null && lead.State is LeadState.Assigned or LeadState.Offered)
+                {
+                    lead.ScheduleNextDue(LeadRouter.NextEscalationDue(lead, ladder, calendars));
+                }
+
+                break;
+            case LeadState.Accepted:
+                var (request, next) = Options.FollowUps.Evaluate(lead.LastActivityAt, now);
+                if (request > 0)
+                {
+                    lead.RequestFollowUp(request, Options.SystemActor, clock);
+                    report = report with { FollowUps = report.FollowUps + 1 };
+                }
+
+                lead.ScheduleNextDue(next);
+                break;
+            default:
+                lead.ScheduleNextDue(null);
+                break;
+        }
+
+        await _leads.UpdateAsync(lead, cancellationToken).ConfigureAwait(false);
+        if (released is { } partner)
+        {
+            _loads.RecordRelease(lead.Tenant, partner);
+        }
+
+        await _router.CommitAsync(lead.Tenant, decision, cancellationToken).ConfigureAwait(false);
+        return report;
+    }
+
+    private async Task<DueWorkReport> ProcessOpportunityAsync(SalesOpportunity opportunity, FixedClock clock, DueWorkReport report, CancellationToken cancellationToken)
+    {
+        if (opportunity.IsClosed)
+        {
+            opportunity.ScheduleNextDue(null);
+        }
+        else
+        {
+            var (request, next) = Options.FollowUps.Evaluate(opportunity.LastActivityAt, clock.GetCurrentInstant());
+            if (request > 0)
+            {
+                opportunity.RequestFollowUp(request, Options.SystemActor, clock);
+                report = report with { FollowUps = report.FollowUps + 1 };
+            }
+
+            opportunity.ScheduleNextDue(next);
+        }
+
+        await _opportunities.UpdateAsync(opportunity, cancellationToken).ConfigureAwait(false);
+        return report;
+    }
+}

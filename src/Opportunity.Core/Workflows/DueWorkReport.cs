@@ -1,0 +1,32 @@
+namespace Opportunity.Workflows;
+
+/// <summary>What one <see cref="DueWorkProcessor.ProcessDueAsync"/> run did.</summary>
+public sealed record DueWorkReport
+{
+    /// <summary>Leads and opportunities claimed and looked at.</summary>
+    public int Processed { get; init; }
+
+    /// <summary>Partner reminders fired (escalation steps, one per lead).</summary>
+    public int Reminders { get; init; }
+
+    /// <summary>Channel-manager escalations fired (one per lead).</summary>
+    public int Escalations { get; init; }
+
+    /// <summary>Leads recalled because the acceptance SLA ran out.</summary>
+    public int Recalls { get; init; }
+
+    /// <summary>Recalled leads routed to another partner (or broadcast).</summary>
+    public int Rerouted { get; init; }
+
+    /// <summary>Recalled leads nobody qualified for (now in the manufacturer's queue).</summary>
+    public int Unroutable { get; init; }
+
+    /// <summary>Follow-up requests sent (leads and opportunities).</summary>
+    public int FollowUps { get; init; }
+
+    /// <summary>Items whose save lost a race to another host (version conflict); that host's work stands.</summary>
+    public int Conflicts { get; init; }
+
+    /// <summary>Items that failed with an error (logged); they stay due and are retried next run.</summary>
+    public int Failures { get; init; }
+}

@@ -1,0 +1,45 @@
+using NodaTime;
+using Opportunity.Leads;
+using Opportunity.Partners;
+using Opportunity.Routing;
+
+namespace Opportunity.Workflows;
+
+/// <summary>Settings of lead distribution (routing, escalation, follow-up, duplicates, privacy). Every member has a documented default.</summary>
+public sealed class LeadDistributionOptions
+{
+    /// <summary>
+    /// The rule set routing uses (unless an <see cref="IRoutingRuleSetProvider"/> of your own picks
+    /// one per tenant). Default: territory, product line, language, capacity; load balancing;
+    /// highest score (ties: longest waiting).
+    /// </summary>
+    public RoutingRuleSet RuleSet { get; set; } = RoutingRuleSet.Create("default")
+        .InTerritory().SellingProductLine().SpeakingLanguage().WithinCapacity()
+        .ScoreByLoad()
+        .PickHighestScore()
+        .Build();
+
+    /// <summary>Escalation ladders per partner tier. Default: remind after 4, notify the channel manager after 8, recall after 24 working hours.</summary>
+    public EscalationPolicy Escalation { get; set; } = EscalationPolicy.Default;
+
+    /// <summary>Follow-up of accepted leads and open opportunities. Default: after 14 days without activity, then weekly.</summary>
+    public FollowUpPolicy FollowUps { get; set; } = FollowUpPolicy.Default;
+
+    /// <summary>What partners see before accepting. Default: region, product interest, language, size and source; no company or contact data.</summary>
+    public LeadPrivacyPolicy Privacy { get; set; } = LeadPrivacyPolicy.Default;
+
+    /// <summary>Duplicate and channel-conflict detection. Default: company, e-mail domain and phone; duplicates go to the partner already working the deal.</summary>
+    public DuplicatePolicy Duplicates { get; set; } = DuplicatePolicy.Default;
+
+    /// <summary>The calendar used when a partner's record cannot be found. Default: weekdays 09:00–17:00 UTC.</summary>
+    public BusinessCalendar FallbackCalendar { get; set; } = BusinessCalendar.WeekdaysNineToFive(DateTimeZone.Utc);
+
+    /// <summary>How long the routing index of a tenant's partners is reused before it is rebuilt from the directory. Default 1 minute; positive.</summary>
+    public Duration NetworkRefreshInterval { get; set; } = Duration.FromMinutes(1);
+
+    /// <summary>How long cached partner load (open leads, last assignment) is reused before it is recounted from the lead store. Default 5 minutes; positive.</summary>
+    public Duration LoadRefreshInterval { get; set; } = Duration.FromMinutes(5);
+
+    /// <summary>The actor recorded on events the workflow raises by itself. Default <c>system</c>.</summary>
+    public string SystemActor { get; set; } = "system";
+}

@@ -1,0 +1,149 @@
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Opportunity.Leads;
+using Opportunity.Partners;
+using Opportunity.Routing;
+using Opportunity.Routing.Rules;
+
+namespace Opportunity.Workflows;
+
+/// <summary>
+/// Routes a lead and applies the decision to it (assign with deadline, broadcast, or unroutable),
+/// scheduling the first escalation step. Nothing is saved here: the caller saves the lead and then
+/// calls <see cref="CommitAsync"/> for the side effects that must follow a successful save.
+/// </summary>
+internal sealed class LeadRouter
+{
+    private readonly IRoutingRuleSetProvider _ruleSets;
+    private readonly IRoutingNetworkProvider _networks;
+    private readonly IPartnerLoadProvider _loads;
+    private readonly IPartnerPerformanceProvider _performance;
+    private readonly IRoutingDecisionLog _log;
+    private readonly IOptions<LeadDistributionOptions> _options;
+    private readonly IOptions<OpportunityManagementOptions> _management;
+
+    public LeadRouter(IRoutingRuleSetProvider ruleSets, IRoutingNetworkProvider networks, IPartnerLoadProvider loads, IPartnerPerformanceProvider performance, IRoutingDecisionLog log, IOptions<LeadDistributionOptions> options, IOptions<OpportunityManagementOptions> management)
+    {
+        _ruleSets = ruleSets;
+        _networks = networks;
+        _loads = loads;
+        _performance = performance;
+        _log = log;
+        _options = options;
+        _management = management;
+    }
+
+    private LeadDistributionOptions Options => _options.Value;
+
+    /// <summary>Routes <paramref name="lead"/> and applies the outcome; null when the lead was held for manual duplicate review.</summary>
+    public async Task<RoutingDecision?> RouteAsync(Lead lead, IClock clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetCurrentInstant();
+        var tenant = lead.Tenant;
+        var attempt = lead.Rejections.Count + lead.ExpiredPartners.Count;
+        var duplicate = lead.DuplicateOf;
+        if (duplicate is not null && attempt == 0 && Options.Duplicates.Handling == DuplicateHandling.ManualReview)
+        {
+            Unroutable(lead, $"possible duplicate of lead {duplicate.ExistingLead} (matched on {duplicate.MatchedOn}); held for manual review", clock);
+            return null;
+        }
+
+        var network = await _networks.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
+        var load = await _loads.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
+        var performance = await _performance.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
+        var request = RoutingRequest.ForLead(lead, now, RoutingRequest.DeriveSeed(_management.Value.RandomSeed, lead.Id, attempt));
+        RoutingDecision? decision = null;
+        if (duplicate?.WorkingPartner is { } working && Options.Duplicates.Handling == DuplicateHandling.OfferToWorkingPartner)
+        {
+            decision = WorkingPartnerRule.RuleSet(working, duplicate).Route(request, network, load, performance);
+            if (decision.Outcome == RoutingOutcome.Unroutable)
+            {
+                decision = null; // the working partner cannot take it (inactive, rejected it before): route normally
+            }
+        }
+
+        if (decision is null)
+        {
+            var ruleSet = await _ruleSets.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
+            decision = ruleSet.Route(request, network, load, performance);
+        }
+
+        Apply(lead, decision, network, clock);
+        return decision;
+    }
+
+    /// <summary>After the lead was saved: record the new load and log the decision.</summary>
+    public async Task CommitAsync(TenantId tenant, RoutingDecision? decision, CancellationToken cancellationToken)
+    {
+        if (decision is null)
+        {
+            return;
+        }
+
+        if (decision.Outcome == RoutingOutcome.Assigned)
+        {
+            _loads.RecordAssignment(tenant, decision.Partner!.Value, decision.At);
+        }
+
+        await _log.AppendAsync(tenant, RoutingDecisionRecord.From(decision), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Assigns <paramref name="lead"/> to <paramref name="partner"/> with the deadline of its tier's ladder in its calendar.</summary>
+    public void Assign(Lead lead, Partner partner, IClock clock)
+    {
+        var now = clock.GetCurrentInstant();
+        var ladder = Options.Escalation.For(partner.Tier);
+        lead.Assign(partner.Id, ladder.DueAt(ladder.Steps.Count - 1, now, partner.Calendar), Options.SystemActor, clock);
+        lead.ScheduleNextDue(NextEscalationDue(lead, ladder, [partner.Calendar]));
+    }
+
+    /// <summary>When the next escalation step of an Assigned or Offered lead is due.</summary>
+    public static Instant NextEscalationDue(Lead lead, EscalationLadder ladder, IReadOnlyList<BusinessCalendar> calendars)
+    {
+        var step = lead.EscalationStepsFired;
+        if (step >= ladder.Steps.Count - 1)
+        {
+            return lead.AcceptanceDeadline!.Value;
+        }
+
+        var due = Instant.MaxValue;
+        foreach (var calendar in calendars)
+        {
+            var at = ladder.DueAt(step, lead.AssignedAt!.Value, calendar);
+            due = at < due ? at : due;
+        }
+
+        return due;
+    }
+
+    private void Apply(Lead lead, RoutingDecision decision, RoutingNetwork network, IClock clock)
+    {
+        switch (decision.Outcome)
+        {
+            case RoutingOutcome.Assigned:
+                Assign(lead, network.Find(decision.Partner!.Value)!, clock);
+                break;
+            case RoutingOutcome.Broadcast:
+                var now = clock.GetCurrentInstant();
+                var partners = decision.Partners.Select(id => network.Find(id)!).ToList();
+                var ladder = Options.Escalation.For(partners[0].Tier);
+                var deadline = partners.Min(p => ladder.DueAt(ladder.Steps.Count - 1, now, p.Calendar));
+                lead.Offer(decision.Partners, deadline, Options.SystemActor, clock);
+                lead.ScheduleNextDue(NextEscalationDue(lead, ladder, [.. partners.Select(p => p.Calendar)]));
+                break;
+            default:
+                Unroutable(lead, decision.UnroutableReason ?? "no partner matched", clock);
+                break;
+        }
+    }
+
+    private void Unroutable(Lead lead, string reason, IClock clock)
+    {
+        if (lead.State != LeadState.Unroutable)
+        {
+            lead.MarkUnroutable(reason, Options.SystemActor, clock);
+        }
+
+        lead.ScheduleNextDue(null);
+    }
+}
