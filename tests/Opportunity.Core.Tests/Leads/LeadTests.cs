@@ -32,6 +32,10 @@ public sealed class LeadTests
             case LeadState.SlaExpired: Qualify(); Assign(); lead.Recall("system", _clock); break;
             case LeadState.Unroutable: Qualify(); lead.MarkUnroutable("no partner in FR", "router", _clock); break;
             case LeadState.Disqualified: lead.Disqualify("spam", "u", _clock); break;
+            case LeadState.Offered: Qualify(); lead.Offer([P1], Deadline, "router", _clock); break;
+            case LeadState.PendingApproval:
+                lead = Lead.Register(Tenant, new LeadId("L1"), new LeadDetails { Source = "deal-registration" }, P1, _clock);
+                break;
         }
 
         Assert.Equal(state, lead.State);
@@ -42,12 +46,15 @@ public sealed class LeadTests
     {
         { "Qualify", [LeadState.Captured], LeadState.Qualified },
         { "Assign", [LeadState.Qualified, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable], LeadState.Assigned },
-        { "Accept", [LeadState.Assigned], LeadState.Accepted },
-        { "Reject", [LeadState.Assigned], LeadState.Rejected },
-        { "Recall", [LeadState.Assigned], LeadState.SlaExpired },
+        { "Offer", [LeadState.Qualified, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable], LeadState.Offered },
+        { "Accept", [LeadState.Assigned, LeadState.Offered], LeadState.Accepted },
+        { "Reject", [LeadState.Assigned, LeadState.Offered], LeadState.Rejected },
+        { "Recall", [LeadState.Assigned, LeadState.Offered], LeadState.SlaExpired },
         { "MarkUnroutable", [LeadState.Qualified, LeadState.Rejected, LeadState.SlaExpired], LeadState.Unroutable },
-        { "Disqualify", [LeadState.Captured, LeadState.Qualified, LeadState.Assigned, LeadState.Accepted, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable], LeadState.Disqualified },
+        { "Disqualify", [LeadState.Captured, LeadState.Qualified, LeadState.Assigned, LeadState.Accepted, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable, LeadState.Offered, LeadState.PendingApproval], LeadState.Disqualified },
         { "Convert", [LeadState.Accepted], LeadState.Converted },
+        { "ApproveRegistration", [LeadState.PendingApproval], LeadState.Accepted },
+        { "RejectRegistration", [LeadState.PendingApproval], LeadState.Disqualified },
     };
 
     private void Apply(Lead lead, string move)
@@ -57,8 +64,11 @@ public sealed class LeadTests
         {
             case "Qualify": lead.Qualify(LeadQualification.Full, "u", _clock); break;
             case "Assign": lead.Assign(P2, Deadline, "router", _clock); break;
-            case "Accept": lead.Accept(lead.AssignedPartner ?? P1, _clock); break;
-            case "Reject": lead.Reject(lead.AssignedPartner ?? P1, "no capacity", _clock); break;
+            case "Offer": lead.Offer([P2], Deadline, "router", _clock); break;
+            case "ApproveRegistration": lead.ApproveRegistration("manager", _clock); break;
+            case "RejectRegistration": lead.RejectRegistration("already registered by another partner", "manager", _clock); break;
+            case "Accept": lead.Accept(lead.PendingPartners.FirstOrDefault(P1), _clock); break;
+            case "Reject": lead.Reject(lead.PendingPartners.FirstOrDefault(P1), "no capacity", _clock); break;
             case "Recall": lead.Recall("system", _clock); break;
             case "MarkUnroutable": lead.MarkUnroutable("nobody", "router", _clock); break;
             case "Disqualify": lead.Disqualify("duplicate", "u", _clock); break;
