@@ -10,7 +10,7 @@ namespace Opportunity.Notifications;
 /// needing the event's CLR type, so events added later (or by your own code) notify as soon as a
 /// template is registered for their type name. <see cref="Fields"/> flattens the JSON for
 /// template placeholders: <c>reason</c>, <c>amount.currency</c>, and money objects also as one
-/// value (<c>amount</c> → <c>250000.00 EUR</c>).
+/// value (<c>amount</c> → <c>12500.50 EUR</c>).
 /// </summary>
 public sealed class NotificationEvent
 {
