@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -45,12 +46,24 @@ public static class WebhookSignature
     {
         ArgumentNullException.ThrowIfNull(secret);
         ArgumentNullException.ThrowIfNull(messageId);
-        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, secret.Key);
-        hmac.AppendData(Encoding.UTF8.GetBytes(messageId));
-        hmac.AppendData("."u8);
-        hmac.AppendData(Encoding.ASCII.GetBytes(timestamp.ToString(CultureInfo.InvariantCulture)));
-        hmac.AppendData("."u8);
-        hmac.AppendData(body);
-        hmac.GetHashAndReset(destination);
+
+        // "{id}.{timestamp}.{body}" in one pooled buffer and a one-shot HMAC: no per-call hasher or byte arrays.
+        var length = Encoding.UTF8.GetByteCount(messageId) + 1 + 20 + 1 + body.Length;
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var written = Encoding.UTF8.GetBytes(messageId, rented);
+            rented[written++] = (byte)'.';
+            timestamp.TryFormat(rented.AsSpan(written), out var digits, default, CultureInfo.InvariantCulture);
+            written += digits;
+            rented[written++] = (byte)'.';
+            body.CopyTo(rented.AsSpan(written));
+            written += body.Length;
+            HMACSHA256.HashData(secret.Key, rented.AsSpan(0, written), destination);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+        }
     }
 }
