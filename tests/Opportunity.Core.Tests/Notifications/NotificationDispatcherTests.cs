@@ -87,10 +87,9 @@ public sealed class NotificationDispatcherTests
     [Fact]
     public async Task DispatchDueAsync_NewEventTypeWithRegisteredTemplate_IsMailed()
     {
-        var store = await StoreWith(Partner(), Message(Stamp(new ReminderDue(P1, 2))));
-        DomainEventSerializer.Register<ReminderDue>();
+        var store = await StoreWith(Partner(), Message(Stamp(new ReminderDueForTest(P1, 2))));
         var mail = new RecordingChannel("mail");
-        using var dispatcher = Dispatcher(store, store, Clock(), o => o.Templates.Set<ReminderDue>(NotificationAudience.Partner, "en", "Reminder {round} for {aggregateId}", "Hello {partnerName}"), channels: [mail]);
+        using var dispatcher = Dispatcher(store, store, Clock(), o => o.Templates.Set<ReminderDueForTest>(NotificationAudience.Partner, "en", "Reminder {round} for {aggregateId}", "Hello {partnerName}"), channels: [mail]);
 
         await dispatcher.DispatchDueAsync();
 
@@ -355,7 +354,7 @@ public sealed class NotificationDispatcherTests
         Assert.Contains("MaxAttempts", ex.Message, StringComparison.Ordinal);
     }
 
-    private sealed record ReminderDue(PartnerId Partner, int Round) : DomainEvent;
+    private sealed record ReminderDueForTest(PartnerId Partner, int Round) : DomainEvent;
 
     private sealed class FailingDirectory : IPartnerDirectory
     {
