@@ -1,0 +1,51 @@
+using NodaTime;
+
+namespace Opportunity.Notifications;
+
+/// <summary>Settings of the <see cref="NotificationDispatcher"/>. Every member has a documented default.</summary>
+public sealed class NotificationDispatcherOptions
+{
+    /// <summary>
+    /// Identifies this dispatcher when it leases outbox messages. Default null: the host id of
+    /// <see cref="OpportunityManagementOptions.HostId"/> (machine and process). Each dispatcher
+    /// instance appends its own sequence number, so two dispatchers never share a lease.
+    /// </summary>
+    public string? WorkerId { get; set; }
+
+    /// <summary>How many due messages one claim takes. Default 100; 1 to 10,000.</summary>
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>
+    /// How long a claimed message is reserved for this dispatcher. Default 5 minutes; must be
+    /// positive and longer than the slowest delivery (a webhook timeout, an SMTP session), or
+    /// another dispatcher may take the message over and send it a second time.
+    /// </summary>
+    public Duration LeaseDuration { get; set; } = Duration.FromMinutes(5);
+
+    /// <summary>How many deliveries run at once within one dispatch run. Default 4; 1 to 256.</summary>
+    public int MaxConcurrentDeliveries { get; set; } = 4;
+
+    /// <summary>Delay before the first retry, before jitter. Default 30 seconds; positive.</summary>
+    public Duration InitialRetryDelay { get; set; } = Duration.FromSeconds(30);
+
+    /// <summary>Longest delay between two attempts, before jitter. Default 6 hours; not below <see cref="InitialRetryDelay"/>.</summary>
+    public Duration MaxRetryDelay { get; set; } = Duration.FromHours(6);
+
+    /// <summary>
+    /// Attempts (the first included) before a transiently failing notification is dead-lettered.
+    /// Default 15, which with the default delays keeps trying for about a day and a half; 1 to 100.
+    /// </summary>
+    public int MaxAttempts { get; set; } = 15;
+
+    /// <summary>Seed of the retry jitter (<see cref="ExponentialBackoff"/>). Default 0.</summary>
+    public int JitterSeed { get; set; }
+
+    /// <summary>The language used when a recipient's own has no template (ISO 639-1). Default <c>en</c>.</summary>
+    public string DefaultLanguage { get; set; } = "en";
+
+    /// <summary>The manufacturer's operations inbox (<see cref="NotificationAudience.Operations"/>), e.g. for unroutable leads. Default null: nobody.</summary>
+    public string? OperationsEmail { get; set; }
+
+    /// <summary>The templates; starts with the built-in English and German ones.</summary>
+    public NotificationTemplateCatalog Templates { get; } = NotificationTemplateCatalog.CreateDefault();
+}

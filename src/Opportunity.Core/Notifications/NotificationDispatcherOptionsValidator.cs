@@ -1,0 +1,67 @@
+using System.Net.Mail;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Opportunity.Notifications;
+
+/// <summary>Checks <see cref="NotificationDispatcherOptions"/>; each failure names the option.</summary>
+public sealed class NotificationDispatcherOptionsValidator : IValidateOptions<NotificationDispatcherOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, NotificationDispatcherOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (options.WorkerId is not null && string.IsNullOrWhiteSpace(options.WorkerId))
+        {
+            failures.Add($"{nameof(options.WorkerId)} must be null (use the host id) or not empty.");
+        }
+
+        if (options.BatchSize is < 1 or > 10_000)
+        {
+            failures.Add($"{nameof(options.BatchSize)} must be between 1 and 10000, was {options.BatchSize}.");
+        }
+
+        if (options.LeaseDuration <= Duration.Zero)
+        {
+            failures.Add($"{nameof(options.LeaseDuration)} must be positive, was {options.LeaseDuration}.");
+        }
+
+        if (options.MaxConcurrentDeliveries is < 1 or > 256)
+        {
+            failures.Add($"{nameof(options.MaxConcurrentDeliveries)} must be between 1 and 256, was {options.MaxConcurrentDeliveries}.");
+        }
+
+        if (options.InitialRetryDelay <= Duration.Zero)
+        {
+            failures.Add($"{nameof(options.InitialRetryDelay)} must be positive, was {options.InitialRetryDelay}.");
+        }
+
+        if (options.MaxRetryDelay < options.InitialRetryDelay)
+        {
+            failures.Add($"{nameof(options.MaxRetryDelay)} ({options.MaxRetryDelay}) must not be shorter than {nameof(options.InitialRetryDelay)} ({options.InitialRetryDelay}).");
+        }
+
+        if (options.MaxAttempts is < 1 or > 100)
+        {
+            failures.Add($"{nameof(options.MaxAttempts)} must be between 1 and 100, was {options.MaxAttempts}.");
+        }
+
+        if (!NotificationTemplate.IsLanguage(options.DefaultLanguage))
+        {
+            failures.Add($"{nameof(options.DefaultLanguage)} must be an ISO 639-1 code such as 'en', was '{options.DefaultLanguage}'.");
+        }
+
+        if (options.OperationsEmail is not null && !MailAddress.TryCreate(options.OperationsEmail, out _))
+        {
+            failures.Add($"{nameof(options.OperationsEmail)} '{options.OperationsEmail}' is not an e-mail address.");
+        }
+
+        if (options.Templates is null)
+        {
+            failures.Add($"{nameof(options.Templates)} must not be null.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

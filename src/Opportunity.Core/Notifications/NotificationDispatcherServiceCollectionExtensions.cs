@@ -1,0 +1,51 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Opportunity.Persistence;
+
+namespace Opportunity.Notifications;
+
+/// <summary>Registers the <see cref="NotificationDispatcher"/> on an <see cref="OpportunityManagementBuilder"/>.</summary>
+public static class NotificationDispatcherServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the notification dispatcher (a singleton over the registered
+    /// <see cref="IOutboxStore"/>, <see cref="IPartnerDirectory"/>, <see cref="IClock"/> and every
+    /// <see cref="INotificationChannel"/>) with validated options. Channel packages call it for
+    /// you (<c>UseSmtp</c>, <c>UseWebhooks</c>). Safe to call more than once; configurations
+    /// accumulate. The host decides when to run it: call
+    /// <see cref="NotificationDispatcher.DispatchDueAsync"/> periodically.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">At start (ValidateOnStart) or first use, when options are invalid.</exception>
+    public static OpportunityManagementBuilder AddNotificationDispatcher(this OpportunityManagementBuilder builder, Action<NotificationDispatcherOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = services.AddOptions<NotificationDispatcherOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        if (services.Any(d => d.ServiceType == typeof(NotificationDispatcher)))
+        {
+            return builder;
+        }
+
+        options.PostConfigure<IOptions<OpportunityManagementOptions>>((o, management) => o.WorkerId ??= management.Value.HostId);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NotificationDispatcherOptions>, NotificationDispatcherOptionsValidator>());
+        services.TryAddSingleton(sp => new NotificationDispatcher(
+            sp.GetRequiredService<IOutboxStore>(),
+            sp.GetRequiredService<IPartnerDirectory>(),
+            sp.GetServices<INotificationChannel>(),
+            sp.GetRequiredService<IOptions<NotificationDispatcherOptions>>().Value,
+            sp.GetRequiredService<IClock>(),
+            sp.GetService<ILogger<NotificationDispatcher>>(),
+            sp.GetService<IMeterFactory>()));
+        return builder;
+    }
+}

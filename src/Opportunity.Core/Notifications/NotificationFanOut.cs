@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using Opportunity.Partners;
+using Opportunity.Persistence;
+
+namespace Opportunity.Notifications;
+
+/// <summary>Turns one domain-event outbox message into one outbox message per channel and recipient.</summary>
+internal sealed class NotificationFanOut(IPartnerDirectory partners, IReadOnlyList<INotificationChannel> channels, NotificationDispatcherOptions options, ILogger logger)
+{
+    private static readonly NotificationAudience[] PeopleAudiences =
+        [NotificationAudience.Partner, NotificationAudience.ChannelManager, NotificationAudience.Operations];
+
+    /// <exception cref="System.Text.Json.JsonException">The event cannot be read (permanent).</exception>
+    public async Task<List<OutboxMessage>> FanOutAsync(OutboxMessage message, Instant now, CancellationToken cancellationToken)
+    {
+        var notificationEvent = NotificationEvent.FromOutbox(message);
+        var partner = notificationEvent.Partner is { } id
+            ? await partners.FindAsync(notificationEvent.Tenant, id, cancellationToken).ConfigureAwait(false)
+            : null;
+        if (notificationEvent.Partner is { } named && partner is null)
+        {
+            NotificationLog.PartnerUnknown(logger, notificationEvent.EventId, named.Value);
+        }
+
+        var request = new NotificationRecipientRequest(notificationEvent, partner, People(notificationEvent, partner));
+        var messages = new List<OutboxMessage>();
+        foreach (var channel in channels)
+        {
+            var recipients = await channel.ResolveRecipientsAsync(request, cancellationToken).ConfigureAwait(false);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var recipient in recipients)
+            {
+                var notificationId = NotificationId.For(notificationEvent.EventId, channel.Name, recipient.Audience, recipient.Address);
+                if (!seen.Add(notificationId))
+                {
+                    continue;
+                }
+
+                NotificationContent? content = null;
+                if (recipient.IsPerson)
+                {
+                    var template = options.Templates.Find(notificationEvent.EventType, recipient.Audience, recipient.Language ?? options.DefaultLanguage, options.DefaultLanguage);
+                    if (template is null)
+                    {
+                        continue;
+                    }
+
+                    content = template.Render(notificationEvent, recipient, partner);
+                }
+
+                var notification = new Notification(
+                    notificationId, notificationEvent.Tenant, channel.Name, notificationEvent.EventId, notificationEvent.EventType,
+                    notificationEvent.OccurredAt, recipient, content, notificationEvent.Json);
+                messages.Add(new OutboxMessage(notificationId, notificationEvent.Tenant, channel.Name, notificationEvent.EventType, NotificationSerializer.Serialize(notification), now));
+            }
+        }
+
+        return messages;
+    }
+
+    private List<NotificationRecipient> People(NotificationEvent notificationEvent, Partner? partner)
+    {
+        var people = new List<NotificationRecipient>();
+        foreach (var audience in PeopleAudiences)
+        {
+            if (!options.Templates.HasTemplate(notificationEvent.EventType, audience))
+            {
+                continue;
+            }
+
+            var (address, name, languages) = audience switch
+            {
+                NotificationAudience.Partner => (partner?.ContactEmail, partner?.Name, partner?.Languages),
+                NotificationAudience.ChannelManager => (partner?.ChannelManagerEmail, null, null),
+                _ => (options.OperationsEmail, null, (IReadOnlySet<string>?)null),
+            };
+            if (string.IsNullOrWhiteSpace(address))
+            {
+                continue;
+            }
+
+            var language = options.Templates.ChooseLanguage(notificationEvent.EventType, audience, languages ?? Enumerable.Empty<string>(), options.DefaultLanguage);
+            people.Add(new NotificationRecipient(address, audience, language, name));
+        }
+
+        return people;
+    }
+}

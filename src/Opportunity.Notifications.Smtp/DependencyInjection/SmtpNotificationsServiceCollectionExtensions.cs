@@ -1,0 +1,48 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Opportunity.Notifications.Smtp;
+
+/// <summary>Registers SMTP channels.</summary>
+public static class SmtpNotificationsServiceCollectionExtensions
+{
+    /// <summary>Adds the SMTP channel named <c>smtp</c> (and the notification dispatcher, if not added yet).</summary>
+    /// <exception cref="OptionsValidationException">At start (ValidateOnStart) or first use, when options are invalid.</exception>
+    public static OpportunityManagementBuilder UseSmtp(this OpportunityManagementBuilder builder, Action<SmtpNotificationOptions> configure) =>
+        UseSmtp(builder, SmtpNotificationChannel.DefaultName, configure);
+
+    /// <summary>
+    /// Adds an SMTP channel with its own name and options, e.g. one relay for partner mail and
+    /// another for internal mail (see <see cref="SmtpNotificationOptions.Audiences"/>). Safe to call
+    /// more than once per name; configurations accumulate.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">At start (ValidateOnStart) or first use, when options are invalid.</exception>
+    public static OpportunityManagementBuilder UseSmtp(this OpportunityManagementBuilder builder, string channelName, Action<SmtpNotificationOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(channelName);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.AddNotificationDispatcher();
+        var services = builder.Services;
+        services.AddOptions<SmtpNotificationOptions>(channelName).Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SmtpNotificationOptions>, SmtpNotificationOptionsValidator>());
+        if (services.Any(d => d.ServiceType == typeof(SmtpChannelRegistration) && d.ImplementationInstance is SmtpChannelRegistration r && r.Name == channelName))
+        {
+            return builder;
+        }
+
+        services.AddSingleton(new SmtpChannelRegistration(channelName));
+        services.AddSingleton<INotificationChannel>(sp => new SmtpNotificationChannel(
+            sp.GetRequiredService<IOptionsMonitor<SmtpNotificationOptions>>().Get(channelName),
+            sp.GetRequiredService<IClock>(),
+            sp.GetService<ILogger<SmtpNotificationChannel>>(),
+            channelName));
+        return builder;
+    }
+
+    /// <summary>Marks a channel name as registered, so a second call does not add a second channel.</summary>
+    private sealed record SmtpChannelRegistration(string Name);
+}

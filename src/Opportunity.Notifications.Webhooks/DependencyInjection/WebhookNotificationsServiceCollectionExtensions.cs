@@ -1,0 +1,37 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Opportunity.Notifications.Webhooks;
+
+/// <summary>Registers the webhook channel.</summary>
+public static class WebhookNotificationsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the signed-webhook channel (and the notification dispatcher, if not added yet) with
+    /// validated options, an in-memory <see cref="IWebhookEndpointStatus"/> and DNS resolution,
+    /// each replaceable by registering your own first. Safe to call more than once; configurations accumulate.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">At start (ValidateOnStart) or first use, when options are invalid.</exception>
+    public static OpportunityManagementBuilder UseWebhooks(this OpportunityManagementBuilder builder, Action<WebhookNotificationOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.AddNotificationDispatcher();
+        var services = builder.Services;
+        services.AddOptions<WebhookNotificationOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookNotificationOptions>, WebhookNotificationOptionsValidator>());
+        services.TryAddSingleton<IWebhookEndpointStatus, InMemoryWebhookEndpointStatus>();
+        services.TryAddSingleton<IWebhookHostResolver>(_ => new DnsWebhookHostResolver());
+        services.TryAddSingleton(sp => new WebhookNotificationChannel(
+            sp.GetRequiredService<IOptions<WebhookNotificationOptions>>().Value,
+            sp.GetRequiredService<IClock>(),
+            sp.GetRequiredService<IWebhookEndpointStatus>(),
+            sp.GetRequiredService<IWebhookHostResolver>(),
+            sp.GetService<ILogger<WebhookNotificationChannel>>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationChannel, WebhookNotificationChannel>(sp => sp.GetRequiredService<WebhookNotificationChannel>()));
+        return builder;
+    }
+}
