@@ -427,7 +427,7 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
     }
 
     private static List<OutboxMessage> OutboxMessages(AggregateRoot aggregate) =>
-        [.. aggregate.PendingEvents.Select(e => new OutboxMessage(e.EventId, e.Tenant, OutboxMessage.DomainEventTopic, e.EventType, DomainEventSerializer.Serialize(e), e.OccurredAt))];
+        [.. aggregate.PendingEvents.Select(OutboxMessage.FromDomainEvent)];
 
     private void EnqueueLocked(IEnumerable<OutboxMessage> messages)
     {
