@@ -13,7 +13,7 @@ public abstract partial class StoreConformanceTests
     /// batch size; a live lease keeps others off, the holder may claim again, and an expired lease
     /// frees the lead. Leads not yet due or without a due time are never claimed.
     /// </summary>
-    [Fact]
+    [ConformanceFact]
     public async Task ClaimDue_Leads_OldestFirstAcrossTenantsWithLeases()
     {
         var t0 = Clock.GetCurrentInstant();
@@ -40,7 +40,7 @@ public abstract partial class StoreConformanceTests
     }
 
     /// <summary>Due opportunities (follow-ups) are claimed like leads; clearing the due time takes a deal out of the queue.</summary>
-    [Fact]
+    [ConformanceFact]
     public async Task ClaimDue_Opportunities_OldestFirstAndClearedDueTimeLeavesQueue()
     {
         var t0 = Clock.GetCurrentInstant();
@@ -65,7 +65,7 @@ public abstract partial class StoreConformanceTests
     /// store instances when the adapter can open them) claim due leads, due opportunities and
     /// outbox messages at the same time; every item is handled exactly once and nothing stays due.
     /// </summary>
-    [Fact]
+    [ConformanceFact]
     public async Task ClaimDue_ConcurrentProcessors_HandleEveryItemExactlyOnce()
     {
         const int items = 60;

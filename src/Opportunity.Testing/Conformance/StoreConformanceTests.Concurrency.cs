@@ -14,7 +14,7 @@ public abstract partial class StoreConformanceTests
     /// <see cref="ConcurrencyException"/> and nothing else, and the outbox holds exactly one event
     /// per successful commit, each with a distinct amount (no event of a refused write).
     /// </summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Concurrency_RacingWriters_LoseNoUpdate()
     {
         var scope = AccessScope.Manufacturer(TenantA);

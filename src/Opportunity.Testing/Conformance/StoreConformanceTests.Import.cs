@@ -9,7 +9,7 @@ namespace Opportunity.Testing.Conformance;
 public abstract partial class StoreConformanceTests
 {
     /// <summary>A valid batch is written whole: every row findable with version 1, due rows claimable, nothing in the outbox.</summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Import_ValidBatch_WritesEveryRowWithVersionOneAndNoEvents()
     {
         if (Store.Importer is null)
@@ -33,7 +33,7 @@ public abstract partial class StoreConformanceTests
     }
 
     /// <summary>One bad row anywhere (unknown stage, unknown pipeline, negative amount, duplicate id) fails the batch: nothing is written and each error names its row and field.</summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Import_BadRows_WriteNothingAndNameRowAndField()
     {
         if (Store.Importer is null)
@@ -57,7 +57,7 @@ public abstract partial class StoreConformanceTests
     }
 
     /// <summary>A batch with an id already stored fails whole, naming the row; the stored opportunity is untouched.</summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Import_IdAlreadyStored_WritesNothingAndNamesRow()
     {
         if (Store.Importer is null)

@@ -14,7 +14,7 @@ public abstract partial class StoreConformanceTests
     /// dead letters — is asked from six scopes (each tenant's manufacturer and both its partners),
     /// and each answer holds exactly what that scope may see, with its own tenant's content.
     /// </summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Isolation_SameIdsInTwoTenantsAndPartners_EveryReadPathSeesOnlyItsOwn()
     {
         // Tenant A: lead-1 → P1, lead-2 → P2. Tenant B: swapped. lead-3 unassigned, lead-4 rejected by its partner.
@@ -113,7 +113,7 @@ public abstract partial class StoreConformanceTests
     }
 
     /// <summary>A partner sees a lead while it is assigned to it, accepted or converted by it — not before, and not after it rejected it.</summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Isolation_PartnerSeesLeadOnlyWhileOfferedAcceptedOrConverted()
     {
         var p1 = AccessScope.ForPartner(TenantA, P1);

@@ -9,7 +9,7 @@ namespace Opportunity.Testing.Conformance;
 public abstract partial class StoreConformanceTests
 {
     /// <summary>A saved lead reads back with every snapshot field intact and version 1.</summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Lead_AddThenFind_RoundTripsEverySnapshotField()
     {
         var lead = AssignedLead(TenantA, "lead-1", P1, Clock);
@@ -26,7 +26,7 @@ public abstract partial class StoreConformanceTests
     }
 
     /// <summary>An unknown id reads as null, not as an error.</summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Lead_FindUnknownId_ReturnsNull()
     {
         await Store.Leads.AddAsync(NewLead(TenantA, "lead-1", Clock));
@@ -35,7 +35,7 @@ public abstract partial class StoreConformanceTests
     }
 
     /// <summary>Adding an id that exists throws the typed concurrency exception and leaves the stored lead as it was.</summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Lead_AddExistingId_ThrowsConcurrencyAndKeepsFirst()
     {
         await Store.Leads.AddAsync(NewLead(TenantA, "lead-1", Clock, "First GmbH"));
@@ -53,7 +53,7 @@ public abstract partial class StoreConformanceTests
     /// The pairing: a legitimate later write succeeds and moves the version on; a write based on
     /// the older version is refused with the typed exception and the winner's value stands.
     /// </summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Lead_UpdateWithStaleVersion_ThrowsAndWinnerStands()
     {
         var scope = AccessScope.Manufacturer(TenantA);
@@ -80,7 +80,7 @@ public abstract partial class StoreConformanceTests
     }
 
     /// <summary>Updating a lead that was never added throws the typed exception and creates nothing.</summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Lead_UpdateMissing_ThrowsConcurrencyAndCreatesNothing()
     {
         var ghost = Lead.FromSnapshot(NewLead(TenantA, "ghost", Clock).ToSnapshot() with { Version = 3 });
@@ -92,7 +92,7 @@ public abstract partial class StoreConformanceTests
     }
 
     /// <summary>Queries filter by state and by partner and return leads ordered by id (code-point order).</summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Lead_Query_FiltersByStateAndPartnerOrderedById()
     {
         await Store.Leads.AddAsync(AssignedLead(TenantA, "b", P1, Clock));

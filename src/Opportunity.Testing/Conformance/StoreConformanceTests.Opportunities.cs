@@ -9,7 +9,7 @@ namespace Opportunity.Testing.Conformance;
 public abstract partial class StoreConformanceTests
 {
     /// <summary>A saved opportunity reads back with amount, close date, override, history and every other field intact.</summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Opportunity_AddUpdateFind_RoundTripsEverySnapshotField()
     {
         var opportunity = NewOpportunity(TenantA, "opp-1", P1, Clock, 12_345.67m);
@@ -32,7 +32,7 @@ public abstract partial class StoreConformanceTests
     }
 
     /// <summary>Queries filter open/closed and by partner, ordered by id; closing and reopening move a deal between the two.</summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Opportunity_Query_FiltersOpenClosedAndPartnerOrderedById()
     {
         var scope = AccessScope.Manufacturer(TenantA);
@@ -58,7 +58,7 @@ public abstract partial class StoreConformanceTests
     }
 
     /// <summary>A stale opportunity write is refused with the typed exception; the winner's amount stands; a fresh write succeeds.</summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Opportunity_UpdateWithStaleVersion_ThrowsAndWinnerStands()
     {
         var scope = AccessScope.Manufacturer(TenantA);
@@ -79,7 +79,7 @@ public abstract partial class StoreConformanceTests
     }
 
     /// <summary>Adding an existing opportunity id throws the typed exception.</summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Opportunity_AddExistingId_ThrowsConcurrency()
     {
         await Store.Opportunities.AddAsync(NewOpportunity(TenantA, "opp-1", P1, Clock, 100m));
@@ -90,7 +90,7 @@ public abstract partial class StoreConformanceTests
     }
 
     /// <summary>Amounts are exact: minor units of 0-, 2- and 3-digit currencies and large values survive unchanged.</summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Opportunity_Amounts_AreStoredExactly()
     {
         var amounts = new[] { new Money(0.01m, CurrencyCode.EUR), new Money(123_456_789_012.34m, CurrencyCode.USD), new Money(1_234_567m, CurrencyCode.JPY), new Money(1.005m, new CurrencyCode("KWD")) };
@@ -108,7 +108,7 @@ public abstract partial class StoreConformanceTests
     }
 
     /// <summary>Partners round-trip with territories, sets and their business calendar (zone, hours, holidays); upsert replaces.</summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Partner_UpsertFindList_RoundTripsAndReplaces()
     {
         var partner = NewPartner(TenantA, P2);

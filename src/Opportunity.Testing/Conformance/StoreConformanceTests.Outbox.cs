@@ -9,7 +9,7 @@ namespace Opportunity.Testing.Conformance;
 public abstract partial class StoreConformanceTests
 {
     /// <summary>A save writes the aggregate's pending events to the outbox with their stable ids and deserialisable payloads.</summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Outbox_Save_WritesPendingEventsWithStableIds()
     {
         var lead = AssignedLead(TenantA, "lead-1", P1, Clock);
@@ -28,7 +28,7 @@ public abstract partial class StoreConformanceTests
     }
 
     /// <summary>An id enqueued again (while pending, after delivery, or while dead) is ignored: the first message stands.</summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Outbox_EnqueueSameIdAgain_IsIgnoredInEveryState()
     {
         var now = Clock.GetCurrentInstant();
@@ -47,7 +47,7 @@ public abstract partial class StoreConformanceTests
     }
 
     /// <summary>Claims return due messages oldest first (due time, then insertion order), skip live leases of others, and let an expired lease be taken over.</summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Outbox_Claim_OrdersByDueTimeAndRespectsLeases()
     {
         var t0 = Clock.GetCurrentInstant();
@@ -74,7 +74,7 @@ public abstract partial class StoreConformanceTests
     }
 
     /// <summary>Completing a message and enqueuing its follow-ups is one step; only the lease holder may complete.</summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Outbox_CompleteWithFollowUps_EnqueuesThemAtomically()
     {
         var now = Clock.GetCurrentInstant();
@@ -89,7 +89,7 @@ public abstract partial class StoreConformanceTests
     }
 
     /// <summary>A retry counts the attempt, records the error, drops the lease and hides the message until its next attempt.</summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Outbox_RetryLater_CountsAttemptAndDelaysNextClaim()
     {
         var now = Clock.GetCurrentInstant();
@@ -108,7 +108,7 @@ public abstract partial class StoreConformanceTests
     }
 
     /// <summary>Dead letters are kept (per tenant, oldest first) until re-queued on purpose; a re-queued message is due again with attempts reset.</summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Outbox_DeadLetters_AreKeptListedByTenantAndRequeued()
     {
         var now = Clock.GetCurrentInstant();
@@ -141,7 +141,7 @@ public abstract partial class StoreConformanceTests
     /// between writing the state and committing — loses nothing and publishes nothing: the stored
     /// aggregate, the outbox and the caller's aggregate are as before, and a retry then commits both.
     /// </summary>
-    [Fact]
+    [ConformanceFact]
     public async Task Outbox_WriteAbortedAtEachPoint_ChangesNothingAndPublishesNothing()
     {
         var scope = AccessScope.Manufacturer(TenantA);

@@ -12,7 +12,9 @@ namespace Opportunity.Testing.Conformance;
 /// <see cref="Persistence.InMemory.InMemoryStore"/> and compares everything observable.
 /// <para>
 /// To run it against an adapter, derive a class in an xunit test project and return a fresh,
-/// empty store from <see cref="CreateStoreAsync"/>; every inherited test then runs against it:
+/// empty store from <see cref="CreateStoreAsync"/>; every inherited test then runs against it.
+/// Every test is a <see cref="ConformanceFactAttribute"/>: put a <see cref="ConformanceSkipAttribute"/>
+/// on the derived class to skip the suite when its database is not available.
 /// </para>
 /// <code>
 /// public sealed class MyStoreConformanceTests : StoreConformanceTests
@@ -60,6 +62,14 @@ public abstract partial class StoreConformanceTests : IAsyncLifetime
         {
             await _store.DisposeAsync();
         }
+    }
+
+    /// <summary>Replaces the test's store with a fresh, empty one (between model-based runs).</summary>
+    private async Task ResetStoreAsync()
+    {
+        await DisposeAsync();
+        Clock.Reset(ConformanceData.Start);
+        _store = await CreateStoreAsync(Pipelines);
     }
 
     /// <summary>The other hosts of the claim tests: new instances over the same database when the adapter can open them.</summary>
