@@ -41,7 +41,7 @@ public sealed partial class SqliteStore
                     }
                     catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint && ex.SqliteExtendedErrorCode == SqlitePrimaryKeyViolation)
                     {
-                        OpportunityImportRules.Add(conflicts, OpportunityImportRules.AlreadyStored(index, row));
+                        OpportunityImportRules.Add(conflicts, OpportunityImportRules.AlreadyStored(index, row.Tenant, row.Id));
                     }
                 });
                 var problems = errors.Count > 0 ? errors : conflicts;

@@ -82,11 +82,8 @@ public static class OpportunityImportRules
     }
 
     /// <summary>The error for a row whose id is already stored.</summary>
-    public static ValidationError AlreadyStored(int index, SalesOpportunitySnapshot row)
-    {
-        ArgumentNullException.ThrowIfNull(row);
-        return new ValidationError(Location(index, "id"), $"Opportunity '{row.Id}' of tenant '{row.Tenant}' is already stored.");
-    }
+    public static ValidationError AlreadyStored(int index, TenantId tenant, OpportunityId id) =>
+        new(Location(index, "id"), $"Opportunity '{id}' of tenant '{tenant}' is already stored.");
 
     /// <summary>Adds an error unless <see cref="MaxErrors"/> are collected already.</summary>
     public static void Add(List<ValidationError> errors, ValidationError error)

@@ -169,7 +169,7 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
                 {
                     if (_opportunities.ContainsKey(Key(rows[i].Tenant, rows[i].Id.Value)))
                     {
-                        OpportunityImportRules.Add(errors, OpportunityImportRules.AlreadyStored(i, rows[i]));
+                        OpportunityImportRules.Add(errors, OpportunityImportRules.AlreadyStored(i, rows[i].Tenant, rows[i].Id));
                     }
                 }
             }
