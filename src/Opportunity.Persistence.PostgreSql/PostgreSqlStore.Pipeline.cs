@@ -50,6 +50,7 @@ public sealed partial class PostgreSqlStore
         }
 
         var sql = $"""
+            SELECT * FROM (
             SELECT {(grouping.ByPartner ? "o.partner" : "NULL::text")} AS partner,
                    {(grouping.ByStage ? "o.stage" : "NULL::text")} AS stage,
                    {period} AS period,
@@ -62,8 +63,8 @@ public sealed partial class PostgreSqlStore
             JOIN unnest($1::text[], $2::text[], $3::integer[], $4::integer[]) AS d(pipeline_id, stage, bp, ordinal)
               ON d.pipeline_id = o.pipeline_id AND d.stage = o.stage
             WHERE {where}
-            GROUP BY 1, 2, 3, 4
-            ORDER BY 1 COLLATE "C", 5, 2 COLLATE "C", 3, 4 COLLATE "C";
+            GROUP BY 1, 2, 3, 4) g
+            ORDER BY g.partner COLLATE "C", g.ordinal, g.stage COLLATE "C", g.period, g.currency COLLATE "C";
             """;
         var rows = new List<PipelineAggregateRow>();
         await foreach (var row in ReadRowsAsync(

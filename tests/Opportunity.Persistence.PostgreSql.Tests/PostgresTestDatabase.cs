@@ -78,6 +78,19 @@ public sealed class PostgresFactAttribute : FactAttribute
             Skip = PostgresTestDatabase.SkipReason;
         }
     }
+
+    /// <summary>Also skip unless the non-owner app role is configured.</summary>
+    public bool RequiresAppRole
+    {
+        get => Skip is not null;
+        init
+        {
+            if (value && Skip is null && PostgresTestDatabase.App is null)
+            {
+                Skip = $"Needs {PostgresTestDatabase.AppVariable}: a role that is neither superuser, owner nor BYPASSRLS. " + PostgresTestDatabase.SkipReason;
+            }
+        }
+    }
 }
 
 /// <summary>Skips the inherited conformance suite when no PostgreSQL server is configured.</summary>
