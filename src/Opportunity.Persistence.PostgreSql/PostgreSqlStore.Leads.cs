@@ -70,5 +70,5 @@ public sealed partial class PostgreSqlStore
     private static Lead ReadLead(NpgsqlDataReader reader) => ToLead(reader.GetString(0), reader.GetInt64(1), reader.GetString(2));
 
     private static Lead ToLead(string id, long version, string json) =>
-        Lead.FromSnapshot(ReadDocument(nameof(Lead), id, json, SnapshotJson.DeserializeLead) with { Version = version });
+        Lead.FromSnapshot(StoredValues.ReadDocument(nameof(Lead), id, json, SnapshotJson.DeserializeLead) with { Version = version });
 }

@@ -61,7 +61,7 @@ public sealed partial class PostgreSqlStore
         s.Partner.Value,
         s.PipelineId,
         s.Stage,
-        MinorUnits(s),
+        StoredValues.AmountMinorUnits(s),
         s.Amount.Currency.Code,
         PgValues.Of(s.ExpectedClose),
         s.ProbabilityOverride?.BasisPoints,
@@ -70,18 +70,6 @@ public sealed partial class PostgreSqlStore
         isOpen,
         PgValues.CeilingOrNull(s.NextDueAt),
     ];
-
-    private static long MinorUnits(SalesOpportunitySnapshot s)
-    {
-        try
-        {
-            return s.Amount.MinorUnits;
-        }
-        catch (OverflowException ex)
-        {
-            throw new StoreDataException(nameof(SalesOpportunity), s.Id.Value, nameof(s.Amount), $"Amount {s.Amount} does not fit in 64-bit minor units.", ex);
-        }
-    }
 
     private static (string Where, List<object?> Parameters) OpportunityScope(AccessScope scope) =>
         scope.Partner is { } partner
@@ -92,7 +80,7 @@ public sealed partial class PostgreSqlStore
 
     private SalesOpportunity ToOpportunity(string id, long version, string json)
     {
-        var snapshot = ReadDocument(nameof(SalesOpportunity), id, json, SnapshotJson.DeserializeOpportunity) with { Version = version };
+        var snapshot = StoredValues.ReadDocument(nameof(SalesOpportunity), id, json, SnapshotJson.DeserializeOpportunity) with { Version = version };
         return SalesOpportunity.FromSnapshot(snapshot, _pipelines.Get(snapshot.PipelineId));
     }
 }

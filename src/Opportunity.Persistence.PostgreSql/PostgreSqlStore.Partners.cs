@@ -36,5 +36,5 @@ public sealed partial class PostgreSqlStore
     }
 
     private static Partner ReadPartner(NpgsqlDataReader reader) =>
-        ReadDocument(nameof(Partner), reader.GetString(0), reader.GetString(1), SnapshotJson.DeserializePartner);
+        StoredValues.ReadDocument(nameof(Partner), reader.GetString(0), reader.GetString(1), SnapshotJson.DeserializePartner);
 }

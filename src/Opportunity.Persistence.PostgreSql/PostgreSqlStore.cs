@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Npgsql;
 using Opportunity.Persistence.PostgreSql.Schema;
 using Opportunity.Pipelines;
@@ -187,18 +186,6 @@ public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPa
     {
         using var command = new NpgsqlCommand(sql, connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static T ReadDocument<T>(string entity, string id, string json, Func<string, T> read)
-    {
-        try
-        {
-            return read(json);
-        }
-        catch (JsonException ex)
-        {
-            throw new StoreDataException(entity, id, "document", $"The stored JSON document cannot be read: {ex.Message}", ex);
-        }
     }
 
     /// <summary>A constraint violation reported by PostgreSQL, as a typed error naming the constraint or column.</summary>

@@ -76,5 +76,5 @@ public sealed partial class SqliteStore
     private static Lead ReadLead(Microsoft.Data.Sqlite.SqliteDataReader reader) => ToLead(reader.GetString(0), reader.GetInt64(1), reader.GetString(2));
 
     private static Lead ToLead(string id, long version, string json) =>
-        Lead.FromSnapshot(ReadDocument(nameof(Lead), id, json, SnapshotJson.DeserializeLead) with { Version = version });
+        Lead.FromSnapshot(StoredValues.ReadDocument(nameof(Lead), id, json, SnapshotJson.DeserializeLead) with { Version = version });
 }

@@ -63,7 +63,7 @@ public sealed partial class SqliteStore
         s.Partner.Value,
         s.PipelineId,
         s.Stage,
-        MinorUnits(s),
+        StoredValues.AmountMinorUnits(s),
         s.Amount.Currency.Code,
         SqliteText.Of(s.ExpectedClose),
         s.ProbabilityOverride?.BasisPoints,
@@ -72,18 +72,6 @@ public sealed partial class SqliteStore
         isOpen ? 1 : 0,
         SqliteText.OfOrNull(s.NextDueAt, nameof(SalesOpportunity), s.Id.Value, nameof(s.NextDueAt)),
     ];
-
-    private static long MinorUnits(SalesOpportunitySnapshot s)
-    {
-        try
-        {
-            return s.Amount.MinorUnits;
-        }
-        catch (OverflowException ex)
-        {
-            throw new StoreDataException(nameof(SalesOpportunity), s.Id.Value, nameof(s.Amount), $"Amount {s.Amount} does not fit in 64-bit minor units.", ex);
-        }
-    }
 
     private static (string Where, List<(string Name, object? Value)> Parameters) OpportunityScope(AccessScope scope) =>
         scope.Partner is { } partner
@@ -94,7 +82,7 @@ public sealed partial class SqliteStore
 
     private SalesOpportunity ToOpportunity(string id, long version, string json)
     {
-        var snapshot = ReadDocument(nameof(SalesOpportunity), id, json, SnapshotJson.DeserializeOpportunity) with { Version = version };
+        var snapshot = StoredValues.ReadDocument(nameof(SalesOpportunity), id, json, SnapshotJson.DeserializeOpportunity) with { Version = version };
         return SalesOpportunity.FromSnapshot(snapshot, _pipelines.Get(snapshot.PipelineId));
     }
 }

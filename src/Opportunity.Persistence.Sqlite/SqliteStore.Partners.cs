@@ -38,5 +38,5 @@ public sealed partial class SqliteStore
     }
 
     private static Partner ReadPartner(Microsoft.Data.Sqlite.SqliteDataReader reader) =>
-        ReadDocument(nameof(Partner), reader.GetString(0), reader.GetString(1), SnapshotJson.DeserializePartner);
+        StoredValues.ReadDocument(nameof(Partner), reader.GetString(0), reader.GetString(1), SnapshotJson.DeserializePartner);
 }

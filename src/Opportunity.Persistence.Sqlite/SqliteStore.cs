@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Opportunity.Persistence.Sqlite.Schema;
 using Opportunity.Pipelines;
@@ -208,18 +207,6 @@ public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartne
     {
         using var command = Command(connection, transaction, sql);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static T ReadDocument<T>(string entity, string id, string json, Func<string, T> read)
-    {
-        try
-        {
-            return read(json);
-        }
-        catch (JsonException ex)
-        {
-            throw new StoreDataException(entity, id, "document", $"The stored JSON document cannot be read: {ex.Message}", ex);
-        }
     }
 
     /// <summary>A CHECK or NOT NULL violation reported by SQLite, as a typed error naming the column.</summary>

@@ -112,16 +112,6 @@ public static class OpportunityImportRules
         }
     }
 
-    private static bool FitsMinorUnits(Money amount)
-    {
-        try
-        {
-            _ = amount.MinorUnits;
-            return true;
-        }
-        catch (OverflowException)
-        {
-            return false;
-        }
-    }
+    private static bool FitsMinorUnits(Money amount) =>
+        decimal.Abs(amount.Amount * Money.Pow10(amount.Currency.MinorUnitDigits)) <= long.MaxValue;
 }

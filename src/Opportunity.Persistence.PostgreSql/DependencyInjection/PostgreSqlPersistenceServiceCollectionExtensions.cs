@@ -29,19 +29,6 @@ public static class PostgreSqlPersistenceServiceCollectionExtensions
         var services = builder.Services;
         services.AddOptions<PostgreSqlStoreOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgreSqlStoreOptions>, PostgreSqlStoreOptionsValidator>());
-        services.TryAddSingleton(sp => new PostgreSqlStore(sp.GetRequiredService<IOptions<PostgreSqlStoreOptions>>().Value, sp.GetService<PipelineCatalog>()));
-        Replace<ILeadStore>(services);
-        Replace<IOpportunityStore>(services);
-        Replace<IPartnerDirectory>(services);
-        Replace<IOutboxStore>(services);
-        Replace<IOpportunityImporter>(services);
-        return builder;
-    }
-
-    private static void Replace<TPort>(IServiceCollection services)
-        where TPort : class
-    {
-        services.RemoveAll<TPort>();
-        services.AddSingleton<TPort>(sp => (TPort)(object)sp.GetRequiredService<PostgreSqlStore>());
+        return builder.UseStore(sp => new PostgreSqlStore(sp.GetRequiredService<IOptions<PostgreSqlStoreOptions>>().Value, sp.GetService<PipelineCatalog>()));
     }
 }

@@ -28,19 +28,6 @@ public static class SqlitePersistenceServiceCollectionExtensions
         var services = builder.Services;
         services.AddOptions<SqliteStoreOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteStoreOptions>, SqliteStoreOptionsValidator>());
-        services.TryAddSingleton(sp => new SqliteStore(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value, sp.GetService<PipelineCatalog>()));
-        Replace<ILeadStore>(services);
-        Replace<IOpportunityStore>(services);
-        Replace<IPartnerDirectory>(services);
-        Replace<IOutboxStore>(services);
-        Replace<IOpportunityImporter>(services);
-        return builder;
-    }
-
-    private static void Replace<TPort>(IServiceCollection services)
-        where TPort : class
-    {
-        services.RemoveAll<TPort>();
-        services.AddSingleton<TPort>(sp => (TPort)(object)sp.GetRequiredService<SqliteStore>());
+        return builder.UseStore(sp => new SqliteStore(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value, sp.GetService<PipelineCatalog>()));
     }
 }
