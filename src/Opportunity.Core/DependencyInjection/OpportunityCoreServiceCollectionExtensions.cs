@@ -37,6 +37,7 @@ public static class OpportunityCoreServiceCollectionExtensions
         services.TryAddSingleton<IOpportunityStore>(sp => sp.GetRequiredService<InMemoryStore>());
         services.TryAddSingleton<IPartnerDirectory>(sp => sp.GetRequiredService<InMemoryStore>());
         services.TryAddSingleton<IOutboxStore>(sp => sp.GetRequiredService<InMemoryStore>());
+        services.TryAddSingleton<IOpportunityImporter>(sp => sp.GetRequiredService<InMemoryStore>());
         return new OpportunityManagementBuilder(services);
     }
 }

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Opportunity.Persistence;
 
 namespace Opportunity;
 
@@ -17,4 +19,33 @@ public sealed class OpportunityManagementBuilder
 
     /// <summary>The service collection being configured.</summary>
     public IServiceCollection Services { get; }
+
+    /// <summary>
+    /// Makes one store the implementation of every persistence port: removes the registrations of
+    /// <see cref="ILeadStore"/>, <see cref="IOpportunityStore"/>, <see cref="IPartnerDirectory"/>,
+    /// <see cref="IOutboxStore"/> and <see cref="IOpportunityImporter"/> (the in-memory defaults or
+    /// an earlier adapter) and resolves each to the singleton <typeparamref name="TStore"/>, also
+    /// resolvable as itself. Adapters' <c>Use…</c> methods call this; so can your own adapter.
+    /// Safe to call twice.
+    /// </summary>
+    public OpportunityManagementBuilder UseStore<TStore>(Func<IServiceProvider, TStore> factory)
+        where TStore : class, ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.TryAddSingleton(factory);
+        Replace<ILeadStore, TStore>();
+        Replace<IOpportunityStore, TStore>();
+        Replace<IPartnerDirectory, TStore>();
+        Replace<IOutboxStore, TStore>();
+        Replace<IOpportunityImporter, TStore>();
+        return this;
+    }
+
+    private void Replace<TPort, TStore>()
+        where TPort : class
+        where TStore : class, TPort
+    {
+        Services.RemoveAll<TPort>();
+        Services.AddSingleton<TPort>(sp => sp.GetRequiredService<TStore>());
+    }
 }

@@ -29,4 +29,15 @@ public sealed record OutboxMessage(string Id, TenantId Tenant, string Topic, str
 
     /// <summary>The instant from which the message may be claimed.</summary>
     public Instant DueAt => NextAttemptAt ?? CreatedAt;
+
+    /// <summary>
+    /// The outbox message every store writes for a domain event, in the same transaction as the
+    /// aggregate: id <see cref="DomainEvent.EventId"/>, topic <see cref="DomainEventTopic"/>, type
+    /// <see cref="DomainEvent.EventType"/>, the event's JSON, created when the event occurred.
+    /// </summary>
+    public static OutboxMessage FromDomainEvent(DomainEvent domainEvent)
+    {
+        ArgumentNullException.ThrowIfNull(domainEvent);
+        return new OutboxMessage(domainEvent.EventId, domainEvent.Tenant, DomainEventTopic, domainEvent.EventType, DomainEventSerializer.Serialize(domainEvent), domainEvent.OccurredAt);
+    }
 }

@@ -102,7 +102,15 @@ public sealed class AggregateInvariantProperties
             }
 
             Assert.Equal(lead.State == LeadState.Converted, lead.ConvertedTo is not null);
-            Assert.Equal(lead.State is LeadState.Accepted or LeadState.Converted, lead.AcceptedAt is not null && lead.State != LeadState.Assigned);
+            if (lead.State is LeadState.Accepted or LeadState.Converted)
+            {
+                Assert.NotNull(lead.AcceptedAt);
+                Assert.NotNull(lead.AssignedPartner);
+            }
+            else if (lead.State is LeadState.Assigned or LeadState.Offered)
+            {
+                Assert.Null(lead.AcceptedAt); // a new offer starts a fresh acceptance
+            }
             Assert.Equal(lead.EventCount, lead.PendingEvents.Count);
         }
     }

@@ -9,24 +9,30 @@ namespace Opportunity.Persistence.InMemory;
 /// <summary>
 /// Every port in one process-local store: leads, opportunities, partners and the outbox behind one
 /// lock, so a save and its outbox messages are one atomic step, exactly as a database adapter
-/// does it in one transaction. The default in DI; also the reference the conformance suite
+/// does it in one transaction. The default in DI; also the reference model the conformance suite
 /// compares real adapters against. Aggregates are stored as snapshots, so a caller holding an
-/// aggregate never shares state with the store.
+/// aggregate never shares state with the store. Due work is found through due-time indexes, so a
+/// claim costs in proportion to the due items, not to all stored items.
 /// </summary>
-public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore
+public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter
 {
+    private static readonly KeyComparer Keys = new();
+
     private readonly Lock _gate = new();
     private readonly PipelineCatalog _pipelines;
-    private readonly SortedDictionary<(string Tenant, string Id), LeadSnapshot> _leads = new();
-    private readonly SortedDictionary<(string Tenant, string Id), SalesOpportunitySnapshot> _opportunities = new();
-    private readonly SortedDictionary<(string Tenant, string Id), Partner> _partners = new();
+    private readonly SortedDictionary<(string Tenant, string Id), LeadSnapshot> _leads = new(Keys);
+    private readonly SortedDictionary<(string Tenant, string Id), SalesOpportunitySnapshot> _opportunities = new(Keys);
+    private readonly SortedDictionary<(string Tenant, string Id), Partner> _partners = new(Keys);
+    private readonly SortedSet<DueEntry> _leadsDue = new(DueEntry.Comparer);
+    private readonly SortedSet<DueEntry> _opportunitiesDue = new(DueEntry.Comparer);
     private readonly Dictionary<(string Kind, string Tenant, string Id), Lease> _leases = [];
-    private readonly Dictionary<string, OutboxMessage> _outboxPending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OutboxEntry> _outboxPending = new(StringComparer.Ordinal);
+    private readonly SortedSet<(Instant Due, long Sequence)> _outboxDue = [];
+    private readonly Dictionary<long, string> _outboxIdBySequence = [];
     private readonly HashSet<string> _outboxDelivered = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DeadLetter> _deadLetters = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DeadLetter Letter, long Sequence)> _deadLetters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Lease> _outboxLeases = new(StringComparer.Ordinal);
     private long _outboxOrder;
-    private readonly Dictionary<string, long> _outboxSequence = new(StringComparer.Ordinal);
 
     /// <summary>Creates an empty store that rebuilds opportunities with the definitions of <paramref name="pipelines"/>.</summary>
     public InMemoryStore(PipelineCatalog? pipelines = null)
@@ -35,6 +41,8 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
     }
 
     private readonly record struct Lease(string Owner, Instant Until);
+
+    private readonly record struct OutboxEntry(OutboxMessage Message, long Sequence);
 
     // ---- Leads ----
 
@@ -58,7 +66,7 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
         List<LeadSnapshot> matches;
         lock (_gate)
         {
-            matches = [.. _leads.Values.Where(s => Visible(scope, s)
+            matches = [.. TenantRows(_leads, scope.Tenant).Where(s => Visible(scope, s)
                 && (query.States is null || query.States.Contains(s.State))
                 && (query.Partner is null || s.AssignedPartner == query.Partner))];
         }
@@ -76,19 +84,19 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
     public Task AddAsync(Lead lead, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lead);
-        return Write(lead, _leads, v => lead.ToSnapshot() with { Version = v }, s => s.Version);
+        return Write(lead, _leads, _leadsDue, v => lead.ToSnapshot() with { Version = v }, s => s.Version, s => s.NextDueAt);
     }
 
     /// <inheritdoc />
     public Task UpdateAsync(Lead lead, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(lead);
-        return Write(lead, _leads, v => lead.ToSnapshot() with { Version = v }, s => s.Version);
+        return Write(lead, _leads, _leadsDue, v => lead.ToSnapshot() with { Version = v }, s => s.Version, s => s.NextDueAt);
     }
 
     /// <inheritdoc />
     Task<IReadOnlyList<Lead>> ILeadStore.ClaimDueAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<Lead>>([.. ClaimDue(claim, nameof(Lead), _leads, s => s.NextDueAt).Select(Lead.FromSnapshot)]);
+        Task.FromResult<IReadOnlyList<Lead>>([.. ClaimDue(claim, nameof(Lead), _leads, _leadsDue).Select(Lead.FromSnapshot)]);
 
     // ---- Opportunities ----
 
@@ -112,7 +120,7 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
         List<SalesOpportunitySnapshot> matches;
         lock (_gate)
         {
-            matches = [.. _opportunities.Values.Where(s => scope.CanSee(s.Tenant, s.Partner)
+            matches = [.. TenantRows(_opportunities, scope.Tenant).Where(s => scope.CanSee(s.Tenant, s.Partner)
                 && (query.Partner is null || s.Partner == query.Partner))];
         }
 
@@ -133,19 +141,58 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
     public Task AddAsync(SalesOpportunity opportunity, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(opportunity);
-        return Write(opportunity, _opportunities, v => opportunity.ToSnapshot() with { Version = v }, s => s.Version);
+        return Write(opportunity, _opportunities, _opportunitiesDue, v => opportunity.ToSnapshot() with { Version = v }, s => s.Version, s => s.NextDueAt);
     }
 
     /// <inheritdoc />
     public Task UpdateAsync(SalesOpportunity opportunity, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(opportunity);
-        return Write(opportunity, _opportunities, v => opportunity.ToSnapshot() with { Version = v }, s => s.Version);
+        return Write(opportunity, _opportunities, _opportunitiesDue, v => opportunity.ToSnapshot() with { Version = v }, s => s.Version, s => s.NextDueAt);
     }
 
     /// <inheritdoc />
     Task<IReadOnlyList<SalesOpportunity>> IOpportunityStore.ClaimDueAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<SalesOpportunity>>([.. ClaimDue(claim, nameof(SalesOpportunity), _opportunities, s => s.NextDueAt).Select(Rebuild)]);
+        Task.FromResult<IReadOnlyList<SalesOpportunity>>([.. ClaimDue(claim, nameof(SalesOpportunity), _opportunities, _opportunitiesDue).Select(Rebuild)]);
+
+    /// <inheritdoc />
+    public Task<ValidationResult<int>> ImportAsync(IEnumerable<SalesOpportunitySnapshot> opportunities, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(opportunities);
+        var rows = new List<SalesOpportunitySnapshot>();
+        var (errors, count) = OpportunityImportRules.CheckBatch(opportunities, _pipelines, (row, _) => rows.Add(row));
+        lock (_gate)
+        {
+            if (errors.Count == 0)
+            {
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    if (_opportunities.ContainsKey(Key(rows[i].Tenant, rows[i].Id.Value)))
+                    {
+                        OpportunityImportRules.Add(errors, OpportunityImportRules.AlreadyStored(i, rows[i].Tenant, rows[i].Id));
+                    }
+                }
+            }
+
+            if (errors.Count > 0)
+            {
+                return Task.FromResult(ValidationResult<int>.Failure(errors));
+            }
+
+            foreach (var row in rows)
+            {
+                var stored = row with { Stage = _pipelines.Get(row.PipelineId).GetStage(row.Stage).Name, Version = 1 };
+                var key = Key(row.Tenant, row.Id.Value);
+                _opportunities[key] = stored;
+                if (stored.NextDueAt is { } due)
+                {
+                    _opportunitiesDue.Add(new DueEntry(due, key.Item1, key.Item2));
+                }
+            }
+        }
+
+        return Task.FromResult(ValidationResult<int>.Success(count));
+    }
 
     // ---- Partners ----
 
@@ -164,7 +211,7 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
         List<Partner> partners;
         lock (_gate)
         {
-            partners = [.. _partners.Values.Where(p => p.Tenant == tenant)];
+            partners = [.. TenantRows(_partners, tenant)];
         }
 
         foreach (var partner in partners)
@@ -208,11 +255,21 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
         ArgumentNullException.ThrowIfNull(claim);
         lock (_gate)
         {
-            var claimed = _outboxPending.Values
-                .Where(m => m.DueAt <= claim.Now && !(_outboxLeases.TryGetValue(m.Id, out var l) && l.Until > claim.Now && l.Owner != claim.Owner))
-                .OrderBy(m => m.DueAt).ThenBy(m => _outboxSequence[m.Id])
-                .Take(claim.MaxItems)
-                .ToList();
+            var claimed = new List<OutboxMessage>();
+            foreach (var (due, sequence) in _outboxDue)
+            {
+                if (due > claim.Now || claimed.Count == claim.MaxItems)
+                {
+                    break;
+                }
+
+                var id = _outboxIdBySequence[sequence];
+                if (!LeasedByOther(_outboxLeases.GetValueOrDefault(id), claim))
+                {
+                    claimed.Add(_outboxPending[id].Message);
+                }
+            }
+
             foreach (var m in claimed)
             {
                 _outboxLeases[m.Id] = new Lease(claim.Owner, claim.Now + claim.LeaseDuration);
@@ -232,8 +289,7 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
                 return Task.FromResult(false);
             }
 
-            _outboxPending.Remove(messageId);
-            _outboxLeases.Remove(messageId);
+            RemovePending(messageId);
             _outboxDelivered.Add(messageId);
             EnqueueLocked(followUps ?? []);
             return Task.FromResult(true);
@@ -250,9 +306,9 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
                 return Task.FromResult(false);
             }
 
-            var m = _outboxPending[messageId];
-            _outboxPending[messageId] = m with { Attempts = m.Attempts + 1, NextAttemptAt = nextAttemptAt, LastError = error };
-            _outboxLeases.Remove(messageId);
+            var entry = RemovePending(messageId);
+            var m = entry.Message;
+            AddPending(m with { Attempts = m.Attempts + 1, NextAttemptAt = nextAttemptAt, LastError = error }, entry.Sequence);
             return Task.FromResult(true);
         }
     }
@@ -267,10 +323,9 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
                 return Task.FromResult(false);
             }
 
-            var m = _outboxPending[messageId];
-            _outboxPending.Remove(messageId);
-            _outboxLeases.Remove(messageId);
-            _deadLetters[messageId] = new DeadLetter(m with { Attempts = m.Attempts + 1, LastError = reason }, reason, at);
+            var entry = RemovePending(messageId);
+            var m = entry.Message;
+            _deadLetters[messageId] = (new DeadLetter(m with { Attempts = m.Attempts + 1, LastError = reason }, reason, at), entry.Sequence);
             return Task.FromResult(true);
         }
     }
@@ -281,8 +336,9 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
         lock (_gate)
         {
             return Task.FromResult<IReadOnlyList<DeadLetter>>([.. _deadLetters.Values
-                .Where(d => tenant is null || d.Message.Tenant == tenant)
-                .OrderBy(d => d.DeadLetteredAt).ThenBy(d => _outboxSequence[d.Message.Id])]);
+                .Where(d => tenant is null || d.Letter.Message.Tenant == tenant)
+                .OrderBy(d => d.Letter.DeadLetteredAt).ThenBy(d => d.Sequence)
+                .Select(d => d.Letter)]);
         }
     }
 
@@ -296,7 +352,7 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
                 return Task.FromResult(false);
             }
 
-            _outboxPending[messageId] = dead.Message with { Attempts = 0, NextAttemptAt = now };
+            AddPending(dead.Letter.Message with { Attempts = 0, NextAttemptAt = now }, dead.Sequence);
             return Task.FromResult(true);
         }
     }
@@ -306,7 +362,7 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
     {
         lock (_gate)
         {
-            return Task.FromResult<IReadOnlyList<OutboxMessage>>([.. _outboxPending.Values.OrderBy(m => _outboxSequence[m.Id])]);
+            return Task.FromResult<IReadOnlyList<OutboxMessage>>([.. _outboxPending.Values.OrderBy(e => e.Sequence).Select(e => e.Message)]);
         }
     }
 
@@ -314,22 +370,36 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
 
     private static (string, string) Key(TenantId tenant, string id) => (tenant.Value, id);
 
+    // The rows of one tenant, in id order: a range of the (tenant, id)-sorted table.
+    private static IEnumerable<T> TenantRows<T>(SortedDictionary<(string Tenant, string Id), T> table, TenantId tenant) =>
+        table.Where(kv => string.Equals(kv.Key.Tenant, tenant.Value, StringComparison.Ordinal)).Select(kv => kv.Value);
+
     // A partner sees a lead only while it is offered to, accepted by or converted by that partner.
     private static bool Visible(AccessScope scope, LeadSnapshot s) =>
         scope.IsManufacturer
             ? s.Tenant == scope.Tenant
             : scope.CanSee(s.Tenant, s.AssignedPartner) && s.State is LeadState.Assigned or LeadState.Accepted or LeadState.Converted;
 
+    private static bool LeasedByOther(Lease lease, DueWorkClaim claim) =>
+        lease.Owner is not null && lease.Until > claim.Now && !string.Equals(lease.Owner, claim.Owner, StringComparison.Ordinal);
+
     private SalesOpportunity Rebuild(SalesOpportunitySnapshot s) => SalesOpportunity.FromSnapshot(s, _pipelines.Get(s.PipelineId));
 
-    /// <summary>The version check, the state write and the outbox append, under one lock: all or nothing.</summary>
-    private Task Write<TSnapshot>(AggregateRoot aggregate, SortedDictionary<(string, string), TSnapshot> table, Func<long, TSnapshot> snapshotAt, Func<TSnapshot, long> versionOf)
+    /// <summary>The version check, the state write, the due index and the outbox append, under one lock: all or nothing.</summary>
+    private Task Write<TSnapshot>(
+        AggregateRoot aggregate,
+        SortedDictionary<(string, string), TSnapshot> table,
+        SortedSet<DueEntry> dueIndex,
+        Func<long, TSnapshot> snapshotAt,
+        Func<TSnapshot, long> versionOf,
+        Func<TSnapshot, Instant?> dueOf)
     {
         var key = Key(aggregate.Tenant, aggregate.AggregateId);
         var messages = OutboxMessages(aggregate);
         lock (_gate)
         {
-            long? stored = table.TryGetValue(key, out var existing) ? versionOf(existing) : null;
+            var exists = table.TryGetValue(key, out var existing);
+            long? stored = exists ? versionOf(existing!) : null;
             var expected = aggregate.Version == 0 ? (long?)null : aggregate.Version;
             if (stored != expected)
             {
@@ -337,7 +407,18 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
             }
 
             var next = aggregate.Version + 1;
-            table[key] = snapshotAt(next);
+            var snapshot = snapshotAt(next);
+            if (exists && dueOf(existing!) is { } oldDue)
+            {
+                dueIndex.Remove(new DueEntry(oldDue, key.Item1, key.Item2));
+            }
+
+            if (dueOf(snapshot) is { } newDue)
+            {
+                dueIndex.Add(new DueEntry(newDue, key.Item1, key.Item2));
+            }
+
+            table[key] = snapshot;
             EnqueueLocked(messages);
             aggregate.MarkCommitted(next);
         }
@@ -346,7 +427,7 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
     }
 
     private static List<OutboxMessage> OutboxMessages(AggregateRoot aggregate) =>
-        [.. aggregate.PendingEvents.Select(e => new OutboxMessage(e.EventId, e.Tenant, OutboxMessage.DomainEventTopic, e.EventType, DomainEventSerializer.Serialize(e), e.OccurredAt))];
+        [.. aggregate.PendingEvents.Select(OutboxMessage.FromDomainEvent)];
 
     private void EnqueueLocked(IEnumerable<OutboxMessage> messages)
     {
@@ -357,31 +438,76 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
                 continue;
             }
 
-            _outboxPending[m.Id] = m;
-            _outboxSequence[m.Id] = ++_outboxOrder;
+            AddPending(m, ++_outboxOrder);
         }
+    }
+
+    private void AddPending(OutboxMessage message, long sequence)
+    {
+        _outboxPending[message.Id] = new OutboxEntry(message, sequence);
+        _outboxDue.Add((message.DueAt, sequence));
+        _outboxIdBySequence[sequence] = message.Id;
+    }
+
+    private OutboxEntry RemovePending(string messageId)
+    {
+        _outboxPending.Remove(messageId, out var entry);
+        _outboxDue.Remove((entry.Message.DueAt, entry.Sequence));
+        _outboxIdBySequence.Remove(entry.Sequence);
+        _outboxLeases.Remove(messageId);
+        return entry;
     }
 
     private bool HoldsOutboxLease(string messageId, string owner) =>
         _outboxPending.ContainsKey(messageId) && _outboxLeases.TryGetValue(messageId, out var lease) && lease.Owner == owner;
 
-    private List<TSnapshot> ClaimDue<TSnapshot>(DueWorkClaim claim, string kind, SortedDictionary<(string Tenant, string Id), TSnapshot> table, Func<TSnapshot, Instant?> dueOf)
+    // Walks the due index from the oldest due time and stops at the first item not yet due:
+    // the cost is proportional to the due items (plus those leased by others), not to the table.
+    private List<TSnapshot> ClaimDue<TSnapshot>(DueWorkClaim claim, string kind, SortedDictionary<(string Tenant, string Id), TSnapshot> table, SortedSet<DueEntry> dueIndex)
     {
         ArgumentNullException.ThrowIfNull(claim);
         lock (_gate)
         {
-            var due = table
-                .Where(kv => dueOf(kv.Value) is { } at && at <= claim.Now
-                    && !(_leases.TryGetValue((kind, kv.Key.Tenant, kv.Key.Id), out var l) && l.Until > claim.Now && l.Owner != claim.Owner))
-                .OrderBy(kv => dueOf(kv.Value))
-                .Take(claim.MaxItems)
-                .ToList();
-            foreach (var kv in due)
+            var due = new List<DueEntry>();
+            foreach (var entry in dueIndex)
             {
-                _leases[(kind, kv.Key.Tenant, kv.Key.Id)] = new Lease(claim.Owner, claim.Now + claim.LeaseDuration);
+                if (entry.Due > claim.Now || due.Count == claim.MaxItems)
+                {
+                    break;
+                }
+
+                if (!LeasedByOther(_leases.GetValueOrDefault((kind, entry.Tenant, entry.Id)), claim))
+                {
+                    due.Add(entry);
+                }
             }
 
-            return [.. due.Select(kv => kv.Value)];
+            foreach (var entry in due)
+            {
+                _leases[(kind, entry.Tenant, entry.Id)] = new Lease(claim.Owner, claim.Now + claim.LeaseDuration);
+            }
+
+            return [.. due.Select(e => table[(e.Tenant, e.Id)])];
+        }
+    }
+
+    /// <summary>One due item in a due-time index: ordered by due time, then tenant, then id.</summary>
+    private readonly record struct DueEntry(Instant Due, string Tenant, string Id)
+    {
+        public static IComparer<DueEntry> Comparer { get; } = Comparer<DueEntry>.Create((a, b) =>
+        {
+            var c = a.Due.CompareTo(b.Due);
+            return c != 0 ? c : Keys.Compare((a.Tenant, a.Id), (b.Tenant, b.Id));
+        });
+    }
+
+    /// <summary>(tenant, id) in code-point order, matching the byte order SQL stores use.</summary>
+    private sealed class KeyComparer : IComparer<(string Tenant, string Id)>
+    {
+        public int Compare((string Tenant, string Id) x, (string Tenant, string Id) y)
+        {
+            var c = CodePointComparer.Instance.Compare(x.Tenant, y.Tenant);
+            return c != 0 ? c : CodePointComparer.Instance.Compare(x.Id, y.Id);
         }
     }
 }

@@ -1,0 +1,70 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
+using Npgsql;
+using Opportunity.Persistence.PostgreSql;
+using Opportunity.Persistence.Sqlite;
+using Opportunity.Pipelines;
+
+namespace Opportunity.Benchmarks.Persistence;
+
+/// <summary>
+/// Importing 1,000,000 opportunities in one all-or-nothing batch (IOpportunityImporter): SQLite
+/// (prepared INSERTs in one transaction, WAL) and PostgreSQL (binary COPY into a staging table,
+/// one INSERT … SELECT under row-level security). Each invocation starts from an empty database.
+/// Rows per second = rows / mean time. PostgreSQL needs OPPORTUNITY_POSTGRES.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+public class BulkImportBenchmarks
+{
+    private List<SalesOpportunitySnapshot> _rows = [];
+    private string _folder = string.Empty;
+    private SqliteStore? _sqlite;
+    private PostgreSqlStore? _postgres;
+    private string _schema = string.Empty;
+
+    [Params(1_000_000)]
+    public int Rows { get; set; }
+
+    [GlobalSetup]
+    public void Setup() => _rows = PersistenceBenchmarkData.Opportunities(Rows);
+
+    [IterationSetup(Target = nameof(Sqlite))]
+    public void SetupSqlite()
+    {
+        _folder = Path.Combine(Path.GetTempPath(), "opportunity-bench", Guid.NewGuid().ToString("N"));
+        _sqlite = new SqliteStore(Path.Combine(_folder, "bench.db"));
+        _sqlite.MigrateAsync().GetAwaiter().GetResult();
+    }
+
+    [IterationCleanup(Target = nameof(Sqlite))]
+    public void CleanupSqlite()
+    {
+        _sqlite?.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [IterationSetup(Target = nameof(PostgreSql))]
+    public void SetupPostgreSql()
+    {
+        _schema = "bench_" + Guid.NewGuid().ToString("N");
+        _postgres = new PostgreSqlStore(new PostgreSqlStoreOptions { ConnectionString = PersistenceBenchmarkData.Postgres, Schema = _schema });
+        _postgres.MigrateAsync().GetAwaiter().GetResult();
+    }
+
+    [IterationCleanup(Target = nameof(PostgreSql))]
+    public void CleanupPostgreSql()
+    {
+        _postgres?.Dispose();
+        using var connection = new NpgsqlConnection(PersistenceBenchmarkData.Postgres);
+        connection.Open();
+        using var drop = new NpgsqlCommand($"DROP SCHEMA {_schema} CASCADE;", connection);
+        drop.ExecuteNonQuery();
+    }
+
+    [Benchmark(Baseline = true)]
+    public async Task<int> Sqlite() => (await _sqlite!.ImportAsync(_rows)).Value;
+
+    [Benchmark]
+    public async Task<int> PostgreSql() => (await _postgres!.ImportAsync(_rows)).Value;
+}

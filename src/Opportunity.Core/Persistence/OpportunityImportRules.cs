@@ -1,0 +1,117 @@
+using Opportunity.Pipelines;
+
+namespace Opportunity.Persistence;
+
+/// <summary>
+/// The row checks every <see cref="IOpportunityImporter"/> applies, shared so all adapters report
+/// the same errors: the pipeline is registered, the stage is one of its stages, the amount is not
+/// negative and fits in 64-bit minor units, and no id occurs twice in the batch. Locations read
+/// <c>rows[17].stage</c>.
+/// </summary>
+public static class OpportunityImportRules
+{
+    /// <summary>At most this many errors are collected; the rest of the batch is still checked for nothing else.</summary>
+    public const int MaxErrors = 1000;
+
+    /// <summary>The location text of a field of a row, e.g. <c>rows[3].amount</c>.</summary>
+    public static string Location(int index, string field) => $"rows[{index}].{field}";
+
+    /// <summary>Checks one row; returns its problems (none when valid).</summary>
+    public static IEnumerable<ValidationError> Check(SalesOpportunitySnapshot row, int index, PipelineCatalog pipelines)
+    {
+        ArgumentNullException.ThrowIfNull(pipelines);
+        if (row is null)
+        {
+            yield return new ValidationError($"rows[{index}]", "Row is null.");
+            yield break;
+        }
+
+        var definition = Find(pipelines, row.PipelineId);
+        if (definition is null)
+        {
+            yield return new ValidationError(Location(index, "pipelineId"), $"Pipeline '{row.PipelineId}' is not registered.");
+        }
+
+        if (definition is not null && !definition.Stages.Any(s => string.Equals(s.Name, row.Stage, StringComparison.OrdinalIgnoreCase)))
+        {
+            yield return new ValidationError(Location(index, "stage"), $"Stage '{row.Stage}' is not a stage of pipeline '{definition.Id}'.");
+        }
+
+        if (row.Amount.IsNegative)
+        {
+            yield return new ValidationError(Location(index, "amount"), $"Amount {row.Amount} is negative.");
+        }
+        else if (!FitsMinorUnits(row.Amount))
+        {
+            yield return new ValidationError(Location(index, "amount"), $"Amount {row.Amount} does not fit in 64-bit minor units.");
+        }
+    }
+
+    /// <summary>
+    /// Checks a whole batch without a store: every row and duplicate ids within the batch. Calls
+    /// <paramref name="onValid"/> for each row in order (adapters stream rows into their
+    /// transaction this way) and returns the errors and the number of rows seen.
+    /// </summary>
+    public static (List<ValidationError> Errors, int Count) CheckBatch(IEnumerable<SalesOpportunitySnapshot> rows, PipelineCatalog pipelines, Action<SalesOpportunitySnapshot, int>? onValid = null)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var errors = new List<ValidationError>();
+        var seen = new Dictionary<(TenantId, OpportunityId), int>();
+        var index = 0;
+        foreach (var row in rows)
+        {
+            foreach (var error in Check(row, index, pipelines))
+            {
+                Add(errors, error);
+            }
+
+            if (row is not null && !seen.TryAdd((row.Tenant, row.Id), index))
+            {
+                Add(errors, new ValidationError(Location(index, "id"), $"Opportunity '{row.Id}' of tenant '{row.Tenant}' occurs twice in the batch (first at rows[{seen[(row.Tenant, row.Id)]}])."));
+            }
+
+            if (errors.Count == 0)
+            {
+                onValid?.Invoke(row!, index);
+            }
+
+            index++;
+        }
+
+        return (errors, index);
+    }
+
+    /// <summary>The error for a row whose id is already stored.</summary>
+    public static ValidationError AlreadyStored(int index, TenantId tenant, OpportunityId id) =>
+        new(Location(index, "id"), $"Opportunity '{id}' of tenant '{tenant}' is already stored.");
+
+    /// <summary>Adds an error unless <see cref="MaxErrors"/> are collected already.</summary>
+    public static void Add(List<ValidationError> errors, ValidationError error)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (errors.Count < MaxErrors)
+        {
+            errors.Add(error);
+        }
+    }
+
+    private static PipelineDefinition? Find(PipelineCatalog pipelines, string? id)
+    {
+        if (id is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return pipelines.Get(id);
+        }
+        catch (KeyNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private static bool FitsMinorUnits(Money amount) =>
+        decimal.Abs(amount.Amount * Money.Pow10(amount.Currency.MinorUnitDigits)) <= long.MaxValue;
+}

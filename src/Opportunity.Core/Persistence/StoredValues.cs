@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Opportunity.Pipelines;
+
+namespace Opportunity.Persistence;
+
+/// <summary>
+/// Conversions every persistence adapter needs between aggregates and stored columns, with the
+/// typed errors of <see cref="StoreDataException"/>: so SQLite, PostgreSQL and your own adapter
+/// refuse and report the same things.
+/// </summary>
+public static class StoredValues
+{
+    /// <summary>The opportunity's amount in minor units, as the 64-bit integer column stores it.</summary>
+    /// <exception cref="StoreDataException">The amount does not fit in 64-bit minor units (field <c>Amount</c>).</exception>
+    public static long AmountMinorUnits(SalesOpportunitySnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        try
+        {
+            return snapshot.Amount.MinorUnits;
+        }
+        catch (OverflowException ex)
+        {
+            throw new StoreDataException(nameof(SalesOpportunity), snapshot.Id.Value, nameof(snapshot.Amount), $"Amount {snapshot.Amount} does not fit in 64-bit minor units.", ex);
+        }
+    }
+
+    /// <summary>Reads a stored JSON document with <paramref name="read"/> (e.g. <see cref="SnapshotJson.DeserializeLead"/>).</summary>
+    /// <exception cref="StoreDataException">The document cannot be read (field <c>document</c>), naming the entity and id.</exception>
+    public static T ReadDocument<T>(string entity, string id, string json, Func<string, T> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        try
+        {
+            return read(json);
+        }
+        catch (JsonException ex)
+        {
+            throw new StoreDataException(entity, id, "document", $"The stored JSON document cannot be read: {ex.Message}", ex);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.Runtime.CompilerServices;
+using Npgsql;
+
+namespace Opportunity.Persistence.PostgreSql;
+
+public sealed partial class PostgreSqlStore
+{
+    /// <summary>
+    /// Inserts (version 0) or version-checked updates an aggregate row and appends its pending
+    /// events to the outbox, in one transaction of the aggregate's tenant; marks the aggregate
+    /// committed after the commit.
+    /// </summary>
+    private async Task SaveAsync(AggregateRoot aggregate, string table, string document, IReadOnlyList<(string Column, object? Value)> columns, CancellationToken cancellationToken)
+    {
+        var next = aggregate.Version + 1;
+        var messages = aggregate.PendingEvents.Select(OutboxMessage.FromDomainEvent).ToList();
+        var n = columns.Count;
+        var sql = aggregate.Version == 0
+            ? $"INSERT INTO {_schema}.{table} (tenant, id, version, document, {string.Join(", ", columns.Select(c => c.Column))}) VALUES ($1, $2, $3, $4::jsonb, {string.Join(", ", Enumerable.Range(6, n).Select(i => $"${i}"))}) ON CONFLICT (tenant, id) DO NOTHING;"
+            : $"UPDATE {_schema}.{table} SET version = $3, document = $4::jsonb, {string.Join(", ", columns.Select((c, i) => $"{c.Column} = ${i + 6}"))} WHERE tenant = $1 AND id = $2 AND version = $5;";
+        await RunAsync(
+            DbScope.Of(aggregate.Tenant),
+            async (connection, transaction) =>
+            {
+                using (var command = Command(connection, transaction, sql, [aggregate.Tenant.Value, aggregate.AggregateId, next, document, aggregate.Version, .. columns.Select(c => c.Value)]))
+                {
+                    int rows;
+                    try
+                    {
+                        rows = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (PostgresException ex) when (ex.SqlState.StartsWith("23", StringComparison.Ordinal))
+                    {
+                        throw ConstraintViolation(aggregate.AggregateKind, aggregate.AggregateId, ex);
+                    }
+
+                    if (rows == 0)
+                    {
+                        using var probe = Command(connection, transaction, $"SELECT version FROM {_schema}.{table} WHERE tenant = $1 AND id = $2;", [aggregate.Tenant.Value, aggregate.AggregateId]);
+                        var stored = await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?;
+                        throw new ConcurrencyException(aggregate.AggregateKind, aggregate.AggregateId, aggregate.Version, stored);
+                    }
+                }
+
+                Fault("after-state");
+                await InsertOutboxAsync(connection, transaction, messages, cancellationToken).ConfigureAwait(false);
+                Fault("after-outbox");
+                return 0;
+            },
+            cancellationToken).ConfigureAwait(false);
+        aggregate.MarkCommitted(next);
+    }
+
+    /// <summary>
+    /// Claims due rows across tenants: locks the oldest due rows whose lease is free, expired or
+    /// the claimant's own with <c>FOR UPDATE SKIP LOCKED</c> (rows another host is claiming right
+    /// now are skipped, not waited for), leases them, and returns them oldest due first.
+    /// </summary>
+    private Task<List<T>> ClaimDueRowsAsync<T>(string table, DueWorkClaim claim, Func<string, long, string, T> read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        var sql = $"""
+            WITH picked AS (
+                SELECT tenant, id FROM {_schema}.{table}
+                WHERE next_due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1 OR lease_owner = $2)
+                ORDER BY next_due_at, tenant, id
+                LIMIT $3
+                FOR UPDATE SKIP LOCKED),
+            leased AS (
+                UPDATE {_schema}.{table} t SET lease_owner = $2, lease_until = $4
+                FROM picked WHERE t.tenant = picked.tenant AND t.id = picked.id
+                RETURNING t.tenant, t.id, t.version, t.document::text AS document, t.next_due_at)
+            SELECT id, version, document FROM leased ORDER BY next_due_at, tenant, id;
+            """;
+        return RunAsync(
+            DbScope.Everything,
+            async (connection, transaction) =>
+            {
+                using var command = Command(connection, transaction, sql, [PgValues.Floor(claim.Now), claim.Owner, claim.MaxItems, PgValues.Ceiling(claim.Now + claim.LeaseDuration)]);
+                using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                var rows = new List<T>();
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    rows.Add(read(reader.GetString(0), reader.GetInt64(1), reader.GetString(2)));
+                }
+
+                return rows;
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Streams the rows of a read query in one scoped transaction.</summary>
+    private async IAsyncEnumerable<T> ReadRowsAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var (connection, transaction) = await BeginAsync(scope, cancellationToken).ConfigureAwait(false);
+        using (connection)
+        using (transaction)
+        {
+            using (var command = Command(connection, transaction, sql, parameters))
+            using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    yield return read(reader);
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<T?> ReadOneAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        T? found = null;
+        await foreach (var item in ReadRowsAsync(scope, sql, parameters, read, cancellationToken).ConfigureAwait(false))
+        {
+            found ??= item;
+        }
+
+        return found;
+    }
+}

@@ -1,0 +1,86 @@
+using Npgsql;
+using Opportunity.Pipelines;
+
+namespace Opportunity.Persistence.PostgreSql;
+
+public sealed partial class PostgreSqlStore
+{
+    /// <summary>The indexed columns of an opportunity row, in the order of <see cref="OpportunityValues"/>.</summary>
+    private static readonly string[] OpportunityColumnNames =
+        ["partner", "pipeline_id", "stage", "amount_minor", "currency", "expected_close", "probability_override_bp", "region", "product_line", "is_open", "next_due_at"];
+
+    /// <inheritdoc />
+    public Task<SalesOpportunity?> FindAsync(AccessScope scope, OpportunityId id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var (where, parameters) = OpportunityScope(scope);
+        parameters.Add(id.Value);
+        return ReadOneAsync(DbScope.Of(scope), $"SELECT id, version, document::text FROM {_schema}.opportunities WHERE {where} AND id = ${parameters.Count};", parameters, ReadOpportunity, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<SalesOpportunity> QueryAsync(AccessScope scope, OpportunityQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(query);
+        var (where, parameters) = OpportunityScope(scope);
+        if (query.IsOpen is { } isOpen)
+        {
+            parameters.Add(isOpen);
+            where += $" AND is_open = ${parameters.Count}";
+        }
+
+        if (query.Partner is { } partner)
+        {
+            parameters.Add(partner.Value);
+            where += $" AND partner = ${parameters.Count}";
+        }
+
+        return ReadRowsAsync(DbScope.Of(scope), $"SELECT id, version, document::text FROM {_schema}.opportunities WHERE {where} ORDER BY id;", parameters, ReadOpportunity, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task AddAsync(SalesOpportunity opportunity, CancellationToken cancellationToken = default) => SaveOpportunityAsync(opportunity, cancellationToken);
+
+    /// <inheritdoc />
+    public Task UpdateAsync(SalesOpportunity opportunity, CancellationToken cancellationToken = default) => SaveOpportunityAsync(opportunity, cancellationToken);
+
+    /// <inheritdoc />
+    async Task<IReadOnlyList<SalesOpportunity>> IOpportunityStore.ClaimDueAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
+        await ClaimDueRowsAsync("opportunities", claim, ToOpportunity, cancellationToken).ConfigureAwait(false);
+
+    private Task SaveOpportunityAsync(SalesOpportunity opportunity, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(opportunity);
+        var snapshot = opportunity.ToSnapshot() with { Version = opportunity.Version + 1 };
+        return SaveAsync(opportunity, "opportunities", SnapshotJson.Serialize(snapshot), [.. OpportunityColumnNames.Zip(OpportunityValues(snapshot, !opportunity.IsClosed))], cancellationToken);
+    }
+
+    private static object?[] OpportunityValues(SalesOpportunitySnapshot s, bool isOpen) =>
+    [
+        s.Partner.Value,
+        s.PipelineId,
+        s.Stage,
+        StoredValues.AmountMinorUnits(s),
+        s.Amount.Currency.Code,
+        PgValues.Of(s.ExpectedClose),
+        s.ProbabilityOverride?.BasisPoints,
+        s.Region,
+        s.ProductLine,
+        isOpen,
+        PgValues.CeilingOrNull(s.NextDueAt),
+    ];
+
+    private static (string Where, List<object?> Parameters) OpportunityScope(AccessScope scope) =>
+        scope.Partner is { } partner
+            ? ("tenant = $1 AND partner = $2", [scope.Tenant.Value, partner.Value])
+            : ("tenant = $1", [scope.Tenant.Value]);
+
+    private SalesOpportunity ReadOpportunity(NpgsqlDataReader reader) => ToOpportunity(reader.GetString(0), reader.GetInt64(1), reader.GetString(2));
+
+    private SalesOpportunity ToOpportunity(string id, long version, string json)
+    {
+        var snapshot = StoredValues.ReadDocument(nameof(SalesOpportunity), id, json, SnapshotJson.DeserializeOpportunity) with { Version = version };
+        return SalesOpportunity.FromSnapshot(snapshot, _pipelines.Get(snapshot.PipelineId));
+    }
+}

@@ -1,0 +1,30 @@
+namespace Opportunity.Persistence.PostgreSql;
+
+/// <summary>Settings of <see cref="PostgreSqlStore"/>. A connection string is all it needs; everything else has a documented default.</summary>
+public sealed class PostgreSqlStoreOptions
+{
+    /// <summary>
+    /// The Npgsql connection string the store reads and writes with. Use a role that is neither
+    /// superuser, table owner nor BYPASSRLS, so row-level security applies as a second line of
+    /// defence. Required.
+    /// </summary>
+    public string ConnectionString { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The connection string migrations run with: a role that owns (or may create) the schema.
+    /// Default null: <see cref="ConnectionString"/>.
+    /// </summary>
+    public string? MigrationConnectionString { get; set; }
+
+    /// <summary>The PostgreSQL schema holding the tables. Lower-case letters, digits and underscores. Default <c>opportunity</c>.</summary>
+    public string Schema { get; set; } = "opportunity";
+
+    /// <summary>Creates or migrates the schema on first use. Default true; when false call <see cref="PostgreSqlStore.MigrateAsync"/> at deployment.</summary>
+    public bool AutoMigrate { get; set; } = true;
+
+    /// <summary>
+    /// Roles that migrations grant the store's rights to (usage of the schema; select, insert,
+    /// update on the tables). Default empty: grant them yourself.
+    /// </summary>
+    public IList<string> GrantTo { get; } = [];
+}

@@ -1,0 +1,37 @@
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace Opportunity.Persistence.PostgreSql;
+
+/// <summary>Checks <see cref="PostgreSqlStoreOptions"/>; failures name the option.</summary>
+public sealed partial class PostgreSqlStoreOptionsValidator : IValidateOptions<PostgreSqlStoreOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, PostgreSqlStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            failures.Add($"{nameof(PostgreSqlStoreOptions.ConnectionString)} must be set.");
+        }
+
+        if (options.Schema is null || !Identifier().IsMatch(options.Schema))
+        {
+            failures.Add($"{nameof(PostgreSqlStoreOptions.Schema)} must be a lower-case identifier (letters, digits, underscores, at most 63), was '{options.Schema}'.");
+        }
+
+        foreach (var role in options.GrantTo)
+        {
+            if (role is null || !Identifier().IsMatch(role))
+            {
+                failures.Add($"{nameof(PostgreSqlStoreOptions.GrantTo)} holds '{role}', which is not a lower-case role name.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$", RegexOptions.CultureInvariant)]
+    private static partial Regex Identifier();
+}

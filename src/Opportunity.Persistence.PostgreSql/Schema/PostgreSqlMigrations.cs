@@ -1,0 +1,123 @@
+namespace Opportunity.Persistence.PostgreSql.Schema;
+
+/// <summary>
+/// The schema as numbered migrations, applied in order under an advisory lock and recorded in
+/// <c>schema_migrations</c>; <c>{s}</c> stands for the configured schema. Aggregates are JSON
+/// documents beside the columns that are indexed, filtered or aggregated. Keys use the "C"
+/// collation (code-point order, as every adapter orders ids). Row-level security is enabled and
+/// forced on every table: a row is visible only when the transaction-local setting
+/// <c>opportunity.tenant</c> names its tenant (and, for partner reads,
+/// <c>opportunity.partner</c> its partner), or <c>opportunity.system</c> is <c>on</c> (claims and
+/// outbox dispatch, which work across tenants). Never edit a shipped migration: add the next one.
+/// </summary>
+internal static class PostgreSqlMigrations
+{
+    private const string System = "current_setting('opportunity.system', true) = 'on'";
+    private const string Tenant = "tenant = current_setting('opportunity.tenant', true)";
+    private const string NoPartner = "coalesce(current_setting('opportunity.partner', true), '') = ''";
+    private const string Partner = "current_setting('opportunity.partner', true)";
+
+    public static IReadOnlyList<(int Version, string Name, string Sql)> All { get; } =
+    [
+        (1, "initial schema with row-level security", $$"""
+            CREATE TABLE {s}.leads (
+                tenant           text COLLATE "C" NOT NULL,
+                id               text COLLATE "C" NOT NULL,
+                state            text        NOT NULL,
+                assigned_partner text COLLATE "C",
+                next_due_at      timestamptz,
+                version          bigint      NOT NULL CHECK (version >= 1),
+                document         jsonb       NOT NULL,
+                lease_owner      text,
+                lease_until      timestamptz,
+                PRIMARY KEY (tenant, id)
+            );
+            CREATE INDEX leads_due ON {s}.leads (next_due_at, tenant, id) WHERE next_due_at IS NOT NULL;
+            CREATE INDEX leads_partner ON {s}.leads (tenant, assigned_partner, state);
+
+            CREATE TABLE {s}.opportunities (
+                tenant                  text COLLATE "C" NOT NULL,
+                id                      text COLLATE "C" NOT NULL,
+                partner                 text COLLATE "C" NOT NULL,
+                pipeline_id             text        NOT NULL,
+                stage                   text        NOT NULL,
+                amount_minor            bigint      NOT NULL CHECK (amount_minor >= 0),
+                currency                text        NOT NULL CHECK (length(currency) = 3),
+                expected_close          date        NOT NULL,
+                probability_override_bp integer CHECK (probability_override_bp BETWEEN 0 AND 10000),
+                region                  text,
+                product_line            text,
+                is_open                 boolean     NOT NULL,
+                next_due_at             timestamptz,
+                version                 bigint      NOT NULL CHECK (version >= 1),
+                document                jsonb       NOT NULL,
+                lease_owner             text,
+                lease_until             timestamptz,
+                PRIMARY KEY (tenant, id)
+            );
+            CREATE INDEX opportunities_due ON {s}.opportunities (next_due_at, tenant, id) WHERE next_due_at IS NOT NULL;
+            CREATE INDEX opportunities_partner ON {s}.opportunities (tenant, partner, is_open);
+
+            CREATE TABLE {s}.partners (
+                tenant    text COLLATE "C" NOT NULL,
+                id        text COLLATE "C" NOT NULL,
+                name      text    NOT NULL,
+                is_active boolean NOT NULL,
+                document  jsonb   NOT NULL,
+                PRIMARY KEY (tenant, id)
+            );
+
+            CREATE TABLE {s}.outbox (
+                seq             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id              text COLLATE "C" NOT NULL UNIQUE,
+                tenant          text COLLATE "C" NOT NULL,
+                topic           text        NOT NULL,
+                type            text        NOT NULL,
+                payload         text        NOT NULL,
+                created_at      timestamptz NOT NULL,
+                attempts        integer     NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                next_attempt_at timestamptz,
+                last_error      text,
+                due_at          timestamptz NOT NULL,
+                status          text        NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+                lease_owner     text,
+                lease_until     timestamptz,
+                dead_reason     text,
+                dead_at         timestamptz,
+                delivered_at    timestamptz
+            );
+            CREATE INDEX outbox_due ON {s}.outbox (due_at, seq) WHERE status = 'pending';
+            CREATE INDEX outbox_dead ON {s}.outbox (dead_at, seq) WHERE status = 'dead';
+
+            ALTER TABLE {s}.leads ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE {s}.leads FORCE ROW LEVEL SECURITY;
+            CREATE POLICY leads_scope ON {s}.leads
+                USING ({{System}} OR ({{Tenant}} AND ({{NoPartner}}
+                    OR (assigned_partner = {{Partner}} AND state IN ('Assigned', 'Accepted', 'Converted')))))
+                WITH CHECK ({{System}} OR ({{Tenant}} AND {{NoPartner}}));
+
+            ALTER TABLE {s}.opportunities ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE {s}.opportunities FORCE ROW LEVEL SECURITY;
+            CREATE POLICY opportunities_scope ON {s}.opportunities
+                USING ({{System}} OR ({{Tenant}} AND ({{NoPartner}} OR partner = {{Partner}})))
+                WITH CHECK ({{System}} OR ({{Tenant}} AND {{NoPartner}}));
+
+            ALTER TABLE {s}.partners ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE {s}.partners FORCE ROW LEVEL SECURITY;
+            CREATE POLICY partners_scope ON {s}.partners
+                USING ({{System}} OR {{Tenant}})
+                WITH CHECK ({{System}} OR ({{Tenant}} AND {{NoPartner}}));
+
+            ALTER TABLE {s}.outbox ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE {s}.outbox FORCE ROW LEVEL SECURITY;
+            CREATE POLICY outbox_scope ON {s}.outbox
+                USING ({{System}} OR ({{Tenant}} AND {{NoPartner}}))
+                WITH CHECK ({{System}} OR ({{Tenant}} AND {{NoPartner}}));
+            """),
+    ];
+
+    /// <summary>The tables the store's role needs rights on.</summary>
+    public static IReadOnlyList<string> Tables { get; } = ["leads", "opportunities", "partners", "outbox"];
+
+    public static int Latest => All[^1].Version;
+}

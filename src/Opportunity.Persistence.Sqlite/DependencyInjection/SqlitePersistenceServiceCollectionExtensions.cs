@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Opportunity.Pipelines;
+
+namespace Opportunity.Persistence.Sqlite;
+
+/// <summary>Registers <see cref="SqliteStore"/> as the store of the managed mode.</summary>
+public static class SqlitePersistenceServiceCollectionExtensions
+{
+    /// <summary>Stores everything in the SQLite file at <paramref name="databasePath"/> (created when missing).</summary>
+    /// <exception cref="ArgumentException">The path is empty.</exception>
+    public static OpportunityManagementBuilder UseSqlite(this OpportunityManagementBuilder builder, string databasePath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        return builder.UseSqlite(options => options.DatabasePath = databasePath);
+    }
+
+    /// <summary>
+    /// Replaces the in-memory stores (<see cref="ILeadStore"/>, <see cref="IOpportunityStore"/>,
+    /// <see cref="IPartnerDirectory"/>, <see cref="IOutboxStore"/>, <see cref="IOpportunityImporter"/>)
+    /// with one <see cref="SqliteStore"/>. Options are validated at start; safe to call twice.
+    /// </summary>
+    public static OpportunityManagementBuilder UseSqlite(this OpportunityManagementBuilder builder, Action<SqliteStoreOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        var services = builder.Services;
+        services.AddOptions<SqliteStoreOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteStoreOptions>, SqliteStoreOptionsValidator>());
+        return builder.UseStore(sp => new SqliteStore(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value, sp.GetService<PipelineCatalog>()));
+    }
+}

@@ -1,0 +1,87 @@
+namespace Opportunity.Persistence.Sqlite.Schema;
+
+/// <summary>
+/// The schema, as numbered migrations applied in order and recorded in <c>schema_migrations</c>.
+/// Each aggregate is a JSON document (<see cref="SnapshotJson"/>) next to the columns that are
+/// indexed or filtered on, so new snapshot fields need no migration. Instants are fixed-width UTC
+/// ISO text (sortable, nanosecond-exact), local dates ISO dates, money integer minor units plus
+/// the currency code. Never edit a shipped migration: add the next one.
+/// </summary>
+internal static class SqliteMigrations
+{
+    public static IReadOnlyList<(int Version, string Name, string Sql)> All { get; } =
+    [
+        (1, "initial schema", """
+            CREATE TABLE leads (
+                tenant           TEXT    NOT NULL,
+                id               TEXT    NOT NULL,
+                state            TEXT    NOT NULL,
+                assigned_partner TEXT,
+                next_due_at      TEXT,
+                version          INTEGER NOT NULL CHECK (version >= 1),
+                document         TEXT    NOT NULL,
+                lease_owner      TEXT,
+                lease_until      TEXT,
+                PRIMARY KEY (tenant, id)
+            ) WITHOUT ROWID;
+            CREATE INDEX leads_due ON leads (next_due_at, tenant, id) WHERE next_due_at IS NOT NULL;
+            CREATE INDEX leads_partner ON leads (tenant, assigned_partner, state);
+
+            CREATE TABLE opportunities (
+                tenant                  TEXT    NOT NULL,
+                id                      TEXT    NOT NULL,
+                partner                 TEXT    NOT NULL,
+                pipeline_id             TEXT    NOT NULL,
+                stage                   TEXT    NOT NULL,
+                amount_minor            INTEGER NOT NULL CHECK (amount_minor >= 0),
+                currency                TEXT    NOT NULL CHECK (length(currency) = 3),
+                expected_close          TEXT    NOT NULL,
+                probability_override_bp INTEGER CHECK (probability_override_bp BETWEEN 0 AND 10000),
+                region                  TEXT,
+                product_line            TEXT,
+                is_open                 INTEGER NOT NULL CHECK (is_open IN (0, 1)),
+                next_due_at             TEXT,
+                version                 INTEGER NOT NULL CHECK (version >= 1),
+                document                TEXT    NOT NULL,
+                lease_owner             TEXT,
+                lease_until             TEXT,
+                PRIMARY KEY (tenant, id)
+            ) WITHOUT ROWID;
+            CREATE INDEX opportunities_due ON opportunities (next_due_at, tenant, id) WHERE next_due_at IS NOT NULL;
+            CREATE INDEX opportunities_partner ON opportunities (tenant, partner, is_open);
+
+            CREATE TABLE partners (
+                tenant    TEXT    NOT NULL,
+                id        TEXT    NOT NULL,
+                name      TEXT    NOT NULL,
+                is_active INTEGER NOT NULL CHECK (is_active IN (0, 1)),
+                document  TEXT    NOT NULL,
+                PRIMARY KEY (tenant, id)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE outbox (
+                seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+                id              TEXT    NOT NULL UNIQUE,
+                tenant          TEXT    NOT NULL,
+                topic           TEXT    NOT NULL,
+                type            TEXT    NOT NULL,
+                payload         TEXT    NOT NULL,
+                created_at      TEXT    NOT NULL,
+                attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                next_attempt_at TEXT,
+                last_error      TEXT,
+                due_at          TEXT    NOT NULL,
+                status          TEXT    NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+                lease_owner     TEXT,
+                lease_until     TEXT,
+                dead_reason     TEXT,
+                dead_at         TEXT,
+                delivered_at    TEXT
+            );
+            CREATE INDEX outbox_due ON outbox (due_at, seq) WHERE status = 'pending';
+            CREATE INDEX outbox_dead ON outbox (dead_at, seq) WHERE status = 'dead';
+            """),
+    ];
+
+    public static int Latest => All[^1].Version;
+}

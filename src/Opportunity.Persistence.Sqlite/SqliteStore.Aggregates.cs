@@ -1,0 +1,123 @@
+using Microsoft.Data.Sqlite;
+
+namespace Opportunity.Persistence.Sqlite;
+
+public sealed partial class SqliteStore
+{
+    private const int SqliteConstraint = 19;
+
+    /// <summary>
+    /// Inserts (version 0) or version-checked updates an aggregate row and appends its pending
+    /// events to the outbox, in one transaction; marks the aggregate committed after the commit.
+    /// </summary>
+    private async Task SaveAsync(AggregateRoot aggregate, string table, string document, IReadOnlyList<(string Column, object? Value)> columns, CancellationToken cancellationToken)
+    {
+        var next = aggregate.Version + 1;
+        var messages = aggregate.PendingEvents.Select(OutboxMessage.FromDomainEvent).ToList();
+        var sql = aggregate.Version == 0
+            ? $"INSERT INTO {table} (tenant, id, {string.Join(", ", columns.Select(c => c.Column))}, version, document) VALUES ($tenant, $id, {string.Join(", ", columns.Select(c => "$" + c.Column))}, $version, $document) ON CONFLICT (tenant, id) DO NOTHING;"
+            : $"UPDATE {table} SET {string.Join(", ", columns.Select(c => $"{c.Column} = ${c.Column}"))}, version = $version, document = $document WHERE tenant = $tenant AND id = $id AND version = $expected;";
+        await WriteAsync(
+            async (connection, transaction) =>
+            {
+                using (var command = Command(connection, transaction, sql, [("$tenant", aggregate.Tenant.Value), ("$id", aggregate.AggregateId), ("$version", next), ("$expected", aggregate.Version), ("$document", document), .. columns.Select(c => ("$" + c.Column, c.Value))]))
+                {
+                    int rows;
+                    try
+                    {
+                        rows = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+                    {
+                        throw ConstraintViolation(aggregate.AggregateKind, aggregate.AggregateId, ex);
+                    }
+
+                    if (rows == 0)
+                    {
+                        using var probe = Command(connection, transaction, $"SELECT version FROM {table} WHERE tenant = $tenant AND id = $id;", ("$tenant", aggregate.Tenant.Value), ("$id", aggregate.AggregateId));
+                        var stored = await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?;
+                        throw new ConcurrencyException(aggregate.AggregateKind, aggregate.AggregateId, aggregate.Version, stored);
+                    }
+                }
+
+                Fault("after-state");
+                await InsertOutboxAsync(connection, transaction, messages, cancellationToken).ConfigureAwait(false);
+                Fault("after-outbox");
+                return 0;
+            },
+            cancellationToken).ConfigureAwait(false);
+        aggregate.MarkCommitted(next);
+    }
+
+    /// <summary>
+    /// Claims due rows of <paramref name="table"/> in the single write transaction: selects those
+    /// due at the claim's instant whose lease is free, expired or the claimant's own (oldest due
+    /// first, then tenant and id), and leases them to the claimant.
+    /// </summary>
+    private Task<List<T>> ClaimDueRowsAsync<T>(string table, DueWorkClaim claim, Func<string, string, long, string, T> read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        var now = SqliteText.Of(claim.Now, "DueWorkClaim", null, nameof(DueWorkClaim.Now));
+        var until = SqliteText.Of(claim.Now + claim.LeaseDuration, "DueWorkClaim", null, nameof(DueWorkClaim.LeaseDuration));
+        return WriteAsync(
+            async (connection, transaction) =>
+            {
+                var rows = new List<(string Tenant, string Id, T Item)>();
+                using (var select = Command(
+                    connection,
+                    transaction,
+                    $"""
+                    SELECT tenant, id, version, document FROM {table}
+                    WHERE next_due_at IS NOT NULL AND next_due_at <= $now
+                      AND (lease_until IS NULL OR lease_until <= $now OR lease_owner = $owner)
+                    ORDER BY next_due_at, tenant, id
+                    LIMIT $max;
+                    """,
+                    ("$now", now),
+                    ("$owner", claim.Owner),
+                    ("$max", claim.MaxItems)))
+                using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        var (tenant, id) = (reader.GetString(0), reader.GetString(1));
+                        rows.Add((tenant, id, read(tenant, id, reader.GetInt64(2), reader.GetString(3))));
+                    }
+                }
+
+                using var lease = Command(connection, transaction, $"UPDATE {table} SET lease_owner = $owner, lease_until = $until WHERE tenant = $tenant AND id = $id;", ("$owner", claim.Owner), ("$until", until), ("$tenant", null), ("$id", null));
+                foreach (var (tenant, id, _) in rows)
+                {
+                    lease.Parameters["$tenant"].Value = tenant;
+                    lease.Parameters["$id"].Value = id;
+                    await lease.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                return rows.ConvertAll(r => r.Item);
+            },
+            cancellationToken);
+    }
+
+    /// <summary>Streams rows of a read query as items, on its own connection (WAL: readers never wait for the writer).</summary>
+    private async IAsyncEnumerable<T> ReadRowsAsync<T>(string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var command = Command(connection, null, sql, [.. parameters]);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return read(reader);
+        }
+    }
+
+    private async Task<T?> ReadOneAsync<T>(string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        await foreach (var item in ReadRowsAsync(sql, parameters, read, cancellationToken).ConfigureAwait(false))
+        {
+            return item;
+        }
+
+        return null;
+    }
+}

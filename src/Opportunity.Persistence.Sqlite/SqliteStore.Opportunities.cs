@@ -1,0 +1,88 @@
+using Microsoft.Data.Sqlite;
+using Opportunity.Pipelines;
+
+namespace Opportunity.Persistence.Sqlite;
+
+public sealed partial class SqliteStore
+{
+    /// <inheritdoc />
+    public Task<SalesOpportunity?> FindAsync(AccessScope scope, OpportunityId id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var (where, parameters) = OpportunityScope(scope);
+        return ReadOneAsync($"SELECT id, version, document FROM opportunities WHERE {where} AND id = $id;", [.. parameters, ("$id", id.Value)], ReadOpportunity, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<SalesOpportunity> QueryAsync(AccessScope scope, OpportunityQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(query);
+        var (where, parameters) = OpportunityScope(scope);
+        if (query.IsOpen is { } isOpen)
+        {
+            where += " AND is_open = $open";
+            parameters.Add(("$open", isOpen ? 1 : 0));
+        }
+
+        if (query.Partner is { } partner)
+        {
+            where += " AND partner = $partner";
+            parameters.Add(("$partner", partner.Value));
+        }
+
+        return ReadRowsAsync($"SELECT id, version, document FROM opportunities WHERE {where} ORDER BY id;", parameters, ReadOpportunity, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task AddAsync(SalesOpportunity opportunity, CancellationToken cancellationToken = default) => SaveOpportunityAsync(opportunity, cancellationToken);
+
+    /// <inheritdoc />
+    public Task UpdateAsync(SalesOpportunity opportunity, CancellationToken cancellationToken = default) => SaveOpportunityAsync(opportunity, cancellationToken);
+
+    /// <inheritdoc />
+    async Task<IReadOnlyList<SalesOpportunity>> IOpportunityStore.ClaimDueAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
+        await ClaimDueRowsAsync("opportunities", claim, (_, id, version, json) => ToOpportunity(id, version, json), cancellationToken).ConfigureAwait(false);
+
+    private Task SaveOpportunityAsync(SalesOpportunity opportunity, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(opportunity);
+        var snapshot = opportunity.ToSnapshot() with { Version = opportunity.Version + 1 };
+        return SaveAsync(opportunity, "opportunities", SnapshotJson.Serialize(snapshot), OpportunityColumns(snapshot, !opportunity.IsClosed), cancellationToken);
+    }
+
+    /// <summary>The indexed columns of an opportunity row, in the order of <see cref="OpportunityValues"/>.</summary>
+    private static readonly string[] OpportunityColumnNames =
+        ["partner", "pipeline_id", "stage", "amount_minor", "currency", "expected_close", "probability_override_bp", "region", "product_line", "is_open", "next_due_at"];
+
+    private static (string Column, object? Value)[] OpportunityColumns(SalesOpportunitySnapshot s, bool isOpen) =>
+        [.. OpportunityColumnNames.Zip(OpportunityValues(s, isOpen))];
+
+    private static object?[] OpportunityValues(SalesOpportunitySnapshot s, bool isOpen) =>
+    [
+        s.Partner.Value,
+        s.PipelineId,
+        s.Stage,
+        StoredValues.AmountMinorUnits(s),
+        s.Amount.Currency.Code,
+        SqliteText.Of(s.ExpectedClose),
+        s.ProbabilityOverride?.BasisPoints,
+        s.Region,
+        s.ProductLine,
+        isOpen ? 1 : 0,
+        SqliteText.OfOrNull(s.NextDueAt, nameof(SalesOpportunity), s.Id.Value, nameof(s.NextDueAt)),
+    ];
+
+    private static (string Where, List<(string Name, object? Value)> Parameters) OpportunityScope(AccessScope scope) =>
+        scope.Partner is { } partner
+            ? ("tenant = $tenant AND partner = $scopePartner", [("$tenant", scope.Tenant.Value), ("$scopePartner", partner.Value)])
+            : ("tenant = $tenant", [("$tenant", scope.Tenant.Value)]);
+
+    private SalesOpportunity ReadOpportunity(SqliteDataReader reader) => ToOpportunity(reader.GetString(0), reader.GetInt64(1), reader.GetString(2));
+
+    private SalesOpportunity ToOpportunity(string id, long version, string json)
+    {
+        var snapshot = StoredValues.ReadDocument(nameof(SalesOpportunity), id, json, SnapshotJson.DeserializeOpportunity) with { Version = version };
+        return SalesOpportunity.FromSnapshot(snapshot, _pipelines.Get(snapshot.PipelineId));
+    }
+}

@@ -1,0 +1,93 @@
+using NodaTime;
+using Opportunity.Persistence;
+using Opportunity.Pipelines;
+using Xunit;
+using static Opportunity.Testing.Conformance.ConformanceData;
+
+namespace Opportunity.Testing.Conformance;
+
+public abstract partial class StoreConformanceTests
+{
+    /// <summary>A valid batch is written whole: every row findable with version 1, due rows claimable, nothing in the outbox.</summary>
+    [ConformanceFact]
+    public async Task Import_ValidBatch_WritesEveryRowWithVersionOneAndNoEvents()
+    {
+        if (Store.Importer is null)
+        {
+            return;
+        }
+
+        var rows = ImportRows(50);
+
+        var result = await Store.Importer.ImportAsync(rows);
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+        Assert.Equal(50, result.Value);
+        var stored = await ToListAsync(Store.Opportunities.QueryAsync(AccessScope.Manufacturer(TenantA), OpportunityQuery.All));
+        Assert.Equal(rows.Where(r => r.Tenant == TenantA).Select(r => r.Id.Value).Order(StringComparer.Ordinal), stored.Select(o => o.Id.Value));
+        Assert.All(stored, o => Assert.Equal(1, o.Version));
+        Assert.Equal(Doc(SalesOpportunity.FromSnapshot(rows[0] with { Version = 1 }, PipelineDefinition.Default)), Doc(stored[0]));
+        Assert.Empty(await Store.Outbox.ListPendingAsync());
+        var due = await Store.Opportunities.ClaimDueAsync(new DueWorkClaim(Clock.GetCurrentInstant(), 100, "host", Duration.FromMinutes(1)));
+        Assert.Equal(rows.Count(r => r.NextDueAt is not null), due.Count);
+    }
+
+    /// <summary>One bad row anywhere (unknown stage, unknown pipeline, negative amount, duplicate id) fails the batch: nothing is written and each error names its row and field.</summary>
+    [ConformanceFact]
+    public async Task Import_BadRows_WriteNothingAndNameRowAndField()
+    {
+        if (Store.Importer is null)
+        {
+            return;
+        }
+
+        var rows = ImportRows(40);
+        rows[7] = rows[7] with { Stage = "Haggling" };
+        rows[13] = rows[13] with { Amount = new Money(-5m, CurrencyCode.EUR) };
+        rows[21] = rows[21] with { PipelineId = "no-such-pipeline" };
+        rows[39] = rows[39] with { Id = rows[1].Id, Tenant = rows[1].Tenant };
+
+        var result = await Store.Importer.ImportAsync(rows);
+
+        Assert.False(result.IsValid);
+        Assert.Equal(["rows[7].stage", "rows[13].amount", "rows[21].pipelineId", "rows[39].id"], result.Errors.Select(e => e.Location));
+        Assert.Contains("Haggling", result.Errors[0].Message, StringComparison.Ordinal);
+        Assert.Empty(await ToListAsync(Store.Opportunities.QueryAsync(AccessScope.Manufacturer(TenantA), OpportunityQuery.All)));
+        Assert.Empty(await ToListAsync(Store.Opportunities.QueryAsync(AccessScope.Manufacturer(TenantB), OpportunityQuery.All)));
+    }
+
+    /// <summary>A batch with an id already stored fails whole, naming the row; the stored opportunity is untouched.</summary>
+    [ConformanceFact]
+    public async Task Import_IdAlreadyStored_WritesNothingAndNamesRow()
+    {
+        if (Store.Importer is null)
+        {
+            return;
+        }
+
+        var existing = NewOpportunity(TenantA, "imp-0005", P1, Clock, 1m);
+        await Store.Opportunities.AddAsync(existing);
+        var rows = ImportRows(10);
+
+        var result = await Store.Importer.ImportAsync(rows);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("rows[5].id", error.Location);
+        var all = await ToListAsync(Store.Opportunities.QueryAsync(AccessScope.Manufacturer(TenantA), OpportunityQuery.All));
+        Assert.Equal(Doc(existing), Doc(Assert.Single(all)));
+    }
+
+    /// <summary>Rows for an import: ids imp-0000…, tenants alternating within each pair of rows only for odd ids, every third row due.</summary>
+    private List<SalesOpportunitySnapshot> ImportRows(int count)
+    {
+        var now = Clock.GetCurrentInstant();
+        var stages = PipelineDefinition.Default.OpenStages;
+        return [.. Enumerable.Range(0, count).Select(i => NewOpportunity(i % 2 == 0 || i < 10 ? TenantA : TenantB, $"imp-{i:D4}", i % 3 == 0 ? P1 : P2, Clock, 100m + i).ToSnapshot() with
+        {
+            Stage = stages[i % stages.Count].Name,
+            ProbabilityOverride = i % 4 == 0 ? Probability.FromBasisPoints(3_333) : null,
+            NextDueAt = i % 3 == 0 ? now - Duration.FromMinutes(i) : null,
+            ExpectedClose = new LocalDate(2025, 1 + (i % 12), 1),
+        })];
+    }
+}

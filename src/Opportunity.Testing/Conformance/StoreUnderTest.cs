@@ -1,0 +1,74 @@
+using Opportunity.Persistence;
+
+namespace Opportunity.Testing.Conformance;
+
+/// <summary>
+/// One fresh, empty store as the conformance suite sees it: the four ports (usually one object),
+/// the optional bulk importer, and the optional hooks that let the suite abort a write at the
+/// points where a real transaction could fail.
+/// </summary>
+public sealed class StoreUnderTest : IAsyncDisposable
+{
+    private readonly Func<ValueTask>? _dispose;
+
+    /// <summary>Wraps the ports of one store.</summary>
+    /// <param name="leads">The lead store.</param>
+    /// <param name="opportunities">The opportunity store.</param>
+    /// <param name="partners">The partner directory.</param>
+    /// <param name="outbox">The outbox.</param>
+    /// <param name="dispose">Releases the store (close connections, drop the test database); may be null.</param>
+    public StoreUnderTest(ILeadStore leads, IOpportunityStore opportunities, IPartnerDirectory partners, IOutboxStore outbox, Func<ValueTask>? dispose = null)
+    {
+        ArgumentNullException.ThrowIfNull(leads);
+        ArgumentNullException.ThrowIfNull(opportunities);
+        ArgumentNullException.ThrowIfNull(partners);
+        ArgumentNullException.ThrowIfNull(outbox);
+        Leads = leads;
+        Opportunities = opportunities;
+        Partners = partners;
+        Outbox = outbox;
+        _dispose = dispose;
+    }
+
+    /// <summary>Wraps one object that implements all four ports (and <see cref="IOpportunityImporter"/> when it does).</summary>
+    public static StoreUnderTest For<TStore>(TStore store, Func<ValueTask>? dispose = null)
+        where TStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore =>
+        new(store, store, store, store, dispose) { Importer = store as IOpportunityImporter };
+
+    /// <summary>The lead store.</summary>
+    public ILeadStore Leads { get; }
+
+    /// <summary>The opportunity store.</summary>
+    public IOpportunityStore Opportunities { get; }
+
+    /// <summary>The partner directory.</summary>
+    public IPartnerDirectory Partners { get; }
+
+    /// <summary>The outbox.</summary>
+    public IOutboxStore Outbox { get; }
+
+    /// <summary>The bulk importer, when the adapter has one; the import tests skip their checks without it.</summary>
+    public IOpportunityImporter? Importer { get; init; }
+
+    /// <summary>
+    /// Names of the points in the adapter's write path where it calls its fault hook, e.g.
+    /// <c>after-state</c> (state row written, outbox not yet) and <c>after-outbox</c> (both
+    /// written, not committed). Empty when the adapter has none.
+    /// </summary>
+    public IReadOnlyList<string> FaultPoints { get; init; } = [];
+
+    /// <summary>
+    /// Arms the adapter's fault hook so that the next write reaching the named point throws
+    /// <see cref="InjectedFaultException"/> (null disarms). Required when <see cref="FaultPoints"/> is not empty.
+    /// </summary>
+    public Action<string?>? ArmFault { get; init; }
+
+    /// <summary>
+    /// Opens another instance over the same database, as a second host would (its own connections,
+    /// its own caches). Null: the suite shares this instance between its simulated hosts.
+    /// </summary>
+    public Func<Task<StoreUnderTest>>? OpenAnotherInstance { get; init; }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _dispose?.Invoke() ?? ValueTask.CompletedTask;
+}

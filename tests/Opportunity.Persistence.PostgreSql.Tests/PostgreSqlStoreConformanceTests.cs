@@ -1,0 +1,28 @@
+using Opportunity.Pipelines;
+using Opportunity.Testing.Conformance;
+
+namespace Opportunity.Persistence.PostgreSql.Tests;
+
+/// <summary>The shared conformance suite against a real PostgreSQL server, a fresh schema per test, as the non-owner app role.</summary>
+[RequiresPostgres]
+public sealed class PostgreSqlStoreConformanceTests : StoreConformanceTests
+{
+    protected override async Task<StoreUnderTest> CreateStoreAsync(PipelineCatalog pipelines)
+    {
+        var (store, schema, drop) = await PostgresTestDatabase.CreateAsync(pipelines);
+        return Wrap(store, drop, schema, pipelines);
+    }
+
+    private static StoreUnderTest Wrap(PostgreSqlStore store, Func<ValueTask> dispose, string schema, PipelineCatalog pipelines) =>
+        new(store, store, store, store, dispose)
+        {
+            Importer = store,
+            FaultPoints = PostgreSqlStore.FaultPoints,
+            ArmFault = point => store.FaultHook = InjectedFaultException.ThrowAt(point),
+            OpenAnotherInstance = () =>
+            {
+                var other = PostgresTestDatabase.OpenStore(schema, pipelines);
+                return Task.FromResult(Wrap(other, other.DisposeAsync, schema, pipelines));
+            },
+        };
+}

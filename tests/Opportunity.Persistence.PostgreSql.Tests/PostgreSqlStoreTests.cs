@@ -1,0 +1,278 @@
+using Npgsql;
+using NodaTime;
+using NodaTime.Testing;
+using Opportunity.Leads;
+using Opportunity.Persistence.PostgreSql.Pipelines;
+using Opportunity.Pipelines;
+
+namespace Opportunity.Persistence.PostgreSql.Tests;
+
+public sealed class PostgreSqlStoreTests : IAsyncLifetime
+{
+    private static readonly TenantId TenantA = new("tenant-a");
+    private static readonly TenantId TenantB = new("tenant-b");
+    private static readonly PartnerId P1 = new("partner-1");
+    private static readonly PartnerId P2 = new("partner-2");
+    private readonly FakeClock _clock = new(Instant.FromUtc(2025, 3, 3, 9, 0));
+    private readonly PipelineCatalog _pipelines = new();
+    private PostgreSqlStore? _store;
+    private string _schema = string.Empty;
+    private Func<ValueTask>? _drop;
+
+    private PostgreSqlStore Store => _store!;
+
+    public async Task InitializeAsync()
+    {
+        if (PostgresTestDatabase.Owner is not null)
+        {
+            (_store, _schema, _drop) = await PostgresTestDatabase.CreateAsync(_pipelines);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_drop is not null)
+        {
+            await _drop();
+        }
+    }
+
+    [PostgresFact(RequiresAppRole = true)]
+    public async Task AppRole_IsNeitherSuperuserNorOwnerNorBypassRls()
+    {
+        await using var connection = new NpgsqlConnection(PostgresTestDatabase.App);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT r.rolsuper, r.rolbypassrls, (SELECT count(*) FROM pg_tables t WHERE t.schemaname = $1 AND t.tableowner = current_user) FROM pg_roles r WHERE r.rolname = current_user;",
+            connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = _schema });
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+
+        Assert.False(reader.GetBoolean(0));
+        Assert.False(reader.GetBoolean(1));
+        Assert.Equal(0L, reader.GetInt64(2));
+    }
+
+    [PostgresFact]
+    public async Task RowLevelSecurity_WrongOrMissingSetting_ReadsNothingInEveryTable()
+    {
+        await SeedTwoTenantsAsync();
+        var connectionString = PostgresTestDatabase.App ?? PostgresTestDatabase.Owner!;
+
+        foreach (var table in new[] { "leads", "opportunities", "partners", "outbox" })
+        {
+            Assert.Equal(0L, await CountAsync(connectionString, table, scope: null));
+            Assert.Equal(0L, await CountAsync(connectionString, table, ("tenant-c", "", "off")));
+            Assert.Equal(0L, await CountAsync(connectionString, table, ("", "", "off")));
+            Assert.Equal(0L, await CountAsync(PostgresTestDatabase.Owner!, table, scope: null));
+        }
+
+        Assert.Equal(3L, await CountAsync(connectionString, "leads", ("tenant-a", "", "off")));
+        Assert.Equal(6L, await CountAsync(connectionString, "leads", ("", "", "on")));
+        Assert.Equal(2L, await CountAsync(connectionString, "opportunities", ("tenant-b", "", "off")));
+        Assert.Equal(2L, await CountAsync(connectionString, "partners", ("tenant-a", "", "off")));
+        Assert.Equal(1L, await CountAsync(connectionString, "leads", ("tenant-a", P1.Value, "off")));
+        Assert.Equal(1L, await CountAsync(connectionString, "opportunities", ("tenant-a", P2.Value, "off")));
+        Assert.Equal(0L, await CountAsync(connectionString, "outbox", ("tenant-a", P1.Value, "off")));
+        Assert.True(await CountAsync(connectionString, "outbox", ("tenant-a", "", "off")) > 0);
+    }
+
+    [PostgresFact]
+    public async Task RowLevelSecurity_PartnerScope_CannotWrite()
+    {
+        await SeedTwoTenantsAsync();
+        await using var connection = new NpgsqlConnection(PostgresTestDatabase.App ?? PostgresTestDatabase.Owner);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await ExecuteAsync(connection, $"SELECT set_config('opportunity.tenant', 'tenant-a', true), set_config('opportunity.partner', '{P1.Value}', true);");
+
+        var ex = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connection, $"UPDATE {_schema}.leads SET version = version + 1;"));
+
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, ex.SqlState);
+    }
+
+    [PostgresFact]
+    public async Task MigrateAsync_TwiceAndConcurrently_RecordsEachMigrationOnce()
+    {
+        var other = PostgresTestDatabase.OpenStore(_schema, _pipelines);
+        await using (other)
+        {
+            await Task.WhenAll(Store.MigrateAsync(), other.MigrateAsync(), Store.MigrateAsync());
+        }
+
+        Assert.Equal((long)PostgreSqlStore.SchemaVersion, await OwnerScalarAsync<long>($"SELECT count(*) FROM {_schema}.schema_migrations;"));
+    }
+
+    [PostgresFact]
+    public async Task MigrateAsync_SchemaFromNewerLibrary_Refuses()
+    {
+        await PostgresTestDatabase.ExecuteAsOwnerAsync($"INSERT INTO {_schema}.schema_migrations (version, name) VALUES (999, 'future');");
+        await using var older = PostgresTestDatabase.OpenStore(_schema, _pipelines);
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => older.MigrateAsync());
+
+        Assert.Contains("999", ex.Message, StringComparison.Ordinal);
+    }
+
+    [PostgresFact]
+    public async Task AddAsync_Opportunity_StoresExactMinorUnitsDatesAndUtcInstants()
+    {
+        var opportunity = Open(TenantA, "o-1", P1, new Money(1_234_567.89m, CurrencyCode.EUR), new LocalDate(2025, 6, 30));
+        opportunity.ScheduleNextDue(Instant.FromUtc(2025, 3, 4, 17, 30, 15));
+        await Store.AddAsync(opportunity);
+
+        Assert.Equal(123_456_789L, await OwnerScalarAsync<long>($"SELECT amount_minor FROM {_schema}.opportunities;", system: true));
+        Assert.Equal(new DateOnly(2025, 6, 30), await OwnerScalarAsync<DateOnly>($"SELECT expected_close FROM {_schema}.opportunities;", system: true));
+        Assert.Equal("2025-03-04 17:30:15", await OwnerScalarAsync<string>($"SELECT to_char(next_due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM {_schema}.opportunities;", system: true));
+    }
+
+    [PostgresFact]
+    public async Task FindAsync_CorruptDocument_ThrowsNamingEntityIdAndDocument()
+    {
+        await Store.AddAsync(Lead.Capture(TenantA, new LeadId("l-1"), new LeadDetails { Source = "web" }, "system", _clock));
+        await OwnerScalarAsync<int>($"UPDATE {_schema}.leads SET document = '{{\"id\":\"l-1\"}}'::jsonb; SELECT 1;", system: true);
+
+        var ex = await Assert.ThrowsAsync<StoreDataException>(() => Store.FindAsync(AccessScope.Manufacturer(TenantA), new LeadId("l-1")));
+
+        Assert.Equal(("Lead", "l-1", "document"), (ex.Entity, ex.EntityId, ex.Field));
+    }
+
+    [PostgresFact]
+    public async Task WeightedPipeline_PushDown_EqualsInMemoryAggregationForEveryGroupingAndScope()
+    {
+        var random = new Random(42);
+        var stages = PipelineDefinition.Default.OpenStages;
+        var rows = Enumerable.Range(0, 400).Select(i =>
+        {
+            var partner = new PartnerId($"partner-{random.Next(4)}");
+            var currency = random.Next(5) == 0 ? CurrencyCode.USD : CurrencyCode.EUR;
+            var snapshot = Open(i % 7 == 0 ? TenantB : TenantA, $"o-{i:D4}", partner, new Money(random.Next(0, 5_000_000) / 100m, currency), new LocalDate(2025, 1, 1).PlusDays(random.Next(0, 730))).ToSnapshot();
+            var closed = random.Next(6) == 0;
+            return snapshot with
+            {
+                Stage = closed ? (random.Next(2) == 0 ? "Closed won" : "Closed lost") : stages[random.Next(stages.Count)].Name,
+                ProbabilityOverride = !closed && random.Next(3) == 0 ? Probability.FromBasisPoints(random.Next(0, 10_001)) : null,
+            };
+        }).ToList();
+        Assert.True((await Store.ImportAsync(rows)).IsValid);
+        var groupings = new[]
+        {
+            PipelineGrouping.ByPartnerAndStage,
+            new PipelineGrouping { ByStage = true, Period = ClosePeriod.Quarter, FiscalYearStartMonth = 4 },
+            new PipelineGrouping { ByPartner = true, Period = ClosePeriod.Year, FiscalYearStartMonth = 7, IncludeClosed = true },
+            new PipelineGrouping { Period = ClosePeriod.Month },
+            new PipelineGrouping(),
+        };
+
+        foreach (var scope in new[] { AccessScope.Manufacturer(TenantA), AccessScope.ForPartner(TenantA, new PartnerId("partner-2")), AccessScope.Manufacturer(TenantB) })
+        {
+            var loaded = new List<SalesOpportunity>();
+            await foreach (var o in Store.QueryAsync(scope, OpportunityQuery.All))
+            {
+                loaded.Add(o);
+            }
+
+            foreach (var grouping in groupings)
+            {
+                var expected = PipelineAggregateRow.Aggregate(loaded, grouping);
+                var actual = await Store.GetWeightedPipelineAsync(scope, grouping);
+                Assert.NotEmpty(actual);
+                Assert.Equal(expected, actual);
+            }
+        }
+    }
+
+    [PostgresFact]
+    public async Task WeightedPipeline_HalfCentTies_AreSummedExactlyAndRoundedHalfToEvenOnce()
+    {
+        // 0.05 EUR at 50% is 2.5 cents: PostgreSQL's round() would give 3; half to even gives 2.
+        await Store.AddAsync(Open(TenantA, "single", P1, new Money(0.05m, CurrencyCode.EUR), new LocalDate(2025, 6, 1), Probability.FromPercent(50)));
+        for (var i = 0; i < 3; i++)
+        {
+            await Store.AddAsync(Open(TenantA, $"tie-{i}", P2, new Money(0.05m, CurrencyCode.EUR), new LocalDate(2025, 6, 1), Probability.FromPercent(50)));
+        }
+
+        var rows = await Store.GetWeightedPipelineAsync(AccessScope.Manufacturer(TenantA), new PipelineGrouping { ByPartner = true });
+
+        Assert.Equal(new Money(0.02m, CurrencyCode.EUR), rows.Single(r => r.Partner == P1).WeightedValue);
+        var p2 = rows.Single(r => r.Partner == P2);
+        Assert.Equal((Int128)75_000, p2.WeightedBasisPointMinorUnits);
+        Assert.Equal(new Money(0.08m, CurrencyCode.EUR), p2.WeightedValue);
+        Assert.Equal(new Money(0.15m, CurrencyCode.EUR), p2.Amount);
+    }
+
+    [Fact]
+    public async Task Store_ServerUnreachable_FailsInsteadOfSkipping()
+    {
+        await using var store = new PostgreSqlStore("Host=127.0.0.1;Port=1;Database=none;Username=none;Password=none;Timeout=3");
+
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => store.FindAsync(AccessScope.Manufacturer(TenantA), new LeadId("x")));
+    }
+
+    [Fact]
+    public void Constructor_InvalidSchemaName_ThrowsNamingTheOption()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new PostgreSqlStore(new PostgreSqlStoreOptions { ConnectionString = "Host=x", Schema = "Bad-Name" }));
+
+        Assert.Contains(nameof(PostgreSqlStoreOptions.Schema), ex.Message, StringComparison.Ordinal);
+    }
+
+    private SalesOpportunity Open(TenantId tenant, string id, PartnerId partner, Money amount, LocalDate close, Probability? probability = null) =>
+        SalesOpportunity.Open(tenant, new OpportunityId(id), new SalesOpportunityDraft(partner, amount, close) { ProbabilityOverride = probability }, PipelineDefinition.Default, "system", _clock);
+
+    /// <summary>Per tenant: leads assigned to P1 and P2 plus one captured; opportunities of P1 and P2; both partners.</summary>
+    private async Task SeedTwoTenantsAsync()
+    {
+        foreach (var tenant in new[] { TenantA, TenantB })
+        {
+            foreach (var partner in new[] { P1, P2 })
+            {
+                var lead = Lead.Capture(tenant, new LeadId($"lead-{partner}"), new LeadDetails { Source = "web" }, "system", _clock);
+                lead.Qualify(LeadQualification.Full, "system", _clock);
+                lead.Assign(partner, _clock.GetCurrentInstant() + Duration.FromDays(1), "router", _clock);
+                await Store.AddAsync(lead);
+                await Store.AddAsync(Open(tenant, $"opp-{partner}", partner, new Money(10m, CurrencyCode.EUR), new LocalDate(2025, 6, 1)));
+                await Store.UpsertAsync(new Partners.Partner(tenant, partner, $"{tenant} {partner}", Partners.PartnerTier.Gold));
+            }
+
+            await Store.AddAsync(Lead.Capture(tenant, new LeadId("lead-unassigned"), new LeadDetails { Source = "web" }, "system", _clock));
+        }
+    }
+
+    private async Task<long> CountAsync(string connectionString, string table, (string Tenant, string Partner, string System)? scope)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        if (scope is { } s)
+        {
+            await ExecuteAsync(connection, $"SELECT set_config('opportunity.tenant', '{s.Tenant}', true), set_config('opportunity.partner', '{s.Partner}', true), set_config('opportunity.system', '{s.System}', true);");
+        }
+
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM {_schema}.{table};", connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<T> OwnerScalarAsync<T>(string sql, bool system = false)
+    {
+        await using var connection = new NpgsqlConnection(PostgresTestDatabase.Owner);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        if (system)
+        {
+            await ExecuteAsync(connection, "SELECT set_config('opportunity.system', 'on', true);");
+        }
+
+        await using var command = new NpgsqlCommand(sql, connection);
+        var result = (T)(await command.ExecuteScalarAsync())!;
+        await transaction.CommitAsync();
+        return result;
+    }
+}

@@ -1,0 +1,120 @@
+using Microsoft.Data.Sqlite;
+using NodaTime;
+using NodaTime.Testing;
+using Opportunity.Leads;
+using Opportunity.Pipelines;
+
+namespace Opportunity.Persistence.Sqlite.Tests;
+
+public sealed class SqliteStoreTests : IDisposable
+{
+    private static readonly TenantId Tenant = new("t");
+    private readonly TempDatabase _database = new();
+    private readonly FakeClock _clock = new(Instant.FromUtc(2025, 3, 3, 9, 0));
+
+    public void Dispose() => _database.Dispose();
+
+    [Fact]
+    public async Task MigrateAsync_RunTwiceAndFromTwoStores_AppliesEachMigrationOnceInWalMode()
+    {
+        using var first = new SqliteStore(_database.Path);
+        using var second = new SqliteStore(_database.Path);
+
+        await Task.WhenAll(first.MigrateAsync(), second.MigrateAsync());
+        await first.MigrateAsync();
+
+        Assert.Equal(SqliteStore.SchemaVersion, await ScalarAsync<long>("SELECT count(*) FROM schema_migrations;"));
+        Assert.Equal(SqliteStore.SchemaVersion, await ScalarAsync<long>("SELECT max(version) FROM schema_migrations;"));
+        Assert.Equal("wal", await ScalarAsync<string>("PRAGMA journal_mode;"));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_DatabaseFromNewerLibrary_RefusesToRun()
+    {
+        using var store = new SqliteStore(_database.Path);
+        await store.MigrateAsync();
+        await ScalarAsync<long>("INSERT INTO schema_migrations VALUES (999, 'future', 'x'); SELECT 1;");
+
+        using var older = new SqliteStore(_database.Path);
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => older.MigrateAsync());
+
+        Assert.Contains("999", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddAsync_Opportunity_StoresExactMinorUnitsUtcInstantsAndIsoDates()
+    {
+        using var store = new SqliteStore(_database.Path);
+        var opportunity = SalesOpportunity.Open(Tenant, new OpportunityId("o"), new SalesOpportunityDraft(new PartnerId("p"), new Money(1_234_567.89m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)), PipelineDefinition.Default, "system", _clock);
+        opportunity.ScheduleNextDue(Instant.FromUtc(2025, 3, 4, 17, 30) + Duration.FromNanoseconds(5));
+
+        await store.AddAsync(opportunity);
+
+        Assert.Equal(123_456_789L, await ScalarAsync<long>("SELECT amount_minor FROM opportunities;"));
+        Assert.Equal("EUR", await ScalarAsync<string>("SELECT currency FROM opportunities;"));
+        Assert.Equal("2025-06-30", await ScalarAsync<string>("SELECT expected_close FROM opportunities;"));
+        Assert.Equal("2025-03-04T17:30:00.000000005Z", await ScalarAsync<string>("SELECT next_due_at FROM opportunities;"));
+        Assert.Equal("Qualification", await ScalarAsync<string>("SELECT stage FROM opportunities;"));
+    }
+
+    [Fact]
+    public async Task AddAsync_AmountBeyond64BitMinorUnits_ThrowsNamingEntityAndFieldAndWritesNothing()
+    {
+        using var store = new SqliteStore(_database.Path);
+        await store.MigrateAsync();
+        var opportunity = SalesOpportunity.Open(Tenant, new OpportunityId("huge"), new SalesOpportunityDraft(new PartnerId("p"), new Money(100_000_000_000_000_000_000m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)), PipelineDefinition.Default, "system", _clock);
+
+        var ex = await Assert.ThrowsAsync<StoreDataException>(() => store.AddAsync(opportunity));
+
+        Assert.Equal("SalesOpportunity", ex.Entity);
+        Assert.Equal("huge", ex.EntityId);
+        Assert.Equal("Amount", ex.Field);
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM opportunities;"));
+        Assert.Empty(await store.ListPendingAsync());
+    }
+
+    [Fact]
+    public async Task FindAsync_CorruptDocument_ThrowsNamingEntityIdAndDocument()
+    {
+        using var store = new SqliteStore(_database.Path);
+        await store.AddAsync(Lead.Capture(Tenant, new LeadId("l-1"), new LeadDetails { Source = "web" }, "system", _clock));
+        await ScalarAsync<long>("UPDATE leads SET document = '{\"id\":\"l-1\"' ; SELECT 1;");
+
+        var ex = await Assert.ThrowsAsync<StoreDataException>(() => store.FindAsync(AccessScope.Manufacturer(Tenant), new LeadId("l-1")));
+
+        Assert.Equal("Lead", ex.Entity);
+        Assert.Equal("l-1", ex.EntityId);
+        Assert.Equal("document", ex.Field);
+    }
+
+    [Fact]
+    public async Task Constructor_NoPathAndNoConnectionString_ThrowsNamingTheOption()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new SqliteStore(new SqliteStoreOptions()));
+
+        Assert.Contains(nameof(SqliteStoreOptions.DatabasePath), ex.Message, StringComparison.Ordinal);
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task AutoMigrateOff_BeforeMigrate_FailsAndAfterMigrate_Works()
+    {
+        using var store = new SqliteStore(new SqliteStoreOptions { DatabasePath = _database.Path, AutoMigrate = false });
+        var lead = Lead.Capture(Tenant, new LeadId("l-1"), new LeadDetails { Source = "web" }, "system", _clock);
+
+        await Assert.ThrowsAsync<SqliteException>(() => store.AddAsync(lead));
+        await store.MigrateAsync();
+        await store.AddAsync(lead);
+
+        Assert.NotNull(await store.FindAsync(AccessScope.Manufacturer(Tenant), lead.Id));
+    }
+
+    private async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={_database.Path};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+}
