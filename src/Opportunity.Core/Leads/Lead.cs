@@ -171,30 +171,8 @@ public sealed class Lead : AggregateRoot
     /// <exception cref="DomainRuleException">The partner already rejected it or let it expire (rule <c>ExcludedPartner</c>), or the deadline is not in the future.</exception>
     public void Assign(PartnerId partner, Instant acceptanceDeadline, string actor, IClock clock)
     {
-        EnsureState("Assign", LeadState.Qualified, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable);
-        if (ExcludedPartners.Contains(partner))
-        {
-            throw new DomainRuleException("ExcludedPartner", $"Lead '{Id}' cannot be assigned to partner '{partner}', which already rejected it or let it expire.");
-        }
-
-        var now = Now(clock);
-        if (acceptanceDeadline <= now)
-        {
-            throw new DomainRuleException("AcceptanceDeadline", $"Acceptance deadline {acceptanceDeadline} of lead '{Id}' must be after now ({now}).");
-        }
-
-        _s = _s with
-        {
-            State = LeadState.Assigned,
-            AssignedPartner = partner,
-            AssignedAt = now,
-            AcceptanceDeadline = acceptanceDeadline,
-            AcceptedAt = null,
-            StateReason = null,
-            Offers = [],
-            EscalationStepsFired = 0,
-            LastActivityAt = now,
-        };
+        var now = EnsureCanOffer("Assign", "assigned", [partner], acceptanceDeadline, clock);
+        SetOffered(LeadState.Assigned, partner, [], acceptanceDeadline, now);
         Raise(new LeadAssigned(partner, acceptanceDeadline), now, RequireActor(actor));
     }
 
@@ -213,34 +191,8 @@ public sealed class Lead : AggregateRoot
             throw new ArgumentException("A broadcast needs at least one partner, each named once.", nameof(partners));
         }
 
-        EnsureState("Offer", LeadState.Qualified, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable);
-        var excluded = ExcludedPartners.ToHashSet();
-        foreach (var partner in partners)
-        {
-            if (excluded.Contains(partner))
-            {
-                throw new DomainRuleException("ExcludedPartner", $"Lead '{Id}' cannot be offered to partner '{partner}', which already rejected it or let it expire.");
-            }
-        }
-
-        var now = Now(clock);
-        if (acceptanceDeadline <= now)
-        {
-            throw new DomainRuleException("AcceptanceDeadline", $"Acceptance deadline {acceptanceDeadline} of lead '{Id}' must be after now ({now}).");
-        }
-
-        _s = _s with
-        {
-            State = LeadState.Offered,
-            AssignedPartner = null,
-            AssignedAt = now,
-            AcceptanceDeadline = acceptanceDeadline,
-            AcceptedAt = null,
-            StateReason = null,
-            Offers = [.. partners],
-            EscalationStepsFired = 0,
-            LastActivityAt = now,
-        };
+        var now = EnsureCanOffer("Offer", "offered", partners, acceptanceDeadline, clock);
+        SetOffered(LeadState.Offered, null, [.. partners], acceptanceDeadline, now);
         Raise(new LeadOffered([.. partners], acceptanceDeadline), now, RequireActor(actor));
     }
 
@@ -509,6 +461,43 @@ public sealed class Lead : AggregateRoot
         ArgumentNullException.ThrowIfNull(clock);
         return clock.GetCurrentInstant();
     }
+
+    /// <summary>The checks shared by <see cref="Assign"/> and <see cref="Offer"/>; returns now.</summary>
+    private Instant EnsureCanOffer(string move, string verb, IEnumerable<PartnerId> partners, Instant acceptanceDeadline, IClock clock)
+    {
+        EnsureState(move, LeadState.Qualified, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable);
+        var excluded = ExcludedPartners.ToHashSet();
+        foreach (var partner in partners)
+        {
+            if (excluded.Contains(partner))
+            {
+                throw new DomainRuleException("ExcludedPartner", $"Lead '{Id}' cannot be {verb} to partner '{partner}', which already rejected it or let it expire.");
+            }
+        }
+
+        var now = Now(clock);
+        if (acceptanceDeadline <= now)
+        {
+            throw new DomainRuleException("AcceptanceDeadline", $"Acceptance deadline {acceptanceDeadline} of lead '{Id}' must be after now ({now}).");
+        }
+
+        return now;
+    }
+
+    /// <summary>The lead waits for <paramref name="assigned"/> (Assigned) or one of <paramref name="offers"/> (Offered) to accept by the deadline.</summary>
+    private void SetOffered(LeadState state, PartnerId? assigned, PartnerId[] offers, Instant acceptanceDeadline, Instant now) =>
+        _s = _s with
+        {
+            State = state,
+            AssignedPartner = assigned,
+            AssignedAt = now,
+            AcceptanceDeadline = acceptanceDeadline,
+            AcceptedAt = null,
+            StateReason = null,
+            Offers = offers,
+            EscalationStepsFired = 0,
+            LastActivityAt = now,
+        };
 
     private void EnsureState(string move, params ReadOnlySpan<LeadState> allowed)
     {

@@ -7,6 +7,9 @@ namespace Opportunity.Routing;
 /// A tenant's partners, indexed for routing: by country and postal-code prefix, and on a
 /// one-degree geo grid. Territory and geo-radius rules look candidates up here instead of scanning
 /// every partner, so routing a lead costs what its area holds, not what the network holds.
+/// What the built-in rules check (product lines, languages and certifications as bit masks,
+/// capacity, tier level, active flag, location) is kept in dense rows by partner, so a decision
+/// reads one row per candidate instead of the partner object and its hash sets.
 /// Immutable; rebuild it when partners change (building 100,000 partners takes milliseconds).
 /// </summary>
 public sealed class RoutingNetwork
@@ -16,6 +19,8 @@ public sealed class RoutingNetwork
     private const double KmPerDegree = Math.PI * GeoPoint.EarthRadiusKm / 180;
 
     private readonly Partner[] _partners;
+    private readonly PartnerColumns[] _columns;
+    private readonly GeoPoint[] _locations;
     private readonly Dictionary<PartnerId, int> _indexById;
     private readonly Dictionary<CountryCode, CountryIndex> _countries;
     private readonly int[] _cellStart; // CSR: partners of cell c are _cellItems[_cellStart[c].._cellStart[c + 1]]
@@ -33,6 +38,17 @@ public sealed class RoutingNetwork
             }
         }
 
+        ProductLineSymbols = AttributeSymbols.Build(partners.Select(p => p.ProductLines));
+        LanguageSymbols = AttributeSymbols.Build(partners.Select(p => p.Languages));
+        CertificationSymbols = AttributeSymbols.Build(partners.Select(p => p.Certifications));
+        _columns = new PartnerColumns[partners.Length];
+        _locations = new GeoPoint[partners.Length];
+        for (var i = 0; i < partners.Length; i++)
+        {
+            _columns[i] = new PartnerColumns(partners[i], ProductLineSymbols, LanguageSymbols, CertificationSymbols);
+            _locations[i] = partners[i].Location.GetValueOrDefault();
+        }
+
         _countries = BuildTerritoryIndex(partners);
         (_cellStart, _cellItems) = BuildGeoGrid(partners);
     }
@@ -47,7 +63,16 @@ public sealed class RoutingNetwork
     public IReadOnlyList<Partner> Partners => _partners;
 
     /// <summary>The partner at <paramref name="index"/> (ordered by id).</summary>
-    public Partner this[int index] => _partners[index];
+    public Partner this[int index] => _columns[index].Partner;
+
+    /// <summary>The numbering of product lines.</summary>
+    internal AttributeSymbols ProductLineSymbols { get; }
+
+    /// <summary>The numbering of languages.</summary>
+    internal AttributeSymbols LanguageSymbols { get; }
+
+    /// <summary>The numbering of certifications.</summary>
+    internal AttributeSymbols CertificationSymbols { get; }
 
     /// <summary>Indexes <paramref name="partners"/>.</summary>
     /// <exception cref="ArgumentException">Two partners share an id.</exception>
@@ -64,6 +89,12 @@ public sealed class RoutingNetwork
 
     /// <summary>The index of the partner with this id, or null.</summary>
     internal int? IndexOf(PartnerId id) => _indexById.TryGetValue(id, out var i) ? i : null;
+
+    /// <summary>The rule row of the partner at <paramref name="index"/>.</summary>
+    internal ref readonly PartnerColumns Row(int index) => ref _columns[index];
+
+    /// <summary>The location of the partner at <paramref name="index"/>; meaningful when its row says <see cref="PartnerColumns.HasLocation"/>.</summary>
+    internal GeoPoint LocationAt(int index) => _locations[index];
 
     /// <summary>Appends the indexes of partners whose territories cover <paramref name="country"/> / <paramref name="postalCode"/>, without duplicates, ascending.</summary>
     internal void AddCovering(CountryCode country, string? postalCode, CandidateBuffer buffer)
@@ -131,7 +162,7 @@ public sealed class RoutingNetwork
                 for (var j = _cellStart[cell]; j < _cellStart[cell + 1]; j++)
                 {
                     var i = _cellItems[j];
-                    var d = center.DistanceKmTo(_partners[i].Location!.Value);
+                    var d = center.DistanceKmTo(_locations[i]);
                     if (d > minKmExclusive && d <= maxKm)
                     {
                         buffer.Add(i);

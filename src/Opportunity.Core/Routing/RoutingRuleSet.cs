@@ -160,7 +160,7 @@ public sealed class RoutingRuleSet
         var ranked = scratch.RankedSpan(survivors);
         for (var i = 0; i < survivors; i++)
         {
-            ranked[i] = new RoutingCandidate(network[candidates[i]], 0);
+            ranked[i] = new RoutingCandidate(network[candidates[i]], 0) { NetworkIndex = candidates[i] };
         }
 
         for (var s = 0; s < _scorers.Length; s++)
@@ -240,14 +240,15 @@ public sealed class RoutingRuleSet
     {
         var candidates = scratch.Candidates;
         var items = candidates.Items;
+        var network = context.Network;
+        var columnar = filter as IColumnarFilter;
         var kept = 0;
         for (var i = 0; i < items.Length; i++)
         {
-            var partner = context.Network[items[i]];
-            var verdict = filter.Check(partner, context);
+            var verdict = columnar is not null ? columnar.Check(items[i], context) : filter.Check(network[items[i]], context);
             if (verdict.IsRemoved)
             {
-                scratch.AddEntry(step, new RoutingTraceEntry(partner, 0, verdict.Reason));
+                scratch.AddEntry(step, new RoutingTraceEntry(network[items[i]], 0, verdict.Reason));
                 scratch.Steps[step].Entries++;
             }
             else
@@ -268,10 +269,11 @@ public sealed class RoutingRuleSet
         stats.Rule = scorer.Scorer;
         stats.Weight = scorer.Weight;
         stats.Before = stats.After = ranked.Length;
+        var columnar = scorer.Scorer as IColumnarScorer;
         for (var i = 0; i < ranked.Length; i++)
         {
             var partner = ranked[i].Partner;
-            var score = scorer.Scorer.Score(partner, context);
+            var score = columnar is not null ? columnar.Score(ranked[i].NetworkIndex, context) : scorer.Scorer.Score(partner, context);
             if (!double.IsFinite(score) || score < 0)
             {
                 throw new InvalidOperationException($"Scorer '{scorer.Scorer.Kind}' gave partner '{partner.Id}' the score {score}; scores must be finite and ≥ 0.");

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using Opportunity.Persistence;
@@ -13,41 +12,32 @@ namespace Opportunity.Workflows;
 public sealed class DirectoryRoutingNetworkProvider : IRoutingNetworkProvider
 {
     private readonly IPartnerDirectory _directory;
-    private readonly IClock _clock;
-    private readonly IOptions<LeadDistributionOptions> _options;
-    private readonly ConcurrentDictionary<TenantId, (RoutingNetwork Network, Instant BuiltAt)> _cache = new();
+    private readonly ExpiringTenantCache<RoutingNetwork> _cache;
 
     /// <summary>Creates the provider.</summary>
     public DirectoryRoutingNetworkProvider(IPartnerDirectory directory, IClock clock, IOptions<LeadDistributionOptions> options)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(options);
         _directory = directory;
-        _clock = clock;
-        _options = options;
+        _cache = new(clock, () => options.Value.NetworkRefreshInterval);
     }
 
     /// <inheritdoc />
-    public async ValueTask<RoutingNetwork> GetAsync(TenantId tenant, CancellationToken cancellationToken = default)
-    {
-        var now = _clock.GetCurrentInstant();
-        if (_cache.TryGetValue(tenant, out var cached) && now - cached.BuiltAt < _options.Value.NetworkRefreshInterval && now >= cached.BuiltAt)
-        {
-            return cached.Network;
-        }
+    public ValueTask<RoutingNetwork> GetAsync(TenantId tenant, CancellationToken cancellationToken = default) =>
+        _cache.GetAsync(tenant, BuildAsync, cancellationToken);
 
+    /// <inheritdoc />
+    public void Invalidate(TenantId tenant) => _cache.Invalidate(tenant);
+
+    private async ValueTask<RoutingNetwork> BuildAsync(TenantId tenant, CancellationToken cancellationToken)
+    {
         var partners = new List<Partners.Partner>();
         await foreach (var partner in _directory.ListAsync(tenant, cancellationToken).ConfigureAwait(false))
         {
             partners.Add(partner);
         }
 
-        var network = RoutingNetwork.Build(partners);
-        _cache[tenant] = (network, now);
-        return network;
+        return RoutingNetwork.Build(partners);
     }
-
-    /// <inheritdoc />
-    public void Invalidate(TenantId tenant) => _cache.TryRemove(tenant, out _);
 }

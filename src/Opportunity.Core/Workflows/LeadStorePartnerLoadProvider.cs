@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using Opportunity.Leads;
@@ -16,31 +15,41 @@ namespace Opportunity.Workflows;
 public sealed class LeadStorePartnerLoadProvider : IPartnerLoadProvider
 {
     private readonly ILeadStore _leads;
-    private readonly IClock _clock;
-    private readonly IOptions<LeadDistributionOptions> _options;
-    private readonly ConcurrentDictionary<TenantId, (LockedLoad Load, Instant CountedAt)> _cache = new();
+    private readonly ExpiringTenantCache<LockedLoad> _cache;
 
     /// <summary>Creates the provider.</summary>
     public LeadStorePartnerLoadProvider(ILeadStore leads, IClock clock, IOptions<LeadDistributionOptions> options)
     {
         ArgumentNullException.ThrowIfNull(leads);
-        ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(options);
         _leads = leads;
-        _clock = clock;
-        _options = options;
+        _cache = new(clock, () => options.Value.LoadRefreshInterval);
     }
 
     /// <inheritdoc />
-    public async ValueTask<IPartnerLoad> GetAsync(TenantId tenant, CancellationToken cancellationToken = default)
-    {
-        var now = _clock.GetCurrentInstant();
-        if (_cache.TryGetValue(tenant, out var cached) && now - cached.CountedAt < _options.Value.LoadRefreshInterval && now >= cached.CountedAt)
-        {
-            return cached.Load;
-        }
+    public async ValueTask<IPartnerLoad> GetAsync(TenantId tenant, CancellationToken cancellationToken = default) =>
+        await _cache.GetAsync(tenant, CountAsync, cancellationToken).ConfigureAwait(false);
 
-        var table = new PartnerLoadTable();
+    /// <inheritdoc />
+    public void RecordAssignment(TenantId tenant, PartnerId partner, Instant at)
+    {
+        if (_cache.TryPeek(tenant, out var load))
+        {
+            load.Change(t => t.RecordAssignment(partner, at));
+        }
+    }
+
+    /// <inheritdoc />
+    public void RecordRelease(TenantId tenant, PartnerId partner)
+    {
+        if (_cache.TryPeek(tenant, out var load))
+        {
+            load.Change(t => t.RecordRelease(partner));
+        }
+    }
+
+    private async ValueTask<LockedLoad> CountAsync(TenantId tenant, CancellationToken cancellationToken)
+    {
         var open = new Dictionary<PartnerId, int>();
         var last = new Dictionary<PartnerId, Instant>();
         await foreach (var lead in _leads.QueryAsync(AccessScope.Manufacturer(tenant), LeadQuery.All, cancellationToken).ConfigureAwait(false))
@@ -61,32 +70,13 @@ public sealed class LeadStorePartnerLoadProvider : IPartnerLoadProvider
             }
         }
 
+        var table = new PartnerLoadTable();
         foreach (var partner in open.Keys.Union(last.Keys))
         {
             table.Set(partner, open.GetValueOrDefault(partner), last.TryGetValue(partner, out var at) ? at : null);
         }
 
-        var load = new LockedLoad(table);
-        _cache[tenant] = (load, now);
-        return load;
-    }
-
-    /// <inheritdoc />
-    public void RecordAssignment(TenantId tenant, PartnerId partner, Instant at)
-    {
-        if (_cache.TryGetValue(tenant, out var cached))
-        {
-            cached.Load.Change(t => t.RecordAssignment(partner, at));
-        }
-    }
-
-    /// <inheritdoc />
-    public void RecordRelease(TenantId tenant, PartnerId partner)
-    {
-        if (_cache.TryGetValue(tenant, out var cached))
-        {
-            cached.Load.Change(t => t.RecordRelease(partner));
-        }
+        return new LockedLoad(table);
     }
 
     /// <summary>A load table that several threads may read and change.</summary>

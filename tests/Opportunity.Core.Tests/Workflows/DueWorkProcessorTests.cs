@@ -18,6 +18,8 @@ public sealed class DueWorkProcessorTests
     // Friday 8 March 2024, 16:00 in New York (EST, UTC−5). DST starts on Sunday 10 March (EDT, UTC−4).
     private static readonly Instant FridayAfternoonNewYork = Instant.FromUtc(2024, 3, 8, 21, 0);
 
+    private static readonly Instant FollowUpStart = Instant.FromUtc(2025, 3, 4, 10, 0);
+
     private static DistributionHarness Harness(Instant start, string host = "host-a", InMemoryStore? store = null, NodaTime.Testing.FakeClock? clock = null, Func<ILeadStore, ILeadStore>? wrapLeads = null) =>
         Create(start, o =>
         {
@@ -33,6 +35,16 @@ public sealed class DueWorkProcessorTests
         var lead = await h.CaptureAndQualifyAsync("L-1");
         Assert.Equal("P-backup", lead.AssignedPartner!.Value.Value); // round robin: ids in order, both never assigned → P-backup first
         return (h, lead);
+    }
+
+    /// <summary>A harness at <see cref="FollowUpStart"/> where partner P-a accepted lead L-1.</summary>
+    private static async Task<DistributionHarness> AcceptedByPartnerAAsync()
+    {
+        var h = Harness(FollowUpStart);
+        await h.AddPartnersAsync(Partner("P-a"));
+        await h.CaptureAndQualifyAsync("L-1");
+        await h.Distribution.AcceptAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"));
+        return h;
     }
 
     [Fact]
@@ -157,60 +169,48 @@ public sealed class DueWorkProcessorTests
     [Fact]
     public async Task ProcessDueAsync_FollowUpsOnAnAcceptedLead_RepeatUntilActivityResumes()
     {
-        var start = Instant.FromUtc(2025, 3, 4, 10, 0);
-        using var h = Harness(start);
-        await h.AddPartnersAsync(Partner("P-a"));
-        await h.CaptureAndQualifyAsync("L-1");
-        await h.Distribution.AcceptAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"));
+        using var h = await AcceptedByPartnerAAsync();
 
-        Assert.Equal(0, (await h.Processor.ProcessDueAsync(start + Duration.FromDays(14) - Duration.Epsilon)).FollowUps);
-        Assert.Equal(1, (await h.Processor.ProcessDueAsync(start + Duration.FromDays(14))).FollowUps);
-        Assert.Equal(0, (await h.Processor.ProcessDueAsync(start + Duration.FromDays(20))).FollowUps);
-        Assert.Equal(1, (await h.Processor.ProcessDueAsync(start + Duration.FromDays(21))).FollowUps);
-        h.Clock.Reset(start + Duration.FromDays(22));
+        Assert.Equal(0, (await h.Processor.ProcessDueAsync(FollowUpStart + Duration.FromDays(14) - Duration.Epsilon)).FollowUps);
+        Assert.Equal(1, (await h.Processor.ProcessDueAsync(FollowUpStart + Duration.FromDays(14))).FollowUps);
+        Assert.Equal(0, (await h.Processor.ProcessDueAsync(FollowUpStart + Duration.FromDays(20))).FollowUps);
+        Assert.Equal(1, (await h.Processor.ProcessDueAsync(FollowUpStart + Duration.FromDays(21))).FollowUps);
+        h.Clock.Reset(FollowUpStart + Duration.FromDays(22));
         await h.Distribution.RecordActivityAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"), "site visit booked");
-        Assert.Equal(0, (await h.Processor.ProcessDueAsync(start + Duration.FromDays(28))).FollowUps);
-        Assert.Equal(1, (await h.Processor.ProcessDueAsync(start + Duration.FromDays(36))).FollowUps);
+        Assert.Equal(0, (await h.Processor.ProcessDueAsync(FollowUpStart + Duration.FromDays(28))).FollowUps);
+        Assert.Equal(1, (await h.Processor.ProcessDueAsync(FollowUpStart + Duration.FromDays(36))).FollowUps);
 
         var requests = await h.EventsAsync<FollowUpRequested>();
         Assert.Equal([1, 2, 1], requests.Select(r => r.Request));
-        Assert.Equal(start + Duration.FromDays(22), requests[^1].InactiveSince);
+        Assert.Equal(FollowUpStart + Duration.FromDays(22), requests[^1].InactiveSince);
     }
 
     [Fact]
     public async Task ProcessDueAsync_FollowUpAfterLongOutage_OneRequestNotABurst()
     {
-        var start = Instant.FromUtc(2025, 3, 4, 10, 0);
-        using var h = Harness(start);
-        await h.AddPartnersAsync(Partner("P-a"));
-        await h.CaptureAndQualifyAsync("L-1");
-        await h.Distribution.AcceptAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"));
+        using var h = await AcceptedByPartnerAAsync();
 
-        var report = await h.Processor.ProcessDueAsync(start + Duration.FromDays(40));
+        var report = await h.Processor.ProcessDueAsync(FollowUpStart + Duration.FromDays(40));
         Assert.Equal(1, report.FollowUps);
         Assert.Equal(4, Assert.Single(await h.EventsAsync<FollowUpRequested>()).Request);
-        Assert.Equal(start + Duration.FromDays(42), (await h.LeadAsync("L-1")).NextDueAt);
+        Assert.Equal(FollowUpStart + Duration.FromDays(42), (await h.LeadAsync("L-1")).NextDueAt);
     }
 
     [Fact]
     public async Task ProcessDueAsync_OpenOpportunity_IsFollowedUpUntilClosed()
     {
-        var start = Instant.FromUtc(2025, 3, 4, 10, 0);
-        using var h = Harness(start);
-        await h.AddPartnersAsync(Partner("P-a"));
-        await h.CaptureAndQualifyAsync("L-1");
-        await h.Distribution.AcceptAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"));
+        using var h = await AcceptedByPartnerAAsync();
         await h.Distribution.ConvertAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"), new OpportunityId("O-1"), new LocalDate(2025, 6, 30));
 
-        Assert.Equal(1, (await h.Processor.ProcessDueAsync(start + Duration.FromDays(14))).FollowUps);
+        Assert.Equal(1, (await h.Processor.ProcessDueAsync(FollowUpStart + Duration.FromDays(14))).FollowUps);
         var request = Assert.Single(await h.EventsAsync<FollowUpRequested>());
         Assert.Equal(("SalesOpportunity", "P-a"), (request.AggregateKind, request.Partner.Value));
 
         var opportunity = (await h.Store.FindAsync(AccessScope.Manufacturer(Tenant), new OpportunityId("O-1")))!;
-        h.Clock.Reset(start + Duration.FromDays(15));
+        h.Clock.Reset(FollowUpStart + Duration.FromDays(15));
         opportunity.CloseLost("went with a competitor", "P-a", h.Clock);
         await h.Store.UpdateAsync(opportunity);
-        Assert.Equal(0, (await h.Processor.ProcessDueAsync(start + Duration.FromDays(60))).FollowUps);
+        Assert.Equal(0, (await h.Processor.ProcessDueAsync(FollowUpStart + Duration.FromDays(60))).FollowUps);
         Assert.Null((await h.Store.FindAsync(AccessScope.Manufacturer(Tenant), new OpportunityId("O-1")))!.NextDueAt);
     }
 

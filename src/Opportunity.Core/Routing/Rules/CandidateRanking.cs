@@ -14,8 +14,8 @@ internal static class CandidateRanking
 
     public static int CompareWaiting(in RoutingCandidate a, in RoutingCandidate b, RoutingContext context)
     {
-        var lastA = context.Load.LastAssignedAt(a.Partner.Id);
-        var lastB = context.Load.LastAssignedAt(b.Partner.Id);
+        var lastA = context.LastAssignedAt(a);
+        var lastB = context.LastAssignedAt(b);
         var byWait = (lastA, lastB) switch
         {
             (null, null) => 0,
@@ -23,7 +23,9 @@ internal static class CandidateRanking
             (_, null) => 1,
             _ => lastA.Value.CompareTo(lastB.Value),
         };
-        return byWait != 0 ? byWait : a.Partner.Id.CompareTo(b.Partner.Id);
+        return byWait != 0 ? byWait
+            : a.NetworkIndex >= 0 && b.NetworkIndex >= 0 ? a.NetworkIndex.CompareTo(b.NetworkIndex) // the network is ordered by id
+            : a.Partner.Id.CompareTo(b.Partner.Id);
     }
 
     /// <summary>Index of the best candidate not yet in <paramref name="taken"/>.</summary>

@@ -3,7 +3,7 @@ using Opportunity.Partners;
 namespace Opportunity.Routing.Rules;
 
 /// <summary>Removes partners whose open leads reached their <see cref="Partner.Capacity"/>; unlimited partners always pass.</summary>
-public sealed class CapacityRule : IRoutingFilter
+public sealed class CapacityRule : IColumnarFilter
 {
     /// <summary>The kind name, <c>capacity</c>.</summary>
     public const string KindName = "capacity";
@@ -19,12 +19,15 @@ public sealed class CapacityRule : IRoutingFilter
     {
         ArgumentNullException.ThrowIfNull(partner);
         ArgumentNullException.ThrowIfNull(context);
-        if (partner.Capacity is not { } capacity)
-        {
-            return FilterVerdict.Keep;
-        }
-
-        var open = context.Load.OpenLeads(partner.Id);
-        return open >= capacity ? FilterVerdict.Remove("at capacity ({0} of {1} open leads)", open, capacity) : FilterVerdict.Keep;
+        return partner.Capacity is { } capacity ? Verdict(context.Load.OpenLeads(partner.Id), capacity) : FilterVerdict.Keep;
     }
+
+    FilterVerdict IColumnarFilter.Check(int index, RoutingContext context)
+    {
+        var capacity = context.Network.Row(index).Capacity;
+        return capacity == PartnerColumns.Unlimited ? FilterVerdict.Keep : Verdict(context.OpenLeads(index), capacity);
+    }
+
+    private static FilterVerdict Verdict(int open, int capacity) =>
+        open >= capacity ? FilterVerdict.Remove("at capacity ({0} of {1} open leads)", open, capacity) : FilterVerdict.Keep;
 }

@@ -8,7 +8,7 @@ namespace Opportunity.Routing.Rules;
 /// widens in steps (e.g. 25, 50, 100 km) until a partner survives all other filters, up to the last
 /// radius; as a plain filter it uses the last radius. Partners without a location never match.
 /// </summary>
-public sealed class GeoRadiusRule : ICandidateSource
+public sealed class GeoRadiusRule : ICandidateSource, IColumnarFilter
 {
     /// <summary>The kind name, <c>geoRadius</c>.</summary>
     public const string KindName = "geoRadius";
@@ -60,12 +60,20 @@ public sealed class GeoRadiusRule : ICandidateSource
     {
         ArgumentNullException.ThrowIfNull(partner);
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Lead.Location.Point is not { } center)
+        return Verdict(context.Lead.Location.Point, partner.Location);
+    }
+
+    FilterVerdict IColumnarFilter.Check(int index, RoutingContext context) =>
+        Verdict(context.Lead.Location.Point, context.Network.Row(index).HasLocation ? context.Network.LocationAt(index) : null);
+
+    private FilterVerdict Verdict(GeoPoint? lead, GeoPoint? partner)
+    {
+        if (lead is not { } center)
         {
             return SkipWhenLeadHasNoPoint ? FilterVerdict.Keep : FilterVerdict.Remove("the lead has no coordinates");
         }
 
-        if (partner.Location is not { } location)
+        if (partner is not { } location)
         {
             return FilterVerdict.Remove("the partner has no location");
         }

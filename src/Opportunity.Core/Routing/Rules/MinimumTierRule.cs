@@ -4,7 +4,7 @@ using Opportunity.Partners;
 namespace Opportunity.Routing.Rules;
 
 /// <summary>Removes partners below a tier level (e.g. only Gold and above).</summary>
-public sealed class MinimumTierRule : IRoutingFilter
+public sealed class MinimumTierRule : IColumnarFilter
 {
     /// <summary>The kind name, <c>minimumTier</c>.</summary>
     public const string KindName = "minimumTier";
@@ -37,8 +37,15 @@ public sealed class MinimumTierRule : IRoutingFilter
     public FilterVerdict Check(Partner partner, RoutingContext context)
     {
         ArgumentNullException.ThrowIfNull(partner);
-        return partner.Tier.Level >= MinimumLevel
-            ? FilterVerdict.Keep
-            : FilterVerdict.Remove("tier {2} (level {0}) is below level {1}", partner.Tier.Level, MinimumLevel, partner.Tier.Name);
+        return partner.Tier.Level >= MinimumLevel ? FilterVerdict.Keep : Removal(partner);
     }
+
+    FilterVerdict IColumnarFilter.Check(int index, RoutingContext context)
+    {
+        ref readonly var row = ref context.Network.Row(index);
+        return row.TierLevel >= MinimumLevel ? FilterVerdict.Keep : Removal(row.Partner);
+    }
+
+    private FilterVerdict Removal(Partner partner) =>
+        FilterVerdict.Remove("tier {2} (level {0}) is below level {1}", partner.Tier.Level, MinimumLevel, partner.Tier.Name);
 }

@@ -4,7 +4,7 @@ using Opportunity.Partners;
 namespace Opportunity.Routing.Rules;
 
 /// <summary>Scores closeness to the lead: h ÷ (h + distance), 1 on the spot and 0.5 at the half-score distance h; 0 without coordinates.</summary>
-public sealed class ProximityScorer : IRoutingScorer
+public sealed class ProximityScorer : IColumnarScorer
 {
     /// <summary>The kind name, <c>proximity</c>.</summary>
     public const string KindName = "proximity";
@@ -36,8 +36,12 @@ public sealed class ProximityScorer : IRoutingScorer
     {
         ArgumentNullException.ThrowIfNull(partner);
         ArgumentNullException.ThrowIfNull(context);
-        return context.Lead.Location.Point is { } center && partner.Location is { } location
-            ? HalfScoreKm / (HalfScoreKm + center.DistanceKmTo(location))
-            : 0;
+        return Closeness(context.Lead.Location.Point, partner.Location);
     }
+
+    double IColumnarScorer.Score(int index, RoutingContext context) =>
+        Closeness(context.Lead.Location.Point, context.Network.Row(index).HasLocation ? context.Network.LocationAt(index) : null);
+
+    private double Closeness(GeoPoint? lead, GeoPoint? partner) =>
+        lead is { } center && partner is { } location ? HalfScoreKm / (HalfScoreKm + center.DistanceKmTo(location)) : 0;
 }

@@ -25,7 +25,7 @@ public sealed class RoundRobinSelector : IRoutingSelector
         ArgumentNullException.ThrowIfNull(context);
         var best = CandidateRanking.Best(candidates, context, [], byScore: false);
         picks[0] = best;
-        note = context.Load.LastAssignedAt(candidates[best].Partner.Id) is { } last
+        note = context.LastAssignedAt(candidates[best]) is { } last
             ? new RoutingNote("waited longest: last assignment {0:0.##} h before", (context.Now - last).TotalHours)
             : new RoutingNote("waited longest: never assigned before");
         return 1;

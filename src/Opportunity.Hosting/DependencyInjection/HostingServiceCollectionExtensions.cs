@@ -1,0 +1,37 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Opportunity.Workflows;
+
+namespace Opportunity.Hosting;
+
+/// <summary>Registers Opportunity.Hosting on the Opportunity builder.</summary>
+public static class HostingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="DueWorkHostedService"/> as a hosted service, with validated
+    /// <see cref="DueWorkHostingOptions"/> and the default <see cref="IDueWorkDelay"/> (register your
+    /// own first to replace it). Registers lead distribution too when it is not there yet (with its
+    /// defaults; call <c>AddLeadDistribution</c> to configure it). Safe to call more than once;
+    /// configurations accumulate and the service runs once.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">At start (ValidateOnStart) or first use, when the options are invalid.</exception>
+    public static OpportunityManagementBuilder AddDueWorkHostedService(this OpportunityManagementBuilder builder, Action<DueWorkHostingOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddLeadDistribution();
+        var services = builder.Services;
+        var options = services.AddOptions<DueWorkHostingOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DueWorkHostingOptions>, DueWorkHostingOptionsValidator>());
+        services.TryAddSingleton<IDueWorkDelay, TaskDueWorkDelay>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DueWorkHostedService>());
+        return builder;
+    }
+}
