@@ -1,0 +1,88 @@
+using PartnerPipeline.Cli;
+
+namespace PartnerPipeline.Commands;
+
+/// <summary>The sample's commands and their help.</summary>
+internal static class Commands
+{
+    public const string DefaultDatabase = "partner-pipeline.db";
+
+    public static IReadOnlySet<string> Names { get; } = new HashSet<string>(StringComparer.Ordinal) { "run", "forecast", "import", "explain", "report" };
+
+    public static IReadOnlySet<string> Flags { get; } = new HashSet<string>(StringComparer.Ordinal) { "skip-bad-rows" };
+
+    public static async Task<int> RunAsync(Arguments arguments, TextWriter output)
+    {
+        if (arguments.Help)
+        {
+            output.Write(HelpFor(arguments.Command));
+            return 0;
+        }
+
+        return arguments.Command switch
+        {
+            "run" => await RunCommand.ExecuteAsync(arguments, output),
+            "explain" => await ExplainCommand.ExecuteAsync(arguments, output),
+            _ => throw new UsageException($"'{arguments.Command}' is not available yet"),
+        };
+    }
+
+    public static string DatabasePath(Arguments arguments) => Path.GetFullPath(arguments.Option("db") ?? DefaultDatabase);
+
+    /// <summary>Opens an existing database; a missing file is a one-line error, not an empty database.</summary>
+    public static string ExistingDatabase(Arguments arguments)
+    {
+        var path = DatabasePath(arguments);
+        return File.Exists(path)
+            ? path
+            : throw new UsageException($"no database at '{path}'; run the main job first (dotnet run --project samples/PartnerPipeline) or import a CSV file");
+    }
+
+    private static string HelpFor(string command) => command switch
+    {
+        "forecast" => """
+            Usage: partner-pipeline forecast [--by partner|stage|quarter|category] [--format text|json] [--db <path>]
+
+            The weighted pipeline of the open opportunities in the database, grouped, with exact
+            amounts. --format json prints {"currency", "groups": [{"key", "count", "amount", "weighted"}], "total"}.
+
+            """,
+        "import" => """
+            Usage: partner-pipeline import <file.csv> [--skip-bad-rows] [--db <path>]
+
+            Imports opportunities from CSV with the header
+              id,partner,stage,amount,currency,expected_close,probability,forecast_category,region,product_line
+            (the last five optional). A file with a bad row imports nothing unless --skip-bad-rows is given.
+
+            """,
+        "explain" => """
+            Usage: partner-pipeline explain <leadId> [--db <path>]
+
+            Prints every routing decision made for the lead, with the full trace: each rule, the partners
+            it removed and why, the scores, the choice and the seed.
+
+            """,
+        "report" => """
+            Usage: partner-pipeline report --html <file> [--db <path>]
+
+            Writes one self-contained HTML file (inline SVG charts, no scripts, nothing fetched): the stage
+            funnel, the next quarter's forecast distribution with P10/P50/P90, the partner scorecard.
+
+            """,
+        _ => $"""
+            Usage: partner-pipeline [command] [options]
+
+            Without a command, runs the main job: builds a partner network of a few hundred partners in seven
+            countries, simulates a quarter of leads (routing, acceptance, rejections, escalations, follow-ups,
+            stages, closes) on a fake clock with a fixed seed, writes everything to the SQLite database
+            '{DefaultDatabase}' in the current folder (replacing it), and prints the report.
+
+              run        the main job (the default)   [--db <path>] [--seed <n>] [--partners <n>] [--leads <n>]
+              forecast   grouped weighted pipeline     (see forecast --help)
+              import     import opportunities from CSV (see import --help)
+              explain    the routing trace of a lead   (see explain --help)
+              report     an HTML report                (see report --help)
+
+            """,
+    };
+}

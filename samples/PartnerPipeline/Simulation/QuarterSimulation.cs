@@ -1,0 +1,271 @@
+using System.Globalization;
+using NodaTime;
+using NodaTime.Testing;
+using Opportunity;
+using Opportunity.Leads;
+using Opportunity.Partners;
+using Opportunity.Persistence;
+using Opportunity.Pipelines;
+using Opportunity.Routing;
+using Opportunity.Workflows;
+
+namespace PartnerPipeline.Simulation;
+
+/// <summary>
+/// The main job: a quarter of leads arriving, routed to partners that accept, reject or stay silent
+/// (so reminders, escalations and recalls fire), converted to opportunities that move through the
+/// pipeline and close. A discrete-event simulation on a fake clock with one seeded random source,
+/// so every run with the same seed writes the same database and prints the same report.
+/// </summary>
+internal sealed class QuarterSimulation(
+    LeadDistributionService distribution,
+    DueWorkProcessor dueWork,
+    IOpportunityStore opportunities,
+    IPartnerDirectory directory,
+    FakeClock clock,
+    Random random,
+    ConsoleProgress progress)
+{
+    private static readonly string[] RejectReasons = ["no capacity this month", "outside our service area", "product not in our range", "customer already known to us"];
+    private static readonly string[] LostReasons = ["lost on price", "customer postponed", "competitor installed", "no budget after all"];
+    private static readonly string[] WonReasons = ["signed after site visit", "best service offer", "fast installation date"];
+    private static readonly string[] NextStage = ["Needs analysis", "Proposal", "Negotiation"];
+
+    private readonly PriorityQueue<Func<Task>, (Instant At, long Order)> _agenda = new();
+    private readonly Dictionary<PartnerId, PartnerBehaviour> _behaviour = [];
+    private readonly Dictionary<LeadId, PartnerId> _awaiting = [];
+    private readonly Dictionary<PartnerId, Partner> _partners = [];
+    private long _order;
+
+    public SimulationStatistics Statistics { get; } = new();
+
+    public static Instant Start => Instant.FromUtc(2026, 7, 1, 0, 0);
+
+    public static Instant End => Instant.FromUtc(2026, 10, 1, 0, 0);
+
+    public async Task RunAsync(int partnerCount, int leadCount)
+    {
+        foreach (var partner in SampleNetwork.Build(random, partnerCount))
+        {
+            await directory.UpsertAsync(partner);
+            _partners[partner.Id] = partner;
+            _behaviour[partner.Id] = PartnerBehaviour.Draw(random);
+        }
+
+        // Lead arrivals spread over the quarter; the escalation processor runs every hour, as a host would.
+        var span = (End - Start).TotalSeconds;
+        for (var i = 1; i <= leadCount; i++)
+        {
+            var number = i;
+            At(Start + Duration.FromSeconds(random.NextDouble() * span), () => CaptureAsync(number));
+        }
+
+        for (var hour = Start; hour < End; hour += Duration.FromHours(1))
+        {
+            At(hour, ProcessDueAsync);
+        }
+
+        while (_agenda.TryDequeue(out var action, out var when) && when.At < End)
+        {
+            if (when.At > clock.GetCurrentInstant())
+            {
+                clock.Reset(when.At);
+            }
+
+            await action();
+            var day = (clock.GetCurrentInstant() - Start).Days;
+            progress.Report((clock.GetCurrentInstant() - Start).TotalSeconds / span, $"day {day + 1}/92 · {Statistics.LeadsCaptured:N0} leads · {Statistics.OpportunitiesOpened:N0} deals · {Statistics.Recalls:N0} recalls");
+        }
+
+        clock.Reset(End);
+        progress.Done();
+    }
+
+    private void At(Instant at, Func<Task> action) => _agenda.Enqueue(action, (at, _order++));
+
+    private async Task CaptureAsync(int number)
+    {
+        var market = SampleNetwork.PickMarket(random);
+        var id = new LeadId($"L{number:00000}");
+        var company = random.Next(40) == 0 ? $"Company {random.Next(1, number + 1)}" : $"Company {number}";
+        var details = new LeadDetails
+        {
+            Source = random.Next(3) switch { 0 => "trade-fair", 1 => "web-form", _ => "call-centre" },
+            Company = company,
+            Contact = new LeadContact($"Contact {number}", $"buyer@{company.Replace(' ', '-').ToLowerInvariant()}.example", null),
+            Location = new LeadLocation(new CountryCode(market.Country), $"{random.Next(1, 10)}{random.Next(1000, 9999)}"),
+            ProductInterest = SampleNetwork.ProductLines[random.Next(SampleNetwork.ProductLines.Length)],
+            Language = market.Language,
+            EstimatedValue = new Money((decimal)Math.Round(Math.Exp(9 + (1.2 * random.NextDouble())) / 100) * 100, CurrencyCode.EUR),
+        };
+        var captured = await distribution.CaptureAsync(SampleNetwork.Tenant, id, details, "web");
+        Statistics.LeadsCaptured++;
+        if (captured.Duplicate is not null)
+        {
+            Statistics.DuplicatesLinked++;
+        }
+
+        var decision = await distribution.QualifyAsync(SampleNetwork.Tenant, id, LeadQualification.Full, "inside-sales");
+        if (decision?.Outcome == RoutingOutcome.Assigned)
+        {
+            Statistics.RoutedOnCapture++;
+        }
+        else if (decision?.Outcome == RoutingOutcome.Unroutable)
+        {
+            Statistics.UnroutableOnCapture++;
+        }
+
+        Observe(decision);
+    }
+
+    private void Observe(RoutingDecision? decision)
+    {
+        if (decision is { Outcome: RoutingOutcome.Assigned, Partner: { } partner })
+        {
+            Observe(decision.Lead, partner);
+        }
+    }
+
+    /// <summary>A partner got the lead: decide now how and when it will react.</summary>
+    private void Observe(LeadId lead, PartnerId partner)
+    {
+        _awaiting[lead] = partner;
+        var behaviour = _behaviour[partner];
+        var roll = random.NextDouble();
+        if (roll >= behaviour.AcceptShare + behaviour.RejectShare)
+        {
+            return; // silent: the escalation ladder will remind, escalate and recall
+        }
+
+        var hours = behaviour.MedianHoursToReact * Math.Exp(random.NextDouble() - 0.5);
+        var at = _partners[partner].Calendar.AddWorkingTime(clock.GetCurrentInstant(), Duration.FromMinutes(Math.Round(hours * 60)));
+        if (roll < behaviour.AcceptShare)
+        {
+            At(at, () => AcceptAsync(lead, partner));
+        }
+        else
+        {
+            var reason = RejectReasons[random.Next(RejectReasons.Length)];
+            At(at, () => RejectAsync(lead, partner, reason));
+        }
+    }
+
+    private async Task AcceptAsync(LeadId lead, PartnerId partner)
+    {
+        if (!_awaiting.TryGetValue(lead, out var current) || current != partner)
+        {
+            Statistics.AcceptedTooLate++;
+            return;
+        }
+
+        _awaiting.Remove(lead);
+        await distribution.AcceptAsync(SampleNetwork.Tenant, partner, lead);
+        Statistics.Accepted++;
+        At(clock.GetCurrentInstant() + Duration.FromHours(4 + random.Next(72)), () => ConvertAsync(lead, partner));
+    }
+
+    private async Task RejectAsync(LeadId lead, PartnerId partner, string reason)
+    {
+        if (!_awaiting.TryGetValue(lead, out var current) || current != partner)
+        {
+            return;
+        }
+
+        _awaiting.Remove(lead);
+        Statistics.Rejected++;
+        Observe(await distribution.RejectAsync(SampleNetwork.Tenant, partner, lead, reason));
+    }
+
+    private async Task ConvertAsync(LeadId lead, PartnerId partner)
+    {
+        var today = clock.GetCurrentInstant().InUtc().Date;
+        var deal = await distribution.ConvertAsync(SampleNetwork.Tenant, partner, lead, new OpportunityId("O" + lead.Value[1..]), today.PlusDays(30 + random.Next(150)));
+        Statistics.OpportunitiesOpened++;
+        ScheduleStep(deal.Id, partner);
+    }
+
+    private void ScheduleStep(OpportunityId id, PartnerId partner) =>
+        At(clock.GetCurrentInstant() + Duration.FromHours(24 * (4 + random.Next(24))), () => StepAsync(id, partner));
+
+    /// <summary>The partner works the deal: advance, slip, or close it.</summary>
+    private async Task StepAsync(OpportunityId id, PartnerId partner)
+    {
+        var deal = (await opportunities.FindAsync(AccessScope.ForPartner(SampleNetwork.Tenant, partner), id))!;
+        var actor = partner.Value;
+        var winRate = _behaviour[partner].WinRate;
+        var stageIndex = Array.IndexOf(NextStage, deal.Stage.Name);
+        var roll = random.NextDouble();
+        if (roll < 0.05)
+        {
+            deal.CloseLost(LostReasons[random.Next(LostReasons.Length)], actor, clock);
+            Statistics.Lost++;
+        }
+        else if (deal.Stage.Name == "Negotiation")
+        {
+            if (roll < 0.05 + winRate)
+            {
+                deal.CloseWon(WonReasons[random.Next(WonReasons.Length)], actor, clock);
+                Statistics.Won++;
+            }
+            else
+            {
+                deal.CloseLost(LostReasons[random.Next(LostReasons.Length)], actor, clock);
+                Statistics.Lost++;
+            }
+        }
+        else if (roll < 0.75)
+        {
+            deal.MoveToStage(NextStage[stageIndex + 1], actor, clock);
+            if (random.Next(5) == 0)
+            {
+                var change = 0.85m + (0.3m * (decimal)random.NextDouble());
+                deal.ChangeAmount(Money.Round(deal.Amount.Amount * change, deal.Amount.Currency), actor, clock);
+            }
+        }
+        else
+        {
+            deal.ChangeExpectedClose(deal.ExpectedClose.PlusDays(14 + random.Next(45)), actor, clock); // close-date slip
+            if (random.Next(3) == 0)
+            {
+                deal.OverrideProbability(Probability.FromPercent(Math.Clamp((int)(deal.Probability.BasisPoints / 100m) + random.Next(-10, 11), 1, 95)), actor, clock);
+            }
+        }
+
+        await opportunities.UpdateAsync(deal);
+        if (!deal.IsClosed)
+        {
+            ScheduleStep(id, partner);
+        }
+    }
+
+    private async Task ProcessDueAsync()
+    {
+        var report = await dueWork.ProcessDueAsync(clock.GetCurrentInstant());
+        Statistics.Reminders += report.Reminders;
+        Statistics.Escalations += report.Escalations;
+        Statistics.Recalls += report.Recalls;
+        Statistics.Rerouted += report.Rerouted;
+        Statistics.UnroutableAfterRecall += report.Unroutable;
+        Statistics.FollowUps += report.FollowUps;
+        if (report.Recalls == 0)
+        {
+            return;
+        }
+
+        // Recalled leads went to another partner (or the manufacturer's queue): learn who has them now.
+        foreach (var (lead, previous) in _awaiting.ToList())
+        {
+            var last = (await distribution.ExplainAsync(SampleNetwork.Tenant, lead))[^1];
+            if (last.At != clock.GetCurrentInstant())
+            {
+                continue; // not re-routed in this run
+            }
+
+            _awaiting.Remove(lead);
+            if (last.Outcome == RoutingOutcome.Assigned && last.Partners[0] != previous)
+            {
+                Observe(lead, last.Partners[0]);
+            }
+        }
+    }
+}
