@@ -7,14 +7,14 @@ namespace Opportunity.Persistence.PostgreSql;
 /// <summary>
 /// The server store on PostgreSQL: every port (<see cref="ILeadStore"/>, <see cref="IOpportunityStore"/>,
 /// <see cref="IPartnerDirectory"/>, <see cref="IOutboxStore"/>, <see cref="IOpportunityImporter"/>)
-/// over one pooled data source. Writes are version-checked (<c>UPDATE … WHERE version = @expected</c>)
+/// and the routing decision log (<see cref="Workflows.IRoutingDecisionLog"/>) over one pooled data source. Writes are version-checked (<c>UPDATE … WHERE version = @expected</c>)
 /// and write the aggregate's events to the outbox in the same transaction; due work and outbox
 /// messages are claimed with <c>FOR UPDATE SKIP LOCKED</c>, so any number of hosts share the work.
 /// Every transaction first sets its scope (<c>set_config(…, true)</c>), and row-level security
 /// enforces it again in the database. The weighted pipeline is computed in SQL
 /// (<see cref="GetWeightedPipelineAsync"/>). Thread-safe; create one per database and share it.
 /// </summary>
-public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, Workflows.IRoutingDecisionLog, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _migrationConnectionString;
@@ -104,7 +104,8 @@ public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPa
             foreach (var role in _grantTo)
             {
                 var tables = string.Join(", ", PostgreSqlMigrations.Tables.Select(t => $"{_schema}.{t}"));
-                await ExecuteAsync(connection, transaction, $"GRANT USAGE ON SCHEMA {_schema} TO {role}; GRANT SELECT, INSERT, UPDATE ON {tables} TO {role}; GRANT SELECT ON {_schema}.schema_migrations TO {role};", cancellationToken).ConfigureAwait(false);
+                var appendOnly = string.Join(", ", PostgreSqlMigrations.AppendOnlyTables.Select(t => $"{_schema}.{t}"));
+                await ExecuteAsync(connection, transaction, $"GRANT USAGE ON SCHEMA {_schema} TO {role}; GRANT SELECT, INSERT, UPDATE ON {tables} TO {role}; GRANT SELECT, INSERT ON {appendOnly} TO {role}; GRANT SELECT ON {_schema}.schema_migrations TO {role};", cancellationToken).ConfigureAwait(false);
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -17,6 +17,7 @@ public sealed class PostgreSqlStoreConformanceTests : StoreConformanceTests
         new(store, store, store, store, dispose)
         {
             Importer = store,
+            DecisionLog = store,
             FaultPoints = PostgreSqlStore.FaultPoints,
             ArmFault = point => store.FaultHook = InjectedFaultException.ThrowAt(point),
             OpenAnotherInstance = () =>

@@ -4,6 +4,8 @@ using NodaTime.Testing;
 using Opportunity.Leads;
 using Opportunity.Persistence.PostgreSql.Pipelines;
 using Opportunity.Pipelines;
+using Opportunity.Routing;
+using Opportunity.Workflows;
 
 namespace Opportunity.Persistence.PostgreSql.Tests;
 
@@ -202,6 +204,65 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         Assert.Equal(new Money(0.15m, CurrencyCode.EUR), p2.Amount);
     }
 
+    [PostgresFact]
+    public async Task RoutingDecisions_RowLevelSecurity_OnlyTheManufacturerOfTheTenantReads()
+    {
+        await Store.AppendAsync(TenantA, Decision("lead-1", P1));
+        var connectionString = PostgresTestDatabase.App ?? PostgresTestDatabase.Owner!;
+
+        Assert.Equal(1L, await CountAsync(connectionString, "routing_decisions", ("tenant-a", "", "off")));
+        Assert.Equal(0L, await CountAsync(connectionString, "routing_decisions", ("tenant-a", P1.Value, "off")));
+        Assert.Equal(0L, await CountAsync(connectionString, "routing_decisions", ("tenant-b", "", "off")));
+        Assert.Equal(0L, await CountAsync(connectionString, "routing_decisions", scope: null));
+        Assert.Equal(0L, await CountAsync(PostgresTestDatabase.Owner!, "routing_decisions", scope: null));
+    }
+
+    [PostgresFact]
+    public async Task RoutingDecisions_UpdateOrDelete_ChangesNothingEvenForTheOwner()
+    {
+        await Store.AppendAsync(TenantA, Decision("lead-1", P1));
+
+        Assert.Equal(0, await OwnerScalarAsync<int>($"WITH changed AS (UPDATE {_schema}.routing_decisions SET explanation = 'rewritten' RETURNING 1) SELECT count(*)::int FROM changed;", system: true));
+        Assert.Equal(0, await OwnerScalarAsync<int>($"WITH gone AS (DELETE FROM {_schema}.routing_decisions RETURNING 1) SELECT count(*)::int FROM gone;", system: true));
+        var stored = Assert.Single(await Store.ForLeadAsync(TenantA, new LeadId("lead-1")));
+        Assert.Equal("why", stored.Explanation);
+    }
+
+    [PostgresFact(RequiresAppRole = true)]
+    public async Task RoutingDecisions_AppRole_MayNotUpdate()
+    {
+        await Store.AppendAsync(TenantA, Decision("lead-1", P1));
+        await using var connection = new NpgsqlConnection(PostgresTestDatabase.App);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await ExecuteAsync(connection, "SELECT set_config('opportunity.tenant', 'tenant-a', true);");
+
+        var ex = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connection, $"UPDATE {_schema}.routing_decisions SET explanation = 'rewritten';"));
+
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, ex.SqlState);
+    }
+
+    [PostgresFact]
+    public async Task RoutingDecisions_AtWithNanoseconds_StoredAsMicrosecondsPlusNanosAndReadBackExactly()
+    {
+        var at = Instant.FromUtc(2025, 3, 4, 10, 0) + Duration.FromNanoseconds(1_234_567);
+        await Store.AppendAsync(TenantA, Decision("lead-1", P1) with { At = at });
+
+        Assert.Equal(567, await OwnerScalarAsync<int>($"SELECT at_nanos FROM {_schema}.routing_decisions;", system: true));
+        Assert.Equal(at, Assert.Single(await Store.ForLeadAsync(TenantA, new LeadId("lead-1"))).At);
+    }
+
+    [PostgresFact]
+    public async Task RoutingDecisions_NulCharacterOrUndefinedOutcome_ThrowsNamingTheFieldAndWritesNothing()
+    {
+        var nul = await Assert.ThrowsAsync<StoreDataException>(() => Store.AppendAsync(TenantA, Decision("lead-1", P1) with { Explanation = "a\0b" }));
+        var outcome = await Assert.ThrowsAsync<StoreDataException>(() => Store.AppendAsync(TenantA, Decision("lead-1", P1) with { Outcome = (RoutingOutcome)42 }));
+
+        Assert.Equal((StoredValues.RoutingDecisionEntity, "lead-1", nameof(RoutingDecisionRecord.Explanation)), (nul.Entity, nul.EntityId, nul.Field));
+        Assert.Equal(nameof(RoutingDecisionRecord.Outcome), outcome.Field);
+        Assert.Empty(await Store.ForLeadAsync(TenantA, new LeadId("lead-1")));
+    }
+
     [Fact]
     public async Task Store_ServerUnreachable_FailsInsteadOfSkipping()
     {
@@ -217,6 +278,9 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
 
         Assert.Contains(nameof(PostgreSqlStoreOptions.Schema), ex.Message, StringComparison.Ordinal);
     }
+
+    private RoutingDecisionRecord Decision(string lead, PartnerId partner) =>
+        new(new LeadId(lead), _clock.GetCurrentInstant(), "rules", "1", RoutingOutcome.Assigned, [partner], 7, null, "why");
 
     private SalesOpportunity Open(TenantId tenant, string id, PartnerId partner, Money amount, LocalDate close, Probability? probability = null) =>
         SalesOpportunity.Open(tenant, new OpportunityId(id), new SalesOpportunityDraft(partner, amount, close) { ProbabilityOverride = probability }, PipelineDefinition.Default, "system", _clock);

@@ -25,6 +25,7 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests
         })
         {
             Importer = store,
+            DecisionLog = store,
             FaultPoints = SqliteStore.FaultPoints,
             ArmFault = point => store.FaultHook = InjectedFaultException.ThrowAt(point),
             OpenAnotherInstance = () =>

@@ -3,6 +3,8 @@ using NodaTime;
 using NodaTime.Testing;
 using Opportunity.Leads;
 using Opportunity.Pipelines;
+using Opportunity.Routing;
+using Opportunity.Workflows;
 
 namespace Opportunity.Persistence.Sqlite.Tests;
 
@@ -107,6 +109,31 @@ public sealed class SqliteStoreTests : IDisposable
         await store.AddAsync(lead);
 
         Assert.NotNull(await store.FindAsync(AccessScope.Manufacturer(Tenant), lead.Id));
+    }
+
+    [Fact]
+    public async Task RoutingDecisions_UpdateOrDelete_RefusedByTheDatabase()
+    {
+        using var store = new SqliteStore(_database.Path);
+        await store.AppendAsync(Tenant, new RoutingDecisionRecord(new LeadId("l-1"), _clock.GetCurrentInstant(), "rules", null, RoutingOutcome.Unroutable, [], 1, "nobody", "why"));
+
+        var update = await Assert.ThrowsAsync<SqliteException>(() => ScalarAsync<long>("UPDATE routing_decisions SET explanation = 'rewritten'; SELECT 1;"));
+        var delete = await Assert.ThrowsAsync<SqliteException>(() => ScalarAsync<long>("DELETE FROM routing_decisions; SELECT 1;"));
+
+        Assert.Contains("append-only", update.Message, StringComparison.Ordinal);
+        Assert.Contains("append-only", delete.Message, StringComparison.Ordinal);
+        Assert.Equal("why", Assert.Single(await store.ForLeadAsync(Tenant, new LeadId("l-1"))).Explanation);
+    }
+
+    [Fact]
+    public async Task RoutingDecisions_UndefinedOutcome_ThrowsNamingTheFieldAndWritesNothing()
+    {
+        using var store = new SqliteStore(_database.Path);
+
+        var ex = await Assert.ThrowsAsync<StoreDataException>(() => store.AppendAsync(Tenant, new RoutingDecisionRecord(new LeadId("l-1"), _clock.GetCurrentInstant(), "rules", null, (RoutingOutcome)42, [], 1, null, "why")));
+
+        Assert.Equal((StoredValues.RoutingDecisionEntity, "l-1", nameof(RoutingDecisionRecord.Outcome)), (ex.Entity, ex.EntityId, ex.Field));
+        Assert.Empty(await store.ForLeadAsync(Tenant, new LeadId("l-1")));
     }
 
     private async Task<T> ScalarAsync<T>(string sql)

@@ -11,7 +11,10 @@ public static class LeadDistributionBuilderExtensions
     /// Registers <see cref="LeadDistributionService"/>, <see cref="DueWorkProcessor"/>, the default
     /// providers (rule set from options, network from the partner directory, load from the lead
     /// store, no performance data, in-memory decision log; each replaceable by registering your own
-    /// first) and validated <see cref="LeadDistributionOptions"/>. Safe to call more than once.
+    /// first) and validated <see cref="LeadDistributionOptions"/>. The decision log of a durable
+    /// adapter (<c>UseSqlite</c>, <c>UsePostgreSql</c>, or
+    /// <see cref="OpportunityManagementBuilder.UseRoutingDecisionLog{TLog}"/>) wins whether it is
+    /// registered before or after this call. Safe to call more than once.
     /// </summary>
     public static OpportunityManagementBuilder AddLeadDistribution(this OpportunityManagementBuilder builder, Action<LeadDistributionOptions>? configure = null)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Opportunity.Persistence;
+using Opportunity.Workflows;
 
 namespace Opportunity;
 
@@ -38,6 +39,24 @@ public sealed class OpportunityManagementBuilder
         Replace<IPartnerDirectory, TStore>();
         Replace<IOutboxStore, TStore>();
         Replace<IOpportunityImporter, TStore>();
+        return this;
+    }
+
+    /// <summary>
+    /// Makes <typeparamref name="TLog"/> the <see cref="IRoutingDecisionLog"/>: removes the
+    /// registration of the in-memory default (or an earlier log) and resolves the port to the
+    /// singleton <typeparamref name="TLog"/>, also resolvable as itself (registered with
+    /// <paramref name="factory"/> unless it already is, e.g. by <see cref="UseStore{TStore}"/>).
+    /// Works whether <c>AddLeadDistribution</c> was called before or is called after, because it
+    /// registers its default only when none is registered. Durable adapters' <c>Use…</c> methods
+    /// call this with their store. Safe to call twice.
+    /// </summary>
+    public OpportunityManagementBuilder UseRoutingDecisionLog<TLog>(Func<IServiceProvider, TLog> factory)
+        where TLog : class, IRoutingDecisionLog
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.TryAddSingleton(factory);
+        Replace<IRoutingDecisionLog, TLog>();
         return this;
     }
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Opportunity.Pipelines;
+using Opportunity.Routing;
+using Opportunity.Workflows;
 
 namespace Opportunity.Persistence;
 
@@ -39,4 +41,21 @@ public static class StoredValues
             throw new StoreDataException(entity, id, "document", $"The stored JSON document cannot be read: {ex.Message}", ex);
         }
     }
+
+    /// <summary>The entity name stored routing decisions are reported under in <see cref="StoreDataException"/>.</summary>
+    public const string RoutingDecisionEntity = "RoutingDecision";
+
+    /// <summary>A routing outcome as the text column stores it: its name (<c>Assigned</c>, <c>Broadcast</c>, <c>Unroutable</c>).</summary>
+    /// <exception cref="StoreDataException">The value is not a defined outcome (entity <c>RoutingDecision</c>, field <c>Outcome</c>).</exception>
+    public static string RoutingOutcomeName(string lead, RoutingOutcome outcome) =>
+        Enum.IsDefined(outcome)
+            ? outcome.ToString()
+            : throw new StoreDataException(RoutingDecisionEntity, lead, nameof(RoutingDecisionRecord.Outcome), $"Routing outcome {(int)outcome} is not defined.");
+
+    /// <summary>The stored name of a routing outcome as the enum.</summary>
+    /// <exception cref="StoreDataException">The text names no outcome (entity <c>RoutingDecision</c>, field <c>Outcome</c>), e.g. written by a newer version.</exception>
+    public static RoutingOutcome ReadRoutingOutcome(string lead, string text) =>
+        Enum.TryParse<RoutingOutcome>(text, ignoreCase: false, out var outcome) && Enum.IsDefined(outcome) && !char.IsAsciiDigit(text[0])
+            ? outcome
+            : throw new StoreDataException(RoutingDecisionEntity, lead, nameof(RoutingDecisionRecord.Outcome), $"Unknown routing outcome '{text}'.");
 }

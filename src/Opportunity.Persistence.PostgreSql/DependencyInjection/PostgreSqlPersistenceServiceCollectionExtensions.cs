@@ -19,8 +19,10 @@ public static class PostgreSqlPersistenceServiceCollectionExtensions
     /// <summary>
     /// Replaces the in-memory stores (<see cref="ILeadStore"/>, <see cref="IOpportunityStore"/>,
     /// <see cref="IPartnerDirectory"/>, <see cref="IOutboxStore"/>, <see cref="IOpportunityImporter"/>)
-    /// with one <see cref="PostgreSqlStore"/>, also resolvable as itself for the pipeline
-    /// aggregation. Options are validated at start; safe to call twice.
+    /// and the in-memory routing decision log (<see cref="Workflows.IRoutingDecisionLog"/>, whether
+    /// <c>AddLeadDistribution</c> is called before or after) with one <see cref="PostgreSqlStore"/>,
+    /// also resolvable as itself for the pipeline aggregation. Options are validated at start; safe
+    /// to call twice.
     /// </summary>
     public static OpportunityManagementBuilder UsePostgreSql(this OpportunityManagementBuilder builder, Action<PostgreSqlStoreOptions> configure)
     {
@@ -29,6 +31,9 @@ public static class PostgreSqlPersistenceServiceCollectionExtensions
         var services = builder.Services;
         services.AddOptions<PostgreSqlStoreOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgreSqlStoreOptions>, PostgreSqlStoreOptionsValidator>());
-        return builder.UseStore(sp => new PostgreSqlStore(sp.GetRequiredService<IOptions<PostgreSqlStoreOptions>>().Value, sp.GetService<PipelineCatalog>()));
+        return builder.UseStore(Create).UseRoutingDecisionLog(Create);
     }
+
+    private static PostgreSqlStore Create(IServiceProvider services) =>
+        new(services.GetRequiredService<IOptions<PostgreSqlStoreOptions>>().Value, services.GetService<PipelineCatalog>());
 }

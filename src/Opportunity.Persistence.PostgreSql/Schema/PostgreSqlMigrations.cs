@@ -114,10 +114,37 @@ internal static class PostgreSqlMigrations
                 USING ({{System}} OR ({{Tenant}} AND {{NoPartner}}))
                 WITH CHECK ({{System}} OR ({{Tenant}} AND {{NoPartner}}));
             """),
+        (2, "routing decisions, append-only, manufacturer scope only", $$"""
+            CREATE TABLE {s}.routing_decisions (
+                tenant            text COLLATE "C" NOT NULL,
+                lead              text COLLATE "C" NOT NULL,
+                seq               integer     NOT NULL CHECK (seq >= 1),
+                at                timestamptz NOT NULL,
+                at_nanos          integer     NOT NULL CHECK (at_nanos BETWEEN 0 AND 999),
+                rule_set          text        NOT NULL,
+                rule_set_version  text,
+                outcome           text        NOT NULL,
+                partners          text[]      NOT NULL,
+                seed              bigint      NOT NULL,
+                unroutable_reason text,
+                explanation       text        NOT NULL,
+                PRIMARY KEY (tenant, lead, seq)
+            );
+
+            ALTER TABLE {s}.routing_decisions ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE {s}.routing_decisions FORCE ROW LEVEL SECURITY;
+            CREATE POLICY routing_decisions_read ON {s}.routing_decisions FOR SELECT
+                USING ({{System}} OR ({{Tenant}} AND {{NoPartner}}));
+            CREATE POLICY routing_decisions_append ON {s}.routing_decisions FOR INSERT
+                WITH CHECK ({{System}} OR ({{Tenant}} AND {{NoPartner}}));
+            """),
     ];
 
-    /// <summary>The tables the store's role needs rights on.</summary>
+    /// <summary>The tables the store's role reads, inserts and updates.</summary>
     public static IReadOnlyList<string> Tables { get; } = ["leads", "opportunities", "partners", "outbox"];
+
+    /// <summary>The append-only tables: the store's role only reads and inserts (and no policy admits an update or delete).</summary>
+    public static IReadOnlyList<string> AppendOnlyTables { get; } = ["routing_decisions"];
 
     public static int Latest => All[^1].Version;
 }

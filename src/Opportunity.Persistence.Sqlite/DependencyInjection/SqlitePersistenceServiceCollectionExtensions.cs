@@ -19,7 +19,9 @@ public static class SqlitePersistenceServiceCollectionExtensions
     /// <summary>
     /// Replaces the in-memory stores (<see cref="ILeadStore"/>, <see cref="IOpportunityStore"/>,
     /// <see cref="IPartnerDirectory"/>, <see cref="IOutboxStore"/>, <see cref="IOpportunityImporter"/>)
-    /// with one <see cref="SqliteStore"/>. Options are validated at start; safe to call twice.
+    /// and the in-memory routing decision log (<see cref="Workflows.IRoutingDecisionLog"/>, whether
+    /// <c>AddLeadDistribution</c> is called before or after) with one <see cref="SqliteStore"/>.
+    /// Options are validated at start; safe to call twice.
     /// </summary>
     public static OpportunityManagementBuilder UseSqlite(this OpportunityManagementBuilder builder, Action<SqliteStoreOptions> configure)
     {
@@ -28,6 +30,9 @@ public static class SqlitePersistenceServiceCollectionExtensions
         var services = builder.Services;
         services.AddOptions<SqliteStoreOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteStoreOptions>, SqliteStoreOptionsValidator>());
-        return builder.UseStore(sp => new SqliteStore(sp.GetRequiredService<IOptions<SqliteStoreOptions>>().Value, sp.GetService<PipelineCatalog>()));
+        return builder.UseStore(Create).UseRoutingDecisionLog(Create);
     }
+
+    private static SqliteStore Create(IServiceProvider services) =>
+        new(services.GetRequiredService<IOptions<SqliteStoreOptions>>().Value, services.GetService<PipelineCatalog>());
 }

@@ -81,6 +81,26 @@ internal static class SqliteMigrations
             CREATE INDEX outbox_due ON outbox (due_at, seq) WHERE status = 'pending';
             CREATE INDEX outbox_dead ON outbox (dead_at, seq) WHERE status = 'dead';
             """),
+        (2, "routing decisions", """
+            CREATE TABLE routing_decisions (
+                tenant            TEXT    NOT NULL,
+                lead              TEXT    NOT NULL,
+                seq               INTEGER NOT NULL CHECK (seq >= 1),
+                at                TEXT    NOT NULL,
+                rule_set          TEXT    NOT NULL,
+                rule_set_version  TEXT,
+                outcome           TEXT    NOT NULL,
+                partners          TEXT    NOT NULL,
+                seed              INTEGER NOT NULL,
+                unroutable_reason TEXT,
+                explanation       TEXT    NOT NULL,
+                PRIMARY KEY (tenant, lead, seq)
+            ) WITHOUT ROWID;
+            CREATE TRIGGER routing_decisions_no_update BEFORE UPDATE ON routing_decisions
+            BEGIN SELECT RAISE(ABORT, 'routing_decisions is append-only'); END;
+            CREATE TRIGGER routing_decisions_no_delete BEFORE DELETE ON routing_decisions
+            BEGIN SELECT RAISE(ABORT, 'routing_decisions is append-only'); END;
+            """),
     ];
 
     public static int Latest => All[^1].Version;

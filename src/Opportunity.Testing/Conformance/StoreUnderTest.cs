@@ -1,4 +1,5 @@
 using Opportunity.Persistence;
+using Opportunity.Workflows;
 
 namespace Opportunity.Testing.Conformance;
 
@@ -30,10 +31,10 @@ public sealed class StoreUnderTest : IAsyncDisposable
         _dispose = dispose;
     }
 
-    /// <summary>Wraps one object that implements all four ports (and <see cref="IOpportunityImporter"/> when it does).</summary>
+    /// <summary>Wraps one object that implements all four ports (and <see cref="IOpportunityImporter"/> and <see cref="IRoutingDecisionLog"/> when it does).</summary>
     public static StoreUnderTest For<TStore>(TStore store, Func<ValueTask>? dispose = null)
         where TStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore =>
-        new(store, store, store, store, dispose) { Importer = store as IOpportunityImporter };
+        new(store, store, store, store, dispose) { Importer = store as IOpportunityImporter, DecisionLog = store as IRoutingDecisionLog };
 
     /// <summary>The lead store.</summary>
     public ILeadStore Leads { get; }
@@ -49,6 +50,13 @@ public sealed class StoreUnderTest : IAsyncDisposable
 
     /// <summary>The bulk importer, when the adapter has one; the import tests skip their checks without it.</summary>
     public IOpportunityImporter? Importer { get; init; }
+
+    /// <summary>
+    /// The routing decision log, when the adapter has a durable one (over the same database, so
+    /// <see cref="OpenAnotherInstance"/> reads what this instance appended); the decision-log tests
+    /// skip their checks without it.
+    /// </summary>
+    public IRoutingDecisionLog? DecisionLog { get; init; }
 
     /// <summary>
     /// Names of the points in the adapter's write path where it calls its fault hook, e.g.

@@ -1,12 +1,16 @@
 using Opportunity.Persistence.InMemory;
 using Opportunity.Pipelines;
 using Opportunity.Testing.Conformance;
+using Opportunity.Workflows;
 
 namespace Opportunity.Core.Tests.Persistence;
 
-/// <summary>The reference model runs the same conformance suite as every adapter.</summary>
+/// <summary>The reference model runs the same conformance suite as every adapter, with the in-memory routing decision log.</summary>
 public sealed class InMemoryStoreConformanceTests : StoreConformanceTests
 {
-    protected override Task<StoreUnderTest> CreateStoreAsync(PipelineCatalog pipelines) =>
-        Task.FromResult(StoreUnderTest.For(new InMemoryStore(pipelines)));
+    protected override Task<StoreUnderTest> CreateStoreAsync(PipelineCatalog pipelines)
+    {
+        var store = new InMemoryStore(pipelines);
+        return Task.FromResult(new StoreUnderTest(store, store, store, store) { Importer = store, DecisionLog = new InMemoryRoutingDecisionLog() });
+    }
 }

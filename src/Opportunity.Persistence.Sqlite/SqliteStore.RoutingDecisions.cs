@@ -1,0 +1,109 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Opportunity.Workflows;
+
+namespace Opportunity.Persistence.Sqlite;
+
+public sealed partial class SqliteStore
+{
+    /// <summary>
+    /// Appends a routing decision to <c>routing_decisions</c> as the next entry (<c>seq</c>) of its
+    /// lead. The table is append-only: triggers refuse updates and deletes.
+    /// </summary>
+    /// <exception cref="StoreDataException">A value the table cannot hold (an undefined outcome, an instant before year 1), naming the field; nothing written.</exception>
+    public Task AppendAsync(TenantId tenant, RoutingDecisionRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var lead = record.Lead.Value;
+        (string, object?)[] values =
+        [
+            ("$tenant", tenant.Value),
+            ("$lead", lead),
+            ("$at", SqliteText.Of(record.At, StoredValues.RoutingDecisionEntity, lead, nameof(record.At))),
+            ("$ruleSet", record.RuleSet),
+            ("$ruleSetVersion", record.RuleSetVersion),
+            ("$outcome", StoredValues.RoutingOutcomeName(lead, record.Outcome)),
+            ("$partners", PartnersJson(record.Partners)),
+            ("$seed", record.Seed),
+            ("$unroutableReason", record.UnroutableReason),
+            ("$explanation", record.Explanation),
+        ];
+        return WriteAsync(
+            async (connection, transaction) =>
+            {
+                // One writer at a time (BEGIN IMMEDIATE), so the lead's next seq cannot be taken twice.
+                using var command = Command(
+                    connection,
+                    transaction,
+                    """
+                    INSERT INTO routing_decisions (tenant, lead, seq, at, rule_set, rule_set_version, outcome, partners, seed, unroutable_reason, explanation)
+                    SELECT $tenant, $lead, coalesce(max(seq), 0) + 1, $at, $ruleSet, $ruleSetVersion, $outcome, $partners, $seed, $unroutableReason, $explanation
+                    FROM routing_decisions WHERE tenant = $tenant AND lead = $lead;
+                    """,
+                    values);
+                try
+                {
+                    return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+                {
+                    throw ConstraintViolation(StoredValues.RoutingDecisionEntity, lead, ex);
+                }
+            },
+            cancellationToken);
+    }
+
+    /// <summary>The lead's decisions in the order they were appended. The manufacturer's view of the tenant: there is no partner-scoped read.</summary>
+    public async Task<IReadOnlyList<RoutingDecisionRecord>> ForLeadAsync(TenantId tenant, LeadId lead, CancellationToken cancellationToken = default)
+    {
+        var records = new List<RoutingDecisionRecord>();
+        await foreach (var record in ReadRowsAsync(
+            "SELECT lead, at, rule_set, rule_set_version, outcome, partners, seed, unroutable_reason, explanation FROM routing_decisions WHERE tenant = $tenant AND lead = $lead ORDER BY seq;",
+            [("$tenant", tenant.Value), ("$lead", lead.Value)],
+            ReadRoutingDecision,
+            cancellationToken).ConfigureAwait(false))
+        {
+            records.Add(record);
+        }
+
+        return records;
+    }
+
+    private static string PartnersJson(IReadOnlyList<PartnerId> partners)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var partner in partners)
+            {
+                writer.WriteStringValue(partner.Value);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static RoutingDecisionRecord ReadRoutingDecision(SqliteDataReader reader)
+    {
+        var lead = reader.GetString(0);
+        return new RoutingDecisionRecord(
+            new LeadId(lead),
+            SqliteText.ToInstant(reader.GetString(1)),
+            reader.GetString(2),
+            reader.IsDBNull(3) ? null : reader.GetString(3),
+            StoredValues.ReadRoutingOutcome(lead, reader.GetString(4)),
+            StoredValues.ReadDocument(StoredValues.RoutingDecisionEntity, lead, reader.GetString(5), ReadPartners),
+            reader.GetInt64(6),
+            reader.IsDBNull(7) ? null : reader.GetString(7),
+            reader.GetString(8));
+    }
+
+    private static PartnerId[] ReadPartners(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return [.. document.RootElement.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? new PartnerId(e.GetString()!) : throw new JsonException($"A partner id must be a string, not {e.ValueKind}."))];
+    }
+}
