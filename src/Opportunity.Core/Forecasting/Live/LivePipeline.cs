@@ -428,7 +428,10 @@ public sealed class LivePipeline
     };
 
     private PipelineDictionaries Dictionaries() => new(
-        [.. _partners.Items], [.. _stages.Items], [.. _currencies.Items], [.. _regions.Items.Cast<string?>()], [.. _products.Items.Cast<string?>()], _options.FiscalCalendar);
+        [.. _partners.Items], [.. _stages.Items], [.. _stages.Items.Select(KindOf)], [.. _currencies.Items], [.. _regions.Items.Cast<string?>()], [.. _products.Items.Cast<string?>()], _options.FiscalCalendar);
+
+    private StageKind KindOf(string stage) =>
+        _catalog.All.Select(d => d.TryGetStage(stage, out var s) ? s.Kind : StageKind.Open).FirstOrDefault(k => k != StageKind.Open);
 
     private Func<int, int> Ranks(PipelineDimension? dimension) => dimension switch
     {

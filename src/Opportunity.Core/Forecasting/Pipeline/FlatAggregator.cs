@@ -14,8 +14,12 @@ internal static class FlatAggregator
     private const int BlockRows = 1024;
     private const int MaxTableSize = 1 << 18;
 
-    /// <summary>A dimension read from one column: raw code = value − minimum, folded to the dimension's absolute code by <see cref="Fold"/>.</summary>
-    private sealed record RawDimension(Array? Column, int Minimum, int Cardinality, int[] Fold);
+    /// <summary>
+    /// A dimension read from one column: raw code = value − minimum, folded to the dimension's
+    /// absolute code by <see cref="Fold"/>. The column is typed explicitly: the runtime lets a
+    /// <c>short[]</c> pass as a <c>ushort[]</c>, so type patterns cannot tell them apart.
+    /// </summary>
+    private sealed record RawDimension(byte[]? Bytes, ushort[]? Words, short[]? Shorts, int Minimum, int Cardinality, int[] Fold);
 
     /// <summary>Null when the raw key space is too large for a table (the caller falls back).</summary>
     public static GroupBuffer? Aggregate(PipelineSnapshot snapshot, PipelineDimension? firstDimension, PipelineDimension? secondDimension, int workers, int safe)
@@ -72,18 +76,18 @@ internal static class FlatAggregator
         var months = snapshot.Count == 0 ? 1 : snapshot.MaxMonthCode - min + 1;
         return dimension switch
         {
-            null => new RawDimension(null, 0, 1, [0]),
-            PipelineDimension.Stage => Identity(c.Stage, Math.Max(1, d.Stages.Length)),
-            PipelineDimension.ForecastCategory => Identity(c.Category, 5),
-            PipelineDimension.Region => Identity(c.Region, d.Regions.Length),
-            PipelineDimension.ProductLine => Identity(c.ProductLine, d.ProductLines.Length),
-            PipelineDimension.CloseMonth => new RawDimension(c.Month, min, months, [.. Enumerable.Range(0, months).Select(m => m + min + (2000 * 12))]),
-            PipelineDimension.CloseQuarter => new RawDimension(c.Month, min, months, [.. Enumerable.Range(0, months).Select(m => d.FiscalCalendar.PeriodCodeOfMonth(m + min + (2000 * 12), PeriodKind.Quarter))]),
-            PipelineDimension.CloseFiscalYear => new RawDimension(c.Month, min, months, [.. Enumerable.Range(0, months).Select(m => d.FiscalCalendar.PeriodCodeOfMonth(m + min + (2000 * 12), PeriodKind.FiscalYear))]),
+            null => new RawDimension(null, null, null, 0, 1, [0]),
+            PipelineDimension.Stage => new RawDimension(c.Stage, null, null, 0, Math.Max(1, d.Stages.Length), Identity(Math.Max(1, d.Stages.Length))),
+            PipelineDimension.ForecastCategory => new RawDimension(c.Category, null, null, 0, 5, Identity(5)),
+            PipelineDimension.Region => new RawDimension(null, c.Region, null, 0, d.Regions.Length, Identity(d.Regions.Length)),
+            PipelineDimension.ProductLine => new RawDimension(null, c.ProductLine, null, 0, d.ProductLines.Length, Identity(d.ProductLines.Length)),
+            PipelineDimension.CloseMonth => new RawDimension(null, null, c.Month, min, months, [.. Enumerable.Range(0, months).Select(m => m + min + (2000 * 12))]),
+            PipelineDimension.CloseQuarter => new RawDimension(null, null, c.Month, min, months, [.. Enumerable.Range(0, months).Select(m => d.FiscalCalendar.PeriodCodeOfMonth(m + min + (2000 * 12), PeriodKind.Quarter))]),
+            PipelineDimension.CloseFiscalYear => new RawDimension(null, null, c.Month, min, months, [.. Enumerable.Range(0, months).Select(m => d.FiscalCalendar.PeriodCodeOfMonth(m + min + (2000 * 12), PeriodKind.FiscalYear))]),
             _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Not a column dimension."),
         };
 
-        static RawDimension Identity(Array column, int cardinality) => new(column, 0, cardinality, [.. Enumerable.Range(0, cardinality)]);
+        static int[] Identity(int cardinality) => [.. Enumerable.Range(0, cardinality)];
     }
 
     private static Totals Scan(PipelineColumns c, RawDimension first, RawDimension second, int currencies, int size, int safe, int from, int to) =>
@@ -94,14 +98,19 @@ internal static class FlatAggregator
         where TConsumer : IRowKeyConsumer<TResult>
     {
         var info = new RowKeyInfo(dimension.Cardinality, 0);
-        return dimension.Column switch
+        if (dimension.Bytes is { } bytes)
         {
-            null => consumer.Consume(default(NoKey), info),
-            byte[] bytes => consumer.Consume(new ByteKey(bytes), info),
-            ushort[] words => consumer.Consume(new UShortKey(words), info),
-            short[] shorts => consumer.Consume(new MonthKey(shorts, dimension.Minimum), info),
-            _ => throw new InvalidOperationException("Unsupported column type."),
-        };
+            return consumer.Consume(new ByteKey(bytes), info);
+        }
+
+        if (dimension.Words is { } words)
+        {
+            return consumer.Consume(new UShortKey(words), info);
+        }
+
+        return dimension.Shorts is { } shorts
+            ? consumer.Consume(new MonthKey(shorts, dimension.Minimum), info)
+            : consumer.Consume(default(NoKey), info);
     }
 
     private readonly struct OuterScan(PipelineColumns c, RawDimension second, int currencies, int size, int safe, int from, int to) : IRowKeyConsumer<Totals>
@@ -130,9 +139,9 @@ internal static class FlatAggregator
         var amount = new long[size * replicas];
         var weighted = new long[size * replicas];
         var codes = new int[BlockRows];
-        for (var chunk = from; chunk < to; chunk += safe)
+        for (int chunk = from, chunkEnd; chunk < to; chunk = chunkEnd)
         {
-            var chunkEnd = (int)Math.Min((long)chunk + safe, to);
+            chunkEnd = (int)Math.Min((long)chunk + safe, to);
             for (var i = chunk; i < chunkEnd; i += BlockRows)
             {
                 var block = codes.AsSpan(0, Math.Min(BlockRows, chunkEnd - i));

@@ -206,9 +206,9 @@ internal static class PipelineAggregator
                 for (var r = partnerRuns[p]; r < partnerRuns[p + 1]; r++)
                 {
                     var k = (key.Code(runs[r]) * currencies) + c.Currency[runs[r]];
-                    for (var from = runs[r]; from < runs[r + 1]; from += safe)
+                    for (int from = runs[r], to; from < runs[r + 1]; from = to)
                     {
-                        var to = (int)Math.Min(runs[r + 1], (long)from + safe);
+                        to = (int)Math.Min(runs[r + 1], (long)from + safe);
                         SumRun(ref amount0, ref basisPoints0, from, to, c.Amount.Length, out var a, out var w);
                         table.AddRun(k, to - from, a, w);
                     }
@@ -566,9 +566,9 @@ internal static class PipelineAggregator
         for (var r = fromRun; r < toRun; r++)
         {
             var k = (first.Code(runs[r]) * currencies) + c.Currency[runs[r]];
-            for (var from = runs[r]; from < runs[r + 1]; from += safe)
+            for (int from = runs[r], to; from < runs[r + 1]; from = to)
             {
-                var to = (int)Math.Min(runs[r + 1], (long)from + safe);
+                to = (int)Math.Min(runs[r + 1], (long)from + safe);
                 SumRun(ref amount0, ref basisPoints0, from, to, c.Amount.Length, out var a, out var w);
                 result.Count[k] += to - from;
                 result.Amount[k] += a;

@@ -6,6 +6,7 @@ namespace Opportunity.Forecasting;
 internal sealed record PipelineDictionaries(
     PartnerId[] Partners,
     string[] Stages,
+    StageKind[] StageKinds,
     CurrencyCode[] Currencies,
     string?[] Regions,
     string?[] ProductLines,

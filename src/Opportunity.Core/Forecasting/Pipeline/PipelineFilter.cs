@@ -15,6 +15,9 @@ public sealed record PipelineFilter
     /// <summary>Only deals of this product line (exact, case-sensitive).</summary>
     public string? ProductLine { get; init; }
 
+    /// <summary>Only won deals (true: their stage is a won stage) or only deals not won (false).</summary>
+    public bool? Won { get; init; }
+
     /// <summary>Only deals in one of these forecast categories.</summary>
     public IReadOnlyCollection<Opportunity.Pipelines.ForecastCategory>? Categories { get; init; }
 }

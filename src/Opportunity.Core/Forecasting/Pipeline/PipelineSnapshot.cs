@@ -132,6 +132,10 @@ public sealed class PipelineSnapshot
     /// <exception cref="ArgumentOutOfRangeException">Trials outside 1..10,000,000.</exception>
     public Forecast Forecast(ForecastOptions options) => ForecastEngine.Run(this, options);
 
+    /// <summary>The period's deals by forecast category and the cumulative forecast views (see <see cref="ForecastRollup"/>).</summary>
+    public ForecastRollup Rollup(ForecastPeriod period, CurrencyCode currency, IExchangeRateProvider? rates = null, LocalDate? asOf = null) =>
+        ForecastRollup.Compute(this, period, currency, rates, asOf);
+
     /// <summary>A snapshot of the rows matching <paramref name="filter"/> (same dictionaries and options).</summary>
     public PipelineSnapshot Filter(PipelineFilter filter)
     {
@@ -177,6 +181,7 @@ public sealed class PipelineSnapshot
             for (var i = c.PartnerStart[p]; i < c.PartnerStart[p + 1]; i++)
             {
                 if ((regionCode < 0 || c.Region[i] == regionCode)
+                    && (filter.Won is not { } won || (d.StageKinds[c.Stage[i]] == StageKind.Won) == won)
                     && (productCode < 0 || c.ProductLine[i] == productCode)
                     && (filter.Categories is null || (categories & (1 << c.Category[i])) != 0)
                     && c.Month[i] >= firstMonth && c.Month[i] < endMonth)

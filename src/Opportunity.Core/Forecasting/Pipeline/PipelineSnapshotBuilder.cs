@@ -20,6 +20,7 @@ public sealed class PipelineSnapshotBuilder
     private readonly List<PartnerId> _partners = [];
     private readonly Dictionary<string, int> _stageCodes = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<string> _stages = [];
+    private readonly List<StageKind> _stageKinds = [];
     private readonly Dictionary<CurrencyCode, int> _currencyCodes = [];
     private readonly List<CurrencyCode> _currencies = [];
     private readonly Dictionary<string, int> _regionCodes = new(StringComparer.Ordinal);
@@ -64,7 +65,11 @@ public sealed class PipelineSnapshotBuilder
         {
             foreach (var stage in definition.Stages)
             {
-                InternStage(stage.Name);
+                var code = InternStage(stage.Name);
+                if (stage.Kind != StageKind.Open)
+                {
+                    _stageKinds[code] = stage.Kind;
+                }
             }
         }
     }
@@ -88,7 +93,11 @@ public sealed class PipelineSnapshotBuilder
         return code;
     }
 
-    /// <summary>The code of a stage name (case-insensitive). At most 256 distinct stage names.</summary>
+    /// <summary>
+    /// The code of a stage name (case-insensitive). At most 256 distinct stage names. Stages of the
+    /// options' pipelines keep their kind (won deals are recognised by their stage); other names
+    /// are open stages.
+    /// </summary>
     /// <exception cref="InvalidOperationException">More than 256 stage names.</exception>
     public int InternStage(string stage)
     {
@@ -104,6 +113,7 @@ public sealed class PipelineSnapshotBuilder
 
             _stageCodes.Add(stage, code);
             _stages.Add(stage);
+            _stageKinds.Add(StageKind.Open);
         }
 
         return code;
@@ -353,7 +363,7 @@ public sealed class PipelineSnapshotBuilder
 
         return new PipelineSnapshot(
             PipelineColumns.Create(amount, basisPoints, stage, category, currency, month, region, product, partnerStart, sortedByStage: composite),
-            new PipelineDictionaries(partners, [.. _stages], currencies, regions, products, _options.FiscalCalendar),
+            new PipelineDictionaries(partners, [.. _stages], [.. _stageKinds], currencies, regions, products, _options.FiscalCalendar),
             n == 0 ? (short)0 : (short)_minMonth,
             n == 0 ? (short)0 : (short)_maxMonth,
             _maxAmount,
