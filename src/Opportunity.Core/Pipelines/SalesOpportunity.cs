@@ -138,7 +138,17 @@ public sealed class SalesOpportunity : AggregateRoot
                 LastActivityAt = now,
             },
             definition);
-        opportunity.Raise(new OpportunityOpened(draft.Partner, draft.Amount, stage.Name, draft.ExpectedClose), now, actor);
+        opportunity.Raise(
+            new OpportunityOpened(draft.Partner, draft.Amount, stage.Name, draft.ExpectedClose)
+            {
+                PipelineId = definition.Id,
+                Region = draft.Region,
+                ProductLine = draft.ProductLine,
+                ProbabilityOverride = draft.ProbabilityOverride,
+                ForecastCategoryOverride = draft.ForecastCategoryOverride,
+            },
+            now,
+            actor);
         return opportunity;
     }
 

@@ -7,7 +7,23 @@ namespace Opportunity.Pipelines;
 /// <param name="Amount">Its amount.</param>
 /// <param name="Stage">The stage it opened in.</param>
 /// <param name="ExpectedClose">Its expected close date.</param>
-public sealed record OpportunityOpened(PartnerId Partner, Money Amount, string Stage, LocalDate ExpectedClose) : DomainEvent;
+public sealed record OpportunityOpened(PartnerId Partner, Money Amount, string Stage, LocalDate ExpectedClose) : DomainEvent
+{
+    /// <summary>The id of the pipeline definition it follows; null in events recorded before this was captured (read as <c>default</c>).</summary>
+    public string? PipelineId { get; init; }
+
+    /// <summary>Its region, so projections (the live pipeline) need not reload the aggregate.</summary>
+    public string? Region { get; init; }
+
+    /// <summary>Its product line.</summary>
+    public string? ProductLine { get; init; }
+
+    /// <summary>The probability override it opened with, if any.</summary>
+    public Probability? ProbabilityOverride { get; init; }
+
+    /// <summary>The forecast category override it opened with, if any.</summary>
+    public ForecastCategory? ForecastCategoryOverride { get; init; }
+}
 
 /// <summary>An opportunity moved to another open stage (the probability override, if any, was cleared).</summary>
 /// <param name="From">Previous stage.</param>

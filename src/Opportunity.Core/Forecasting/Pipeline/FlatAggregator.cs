@@ -1,0 +1,220 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Opportunity.Forecasting;
+
+/// <summary>
+/// Groupings without the partner: rows are scattered into one small table per thread keyed by the
+/// raw column codes (months, not quarters), replicated four ways so consecutive rows with the same
+/// key do not wait on each other; periods are folded (month → quarter or fiscal year) after the
+/// scan. Keys are computed block by block in small per-column loops that stay in registers.
+/// </summary>
+internal static class FlatAggregator
+{
+    private const int BlockRows = 1024;
+    private const int MaxTableSize = 1 << 18;
+
+    /// <summary>
+    /// A dimension read from one column: raw code = value − minimum, folded to the dimension's
+    /// absolute code by <see cref="Fold"/>. The column is typed explicitly: the runtime lets a
+    /// <c>short[]</c> pass as a <c>ushort[]</c>, so type patterns cannot tell them apart.
+    /// </summary>
+    private sealed record RawDimension(byte[]? Bytes, ushort[]? Words, short[]? Shorts, int Minimum, int Cardinality, int[] Fold);
+
+    /// <summary>Null when the raw key space is too large for a table (the caller falls back).</summary>
+    public static GroupBuffer? Aggregate(PipelineSnapshot snapshot, PipelineDimension? firstDimension, PipelineDimension? secondDimension, int workers, int safe)
+    {
+        var c = snapshot.Columns;
+        var first = Raw(snapshot, firstDimension);
+        var second = Raw(snapshot, secondDimension);
+        var currencies = Math.Max(1, snapshot.Dictionaries.Currencies.Length);
+        var size = (long)first.Cardinality * second.Cardinality * currencies;
+        if (size > MaxTableSize)
+        {
+            return null;
+        }
+
+        var tables = new Totals[workers];
+        var rows = c.Count;
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+            tables[w] = Scan(c, first, second, currencies, (int)size, safe, (int)((long)rows * w / workers), (int)((long)rows * (w + 1) / workers)));
+        for (var w = 1; w < workers; w++)
+        {
+            tables[0].Add(tables[w]);
+        }
+
+        // Fold raw codes into dimension codes (months into quarters or years) and emit in order.
+        var folded = new SortedDictionary<(int First, int Second, int Currency), (long Count, Int128 Amount, Int128 Weighted)>();
+        var total = tables[0];
+        for (var k = 0; k < size; k++)
+        {
+            if (total.Count[k] == 0)
+            {
+                continue;
+            }
+
+            var pair = k / currencies;
+            var key = (first.Fold[pair / second.Cardinality], second.Fold[pair % second.Cardinality], k % currencies);
+            folded.TryGetValue(key, out var sums);
+            folded[key] = (sums.Count + total.Count[k], sums.Amount + total.Amount[k], sums.Weighted + total.Weighted[k]);
+        }
+
+        var output = new GroupBuffer(folded.Count, wide: true);
+        foreach (var ((a, b, currency), (n, amount, weighted)) in folded)
+        {
+            output.Add(a, b, currency, (int)n, amount, weighted);
+        }
+
+        return output;
+    }
+
+    private static RawDimension Raw(PipelineSnapshot snapshot, PipelineDimension? dimension)
+    {
+        var c = snapshot.Columns;
+        var d = snapshot.Dictionaries;
+        int min = snapshot.MinMonthCode;
+        var months = snapshot.Count == 0 ? 1 : snapshot.MaxMonthCode - min + 1;
+        return dimension switch
+        {
+            null => new RawDimension(null, null, null, 0, 1, [0]),
+            PipelineDimension.Stage => new RawDimension(c.Stage, null, null, 0, Math.Max(1, d.Stages.Length), Identity(Math.Max(1, d.Stages.Length))),
+            PipelineDimension.ForecastCategory => new RawDimension(c.Category, null, null, 0, 5, Identity(5)),
+            PipelineDimension.Region => new RawDimension(null, c.Region, null, 0, d.Regions.Length, Identity(d.Regions.Length)),
+            PipelineDimension.ProductLine => new RawDimension(null, c.ProductLine, null, 0, d.ProductLines.Length, Identity(d.ProductLines.Length)),
+            PipelineDimension.CloseMonth => new RawDimension(null, null, c.Month, min, months, [.. Enumerable.Range(0, months).Select(m => m + min + (2000 * 12))]),
+            PipelineDimension.CloseQuarter => new RawDimension(null, null, c.Month, min, months, [.. Enumerable.Range(0, months).Select(m => d.FiscalCalendar.PeriodCodeOfMonth(m + min + (2000 * 12), PeriodKind.Quarter))]),
+            PipelineDimension.CloseFiscalYear => new RawDimension(null, null, c.Month, min, months, [.. Enumerable.Range(0, months).Select(m => d.FiscalCalendar.PeriodCodeOfMonth(m + min + (2000 * 12), PeriodKind.FiscalYear))]),
+            _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Not a column dimension."),
+        };
+
+        static int[] Identity(int cardinality) => [.. Enumerable.Range(0, cardinality)];
+    }
+
+    private static Totals Scan(PipelineColumns c, RawDimension first, RawDimension second, int currencies, int size, int safe, int from, int to) =>
+        WithColumn<Totals, OuterScan>(first, new OuterScan(c, second, currencies, size, safe, from, to));
+
+    /// <summary>Calls the consumer with the dimension's column as a struct key (raw code: value − minimum).</summary>
+    private static TResult WithColumn<TResult, TConsumer>(RawDimension dimension, TConsumer consumer)
+        where TConsumer : IRowKeyConsumer<TResult>
+    {
+        var info = new RowKeyInfo(dimension.Cardinality, 0);
+        if (dimension.Bytes is { } bytes)
+        {
+            return consumer.Consume(new ByteKey(bytes), info);
+        }
+
+        if (dimension.Words is { } words)
+        {
+            return consumer.Consume(new UShortKey(words), info);
+        }
+
+        return dimension.Shorts is { } shorts
+            ? consumer.Consume(new MonthKey(shorts, dimension.Minimum), info)
+            : consumer.Consume(default(NoKey), info);
+    }
+
+    private readonly struct OuterScan(PipelineColumns c, RawDimension second, int currencies, int size, int safe, int from, int to) : IRowKeyConsumer<Totals>
+    {
+        public Totals Consume<TKey>(TKey key, RowKeyInfo info)
+            where TKey : struct, IRowKey =>
+            WithColumn<Totals, InnerScan<TKey>>(second, new InnerScan<TKey>(c, key, currencies, size, safe, from, to));
+    }
+
+    private readonly struct InnerScan<TFirst>(PipelineColumns c, TFirst first, int currencies, int size, int safe, int from, int to) : IRowKeyConsumer<Totals>
+        where TFirst : struct, IRowKey
+    {
+        public Totals Consume<TKey>(TKey key, RowKeyInfo info)
+            where TKey : struct, IRowKey => ScanRows(c, first, key, info.Cardinality, currencies, size, safe, from, to);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Totals ScanRows<TFirst, TSecond>(PipelineColumns c, TFirst first, TSecond second, int secondCardinality, int currencies, int size, int safe, int from, int to)
+        where TFirst : struct, IRowKey
+        where TSecond : struct, IRowKey
+    {
+        var result = new Totals(size);
+        var replicas = size <= 2048 ? 4 : 1;
+        var shift = replicas == 4 ? 2 : 0;
+        var count = new long[size * replicas];
+        var amount = new long[size * replicas];
+        var weighted = new long[size * replicas];
+        var codes = new int[BlockRows];
+        for (int chunk = from, chunkEnd; chunk < to; chunk = chunkEnd)
+        {
+            chunkEnd = (int)Math.Min((long)chunk + safe, to);
+            for (var i = chunk; i < chunkEnd; i += BlockRows)
+            {
+                var block = codes.AsSpan(0, Math.Min(BlockRows, chunkEnd - i));
+                Codes(c.Currency, first, second, secondCardinality, currencies, shift, i, block);
+                Scatter(c, block, i, count, amount, weighted);
+            }
+
+            for (var k = 0; k < count.Length; k++)
+            {
+                if (count[k] != 0)
+                {
+                    result.Count[k >> shift] += count[k];
+                    result.Amount[k >> shift] += amount[k];
+                    result.Weighted[k >> shift] += weighted[k];
+                    count[k] = 0;
+                    amount[k] = 0;
+                    weighted[k] = 0;
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The table index of each row of a block: ((first · |second| + second) · currencies + currency) · replicas + row mod replicas.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Codes<TFirst, TSecond>(byte[] currency, TFirst first, TSecond second, int secondCardinality, int currencies, int shift, int from, Span<int> codes)
+        where TFirst : struct, IRowKey
+        where TSecond : struct, IRowKey
+    {
+        ref var currency0 = ref MemoryMarshal.GetArrayDataReference(currency);
+        var mask = (1 << shift) - 1;
+        for (var j = 0; j < codes.Length; j++)
+        {
+            var i = from + j;
+            codes[j] = (((((first.Code(i) * secondCardinality) + second.Code(i)) * currencies) + Unsafe.Add(ref currency0, i)) << shift) | (j & mask);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Scatter(PipelineColumns c, ReadOnlySpan<int> codes, int from, long[] count, long[] amount, long[] weighted)
+    {
+        ref var amount0 = ref MemoryMarshal.GetArrayDataReference(c.Amount);
+        ref var basisPoints0 = ref MemoryMarshal.GetArrayDataReference(c.BasisPoints);
+        ref var count0 = ref MemoryMarshal.GetArrayDataReference(count);
+        ref var sum0 = ref MemoryMarshal.GetArrayDataReference(amount);
+        ref var weighted0 = ref MemoryMarshal.GetArrayDataReference(weighted);
+        for (var j = 0; j < codes.Length; j++)
+        {
+            var k = codes[j];
+            var x = Unsafe.Add(ref amount0, from + j);
+            Unsafe.Add(ref count0, k)++;
+            Unsafe.Add(ref sum0, k) += x;
+            Unsafe.Add(ref weighted0, k) += x * Unsafe.Add(ref basisPoints0, from + j);
+        }
+    }
+
+    private sealed class Totals(int size)
+    {
+        public long[] Count { get; } = new long[size];
+
+        public Int128[] Amount { get; } = new Int128[size];
+
+        public Int128[] Weighted { get; } = new Int128[size];
+
+        public void Add(Totals other)
+        {
+            for (var k = 0; k < Count.Length; k++)
+            {
+                Count[k] += other.Count[k];
+                Amount[k] += other.Amount[k];
+                Weighted[k] += other.Weighted[k];
+            }
+        }
+    }
+}

@@ -1,0 +1,607 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Opportunity.Forecasting;
+
+/// <summary>
+/// The grouping loops over a snapshot's columns. Rows are clustered by partner, then stage, then
+/// currency, so:
+/// <list type="bullet">
+/// <item>groupings by partner and/or stage walk the clustered index (runs of equal partner, stage
+/// and currency) and sum each run with SIMD — no per-row branch, no scatter, and for partner ×
+/// stage exactly one output entry per run;</item>
+/// <item>partner × another dimension walks one partner's rows into a small table that stays in
+/// the L1 cache (instead of scattering into a table with millions of entries);</item>
+/// <item>groupings without the partner scatter into one small table per thread, replicated four
+/// ways so consecutive rows with the same key do not wait on each other.</item>
+/// </list>
+/// Per-row sums are 64-bit and bounded (a chunk never holds more rows than could overflow) and
+/// flushed into 128-bit sums, so results are exact. Work is split across threads by rows; the
+/// result does not depend on the split.
+/// </summary>
+internal static class PipelineAggregator
+{
+    private const int MinRowsPerWorker = 1 << 17;
+    private const int MaxTableSize = 1 << 18;
+    private const int Replicas = 4;
+
+    public static GroupBuffer[] Aggregate(PipelineSnapshot snapshot, PipelineGrouping grouping, int maxWorkers)
+    {
+        if (grouping.First == PipelineDimension.Partner || grouping.Second == PipelineDimension.Partner)
+        {
+            var partnerFirst = grouping.First == PipelineDimension.Partner;
+            var other = partnerFirst ? grouping.Second : grouping.First;
+            var mode = other is null ? RunMode.Runs : other == PipelineDimension.Stage ? (snapshot.Columns.UniqueRuns ? RunMode.RunPerGroup : RunMode.Runs) : RunMode.Rows;
+            var parts = WithKey<GroupBuffer[], PartnerConsumer>(snapshot, other, new PartnerConsumer(snapshot, partnerFirst, maxWorkers, mode));
+            if (!partnerFirst)
+            {
+                var info = KeyInfo(snapshot, other);
+                return [GroupBuffer.Concat(parts).StableSortByFirst(info.Offset, info.Cardinality)];
+            }
+
+            return parts;
+        }
+
+        var runBased = grouping.Second is null && grouping.First is null or PipelineDimension.Stage;
+        if (!runBased)
+        {
+            var flat = FlatAggregator.Aggregate(snapshot, grouping.First, grouping.Second, Workers(snapshot.Count, maxWorkers), (int)SafeRows(snapshot.MaxAmount));
+            if (flat is not null)
+            {
+                return [flat];
+            }
+        }
+
+        return [WithKey<GroupBuffer, FlatOuterConsumer>(snapshot, grouping.First, new FlatOuterConsumer(snapshot, grouping.Second, maxWorkers, grouping.First == PipelineDimension.Stage))];
+    }
+
+    /// <summary>The key info of a dimension (null: a single group).</summary>
+    public static RowKeyInfo KeyInfo(PipelineSnapshot snapshot, PipelineDimension? dimension) =>
+        WithKey<RowKeyInfo, InfoConsumer>(snapshot, dimension, default);
+
+    /// <summary>Calls <paramref name="consumer"/> with the dimension's key as a struct type.</summary>
+    public static TResult WithKey<TResult, TConsumer>(PipelineSnapshot snapshot, PipelineDimension? dimension, TConsumer consumer)
+        where TConsumer : IRowKeyConsumer<TResult>
+    {
+        var c = snapshot.Columns;
+        var d = snapshot.Dictionaries;
+        var minMonth = snapshot.MinMonthCode;
+        var months = snapshot.Count == 0 ? 1 : snapshot.MaxMonthCode - minMonth + 1;
+        switch (dimension)
+        {
+            case null:
+                return consumer.Consume(default(NoKey), new RowKeyInfo(1, 0));
+            case PipelineDimension.Stage:
+                return consumer.Consume(new ByteKey(c.Stage), new RowKeyInfo(Math.Max(1, d.Stages.Length), 0));
+            case PipelineDimension.ForecastCategory:
+                return consumer.Consume(new ByteKey(c.Category), new RowKeyInfo(5, 0));
+            case PipelineDimension.Region:
+                return consumer.Consume(new UShortKey(c.Region), new RowKeyInfo(d.Regions.Length, 0));
+            case PipelineDimension.ProductLine:
+                return consumer.Consume(new UShortKey(c.ProductLine), new RowKeyInfo(d.ProductLines.Length, 0));
+            case PipelineDimension.CloseMonth:
+                return consumer.Consume(new MonthKey(c.Month, minMonth), new RowKeyInfo(months, minMonth + (2000 * 12)));
+            case PipelineDimension.CloseQuarter:
+            case PipelineDimension.CloseFiscalYear:
+                var kind = dimension == PipelineDimension.CloseQuarter ? PeriodKind.Quarter : PeriodKind.FiscalYear;
+                var calendar = d.FiscalCalendar;
+                var first = calendar.PeriodCodeOfMonth(minMonth + (2000 * 12), kind);
+                var map = new int[months];
+                for (var m = 0; m < months; m++)
+                {
+                    map[m] = calendar.PeriodCodeOfMonth(minMonth + m + (2000 * 12), kind) - first;
+                }
+
+                return consumer.Consume(new MappedMonthKey(c.Month, minMonth, map), new RowKeyInfo(map[^1] + 1, first));
+            case PipelineDimension.Partner:
+                throw new InvalidOperationException("Partner groupings walk partner runs; they have no row key.");
+            default:
+                throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Unknown dimension.");
+        }
+    }
+
+    private static int Workers(int rows, int maxWorkers) => Math.Clamp(rows / MinRowsPerWorker, 1, Math.Max(1, maxWorkers));
+
+    /// <summary>The most rows whose 64-bit sums of amount × basis points cannot overflow.</summary>
+    private static long SafeRows(long maxAmount) =>
+        maxAmount == 0 ? int.MaxValue : Math.Clamp(long.MaxValue / (maxAmount * Probability.Scale), 1, int.MaxValue);
+
+    private readonly struct InfoConsumer : IRowKeyConsumer<RowKeyInfo>
+    {
+        public RowKeyInfo Consume<TKey>(TKey key, RowKeyInfo info)
+            where TKey : struct, IRowKey => info;
+    }
+
+    private readonly struct PartnerConsumer(PipelineSnapshot snapshot, bool partnerFirst, int maxWorkers, RunMode mode) : IRowKeyConsumer<GroupBuffer[]>
+    {
+        public GroupBuffer[] Consume<TKey>(TKey key, RowKeyInfo info)
+            where TKey : struct, IRowKey
+        {
+            var c = snapshot.Columns;
+            var partners = c.PartnerStart.Length - 1;
+            var workers = Workers(snapshot.Count, maxWorkers);
+            var currencies = Math.Max(1, snapshot.Dictionaries.Currencies.Length);
+            if ((long)info.Cardinality * currencies > MaxTableSize)
+            {
+                throw new NotSupportedException($"Grouping partners by a dimension with {info.Cardinality} values in {currencies} currencies exceeds {MaxTableSize} groups per partner.");
+            }
+
+            var safe = (int)SafeRows(snapshot.MaxAmount);
+            var narrow = snapshot.Count <= safe;
+            var isFirst = partnerFirst;
+            if (workers == 1)
+            {
+                return [PartnerRuns(c, key, info, currencies, safe, narrow, mode, 0, partners, isFirst)];
+            }
+
+            // Split the partners into contiguous ranges of about equal row counts.
+            var bounds = new int[workers + 1];
+            bounds[workers] = partners;
+            for (var w = 1; w < workers; w++)
+            {
+                var target = (int)((long)snapshot.Count * w / workers);
+                var p = Array.BinarySearch(c.PartnerStart, target);
+                bounds[w] = Math.Clamp(p >= 0 ? p : ~p, bounds[w - 1], partners);
+            }
+
+            var parts = new GroupBuffer[workers];
+            var k = key;
+            var m = mode;
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+                parts[w] = PartnerRuns(c, k, info, currencies, safe, narrow, m, bounds[w], bounds[w + 1], isFirst));
+            return parts;
+        }
+    }
+
+    /// <summary>How partner groupings read the rows.</summary>
+    private enum RunMode
+    {
+        /// <summary>Row by row (the other key is not the stage).</summary>
+        Rows,
+
+        /// <summary>Run by run of the clustered index, into the partner's table (partner alone, or runs not unique).</summary>
+        Runs,
+
+        /// <summary>Run by run, each run one output entry (partner × stage over unique, ordered runs).</summary>
+        RunPerGroup,
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static GroupBuffer PartnerRuns<TKey>(PipelineColumns c, TKey key, RowKeyInfo info, int currencies, int safe, bool narrow, RunMode mode, int fromPartner, int toPartner, bool partnerFirst)
+        where TKey : struct, IRowKey
+    {
+        var runs = c.RunStart;
+        var partnerRuns = c.PartnerRunStart;
+        if (mode == RunMode.RunPerGroup && narrow)
+        {
+            // Runs are unique and ordered by (stage, currency): each is one group, written as it is summed.
+            var groups = partnerRuns[toPartner] - partnerRuns[fromPartner];
+            var result = new GroupBuffer(groups, wide: false);
+            var keyColumn = c.Stage;
+            result.FillNarrow(groups, (first, second, currency, count, amount, weighted) =>
+                RunsPerGroup(c, keyColumn, fromPartner, toPartner, info.Offset, partnerFirst, first, second, currency, count, amount, weighted));
+            return result;
+        }
+
+        var size = info.Cardinality * currencies;
+        var table = new LocalTable(size, wide: !narrow);
+        var output = new GroupBuffer(((toPartner - fromPartner) * Math.Min(size, 8)) + 16, wide: !narrow);
+        ref var amount0 = ref MemoryMarshal.GetArrayDataReference(c.Amount);
+        ref var basisPoints0 = ref MemoryMarshal.GetArrayDataReference(c.BasisPoints);
+        var start = c.PartnerStart;
+        Span<int> codes = stackalloc int[BlockRows];
+        for (var p = fromPartner; p < toPartner; p++)
+        {
+            var i = start[p];
+            var end = start[p + 1];
+            if (i == end)
+            {
+                continue;
+            }
+
+            if (mode != RunMode.Rows)
+            {
+                for (var r = partnerRuns[p]; r < partnerRuns[p + 1]; r++)
+                {
+                    var k = (key.Code(runs[r]) * currencies) + c.Currency[runs[r]];
+                    for (int from = runs[r], to; from < runs[r + 1]; from = to)
+                    {
+                        to = (int)Math.Min(runs[r + 1], (long)from + safe);
+                        SumRun(ref amount0, ref basisPoints0, from, to, c.Amount.Length, out var a, out var w);
+                        table.AddRun(k, to - from, a, w);
+                    }
+                }
+            }
+            else if (narrow || end - i <= safe)
+            {
+                // Block by block: the keys first, then 64-bit sums into the partner's small table.
+                for (; i < end; i += BlockRows)
+                {
+                    var n = Math.Min(BlockRows, end - i);
+                    KeyCodes(key, i, codes[..n]);
+                    table.AddRows(c, i, codes[..n], currencies);
+                }
+            }
+            else
+            {
+                for (; i < end; i++)
+                {
+                    var x = c.Amount[i];
+                    table.AddRun((key.Code(i) * currencies) + c.Currency[i], 1, x, x * c.BasisPoints[i]);
+                }
+            }
+
+            table.Emit(output, p, info.Offset, currencies, partnerFirst);
+        }
+
+        return output;
+    }
+
+    /// <summary>Partner × stage over unique runs: one entry per run, summed with SIMD, written at index run − first run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunsPerGroup(PipelineColumns c, byte[] keyColumn, int fromPartner, int toPartner, int offset, bool partnerFirst, int[] first, int[] second, byte[] currency, int[] count, long[] amount, long[] weighted)
+    {
+        var partnerRuns = c.PartnerRunStart;
+        var firstRun = partnerRuns[fromPartner];
+        var lastRun = partnerRuns[toPartner];
+        if (lastRun - firstRun > first.Length || c.RunStart.Length < lastRun + 1)
+        {
+            throw new ArgumentException("Output too small for the runs.", nameof(first));
+        }
+
+        var length = c.Amount.Length;
+        ref var amount0 = ref MemoryMarshal.GetArrayDataReference(c.Amount);
+        ref var basisPoints0 = ref MemoryMarshal.GetArrayDataReference(c.BasisPoints);
+        ref var key0 = ref MemoryMarshal.GetArrayDataReference(keyColumn);
+        ref var currencyIn0 = ref MemoryMarshal.GetArrayDataReference(c.Currency);
+        ref var runs0 = ref MemoryMarshal.GetArrayDataReference(c.RunStart);
+        ref var partnerFirst0 = ref MemoryMarshal.GetArrayDataReference(partnerFirst ? first : second);
+        ref var other0 = ref MemoryMarshal.GetArrayDataReference(partnerFirst ? second : first);
+        ref var currency0 = ref MemoryMarshal.GetArrayDataReference(currency);
+        ref var count0 = ref MemoryMarshal.GetArrayDataReference(count);
+        ref var sum0 = ref MemoryMarshal.GetArrayDataReference(amount);
+        ref var weighted0 = ref MemoryMarshal.GetArrayDataReference(weighted);
+
+        // The partner of each run: fill the partner column partner by partner.
+        for (var p = fromPartner; p < toPartner; p++)
+        {
+            for (var r = partnerRuns[p]; r < partnerRuns[p + 1]; r++)
+            {
+                Unsafe.Add(ref partnerFirst0, r - firstRun) = p;
+            }
+        }
+
+        var from = Unsafe.Add(ref runs0, firstRun);
+        for (var r = firstRun; r < lastRun; r++)
+        {
+            var to = Unsafe.Add(ref runs0, r + 1);
+            SumRun(ref amount0, ref basisPoints0, from, to, length, out var a, out var w);
+            var j = r - firstRun;
+            Unsafe.Add(ref other0, j) = Unsafe.Add(ref key0, from) + offset;
+            Unsafe.Add(ref currency0, j) = Unsafe.Add(ref currencyIn0, from);
+            Unsafe.Add(ref count0, j) = to - from;
+            Unsafe.Add(ref sum0, j) = a;
+            Unsafe.Add(ref weighted0, j) = w;
+            from = to;
+        }
+    }
+
+    private const int BlockRows = 512;
+
+    /// <summary>Writes the key codes of rows <paramref name="from"/>.. into <paramref name="codes"/> (a small loop the JIT keeps in registers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void KeyCodes<TKey>(TKey key, int from, Span<int> codes)
+        where TKey : struct, IRowKey
+    {
+        for (var j = 0; j < codes.Length; j++)
+        {
+            codes[j] = key.Code(from + j);
+        }
+    }
+
+    /// <summary>
+    /// Σ amount and Σ amount × basis points over rows [<paramref name="from"/>, <paramref name="to"/>)
+    /// with 256-bit vectors. The last partial block is read as a full block with the lanes past
+    /// <paramref name="to"/> masked to zero (when the columns extend that far), so short runs need no
+    /// scalar loop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SumRun(ref long amount0, ref ushort basisPoints0, int from, int to, int length, out long amount, out long weighted)
+    {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            SumRunScalar(ref amount0, ref basisPoints0, from, to, out amount, out weighted);
+            return;
+        }
+
+        var i = (nuint)from;
+        var last = (nuint)to;
+        var va = Vector256<long>.Zero;
+        var vw = Vector256<long>.Zero;
+        for (; i + 8 <= last; i += 8)
+        {
+            var x0 = Vector256.LoadUnsafe(ref amount0, i);
+            var x1 = Vector256.LoadUnsafe(ref amount0, i + 4);
+            var (p0, p1) = Vector128.Widen(Vector128.LoadUnsafe(ref basisPoints0, i));
+            va += x0 + x1;
+            vw += (x0 * Vector256.WidenLower(p0.ToVector256Unsafe()).AsInt64()) + (x1 * Vector256.WidenLower(p1.ToVector256Unsafe()).AsInt64());
+        }
+
+        var rest = (long)(last - i);
+        if (rest > 0)
+        {
+            if ((long)i + 8 <= length)
+            {
+                var count = Vector256.Create(rest);
+                var x0 = Vector256.LoadUnsafe(ref amount0, i) & Vector256.LessThan(Vector256<long>.Indices, count);
+                var x1 = Vector256.LoadUnsafe(ref amount0, i + 4) & Vector256.LessThan(Vector256<long>.Indices + Vector256.Create(4L), count);
+                var (p0, p1) = Vector128.Widen(Vector128.LoadUnsafe(ref basisPoints0, i));
+                va += x0 + x1;
+                vw += (x0 * Vector256.WidenLower(p0.ToVector256Unsafe()).AsInt64()) + (x1 * Vector256.WidenLower(p1.ToVector256Unsafe()).AsInt64());
+            }
+            else
+            {
+                SumRunScalar(ref amount0, ref basisPoints0, (int)i, to, out var a, out var w);
+                va += Vector256.CreateScalar(a);
+                vw += Vector256.CreateScalar(w);
+            }
+        }
+
+        amount = Vector256.Sum(va);
+        weighted = Vector256.Sum(vw);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SumRunScalar(ref long amount0, ref ushort basisPoints0, int from, int to, out long amount, out long weighted)
+    {
+        long a = 0, w = 0;
+        for (var i = from; i < to; i++)
+        {
+            var x = Unsafe.Add(ref amount0, i);
+            a += x;
+            w += x * Unsafe.Add(ref basisPoints0, i);
+        }
+
+        amount = a;
+        weighted = w;
+    }
+
+    /// <summary>
+    /// One partner's groups and which keys were touched. Narrow: 64-bit sums throughout. Wide:
+    /// runs (each short enough not to overflow) are added into 128-bit sums.
+    /// </summary>
+    private sealed class LocalTable(int size, bool wide)
+    {
+        private readonly int[] _count = new int[size];
+        private readonly long[] _amount = new long[size];
+        private readonly long[] _weighted = new long[size];
+        private readonly Int128[] _bigAmount = wide ? new Int128[size] : [];
+        private readonly Int128[] _bigWeighted = wide ? new Int128[size] : [];
+        private readonly ulong[] _touched = new ulong[(size + 63) >> 6];
+        private int _low = int.MaxValue;
+        private int _high = -1;
+
+        public void AddRun(int k, int count, long amount, long weighted)
+        {
+            _count[k] += count;
+            if (wide)
+            {
+                _bigAmount[k] += amount;
+                _bigWeighted[k] += weighted;
+            }
+            else
+            {
+                _amount[k] += amount;
+                _weighted[k] += weighted;
+            }
+
+            Touch(k);
+        }
+
+        /// <summary>Adds rows [from, from + codes.Length) whose key codes are given (64-bit sums).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void AddRows(PipelineColumns c, int from, ReadOnlySpan<int> codes, int currencies)
+        {
+            ref var amount0 = ref MemoryMarshal.GetArrayDataReference(c.Amount);
+            ref var basisPoints0 = ref MemoryMarshal.GetArrayDataReference(c.BasisPoints);
+            ref var currency0 = ref MemoryMarshal.GetArrayDataReference(c.Currency);
+            ref var count0 = ref MemoryMarshal.GetArrayDataReference(_count);
+            ref var sum0 = ref MemoryMarshal.GetArrayDataReference(_amount);
+            ref var weighted0 = ref MemoryMarshal.GetArrayDataReference(_weighted);
+            for (var j = 0; j < codes.Length; j++)
+            {
+                var i = from + j;
+                var k = (codes[j] * currencies) + Unsafe.Add(ref currency0, i);
+                var x = Unsafe.Add(ref amount0, i);
+                Unsafe.Add(ref count0, k)++;
+                Unsafe.Add(ref sum0, k) += x;
+                Unsafe.Add(ref weighted0, k) += x * Unsafe.Add(ref basisPoints0, i);
+                Touch(k);
+            }
+        }
+
+        public void Emit(GroupBuffer output, int partner, int offset, int currencies, bool partnerFirst)
+        {
+            for (var word = _low; word <= _high; word++)
+            {
+                var bits = _touched[word];
+                _touched[word] = 0;
+                while (bits != 0)
+                {
+                    var k = (word << 6) + BitOperations.TrailingZeroCount(bits);
+                    bits &= bits - 1;
+                    var other = (k / currencies) + offset;
+                    var first = partnerFirst ? partner : other;
+                    var second = partnerFirst ? other : partner;
+                    if (wide)
+                    {
+                        output.Add(first, second, k % currencies, _count[k], _bigAmount[k] + _amount[k], _bigWeighted[k] + _weighted[k]);
+                        _bigAmount[k] = Int128.Zero;
+                        _bigWeighted[k] = Int128.Zero;
+                    }
+                    else
+                    {
+                        output.AddNarrow(first, second, k % currencies, _count[k], _amount[k], _weighted[k]);
+                    }
+
+                    _count[k] = 0;
+                    _amount[k] = 0;
+                    _weighted[k] = 0;
+                }
+            }
+
+            _low = int.MaxValue;
+            _high = -1;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void Touch(int k)
+        {
+            var word = k >> 6;
+            _touched[word] |= 1UL << k;
+            if (word < _low)
+            {
+                _low = word;
+            }
+
+            if (word > _high)
+            {
+                _high = word;
+            }
+        }
+    }
+
+    private readonly struct FlatOuterConsumer(PipelineSnapshot snapshot, PipelineDimension? second, int maxWorkers, bool firstIsStage) : IRowKeyConsumer<GroupBuffer>
+    {
+        public GroupBuffer Consume<TKey>(TKey key, RowKeyInfo info)
+            where TKey : struct, IRowKey =>
+            WithKey<GroupBuffer, FlatInnerConsumer<TKey>>(snapshot, second, new FlatInnerConsumer<TKey>(snapshot, key, info, maxWorkers, firstIsStage));
+    }
+
+    private readonly struct FlatInnerConsumer<TFirst>(PipelineSnapshot snapshot, TFirst first, RowKeyInfo firstInfo, int maxWorkers, bool firstIsStage) : IRowKeyConsumer<GroupBuffer>
+        where TFirst : struct, IRowKey
+    {
+        public GroupBuffer Consume<TKey>(TKey key, RowKeyInfo info)
+            where TKey : struct, IRowKey
+        {
+            var c = snapshot.Columns;
+            var currencies = Math.Max(1, snapshot.Dictionaries.Currencies.Length);
+            var size = (long)firstInfo.Cardinality * info.Cardinality * currencies;
+            if (size > MaxTableSize)
+            {
+                return FlatDictionary(c, first, firstInfo, key, info, currencies);
+            }
+
+            var workers = Workers(snapshot.Count, maxWorkers);
+            var safe = (int)SafeRows(snapshot.MaxAmount);
+            var overRuns = typeof(TKey) == typeof(NoKey) && (typeof(TFirst) == typeof(NoKey) || firstIsStage);
+            var tables = new FlatTable[workers];
+            var rows = snapshot.Count;
+            var f = first;
+            var fi = firstInfo;
+            var s = key;
+            var si = info;
+            var secondCardinality = info.Cardinality;
+            if (overRuns)
+            {
+                // Stage alone or the total: sum the clustered index's runs.
+                var runCount = c.RunStart.Length - 1;
+                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+                    tables[w] = FlatRuns(c, f, currencies, (int)size, safe, (int)((long)runCount * w / workers), (int)((long)runCount * (w + 1) / workers)));
+            }
+            else
+            {
+                return FlatDictionary(c, f, fi, s, si, currencies);
+            }
+
+            var total = tables[0];
+            for (var w = 1; w < workers; w++)
+            {
+                total.Add(tables[w]);
+            }
+
+            var output = new GroupBuffer(16, wide: true);
+            for (var k = 0; k < size; k++)
+            {
+                if (total.Count[k] != 0)
+                {
+                    var pair = k / currencies;
+                    output.Add((pair / secondCardinality) + firstInfo.Offset, (pair % secondCardinality) + info.Offset, k % currencies, (int)total.Count[k], total.Amount[k], total.Weighted[k]);
+                }
+            }
+
+            return output;
+        }
+    }
+
+    private sealed class FlatTable(int size)
+    {
+        public long[] Count { get; } = new long[size];
+
+        public Int128[] Amount { get; } = new Int128[size];
+
+        public Int128[] Weighted { get; } = new Int128[size];
+
+        public void Add(FlatTable other)
+        {
+            for (var k = 0; k < Count.Length; k++)
+            {
+                Count[k] += other.Count[k];
+                Amount[k] += other.Amount[k];
+                Weighted[k] += other.Weighted[k];
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static FlatTable FlatRuns<TFirst>(PipelineColumns c, TFirst first, int currencies, int size, int safe, int fromRun, int toRun)
+        where TFirst : struct, IRowKey
+    {
+        var result = new FlatTable(size);
+        ref var amount0 = ref MemoryMarshal.GetArrayDataReference(c.Amount);
+        ref var basisPoints0 = ref MemoryMarshal.GetArrayDataReference(c.BasisPoints);
+        var runs = c.RunStart;
+        for (var r = fromRun; r < toRun; r++)
+        {
+            var k = (first.Code(runs[r]) * currencies) + c.Currency[runs[r]];
+            for (int from = runs[r], to; from < runs[r + 1]; from = to)
+            {
+                to = (int)Math.Min(runs[r + 1], (long)from + safe);
+                SumRun(ref amount0, ref basisPoints0, from, to, c.Amount.Length, out var a, out var w);
+                result.Count[k] += to - from;
+                result.Amount[k] += a;
+                result.Weighted[k] += w;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Fallback for huge key spaces (e.g. region × product line with thousands of each): a dictionary, one thread.</summary>
+    private static GroupBuffer FlatDictionary<TFirst, TSecond>(PipelineColumns c, TFirst first, RowKeyInfo firstInfo, TSecond second, RowKeyInfo secondInfo, int currencies)
+        where TFirst : struct, IRowKey
+        where TSecond : struct, IRowKey
+    {
+        var sums = new Dictionary<long, (long Count, Int128 Amount, Int128 Weighted)>();
+        for (var i = 0; i < c.Count; i++)
+        {
+            var k = ((((long)first.Code(i) * secondInfo.Cardinality) + second.Code(i)) * currencies) + c.Currency[i];
+            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(sums, k, out _);
+            entry.Count++;
+            entry.Amount += c.Amount[i];
+            entry.Weighted += (Int128)c.Amount[i] * c.BasisPoints[i];
+        }
+
+        var output = new GroupBuffer(sums.Count, wide: true);
+        foreach (var k in sums.Keys.Order())
+        {
+            var (n, a, w) = sums[k];
+            var pair = k / currencies;
+            output.Add((int)(pair / secondInfo.Cardinality) + firstInfo.Offset, (int)(pair % secondInfo.Cardinality) + secondInfo.Offset, (int)(k % currencies), (int)n, a, w);
+        }
+
+        return output;
+    }
+}

@@ -1,0 +1,273 @@
+using System.Runtime.CompilerServices;
+using NodaTime;
+using Opportunity.Persistence;
+using Opportunity.Pipelines;
+
+namespace Opportunity.Forecasting;
+
+/// <summary>
+/// A columnar, read-only view of the pipeline (open deals, optionally closed-won ones) for exact,
+/// fast weighted-pipeline arithmetic: grouping by partner, stage, forecast category, region, product
+/// line or close period (month, fiscal quarter, fiscal year) and any pair of these; forecast
+/// rollups; Monte Carlo forecasts. Each deal costs 19 bytes, plus 4 bytes per partner and per run
+/// of deals sharing partner, stage and currency (the clustered index).
+/// Build one from a store (<see cref="FromStoreAsync"/>), from opportunities, from your own rows
+/// (<see cref="FromRows"/>), or column by column with <see cref="PipelineSnapshotBuilder"/>.
+/// </summary>
+/// <example>
+/// <code>
+/// var snapshot = await PipelineSnapshot.FromStoreAsync(store, AccessScope.Manufacturer(tenant));
+/// var byPartnerAndStage = snapshot.Group(PipelineDimension.Partner, PipelineDimension.Stage);
+/// var report = byPartnerAndStage.ToReport(CurrencyCode.EUR, rates, today);
+/// Console.WriteLine(PipelineReportJson.ToJson(report));
+/// </code>
+/// </example>
+public sealed class PipelineSnapshot
+{
+    internal PipelineSnapshot(PipelineColumns columns, PipelineDictionaries dictionaries, short minMonth, short maxMonth, long maxAmount, PipelineSnapshotOptions options)
+    {
+        Columns = columns;
+        Dictionaries = dictionaries;
+        MinMonthCode = minMonth;
+        MaxMonthCode = maxMonth;
+        MaxAmount = maxAmount;
+        Options = options;
+    }
+
+    /// <summary>Number of deals.</summary>
+    public int Count => Columns.Count;
+
+    /// <summary>Number of partners known to the snapshot (with or without deals).</summary>
+    public int PartnerCount => Dictionaries.Partners.Length;
+
+    /// <summary>The partners, ordered by id.</summary>
+    public IReadOnlyList<PartnerId> Partners => Dictionaries.Partners;
+
+    /// <summary>The currencies of the deals, ordered by code.</summary>
+    public IReadOnlyList<CurrencyCode> Currencies => Dictionaries.Currencies;
+
+    /// <summary>The fiscal calendar used for quarters and fiscal years.</summary>
+    public FiscalCalendar FiscalCalendar => Dictionaries.FiscalCalendar;
+
+    /// <summary>Bytes held by the columns, the partner offsets and the run index (dictionaries excluded).</summary>
+    public long ColumnBytes => ((long)Count * PipelineColumns.BytesPerRow) + Columns.IndexBytes;
+
+    /// <summary><see cref="ColumnBytes"/> per deal (0 when empty).</summary>
+    public double BytesPerOpportunity => Count == 0 ? 0 : ColumnBytes / (double)Count;
+
+    internal PipelineColumns Columns { get; }
+
+    internal PipelineDictionaries Dictionaries { get; }
+
+    internal short MinMonthCode { get; }
+
+    internal short MaxMonthCode { get; }
+
+    internal long MaxAmount { get; }
+
+    internal PipelineSnapshotOptions Options { get; }
+
+    /// <summary>A snapshot of your own rows (pure mode).</summary>
+    public static PipelineSnapshot FromRows(IEnumerable<PipelineRow> rows, PipelineSnapshotOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var builder = new PipelineSnapshotBuilder(options, rows.TryGetNonEnumeratedCount(out var n) ? n : 0);
+        foreach (var row in rows)
+        {
+            builder.Add(row);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>A snapshot of opportunities: open ones, and closed-won ones when the options ask for them.</summary>
+    public static PipelineSnapshot FromOpportunities(IEnumerable<SalesOpportunity> opportunities, PipelineSnapshotOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(opportunities);
+        var builder = new PipelineSnapshotBuilder(options);
+        foreach (var opportunity in opportunities)
+        {
+            builder.Add(opportunity);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// A snapshot of the opportunities visible in <paramref name="scope"/> (a partner sees only its
+    /// own), read with <see cref="IOpportunityStore.QueryAsync"/>.
+    /// </summary>
+    public static async Task<PipelineSnapshot> FromStoreAsync(IOpportunityStore store, AccessScope scope, PipelineSnapshotOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(scope);
+        var builder = new PipelineSnapshotBuilder(options);
+        var query = new OpportunityQuery { IsOpen = builder.Options.IncludeClosedWon ? null : true };
+        await foreach (var opportunity in store.QueryAsync(scope, query, cancellationToken).ConfigureAwait(false))
+        {
+            builder.Add(opportunity);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>Exact totals grouped as asked, per currency.</summary>
+    /// <exception cref="NotSupportedException">Partner paired with a dimension of more than about 87,000 values per currency.</exception>
+    public PipelineTotals Group(PipelineGrouping grouping) =>
+        new(grouping, PipelineAggregator.Aggregate(this, grouping, Options.MaxDegreeOfParallelism), Dictionaries);
+
+    /// <summary>Exact totals grouped by one dimension or a pair, per currency.</summary>
+    public PipelineTotals Group(PipelineDimension first, PipelineDimension? second = null) =>
+        Group(second is { } s ? PipelineGrouping.By(first, s) : PipelineGrouping.By(first));
+
+    /// <summary>The grand total per currency.</summary>
+    public PipelineTotals Total() => Group(PipelineGrouping.Total);
+
+    /// <summary>
+    /// The won amount of the selected deals as a distribution: expected value and variance in
+    /// closed form, P10/P50/P90 and the probability of reaching a target from seeded Monte Carlo
+    /// trials (see <see cref="Forecast"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Several currencies and no <see cref="ForecastOptions.Currency"/>, or a foreign currency without rates.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Trials outside 1..10,000,000.</exception>
+    public Forecast Forecast(ForecastOptions options) => ForecastEngine.Run(this, options);
+
+    /// <summary>The period's deals by forecast category and the cumulative forecast views (see <see cref="ForecastRollup"/>).</summary>
+    public ForecastRollup Rollup(ForecastPeriod period, CurrencyCode currency, IExchangeRateProvider? rates = null, LocalDate? asOf = null) =>
+        ForecastRollup.Compute(this, period, currency, rates, asOf);
+
+    /// <summary>A snapshot of the rows matching <paramref name="filter"/> (same dictionaries and options).</summary>
+    public PipelineSnapshot Filter(PipelineFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var c = Columns;
+        var d = Dictionaries;
+        var partnerCode = filter.Partner is { } partner ? Array.BinarySearch(d.Partners, partner) : -1;
+        if (filter.Partner is not null && partnerCode < 0)
+        {
+            return Empty();
+        }
+
+        var regionCode = filter.Region is null ? -1 : Array.IndexOf(d.Regions, filter.Region);
+        var productCode = filter.ProductLine is null ? -1 : Array.IndexOf(d.ProductLines, filter.ProductLine);
+        if ((filter.Region is not null && regionCode < 0) || (filter.ProductLine is not null && productCode < 0))
+        {
+            return Empty();
+        }
+
+        var categories = 0;
+        foreach (var category in filter.Categories ?? [])
+        {
+            categories |= 1 << (int)category;
+        }
+
+        int firstMonth = short.MinValue, endMonth = short.MaxValue + 1;
+        if (filter.Period is { } period)
+        {
+            firstMonth = period.FirstMonthIndex - (2000 * 12);
+            endMonth = period.EndMonthIndex - (2000 * 12);
+        }
+
+        var keep = new List<int>();
+        var starts = new int[c.PartnerStart.Length];
+        for (var p = 0; p < c.PartnerStart.Length - 1; p++)
+        {
+            starts[p] = keep.Count;
+            if (partnerCode >= 0 && p != partnerCode)
+            {
+                continue;
+            }
+
+            for (var i = c.PartnerStart[p]; i < c.PartnerStart[p + 1]; i++)
+            {
+                if ((regionCode < 0 || c.Region[i] == regionCode)
+                    && (filter.Won is not { } won || (d.StageKinds[c.Stage[i]] == StageKind.Won) == won)
+                    && (productCode < 0 || c.ProductLine[i] == productCode)
+                    && (filter.Categories is null || (categories & (1 << c.Category[i])) != 0)
+                    && c.Month[i] >= firstMonth && c.Month[i] < endMonth)
+                {
+                    keep.Add(i);
+                }
+            }
+        }
+
+        starts[^1] = keep.Count;
+        var rows = keep.ToArray();
+        var columns = PipelineColumns.Create(
+            Pick(c.Amount, rows), Pick(c.BasisPoints, rows), Pick(c.Stage, rows), Pick(c.Category, rows), Pick(c.Currency, rows),
+            Pick(c.Month, rows), Pick(c.Region, rows), Pick(c.ProductLine, rows), starts, c.UniqueRuns);
+        var months = columns.Month;
+        var min = months.Length == 0 ? (short)0 : months.Min();
+        var max = months.Length == 0 ? (short)0 : months.Max();
+        var maxAmount = columns.Amount.Length == 0 ? 0 : columns.Amount.Max();
+        return new PipelineSnapshot(columns, Dictionaries, min, max, maxAmount, Options);
+    }
+
+    /// <summary>The rows of the snapshot, partner by partner (close dates are the first of the close month).</summary>
+    public IEnumerable<PipelineRow> Rows()
+    {
+        var c = Columns;
+        var d = Dictionaries;
+        for (var p = 0; p < c.PartnerStart.Length - 1; p++)
+        {
+            for (var i = c.PartnerStart[p]; i < c.PartnerStart[p + 1]; i++)
+            {
+                yield return RowAt(p, i);
+            }
+        }
+    }
+
+    /// <summary>The partner code of a row (binary search over the partner offsets).</summary>
+    internal int PartnerOf(int row)
+    {
+        var p = Array.BinarySearch(Columns.PartnerStart, row);
+        if (p < 0)
+        {
+            return ~p - 1;
+        }
+
+        // Several partners may start at the same row when some have no rows; take the last.
+        while (p + 1 < Columns.PartnerStart.Length - 1 && Columns.PartnerStart[p + 1] == row)
+        {
+            p++;
+        }
+
+        return p;
+    }
+
+    internal LocalDate CloseMonthStart(int row) =>
+        Dictionaries.FiscalCalendar.PeriodOfMonth(Columns.Month[row] + (2000 * 12), PeriodKind.Month).Start;
+
+    private PipelineRow RowAt(int partner, int i)
+    {
+        var c = Columns;
+        var d = Dictionaries;
+        var currency = d.Currencies[c.Currency[i]];
+        return new PipelineRow(
+            d.Partners[partner],
+            ExactMath.ToMoney(c.Amount[i], currency),
+            d.Stages[c.Stage[i]],
+            Probability.FromBasisPoints(c.BasisPoints[i]),
+            (ForecastCategory)c.Category[i],
+            CloseMonthStart(i))
+        {
+            Region = d.Regions[c.Region[i]],
+            ProductLine = d.ProductLines[c.ProductLine[i]],
+        };
+    }
+
+    private PipelineSnapshot Empty() =>
+        new(PipelineColumns.Create([], [], [], [], [], [], [], [], new int[Columns.PartnerStart.Length], true), Dictionaries, 0, 0, 0, Options);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T[] Pick<T>(T[] column, int[] rows)
+    {
+        var result = new T[rows.Length];
+        for (var j = 0; j < rows.Length; j++)
+        {
+            result[j] = column[rows[j]];
+        }
+
+        return result;
+    }
+}

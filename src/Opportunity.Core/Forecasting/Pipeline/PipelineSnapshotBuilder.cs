@@ -1,0 +1,475 @@
+using NodaTime;
+using Opportunity.Pipelines;
+
+namespace Opportunity.Forecasting;
+
+/// <summary>
+/// Collects rows for a <see cref="PipelineSnapshot"/>. Rows can be added as
+/// <see cref="PipelineRow"/> values or opportunities, or — for bulk loaders and generators — as
+/// dictionary codes (<see cref="InternPartner"/> and friends) straight into the columns, which
+/// creates no object per row. <see cref="Build"/> clusters the rows by partner, then stage, then
+/// currency, the layout the grouping loops are fast on. A builder builds once.
+/// </summary>
+public sealed class PipelineSnapshotBuilder
+{
+    private const int MinMonthCode = short.MinValue;
+    private const int MaxMonthCode = short.MaxValue;
+
+    private readonly PipelineSnapshotOptions _options;
+    private readonly Dictionary<PartnerId, int> _partnerCodes = [];
+    private readonly List<PartnerId> _partners = [];
+    private readonly Dictionary<string, int> _stageCodes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> _stages = [];
+    private readonly List<StageKind> _stageKinds = [];
+    private readonly Dictionary<CurrencyCode, int> _currencyCodes = [];
+    private readonly List<CurrencyCode> _currencies = [];
+    private readonly Dictionary<string, int> _regionCodes = new(StringComparer.Ordinal);
+    private readonly List<string?> _regions = [null];
+    private readonly Dictionary<string, int> _productCodes = new(StringComparer.Ordinal);
+    private readonly List<string?> _products = [null];
+
+    private int[] _partner;
+    private long[] _amount;
+    private ushort[] _basisPoints;
+    private byte[] _stage;
+    private byte[] _category;
+    private byte[] _currency;
+    private short[] _month;
+    private ushort[] _region;
+    private ushort[] _product;
+    private int _count;
+    private long _maxAmount;
+    private int _minMonth = int.MaxValue;
+    private int _maxMonth = int.MinValue;
+    private bool _built;
+
+    /// <summary>Creates a builder.</summary>
+    /// <param name="options">Snapshot options; defaults when null.</param>
+    /// <param name="capacity">Expected number of rows (avoids regrowing the columns).</param>
+    /// <exception cref="InputValidationException">The options are invalid.</exception>
+    public PipelineSnapshotBuilder(PipelineSnapshotOptions? options = null, int capacity = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        _options = (options ?? new PipelineSnapshotOptions()).Validate().Value;
+        capacity = Math.Max(capacity, 16);
+        _partner = new int[capacity];
+        _amount = new long[capacity];
+        _basisPoints = new ushort[capacity];
+        _stage = new byte[capacity];
+        _category = new byte[capacity];
+        _currency = new byte[capacity];
+        _month = new short[capacity];
+        _region = new ushort[capacity];
+        _product = new ushort[capacity];
+        foreach (var definition in (_options.Pipelines ?? new PipelineCatalog()).All.OrderBy(d => d.Id == PipelineDefinition.Default.Id ? 0 : 1).ThenBy(d => d.Id, StringComparer.Ordinal))
+        {
+            foreach (var stage in definition.Stages)
+            {
+                var code = InternStage(stage.Name);
+                if (stage.Kind != StageKind.Open)
+                {
+                    _stageKinds[code] = stage.Kind;
+                }
+            }
+        }
+    }
+
+    /// <summary>Rows added so far.</summary>
+    public int Count => _count;
+
+    /// <summary>The options the snapshot is built with.</summary>
+    public PipelineSnapshotOptions Options => _options;
+
+    /// <summary>The code of a partner for the columnar <see cref="Add(int, long, Probability, int, ForecastCategory, int, LocalDate, int, int)"/>.</summary>
+    public int InternPartner(PartnerId partner)
+    {
+        if (!_partnerCodes.TryGetValue(partner, out var code))
+        {
+            code = _partners.Count;
+            _partnerCodes.Add(partner, code);
+            _partners.Add(partner);
+        }
+
+        return code;
+    }
+
+    /// <summary>
+    /// The code of a stage name (case-insensitive). At most 256 distinct stage names. Stages of the
+    /// options' pipelines keep their kind (won deals are recognised by their stage); other names
+    /// are open stages.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">More than 256 stage names.</exception>
+    public int InternStage(string stage)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(stage);
+        stage = stage.Trim();
+        if (!_stageCodes.TryGetValue(stage, out var code))
+        {
+            code = _stages.Count;
+            if (code > byte.MaxValue)
+            {
+                throw new InvalidOperationException("A pipeline snapshot holds at most 256 distinct stage names.");
+            }
+
+            _stageCodes.Add(stage, code);
+            _stages.Add(stage);
+            _stageKinds.Add(StageKind.Open);
+        }
+
+        return code;
+    }
+
+    /// <summary>The code of a currency. At most 256 currencies.</summary>
+    /// <exception cref="InvalidOperationException">More than 256 currencies.</exception>
+    public int InternCurrency(CurrencyCode currency)
+    {
+        _ = currency.Code;
+        if (!_currencyCodes.TryGetValue(currency, out var code))
+        {
+            code = _currencies.Count;
+            if (code > byte.MaxValue)
+            {
+                throw new InvalidOperationException("A pipeline snapshot holds at most 256 currencies.");
+            }
+
+            _currencyCodes.Add(currency, code);
+            _currencies.Add(currency);
+        }
+
+        return code;
+    }
+
+    /// <summary>The code of a region label; null or blank is code 0, "(none)". At most 65,535 regions.</summary>
+    public int InternRegion(string? region) => Intern(region, _regionCodes, _regions, "regions");
+
+    /// <summary>The code of a product line; null or blank is code 0, "(none)". At most 65,535 product lines.</summary>
+    public int InternProductLine(string? productLine) => Intern(productLine, _productCodes, _products, "product lines");
+
+    /// <summary>Adds a row.</summary>
+    public void Add(in PipelineRow row)
+    {
+        Add(
+            InternPartner(row.Partner),
+            row.Amount.MinorUnits,
+            row.Probability,
+            InternStage(row.Stage),
+            row.Category,
+            InternCurrency(row.Amount.Currency),
+            row.CloseDate,
+            InternRegion(row.Region),
+            InternProductLine(row.ProductLine));
+    }
+
+    /// <summary>
+    /// Adds an opportunity when it belongs in the snapshot: open deals always, closed-won deals when
+    /// <see cref="PipelineSnapshotOptions.IncludeClosedWon"/> is set, closed-lost deals never.
+    /// </summary>
+    /// <returns>True when the opportunity was added.</returns>
+    public bool Add(SalesOpportunity opportunity)
+    {
+        ArgumentNullException.ThrowIfNull(opportunity);
+        if (!Includes(opportunity.Stage.Kind, _options))
+        {
+            return false;
+        }
+
+        Add(PipelineRow.FromOpportunity(opportunity, _options.ReportingZone));
+        return true;
+    }
+
+    /// <summary>
+    /// Adds a row from dictionary codes, straight into the columns (no allocation). Codes come from
+    /// the <c>Intern…</c> methods of this builder.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A code is unknown, the amount is negative or too large, or the close date is outside the years 2000 ± 2,730.</exception>
+    public void Add(int partner, long amountMinorUnits, Probability probability, int stage, ForecastCategory category, int currency, LocalDate closeDate, int region = 0, int productLine = 0)
+    {
+        if (_built)
+        {
+            throw new InvalidOperationException("This builder has built its snapshot already; create a new builder.");
+        }
+
+        if ((uint)partner >= (uint)_partners.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(partner), partner, "Unknown partner code; use InternPartner.");
+        }
+
+        if ((uint)stage >= (uint)_stages.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(stage), stage, "Unknown stage code; use InternStage.");
+        }
+
+        if ((uint)currency >= (uint)_currencies.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(currency), currency, "Unknown currency code; use InternCurrency.");
+        }
+
+        if ((uint)region >= (uint)_regions.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(region), region, "Unknown region code; use InternRegion.");
+        }
+
+        if ((uint)productLine >= (uint)_products.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(productLine), productLine, "Unknown product line code; use InternProductLine.");
+        }
+
+        if ((ulong)amountMinorUnits > ExactMath.MaxAmountMinorUnits)
+        {
+            throw new ArgumentOutOfRangeException(nameof(amountMinorUnits), amountMinorUnits, $"Pipeline amounts must be between 0 and {ExactMath.MaxAmountMinorUnits} minor units.");
+        }
+
+        if ((uint)category > (uint)ForecastCategory.Omitted)
+        {
+            throw new ArgumentOutOfRangeException(nameof(category), category, "Unknown forecast category.");
+        }
+
+        var month = MonthCode(closeDate);
+        if (_count == _amount.Length)
+        {
+            Grow();
+        }
+
+        var i = _count++;
+        _partner[i] = partner;
+        _amount[i] = amountMinorUnits;
+        _basisPoints[i] = (ushort)probability.BasisPoints;
+        _stage[i] = (byte)stage;
+        _category[i] = (byte)category;
+        _currency[i] = (byte)currency;
+        _month[i] = (short)month;
+        _region[i] = (ushort)region;
+        _product[i] = (ushort)productLine;
+        if (amountMinorUnits > _maxAmount)
+        {
+            _maxAmount = amountMinorUnits;
+        }
+
+        if (month < _minMonth)
+        {
+            _minMonth = month;
+        }
+
+        if (month > _maxMonth)
+        {
+            _maxMonth = month;
+        }
+    }
+
+    /// <summary>
+    /// Builds the snapshot: dictionaries sorted (partners, currencies, regions and product lines by
+    /// ordinal name; stages in pipeline order), rows clustered by partner, stage and currency.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Called twice.</exception>
+    public PipelineSnapshot Build()
+    {
+        if (_built)
+        {
+            throw new InvalidOperationException("This builder has built its snapshot already; create a new builder.");
+        }
+
+        _built = true;
+        var n = _count;
+        var partnerMap = SortedOrder(_partners, (a, b) => string.CompareOrdinal(a.Value, b.Value), out var partners);
+        var currencyMap = SortedOrder(_currencies, (a, b) => string.CompareOrdinal(a.Code, b.Code), out var currencies);
+        var regionMap = SortedOrder(_regions, CompareLabels, out var regions);
+        var productMap = SortedOrder(_products, CompareLabels, out var products);
+
+        var partnerCount = partners.Length;
+        var stageCount = _stages.Count;
+        var currencyCount = Math.Max(1, currencies.Length);
+
+        // Cluster by (partner, stage, currency) with one counting sort; fall back to partner alone
+        // when the composite key space would be too large for a counting array.
+        var composite = (long)partnerCount * stageCount * currencyCount <= 1 << 24;
+        var bucketCount = composite ? partnerCount * stageCount * currencyCount : partnerCount;
+        var counts = new int[bucketCount + 1];
+        var sorted = true;
+        var previous = -1;
+        for (var i = 0; i < n; i++)
+        {
+            var key = BucketOf(i);
+            counts[key + 1]++;
+            sorted &= key >= previous;
+            previous = key;
+        }
+
+        for (var b = 0; b < bucketCount; b++)
+        {
+            counts[b + 1] += counts[b];
+        }
+
+        var partnerStart = new int[partnerCount + 1];
+        for (var p = 0; p <= partnerCount; p++)
+        {
+            partnerStart[p] = counts[composite ? p * stageCount * currencyCount : p];
+        }
+
+        var identityMaps = IsIdentity(currencyMap) && IsIdentity(regionMap) && IsIdentity(productMap);
+        long[] amount;
+        ushort[] basisPoints;
+        byte[] stage;
+        byte[] category;
+        byte[] currency;
+        short[] month;
+        ushort[] region;
+        ushort[] product;
+        if (sorted && identityMaps)
+        {
+            amount = Trim(_amount, n);
+            basisPoints = Trim(_basisPoints, n);
+            stage = Trim(_stage, n);
+            category = Trim(_category, n);
+            currency = Trim(_currency, n);
+            month = Trim(_month, n);
+            region = Trim(_region, n);
+            product = Trim(_product, n);
+        }
+        else
+        {
+            amount = new long[n];
+            basisPoints = new ushort[n];
+            stage = new byte[n];
+            category = new byte[n];
+            currency = new byte[n];
+            month = new short[n];
+            region = new ushort[n];
+            product = new ushort[n];
+            var next = counts; // reused as write cursors
+            for (var i = 0; i < n; i++)
+            {
+                var j = next[BucketOf(i)]++;
+                amount[j] = _amount[i];
+                basisPoints[j] = _basisPoints[i];
+                stage[j] = _stage[i];
+                category[j] = _category[i];
+                currency[j] = (byte)currencyMap[_currency[i]];
+                month[j] = _month[i];
+                region[j] = (ushort)regionMap[_region[i]];
+                product[j] = (ushort)productMap[_product[i]];
+            }
+        }
+
+        // Release the builder's columns.
+        _partner = [];
+        _amount = [];
+        _basisPoints = [];
+        _stage = [];
+        _category = [];
+        _currency = [];
+        _month = [];
+        _region = [];
+        _product = [];
+
+        return new PipelineSnapshot(
+            PipelineColumns.Create(amount, basisPoints, stage, category, currency, month, region, product, partnerStart, sortedByStage: composite),
+            new PipelineDictionaries(partners, [.. _stages], [.. _stageKinds], currencies, regions, products, _options.FiscalCalendar),
+            n == 0 ? (short)0 : (short)_minMonth,
+            n == 0 ? (short)0 : (short)_maxMonth,
+            _maxAmount,
+            _options);
+
+        int BucketOf(int i)
+        {
+            var p = partnerMap[_partner[i]];
+            return composite ? (((p * stageCount) + _stage[i]) * currencyCount) + currencyMap[_currency[i]] : p;
+        }
+    }
+
+    /// <summary>True when a deal of this stage kind belongs in a snapshot built with <paramref name="options"/>.</summary>
+    internal static bool Includes(StageKind kind, PipelineSnapshotOptions options) =>
+        kind == StageKind.Open || (kind == StageKind.Won && options.IncludeClosedWon);
+
+    /// <summary>Months since January 2000 of the date, as stored in the month column.</summary>
+    internal static int MonthCode(LocalDate date)
+    {
+        var code = FiscalCalendar.MonthIndex(date) - (2000 * 12);
+        if (code is < MinMonthCode or > MaxMonthCode)
+        {
+            throw new ArgumentOutOfRangeException(nameof(date), date, "Close dates must lie within the years 2000 ± 2,730.");
+        }
+
+        return code;
+    }
+
+    private static int Intern(string? label, Dictionary<string, int> codes, List<string?> labels, string what)
+    {
+        if (string.IsNullOrWhiteSpace(label))
+        {
+            return 0;
+        }
+
+        label = label.Trim();
+        if (!codes.TryGetValue(label, out var code))
+        {
+            code = labels.Count;
+            if (code > ushort.MaxValue)
+            {
+                throw new InvalidOperationException($"A pipeline snapshot holds at most 65,535 {what}.");
+            }
+
+            codes.Add(label, code);
+            labels.Add(label);
+        }
+
+        return code;
+    }
+
+    private static int CompareLabels(string? a, string? b) =>
+        a is null ? (b is null ? 0 : -1) : b is null ? 1 : string.CompareOrdinal(a, b);
+
+    /// <summary>Sorts a dictionary; returns old code → new code.</summary>
+    private static int[] SortedOrder<T>(List<T> items, Comparison<T> comparison, out T[] sorted)
+    {
+        var order = Enumerable.Range(0, items.Count).ToArray();
+        Array.Sort(order, (a, b) => comparison(items[a], items[b]));
+        sorted = new T[items.Count];
+        var map = new int[items.Count];
+        for (var newCode = 0; newCode < order.Length; newCode++)
+        {
+            sorted[newCode] = items[order[newCode]];
+            map[order[newCode]] = newCode;
+        }
+
+        return map;
+    }
+
+    private static bool IsIdentity(int[] map)
+    {
+        for (var i = 0; i < map.Length; i++)
+        {
+            if (map[i] != i)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static T[] Trim<T>(T[] column, int count)
+    {
+        if (column.Length == count)
+        {
+            return column;
+        }
+
+        var trimmed = new T[count];
+        Array.Copy(column, trimmed, count);
+        return trimmed;
+    }
+
+    private void Grow()
+    {
+        var size = checked(Math.Max(16, _amount.Length * 2));
+        Array.Resize(ref _partner, size);
+        Array.Resize(ref _amount, size);
+        Array.Resize(ref _basisPoints, size);
+        Array.Resize(ref _stage, size);
+        Array.Resize(ref _category, size);
+        Array.Resize(ref _currency, size);
+        Array.Resize(ref _month, size);
+        Array.Resize(ref _region, size);
+        Array.Resize(ref _product, size);
+    }
+}

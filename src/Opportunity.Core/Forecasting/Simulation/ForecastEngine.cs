@@ -1,0 +1,128 @@
+using NodaTime;
+
+namespace Opportunity.Forecasting;
+
+/// <summary>Closed forms and Monte Carlo for <see cref="PipelineSnapshot.Forecast"/>.</summary>
+internal static class ForecastEngine
+{
+    public static Forecast Run(PipelineSnapshot snapshot, ForecastOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Trials is < 1 or > 10_000_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Trials, "Trials must be between 1 and 10,000,000.");
+        }
+
+        var selected = snapshot;
+        if (options.Filter is not null || options.Period is not null)
+        {
+            selected = snapshot.Filter((options.Filter ?? new PipelineFilter()) with { Period = options.Period ?? options.Filter?.Period });
+        }
+
+        var c = selected.Columns;
+        var currencies = selected.Dictionaries.Currencies;
+        var present = new bool[currencies.Length];
+        foreach (var code in c.Currency)
+        {
+            present[code] = true;
+        }
+
+        var reporting = options.Currency ?? SingleCurrency(currencies, present);
+        var asOf = options.RatesAsOf ?? options.Period?.LastDay ?? new LocalDate(2000, 1, 1);
+        var rates = new decimal[currencies.Length];
+        var expected = new List<(CurrencyCode, Int128)>();
+        var variance = 0m;
+        var expectedScaled = new Int128[currencies.Length];
+        var varianceScaled = new Int128[currencies.Length];
+        for (var i = 0; i < c.Count; i++)
+        {
+            var a = (Int128)c.Amount[i];
+            var bp = c.BasisPoints[i];
+            expectedScaled[c.Currency[i]] += a * bp;
+            varianceScaled[c.Currency[i]] = checked(varianceScaled[c.Currency[i]] + (a * a * (bp * (Probability.Scale - bp))));
+        }
+
+        for (var k = 0; k < currencies.Length; k++)
+        {
+            if (!present[k])
+            {
+                continue;
+            }
+
+            rates[k] = CurrencyConversion.Rate(currencies[k], reporting, options.Rates, asOf);
+            expected.Add((currencies[k], expectedScaled[k]));
+
+            // Variance in major units squared: V / (10^8 × 10^(2·digits)), times the squared rate.
+            var major = ExactMath.ToDecimalScaled(varianceScaled[k], 8 + (2 * currencies[k].MinorUnitDigits));
+            variance += major * rates[k] * rates[k];
+        }
+
+        var expectedMinor = CurrencyConversion.ToMinorUnits(expected, 4, reporting, options.Rates, asOf);
+
+        // Monte Carlo, one segment per currency present.
+        var segments = Enumerable.Range(0, currencies.Length).Where(k => present[k]).ToArray();
+        var monteCarlo = new MonteCarlo(segments.Length, s => RowsOf(c, segments[s]));
+        var trials = options.Trials;
+        var sums = segments.Select(_ => new long[trials]).ToArray();
+        var workers = Math.Clamp(options.MaxDegreeOfParallelism ?? snapshot.Options.MaxDegreeOfParallelism, 1, Math.Max(1, trials / 64));
+        if (workers == 1)
+        {
+            monteCarlo.Run(options.Seed, 0, trials, sums);
+        }
+        else
+        {
+            Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+                monteCarlo.Run(options.Seed, (int)((long)trials * w / workers), (int)((long)trials * (w + 1) / workers), sums));
+        }
+
+        var totals = new long[trials];
+        var single = segments.Length == 0 || (segments.Length == 1 && currencies[segments[0]] == reporting);
+        for (var t = 0; t < trials; t++)
+        {
+            if (single)
+            {
+                totals[t] = segments.Length == 0 ? 0 : sums[0][t];
+                continue;
+            }
+
+            var value = 0m;
+            for (var s = 0; s < segments.Length; s++)
+            {
+                var currency = currencies[segments[s]];
+                value += ExactMath.ToDecimal(sums[s][t], currency.MinorUnitDigits) * rates[segments[s]];
+            }
+
+            totals[t] = (long)ExactMath.ToMinorUnits(value, reporting);
+        }
+
+        Array.Sort(totals);
+        if (options.Target is { } target && target.Currency != reporting)
+        {
+            throw new CurrencyMismatchException(reporting, target.Currency);
+        }
+
+        return new Forecast(options.Period, reporting, c.Count, options.Seed, ExactMath.ToMoney(expectedMinor, reporting), variance, totals, options.Target);
+    }
+
+    private static IEnumerable<(long, int)> RowsOf(PipelineColumns c, int currency)
+    {
+        for (var i = 0; i < c.Count; i++)
+        {
+            if (c.Currency[i] == currency)
+            {
+                yield return (c.Amount[i], c.BasisPoints[i]);
+            }
+        }
+    }
+
+    private static CurrencyCode SingleCurrency(CurrencyCode[] currencies, bool[] present)
+    {
+        var used = Enumerable.Range(0, currencies.Length).Where(k => present[k]).Select(k => currencies[k]).ToList();
+        return used.Count switch
+        {
+            1 => used[0],
+            0 => currencies.Length > 0 ? currencies[0] : CurrencyCode.EUR,
+            _ => throw new InvalidOperationException($"The deals are in {used.Count} currencies ({string.Join(", ", used)}); set ForecastOptions.Currency and Rates."),
+        };
+    }
+}

@@ -1,0 +1,372 @@
+using System.Globalization;
+using NodaTime;
+using NodaTime.Text;
+using Opportunity.Partners;
+using Opportunity.Persistence;
+using Opportunity.Pipelines;
+
+namespace Opportunity.Import;
+
+/// <summary>
+/// Imports opportunities from CSV (RFC 4180) with the canonical header
+/// <c>id,partner,stage,amount,currency,expected_close,probability,forecast_category,region,product_line</c>.
+/// The first five columns are required, the last five optional (the column may be absent or the
+/// cell empty); columns may come in any order; names are case-insensitive. Every problem is a
+/// <see cref="ValidationError"/> naming its line and column (<c>line 14, column amount</c>), and a
+/// file with errors imports nothing unless <see cref="OpportunityCsvOptions.SkipBadRows"/> is set.
+/// </summary>
+/// <example>
+/// <code>
+/// using var reader = File.OpenText("crm-export.csv");
+/// var result = OpportunityCsvImporter.Parse(reader, new OpportunityCsvOptions(tenant), clock);
+/// if (!result.IsValid) { foreach (var e in result.Errors) Console.Error.WriteLine(e); return; }
+/// foreach (var partner in result.Value.NewPartners) await directory.UpsertAsync(partner);
+/// foreach (var o in result.Value.Opportunities) await store.AddAsync(o);
+/// </code>
+/// </example>
+public static class OpportunityCsvImporter
+{
+    /// <summary>The canonical header.</summary>
+    public const string CanonicalHeader = "id,partner,stage,amount,currency,expected_close,probability,forecast_category,region,product_line";
+
+    private static readonly string[] Columns = CanonicalHeader.Split(',');
+    private static readonly string[] Required = ["id", "partner", "stage", "amount", "currency"];
+
+    /// <summary>Reads and validates a CSV file into new (unsaved) opportunities.</summary>
+    /// <param name="reader">The CSV text.</param>
+    /// <param name="options">Tenant, pipeline and how to treat bad rows.</param>
+    /// <param name="clock">Stamps the opportunities' events and gives "today" for default close dates.</param>
+    /// <returns>The import, or every error found when the file has errors and bad rows are not skipped.</returns>
+    public static ValidationResult<OpportunityImport> Parse(TextReader reader, OpportunityCsvOptions options, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clock);
+        var csv = new CsvReader(reader);
+        var header = csv.Read(out var headerError);
+        if (header is null)
+        {
+            return Fail(new ValidationError("line 1", $"The file is empty; expected the header '{CanonicalHeader}'."));
+        }
+
+        var errors = new List<ValidationError>();
+        if (headerError is not null)
+        {
+            errors.Add(new ValidationError("line 1", $"Malformed header: {headerError}."));
+        }
+
+        var index = ReadHeader(header, errors);
+        if (errors.Count > 0)
+        {
+            return ValidationResult<OpportunityImport>.Failure(errors);
+        }
+
+        var today = clock.GetCurrentInstant().InZone(options.Zone).Date;
+        var rows = new List<ImportedOpportunity>();
+        var rowErrors = new List<ValidationError>();
+        var seenIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        var records = 0;
+        while (csv.Read(out var recordError) is { } record)
+        {
+            if (record.Fields.Count == 1 && record.Fields[0].Length == 0 && recordError is null)
+            {
+                continue; // a blank line
+            }
+
+            records++;
+            var problems = new List<ValidationError>();
+            if (recordError is not null)
+            {
+                problems.Add(new ValidationError($"line {record.Line}", $"Malformed CSV: {recordError}."));
+            }
+            else if (record.Fields.Count != header.Fields.Count)
+            {
+                problems.Add(new ValidationError($"line {record.Line}", $"Expected {header.Fields.Count} fields as in the header, found {record.Fields.Count}."));
+            }
+            else if (ReadRow(record, index, options, today, seenIds, problems) is { } draft)
+            {
+                try
+                {
+                    rows.Add(new ImportedOpportunity(record.Line, Create(draft, options, clock)));
+                    seenIds[draft.Id.Value] = record.Line;
+                }
+                catch (Exception e) when (e is ArgumentException or DomainRuleException or InvalidOperationException)
+                {
+                    problems.Add(new ValidationError($"line {record.Line}", e.Message));
+                }
+            }
+
+            rowErrors.AddRange(problems);
+        }
+
+        if (rowErrors.Count > 0 && !options.SkipBadRows)
+        {
+            return ValidationResult<OpportunityImport>.Failure(rowErrors);
+        }
+
+        var knownPartners = options.KnownPartners ?? new HashSet<PartnerId>();
+        var knownRegions = options.KnownRegions ?? new HashSet<string>(StringComparer.Ordinal);
+        return ValidationResult<OpportunityImport>.Success(new OpportunityImport
+        {
+            Rows = rows,
+            NewPartners = [.. rows.Select(r => r.Opportunity.Partner).Distinct().Where(p => !knownPartners.Contains(p))
+                .OrderBy(p => p.Value, StringComparer.Ordinal)
+                .Select(p => new Partner(options.Tenant, p, p.Value, PartnerTier.Registered))],
+            NewRegions = [.. rows.Select(r => r.Opportunity.Region).OfType<string>().Distinct(StringComparer.Ordinal)
+                .Where(r => !knownRegions.Contains(r)).Order(StringComparer.Ordinal)],
+            SkippedRows = rowErrors,
+            RecordsRead = records,
+        });
+    }
+
+    /// <summary>
+    /// Parses the file, checks that none of its ids exists in <paramref name="store"/> yet (an
+    /// existing id is an error on its line), upserts the new partners into
+    /// <paramref name="partners"/> and adds the opportunities. With errors (and no skipping)
+    /// nothing is written. Not atomic against concurrent writers: a concurrent insert of the same
+    /// id surfaces as the store's <see cref="ConcurrencyException"/> after earlier rows were added.
+    /// </summary>
+    public static async Task<ValidationResult<OpportunityImport>> ImportAsync(TextReader reader, IOpportunityStore store, IPartnerDirectory partners, OpportunityCsvOptions options, IClock clock, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(partners);
+        ArgumentNullException.ThrowIfNull(options);
+        var parsed = Parse(reader, options, clock);
+        if (!parsed.IsValid)
+        {
+            return parsed;
+        }
+
+        var import = parsed.Value;
+        var scope = AccessScope.Manufacturer(options.Tenant);
+        var clashes = new List<ValidationError>();
+        foreach (var row in import.Rows)
+        {
+            if (await store.FindAsync(scope, row.Opportunity.Id, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                clashes.Add(new ValidationError($"line {row.Line}, column id", $"Opportunity '{row.Opportunity.Id}' exists already."));
+            }
+        }
+
+        if (clashes.Count > 0 && !options.SkipBadRows)
+        {
+            return ValidationResult<OpportunityImport>.Failure(clashes);
+        }
+
+        var clashing = clashes.Select(c => c.Location).ToHashSet(StringComparer.Ordinal);
+        var rows = import.Rows.Where(r => !clashing.Contains($"line {r.Line}, column id")).ToList();
+        var newPartners = new List<Partner>();
+        foreach (var id in rows.Select(r => r.Opportunity.Partner).Distinct().OrderBy(p => p.Value, StringComparer.Ordinal))
+        {
+            if (await partners.FindAsync(options.Tenant, id, cancellationToken).ConfigureAwait(false) is null)
+            {
+                var partner = new Partner(options.Tenant, id, id.Value, PartnerTier.Registered);
+                await partners.UpsertAsync(partner, cancellationToken).ConfigureAwait(false);
+                newPartners.Add(partner);
+            }
+        }
+
+        foreach (var row in rows)
+        {
+            await store.AddAsync(row.Opportunity, cancellationToken).ConfigureAwait(false);
+        }
+
+        return ValidationResult<OpportunityImport>.Success(import with
+        {
+            Rows = rows,
+            NewPartners = newPartners,
+            SkippedRows = [.. import.SkippedRows, .. clashes],
+        });
+    }
+
+    private static ValidationResult<OpportunityImport> Fail(ValidationError error) => ValidationResult<OpportunityImport>.Failure([error]);
+
+    private static Dictionary<string, int> ReadHeader(CsvRecord header, List<ValidationError> errors)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < header.Fields.Count; i++)
+        {
+            var name = header.Fields[i].Trim().ToLowerInvariant();
+            if (!Columns.Contains(name))
+            {
+                errors.Add(new ValidationError($"line 1, column {i + 1}", $"Unknown column '{header.Fields[i]}'; the columns are {CanonicalHeader}."));
+            }
+            else if (!index.TryAdd(name, i))
+            {
+                errors.Add(new ValidationError($"line 1, column {name}", "The column appears twice."));
+            }
+        }
+
+        foreach (var name in Required.Where(r => !index.ContainsKey(r)))
+        {
+            errors.Add(new ValidationError($"line 1, column {name}", "Required column missing."));
+        }
+
+        return index;
+    }
+
+    private sealed record Draft(OpportunityId Id, Stage Stage, SalesOpportunityDraft Value);
+
+    private static Draft? ReadRow(CsvRecord record, Dictionary<string, int> index, OpportunityCsvOptions options, LocalDate today, Dictionary<string, int> seenIds, List<ValidationError> problems)
+    {
+        string? Cell(string column) => index.TryGetValue(column, out var i) && record.Fields[i].Trim() is { Length: > 0 } v ? v : null;
+        void Problem(string column, string message) => problems.Add(new ValidationError($"line {record.Line}, column {column}", message));
+
+        OpportunityId? id = null;
+        if (Cell("id") is not { } idText)
+        {
+            Problem("id", "An id is required.");
+        }
+        else if (seenIds.TryGetValue(idText, out var firstLine))
+        {
+            Problem("id", $"Id '{idText}' appears already on line {firstLine}.");
+        }
+        else
+        {
+            id = Try(() => new OpportunityId(idText), "id", Problem);
+        }
+
+        PartnerId? partner = Cell("partner") is { } partnerText ? Try(() => new PartnerId(partnerText), "partner", Problem) : Missing<PartnerId>("partner", Problem);
+        Stage? stage = null;
+        if (Cell("stage") is not { } stageText)
+        {
+            Problem("stage", "A stage is required.");
+        }
+        else if (!options.Pipeline.TryGetStage(stageText, out var found))
+        {
+            Problem("stage", $"'{stageText}' is not a stage of pipeline '{options.Pipeline.Id}' ({string.Join(", ", options.Pipeline.Stages.Select(s => s.Name))}).");
+        }
+        else
+        {
+            stage = found;
+        }
+
+        CurrencyCode? currency = Cell("currency") is { } currencyText ? Try(() => CurrencyCode.Parse(currencyText), "currency", Problem) : Missing<CurrencyCode>("currency", Problem);
+        Money? amount = null;
+        if (Cell("amount") is not { } amountText)
+        {
+            Problem("amount", "An amount is required.");
+        }
+        else if (!decimal.TryParse(amountText, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
+        {
+            Problem("amount", $"'{amountText}' is not a number; write it like 12500.50 (point as decimal separator, no grouping).");
+        }
+        else if (value < 0)
+        {
+            Problem("amount", "The amount must not be negative.");
+        }
+        else if (currency is { } c)
+        {
+            amount = Try(() => new Money(value, c), "amount", Problem);
+        }
+
+        var expectedClose = today.Plus(options.DefaultCloseHorizon);
+        if (Cell("expected_close") is { } closeText)
+        {
+            var parsed = LocalDatePattern.Iso.Parse(closeText);
+            if (parsed.Success)
+            {
+                expectedClose = parsed.Value;
+            }
+            else
+            {
+                Problem("expected_close", $"'{closeText}' is not an ISO date (yyyy-MM-dd).");
+            }
+        }
+
+        Probability? probability = null;
+        if (Cell("probability") is { } probabilityText)
+        {
+            if (!decimal.TryParse(probabilityText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var p) || p > 1m)
+            {
+                Problem("probability", $"'{probabilityText}' is not a probability between 0 and 1 (e.g. 0.35).");
+            }
+            else if (stage is { IsClosed: true })
+            {
+                Problem("probability", $"A deal in closed stage '{stage.Name}' has no probability of its own.");
+            }
+            else
+            {
+                probability = Try(() => Probability.FromDecimal(p), "probability", Problem);
+            }
+        }
+
+        ForecastCategory? category = null;
+        if (Cell("forecast_category") is { } categoryText)
+        {
+            category = ParseCategory(categoryText);
+            if (category is null)
+            {
+                Problem("forecast_category", $"'{categoryText}' is not a forecast category (pipeline, best case, commit, closed, omitted).");
+            }
+        }
+
+        if (problems.Count > 0 || id is null || partner is null || stage is null || amount is null)
+        {
+            return null;
+        }
+
+        return new Draft(id.Value, stage, new SalesOpportunityDraft(partner.Value, amount.Value, expectedClose)
+        {
+            Stage = stage.IsClosed ? null : stage.Name,
+            ProbabilityOverride = probability,
+            ForecastCategoryOverride = category,
+            Region = Cell("region"),
+            ProductLine = Cell("product_line"),
+        });
+    }
+
+    private static SalesOpportunity Create(Draft draft, OpportunityCsvOptions options, IClock clock)
+    {
+        var opportunity = SalesOpportunity.Open(options.Tenant, draft.Id, draft.Value, options.Pipeline, options.Actor, clock);
+        if (draft.Stage.Kind == StageKind.Won)
+        {
+            opportunity.CloseWon($"Imported as '{draft.Stage.Name}'", options.Actor, clock);
+        }
+        else if (draft.Stage.Kind == StageKind.Lost)
+        {
+            opportunity.CloseLost($"Imported as '{draft.Stage.Name}'", options.Actor, clock, draft.Stage.Name);
+        }
+
+        return opportunity;
+    }
+
+    private static ForecastCategory? ParseCategory(string text) =>
+        text.Trim().ToLowerInvariant().Replace(" ", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal) switch
+        {
+            "pipeline" => ForecastCategory.Pipeline,
+            "bestcase" => ForecastCategory.BestCase,
+            "commit" => ForecastCategory.Commit,
+            "closed" => ForecastCategory.Closed,
+            "omitted" => ForecastCategory.Omitted,
+            _ => null,
+        };
+
+    private static T? Try<T>(Func<T> create, string column, Action<string, string> problem)
+        where T : struct
+    {
+        try
+        {
+            return create();
+        }
+        catch (ArgumentException e)
+        {
+            problem(column, FirstSentence(e.Message));
+            return null;
+        }
+    }
+
+    private static T? Missing<T>(string column, Action<string, string> problem)
+        where T : struct
+    {
+        problem(column, $"A {column} is required.");
+        return null;
+    }
+
+    // ArgumentException appends " (Parameter 'x')"; the column already says where.
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" (Parameter", StringComparison.Ordinal);
+        return cut < 0 ? message : message[..cut];
+    }
+}

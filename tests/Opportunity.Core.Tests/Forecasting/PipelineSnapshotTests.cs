@@ -1,0 +1,206 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using NodaTime;
+using Opportunity.Forecasting;
+using Opportunity.Persistence.InMemory;
+using Opportunity.Pipelines;
+using static Opportunity.Core.Tests.Forecasting.ForecastingTestData;
+
+namespace Opportunity.Core.Tests.Forecasting;
+
+public sealed class PipelineSnapshotTests
+{
+    private static readonly FiscalCalendar April = new(4);
+
+    [Property(MaxTest = 60)]
+    public Property Group_AnyGroupingOfRandomRows_EqualsDecimalRecomputeToTheCent(PositiveInt seed, byte groupingIndex)
+    {
+        var rows = Rows(seed.Get, 1 + (seed.Get % 400), partners: 1 + (seed.Get % 37));
+        var grouping = AllGroupings[groupingIndex % AllGroupings.Length];
+        var snapshot = PipelineSnapshot.FromRows(rows, new PipelineSnapshotOptions { FiscalCalendar = April });
+
+        AssertMatches(Recompute(rows, grouping, April), snapshot.Group(grouping));
+        return true.ToProperty();
+    }
+
+    [Fact]
+    public void Group_EveryGroupingOverALargeSet_EqualsRecomputeAndIsIndependentOfThreadsAndRowOrder()
+    {
+        // 300,000 rows: enough for the parallel paths (over 131,072 rows per worker).
+        var rows = Rows(7, 300_000, partners: 3_000);
+        var shuffled = rows.OrderBy(r => r.Amount.MinorUnits % 7919).ThenBy(r => r.CloseDate).ToList();
+        var one = PipelineSnapshot.FromRows(rows, new PipelineSnapshotOptions { MaxDegreeOfParallelism = 1, FiscalCalendar = April });
+        var many = PipelineSnapshot.FromRows(shuffled, new PipelineSnapshotOptions { MaxDegreeOfParallelism = 4, FiscalCalendar = April });
+
+        foreach (var grouping in AllGroupings)
+        {
+            var single = one.Group(grouping);
+            Assert.Equal(Exact(single), Exact(many.Group(grouping)));
+            if (grouping.First is null or PipelineDimension.Partner or PipelineDimension.CloseQuarter || grouping.Second is PipelineDimension.Partner)
+            {
+                AssertMatches(Recompute(rows, grouping, April), single);
+            }
+        }
+    }
+
+    [Fact]
+    public void Group_AmountsNearTheLimit_StaysExactBeyondSixtyFourBits()
+    {
+        var rows = Rows(3, 2_000, partners: 5, hugeAmounts: true);
+        var snapshot = PipelineSnapshot.FromRows(rows);
+
+        foreach (var grouping in new[] { PipelineGrouping.Total, PipelineGrouping.By(PipelineDimension.Partner, PipelineDimension.Stage), PipelineGrouping.By(PipelineDimension.CloseQuarter, PipelineDimension.ForecastCategory), PipelineGrouping.By(PipelineDimension.Region) })
+        {
+            var totals = snapshot.Group(grouping);
+            Assert.True(totals.Groups.Max(g => g.Weighted.Scaled) > long.MaxValue, "the test must exceed 64 bits");
+            AssertMatches(Recompute(rows, grouping, FiscalCalendar.CalendarYear), totals);
+        }
+    }
+
+    [Fact]
+    public void Group_ManyRegionsTimesManyProductLines_FallsBackToExactDictionary()
+    {
+        var random = new Random(11);
+        var rows = Enumerable.Range(0, 5_000).Select(i => new PipelineRow(new PartnerId("P1"), Money.FromMinorUnits(random.Next(1, 100_000), CurrencyCode.EUR), "Proposal", Probability.FromPercent(50), ForecastCategory.BestCase, new LocalDate(2025, 3, 1))
+        {
+            Region = $"R{random.Next(700)}",
+            ProductLine = $"L{random.Next(600)}",
+        }).ToList();
+        var grouping = PipelineGrouping.By(PipelineDimension.Region, PipelineDimension.ProductLine);
+
+        AssertMatches(Recompute(rows, grouping, FiscalCalendar.CalendarYear), PipelineSnapshot.FromRows(rows).Group(grouping));
+    }
+
+    [Fact]
+    public void Group_PartnerByStage_OrdersPartnersByIdAndStagesInPipelineOrder()
+    {
+        var close = new LocalDate(2025, 5, 1);
+        var rows = new[]
+        {
+            new PipelineRow(new PartnerId("b"), new Money(10m, CurrencyCode.EUR), "Negotiation", Probability.FromPercent(80), ForecastCategory.Commit, close),
+            new PipelineRow(new PartnerId("a"), new Money(10m, CurrencyCode.EUR), "Proposal", Probability.FromPercent(50), ForecastCategory.BestCase, close),
+            new PipelineRow(new PartnerId("b"), new Money(10m, CurrencyCode.EUR), "Qualification", Probability.FromPercent(10), ForecastCategory.Pipeline, close),
+        };
+
+        var keys = PipelineSnapshot.FromRows(rows).Group(PipelineDimension.Partner, PipelineDimension.Stage).Groups.Select(g => g.Key);
+
+        Assert.Equal(["a / Proposal", "b / Qualification", "b / Negotiation"], keys);
+    }
+
+    [Fact]
+    public void BytesPerOpportunity_RealisticNetwork_AtMostTwentyFour()
+    {
+        var snapshot = PipelineSnapshot.FromRows(Rows(5, 200_000, partners: 2_000));
+
+        Assert.InRange(snapshot.BytesPerOpportunity, 19, 24);
+    }
+
+    [Fact]
+    public void ToReport_WorkedExampleFromTheDocs_RoundsOnceHalfToEven()
+    {
+        // docs/forecasting.md, "Worked example".
+        var close = new LocalDate(2025, 2, 14);
+        var rows = new[]
+        {
+            new PipelineRow(new PartnerId("P1"), new Money(1000.00m, CurrencyCode.EUR), "Proposal", Probability.FromPercent(50), ForecastCategory.BestCase, close),
+            new PipelineRow(new PartnerId("P1"), new Money(0.05m, CurrencyCode.EUR), "Proposal", Probability.FromPercent(50), ForecastCategory.BestCase, close),
+            new PipelineRow(new PartnerId("P2"), new Money(333.33m, CurrencyCode.EUR), "Qualification", Probability.FromPercent(10), ForecastCategory.Pipeline, close),
+            new PipelineRow(new PartnerId("P2"), new Money(0.15m, CurrencyCode.EUR), "Negotiation", Probability.FromBasisPoints(3_500), ForecastCategory.Commit, close),
+            new PipelineRow(new PartnerId("P2"), new Money(200.00m, CurrencyCode.USD), "Negotiation", Probability.FromPercent(80), ForecastCategory.Commit, close),
+        };
+        var rates = new FixedExchangeRates().Add(CurrencyCode.USD, CurrencyCode.EUR, 0.9m);
+
+        var report = PipelineSnapshot.FromRows(rows).Group(PipelineDimension.Partner).ToReport(CurrencyCode.EUR, rates, close);
+
+        // P1: 1000.00 × 0.5 + 0.05 × 0.5 = 500.025 → 500.02 (half to even).
+        Assert.Equal(new PipelineReportLine("P1", 2, new Money(1000.05m, CurrencyCode.EUR), new Money(500.02m, CurrencyCode.EUR)), report.Groups[0]);
+
+        // P2: EUR 333.33 × 0.1 + 0.15 × 0.35 = 33.3330 + 0.0525 = 33.3855; USD 200 × 0.8 = 160 → 144 EUR; total 177.3855 → 177.39.
+        Assert.Equal(new PipelineReportLine("P2", 3, new Money(513.48m, CurrencyCode.EUR), new Money(177.39m, CurrencyCode.EUR)), report.Groups[1]);
+
+        // Total from exact sums: 500.025 + 177.3855 = 677.4105 → 677.41 (the lines add to 677.41 here too).
+        Assert.Equal(new PipelineReportLine("Total", 5, new Money(1513.53m, CurrencyCode.EUR), new Money(677.41m, CurrencyCode.EUR)), report.Total);
+    }
+
+    [Fact]
+    public void ToReport_ForeignCurrencyWithoutRates_Throws()
+    {
+        var rows = Rows(1, 50, 3);
+        var totals = PipelineSnapshot.FromRows(rows).Total();
+
+        Assert.Throws<InvalidOperationException>(() => totals.ToReport(CurrencyCode.EUR));
+    }
+
+    [Fact]
+    public void Filter_PeriodPartnerAndWon_KeepsOnlyMatchingRows()
+    {
+        var rows = Rows(9, 2_000, partners: 10);
+        var snapshot = PipelineSnapshot.FromRows(rows);
+        var quarter = FiscalCalendar.CalendarYear.Quarter(2025, 3);
+
+        var filtered = snapshot.Filter(new PipelineFilter { Period = quarter, Partner = new PartnerId("P0003"), Won = false });
+
+        Assert.Equal(
+            rows.Count(r => quarter.Contains(r.CloseDate) && r.Partner.Value == "P0003" && r.Stage != "Closed won"),
+            filtered.Count);
+        Assert.All(filtered.Rows(), r => Assert.Equal("P0003", r.Partner.Value));
+    }
+
+    [Fact]
+    public void Rows_RoundTrip_KeepsEverythingButTheDayOfMonth()
+    {
+        var rows = Rows(4, 300, partners: 4);
+        var back = PipelineSnapshot.FromRows(rows).Rows().ToList();
+
+        static object Key(PipelineRow r) => (r.Partner, r.Amount, r.Stage, r.Probability, r.Category, r.CloseDate.Year, r.CloseDate.Month, r.Region, r.ProductLine);
+        Assert.Equal(rows.Select(Key).OrderBy(k => k.ToString()), back.Select(Key).OrderBy(k => k.ToString()));
+    }
+
+    [Fact]
+    public async Task FromStoreAsync_PartnerScope_SeesOnlyItsOwnOpenDeals()
+    {
+        var clock = new NodaTime.Testing.FakeClock(Instant.FromUtc(2025, 1, 10, 9, 0));
+        var tenant = new TenantId("acme");
+        var store = new InMemoryStore();
+        foreach (var (id, partner) in new[] { ("o1", "P1"), ("o2", "P2"), ("o3", "P1") })
+        {
+            var o = SalesOpportunity.Open(tenant, new OpportunityId(id), new SalesOpportunityDraft(new PartnerId(partner), new Money(100m, CurrencyCode.EUR), new LocalDate(2025, 3, 1)), PipelineDefinition.Default, "u", clock);
+            if (id == "o3")
+            {
+                o.CloseLost("price", "u", clock);
+            }
+
+            await store.AddAsync(o);
+        }
+
+        var all = await PipelineSnapshot.FromStoreAsync(store, AccessScope.Manufacturer(tenant));
+        var own = await PipelineSnapshot.FromStoreAsync(store, AccessScope.ForPartner(tenant, new PartnerId("P1")));
+
+        Assert.Equal(2, all.Count);
+        Assert.Equal(1, own.Count);
+        Assert.Equal(["P1"], own.Group(PipelineDimension.Partner).Groups.Select(g => g.Key));
+    }
+
+    [Fact]
+    public void Builder_UnknownCodesAndNegativeAmounts_AreRejected()
+    {
+        var builder = new PipelineSnapshotBuilder();
+        var partner = builder.InternPartner(new PartnerId("P1"));
+        var currency = builder.InternCurrency(CurrencyCode.EUR);
+        var stage = builder.InternStage("Proposal");
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => builder.Add(partner + 1, 1, Probability.One, stage, ForecastCategory.Commit, currency, new LocalDate(2025, 1, 1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => builder.Add(partner, -1, Probability.One, stage, ForecastCategory.Commit, currency, new LocalDate(2025, 1, 1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PipelineRow(new PartnerId("P"), new Money(-1m, CurrencyCode.EUR), "Proposal", Probability.One, ForecastCategory.Commit, new LocalDate(2025, 1, 1)));
+        Assert.Equal(0, builder.Count);
+    }
+
+    [Fact]
+    public void PipelineSnapshotOptions_InvalidParallelism_FailsNamingTheOption()
+    {
+        var ex = Assert.Throws<InputValidationException>(() => new PipelineSnapshotBuilder(new PipelineSnapshotOptions { MaxDegreeOfParallelism = 0 }));
+
+        Assert.Equal(nameof(PipelineSnapshotOptions.MaxDegreeOfParallelism), ex.Errors[0].Location);
+    }
+}
