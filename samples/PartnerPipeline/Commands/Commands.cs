@@ -23,7 +23,9 @@ internal static class Commands
         {
             "run" => await RunCommand.ExecuteAsync(arguments, output),
             "explain" => await ExplainCommand.ExecuteAsync(arguments, output),
-            _ => throw new UsageException($"'{arguments.Command}' is not available yet"),
+            "forecast" => await ForecastCommand.ExecuteAsync(arguments, output),
+            "import" => await ImportCommand.ExecuteAsync(arguments, output),
+            _ => await ReportCommand.ExecuteAsync(arguments, output),
         };
     }
 
@@ -41,10 +43,12 @@ internal static class Commands
     private static string HelpFor(string command) => command switch
     {
         "forecast" => """
-            Usage: partner-pipeline forecast [--by partner|stage|quarter|category] [--format text|json] [--db <path>]
+            Usage: partner-pipeline forecast [--by partner|stage|quarter|category] [--format text|json]
+                                             [--currency EUR] [--rates USD=0.92,GBP=1.17] [--db <path>]
 
             The weighted pipeline of the open opportunities in the database, grouped, with exact
             amounts. --format json prints {"currency", "groups": [{"key", "count", "amount", "weighted"}], "total"}.
+            Amounts in other currencies are converted once per group with --rates.
 
             """,
         "import" => """
@@ -63,7 +67,7 @@ internal static class Commands
 
             """,
         "report" => """
-            Usage: partner-pipeline report --html <file> [--db <path>]
+            Usage: partner-pipeline report --html <file> [--as-of 2026-10-01] [--target <EUR>] [--db <path>]
 
             Writes one self-contained HTML file (inline SVG charts, no scripts, nothing fetched): the stage
             funnel, the next quarter's forecast distribution with P10/P50/P90, the partner scorecard.
@@ -77,7 +81,7 @@ internal static class Commands
             stages, closes) on a fake clock with a fixed seed, writes everything to the SQLite database
             '{DefaultDatabase}' in the current folder (replacing it), and prints the report.
 
-              run        the main job (the default)   [--db <path>] [--seed <n>] [--partners <n>] [--leads <n>]
+              run        the main job (the default)   [--db <path>] [--seed <n>] [--partners <n>] [--leads <n>] [--target <EUR>]
               forecast   grouped weighted pipeline     (see forecast --help)
               import     import opportunities from CSV (see import --help)
               explain    the routing trace of a lead   (see explain --help)

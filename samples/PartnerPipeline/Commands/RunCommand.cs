@@ -3,6 +3,7 @@ using NodaTime.Testing;
 using Opportunity.Persistence;
 using Opportunity.Workflows;
 using PartnerPipeline.Cli;
+using PartnerPipeline.Reports;
 using PartnerPipeline.Simulation;
 
 namespace PartnerPipeline.Commands;
@@ -16,6 +17,7 @@ internal static class RunCommand
         var seed = arguments.IntOption("seed", 20260701, 0, int.MaxValue);
         var partners = arguments.IntOption("partners", 300, 10, 5_000);
         var leads = arguments.IntOption("leads", 3_000, 10, 100_000);
+        var target = ReportCommand.Target(arguments);
         arguments.EnsureAllUsed(0);
 
         foreach (var file in new[] { path, path + "-wal", path + "-shm" })
@@ -39,10 +41,13 @@ internal static class RunCommand
             output.WriteLine();
             foreach (var (key, value) in simulation.Statistics.AsRows())
             {
-                output.WriteLine($"{key,-45}{value,10}");
+                output.WriteLine($"  {key,-45}{value,10}");
             }
         }
 
+        ConsoleReport.Write(await ReportCommand.BuildAsync(path, QuarterSimulation.End, target), output);
+        output.WriteLine();
+        output.WriteLine("Next: 'forecast --by partner', 'forecast --format json', 'explain L00042', 'report --html report.html' (add --help to any).");
         return 0;
     }
 }

@@ -1,0 +1,99 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Opportunity;
+using Opportunity.Forecasting;
+using Opportunity.Persistence;
+using Opportunity.Pipelines;
+using PartnerPipeline.Cli;
+using PartnerPipeline.Simulation;
+
+namespace PartnerPipeline.Commands;
+
+/// <summary>The weighted pipeline of the open opportunities, grouped, as text or JSON with exact decimal strings.</summary>
+internal static class ForecastCommand
+{
+    private static readonly Dictionary<string, PipelineDimension> Groupings = new(StringComparer.Ordinal)
+    {
+        ["partner"] = PipelineDimension.Partner,
+        ["stage"] = PipelineDimension.Stage,
+        ["quarter"] = PipelineDimension.CloseQuarter,
+        ["category"] = PipelineDimension.ForecastCategory,
+    };
+
+    public static async Task<int> ExecuteAsync(Arguments arguments, TextWriter output)
+    {
+        var path = Commands.ExistingDatabase(arguments);
+        var by = Groupings[arguments.Choice("by", "stage", [.. Groupings.Keys])];
+        var format = arguments.Choice("format", "text", "text", "json");
+        var currency = ParseCurrency(arguments.Option("currency") ?? "EUR");
+        var rates = ParseRates(arguments.Option("rates"), currency);
+        arguments.EnsureAllUsed(0);
+
+        await using var services = SampleHost.Create(path, new NodaTime.Testing.FakeClock(QuarterSimulation.End));
+        var snapshot = await PipelineSnapshot.FromStoreAsync(
+            services.GetRequiredService<IOpportunityStore>(),
+            AccessScope.Manufacturer(SampleNetwork.Tenant),
+            new PipelineSnapshotOptions { Pipelines = services.GetRequiredService<PipelineCatalog>() });
+        PipelineReport report;
+        try
+        {
+            report = snapshot.Group(by).ToReport(currency, rates);
+        }
+        catch (ExchangeRateNotFoundException ex)
+        {
+            throw new UsageException($"{ex.Message} Pass rates, e.g. --rates USD=0.92,GBP=1.17 (units of {currency.Code} per unit).");
+        }
+
+        if (format == "json")
+        {
+            output.WriteLine(PipelineReportJson.ToJson(report, indented: true));
+            return 0;
+        }
+
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine($"Open pipeline by {arguments.Option("by") ?? "stage"} ({report.Currency.Code})");
+        output.WriteLine($"  {"Key",-24}{"Count",8}{"Amount",20}{"Weighted",20}");
+        foreach (var line in report.Groups)
+        {
+            output.WriteLine(string.Create(c, $"  {line.Key,-24}{line.Count,8:N0}{line.Amount.Amount,20:N2}{line.Weighted.Amount,20:N2}"));
+        }
+
+        output.WriteLine(string.Create(c, $"  {"Total",-24}{report.Total.Count,8:N0}{report.Total.Amount.Amount,20:N2}{report.Total.Weighted.Amount,20:N2}"));
+        return 0;
+    }
+
+    private static CurrencyCode ParseCurrency(string text)
+    {
+        try
+        {
+            return CurrencyCode.Parse(text);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException($"--currency: {ex.Message}");
+        }
+    }
+
+    /// <summary>"USD=0.92,GBP=1.17": how many units of the reporting currency one unit of each is worth.</summary>
+    private static FixedExchangeRates? ParseRates(string? text, CurrencyCode reporting)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var rates = new FixedExchangeRates();
+        foreach (var pair in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = pair.Split('=');
+            if (parts.Length != 2 || !decimal.TryParse(parts[1], NumberStyles.Number, CultureInfo.InvariantCulture, out var rate) || rate <= 0)
+            {
+                throw new UsageException($"--rates: '{pair}' is not CODE=rate with a positive rate");
+            }
+
+            rates.Add(ParseCurrency(parts[0]), reporting, rate);
+        }
+
+        return rates;
+    }
+}

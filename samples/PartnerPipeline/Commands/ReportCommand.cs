@@ -1,0 +1,62 @@
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using NodaTime.Testing;
+using NodaTime.Text;
+using Opportunity;
+using Opportunity.Persistence;
+using Opportunity.Pipelines;
+using PartnerPipeline.Cli;
+using PartnerPipeline.Reports;
+using PartnerPipeline.Simulation;
+
+namespace PartnerPipeline.Commands;
+
+/// <summary>Writes the report as one self-contained HTML file.</summary>
+internal static class ReportCommand
+{
+    public static async Task<int> ExecuteAsync(Arguments arguments, TextWriter output)
+    {
+        var path = Commands.ExistingDatabase(arguments);
+        var file = arguments.Option("html") ?? throw new UsageException("report needs --html <file>");
+        var asOf = AsOf(arguments.Option("as-of"));
+        var target = Target(arguments);
+        arguments.EnsureAllUsed(0);
+        var model = await BuildAsync(path, asOf, target);
+        await File.WriteAllTextAsync(file, HtmlReport.Render(model));
+        output.WriteLine($"Wrote {Path.GetFullPath(file)}");
+        return 0;
+    }
+
+    /// <summary>The report of the database as of an instant (the end of the simulated quarter by default).</summary>
+    public static async Task<ReportModel> BuildAsync(string databasePath, Instant asOf, Money target)
+    {
+        await using var services = SampleHost.Create(databasePath, new FakeClock(asOf));
+        return await ReportBuilder.BuildAsync(
+            SampleNetwork.Tenant,
+            services.GetRequiredService<ILeadStore>(),
+            services.GetRequiredService<IOpportunityStore>(),
+            services.GetRequiredService<IPartnerDirectory>(),
+            services.GetRequiredService<IOutboxStore>(),
+            services.GetRequiredService<PipelineCatalog>(),
+            asOf,
+            target,
+            seed: 42);
+    }
+
+    /// <summary>--target: the coming quarter's target in EUR (whole euros).</summary>
+    public static Money Target(Arguments arguments) =>
+        new(arguments.IntOption("target", (int)ReportBuilder.DefaultQuarterTarget.Amount, 1, int.MaxValue), CurrencyCode.EUR);
+
+    private static Instant AsOf(string? text)
+    {
+        if (text is null)
+        {
+            return QuarterSimulation.End;
+        }
+
+        var parsed = LocalDatePattern.Iso.Parse(text);
+        return parsed.Success
+            ? parsed.Value.AtStartOfDayInZone(DateTimeZone.Utc).ToInstant()
+            : throw new UsageException($"--as-of must be a date like 2026-10-01, got '{text}'");
+    }
+}

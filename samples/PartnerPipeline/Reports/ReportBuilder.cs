@@ -1,0 +1,119 @@
+using System.Globalization;
+using NodaTime;
+using Opportunity;
+using Opportunity.Forecasting;
+using Opportunity.Kpis;
+using Opportunity.Persistence;
+using Opportunity.Pipelines;
+
+namespace PartnerPipeline.Reports;
+
+/// <summary>Reads the database through the library's engines and turns the results into the report's numbers.</summary>
+internal static class ReportBuilder
+{
+    private static readonly CurrencyCode Currency = CurrencyCode.EUR;
+
+    /// <summary>The quarter's target the forecast is measured against: the manufacturer's plan for the default sample network.</summary>
+    public static Money DefaultQuarterTarget { get; } = new(5_800_000m, Currency);
+
+    public static async Task<ReportModel> BuildAsync(TenantId tenant, ILeadStore leads, IOpportunityStore opportunities, IPartnerDirectory partners, IOutboxStore outbox, PipelineCatalog pipelines, Instant asOf, Money target, ulong seed)
+    {
+        var scope = AccessScope.Manufacturer(tenant);
+        var snapshot = await PipelineSnapshot.FromStoreAsync(opportunities, scope, new PipelineSnapshotOptions { Pipelines = pipelines });
+
+        // Pipeline by stage, in the pipeline's stage order.
+        var byStage = snapshot.Group(PipelineDimension.Stage).ToReport(Currency);
+        var stages = PipelineDefinition.Default.OpenStages
+            .Select(s => byStage.Groups.FirstOrDefault(g => g.Key == s.Name) is { } line
+                ? new StageRow(s.Name, (int)line.Count, line.Amount.Amount, line.Weighted.Amount)
+                : new StageRow(s.Name, 0, 0m, 0m))
+            .ToList();
+
+        // The coming quarter (the one that starts at or contains the as-of date) as a distribution, against its target.
+        var today = asOf.InUtc().Date;
+        var next = FiscalCalendar.CalendarYear.QuarterOf(today);
+        var vsTarget = ForecastVsTarget.Compute(snapshot, new SalesTarget(next, target), new ForecastOptions { Period = next, Currency = Currency, Seed = seed });
+        var forecast = vsTarget.Forecast;
+        var forecastView = new ForecastView(
+            next.Label,
+            forecast.Expected.Amount,
+            forecast.P10.Amount,
+            forecast.P50.Amount,
+            forecast.P90.Amount,
+            target.Amount,
+            vsTarget.Coverage,
+            (decimal)Math.Round(vsTarget.ProbabilityOfReaching, 4),
+            Histogram(forecast));
+
+        // Partner scorecard: the five best and the five worst by the composite score.
+        var kpis = await PartnerKpiReport.FromStoresAsync(leads, opportunities, partners, scope, new PartnerKpiOptions(Currency, asOf));
+        var names = new Dictionary<PartnerId, string>();
+        await foreach (var partner in partners.ListAsync(tenant))
+        {
+            names[partner.Id] = partner.Name;
+        }
+
+        var ranked = kpis.Scorecard.Ranked;
+        var shown = ranked.Take(5).Concat(ranked.Skip(Math.Max(5, ranked.Count - 5))).ToList();
+        var scorecard = shown.Select(s =>
+        {
+            var k = kpis.Find(s.Partner)!;
+            return new ScorecardRow(s.Partner.Value, names.GetValueOrDefault(s.Partner, s.Partner.Value), k.LeadsReceived, (decimal)k.AcceptanceRate.Estimate,
+                Format(k.TimeToAcceptBusiness.Median), (decimal)k.Conversion.Estimate, (decimal)s.Score);
+        }).ToList();
+
+        return new ReportModel($"Partner pipeline — as of {today:yyyy-MM-dd}", Currency.Code, stages, forecastView, scorecard, await StatisticsAsync(leads, outbox, scope));
+    }
+
+    private static readonly string[] CountedEvents =
+    [
+        "LeadAssigned", "LeadAccepted", "LeadRejected", "AcceptanceReminderDue", "LeadEscalated", "LeadRecalled", "LeadUnroutable",
+        "LeadDuplicateDetected", "FollowUpRequested", "OpportunityStageChanged", "OpportunityClosed",
+    ];
+
+    /// <summary>Counts of lead states and of the domain events in the outbox: what routing and escalation did.</summary>
+    private static async Task<IReadOnlyList<KeyValuePair<string, string>>> StatisticsAsync(ILeadStore leads, IOutboxStore outbox, AccessScope scope)
+    {
+        var events = (await outbox.ListPendingAsync()).Where(m => m.Tenant == scope.Tenant).GroupBy(m => m.Type).ToDictionary(g => g.Key, g => g.Count());
+        var states = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var lead in leads.QueryAsync(scope, LeadQuery.All))
+        {
+            var key = lead.State.ToString();
+            states[key] = states.GetValueOrDefault(key) + 1;
+        }
+
+        return
+        [
+            .. states.Select(s => new KeyValuePair<string, string>($"Leads now {s.Key}", s.Value.ToString("N0", CultureInfo.InvariantCulture))),
+            .. CountedEvents.Select(e => new KeyValuePair<string, string>($"{e} events", events.GetValueOrDefault(e).ToString("N0", CultureInfo.InvariantCulture))),
+        ];
+    }
+
+    private static List<HistogramBin> Histogram(Forecast forecast)
+    {
+        const int bins = 24;
+        var low = forecast.Quantile(0.005).Amount;
+        var high = forecast.Quantile(0.995).Amount;
+        if (high <= low)
+        {
+            return [new HistogramBin(low, low + 1, forecast.Trials)];
+        }
+
+        var width = (high - low) / bins;
+        var result = new List<HistogramBin>(bins);
+        for (var i = 0; i < bins; i++)
+        {
+            var from = low + (i * width);
+            var to = i == bins - 1 ? high : from + width;
+            // P(total ≥ from) − P(total ≥ to): the share of trials in [from, to).
+            var share = forecast.ProbabilityOfReaching(new Money(decimal.Round(from, 2), forecast.Currency)) - forecast.ProbabilityOfReaching(new Money(decimal.Round(to, 2), forecast.Currency));
+            result.Add(new HistogramBin(decimal.Round(from, 2), decimal.Round(to, 2), (int)Math.Round(share * forecast.Trials)));
+        }
+
+        return result;
+    }
+
+    private static string Format(Duration? duration) => duration is not { } d
+        ? "—"
+        : d.TotalHours >= 1 ? $"{(int)d.TotalHours}h {d.Minutes:00}m" : $"{d.Minutes}m";
+}
