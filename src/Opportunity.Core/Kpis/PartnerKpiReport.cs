@@ -205,8 +205,8 @@ public sealed class PartnerKpiReport
             return result;
         }
 
-        var report = snapshot.Filter(new PipelineFilter { Won = false }).Group(PipelineDimension.Partner)
-            .ToReport(options.Currency, options.Rates, options.AsOf.InUtc().Date);
+        using var totals = snapshot.Filter(new PipelineFilter { Won = false }).Group(PipelineDimension.Partner);
+        var report = totals.ToReport(options.Currency, options.Rates, options.AsOf.InUtc().Date);
         foreach (var line in report.Groups)
         {
             result[new PartnerId(line.Key)] = (line.Amount, line.Weighted);

@@ -135,6 +135,27 @@ public sealed class LivePipelineTests
         Assert.Equal((1L, new Money(50m, CurrencyCode.EUR)), (total.Count, total.WeightedAmount));
     }
 
+    [Fact]
+    public void TryGetTotal_AnyMaintainedGroup_EqualsItsLineInTotals()
+    {
+        var live = new LivePipeline(Tenant, groupings: Maintained);
+        foreach (var (row, i) in Rows(12, 500, partners: 6).Select((r, i) => (r, i)))
+        {
+            live.Upsert(new OpportunityId($"o{i}"), row);
+        }
+
+        foreach (var grouping in Maintained)
+        {
+            foreach (var line in live.Totals(grouping).Groups)
+            {
+                Assert.True(live.TryGetTotal(grouping, line.First, line.Second, line.Currency, out var total));
+                Assert.Equal(line, total);
+            }
+        }
+
+        Assert.False(live.TryGetTotal(Maintained[0], "nobody", "Proposal", CurrencyCode.EUR, out _));
+    }
+
     private static SalesOpportunity Open(Random random, int number, IClock clock)
     {
         var open = PipelineDefinition.Default.OpenStages;

@@ -89,6 +89,28 @@ public sealed class PipelineSnapshotTests
     }
 
     [Fact]
+    public void Dispose_ReusedPoolBuffers_GiveIdenticalResultsAndDisposedTotalsRefuseReads()
+    {
+        var snapshot = PipelineSnapshot.FromRows(Rows(21, 20_000, partners: 300));
+        var grouping = PipelineGrouping.By(PipelineDimension.Partner, PipelineDimension.Stage);
+        var expected = Exact(snapshot.Group(grouping)).ToList();
+
+        var first = snapshot.Group(PipelineGrouping.By(PipelineDimension.Stage, PipelineDimension.Partner));
+        var currencyTotals = first.CurrencyTotals;
+        first.Dispose();
+        first.Dispose();
+        using var again = snapshot.Group(grouping);
+
+        Assert.Equal(expected, Exact(again));
+        Assert.Equal(currencyTotals, first.CurrencyTotals); // read before disposing: still there
+        Assert.Throws<ObjectDisposedException>(() => first.Groups.Count);
+        Assert.Throws<ObjectDisposedException>(() => first.ToReport(CurrencyCode.EUR));
+        var unread = snapshot.Group(grouping);
+        unread.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => unread.CurrencyTotals);
+    }
+
+    [Fact]
     public void BytesPerOpportunity_RealisticNetwork_AtMostTwentyFour()
     {
         var snapshot = PipelineSnapshot.FromRows(Rows(5, 200_000, partners: 2_000));

@@ -108,22 +108,7 @@ public sealed class LivePipeline
             }
 
             var definition = _catalog.Get(opened.PipelineId ?? PipelineDefinition.Default.Id);
-            var stage = definition.GetStage(opened.Stage);
-            var row = new LiveRow
-            {
-                Definition = definition,
-                Partner = _partners.Intern(opened.Partner),
-                Currency = (byte)_currencies.Intern(opened.Amount.Currency),
-                Amount = Amount(opened.Amount),
-                ExpectedMonth = (short)PipelineSnapshotBuilder.MonthCode(opened.ExpectedClose),
-                Region = (ushort)_regions.Intern(opened.Region),
-                Product = (ushort)_products.Intern(opened.ProductLine),
-                ProbabilityOverride = opened.ProbabilityOverride is { } p ? (short)p.BasisPoints : (short)-1,
-                CategoryOverride = opened.ForecastCategoryOverride is { } c ? (sbyte)c : (sbyte)-1,
-                LastSequence = domainEvent.Sequence,
-            };
-            EnterStage(ref row, stage, clearProbabilityOverride: false);
-            row.Month = row.ExpectedMonth;
+            var row = NewRow(definition, definition.GetStage(opened.Stage), opened.Partner, opened.Amount, opened.ExpectedClose, opened.Region, opened.ProductLine, opened.ProbabilityOverride, opened.ForecastCategoryOverride, domainEvent.Sequence);
             Replace(id, row, existing: _rows.ContainsKey(id));
             return true;
         }
@@ -218,20 +203,7 @@ public sealed class LivePipeline
             throw new ArgumentException($"Opportunity '{opportunity.Id}' belongs to tenant '{opportunity.Tenant}', not '{_tenant}'.", nameof(opportunity));
         }
 
-        var row = new LiveRow
-        {
-            Definition = opportunity.Definition,
-            Partner = _partners.Intern(opportunity.Partner),
-            Currency = (byte)_currencies.Intern(opportunity.Amount.Currency),
-            Amount = Amount(opportunity.Amount),
-            ExpectedMonth = (short)PipelineSnapshotBuilder.MonthCode(opportunity.ExpectedClose),
-            Region = (ushort)_regions.Intern(opportunity.Region),
-            Product = (ushort)_products.Intern(opportunity.ProductLine),
-            ProbabilityOverride = opportunity.ProbabilityOverride is { } p ? (short)p.BasisPoints : (short)-1,
-            CategoryOverride = opportunity.ForecastCategoryOverride is { } c ? (sbyte)c : (sbyte)-1,
-            LastSequence = opportunity.EventCount,
-        };
-        EnterStage(ref row, opportunity.Stage, clearProbabilityOverride: false);
+        var row = NewRow(opportunity.Definition, opportunity.Stage, opportunity.Partner, opportunity.Amount, opportunity.ExpectedClose, opportunity.Region, opportunity.ProductLine, opportunity.ProbabilityOverride, opportunity.ForecastCategoryOverride, opportunity.EventCount);
         row.Month = opportunity.ClosedAt is { } closedAt
             ? (short)PipelineSnapshotBuilder.MonthCode(closedAt.InZone(_options.ReportingZone).Date)
             : row.ExpectedMonth;
@@ -246,26 +218,14 @@ public sealed class LivePipeline
     {
         _ = id.Value;
         var definition = _catalog.Get(PipelineDefinition.Default.Id);
-        var stageIndex = definition.TryGetStage(row.Stage, out var stage) ? definition.IndexOf(stage.Name) : -1;
-        var live = new LiveRow
+        var known = definition.TryGetStage(row.Stage, out var stage);
+        var live = NewRow(definition, known ? stage : definition.OpenStages[0], row.Partner, row.Amount, row.CloseDate, row.Region, row.ProductLine, row.Probability, row.Category, _rows.TryGetValue(id, out var old) ? old.LastSequence : 0);
+        if (!known)
         {
-            Definition = definition,
-            Partner = _partners.Intern(row.Partner),
-            Currency = (byte)_currencies.Intern(row.Amount.Currency),
-            Amount = Amount(row.Amount),
-            ExpectedMonth = (short)PipelineSnapshotBuilder.MonthCode(row.CloseDate),
-            Region = (ushort)_regions.Intern(row.Region),
-            Product = (ushort)_products.Intern(row.ProductLine),
-            ProbabilityOverride = (short)row.Probability.BasisPoints,
-            CategoryOverride = (sbyte)row.Category,
-            StageIndex = Math.Max(stageIndex, 0),
-            Stage = (byte)_stages.Intern(row.Stage),
-            Kind = stageIndex >= 0 ? stage!.Kind : StageKind.Open,
-            BasisPoints = (ushort)row.Probability.BasisPoints,
-            Category = (byte)row.Category,
-            LastSequence = _rows.TryGetValue(id, out var old) ? old.LastSequence : 0,
-        };
-        live.Month = live.ExpectedMonth;
+            // A stage of the user's own: an open stage of that name; probability and category as given.
+            live.Stage = (byte)_stages.Intern(row.Stage);
+        }
+
         Replace(id, live, _rows.ContainsKey(id));
     }
 
@@ -282,45 +242,70 @@ public sealed class LivePipeline
         return true;
     }
 
-    /// <summary>The current totals of a maintained grouping, identical to a full recompute's.</summary>
+    /// <summary>
+    /// The current totals of a maintained grouping, identical to a full recompute's. Reading is
+    /// linear in the number of groups; the display order is sorted again only after a new group
+    /// appeared.
+    /// </summary>
     /// <exception cref="ArgumentException">The grouping is not maintained (see <see cref="Groupings"/>).</exception>
     public PipelineTotals Totals(PipelineGrouping grouping)
     {
-        var state = _groupings.FirstOrDefault(g => g.Grouping == grouping)
-            ?? throw new ArgumentException($"Grouping {grouping} is not maintained by this live pipeline; pass it to the constructor.", nameof(grouping));
+        var state = State(grouping);
         var dictionaries = Dictionaries();
-        var rankA = Ranks(grouping.First);
-        var rankB = Ranks(grouping.Second);
-        var rankC = Ranks(_currencies.Items, (a, b) => string.CompareOrdinal(a.Code, b.Code));
-        var order = new List<int>();
-        for (var slot = 0; slot < state.Count.Count; slot++)
+        if (state.Order is null || state.Order.Length != state.Keys.Count)
+        {
+            var rankA = Ranks(grouping.First);
+            var rankB = Ranks(grouping.Second);
+            var rankC = Ranks(_currencies.Items, (a, b) => string.CompareOrdinal(a.Code, b.Code));
+            var order = Enumerable.Range(0, state.Keys.Count).ToArray();
+            Array.Sort(order, (x, y) =>
+            {
+                var kx = state.Keys[x];
+                var ky = state.Keys[y];
+                var c = rankA(kx.A).CompareTo(rankA(ky.A));
+                if (c == 0)
+                {
+                    c = rankB(kx.B).CompareTo(rankB(ky.B));
+                }
+
+                return c != 0 ? c : rankC(kx.Currency).CompareTo(rankC(ky.Currency));
+            });
+            state.Order = order;
+        }
+
+        var buffer = new GroupBuffer(state.Keys.Count, wide: true);
+        foreach (var slot in state.Order)
         {
             if (state.Count[slot] != 0)
             {
-                order.Add(slot);
+                var key = state.Keys[slot];
+                buffer.Add(key.A, key.B, key.Currency, (int)state.Count[slot], state.Amount[slot], state.Weighted[slot]);
             }
-        }
-
-        order.Sort((x, y) =>
-        {
-            var kx = state.Keys[x];
-            var ky = state.Keys[y];
-            var c = rankA(kx.A).CompareTo(rankA(ky.A));
-            if (c == 0)
-            {
-                c = rankB(kx.B).CompareTo(rankB(ky.B));
-            }
-
-            return c != 0 ? c : rankC(kx.Currency).CompareTo(rankC(ky.Currency));
-        });
-        var buffer = new GroupBuffer(order.Count, wide: true);
-        foreach (var slot in order)
-        {
-            var key = state.Keys[slot];
-            buffer.Add(key.A, key.B, key.Currency, (int)state.Count[slot], state.Amount[slot], state.Weighted[slot]);
         }
 
         return new PipelineTotals(grouping, [buffer], dictionaries);
+    }
+
+    /// <summary>
+    /// One group's current totals, in constant time: <paramref name="first"/> and
+    /// <paramref name="second"/> are the labels as <see cref="Totals"/> shows them (null for an
+    /// unused dimension; <c>(none)</c> for deals without region or product line).
+    /// </summary>
+    /// <returns>False when the group has no deals.</returns>
+    /// <exception cref="ArgumentException">The grouping is not maintained.</exception>
+    public bool TryGetTotal(PipelineGrouping grouping, string? first, string? second, CurrencyCode currency, out PipelineGroupTotal total)
+    {
+        var state = State(grouping);
+        total = default;
+        if (!TryCode(grouping.First, first, out var a) || !TryCode(grouping.Second, second, out var b)
+            || !_currencies.TryGetCode(currency, out var c)
+            || !state.Slots.TryGetValue(new GroupKey(a, b, c), out var slot) || state.Count[slot] == 0)
+        {
+            return false;
+        }
+
+        total = new PipelineGroupTotal(first, second, currency, state.Count[slot], state.Amount[slot], new WeightedValue(currency, state.Weighted[slot]));
+        return true;
     }
 
     /// <summary>A full snapshot of the counted deals: the recompute the live totals always equal.</summary>
@@ -338,6 +323,47 @@ public sealed class LivePipeline
         return builder.Build();
     }
 
+    private GroupingState State(PipelineGrouping grouping) =>
+        _groupings.FirstOrDefault(g => g.Grouping == grouping)
+            ?? throw new ArgumentException($"Grouping {grouping} is not maintained by this live pipeline; pass it to the constructor.", nameof(grouping));
+
+    /// <summary>The code of a label in a dimension, as <see cref="Code(PipelineDimension?, in LiveRow)"/> would give it.</summary>
+    private bool TryCode(PipelineDimension? dimension, string? label, out int code)
+    {
+        code = 0;
+        switch (dimension)
+        {
+            case null:
+                return label is null;
+            case PipelineDimension.Partner:
+                return label is not null && _partners.TryGetCode(new PartnerId(label), out code);
+            case PipelineDimension.Stage:
+                return label is not null && _stages.TryGetCode(label, out code);
+            case PipelineDimension.ForecastCategory:
+                var parsed = Enum.TryParse<ForecastCategory>(label, out var category) && Enum.IsDefined(category);
+                code = (int)category;
+                return parsed;
+            case PipelineDimension.Region:
+                return label == PipelineDictionaries.NoneLabel || _regions.TryGetCode(label, out code);
+            case PipelineDimension.ProductLine:
+                return label == PipelineDictionaries.NoneLabel || _products.TryGetCode(label, out code);
+            default:
+                // Periods: compare labels of the periods that occur in this grouping.
+                var state = _groupings.SelectMany(g => g.Grouping.First == dimension ? g.Keys.Select(k => k.A) : g.Grouping.Second == dimension ? g.Keys.Select(k => k.B) : []);
+                var dictionaries = Dictionaries();
+                foreach (var candidate in state.Distinct())
+                {
+                    if (dictionaries.Label(dimension.Value, candidate) == label)
+                    {
+                        code = candidate;
+                        return true;
+                    }
+                }
+
+                return false;
+        }
+    }
+
     private static bool IsOpportunityChange(DomainEvent e) => e is OpportunityStageChanged or OpportunityAmountChanged
         or OpportunityCloseDateChanged or OpportunityProbabilityOverridden or OpportunityForecastCategoryOverridden
         or OpportunityClosed or OpportunityReopened;
@@ -351,6 +377,27 @@ public sealed class LivePipeline
         }
 
         return minor;
+    }
+
+    /// <summary>A row in <paramref name="stage"/> with its overrides applied and its close month at the expected close.</summary>
+    private LiveRow NewRow(PipelineDefinition definition, Stage stage, PartnerId partner, Money amount, LocalDate expectedClose, string? region, string? productLine, Probability? probabilityOverride, ForecastCategory? categoryOverride, long sequence)
+    {
+        var row = new LiveRow
+        {
+            Definition = definition,
+            Partner = _partners.Intern(partner),
+            Currency = (byte)_currencies.Intern(amount.Currency),
+            Amount = Amount(amount),
+            ExpectedMonth = (short)PipelineSnapshotBuilder.MonthCode(expectedClose),
+            Region = (ushort)_regions.Intern(region),
+            Product = (ushort)_products.Intern(productLine),
+            ProbabilityOverride = probabilityOverride is { } p ? (short)p.BasisPoints : (short)-1,
+            CategoryOverride = categoryOverride is { } c ? (sbyte)c : (sbyte)-1,
+            LastSequence = sequence,
+        };
+        EnterStage(ref row, stage, clearProbabilityOverride: false);
+        row.Month = row.ExpectedMonth;
+        return row;
     }
 
     private void EnterStage(ref LiveRow row, Stage stage, bool clearProbabilityOverride)
@@ -505,6 +552,9 @@ public sealed class LivePipeline
         public List<Int128> Amount { get; } = [];
 
         public List<Int128> Weighted { get; } = [];
+
+        /// <summary>Slots in display order, as of the last read; stale once a slot is added.</summary>
+        public int[]? Order { get; set; }
     }
 
     /// <summary>Label → code, codes in order of first appearance; with <c>hasNone</c> code 0 is "(none)" (null).</summary>
@@ -525,6 +575,22 @@ public sealed class LivePipeline
         }
 
         public List<T> Items { get; } = [];
+
+        public bool TryGetCode(T? value, out int code)
+        {
+            code = 0;
+            if (value is null || (value is string s && string.IsNullOrWhiteSpace(s)))
+            {
+                return _hasNone;
+            }
+
+            if (value is string text)
+            {
+                value = (T)(object)text.Trim();
+            }
+
+            return _codes.TryGetValue(value!, out code);
+        }
 
         public int Intern(T? value)
         {

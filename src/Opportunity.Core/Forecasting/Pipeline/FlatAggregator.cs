@@ -34,7 +34,7 @@ internal static class FlatAggregator
             return null;
         }
 
-        var tables = new Totals[workers];
+        var tables = new GroupTable[workers];
         var rows = c.Count;
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
             tables[w] = Scan(c, first, second, currencies, (int)size, safe, (int)((long)rows * w / workers), (int)((long)rows * (w + 1) / workers)));
@@ -90,8 +90,8 @@ internal static class FlatAggregator
         static int[] Identity(int cardinality) => [.. Enumerable.Range(0, cardinality)];
     }
 
-    private static Totals Scan(PipelineColumns c, RawDimension first, RawDimension second, int currencies, int size, int safe, int from, int to) =>
-        WithColumn<Totals, OuterScan>(first, new OuterScan(c, second, currencies, size, safe, from, to));
+    private static GroupTable Scan(PipelineColumns c, RawDimension first, RawDimension second, int currencies, int size, int safe, int from, int to) =>
+        WithColumn<GroupTable, OuterScan>(first, new OuterScan(c, second, currencies, size, safe, from, to));
 
     /// <summary>Calls the consumer with the dimension's column as a struct key (raw code: value − minimum).</summary>
     private static TResult WithColumn<TResult, TConsumer>(RawDimension dimension, TConsumer consumer)
@@ -113,26 +113,26 @@ internal static class FlatAggregator
             : consumer.Consume(default(NoKey), info);
     }
 
-    private readonly struct OuterScan(PipelineColumns c, RawDimension second, int currencies, int size, int safe, int from, int to) : IRowKeyConsumer<Totals>
+    private readonly struct OuterScan(PipelineColumns c, RawDimension second, int currencies, int size, int safe, int from, int to) : IRowKeyConsumer<GroupTable>
     {
-        public Totals Consume<TKey>(TKey key, RowKeyInfo info)
+        public GroupTable Consume<TKey>(TKey key, RowKeyInfo info)
             where TKey : struct, IRowKey =>
-            WithColumn<Totals, InnerScan<TKey>>(second, new InnerScan<TKey>(c, key, currencies, size, safe, from, to));
+            WithColumn<GroupTable, InnerScan<TKey>>(second, new InnerScan<TKey>(c, key, currencies, size, safe, from, to));
     }
 
-    private readonly struct InnerScan<TFirst>(PipelineColumns c, TFirst first, int currencies, int size, int safe, int from, int to) : IRowKeyConsumer<Totals>
+    private readonly struct InnerScan<TFirst>(PipelineColumns c, TFirst first, int currencies, int size, int safe, int from, int to) : IRowKeyConsumer<GroupTable>
         where TFirst : struct, IRowKey
     {
-        public Totals Consume<TKey>(TKey key, RowKeyInfo info)
+        public GroupTable Consume<TKey>(TKey key, RowKeyInfo info)
             where TKey : struct, IRowKey => ScanRows(c, first, key, info.Cardinality, currencies, size, safe, from, to);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static Totals ScanRows<TFirst, TSecond>(PipelineColumns c, TFirst first, TSecond second, int secondCardinality, int currencies, int size, int safe, int from, int to)
+    private static GroupTable ScanRows<TFirst, TSecond>(PipelineColumns c, TFirst first, TSecond second, int secondCardinality, int currencies, int size, int safe, int from, int to)
         where TFirst : struct, IRowKey
         where TSecond : struct, IRowKey
     {
-        var result = new Totals(size);
+        var result = new GroupTable(size);
         var replicas = size <= 2048 ? 4 : 1;
         var shift = replicas == 4 ? 2 : 0;
         var count = new long[size * replicas];
@@ -199,22 +199,4 @@ internal static class FlatAggregator
         }
     }
 
-    private sealed class Totals(int size)
-    {
-        public long[] Count { get; } = new long[size];
-
-        public Int128[] Amount { get; } = new Int128[size];
-
-        public Int128[] Weighted { get; } = new Int128[size];
-
-        public void Add(Totals other)
-        {
-            for (var k = 0; k < Count.Length; k++)
-            {
-                Count[k] += other.Count[k];
-                Amount[k] += other.Amount[k];
-                Weighted[k] += other.Weighted[k];
-            }
-        }
-    }
 }

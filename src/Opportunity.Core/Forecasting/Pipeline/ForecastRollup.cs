@@ -45,7 +45,8 @@ public sealed record ForecastRollup
         ArgumentNullException.ThrowIfNull(snapshot);
         var inPeriod = snapshot.Filter((filter ?? new PipelineFilter()) with { Period = period });
         var date = asOf ?? period.LastDay;
-        var byCategory = inPeriod.Group(PipelineDimension.ForecastCategory).ToReport(currency, rates, date);
+        using var categoryTotals = inPeriod.Group(PipelineDimension.ForecastCategory);
+        var byCategory = categoryTotals.ToReport(currency, rates, date);
         var lines = Enum.GetValues<ForecastCategory>().Select(category =>
             byCategory.Groups.FirstOrDefault(l => l.Key == category.ToString()) is { } line
                 ? new ForecastCategoryLine(category, line.Count, line.Amount, line.Weighted)
@@ -61,6 +62,9 @@ public sealed record ForecastRollup
         };
     }
 
-    private static Money Sum(PipelineSnapshot snapshot, CurrencyCode currency, IExchangeRateProvider? rates, LocalDate asOf, params ForecastCategory[] categories) =>
-        snapshot.Filter(new PipelineFilter { Categories = categories }).Total().ToReport(currency, rates, asOf).Total.Amount;
+    private static Money Sum(PipelineSnapshot snapshot, CurrencyCode currency, IExchangeRateProvider? rates, LocalDate asOf, params ForecastCategory[] categories)
+    {
+        using var totals = snapshot.Filter(new PipelineFilter { Categories = categories }).Total();
+        return totals.ToReport(currency, rates, asOf).Total.Amount;
+    }
 }

@@ -1,9 +1,13 @@
+using System.Buffers;
+
 namespace Opportunity.Forecasting;
 
 /// <summary>
 /// Grouped sums as columns: one entry per (first code, second code, currency) with rows. In the
 /// narrow form sums are 64-bit (used when even the grand total of the source cannot overflow a
-/// long, which is the usual case), otherwise 128-bit.
+/// long, which is the usual case), otherwise 128-bit. The columns are rented from
+/// <see cref="ArrayPool{T}.Shared"/> and returned by <see cref="Release"/>, so repeated groupings
+/// reuse warm memory instead of faulting in fresh pages for every result.
 /// </summary>
 internal sealed class GroupBuffer
 {
@@ -18,17 +22,41 @@ internal sealed class GroupBuffer
 
     public GroupBuffer(int capacity, bool wide)
     {
-        // Entries are written before they are read: skip zeroing large arrays.
+        // Entries are written before they are read, so rented (stale) arrays are fine.
         capacity = Math.Max(capacity, 4);
         Wide = wide;
-        _first = GC.AllocateUninitializedArray<int>(capacity);
-        _second = GC.AllocateUninitializedArray<int>(capacity);
-        _currency = GC.AllocateUninitializedArray<byte>(capacity);
-        _count = GC.AllocateUninitializedArray<int>(capacity);
-        _amount64 = wide ? [] : GC.AllocateUninitializedArray<long>(capacity);
-        _weighted64 = wide ? [] : GC.AllocateUninitializedArray<long>(capacity);
-        _amount128 = wide ? GC.AllocateUninitializedArray<Int128>(capacity) : [];
-        _weighted128 = wide ? GC.AllocateUninitializedArray<Int128>(capacity) : [];
+        _first = ArrayPool<int>.Shared.Rent(capacity);
+        _second = ArrayPool<int>.Shared.Rent(capacity);
+        _currency = ArrayPool<byte>.Shared.Rent(capacity);
+        _count = ArrayPool<int>.Shared.Rent(capacity);
+        _amount64 = wide ? [] : ArrayPool<long>.Shared.Rent(capacity);
+        _weighted64 = wide ? [] : ArrayPool<long>.Shared.Rent(capacity);
+        _amount128 = wide ? ArrayPool<Int128>.Shared.Rent(capacity) : [];
+        _weighted128 = wide ? ArrayPool<Int128>.Shared.Rent(capacity) : [];
+    }
+
+    /// <summary>Returns the columns to the pool; the buffer must not be used afterwards.</summary>
+    public void Release()
+    {
+        Return(ref _first);
+        Return(ref _second);
+        Return(ref _currency);
+        Return(ref _count);
+        Return(ref _amount64);
+        Return(ref _weighted64);
+        Return(ref _amount128);
+        Return(ref _weighted128);
+        Length = 0;
+    }
+
+    private static void Return<T>(ref T[] array)
+    {
+        if (array.Length > 0)
+        {
+            ArrayPool<T>.Shared.Return(array);
+        }
+
+        array = [];
     }
 
     public bool Wide { get; }
@@ -63,6 +91,38 @@ internal sealed class GroupBuffer
         {
             _amount64[i] = (long)amount;
             _weighted64[i] = (long)weighted;
+        }
+    }
+
+    /// <summary>Adds every entry's sums to the per-currency totals.</summary>
+    public void AddTotalsByCurrency(long[] count, Int128[] amount, Int128[] weighted)
+    {
+        if (Wide)
+        {
+            for (var i = 0; i < Length; i++)
+            {
+                count[_currency[i]] += _count[i];
+                amount[_currency[i]] += _amount128[i];
+                weighted[_currency[i]] += _weighted128[i];
+            }
+
+            return;
+        }
+
+        // Narrow: even the grand total fits a long, so sum in longs and widen once.
+        var narrowAmount = new long[amount.Length];
+        var narrowWeighted = new long[weighted.Length];
+        for (var i = 0; i < Length; i++)
+        {
+            count[_currency[i]] += _count[i];
+            narrowAmount[_currency[i]] += _amount64[i];
+            narrowWeighted[_currency[i]] += _weighted64[i];
+        }
+
+        for (var c = 0; c < amount.Length; c++)
+        {
+            amount[c] += narrowAmount[c];
+            weighted[c] += narrowWeighted[c];
         }
     }
 
@@ -111,6 +171,8 @@ internal sealed class GroupBuffer
             {
                 result.Add(part._first[i], part._second[i], part._currency[i], part._count[i], part.Amount(i), part.Weighted(i));
             }
+
+            part.Release();
         }
 
         return result;
@@ -142,6 +204,7 @@ internal sealed class GroupBuffer
             result.Add(_first[i], _second[i], _currency[i], _count[i], Amount(i), Weighted(i));
         }
 
+        Release();
         return result;
     }
 
@@ -149,24 +212,30 @@ internal sealed class GroupBuffer
     {
         if (Length == _first.Length)
         {
-            var size = Length * 2;
-            _first = Grow(_first, size);
-            _second = Grow(_second, size);
-            _currency = Grow(_currency, size);
-            _count = Grow(_count, size);
-            _amount64 = Wide ? _amount64 : Grow(_amount64, size);
-            _weighted64 = Wide ? _weighted64 : Grow(_weighted64, size);
-            _amount128 = Wide ? Grow(_amount128, size) : _amount128;
-            _weighted128 = Wide ? Grow(_weighted128, size) : _weighted128;
+            var size = Math.Max(Length * 2, 16);
+            Grow(ref _first, size);
+            Grow(ref _second, size);
+            Grow(ref _currency, size);
+            Grow(ref _count, size);
+            Grow(ref _amount64, size);
+            Grow(ref _weighted64, size);
+            Grow(ref _amount128, size);
+            Grow(ref _weighted128, size);
         }
 
         return Length++;
     }
 
-    private static T[] Grow<T>(T[] array, int size)
+    private void Grow<T>(ref T[] array, int size)
     {
-        var copy = GC.AllocateUninitializedArray<T>(size);
-        Array.Copy(array, copy, Math.Min(array.Length, size));
-        return copy;
+        if (array.Length == 0)
+        {
+            return; // the unused column of the other width
+        }
+
+        var copy = ArrayPool<T>.Shared.Rent(size);
+        Array.Copy(array, copy, Length);
+        ArrayPool<T>.Shared.Return(array);
+        array = copy;
     }
 }

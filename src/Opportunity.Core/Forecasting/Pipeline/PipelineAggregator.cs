@@ -25,7 +25,6 @@ internal static class PipelineAggregator
 {
     private const int MinRowsPerWorker = 1 << 17;
     private const int MaxTableSize = 1 << 18;
-    private const int Replicas = 4;
 
     public static GroupBuffer[] Aggregate(PipelineSnapshot snapshot, PipelineGrouping grouping, int maxWorkers)
     {
@@ -497,7 +496,7 @@ internal static class PipelineAggregator
             var workers = Workers(snapshot.Count, maxWorkers);
             var safe = (int)SafeRows(snapshot.MaxAmount);
             var overRuns = typeof(TKey) == typeof(NoKey) && (typeof(TFirst) == typeof(NoKey) || firstIsStage);
-            var tables = new FlatTable[workers];
+            var tables = new GroupTable[workers];
             var rows = snapshot.Count;
             var f = first;
             var fi = firstInfo;
@@ -536,30 +535,11 @@ internal static class PipelineAggregator
         }
     }
 
-    private sealed class FlatTable(int size)
-    {
-        public long[] Count { get; } = new long[size];
-
-        public Int128[] Amount { get; } = new Int128[size];
-
-        public Int128[] Weighted { get; } = new Int128[size];
-
-        public void Add(FlatTable other)
-        {
-            for (var k = 0; k < Count.Length; k++)
-            {
-                Count[k] += other.Count[k];
-                Amount[k] += other.Amount[k];
-                Weighted[k] += other.Weighted[k];
-            }
-        }
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static FlatTable FlatRuns<TFirst>(PipelineColumns c, TFirst first, int currencies, int size, int safe, int fromRun, int toRun)
+    private static GroupTable FlatRuns<TFirst>(PipelineColumns c, TFirst first, int currencies, int size, int safe, int fromRun, int toRun)
         where TFirst : struct, IRowKey
     {
-        var result = new FlatTable(size);
+        var result = new GroupTable(size);
         ref var amount0 = ref MemoryMarshal.GetArrayDataReference(c.Amount);
         ref var basisPoints0 = ref MemoryMarshal.GetArrayDataReference(c.BasisPoints);
         var runs = c.RunStart;

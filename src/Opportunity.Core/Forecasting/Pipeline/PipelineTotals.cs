@@ -7,9 +7,11 @@ namespace Opportunity.Forecasting;
 /// Grouped pipeline totals, one entry per group and currency, ordered by the grouping's display
 /// order (partners, regions and product lines by name, stages in pipeline order, periods in time,
 /// categories as declared), then by currency. All sums are exact; rounding happens only in
-/// <see cref="PipelineGroupTotal.WeightedAmount"/> and <see cref="ToReport"/>.
+/// <see cref="PipelineGroupTotal.WeightedAmount"/> and <see cref="ToReport"/>. The totals hold
+/// pooled buffers: dispose them when done (e.g. <c>using var totals = snapshot.Group(…)</c>) and
+/// repeated groupings reuse the memory; undisposed totals are simply garbage-collected.
 /// </summary>
-public sealed class PipelineTotals
+public sealed class PipelineTotals : IDisposable
 {
     internal const string TotalLabel = "Total";
     internal const string PairSeparator = " / ";
@@ -18,6 +20,7 @@ public sealed class PipelineTotals
     private readonly int[] _offsets;
     private readonly PipelineDictionaries _dictionaries;
     private PipelineGroupTotal[]? _currencyTotals;
+    private bool _disposed;
 
     internal PipelineTotals(PipelineGrouping grouping, GroupBuffer[] parts, PipelineDictionaries dictionaries)
     {
@@ -40,6 +43,7 @@ public sealed class PipelineTotals
     public IReadOnlyList<PipelineGroupTotal> Groups { get; }
 
     /// <summary>The grand total per currency (keys null), ordered by currency code.</summary>
+    /// <exception cref="ObjectDisposedException">Disposed before they were first read.</exception>
     public IReadOnlyList<PipelineGroupTotal> CurrencyTotals => _currencyTotals ??= SumByCurrency();
 
     /// <summary>Number of deals over all groups.</summary>
@@ -50,19 +54,14 @@ public sealed class PipelineTotals
 
     private PipelineGroupTotal[] SumByCurrency()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var currencies = _dictionaries.Currencies;
         var count = new long[currencies.Length];
         var amount = new Int128[currencies.Length];
         var weighted = new Int128[currencies.Length];
         foreach (var groups in _parts)
         {
-            for (var i = 0; i < groups.Length; i++)
-            {
-                var c = groups.Currency(i);
-                count[c] += groups.Count(i);
-                amount[c] += groups.Amount(i);
-                weighted[c] += groups.Weighted(i);
-            }
+            groups.AddTotalsByCurrency(count, amount, weighted);
         }
 
         return [.. Enumerable.Range(0, currencies.Length)
@@ -81,8 +80,10 @@ public sealed class PipelineTotals
     /// <param name="asOf">The date of the rates.</param>
     /// <exception cref="InvalidOperationException">A foreign currency occurs and no rates are given.</exception>
     /// <exception cref="ExchangeRateNotFoundException">A needed rate is missing.</exception>
+    /// <exception cref="ObjectDisposedException">The totals were disposed.</exception>
     public PipelineReport ToReport(CurrencyCode currency, IExchangeRateProvider? rates = null, LocalDate asOf = default)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var lines = new List<PipelineReportLine>();
         var i = 0;
         var length = _offsets[^1];
@@ -114,8 +115,27 @@ public sealed class PipelineTotals
         return new PipelineReportLine(key, list.Sum(p => p.Count), ExactMath.ToMoney(amount, currency), ExactMath.ToMoney(weighted, currency));
     }
 
+    /// <summary>
+    /// Returns the pooled buffers. Afterwards <see cref="Groups"/>, <see cref="ToReport"/> and (unless
+    /// read before) <see cref="CurrencyTotals"/> throw; values read before stay valid.
+    /// </summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (var part in _parts)
+        {
+            part.Release();
+        }
+    }
+
     private (GroupBuffer Part, int Index) Locate(int index)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _offsets[^1]);
         var p = 0;
@@ -144,7 +164,7 @@ public sealed class PipelineTotals
 
     private sealed class GroupList(PipelineTotals owner) : IReadOnlyList<PipelineGroupTotal>
     {
-        public int Count => owner._offsets[^1];
+        public int Count => owner._disposed ? throw new ObjectDisposedException(nameof(PipelineTotals)) : owner._offsets[^1];
 
         public PipelineGroupTotal this[int index] => owner.At(index);
 

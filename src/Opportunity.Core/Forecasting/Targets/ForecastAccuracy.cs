@@ -60,7 +60,7 @@ public sealed record ForecastAccuracy
     public static Money ActualWon(PipelineSnapshot pipeline, ForecastPeriod period, CurrencyCode currency, IExchangeRateProvider? rates = null, PartnerId? partner = null, string? region = null)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
-        return pipeline.Filter(new PipelineFilter { Period = period, Partner = partner, Region = region, Won = true })
-            .Total().ToReport(currency, rates, period.LastDay).Total.Amount;
+        using var totals = pipeline.Filter(new PipelineFilter { Period = period, Partner = partner, Region = region, Won = true }).Total();
+        return totals.ToReport(currency, rates, period.LastDay).Total.Amount;
     }
 }
