@@ -37,7 +37,8 @@ internal static class ForecastCommand
         PipelineReport report;
         try
         {
-            report = snapshot.Group(by).ToReport(currency, rates);
+            using var totals = snapshot.Group(by);
+            report = totals.ToReport(currency, rates);
         }
         catch (ExchangeRateNotFoundException ex)
         {

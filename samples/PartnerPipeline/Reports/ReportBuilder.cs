@@ -22,7 +22,8 @@ internal static class ReportBuilder
         var snapshot = await PipelineSnapshot.FromStoreAsync(opportunities, scope, new PipelineSnapshotOptions { Pipelines = pipelines });
 
         // Pipeline by stage, in the pipeline's stage order.
-        var byStage = snapshot.Group(PipelineDimension.Stage).ToReport(Currency);
+        using var stageTotals = snapshot.Group(PipelineDimension.Stage);
+        var byStage = stageTotals.ToReport(Currency);
         var stages = PipelineDefinition.Default.OpenStages
             .Select(s => byStage.Groups.FirstOrDefault(g => g.Key == s.Name) is { } line
                 ? new StageRow(s.Name, (int)line.Count, line.Amount.Amount, line.Weighted.Amount)
