@@ -1,5 +1,6 @@
 using Npgsql;
 using Opportunity.Leads;
+using Opportunity.Workflows;
 
 namespace Opportunity.Persistence.PostgreSql;
 
@@ -36,6 +37,28 @@ public sealed partial class PostgreSqlStore
     }
 
     /// <inheritdoc />
+    public IAsyncEnumerable<Lead> FindDuplicateCandidatesAsync(AccessScope scope, DuplicateKeys keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(keys);
+        var (where, parameters) = LeadScope(scope);
+        var any = new List<string>();
+        foreach (var (column, value) in DuplicateKeyColumns(keys))
+        {
+            if (value is not null)
+            {
+                parameters.Add(value);
+                any.Add($"{column} = ${parameters.Count}");
+            }
+        }
+
+        // One indexed equality per key, OR-ed: PostgreSQL combines the partial indexes with a BitmapOr.
+        return any.Count == 0
+            ? AsyncEnumerable.Empty<Lead>()
+            : ReadRowsAsync(DbScope.Of(scope), $"SELECT id, version, document::text FROM {_schema}.leads WHERE {where} AND ({string.Join(" OR ", any)}) ORDER BY id;", parameters, ReadLead, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task AddAsync(Lead lead, CancellationToken cancellationToken = default) => SaveLeadAsync(lead, cancellationToken);
 
     /// <inheritdoc />
@@ -57,8 +80,52 @@ public sealed partial class PostgreSqlStore
                 ("state", snapshot.State.ToString()),
                 ("assigned_partner", snapshot.AssignedPartner?.Value),
                 ("next_due_at", PgValues.CeilingOrNull(snapshot.NextDueAt)),
+                .. DuplicateKeyColumns(DuplicateKeys.Normalised(snapshot.Details)),
             ],
             cancellationToken);
+    }
+
+    // The indexed duplicate keys of a lead (migration 3), always all three, free-mail domains included.
+    private static (string Column, object? Value)[] DuplicateKeyColumns(DuplicateKeys keys) =>
+        [("dup_company", keys.Company), ("dup_email_domain", keys.EmailDomain), ("dup_phone", keys.Phone)];
+
+    /// <summary>
+    /// Fills the duplicate-key columns of every stored lead, in batches of unnested arrays; part of
+    /// migration 3's transaction, which reads every tenant (<c>opportunity.system</c>, as FORCE RLS applies to the owner too).
+    /// </summary>
+    private async Task IndexStoredLeadKeysAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, transaction, "SELECT set_config('opportunity.system', 'on', true);", cancellationToken).ConfigureAwait(false);
+        var rows = new List<(string Tenant, string Id, DuplicateKeys Keys)>();
+        using (var select = new NpgsqlCommand($"SELECT tenant, id, document::text FROM {_schema}.leads;", connection, transaction))
+        using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var id = reader.GetString(1);
+                var snapshot = StoredValues.ReadDocument(nameof(Lead), id, reader.GetString(2), SnapshotJson.DeserializeLead);
+                rows.Add((reader.GetString(0), id, DuplicateKeys.Normalised(snapshot.Details)));
+            }
+        }
+
+        foreach (var batch in rows.Chunk(5_000))
+        {
+            using var update = Command(
+                connection,
+                transaction,
+                $"""
+                UPDATE {_schema}.leads l SET dup_company = k.company, dup_email_domain = k.domain, dup_phone = k.phone
+                FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS k(tenant, id, company, domain, phone)
+                WHERE l.tenant = k.tenant AND l.id = k.id;
+                """,
+                [
+                    batch.Select(r => r.Tenant).ToArray(), batch.Select(r => r.Id).ToArray(), batch.Select(r => r.Keys.Company).ToArray(),
+                    batch.Select(r => r.Keys.EmailDomain).ToArray(), batch.Select(r => r.Keys.Phone).ToArray(),
+                ]);
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await ExecuteAsync(connection, transaction, "SELECT set_config('opportunity.system', 'off', true);", cancellationToken).ConfigureAwait(false);
     }
 
     // The scope is checked in the query and again by row-level security.

@@ -95,6 +95,11 @@ public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPa
             foreach (var (version, name, sql) in PostgreSqlMigrations.All.Where(m => !applied.Contains(m.Version)))
             {
                 await ExecuteAsync(connection, transaction, sql.Replace("{s}", _schema, StringComparison.Ordinal), cancellationToken).ConfigureAwait(false);
+                if (version == PostgreSqlMigrations.DuplicateKeysVersion)
+                {
+                    await IndexStoredLeadKeysAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                }
+
                 using var record = new NpgsqlCommand($"INSERT INTO {_schema}.schema_migrations (version, name) VALUES ($1, $2);", connection, transaction);
                 record.Parameters.Add(new NpgsqlParameter { Value = version });
                 record.Parameters.Add(new NpgsqlParameter { Value = name });

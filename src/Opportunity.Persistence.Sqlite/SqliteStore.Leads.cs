@@ -1,4 +1,6 @@
+using Microsoft.Data.Sqlite;
 using Opportunity.Leads;
+using Opportunity.Workflows;
 
 namespace Opportunity.Persistence.Sqlite;
 
@@ -43,6 +45,25 @@ public sealed partial class SqliteStore
     }
 
     /// <inheritdoc />
+    public IAsyncEnumerable<Lead> FindDuplicateCandidatesAsync(AccessScope scope, DuplicateKeys keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(keys);
+        var (where, parameters) = LeadScope(scope);
+        var terms = DuplicateKeyColumns(keys).Where(c => c.Value is not null).ToList();
+        if (terms.Count == 0)
+        {
+            return AsyncEnumerable.Empty<Lead>();
+        }
+
+        // One lookup per key in its own partial (tenant, key) index, as a subquery: written as an OR, SQLite
+        // (without ANALYZE statistics) prefers a range scan of the tenant's primary key, i.e. of all its leads.
+        parameters.AddRange(terms.Select(t => ("$" + t.Column, t.Value)));
+        var ids = string.Join(" UNION ALL ", terms.Select(t => $"SELECT id FROM leads WHERE tenant = $tenant AND {t.Column} = ${t.Column}"));
+        return ReadRowsAsync($"SELECT id, version, document FROM leads WHERE {where} AND id IN ({ids}) ORDER BY id;", parameters, ReadLead, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task AddAsync(Lead lead, CancellationToken cancellationToken = default) => SaveLeadAsync(lead, cancellationToken);
 
     /// <inheritdoc />
@@ -64,8 +85,46 @@ public sealed partial class SqliteStore
                 ("state", snapshot.State.ToString()),
                 ("assigned_partner", snapshot.AssignedPartner?.Value),
                 ("next_due_at", SqliteText.OfOrNull(snapshot.NextDueAt, nameof(Lead), lead.AggregateId, nameof(snapshot.NextDueAt))),
+                .. DuplicateKeyColumns(DuplicateKeys.Normalised(snapshot.Details)),
             ],
             cancellationToken);
+    }
+
+    // The indexed duplicate keys of a lead (migration 3), always all three, free-mail domains included.
+    private static (string Column, object? Value)[] DuplicateKeyColumns(DuplicateKeys keys) =>
+        [("dup_company", keys.Company), ("dup_email_domain", keys.EmailDomain), ("dup_phone", keys.Phone)];
+
+    /// <summary>Fills the duplicate-key columns of every stored lead; part of migration 3's transaction.</summary>
+    private static async Task IndexStoredLeadKeysAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        var keys = new List<(string Tenant, string Id, DuplicateKeys Keys)>();
+        using (var select = Command(connection, transaction, "SELECT tenant, id, document FROM leads;"))
+        using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var id = reader.GetString(1);
+                var snapshot = StoredValues.ReadDocument(nameof(Lead), id, reader.GetString(2), SnapshotJson.DeserializeLead);
+                keys.Add((reader.GetString(0), id, DuplicateKeys.Normalised(snapshot.Details)));
+            }
+        }
+
+        using var update = Command(
+            connection,
+            transaction,
+            "UPDATE leads SET dup_company = $dup_company, dup_email_domain = $dup_email_domain, dup_phone = $dup_phone WHERE tenant = $tenant AND id = $id;",
+            [("$tenant", null), ("$id", null), ("$dup_company", null), ("$dup_email_domain", null), ("$dup_phone", null)]);
+        foreach (var (tenant, id, leadKeys) in keys)
+        {
+            update.Parameters["$tenant"].Value = tenant;
+            update.Parameters["$id"].Value = id;
+            foreach (var (column, value) in DuplicateKeyColumns(leadKeys))
+            {
+                update.Parameters["$" + column].Value = value ?? DBNull.Value;
+            }
+
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static (string Where, List<(string Name, object? Value)> Parameters) LeadScope(AccessScope scope) =>

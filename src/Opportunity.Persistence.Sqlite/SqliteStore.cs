@@ -111,6 +111,11 @@ public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartne
                 foreach (var (version, name, sql) in SqliteMigrations.All.Where(m => !applied.Contains(m.Version)))
                 {
                     await ExecuteAsync(connection, transaction, sql, cancellationToken).ConfigureAwait(false);
+                    if (version == SqliteMigrations.DuplicateKeysVersion)
+                    {
+                        await IndexStoredLeadKeysAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                    }
+
                     using var record = Command(connection, transaction, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($v, $n, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));", ("$v", version), ("$n", name));
                     await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }

@@ -117,6 +117,25 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         Assert.Contains("999", ex.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>A schema at version 2 gets migration 3, which computes the duplicate keys of the leads already stored (under FORCE RLS).</summary>
+    [PostgresFact]
+    public async Task MigrateAsync_FromSchemaTwo_IndexesTheDuplicateKeysOfStoredLeads()
+    {
+        await Store.AddAsync(Lead.Capture(TenantA, new LeadId("l-1"), new LeadDetails { Source = "web", Company = "ACME Heizung GmbH", Contact = new LeadContact(null, "a@Acme.de", "+49 89 1234567") }, "system", _clock));
+        await Store.AddAsync(Lead.Capture(TenantB, new LeadId("l-1"), new LeadDetails { Source = "web", Company = "Beta" }, "system", _clock));
+
+        // Back to the schema of the previous release: no key columns, migration 3 not recorded.
+        await PostgresTestDatabase.ExecuteAsOwnerAsync($"ALTER TABLE {_schema}.leads DROP COLUMN dup_company, DROP COLUMN dup_email_domain, DROP COLUMN dup_phone; DELETE FROM {_schema}.schema_migrations WHERE version = 3;");
+        await using var upgraded = PostgresTestDatabase.OpenStore(_schema, _pipelines);
+        await upgraded.MigrateAsync();
+
+        Assert.Equal(["l-1"], await Ids(upgraded.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(TenantA), new DuplicateKeys("acme heizung", null, null))));
+        Assert.Equal(["l-1"], await Ids(upgraded.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(TenantA), new DuplicateKeys(null, "acme.de", "891234567"))));
+        Assert.Empty(await Ids(upgraded.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(TenantA), new DuplicateKeys("beta", null, null))));
+        Assert.Equal(["l-1"], await Ids(upgraded.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(TenantB), new DuplicateKeys("beta", null, null))));
+        Assert.Equal(2L, await OwnerScalarAsync<long>($"SELECT count(*) FROM {_schema}.leads WHERE dup_company IS NOT NULL;", system: true));
+    }
+
     [PostgresFact]
     public async Task AddAsync_Opportunity_StoresExactMinorUnitsDatesAndUtcInstants()
     {
@@ -322,6 +341,17 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
     {
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<List<string>> Ids(IAsyncEnumerable<Lead> leads)
+    {
+        var ids = new List<string>();
+        await foreach (var lead in leads)
+        {
+            ids.Add(lead.Id.Value);
+        }
+
+        return ids;
     }
 
     private async Task<T> OwnerScalarAsync<T>(string sql, bool system = false)

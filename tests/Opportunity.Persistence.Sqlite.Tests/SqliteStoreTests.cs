@@ -43,6 +43,32 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Contains("999", ex.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>A database at schema 2 gets migration 3, which computes the duplicate keys of the leads already stored.</summary>
+    [Fact]
+    public async Task MigrateAsync_FromSchemaTwo_IndexesTheDuplicateKeysOfStoredLeads()
+    {
+        using (var before = new SqliteStore(_database.Path))
+        {
+            await before.AddAsync(Lead.Capture(Tenant, new LeadId("l-1"), new LeadDetails { Source = "web", Company = "ACME Heizung GmbH", Contact = new LeadContact(null, "a@Acme.de", "+49 89 1234567") }, "system", _clock));
+            await before.AddAsync(Lead.Capture(Tenant, new LeadId("l-2"), new LeadDetails { Source = "web", Company = "Beta" }, "system", _clock));
+        }
+
+        // Back to the schema of the previous release: no key columns, migration 3 not recorded.
+        await ScalarAsync<long>("""
+            DROP INDEX leads_dup_company; DROP INDEX leads_dup_email_domain; DROP INDEX leads_dup_phone;
+            ALTER TABLE leads DROP COLUMN dup_company; ALTER TABLE leads DROP COLUMN dup_email_domain; ALTER TABLE leads DROP COLUMN dup_phone;
+            DELETE FROM schema_migrations WHERE version = 3; SELECT 1;
+            """);
+        using var store = new SqliteStore(_database.Path);
+        await store.MigrateAsync();
+
+        var scope = AccessScope.Manufacturer(Tenant);
+        Assert.Equal(["l-1"], await Ids(store.FindDuplicateCandidatesAsync(scope, new DuplicateKeys("acme heizung", null, null))));
+        Assert.Equal(["l-1"], await Ids(store.FindDuplicateCandidatesAsync(scope, new DuplicateKeys(null, "acme.de", "891234567"))));
+        Assert.Equal(["l-2"], await Ids(store.FindDuplicateCandidatesAsync(scope, new DuplicateKeys("beta", null, null))));
+        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM leads WHERE dup_email_domain IS NULL AND dup_phone IS NULL;"));
+    }
+
     [Fact]
     public async Task AddAsync_Opportunity_StoresExactMinorUnitsUtcInstantsAndIsoDates()
     {
@@ -134,6 +160,17 @@ public sealed class SqliteStoreTests : IDisposable
 
         Assert.Equal((StoredValues.RoutingDecisionEntity, "l-1", nameof(RoutingDecisionRecord.Outcome)), (ex.Entity, ex.EntityId, ex.Field));
         Assert.Empty(await store.ForLeadAsync(Tenant, new LeadId("l-1")));
+    }
+
+    private static async Task<List<string>> Ids(IAsyncEnumerable<Lead> leads)
+    {
+        var ids = new List<string>();
+        await foreach (var lead in leads)
+        {
+            ids.Add(lead.Id.Value);
+        }
+
+        return ids;
     }
 
     private async Task<T> ScalarAsync<T>(string sql)

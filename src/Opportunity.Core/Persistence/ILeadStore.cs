@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Opportunity.Leads;
+using Opportunity.Workflows;
 
 namespace Opportunity.Persistence;
 
@@ -15,6 +17,23 @@ public interface ILeadStore
     /// <summary>Leads visible in <paramref name="scope"/> that match <paramref name="query"/>, ordered by id.</summary>
     IAsyncEnumerable<Lead> QueryAsync(AccessScope scope, LeadQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Leads visible in <paramref name="scope"/>, in any state, that share at least one key with
+    /// <paramref name="keys"/>: a key of <paramref name="keys"/> that is not null equals the same key
+    /// of <see cref="DuplicateKeys.Normalised"/> of the lead's details. Ordered by id. Duplicate
+    /// detection at capture uses it; <paramref name="keys"/> must be normalised (as
+    /// <see cref="DuplicateKeys.Of"/> or <see cref="DuplicateKeys.Normalised"/> return them). Stores
+    /// answer it from an index of the keys maintained on every write, so its cost follows the
+    /// matches, not the tenant's leads. This default scans <see cref="QueryAsync"/>: correct, but
+    /// linear; an adapter should override it.
+    /// </summary>
+    IAsyncEnumerable<Lead> FindDuplicateCandidatesAsync(AccessScope scope, DuplicateKeys keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(keys);
+        return ScanForDuplicateCandidates(QueryAsync(scope, LeadQuery.All, cancellationToken), keys, cancellationToken);
+    }
+
     /// <summary>Adds a new lead (version 0); afterwards its version is 1.</summary>
     /// <exception cref="ConcurrencyException">A lead with this id exists already.</exception>
     Task AddAsync(Lead lead, CancellationToken cancellationToken = default);
@@ -30,4 +49,20 @@ public interface ILeadStore
     /// claimant until <c>Now + LeaseDuration</c>, so several hosts share the work.
     /// </summary>
     Task<IReadOnlyList<Lead>> ClaimDueAsync(DueWorkClaim claim, CancellationToken cancellationToken = default);
+
+    private static async IAsyncEnumerable<Lead> ScanForDuplicateCandidates(IAsyncEnumerable<Lead> leads, DuplicateKeys keys, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (keys.IsEmpty)
+        {
+            yield break;
+        }
+
+        await foreach (var lead in leads.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (DuplicateKeys.Normalised(lead.Details).SharesAnyWith(keys))
+            {
+                yield return lead;
+            }
+        }
+    }
 }

@@ -18,13 +18,36 @@ public sealed record DuplicateKeys(string? Company, string? EmailDomain, string?
     /// <summary>The keys of <paramref name="details"/> selected by <paramref name="policy"/>.</summary>
     public static DuplicateKeys Of(LeadDetails details, DuplicatePolicy policy)
     {
-        ArgumentNullException.ThrowIfNull(details);
         ArgumentNullException.ThrowIfNull(policy);
-        var domain = (policy.MatchOn & DuplicateMatchKeys.EmailDomain) != 0 ? EmailDomainOf(details.Contact.Email) : null;
+        var all = Normalised(details);
         return new DuplicateKeys(
-            (policy.MatchOn & DuplicateMatchKeys.Company) != 0 ? NormaliseCompany(details.Company) : null,
-            domain is not null && !policy.FreeMailDomains.Contains(domain) ? domain : null,
-            (policy.MatchOn & DuplicateMatchKeys.Phone) != 0 ? NormalisePhone(details.Contact.Phone) : null);
+            (policy.MatchOn & DuplicateMatchKeys.Company) != 0 ? all.Company : null,
+            (policy.MatchOn & DuplicateMatchKeys.EmailDomain) != 0 && all.EmailDomain is { } domain && !policy.FreeMailDomains.Contains(domain) ? domain : null,
+            (policy.MatchOn & DuplicateMatchKeys.Phone) != 0 ? all.Phone : null);
+    }
+
+    /// <summary>
+    /// Every key of <paramref name="details"/>, whatever a <see cref="DuplicatePolicy"/> selects and
+    /// free-mail domains included: what a store indexes when it writes a lead (see
+    /// <see cref="Persistence.ILeadStore.FindDuplicateCandidatesAsync"/>). <see cref="Of"/> is these keys
+    /// filtered by a policy, so both always agree.
+    /// </summary>
+    public static DuplicateKeys Normalised(LeadDetails details)
+    {
+        ArgumentNullException.ThrowIfNull(details);
+        return new DuplicateKeys(NormaliseCompany(details.Company), EmailDomainOf(details.Contact.Email), NormalisePhone(details.Contact.Phone));
+    }
+
+    /// <summary>
+    /// True when at least one key of <paramref name="candidate"/> that is not null equals the same
+    /// key here: the lookup a store answers with <see cref="Persistence.ILeadStore.FindDuplicateCandidatesAsync"/>.
+    /// </summary>
+    public bool SharesAnyWith(DuplicateKeys candidate)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        return (candidate.Company is not null && candidate.Company == Company)
+            || (candidate.EmailDomain is not null && candidate.EmailDomain == EmailDomain)
+            || (candidate.Phone is not null && candidate.Phone == Phone);
     }
 
     /// <summary>True when no key is known.</summary>

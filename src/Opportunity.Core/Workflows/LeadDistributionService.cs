@@ -316,9 +316,11 @@ public sealed class LeadDistributionService
 
         var scope = AccessScope.Manufacturer(tenant);
         (LeadDuplicateLink Link, int Rank, Instant At)? best = null;
-        await foreach (var other in _leads.QueryAsync(scope, new LeadQuery { States = DuplicateCandidateStates }, cancellationToken).ConfigureAwait(false))
+        // The store's key index yields only leads sharing a key (ordered by id, as the scan did, so ties
+        // resolve the same way); the policy's keys and the ranking below decide which one it is.
+        await foreach (var other in _leads.FindDuplicateCandidatesAsync(scope, keys, cancellationToken).ConfigureAwait(false))
         {
-            if (other.Id == id)
+            if (other.Id == id || !DuplicateCandidateStates.Contains(other.State))
             {
                 continue;
             }

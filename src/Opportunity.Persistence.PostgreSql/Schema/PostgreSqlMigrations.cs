@@ -138,7 +138,23 @@ internal static class PostgreSqlMigrations
             CREATE POLICY routing_decisions_append ON {s}.routing_decisions FOR INSERT
                 WITH CHECK ({{System}} OR ({{Tenant}} AND {{NoPartner}}));
             """),
+        (DuplicateKeysVersion, "duplicate keys of leads", """
+            ALTER TABLE {s}.leads
+                ADD COLUMN dup_company      text COLLATE "C",
+                ADD COLUMN dup_email_domain text COLLATE "C",
+                ADD COLUMN dup_phone        text COLLATE "C";
+            CREATE INDEX leads_dup_company ON {s}.leads (tenant, dup_company) WHERE dup_company IS NOT NULL;
+            CREATE INDEX leads_dup_email_domain ON {s}.leads (tenant, dup_email_domain) WHERE dup_email_domain IS NOT NULL;
+            CREATE INDEX leads_dup_phone ON {s}.leads (tenant, dup_phone) WHERE dup_phone IS NOT NULL;
+            """),
     ];
+
+    /// <summary>
+    /// The migration adding the duplicate-key columns of leads (covered by the existing
+    /// <c>leads_scope</c> policy and table grants); after its SQL the store fills them for the
+    /// leads already stored (the keys are computed in .NET, <c>DuplicateKeys.Normalised</c>).
+    /// </summary>
+    public const int DuplicateKeysVersion = 3;
 
     /// <summary>The tables the store's role reads, inserts and updates.</summary>
     public static IReadOnlyList<string> Tables { get; } = ["leads", "opportunities", "partners", "outbox"];

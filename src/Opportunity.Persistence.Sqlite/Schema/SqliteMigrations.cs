@@ -101,7 +101,21 @@ internal static class SqliteMigrations
             CREATE TRIGGER routing_decisions_no_delete BEFORE DELETE ON routing_decisions
             BEGIN SELECT RAISE(ABORT, 'routing_decisions is append-only'); END;
             """),
+        (DuplicateKeysVersion, "duplicate keys of leads", """
+            ALTER TABLE leads ADD COLUMN dup_company TEXT;
+            ALTER TABLE leads ADD COLUMN dup_email_domain TEXT;
+            ALTER TABLE leads ADD COLUMN dup_phone TEXT;
+            CREATE INDEX leads_dup_company ON leads (tenant, dup_company) WHERE dup_company IS NOT NULL;
+            CREATE INDEX leads_dup_email_domain ON leads (tenant, dup_email_domain) WHERE dup_email_domain IS NOT NULL;
+            CREATE INDEX leads_dup_phone ON leads (tenant, dup_phone) WHERE dup_phone IS NOT NULL;
+            """),
     ];
+
+    /// <summary>
+    /// The migration adding the duplicate-key columns of leads; after its SQL the store fills them
+    /// for the leads already stored (the keys are computed in .NET, <c>DuplicateKeys.Normalised</c>).
+    /// </summary>
+    public const int DuplicateKeysVersion = 3;
 
     public static int Latest => All[^1].Version;
 }

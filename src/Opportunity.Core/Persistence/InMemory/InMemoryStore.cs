@@ -3,6 +3,7 @@ using NodaTime;
 using Opportunity.Leads;
 using Opportunity.Partners;
 using Opportunity.Pipelines;
+using Opportunity.Workflows;
 
 namespace Opportunity.Persistence.InMemory;
 
@@ -12,7 +13,8 @@ namespace Opportunity.Persistence.InMemory;
 /// does it in one transaction. The default in DI; also the reference model the conformance suite
 /// compares real adapters against. Aggregates are stored as snapshots, so a caller holding an
 /// aggregate never shares state with the store. Due work is found through due-time indexes, so a
-/// claim costs in proportion to the due items, not to all stored items.
+/// claim costs in proportion to the due items, not to all stored items; duplicate candidates
+/// are found through an index of each lead's <see cref="DuplicateKeys.Normalised"/> keys.
 /// </summary>
 public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter
 {
@@ -25,6 +27,7 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
     private readonly SortedDictionary<(string Tenant, string Id), Partner> _partners = new(Keys);
     private readonly SortedSet<DueEntry> _leadsDue = new(DueEntry.Comparer);
     private readonly SortedSet<DueEntry> _opportunitiesDue = new(DueEntry.Comparer);
+    private readonly Dictionary<(string Tenant, DuplicateKeyKind Kind, string Key), HashSet<string>> _leadsByKey = [];
     private readonly Dictionary<(string Kind, string Tenant, string Id), Lease> _leases = [];
     private readonly Dictionary<string, OutboxEntry> _outboxPending = new(StringComparer.Ordinal);
     private readonly SortedSet<(Instant Due, long Sequence)> _outboxDue = [];
@@ -81,22 +84,95 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
     }
 
     /// <inheritdoc />
-    public Task AddAsync(Lead lead, CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<Lead> FindDuplicateCandidatesAsync(AccessScope scope, DuplicateKeys keys, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(lead);
-        return Write(lead, _leads, _leadsDue, v => lead.ToSnapshot() with { Version = v }, s => s.Version, s => s.NextDueAt);
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(keys);
+        List<LeadSnapshot> matches;
+        lock (_gate)
+        {
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (kind, key) in IndexEntries(keys))
+            {
+                if (_leadsByKey.TryGetValue((scope.Tenant.Value, kind, key), out var posting))
+                {
+                    ids.UnionWith(posting);
+                }
+            }
+
+            matches = [.. ids.Order(CodePointComparer.Instance).Select(id => _leads[Key(scope.Tenant, id)]).Where(s => Visible(scope, s))];
+        }
+
+        foreach (var s in matches)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return Lead.FromSnapshot(s);
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public Task UpdateAsync(Lead lead, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(lead);
-        return Write(lead, _leads, _leadsDue, v => lead.ToSnapshot() with { Version = v }, s => s.Version, s => s.NextDueAt);
-    }
+    public Task AddAsync(Lead lead, CancellationToken cancellationToken = default) => WriteLead(lead);
+
+    /// <inheritdoc />
+    public Task UpdateAsync(Lead lead, CancellationToken cancellationToken = default) => WriteLead(lead);
 
     /// <inheritdoc />
     Task<IReadOnlyList<Lead>> ILeadStore.ClaimDueAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Lead>>([.. ClaimDue(claim, nameof(Lead), _leads, _leadsDue).Select(Lead.FromSnapshot)]);
+
+    private Task WriteLead(Lead lead)
+    {
+        ArgumentNullException.ThrowIfNull(lead);
+        return Write(lead, _leads, _leadsDue, v => lead.ToSnapshot() with { Version = v }, s => s.Version, s => s.NextDueAt, ReindexLead);
+    }
+
+    // Called under the lock with the stored snapshot (null when new) and the one replacing it.
+    private void ReindexLead(LeadSnapshot? old, LeadSnapshot next)
+    {
+        var id = next.Id.Value;
+        if (old is not null)
+        {
+            foreach (var (kind, key) in IndexEntries(DuplicateKeys.Normalised(old.Details)))
+            {
+                var entry = (old.Tenant.Value, kind, key);
+                if (_leadsByKey.TryGetValue(entry, out var posting) && posting.Remove(id) && posting.Count == 0)
+                {
+                    _leadsByKey.Remove(entry);
+                }
+            }
+        }
+
+        foreach (var (kind, key) in IndexEntries(DuplicateKeys.Normalised(next.Details)))
+        {
+            var entry = (next.Tenant.Value, kind, key);
+            if (!_leadsByKey.TryGetValue(entry, out var posting))
+            {
+                _leadsByKey[entry] = posting = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            posting.Add(id);
+        }
+    }
+
+    private static IEnumerable<(DuplicateKeyKind Kind, string Key)> IndexEntries(DuplicateKeys keys)
+    {
+        if (keys.Company is { } company)
+        {
+            yield return (DuplicateKeyKind.Company, company);
+        }
+
+        if (keys.EmailDomain is { } domain)
+        {
+            yield return (DuplicateKeyKind.EmailDomain, domain);
+        }
+
+        if (keys.Phone is { } phone)
+        {
+            yield return (DuplicateKeyKind.Phone, phone);
+        }
+    }
 
     // ---- Opportunities ----
 
@@ -392,7 +468,8 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
         SortedSet<DueEntry> dueIndex,
         Func<long, TSnapshot> snapshotAt,
         Func<TSnapshot, long> versionOf,
-        Func<TSnapshot, Instant?> dueOf)
+        Func<TSnapshot, Instant?> dueOf,
+        Action<TSnapshot?, TSnapshot>? reindex = null)
     {
         var key = Key(aggregate.Tenant, aggregate.AggregateId);
         var messages = OutboxMessages(aggregate);
@@ -418,6 +495,7 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
                 dueIndex.Add(new DueEntry(newDue, key.Item1, key.Item2));
             }
 
+            reindex?.Invoke(exists ? existing : default, snapshot);
             table[key] = snapshot;
             EnqueueLocked(messages);
             aggregate.MarkCommitted(next);
@@ -499,6 +577,13 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
             var c = a.Due.CompareTo(b.Due);
             return c != 0 ? c : Keys.Compare((a.Tenant, a.Id), (b.Tenant, b.Id));
         });
+    }
+
+    private enum DuplicateKeyKind
+    {
+        Company,
+        EmailDomain,
+        Phone,
     }
 
     /// <summary>(tenant, id) in code-point order, matching the byte order SQL stores use.</summary>
