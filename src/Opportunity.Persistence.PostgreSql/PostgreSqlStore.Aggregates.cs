@@ -109,6 +109,18 @@ public sealed partial class PostgreSqlStore
         }
     }
 
+    /// <summary>Reads all rows of a read query, in one scoped transaction, into a list.</summary>
+    private async Task<IReadOnlyList<T>> ReadListAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var list = new List<T>();
+        await foreach (var item in ReadRowsAsync(scope, sql, parameters, read, cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
+
     private async Task<T?> ReadOneAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
         where T : class
     {

@@ -71,22 +71,13 @@ public sealed partial class PostgreSqlStore
         UpdateLeasedAsync(messageId, owner, "status = 'dead', attempts = attempts + 1, last_error = $3, dead_reason = $3, dead_at = $4", [reason, PgValues.Floor(at)], null, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(TenantId? tenant = null, CancellationToken cancellationToken = default)
-    {
-        var list = new List<DeadLetter>();
-        var scope = tenant is { } t ? DbScope.Of(t) : DbScope.Everything;
-        await foreach (var letter in ReadRowsAsync(
-            scope,
+    public Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(TenantId? tenant = null, CancellationToken cancellationToken = default) =>
+        ReadListAsync(
+            tenant is { } t ? DbScope.Of(t) : DbScope.Everything,
             $"SELECT {MessageColumns}, dead_reason, dead_at FROM {_schema}.outbox WHERE status = 'dead' AND ($1::text IS NULL OR tenant = $1::text) ORDER BY dead_at, seq;",
             [tenant?.Value],
             r => new DeadLetter(ReadMessage(r), r.GetString(9), PgValues.ToInstant(r.GetDateTime(10))),
-            cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(letter);
-        }
-
-        return list;
-    }
+            cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> RequeueDeadLetterAsync(string messageId, Instant now, CancellationToken cancellationToken = default)
@@ -107,16 +98,8 @@ public sealed partial class PostgreSqlStore
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<OutboxMessage>> ListPendingAsync(CancellationToken cancellationToken = default)
-    {
-        var list = new List<OutboxMessage>();
-        await foreach (var message in ReadRowsAsync(DbScope.Everything, $"SELECT {MessageColumns} FROM {_schema}.outbox WHERE status = 'pending' ORDER BY seq;", [], ReadMessage, cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(message);
-        }
-
-        return list;
-    }
+    public Task<IReadOnlyList<OutboxMessage>> ListPendingAsync(CancellationToken cancellationToken = default) =>
+        ReadListAsync(DbScope.Everything, $"SELECT {MessageColumns} FROM {_schema}.outbox WHERE status = 'pending' ORDER BY seq;", [], ReadMessage, cancellationToken);
 
     /// <summary>Changes a pending message leased to <paramref name="owner"/> (and drops the lease); false, changing nothing, when the lease is not held.</summary>
     private Task<bool> UpdateLeasedAsync(string messageId, string owner, string set, IReadOnlyList<object?> parameters, Func<NpgsqlConnection, NpgsqlTransaction, Task<int>>? alsoInTransaction, CancellationToken cancellationToken)

@@ -66,8 +66,7 @@ public sealed partial class PostgreSqlStore
             GROUP BY 1, 2, 3, 4) g
             ORDER BY g.partner COLLATE "C", g.ordinal, g.stage COLLATE "C", g.period, g.currency COLLATE "C";
             """;
-        var rows = new List<PipelineAggregateRow>();
-        await foreach (var row in ReadRowsAsync(
+        return await ReadListAsync(
             DbScope.Of(scope),
             sql,
             parameters,
@@ -79,11 +78,6 @@ public sealed partial class PostgreSqlStore
                 r.GetInt64(5),
                 Int128.Parse(r.GetString(6), CultureInfo.InvariantCulture),
                 Int128.Parse(r.GetString(7), CultureInfo.InvariantCulture)),
-            cancellationToken).ConfigureAwait(false))
-        {
-            rows.Add(row);
-        }
-
-        return rows;
+            cancellationToken).ConfigureAwait(false);
     }
 }

@@ -71,21 +71,13 @@ public sealed partial class PostgreSqlStore
     }
 
     /// <summary>The lead's decisions in the order they were appended. The manufacturer's view of the tenant: there is no partner-scoped read, and row-level security shows partners none.</summary>
-    public async Task<IReadOnlyList<RoutingDecisionRecord>> ForLeadAsync(TenantId tenant, LeadId lead, CancellationToken cancellationToken = default)
-    {
-        var records = new List<RoutingDecisionRecord>();
-        await foreach (var record in ReadRowsAsync(
+    public Task<IReadOnlyList<RoutingDecisionRecord>> ForLeadAsync(TenantId tenant, LeadId lead, CancellationToken cancellationToken = default) =>
+        ReadListAsync(
             DbScope.Of(tenant),
             $"SELECT lead, at, at_nanos, rule_set, rule_set_version, outcome, partners, seed, unroutable_reason, explanation FROM {_schema}.routing_decisions WHERE tenant = $1 AND lead = $2 ORDER BY seq;",
             [tenant.Value, lead.Value],
             ReadRoutingDecision,
-            cancellationToken).ConfigureAwait(false))
-        {
-            records.Add(record);
-        }
-
-        return records;
-    }
+            cancellationToken);
 
     /// <summary>PostgreSQL text cannot hold U+0000: refuse it as a typed error rather than a server error.</summary>
     private static string? Text(string? value, string lead, string field) =>

@@ -110,6 +110,18 @@ public sealed partial class SqliteStore
         }
     }
 
+    /// <summary>Reads all rows of a read query into a list.</summary>
+    private async Task<IReadOnlyList<T>> ReadListAsync<T>(string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
+    {
+        var list = new List<T>();
+        await foreach (var item in ReadRowsAsync(sql, parameters, read, cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
+
     private async Task<T?> ReadOneAsync<T>(string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
         where T : class
     {

@@ -89,20 +89,12 @@ public sealed partial class SqliteStore
             cancellationToken);
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(TenantId? tenant = null, CancellationToken cancellationToken = default)
-    {
-        var list = new List<DeadLetter>();
-        await foreach (var letter in ReadRowsAsync(
+    public Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(TenantId? tenant = null, CancellationToken cancellationToken = default) =>
+        ReadListAsync(
             $"SELECT {MessageColumns}, dead_reason, dead_at FROM outbox WHERE status = 'dead' AND ($tenant IS NULL OR tenant = $tenant) ORDER BY dead_at, seq;",
             [("$tenant", tenant?.Value)],
             r => new DeadLetter(ReadMessage(r), r.GetString(9), SqliteText.ToInstant(r.GetString(10))),
-            cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(letter);
-        }
-
-        return list;
-    }
+            cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> RequeueDeadLetterAsync(string messageId, Instant now, CancellationToken cancellationToken = default)
@@ -123,16 +115,8 @@ public sealed partial class SqliteStore
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<OutboxMessage>> ListPendingAsync(CancellationToken cancellationToken = default)
-    {
-        var list = new List<OutboxMessage>();
-        await foreach (var message in ReadRowsAsync($"SELECT {MessageColumns} FROM outbox WHERE status = 'pending' ORDER BY seq;", [], ReadMessage, cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(message);
-        }
-
-        return list;
-    }
+    public Task<IReadOnlyList<OutboxMessage>> ListPendingAsync(CancellationToken cancellationToken = default) =>
+        ReadListAsync($"SELECT {MessageColumns} FROM outbox WHERE status = 'pending' ORDER BY seq;", [], ReadMessage, cancellationToken);
 
     /// <summary>Changes a pending message leased to <paramref name="owner"/> (and drops the lease); false, changing nothing, when the lease is not held.</summary>
     private Task<bool> UpdateLeasedAsync(string messageId, string owner, string set, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteConnection, SqliteTransaction, Task>? alsoInTransaction, CancellationToken cancellationToken)

@@ -54,20 +54,12 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>The lead's decisions in the order they were appended. The manufacturer's view of the tenant: there is no partner-scoped read.</summary>
-    public async Task<IReadOnlyList<RoutingDecisionRecord>> ForLeadAsync(TenantId tenant, LeadId lead, CancellationToken cancellationToken = default)
-    {
-        var records = new List<RoutingDecisionRecord>();
-        await foreach (var record in ReadRowsAsync(
+    public Task<IReadOnlyList<RoutingDecisionRecord>> ForLeadAsync(TenantId tenant, LeadId lead, CancellationToken cancellationToken = default) =>
+        ReadListAsync(
             "SELECT lead, at, rule_set, rule_set_version, outcome, partners, seed, unroutable_reason, explanation FROM routing_decisions WHERE tenant = $tenant AND lead = $lead ORDER BY seq;",
             [("$tenant", tenant.Value), ("$lead", lead.Value)],
             ReadRoutingDecision,
-            cancellationToken).ConfigureAwait(false))
-        {
-            records.Add(record);
-        }
-
-        return records;
-    }
+            cancellationToken);
 
     private static string PartnersJson(IReadOnlyList<PartnerId> partners)
     {
