@@ -109,6 +109,18 @@ public sealed partial class PostgreSqlStore
         }
     }
 
+    /// <summary>The aggregate document of <paramref name="id"/> in <paramref name="table"/> if <paramref name="where"/> (the scope) lets it be seen.</summary>
+    private Task<T?> FindDocumentAsync<T>(AccessScope scope, string table, string where, List<object?> parameters, string id, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        parameters.Add(id);
+        return ReadOneAsync(DbScope.Of(scope), $"SELECT id, version, document::text FROM {_schema}.{table} WHERE {where} AND id = ${parameters.Count};", parameters, read, cancellationToken);
+    }
+
+    /// <summary>Streams the aggregate documents of <paramref name="table"/> matching <paramref name="where"/>, by id; <paramref name="read"/> sees id, version, document.</summary>
+    private IAsyncEnumerable<T> QueryDocumentsAsync<T>(AccessScope scope, string table, string where, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken) =>
+        ReadRowsAsync(DbScope.Of(scope), $"SELECT id, version, document::text FROM {_schema}.{table} WHERE {where} ORDER BY id;", parameters, read, cancellationToken);
+
     /// <summary>Reads all rows of a read query, in one scoped transaction, into a list.</summary>
     private async Task<IReadOnlyList<T>> ReadListAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
     {

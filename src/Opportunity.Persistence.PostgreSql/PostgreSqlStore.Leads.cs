@@ -11,8 +11,7 @@ public sealed partial class PostgreSqlStore
     {
         ArgumentNullException.ThrowIfNull(scope);
         var (where, parameters) = LeadScope(scope);
-        parameters.Add(id.Value);
-        return ReadOneAsync(DbScope.Of(scope), $"SELECT id, version, document::text FROM {_schema}.leads WHERE {where} AND id = ${parameters.Count};", parameters, ReadLead, cancellationToken);
+        return FindDocumentAsync(scope, "leads", where, parameters, id.Value, ReadLead, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -33,7 +32,7 @@ public sealed partial class PostgreSqlStore
             where += $" AND assigned_partner = ${parameters.Count}";
         }
 
-        return ReadRowsAsync(DbScope.Of(scope), $"SELECT id, version, document::text FROM {_schema}.leads WHERE {where} ORDER BY id;", parameters, ReadLead, cancellationToken);
+        return QueryDocumentsAsync(scope, "leads", where, parameters, ReadLead, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -55,7 +54,7 @@ public sealed partial class PostgreSqlStore
         // One indexed equality per key, OR-ed: PostgreSQL combines the partial indexes with a BitmapOr.
         return any.Count == 0
             ? AsyncEnumerable.Empty<Lead>()
-            : ReadRowsAsync(DbScope.Of(scope), $"SELECT id, version, document::text FROM {_schema}.leads WHERE {where} AND ({string.Join(" OR ", any)}) ORDER BY id;", parameters, ReadLead, cancellationToken);
+            : QueryDocumentsAsync(scope, "leads", $"{where} AND ({string.Join(" OR ", any)})", parameters, ReadLead, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -14,8 +14,7 @@ public sealed partial class PostgreSqlStore
     {
         ArgumentNullException.ThrowIfNull(scope);
         var (where, parameters) = OpportunityScope(scope);
-        parameters.Add(id.Value);
-        return ReadOneAsync(DbScope.Of(scope), $"SELECT id, version, document::text FROM {_schema}.opportunities WHERE {where} AND id = ${parameters.Count};", parameters, ReadOpportunity, cancellationToken);
+        return FindDocumentAsync(scope, "opportunities", where, parameters, id.Value, ReadOpportunity, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -36,7 +35,7 @@ public sealed partial class PostgreSqlStore
             where += $" AND partner = ${parameters.Count}";
         }
 
-        return ReadRowsAsync(DbScope.Of(scope), $"SELECT id, version, document::text FROM {_schema}.opportunities WHERE {where} ORDER BY id;", parameters, ReadOpportunity, cancellationToken);
+        return QueryDocumentsAsync(scope, "opportunities", where, parameters, ReadOpportunity, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -110,6 +110,15 @@ public sealed partial class SqliteStore
         }
     }
 
+    /// <summary>The aggregate document of <paramref name="id"/> in <paramref name="table"/> if <paramref name="where"/> (the scope) lets it be seen.</summary>
+    private Task<T?> FindDocumentAsync<T>(string table, string where, IReadOnlyList<(string Name, object? Value)> parameters, string id, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
+        where T : class =>
+        ReadOneAsync($"SELECT id, version, document FROM {table} WHERE {where} AND id = $id;", [.. parameters, ("$id", id)], read, cancellationToken);
+
+    /// <summary>Streams the aggregate documents of <paramref name="table"/> matching <paramref name="where"/>, by id; <paramref name="read"/> sees id, version, document.</summary>
+    private IAsyncEnumerable<T> QueryDocumentsAsync<T>(string table, string where, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, CancellationToken cancellationToken) =>
+        ReadRowsAsync($"SELECT id, version, document FROM {table} WHERE {where} ORDER BY id;", parameters, read, cancellationToken);
+
     /// <summary>Reads all rows of a read query into a list.</summary>
     private async Task<IReadOnlyList<T>> ReadListAsync<T>(string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
     {

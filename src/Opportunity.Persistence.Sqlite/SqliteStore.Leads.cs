@@ -14,7 +14,7 @@ public sealed partial class SqliteStore
     {
         ArgumentNullException.ThrowIfNull(scope);
         var (where, parameters) = LeadScope(scope);
-        return ReadOneAsync($"SELECT id, version, document FROM leads WHERE {where} AND id = $id;", [.. parameters, ("$id", id.Value)], ReadLead, cancellationToken);
+        return FindDocumentAsync("leads", where, parameters, id.Value, ReadLead, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -41,7 +41,7 @@ public sealed partial class SqliteStore
             parameters.Add(("$partner", partner.Value));
         }
 
-        return ReadRowsAsync($"SELECT id, version, document FROM leads WHERE {where} ORDER BY id;", parameters, ReadLead, cancellationToken);
+        return QueryDocumentsAsync("leads", where, parameters, ReadLead, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -60,7 +60,7 @@ public sealed partial class SqliteStore
         // (without ANALYZE statistics) prefers a range scan of the tenant's primary key, i.e. of all its leads.
         parameters.AddRange(terms.Select(t => ("$" + t.Column, t.Value)));
         var ids = string.Join(" UNION ALL ", terms.Select(t => $"SELECT id FROM leads WHERE tenant = $tenant AND {t.Column} = ${t.Column}"));
-        return ReadRowsAsync($"SELECT id, version, document FROM leads WHERE {where} AND id IN ({ids}) ORDER BY id;", parameters, ReadLead, cancellationToken);
+        return QueryDocumentsAsync("leads", $"{where} AND id IN ({ids})", parameters, ReadLead, cancellationToken);
     }
 
     /// <inheritdoc />

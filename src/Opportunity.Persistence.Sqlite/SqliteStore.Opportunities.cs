@@ -10,7 +10,7 @@ public sealed partial class SqliteStore
     {
         ArgumentNullException.ThrowIfNull(scope);
         var (where, parameters) = OpportunityScope(scope);
-        return ReadOneAsync($"SELECT id, version, document FROM opportunities WHERE {where} AND id = $id;", [.. parameters, ("$id", id.Value)], ReadOpportunity, cancellationToken);
+        return FindDocumentAsync("opportunities", where, parameters, id.Value, ReadOpportunity, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -31,7 +31,7 @@ public sealed partial class SqliteStore
             parameters.Add(("$partner", partner.Value));
         }
 
-        return ReadRowsAsync($"SELECT id, version, document FROM opportunities WHERE {where} ORDER BY id;", parameters, ReadOpportunity, cancellationToken);
+        return QueryDocumentsAsync("opportunities", where, parameters, ReadOpportunity, cancellationToken);
     }
 
     /// <inheritdoc />
