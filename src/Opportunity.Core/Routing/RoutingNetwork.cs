@@ -93,8 +93,8 @@ public sealed class RoutingNetwork
     /// <summary>The rule row of the partner at <paramref name="index"/>.</summary>
     internal ref readonly PartnerColumns Row(int index) => ref _columns[index];
 
-    /// <summary>The location of the partner at <paramref name="index"/>; meaningful when its row says <see cref="PartnerColumns.HasLocation"/>.</summary>
-    internal GeoPoint LocationAt(int index) => _locations[index];
+    /// <summary>The location of the partner at <paramref name="index"/>; null unless its row says <see cref="PartnerColumns.HasLocation"/>.</summary>
+    internal GeoPoint? LocationAt(int index) => _columns[index].HasLocation ? _locations[index] : null;
 
     /// <summary>Appends the indexes of partners whose territories cover <paramref name="country"/> / <paramref name="postalCode"/>, without duplicates, ascending.</summary>
     internal void AddCovering(CountryCode country, string? postalCode, CandidateBuffer buffer)

@@ -64,7 +64,7 @@ public sealed class GeoRadiusRule : ICandidateSource, IColumnarFilter
     }
 
     FilterVerdict IColumnarFilter.Check(int index, RoutingContext context) =>
-        Verdict(context.Lead.Location.Point, context.Network.Row(index).HasLocation ? context.Network.LocationAt(index) : null);
+        Verdict(context.Lead.Location.Point, context.Network.LocationAt(index));
 
     private FilterVerdict Verdict(GeoPoint? lead, GeoPoint? partner)
     {

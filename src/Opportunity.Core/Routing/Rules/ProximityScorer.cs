@@ -40,7 +40,7 @@ public sealed class ProximityScorer : IColumnarScorer
     }
 
     double IColumnarScorer.Score(int index, RoutingContext context) =>
-        Closeness(context.Lead.Location.Point, context.Network.Row(index).HasLocation ? context.Network.LocationAt(index) : null);
+        Closeness(context.Lead.Location.Point, context.Network.LocationAt(index));
 
     private double Closeness(GeoPoint? lead, GeoPoint? partner) =>
         lead is { } center && partner is { } location ? HalfScoreKm / (HalfScoreKm + center.DistanceKmTo(location)) : 0;
