@@ -6,7 +6,8 @@ namespace Opportunity.Workflows;
 /// <summary>
 /// One value per tenant, rebuilt when it is older than a maximum age read from the options on each
 /// call (time from the injected clock; a clock that went back counts as expired). Two callers that
-/// find it expired at once may both build; the last one stays.
+/// find it expired at once may both build; the last one stays. A build that was running when the
+/// tenant was invalidated is returned to its caller but not cached (it may predate the change).
 /// </summary>
 internal sealed class ExpiringTenantCache<T>
     where T : class
@@ -14,6 +15,8 @@ internal sealed class ExpiringTenantCache<T>
     private readonly IClock _clock;
     private readonly Func<Duration> _maxAge;
     private readonly ConcurrentDictionary<TenantId, (T Value, Instant BuiltAt)> _entries = new();
+    private readonly Lock _gate = new();
+    private readonly Dictionary<TenantId, long> _invalidations = [];
 
     public ExpiringTenantCache(IClock clock, Func<Duration> maxAge)
     {
@@ -31,8 +34,21 @@ internal sealed class ExpiringTenantCache<T>
             return cached.Value;
         }
 
+        long generation;
+        lock (_gate)
+        {
+            generation = _invalidations.GetValueOrDefault(tenant);
+        }
+
         var value = await build(tenant, cancellationToken).ConfigureAwait(false);
-        _entries[tenant] = (value, now);
+        lock (_gate)
+        {
+            if (_invalidations.GetValueOrDefault(tenant) == generation)
+            {
+                _entries[tenant] = (value, now);
+            }
+        }
+
         return value;
     }
 
@@ -45,5 +61,12 @@ internal sealed class ExpiringTenantCache<T>
     }
 
     /// <summary>Forgets the tenant's value.</summary>
-    public void Invalidate(TenantId tenant) => _entries.TryRemove(tenant, out _);
+    public void Invalidate(TenantId tenant)
+    {
+        lock (_gate)
+        {
+            _invalidations[tenant] = _invalidations.GetValueOrDefault(tenant) + 1;
+            _entries.TryRemove(tenant, out _);
+        }
+    }
 }
