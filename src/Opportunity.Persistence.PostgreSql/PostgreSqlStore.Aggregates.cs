@@ -72,22 +72,31 @@ public sealed partial class PostgreSqlStore
                 RETURNING t.tenant, t.id, t.version, t.document::text AS document, t.next_due_at)
             SELECT id, version, document FROM leased ORDER BY next_due_at, tenant, id;
             """;
-        return RunAsync(
+        return WriteReturningAsync(
             DbScope.Everything,
+            sql,
+            [PgValues.Floor(claim.Now), claim.Owner, claim.MaxItems, PgValues.Ceiling(claim.Now + claim.LeaseDuration)],
+            r => read(r.GetString(0), r.GetInt64(1), r.GetString(2)),
+            cancellationToken);
+    }
+
+    /// <summary>Runs a writing statement that returns rows (e.g. <c>UPDATE … RETURNING</c>) in one transaction of <paramref name="scope"/>; the rows read, after the commit.</summary>
+    private Task<List<T>> WriteReturningAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken) =>
+        RunAsync(
+            scope,
             async (connection, transaction) =>
             {
-                using var command = Command(connection, transaction, sql, [PgValues.Floor(claim.Now), claim.Owner, claim.MaxItems, PgValues.Ceiling(claim.Now + claim.LeaseDuration)]);
+                using var command = Command(connection, transaction, sql, parameters);
                 using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 var rows = new List<T>();
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    rows.Add(read(reader.GetString(0), reader.GetInt64(1), reader.GetString(2)));
+                    rows.Add(read(reader));
                 }
 
                 return rows;
             },
             cancellationToken);
-    }
 
     /// <summary>Streams the rows of a read query in one scoped transaction.</summary>
     private async IAsyncEnumerable<T> ReadRowsAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken)

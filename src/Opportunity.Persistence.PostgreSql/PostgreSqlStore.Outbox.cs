@@ -32,20 +32,11 @@ public sealed partial class PostgreSqlStore
                 RETURNING o.*)
             SELECT {MessageColumns} FROM leased ORDER BY due_at, seq;
             """;
-        return await RunAsync(
+        return await WriteReturningAsync(
             DbScope.Everything,
-            async (connection, transaction) =>
-            {
-                using var command = Command(connection, transaction, sql, [PgValues.Floor(claim.Now), claim.Owner, claim.MaxItems, PgValues.Ceiling(claim.Now + claim.LeaseDuration)]);
-                using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                var claimed = new List<OutboxMessage>();
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    claimed.Add(ReadMessage(reader));
-                }
-
-                return claimed;
-            },
+            sql,
+            [PgValues.Floor(claim.Now), claim.Owner, claim.MaxItems, PgValues.Ceiling(claim.Now + claim.LeaseDuration)],
+            ReadMessage,
             cancellationToken).ConfigureAwait(false);
     }
 
