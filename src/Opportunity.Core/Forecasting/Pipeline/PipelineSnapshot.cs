@@ -17,7 +17,7 @@ namespace Opportunity.Forecasting;
 /// <example>
 /// <code>
 /// var snapshot = await PipelineSnapshot.FromStoreAsync(store, AccessScope.Manufacturer(tenant));
-/// var byPartnerAndStage = snapshot.Group(PipelineDimension.Partner, PipelineDimension.Stage);
+/// using var byPartnerAndStage = snapshot.Group(PipelineDimension.Partner, PipelineDimension.Stage);
 /// var report = byPartnerAndStage.ToReport(CurrencyCode.EUR, rates, today);
 /// Console.WriteLine(PipelineReportJson.ToJson(report));
 /// </code>
@@ -111,8 +111,8 @@ public sealed class PipelineSnapshot
         return builder.Build();
     }
 
-    /// <summary>Exact totals grouped as asked, per currency.</summary>
-    /// <exception cref="NotSupportedException">Partner paired with a dimension of more than about 87,000 values per currency.</exception>
+    /// <summary>Exact totals grouped as asked, per currency. Dispose the result to return its buffers to the pool.</summary>
+    /// <exception cref="NotSupportedException">Partner paired with a dimension whose values × currencies exceed 262,144.</exception>
     public PipelineTotals Group(PipelineGrouping grouping) =>
         new(grouping, PipelineAggregator.Aggregate(this, grouping, Options.MaxDegreeOfParallelism), Dictionaries);
 
