@@ -40,6 +40,9 @@ public sealed class LeadDistributionOptions
     /// <summary>How long cached partner load (open leads, last assignment) is reused before it is recounted from the lead store. Default 5 minutes; positive.</summary>
     public Duration LoadRefreshInterval { get; set; } = Duration.FromMinutes(5);
 
+    /// <summary>How often <see cref="KpiPartnerPerformanceProvider"/> recomputes partner KPIs from the stores. Default 1 hour; must be positive.</summary>
+    public Duration PerformanceRefreshInterval { get; set; } = Duration.FromHours(1);
+
     /// <summary>The actor recorded on events the workflow raises by itself. Default <c>system</c>.</summary>
     public string SystemActor { get; set; } = "system";
 }

@@ -30,6 +30,11 @@ public sealed class LeadDistributionOptionsValidator : IValidateOptions<LeadDist
             failures.Add($"{nameof(options.NetworkRefreshInterval)} must be positive, was {options.NetworkRefreshInterval}.");
         }
 
+        if (options.PerformanceRefreshInterval <= Duration.Zero)
+        {
+            failures.Add($"{nameof(options.PerformanceRefreshInterval)} must be positive, was {options.PerformanceRefreshInterval}.");
+        }
+
         if (options.LoadRefreshInterval <= Duration.Zero)
         {
             failures.Add($"{nameof(options.LoadRefreshInterval)} must be positive, was {options.LoadRefreshInterval}.");
