@@ -64,7 +64,9 @@ public class WeightedPipelineComparison
     public void SetupLinq()
     {
         var network = SetupSnapshot();
+        var before = GC.GetTotalMemory(true);
         _crm = ForecastBenchmarkData.CrmObjects(network);
+        PrintBytes("CRM objects", GC.GetTotalMemory(true) - before);
         ComparisonData.CheckEqual("LINQ", ComparisonData.FromSnapshot(_snapshot), Linq().Select(g => ComparisonData.FromDecimals(g.Partner, g.Stage, g.Currency, g.Count, g.Amount, g.Weighted)));
     }
 
@@ -98,6 +100,7 @@ public class WeightedPipelineComparison
             tx.Commit();
         }
 
+        PrintBytes("SQLite database", Scalar(_sqlite, "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"));
         ComparisonData.CheckEqual("SQLite", ComparisonData.FromSnapshot(_snapshot), Sqlite().Select(g => new ExactGroup(g.Partner, g.Stage, g.Currency, g.Count, g.AmountMinor, g.WeightedScaled)));
     }
 
@@ -122,6 +125,7 @@ public class WeightedPipelineComparison
             }
         }
 
+        PrintBytes("DuckDB memory", Scalar(_duck, "SELECT sum(memory_usage_bytes)::BIGINT FROM duckdb_memory()"));
         ComparisonData.CheckEqual("DuckDB", ComparisonData.FromSnapshot(_snapshot), DuckDb().Select(g => ComparisonData.FromDecimals(g.Partner, g.Stage, g.Currency, g.Count, g.Amount, g.Weighted)));
     }
 
@@ -143,6 +147,7 @@ public class WeightedPipelineComparison
             connection.Open();
             using var analyze = new NpgsqlCommand($"ANALYZE {_schema}.opportunities;", connection);
             analyze.ExecuteNonQuery();
+            PrintBytes("PostgreSQL opportunities table with indexes", Scalar(connection, $"SELECT pg_total_relation_size('{_schema}.opportunities')"));
         }
 
         var rows = PostgreSqlPushDown().GetAwaiter().GetResult();
@@ -226,6 +231,16 @@ public class WeightedPipelineComparison
     private const string PostgresCategory = "postgres";
 
     private static string? Postgres => Environment.GetEnvironmentVariable("OPPORTUNITY_POSTGRES") is { Length: > 0 } v ? v : null;
+
+    private void PrintBytes(string what, long bytes) =>
+        Console.WriteLine($"// {what}: {bytes / 1048576.0:N1} MiB, {bytes / (double)Rows:F1} bytes per deal");
+
+    private static long Scalar(System.Data.Common.DbConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
 
     private static void Execute(System.Data.Common.DbConnection connection, string sql)
     {
