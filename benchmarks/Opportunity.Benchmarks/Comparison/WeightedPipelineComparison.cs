@@ -171,9 +171,7 @@ public class WeightedPipelineComparison
 
     [Benchmark(Baseline = true, Description = "LINQ GroupBy, decimal")]
     public List<(string Partner, string Stage, string Currency, int Count, decimal Amount, decimal Weighted)> Linq() =>
-        _crm.GroupBy(o => (o.PartnerId, o.Stage, o.Currency))
-            .Select(g => (g.Key.PartnerId, g.Key.Stage, g.Key.Currency, g.Count(), g.Sum(o => o.Amount), g.Sum(o => o.Amount * o.Probability)))
-            .ToList();
+        ForecastBenchmarkData.LinqPartnerByStage(_crm);
 
     /// <summary>Full recompute; the result is disposed (its buffers go back to the pool, as a refreshing dashboard would do).</summary>
     [Benchmark(Description = "Snapshot partner × stage")]

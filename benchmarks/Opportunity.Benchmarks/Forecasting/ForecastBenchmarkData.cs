@@ -51,6 +51,12 @@ internal static class ForecastBenchmarkData
     }
 
     /// <summary>Throws unless the LINQ result and the snapshot's totals agree to the cent, group by group.</summary>
+    /// <summary>The baseline every comparison uses: what a CRM developer writes by hand, LINQ over objects with decimal arithmetic.</summary>
+    public static List<(string Partner, string Stage, string Currency, int Count, decimal Amount, decimal Weighted)> LinqPartnerByStage(IEnumerable<CrmOpportunity> crm) =>
+        crm.GroupBy(o => (o.PartnerId, o.Stage, o.Currency))
+            .Select(g => (g.Key.PartnerId, g.Key.Stage, g.Key.Currency, g.Count(), g.Sum(o => o.Amount), g.Sum(o => o.Amount * o.Probability)))
+            .ToList();
+
     public static void CheckEqual(IReadOnlyList<(string Partner, string Stage, string Currency, int Count, decimal Amount, decimal Weighted)> linq, PipelineTotals totals)
     {
         var expected = linq.ToDictionary(g => (g.Partner, g.Stage, g.Currency));
