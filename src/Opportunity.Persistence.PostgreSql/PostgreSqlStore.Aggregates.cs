@@ -10,46 +10,64 @@ public sealed partial class PostgreSqlStore
     /// events to the outbox, in one transaction of the aggregate's tenant; marks the aggregate
     /// committed after the commit.
     /// </summary>
-    private async Task SaveAsync(AggregateRoot aggregate, string table, string document, IReadOnlyList<(string Column, object? Value)> columns, CancellationToken cancellationToken)
+    private Task SaveAsync(AggregateRoot aggregate, string table, string document, IReadOnlyList<(string Column, object? Value)> columns, CancellationToken cancellationToken) =>
+        SaveAsync(new AggregateRow(aggregate, table, document, columns), cancellationToken);
+
+    private async Task SaveAsync(AggregateRow row, CancellationToken cancellationToken)
     {
-        var next = aggregate.Version + 1;
-        var messages = aggregate.PendingEvents.Select(OutboxMessage.FromDomainEvent).ToList();
-        var n = columns.Count;
-        var sql = aggregate.Version == 0
-            ? $"INSERT INTO {_schema}.{table} (tenant, id, version, document, {string.Join(", ", columns.Select(c => c.Column))}) VALUES ($1, $2, $3, $4::jsonb, {string.Join(", ", Enumerable.Range(6, n).Select(i => $"${i}"))}) ON CONFLICT (tenant, id) DO NOTHING;"
-            : $"UPDATE {_schema}.{table} SET version = $3, document = $4::jsonb, {string.Join(", ", columns.Select((c, i) => $"{c.Column} = ${i + 6}"))} WHERE tenant = $1 AND id = $2 AND version = $5;";
+        var messages = row.Aggregate.PendingEvents.Select(OutboxMessage.FromDomainEvent).ToList();
         await RunAsync(
-            DbScope.Of(aggregate.Tenant),
+            DbScope.Of(row.Aggregate.Tenant),
             async (connection, transaction) =>
             {
-                using (var command = Command(connection, transaction, sql, [aggregate.Tenant.Value, aggregate.AggregateId, next, document, aggregate.Version, .. columns.Select(c => c.Value)]))
-                {
-                    int rows;
-                    try
-                    {
-                        rows = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (PostgresException ex) when (ex.SqlState.StartsWith("23", StringComparison.Ordinal))
-                    {
-                        throw ConstraintViolation(aggregate.AggregateKind, aggregate.AggregateId, ex);
-                    }
-
-                    if (rows == 0)
-                    {
-                        using var probe = Command(connection, transaction, $"SELECT version FROM {_schema}.{table} WHERE tenant = $1 AND id = $2;", [aggregate.Tenant.Value, aggregate.AggregateId]);
-                        var stored = await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?;
-                        throw new ConcurrencyException(aggregate.AggregateKind, aggregate.AggregateId, aggregate.Version, stored);
-                    }
-                }
-
+                await WriteRowAsync(connection, transaction, row, cancellationToken).ConfigureAwait(false);
                 Fault("after-state");
                 await InsertOutboxAsync(connection, transaction, messages, cancellationToken).ConfigureAwait(false);
                 Fault("after-outbox");
                 return 0;
             },
             cancellationToken).ConfigureAwait(false);
-        aggregate.MarkCommitted(next);
+        row.Aggregate.MarkCommitted(row.Aggregate.Version + 1);
     }
+
+    /// <summary>
+    /// Inside the caller's transaction: inserts (version 0) or version-checked updates one
+    /// aggregate row. A version mismatch throws <see cref="ConcurrencyException"/>; a second
+    /// opportunity for a source lead lets the unique violation through (the transaction is
+    /// aborted, so the caller reads the existing opportunity after the rollback).
+    /// </summary>
+    private async Task WriteRowAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AggregateRow row, CancellationToken cancellationToken)
+    {
+        var (aggregate, table, document, columns) = row;
+        var n = columns.Count;
+        var sql = aggregate.Version == 0
+            ? $"INSERT INTO {_schema}.{table} (tenant, id, version, document, {string.Join(", ", columns.Select(c => c.Column))}) VALUES ($1, $2, $3, $4::jsonb, {string.Join(", ", Enumerable.Range(6, n).Select(i => $"${i}"))}) ON CONFLICT (tenant, id) DO NOTHING;"
+            : $"UPDATE {_schema}.{table} SET version = $3, document = $4::jsonb, {string.Join(", ", columns.Select((c, i) => $"{c.Column} = ${i + 6}"))} WHERE tenant = $1 AND id = $2 AND version = $5;";
+        using var command = Command(connection, transaction, sql, [aggregate.Tenant.Value, aggregate.AggregateId, aggregate.Version + 1, document, aggregate.Version, .. columns.Select(c => c.Value)]);
+        int rows;
+        try
+        {
+            rows = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState.StartsWith("23", StringComparison.Ordinal) && !IsSourceLeadTaken(ex))
+        {
+            throw ConstraintViolation(aggregate.AggregateKind, aggregate.AggregateId, ex);
+        }
+
+        if (rows == 0)
+        {
+            using var probe = Command(connection, transaction, $"SELECT version FROM {_schema}.{table} WHERE tenant = $1 AND id = $2;", [aggregate.Tenant.Value, aggregate.AggregateId]);
+            var stored = await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?;
+            throw new ConcurrencyException(aggregate.AggregateKind, aggregate.AggregateId, aggregate.Version, stored);
+        }
+    }
+
+    /// <summary>The unique index of one opportunity per source lead refused a second one.</summary>
+    private static bool IsSourceLeadTaken(PostgresException ex) =>
+        ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == SourceLeadIndex;
+
+    /// <summary>One aggregate's row as a write sees it: the aggregate, its table, its document and its indexed columns.</summary>
+    private readonly record struct AggregateRow(AggregateRoot Aggregate, string Table, string Document, IReadOnlyList<(string Column, object? Value)> Columns);
 
     /// <summary>
     /// Claims due rows across tenants: locks the oldest due rows whose lease is free, expired or

@@ -67,11 +67,13 @@ public sealed partial class PostgreSqlStore
     async Task<IReadOnlyList<Lead>> ILeadStore.ClaimDueAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
         await ClaimDueRowsAsync("leads", claim, ToLead, cancellationToken).ConfigureAwait(false);
 
-    private Task SaveLeadAsync(Lead lead, CancellationToken cancellationToken)
+    private Task SaveLeadAsync(Lead lead, CancellationToken cancellationToken) => SaveAsync(LeadRow(lead), cancellationToken);
+
+    private static AggregateRow LeadRow(Lead lead)
     {
         ArgumentNullException.ThrowIfNull(lead);
         var snapshot = lead.ToSnapshot() with { Version = lead.Version + 1 };
-        return SaveAsync(
+        return new AggregateRow(
             lead,
             "leads",
             SnapshotJson.Serialize(snapshot),
@@ -80,8 +82,7 @@ public sealed partial class PostgreSqlStore
                 ("assigned_partner", snapshot.AssignedPartner?.Value),
                 ("next_due_at", PgValues.CeilingOrNull(snapshot.NextDueAt)),
                 .. DuplicateKeyColumns(DuplicateKeys.Normalised(snapshot.Details)),
-            ],
-            cancellationToken);
+            ]);
     }
 
     // The indexed duplicate keys of a lead (migration 3), always all three, free-mail domains included.

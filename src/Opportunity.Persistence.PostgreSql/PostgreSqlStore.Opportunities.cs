@@ -39,6 +39,7 @@ public sealed partial class PostgreSqlStore
     }
 
     /// <inheritdoc />
+    /// <exception cref="DomainRuleException">The opportunity names a source lead that another opportunity was converted from (rule <c>OneOpportunityPerLead</c>).</exception>
     public Task AddAsync(SalesOpportunity opportunity, CancellationToken cancellationToken = default) => SaveOpportunityAsync(opportunity, cancellationToken);
 
     /// <inheritdoc />
@@ -48,11 +49,31 @@ public sealed partial class PostgreSqlStore
     async Task<IReadOnlyList<SalesOpportunity>> IOpportunityStore.ClaimDueAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
         await ClaimDueRowsAsync("opportunities", claim, ToOpportunity, cancellationToken).ConfigureAwait(false);
 
-    private Task SaveOpportunityAsync(SalesOpportunity opportunity, CancellationToken cancellationToken)
+    private async Task SaveOpportunityAsync(SalesOpportunity opportunity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SaveAsync(OpportunityRow(opportunity), cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (IsSourceLeadTaken(ex) && opportunity.SourceLead is { } lead)
+        {
+            var existing = await FindConvertedFromAsync(opportunity.Tenant, lead, cancellationToken).ConfigureAwait(false);
+            throw LeadConversionRules.AlreadyConverted(opportunity.Tenant, lead, existing?.Id ?? new OpportunityId("?"));
+        }
+    }
+
+    // source_lead is written once, on insert: the unique (tenant, source_lead) index is the
+    // store's guarantee of one opportunity per lead (see ConvertAsync).
+    private static AggregateRow OpportunityRow(SalesOpportunity opportunity)
     {
         ArgumentNullException.ThrowIfNull(opportunity);
         var snapshot = opportunity.ToSnapshot() with { Version = opportunity.Version + 1 };
-        return SaveAsync(opportunity, "opportunities", SnapshotJson.Serialize(snapshot), [.. OpportunityColumnNames.Zip(OpportunityValues(snapshot, !opportunity.IsClosed))], cancellationToken);
+        (string Column, object? Value)[] columns = [.. OpportunityColumnNames.Zip(OpportunityValues(snapshot, !opportunity.IsClosed))];
+        return new AggregateRow(
+            opportunity,
+            "opportunities",
+            SnapshotJson.Serialize(snapshot),
+            opportunity.Version == 0 ? [.. columns, ("source_lead", snapshot.SourceLead?.Value)] : columns);
     }
 
     private static object?[] OpportunityValues(SalesOpportunitySnapshot s, bool isOpen) =>

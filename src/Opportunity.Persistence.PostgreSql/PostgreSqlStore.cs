@@ -14,7 +14,7 @@ namespace Opportunity.Persistence.PostgreSql;
 /// enforces it again in the database. The weighted pipeline is computed in SQL
 /// (<see cref="GetWeightedPipelineAsync"/>). Thread-safe; create one per database and share it.
 /// </summary>
-public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, Workflows.IRoutingDecisionLog, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, ILeadConversionStore, Workflows.IRoutingDecisionLog, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _migrationConnectionString;

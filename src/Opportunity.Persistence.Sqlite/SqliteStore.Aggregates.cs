@@ -5,49 +5,68 @@ namespace Opportunity.Persistence.Sqlite;
 public sealed partial class SqliteStore
 {
     private const int SqliteConstraint = 19;
+    private const int SqliteUniqueViolation = 2067;
 
     /// <summary>
     /// Inserts (version 0) or version-checked updates an aggregate row and appends its pending
     /// events to the outbox, in one transaction; marks the aggregate committed after the commit.
     /// </summary>
-    private async Task SaveAsync(AggregateRoot aggregate, string table, string document, IReadOnlyList<(string Column, object? Value)> columns, CancellationToken cancellationToken)
+    private Task SaveAsync(AggregateRoot aggregate, string table, string document, IReadOnlyList<(string Column, object? Value)> columns, CancellationToken cancellationToken) =>
+        SaveAsync(new AggregateRow(aggregate, table, document, columns), cancellationToken);
+
+    private async Task SaveAsync(AggregateRow row, CancellationToken cancellationToken)
     {
-        var next = aggregate.Version + 1;
-        var messages = aggregate.PendingEvents.Select(OutboxMessage.FromDomainEvent).ToList();
-        var sql = aggregate.Version == 0
-            ? $"INSERT INTO {table} (tenant, id, {string.Join(", ", columns.Select(c => c.Column))}, version, document) VALUES ($tenant, $id, {string.Join(", ", columns.Select(c => "$" + c.Column))}, $version, $document) ON CONFLICT (tenant, id) DO NOTHING;"
-            : $"UPDATE {table} SET {string.Join(", ", columns.Select(c => $"{c.Column} = ${c.Column}"))}, version = $version, document = $document WHERE tenant = $tenant AND id = $id AND version = $expected;";
+        var messages = row.Aggregate.PendingEvents.Select(OutboxMessage.FromDomainEvent).ToList();
         await WriteAsync(
             async (connection, transaction) =>
             {
-                using (var command = Command(connection, transaction, sql, [("$tenant", aggregate.Tenant.Value), ("$id", aggregate.AggregateId), ("$version", next), ("$expected", aggregate.Version), ("$document", document), .. columns.Select(c => ("$" + c.Column, c.Value))]))
-                {
-                    int rows;
-                    try
-                    {
-                        rows = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
-                    {
-                        throw ConstraintViolation(aggregate.AggregateKind, aggregate.AggregateId, ex);
-                    }
-
-                    if (rows == 0)
-                    {
-                        using var probe = Command(connection, transaction, $"SELECT version FROM {table} WHERE tenant = $tenant AND id = $id;", ("$tenant", aggregate.Tenant.Value), ("$id", aggregate.AggregateId));
-                        var stored = await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?;
-                        throw new ConcurrencyException(aggregate.AggregateKind, aggregate.AggregateId, aggregate.Version, stored);
-                    }
-                }
-
+                await WriteRowAsync(connection, transaction, row, cancellationToken).ConfigureAwait(false);
                 Fault("after-state");
                 await InsertOutboxAsync(connection, transaction, messages, cancellationToken).ConfigureAwait(false);
                 Fault("after-outbox");
                 return 0;
             },
             cancellationToken).ConfigureAwait(false);
-        aggregate.MarkCommitted(next);
+        row.Aggregate.MarkCommitted(row.Aggregate.Version + 1);
     }
+
+    /// <summary>
+    /// Inside the caller's transaction: inserts (version 0) or version-checked updates one
+    /// aggregate row. A version mismatch throws <see cref="ConcurrencyException"/>, a second
+    /// opportunity for a source lead <see cref="LeadConversionRules.AlreadyConverted"/>.
+    /// </summary>
+    private static async Task WriteRowAsync(SqliteConnection connection, SqliteTransaction transaction, AggregateRow row, CancellationToken cancellationToken)
+    {
+        var (aggregate, table, document, columns) = row;
+        var sql = aggregate.Version == 0
+            ? $"INSERT INTO {table} (tenant, id, {string.Join(", ", columns.Select(c => c.Column))}, version, document) VALUES ($tenant, $id, {string.Join(", ", columns.Select(c => "$" + c.Column))}, $version, $document) ON CONFLICT (tenant, id) DO NOTHING;"
+            : $"UPDATE {table} SET {string.Join(", ", columns.Select(c => $"{c.Column} = ${c.Column}"))}, version = $version, document = $document WHERE tenant = $tenant AND id = $id AND version = $expected;";
+        using var command = Command(connection, transaction, sql, [("$tenant", aggregate.Tenant.Value), ("$id", aggregate.AggregateId), ("$version", aggregate.Version + 1), ("$expected", aggregate.Version), ("$document", document), .. columns.Select(c => ("$" + c.Column, c.Value))]);
+        int rows;
+        try
+        {
+            rows = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint && ex.SqliteExtendedErrorCode == SqliteUniqueViolation && aggregate is Pipelines.SalesOpportunity { SourceLead: { } lead })
+        {
+            var existing = await FindConvertedFromAsync(connection, transaction, aggregate.Tenant, lead, cancellationToken).ConfigureAwait(false);
+            throw LeadConversionRules.AlreadyConverted(aggregate.Tenant, lead, new OpportunityId(existing ?? "?"));
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+        {
+            throw ConstraintViolation(aggregate.AggregateKind, aggregate.AggregateId, ex);
+        }
+
+        if (rows == 0)
+        {
+            using var probe = Command(connection, transaction, $"SELECT version FROM {table} WHERE tenant = $tenant AND id = $id;", ("$tenant", aggregate.Tenant.Value), ("$id", aggregate.AggregateId));
+            var stored = await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?;
+            throw new ConcurrencyException(aggregate.AggregateKind, aggregate.AggregateId, aggregate.Version, stored);
+        }
+    }
+
+    /// <summary>One aggregate's row as a write sees it: the aggregate, its table, its document and its indexed columns.</summary>
+    private readonly record struct AggregateRow(AggregateRoot Aggregate, string Table, string Document, IReadOnlyList<(string Column, object? Value)> Columns);
 
     /// <summary>
     /// Claims due rows of <paramref name="table"/> in the single write transaction: selects those

@@ -73,11 +73,13 @@ public sealed partial class SqliteStore
     async Task<IReadOnlyList<Lead>> ILeadStore.ClaimDueAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
         await ClaimDueRowsAsync("leads", claim, (_, id, version, json) => ToLead(id, version, json), cancellationToken).ConfigureAwait(false);
 
-    private Task SaveLeadAsync(Lead lead, CancellationToken cancellationToken)
+    private Task SaveLeadAsync(Lead lead, CancellationToken cancellationToken) => SaveAsync(LeadRow(lead), cancellationToken);
+
+    private static AggregateRow LeadRow(Lead lead)
     {
         ArgumentNullException.ThrowIfNull(lead);
         var snapshot = lead.ToSnapshot() with { Version = lead.Version + 1 };
-        return SaveAsync(
+        return new AggregateRow(
             lead,
             "leads",
             SnapshotJson.Serialize(snapshot),
@@ -86,8 +88,7 @@ public sealed partial class SqliteStore
                 ("assigned_partner", snapshot.AssignedPartner?.Value),
                 ("next_due_at", SqliteText.OfOrNull(snapshot.NextDueAt, nameof(Lead), lead.AggregateId, nameof(snapshot.NextDueAt))),
                 .. DuplicateKeyColumns(DuplicateKeys.Normalised(snapshot.Details)),
-            ],
-            cancellationToken);
+            ]);
     }
 
     // The indexed duplicate keys of a lead (migration 3), always all three, free-mail domains included.

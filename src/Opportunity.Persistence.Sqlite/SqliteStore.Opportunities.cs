@@ -35,6 +35,7 @@ public sealed partial class SqliteStore
     }
 
     /// <inheritdoc />
+    /// <exception cref="DomainRuleException">The opportunity names a source lead that another opportunity was converted from (rule <c>OneOpportunityPerLead</c>).</exception>
     public Task AddAsync(SalesOpportunity opportunity, CancellationToken cancellationToken = default) => SaveOpportunityAsync(opportunity, cancellationToken);
 
     /// <inheritdoc />
@@ -44,11 +45,20 @@ public sealed partial class SqliteStore
     async Task<IReadOnlyList<SalesOpportunity>> IOpportunityStore.ClaimDueAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
         await ClaimDueRowsAsync("opportunities", claim, (_, id, version, json) => ToOpportunity(id, version, json), cancellationToken).ConfigureAwait(false);
 
-    private Task SaveOpportunityAsync(SalesOpportunity opportunity, CancellationToken cancellationToken)
+    private Task SaveOpportunityAsync(SalesOpportunity opportunity, CancellationToken cancellationToken) => SaveAsync(OpportunityRow(opportunity), cancellationToken);
+
+    // source_lead is written once, on insert: the unique (tenant, source_lead) index is the
+    // store's guarantee of one opportunity per lead (see ConvertAsync).
+    private static AggregateRow OpportunityRow(SalesOpportunity opportunity)
     {
         ArgumentNullException.ThrowIfNull(opportunity);
         var snapshot = opportunity.ToSnapshot() with { Version = opportunity.Version + 1 };
-        return SaveAsync(opportunity, "opportunities", SnapshotJson.Serialize(snapshot), OpportunityColumns(snapshot, !opportunity.IsClosed), cancellationToken);
+        var columns = OpportunityColumns(snapshot, !opportunity.IsClosed);
+        return new AggregateRow(
+            opportunity,
+            "opportunities",
+            SnapshotJson.Serialize(snapshot),
+            opportunity.Version == 0 ? [.. columns, ("source_lead", snapshot.SourceLead?.Value)] : columns);
     }
 
     /// <summary>The indexed columns of an opportunity row, in the order of <see cref="OpportunityValues"/>.</summary>

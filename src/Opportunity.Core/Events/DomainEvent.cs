@@ -4,8 +4,9 @@ namespace Opportunity;
 
 /// <summary>
 /// Something that happened to an aggregate. Every event has a stable <see cref="EventId"/>
-/// (aggregate kind, id and a per-aggregate sequence number), which notifications use as their
-/// idempotency key, so a redelivered event is recognisably the same event.
+/// (aggregate kind, id, a per-aggregate sequence number and the tenant), which notifications use
+/// as their idempotency key, so a redelivered event is recognisably the same event and two
+/// tenants' events never share an id.
 /// </summary>
 public abstract record DomainEvent
 {
@@ -27,8 +28,15 @@ public abstract record DomainEvent
     /// <summary>Who caused it: a user id, a partner id, or <c>system</c>.</summary>
     public string Actor { get; init; } = string.Empty;
 
-    /// <summary>Stable identity: <c>{AggregateKind}/{AggregateId}/{Sequence}</c>.</summary>
-    public string EventId => $"{AggregateKind}/{AggregateId}/{Sequence}";
+    /// <summary>
+    /// Stable identity, unique across tenants: <c>{AggregateKind}/{AggregateId}/{Sequence}@{Tenant}</c>,
+    /// e.g. <c>Lead/L-1/3@acme</c>, with <c>%</c>, <c>/</c> and <c>@</c> in the tenant written as
+    /// <c>%25</c>, <c>%2F</c> and <c>%40</c>. Ids are unique per tenant only, so the tenant is part of
+    /// the event's identity. Version 0.1.0 wrote <c>{AggregateKind}/{AggregateId}/{Sequence}</c>;
+    /// such ids, still stored in outboxes, end in digits, ids of this form never do, so the two
+    /// forms cannot collide.
+    /// </summary>
+    public string EventId => EventIds.Of(AggregateKind, AggregateId, Sequence, Tenant);
 
     /// <summary>The event's type name without namespace, e.g. <c>LeadAssigned</c>.</summary>
     public string EventType => GetType().Name;

@@ -6,7 +6,10 @@ namespace Opportunity.Notifications;
 /// <summary>
 /// Deterministic notification ids: <c>msg_</c> + 32 base32 characters of SHA-256 over the event
 /// id, channel, audience and address. The same event fanned out twice (e.g. after a crash between
-/// delivery and completion) yields the same ids, which the outbox ignores as duplicates.
+/// delivery and completion) yields the same ids, which the outbox ignores as duplicates. The event
+/// id is the stored outbox id (it carries the tenant, see <see cref="DomainEvent.EventId"/>), so
+/// two tenants' notifications never share an id, and an event stored by 0.1.0 under its old id
+/// still fans out into the same ids as before.
 /// </summary>
 internal static class NotificationId
 {

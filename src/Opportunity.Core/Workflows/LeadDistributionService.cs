@@ -262,40 +262,86 @@ public sealed class LeadDistributionService
 
     /// <summary>
     /// The partner converts its accepted lead into a sales opportunity (amount: the given one, else
-    /// the lead's estimated value). Safe to retry: an opportunity with this id from this lead is reused.
+    /// the lead's estimated value). Exactly once per lead: the opportunity, the converted lead and
+    /// both aggregates' events are written in one transaction (<see cref="ILeadConversionStore"/>),
+    /// and the store keeps one opportunity per lead. So a retry (after a timeout or a crash, with the
+    /// same or a new <paramref name="opportunityId"/>) and a second host converting the same lead at
+    /// the same time both get the opportunity that was created first, whatever id they passed;
+    /// compare its <see cref="SalesOpportunity.Id"/> with yours to tell.
     /// </summary>
-    /// <exception cref="DomainRuleException">The lead is not the partner's, or has no amount (rule <c>OpportunityAmount</c>).</exception>
+    /// <returns>The opportunity converted from the lead: the new one, or the one converted earlier.</returns>
+    /// <exception cref="InvalidStateTransitionException">The lead is not the partner's, or neither Accepted nor Converted.</exception>
+    /// <exception cref="DomainRuleException">The lead has no amount (rule <c>OpportunityAmount</c>), or was converted into an opportunity of another partner (rule <c>OneOpportunityPerLead</c>, naming it).</exception>
+    /// <exception cref="ConcurrencyException">An opportunity with <paramref name="opportunityId"/> exists already (from another lead), or the lead changed meanwhile; nothing was written.</exception>
+    /// <exception cref="NotSupportedException">The opportunity store does not implement <see cref="ILeadConversionStore"/>.</exception>
     public async Task<SalesOpportunity> ConvertAsync(TenantId tenant, PartnerId partner, LeadId id, OpportunityId opportunityId, LocalDate expectedClose, Money? amount = null, string? pipelineId = null, CancellationToken cancellationToken = default)
     {
+        var conversions = _opportunities as ILeadConversionStore ?? _leads as ILeadConversionStore
+            ?? throw new NotSupportedException($"The opportunity store ({_opportunities.GetType().Name}) does not implement {nameof(ILeadConversionStore)}, which converts a lead and adds its opportunity in one transaction.");
         var lead = await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
-        if (lead.AssignedPartner != partner || lead.State != LeadState.Accepted)
+        if (lead.AssignedPartner != partner || lead.State is not (LeadState.Accepted or LeadState.Converted))
         {
             throw new InvalidStateTransitionException(nameof(Lead), id.Value, lead.State.ToString(), $"Convert (by partner '{partner}')");
         }
 
-        var scope = AccessScope.Manufacturer(tenant);
-        var opportunity = await _opportunities.FindAsync(scope, opportunityId, cancellationToken).ConfigureAwait(false);
-        if (opportunity is null || opportunity.SourceLead != id)
+        var existing = await conversions.FindConvertedFromAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+        if (existing is null && lead.ConvertedTo is { } convertedTo)
         {
-            var value = amount ?? lead.Details.EstimatedValue
-                ?? throw new DomainRuleException("OpportunityAmount", $"Lead '{id}' has no estimated value; pass the opportunity amount.");
-            var draft = new SalesOpportunityDraft(partner, value, expectedClose)
-            {
-                Name = lead.Details.Company,
-                ProductLine = lead.Details.ProductInterest,
-                Region = lead.Details.Location.Country?.Code,
-                SourceLead = id,
-            };
-            var definition = pipelineId is null ? _pipelines.Get(PipelineDefinition.Default.Id) : _pipelines.Get(pipelineId);
-            opportunity = SalesOpportunity.Open(tenant, opportunityId, draft, definition, partner.Value, _clock);
-            opportunity.ScheduleNextDue(Options.FollowUps.FirstDue(opportunity.LastActivityAt));
-            await _opportunities.AddAsync(opportunity, cancellationToken).ConfigureAwait(false);
+            // Converted before the store indexed source leads, and not the opportunity it kept for the lead.
+            existing = await _opportunities.FindAsync(AccessScope.Manufacturer(tenant), convertedTo, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidStateTransitionException(nameof(Lead), id.Value, lead.State.ToString(), $"Convert (by partner '{partner}'): opportunity '{convertedTo}' is missing");
         }
 
+        if (existing is not null)
+        {
+            return await AdoptAsync(lead, partner, existing, cancellationToken).ConfigureAwait(false);
+        }
+
+        var value = amount ?? lead.Details.EstimatedValue
+            ?? throw new DomainRuleException("OpportunityAmount", $"Lead '{id}' has no estimated value; pass the opportunity amount.");
+        var draft = new SalesOpportunityDraft(partner, value, expectedClose)
+        {
+            Name = lead.Details.Company,
+            ProductLine = lead.Details.ProductInterest,
+            Region = lead.Details.Location.Country?.Code,
+            SourceLead = id,
+        };
+        var definition = pipelineId is null ? _pipelines.Get(PipelineDefinition.Default.Id) : _pipelines.Get(pipelineId);
+        var opportunity = SalesOpportunity.Open(tenant, opportunityId, draft, definition, partner.Value, _clock);
+        opportunity.ScheduleNextDue(Options.FollowUps.FirstDue(opportunity.LastActivityAt));
         lead.Convert(opportunityId, partner.Value, _clock);
-        await _leads.UpdateAsync(lead, cancellationToken).ConfigureAwait(false);
+        var stored = await conversions.ConvertAsync(lead, opportunity, cancellationToken).ConfigureAwait(false);
+        if (!ReferenceEquals(stored, opportunity))
+        {
+            // Another host converted the lead between our read and our write; nothing of ours was written.
+            var current = await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+            return await AdoptAsync(current, partner, stored, cancellationToken).ConfigureAwait(false);
+        }
+
         _loads.RecordRelease(tenant, partner);
         return opportunity;
+    }
+
+    /// <summary>
+    /// Returns the opportunity the lead was converted into earlier. A lead still Accepted next to
+    /// it (an orphan left by 0.1.0, which wrote the two in separate transactions) is converted into
+    /// it now, so a retry completes the interrupted conversion instead of opening a second deal.
+    /// </summary>
+    private async Task<SalesOpportunity> AdoptAsync(Lead lead, PartnerId partner, SalesOpportunity existing, CancellationToken cancellationToken)
+    {
+        if (existing.Partner != partner)
+        {
+            throw LeadConversionRules.AlreadyConverted(lead.Tenant, lead.Id, existing.Id);
+        }
+
+        if (lead.State == LeadState.Accepted && lead.AssignedPartner == partner)
+        {
+            lead.Convert(existing.Id, partner.Value, _clock);
+            await _leads.UpdateAsync(lead, cancellationToken).ConfigureAwait(false);
+            _loads.RecordRelease(lead.Tenant, partner);
+        }
+
+        return existing;
     }
 
     /// <summary>Every routing decision made for a lead, oldest first, with its printed trace.</summary>

@@ -147,6 +147,26 @@ internal static class PostgreSqlMigrations
             CREATE INDEX leads_dup_email_domain ON {s}.leads (tenant, dup_email_domain) WHERE dup_email_domain IS NOT NULL;
             CREATE INDEX leads_dup_phone ON {s}.leads (tenant, dup_phone) WHERE dup_phone IS NOT NULL;
             """),
+        (4, "one opportunity per source lead", """
+            ALTER TABLE {s}.opportunities ADD COLUMN source_lead text COLLATE "C";
+            -- The backfill runs as the owner across tenants: row-level security is lifted for this
+            -- transaction only (the ALTERs are transactional) and forced again below.
+            ALTER TABLE {s}.opportunities NO FORCE ROW LEVEL SECURITY;
+            ALTER TABLE {s}.leads NO FORCE ROW LEVEL SECURITY;
+            UPDATE {s}.opportunities SET source_lead = document->>'sourceLead' WHERE document->>'sourceLead' IS NOT NULL;
+            -- 0.1.0 could convert one lead twice. Of such twins only the opportunity the lead names
+            -- (else the lowest id) keeps the column; the others stay as they are, unindexed.
+            UPDATE {s}.opportunities o SET source_lead = NULL
+            WHERE o.source_lead IS NOT NULL AND EXISTS (
+                SELECT 1 FROM {s}.opportunities k
+                WHERE k.tenant = o.tenant AND k.source_lead = o.source_lead AND k.id <> o.id
+                  AND (EXISTS (SELECT 1 FROM {s}.leads l WHERE l.tenant = k.tenant AND l.id = k.source_lead AND l.document->>'convertedTo' = k.id)
+                       OR (k.id < o.id AND NOT EXISTS (
+                           SELECT 1 FROM {s}.leads l WHERE l.tenant = o.tenant AND l.id = o.source_lead AND l.document->>'convertedTo' = o.id))));
+            ALTER TABLE {s}.opportunities FORCE ROW LEVEL SECURITY;
+            ALTER TABLE {s}.leads FORCE ROW LEVEL SECURITY;
+            CREATE UNIQUE INDEX opportunities_source_lead ON {s}.opportunities (tenant, source_lead) WHERE source_lead IS NOT NULL;
+            """),
     ];
 
     /// <summary>

@@ -109,6 +109,21 @@ internal static class SqliteMigrations
             CREATE INDEX leads_dup_email_domain ON leads (tenant, dup_email_domain) WHERE dup_email_domain IS NOT NULL;
             CREATE INDEX leads_dup_phone ON leads (tenant, dup_phone) WHERE dup_phone IS NOT NULL;
             """),
+        (4, "one opportunity per source lead", """
+            ALTER TABLE opportunities ADD COLUMN source_lead TEXT;
+            UPDATE opportunities SET source_lead = json_extract(document, '$.sourceLead');
+            -- 0.1.0 could convert one lead twice. Of such twins only the opportunity the lead names
+            -- (else the lowest id) keeps the column; the others stay as they are, unindexed.
+            UPDATE opportunities SET source_lead = NULL
+            WHERE source_lead IS NOT NULL AND EXISTS (
+                SELECT 1 FROM opportunities AS k
+                WHERE k.tenant = opportunities.tenant AND k.source_lead = opportunities.source_lead AND k.id <> opportunities.id
+                  AND (EXISTS (SELECT 1 FROM leads AS l WHERE l.tenant = k.tenant AND l.id = k.source_lead AND json_extract(l.document, '$.convertedTo') = k.id)
+                       OR (k.id < opportunities.id AND NOT EXISTS (
+                           SELECT 1 FROM leads AS l WHERE l.tenant = opportunities.tenant AND l.id = opportunities.source_lead
+                             AND json_extract(l.document, '$.convertedTo') = opportunities.id))));
+            CREATE UNIQUE INDEX opportunities_source_lead ON opportunities (tenant, source_lead) WHERE source_lead IS NOT NULL;
+            """),
     ];
 
     /// <summary>

@@ -19,7 +19,7 @@ public abstract partial class StoreConformanceTests
 
         var pending = await Store.Outbox.ListPendingAsync();
 
-        Assert.Equal(["Lead/lead-1/1", "Lead/lead-1/2", "Lead/lead-1/3", "Lead/lead-1/4"], pending.Select(m => m.Id));
+        Assert.Equal(["Lead/lead-1/1@tenant-a", "Lead/lead-1/2@tenant-a", "Lead/lead-1/3@tenant-a", "Lead/lead-1/4@tenant-a"], pending.Select(m => m.Id));
         Assert.Equal(["LeadCaptured", "LeadQualified", "LeadAssigned", "LeadAccepted"], pending.Select(m => m.Type));
         Assert.All(pending, m => Assert.Equal(OutboxMessage.DomainEventTopic, m.Topic));
         Assert.All(pending, m => Assert.Equal(TenantA, m.Tenant));
@@ -154,7 +154,7 @@ public abstract partial class StoreConformanceTests
         // The version check: a stale write's events never reach the outbox.
         stale.Disqualify("duplicate", "bob", Clock);
         await Assert.ThrowsAsync<ConcurrencyException>(() => Store.Leads.UpdateAsync(stale));
-        Assert.Equal(["Lead/lead-1/1", "Lead/lead-1/2"], (await Store.Outbox.ListPendingAsync()).Select(m => m.Id));
+        Assert.Equal(["Lead/lead-1/1@tenant-a", "Lead/lead-1/2@tenant-a"], (await Store.Outbox.ListPendingAsync()).Select(m => m.Id));
 
         var before = Doc((await Store.Leads.FindAsync(scope, lead.Id))!);
         lead.Assign(P1, Clock.GetCurrentInstant() + Duration.FromDays(1), "router", Clock);
@@ -180,6 +180,6 @@ public abstract partial class StoreConformanceTests
 
         await Store.Leads.UpdateAsync(lead);
         Assert.Equal(3, (await Store.Leads.FindAsync(scope, lead.Id))!.Version);
-        Assert.Equal(["Lead/lead-1/1", "Lead/lead-1/2", "Lead/lead-1/3"], (await Store.Outbox.ListPendingAsync()).Select(m => m.Id));
+        Assert.Equal(["Lead/lead-1/1@tenant-a", "Lead/lead-1/2@tenant-a", "Lead/lead-1/3@tenant-a"], (await Store.Outbox.ListPendingAsync()).Select(m => m.Id));
     }
 }

@@ -31,10 +31,10 @@ public sealed class StoreUnderTest : IAsyncDisposable
         _dispose = dispose;
     }
 
-    /// <summary>Wraps one object that implements all four ports (and <see cref="IOpportunityImporter"/> and <see cref="IRoutingDecisionLog"/> when it does).</summary>
+    /// <summary>Wraps one object that implements all four ports (and <see cref="IOpportunityImporter"/>, <see cref="IRoutingDecisionLog"/> and <see cref="ILeadConversionStore"/> when it does).</summary>
     public static StoreUnderTest For<TStore>(TStore store, Func<ValueTask>? dispose = null)
         where TStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore =>
-        new(store, store, store, store, dispose) { Importer = store as IOpportunityImporter, DecisionLog = store as IRoutingDecisionLog };
+        new(store, store, store, store, dispose) { Importer = store as IOpportunityImporter, DecisionLog = store as IRoutingDecisionLog, Conversions = store as ILeadConversionStore };
 
     /// <summary>The lead store.</summary>
     public ILeadStore Leads { get; }
@@ -50,6 +50,12 @@ public sealed class StoreUnderTest : IAsyncDisposable
 
     /// <summary>The bulk importer, when the adapter has one; the import tests skip their checks without it.</summary>
     public IOpportunityImporter? Importer { get; init; }
+
+    /// <summary>
+    /// The atomic lead conversion, when the adapter has one (the workflow's <c>ConvertAsync</c>
+    /// requires it); the conversion tests skip their checks without it.
+    /// </summary>
+    public ILeadConversionStore? Conversions { get; init; }
 
     /// <summary>
     /// The routing decision log, when the adapter has a durable one (over the same database, so

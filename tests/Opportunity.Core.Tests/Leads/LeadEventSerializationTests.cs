@@ -34,6 +34,6 @@ public sealed class LeadEventSerializationTests
 
         Assert.Equal(stamped.GetType(), back.GetType());
         Assert.Equal(json, DomainEventSerializer.Serialize(back)); // lists compare by reference, so compare the JSON
-        Assert.Equal("Lead/L-1/7", back.EventId);
+        Assert.Equal("Lead/L-1/7@acme", back.EventId);
     }
 }

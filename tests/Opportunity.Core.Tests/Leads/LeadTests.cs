@@ -168,7 +168,7 @@ public sealed class LeadTests
 
         var events = lead.PendingEvents;
         Assert.Equal(["LeadCaptured", "LeadQualified", "LeadAssigned", "LeadAccepted"], events.Select(e => e.EventType));
-        Assert.Equal(["Lead/L1/1", "Lead/L1/2", "Lead/L1/3", "Lead/L1/4"], events.Select(e => e.EventId));
+        Assert.Equal(["Lead/L1/1@acme", "Lead/L1/2@acme", "Lead/L1/3@acme", "Lead/L1/4@acme"], events.Select(e => e.EventId));
         Assert.Equal(Instant.FromUtc(2026, 11, 2, 10, 40), events[3].OccurredAt);
         var accepted = Assert.IsType<LeadAccepted>(events[3]);
         Assert.Equal(Instant.FromUtc(2026, 11, 2, 9, 10), accepted.AssignedAt);

@@ -18,8 +18,8 @@ public sealed class NotificationDispatcherTelemetryTests
         {
             Behaviour = (n, attempt) => n.EventId switch
             {
-                "Lead/L-2/1" when attempt == 1 => DeliveryResult.Transient("451"),
-                "Lead/L-3/1" => DeliveryResult.Permanent("550"),
+                "Lead/L-2/1@acme" when attempt == 1 => DeliveryResult.Transient("451"),
+                "Lead/L-3/1@acme" => DeliveryResult.Permanent("550"),
                 _ => DeliveryResult.Delivered,
             },
         };

@@ -32,7 +32,7 @@ public sealed class NotificationDispatcherTests
         Assert.Contains("Hallo Müller &amp; Söhne,", toPartner.Content.HtmlBody, StringComparison.Ordinal);
         var toHost = Assert.Single(hooks.Delivered);
         Assert.Null(toHost.Content);
-        Assert.Equal("Lead/L-1/1", toHost.EventId);
+        Assert.Equal("Lead/L-1/1@acme", toHost.EventId);
         Assert.Contains("\"acceptanceDeadline\":\"2025-03-03T17:00:00Z\"", toHost.EventJson, StringComparison.Ordinal);
         Assert.NotEqual(toPartner.Id, toHost.Id);
         Assert.Equal(new DispatchSummary(Claimed: 3, EventsFannedOut: 1, NotificationsCreated: 2, Delivered: 2, Retried: 0, DeadLettered: 0, LeasesLost: 0, Failed: 0), summary);
@@ -104,7 +104,7 @@ public sealed class NotificationDispatcherTests
 
         await dispatcher.DispatchDueAsync();
 
-        var eventCompletion = Assert.Single(store.Completions, c => c.MessageId == "Lead/L-1/1");
+        var eventCompletion = Assert.Single(store.Completions, c => c.MessageId == "Lead/L-1/1@acme");
         Assert.Equal(["hooks", "mail"], eventCompletion.FollowUps.Select(f => f.Topic).Order());
         Assert.Equal(0, store.EnqueueCalls);
     }

@@ -60,7 +60,7 @@ public sealed class InMemoryStoreTests
         await _store.AddAsync(deal);
         Assert.Empty(deal.PendingEvents);
         var pending = await _store.ListPendingAsync();
-        Assert.Equal(["SalesOpportunity/O1/1", "SalesOpportunity/O1/2"], pending.Select(m => m.Id));
+        Assert.Equal(["SalesOpportunity/O1/1@acme", "SalesOpportunity/O1/2@acme"], pending.Select(m => m.Id));
         var evt = Assert.IsType<OpportunityStageChanged>(DomainEventSerializer.Deserialize(pending[1].Type, pending[1].Payload));
         Assert.Equal("Proposal", evt.To);
     }

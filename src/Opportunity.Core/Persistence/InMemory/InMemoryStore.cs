@@ -14,9 +14,11 @@ namespace Opportunity.Persistence.InMemory;
 /// compares real adapters against. Aggregates are stored as snapshots, so a caller holding an
 /// aggregate never shares state with the store. Due work is found through due-time indexes, so a
 /// claim costs in proportion to the due items, not to all stored items; duplicate candidates
-/// are found through an index of each lead's <see cref="DuplicateKeys.Normalised"/> keys.
+/// are found through an index of each lead's <see cref="DuplicateKeys.Normalised"/> keys. A
+/// conversion (<see cref="ILeadConversionStore"/>) writes the lead and its opportunity under the
+/// lock as one step, and an index of source leads keeps one opportunity per lead.
 /// </summary>
-public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter
+public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, ILeadConversionStore
 {
     private static readonly KeyComparer Keys = new();
 
@@ -28,6 +30,7 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
     private readonly SortedSet<DueEntry> _leadsDue = new(DueEntry.Comparer);
     private readonly SortedSet<DueEntry> _opportunitiesDue = new(DueEntry.Comparer);
     private readonly Dictionary<(string Tenant, DuplicateKeyKind Kind, string Key), HashSet<string>> _leadsByKey = [];
+    private readonly Dictionary<(string Tenant, string Lead), string> _opportunityBySourceLead = [];
     private readonly Dictionary<(string Kind, string Tenant, string Id), Lease> _leases = [];
     private readonly Dictionary<string, OutboxEntry> _outboxPending = new(StringComparer.Ordinal);
     private readonly SortedSet<(Instant Due, long Sequence)> _outboxDue = [];
@@ -214,10 +217,60 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
     }
 
     /// <inheritdoc />
+    /// <exception cref="DomainRuleException">The opportunity names a source lead that another opportunity was converted from (rule <c>OneOpportunityPerLead</c>).</exception>
     public Task AddAsync(SalesOpportunity opportunity, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(opportunity);
-        return Write(opportunity, _opportunities, _opportunitiesDue, v => opportunity.ToSnapshot() with { Version = v }, s => s.Version, s => s.NextDueAt);
+        lock (_gate)
+        {
+            if (opportunity.SourceLead is { } lead && _opportunityBySourceLead.TryGetValue((opportunity.Tenant.Value, lead.Value), out var existing))
+            {
+                throw LeadConversionRules.AlreadyConverted(opportunity.Tenant, lead, new OpportunityId(existing));
+            }
+
+            AddOpportunityLocked(opportunity);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<SalesOpportunity?> FindConvertedFromAsync(TenantId tenant, LeadId lead, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_opportunityBySourceLead.TryGetValue((tenant.Value, lead.Value), out var id) ? Rebuild(_opportunities[Key(tenant, id)]) : null);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<SalesOpportunity> ConvertAsync(Lead lead, SalesOpportunity opportunity, CancellationToken cancellationToken = default)
+    {
+        LeadConversionRules.Check(lead, opportunity);
+        lock (_gate)
+        {
+            if (_opportunityBySourceLead.TryGetValue((lead.Tenant.Value, lead.Id.Value), out var existing))
+            {
+                return Task.FromResult(Rebuild(_opportunities[Key(lead.Tenant, existing)]));
+            }
+
+            // Both checks before either write, so a refused conversion changes nothing.
+            if (_opportunities.TryGetValue(Key(opportunity.Tenant, opportunity.Id.Value), out var taken))
+            {
+                throw new ConcurrencyException(opportunity.AggregateKind, opportunity.AggregateId, opportunity.Version, taken.Version);
+            }
+
+            long? stored = _leads.TryGetValue(Key(lead.Tenant, lead.Id.Value), out var current) ? current.Version : null;
+            if (stored != lead.Version)
+            {
+                throw new ConcurrencyException(lead.AggregateKind, lead.AggregateId, lead.Version, stored);
+            }
+
+            AddOpportunityLocked(opportunity);
+            WriteLead(lead);
+        }
+
+        return Task.FromResult(opportunity);
     }
 
     /// <inheritdoc />
@@ -268,6 +321,16 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
         }
 
         return Task.FromResult(ValidationResult<int>.Success(count));
+    }
+
+    // Called under the lock: the version-checked insert, then the source-lead index.
+    private void AddOpportunityLocked(SalesOpportunity opportunity)
+    {
+        Write(opportunity, _opportunities, _opportunitiesDue, v => opportunity.ToSnapshot() with { Version = v }, s => s.Version, s => s.NextDueAt);
+        if (opportunity.SourceLead is { } lead)
+        {
+            _opportunityBySourceLead[(opportunity.Tenant.Value, lead.Value)] = opportunity.Id.Value;
+        }
     }
 
     // ---- Partners ----
