@@ -1,0 +1,96 @@
+using NodaTime;
+using Opportunity.Leads;
+using Opportunity.Persistence;
+using Opportunity.Pipelines;
+using Opportunity.Routing;
+using static Opportunity.Core.Tests.Workflows.DistributionHarness;
+
+namespace Opportunity.Core.Tests.Workflows;
+
+/// <summary>Lead → opportunity conversion through <see cref="Opportunity.Workflows.LeadDistributionService"/>: exactly one opportunity per lead.</summary>
+public sealed class LeadConversionWorkflowTests
+{
+    private static readonly Instant Tuesday10 = Instant.FromUtc(2025, 3, 4, 10, 0);
+    private static readonly PartnerId Pa = new("P-a");
+    private static readonly LeadId L1 = new("L-1");
+    private static readonly LocalDate Close = new(2025, 6, 30);
+
+    [Fact]
+    public async Task ConvertAsync_RetriedWithNewOpportunityId_ReturnsTheFirstOpportunity()
+    {
+        using var h = await AcceptedAsync();
+
+        var first = await h.Distribution.ConvertAsync(Tenant, Pa, L1, new OpportunityId("O-1"), Close);
+        var retry = await h.Distribution.ConvertAsync(Tenant, Pa, L1, new OpportunityId("O-2"), Close);
+
+        Assert.Equal("O-1", first.Id.Value);
+        Assert.Equal("O-1", retry.Id.Value);
+        Assert.Equal(["O-1"], await OpportunityIdsAsync(h));
+        Assert.Single(await h.EventsAsync<LeadConverted>());
+    }
+
+    [Fact]
+    public async Task ConvertAsync_TwoCallersAtOnceWithDifferentIds_BothGetTheOneOpportunity()
+    {
+        using var h = await AcceptedAsync();
+
+        var results = await Task.WhenAll(
+            Task.Run(() => h.Distribution.ConvertAsync(Tenant, Pa, L1, new OpportunityId("O-a"), Close)),
+            Task.Run(() => h.Distribution.ConvertAsync(Tenant, Pa, L1, new OpportunityId("O-b"), Close)));
+
+        Assert.Equal(results[0].Id, results[1].Id);
+        Assert.Equal([results[0].Id.Value], await OpportunityIdsAsync(h));
+        Assert.Equal(results[0].Id, (await h.LeadAsync("L-1")).ConvertedTo);
+    }
+
+    [Fact]
+    public async Task ConvertAsync_OrphanLeftBy010_RetryAdoptsItInsteadOfOpeningASecondDeal()
+    {
+        using var h = await AcceptedAsync();
+        // 0.1.0 committed the opportunity, then crashed before saving the lead.
+        var orphan = SalesOpportunity.Open(
+            Tenant, new OpportunityId("O-orphan"), new SalesOpportunityDraft(Pa, new Money(12_000m, CurrencyCode.EUR), Close) { SourceLead = L1 }, PipelineDefinition.Default, Pa.Value, h.Clock);
+        await h.Store.AddAsync(orphan);
+
+        var converted = await h.Distribution.ConvertAsync(Tenant, Pa, L1, new OpportunityId("O-new"), Close);
+
+        Assert.Equal("O-orphan", converted.Id.Value);
+        Assert.Equal(["O-orphan"], await OpportunityIdsAsync(h));
+        var lead = await h.LeadAsync("L-1");
+        Assert.Equal(LeadState.Converted, lead.State);
+        Assert.Equal("O-orphan", lead.ConvertedTo!.Value.Value);
+    }
+
+    [Fact]
+    public async Task ConvertAsync_ByAnotherPartner_IsRefusedAndWritesNothing()
+    {
+        using var h = await AcceptedAsync();
+        await h.AddPartnersAsync(Partner("P-b"));
+
+        await Assert.ThrowsAsync<InvalidStateTransitionException>(() => h.Distribution.ConvertAsync(Tenant, new PartnerId("P-b"), L1, new OpportunityId("O-1"), Close));
+
+        Assert.Empty(await OpportunityIdsAsync(h));
+        Assert.Equal(LeadState.Accepted, (await h.LeadAsync("L-1")).State);
+    }
+
+    private static async Task<DistributionHarness> AcceptedAsync()
+    {
+        var h = Create(Tuesday10, o =>
+            o.RuleSet = RoutingRuleSet.Create("rr").InTerritory().SellingProductLine().WithinCapacity().PickRoundRobin().Build());
+        await h.AddPartnersAsync(Partner("P-a"));
+        await h.CaptureAndQualifyAsync("L-1");
+        await h.Distribution.AcceptAsync(Tenant, Pa, L1);
+        return h;
+    }
+
+    private static async Task<List<string>> OpportunityIdsAsync(DistributionHarness h)
+    {
+        var ids = new List<string>();
+        await foreach (var o in h.Store.QueryAsync(AccessScope.Manufacturer(Tenant), OpportunityQuery.All))
+        {
+            ids.Add(o.Id.Value);
+        }
+
+        return ids;
+    }
+}
