@@ -10,8 +10,9 @@ namespace Opportunity;
 /// </summary>
 internal static class EventIds
 {
+    // ToString, not Value: an event not yet stamped by its aggregate (default tenant) still has an id.
     public static string Of(string kind, string id, long sequence, TenantId tenant) =>
-        string.Create(CultureInfo.InvariantCulture, $"{kind}/{id}/{sequence}@{Escape(tenant.Value)}");
+        string.Create(CultureInfo.InvariantCulture, $"{kind}/{id}/{sequence}@{Escape(tenant.ToString())}");
 
     // The tenant must hold no '/' (an old-form id's last segment is all digits; a new one's never
     // is) and no '@' (the separator); '%' is escaped so the escaping itself is reversible.
