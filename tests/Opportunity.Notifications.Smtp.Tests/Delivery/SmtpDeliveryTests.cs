@@ -39,7 +39,7 @@ public sealed class SmtpDeliveryTests : IAsyncLifetime
         Assert.Equal("de", message.Body!.Headers[HeaderId.ContentLanguage]);
         Assert.Equal("auto-generated", message.Headers["Auto-Submitted"]);
         Assert.Equal("LeadAssigned", message.Headers["X-Opportunity-Event"]);
-        Assert.Equal("Lead/L-1/2", message.Headers["X-Opportunity-Event-Id"]);
+        Assert.Equal("Lead/L-1/2@acme", message.Headers["X-Opportunity-Event-Id"]);
         Assert.Equal(SmtpTestKit.Start.ToDateTimeOffset(), message.Date);
         Assert.Empty(await store.ListPendingAsync());
     }

@@ -32,7 +32,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         using var json = JsonDocument.Parse(received.Body);
         Assert.Equal("LeadAssigned", json.RootElement.GetProperty("type").GetString());
         Assert.Equal("2025-03-03T09:00:00Z", json.RootElement.GetProperty("timestamp").GetString());
-        Assert.Equal("Lead/L-1/3", json.RootElement.GetProperty("data").GetProperty("eventId").GetString());
+        Assert.Equal("Lead/L-1/3@acme", json.RootElement.GetProperty("data").GetProperty("eventId").GetString());
         Assert.Equal("p-1", json.RootElement.GetProperty("data").GetProperty("partner").GetString());
 
         // What the reference implementation would compute for the same message is exactly what was sent.
