@@ -162,6 +162,38 @@ public abstract partial class StoreConformanceTests
         Assert.Equal(["opp-1"], await OpportunityIdsAsync(TenantA));
     }
 
+    /// <summary>
+    /// A conversion refused by the store — the opportunity id is taken, or the lead changed since it
+    /// was read — throws <see cref="ConcurrencyException"/> and writes neither row nor any event.
+    /// </summary>
+    [ConformanceFact]
+    public async Task Conversion_OpportunityIdTakenOrLeadStale_ThrowsConcurrencyAndWritesNothing()
+    {
+        if (Store.Conversions is not { } conversions)
+        {
+            return;
+        }
+
+        var scope = AccessScope.Manufacturer(TenantA);
+        await Store.Opportunities.AddAsync(NewOpportunity(TenantA, "opp-taken", P1, Clock));
+        var lead = await StoreAcceptedLeadAsync(TenantA, "lead-1");
+        var stale = (await Store.Leads.FindAsync(scope, lead.Id))!;
+        var pending = (await Store.Outbox.ListPendingAsync()).Count;
+
+        var taken = await Assert.ThrowsAsync<ConcurrencyException>(() => conversions.ConvertAsync(lead, ConvertInMemory(lead, "opp-taken")));
+        var fresh = (await Store.Leads.FindAsync(scope, lead.Id))!;
+        fresh.RecordActivity("called the customer", P1.Value, Clock);
+        await Store.Leads.UpdateAsync(fresh);
+        var changed = await Assert.ThrowsAsync<ConcurrencyException>(() => conversions.ConvertAsync(stale, ConvertInMemory(stale, "opp-new")));
+
+        Assert.Equal("opp-taken", taken.AggregateId);
+        Assert.Equal("lead-1", changed.AggregateId);
+        Assert.Equal(["opp-taken"], await OpportunityIdsAsync(TenantA));
+        Assert.Null(await conversions.FindConvertedFromAsync(TenantA, lead.Id));
+        Assert.Equal(LeadState.Accepted, (await Store.Leads.FindAsync(scope, lead.Id))!.State);
+        Assert.Equal(pending + 1, (await Store.Outbox.ListPendingAsync()).Count); // only the activity's event
+    }
+
     /// <summary>Lead ids are unique per tenant: the same lead id converts once in each tenant.</summary>
     [ConformanceFact]
     public async Task Conversion_SameLeadIdInTwoTenants_ConvertsInEach()
