@@ -6,7 +6,7 @@ namespace Opportunity.Persistence.PostgreSql;
 
 /// <summary>
 /// The server store on PostgreSQL: every port (<see cref="ILeadStore"/>, <see cref="IOpportunityStore"/>,
-/// <see cref="IPartnerDirectory"/>, <see cref="IOutboxStore"/>, <see cref="IOpportunityImporter"/>)
+/// <see cref="IPartnerDirectory"/>, <see cref="IOutboxStore"/>, <see cref="IOpportunityImporter"/>, <see cref="ILeadConversionStore"/>)
 /// and the routing decision log (<see cref="Workflows.IRoutingDecisionLog"/>) over one pooled data source. Writes are version-checked (<c>UPDATE … WHERE version = @expected</c>)
 /// and write the aggregate's events to the outbox in the same transaction; due work and outbox
 /// messages are claimed with <c>FOR UPDATE SKIP LOCKED</c>, so any number of hosts share the work.

@@ -8,7 +8,7 @@ namespace Opportunity.Persistence.Sqlite;
 
 /// <summary>
 /// The embedded default store: every port (<see cref="ILeadStore"/>, <see cref="IOpportunityStore"/>,
-/// <see cref="IPartnerDirectory"/>, <see cref="IOutboxStore"/>, <see cref="IOpportunityImporter"/>)
+/// <see cref="IPartnerDirectory"/>, <see cref="IOutboxStore"/>, <see cref="IOpportunityImporter"/>, <see cref="ILeadConversionStore"/>)
 /// and the routing decision log (<see cref="Workflows.IRoutingDecisionLog"/>) in one SQLite file in WAL mode. Writes are version-checked (<c>UPDATE … WHERE version = @expected</c>;
 /// zero rows → <see cref="ConcurrencyException"/>) and put the aggregate's pending events into the
 /// outbox in the same transaction. SQLite has one writer at a time, so claims of due work take a
