@@ -119,6 +119,36 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Each function switches <c>opportunity.system</c> on for its own body only: afterwards the caller's
+    /// transaction has its previous value again (an owner-run store would otherwise see every tenant for
+    /// the rest of the transaction).
+    /// </summary>
+    [PostgresFact]
+    public async Task SystemFunctions_AfterReturning_LeaveTheSystemSettingAsItWas()
+    {
+        await using var connection = new NpgsqlConnection(PostgresTestDatabase.Owner);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await ExecuteAsync(connection, "SELECT set_config('opportunity.system', 'off', true), set_config('opportunity.tenant', 'tenant-a', true);");
+        string[] calls =
+        [
+            $"SELECT {_schema}.outbox_leased_tenant('m', 'host');",
+            $"SELECT {_schema}.requeue_dead_letter('m', now());",
+            $"SELECT count(*) FROM {_schema}.outbox_pending();",
+            $"SELECT count(*) FROM {_schema}.outbox_dead_letters();",
+            $"SELECT count(*) FROM {_schema}.claim_outbox(now(), 'host', 10, now());",
+            $"SELECT count(*) FROM {_schema}.claim_due_leads(now(), 'host', 10, now());",
+            $"SELECT count(*) FROM {_schema}.claim_due_opportunities(now(), 'host', 10, now());",
+        ];
+
+        foreach (var call in calls)
+        {
+            await ExecuteAsync(connection, call);
+            Assert.Equal("off", await ScalarAsync<string>(connection, "SELECT current_setting('opportunity.system', true);"));
+        }
+    }
+
     /// <summary>Cross-tenant claims still work for the app role, through the owner's functions: due leads, due opportunities and outbox messages of both tenants.</summary>
     [PostgresFact(RequiresAppRole = true)]
     public async Task Claims_AsAppRole_ReachBothTenantsOnlyThroughTheOwnersFunctions()

@@ -193,16 +193,23 @@ internal static class PostgreSqlMigrations
     private static string SystemPolicy(string table) =>
         $"CREATE POLICY {table}_system ON {{s}}.{table} TO CURRENT_USER USING ({OwnerSystem}) WITH CHECK ({OwnerSystem});";
 
-    /// <summary>A <c>SECURITY DEFINER</c> function of the owner that switches cross-tenant access on for its body only.</summary>
+    /// <summary>
+    /// A <c>SECURITY DEFINER</c> function of the owner that switches cross-tenant access on for its body
+    /// only. The body must not <c>RETURN</c> (the setting would stay on): a set-returning function uses
+    /// <c>RETURN QUERY</c>, a scalar one (<paramref name="returns"/> not a <c>TABLE</c>) assigns <c>result</c>.
+    /// </summary>
     private static string SystemFunction(string signature, string returns, string body) => $$"""
         CREATE FUNCTION {s}.{{signature}} RETURNS {{returns}}
         LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
         #variable_conflict use_column
-        DECLARE previous text := current_setting('opportunity.system', true);
+        DECLARE
+            previous text := current_setting('opportunity.system', true);
+            {{(returns.StartsWith("TABLE", StringComparison.Ordinal) ? string.Empty : $"result {returns};")}}
         BEGIN
             PERFORM set_config('opportunity.system', 'on', true);
             {{body}}
             PERFORM set_config('opportunity.system', coalesce(previous, 'off'), true);
+            {{(returns.StartsWith("TABLE", StringComparison.Ordinal) ? "RETURN;" : "RETURN result;")}}
         END
         $fn$;
         REVOKE ALL ON FUNCTION {s}.{{signature[..(signature.IndexOf('(', StringComparison.Ordinal))]}}{{ArgumentTypes(signature)}} FROM PUBLIC;
@@ -215,7 +222,7 @@ internal static class PostgreSqlMigrations
         return "(" + string.Join(", ", inner.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(a => a.Split(' ')[^1])) + ")";
     }
 
-    // The claim of due rows across tenants, as the store ran it before migration 6 with the system setting.
+    // The claim of due rows across tenants: the statement the store itself ran before migration 6.
     private static string ClaimDueFunction(string table) => SystemFunction(
         $"claim_due_{table}(p_now timestamptz, p_owner text, p_max integer, p_until timestamptz)",
         "TABLE (id text, version bigint, document text)",
@@ -300,7 +307,7 @@ internal static class PostgreSqlMigrations
                 "outbox_leased_tenant(p_id text, p_owner text)",
                 "text",
                 """
-                RETURN (SELECT o.tenant::text FROM {s}.outbox o WHERE o.id = p_id AND o.status = 'pending' AND o.lease_owner = p_owner);
+                result := (SELECT o.tenant::text FROM {s}.outbox o WHERE o.id = p_id AND o.status = 'pending' AND o.lease_owner = p_owner);
                 """),
             SystemFunction(
                 "outbox_pending()",
@@ -320,7 +327,7 @@ internal static class PostgreSqlMigrations
                 """
                 UPDATE {s}.outbox SET status = 'pending', attempts = 0, next_attempt_at = p_now, due_at = p_now, dead_reason = NULL, dead_at = NULL
                     WHERE id = p_id AND status = 'dead';
-                RETURN FOUND;
+                result := FOUND;
                 """),
         ]);
 
