@@ -100,6 +100,24 @@ internal static class TextRules
         return null;
     }
 
+    /// <summary>The index of the first lone surrogate, or -1 when the text is well-formed UTF-16.</summary>
+    public static int FindInvalidUtf16(ReadOnlySpan<char> text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>Describes a problem for messages: the rule and the character as <c>U+XXXX</c>.</summary>
     public static string Describe(TextViolation violation, ReadOnlySpan<char> text, int index)
     {

@@ -19,11 +19,11 @@ internal static class RuleJsonStructure
             return new ValidationError("$", $"the document has {json.Length} characters; at most {RoutingRuleSetLimits.MaxDocumentLength} are accepted.");
         }
 
-        if (TextRules.FindProblem(json, identifier: false) is { Violation: TextViolation.InvalidUtf16 } problem)
+        if (TextRules.FindInvalidUtf16(json) is var index and >= 0)
         {
-            var line = 1 + json.AsSpan(0, problem.Index).Count('\n');
-            var column = problem.Index - json.LastIndexOf('\n', Math.Max(0, problem.Index - 1));
-            return new ValidationError($"$ (line {line}, column {column})", $"the text holds {TextRules.Describe(problem.Violation, json, problem.Index)}.");
+            var line = 1 + json.AsSpan(0, index).Count('\n');
+            var column = index - json.LastIndexOf('\n', Math.Max(0, index - 1));
+            return new ValidationError($"$ (line {line}, column {column})", $"the text holds {TextRules.Describe(TextViolation.InvalidUtf16, json, index)}.");
         }
 
         return null;
