@@ -11,7 +11,7 @@ public static class RoutingRuleSetLimits
     /// <summary>The longest document accepted, in UTF-16 characters (256 Ki); real rule sets are a few KB.</summary>
     public const int MaxDocumentLength = 262_144;
 
-    /// <summary>The deepest nesting of objects and arrays accepted; the built-in rules need 4.</summary>
+    /// <summary>The deepest nesting of objects and arrays accepted; the built-in rules need 5.</summary>
     public const int MaxDepth = 16;
 
     /// <summary>The most items of any array (e.g. <c>filters</c>, <c>required</c>) and the most properties of any object (e.g. <c>weights</c>).</summary>
