@@ -14,7 +14,7 @@ namespace Opportunity.Core.Tests.Routing;
 public sealed class RoutingRuleSetJsonBoundsTests
 {
     [Fact]
-    public void FromJson_MillionRadiusSteps_RefusedAtRadiiPathQuickly()
+    public void FromJson_MillionRadiusSteps_RefusedAtTheDocumentBoundQuickly()
     {
         var radii = string.Join(",", Enumerable.Range(1, 1_000_000).Select(i => (i * 0.00002).ToString("R", CultureInfo.InvariantCulture)));
         var json = $$"""{ "name": "x", "filters": [ { "kind": "geoRadius", "radiiKm": [{{radii}}] } ] }""";
