@@ -70,29 +70,17 @@ public sealed partial class PostgreSqlStore
     private readonly record struct AggregateRow(AggregateRoot Aggregate, string Table, string Document, IReadOnlyList<(string Column, object? Value)> Columns);
 
     /// <summary>
-    /// Claims due rows across tenants: locks the oldest due rows whose lease is free, expired or
-    /// the claimant's own with <c>FOR UPDATE SKIP LOCKED</c> (rows another host is claiming right
-    /// now are skipped, not waited for), leases them, and returns them oldest due first.
+    /// Claims due rows across tenants through the owner's <c>claim_due_{table}</c> function (migration 6):
+    /// it locks the oldest due rows whose lease is free, expired or the claimant's own with <c>FOR UPDATE
+    /// SKIP LOCKED</c> (rows another host is claiming right now are skipped, not waited for), leases
+    /// them, and returns them oldest due first. The app role cannot read across tenants otherwise.
     /// </summary>
     private Task<List<T>> ClaimDueRowsAsync<T>(string table, DueWorkClaim claim, Func<string, long, string, T> read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claim);
-        var sql = $"""
-            WITH picked AS (
-                SELECT tenant, id FROM {_schema}.{table}
-                WHERE next_due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1 OR lease_owner = $2)
-                ORDER BY next_due_at, tenant, id
-                LIMIT $3
-                FOR UPDATE SKIP LOCKED),
-            leased AS (
-                UPDATE {_schema}.{table} t SET lease_owner = $2, lease_until = $4
-                FROM picked WHERE t.tenant = picked.tenant AND t.id = picked.id
-                RETURNING t.tenant, t.id, t.version, t.document::text AS document, t.next_due_at)
-            SELECT id, version, document FROM leased ORDER BY next_due_at, tenant, id;
-            """;
         return WriteReturningAsync(
-            DbScope.Everything,
-            sql,
+            DbScope.NoTenant,
+            $"SELECT id, version, document FROM {_schema}.claim_due_{table}($1, $2, $3, $4);",
             [PgValues.Floor(claim.Now), claim.Owner, claim.MaxItems, PgValues.Ceiling(claim.Now + claim.LeaseDuration)],
             r => read(r.GetString(0), r.GetInt64(1), r.GetString(2)),
             cancellationToken);
