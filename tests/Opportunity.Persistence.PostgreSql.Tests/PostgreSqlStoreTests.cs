@@ -103,7 +103,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
             await Task.WhenAll(Store.MigrateAsync(), other.MigrateAsync(), Store.MigrateAsync());
         }
 
-        Assert.Equal((long)PostgreSqlStore.SchemaVersion, await OwnerScalarAsync<long>($"SELECT count(*) FROM {_schema}.schema_migrations;"));
+        Assert.Equal((long)Schema.PostgreSqlMigrations.All.Count, await OwnerScalarAsync<long>($"SELECT count(*) FROM {_schema}.schema_migrations;")); // version numbers may have gaps
     }
 
     [PostgresFact]
