@@ -147,7 +147,98 @@ internal static class PostgreSqlMigrations
             CREATE INDEX leads_dup_email_domain ON {s}.leads (tenant, dup_email_domain) WHERE dup_email_domain IS NOT NULL;
             CREATE INDEX leads_dup_phone ON {s}.leads (tenant, dup_phone) WHERE dup_phone IS NOT NULL;
             """),
+        (CapacityAndQuarantineVersion, "partner load counters with hard capacity; quarantine of unreadable records", $$"""
+            CREATE TABLE {s}.quarantine (
+                tenant         text COLLATE "C" NOT NULL,
+                kind           text        NOT NULL CHECK (kind IN ('Lead', 'SalesOpportunity')),
+                id             text COLLATE "C" NOT NULL,
+                reason         text        NOT NULL,
+                quarantined_at timestamptz NOT NULL,
+                next_due_at    timestamptz,
+                PRIMARY KEY (tenant, kind, id)
+            );
+            ALTER TABLE {s}.quarantine ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE {s}.quarantine FORCE ROW LEVEL SECURITY;
+            CREATE POLICY quarantine_scope ON {s}.quarantine
+                USING ({{System}} OR {{Tenant}})
+                WITH CHECK ({{System}} OR ({{Tenant}} AND {{NoPartner}}));
+
+            ALTER TABLE {s}.leads ADD COLUMN assigned_at timestamptz;
+            CREATE TABLE {s}.partner_load (
+                tenant           text COLLATE "C" NOT NULL,
+                partner          text COLLATE "C" NOT NULL,
+                open_leads       integer     NOT NULL CHECK (open_leads >= 0),
+                last_assigned_at timestamptz,
+                PRIMARY KEY (tenant, partner)
+            );
+            ALTER TABLE {s}.partner_load ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE {s}.partner_load FORCE ROW LEVEL SECURITY;
+            CREATE POLICY partner_load_scope ON {s}.partner_load
+                USING ({{System}} OR {{Tenant}})
+                WITH CHECK ({{System}} OR ({{Tenant}} AND {{NoPartner}}));
+
+            -- Fill from the leads already stored (every tenant: FORCE RLS applies to the owner too).
+            SELECT set_config('opportunity.system', 'on', true);
+            UPDATE {s}.leads SET assigned_at = (document->>'assignedAt')::timestamptz
+            WHERE assigned_partner IS NOT NULL AND document->>'assignedAt' ~ '^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$';
+            INSERT INTO {s}.partner_load (tenant, partner, open_leads, last_assigned_at)
+            SELECT tenant, assigned_partner, count(*) FILTER (WHERE state IN {{OpenStates}}), max(assigned_at) FROM {s}.leads
+            WHERE assigned_partner IS NOT NULL GROUP BY tenant, assigned_partner;
+            SELECT set_config('opportunity.system', 'off', true);
+
+            -- The counters follow every write of a lead in the statement that writes it: a lead counts
+            -- while it is Assigned/Accepted with a partner. Taking a partner past the capacity in its
+            -- document raises OP001 (the store reports PartnerAtCapacityException); no partner row or
+            -- no capacity: unlimited. The two counters a move touches are locked in partner order, so
+            -- leads moving in opposite directions cannot deadlock.
+            CREATE FUNCTION {s}.leads_partner_load() RETURNS trigger LANGUAGE plpgsql AS $fn$
+            DECLARE
+                released text;
+                taken    text;
+                lead_tenant text;
+                cap      integer;
+                counted  integer;
+            BEGIN
+                IF TG_OP <> 'INSERT' AND OLD.state IN {{OpenStates}} THEN released := OLD.assigned_partner; END IF;
+                IF TG_OP <> 'DELETE' AND NEW.state IN {{OpenStates}} THEN taken := NEW.assigned_partner; END IF;
+                IF released IS NOT DISTINCT FROM taken THEN RETURN NULL; END IF;
+                lead_tenant := CASE WHEN TG_OP = 'DELETE' THEN OLD.tenant ELSE NEW.tenant END;
+                IF taken IS NOT NULL THEN
+                    INSERT INTO {s}.partner_load (tenant, partner, open_leads) VALUES (lead_tenant, taken, 0) ON CONFLICT DO NOTHING;
+                END IF;
+                PERFORM 1 FROM {s}.partner_load WHERE tenant = lead_tenant AND partner IN (released, taken) ORDER BY partner FOR UPDATE;
+                IF released IS NOT NULL THEN
+                    UPDATE {s}.partner_load SET open_leads = open_leads - 1 WHERE tenant = lead_tenant AND partner = released;
+                END IF;
+                IF taken IS NOT NULL THEN
+                    SELECT (document->>'capacity')::integer INTO cap FROM {s}.partners WHERE tenant = lead_tenant AND id = taken;
+                    UPDATE {s}.partner_load SET open_leads = open_leads + 1, last_assigned_at = GREATEST(last_assigned_at, NEW.assigned_at)
+                    WHERE tenant = lead_tenant AND partner = taken AND (cap IS NULL OR open_leads < cap)
+                    RETURNING open_leads INTO counted;
+                    IF counted IS NULL THEN
+                        SELECT open_leads INTO counted FROM {s}.partner_load WHERE tenant = lead_tenant AND partner = taken;
+                        RAISE EXCEPTION USING ERRCODE = '{{AtCapacitySqlState}}', MESSAGE = format('{{AtCapacityMessage}}|%s|%s|%s', counted, cap, taken);
+                    END IF;
+                END IF;
+                RETURN NULL;
+            END
+            $fn$;
+            CREATE TRIGGER leads_partner_load AFTER INSERT OR UPDATE OF state, assigned_partner OR DELETE ON {s}.leads
+                FOR EACH ROW EXECUTE FUNCTION {s}.leads_partner_load();
+            """),
     ];
+
+    /// <summary>The lead states that count toward a partner's capacity (<c>StoredValues.CountsTowardCapacity</c>).</summary>
+    private const string OpenStates = "('Assigned', 'Accepted')";
+
+    /// <summary>The message of the trigger's exception when a partner is full.</summary>
+    public const string AtCapacityMessage = "opportunity: partner at capacity";
+
+    /// <summary>The SQLSTATE of that exception; its message is <c>{AtCapacityMessage}|open|capacity|partner</c> (the message, unlike the detail, is never redacted).</summary>
+    public const string AtCapacitySqlState = "OP001";
+
+    /// <summary>The migration adding the partner load counters (filled from the stored leads) and the quarantine table.</summary>
+    public const int CapacityAndQuarantineVersion = 5;
 
     /// <summary>
     /// The migration adding the duplicate-key columns of leads (covered by the existing
@@ -157,10 +248,13 @@ internal static class PostgreSqlMigrations
     public const int DuplicateKeysVersion = 3;
 
     /// <summary>The tables the store's role reads, inserts and updates.</summary>
-    public static IReadOnlyList<string> Tables { get; } = ["leads", "opportunities", "partners", "outbox"];
+    public static IReadOnlyList<string> Tables { get; } = ["leads", "opportunities", "partners", "outbox", "partner_load"];
+
+    /// <summary>The tables the store's role also deletes from: a released quarantine entry is removed.</summary>
+    public static IReadOnlyList<string> DeletableTables { get; } = ["quarantine"];
 
     /// <summary>The append-only tables: the store's role only reads and inserts (and no policy admits an update or delete).</summary>
     public static IReadOnlyList<string> AppendOnlyTables { get; } = ["routing_decisions"];
 
-    public static int Latest => All[^1].Version;
+    public static int Latest => All.Max(m => m.Version);
 }
