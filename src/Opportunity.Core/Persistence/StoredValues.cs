@@ -57,6 +57,8 @@ public static class StoredValues
         {
             return rebuild();
         }
+        // What the model throws for a value it refuses, an unknown pipeline (KeyNotFoundException) or a member a
+        // foreign document left null: all about this one record, so the store must be able to set it aside.
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or OverflowException or KeyNotFoundException or NullReferenceException)
         {
             throw new StoreDataException(entity, id, "document", $"The stored document cannot be rebuilt: {ex.Message}", ex);
