@@ -57,35 +57,24 @@ public sealed partial class PostgreSqlStore
     }
 
     /// <summary>
-    /// Claims due rows across tenants: locks the oldest due rows whose lease is free, expired or
-    /// the claimant's own with <c>FOR UPDATE SKIP LOCKED</c> (rows another host is claiming right
-    /// now are skipped, not waited for), leases them, and returns them oldest due first. A row whose
-    /// document cannot be read is quarantined in the same transaction instead (out of the due index),
-    /// so it neither fails the claim nor comes back in the next one.
+    /// Claims due rows across tenants through the owner's <c>claim_due_batch_{table}</c> function (migration 5,
+    /// like migration 6's <c>claim_due_{table}</c> but with each row's tenant): it locks the oldest due rows whose
+    /// lease is free, expired or the claimant's own with <c>FOR UPDATE SKIP LOCKED</c> (rows another host is
+    /// claiming right now are skipped, not waited for), leases them, and returns them oldest due first. A row
+    /// whose document cannot be read is quarantined in the same transaction instead (<c>quarantine_claimed_{table}</c>,
+    /// which only reaches rows this claim leased), so it neither fails the claim nor comes back in the next one.
     /// </summary>
     private Task<DueWorkBatch<T>> ClaimDueRowsAsync<T>(StoredRecordKind kind, string table, DueWorkClaim claim, Func<string, long, string, T> read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claim);
-        var sql = $"""
-            WITH picked AS (
-                SELECT tenant, id FROM {_schema}.{table}
-                WHERE next_due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1 OR lease_owner = $2)
-                ORDER BY next_due_at, tenant, id
-                LIMIT $3
-                FOR UPDATE SKIP LOCKED),
-            leased AS (
-                UPDATE {_schema}.{table} t SET lease_owner = $2, lease_until = $4
-                FROM picked WHERE t.tenant = picked.tenant AND t.id = picked.id
-                RETURNING t.tenant, t.id, t.version, t.document::text AS document, t.next_due_at)
-            SELECT tenant, id, version, document FROM leased ORDER BY next_due_at, tenant, id;
-            """;
         return RunAsync(
-            DbScope.Everything,
+            DbScope.NoTenant,
             async (connection, transaction) =>
             {
                 var items = new List<T>();
                 var bad = new List<(string Tenant, string Id, string Reason)>();
-                using (var command = Command(connection, transaction, sql, [PgValues.Floor(claim.Now), claim.Owner, claim.MaxItems, PgValues.Ceiling(claim.Now + claim.LeaseDuration)]))
+                var until = PgValues.Ceiling(claim.Now + claim.LeaseDuration);
+                using (var command = Command(connection, transaction, $"SELECT tenant, id, version, document FROM {_schema}.claim_due_batch_{table}($1, $2, $3, $4);", [PgValues.Floor(claim.Now), claim.Owner, claim.MaxItems, until]))
                 using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -101,7 +90,16 @@ public sealed partial class PostgreSqlStore
                     }
                 }
 
-                await QuarantineAsync(connection, transaction, kind, table, bad, claim.Now, cancellationToken).ConfigureAwait(false);
+                if (bad.Count > 0)
+                {
+                    using var quarantine = Command(
+                        connection,
+                        transaction,
+                        $"SELECT {_schema}.quarantine_claimed_{table}($1, $2, $3, $4, $5, $6);",
+                        [claim.Owner, until, bad.Select(b => b.Tenant).ToArray(), bad.Select(b => b.Id).ToArray(), bad.Select(b => b.Reason).ToArray(), PgValues.Floor(claim.Now)]);
+                    await quarantine.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 return new DueWorkBatch<T>(items, bad.ConvertAll(b => new QuarantinedRecord(new TenantId(b.Tenant), kind, b.Id, b.Reason, claim.Now)));
             },
             cancellationToken);

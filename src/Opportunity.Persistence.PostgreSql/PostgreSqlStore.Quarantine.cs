@@ -7,12 +7,14 @@ public sealed partial class PostgreSqlStore
 {
     /// <inheritdoc />
     public Task<IReadOnlyList<QuarantinedRecord>> ListQuarantinedAsync(TenantId? tenant = null, CancellationToken cancellationToken = default) =>
-        ReadListAsync(
-            tenant is { } t ? DbScope.Of(t) : DbScope.Everything,
-            $"SELECT tenant, kind, id, reason, quarantined_at FROM {_schema}.quarantine {(tenant is null ? string.Empty : "WHERE tenant = $1")} ORDER BY quarantined_at, tenant, kind, id;",
-            tenant is { } scoped ? [scoped.Value] : [],
-            reader => new QuarantinedRecord(new TenantId(reader.GetString(0)), Enum.Parse<StoredRecordKind>(reader.GetString(1)), reader.GetString(2), reader.GetString(3), PgValues.ToInstant(reader.GetDateTime(4))),
-            cancellationToken);
+        tenant is { } scoped
+            ? ReadListAsync(
+                DbScope.Of(scoped),
+                $"SELECT tenant, kind, id, reason, quarantined_at FROM {_schema}.quarantine WHERE tenant = $1 ORDER BY quarantined_at, tenant, kind, id;",
+                [scoped.Value],
+                ReadQuarantined,
+                cancellationToken)
+            : ReadListAsync(DbScope.NoTenant, $"SELECT tenant, kind, id, reason, quarantined_at FROM {_schema}.quarantine_all();", [], ReadQuarantined, cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> ReleaseAsync(TenantId tenant, StoredRecordKind kind, string id, CancellationToken cancellationToken = default)
@@ -51,9 +53,13 @@ public sealed partial class PostgreSqlStore
             },
             cancellationToken);
 
+    private static QuarantinedRecord ReadQuarantined(NpgsqlDataReader reader) =>
+        new(new TenantId(reader.GetString(0)), Enum.Parse<StoredRecordKind>(reader.GetString(1)), reader.GetString(2), reader.GetString(3), PgValues.ToInstant(reader.GetDateTime(4)));
+
     /// <summary>
-    /// Sets records aside inside the caller's transaction: records each in <c>quarantine</c> with the due
-    /// time it had, and takes it out of the due index and its lease. <paramref name="at"/> null: the
+    /// Sets records of one tenant aside inside the caller's transaction of that tenant (a query's finds; a
+    /// claim uses the owner's <c>quarantine_claimed_*</c> instead): records each in <c>quarantine</c> with
+    /// the due time it had, and takes it out of the due index and its lease. <paramref name="at"/> null: the
     /// database's clock. A record already quarantined stays as it was.
     /// </summary>
     private async Task QuarantineAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredRecordKind kind, string table, List<(string Tenant, string Id, string Reason)> records, NodaTime.Instant? at, CancellationToken cancellationToken)

@@ -84,11 +84,13 @@ public abstract class AggregateRoot
         return stamped;
     }
 
-    /// <summary>Validates an actor argument: non-empty.</summary>
+    /// <summary>Validates an actor argument: non-empty, and free text by the text rules (<see cref="InvalidTextException"/>).</summary>
     protected static string RequireActor(string actor) =>
-        string.IsNullOrWhiteSpace(actor) ? throw new ArgumentException("Actor must name who acts (a user, a partner or 'system').", nameof(actor)) : actor;
+        string.IsNullOrWhiteSpace(actor)
+            ? throw new ArgumentException("Actor must name who acts (a user, a partner or 'system').", nameof(actor))
+            : TextRules.Required(actor, "actor");
 
-    /// <summary>Validates a mandatory free-text reason: non-empty after trimming.</summary>
+    /// <summary>Validates a mandatory free-text reason: non-empty after trimming, and by the text rules (<see cref="InvalidTextException"/>).</summary>
     protected static string RequireReason(string reason, string paramName) =>
-        string.IsNullOrWhiteSpace(reason) ? throw new ArgumentException("A reason is required.", paramName) : reason.Trim();
+        string.IsNullOrWhiteSpace(reason) ? throw new ArgumentException("A reason is required.", paramName) : TextRules.Required(reason, paramName).Trim();
 }

@@ -39,7 +39,29 @@ public static class StoredValues
         }
         catch (JsonException ex)
         {
-            throw new StoreDataException(entity, id, "document", $"The stored JSON document cannot be read: {ex.Message}", ex);
+            // Name the field when a value type refused it (an unknown currency, invalid text).
+            var field = ex.InnerException switch
+            {
+                UnknownCurrencyException => "Currency",
+                InvalidTextException text => text.Field,
+                _ => "document",
+            };
+            throw new StoreDataException(entity, id, field, $"The stored JSON document cannot be read: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Reads a currency code stored in a column.</summary>
+    /// <exception cref="StoreDataException">The code is not a known currency (field <c>Currency</c>), e.g. written by hand or before it was refused.</exception>
+    public static CurrencyCode ReadCurrency(string entity, string? id, string code)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        try
+        {
+            return new CurrencyCode(code);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new StoreDataException(entity, id, "Currency", ex.Message, ex);
         }
     }
 
