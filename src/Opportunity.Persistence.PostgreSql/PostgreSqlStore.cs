@@ -14,7 +14,7 @@ namespace Opportunity.Persistence.PostgreSql;
 /// enforces it again in the database. The weighted pipeline is computed in SQL
 /// (<see cref="GetWeightedPipelineAsync"/>). Thread-safe; create one per database and share it.
 /// </summary>
-public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, ILeadConversionStore, Workflows.IRoutingDecisionLog, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, ILeadConversionStore, Workflows.IRoutingDecisionLog, IRecordQuarantine, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _migrationConnectionString;
@@ -111,7 +111,8 @@ public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPa
                 var tables = string.Join(", ", PostgreSqlMigrations.Tables.Select(t => $"{_schema}.{t}"));
                 var appendOnly = string.Join(", ", PostgreSqlMigrations.AppendOnlyTables.Select(t => $"{_schema}.{t}"));
                 var functions = string.Join(", ", PostgreSqlMigrations.SystemFunctions.Select(f => $"{_schema}.{f}"));
-                await ExecuteAsync(connection, transaction, $"GRANT USAGE ON SCHEMA {_schema} TO {role}; GRANT SELECT, INSERT, UPDATE ON {tables} TO {role}; GRANT SELECT, INSERT ON {appendOnly} TO {role}; GRANT SELECT ON {_schema}.schema_migrations TO {role}; GRANT EXECUTE ON FUNCTION {functions} TO {role};", cancellationToken).ConfigureAwait(false);
+                var deletable = string.Join(", ", PostgreSqlMigrations.DeletableTables.Select(t => $"{_schema}.{t}"));
+                await ExecuteAsync(connection, transaction, $"GRANT USAGE ON SCHEMA {_schema} TO {role}; GRANT SELECT, INSERT, UPDATE ON {tables} TO {role}; GRANT SELECT, INSERT ON {appendOnly} TO {role}; GRANT SELECT, INSERT, UPDATE, DELETE ON {deletable} TO {role}; GRANT SELECT ON {_schema}.schema_migrations TO {role}; GRANT EXECUTE ON FUNCTION {functions} TO {role};", cancellationToken).ConfigureAwait(false);
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

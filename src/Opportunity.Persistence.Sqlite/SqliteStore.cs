@@ -15,7 +15,7 @@ namespace Opportunity.Persistence.Sqlite;
 /// lease inside that single write transaction: several processes sharing the file never hold the
 /// same item. Thread-safe; create one per database and share it.
 /// </summary>
-public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, ILeadConversionStore, Workflows.IRoutingDecisionLog, IDisposable
+public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, ILeadConversionStore, Workflows.IRoutingDecisionLog, IRecordQuarantine, IDisposable
 {
     // Writers of one file queue here inside a process (fair, no busy spinning); other processes
     // are serialised by SQLite's lock and wait up to the busy timeout.
@@ -114,6 +114,11 @@ public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartne
                     if (version == SqliteMigrations.DuplicateKeysVersion)
                     {
                         await IndexStoredLeadKeysAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (version == SqliteMigrations.CapacityAndQuarantineVersion)
+                    {
+                        await FillPartnerLoadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                     }
 
                     using var record = Command(connection, transaction, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($v, $n, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));", ("$v", version), ("$n", name));

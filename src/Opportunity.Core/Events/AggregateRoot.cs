@@ -56,6 +56,16 @@ public abstract class AggregateRoot
         _pending.Clear();
     }
 
+    /// <summary>Where the event stream stands now: the event count and how many events are pending (see <see cref="RollbackEvents"/>).</summary>
+    internal (long EventCount, int Pending) EventMark => (EventCount, _pending.Count);
+
+    /// <summary>Forgets the events raised since <paramref name="mark"/>: a change that a store refused is undone before it is tried another way.</summary>
+    internal void RollbackEvents((long EventCount, int Pending) mark)
+    {
+        _pending.RemoveRange(mark.Pending, _pending.Count - mark.Pending);
+        EventCount = mark.EventCount;
+    }
+
     /// <summary>Stamps an event with this aggregate's identity and the next sequence number, and queues it.</summary>
     protected TEvent Raise<TEvent>(TEvent domainEvent, Instant at, string actor)
         where TEvent : DomainEvent

@@ -182,8 +182,110 @@ internal static class PostgreSqlMigrations
             ALTER TABLE {s}.leads FORCE ROW LEVEL SECURITY;
             CREATE UNIQUE INDEX opportunities_source_lead ON {s}.opportunities (tenant, source_lead) WHERE source_lead IS NOT NULL;
             """),
+        (CapacityAndQuarantineVersion, "partner load counters with hard capacity; quarantine of unreadable records", $$"""
+            CREATE TABLE {s}.quarantine (
+                tenant         text COLLATE "C" NOT NULL,
+                kind           text        NOT NULL CHECK (kind IN ('Lead', 'SalesOpportunity')),
+                id             text COLLATE "C" NOT NULL,
+                reason         text        NOT NULL,
+                quarantined_at timestamptz NOT NULL,
+                next_due_at    timestamptz,
+                PRIMARY KEY (tenant, kind, id)
+            );
+            ALTER TABLE {s}.quarantine ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE {s}.quarantine FORCE ROW LEVEL SECURITY;
+            CREATE POLICY quarantine_scope ON {s}.quarantine
+                USING ({{Tenant}})
+                WITH CHECK ({{Tenant}} AND {{NoPartner}});
+            {{SystemPolicy("quarantine")}}
+
+            ALTER TABLE {s}.leads ADD COLUMN assigned_at timestamptz;
+            CREATE TABLE {s}.partner_load (
+                tenant           text COLLATE "C" NOT NULL,
+                partner          text COLLATE "C" NOT NULL,
+                open_leads       integer     NOT NULL CHECK (open_leads >= 0),
+                last_assigned_at timestamptz,
+                PRIMARY KEY (tenant, partner)
+            );
+            ALTER TABLE {s}.partner_load ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE {s}.partner_load FORCE ROW LEVEL SECURITY;
+            CREATE POLICY partner_load_scope ON {s}.partner_load
+                USING ({{Tenant}})
+                WITH CHECK ({{Tenant}} AND {{NoPartner}});
+            {{SystemPolicy("partner_load")}}
+
+            -- Fill from the leads already stored (every tenant: FORCE RLS applies to the owner too).
+            SELECT set_config('opportunity.system', 'on', true);
+            UPDATE {s}.leads SET assigned_at = (document->>'assignedAt')::timestamptz
+            WHERE assigned_partner IS NOT NULL AND document->>'assignedAt' ~ '^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$';
+            INSERT INTO {s}.partner_load (tenant, partner, open_leads, last_assigned_at)
+            SELECT tenant, assigned_partner, count(*) FILTER (WHERE state IN {{OpenStates}}), max(assigned_at) FROM {s}.leads
+            WHERE assigned_partner IS NOT NULL GROUP BY tenant, assigned_partner;
+            SELECT set_config('opportunity.system', 'off', true);
+
+            -- The counters follow every write of a lead in the statement that writes it: a lead counts
+            -- while it is Assigned/Accepted with a partner. Taking a partner past the capacity in its
+            -- document raises OP001 (the store reports PartnerAtCapacityException); no partner row or
+            -- no capacity: unlimited. The two counters a move touches are locked in partner order, so
+            -- leads moving in opposite directions cannot deadlock.
+            CREATE FUNCTION {s}.leads_partner_load() RETURNS trigger LANGUAGE plpgsql AS $fn$
+            DECLARE
+                released text;
+                taken    text;
+                lead_tenant text;
+                cap      integer;
+                counted  integer;
+            BEGIN
+                IF TG_OP <> 'INSERT' AND OLD.state IN {{OpenStates}} THEN released := OLD.assigned_partner; END IF;
+                IF TG_OP <> 'DELETE' AND NEW.state IN {{OpenStates}} THEN taken := NEW.assigned_partner; END IF;
+                IF released IS NOT DISTINCT FROM taken THEN RETURN NULL; END IF;
+                lead_tenant := CASE WHEN TG_OP = 'DELETE' THEN OLD.tenant ELSE NEW.tenant END;
+                IF taken IS NOT NULL THEN
+                    INSERT INTO {s}.partner_load (tenant, partner, open_leads) VALUES (lead_tenant, taken, 0) ON CONFLICT DO NOTHING;
+                END IF;
+                PERFORM 1 FROM {s}.partner_load WHERE tenant = lead_tenant AND partner IN (released, taken) ORDER BY partner FOR UPDATE;
+                IF released IS NOT NULL THEN
+                    UPDATE {s}.partner_load SET open_leads = open_leads - 1 WHERE tenant = lead_tenant AND partner = released;
+                END IF;
+                IF taken IS NOT NULL THEN
+                    SELECT (document->>'capacity')::integer INTO cap FROM {s}.partners WHERE tenant = lead_tenant AND id = taken;
+                    UPDATE {s}.partner_load SET open_leads = open_leads + 1, last_assigned_at = GREATEST(last_assigned_at, NEW.assigned_at)
+                    WHERE tenant = lead_tenant AND partner = taken AND (cap IS NULL OR open_leads < cap)
+                    RETURNING open_leads INTO counted;
+                    IF counted IS NULL THEN
+                        SELECT open_leads INTO counted FROM {s}.partner_load WHERE tenant = lead_tenant AND partner = taken;
+                        RAISE EXCEPTION USING ERRCODE = '{{AtCapacitySqlState}}', MESSAGE = format('{{AtCapacityMessage}}|%s|%s|%s', counted, cap, taken);
+                    END IF;
+                END IF;
+                RETURN NULL;
+            END
+            $fn$;
+            CREATE TRIGGER leads_partner_load AFTER INSERT OR UPDATE OF state, assigned_partner OR DELETE ON {s}.leads
+                FOR EACH ROW EXECUTE FUNCTION {s}.leads_partner_load();
+
+            {{ClaimDueBatchFunction("leads")}}
+            {{ClaimDueBatchFunction("opportunities")}}
+            {{QuarantineClaimedFunction("leads", "Lead")}}
+            {{QuarantineClaimedFunction("opportunities", "SalesOpportunity")}}
+            {{SystemFunction(
+                "quarantine_all()",
+                "TABLE (tenant text, kind text, id text, reason text, quarantined_at timestamptz)",
+                "RETURN QUERY SELECT q.tenant::text, q.kind, q.id::text, q.reason, q.quarantined_at FROM {s}.quarantine q ORDER BY q.quarantined_at, q.tenant, q.kind, q.id;")}}
+            """),
         (SystemWorkVersion, "cross-tenant work only through the owner's functions; routing decisions refuse TRUNCATE", SystemWorkMigration),
     ];
+
+    /// <summary>The lead states that count toward a partner's capacity (<c>StoredValues.CountsTowardCapacity</c>).</summary>
+    private const string OpenStates = "('Assigned', 'Accepted')";
+
+    /// <summary>The message of the trigger's exception when a partner is full.</summary>
+    public const string AtCapacityMessage = "opportunity: partner at capacity";
+
+    /// <summary>The SQLSTATE of that exception; its message is <c>{AtCapacityMessage}|open|capacity|partner</c> (the message, unlike the detail, is never redacted).</summary>
+    public const string AtCapacitySqlState = "OP001";
+
+    /// <summary>The migration adding the partner load counters (filled from the stored leads) and the quarantine table.</summary>
+    public const int CapacityAndQuarantineVersion = 5;
 
     /// <summary>
     /// Migration 6: the tenant policies lose their <c>opportunity.system</c> escape (the app role could set
@@ -200,6 +302,11 @@ internal static class PostgreSqlMigrations
     /// </summary>
     public static IReadOnlyList<string> SystemFunctions { get; } =
     [
+        "claim_due_batch_leads(timestamptz, text, integer, timestamptz)",
+        "claim_due_batch_opportunities(timestamptz, text, integer, timestamptz)",
+        "quarantine_claimed_leads(text, timestamptz, text[], text[], text[], timestamptz)",
+        "quarantine_claimed_opportunities(text, timestamptz, text[], text[], text[], timestamptz)",
+        "quarantine_all()",
         "claim_due_leads(timestamptz, text, integer, timestamptz)",
         "claim_due_opportunities(timestamptz, text, integer, timestamptz)",
         "claim_outbox(timestamptz, text, integer, timestamptz)",
@@ -259,6 +366,43 @@ internal static class PostgreSqlMigrations
                     FROM picked WHERE t.tenant = picked.tenant AND t.id = picked.id
                     RETURNING t.tenant, t.id, t.version, t.document::text AS document, t.next_due_at)
                 SELECT leased.id::text, leased.version, leased.document FROM leased ORDER BY leased.next_due_at, leased.tenant, leased.id;
+        """);
+
+    // Migration 5: the claim of due rows with each row's tenant, so that a row whose document cannot be read
+    // can be quarantined and reported (migration 6's claim_due_* return no tenant).
+    private static string ClaimDueBatchFunction(string table) => SystemFunction(
+        $"claim_due_batch_{table}(p_now timestamptz, p_owner text, p_max integer, p_until timestamptz)",
+        "TABLE (tenant text, id text, version bigint, document text)",
+        $$"""
+        RETURN QUERY
+                WITH picked AS (
+                    SELECT tenant, id FROM {s}.{{table}}
+                    WHERE next_due_at <= p_now AND (lease_until IS NULL OR lease_until <= p_now OR lease_owner = p_owner)
+                    ORDER BY next_due_at, tenant, id
+                    LIMIT p_max
+                    FOR UPDATE SKIP LOCKED),
+                leased AS (
+                    UPDATE {s}.{{table}} t SET lease_owner = p_owner, lease_until = p_until
+                    FROM picked WHERE t.tenant = picked.tenant AND t.id = picked.id
+                    RETURNING t.tenant, t.id, t.version, t.document::text AS document, t.next_due_at)
+                SELECT leased.tenant::text, leased.id::text, leased.version, leased.document FROM leased ORDER BY leased.next_due_at, leased.tenant, leased.id;
+        """);
+
+    // Migration 5: sets aside rows the caller has just claimed (leased to p_owner until p_until, so no other
+    // tenant's row can be named) and could not read: recorded with the due time they had, out of the due index.
+    private static string QuarantineClaimedFunction(string table, string kind) => SystemFunction(
+        $"quarantine_claimed_{table}(p_owner text, p_until timestamptz, p_tenants text[], p_ids text[], p_reasons text[], p_at timestamptz)",
+        "integer",
+        $$"""
+        WITH bad AS (SELECT * FROM unnest(p_tenants, p_ids, p_reasons) AS b(tenant, id, reason)),
+                parked AS (
+                    UPDATE {s}.{{table}} r SET next_due_at = NULL, lease_owner = NULL, lease_until = NULL
+                    FROM bad WHERE r.tenant = bad.tenant AND r.id = bad.id AND r.lease_owner = p_owner AND r.lease_until = p_until
+                    RETURNING r.tenant, r.id, bad.reason, (SELECT o.next_due_at FROM {s}.{{table}} o WHERE o.tenant = r.tenant AND o.id = r.id) AS due)
+                INSERT INTO {s}.quarantine (tenant, kind, id, reason, quarantined_at, next_due_at)
+                SELECT parked.tenant, '{{kind}}', parked.id, parked.reason, p_at, parked.due FROM parked
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS result = ROW_COUNT;
         """);
 
     private const string MessageColumns = "id text, tenant text, topic text, type text, payload text, created_at timestamptz, attempts integer, next_attempt_at timestamptz, last_error text";
@@ -359,10 +503,13 @@ internal static class PostgreSqlMigrations
     public const int DuplicateKeysVersion = 3;
 
     /// <summary>The tables the store's role reads, inserts and updates.</summary>
-    public static IReadOnlyList<string> Tables { get; } = ["leads", "opportunities", "partners", "outbox"];
+    public static IReadOnlyList<string> Tables { get; } = ["leads", "opportunities", "partners", "outbox", "partner_load"];
+
+    /// <summary>The tables the store's role also deletes from: a released quarantine entry is removed.</summary>
+    public static IReadOnlyList<string> DeletableTables { get; } = ["quarantine"];
 
     /// <summary>The append-only tables: the store's role only reads and inserts (and no policy admits an update or delete).</summary>
     public static IReadOnlyList<string> AppendOnlyTables { get; } = ["routing_decisions"];
 
-    public static int Latest => All[^1].Version;
+    public static int Latest => All.Max(m => m.Version);
 }
