@@ -54,6 +54,27 @@ public sealed partial class PostgreSqlStore
     }
 
     /// <inheritdoc />
+    public Task<bool> RenewLeaseAsync(string messageId, string owner, Instant until, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        ArgumentNullException.ThrowIfNull(owner);
+        return RunAsync(
+            DbScope.Everything,
+            async (connection, transaction) =>
+            {
+                // Conditional on the owner: a worker that took the message over after the lease ran
+                // out has replaced lease_owner in its claim, so the old owner's renewal changes nothing.
+                using var command = Command(
+                    connection,
+                    transaction,
+                    $"UPDATE {_schema}.outbox SET lease_until = $3 WHERE id = $1 AND status = 'pending' AND lease_owner = $2;",
+                    [messageId, owner, PgValues.Ceiling(until)]);
+                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<bool> RetryLaterAsync(string messageId, string owner, Instant nextAttemptAt, string error, CancellationToken cancellationToken = default) =>
         UpdateLeasedAsync(messageId, owner, "attempts = attempts + 1, next_attempt_at = $3, due_at = $3, last_error = $4", [PgValues.Floor(nextAttemptAt), error], null, cancellationToken);
 

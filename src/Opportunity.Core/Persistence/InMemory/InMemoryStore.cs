@@ -373,6 +373,23 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
     }
 
     /// <inheritdoc />
+    public Task<bool> RenewLeaseAsync(string messageId, string owner, Instant until, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        ArgumentNullException.ThrowIfNull(owner);
+        lock (_gate)
+        {
+            if (!HoldsOutboxLease(messageId, owner))
+            {
+                return Task.FromResult(false);
+            }
+
+            _outboxLeases[messageId] = new Lease(owner, until);
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
     public Task<bool> RetryLaterAsync(string messageId, string owner, Instant nextAttemptAt, string error, CancellationToken cancellationToken = default)
     {
         lock (_gate)
