@@ -18,10 +18,8 @@ namespace Opportunity.Import;
 /// <example>
 /// <code>
 /// using var reader = File.OpenText("crm-export.csv");
-/// var result = OpportunityCsvImporter.Parse(reader, new OpportunityCsvOptions(tenant), clock);
-/// if (!result.IsValid) { foreach (var e in result.Errors) Console.Error.WriteLine(e); return; }
-/// foreach (var partner in result.Value.NewPartners) await directory.UpsertAsync(partner);
-/// foreach (var o in result.Value.Opportunities) await store.AddAsync(o);
+/// var result = await OpportunityCsvImporter.ImportAsync(reader, importer, directory, new OpportunityCsvOptions(tenant), clock);
+/// if (!result.IsValid) { foreach (var e in result.Errors) Console.Error.WriteLine(e); return; } // nothing was written
 /// </code>
 /// </example>
 public static class OpportunityCsvImporter
@@ -120,15 +118,25 @@ public static class OpportunityCsvImporter
     }
 
     /// <summary>
-    /// Parses the file, checks that none of its ids exists in <paramref name="store"/> yet (an
-    /// existing id is an error on its line), upserts the new partners into
-    /// <paramref name="partners"/> and adds the opportunities. With errors (and no skipping)
-    /// nothing is written. Not atomic against concurrent writers: a concurrent insert of the same
-    /// id surfaces as the store's <see cref="ConcurrencyException"/> after earlier rows were added.
+    /// Parses and validates the whole file first, then imports it with one call of
+    /// <see cref="IOpportunityImporter.ImportAsync(OpportunityImportBatch, CancellationToken)"/>:
+    /// the rows, the partners named in the file but not in <paramref name="partners"/> yet, and
+    /// the opportunities' domain events (outbox) commit in one transaction or not at all. Without
+    /// <see cref="OpportunityCsvOptions.SkipBadRows"/> any bad row — or an id that is stored
+    /// already — fails the whole file and nothing is written; with it the good rows are imported
+    /// (still in one transaction) and the others reported. A crash or cancellation part-way leaves
+    /// nothing, so the same file can simply be imported again.
     /// </summary>
-    public static async Task<ValidationResult<OpportunityImport>> ImportAsync(TextReader reader, IOpportunityStore store, IPartnerDirectory partners, OpportunityCsvOptions options, IClock clock, CancellationToken cancellationToken = default)
+    /// <param name="reader">The CSV text.</param>
+    /// <param name="importer">The store's bulk importer (every adapter of this library has one).</param>
+    /// <param name="partners">Read once to know which partners exist; new ones are created by the importer, in the same transaction.</param>
+    /// <param name="options">Tenant, pipeline and how to treat bad rows.</param>
+    /// <param name="clock">Stamps the opportunities' events and gives "today" for default close dates.</param>
+    /// <param name="cancellationToken">Cancels the import (nothing is written).</param>
+    /// <returns>The import, or every error, each naming its line and column (<c>line 14, column id</c>).</returns>
+    public static async Task<ValidationResult<OpportunityImport>> ImportAsync(TextReader reader, IOpportunityImporter importer, IPartnerDirectory partners, OpportunityCsvOptions options, IClock clock, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(importer);
         ArgumentNullException.ThrowIfNull(partners);
         ArgumentNullException.ThrowIfNull(options);
         var parsed = Parse(reader, options, clock);
@@ -138,45 +146,75 @@ public static class OpportunityCsvImporter
         }
 
         var import = parsed.Value;
-        var scope = AccessScope.Manufacturer(options.Tenant);
-        var clashes = new List<ValidationError>();
-        foreach (var row in import.Rows)
+        var known = new HashSet<PartnerId>(options.KnownPartners ?? new HashSet<PartnerId>());
+        await foreach (var partner in partners.ListAsync(options.Tenant, cancellationToken).ConfigureAwait(false))
         {
-            if (await store.FindAsync(scope, row.Opportunity.Id, cancellationToken).ConfigureAwait(false) is not null)
+            known.Add(partner.Id);
+        }
+
+        var rows = import.Rows;
+        var skipped = new List<ValidationError>(import.SkippedRows);
+
+        // With skipping, rows the store refuses (ids stored already) are left out and the rest is
+        // tried once more; the first attempt wrote nothing.
+        for (var attempt = 0; ; attempt++)
+        {
+            var newPartners = NewPartnersOf(rows, known, options.Tenant);
+            var batch = new OpportunityImportBatch
             {
-                clashes.Add(new ValidationError($"line {row.Line}, column id", $"Opportunity '{row.Opportunity.Id}' exists already."));
-            }
-        }
-
-        if (clashes.Count > 0 && !options.SkipBadRows)
-        {
-            return ValidationResult<OpportunityImport>.Failure(clashes);
-        }
-
-        var clashing = clashes.Select(c => c.Location).ToHashSet(StringComparer.Ordinal);
-        var rows = import.Rows.Where(r => !clashing.Contains($"line {r.Line}, column id")).ToList();
-        var newPartners = new List<Partner>();
-        foreach (var id in rows.Select(r => r.Opportunity.Partner).Distinct().OrderBy(p => p.Value, StringComparer.Ordinal))
-        {
-            if (await partners.FindAsync(options.Tenant, id, cancellationToken).ConfigureAwait(false) is null)
+                NewPartners = newPartners,
+                Opportunities = rows.Select(r => r.Opportunity.ToSnapshot()),
+                Messages = rows.SelectMany(r => r.Opportunity.PendingEvents).Select(OutboxMessage.FromDomainEvent),
+            };
+            var result = await importer.ImportAsync(batch, cancellationToken).ConfigureAwait(false);
+            if (result.IsValid)
             {
-                var partner = new Partner(options.Tenant, id, id.Value, PartnerTier.Registered);
-                await partners.UpsertAsync(partner, cancellationToken).ConfigureAwait(false);
-                newPartners.Add(partner);
+                foreach (var row in rows)
+                {
+                    row.Opportunity.MarkCommitted(1);
+                }
+
+                return ValidationResult<OpportunityImport>.Success(import with { Rows = rows, NewPartners = newPartners, SkippedRows = skipped });
             }
+
+            var errors = result.Errors.Select(e => ToLine(e, rows)).ToList();
+            if (!options.SkipBadRows || attempt > 0 || errors.Any(e => e.Row is null))
+            {
+                return ValidationResult<OpportunityImport>.Failure([.. errors.Select(e => e.Error)]);
+            }
+
+            var refused = errors.Select(e => e.Row!.Value).ToHashSet();
+            skipped.AddRange(errors.Select(e => e.Error));
+            rows = [.. rows.Where((_, i) => !refused.Contains(i))];
+        }
+    }
+
+    private static List<Partner> NewPartnersOf(IReadOnlyList<ImportedOpportunity> rows, HashSet<PartnerId> known, TenantId tenant) =>
+        [.. rows.Select(r => r.Opportunity.Partner).Distinct().Where(p => !known.Contains(p))
+            .OrderBy(p => p.Value, StringComparer.Ordinal)
+            .Select(p => new Partner(tenant, p, p.Value, PartnerTier.Registered))];
+
+    // The store names rows[i].field; the file's user needs its line and column.
+    private static (ValidationError Error, int? Row) ToLine(ValidationError error, IReadOnlyList<ImportedOpportunity> rows)
+    {
+        var location = error.Location;
+        if (location.StartsWith("rows[", StringComparison.Ordinal)
+            && location.IndexOf(']', StringComparison.Ordinal) is var close and > 5
+            && int.TryParse(location.AsSpan(5, close - 5), NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+            && index < rows.Count)
+        {
+            var field = location.Length > close + 2 ? location[(close + 2)..] : "id";
+            var column = field switch
+            {
+                "pipelineId" => "stage",
+                "expectedClose" => "expected_close",
+                "probabilityOverride" => "probability",
+                _ => field,
+            };
+            return (new ValidationError($"line {rows[index].Line}, column {column}", error.Message), index);
         }
 
-        foreach (var row in rows)
-        {
-            await store.AddAsync(row.Opportunity, cancellationToken).ConfigureAwait(false);
-        }
-
-        return ValidationResult<OpportunityImport>.Success(import with
-        {
-            Rows = rows,
-            NewPartners = newPartners,
-            SkippedRows = [.. import.SkippedRows, .. clashes],
-        });
+        return (error, null);
     }
 
     private static ValidationResult<OpportunityImport> Fail(ValidationError error) => ValidationResult<OpportunityImport>.Failure([error]);
@@ -254,6 +292,10 @@ public static class OpportunityCsvImporter
         else if (value < 0)
         {
             Problem("amount", "The amount must not be negative.");
+        }
+        else if (currency is { } limitCurrency && value > Money.MaxDealAmount(limitCurrency).Amount)
+        {
+            Problem("amount", $"{amountText} exceeds the largest amount of one deal, {Money.MaxDealAmount(limitCurrency)} ({Money.MaxDealMinorUnits} minor units).");
         }
         else if (currency is { } c)
         {
