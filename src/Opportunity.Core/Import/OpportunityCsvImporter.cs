@@ -64,37 +64,49 @@ public static class OpportunityCsvImporter
         var rowErrors = new List<ValidationError>();
         var seenIds = new Dictionary<string, int>(StringComparer.Ordinal);
         var records = 0;
-        while (csv.Read(out var recordError) is { } record)
+
+        // Records are read in order, checked and built in parallel blocks (the costly part), and
+        // merged in order: duplicates and error order are exactly as if read one by one.
+        var block = new List<(CsvRecord Record, string? Error)>(ParseBlock);
+        var results = new RowResult[ParseBlock];
+        var more = true;
+        while (more)
         {
-            if (record.Fields.Count == 1 && record.Fields[0].Length == 0 && recordError is null)
+            block.Clear();
+            while (block.Count < ParseBlock)
             {
-                continue; // a blank line
+                if (csv.Read(out var recordError) is not { } record)
+                {
+                    more = false;
+                    break;
+                }
+
+                block.Add((record, recordError));
             }
 
-            records++;
-            var problems = new List<ValidationError>();
-            if (recordError is not null)
+            Parallel.For(0, block.Count, i => results[i] = Evaluate(block[i].Record, block[i].Error, header, index, options, today, clock));
+            for (var i = 0; i < block.Count; i++)
             {
-                problems.Add(new ValidationError($"line {record.Line}", $"Malformed CSV: {recordError}."));
-            }
-            else if (record.Fields.Count != header.Fields.Count)
-            {
-                problems.Add(new ValidationError($"line {record.Line}", $"Expected {header.Fields.Count} fields as in the header, found {record.Fields.Count}."));
-            }
-            else if (ReadRow(record, index, options, today, seenIds, problems) is { } draft)
-            {
-                try
+                var (record, result) = (block[i].Record, results[i]);
+                if (result.Blank)
                 {
-                    rows.Add(new ImportedOpportunity(record.Line, Create(draft, options, clock)));
-                    seenIds[draft.Id.Value] = record.Line;
+                    continue;
                 }
-                catch (Exception e) when (e is ArgumentException or DomainRuleException or InvalidOperationException)
-                {
-                    problems.Add(new ValidationError($"line {record.Line}", e.Message));
-                }
-            }
 
-            rowErrors.AddRange(problems);
+                records++;
+                var problems = result.Problems;
+                if (result.IdText is { } idText && seenIds.TryGetValue(idText, out var firstLine))
+                {
+                    problems.Insert(0, new ValidationError($"line {record.Line}, column id", $"Id '{idText}' appears already on line {firstLine}."));
+                }
+                else if (result.Opportunity is { } opportunity)
+                {
+                    rows.Add(new ImportedOpportunity(record.Line, opportunity));
+                    seenIds[opportunity.Id.Value] = record.Line;
+                }
+
+                rowErrors.AddRange(problems);
+            }
         }
 
         if (rowErrors.Count > 0 && !options.SkipBadRows)
@@ -163,8 +175,8 @@ public static class OpportunityCsvImporter
             var batch = new OpportunityImportBatch
             {
                 NewPartners = newPartners,
-                Opportunities = rows.Select(r => r.Opportunity.ToSnapshot()),
-                Messages = rows.SelectMany(r => r.Opportunity.PendingEvents).Select(OutboxMessage.FromDomainEvent),
+                Opportunities = InParallelChunks<SalesOpportunitySnapshot>(rows, r => [r.Opportunity.ToSnapshot()]),
+                Messages = InParallelChunks<OutboxMessage>(rows, r => [.. r.Opportunity.PendingEvents.Select(OutboxMessage.FromDomainEvent)]),
             };
             var result = await importer.ImportAsync(batch, cancellationToken).ConfigureAwait(false);
             if (result.IsValid)
@@ -186,6 +198,26 @@ public static class OpportunityCsvImporter
             var refused = errors.Select(e => e.Row!.Value).ToHashSet();
             skipped.AddRange(errors.Select(e => e.Error));
             rows = [.. rows.Where((_, i) => !refused.Contains(i))];
+        }
+    }
+
+    // Snapshots and event JSON are built a block at a time on every core, lazily (the store reads
+    // them inside its transaction), in row order.
+    private static IEnumerable<T> InParallelChunks<T>(IReadOnlyList<ImportedOpportunity> rows, Func<ImportedOpportunity, T[]> build)
+    {
+        var parts = new T[ParseBlock][];
+        for (var start = 0; start < rows.Count; start += ParseBlock)
+        {
+            var count = Math.Min(ParseBlock, rows.Count - start);
+            var from = start;
+            Parallel.For(0, count, i => parts[i] = build(rows[from + i]));
+            for (var i = 0; i < count; i++)
+            {
+                foreach (var item in parts[i])
+                {
+                    yield return item;
+                }
+            }
         }
     }
 
@@ -215,6 +247,51 @@ public static class OpportunityCsvImporter
         }
 
         return (error, null);
+    }
+
+    /// <summary>Records checked and built per parallel block while parsing.</summary>
+    private const int ParseBlock = 4096;
+
+    /// <summary>What one record gave: a new opportunity, or its problems; <see cref="IdText"/> for the duplicate check.</summary>
+    private sealed record RowResult(bool Blank, List<ValidationError> Problems, string? IdText, SalesOpportunity? Opportunity);
+
+    private static readonly Dictionary<string, int> NoIds = new(StringComparer.Ordinal);
+
+    private static RowResult Evaluate(CsvRecord record, string? recordError, CsvRecord header, Dictionary<string, int> index, OpportunityCsvOptions options, LocalDate today, IClock clock)
+    {
+        if (record.Fields.Count == 1 && record.Fields[0].Length == 0 && recordError is null)
+        {
+            return new RowResult(true, [], null, null); // a blank line
+        }
+
+        var problems = new List<ValidationError>();
+        if (recordError is not null)
+        {
+            problems.Add(new ValidationError($"line {record.Line}", $"Malformed CSV: {recordError}."));
+            return new RowResult(false, problems, null, null);
+        }
+
+        if (record.Fields.Count != header.Fields.Count)
+        {
+            problems.Add(new ValidationError($"line {record.Line}", $"Expected {header.Fields.Count} fields as in the header, found {record.Fields.Count}."));
+            return new RowResult(false, problems, null, null);
+        }
+
+        var idText = index.TryGetValue("id", out var idColumn) && record.Fields[idColumn].Trim() is { Length: > 0 } t ? t : null;
+        if (ReadRow(record, index, options, today, NoIds, problems) is not { } draft)
+        {
+            return new RowResult(false, problems, idText, null);
+        }
+
+        try
+        {
+            return new RowResult(false, problems, draft.Id.Value, Create(draft, options, clock));
+        }
+        catch (Exception e) when (e is ArgumentException or DomainRuleException or InvalidOperationException)
+        {
+            problems.Add(new ValidationError($"line {record.Line}", e.Message));
+            return new RowResult(false, problems, draft.Id.Value, null);
+        }
     }
 
     private static ValidationResult<OpportunityImport> Fail(ValidationError error) => ValidationResult<OpportunityImport>.Failure([error]);
