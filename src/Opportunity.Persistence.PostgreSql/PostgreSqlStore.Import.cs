@@ -7,20 +7,33 @@ namespace Opportunity.Persistence.PostgreSql;
 public sealed partial class PostgreSqlStore
 {
     /// <inheritdoc />
+    public Task<ValidationResult<int>> ImportAsync(IEnumerable<SalesOpportunitySnapshot> opportunities, CancellationToken cancellationToken = default) =>
+        ImportAsync(new OpportunityImportBatch { Opportunities = opportunities }, cancellationToken);
+
+    /// <inheritdoc />
     /// <remarks>
-    /// Rows stream with binary <c>COPY</c> into a transaction-local staging table (PostgreSQL does
-    /// not allow <c>COPY FROM</c> into a table under row-level security), are checked against the
-    /// stored ids with one join, and move into the table with one <c>INSERT … SELECT</c>. Any
-    /// problem rolls the whole transaction back.
+    /// One transaction: the new partners (<c>INSERT … ON CONFLICT DO NOTHING</c>); the rows stream
+    /// with binary <c>COPY</c> into a transaction-local staging table (PostgreSQL does not allow
+    /// <c>COPY FROM</c> into a table under row-level security), are checked against the stored ids
+    /// with one join and move into the table with one <c>INSERT … SELECT</c>; then the messages, in
+    /// chunks of <see cref="ImportMessageChunk"/>. Any problem or exception rolls the whole
+    /// transaction back.
     /// </remarks>
-    public Task<ValidationResult<int>> ImportAsync(IEnumerable<SalesOpportunitySnapshot> opportunities, CancellationToken cancellationToken = default)
+    public Task<ValidationResult<int>> ImportAsync(OpportunityImportBatch batch, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(opportunities);
+        ArgumentNullException.ThrowIfNull(batch);
         var columns = $"tenant, id, version, document, {string.Join(", ", OpportunityColumnNames)}";
         return RunAsync(
             DbScope.NoTenant,
             async (connection, transaction) =>
             {
+                var partnerErrors = new List<ValidationError>();
+                OpportunityImportRules.CheckPartners(batch.NewPartners, partnerErrors);
+                if (partnerErrors.Count > 0)
+                {
+                    return ValidationResult<int>.Failure(partnerErrors);
+                }
+
                 await ExecuteAsync(
                     connection,
                     transaction,
@@ -30,7 +43,7 @@ public sealed partial class PostgreSqlStore
                 int count;
                 using (var copy = await connection.BeginBinaryImportAsync($"COPY opportunity_import (row_index, {columns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
                 {
-                    (errors, count) = OpportunityImportRules.CheckBatch(opportunities, _pipelines, (row, index) =>
+                    (errors, count) = OpportunityImportRules.CheckBatch(batch.Opportunities, _pipelines, (row, index) =>
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         var stage = _pipelines.Get(row.PipelineId).GetStage(row.Stage);
@@ -91,10 +104,64 @@ public sealed partial class PostgreSqlStore
                     await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
+                await InsertImportedPartnersAsync(connection, transaction, batch.NewPartners, cancellationToken).ConfigureAwait(false);
+                Fault("after-state");
+                var chunk = new List<OutboxMessage>(ImportMessageChunk);
+                foreach (var message in batch.Messages)
+                {
+                    chunk.Add(message);
+                    if (chunk.Count == ImportMessageChunk)
+                    {
+                        await InsertOutboxAsync(connection, transaction, chunk, cancellationToken).ConfigureAwait(false);
+                        chunk.Clear();
+                    }
+                }
+
+                await InsertOutboxAsync(connection, transaction, chunk, cancellationToken).ConfigureAwait(false);
+                Fault("after-outbox");
                 return ValidationResult<int>.Success(count);
             },
             cancellationToken,
             commitWhen: result => result.IsValid);
+    }
+
+    /// <summary>Outbox messages of an import are inserted this many per statement.</summary>
+    private const int ImportMessageChunk = 10_000;
+
+    private async Task InsertImportedPartnersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Partners.Partner> partners, CancellationToken cancellationToken)
+    {
+        if (partners.Count == 0)
+        {
+            return;
+        }
+
+        // Row-level security checks each row against the transaction's tenant: one statement per tenant.
+        foreach (var group in partners.GroupBy(p => p.Tenant.Value, StringComparer.Ordinal))
+        {
+            await SetTenantAsync(connection, transaction, group.Key, cancellationToken).ConfigureAwait(false);
+            await InsertImportedPartnersOfTenantAsync(connection, transaction, [.. group], cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task InsertImportedPartnersOfTenantAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<Partners.Partner> partners, CancellationToken cancellationToken)
+    {
+        using var command = Command(
+            connection,
+            transaction,
+            $"""
+            INSERT INTO {_schema}.partners (tenant, id, name, is_active, document)
+            SELECT p.tenant, p.id, p.name, p.is_active, p.document::jsonb
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[]) AS p(tenant, id, name, is_active, document)
+            ON CONFLICT (tenant, id) DO NOTHING;
+            """,
+            [
+                partners.Select(p => p.Tenant.Value).ToArray(),
+                partners.Select(p => p.Id.Value).ToArray(),
+                partners.Select(p => p.Name).ToArray(),
+                partners.Select(p => p.IsActive).ToArray(),
+                partners.Select(SnapshotJson.Serialize).ToArray(),
+            ]);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static readonly NpgsqlDbType[] OpportunityColumnTypes =

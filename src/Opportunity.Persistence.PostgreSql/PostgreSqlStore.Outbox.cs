@@ -41,6 +41,38 @@ public sealed partial class PostgreSqlStore
     }
 
     /// <inheritdoc />
+    public Task<bool> RenewLeaseAsync(string messageId, string owner, Instant until, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        ArgumentNullException.ThrowIfNull(owner);
+        return RunAsync(
+            DbScope.NoTenant,
+            async (connection, transaction) =>
+            {
+                // As UpdateLeasedAsync: the owner's outbox_leased_tenant names the tenant only to the lease
+                // holder, and the update runs in that tenant's scope. Conditional on the owner: a worker that
+                // took the message over after the lease ran out has replaced lease_owner in its claim.
+                using (var lookup = Command(connection, transaction, $"SELECT {_schema}.outbox_leased_tenant($1, $2);", [messageId, owner]))
+                {
+                    if (await lookup.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string tenant)
+                    {
+                        return false;
+                    }
+
+                    await SetTenantAsync(connection, transaction, tenant, cancellationToken).ConfigureAwait(false);
+                }
+
+                using var command = Command(
+                    connection,
+                    transaction,
+                    $"UPDATE {_schema}.outbox SET lease_until = $3 WHERE id = $1 AND status = 'pending' AND lease_owner = $2;",
+                    [messageId, owner, PgValues.Ceiling(until)]);
+                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<bool> RetryLaterAsync(string messageId, string owner, Instant nextAttemptAt, string error, CancellationToken cancellationToken = default) =>
         UpdateLeasedAsync(messageId, owner, "attempts = attempts + 1, next_attempt_at = $3, due_at = $3, last_error = $4", [PgValues.Floor(nextAttemptAt), error], null, cancellationToken);
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Opportunity.Pipelines;
 
@@ -6,55 +7,262 @@ namespace Opportunity.Persistence.Sqlite;
 public sealed partial class SqliteStore
 {
     /// <inheritdoc />
-    /// <remarks>
-    /// Rows stream into one write transaction through a prepared INSERT; the transaction commits
-    /// only when every row passed <see cref="OpportunityImportRules"/> and no id was stored before.
-    /// </remarks>
-    public Task<ValidationResult<int>> ImportAsync(IEnumerable<SalesOpportunitySnapshot> opportunities, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(opportunities);
-        var columns = OpportunityColumnNames;
-        var sql = $"INSERT INTO opportunities (tenant, id, {string.Join(", ", columns)}, version, document) VALUES ($tenant, $id, {string.Join(", ", columns.Select(c => "$" + c))}, 1, $document);";
-        return WriteAsync(
-            (connection, transaction) =>
-            {
-                var conflicts = new List<ValidationError>();
-                using var insert = Command(connection, transaction, sql, [("$tenant", null), ("$id", null), ("$document", null), .. columns.Select(c => ("$" + c, (object?)null))]);
-                insert.Prepare();
-                var (errors, count) = OpportunityImportRules.CheckBatch(opportunities, _pipelines, (row, index) =>
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var stage = _pipelines.Get(row.PipelineId).GetStage(row.Stage);
-                    var stored = row with { Stage = stage.Name, Version = 1 };
-                    insert.Parameters["$tenant"].Value = stored.Tenant.Value;
-                    insert.Parameters["$id"].Value = stored.Id.Value;
-                    insert.Parameters["$document"].Value = SnapshotJson.Serialize(stored);
-                    var values = OpportunityValues(stored, !stage.IsClosed);
-                    for (var i = 0; i < columns.Length; i++)
-                    {
-                        insert.Parameters["$" + columns[i]].Value = values[i] ?? DBNull.Value;
-                    }
+    public Task<ValidationResult<int>> ImportAsync(IEnumerable<SalesOpportunitySnapshot> opportunities, CancellationToken cancellationToken = default) =>
+        ImportAsync(new OpportunityImportBatch { Opportunities = opportunities }, cancellationToken);
 
-                    try
-                    {
-                        insert.ExecuteNonQuery();
-                    }
-                    catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint && ex.SqliteExtendedErrorCode == SqlitePrimaryKeyViolation)
-                    {
-                        OpportunityImportRules.Add(conflicts, OpportunityImportRules.AlreadyStored(index, row.Tenant, row.Id));
-                    }
-                });
-                var problems = errors.Count > 0 ? errors : conflicts;
-                if (problems.Count > 0)
+    /// <inheritdoc />
+    /// <remarks>
+    /// One write transaction (BEGIN IMMEDIATE, the file's <c>synchronous</c> setting unchanged, so
+    /// the commit is as durable as every other write): the new partners
+    /// (<c>INSERT … ON CONFLICT DO NOTHING</c>), the rows through one prepared INSERT and the
+    /// messages through another. A producer thread reads and checks the rows (see
+    /// <see cref="OpportunityImportRules"/>), serialises their documents in parallel chunks and
+    /// then reads the messages, while this thread inserts: SQLite has one writer, so everything
+    /// else is taken off its path. It commits only when every row passed the rules and no id was
+    /// stored before; an exception (a crash, a cancellation, a throwing enumeration) rolls
+    /// everything back.
+    /// </remarks>
+    public Task<ValidationResult<int>> ImportAsync(OpportunityImportBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return WriteAsync(
+            async (connection, transaction) =>
+            {
+                var errors = new List<ValidationError>();
+                OpportunityImportRules.CheckPartners(batch.NewPartners, errors);
+                if (errors.Count > 0)
                 {
                     transaction.Rollback();
-                    return Task.FromResult(ValidationResult<int>.Failure(problems));
+                    return ValidationResult<int>.Failure(errors);
                 }
 
-                return Task.FromResult(ValidationResult<int>.Success(count));
+                // A large page cache keeps the indexes of a big batch in memory instead of spilling
+                // dirty pages to the WAL before the commit; durability settings are not touched.
+                using (var cache = Command(connection, transaction, $"PRAGMA cache_size = -{ImportCacheKibibytes};"))
+                {
+                    cache.ExecuteNonQuery();
+                }
+
+                try
+                {
+                    InsertImportedPartners(connection, transaction, batch.NewPartners);
+                    using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    using var rows = new BlockingCollection<PreparedRow[]>(boundedCapacity: 8);
+                    using var messages = new BlockingCollection<OutboxMessage[]>(boundedCapacity: 8);
+                    var checkedRows = new TaskCompletionSource<(List<ValidationError> Errors, int Count)>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    var producer = Task.Run(() => Produce(batch, rows, messages, checkedRows, stop.Token), CancellationToken.None);
+                    try
+                    {
+                        var conflicts = InsertImportedRows(connection, transaction, rows.GetConsumingEnumerable(stop.Token));
+                        var (ruleErrors, count) = await checkedRows.Task.ConfigureAwait(false);
+                        var rowErrors = ruleErrors.Count > 0 ? ruleErrors : conflicts;
+                        if (rowErrors.Count > 0)
+                        {
+                            await stop.CancelAsync().ConfigureAwait(false);
+                            await Ignore(producer).ConfigureAwait(false);
+                            transaction.Rollback();
+                            return ValidationResult<int>.Failure(rowErrors);
+                        }
+
+                        Fault("after-state");
+                        InsertImportedMessages(connection, transaction, messages.GetConsumingEnumerable(stop.Token));
+                        await producer.ConfigureAwait(false);
+                        Fault("after-outbox");
+                        return ValidationResult<int>.Success(count);
+                    }
+                    catch
+                    {
+                        // Stop the producer before the transaction rolls back; its own failure (if
+                        // any) is the cause and wins over the cancellation it caused here.
+                        await stop.CancelAsync().ConfigureAwait(false);
+                        await Ignore(producer).ConfigureAwait(false);
+                        throw;
+                    }
+                }
+                finally
+                {
+                    // The pooled connection goes back with SQLite's default cache.
+                    using var reset = Command(connection, transaction.Connection is null ? null : transaction, "PRAGMA cache_size = -2000;");
+                    reset.ExecuteNonQuery();
+                }
             },
             cancellationToken);
     }
+
+    // The producer's end after the import was stopped: its exception (if any) is already the
+    // cause being reported, or the cancellation this thread caused.
+    private static async Task Ignore(Task producer)
+    {
+        try
+        {
+            await producer.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Page cache of an import's connection, in KiB (the default is 2,000).</summary>
+    private const int ImportCacheKibibytes = 256 * 1024;
+
+    /// <summary>Rows per chunk handed from the producer to the inserting thread.</summary>
+    private const int ImportChunk = 2048;
+
+    /// <summary>A row ready to insert: its document and column values, computed off the writer's thread.</summary>
+    private sealed record PreparedRow(int Index, TenantId Tenant, OpportunityId Id, string Document, object?[] Values);
+
+    // Reads and checks the rows (one thread, in order: the rules see duplicates), serialises each
+    // chunk's documents in parallel, then reads the messages; both go to the inserting thread.
+    private void Produce(OpportunityImportBatch batch, BlockingCollection<PreparedRow[]> rows, BlockingCollection<OutboxMessage[]> messages, TaskCompletionSource<(List<ValidationError> Errors, int Count)> checkedRows, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var chunk = new List<(SalesOpportunitySnapshot Row, int Index)>(ImportChunk);
+            var result = OpportunityImportRules.CheckBatch(batch.Opportunities, _pipelines, (row, index) =>
+            {
+                chunk.Add((row, index));
+                if (chunk.Count == ImportChunk)
+                {
+                    rows.Add(Prepare(chunk), cancellationToken);
+                    chunk.Clear();
+                }
+            });
+            if (result.Errors.Count == 0 && chunk.Count > 0)
+            {
+                rows.Add(Prepare(chunk), cancellationToken);
+            }
+
+            rows.CompleteAdding();
+            checkedRows.SetResult(result);
+            if (result.Errors.Count > 0)
+            {
+                return;
+            }
+
+            var buffer = new List<OutboxMessage>(ImportChunk);
+            foreach (var message in batch.Messages)
+            {
+                buffer.Add(message);
+                if (buffer.Count == ImportChunk)
+                {
+                    messages.Add([.. buffer], cancellationToken);
+                    buffer.Clear();
+                }
+            }
+
+            messages.Add([.. buffer], cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            checkedRows.TrySetException(ex);
+            throw;
+        }
+        finally
+        {
+            rows.CompleteAdding();
+            messages.CompleteAdding();
+        }
+    }
+
+    private PreparedRow[] Prepare(List<(SalesOpportunitySnapshot Row, int Index)> chunk)
+    {
+        var prepared = new PreparedRow[chunk.Count];
+        Parallel.For(0, chunk.Count, i =>
+        {
+            var (row, index) = chunk[i];
+            var stage = _pipelines.Get(row.PipelineId).GetStage(row.Stage);
+            var stored = row with { Stage = stage.Name, Version = 1 };
+            prepared[i] = new PreparedRow(index, stored.Tenant, stored.Id, SnapshotJson.Serialize(stored), OpportunityValues(stored, !stage.IsClosed));
+        });
+        return prepared;
+    }
+
+    private static void InsertImportedPartners(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<Partners.Partner> partners)
+    {
+        if (partners.Count == 0)
+        {
+            return;
+        }
+
+        using var insert = Command(connection, transaction, "INSERT INTO partners (tenant, id, name, is_active, document) VALUES ($tenant, $id, $name, $active, $document) ON CONFLICT (tenant, id) DO NOTHING;");
+        var p = Parameters(insert, "$tenant", "$id", "$name", "$active", "$document");
+        insert.Prepare();
+        foreach (var partner in partners)
+        {
+            p[0].Value = partner.Tenant.Value;
+            p[1].Value = partner.Id.Value;
+            p[2].Value = partner.Name;
+            p[3].Value = partner.IsActive ? 1 : 0;
+            p[4].Value = SnapshotJson.Serialize(partner);
+            insert.ExecuteNonQuery();
+        }
+    }
+
+    // One prepared INSERT for every row; a stored id is a conflict error (the primary key refuses
+    // it), never an overwrite.
+    private static List<ValidationError> InsertImportedRows(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<PreparedRow[]> chunks)
+    {
+        var columns = OpportunityColumnNames;
+        using var insert = Command(connection, transaction, $"INSERT INTO opportunities (tenant, id, {string.Join(", ", columns)}, version, document) VALUES ($tenant, $id, {string.Join(", ", columns.Select(c => "$" + c))}, 1, $document);");
+        var p = Parameters(insert, ["$tenant", "$id", "$document", .. columns.Select(c => "$" + c)]);
+        insert.Prepare();
+        var conflicts = new List<ValidationError>();
+        foreach (var chunk in chunks)
+        {
+            foreach (var row in chunk)
+            {
+                p[0].Value = row.Tenant.Value;
+                p[1].Value = row.Id.Value;
+                p[2].Value = row.Document;
+                for (var i = 0; i < row.Values.Length; i++)
+                {
+                    p[3 + i].Value = row.Values[i] ?? DBNull.Value;
+                }
+
+                try
+                {
+                    insert.ExecuteNonQuery();
+                }
+                catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint && ex.SqliteExtendedErrorCode == SqlitePrimaryKeyViolation)
+                {
+                    OpportunityImportRules.Add(conflicts, OpportunityImportRules.AlreadyStored(row.Index, row.Tenant, row.Id));
+                }
+            }
+        }
+
+        return conflicts;
+    }
+
+    private static void InsertImportedMessages(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<OutboxMessage[]> chunks)
+    {
+        using var insert = Command(
+            connection,
+            transaction,
+            $"INSERT INTO outbox ({MessageColumns}, due_at, status) VALUES ($id, $tenant, $topic, $type, $payload, $created, $attempts, $next, $error, $due, 'pending') ON CONFLICT (id) DO NOTHING;");
+        var p = Parameters(insert, "$id", "$tenant", "$topic", "$type", "$payload", "$created", "$attempts", "$next", "$error", "$due");
+        insert.Prepare();
+        foreach (var chunk in chunks)
+        {
+            foreach (var m in chunk)
+            {
+                p[0].Value = m.Id;
+                p[1].Value = m.Tenant.Value;
+                p[2].Value = m.Topic;
+                p[3].Value = m.Type;
+                p[4].Value = m.Payload;
+                p[5].Value = SqliteText.Of(m.CreatedAt, nameof(OutboxMessage), m.Id, nameof(m.CreatedAt));
+                p[6].Value = m.Attempts;
+                p[7].Value = SqliteText.OfOrNull(m.NextAttemptAt, nameof(OutboxMessage), m.Id, nameof(m.NextAttemptAt));
+                p[8].Value = (object?)m.LastError ?? DBNull.Value;
+                p[9].Value = SqliteText.Of(m.DueAt, nameof(OutboxMessage), m.Id, nameof(m.DueAt));
+                insert.ExecuteNonQuery();
+            }
+        }
+    }
+
+    // Parameters created once and set by position: a prepared statement reused for every row.
+    private static SqliteParameter[] Parameters(SqliteCommand command, params string[] names) =>
+        [.. names.Select(name => command.Parameters.Add(new SqliteParameter(name, DBNull.Value)))];
 
     private const int SqlitePrimaryKeyViolation = 1555;
 }

@@ -72,6 +72,29 @@ public sealed partial class SqliteStore
     }
 
     /// <inheritdoc />
+    public Task<bool> RenewLeaseAsync(string messageId, string owner, Instant until, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        ArgumentNullException.ThrowIfNull(owner);
+        var leaseUntil = SqliteText.Of(until, "OutboxMessage", messageId, "LeaseUntil");
+        return WriteAsync(
+            async (connection, transaction) =>
+            {
+                // Conditional on the owner: a worker that took the message over after the lease ran
+                // out has replaced lease_owner in its claim, so the old owner's renewal changes nothing.
+                using var command = Command(
+                    connection,
+                    transaction,
+                    "UPDATE outbox SET lease_until = $until WHERE id = $id AND status = 'pending' AND lease_owner = $owner;",
+                    ("$until", leaseUntil),
+                    ("$id", messageId),
+                    ("$owner", owner));
+                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public Task<bool> RetryLaterAsync(string messageId, string owner, Instant nextAttemptAt, string error, CancellationToken cancellationToken = default)
     {
         var next = SqliteText.Of(nextAttemptAt, "OutboxMessage", messageId, nameof(OutboxMessage.NextAttemptAt));

@@ -19,12 +19,14 @@ internal sealed record ReceivedWebhook(string Path, string? Id, string? Timestam
 /// <see cref="WebhookVerifier"/> and answers per path: <c>/ok</c> 200, <c>/flaky</c> 500 then 200,
 /// <c>/gone</c> 410, <c>/bad</c> 400, <c>/throttled</c> 429 with Retry-After 120, <c>/slow</c> never
 /// (until the client gives up), <c>/redirect-metadata</c> 302 to 169.254.169.254,
-/// <c>/redirect-local</c> 307 to <c>/target</c> on this server.
+/// <c>/redirect-local</c> 307 to <c>/target</c> on this server, <c>/hanging</c> 204 only once
+/// <see cref="HangingGate"/> is released (a receiver that hangs until the test says otherwise).
 /// </summary>
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, int> _hits = new(StringComparer.Ordinal);
+    private readonly List<(string Path, int Count, TaskCompletionSource Reached)> _waiters = [];
 
     private WebhookReceiver(WebApplication app, WebhookVerifier verifier)
     {
@@ -38,7 +40,26 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     public ConcurrentQueue<ReceivedWebhook> Received { get; } = new();
 
+    /// <summary>Releases every request to <c>/hanging</c>, those waiting and those to come.</summary>
+    public TaskCompletionSource HangingGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public int Hits(string path) => _hits.GetValueOrDefault(path);
+
+    /// <summary>Completes once <paramref name="path"/> has been requested <paramref name="count"/> times (an event, not a poll).</summary>
+    public Task WaitForHitsAsync(string path, int count)
+    {
+        lock (_waiters)
+        {
+            if (Hits(path) >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((path, count, reached));
+            return reached.Task;
+        }
+    }
 
     public Uri Url(string path) => new(BaseUrl, path);
 
@@ -63,7 +84,17 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     private async Task HandleAsync(HttpContext context, WebhookVerifier verifier)
     {
         var path = context.Request.Path.Value ?? "/";
-        var hit = _hits.AddOrUpdate(path, 1, (_, n) => n + 1);
+        int hit;
+        lock (_waiters)
+        {
+            hit = _hits.AddOrUpdate(path, 1, (_, n) => n + 1);
+            foreach (var waiter in _waiters.Where(w => w.Path == path && w.Count <= hit).ToList())
+            {
+                waiter.Reached.TrySetResult();
+                _waiters.Remove(waiter);
+            }
+        }
+
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body, context.RequestAborted);
         var headers = context.Request.Headers;
@@ -93,6 +124,10 @@ internal sealed class WebhookReceiver : IAsyncDisposable
                 break;
             case "/slow":
                 await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                break;
+            case "/hanging":
+                await HangingGate.Task.WaitAsync(context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
                 break;
             case "/redirect-metadata":
                 context.Response.StatusCode = StatusCodes.Status302Found;

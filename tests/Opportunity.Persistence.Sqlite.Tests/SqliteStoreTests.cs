@@ -141,7 +141,9 @@ public sealed class SqliteStoreTests : IDisposable
     {
         using var store = new SqliteStore(_database.Path);
         await store.MigrateAsync();
-        var opportunity = SalesOpportunity.Open(Tenant, new OpportunityId("huge"), new SalesOpportunityDraft(new PartnerId("p"), new Money(100_000_000_000_000_000_000m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)), PipelineDefinition.Default, "system", _clock);
+        // The model refuses such an amount since 0.2.0; a snapshot from elsewhere still reaches the store's own check.
+        var valid = SalesOpportunity.Open(Tenant, new OpportunityId("huge"), new SalesOpportunityDraft(new PartnerId("p"), new Money(1m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)), PipelineDefinition.Default, "system", _clock);
+        var opportunity = SalesOpportunity.FromSnapshot(valid.ToSnapshot() with { Amount = new Money(100_000_000_000_000_000_000m, CurrencyCode.EUR) }, PipelineDefinition.Default);
 
         var ex = await Assert.ThrowsAsync<StoreDataException>(() => store.AddAsync(opportunity));
 
@@ -222,6 +224,21 @@ public sealed class SqliteStoreTests : IDisposable
         }
 
         return ids;
+    }
+
+    /// <summary>A deal stored by 0.1.0 above the one deal limit (its import accepted 1e13 EUR) is reported naming the deal and field, not as a bare ArgumentOutOfRangeException.</summary>
+    [Fact]
+    public async Task PipelineSnapshotFromStore_StoredAmountAboveTheDealLimit_NamesTheDeal()
+    {
+        using var store = new SqliteStore(_database.Path);
+        var deal = SalesOpportunity.Open(Tenant, new OpportunityId("o-huge"), new SalesOpportunityDraft(new PartnerId("P1"), new Money(1m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)), PipelineDefinition.Default, "u", _clock);
+        await store.AddAsync(deal);
+        Assert.Equal(1L, await ScalarAsync<long>("""UPDATE opportunities SET document = replace(document, '"amount":"1"', '"amount":"10000000000000"') WHERE instr(document, '"amount":"1"') > 0; SELECT changes();"""));
+
+        var error = await Assert.ThrowsAsync<StoreDataException>(() => Forecasting.PipelineSnapshot.FromStoreAsync(store, AccessScope.Manufacturer(Tenant)));
+
+        Assert.Equal("o-huge", error.EntityId);
+        Assert.Equal("Amount", error.Field);
     }
 
     private async Task<T> ScalarAsync<T>(string sql)

@@ -7,7 +7,7 @@ using PartnerPipeline.Simulation;
 
 namespace PartnerPipeline.Commands;
 
-/// <summary>Imports opportunities from a CSV file into the database (created when missing).</summary>
+/// <summary>Imports opportunities from a CSV file into the database (created when missing): the whole file in one transaction, or nothing.</summary>
 internal static class ImportCommand
 {
     public static async Task<int> ExecuteAsync(Arguments arguments, TextWriter output)
@@ -25,7 +25,7 @@ internal static class ImportCommand
         using var reader = new StreamReader(file);
         var result = await OpportunityCsvImporter.ImportAsync(
             reader,
-            services.GetRequiredService<IOpportunityStore>(),
+            services.GetRequiredService<IOpportunityImporter>(),
             services.GetRequiredService<IPartnerDirectory>(),
             new OpportunityCsvOptions(SampleNetwork.Tenant) { SkipBadRows = skipBadRows },
             services.GetRequiredService<NodaTime.IClock>());

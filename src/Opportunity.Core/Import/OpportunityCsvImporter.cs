@@ -18,10 +18,8 @@ namespace Opportunity.Import;
 /// <example>
 /// <code>
 /// using var reader = File.OpenText("crm-export.csv");
-/// var result = OpportunityCsvImporter.Parse(reader, new OpportunityCsvOptions(tenant), clock);
-/// if (!result.IsValid) { foreach (var e in result.Errors) Console.Error.WriteLine(e); return; }
-/// foreach (var partner in result.Value.NewPartners) await directory.UpsertAsync(partner);
-/// foreach (var o in result.Value.Opportunities) await store.AddAsync(o);
+/// var result = await OpportunityCsvImporter.ImportAsync(reader, importer, directory, new OpportunityCsvOptions(tenant), clock);
+/// if (!result.IsValid) { foreach (var e in result.Errors) Console.Error.WriteLine(e); return; } // nothing was written
 /// </code>
 /// </example>
 public static class OpportunityCsvImporter
@@ -66,37 +64,49 @@ public static class OpportunityCsvImporter
         var rowErrors = new List<ValidationError>();
         var seenIds = new Dictionary<string, int>(StringComparer.Ordinal);
         var records = 0;
-        while (csv.Read(out var recordError) is { } record)
+
+        // Records are read in order, checked and built in parallel blocks (the costly part), and
+        // merged in order: duplicates and error order are exactly as if read one by one.
+        var block = new List<(CsvRecord Record, string? Error)>(ParseBlock);
+        var results = new RowResult[ParseBlock];
+        var more = true;
+        while (more)
         {
-            if (record.Fields.Count == 1 && record.Fields[0].Length == 0 && recordError is null)
+            block.Clear();
+            while (block.Count < ParseBlock)
             {
-                continue; // a blank line
+                if (csv.Read(out var recordError) is not { } record)
+                {
+                    more = false;
+                    break;
+                }
+
+                block.Add((record, recordError));
             }
 
-            records++;
-            var problems = new List<ValidationError>();
-            if (recordError is not null)
+            Parallel.For(0, block.Count, i => results[i] = Evaluate(block[i].Record, block[i].Error, header, index, options, today, clock));
+            for (var i = 0; i < block.Count; i++)
             {
-                problems.Add(new ValidationError($"line {record.Line}", $"Malformed CSV: {recordError}."));
-            }
-            else if (record.Fields.Count != header.Fields.Count)
-            {
-                problems.Add(new ValidationError($"line {record.Line}", $"Expected {header.Fields.Count} fields as in the header, found {record.Fields.Count}."));
-            }
-            else if (ReadRow(record, index, options, today, seenIds, problems) is { } draft)
-            {
-                try
+                var (record, result) = (block[i].Record, results[i]);
+                if (result.Blank)
                 {
-                    rows.Add(new ImportedOpportunity(record.Line, Create(draft, options, clock)));
-                    seenIds[draft.Id.Value] = record.Line;
+                    continue;
                 }
-                catch (Exception e) when (e is ArgumentException or DomainRuleException or InvalidOperationException)
-                {
-                    problems.Add(new ValidationError($"line {record.Line}", e.Message));
-                }
-            }
 
-            rowErrors.AddRange(problems);
+                records++;
+                var problems = result.Problems;
+                if (result.IdText is { } idText && seenIds.TryGetValue(idText, out var firstLine))
+                {
+                    problems.Insert(0, new ValidationError($"line {record.Line}, column id", $"Id '{idText}' appears already on line {firstLine}."));
+                }
+                else if (result.Opportunity is { } opportunity)
+                {
+                    rows.Add(new ImportedOpportunity(record.Line, opportunity));
+                    seenIds[opportunity.Id.Value] = record.Line;
+                }
+
+                rowErrors.AddRange(problems);
+            }
         }
 
         if (rowErrors.Count > 0 && !options.SkipBadRows)
@@ -120,15 +130,25 @@ public static class OpportunityCsvImporter
     }
 
     /// <summary>
-    /// Parses the file, checks that none of its ids exists in <paramref name="store"/> yet (an
-    /// existing id is an error on its line), upserts the new partners into
-    /// <paramref name="partners"/> and adds the opportunities. With errors (and no skipping)
-    /// nothing is written. Not atomic against concurrent writers: a concurrent insert of the same
-    /// id surfaces as the store's <see cref="ConcurrencyException"/> after earlier rows were added.
+    /// Parses and validates the whole file first, then imports it with one call of
+    /// <see cref="IOpportunityImporter.ImportAsync(OpportunityImportBatch, CancellationToken)"/>:
+    /// the rows, the partners named in the file but not in <paramref name="partners"/> yet, and
+    /// the opportunities' domain events (outbox) commit in one transaction or not at all. Without
+    /// <see cref="OpportunityCsvOptions.SkipBadRows"/> any bad row — or an id that is stored
+    /// already — fails the whole file and nothing is written; with it the good rows are imported
+    /// (still in one transaction) and the others reported. A crash or cancellation part-way leaves
+    /// nothing, so the same file can simply be imported again.
     /// </summary>
-    public static async Task<ValidationResult<OpportunityImport>> ImportAsync(TextReader reader, IOpportunityStore store, IPartnerDirectory partners, OpportunityCsvOptions options, IClock clock, CancellationToken cancellationToken = default)
+    /// <param name="reader">The CSV text.</param>
+    /// <param name="importer">The store's bulk importer (every adapter of this library has one).</param>
+    /// <param name="partners">Read once to know which partners exist; new ones are created by the importer, in the same transaction.</param>
+    /// <param name="options">Tenant, pipeline and how to treat bad rows.</param>
+    /// <param name="clock">Stamps the opportunities' events and gives "today" for default close dates.</param>
+    /// <param name="cancellationToken">Cancels the import (nothing is written).</param>
+    /// <returns>The import, or every error, each naming its line and column (<c>line 14, column id</c>).</returns>
+    public static async Task<ValidationResult<OpportunityImport>> ImportAsync(TextReader reader, IOpportunityImporter importer, IPartnerDirectory partners, OpportunityCsvOptions options, IClock clock, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(importer);
         ArgumentNullException.ThrowIfNull(partners);
         ArgumentNullException.ThrowIfNull(options);
         var parsed = Parse(reader, options, clock);
@@ -138,45 +158,140 @@ public static class OpportunityCsvImporter
         }
 
         var import = parsed.Value;
-        var scope = AccessScope.Manufacturer(options.Tenant);
-        var clashes = new List<ValidationError>();
-        foreach (var row in import.Rows)
+        var known = new HashSet<PartnerId>(options.KnownPartners ?? new HashSet<PartnerId>());
+        await foreach (var partner in partners.ListAsync(options.Tenant, cancellationToken).ConfigureAwait(false))
         {
-            if (await store.FindAsync(scope, row.Opportunity.Id, cancellationToken).ConfigureAwait(false) is not null)
+            known.Add(partner.Id);
+        }
+
+        var rows = import.Rows;
+        var skipped = new List<ValidationError>(import.SkippedRows);
+
+        // With skipping, rows the store refuses (ids stored already) are left out and the rest is
+        // tried once more; the first attempt wrote nothing.
+        for (var attempt = 0; ; attempt++)
+        {
+            var newPartners = NewPartnersOf(rows, known, options.Tenant);
+            var batch = new OpportunityImportBatch
             {
-                clashes.Add(new ValidationError($"line {row.Line}, column id", $"Opportunity '{row.Opportunity.Id}' exists already."));
+                NewPartners = newPartners,
+                Opportunities = InParallelChunks<SalesOpportunitySnapshot>(rows, r => [r.Opportunity.ToSnapshot()]),
+                Messages = InParallelChunks<OutboxMessage>(rows, r => [.. r.Opportunity.PendingEvents.Select(OutboxMessage.FromDomainEvent)]),
+            };
+            var result = await importer.ImportAsync(batch, cancellationToken).ConfigureAwait(false);
+            if (result.IsValid)
+            {
+                foreach (var row in rows)
+                {
+                    row.Opportunity.MarkCommitted(1);
+                }
+
+                return ValidationResult<OpportunityImport>.Success(import with { Rows = rows, NewPartners = newPartners, SkippedRows = skipped });
+            }
+
+            var errors = result.Errors.Select(e => ToLine(e, rows)).ToList();
+            if (!options.SkipBadRows || attempt > 0 || errors.Any(e => e.Row is null))
+            {
+                return ValidationResult<OpportunityImport>.Failure([.. errors.Select(e => e.Error)]);
+            }
+
+            var refused = errors.Select(e => e.Row!.Value).ToHashSet();
+            skipped.AddRange(errors.Select(e => e.Error));
+            rows = [.. rows.Where((_, i) => !refused.Contains(i))];
+        }
+    }
+
+    // Snapshots and event JSON are built a block at a time on every core, lazily (the store reads
+    // them inside its transaction), in row order.
+    private static IEnumerable<T> InParallelChunks<T>(IReadOnlyList<ImportedOpportunity> rows, Func<ImportedOpportunity, T[]> build)
+    {
+        var parts = new T[ParseBlock][];
+        for (var start = 0; start < rows.Count; start += ParseBlock)
+        {
+            var count = Math.Min(ParseBlock, rows.Count - start);
+            var from = start;
+            Parallel.For(0, count, i => parts[i] = build(rows[from + i]));
+            for (var i = 0; i < count; i++)
+            {
+                foreach (var item in parts[i])
+                {
+                    yield return item;
+                }
             }
         }
+    }
 
-        if (clashes.Count > 0 && !options.SkipBadRows)
-        {
-            return ValidationResult<OpportunityImport>.Failure(clashes);
-        }
+    private static List<Partner> NewPartnersOf(IReadOnlyList<ImportedOpportunity> rows, HashSet<PartnerId> known, TenantId tenant) =>
+        [.. rows.Select(r => r.Opportunity.Partner).Distinct().Where(p => !known.Contains(p))
+            .OrderBy(p => p.Value, StringComparer.Ordinal)
+            .Select(p => new Partner(tenant, p, p.Value, PartnerTier.Registered))];
 
-        var clashing = clashes.Select(c => c.Location).ToHashSet(StringComparer.Ordinal);
-        var rows = import.Rows.Where(r => !clashing.Contains($"line {r.Line}, column id")).ToList();
-        var newPartners = new List<Partner>();
-        foreach (var id in rows.Select(r => r.Opportunity.Partner).Distinct().OrderBy(p => p.Value, StringComparer.Ordinal))
+    // The store names rows[i].field; the file's user needs its line and column.
+    private static (ValidationError Error, int? Row) ToLine(ValidationError error, IReadOnlyList<ImportedOpportunity> rows)
+    {
+        var location = error.Location;
+        if (location.StartsWith("rows[", StringComparison.Ordinal)
+            && location.IndexOf(']', StringComparison.Ordinal) is var close and > 5
+            && int.TryParse(location.AsSpan(5, close - 5), NumberStyles.None, CultureInfo.InvariantCulture, out var index)
+            && index < rows.Count)
         {
-            if (await partners.FindAsync(options.Tenant, id, cancellationToken).ConfigureAwait(false) is null)
+            var field = location.Length > close + 2 ? location[(close + 2)..] : "id";
+            var column = field switch
             {
-                var partner = new Partner(options.Tenant, id, id.Value, PartnerTier.Registered);
-                await partners.UpsertAsync(partner, cancellationToken).ConfigureAwait(false);
-                newPartners.Add(partner);
-            }
+                "pipelineId" => "stage",
+                "expectedClose" => "expected_close",
+                "probabilityOverride" => "probability",
+                _ => field,
+            };
+            return (new ValidationError($"line {rows[index].Line}, column {column}", error.Message), index);
         }
 
-        foreach (var row in rows)
+        return (error, null);
+    }
+
+    /// <summary>Records checked and built per parallel block while parsing.</summary>
+    private const int ParseBlock = 4096;
+
+    /// <summary>What one record gave: a new opportunity, or its problems; <see cref="IdText"/> for the duplicate check.</summary>
+    private sealed record RowResult(bool Blank, List<ValidationError> Problems, string? IdText, SalesOpportunity? Opportunity);
+
+    private static readonly Dictionary<string, int> NoIds = new(StringComparer.Ordinal);
+
+    private static RowResult Evaluate(CsvRecord record, string? recordError, CsvRecord header, Dictionary<string, int> index, OpportunityCsvOptions options, LocalDate today, IClock clock)
+    {
+        if (record.Fields.Count == 1 && record.Fields[0].Length == 0 && recordError is null)
         {
-            await store.AddAsync(row.Opportunity, cancellationToken).ConfigureAwait(false);
+            return new RowResult(true, [], null, null); // a blank line
         }
 
-        return ValidationResult<OpportunityImport>.Success(import with
+        var problems = new List<ValidationError>();
+        if (recordError is not null)
         {
-            Rows = rows,
-            NewPartners = newPartners,
-            SkippedRows = [.. import.SkippedRows, .. clashes],
-        });
+            problems.Add(new ValidationError($"line {record.Line}", $"Malformed CSV: {recordError}."));
+            return new RowResult(false, problems, null, null);
+        }
+
+        if (record.Fields.Count != header.Fields.Count)
+        {
+            problems.Add(new ValidationError($"line {record.Line}", $"Expected {header.Fields.Count} fields as in the header, found {record.Fields.Count}."));
+            return new RowResult(false, problems, null, null);
+        }
+
+        var idText = index.TryGetValue("id", out var idColumn) && record.Fields[idColumn].Trim() is { Length: > 0 } t ? t : null;
+        if (ReadRow(record, index, options, today, NoIds, problems) is not { } draft)
+        {
+            return new RowResult(false, problems, idText, null);
+        }
+
+        try
+        {
+            return new RowResult(false, problems, draft.Id.Value, Create(draft, options, clock));
+        }
+        catch (Exception e) when (e is ArgumentException or DomainRuleException or InvalidOperationException)
+        {
+            problems.Add(new ValidationError($"line {record.Line}", e.Message));
+            return new RowResult(false, problems, draft.Id.Value, null);
+        }
     }
 
     private static ValidationResult<OpportunityImport> Fail(ValidationError error) => ValidationResult<OpportunityImport>.Failure([error]);
@@ -254,6 +369,10 @@ public static class OpportunityCsvImporter
         else if (value < 0)
         {
             Problem("amount", "The amount must not be negative.");
+        }
+        else if (currency is { } limitCurrency && value > Money.MaxDealAmount(limitCurrency).Amount)
+        {
+            Problem("amount", $"{amountText} exceeds the largest amount of one deal, {Money.MaxDealAmount(limitCurrency)} ({Money.MaxDealMinorUnits} minor units).");
         }
         else if (currency is { } c)
         {

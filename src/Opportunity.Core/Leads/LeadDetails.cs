@@ -31,10 +31,15 @@ public sealed record LeadDetails
     /// <summary>The prospect's preferred language (ISO 639-1).</summary>
     public string? Language { get => _language; init => _language = TextRules.Optional(value, "LeadDetails.Language"); }
 
-    /// <summary>Estimated deal value; must not be negative.</summary>
+    /// <summary>Estimated deal value; must not be negative nor above <see cref="Money.MaxDealMinorUnits"/> minor units.</summary>
     public Money? EstimatedValue
     {
         get => _estimatedValue;
-        init => _estimatedValue = value is { IsNegative: true } ? throw new ArgumentOutOfRangeException(nameof(EstimatedValue), value, "Estimated value must not be negative.") : value;
+        init => _estimatedValue = value switch
+        {
+            { IsNegative: true } => throw new ArgumentOutOfRangeException(nameof(EstimatedValue), value, "Estimated value must not be negative."),
+            { IsValidDealAmount: false } v => throw new ArgumentOutOfRangeException(nameof(EstimatedValue), value, $"Estimated value {v} exceeds the largest amount of one deal, {Money.MaxDealAmount(v.Currency)}."),
+            _ => value,
+        };
     }
 }

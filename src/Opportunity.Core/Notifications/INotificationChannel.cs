@@ -1,3 +1,5 @@
+using NodaTime;
+
 namespace Opportunity.Notifications;
 
 /// <summary>
@@ -23,6 +25,15 @@ public interface INotificationChannel
     /// subscribed endpoints with <see cref="NotificationAudience.Host"/>.
     /// </summary>
     ValueTask<IReadOnlyList<NotificationRecipient>> ResolveRecipientsAsync(NotificationRecipientRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The longest one <see cref="DeliverAsync"/> call may take by the channel's own settings
+    /// (e.g. its timeout), or null when the channel sets no limit. The dispatcher refuses a
+    /// channel whose limit is longer than <see cref="NotificationDispatcherOptions.DeliveryTimeout"/>,
+    /// and cuts every delivery off at that timeout anyway, so leases always cover the work held.
+    /// Default null.
+    /// </summary>
+    Duration? DeliveryTimeLimit => null;
 
     /// <summary>
     /// Delivers one notification. Return a result rather than throwing for expected failures;

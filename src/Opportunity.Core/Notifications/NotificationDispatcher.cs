@@ -24,6 +24,9 @@ public sealed class NotificationDispatcher : IDisposable
     /// <summary>The name of the <see cref="Meter"/> with the counters <c>opportunity.notifications.sent</c>, <c>.retried</c>, <c>.dead_lettered</c>, <c>.created</c> and the histogram <c>.delivery_latency</c> (seconds).</summary>
     public const string MeterName = "Opportunity.Notifications";
 
+    /// <summary>How many batches one run may hold at once (waiting and running), e.g. behind a hanging destination.</summary>
+    private const int MaxHeldBatches = 4;
+
     private static int s_instances;
 
     private readonly IOutboxStore _outbox;
@@ -44,7 +47,7 @@ public sealed class NotificationDispatcher : IDisposable
     /// <param name="clock">The only source of time.</param>
     /// <param name="logger">Optional logger.</param>
     /// <param name="meterFactory">Optional meter factory (DI's); without it the dispatcher owns its meter.</param>
-    /// <exception cref="OptionsValidationException">Invalid options.</exception>
+    /// <exception cref="OptionsValidationException">Invalid options, or a channel whose own delivery limit exceeds <see cref="NotificationDispatcherOptions.DeliveryTimeout"/>.</exception>
     /// <exception cref="ArgumentException">Two channels share a name, or a channel is named like the domain-event topic.</exception>
     public NotificationDispatcher(
         IOutboxStore outbox,
@@ -82,6 +85,12 @@ public sealed class NotificationDispatcher : IDisposable
             }
         }
 
+        var channelFailures = NotificationDispatcherOptionsValidator.ValidateChannels(options, list);
+        if (channelFailures.Count > 0)
+        {
+            throw new OptionsValidationException(string.Empty, typeof(NotificationDispatcherOptions), channelFailures);
+        }
+
         _outbox = outbox;
         _clock = clock;
         _options = options;
@@ -106,10 +115,15 @@ public sealed class NotificationDispatcher : IDisposable
     internal Meter Meter => _metrics.Meter;
 
     /// <summary>
-    /// Processes everything due now: claims a batch, fans events out, delivers notifications, and
-    /// repeats (notifications created by the fan-out are due at once) until a claim brings nothing
-    /// new. Runs of one dispatcher do not overlap (a second call waits); run several dispatchers
-    /// for parallelism across processes.
+    /// Processes everything due now: claims due messages, fans events out, delivers
+    /// notifications, and keeps claiming (notifications created by the fan-out are due at once)
+    /// until a claim brings nothing new and all started work is done. Deliveries run per
+    /// destination (a webhook endpoint, a channel), each with its own
+    /// <see cref="NotificationDispatcherOptions.MaxConcurrentDeliveries"/> slots and no barrier
+    /// between batches, so a hanging destination never delays another. Each message's lease is
+    /// renewed when its delivery starts and covers that one delivery, which is cut off after
+    /// <see cref="NotificationDispatcherOptions.DeliveryTimeout"/>. Runs of one dispatcher do not
+    /// overlap (a second call waits); run several dispatchers for parallelism across processes.
     /// </summary>
     /// <exception cref="OperationCanceledException">Cancelled; unfinished messages stay leased and are redelivered after the lease.</exception>
     public async Task<DispatchSummary> DispatchDueAsync(CancellationToken cancellationToken = default)
@@ -117,22 +131,7 @@ public sealed class NotificationDispatcher : IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var counts = new Counts();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrentDeliveries, CancellationToken = cancellationToken };
-            while (true)
-            {
-                var claim = new DueWorkClaim(_clock.GetCurrentInstant(), _options.BatchSize, WorkerId, _options.LeaseDuration);
-                var claimed = await _outbox.ClaimAsync(claim, cancellationToken).ConfigureAwait(false);
-                var fresh = claimed.Where(m => seen.Add(m.Id)).ToList();
-                if (fresh.Count == 0)
-                {
-                    return counts.ToSummary();
-                }
-
-                Interlocked.Add(ref counts.Claimed, fresh.Count);
-                await Parallel.ForEachAsync(fresh, parallel, (message, token) => new ValueTask(ProcessAsync(message, counts, token))).ConfigureAwait(false);
-            }
+            return await RunAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -180,22 +179,111 @@ public sealed class NotificationDispatcher : IDisposable
         _gate.Dispose();
     }
 
-    private async Task ProcessAsync(OutboxMessage message, Counts counts, CancellationToken cancellationToken)
+    private async Task<DispatchSummary> RunAsync(CancellationToken cancellationToken)
     {
+        var counts = new Counts();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var lanes = new DeliveryLanes<WorkItem>(_options.MaxConcurrentDeliveries);
+        var running = new List<(Task<bool> Task, string Lane)>(); // completed Task<bool>s are shared objects: keep a list
+        var exhausted = false;
         try
         {
+            while (true)
+            {
+                // Claim when half a batch has started or a destination ran out of work — not after
+                // every delivery: each claim also re-leases what this dispatcher holds (claims return
+                // the owner's own messages), so it asks for held + room. A hanging destination thus
+                // holds at most MaxHeldBatches batches; everything else keeps flowing past it.
+                var held = lanes.Waiting + lanes.Running;
+                var maxHeld = MaxHeldBatches * _options.BatchSize;
+                if (!exhausted && held < maxHeld && (lanes.Waiting <= _options.BatchSize / 2 || lanes.AnyHungry))
+                {
+                    var room = Math.Min(_options.BatchSize, maxHeld - held);
+                    var claim = new DueWorkClaim(_clock.GetCurrentInstant(), held + room, WorkerId, _options.LeaseDuration);
+                    var fresh = 0;
+                    foreach (var message in await _outbox.ClaimAsync(claim, cancellationToken).ConfigureAwait(false))
+                    {
+                        if (seen.Add(message.Id))
+                        {
+                            var item = WorkItem.Of(message);
+                            lanes.Add(item.Lane, item);
+                            fresh++;
+                        }
+                    }
+
+                    Interlocked.Add(ref counts.Claimed, fresh);
+                    exhausted = fresh == 0;
+                }
+
+                while (lanes.TryStart(out var lane, out var item))
+                {
+                    running.Add((ProcessAsync(item, counts, cancellationToken), lane));
+                }
+
+                if (running.Count == 0)
+                {
+                    if (exhausted)
+                    {
+                        return counts.ToSummary();
+                    }
+
+                    continue;
+                }
+
+                var done = await Task.WhenAny(running.Select(r => r.Task)).ConfigureAwait(false);
+                var index = running.FindIndex(r => ReferenceEquals(r.Task, done));
+                lanes.Finished(running[index].Lane);
+                running.RemoveAt(index);
+                if (await done.ConfigureAwait(false))
+                {
+                    exhausted = false; // a fan-out enqueued notifications, due now
+                }
+            }
+        }
+        finally
+        {
+            if (running.Count > 0)
+            {
+                // Cancelled or failed: let the started work end before the run (and its gate) does.
+                await Task.WhenAll(running.Select(r => r.Task)).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Processes one message; true when it was an event whose fan-out enqueued notifications.</summary>
+    private async Task<bool> ProcessAsync(WorkItem item, Counts counts, CancellationToken cancellationToken)
+    {
+        var message = item.Message;
+        try
+        {
+            // The lease is taken again now, when the work starts: it has to cover this delivery,
+            // not the wait behind others. If it ran out meanwhile and another dispatcher took the
+            // message, the renewal fails and the message is left to that dispatcher.
+            if (!await _outbox.RenewLeaseAsync(message.Id, WorkerId, _clock.GetCurrentInstant() + _options.LeaseDuration, cancellationToken).ConfigureAwait(false))
+            {
+                LeaseLost(message, counts);
+                return false;
+            }
+
             if (message.Topic == OutboxMessage.DomainEventTopic)
             {
-                await FanOutAsync(message, counts, cancellationToken).ConfigureAwait(false);
+                return await FanOutAsync(message, counts, cancellationToken).ConfigureAwait(false);
             }
-            else if (_channels.TryGetValue(message.Topic, out var channel))
-            {
-                await DeliverAsync(channel, message, counts, cancellationToken).ConfigureAwait(false);
-            }
-            else
+
+            if (!_channels.TryGetValue(message.Topic, out var channel))
             {
                 await DeadLetterAsync(message, $"No notification channel named '{message.Topic}' is registered with this dispatcher.", "no-channel", counts, cancellationToken).ConfigureAwait(false);
             }
+            else if (item.Notification is null)
+            {
+                await DeadLetterAsync(message, $"Unreadable notification: {item.Unreadable}", "unreadable", counts, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await DeliverAsync(channel, message, item.Notification, counts, cancellationToken).ConfigureAwait(false);
+            }
+
+            return false;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -207,31 +295,51 @@ public sealed class NotificationDispatcher : IDisposable
         {
             NotificationLog.ProcessingFailed(_logger, e, message.Id, message.Topic);
             Interlocked.Increment(ref counts.Failed);
+            return false;
         }
     }
 
-    private async Task FanOutAsync(OutboxMessage message, Counts counts, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one channel call (a delivery or recipient resolution) for at most
+    /// <see cref="NotificationDispatcherOptions.DeliveryTimeout"/>: past it the call is cancelled
+    /// and no longer awaited (even if it ignores the token), so the renewed lease still covers it.
+    /// </summary>
+    private async Task<T> WithinDeliveryTimeoutAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.DeliveryTimeout.ToTimeSpan());
+        try
+        {
+            return await call(deadline.Token).WaitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"No outcome within {nameof(NotificationDispatcherOptions.DeliveryTimeout)} ({_options.DeliveryTimeout}).", e);
+        }
+    }
+
+    private async Task<bool> FanOutAsync(OutboxMessage message, Counts counts, CancellationToken cancellationToken)
     {
         List<OutboxMessage> notifications;
         try
         {
-            notifications = await _fanOut.FanOutAsync(message, _clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false);
+            notifications = await WithinDeliveryTimeoutAsync(token => _fanOut.FanOutAsync(message, _clock.GetCurrentInstant(), token), cancellationToken).ConfigureAwait(false);
         }
         catch (JsonException e)
         {
             await DeadLetterAsync(message, $"Unreadable domain event: {e.Message}", "unreadable", counts, cancellationToken).ConfigureAwait(false);
-            return;
+            return false;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             await FailTransientAsync(message, DeliveryResult.Transient($"Fan-out failed: {e.GetType().Name}: {e.Message}"), counts, cancellationToken).ConfigureAwait(false);
-            return;
+            return false;
         }
 
         if (!await _outbox.CompleteAsync(message.Id, WorkerId, _clock.GetCurrentInstant(), notifications, cancellationToken).ConfigureAwait(false))
         {
             LeaseLost(message, counts);
-            return;
+            return false;
         }
 
         Interlocked.Increment(ref counts.EventsFannedOut);
@@ -242,25 +350,15 @@ public sealed class NotificationDispatcher : IDisposable
         }
 
         NotificationLog.FannedOut(_logger, message.Id, message.Type, notifications.Count);
+        return notifications.Count > 0;
     }
 
-    private async Task DeliverAsync(INotificationChannel channel, OutboxMessage message, Counts counts, CancellationToken cancellationToken)
+    private async Task DeliverAsync(INotificationChannel channel, OutboxMessage message, Notification notification, Counts counts, CancellationToken cancellationToken)
     {
-        Notification notification;
-        try
-        {
-            notification = NotificationSerializer.Deserialize(message.Payload);
-        }
-        catch (JsonException e)
-        {
-            await DeadLetterAsync(message, $"Unreadable notification: {e.Message}", "unreadable", counts, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
         DeliveryResult result;
         try
         {
-            result = await channel.DeliverAsync(notification, cancellationToken).ConfigureAwait(false);
+            result = await WithinDeliveryTimeoutAsync(token => channel.DeliverAsync(notification, token), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -334,6 +432,36 @@ public sealed class NotificationDispatcher : IDisposable
     {
         Interlocked.Increment(ref counts.LeasesLost);
         NotificationLog.LeaseLost(_logger, message.Id, WorkerId);
+    }
+
+    /// <summary>A claimed message with what its lane needs: the notification read once, or why it cannot be.</summary>
+    private sealed record WorkItem(OutboxMessage Message, Notification? Notification, string? Unreadable, string Lane)
+    {
+        public static WorkItem Of(OutboxMessage message)
+        {
+            if (message.Topic == OutboxMessage.DomainEventTopic)
+            {
+                return new WorkItem(message, null, null, message.Topic);
+            }
+
+            try
+            {
+                var notification = NotificationSerializer.Deserialize(message.Payload);
+                if (notification.Recipient is null)
+                {
+                    return new WorkItem(message, null, "the notification names no recipient.", message.Topic);
+                }
+
+                // A destination is a host endpoint of the channel, or the channel itself for people
+                // (one mail server serves every address): that is what hangs or slows down as a whole.
+                var lane = notification.Recipient.IsPerson ? message.Topic : $"{message.Topic}\n{notification.Recipient.Address}";
+                return new WorkItem(message, notification, null, lane);
+            }
+            catch (JsonException e)
+            {
+                return new WorkItem(message, null, e.Message, message.Topic);
+            }
+        }
     }
 
     private sealed class Counts

@@ -16,13 +16,28 @@ public sealed class NotificationDispatcherOptions
     public int BatchSize { get; set; } = 100;
 
     /// <summary>
-    /// How long a claimed message is reserved for this dispatcher. Default 5 minutes; must be
-    /// positive and longer than the slowest delivery (a webhook timeout, an SMTP session), or
-    /// another dispatcher may take the message over and send it a second time.
+    /// How long a message is reserved for this dispatcher. The lease is taken when a batch is
+    /// claimed and taken again (renewed to now + this) the moment the message's delivery or
+    /// fan-out starts, so it has to cover one delivery, not a whole batch. Default 5 minutes;
+    /// at least twice <see cref="DeliveryTimeout"/>, so that a delivery cut off at its timeout
+    /// still has time to record its outcome before another dispatcher may take the message over.
     /// </summary>
     public Duration LeaseDuration { get; set; } = Duration.FromMinutes(5);
 
-    /// <summary>How many deliveries run at once within one dispatch run. Default 4; 1 to 256.</summary>
+    /// <summary>
+    /// The longest one delivery (or one fan-out) may take; after that the dispatcher stops
+    /// waiting, cancels it and schedules a retry. Default 2 minutes; positive, at most half of
+    /// <see cref="LeaseDuration"/>, and not shorter than any channel's own limit
+    /// (<see cref="INotificationChannel.DeliveryTimeLimit"/>, e.g. the webhook <c>Timeout</c>).
+    /// </summary>
+    public Duration DeliveryTimeout { get; set; } = Duration.FromMinutes(2);
+
+    /// <summary>
+    /// How many deliveries run at once to one destination: a webhook endpoint, or any other
+    /// channel as a whole (its server); fan-outs of domain events are one more destination. Each
+    /// destination has its own slots, so a slow or hanging one never holds up the others.
+    /// Default 4; 1 to 256.
+    /// </summary>
     public int MaxConcurrentDeliveries { get; set; } = 4;
 
     /// <summary>Delay before the first retry, before jitter. Default 30 seconds; positive.</summary>

@@ -27,6 +27,17 @@ public sealed class NotificationDispatcherOptionsValidator : IValidateOptions<No
             failures.Add($"{nameof(options.LeaseDuration)} must be positive, was {options.LeaseDuration}.");
         }
 
+        if (options.DeliveryTimeout <= Duration.Zero)
+        {
+            failures.Add($"{nameof(options.DeliveryTimeout)} must be positive, was {options.DeliveryTimeout}.");
+        }
+        else if (options.LeaseDuration > Duration.Zero && options.LeaseDuration < options.DeliveryTimeout * 2)
+        {
+            // A delivery may run for DeliveryTimeout after its lease was renewed and then still has to
+            // write its outcome; a shorter lease lets a second dispatcher send the same message meanwhile.
+            failures.Add($"{nameof(options.LeaseDuration)} ({options.LeaseDuration}) must be at least twice {nameof(options.DeliveryTimeout)} ({options.DeliveryTimeout}), or a second dispatcher may take over a message still being delivered.");
+        }
+
         if (options.MaxConcurrentDeliveries is < 1 or > 256)
         {
             failures.Add($"{nameof(options.MaxConcurrentDeliveries)} must be between 1 and 256, was {options.MaxConcurrentDeliveries}.");
@@ -63,5 +74,28 @@ public sealed class NotificationDispatcherOptionsValidator : IValidateOptions<No
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// The combinations of dispatcher options and channels that cannot hold: a channel whose own
+    /// delivery limit (e.g. the webhook <c>Timeout</c>) is longer than
+    /// <see cref="NotificationDispatcherOptions.DeliveryTimeout"/> would be cut off before its
+    /// own timeout and could never report it. Each failure names the channel and both settings.
+    /// </summary>
+    internal static List<string> ValidateChannels(NotificationDispatcherOptions options, IEnumerable<INotificationChannel> channels)
+    {
+        var failures = new List<string>();
+        foreach (var channel in channels)
+        {
+            if (channel?.DeliveryTimeLimit is { } limit && limit > options.DeliveryTimeout)
+            {
+                failures.Add(
+                    $"Channel '{channel.Name}' allows one delivery to take {limit} (its Timeout option), longer than " +
+                    $"{nameof(NotificationDispatcherOptions)}.{nameof(options.DeliveryTimeout)} ({options.DeliveryTimeout}); lower the channel's Timeout " +
+                    $"or raise {nameof(options.DeliveryTimeout)} and keep {nameof(options.LeaseDuration)} at least twice it.");
+            }
+        }
+
+        return failures;
     }
 }

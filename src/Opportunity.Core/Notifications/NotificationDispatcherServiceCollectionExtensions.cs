@@ -19,7 +19,7 @@ public static class NotificationDispatcherServiceCollectionExtensions
     /// accumulate. The host decides when to run it: call
     /// <see cref="NotificationDispatcher.DispatchDueAsync"/> periodically.
     /// </summary>
-    /// <exception cref="OptionsValidationException">At start (ValidateOnStart) or first use, when options are invalid.</exception>
+    /// <exception cref="OptionsValidationException">At start (ValidateOnStart) or first use, when options are invalid or a channel's own delivery limit (e.g. the webhook timeout) exceeds <see cref="NotificationDispatcherOptions.DeliveryTimeout"/>.</exception>
     public static OpportunityManagementBuilder AddNotificationDispatcher(this OpportunityManagementBuilder builder, Action<NotificationDispatcherOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -38,6 +38,7 @@ public static class NotificationDispatcherServiceCollectionExtensions
 
         options.PostConfigure<IOptions<OpportunityManagementOptions>>((o, management) => o.WorkerId ??= management.Value.HostId);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NotificationDispatcherOptions>, NotificationDispatcherOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NotificationDispatcherOptions>, NotificationChannelLimitsValidator>());
         services.TryAddSingleton(sp => new NotificationDispatcher(
             sp.GetRequiredService<IOutboxStore>(),
             sp.GetRequiredService<IPartnerDirectory>(),

@@ -23,6 +23,16 @@ public interface IOutboxStore
     /// </summary>
     Task<bool> CompleteAsync(string messageId, string owner, Instant at, IEnumerable<OutboxMessage>? followUps = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Extends the lease of a claimed message to <paramref name="until"/>, e.g. right before its
+    /// delivery starts, so that the lease covers the delivery and not the wait in a batch.
+    /// Returns false, changing nothing, when the message is no longer pending or
+    /// <paramref name="owner"/> no longer holds it (another worker claimed it after the lease ran
+    /// out); the caller must then not deliver it. A lease that ran out but was not taken over
+    /// is still the owner's and is renewed.
+    /// </summary>
+    Task<bool> RenewLeaseAsync(string messageId, string owner, Instant until, CancellationToken cancellationToken = default);
+
     /// <summary>Records a failed attempt and schedules the next one. False when the lease was lost.</summary>
     Task<bool> RetryLaterAsync(string messageId, string owner, Instant nextAttemptAt, string error, CancellationToken cancellationToken = default);
 

@@ -5,8 +5,8 @@ namespace Opportunity.Persistence;
 /// <summary>
 /// The row checks every <see cref="IOpportunityImporter"/> applies, shared so all adapters report
 /// the same errors: the pipeline is registered, the stage is one of its stages, the amount is not
-/// negative and fits in 64-bit minor units, and no id occurs twice in the batch. Locations read
-/// <c>rows[17].stage</c>.
+/// negative nor above <see cref="Money.MaxDealMinorUnits"/> minor units, and no id occurs twice in
+/// the batch. Locations read <c>rows[17].stage</c>.
 /// </summary>
 public static class OpportunityImportRules
 {
@@ -41,9 +41,9 @@ public static class OpportunityImportRules
         {
             yield return new ValidationError(Location(index, "amount"), $"Amount {row.Amount} is negative.");
         }
-        else if (!FitsMinorUnits(row.Amount))
+        else if (!row.Amount.IsValidDealAmount)
         {
-            yield return new ValidationError(Location(index, "amount"), $"Amount {row.Amount} does not fit in 64-bit minor units.");
+            yield return new ValidationError(Location(index, "amount"), $"Amount {row.Amount} exceeds the largest amount of one deal, {Money.MaxDealAmount(row.Amount.Currency)} ({Money.MaxDealMinorUnits} minor units).");
         }
     }
 
@@ -81,6 +81,25 @@ public static class OpportunityImportRules
         return (errors, index);
     }
 
+    /// <summary>Checks the partners of an <see cref="OpportunityImportBatch"/>: none is null and none occurs twice (locations <c>newPartners[2]</c>).</summary>
+    public static void CheckPartners(IReadOnlyList<Partners.Partner> partners, List<ValidationError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(partners);
+        ArgumentNullException.ThrowIfNull(errors);
+        var seen = new HashSet<(TenantId, PartnerId)>();
+        for (var i = 0; i < partners.Count; i++)
+        {
+            if (partners[i] is not { } partner)
+            {
+                Add(errors, new ValidationError($"newPartners[{i}]", "Partner is null."));
+            }
+            else if (!seen.Add((partner.Tenant, partner.Id)))
+            {
+                Add(errors, new ValidationError($"newPartners[{i}].id", $"Partner '{partner.Id}' of tenant '{partner.Tenant}' occurs twice in the batch."));
+            }
+        }
+    }
+
     /// <summary>The error for a row whose id is already stored.</summary>
     public static ValidationError AlreadyStored(int index, TenantId tenant, OpportunityId id) =>
         new(Location(index, "id"), $"Opportunity '{id}' of tenant '{tenant}' is already stored.");
@@ -112,6 +131,4 @@ public static class OpportunityImportRules
         }
     }
 
-    private static bool FitsMinorUnits(Money amount) =>
-        decimal.Abs(amount.Amount * Money.Pow10(amount.Currency.MinorUnitDigits)) <= long.MaxValue;
 }

@@ -14,18 +14,16 @@ namespace Opportunity.Persistence;
 public static class StoredValues
 {
     /// <summary>The opportunity's amount in minor units, as the 64-bit integer column stores it.</summary>
-    /// <exception cref="StoreDataException">The amount does not fit in 64-bit minor units (field <c>Amount</c>).</exception>
+    /// <exception cref="StoreDataException">The amount is negative or above <see cref="Money.MaxDealMinorUnits"/> (field <c>Amount</c>).</exception>
     public static long AmountMinorUnits(SalesOpportunitySnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        try
+        if (!snapshot.Amount.IsValidDealAmount)
         {
-            return snapshot.Amount.MinorUnits;
+            throw new StoreDataException(nameof(SalesOpportunity), snapshot.Id.Value, nameof(snapshot.Amount), $"Amount {snapshot.Amount} is outside the range of one deal, 0 to {Money.MaxDealAmount(snapshot.Amount.Currency)}.");
         }
-        catch (OverflowException ex)
-        {
-            throw new StoreDataException(nameof(SalesOpportunity), snapshot.Id.Value, nameof(snapshot.Amount), $"Amount {snapshot.Amount} does not fit in 64-bit minor units.", ex);
-        }
+
+        return snapshot.Amount.MinorUnits;
     }
 
     /// <summary>Reads a stored JSON document with <paramref name="read"/> (e.g. <see cref="SnapshotJson.DeserializeLead"/>).</summary>

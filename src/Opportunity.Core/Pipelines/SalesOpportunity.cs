@@ -99,7 +99,7 @@ public sealed class SalesOpportunity : AggregateRoot
     public Instant? NextDueAt => _s.NextDueAt;
 
     /// <summary>Opens a new opportunity.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The amount is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The amount is negative or above <see cref="Money.MaxDealMinorUnits"/> minor units.</exception>
     /// <exception cref="UnknownStageException">The draft names a stage the definition lacks.</exception>
     /// <exception cref="DomainRuleException">The draft's stage is closed (rule <c>OpenInOpenStage</c>).</exception>
     public static SalesOpportunity Open(TenantId tenant, OpportunityId id, SalesOpportunityDraft draft, PipelineDefinition definition, string actor, IClock clock)
@@ -201,7 +201,7 @@ public sealed class SalesOpportunity : AggregateRoot
     }
 
     /// <summary>Changes the deal amount.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Negative amount.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Negative amount, or above <see cref="Money.MaxDealMinorUnits"/> minor units.</exception>
     /// <exception cref="CurrencyMismatchException">A different currency than the deal's.</exception>
     /// <exception cref="InvalidStateTransitionException">The deal is closed.</exception>
     public void ChangeAmount(Money amount, string actor, IClock clock)
@@ -383,6 +383,11 @@ public sealed class SalesOpportunity : AggregateRoot
         if (amount.IsNegative)
         {
             throw new ArgumentOutOfRangeException(paramName, amount, "Opportunity amount must not be negative.");
+        }
+
+        if (!amount.IsValidDealAmount)
+        {
+            throw new ArgumentOutOfRangeException(paramName, amount, $"Opportunity amount {amount} exceeds the largest amount of one deal, {Money.MaxDealAmount(amount.Currency)} ({Money.MaxDealMinorUnits} minor units).");
         }
     }
 

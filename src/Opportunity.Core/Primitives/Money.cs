@@ -25,6 +25,23 @@ public readonly record struct Money : IComparable<Money>
         Currency = currency;
     }
 
+    /// <summary>
+    /// The largest amount of one deal (an opportunity, a lead's estimated value, an imported row),
+    /// in minor units: 922,337,203,685,477 (<see cref="long.MaxValue"/> ÷ 10,000), i.e.
+    /// 9,223,372,036,854.77 EUR or 922,337,203,685,477 JPY. At this bound an amount × 10,000
+    /// probability units still fits a 64-bit integer (the pipeline snapshot's fast path), and the
+    /// exact 128-bit sums over 10^9 such deals stay far inside their range (about 9.2 × 10^27 of
+    /// 1.7 × 10^38), so every aggregate over valid deals is exact. Every door checks it: the model,
+    /// the CSV importer, <see cref="Persistence.OpportunityImportRules"/> and the stores.
+    /// </summary>
+    public const long MaxDealMinorUnits = long.MaxValue / Probability.Scale;
+
+    /// <summary>True when the amount is between zero and <see cref="MaxDealMinorUnits"/> minor units, the range of one deal.</summary>
+    public bool IsValidDealAmount => Amount >= 0m && Amount <= MaxDealAmount(Currency).Amount;
+
+    /// <summary>The largest amount of one deal in <paramref name="currency"/> (<see cref="MaxDealMinorUnits"/> minor units).</summary>
+    public static Money MaxDealAmount(CurrencyCode currency) => FromMinorUnits(MaxDealMinorUnits, currency);
+
     /// <summary>The amount in major units (e.g. euros).</summary>
     public decimal Amount { get; }
 
@@ -43,6 +60,11 @@ public readonly record struct Money : IComparable<Money>
     /// <summary>Creates money from a whole number of minor units.</summary>
     public static Money FromMinorUnits(long minorUnits, CurrencyCode currency) =>
         new(minorUnits / Pow10(currency.MinorUnitDigits), currency);
+
+    /// <summary>Creates money from a whole number of minor units held in 128 bits (an exact sum of many deals).</summary>
+    /// <exception cref="OverflowException">The amount is beyond the decimal range (about 7.9 × 10^28 minor units).</exception>
+    public static Money FromMinorUnits(Int128 minorUnits, CurrencyCode currency) =>
+        new((decimal)minorUnits / Pow10(currency.MinorUnitDigits), currency);
 
     /// <summary>Rounds <paramref name="amount"/> to the currency's minor unit (half to even by default).</summary>
     public static Money Round(decimal amount, CurrencyCode currency, MidpointRounding rounding = MidpointRounding.ToEven) =>

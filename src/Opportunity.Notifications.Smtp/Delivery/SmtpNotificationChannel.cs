@@ -60,6 +60,9 @@ public sealed class SmtpNotificationChannel : INotificationChannel
     /// <inheritdoc />
     public string Name { get; }
 
+    /// <summary>The configured <see cref="SmtpNotificationOptions.Timeout"/>, which bounds each network operation of a delivery.</summary>
+    public Duration? DeliveryTimeLimit => _options.Timeout;
+
     /// <summary>The people of <see cref="NotificationRecipientRequest.People"/> whose audience this channel serves.</summary>
     public ValueTask<IReadOnlyList<NotificationRecipient>> ResolveRecipientsAsync(NotificationRecipientRequest request, CancellationToken cancellationToken = default)
     {

@@ -77,6 +77,9 @@ public sealed class WebhookNotificationChannel : INotificationChannel, IDisposab
     /// <inheritdoc />
     public string Name { get; }
 
+    /// <summary>The configured <see cref="WebhookNotificationOptions.Timeout"/>: one attempt, connect to response headers.</summary>
+    public Duration? DeliveryTimeLimit => Duration.FromTimeSpan(_timeout);
+
     /// <summary>Every enabled endpoint subscribed to the event type and tenant, as a <see cref="NotificationAudience.Host"/> recipient.</summary>
     public async ValueTask<IReadOnlyList<NotificationRecipient>> ResolveRecipientsAsync(NotificationRecipientRequest request, CancellationToken cancellationToken = default)
     {

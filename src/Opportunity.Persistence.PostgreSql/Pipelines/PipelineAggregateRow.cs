@@ -26,13 +26,29 @@ public sealed record PipelineAggregateRow(
     Int128 AmountMinorUnits,
     Int128 WeightedBasisPointMinorUnits)
 {
-    /// <summary>The total amount.</summary>
-    /// <exception cref="OverflowException">The total exceeds 64-bit minor units.</exception>
-    public Money Amount => Money.FromMinorUnits(checked((long)AmountMinorUnits), Currency);
+    /// <summary>The total amount, exact (any sum of up to 10^9 valid deals fits).</summary>
+    /// <exception cref="AggregateOverflowException">The total is beyond the decimal range; names the group.</exception>
+    public Money Amount => ToMoney(AmountMinorUnits, "amount");
 
     /// <summary>The weighted value, rounded once, half to even, to the minor unit.</summary>
-    /// <exception cref="OverflowException">The total exceeds 64-bit minor units.</exception>
-    public Money WeightedValue => Money.FromMinorUnits(checked((long)DivideHalfToEven(WeightedBasisPointMinorUnits, Probability.Scale)), Currency);
+    /// <exception cref="AggregateOverflowException">The total is beyond the decimal range; names the group.</exception>
+    public Money WeightedValue => ToMoney(DivideHalfToEven(WeightedBasisPointMinorUnits, Probability.Scale), "weighted value");
+
+    /// <summary>The group as text, e.g. <c>partner P-1, stage Proposal, currency EUR</c>.</summary>
+    private string Group =>
+        string.Join(", ", new[] { Partner is { } p ? $"partner {p}" : null, Stage is { } s ? $"stage {s}" : null, PeriodStart is { } d ? "period " + d.ToString("uuuu-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : null, $"currency {Currency.Code}" }.OfType<string>());
+
+    private Money ToMoney(Int128 minorUnits, string what)
+    {
+        try
+        {
+            return Money.FromMinorUnits(minorUnits, Currency);
+        }
+        catch (OverflowException ex)
+        {
+            throw new AggregateOverflowException(Group, $"the {what} of {Count} deals, {minorUnits} minor units, is beyond the range of Money.", ex);
+        }
+    }
 
     /// <summary>
     /// The same aggregation in memory, for opportunities already loaded (and to check the database

@@ -32,6 +32,8 @@ internal sealed class RecordingOutbox(InMemoryStore inner) : IOutboxStore
         return Inner.CompleteAsync(messageId, owner, at, list, cancellationToken);
     }
 
+    public Task<bool> RenewLeaseAsync(string messageId, string owner, Instant until, CancellationToken cancellationToken = default) => Inner.RenewLeaseAsync(messageId, owner, until, cancellationToken);
+
     public Task<bool> RetryLaterAsync(string messageId, string owner, Instant nextAttemptAt, string error, CancellationToken cancellationToken = default) => Inner.RetryLaterAsync(messageId, owner, nextAttemptAt, error, cancellationToken);
 
     public Task<bool> DeadLetterAsync(string messageId, string owner, string reason, Instant at, CancellationToken cancellationToken = default) => Inner.DeadLetterAsync(messageId, owner, reason, at, cancellationToken);

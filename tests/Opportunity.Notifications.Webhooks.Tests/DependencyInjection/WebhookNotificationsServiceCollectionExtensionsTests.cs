@@ -49,6 +49,28 @@ public sealed class WebhookNotificationsServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public void UseWebhooks_TimeoutLongerThanDispatcherDeliveryTimeout_FailsDispatcherValidationNamingBoth()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IClock>(new FakeClock(WebhookTestKit.Start));
+        services.AddOpportunityManagement()
+            .AddNotificationDispatcher(o => o.DeliveryTimeout = Duration.FromSeconds(30))
+            .UseWebhooks(o =>
+            {
+                o.AddEndpoint("crm", new Uri("https://crm.example/hooks"), WebhookTestKit.Secret);
+                o.Timeout = Duration.FromMinutes(1);
+            });
+        using var provider = services.BuildServiceProvider();
+
+        // What ValidateOnStart evaluates when the host starts.
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<NotificationDispatcherOptions>>().Value);
+
+        var failure = Assert.Single(ex.Failures);
+        Assert.Contains("Channel 'webhook' allows one delivery to take 0:00:01:00 (its Timeout option)", failure, StringComparison.Ordinal);
+        Assert.Contains("NotificationDispatcherOptions.DeliveryTimeout (0:00:00:30)", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UseWebhooks_ResolverRegisteredBefore_IsKept()
     {
         var services = new ServiceCollection();

@@ -10,8 +10,8 @@ internal static class ExactMath
     /// <summary>Basis points in one (the probability scale) as a 128-bit integer.</summary>
     public static readonly Int128 ProbabilityScale = Probability.Scale;
 
-    /// <summary>Largest amount in minor units whose product with 10,000 basis points still fits a long.</summary>
-    public const long MaxAmountMinorUnits = long.MaxValue / Probability.Scale;
+    /// <summary>Largest amount in minor units whose product with 10,000 basis points still fits a long: the one deal limit, <see cref="Money.MaxDealMinorUnits"/>.</summary>
+    public const long MaxAmountMinorUnits = Money.MaxDealMinorUnits;
 
     /// <summary><paramref name="value"/> ÷ <paramref name="divisor"/>, rounded half to even (the divisor is positive).</summary>
     public static Int128 DivideRoundHalfEven(Int128 value, Int128 divisor)

@@ -370,13 +370,12 @@ public sealed class LivePipeline
 
     private static long Amount(Money amount)
     {
-        var minor = amount.MinorUnits;
-        if (minor < 0 || minor > ExactMath.MaxAmountMinorUnits)
+        if (!amount.IsValidDealAmount)
         {
-            throw new ArgumentOutOfRangeException(nameof(amount), amount, $"Pipeline amounts must be between 0 and {ExactMath.MaxAmountMinorUnits} minor units.");
+            throw new ArgumentOutOfRangeException(nameof(amount), amount, $"Pipeline amounts must be between 0 and {Money.MaxDealAmount(amount.Currency)} ({Money.MaxDealMinorUnits} minor units).");
         }
 
-        return minor;
+        return amount.MinorUnits;
     }
 
     /// <summary>A row in <paramref name="stage"/> with its overrides applied and its close month at the expected close.</summary>

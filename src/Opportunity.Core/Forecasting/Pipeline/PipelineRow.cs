@@ -21,9 +21,9 @@ public readonly record struct PipelineRow
             throw new ArgumentOutOfRangeException(nameof(amount), amount, "Pipeline amounts must not be negative.");
         }
 
-        if (amount.MinorUnits > ExactMath.MaxAmountMinorUnits)
+        if (!amount.IsValidDealAmount)
         {
-            throw new ArgumentOutOfRangeException(nameof(amount), amount, $"Pipeline amounts are limited to {ExactMath.MaxAmountMinorUnits} minor units.");
+            throw new ArgumentOutOfRangeException(nameof(amount), amount, $"Pipeline amounts are limited to {Money.MaxDealAmount(amount.Currency)} ({Money.MaxDealMinorUnits} minor units, Money.MaxDealMinorUnits).");
         }
 
         if (!Enum.IsDefined(category))

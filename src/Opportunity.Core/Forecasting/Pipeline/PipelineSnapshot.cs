@@ -97,6 +97,7 @@ public sealed class PipelineSnapshot
     /// A snapshot of the opportunities visible in <paramref name="scope"/> (a partner sees only its
     /// own), read with <see cref="IOpportunityStore.QueryAsync"/>.
     /// </summary>
+    /// <exception cref="StoreDataException">A stored deal's amount is outside 0..<see cref="Money.MaxDealMinorUnits"/> minor units (written before 0.2.0); names the deal and the field <c>Amount</c>.</exception>
     public static async Task<PipelineSnapshot> FromStoreAsync(IOpportunityStore store, AccessScope scope, PipelineSnapshotOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -105,6 +106,12 @@ public sealed class PipelineSnapshot
         var query = new OpportunityQuery { IsOpen = builder.Options.IncludeClosedWon ? null : true };
         await foreach (var opportunity in store.QueryAsync(scope, query, cancellationToken).ConfigureAwait(false))
         {
+            if (!opportunity.Amount.IsValidDealAmount)
+            {
+                // Written before the one deal limit was enforced: name the deal, not an argument.
+                throw new StoreDataException(nameof(SalesOpportunity), opportunity.Id.Value, nameof(opportunity.Amount), $"Stored amount {opportunity.Amount} is outside the range of one deal, 0 to {Money.MaxDealAmount(opportunity.Amount.Currency)}.");
+            }
+
             builder.Add(opportunity);
         }
 

@@ -173,6 +173,11 @@ public sealed class PipelineSnapshotBuilder
             return false;
         }
 
+        if (!opportunity.Amount.IsValidDealAmount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(opportunity), opportunity.Amount, $"Opportunity '{opportunity.Id}': amount {opportunity.Amount} is outside the range of one deal, 0 to {Money.MaxDealAmount(opportunity.Amount.Currency)}.");
+        }
+
         Add(PipelineRow.FromOpportunity(opportunity, _options.ReportingZone));
         return true;
     }

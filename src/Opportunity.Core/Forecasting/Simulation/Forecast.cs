@@ -29,16 +29,37 @@ public sealed class Forecast
         }
 
         var meanMinor = (decimal)sum / sortedTotals.Length;
-        var squares = 0m;
+
+        // Deviations are scaled by the largest one before squaring, so large deals cannot overflow
+        // the decimal squares; only a variance itself beyond the decimal range is an error.
+        var largest = 0m;
         foreach (var total in sortedTotals)
         {
-            var d = total - meanMinor;
-            squares += d * d;
+            largest = Math.Max(largest, Math.Abs(total - meanMinor));
+        }
+
+        var squares = 0m;
+        if (largest > 0m)
+        {
+            foreach (var total in sortedTotals)
+            {
+                var d = (total - meanMinor) / largest;
+                squares += d * d;
+            }
         }
 
         var scale = ExactMath.Pow10Long(currency.MinorUnitDigits);
         SimulatedMean = Money.Round(meanMinor / scale, currency);
-        SimulatedVariance = sortedTotals.Length > 1 ? squares / (sortedTotals.Length - 1) / scale / scale : 0m;
+        try
+        {
+            var largestMajor = largest / scale;
+            SimulatedVariance = sortedTotals.Length > 1 ? largestMajor * (squares / (sortedTotals.Length - 1)) * largestMajor : 0m;
+        }
+        catch (OverflowException ex)
+        {
+            throw new AggregateOverflowException($"currency {currency.Code}", "the simulated variance exceeds the decimal range (about 7.9 × 10^28 in major units squared).", ex);
+        }
+
         SimulatedStandardDeviation = Money.Round(ExactMath.SquareRoot(SimulatedVariance), currency);
     }
 

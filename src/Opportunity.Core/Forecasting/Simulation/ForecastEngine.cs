@@ -5,6 +5,8 @@ namespace Opportunity.Forecasting;
 /// <summary>Closed forms and Monte Carlo for <see cref="PipelineSnapshot.Forecast"/>.</summary>
 internal static class ForecastEngine
 {
+    private static readonly Int128 VarianceSplit = 1_000_000_000_000_000_000;
+
     public static Forecast Run(PipelineSnapshot snapshot, ForecastOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -33,13 +35,22 @@ internal static class ForecastEngine
         var expected = new List<(CurrencyCode, Int128)>();
         var variance = 0m;
         var expectedScaled = new Int128[currencies.Length];
-        var varianceScaled = new Int128[currencies.Length];
+        var amountTotal = new Int128[currencies.Length];
+
+        // Σ a²·bp·(10⁴−bp) kept exact as high·10¹⁸ + low: one term is below 2.2·10³⁷ (a at most
+        // Money.MaxDealMinorUnits), so neither part can overflow for any int count of deals.
+        var varianceHigh = new Int128[currencies.Length];
+        var varianceLow = new Int128[currencies.Length];
         for (var i = 0; i < c.Count; i++)
         {
             var a = (Int128)c.Amount[i];
             var bp = c.BasisPoints[i];
-            expectedScaled[c.Currency[i]] += a * bp;
-            varianceScaled[c.Currency[i]] = checked(varianceScaled[c.Currency[i]] + (a * a * (bp * (Probability.Scale - bp))));
+            var k = c.Currency[i];
+            expectedScaled[k] += a * bp;
+            amountTotal[k] += a;
+            var (high, low) = Int128.DivRem(a * a * (bp * (Probability.Scale - bp)), VarianceSplit);
+            varianceHigh[k] += high;
+            varianceLow[k] += low;
         }
 
         for (var k = 0; k < currencies.Length; k++)
@@ -52,9 +63,23 @@ internal static class ForecastEngine
             rates[k] = CurrencyConversion.Rate(currencies[k], reporting, options.Rates, asOf);
             expected.Add((currencies[k], expectedScaled[k]));
 
+            // Monte Carlo sums each trial in 64 bits: exact as long as all deals of the currency together fit.
+            if (amountTotal[k] > long.MaxValue)
+            {
+                throw new AggregateOverflowException($"currency {currencies[k].Code}", $"the {c.Count} deals sum to {amountTotal[k]} minor units, more than the 64-bit trial totals of the Monte Carlo simulation hold ({long.MaxValue}); forecast a smaller selection (filter by partner, region or period).");
+            }
+
             // Variance in major units squared: V / (10^8 × 10^(2·digits)), times the squared rate.
-            var major = ExactMath.ToDecimalScaled(varianceScaled[k], 8 + (2 * currencies[k].MinorUnitDigits));
-            variance += major * rates[k] * rates[k];
+            try
+            {
+                var digits = 8 + (2 * currencies[k].MinorUnitDigits);
+                var major = ExactMath.ToDecimalScaled(varianceHigh[k], digits - 18) + ExactMath.ToDecimalScaled(varianceLow[k], digits);
+                variance += major * rates[k] * rates[k];
+            }
+            catch (OverflowException ex)
+            {
+                throw new AggregateOverflowException($"currency {currencies[k].Code}", "the variance Σ a²·p·(1−p) exceeds the decimal range (about 7.9 × 10^28 in major units squared).", ex);
+            }
         }
 
         var expectedMinor = CurrencyConversion.ToMinorUnits(expected, 4, reporting, options.Rates, asOf);
@@ -85,14 +110,21 @@ internal static class ForecastEngine
                 continue;
             }
 
-            var value = 0m;
-            for (var s = 0; s < segments.Length; s++)
+            try
             {
-                var currency = currencies[segments[s]];
-                value += ExactMath.ToDecimal(sums[s][t], currency.MinorUnitDigits) * rates[segments[s]];
-            }
+                var value = 0m;
+                for (var s = 0; s < segments.Length; s++)
+                {
+                    var currency = currencies[segments[s]];
+                    value += ExactMath.ToDecimal(sums[s][t], currency.MinorUnitDigits) * rates[segments[s]];
+                }
 
-            totals[t] = (long)ExactMath.ToMinorUnits(value, reporting);
+                totals[t] = checked((long)ExactMath.ToMinorUnits(value, reporting));
+            }
+            catch (OverflowException ex)
+            {
+                throw new AggregateOverflowException($"reporting currency {reporting.Code}", $"trial {t}'s won amount converted to {reporting.Code} exceeds 64-bit minor units.", ex);
+            }
         }
 
         Array.Sort(totals);

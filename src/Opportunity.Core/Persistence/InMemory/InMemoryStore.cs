@@ -355,6 +355,7 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
     public Task UpdateAsync(SalesOpportunity opportunity, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(opportunity);
+        _ = StoredValues.AmountMinorUnits(opportunity.ToSnapshot()); // the same amount rule as the database adapters
         return Write(opportunity, _opportunities, _opportunitiesDue, v => opportunity.ToSnapshot() with { Version = v }, s => s.Version, s => s.NextDueAt);
     }
 
@@ -403,11 +404,26 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
     }
 
     /// <inheritdoc />
-    public Task<ValidationResult<int>> ImportAsync(IEnumerable<SalesOpportunitySnapshot> opportunities, CancellationToken cancellationToken = default)
+    public Task<ValidationResult<int>> ImportAsync(IEnumerable<SalesOpportunitySnapshot> opportunities, CancellationToken cancellationToken = default) =>
+        ImportAsync(new OpportunityImportBatch { Opportunities = opportunities }, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The rows and messages are read and checked first (a throwing enumeration writes nothing);
+    /// the conflict check and every write then happen under the store's one lock.
+    /// </remarks>
+    public Task<ValidationResult<int>> ImportAsync(OpportunityImportBatch batch, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(opportunities);
+        ArgumentNullException.ThrowIfNull(batch);
         var rows = new List<SalesOpportunitySnapshot>();
-        var (errors, count) = OpportunityImportRules.CheckBatch(opportunities, _pipelines, (row, _) => rows.Add(row));
+        var (errors, count) = OpportunityImportRules.CheckBatch(batch.Opportunities, _pipelines, (row, _) =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            rows.Add(row);
+        });
+        OpportunityImportRules.CheckPartners(batch.NewPartners, errors);
+        var messages = batch.Messages.ToList();
+        cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
             if (errors.Count == 0)
@@ -426,6 +442,11 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
                 return Task.FromResult(ValidationResult<int>.Failure(errors));
             }
 
+            foreach (var partner in batch.NewPartners)
+            {
+                _partners.TryAdd(Key(partner.Tenant, partner.Id.Value), partner);
+            }
+
             foreach (var row in rows)
             {
                 var stored = row with { Stage = _pipelines.Get(row.PipelineId).GetStage(row.Stage).Name, Version = 1 };
@@ -436,6 +457,8 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
                     _opportunitiesDue.Add(new DueEntry(due, key.Item1, key.Item2));
                 }
             }
+
+            EnqueueLocked(messages);
         }
 
         return Task.FromResult(ValidationResult<int>.Success(count));
@@ -444,6 +467,7 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
     // Called under the lock: the version-checked insert, then the source-lead index.
     private void AddOpportunityLocked(SalesOpportunity opportunity)
     {
+        _ = StoredValues.AmountMinorUnits(opportunity.ToSnapshot()); // the same amount rule as the database adapters
         Write(opportunity, _opportunities, _opportunitiesDue, v => opportunity.ToSnapshot() with { Version = v }, s => s.Version, s => s.NextDueAt);
         if (opportunity.SourceLead is { } lead)
         {
@@ -549,6 +573,23 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
             RemovePending(messageId);
             _outboxDelivered.Add(messageId);
             EnqueueLocked(followUps ?? []);
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> RenewLeaseAsync(string messageId, string owner, Instant until, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        ArgumentNullException.ThrowIfNull(owner);
+        lock (_gate)
+        {
+            if (!HoldsOutboxLease(messageId, owner))
+            {
+                return Task.FromResult(false);
+            }
+
+            _outboxLeases[messageId] = new Lease(owner, until);
             return Task.FromResult(true);
         }
     }

@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
+using NodaTime;
+using Npgsql;
+using Opportunity.Benchmarks.Comparison;
+using Opportunity.Import;
+using Opportunity.Persistence.PostgreSql;
+using Opportunity.Persistence.Sqlite;
+
+namespace Opportunity.Benchmarks.Persistence;
+
+/// <summary>
+/// The sample's <c>import</c>: a CSV file of 1,000,000 rows (OPPORTUNITY_BENCH_ROWS picks other
+/// sizes) read, validated and imported with <see cref="OpportunityCsvImporter.ImportAsync"/> —
+/// rows, 200 new partners and the rows' events in one all-or-nothing transaction. Baseline: the
+/// same file read and validated without a store. Every iteration starts from an empty database;
+/// SQLite keeps its durable settings (WAL, the store's <c>synchronous</c> level). PostgreSQL needs
+/// OPPORTUNITY_POSTGRES. Rows per second = rows / time.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+public class CsvImportBenchmarks
+{
+    private static readonly TenantId Tenant = new("bench");
+    private static readonly IClock Clock = NodaTime.Testing.FakeClock.FromUtc(2025, 1, 6, 9, 0, 0);
+
+    private string _file = string.Empty;
+    private string _folder = string.Empty;
+    private SqliteStore? _sqlite;
+    private PostgreSqlStore? _postgres;
+    private string _schema = string.Empty;
+
+    [ParamsSource(nameof(RowCounts))]
+    public int Rows { get; set; }
+
+    /// <summary>1,000,000 rows unless OPPORTUNITY_BENCH_ROWS names others (comma-separated).</summary>
+    public static IEnumerable<int> RowCounts() =>
+        Environment.GetEnvironmentVariable(ComparisonData.RowsVariable) is { Length: > 0 } value
+            ? value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse)
+            : [1_000_000];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _file = Path.Combine(Path.GetTempPath(), "opportunity-bench", $"import-{Rows}.csv");
+        Directory.CreateDirectory(Path.GetDirectoryName(_file)!);
+        File.WriteAllText(_file, Csv(Rows));
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => File.Delete(_file);
+
+    [IterationSetup(Target = nameof(Sqlite))]
+    public void SetupSqlite()
+    {
+        _folder = Path.Combine(Path.GetTempPath(), "opportunity-bench", Guid.NewGuid().ToString("N"));
+        _sqlite = new SqliteStore(Path.Combine(_folder, "bench.db"));
+        _sqlite.MigrateAsync().GetAwaiter().GetResult();
+    }
+
+    [IterationCleanup(Target = nameof(Sqlite))]
+    public void CleanupSqlite()
+    {
+        _sqlite?.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [IterationSetup(Target = nameof(PostgreSql))]
+    public void SetupPostgreSql()
+    {
+        _schema = "bench_" + Guid.NewGuid().ToString("N");
+        _postgres = new PostgreSqlStore(new PostgreSqlStoreOptions { ConnectionString = PersistenceBenchmarkData.Postgres, Schema = _schema });
+        _postgres.MigrateAsync().GetAwaiter().GetResult();
+    }
+
+    [IterationCleanup(Target = nameof(PostgreSql))]
+    public void CleanupPostgreSql()
+    {
+        _postgres?.Dispose();
+        using var connection = new NpgsqlConnection(PersistenceBenchmarkData.Postgres);
+        connection.Open();
+        using var drop = new NpgsqlCommand($"DROP SCHEMA {_schema} CASCADE;", connection);
+        drop.ExecuteNonQuery();
+    }
+
+    /// <summary>Read and validate only (no store): what every import costs before it writes.</summary>
+    [Benchmark(Baseline = true)]
+    public int Parse()
+    {
+        using var reader = new StreamReader(_file);
+        return Check(OpportunityCsvImporter.Parse(reader, new OpportunityCsvOptions(Tenant), Clock)).Rows.Count;
+    }
+
+    [Benchmark]
+    public async Task<int> Sqlite()
+    {
+        using var reader = new StreamReader(_file);
+        return Check(await OpportunityCsvImporter.ImportAsync(reader, _sqlite!, _sqlite!, new OpportunityCsvOptions(Tenant), Clock)).Rows.Count;
+    }
+
+    [Benchmark]
+    public async Task<int> PostgreSql()
+    {
+        using var reader = new StreamReader(_file);
+        return Check(await OpportunityCsvImporter.ImportAsync(reader, _postgres!, _postgres!, new OpportunityCsvOptions(Tenant), Clock)).Rows.Count;
+    }
+
+    private OpportunityImport Check(ValidationResult<OpportunityImport> result) =>
+        result.IsValid && result.Value.Rows.Count == Rows
+            ? result.Value
+            : throw new InvalidOperationException($"The import failed: {string.Join("; ", result.Errors.Take(3))}");
+
+    /// <summary>A seeded file in the canonical header: all stages, 200 partners, two currencies, some overrides.</summary>
+    public static string Csv(int rows, int seed = 7)
+    {
+        var random = new Random(seed);
+        var stages = new[] { "Qualification", "Needs analysis", "Proposal", "Negotiation", "Closed won", "Closed lost" };
+        var text = new StringBuilder(rows * 110);
+        text.Append(OpportunityCsvImporter.CanonicalHeader).Append('\n');
+        for (var i = 0; i < rows; i++)
+        {
+            var stage = stages[random.Next(stages.Length)];
+            var open = !stage.StartsWith("Closed", StringComparison.Ordinal);
+            text.Append(CultureInfo.InvariantCulture, $"opp-{i:D7},partner-{random.Next(200):D3},{stage},{random.Next(1_000, 50_000_000) / 100m},{(random.Next(10) == 0 ? "USD" : "EUR")},")
+                .Append(CultureInfo.InvariantCulture, $"2025-{1 + random.Next(12):D2}-{1 + random.Next(28):D2},{(open && random.Next(4) == 0 ? "0.35" : string.Empty)},,DE-South,heat-pumps\n");
+        }
+
+        return text.ToString();
+    }
+}
