@@ -111,6 +111,7 @@ public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPa
                 var tables = string.Join(", ", PostgreSqlMigrations.Tables.Select(t => $"{_schema}.{t}"));
                 var appendOnly = string.Join(", ", PostgreSqlMigrations.AppendOnlyTables.Select(t => $"{_schema}.{t}"));
                 await ExecuteAsync(connection, transaction, $"GRANT USAGE ON SCHEMA {_schema} TO {role}; GRANT SELECT, INSERT, UPDATE ON {tables} TO {role}; GRANT SELECT, INSERT ON {appendOnly} TO {role}; GRANT SELECT ON {_schema}.schema_migrations TO {role};", cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, transaction, $"GRANT DELETE ON {string.Join(", ", PostgreSqlMigrations.PurgedTables.Select(t => $"{_schema}.{t}"))} TO {role};", cancellationToken).ConfigureAwait(false);
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -103,7 +103,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
             await Task.WhenAll(Store.MigrateAsync(), other.MigrateAsync(), Store.MigrateAsync());
         }
 
-        Assert.Equal((long)PostgreSqlStore.SchemaVersion, await OwnerScalarAsync<long>($"SELECT count(*) FROM {_schema}.schema_migrations;"));
+        Assert.Equal((long)PostgreSqlStore.SchemaVersion, await OwnerScalarAsync<long>($"SELECT max(version)::bigint FROM {_schema}.schema_migrations;")); // versions may have gaps
     }
 
     [PostgresFact]

@@ -25,7 +25,7 @@ public sealed class SqliteStoreTests : IDisposable
         await Task.WhenAll(first.MigrateAsync(), second.MigrateAsync());
         await first.MigrateAsync();
 
-        Assert.Equal(SqliteStore.SchemaVersion, await ScalarAsync<long>("SELECT count(*) FROM schema_migrations;"));
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) - count(DISTINCT version) FROM schema_migrations;")); // versions may have gaps
         Assert.Equal(SqliteStore.SchemaVersion, await ScalarAsync<long>("SELECT max(version) FROM schema_migrations;"));
         Assert.Equal("wal", await ScalarAsync<string>("PRAGMA journal_mode;"));
     }

@@ -19,7 +19,7 @@ namespace Opportunity.Notifications;
 /// the injected <see cref="IClock"/>: the host calls <see cref="DispatchDueAsync"/> on its own
 /// schedule (a timer, a background service, a test).
 /// </summary>
-public sealed class NotificationDispatcher : IDisposable
+public sealed partial class NotificationDispatcher : IDisposable
 {
     /// <summary>The name of the <see cref="Meter"/> with the counters <c>opportunity.notifications.sent</c>, <c>.retried</c>, <c>.dead_lettered</c>, <c>.created</c> and the histogram <c>.delivery_latency</c> (seconds).</summary>
     public const string MeterName = "Opportunity.Notifications";
@@ -127,7 +127,7 @@ public sealed class NotificationDispatcher : IDisposable
                 var fresh = claimed.Where(m => seen.Add(m.Id)).ToList();
                 if (fresh.Count == 0)
                 {
-                    return counts.ToSummary();
+                    return counts.ToSummary() with { Purged = await PurgeExpiredAsync(cancellationToken).ConfigureAwait(false) };
                 }
 
                 Interlocked.Add(ref counts.Claimed, fresh.Count);

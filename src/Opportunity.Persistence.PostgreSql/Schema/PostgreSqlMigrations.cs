@@ -147,6 +147,22 @@ internal static class PostgreSqlMigrations
             CREATE INDEX leads_dup_email_domain ON {s}.leads (tenant, dup_email_domain) WHERE dup_email_domain IS NOT NULL;
             CREATE INDEX leads_dup_phone ON {s}.leads (tenant, dup_phone) WHERE dup_phone IS NOT NULL;
             """),
+        (StorageGrowthVersion, "compact routing decisions, outbox retention", $$"""
+            ALTER TABLE {s}.routing_decisions ADD COLUMN summary bytea;
+            CREATE INDEX outbox_delivered ON {s}.outbox (delivered_at, seq) WHERE status = 'delivered';
+            CREATE TABLE {s}.outbox_purged (
+                tenant  text COLLATE "C" NOT NULL,
+                id_hash bytea NOT NULL CHECK (length(id_hash) = 16),
+                PRIMARY KEY (tenant, id_hash)
+            );
+
+            ALTER TABLE {s}.outbox_purged ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE {s}.outbox_purged FORCE ROW LEVEL SECURITY;
+            CREATE POLICY outbox_purged_read ON {s}.outbox_purged FOR SELECT
+                USING ({{System}} OR ({{Tenant}} AND {{NoPartner}}));
+            CREATE POLICY outbox_purged_append ON {s}.outbox_purged FOR INSERT
+                WITH CHECK ({{System}} OR ({{Tenant}} AND {{NoPartner}}));
+            """),
     ];
 
     /// <summary>
@@ -156,11 +172,23 @@ internal static class PostgreSqlMigrations
     /// </summary>
     public const int DuplicateKeysVersion = 3;
 
+    /// <summary>
+    /// The migration for storage growth: <c>routing_decisions.summary</c> (the compact decision; old
+    /// rows keep their full text and no summary), an index of delivered outbox rows by delivery time
+    /// for the purge, and <c>outbox_purged</c> (append-only, like the decisions), the 16-byte id
+    /// hashes of purged messages that keep de-duplicating them. The store's roles also get
+    /// <c>DELETE</c> on <c>outbox</c>, for the purge.
+    /// </summary>
+    public const int StorageGrowthVersion = 7;
+
     /// <summary>The tables the store's role reads, inserts and updates.</summary>
     public static IReadOnlyList<string> Tables { get; } = ["leads", "opportunities", "partners", "outbox"];
 
     /// <summary>The append-only tables: the store's role only reads and inserts (and no policy admits an update or delete).</summary>
-    public static IReadOnlyList<string> AppendOnlyTables { get; } = ["routing_decisions"];
+    public static IReadOnlyList<string> AppendOnlyTables { get; } = ["routing_decisions", "outbox_purged"];
+
+    /// <summary>The tables the store's role also deletes from: the outbox, whose delivered rows are purged.</summary>
+    public static IReadOnlyList<string> PurgedTables { get; } = ["outbox"];
 
     public static int Latest => All[^1].Version;
 }

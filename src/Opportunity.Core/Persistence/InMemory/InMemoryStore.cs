@@ -16,7 +16,7 @@ namespace Opportunity.Persistence.InMemory;
 /// claim costs in proportion to the due items, not to all stored items; duplicate candidates
 /// are found through an index of each lead's <see cref="DuplicateKeys.Normalised"/> keys.
 /// </summary>
-public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter
+public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter
 {
     private static readonly KeyComparer Keys = new();
 
@@ -367,6 +367,7 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
 
             RemovePending(messageId);
             _outboxDelivered.Add(messageId);
+            _outboxDeliveredAt[messageId] = at;
             EnqueueLocked(followUps ?? []);
             return Task.FromResult(true);
         }
