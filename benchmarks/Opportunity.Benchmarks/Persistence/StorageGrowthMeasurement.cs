@@ -75,8 +75,10 @@ internal static class StorageGrowthMeasurement
 
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using (var vacuum = new NpgsqlCommand($"VACUUM ANALYZE {schema}.outbox; VACUUM ANALYZE {schema}.outbox_purged;", connection))
+        foreach (var table in new[] { "outbox", "outbox_purged" })
         {
+            // One statement per command: VACUUM cannot run inside the implicit transaction of a batch.
+            await using var vacuum = new NpgsqlCommand($"VACUUM ANALYZE {schema}.{table};", connection);
             await vacuum.ExecuteNonQueryAsync();
         }
 
