@@ -6,8 +6,11 @@
 #
 # 1. installs PostgreSQL from Debian's packages when it is missing (needs root),
 # 2. creates and starts the newest installed cluster,
-# 3. creates the database, an owner role (owns the test schemas, runs migrations) and an app role
-#    that is neither superuser, owner nor BYPASSRLS (row-level security applies to it),
+# 3. creates the database, an owner role (owns the test schemas, runs migrations, owns the
+#    SECURITY DEFINER functions doing cross-tenant work) and an app role that is neither superuser,
+#    owner, BYPASSRLS nor a member of the owner role (so row-level security applies to it and it
+#    cannot SET ROLE to the owner); the app role's table and function rights are granted by the
+#    store's migrations (PostgreSqlStoreOptions.GrantTo),
 # 4. prints `export OPPORTUNITY_POSTGRES=...` (owner) and `export OPPORTUNITY_POSTGRES_APP=...`.
 # Everything else goes to stderr, so stdout can be eval'ed.
 set -euo pipefail
@@ -62,6 +65,14 @@ END
 \$\$;
 ALTER ROLE $OWNER LOGIN PASSWORD '$OWNER_PASSWORD' NOSUPERUSER NOBYPASSRLS NOCREATEROLE;
 ALTER ROLE $APP LOGIN PASSWORD '$APP_PASSWORD' NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
+DO \$\$
+BEGIN
+  -- A member of the owner role could SET ROLE to it and read every tenant.
+  IF pg_has_role('$APP', '$OWNER', 'MEMBER') THEN
+    EXECUTE format('REVOKE %I FROM %I', '$OWNER', '$APP');
+  END IF;
+END
+\$\$;
 SQL
 
 if ! as_postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DATABASE'" | grep -q 1; then

@@ -50,3 +50,9 @@ await store.AddAsync(accepted); // the LeadAssigned event lands in the outbox wi
 using var dispatcher = new NotificationDispatcher(store, store, [new ConsoleChannel(Console.Out)], new NotificationDispatcherOptions(), clock);
 var summary = await dispatcher.DispatchDueAsync();
 Console.WriteLine($"delivered {summary.Delivered}, dead-lettered {summary.DeadLettered}");
+
+// 3. A currency that ISO 4217 does not list (here the kuna, withdrawn in 2023 but still in old
+//    exports): register it once at start-up; a typo such as "HRX" stays an UnknownCurrencyException.
+var kuna = CurrencyRegistry.Register("HRK", minorUnitDigits: 2);
+Console.WriteLine(new Money(1_234.50m, kuna));                  // 1234.50 HRK
+Console.WriteLine(CurrencyRegistry.IsKnown("HRX"));             // False

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Npgsql;
+using Opportunity.Persistence.PostgreSql.Schema;
 
 namespace Opportunity.Persistence.PostgreSql;
 
@@ -29,6 +30,10 @@ public sealed partial class PostgreSqlStore
                     {
                         rows = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
+                    catch (PostgresException ex) when (ex.SqlState == PostgreSqlMigrations.AtCapacitySqlState)
+                    {
+                        throw AtCapacity(aggregate, ex);
+                    }
                     catch (PostgresException ex) when (ex.SqlState.StartsWith("23", StringComparison.Ordinal))
                     {
                         throw ConstraintViolation(aggregate.AggregateKind, aggregate.AggregateId, ex);
@@ -52,31 +57,51 @@ public sealed partial class PostgreSqlStore
     }
 
     /// <summary>
-    /// Claims due rows across tenants: locks the oldest due rows whose lease is free, expired or
-    /// the claimant's own with <c>FOR UPDATE SKIP LOCKED</c> (rows another host is claiming right
-    /// now are skipped, not waited for), leases them, and returns them oldest due first.
+    /// Claims due rows across tenants through the owner's <c>claim_due_batch_{table}</c> function (migration 5,
+    /// like migration 6's <c>claim_due_{table}</c> but with each row's tenant): it locks the oldest due rows whose
+    /// lease is free, expired or the claimant's own with <c>FOR UPDATE SKIP LOCKED</c> (rows another host is
+    /// claiming right now are skipped, not waited for), leases them, and returns them oldest due first. A row
+    /// whose document cannot be read is quarantined in the same transaction instead (<c>quarantine_claimed_{table}</c>,
+    /// which only reaches rows this claim leased), so it neither fails the claim nor comes back in the next one.
     /// </summary>
-    private Task<List<T>> ClaimDueRowsAsync<T>(string table, DueWorkClaim claim, Func<string, long, string, T> read, CancellationToken cancellationToken)
+    private Task<DueWorkBatch<T>> ClaimDueRowsAsync<T>(StoredRecordKind kind, string table, DueWorkClaim claim, Func<string, long, string, T> read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claim);
-        var sql = $"""
-            WITH picked AS (
-                SELECT tenant, id FROM {_schema}.{table}
-                WHERE next_due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1 OR lease_owner = $2)
-                ORDER BY next_due_at, tenant, id
-                LIMIT $3
-                FOR UPDATE SKIP LOCKED),
-            leased AS (
-                UPDATE {_schema}.{table} t SET lease_owner = $2, lease_until = $4
-                FROM picked WHERE t.tenant = picked.tenant AND t.id = picked.id
-                RETURNING t.tenant, t.id, t.version, t.document::text AS document, t.next_due_at)
-            SELECT id, version, document FROM leased ORDER BY next_due_at, tenant, id;
-            """;
-        return WriteReturningAsync(
-            DbScope.Everything,
-            sql,
-            [PgValues.Floor(claim.Now), claim.Owner, claim.MaxItems, PgValues.Ceiling(claim.Now + claim.LeaseDuration)],
-            r => read(r.GetString(0), r.GetInt64(1), r.GetString(2)),
+        return RunAsync(
+            DbScope.NoTenant,
+            async (connection, transaction) =>
+            {
+                var items = new List<T>();
+                var bad = new List<(string Tenant, string Id, string Reason)>();
+                var until = PgValues.Ceiling(claim.Now + claim.LeaseDuration);
+                using (var command = Command(connection, transaction, $"SELECT tenant, id, version, document FROM {_schema}.claim_due_batch_{table}($1, $2, $3, $4);", [PgValues.Floor(claim.Now), claim.Owner, claim.MaxItems, until]))
+                using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        try
+                        {
+                            items.Add(read(reader.GetString(1), reader.GetInt64(2), reader.GetString(3)));
+                        }
+                        catch (StoreDataException ex)
+                        {
+                            bad.Add((reader.GetString(0), reader.GetString(1), ex.Message));
+                        }
+                    }
+                }
+
+                if (bad.Count > 0)
+                {
+                    using var quarantine = Command(
+                        connection,
+                        transaction,
+                        $"SELECT {_schema}.quarantine_claimed_{table}($1, $2, $3, $4, $5, $6);",
+                        [claim.Owner, until, bad.Select(b => b.Tenant).ToArray(), bad.Select(b => b.Id).ToArray(), bad.Select(b => b.Reason).ToArray(), PgValues.Floor(claim.Now)]);
+                    await quarantine.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                return new DueWorkBatch<T>(items, bad.ConvertAll(b => new QuarantinedRecord(new TenantId(b.Tenant), kind, b.Id, b.Reason, claim.Now)));
+            },
             cancellationToken);
     }
 
@@ -126,9 +151,54 @@ public sealed partial class PostgreSqlStore
         return ReadOneAsync(DbScope.Of(scope), $"SELECT id, version, document::text FROM {_schema}.{table} WHERE {where} AND id = ${parameters.Count};", parameters, read, cancellationToken);
     }
 
-    /// <summary>Streams the aggregate documents of <paramref name="table"/> matching <paramref name="where"/>, by id; <paramref name="read"/> sees id, version, document.</summary>
-    private IAsyncEnumerable<T> QueryDocumentsAsync<T>(AccessScope scope, string table, string where, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken) =>
-        ReadRowsAsync(DbScope.Of(scope), $"SELECT id, version, document::text FROM {_schema}.{table} WHERE {where} ORDER BY id;", parameters, read, cancellationToken);
+    /// <summary>
+    /// Streams the aggregate documents of <paramref name="table"/> matching <paramref name="where"/>, by id;
+    /// <paramref name="read"/> sees id, version, document. Quarantined records are left out; a row whose
+    /// document cannot be read is skipped and, after the rows were read, quarantined (in a transaction of
+    /// the tenant), so one bad record never fails the query of its tenant.
+    /// </summary>
+    private async IAsyncEnumerable<T> QueryDocumentsAsync<T>(StoredRecordKind kind, AccessScope scope, string table, string where, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken)
+        where T : class
+    {
+        var bad = new List<(string Tenant, string Id, string Reason)>();
+        var sql = $"SELECT id, version, document::text FROM {_schema}.{table} AS r WHERE {where} AND NOT EXISTS (SELECT 1 FROM {_schema}.quarantine q WHERE q.tenant = r.tenant AND q.kind = '{kind}' AND q.id = r.id) ORDER BY id;";
+        await foreach (var (item, id, reason) in ReadRowsAsync(DbScope.Of(scope), sql, parameters, reader => TryRead(reader, read), cancellationToken).ConfigureAwait(false))
+        {
+            if (item is not null)
+            {
+                yield return item;
+            }
+            else
+            {
+                bad.Add((scope.Tenant.Value, id, reason!));
+            }
+        }
+
+        if (bad.Count > 0)
+        {
+            await RunAsync(
+                DbScope.Of(scope.Tenant),
+                async (connection, transaction) =>
+                {
+                    await QuarantineAsync(connection, transaction, kind, table, bad, null, cancellationToken).ConfigureAwait(false);
+                    return 0;
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static (T? Item, string Id, string? Reason) TryRead<T>(NpgsqlDataReader reader, Func<NpgsqlDataReader, T> read)
+        where T : class
+    {
+        try
+        {
+            return (read(reader), reader.GetString(0), null);
+        }
+        catch (StoreDataException ex)
+        {
+            return (null, reader.GetString(0), ex.Message);
+        }
+    }
 
     /// <summary>Reads all rows of a read query, in one scoped transaction, into a list.</summary>
     private async Task<IReadOnlyList<T>> ReadListAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)

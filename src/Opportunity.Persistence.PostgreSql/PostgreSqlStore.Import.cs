@@ -18,7 +18,7 @@ public sealed partial class PostgreSqlStore
         ArgumentNullException.ThrowIfNull(opportunities);
         var columns = $"tenant, id, version, document, {string.Join(", ", OpportunityColumnNames)}";
         return RunAsync(
-            DbScope.Everything,
+            DbScope.NoTenant,
             async (connection, transaction) =>
             {
                 await ExecuteAsync(
@@ -55,22 +55,42 @@ public sealed partial class PostgreSqlStore
                     return ValidationResult<int>.Failure(errors);
                 }
 
-                var conflicts = new List<ValidationError>();
-                using (var check = Command(connection, transaction, $"SELECT i.row_index, i.tenant, i.id FROM opportunity_import i JOIN {_schema}.opportunities o ON o.tenant = i.tenant AND o.id = i.id ORDER BY i.row_index LIMIT {OpportunityImportRules.MaxErrors};", []))
-                using (var reader = await check.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                // Row-level security checks each row against the transaction's tenant, so the stored ids are
+                // compared and the rows moved one tenant of the batch at a time (the staging table has no RLS).
+                var tenants = new List<string>();
+                using (var distinct = Command(connection, transaction, "SELECT DISTINCT tenant FROM opportunity_import ORDER BY tenant;", []))
+                using (var reader = await distinct.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        conflicts.Add(OpportunityImportRules.AlreadyStored(reader.GetInt32(0), new TenantId(reader.GetString(1)), new OpportunityId(reader.GetString(2))));
+                        tenants.Add(reader.GetString(0));
+                    }
+                }
+
+                var conflicts = new List<(int Row, ValidationError Error)>();
+                foreach (var tenant in tenants)
+                {
+                    await SetTenantAsync(connection, transaction, tenant, cancellationToken).ConfigureAwait(false);
+                    using var check = Command(connection, transaction, $"SELECT i.row_index, i.id FROM opportunity_import i JOIN {_schema}.opportunities o ON o.tenant = i.tenant AND o.id = i.id WHERE i.tenant = $1 ORDER BY i.row_index LIMIT {OpportunityImportRules.MaxErrors};", [tenant]);
+                    using var reader = await check.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        conflicts.Add((reader.GetInt32(0), OpportunityImportRules.AlreadyStored(reader.GetInt32(0), new TenantId(tenant), new OpportunityId(reader.GetString(1)))));
                     }
                 }
 
                 if (conflicts.Count > 0)
                 {
-                    return ValidationResult<int>.Failure(conflicts);
+                    return ValidationResult<int>.Failure([.. conflicts.OrderBy(c => c.Row).Take(OpportunityImportRules.MaxErrors).Select(c => c.Error)]);
                 }
 
-                await ExecuteAsync(connection, transaction, $"INSERT INTO {_schema}.opportunities ({columns}) SELECT {columns} FROM opportunity_import;", cancellationToken).ConfigureAwait(false);
+                foreach (var tenant in tenants)
+                {
+                    await SetTenantAsync(connection, transaction, tenant, cancellationToken).ConfigureAwait(false);
+                    using var insert = Command(connection, transaction, $"INSERT INTO {_schema}.opportunities ({columns}) SELECT {columns} FROM opportunity_import WHERE tenant = $1;", [tenant]);
+                    await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 return ValidationResult<int>.Success(count);
             },
             cancellationToken,

@@ -32,7 +32,7 @@ public sealed partial class PostgreSqlStore
             where += $" AND assigned_partner = ${parameters.Count}";
         }
 
-        return QueryDocumentsAsync(scope, "leads", where, parameters, ReadLead, cancellationToken);
+        return QueryDocumentsAsync(StoredRecordKind.Lead, scope, "leads", where, parameters, ReadLead, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -54,7 +54,7 @@ public sealed partial class PostgreSqlStore
         // One indexed equality per key, OR-ed: PostgreSQL combines the partial indexes with a BitmapOr.
         return any.Count == 0
             ? AsyncEnumerable.Empty<Lead>()
-            : QueryDocumentsAsync(scope, "leads", $"{where} AND ({string.Join(" OR ", any)})", parameters, ReadLead, cancellationToken);
+            : QueryDocumentsAsync(StoredRecordKind.Lead, scope, "leads", $"{where} AND ({string.Join(" OR ", any)})", parameters, ReadLead, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -65,7 +65,11 @@ public sealed partial class PostgreSqlStore
 
     /// <inheritdoc />
     async Task<IReadOnlyList<Lead>> ILeadStore.ClaimDueAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
-        await ClaimDueRowsAsync("leads", claim, ToLead, cancellationToken).ConfigureAwait(false);
+        (await ((ILeadStore)this).ClaimDueBatchAsync(claim, cancellationToken).ConfigureAwait(false)).Items;
+
+    /// <inheritdoc />
+    Task<DueWorkBatch<Lead>> ILeadStore.ClaimDueBatchAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
+        ClaimDueRowsAsync(StoredRecordKind.Lead, "leads", claim, ToLead, cancellationToken);
 
     private Task SaveLeadAsync(Lead lead, CancellationToken cancellationToken)
     {
@@ -79,6 +83,7 @@ public sealed partial class PostgreSqlStore
                 ("state", snapshot.State.ToString()),
                 ("assigned_partner", snapshot.AssignedPartner?.Value),
                 ("next_due_at", PgValues.CeilingOrNull(snapshot.NextDueAt)),
+                ("assigned_at", PgValues.FloorOrNull(snapshot.AssignedAt)),
                 .. DuplicateKeyColumns(DuplicateKeys.Normalised(snapshot.Details)),
             ],
             cancellationToken);
@@ -135,6 +140,9 @@ public sealed partial class PostgreSqlStore
 
     private static Lead ReadLead(NpgsqlDataReader reader) => ToLead(reader.GetString(0), reader.GetInt64(1), reader.GetString(2));
 
-    private static Lead ToLead(string id, long version, string json) =>
-        Lead.FromSnapshot(StoredValues.ReadDocument(nameof(Lead), id, json, SnapshotJson.DeserializeLead) with { Version = version });
+    private static Lead ToLead(string id, long version, string json)
+    {
+        var snapshot = StoredValues.ReadDocument(nameof(Lead), id, json, SnapshotJson.DeserializeLead) with { Version = version };
+        return StoredValues.Rebuild(nameof(Lead), id, () => Lead.FromSnapshot(snapshot));
+    }
 }

@@ -35,7 +35,7 @@ public sealed partial class PostgreSqlStore
             where += $" AND partner = ${parameters.Count}";
         }
 
-        return QueryDocumentsAsync(scope, "opportunities", where, parameters, ReadOpportunity, cancellationToken);
+        return QueryDocumentsAsync(StoredRecordKind.SalesOpportunity, scope, "opportunities", where, parameters, ReadOpportunity, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -46,7 +46,11 @@ public sealed partial class PostgreSqlStore
 
     /// <inheritdoc />
     async Task<IReadOnlyList<SalesOpportunity>> IOpportunityStore.ClaimDueAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
-        await ClaimDueRowsAsync("opportunities", claim, ToOpportunity, cancellationToken).ConfigureAwait(false);
+        (await ((IOpportunityStore)this).ClaimDueBatchAsync(claim, cancellationToken).ConfigureAwait(false)).Items;
+
+    /// <inheritdoc />
+    Task<DueWorkBatch<SalesOpportunity>> IOpportunityStore.ClaimDueBatchAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
+        ClaimDueRowsAsync(StoredRecordKind.SalesOpportunity, "opportunities", claim, ToOpportunity, cancellationToken);
 
     private Task SaveOpportunityAsync(SalesOpportunity opportunity, CancellationToken cancellationToken)
     {
@@ -80,6 +84,6 @@ public sealed partial class PostgreSqlStore
     private SalesOpportunity ToOpportunity(string id, long version, string json)
     {
         var snapshot = StoredValues.ReadDocument(nameof(SalesOpportunity), id, json, SnapshotJson.DeserializeOpportunity) with { Version = version };
-        return SalesOpportunity.FromSnapshot(snapshot, _pipelines.Get(snapshot.PipelineId));
+        return StoredValues.Rebuild(nameof(SalesOpportunity), id, () => SalesOpportunity.FromSnapshot(snapshot, _pipelines.Get(snapshot.PipelineId)));
     }
 }

@@ -1,5 +1,6 @@
 using Npgsql;
 using NodaTime;
+using Opportunity.Persistence.PostgreSql.Schema;
 
 namespace Opportunity.Persistence.PostgreSql;
 
@@ -12,29 +13,16 @@ public sealed partial class PostgreSqlStore
     {
         ArgumentNullException.ThrowIfNull(messages);
         var list = messages.ToList();
-        return RunAsync(DbScope.Everything, (connection, transaction) => InsertOutboxAsync(connection, transaction, list, cancellationToken), cancellationToken);
+        return RunAsync(DbScope.NoTenant, (connection, transaction) => InsertOutboxAsync(connection, transaction, list, cancellationToken), cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(DueWorkClaim claim, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(claim);
-        var sql = $"""
-            WITH picked AS (
-                SELECT seq FROM {_schema}.outbox
-                WHERE status = 'pending' AND due_at <= $1 AND (lease_until IS NULL OR lease_until <= $1 OR lease_owner = $2)
-                ORDER BY due_at, seq
-                LIMIT $3
-                FOR UPDATE SKIP LOCKED),
-            leased AS (
-                UPDATE {_schema}.outbox o SET lease_owner = $2, lease_until = $4
-                FROM picked WHERE o.seq = picked.seq
-                RETURNING o.*)
-            SELECT {MessageColumns} FROM leased ORDER BY due_at, seq;
-            """;
         return await WriteReturningAsync(
-            DbScope.Everything,
-            sql,
+            DbScope.NoTenant,
+            $"SELECT {MessageColumns} FROM {_schema}.claim_outbox($1, $2, $3, $4);",
             [PgValues.Floor(claim.Now), claim.Owner, claim.MaxItems, PgValues.Ceiling(claim.Now + claim.LeaseDuration)],
             ReadMessage,
             cancellationToken).ConfigureAwait(false);
@@ -62,45 +50,59 @@ public sealed partial class PostgreSqlStore
         UpdateLeasedAsync(messageId, owner, "status = 'dead', attempts = attempts + 1, last_error = $3, dead_reason = $3, dead_at = $4", [reason, PgValues.Floor(at)], null, cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>Every tenant's dead letters (no <paramref name="tenant"/>) come from the owner's <c>outbox_dead_letters</c> function.</remarks>
     public Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(TenantId? tenant = null, CancellationToken cancellationToken = default) =>
-        ReadListAsync(
-            tenant is { } t ? DbScope.Of(t) : DbScope.Everything,
-            $"SELECT {MessageColumns}, dead_reason, dead_at FROM {_schema}.outbox WHERE status = 'dead' AND ($1::text IS NULL OR tenant = $1::text) ORDER BY dead_at, seq;",
-            [tenant?.Value],
-            r => new DeadLetter(ReadMessage(r), r.GetString(9), PgValues.ToInstant(r.GetDateTime(10))),
-            cancellationToken);
+        tenant is { } t
+            ? ReadListAsync(
+                DbScope.Of(t),
+                $"SELECT {MessageColumns}, dead_reason, dead_at FROM {_schema}.outbox WHERE status = 'dead' AND tenant = $1 ORDER BY dead_at, seq;",
+                [t.Value],
+                ReadDeadLetter,
+                cancellationToken)
+            : ReadListAsync(DbScope.NoTenant, $"SELECT {MessageColumns}, dead_reason, dead_at FROM {_schema}.outbox_dead_letters();", [], ReadDeadLetter, cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> RequeueDeadLetterAsync(string messageId, Instant now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messageId);
         return RunAsync(
-            DbScope.Everything,
+            DbScope.NoTenant,
             async (connection, transaction) =>
             {
-                using var command = Command(
-                    connection,
-                    transaction,
-                    $"UPDATE {_schema}.outbox SET status = 'pending', attempts = 0, next_attempt_at = $1, due_at = $1, dead_reason = NULL, dead_at = NULL WHERE id = $2 AND status = 'dead';",
-                    [PgValues.Floor(now), messageId]);
-                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+                // The owner's function: an operator requeues a message of any tenant by its id.
+                using var command = Command(connection, transaction, $"SELECT {_schema}.requeue_dead_letter($1, $2);", [messageId, PgValues.Floor(now)]);
+                return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
             },
             cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<OutboxMessage>> ListPendingAsync(CancellationToken cancellationToken = default) =>
-        ReadListAsync(DbScope.Everything, $"SELECT {MessageColumns} FROM {_schema}.outbox WHERE status = 'pending' ORDER BY seq;", [], ReadMessage, cancellationToken);
+        ReadListAsync(DbScope.NoTenant, $"SELECT {MessageColumns} FROM {_schema}.outbox_pending();", [], ReadMessage, cancellationToken);
 
-    /// <summary>Changes a pending message leased to <paramref name="owner"/> (and drops the lease); false, changing nothing, when the lease is not held.</summary>
+    /// <summary>
+    /// Changes a pending message leased to <paramref name="owner"/> (and drops the lease); false, changing
+    /// nothing, when the lease is not held. The owner's <c>outbox_leased_tenant</c> function names the
+    /// message's tenant (only to the lease holder), and the change runs in that tenant's scope.
+    /// </summary>
     private Task<bool> UpdateLeasedAsync(string messageId, string owner, string set, IReadOnlyList<object?> parameters, Func<NpgsqlConnection, NpgsqlTransaction, Task<int>>? alsoInTransaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messageId);
         ArgumentNullException.ThrowIfNull(owner);
         return RunAsync(
-            DbScope.Everything,
+            DbScope.NoTenant,
             async (connection, transaction) =>
             {
+                using (var lookup = Command(connection, transaction, $"SELECT {_schema}.outbox_leased_tenant($1, $2);", [messageId, owner]))
+                {
+                    if (await lookup.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string tenant)
+                    {
+                        return false;
+                    }
+
+                    await SetTenantAsync(connection, transaction, tenant, cancellationToken).ConfigureAwait(false);
+                }
+
                 using var command = Command(
                     connection,
                     transaction,
@@ -121,14 +123,33 @@ public sealed partial class PostgreSqlStore
             cancellationToken);
     }
 
-    /// <summary>Appends messages to the outbox in the caller's transaction, in order, in one statement; an id already present (in any state) is ignored.</summary>
+    /// <summary>
+    /// Appends messages to the outbox in the caller's transaction, in order; an id already present (in any
+    /// state) is ignored. Each run of messages of one tenant is one statement in that tenant's scope, so
+    /// row-level security checks every row against its own tenant (the caller's transaction ends in the
+    /// scope of the last message's tenant).
+    /// </summary>
     private async Task<int> InsertOutboxAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<OutboxMessage> messages, CancellationToken cancellationToken)
     {
-        if (messages.Count == 0)
+        var inserted = 0;
+        for (var start = 0; start < messages.Count;)
         {
-            return 0;
+            var end = start + 1;
+            while (end < messages.Count && messages[end].Tenant == messages[start].Tenant)
+            {
+                end++;
+            }
+
+            await SetTenantAsync(connection, transaction, messages[start].Tenant.Value, cancellationToken).ConfigureAwait(false);
+            inserted += await InsertOutboxRunAsync(connection, transaction, messages.GetRange(start, end - start), cancellationToken).ConfigureAwait(false);
+            start = end;
         }
 
+        return inserted;
+    }
+
+    private async Task<int> InsertOutboxRunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
         using var command = Command(
             connection,
             transaction,
@@ -137,7 +158,7 @@ public sealed partial class PostgreSqlStore
             SELECT m.id, m.tenant, m.topic, m.type, m.payload, m.created_at, m.attempts, m.next_attempt_at, m.last_error, m.due_at, 'pending'
             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::integer[], $8::timestamptz[], $9::text[], $10::timestamptz[])
                 WITH ORDINALITY AS m(id, tenant, topic, type, payload, created_at, attempts, next_attempt_at, last_error, due_at, n)
-            WHERE NOT EXISTS (SELECT 1 FROM {_schema}.outbox_purged p WHERE p.tenant = m.tenant AND p.id_hash = {PurgedIdHash("m.tenant", "m.id")})
+            WHERE NOT EXISTS (SELECT 1 FROM {_schema}.outbox_purged p WHERE p.tenant = m.tenant AND p.id_hash = {PostgreSqlMigrations.PurgedIdHash("m.tenant", "m.id")})
             ORDER BY m.n
             ON CONFLICT (id) DO NOTHING;
             """,
@@ -155,6 +176,8 @@ public sealed partial class PostgreSqlStore
             ]);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    private static DeadLetter ReadDeadLetter(NpgsqlDataReader r) => new(ReadMessage(r), r.GetString(9), PgValues.ToInstant(r.GetDateTime(10)));
 
     private static OutboxMessage ReadMessage(NpgsqlDataReader r) =>
         new(r.GetString(0), new TenantId(r.GetString(1)), r.GetString(2), r.GetString(3), r.GetString(4), PgValues.ToInstant(r.GetDateTime(5)))

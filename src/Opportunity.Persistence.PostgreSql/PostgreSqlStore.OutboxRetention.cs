@@ -15,28 +15,10 @@ public sealed partial class PostgreSqlStore
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxMessages);
 
-        // delivered_at is floored to the microsecond; comparing with the floored cut-off never purges a row delivered at or after it.
-        var sql = $"""
-            WITH picked AS (
-                SELECT seq FROM {_schema}.outbox
-                WHERE status = 'delivered' AND delivered_at < $1
-                ORDER BY delivered_at, seq
-                LIMIT $2
-                FOR UPDATE SKIP LOCKED),
-            gone AS (
-                DELETE FROM {_schema}.outbox o USING picked
-                WHERE o.seq = picked.seq AND o.status = 'delivered'
-                RETURNING o.tenant, o.id),
-            remembered AS (
-                INSERT INTO {_schema}.outbox_purged (tenant, id_hash)
-                SELECT tenant, {PurgedIdHash("tenant", "id")} FROM gone
-                ON CONFLICT DO NOTHING)
-            SELECT count(*)::integer FROM gone;
-            """;
-        var counts = await WriteReturningAsync(DbScope.Everything, sql, [PgValues.Floor(olderThan), maxMessages], r => r.GetInt32(0), cancellationToken).ConfigureAwait(false);
+        // The owner's function: the purge reaches delivered rows of every tenant, which the store's role
+        // neither reads nor deletes itself. delivered_at is floored to the microsecond; comparing with the
+        // floored cut-off never purges a row delivered at or after it.
+        var counts = await WriteReturningAsync(DbScope.NoTenant, $"SELECT {_schema}.purge_delivered($1, $2);", [PgValues.Floor(olderThan), maxMessages], r => r.GetInt32(0), cancellationToken).ConfigureAwait(false);
         return counts[0];
     }
-
-    /// <summary>The SQL of <see cref="StoredValues.OutboxIdHash"/> over the text expressions <paramref name="tenant"/> and <paramref name="id"/>.</summary>
-    private static string PurgedIdHash(string tenant, string id) => $"substring(sha256(convert_to({tenant}, 'UTF8') || '\\x00'::bytea || convert_to({id}, 'UTF8')) from 1 for 16)";
 }

@@ -74,7 +74,7 @@ public sealed partial class PostgreSqlStore
                 r.IsDBNull(0) ? null : new PartnerId(r.GetString(0)),
                 r.IsDBNull(1) ? null : r.GetString(1),
                 r.IsDBNull(2) ? null : NodaTime.LocalDate.FromDateOnly(r.GetFieldValue<DateOnly>(2)),
-                new CurrencyCode(r.GetString(3)),
+                StoredValues.ReadCurrency("SalesOpportunity", null, r.GetString(3)),
                 r.GetInt64(5),
                 Int128.Parse(r.GetString(6), CultureInfo.InvariantCulture),
                 Int128.Parse(r.GetString(7), CultureInfo.InvariantCulture)),

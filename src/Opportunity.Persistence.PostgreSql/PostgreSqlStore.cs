@@ -14,7 +14,7 @@ namespace Opportunity.Persistence.PostgreSql;
 /// enforces it again in the database. The weighted pipeline is computed in SQL
 /// (<see cref="GetWeightedPipelineAsync"/>). Thread-safe; create one per database and share it.
 /// </summary>
-public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, Workflows.IRoutingDecisionLog, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, Workflows.IRoutingDecisionLog, IRecordQuarantine, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _migrationConnectionString;
@@ -110,8 +110,10 @@ public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPa
             {
                 var tables = string.Join(", ", PostgreSqlMigrations.Tables.Select(t => $"{_schema}.{t}"));
                 var appendOnly = string.Join(", ", PostgreSqlMigrations.AppendOnlyTables.Select(t => $"{_schema}.{t}"));
-                await ExecuteAsync(connection, transaction, $"GRANT USAGE ON SCHEMA {_schema} TO {role}; GRANT SELECT, INSERT, UPDATE ON {tables} TO {role}; GRANT SELECT, INSERT ON {appendOnly} TO {role}; GRANT SELECT ON {_schema}.schema_migrations TO {role};", cancellationToken).ConfigureAwait(false);
-                await ExecuteAsync(connection, transaction, $"GRANT DELETE ON {string.Join(", ", PostgreSqlMigrations.PurgedTables.Select(t => $"{_schema}.{t}"))} TO {role};", cancellationToken).ConfigureAwait(false);
+                var functions = string.Join(", ", PostgreSqlMigrations.SystemFunctions.Select(f => $"{_schema}.{f}"));
+                var readOnly = string.Join(", ", PostgreSqlMigrations.ReadOnlyTables.Select(t => $"{_schema}.{t}"));
+                var deletable = string.Join(", ", PostgreSqlMigrations.DeletableTables.Select(t => $"{_schema}.{t}"));
+                await ExecuteAsync(connection, transaction, $"GRANT USAGE ON SCHEMA {_schema} TO {role}; GRANT SELECT, INSERT, UPDATE ON {tables} TO {role}; GRANT SELECT, INSERT ON {appendOnly} TO {role}; GRANT SELECT, INSERT, UPDATE, DELETE ON {deletable} TO {role}; GRANT SELECT ON {readOnly} TO {role}; GRANT SELECT ON {_schema}.schema_migrations TO {role}; GRANT EXECUTE ON FUNCTION {functions} TO {role};", cancellationToken).ConfigureAwait(false);
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -162,10 +164,11 @@ public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPa
         try
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            using var set = new NpgsqlCommand("SELECT set_config('opportunity.tenant', $1, true), set_config('opportunity.partner', $2, true), set_config('opportunity.system', $3, true);", connection, transaction);
+            // opportunity.system is switched off for a store running as the owner (whose cross-tenant
+            // policy reads it); for any other role it means nothing since migration 6.
+            using var set = new NpgsqlCommand("SELECT set_config('opportunity.tenant', $1, true), set_config('opportunity.partner', $2, true), set_config('opportunity.system', 'off', true);", connection, transaction);
             set.Parameters.Add(new NpgsqlParameter { Value = scope.Tenant });
             set.Parameters.Add(new NpgsqlParameter { Value = scope.Partner });
-            set.Parameters.Add(new NpgsqlParameter { Value = scope.System ? "on" : "off" });
             await set.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return (connection, transaction);
         }
@@ -199,14 +202,26 @@ public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPa
     private static StoreDataException ConstraintViolation(string entity, string id, PostgresException ex) =>
         new(entity, id, ex.ColumnName ?? ex.ConstraintName ?? "row", $"The database refused the value ({ex.SqlState}: {ex.MessageText}).", ex);
 
-    /// <summary>The row-level security scope of one transaction.</summary>
-    private readonly record struct DbScope(string Tenant, string Partner, bool System)
+    /// <summary>Points the running transaction's row-level security at <paramref name="tenant"/> (manufacturer scope), e.g. per tenant of a batch.</summary>
+    private static async Task SetTenantAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string tenant, CancellationToken cancellationToken)
     {
-        /// <summary>Claims and outbox dispatch: every tenant.</summary>
-        public static DbScope Everything { get; } = new(string.Empty, string.Empty, true);
+        using var set = Command(connection, transaction, "SELECT set_config('opportunity.tenant', $1, true), set_config('opportunity.partner', '', true);", [tenant]);
+        await set.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 
-        public static DbScope Of(TenantId tenant) => new(tenant.Value, string.Empty, false);
+    /// <summary>
+    /// The row-level security scope of one transaction. There is no "every tenant" scope: work across
+    /// tenants calls the owner's <c>SECURITY DEFINER</c> functions (migration 6) from a transaction
+    /// without a tenant (<see cref="NoTenant"/>), or sets each tenant of a batch in turn
+    /// (<see cref="SetTenantAsync"/>).
+    /// </summary>
+    private readonly record struct DbScope(string Tenant, string Partner)
+    {
+        /// <summary>No tenant: the tables show nothing; the owner's functions do the cross-tenant work.</summary>
+        public static DbScope NoTenant { get; } = new(string.Empty, string.Empty);
 
-        public static DbScope Of(AccessScope scope) => new(scope.Tenant.Value, scope.Partner?.Value ?? string.Empty, false);
+        public static DbScope Of(TenantId tenant) => new(tenant.Value, string.Empty);
+
+        public static DbScope Of(AccessScope scope) => new(scope.Tenant.Value, scope.Partner?.Value ?? string.Empty);
     }
 }

@@ -11,7 +11,9 @@ public sealed class PostgreSqlStoreOptions
     public string ConnectionString { get; set; } = string.Empty;
 
     /// <summary>
-    /// The connection string migrations run with: a role that owns (or may create) the schema.
+    /// The connection string migrations run with: a role that owns (or may create) the schema. It
+    /// also owns the functions through which the store's role works across tenants, and only it may
+    /// read across tenants; the store's role must not be a member of it.
     /// Default null: <see cref="ConnectionString"/>.
     /// </summary>
     public string? MigrationConnectionString { get; set; }
@@ -24,7 +26,9 @@ public sealed class PostgreSqlStoreOptions
 
     /// <summary>
     /// Roles that migrations grant the store's rights to (usage of the schema; select, insert,
-    /// update on the tables). Default empty: grant them yourself.
+    /// update on the tables; select, insert on the routing decisions; execute on the owner's
+    /// functions doing the cross-tenant claims and outbox work). Default empty: grant them yourself
+    /// (docs/persistence.md lists the statements).
     /// </summary>
     public IList<string> GrantTo { get; } = [];
 }

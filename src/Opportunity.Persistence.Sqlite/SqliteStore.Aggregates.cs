@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Opportunity.Persistence.Sqlite.Schema;
 
 namespace Opportunity.Persistence.Sqlite;
 
@@ -27,6 +28,11 @@ public sealed partial class SqliteStore
                     {
                         rows = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
+                    catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint && ex.Message.Contains(SqliteMigrations.AtCapacityMessage, StringComparison.Ordinal))
+                    {
+                        // The partner_load trigger refused: the statement was undone, the transaction is rolled back below.
+                        throw await AtCapacityAsync(connection, transaction, aggregate, columns, cancellationToken).ConfigureAwait(false);
+                    }
                     catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
                     {
                         throw ConstraintViolation(aggregate.AggregateKind, aggregate.AggregateId, ex);
@@ -52,9 +58,11 @@ public sealed partial class SqliteStore
     /// <summary>
     /// Claims due rows of <paramref name="table"/> in the single write transaction: selects those
     /// due at the claim's instant whose lease is free, expired or the claimant's own (oldest due
-    /// first, then tenant and id), and leases them to the claimant.
+    /// first, then tenant and id), and leases them to the claimant. A row whose document cannot be
+    /// read is quarantined in the same transaction instead (out of the due index), so it neither
+    /// fails the claim nor comes back in the next one.
     /// </summary>
-    private Task<List<T>> ClaimDueRowsAsync<T>(string table, DueWorkClaim claim, Func<string, string, long, string, T> read, CancellationToken cancellationToken)
+    private Task<DueWorkBatch<T>> ClaimDueRowsAsync<T>(StoredRecordKind kind, string table, DueWorkClaim claim, Func<string, string, long, string, T> read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claim);
         var now = SqliteText.Of(claim.Now, "DueWorkClaim", null, nameof(DueWorkClaim.Now));
@@ -63,6 +71,7 @@ public sealed partial class SqliteStore
             async (connection, transaction) =>
             {
                 var rows = new List<(string Tenant, string Id, T Item)>();
+                var bad = new List<(string Tenant, string Id, string Reason)>();
                 using (var select = Command(
                     connection,
                     transaction,
@@ -81,7 +90,14 @@ public sealed partial class SqliteStore
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
                         var (tenant, id) = (reader.GetString(0), reader.GetString(1));
-                        rows.Add((tenant, id, read(tenant, id, reader.GetInt64(2), reader.GetString(3))));
+                        try
+                        {
+                            rows.Add((tenant, id, read(tenant, id, reader.GetInt64(2), reader.GetString(3))));
+                        }
+                        catch (StoreDataException ex)
+                        {
+                            bad.Add((tenant, id, ex.Message));
+                        }
                     }
                 }
 
@@ -93,7 +109,10 @@ public sealed partial class SqliteStore
                     await lease.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                return rows.ConvertAll(r => r.Item);
+                await QuarantineAsync(connection, transaction, kind, table, bad, now, cancellationToken).ConfigureAwait(false);
+                return new DueWorkBatch<T>(
+                    rows.ConvertAll(r => r.Item),
+                    bad.ConvertAll(b => new QuarantinedRecord(new TenantId(b.Tenant), kind, b.Id, b.Reason, claim.Now)));
             },
             cancellationToken);
     }
@@ -115,9 +134,53 @@ public sealed partial class SqliteStore
         where T : class =>
         ReadOneAsync($"SELECT id, version, document FROM {table} WHERE {where} AND id = $id;", [.. parameters, ("$id", id)], read, cancellationToken);
 
-    /// <summary>Streams the aggregate documents of <paramref name="table"/> matching <paramref name="where"/>, by id; <paramref name="read"/> sees id, version, document.</summary>
-    private IAsyncEnumerable<T> QueryDocumentsAsync<T>(string table, string where, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, CancellationToken cancellationToken) =>
-        ReadRowsAsync($"SELECT id, version, document FROM {table} WHERE {where} ORDER BY id;", parameters, read, cancellationToken);
+    /// <summary>
+    /// Streams the aggregate documents of <paramref name="table"/> matching <paramref name="where"/> (the
+    /// scope, within <paramref name="tenant"/>), by id; <paramref name="read"/> sees id, version, document.
+    /// Quarantined records are left out; a row whose document cannot be read is skipped and, after the
+    /// rows were read, quarantined, so one bad record never fails the query of its tenant.
+    /// </summary>
+    private async IAsyncEnumerable<T> QueryDocumentsAsync<T>(StoredRecordKind kind, string table, TenantId tenant, string where, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        where T : class
+    {
+        var bad = new List<(string Tenant, string Id, string Reason)>();
+        var sql = $"SELECT id, version, document FROM {table} AS r WHERE {where} AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.tenant = r.tenant AND q.kind = '{kind}' AND q.id = r.id) ORDER BY id;";
+        await foreach (var (item, id, reason) in ReadRowsAsync(sql, parameters, reader => TryRead(reader, read), cancellationToken).ConfigureAwait(false))
+        {
+            if (item is not null)
+            {
+                yield return item;
+            }
+            else
+            {
+                bad.Add((tenant.Value, id, reason!));
+            }
+        }
+
+        if (bad.Count > 0)
+        {
+            await WriteAsync(
+                async (connection, transaction) =>
+                {
+                    await QuarantineAsync(connection, transaction, kind, table, bad, null, cancellationToken).ConfigureAwait(false);
+                    return 0;
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static (T? Item, string Id, string? Reason) TryRead<T>(SqliteDataReader reader, Func<SqliteDataReader, T> read)
+        where T : class
+    {
+        try
+        {
+            return (read(reader), reader.GetString(0), null);
+        }
+        catch (StoreDataException ex)
+        {
+            return (null, reader.GetString(0), ex.Message);
+        }
+    }
 
     /// <summary>Reads all rows of a read query into a list.</summary>
     private async Task<IReadOnlyList<T>> ReadListAsync<T>(string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)

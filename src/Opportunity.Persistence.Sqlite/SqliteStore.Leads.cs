@@ -41,7 +41,7 @@ public sealed partial class SqliteStore
             parameters.Add(("$partner", partner.Value));
         }
 
-        return QueryDocumentsAsync("leads", where, parameters, ReadLead, cancellationToken);
+        return QueryDocumentsAsync(StoredRecordKind.Lead, "leads", scope.Tenant, where, parameters, ReadLead, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -60,7 +60,7 @@ public sealed partial class SqliteStore
         // (without ANALYZE statistics) prefers a range scan of the tenant's primary key, i.e. of all its leads.
         parameters.AddRange(terms.Select(t => ("$" + t.Column, t.Value)));
         var ids = string.Join(" UNION ALL ", terms.Select(t => $"SELECT id FROM leads WHERE tenant = $tenant AND {t.Column} = ${t.Column}"));
-        return QueryDocumentsAsync("leads", $"{where} AND id IN ({ids})", parameters, ReadLead, cancellationToken);
+        return QueryDocumentsAsync(StoredRecordKind.Lead, "leads", scope.Tenant, $"{where} AND id IN ({ids})", parameters, ReadLead, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -71,7 +71,11 @@ public sealed partial class SqliteStore
 
     /// <inheritdoc />
     async Task<IReadOnlyList<Lead>> ILeadStore.ClaimDueAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
-        await ClaimDueRowsAsync("leads", claim, (_, id, version, json) => ToLead(id, version, json), cancellationToken).ConfigureAwait(false);
+        (await ((ILeadStore)this).ClaimDueBatchAsync(claim, cancellationToken).ConfigureAwait(false)).Items;
+
+    /// <inheritdoc />
+    Task<DueWorkBatch<Lead>> ILeadStore.ClaimDueBatchAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
+        ClaimDueRowsAsync(StoredRecordKind.Lead, "leads", claim, (_, id, version, json) => ToLead(id, version, json), cancellationToken);
 
     private Task SaveLeadAsync(Lead lead, CancellationToken cancellationToken)
     {
@@ -85,6 +89,7 @@ public sealed partial class SqliteStore
                 ("state", snapshot.State.ToString()),
                 ("assigned_partner", snapshot.AssignedPartner?.Value),
                 ("next_due_at", SqliteText.OfOrNull(snapshot.NextDueAt, nameof(Lead), lead.AggregateId, nameof(snapshot.NextDueAt))),
+                ("assigned_at", SqliteText.OfOrNull(snapshot.AssignedAt, nameof(Lead), lead.AggregateId, nameof(snapshot.AssignedAt))),
                 .. DuplicateKeyColumns(DuplicateKeys.Normalised(snapshot.Details)),
             ],
             cancellationToken);
@@ -134,6 +139,9 @@ public sealed partial class SqliteStore
 
     private static Lead ReadLead(Microsoft.Data.Sqlite.SqliteDataReader reader) => ToLead(reader.GetString(0), reader.GetInt64(1), reader.GetString(2));
 
-    private static Lead ToLead(string id, long version, string json) =>
-        Lead.FromSnapshot(StoredValues.ReadDocument(nameof(Lead), id, json, SnapshotJson.DeserializeLead) with { Version = version });
+    private static Lead ToLead(string id, long version, string json)
+    {
+        var snapshot = StoredValues.ReadDocument(nameof(Lead), id, json, SnapshotJson.DeserializeLead) with { Version = version };
+        return StoredValues.Rebuild(nameof(Lead), id, () => Lead.FromSnapshot(snapshot));
+    }
 }

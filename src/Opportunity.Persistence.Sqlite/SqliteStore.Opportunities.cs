@@ -31,7 +31,7 @@ public sealed partial class SqliteStore
             parameters.Add(("$partner", partner.Value));
         }
 
-        return QueryDocumentsAsync("opportunities", where, parameters, ReadOpportunity, cancellationToken);
+        return QueryDocumentsAsync(StoredRecordKind.SalesOpportunity, "opportunities", scope.Tenant, where, parameters, ReadOpportunity, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -42,7 +42,11 @@ public sealed partial class SqliteStore
 
     /// <inheritdoc />
     async Task<IReadOnlyList<SalesOpportunity>> IOpportunityStore.ClaimDueAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
-        await ClaimDueRowsAsync("opportunities", claim, (_, id, version, json) => ToOpportunity(id, version, json), cancellationToken).ConfigureAwait(false);
+        (await ((IOpportunityStore)this).ClaimDueBatchAsync(claim, cancellationToken).ConfigureAwait(false)).Items;
+
+    /// <inheritdoc />
+    Task<DueWorkBatch<SalesOpportunity>> IOpportunityStore.ClaimDueBatchAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
+        ClaimDueRowsAsync(StoredRecordKind.SalesOpportunity, "opportunities", claim, (_, id, version, json) => ToOpportunity(id, version, json), cancellationToken);
 
     private Task SaveOpportunityAsync(SalesOpportunity opportunity, CancellationToken cancellationToken)
     {
@@ -83,6 +87,6 @@ public sealed partial class SqliteStore
     private SalesOpportunity ToOpportunity(string id, long version, string json)
     {
         var snapshot = StoredValues.ReadDocument(nameof(SalesOpportunity), id, json, SnapshotJson.DeserializeOpportunity) with { Version = version };
-        return SalesOpportunity.FromSnapshot(snapshot, _pipelines.Get(snapshot.PipelineId));
+        return StoredValues.Rebuild(nameof(SalesOpportunity), id, () => SalesOpportunity.FromSnapshot(snapshot, _pipelines.Get(snapshot.PipelineId)));
     }
 }

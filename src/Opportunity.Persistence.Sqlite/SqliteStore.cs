@@ -15,7 +15,7 @@ namespace Opportunity.Persistence.Sqlite;
 /// lease inside that single write transaction: several processes sharing the file never hold the
 /// same item. Thread-safe; create one per database and share it.
 /// </summary>
-public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, Workflows.IRoutingDecisionLog, IDisposable
+public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, Workflows.IRoutingDecisionLog, IRecordQuarantine, IDisposable
 {
     // Writers of one file queue here inside a process (fair, no busy spinning); other processes
     // are serialised by SQLite's lock and wait up to the busy timeout.
@@ -80,6 +80,13 @@ public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartne
     /// several processes at once) is harmless. Called automatically on first use unless
     /// <see cref="SqliteStoreOptions.AutoMigrate"/> is false.
     /// </summary>
+    /// <remarks>
+    /// A current schema is recognised with a plain read (a deferred transaction, no write lock), so a
+    /// store opening the file while another process holds a long write transaction (an import) reads
+    /// at once instead of waiting for the lock. Only a missing migration takes the write lock
+    /// (<c>BEGIN IMMEDIATE</c>), and the applied migrations are read again under it, so two stores
+    /// migrating a fresh file at once apply each migration once.
+    /// </remarks>
     /// <exception cref="InvalidOperationException">The database was migrated by a newer version of this library.</exception>
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
@@ -87,33 +94,31 @@ public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartne
         try
         {
             using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            if (await IsCurrentAsync(connection, cancellationToken).ConfigureAwait(false))
+            {
+                _migrated = true;
+                return;
+            }
+
+            // Switching to WAL needs the file to itself; a file already in WAL mode stays as it is.
             await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
             await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 using var transaction = connection.BeginTransaction(deferred: false);
                 await ExecuteAsync(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);", cancellationToken).ConfigureAwait(false);
-                var applied = new HashSet<int>();
-                using (var command = Command(connection, transaction, "SELECT version FROM schema_migrations;"))
-                using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        applied.Add(reader.GetInt32(0));
-                    }
-                }
-
-                if (applied.Count > 0 && applied.Max() > SqliteMigrations.Latest)
-                {
-                    throw new InvalidOperationException($"The database is at schema version {applied.Max()}, newer than this library's {SqliteMigrations.Latest}; upgrade Opportunity.Persistence.Sqlite.");
-                }
-
+                var applied = await AppliedMigrationsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                 foreach (var (version, name, sql) in SqliteMigrations.All.Where(m => !applied.Contains(m.Version)))
                 {
                     await ExecuteAsync(connection, transaction, sql, cancellationToken).ConfigureAwait(false);
                     if (version == SqliteMigrations.DuplicateKeysVersion)
                     {
                         await IndexStoredLeadKeysAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (version == SqliteMigrations.CapacityAndQuarantineVersion)
+                    {
+                        await FillPartnerLoadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                     }
 
                     using var record = Command(connection, transaction, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($v, $n, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));", ("$v", version), ("$n", name));
@@ -133,6 +138,56 @@ public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartne
         {
             _migrateGate.Release();
         }
+    }
+
+    /// <summary>
+    /// True when the file is in WAL mode and every migration of this library is recorded, read in a
+    /// deferred transaction (a reader, which WAL lets run beside a writer).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The database was migrated by a newer version of this library.</exception>
+    private static async Task<bool> IsCurrentAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        using var transaction = connection.BeginTransaction(deferred: true);
+        using (var mode = Command(connection, transaction, "PRAGMA journal_mode;"))
+        {
+            if (!string.Equals(await mode.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        using (var exists = Command(connection, transaction, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations';"))
+        {
+            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not 1L)
+            {
+                return false;
+            }
+        }
+
+        var applied = await AppliedMigrationsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        return SqliteMigrations.All.All(m => applied.Contains(m.Version));
+    }
+
+    /// <summary>The recorded migrations; refuses a database migrated by a newer library.</summary>
+    /// <exception cref="InvalidOperationException">A recorded version is newer than this library's.</exception>
+    private static async Task<HashSet<int>> AppliedMigrationsAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        var applied = new HashSet<int>();
+        using (var command = Command(connection, transaction, "SELECT version FROM schema_migrations;"))
+        using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                applied.Add(reader.GetInt32(0));
+            }
+        }
+
+        if (applied.Count > 0 && applied.Max() > SqliteMigrations.Latest)
+        {
+            throw new InvalidOperationException($"The database is at schema version {applied.Max()}, newer than this library's {SqliteMigrations.Latest}; upgrade Opportunity.Persistence.Sqlite.");
+        }
+
+        return applied;
     }
 
     /// <summary>Releases the pooled connections to the database file.</summary>

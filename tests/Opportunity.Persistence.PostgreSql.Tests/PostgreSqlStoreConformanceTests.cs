@@ -18,6 +18,8 @@ public sealed class PostgreSqlStoreConformanceTests : StoreConformanceTests
         {
             Importer = store,
             DecisionLog = store,
+            Quarantine = store,
+            CorruptLead = (tenant, id) => store.CorruptLeadAsync(tenant, id),
             FaultPoints = PostgreSqlStore.FaultPoints,
             ArmFault = point => store.FaultHook = InjectedFaultException.ThrowAt(point),
             OpenAnotherInstance = () =>

@@ -71,7 +71,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         }
 
         Assert.Equal(3L, await CountAsync(connectionString, "leads", ("tenant-a", "", "off")));
-        Assert.Equal(6L, await CountAsync(connectionString, "leads", ("", "", "on")));
+        Assert.Equal(6L, await CountAsync(PostgresTestDatabase.Owner!, "leads", ("", "", "on"))); // only the owner: migration 6
         Assert.Equal(2L, await CountAsync(connectionString, "opportunities", ("tenant-b", "", "off")));
         Assert.Equal(2L, await CountAsync(connectionString, "partners", ("tenant-a", "", "off")));
         Assert.Equal(1L, await CountAsync(connectionString, "leads", ("tenant-a", P1.Value, "off")));
@@ -103,7 +103,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
             await Task.WhenAll(Store.MigrateAsync(), other.MigrateAsync(), Store.MigrateAsync());
         }
 
-        Assert.Equal((long)PostgreSqlStore.SchemaVersion, await OwnerScalarAsync<long>($"SELECT max(version)::bigint FROM {_schema}.schema_migrations;")); // versions may have gaps
+        Assert.Equal((long)Schema.PostgreSqlMigrations.All.Count, await OwnerScalarAsync<long>($"SELECT count(*) FROM {_schema}.schema_migrations;"));
     }
 
     [PostgresFact]
@@ -134,6 +134,43 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         Assert.Empty(await Ids(upgraded.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(TenantA), new DuplicateKeys("beta", null, null))));
         Assert.Equal(["l-1"], await Ids(upgraded.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(TenantB), new DuplicateKeys("beta", null, null))));
         Assert.Equal(2L, await OwnerScalarAsync<long>($"SELECT count(*) FROM {_schema}.leads WHERE dup_company IS NOT NULL;", system: true));
+    }
+
+    /// <summary>
+    /// A schema at version 4 gets migration 5, which counts the open leads already stored per partner
+    /// and their latest assignment, and from then on refuses a lead past a partner's capacity.
+    /// </summary>
+    [PostgresFact]
+    public async Task MigrateAsync_FromSchemaFour_CountsTheOpenLeadsOfStoredLeadsAndEnforcesCapacity()
+    {
+        await Store.UpsertAsync(new Partners.Partner(TenantA, P1, "One", Partners.PartnerTier.Gold) { Capacity = 3 });
+        await Store.AddAsync(Assigned("l-1", P1));
+        var accepted = Assigned("l-2", P1);
+        accepted.Accept(P1, _clock);
+        await Store.AddAsync(accepted);
+        _clock.Advance(Duration.FromMinutes(5));
+        await Store.AddAsync(Assigned("l-3", P2));
+        var rejected = Assigned("l-4", P1);
+        rejected.Reject(P1, "busy", _clock);
+        await Store.AddAsync(rejected);
+        await Store.AddAsync(Assigned("l-5", P1));
+
+        // Back to the schema of the previous release: nothing counted, migration 5 not recorded.
+        await PostgresTestDatabase.ExecuteAsOwnerAsync($"DROP TRIGGER leads_partner_load ON {_schema}.leads; DROP FUNCTION {_schema}.leads_partner_load(); DROP TABLE {_schema}.partner_load; DROP TABLE {_schema}.quarantine; ALTER TABLE {_schema}.leads DROP COLUMN assigned_at; DROP FUNCTION {_schema}.claim_due_batch_leads, {_schema}.claim_due_batch_opportunities, {_schema}.quarantine_claimed_leads, {_schema}.quarantine_claimed_opportunities, {_schema}.quarantine_all; DELETE FROM {_schema}.schema_migrations WHERE version = 5;");
+        await using var upgraded = PostgresTestDatabase.OpenStore(_schema, _pipelines);
+        await upgraded.MigrateAsync();
+
+        var load = await upgraded.ListPartnerLoadAsync(TenantA);
+        Assert.Equal([$"{P1}=3@2025-03-03T09:05:00Z", $"{P2}=1@2025-03-03T09:05:00Z"], load.Select(l => $"{l.Partner}={l.OpenLeads}@{l.LastAssignedAt}"));
+        await Assert.ThrowsAsync<PartnerAtCapacityException>(() => upgraded.AddAsync(Assigned("l-6", P1)));
+
+        Lead Assigned(string id, PartnerId partner)
+        {
+            var lead = Lead.Capture(TenantA, new LeadId(id), new LeadDetails { Source = "web" }, "system", _clock);
+            lead.Qualify(LeadQualification.Full, "system", _clock);
+            lead.Assign(partner, _clock.GetCurrentInstant() + Duration.FromDays(1), "router", _clock);
+            return lead;
+        }
     }
 
     [PostgresFact]

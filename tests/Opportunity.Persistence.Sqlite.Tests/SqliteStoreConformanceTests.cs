@@ -26,6 +26,8 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests
         {
             Importer = store,
             DecisionLog = store,
+            Quarantine = store,
+            CorruptLead = (tenant, id) => store.CorruptLeadAsync(tenant, id),
             FaultPoints = SqliteStore.FaultPoints,
             ArmFault = point => store.FaultHook = InjectedFaultException.ThrowAt(point),
             OpenAnotherInstance = () =>

@@ -32,12 +32,13 @@ public static class OpportunityCoreServiceCollectionExtensions
         services.TryAddSingleton<IClock>(SystemClock.Instance);
 #pragma warning restore RS0030
         services.TryAddSingleton(_ => new PipelineCatalog());
-        services.TryAddSingleton(sp => new InMemoryStore(sp.GetRequiredService<PipelineCatalog>()));
+        services.TryAddSingleton(sp => new InMemoryStore(sp.GetRequiredService<PipelineCatalog>(), sp.GetRequiredService<IClock>()));
         services.TryAddSingleton<ILeadStore>(sp => sp.GetRequiredService<InMemoryStore>());
         services.TryAddSingleton<IOpportunityStore>(sp => sp.GetRequiredService<InMemoryStore>());
         services.TryAddSingleton<IPartnerDirectory>(sp => sp.GetRequiredService<InMemoryStore>());
         services.TryAddSingleton<IOutboxStore>(sp => sp.GetRequiredService<InMemoryStore>());
         services.TryAddSingleton<IOpportunityImporter>(sp => sp.GetRequiredService<InMemoryStore>());
+        services.TryAddSingleton<IRecordQuarantine>(sp => sp.GetRequiredService<InMemoryStore>());
         return new OpportunityManagementBuilder(services);
     }
 }

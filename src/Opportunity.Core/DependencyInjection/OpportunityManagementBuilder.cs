@@ -39,6 +39,14 @@ public sealed class OpportunityManagementBuilder
         Replace<IPartnerDirectory, TStore>();
         Replace<IOutboxStore, TStore>();
         Replace<IOpportunityImporter, TStore>();
+
+        // The operators' quarantine list belongs to the store that quarantines; a store without one has none.
+        Services.RemoveAll<IRecordQuarantine>();
+        if (typeof(IRecordQuarantine).IsAssignableFrom(typeof(TStore)))
+        {
+            Services.AddSingleton(sp => (IRecordQuarantine)sp.GetRequiredService<TStore>());
+        }
+
         return this;
     }
 

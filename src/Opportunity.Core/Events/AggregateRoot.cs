@@ -56,6 +56,16 @@ public abstract class AggregateRoot
         _pending.Clear();
     }
 
+    /// <summary>Where the event stream stands now: the event count and how many events are pending (see <see cref="RollbackEvents"/>).</summary>
+    internal (long EventCount, int Pending) EventMark => (EventCount, _pending.Count);
+
+    /// <summary>Forgets the events raised since <paramref name="mark"/>: a change that a store refused is undone before it is tried another way.</summary>
+    internal void RollbackEvents((long EventCount, int Pending) mark)
+    {
+        _pending.RemoveRange(mark.Pending, _pending.Count - mark.Pending);
+        EventCount = mark.EventCount;
+    }
+
     /// <summary>Stamps an event with this aggregate's identity and the next sequence number, and queues it.</summary>
     protected TEvent Raise<TEvent>(TEvent domainEvent, Instant at, string actor)
         where TEvent : DomainEvent
@@ -74,11 +84,13 @@ public abstract class AggregateRoot
         return stamped;
     }
 
-    /// <summary>Validates an actor argument: non-empty.</summary>
+    /// <summary>Validates an actor argument: non-empty, and free text by the text rules (<see cref="InvalidTextException"/>).</summary>
     protected static string RequireActor(string actor) =>
-        string.IsNullOrWhiteSpace(actor) ? throw new ArgumentException("Actor must name who acts (a user, a partner or 'system').", nameof(actor)) : actor;
+        string.IsNullOrWhiteSpace(actor)
+            ? throw new ArgumentException("Actor must name who acts (a user, a partner or 'system').", nameof(actor))
+            : TextRules.Required(actor, "actor");
 
-    /// <summary>Validates a mandatory free-text reason: non-empty after trimming.</summary>
+    /// <summary>Validates a mandatory free-text reason: non-empty after trimming, and by the text rules (<see cref="InvalidTextException"/>).</summary>
     protected static string RequireReason(string reason, string paramName) =>
-        string.IsNullOrWhiteSpace(reason) ? throw new ArgumentException("A reason is required.", paramName) : reason.Trim();
+        string.IsNullOrWhiteSpace(reason) ? throw new ArgumentException("A reason is required.", paramName) : TextRules.Required(reason, paramName).Trim();
 }

@@ -149,6 +149,16 @@ public sealed class Lead : AggregateRoot
     /// <summary>All stored facts of the lead, including its version.</summary>
     public LeadSnapshot ToSnapshot() => _s with { Version = Version, EventCount = EventCount };
 
+    /// <summary>The lead's state and event stream now, to undo a change the store refused (<see cref="Restore"/>).</summary>
+    internal LeadCheckpoint Checkpoint() => new(_s, EventMark);
+
+    /// <summary>Puts the lead back to <paramref name="checkpoint"/>: its state and its pending events (nothing of the undone change was saved).</summary>
+    internal void Restore(LeadCheckpoint checkpoint)
+    {
+        _s = checkpoint.State;
+        RollbackEvents(checkpoint.Events);
+    }
+
     /// <summary>Records qualification; with all four criteria confirmed a Captured lead becomes Qualified.</summary>
     /// <exception cref="InvalidStateTransitionException">The lead is not Captured.</exception>
     /// <exception cref="DomainRuleException">A criterion is not confirmed (rule <c>LeadQualification</c>).</exception>

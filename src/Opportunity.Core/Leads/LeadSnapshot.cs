@@ -44,8 +44,8 @@ public sealed record LeadSnapshot
     /// <summary>Partners that let the acceptance SLA run out.</summary>
     public IReadOnlyList<PartnerId> ExpiredPartners { get; init; } = [];
 
-    /// <summary>Why it is unroutable or disqualified.</summary>
-    public string? StateReason { get; init; }
+    /// <summary>Why it is unroutable or disqualified; free text (see <see cref="InvalidTextException"/>).</summary>
+    public string? StateReason { get; init => field = TextRules.Optional(value, "Lead.StateReason"); }
 
     /// <summary>The opportunity it became.</summary>
     public OpportunityId? ConvertedTo { get; init; }

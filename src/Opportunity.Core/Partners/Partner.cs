@@ -14,6 +14,7 @@ public sealed record Partner
 
     /// <summary>Creates a partner with the four mandatory facts; everything else has a default.</summary>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty.</exception>
+    /// <exception cref="InvalidTextException"><paramref name="name"/> breaks the text rules (e.g. holds NUL or a lone surrogate).</exception>
     public Partner(TenantId tenant, PartnerId id, string name, PartnerTier tier)
     {
         Tenant = tenant;
@@ -32,7 +33,7 @@ public sealed record Partner
     public string Name
     {
         get => _name;
-        init => _name = string.IsNullOrWhiteSpace(value) ? throw new ArgumentException("Partner name must not be empty.", nameof(Name)) : value.Trim();
+        init => _name = string.IsNullOrWhiteSpace(value) ? throw new ArgumentException("Partner name must not be empty.", nameof(Name)) : TextRules.Required(value, "Partner.Name").Trim();
     }
 
     /// <summary>The partner programme tier.</summary>
@@ -45,13 +46,13 @@ public sealed record Partner
     public GeoPoint? Location { get; init; }
 
     /// <summary>Product lines the partner sells (case-insensitive).</summary>
-    public IReadOnlySet<string> ProductLines { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+    public IReadOnlySet<string> ProductLines { get; init => field = TextRules.All(value, "Partner.ProductLines"); } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Certifications the partner holds (case-insensitive).</summary>
-    public IReadOnlySet<string> Certifications { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+    public IReadOnlySet<string> Certifications { get; init => field = TextRules.All(value, "Partner.Certifications"); } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Languages the partner's sales team speaks, as ISO 639-1 codes (case-insensitive).</summary>
-    public IReadOnlySet<string> Languages { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+    public IReadOnlySet<string> Languages { get; init => field = TextRules.All(value, "Partner.Languages"); } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Maximum number of open (assigned or accepted, not yet converted) leads; null for unlimited.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Negative.</exception>
@@ -68,8 +69,8 @@ public sealed record Partner
     public BusinessCalendar Calendar { get; init; } = BusinessCalendar.WeekdaysNineToFive(DateTimeZone.Utc);
 
     /// <summary>Where lead offers and reminders go, e.g. the partner's sales inbox.</summary>
-    public string? ContactEmail { get; init; }
+    public string? ContactEmail { get; init => field = TextRules.Optional(value, "Partner.ContactEmail"); }
 
     /// <summary>The manufacturer's channel manager responsible for this partner (escalations go there).</summary>
-    public string? ChannelManagerEmail { get; init; }
+    public string? ChannelManagerEmail { get; init => field = TextRules.Optional(value, "Partner.ChannelManagerEmail"); }
 }

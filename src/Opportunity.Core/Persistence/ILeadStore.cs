@@ -50,6 +50,40 @@ public interface ILeadStore
     /// </summary>
     Task<IReadOnlyList<Lead>> ClaimDueAsync(DueWorkClaim claim, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Claims like <see cref="ClaimDueAsync"/> and reports the due records the claim could not read:
+    /// a store quarantines those in the claim's transaction (see <see cref="IRecordQuarantine"/>), so
+    /// one unreadable record never stops the others and is not claimed again. This default calls
+    /// <see cref="ClaimDueAsync"/> and reports none; an adapter should override it.
+    /// </summary>
+    async Task<DueWorkBatch<Lead>> ClaimDueBatchAsync(DueWorkClaim claim, CancellationToken cancellationToken = default) =>
+        new(await ClaimDueAsync(claim, cancellationToken).ConfigureAwait(false), []);
+
+    /// <summary>
+    /// The load of <paramref name="tenant"/>'s partners that hold open leads (Assigned or Accepted,
+    /// <see cref="StoredValues.CountsTowardCapacity"/>), ordered by partner. A store keeps these counts
+    /// in the same transaction as each lead write and refuses a write that would take a partner past its
+    /// <see cref="Partners.Partner.Capacity"/> with <see cref="PartnerAtCapacityException"/>, so reading
+    /// them costs the partners, not the leads. This default counts by scanning
+    /// <see cref="QueryAsync"/> (correct but linear, and it enforces nothing); an adapter should override it.
+    /// </summary>
+    async Task<IReadOnlyList<PartnerLoadCount>> ListPartnerLoadAsync(TenantId tenant, CancellationToken cancellationToken = default)
+    {
+        var open = new SortedDictionary<PartnerId, (int Open, NodaTime.Instant? Last)>();
+        await foreach (var lead in QueryAsync(AccessScope.Manufacturer(tenant), LeadQuery.All, cancellationToken).ConfigureAwait(false))
+        {
+            if (lead.AssignedPartner is not { } partner)
+            {
+                continue;
+            }
+
+            var (count, last) = open.GetValueOrDefault(partner);
+            open[partner] = (count + (StoredValues.CountsTowardCapacity(lead.State) ? 1 : 0), lead.AssignedAt is { } at && (last is null || at > last) ? at : last);
+        }
+
+        return [.. open.Select(kv => new PartnerLoadCount(kv.Key, kv.Value.Open, kv.Value.Last))];
+    }
+
     private static async IAsyncEnumerable<Lead> ScanForDuplicateCandidates(IAsyncEnumerable<Lead> leads, DuplicateKeys keys, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (keys.IsEmpty)

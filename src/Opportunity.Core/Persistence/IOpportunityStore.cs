@@ -24,4 +24,12 @@ public interface IOpportunityStore
 
     /// <summary>Claims due opportunities (follow-ups), as <see cref="ILeadStore.ClaimDueAsync"/> does for leads.</summary>
     Task<IReadOnlyList<SalesOpportunity>> ClaimDueAsync(DueWorkClaim claim, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims like <see cref="ClaimDueAsync"/> and reports the due records the claim could not read
+    /// and quarantined in its transaction (see <see cref="IRecordQuarantine"/>). This default calls
+    /// <see cref="ClaimDueAsync"/> and reports none; an adapter should override it.
+    /// </summary>
+    async Task<DueWorkBatch<SalesOpportunity>> ClaimDueBatchAsync(DueWorkClaim claim, CancellationToken cancellationToken = default) =>
+        new(await ClaimDueAsync(claim, cancellationToken).ConfigureAwait(false), []);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Opportunity.Leads;
 using Opportunity.Pipelines;
 using Opportunity.Routing;
 using Opportunity.Workflows;
@@ -38,9 +39,66 @@ public static class StoredValues
         }
         catch (JsonException ex)
         {
-            throw new StoreDataException(entity, id, "document", $"The stored JSON document cannot be read: {ex.Message}", ex);
+            // Name the field when a value type refused it (an unknown currency, invalid text).
+            var field = ex.InnerException switch
+            {
+                UnknownCurrencyException => "Currency",
+                InvalidTextException text => text.Field,
+                _ => "document",
+            };
+            throw new StoreDataException(entity, id, field, $"The stored JSON document cannot be read: {ex.Message}", ex);
         }
     }
+
+    /// <summary>Reads a currency code stored in a column.</summary>
+    /// <exception cref="StoreDataException">The code is not a known currency (field <c>Currency</c>), e.g. written by hand or before it was refused.</exception>
+    public static CurrencyCode ReadCurrency(string entity, string? id, string code)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        try
+        {
+            return new CurrencyCode(code);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new StoreDataException(entity, id, "Currency", ex.Message, ex);
+        }
+    }
+
+    /// <summary>
+    /// Rebuilds an aggregate from a document already read (e.g. <c>Lead.FromSnapshot</c>), turning a
+    /// refusal of the model (an invalid value, an unknown pipeline) into <see cref="StoreDataException"/>
+    /// (field <c>document</c>), so a store meets every unreadable record with the same typed error and
+    /// can quarantine it (see <see cref="IRecordQuarantine"/>).
+    /// </summary>
+    /// <exception cref="StoreDataException">The record cannot be rebuilt.</exception>
+    public static T Rebuild<T>(string entity, string id, Func<T> rebuild)
+    {
+        ArgumentNullException.ThrowIfNull(rebuild);
+        try
+        {
+            return rebuild();
+        }
+        // What the model throws for a value it refuses, an unknown pipeline (KeyNotFoundException) or a member a
+        // foreign document left null: all about this one record, so the store must be able to set it aside.
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or OverflowException or KeyNotFoundException or NullReferenceException)
+        {
+            throw new StoreDataException(entity, id, "document", $"The stored document cannot be rebuilt: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Whether a lead in <paramref name="state"/> counts toward its partner's capacity: Assigned
+    /// (waiting for acceptance) and Accepted (being worked). Offered (a broadcast: no partner holds it
+    /// yet), Converted and every other state do not.
+    /// </summary>
+    public static bool CountsTowardCapacity(LeadState state) => state is LeadState.Assigned or LeadState.Accepted;
+
+    /// <summary>The lead states that count toward capacity (<see cref="CountsTowardCapacity"/>), for queries.</summary>
+    public static IReadOnlyList<LeadState> OpenLeadStates { get; } = [LeadState.Assigned, LeadState.Accepted];
+
+    /// <summary>The partner whose capacity a lead in this state uses, or null.</summary>
+    public static PartnerId? CapacityHolder(LeadState state, PartnerId? assignedPartner) => CountsTowardCapacity(state) ? assignedPartner : null;
 
     /// <summary>The entity name stored routing decisions are reported under in <see cref="StoreDataException"/>.</summary>
     public const string RoutingDecisionEntity = "RoutingDecision";

@@ -69,6 +69,10 @@ public sealed class PipelineDefinition
         {
             errors.Add(new ValidationError("id", "A pipeline definition needs an id."));
         }
+        else if (TextRules.FindProblem(id, identifier: false) is { } idProblem)
+        {
+            errors.Add(new ValidationError("id", $"The id holds {TextRules.Describe(idProblem.Violation, id, idProblem.Index)}."));
+        }
 
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < stages.Count; i++)
@@ -84,6 +88,10 @@ public sealed class PipelineDefinition
             if (string.IsNullOrWhiteSpace(stage.Name))
             {
                 errors.Add(new ValidationError(where, "Stage name must not be empty."));
+            }
+            else if (TextRules.FindProblem(stage.Name, identifier: false) is { } nameProblem)
+            {
+                errors.Add(new ValidationError($"stages[{i}]", $"The stage name holds {TextRules.Describe(nameProblem.Violation, stage.Name, nameProblem.Index)}."));
             }
             else if (!seen.Add(stage.Name.Trim()))
             {

@@ -282,6 +282,7 @@ public sealed class SalesOpportunity : AggregateRoot
     public void RecordActivity(string note, string actor, IClock clock)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(note);
+        TextRules.Required(note, nameof(note));
         EnsureOpen("RecordActivity");
         var now = Now(clock);
         _s = _s with { LastActivityAt = now };

@@ -9,16 +9,16 @@ namespace Opportunity.Pipelines;
 public sealed record SalesOpportunityDraft(PartnerId Partner, Money Amount, LocalDate ExpectedClose)
 {
     /// <summary>A short title, e.g. "Heat pumps for ACME GmbH".</summary>
-    public string? Name { get; init; }
+    public string? Name { get; init => field = TextRules.Optional(value, "SalesOpportunity.Name"); }
 
     /// <summary>The stage to open in; null for the definition's first open stage.</summary>
     public string? Stage { get; init; }
 
     /// <summary>Region (for grouping), e.g. <c>DE-South</c>.</summary>
-    public string? Region { get; init; }
+    public string? Region { get; init => field = TextRules.Optional(value, "SalesOpportunity.Region"); }
 
     /// <summary>Product line (for grouping and learned probabilities).</summary>
-    public string? ProductLine { get; init; }
+    public string? ProductLine { get; init => field = TextRules.Optional(value, "SalesOpportunity.ProductLine"); }
 
     /// <summary>The lead it came from, if any.</summary>
     public LeadId? SourceLead { get; init; }

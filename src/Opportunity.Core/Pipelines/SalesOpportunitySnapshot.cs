@@ -18,7 +18,7 @@ public sealed record SalesOpportunitySnapshot
     public required PartnerId Partner { get; init; }
 
     /// <summary>Title.</summary>
-    public string? Name { get; init; }
+    public string? Name { get; init => field = TextRules.Optional(value, "SalesOpportunity.Name"); }
 
     /// <summary>Amount.</summary>
     public required Money Amount { get; init; }
@@ -39,10 +39,10 @@ public sealed record SalesOpportunitySnapshot
     public ForecastCategory? ForecastCategoryOverride { get; init; }
 
     /// <summary>Region.</summary>
-    public string? Region { get; init; }
+    public string? Region { get; init => field = TextRules.Optional(value, "SalesOpportunity.Region"); }
 
     /// <summary>Product line.</summary>
-    public string? ProductLine { get; init; }
+    public string? ProductLine { get; init => field = TextRules.Optional(value, "SalesOpportunity.ProductLine"); }
 
     /// <summary>Source lead.</summary>
     public LeadId? SourceLead { get; init; }
@@ -51,10 +51,10 @@ public sealed record SalesOpportunitySnapshot
     public IReadOnlyList<StageChange> History { get; init; } = [];
 
     /// <summary>Exit criteria of the current stage already met.</summary>
-    public IReadOnlyList<string> MetCriteria { get; init; } = [];
+    public IReadOnlyList<string> MetCriteria { get; init => field = TextRules.All(value, "SalesOpportunity.MetCriteria"); } = [];
 
     /// <summary>The documented close reason, when closed.</summary>
-    public string? CloseReason { get; init; }
+    public string? CloseReason { get; init => field = TextRules.Optional(value, "SalesOpportunity.CloseReason"); }
 
     /// <summary>When it was closed.</summary>
     public Instant? ClosedAt { get; init; }

@@ -1,43 +1,36 @@
-using System.Collections.Frozen;
-
 namespace Opportunity;
 
 /// <summary>
 /// An ISO 4217 alphabetic currency code (three upper-case ASCII letters) together with the number
-/// of minor-unit digits the standard gives it (2 for EUR, 0 for JPY, 3 for KWD).
+/// of minor-unit digits the standard gives it (2 for EUR, 0 for JPY, 3 for KWD). Only codes in
+/// <see cref="CurrencyRegistry"/> are accepted: the active ISO codes and those added with
+/// <see cref="CurrencyRegistry.Register"/>.
 /// </summary>
 public readonly record struct CurrencyCode : IComparable<CurrencyCode>
 {
-    // Currencies whose minor unit is not 2 digits (ISO 4217 list). Every other code uses 2.
-    private static readonly FrozenDictionary<string, byte> NonTwoDigitMinorUnits = new Dictionary<string, byte>(StringComparer.Ordinal)
-    {
-        ["BIF"] = 0, ["CLP"] = 0, ["DJF"] = 0, ["GNF"] = 0, ["ISK"] = 0, ["JPY"] = 0, ["KMF"] = 0,
-        ["KRW"] = 0, ["PYG"] = 0, ["RWF"] = 0, ["UGX"] = 0, ["UYI"] = 0, ["VND"] = 0, ["VUV"] = 0,
-        ["XAF"] = 0, ["XOF"] = 0, ["XPF"] = 0,
-        ["BHD"] = 3, ["IQD"] = 3, ["JOD"] = 3, ["KWD"] = 3, ["LYD"] = 3, ["OMR"] = 3, ["TND"] = 3,
-        ["CLF"] = 4, ["UYW"] = 4,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
-
     private readonly string? _code;
+    private readonly byte _digits;
 
-    /// <summary>Creates a currency code; <paramref name="code"/> must be three upper-case ASCII letters.</summary>
+    /// <summary>Creates a currency code; <paramref name="code"/> must be three upper-case ASCII letters naming a known currency.</summary>
     /// <exception cref="ArgumentException">The code is not three upper-case ASCII letters.</exception>
+    /// <exception cref="UnknownCurrencyException">The code is not in <see cref="CurrencyRegistry"/> (e.g. <c>XYZ</c>, or a typo such as <c>EUE</c>).</exception>
     public CurrencyCode(string code)
     {
-        ArgumentNullException.ThrowIfNull(code);
-        if (code.Length != 3 || !code.All(char.IsAsciiLetterUpper))
+        CheckFormat(code);
+        if (!CurrencyRegistry.TryGetMinorUnitDigits(code, out var digits))
         {
-            throw new ArgumentException($"Currency code must be three upper-case ASCII letters (ISO 4217), got '{code}'.", nameof(code));
+            throw new UnknownCurrencyException(code, nameof(code));
         }
 
         _code = code;
+        _digits = (byte)digits;
     }
 
     /// <summary>The three-letter code, e.g. <c>EUR</c>.</summary>
     public string Code => _code ?? throw new InvalidOperationException("Default CurrencyCode has no code; create one with new CurrencyCode(\"EUR\").");
 
     /// <summary>Number of digits after the decimal point of the currency's minor unit.</summary>
-    public int MinorUnitDigits => NonTwoDigitMinorUnits.TryGetValue(Code, out var digits) ? digits : 2;
+    public int MinorUnitDigits => _code is null ? throw new InvalidOperationException("Default CurrencyCode has no code; create one with new CurrencyCode(\"EUR\").") : _digits;
 
     /// <summary>Euro.</summary>
     public static CurrencyCode EUR { get; } = new("EUR");
@@ -56,6 +49,7 @@ public readonly record struct CurrencyCode : IComparable<CurrencyCode>
 
     /// <summary>Parses a code, accepting lower case and surrounding white space.</summary>
     /// <exception cref="ArgumentException">The text is not a three-letter code.</exception>
+    /// <exception cref="UnknownCurrencyException">The code is not in <see cref="CurrencyRegistry"/>.</exception>
     public static CurrencyCode Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -67,4 +61,13 @@ public readonly record struct CurrencyCode : IComparable<CurrencyCode>
 
     /// <inheritdoc />
     public override string ToString() => _code ?? string.Empty;
+
+    internal static void CheckFormat(string code)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        if (code.Length != 3 || !code.All(char.IsAsciiLetterUpper))
+        {
+            throw new ArgumentException($"Currency code must be three upper-case ASCII letters (ISO 4217), got '{code}'.", nameof(code));
+        }
+    }
 }

@@ -5,27 +5,10 @@ internal static class IdText
 {
     public const int MaxLength = 100;
 
+    /// <summary>Checks an id: see <see cref="TextRules.Identifier"/>; <paramref name="kind"/> names the field in the <see cref="InvalidTextException"/>.</summary>
     public static string Validate(string? value, string paramName, string kind)
     {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            throw new ArgumentException($"{kind} must not be empty.", paramName);
-        }
-
-        if (value.Length > MaxLength)
-        {
-            throw new ArgumentException($"{kind} '{value[..20]}…' is longer than {MaxLength} characters.", paramName);
-        }
-
-        foreach (var c in value)
-        {
-            if (char.IsControl(c) || char.IsWhiteSpace(c))
-            {
-                throw new ArgumentException($"{kind} '{value}' contains white space or a control character.", paramName);
-            }
-        }
-
-        return value;
+        return TextRules.Identifier(value, kind, MaxLength, paramName);
     }
 
     public static string Require(string? value, string kind) =>

@@ -70,14 +70,14 @@ public sealed class DueWorkProcessor
         var report = new DueWorkReport();
         var clock = new FixedClock(now);
         report = await DrainAsync(
-            claim => _leads.ClaimDueAsync(claim, cancellationToken),
+            claim => _leads.ClaimDueBatchAsync(claim, cancellationToken),
             lead => (lead.Tenant, lead.Id.Value),
             (lead, r) => ProcessLeadAsync(lead, clock, r, cancellationToken),
             now,
             report,
             cancellationToken).ConfigureAwait(false);
         return await DrainAsync(
-            claim => _opportunities.ClaimDueAsync(claim, cancellationToken),
+            claim => _opportunities.ClaimDueBatchAsync(claim, cancellationToken),
             opportunity => (opportunity.Tenant, opportunity.Id.Value),
             (opportunity, r) => ProcessOpportunityAsync(opportunity, clock, r, cancellationToken),
             now,
@@ -85,7 +85,7 @@ public sealed class DueWorkProcessor
             cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<DueWorkReport> DrainAsync<T>(Func<DueWorkClaim, Task<IReadOnlyList<T>>> claimDue, Func<T, (TenantId, string)> keyOf, Func<T, DueWorkReport, Task<DueWorkReport>> process, Instant now, DueWorkReport report, CancellationToken cancellationToken)
+    private async Task<DueWorkReport> DrainAsync<T>(Func<DueWorkClaim, Task<DueWorkBatch<T>>> claimDue, Func<T, (TenantId, string)> keyOf, Func<T, DueWorkReport, Task<DueWorkReport>> process, Instant now, DueWorkReport report, CancellationToken cancellationToken)
     {
         var management = _management.Value;
         var seen = new HashSet<(TenantId, string)>();
@@ -93,7 +93,15 @@ public sealed class DueWorkProcessor
         {
             var batch = await claimDue(new DueWorkClaim(now, management.ClaimBatchSize, management.HostId, management.ClaimLease)).ConfigureAwait(false);
             var fresh = 0;
-            foreach (var item in batch)
+            foreach (var record in batch.Quarantined)
+            {
+                // The store set it aside in the claim's transaction: no later claim returns it, nothing else waits for it.
+                fresh++;
+                _logger.LogError("Due work skipped {Kind} '{Id}' of tenant '{Tenant}': quarantined because it cannot be read ({Reason}). Repair the stored document and release it (IRecordQuarantine).", record.Kind, record.Id, record.Tenant, record.Reason);
+                report = report with { Quarantined = report.Quarantined + 1 };
+            }
+
+            foreach (var item in batch.Items)
             {
                 // A failed item stays due and leased to this host, so the next claim may return it again.
                 if (!seen.Add(keyOf(item)))
@@ -118,7 +126,7 @@ public sealed class DueWorkProcessor
                 }
             }
 
-            if (fresh == 0 || batch.Count < management.ClaimBatchSize)
+            if (fresh == 0 || batch.Taken < management.ClaimBatchSize)
             {
                 return report;
             }
@@ -129,6 +137,8 @@ public sealed class DueWorkProcessor
     {
         var now = clock.GetCurrentInstant();
         RoutingDecision? decision = null;
+        LeadCheckpoint beforeRouting = default;
+        var recalled = false;
         PartnerId? released = null;
         switch (lead.State)
         {
@@ -163,13 +173,10 @@ public sealed class DueWorkProcessor
                         default:
                             released = lead.State == LeadState.Assigned ? lead.AssignedPartner : null;
                             lead.Recall(Options.SystemActor, clock);
+                            beforeRouting = lead.Checkpoint();
                             decision = await _router.RouteAsync(lead, clock, cancellationToken).ConfigureAwait(false);
-                            report = report with
-                            {
-                                Recalls = report.Recalls + 1,
-                                Rerouted = report.Rerouted + (lead.State is LeadState.Assigned or LeadState.Offered ? 1 : 0),
-                                Unroutable = report.Unroutable + (lead.State == LeadState.Unroutable ? 1 : 0),
-                            };
+                            recalled = true;
+                            report = report with { Recalls = report.Recalls + 1 };
                             break;
                     }
                 }
@@ -195,7 +202,25 @@ public sealed class DueWorkProcessor
                 break;
         }
 
-        await _leads.UpdateAsync(lead, cancellationToken).ConfigureAwait(false);
+        if (decision is null)
+        {
+            await _leads.UpdateAsync(lead, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // A partner that filled up meanwhile refuses the save: the lead is routed again without it.
+            decision = await _router.SaveRoutedAsync(lead, decision, beforeRouting, clock, () => _leads.UpdateAsync(lead, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (recalled)
+        {
+            report = report with
+            {
+                Rerouted = report.Rerouted + (lead.State is LeadState.Assigned or LeadState.Offered ? 1 : 0),
+                Unroutable = report.Unroutable + (lead.State == LeadState.Unroutable ? 1 : 0),
+            };
+        }
+
         if (released is { } partner)
         {
             _loads.RecordRelease(lead.Tenant, partner);

@@ -29,4 +29,10 @@ public sealed record DueWorkReport
 
     /// <summary>Items that failed with an error (logged); they stay due and are retried next run.</summary>
     public int Failures { get; init; }
+
+    /// <summary>
+    /// Due records the store could not read and set aside instead of returning them (logged with tenant,
+    /// kind, id and reason; listed by <see cref="Persistence.IRecordQuarantine"/>); they block nothing else.
+    /// </summary>
+    public int Quarantined { get; init; }
 }

@@ -37,8 +37,12 @@ public sealed class LeadDistributionOptions
     /// <summary>How long the routing index of a tenant's partners is reused before it is rebuilt from the directory. Default 1 minute; positive.</summary>
     public Duration NetworkRefreshInterval { get; set; } = Duration.FromMinutes(1);
 
-    /// <summary>How long cached partner load (open leads, last assignment) is reused before it is recounted from the lead store. Default 5 minutes; positive.</summary>
-    public Duration LoadRefreshInterval { get; set; } = Duration.FromMinutes(5);
+    /// <summary>
+    /// How long partner load (open leads, last assignment) read from the store's per-partner counters is
+    /// reused before it is read again. Default 10 seconds; positive. It steers routing only: the store
+    /// enforces capacity with every lead write, whatever the age of this view.
+    /// </summary>
+    public Duration LoadRefreshInterval { get; set; } = Duration.FromSeconds(10);
 
     /// <summary>How often <see cref="KpiPartnerPerformanceProvider"/> recomputes partner KPIs from the stores. Default 1 hour; must be positive.</summary>
     public Duration PerformanceRefreshInterval { get; set; } = Duration.FromHours(1);

@@ -98,8 +98,9 @@ public sealed class LeadDistributionService
     {
         var lead = await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         lead.Qualify(qualification, actor, _clock);
+        var before = lead.Checkpoint();
         var decision = route ? await _router.RouteAsync(lead, _clock, cancellationToken).ConfigureAwait(false) : null;
-        await _leads.UpdateAsync(lead, cancellationToken).ConfigureAwait(false);
+        decision = await _router.SaveRoutedAsync(lead, decision, before, _clock, () => _leads.UpdateAsync(lead, cancellationToken), cancellationToken).ConfigureAwait(false);
         await _router.CommitAsync(tenant, decision, cancellationToken).ConfigureAwait(false);
         return decision;
     }
@@ -109,14 +110,16 @@ public sealed class LeadDistributionService
     public async Task<RoutingDecision?> RouteAsync(TenantId tenant, LeadId id, CancellationToken cancellationToken = default)
     {
         var lead = await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+        var before = lead.Checkpoint();
         var decision = await _router.RouteAsync(lead, _clock, cancellationToken).ConfigureAwait(false);
-        await _leads.UpdateAsync(lead, cancellationToken).ConfigureAwait(false);
+        decision = await _router.SaveRoutedAsync(lead, decision, before, _clock, () => _leads.UpdateAsync(lead, cancellationToken), cancellationToken).ConfigureAwait(false);
         await _router.CommitAsync(tenant, decision, cancellationToken).ConfigureAwait(false);
         return decision;
     }
 
     /// <summary>Assigns a lead to a partner by hand (counts for round robin like a routed assignment).</summary>
     /// <exception cref="DomainRuleException">The partner is unknown or inactive (rule <c>AssignablePartner</c>), or already rejected the lead.</exception>
+    /// <exception cref="PartnerAtCapacityException">The partner is at its capacity of open leads; nothing was saved.</exception>
     public async Task AssignManuallyAsync(TenantId tenant, LeadId id, PartnerId partner, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
@@ -135,6 +138,7 @@ public sealed class LeadDistributionService
     /// <summary>The partner accepts an assigned or broadcast lead (first to accept wins); returns the now complete view.</summary>
     /// <exception cref="DomainRuleException">The lead is not offered to this partner.</exception>
     /// <exception cref="InvalidStateTransitionException">The lead is not Assigned or Offered (e.g. another partner won the broadcast).</exception>
+    /// <exception cref="PartnerAtCapacityException">A broadcast offer accepted by a partner already at its capacity of open leads; nothing was saved.</exception>
     public async Task<PartnerLeadView> AcceptAsync(TenantId tenant, PartnerId partner, LeadId id, CancellationToken cancellationToken = default)
     {
         var lead = await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
@@ -157,8 +161,9 @@ public sealed class LeadDistributionService
         var lead = await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         var wasAssigned = lead.State == LeadState.Assigned;
         lead.Reject(partner, reason, _clock);
+        var before = lead.Checkpoint();
         var decision = lead.State == LeadState.Rejected ? await _router.RouteAsync(lead, _clock, cancellationToken).ConfigureAwait(false) : null;
-        await _leads.UpdateAsync(lead, cancellationToken).ConfigureAwait(false);
+        decision = await _router.SaveRoutedAsync(lead, decision, before, _clock, () => _leads.UpdateAsync(lead, cancellationToken), cancellationToken).ConfigureAwait(false);
         if (wasAssigned)
         {
             _loads.RecordRelease(tenant, partner);
@@ -238,6 +243,7 @@ public sealed class LeadDistributionService
 
     /// <summary>The manufacturer approves a deal registration: the registering partner owns the accepted lead.</summary>
     /// <exception cref="DomainRuleException">Another partner works the same deal and <paramref name="overrideConflict"/> is false (rule <c>ChannelConflict</c>).</exception>
+    /// <exception cref="PartnerAtCapacityException">The registering partner is at its capacity of open leads; nothing was saved.</exception>
     public async Task ApproveDealAsync(TenantId tenant, LeadId id, string actor, bool overrideConflict = false, CancellationToken cancellationToken = default)
     {
         var lead = await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);

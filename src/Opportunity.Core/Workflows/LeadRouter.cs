@@ -36,7 +36,43 @@ internal sealed class LeadRouter
     private LeadDistributionOptions Options => _options.Value;
 
     /// <summary>Routes <paramref name="lead"/> and applies the outcome; null when the lead was held for manual duplicate review.</summary>
-    public async Task<RoutingDecision?> RouteAsync(Lead lead, IClock clock, CancellationToken cancellationToken)
+    public Task<RoutingDecision?> RouteAsync(Lead lead, IClock clock, CancellationToken cancellationToken) => RouteAsync(lead, clock, null, cancellationToken);
+
+    /// <summary>
+    /// Saves a lead just routed by <see cref="RouteAsync(Lead, IClock, CancellationToken)"/> with
+    /// <paramref name="save"/>. When the store refuses because the picked partner is full (another
+    /// request or host filled it since the load was read), the lead is put back to
+    /// <paramref name="beforeRouting"/> and routed again with that partner at its stored load (the
+    /// capacity rule removes it, and the trace says so); a partner refused twice (a rule set without the
+    /// capacity rule) is excluded outright. Every refusal removes a partner, so this ends: assigned to a
+    /// partner with room, broadcast, or unroutable.
+    /// </summary>
+    /// <returns>The decision that was saved.</returns>
+    public async Task<RoutingDecision?> SaveRoutedAsync(Lead lead, RoutingDecision? decision, LeadCheckpoint beforeRouting, IClock clock, Func<Task> save, CancellationToken cancellationToken)
+    {
+        CapacityRefusals? refusals = null;
+        while (true)
+        {
+            try
+            {
+                await save().ConfigureAwait(false);
+                return decision;
+            }
+            catch (PartnerAtCapacityException ex) when (decision is { Outcome: RoutingOutcome.Assigned } && decision.Partner == ex.Partner && ex.Tenant == lead.Tenant)
+            {
+                refusals ??= new CapacityRefusals();
+                if (!refusals.Add(ex))
+                {
+                    throw;
+                }
+
+                lead.Restore(beforeRouting);
+                decision = await RouteAsync(lead, clock, refusals, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<RoutingDecision?> RouteAsync(Lead lead, IClock clock, CapacityRefusals? refusals, CancellationToken cancellationToken)
     {
         var now = clock.GetCurrentInstant();
         var tenant = lead.Tenant;
@@ -52,6 +88,11 @@ internal sealed class LeadRouter
         var load = await _loads.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
         var performance = await _performance.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
         var request = RoutingRequest.ForLead(lead, now, RoutingRequest.DeriveSeed(_management.Value.RandomSeed, lead.Id, attempt));
+        if (refusals is not null)
+        {
+            load = refusals.Over(load);
+            request = request with { ExcludedPartners = [.. request.ExcludedPartners, .. refusals.Excluded] };
+        }
         RoutingDecision? decision = null;
         if (duplicate?.WorkingPartner is { } working && Options.Duplicates.Handling == DuplicateHandling.OfferToWorkingPartner)
         {

@@ -1,16 +1,18 @@
 using Microsoft.Extensions.Options;
 using NodaTime;
-using Opportunity.Leads;
 using Opportunity.Persistence;
 using Opportunity.Routing;
 
 namespace Opportunity.Workflows;
 
 /// <summary>
-/// The default <see cref="IPartnerLoadProvider"/>: counts open leads (Assigned or Accepted) and the
-/// latest assignment per partner from the <see cref="ILeadStore"/>, keeps the count current with the
-/// workflow's own changes, and recounts after <see cref="LeadDistributionOptions.LoadRefreshInterval"/>
-/// (so changes made by other hosts show up within that interval: capacity is a soft limit).
+/// The default <see cref="IPartnerLoadProvider"/>: reads open leads (Assigned or Accepted) and the
+/// latest assignment per partner from the store's counters (<see cref="ILeadStore.ListPartnerLoadAsync"/>,
+/// one row per partner with leads), keeps them current with the workflow's own changes, and reads them
+/// again after <see cref="LeadDistributionOptions.LoadRefreshInterval"/>. The load only steers routing
+/// (capacity filter, load balancing, round robin): the capacity limit itself is enforced by the store
+/// with each lead write, so a load that is seconds old, or misses another host's assignments, can cost
+/// a re-route but never a partner over its capacity.
 /// </summary>
 public sealed class LeadStorePartnerLoadProvider : IPartnerLoadProvider
 {
@@ -50,30 +52,11 @@ public sealed class LeadStorePartnerLoadProvider : IPartnerLoadProvider
 
     private async ValueTask<LockedLoad> CountAsync(TenantId tenant, CancellationToken cancellationToken)
     {
-        var open = new Dictionary<PartnerId, int>();
-        var last = new Dictionary<PartnerId, Instant>();
-        await foreach (var lead in _leads.QueryAsync(AccessScope.Manufacturer(tenant), LeadQuery.All, cancellationToken).ConfigureAwait(false))
-        {
-            if (lead.AssignedPartner is not { } partner)
-            {
-                continue;
-            }
-
-            if (lead.State is LeadState.Assigned or LeadState.Accepted)
-            {
-                open[partner] = open.GetValueOrDefault(partner) + 1;
-            }
-
-            if (lead.AssignedAt is { } at && (!last.TryGetValue(partner, out var seen) || at > seen))
-            {
-                last[partner] = at;
-            }
-        }
-
+        // The store's per-partner counters: one row per partner with leads, not a read of every lead.
         var table = new PartnerLoadTable();
-        foreach (var partner in open.Keys.Union(last.Keys))
+        foreach (var count in await _leads.ListPartnerLoadAsync(tenant, cancellationToken).ConfigureAwait(false))
         {
-            table.Set(partner, open.GetValueOrDefault(partner), last.TryGetValue(partner, out var at) ? at : null);
+            table.Set(count.Partner, count.OpenLeads, count.LastAssignedAt);
         }
 
         return new LockedLoad(table);

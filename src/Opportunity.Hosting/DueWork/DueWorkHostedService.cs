@@ -43,9 +43,9 @@ public sealed partial class DueWorkHostedService : BackgroundService
         try
         {
             var report = await _processor.ProcessDueAsync(now, cancellationToken).ConfigureAwait(false);
-            if (report.Processed > 0)
+            if (report.Processed + report.Quarantined > 0)
             {
-                LogRun(now, report.Processed, report.Reminders, report.Escalations, report.Recalls, report.FollowUps, report.Conflicts, report.Failures);
+                LogRun(now, report.Processed, report.Reminders, report.Escalations, report.Recalls, report.FollowUps, report.Conflicts, report.Failures, report.Quarantined);
             }
 
             return report;
@@ -80,8 +80,8 @@ public sealed partial class DueWorkHostedService : BackgroundService
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Due work at {Now}: {Processed} items, {Reminders} reminders, {Escalations} escalations, {Recalls} recalls, {FollowUps} follow-ups, {Conflicts} conflicts, {Failures} failures.")]
-    private partial void LogRun(Instant now, int processed, int reminders, int escalations, int recalls, int followUps, int conflicts, int failures);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Due work at {Now}: {Processed} items, {Reminders} reminders, {Escalations} escalations, {Recalls} recalls, {FollowUps} follow-ups, {Conflicts} conflicts, {Failures} failures, {Quarantined} quarantined.")]
+    private partial void LogRun(Instant now, int processed, int reminders, int escalations, int recalls, int followUps, int conflicts, int failures, int quarantined);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Due work at {Now} failed; the items stay due and the next run retries them.")]
     private partial void LogRunFailed(Exception exception, Instant now);

@@ -7,12 +7,27 @@ namespace Opportunity.Persistence.PostgreSql.Schema;
 /// collation (code-point order, as every adapter orders ids). Row-level security is enabled and
 /// forced on every table: a row is visible only when the transaction-local setting
 /// <c>opportunity.tenant</c> names its tenant (and, for partner reads,
-/// <c>opportunity.partner</c> its partner), or <c>opportunity.system</c> is <c>on</c> (claims and
-/// outbox dispatch, which work across tenants). Never edit a shipped migration: add the next one.
+/// <c>opportunity.partner</c> its partner). Since migration 6 work across tenants (claims, outbox
+/// dispatch) is admitted only to the role that ran the migrations (the owner) with
+/// <c>opportunity.system</c> on, and the store's app role reaches it only through the owner's
+/// <c>SECURITY DEFINER</c> functions (<see cref="SystemFunctions"/>); a setting the app role can
+/// change no longer lifts isolation. Never edit a shipped migration: add the next one.
 /// </summary>
 internal static class PostgreSqlMigrations
 {
-    private const string System = "current_setting('opportunity.system', true) = 'on'";
+    /// <summary>
+    /// The cross-tenant clause of migrations 1 and 2, which any role could satisfy by setting the
+    /// variable; migration 6 drops every policy that used it. New policies never use it: a new table
+    /// gets a tenant policy for everyone and <see cref="SystemPolicy"/> for the owner.
+    /// </summary>
+    private const string LegacySystem = "current_setting('opportunity.system', true) = 'on'";
+
+    /// <summary>
+    /// Cross-tenant work: true only while the owner's own code (a migration, a <see cref="SystemFunctions"/>
+    /// function) switched it on. Only ever in a policy <c>TO CURRENT_USER</c> (<see cref="SystemPolicy"/>):
+    /// the app role can set the variable too.
+    /// </summary>
+    private const string OwnerSystem = "current_setting('opportunity.system', true) = 'on'";
     private const string Tenant = "tenant = current_setting('opportunity.tenant', true)";
     private const string NoPartner = "coalesce(current_setting('opportunity.partner', true), '') = ''";
     private const string Partner = "current_setting('opportunity.partner', true)";
@@ -92,27 +107,27 @@ internal static class PostgreSqlMigrations
             ALTER TABLE {s}.leads ENABLE ROW LEVEL SECURITY;
             ALTER TABLE {s}.leads FORCE ROW LEVEL SECURITY;
             CREATE POLICY leads_scope ON {s}.leads
-                USING ({{System}} OR ({{Tenant}} AND ({{NoPartner}}
+                USING ({{LegacySystem}} OR ({{Tenant}} AND ({{NoPartner}}
                     OR (assigned_partner = {{Partner}} AND state IN ('Assigned', 'Accepted', 'Converted')))))
-                WITH CHECK ({{System}} OR ({{Tenant}} AND {{NoPartner}}));
+                WITH CHECK ({{LegacySystem}} OR ({{Tenant}} AND {{NoPartner}}));
 
             ALTER TABLE {s}.opportunities ENABLE ROW LEVEL SECURITY;
             ALTER TABLE {s}.opportunities FORCE ROW LEVEL SECURITY;
             CREATE POLICY opportunities_scope ON {s}.opportunities
-                USING ({{System}} OR ({{Tenant}} AND ({{NoPartner}} OR partner = {{Partner}})))
-                WITH CHECK ({{System}} OR ({{Tenant}} AND {{NoPartner}}));
+                USING ({{LegacySystem}} OR ({{Tenant}} AND ({{NoPartner}} OR partner = {{Partner}})))
+                WITH CHECK ({{LegacySystem}} OR ({{Tenant}} AND {{NoPartner}}));
 
             ALTER TABLE {s}.partners ENABLE ROW LEVEL SECURITY;
             ALTER TABLE {s}.partners FORCE ROW LEVEL SECURITY;
             CREATE POLICY partners_scope ON {s}.partners
-                USING ({{System}} OR {{Tenant}})
-                WITH CHECK ({{System}} OR ({{Tenant}} AND {{NoPartner}}));
+                USING ({{LegacySystem}} OR {{Tenant}})
+                WITH CHECK ({{LegacySystem}} OR ({{Tenant}} AND {{NoPartner}}));
 
             ALTER TABLE {s}.outbox ENABLE ROW LEVEL SECURITY;
             ALTER TABLE {s}.outbox FORCE ROW LEVEL SECURITY;
             CREATE POLICY outbox_scope ON {s}.outbox
-                USING ({{System}} OR ({{Tenant}} AND {{NoPartner}}))
-                WITH CHECK ({{System}} OR ({{Tenant}} AND {{NoPartner}}));
+                USING ({{LegacySystem}} OR ({{Tenant}} AND {{NoPartner}}))
+                WITH CHECK ({{LegacySystem}} OR ({{Tenant}} AND {{NoPartner}}));
             """),
         (2, "routing decisions, append-only, manufacturer scope only", $$"""
             CREATE TABLE {s}.routing_decisions (
@@ -134,9 +149,9 @@ internal static class PostgreSqlMigrations
             ALTER TABLE {s}.routing_decisions ENABLE ROW LEVEL SECURITY;
             ALTER TABLE {s}.routing_decisions FORCE ROW LEVEL SECURITY;
             CREATE POLICY routing_decisions_read ON {s}.routing_decisions FOR SELECT
-                USING ({{System}} OR ({{Tenant}} AND {{NoPartner}}));
+                USING ({{LegacySystem}} OR ({{Tenant}} AND {{NoPartner}}));
             CREATE POLICY routing_decisions_append ON {s}.routing_decisions FOR INSERT
-                WITH CHECK ({{System}} OR ({{Tenant}} AND {{NoPartner}}));
+                WITH CHECK ({{LegacySystem}} OR ({{Tenant}} AND {{NoPartner}}));
             """),
         (DuplicateKeysVersion, "duplicate keys of leads", """
             ALTER TABLE {s}.leads
@@ -147,23 +162,379 @@ internal static class PostgreSqlMigrations
             CREATE INDEX leads_dup_email_domain ON {s}.leads (tenant, dup_email_domain) WHERE dup_email_domain IS NOT NULL;
             CREATE INDEX leads_dup_phone ON {s}.leads (tenant, dup_phone) WHERE dup_phone IS NOT NULL;
             """),
-        (StorageGrowthVersion, "compact routing decisions, outbox retention", $$"""
-            ALTER TABLE {s}.routing_decisions ADD COLUMN summary bytea;
-            CREATE INDEX outbox_delivered ON {s}.outbox (delivered_at, seq) WHERE status = 'delivered';
-            CREATE TABLE {s}.outbox_purged (
-                tenant  text COLLATE "C" NOT NULL,
-                id_hash bytea NOT NULL CHECK (length(id_hash) = 16),
-                PRIMARY KEY (tenant, id_hash)
+        (CapacityAndQuarantineVersion, "partner load counters with hard capacity; quarantine of unreadable records", $$"""
+            CREATE TABLE {s}.quarantine (
+                tenant         text COLLATE "C" NOT NULL,
+                kind           text        NOT NULL CHECK (kind IN ('Lead', 'SalesOpportunity')),
+                id             text COLLATE "C" NOT NULL,
+                reason         text        NOT NULL,
+                quarantined_at timestamptz NOT NULL,
+                next_due_at    timestamptz,
+                PRIMARY KEY (tenant, kind, id)
             );
+            ALTER TABLE {s}.quarantine ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE {s}.quarantine FORCE ROW LEVEL SECURITY;
+            CREATE POLICY quarantine_scope ON {s}.quarantine
+                USING ({{Tenant}})
+                WITH CHECK ({{Tenant}} AND {{NoPartner}});
+            {{SystemPolicy("quarantine")}}
 
-            ALTER TABLE {s}.outbox_purged ENABLE ROW LEVEL SECURITY;
-            ALTER TABLE {s}.outbox_purged FORCE ROW LEVEL SECURITY;
-            CREATE POLICY outbox_purged_read ON {s}.outbox_purged FOR SELECT
-                USING ({{System}} OR ({{Tenant}} AND {{NoPartner}}));
-            CREATE POLICY outbox_purged_append ON {s}.outbox_purged FOR INSERT
-                WITH CHECK ({{System}} OR ({{Tenant}} AND {{NoPartner}}));
+            ALTER TABLE {s}.leads ADD COLUMN assigned_at timestamptz;
+            CREATE TABLE {s}.partner_load (
+                tenant           text COLLATE "C" NOT NULL,
+                partner          text COLLATE "C" NOT NULL,
+                open_leads       integer     NOT NULL CHECK (open_leads >= 0),
+                last_assigned_at timestamptz,
+                PRIMARY KEY (tenant, partner)
+            );
+            ALTER TABLE {s}.partner_load ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE {s}.partner_load FORCE ROW LEVEL SECURITY;
+            CREATE POLICY partner_load_scope ON {s}.partner_load
+                USING ({{Tenant}})
+                WITH CHECK ({{Tenant}} AND {{NoPartner}});
+            {{SystemPolicy("partner_load")}}
+
+            -- Fill from the leads already stored (every tenant: FORCE RLS applies to the owner too).
+            SELECT set_config('opportunity.system', 'on', true);
+            UPDATE {s}.leads SET assigned_at = (document->>'assignedAt')::timestamptz
+            WHERE assigned_partner IS NOT NULL AND document->>'assignedAt' ~ '^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$';
+            INSERT INTO {s}.partner_load (tenant, partner, open_leads, last_assigned_at)
+            SELECT tenant, assigned_partner, count(*) FILTER (WHERE state IN {{OpenStates}}), max(assigned_at) FROM {s}.leads
+            WHERE assigned_partner IS NOT NULL GROUP BY tenant, assigned_partner;
+            SELECT set_config('opportunity.system', 'off', true);
+
+            -- The counters follow every write of a lead in the statement that writes it: a lead counts
+            -- while it is Assigned/Accepted with a partner. Taking a partner past the capacity in its
+            -- document raises OP001 (the store reports PartnerAtCapacityException); no partner row or
+            -- no capacity: unlimited. The two counters a move touches are locked in partner order, so
+            -- leads moving in opposite directions cannot deadlock.
+            CREATE FUNCTION {s}.leads_partner_load() RETURNS trigger LANGUAGE plpgsql AS $fn$
+            DECLARE
+                released text;
+                taken    text;
+                lead_tenant text;
+                cap      integer;
+                counted  integer;
+            BEGIN
+                IF TG_OP <> 'INSERT' AND OLD.state IN {{OpenStates}} THEN released := OLD.assigned_partner; END IF;
+                IF TG_OP <> 'DELETE' AND NEW.state IN {{OpenStates}} THEN taken := NEW.assigned_partner; END IF;
+                IF released IS NOT DISTINCT FROM taken THEN RETURN NULL; END IF;
+                lead_tenant := CASE WHEN TG_OP = 'DELETE' THEN OLD.tenant ELSE NEW.tenant END;
+                IF taken IS NOT NULL THEN
+                    INSERT INTO {s}.partner_load (tenant, partner, open_leads) VALUES (lead_tenant, taken, 0) ON CONFLICT DO NOTHING;
+                END IF;
+                PERFORM 1 FROM {s}.partner_load WHERE tenant = lead_tenant AND partner IN (released, taken) ORDER BY partner FOR UPDATE;
+                IF released IS NOT NULL THEN
+                    UPDATE {s}.partner_load SET open_leads = open_leads - 1 WHERE tenant = lead_tenant AND partner = released;
+                END IF;
+                IF taken IS NOT NULL THEN
+                    SELECT (document->>'capacity')::integer INTO cap FROM {s}.partners WHERE tenant = lead_tenant AND id = taken;
+                    UPDATE {s}.partner_load SET open_leads = open_leads + 1, last_assigned_at = GREATEST(last_assigned_at, NEW.assigned_at)
+                    WHERE tenant = lead_tenant AND partner = taken AND (cap IS NULL OR open_leads < cap)
+                    RETURNING open_leads INTO counted;
+                    IF counted IS NULL THEN
+                        SELECT open_leads INTO counted FROM {s}.partner_load WHERE tenant = lead_tenant AND partner = taken;
+                        RAISE EXCEPTION USING ERRCODE = '{{AtCapacitySqlState}}', MESSAGE = format('{{AtCapacityMessage}}|%s|%s|%s', counted, cap, taken);
+                    END IF;
+                END IF;
+                RETURN NULL;
+            END
+            $fn$;
+            CREATE TRIGGER leads_partner_load AFTER INSERT OR UPDATE OF state, assigned_partner OR DELETE ON {s}.leads
+                FOR EACH ROW EXECUTE FUNCTION {s}.leads_partner_load();
+
+            {{ClaimDueBatchFunction("leads")}}
+            {{ClaimDueBatchFunction("opportunities")}}
+            {{QuarantineClaimedFunction("leads", "Lead")}}
+            {{QuarantineClaimedFunction("opportunities", "SalesOpportunity")}}
+            {{SystemFunction(
+                "quarantine_all()",
+                "TABLE (tenant text, kind text, id text, reason text, quarantined_at timestamptz)",
+                "RETURN QUERY SELECT q.tenant::text, q.kind, q.id::text, q.reason, q.quarantined_at FROM {s}.quarantine q ORDER BY q.quarantined_at, q.tenant, q.kind, q.id;")}}
             """),
+        (SystemWorkVersion, "cross-tenant work only through the owner's functions; routing decisions refuse TRUNCATE", SystemWorkMigration),
+        (StorageGrowthVersion, "compact routing decisions, outbox retention with purge_delivered", StorageGrowthMigration),
     ];
+
+    /// <summary>The lead states that count toward a partner's capacity (<c>StoredValues.CountsTowardCapacity</c>).</summary>
+    private const string OpenStates = "('Assigned', 'Accepted')";
+
+    /// <summary>The message of the trigger's exception when a partner is full.</summary>
+    public const string AtCapacityMessage = "opportunity: partner at capacity";
+
+    /// <summary>The SQLSTATE of that exception; its message is <c>{AtCapacityMessage}|open|capacity|partner</c> (the message, unlike the detail, is never redacted).</summary>
+    public const string AtCapacitySqlState = "OP001";
+
+    /// <summary>The migration adding the partner load counters (filled from the stored leads) and the quarantine table.</summary>
+    public const int CapacityAndQuarantineVersion = 5;
+
+    /// <summary>
+    /// Migration 6: the tenant policies lose their <c>opportunity.system</c> escape (the app role could set
+    /// it); cross-tenant access becomes a second policy per table for the migrating role only (<c>TO
+    /// CURRENT_USER</c>, the owner), used by the <c>SECURITY DEFINER</c> functions below, which the
+    /// app role may execute (granted by <c>GrantTo</c>) but not change. A statement-level trigger
+    /// refuses <c>TRUNCATE</c> of the append-only routing decisions, which row-level security does not cover.
+    /// </summary>
+    public const int SystemWorkVersion = 6;
+
+    /// <summary>
+    /// The owner's functions doing the cross-tenant work of the store, as <c>name(argument types)</c>
+    /// for grants. Each runs as the owner with <c>opportunity.system</c> on for its own duration only.
+    /// </summary>
+    public static IReadOnlyList<string> SystemFunctions { get; } =
+    [
+        "claim_due_batch_leads(timestamptz, text, integer, timestamptz)",
+        "claim_due_batch_opportunities(timestamptz, text, integer, timestamptz)",
+        "quarantine_claimed_leads(text, timestamptz, text[], text[], text[], timestamptz)",
+        "quarantine_claimed_opportunities(text, timestamptz, text[], text[], text[], timestamptz)",
+        "quarantine_all()",
+        "claim_due_leads(timestamptz, text, integer, timestamptz)",
+        "claim_due_opportunities(timestamptz, text, integer, timestamptz)",
+        "claim_outbox(timestamptz, text, integer, timestamptz)",
+        "outbox_leased_tenant(text, text)",
+        "outbox_pending()",
+        "outbox_dead_letters()",
+        "requeue_dead_letter(text, timestamptz)",
+        "purge_delivered(timestamptz, integer)",
+    ];
+
+    /// <summary>The owner-only policy admitting cross-tenant work on <paramref name="table"/> (every command).</summary>
+    private static string SystemPolicy(string table) =>
+        $"CREATE POLICY {table}_system ON {{s}}.{table} TO CURRENT_USER USING ({OwnerSystem}) WITH CHECK ({OwnerSystem});";
+
+    /// <summary>
+    /// A <c>SECURITY DEFINER</c> function of the owner that switches cross-tenant access on for its body
+    /// only. The body must not <c>RETURN</c> (the setting would stay on): a set-returning function uses
+    /// <c>RETURN QUERY</c>, a scalar one (<paramref name="returns"/> not a <c>TABLE</c>) assigns <c>result</c>.
+    /// </summary>
+    private static string SystemFunction(string signature, string returns, string body) => $$"""
+        CREATE FUNCTION {s}.{{signature}} RETURNS {{returns}}
+        LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+        #variable_conflict use_column
+        DECLARE
+            previous text := current_setting('opportunity.system', true);
+            {{(returns.StartsWith("TABLE", StringComparison.Ordinal) ? string.Empty : $"result {returns};")}}
+        BEGIN
+            PERFORM set_config('opportunity.system', 'on', true);
+            {{body}}
+            PERFORM set_config('opportunity.system', coalesce(previous, 'off'), true);
+            {{(returns.StartsWith("TABLE", StringComparison.Ordinal) ? "RETURN;" : "RETURN result;")}}
+        END
+        $fn$;
+        REVOKE ALL ON FUNCTION {s}.{{signature[..(signature.IndexOf('(', StringComparison.Ordinal))]}}{{ArgumentTypes(signature)}} FROM PUBLIC;
+        """;
+
+    // "claim(p_now timestamptz, p_owner text)" → "(timestamptz, text)"
+    private static string ArgumentTypes(string signature)
+    {
+        var inner = signature[(signature.IndexOf('(', StringComparison.Ordinal) + 1)..signature.LastIndexOf(')')];
+        return "(" + string.Join(", ", inner.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(a => a.Split(' ')[^1])) + ")";
+    }
+
+    // The claim of due rows across tenants: the statement the store itself ran before migration 6.
+    private static string ClaimDueFunction(string table) => SystemFunction(
+        $"claim_due_{table}(p_now timestamptz, p_owner text, p_max integer, p_until timestamptz)",
+        "TABLE (id text, version bigint, document text)",
+        $$"""
+        RETURN QUERY
+                WITH picked AS (
+                    SELECT tenant, id FROM {s}.{{table}}
+                    WHERE next_due_at <= p_now AND (lease_until IS NULL OR lease_until <= p_now OR lease_owner = p_owner)
+                    ORDER BY next_due_at, tenant, id
+                    LIMIT p_max
+                    FOR UPDATE SKIP LOCKED),
+                leased AS (
+                    UPDATE {s}.{{table}} t SET lease_owner = p_owner, lease_until = p_until
+                    FROM picked WHERE t.tenant = picked.tenant AND t.id = picked.id
+                    RETURNING t.tenant, t.id, t.version, t.document::text AS document, t.next_due_at)
+                SELECT leased.id::text, leased.version, leased.document FROM leased ORDER BY leased.next_due_at, leased.tenant, leased.id;
+        """);
+
+    // Migration 5: the claim of due rows with each row's tenant, so that a row whose document cannot be read
+    // can be quarantined and reported (migration 6's claim_due_* return no tenant).
+    private static string ClaimDueBatchFunction(string table) => SystemFunction(
+        $"claim_due_batch_{table}(p_now timestamptz, p_owner text, p_max integer, p_until timestamptz)",
+        "TABLE (tenant text, id text, version bigint, document text)",
+        $$"""
+        RETURN QUERY
+                WITH picked AS (
+                    SELECT tenant, id FROM {s}.{{table}}
+                    WHERE next_due_at <= p_now AND (lease_until IS NULL OR lease_until <= p_now OR lease_owner = p_owner)
+                    ORDER BY next_due_at, tenant, id
+                    LIMIT p_max
+                    FOR UPDATE SKIP LOCKED),
+                leased AS (
+                    UPDATE {s}.{{table}} t SET lease_owner = p_owner, lease_until = p_until
+                    FROM picked WHERE t.tenant = picked.tenant AND t.id = picked.id
+                    RETURNING t.tenant, t.id, t.version, t.document::text AS document, t.next_due_at)
+                SELECT leased.tenant::text, leased.id::text, leased.version, leased.document FROM leased ORDER BY leased.next_due_at, leased.tenant, leased.id;
+        """);
+
+    // Migration 5: sets aside rows the caller has just claimed (leased to p_owner until p_until, so no other
+    // tenant's row can be named) and could not read: recorded with the due time they had, out of the due index.
+    private static string QuarantineClaimedFunction(string table, string kind) => SystemFunction(
+        $"quarantine_claimed_{table}(p_owner text, p_until timestamptz, p_tenants text[], p_ids text[], p_reasons text[], p_at timestamptz)",
+        "integer",
+        $$"""
+        WITH bad AS (SELECT * FROM unnest(p_tenants, p_ids, p_reasons) AS b(tenant, id, reason)),
+                parked AS (
+                    UPDATE {s}.{{table}} r SET next_due_at = NULL, lease_owner = NULL, lease_until = NULL
+                    FROM bad WHERE r.tenant = bad.tenant AND r.id = bad.id AND r.lease_owner = p_owner AND r.lease_until = p_until
+                    RETURNING r.tenant, r.id, bad.reason, (SELECT o.next_due_at FROM {s}.{{table}} o WHERE o.tenant = r.tenant AND o.id = r.id) AS due)
+                INSERT INTO {s}.quarantine (tenant, kind, id, reason, quarantined_at, next_due_at)
+                SELECT parked.tenant, '{{kind}}', parked.id, parked.reason, p_at, parked.due FROM parked
+                ON CONFLICT DO NOTHING;
+                GET DIAGNOSTICS result = ROW_COUNT;
+        """);
+
+    private const string MessageColumns = "id text, tenant text, topic text, type text, payload text, created_at timestamptz, attempts integer, next_attempt_at timestamptz, last_error text";
+
+    private const string SelectMessage = "o.id::text, o.tenant::text, o.topic, o.type, o.payload, o.created_at, o.attempts, o.next_attempt_at, o.last_error";
+
+    private static string SystemWorkMigration => string.Join(
+        "\n",
+        [
+            .. new[] { "leads", "opportunities", "partners", "outbox" }.Select(t => $"DROP POLICY {t}_scope ON {{s}}.{t};"),
+            $$"""
+            CREATE POLICY leads_scope ON {s}.leads
+                USING ({{Tenant}} AND ({{NoPartner}}
+                    OR (assigned_partner = {{Partner}} AND state IN ('Assigned', 'Accepted', 'Converted'))))
+                WITH CHECK ({{Tenant}} AND {{NoPartner}});
+            CREATE POLICY opportunities_scope ON {s}.opportunities
+                USING ({{Tenant}} AND ({{NoPartner}} OR partner = {{Partner}}))
+                WITH CHECK ({{Tenant}} AND {{NoPartner}});
+            CREATE POLICY partners_scope ON {s}.partners
+                USING ({{Tenant}})
+                WITH CHECK ({{Tenant}} AND {{NoPartner}});
+            CREATE POLICY outbox_scope ON {s}.outbox
+                USING ({{Tenant}} AND {{NoPartner}})
+                WITH CHECK ({{Tenant}} AND {{NoPartner}});
+
+            DROP POLICY routing_decisions_read ON {s}.routing_decisions;
+            DROP POLICY routing_decisions_append ON {s}.routing_decisions;
+            CREATE POLICY routing_decisions_read ON {s}.routing_decisions FOR SELECT
+                USING ({{Tenant}} AND {{NoPartner}});
+            CREATE POLICY routing_decisions_append ON {s}.routing_decisions FOR INSERT
+                WITH CHECK ({{Tenant}} AND {{NoPartner}});
+            CREATE POLICY routing_decisions_system_read ON {s}.routing_decisions FOR SELECT TO CURRENT_USER
+                USING ({{OwnerSystem}});
+            CREATE POLICY routing_decisions_system_append ON {s}.routing_decisions FOR INSERT TO CURRENT_USER
+                WITH CHECK ({{OwnerSystem}});
+
+            CREATE FUNCTION {s}.refuse_truncate() RETURNS trigger LANGUAGE plpgsql AS $fn$
+            BEGIN
+                RAISE EXCEPTION 'table %.% is append-only: TRUNCATE is refused', TG_TABLE_SCHEMA, TG_TABLE_NAME USING ERRCODE = '55000';
+            END
+            $fn$;
+            CREATE TRIGGER routing_decisions_no_truncate BEFORE TRUNCATE ON {s}.routing_decisions
+                FOR EACH STATEMENT EXECUTE FUNCTION {s}.refuse_truncate();
+            """,
+            .. new[] { "leads", "opportunities", "partners", "outbox" }.Select(SystemPolicy),
+            ClaimDueFunction("leads"),
+            ClaimDueFunction("opportunities"),
+            SystemFunction(
+                "claim_outbox(p_now timestamptz, p_owner text, p_max integer, p_until timestamptz)",
+                $"TABLE ({MessageColumns})",
+                $$"""
+                RETURN QUERY
+                        WITH picked AS (
+                            SELECT seq FROM {s}.outbox
+                            WHERE status = 'pending' AND due_at <= p_now AND (lease_until IS NULL OR lease_until <= p_now OR lease_owner = p_owner)
+                            ORDER BY due_at, seq
+                            LIMIT p_max
+                            FOR UPDATE SKIP LOCKED),
+                        leased AS (
+                            UPDATE {s}.outbox o SET lease_owner = p_owner, lease_until = p_until
+                            FROM picked WHERE o.seq = picked.seq
+                            RETURNING o.*)
+                        SELECT {{SelectMessage}} FROM leased o ORDER BY o.due_at, o.seq;
+                """),
+            SystemFunction(
+                "outbox_leased_tenant(p_id text, p_owner text)",
+                "text",
+                """
+                result := (SELECT o.tenant::text FROM {s}.outbox o WHERE o.id = p_id AND o.status = 'pending' AND o.lease_owner = p_owner);
+                """),
+            SystemFunction(
+                "outbox_pending()",
+                $"TABLE ({MessageColumns})",
+                $$"""
+                RETURN QUERY SELECT {{SelectMessage}} FROM {s}.outbox o WHERE o.status = 'pending' ORDER BY o.seq;
+                """),
+            SystemFunction(
+                "outbox_dead_letters()",
+                $"TABLE ({MessageColumns}, dead_reason text, dead_at timestamptz)",
+                $$"""
+                RETURN QUERY SELECT {{SelectMessage}}, o.dead_reason, o.dead_at FROM {s}.outbox o WHERE o.status = 'dead' ORDER BY o.dead_at, o.seq;
+                """),
+            SystemFunction(
+                "requeue_dead_letter(p_id text, p_now timestamptz)",
+                "boolean",
+                """
+                UPDATE {s}.outbox SET status = 'pending', attempts = 0, next_attempt_at = p_now, due_at = p_now, dead_reason = NULL, dead_at = NULL
+                    WHERE id = p_id AND status = 'dead';
+                result := FOUND;
+                """),
+        ]);
+
+    /// <summary>
+    /// The SQL of <c>StoredValues.OutboxIdHash</c> over the text expressions <paramref name="tenant"/> and
+    /// <paramref name="id"/>: the first 16 bytes of SHA-256 of tenant, a zero byte and id (UTF-8).
+    /// </summary>
+    public static string PurgedIdHash(string tenant, string id) =>
+        $"substring(sha256(convert_to({tenant}, 'UTF8') || '\\x00'::bytea || convert_to({id}, 'UTF8')) from 1 for 16)";
+
+    private static string StorageGrowthMigration => $$"""
+        ALTER TABLE {s}.routing_decisions ADD COLUMN summary bytea;
+        CREATE INDEX outbox_delivered ON {s}.outbox (delivered_at, seq) WHERE status = 'delivered';
+        CREATE TABLE {s}.outbox_purged (
+            tenant  text COLLATE "C" NOT NULL,
+            id_hash bytea NOT NULL CHECK (length(id_hash) = 16),
+            PRIMARY KEY (tenant, id_hash)
+        );
+
+        ALTER TABLE {s}.outbox_purged ENABLE ROW LEVEL SECURITY;
+        ALTER TABLE {s}.outbox_purged FORCE ROW LEVEL SECURITY;
+        CREATE POLICY outbox_purged_read ON {s}.outbox_purged FOR SELECT
+            USING ({{Tenant}} AND {{NoPartner}});
+        CREATE POLICY outbox_purged_system_read ON {s}.outbox_purged FOR SELECT TO CURRENT_USER
+            USING ({{OwnerSystem}});
+        CREATE POLICY outbox_purged_system_append ON {s}.outbox_purged FOR INSERT TO CURRENT_USER
+            WITH CHECK ({{OwnerSystem}});
+        -- Its own function, not migration 6's refuse_truncate: this migration does not depend on 6 having run first.
+        CREATE FUNCTION {s}.outbox_purged_refuse_truncate() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+            RAISE EXCEPTION 'table %.% is append-only: TRUNCATE is refused', TG_TABLE_SCHEMA, TG_TABLE_NAME USING ERRCODE = '55000';
+        END
+        $fn$;
+        CREATE TRIGGER outbox_purged_no_truncate BEFORE TRUNCATE ON {s}.outbox_purged
+            FOR EACH STATEMENT EXECUTE FUNCTION {s}.outbox_purged_refuse_truncate();
+
+        {{PurgeDeliveredFunction}}
+        """;
+
+    // Migration 7: deletes delivered rows of every tenant, oldest first (rows another host is purging are
+    // skipped), remembering each id's hash in outbox_purged in the same statement; returns how many it deleted.
+    private static string PurgeDeliveredFunction => SystemFunction(
+        "purge_delivered(p_before timestamptz, p_max integer)",
+        "integer",
+        $$"""
+        WITH picked AS (
+                    SELECT o.seq FROM {s}.outbox o
+                    WHERE o.status = 'delivered' AND o.delivered_at < p_before
+                    ORDER BY o.delivered_at, o.seq
+                    LIMIT p_max
+                    FOR UPDATE SKIP LOCKED),
+                gone AS (
+                    DELETE FROM {s}.outbox o USING picked
+                    WHERE o.seq = picked.seq AND o.status = 'delivered'
+                    RETURNING o.tenant, o.id),
+                remembered AS (
+                    INSERT INTO {s}.outbox_purged (tenant, id_hash)
+                    SELECT gone.tenant, {{PurgedIdHash("gone.tenant", "gone.id")}} FROM gone
+                    ON CONFLICT DO NOTHING)
+                SELECT count(*)::integer INTO result FROM gone;
+        """);
 
     /// <summary>
     /// The migration adding the duplicate-key columns of leads (covered by the existing
@@ -174,21 +545,28 @@ internal static class PostgreSqlMigrations
 
     /// <summary>
     /// The migration for storage growth: <c>routing_decisions.summary</c> (the compact decision; old
-    /// rows keep their full text and no summary), an index of delivered outbox rows by delivery time
-    /// for the purge, and <c>outbox_purged</c> (append-only, like the decisions), the 16-byte id
-    /// hashes of purged messages that keep de-duplicating them. The store's roles also get
-    /// <c>DELETE</c> on <c>outbox</c>, for the purge.
+    /// rows keep their full text and no summary; adding a nullable column rewrites no row, so the
+    /// append-only policies and migration 6's TRUNCATE trigger are untouched), an index of delivered
+    /// outbox rows by delivery time for the purge, and <c>outbox_purged</c>, the 16-byte id hashes of
+    /// purged messages that keep de-duplicating them. The table follows migration 6's model: a tenant
+    /// policy (read only: the store's role reads it in the enqueue's <c>NOT EXISTS</c>, in the tenant's
+    /// scope) and owner-only system policies; only the owner's <c>purge_delivered</c> function, which
+    /// deletes delivered rows of every tenant, writes it. Neither it nor the outbox may be deleted
+    /// from by the store's role, and TRUNCATE of <c>outbox_purged</c> is refused like that of the decisions.
     /// </summary>
     public const int StorageGrowthVersion = 7;
 
     /// <summary>The tables the store's role reads, inserts and updates.</summary>
-    public static IReadOnlyList<string> Tables { get; } = ["leads", "opportunities", "partners", "outbox"];
+    public static IReadOnlyList<string> Tables { get; } = ["leads", "opportunities", "partners", "outbox", "partner_load"];
+
+    /// <summary>The tables the store's role also deletes from: a released quarantine entry is removed.</summary>
+    public static IReadOnlyList<string> DeletableTables { get; } = ["quarantine"];
 
     /// <summary>The append-only tables: the store's role only reads and inserts (and no policy admits an update or delete).</summary>
-    public static IReadOnlyList<string> AppendOnlyTables { get; } = ["routing_decisions", "outbox_purged"];
+    public static IReadOnlyList<string> AppendOnlyTables { get; } = ["routing_decisions"];
 
-    /// <summary>The tables the store's role also deletes from: the outbox, whose delivered rows are purged.</summary>
-    public static IReadOnlyList<string> PurgedTables { get; } = ["outbox"];
+    /// <summary>The tables the store's role only reads (rows are written by the owner's functions alone).</summary>
+    public static IReadOnlyList<string> ReadOnlyTables { get; } = ["outbox_purged"];
 
-    public static int Latest => All[^1].Version;
+    public static int Latest => All.Max(m => m.Version);
 }

@@ -109,6 +109,49 @@ internal static class SqliteMigrations
             CREATE INDEX leads_dup_email_domain ON leads (tenant, dup_email_domain) WHERE dup_email_domain IS NOT NULL;
             CREATE INDEX leads_dup_phone ON leads (tenant, dup_phone) WHERE dup_phone IS NOT NULL;
             """),
+        (CapacityAndQuarantineVersion, "partner load counters with hard capacity; quarantine of unreadable records", $$"""
+            CREATE TABLE quarantine (
+                tenant         TEXT NOT NULL,
+                kind           TEXT NOT NULL CHECK (kind IN ('Lead', 'SalesOpportunity')),
+                id             TEXT NOT NULL,
+                reason         TEXT NOT NULL,
+                quarantined_at TEXT NOT NULL,
+                next_due_at    TEXT,
+                PRIMARY KEY (tenant, kind, id)
+            ) WITHOUT ROWID;
+
+            ALTER TABLE leads ADD COLUMN assigned_at TEXT;
+            CREATE TABLE partner_load (
+                tenant           TEXT    NOT NULL,
+                partner          TEXT    NOT NULL,
+                open_leads       INTEGER NOT NULL CHECK (open_leads >= 0),
+                last_assigned_at TEXT,
+                PRIMARY KEY (tenant, partner)
+            ) WITHOUT ROWID;
+
+            -- The counters follow every write of a lead in the statement that writes it: a lead starts to
+            -- count when it enters Assigned/Accepted with a partner, stops when it leaves or changes partner.
+            -- A lead that would take its partner past the capacity in the partner's document aborts the
+            -- statement (the store reports PartnerAtCapacityException); no partner row or no capacity: unlimited.
+            CREATE TRIGGER leads_load_insert AFTER INSERT ON leads
+            WHEN NEW.state IN {{OpenStates}} AND NEW.assigned_partner IS NOT NULL
+            BEGIN
+            {{Take("1")}}
+            END;
+            CREATE TRIGGER leads_load_update AFTER UPDATE OF state, assigned_partner ON leads
+            WHEN (OLD.state IN {{OpenStates}} AND OLD.assigned_partner IS NOT NULL) OR (NEW.state IN {{OpenStates}} AND NEW.assigned_partner IS NOT NULL)
+            BEGIN
+                UPDATE partner_load SET open_leads = open_leads - 1
+                WHERE tenant = OLD.tenant AND partner = OLD.assigned_partner AND OLD.state IN {{OpenStates}}
+                  AND NOT (NEW.state IN {{OpenStates}} AND NEW.assigned_partner IS OLD.assigned_partner);
+            {{Take($"NEW.state IN {OpenStates} AND NEW.assigned_partner IS NOT NULL AND NOT (OLD.state IN {OpenStates} AND OLD.assigned_partner IS NEW.assigned_partner)")}}
+            END;
+            CREATE TRIGGER leads_load_delete AFTER DELETE ON leads
+            WHEN OLD.state IN {{OpenStates}} AND OLD.assigned_partner IS NOT NULL
+            BEGIN
+                UPDATE partner_load SET open_leads = open_leads - 1 WHERE tenant = OLD.tenant AND partner = OLD.assigned_partner;
+            END;
+            """),
         (StorageGrowthVersion, "compact routing decisions, outbox retention", """
             ALTER TABLE routing_decisions ADD COLUMN summary BLOB;
             CREATE INDEX outbox_delivered ON outbox (delivered_at, seq) WHERE status = 'delivered';
@@ -117,6 +160,29 @@ internal static class SqliteMigrations
             ) WITHOUT ROWID;
             """),
     ];
+
+    /// <summary>The lead states that count toward a partner's capacity (<c>StoredValues.CountsTowardCapacity</c>).</summary>
+    private const string OpenStates = "('Assigned', 'Accepted')";
+
+    /// <summary>The message of the trigger's abort when a partner is full.</summary>
+    public const string AtCapacityMessage = "opportunity: partner at capacity";
+
+    // When <paramref name="when"/> holds: counts NEW's lead for its partner, or aborts when the partner is full.
+    private static string Take(string when) => $$"""
+                INSERT INTO partner_load (tenant, partner, open_leads) SELECT NEW.tenant, NEW.assigned_partner, 0 WHERE {{when}} ON CONFLICT DO NOTHING;
+                SELECT RAISE(ABORT, '{{AtCapacityMessage}}') WHERE {{when}}
+                  AND (SELECT open_leads FROM partner_load WHERE tenant = NEW.tenant AND partner = NEW.assigned_partner)
+                      >= (SELECT CASE WHEN json_valid(document) THEN json_extract(document, '$.capacity') END FROM partners WHERE tenant = NEW.tenant AND id = NEW.assigned_partner);
+                UPDATE partner_load SET open_leads = open_leads + 1,
+                    last_assigned_at = CASE WHEN last_assigned_at IS NULL OR NEW.assigned_at > last_assigned_at THEN NEW.assigned_at ELSE last_assigned_at END
+                WHERE {{when}} AND tenant = NEW.tenant AND partner = NEW.assigned_partner;
+        """;
+
+    /// <summary>
+    /// The migration adding the partner load counters (filled after its SQL from the leads already stored:
+    /// <c>assigned_at</c> from each readable document, the counts from the state columns) and the quarantine table.
+    /// </summary>
+    public const int CapacityAndQuarantineVersion = 5;
 
     /// <summary>
     /// The migration adding the duplicate-key columns of leads; after its SQL the store fills them
@@ -133,5 +199,5 @@ internal static class SqliteMigrations
     /// </summary>
     public const int StorageGrowthVersion = 7;
 
-    public static int Latest => All[^1].Version;
+    public static int Latest => All.Max(m => m.Version);
 }

@@ -1,3 +1,4 @@
+using Opportunity.Leads;
 using Opportunity.Persistence;
 using Opportunity.Workflows;
 
@@ -34,7 +35,7 @@ public sealed class StoreUnderTest : IAsyncDisposable
     /// <summary>Wraps one object that implements all four ports (and <see cref="IOpportunityImporter"/> and <see cref="IRoutingDecisionLog"/> when it does).</summary>
     public static StoreUnderTest For<TStore>(TStore store, Func<ValueTask>? dispose = null)
         where TStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore =>
-        new(store, store, store, store, dispose) { Importer = store as IOpportunityImporter, DecisionLog = store as IRoutingDecisionLog };
+        new(store, store, store, store, dispose) { Importer = store as IOpportunityImporter, DecisionLog = store as IRoutingDecisionLog, Quarantine = store as IRecordQuarantine };
 
     /// <summary>The lead store.</summary>
     public ILeadStore Leads { get; }
@@ -57,6 +58,17 @@ public sealed class StoreUnderTest : IAsyncDisposable
     /// skip their checks without it.
     /// </summary>
     public IRoutingDecisionLog? DecisionLog { get; init; }
+
+    /// <summary>The store's list of quarantined records, when it has one; the quarantine tests need it.</summary>
+    public IRecordQuarantine? Quarantine { get; init; }
+
+    /// <summary>
+    /// Makes one stored lead unreadable, as a document written by a newer version (a state this version
+    /// does not know) or edited by hand would be, changing nothing else (its columns, due time and
+    /// counters stay). Each adapter writes its raw form: SQL stores rewrite the JSON document. The
+    /// quarantine tests skip their checks without it.
+    /// </summary>
+    public Func<TenantId, LeadId, Task>? CorruptLead { get; init; }
 
     /// <summary>
     /// Names of the points in the adapter's write path where it calls its fault hook, e.g.

@@ -11,6 +11,16 @@ public sealed class InMemoryStoreConformanceTests : StoreConformanceTests
     protected override Task<StoreUnderTest> CreateStoreAsync(PipelineCatalog pipelines)
     {
         var store = new InMemoryStore(pipelines);
-        return Task.FromResult(new StoreUnderTest(store, store, store, store) { Importer = store, DecisionLog = new InMemoryRoutingDecisionLog() });
+        return Task.FromResult(new StoreUnderTest(store, store, store, store)
+        {
+            Importer = store,
+            DecisionLog = new InMemoryRoutingDecisionLog(),
+            Quarantine = store,
+            CorruptLead = (tenant, id) =>
+            {
+                store.CorruptLead(tenant, id);
+                return Task.CompletedTask;
+            },
+        });
     }
 }

@@ -20,7 +20,7 @@ public sealed class IdentifierTests
     [Fact]
     public void Constructor_TooLong_Throws()
     {
-        Assert.Throws<ArgumentException>(() => new LeadId(new string('x', 101)));
+        Assert.Equal(TextViolation.TooLong, Assert.Throws<InvalidTextException>(() => new LeadId(new string('x', 101))).Violation);
         Assert.Equal(100, new LeadId(new string('x', 100)).Value.Length);
     }
 

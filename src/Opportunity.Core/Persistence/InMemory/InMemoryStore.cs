@@ -14,9 +14,12 @@ namespace Opportunity.Persistence.InMemory;
 /// compares real adapters against. Aggregates are stored as snapshots, so a caller holding an
 /// aggregate never shares state with the store. Due work is found through due-time indexes, so a
 /// claim costs in proportion to the due items, not to all stored items; duplicate candidates
-/// are found through an index of each lead's <see cref="DuplicateKeys.Normalised"/> keys.
+/// are found through an index of each lead's <see cref="DuplicateKeys.Normalised"/> keys. Partner load
+/// is counted with every lead write, which refuses to take a partner past its capacity
+/// (<see cref="PartnerAtCapacityException"/>); a record that cannot be rebuilt is quarantined
+/// (<see cref="IRecordQuarantine"/>) rather than failing a claim or a query.
 /// </summary>
-public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter
+public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, IRecordQuarantine
 {
     private static readonly KeyComparer Keys = new();
 
@@ -35,12 +38,25 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
     private readonly HashSet<string> _outboxDelivered = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (DeadLetter Letter, long Sequence)> _deadLetters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Lease> _outboxLeases = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Tenant, PartnerId Partner), (int Open, Instant? Last)> _load = [];
+    private readonly Dictionary<(StoredRecordKind Kind, string Tenant, string Id), (QuarantinedRecord Record, Instant? Due)> _quarantine = [];
+    private readonly IClock _clock;
     private long _outboxOrder;
 
     /// <summary>Creates an empty store that rebuilds opportunities with the definitions of <paramref name="pipelines"/>.</summary>
     public InMemoryStore(PipelineCatalog? pipelines = null)
+#pragma warning disable RS0030 // Only stamps quarantines found by a query; DI passes the registered clock.
+        : this(pipelines, SystemClock.Instance)
+#pragma warning restore RS0030
     {
+    }
+
+    /// <summary>Creates an empty store; <paramref name="clock"/> stamps records a query finds unreadable and quarantines.</summary>
+    public InMemoryStore(PipelineCatalog? pipelines, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
         _pipelines = pipelines ?? new PipelineCatalog();
+        _clock = clock;
     }
 
     private readonly record struct Lease(string Owner, Instant Until);
@@ -56,7 +72,7 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
         lock (_gate)
         {
             return Task.FromResult(_leads.TryGetValue(Key(scope.Tenant, id.Value), out var s) && Visible(scope, s)
-                ? Lead.FromSnapshot(s)
+                ? RebuildLead(s)
                 : null);
         }
     }
@@ -66,18 +82,18 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(query);
-        List<LeadSnapshot> matches;
+        List<Lead> matches;
         lock (_gate)
         {
-            matches = [.. TenantRows(_leads, scope.Tenant).Where(s => Visible(scope, s)
+            matches = ReadableLeads(TenantRows(_leads, scope.Tenant).Where(s => Visible(scope, s)
                 && (query.States is null || query.States.Contains(s.State))
-                && (query.Partner is null || s.AssignedPartner == query.Partner))];
+                && (query.Partner is null || s.AssignedPartner == query.Partner)));
         }
 
-        foreach (var s in matches)
+        foreach (var lead in matches)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            yield return Lead.FromSnapshot(s);
+            yield return lead;
         }
 
         await Task.CompletedTask.ConfigureAwait(false);
@@ -88,7 +104,7 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(keys);
-        List<LeadSnapshot> matches;
+        List<Lead> matches;
         lock (_gate)
         {
             var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -100,13 +116,13 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
                 }
             }
 
-            matches = [.. ids.Order(CodePointComparer.Instance).Select(id => _leads[Key(scope.Tenant, id)]).Where(s => Visible(scope, s))];
+            matches = ReadableLeads(ids.Order(CodePointComparer.Instance).Select(id => _leads[Key(scope.Tenant, id)]).Where(s => Visible(scope, s)));
         }
 
-        foreach (var s in matches)
+        foreach (var lead in matches)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            yield return Lead.FromSnapshot(s);
+            yield return lead;
         }
 
         await Task.CompletedTask.ConfigureAwait(false);
@@ -119,18 +135,81 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
     public Task UpdateAsync(Lead lead, CancellationToken cancellationToken = default) => WriteLead(lead);
 
     /// <inheritdoc />
-    Task<IReadOnlyList<Lead>> ILeadStore.ClaimDueAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<Lead>>([.. ClaimDue(claim, nameof(Lead), _leads, _leadsDue).Select(Lead.FromSnapshot)]);
+    async Task<IReadOnlyList<Lead>> ILeadStore.ClaimDueAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
+        (await ((ILeadStore)this).ClaimDueBatchAsync(claim, cancellationToken).ConfigureAwait(false)).Items;
+
+    /// <inheritdoc />
+    Task<DueWorkBatch<Lead>> ILeadStore.ClaimDueBatchAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
+        Task.FromResult(ClaimDue(claim, StoredRecordKind.Lead, _leads, _leadsDue, RebuildLead));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<PartnerLoadCount>> ListPartnerLoadAsync(TenantId tenant, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<PartnerLoadCount>>([.. _load
+                .Where(kv => string.Equals(kv.Key.Tenant, tenant.Value, StringComparison.Ordinal))
+                .OrderBy(kv => kv.Key.Partner.Value, CodePointComparer.Instance)
+                .Select(kv => new PartnerLoadCount(kv.Key.Partner, kv.Value.Open, kv.Value.Last))]);
+        }
+    }
+
+    /// <summary>
+    /// Test hook of the conformance suite: makes the stored lead unreadable, as a document whose state a
+    /// newer version wrote would be (an undefined <see cref="LeadState"/>); nothing else changes.
+    /// </summary>
+    internal void CorruptLead(TenantId tenant, LeadId id)
+    {
+        lock (_gate)
+        {
+            var key = Key(tenant, id.Value);
+            _leads[key] = _leads[key] with { State = (LeadState)999 };
+        }
+    }
 
     private Task WriteLead(Lead lead)
     {
         ArgumentNullException.ThrowIfNull(lead);
-        return Write(lead, _leads, _leadsDue, v => lead.ToSnapshot() with { Version = v }, s => s.Version, s => s.NextDueAt, ReindexLead);
+        return Write(lead, _leads, _leadsDue, v => lead.ToSnapshot() with { Version = v }, s => s.Version, s => s.NextDueAt, ReindexLead, AdmitLead);
+    }
+
+    // The capacity check, under the lock before anything changes: a lead that newly counts toward a
+    // partner's open leads must find the partner below its capacity (unknown partner or none: unlimited).
+    private void AdmitLead(LeadSnapshot? old, LeadSnapshot next)
+    {
+        var holder = StoredValues.CapacityHolder(next.State, next.AssignedPartner);
+        if (holder is not { } partner || (old is not null && StoredValues.CapacityHolder(old.State, old.AssignedPartner) == partner))
+        {
+            return;
+        }
+
+        var open = _load.GetValueOrDefault((next.Tenant.Value, partner)).Open;
+        if (_partners.GetValueOrDefault(Key(next.Tenant, partner.Value))?.Capacity is { } capacity && open >= capacity)
+        {
+            throw new PartnerAtCapacityException(next.Tenant, partner, next.Id.Value, open, capacity);
+        }
     }
 
     // Called under the lock with the stored snapshot (null when new) and the one replacing it.
     private void ReindexLead(LeadSnapshot? old, LeadSnapshot next)
     {
+        var oldHolder = old is null ? null : StoredValues.CapacityHolder(old.State, old.AssignedPartner);
+        var newHolder = StoredValues.CapacityHolder(next.State, next.AssignedPartner);
+        if (oldHolder != newHolder)
+        {
+            if (oldHolder is { } released)
+            {
+                var (open, last) = _load[(next.Tenant.Value, released)];
+                _load[(next.Tenant.Value, released)] = (open - 1, last);
+            }
+
+            if (newHolder is { } taken)
+            {
+                var (open, last) = _load.GetValueOrDefault((next.Tenant.Value, taken));
+                _load[(next.Tenant.Value, taken)] = (open + 1, next.AssignedAt is { } at && (last is null || at > last) ? at : last);
+            }
+        }
+
         var id = next.Id.Value;
         if (old is not null)
         {
@@ -193,17 +272,16 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
     {
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(query);
-        List<SalesOpportunitySnapshot> matches;
+        List<SalesOpportunity> matches;
         lock (_gate)
         {
-            matches = [.. TenantRows(_opportunities, scope.Tenant).Where(s => scope.CanSee(s.Tenant, s.Partner)
-                && (query.Partner is null || s.Partner == query.Partner))];
+            matches = Readable(StoredRecordKind.SalesOpportunity, TenantRows(_opportunities, scope.Tenant).Where(s => scope.CanSee(s.Tenant, s.Partner)
+                && (query.Partner is null || s.Partner == query.Partner)), s => (s.Tenant, s.Id.Value, s.NextDueAt), Rebuild);
         }
 
-        foreach (var s in matches)
+        foreach (var opportunity in matches)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var opportunity = Rebuild(s);
             if (query.IsOpen is null || query.IsOpen == !opportunity.IsClosed)
             {
                 yield return opportunity;
@@ -228,8 +306,48 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
     }
 
     /// <inheritdoc />
-    Task<IReadOnlyList<SalesOpportunity>> IOpportunityStore.ClaimDueAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<SalesOpportunity>>([.. ClaimDue(claim, nameof(SalesOpportunity), _opportunities, _opportunitiesDue).Select(Rebuild)]);
+    async Task<IReadOnlyList<SalesOpportunity>> IOpportunityStore.ClaimDueAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
+        (await ((IOpportunityStore)this).ClaimDueBatchAsync(claim, cancellationToken).ConfigureAwait(false)).Items;
+
+    /// <inheritdoc />
+    Task<DueWorkBatch<SalesOpportunity>> IOpportunityStore.ClaimDueBatchAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
+        Task.FromResult(ClaimDue(claim, StoredRecordKind.SalesOpportunity, _opportunities, _opportunitiesDue, Rebuild));
+
+    // ---- Quarantine ----
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<QuarantinedRecord>> ListQuarantinedAsync(TenantId? tenant = null, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<QuarantinedRecord>>([.. _quarantine.Values.Select(q => q.Record)
+                .Where(r => tenant is null || r.Tenant == tenant)
+                .OrderBy(r => r.QuarantinedAt)
+                .ThenBy(r => r.Tenant.Value, CodePointComparer.Instance)
+                .ThenBy(r => r.Kind)
+                .ThenBy(r => r.Id, CodePointComparer.Instance)]);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> ReleaseAsync(TenantId tenant, StoredRecordKind kind, string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        lock (_gate)
+        {
+            if (!_quarantine.Remove((kind, tenant.Value, id), out var entry))
+            {
+                return Task.FromResult(false);
+            }
+
+            if (entry.Due is { } due)
+            {
+                (kind == StoredRecordKind.Lead ? _leadsDue : _opportunitiesDue).Add(new DueEntry(due, tenant.Value, id));
+            }
+
+            return Task.FromResult(true);
+        }
+    }
 
     /// <inheritdoc />
     public Task<ValidationResult<int>> ImportAsync(IEnumerable<SalesOpportunitySnapshot> opportunities, CancellationToken cancellationToken = default)
@@ -460,7 +578,60 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
     private static bool LeasedByOther(Lease lease, DueWorkClaim claim) =>
         lease.Owner is not null && lease.Until > claim.Now && !string.Equals(lease.Owner, claim.Owner, StringComparison.Ordinal);
 
-    private SalesOpportunity Rebuild(SalesOpportunitySnapshot s) => SalesOpportunity.FromSnapshot(s, _pipelines.Get(s.PipelineId));
+    private SalesOpportunity Rebuild(SalesOpportunitySnapshot s) =>
+        StoredValues.Rebuild(nameof(SalesOpportunity), s.Id.Value, () => SalesOpportunity.FromSnapshot(s, _pipelines.Get(s.PipelineId)));
+
+    // What a database adapter meets as a document naming an unknown state (see CorruptLead).
+    private static Lead RebuildLead(LeadSnapshot s) =>
+        Enum.IsDefined(s.State)
+            ? Lead.FromSnapshot(s)
+            : throw new StoreDataException(nameof(Lead), s.Id.Value, "document", $"The stored JSON document cannot be read: unknown lead state '{(int)s.State}'.");
+
+    // Under the lock: the leads that are not quarantined and can be rebuilt; the others are quarantined now.
+    private List<Lead> ReadableLeads(IEnumerable<LeadSnapshot> rows) =>
+        Readable(StoredRecordKind.Lead, rows, s => (s.Tenant, s.Id.Value, s.NextDueAt), RebuildLead);
+
+    private List<T> Readable<TSnapshot, T>(StoredRecordKind kind, IEnumerable<TSnapshot> rows, Func<TSnapshot, (TenantId Tenant, string Id, Instant? Due)> keyOf, Func<TSnapshot, T> rebuild)
+    {
+        var readable = new List<T>();
+        var bad = new List<(TenantId Tenant, string Id, Instant? Due, string Reason)>();
+        foreach (var row in rows)
+        {
+            var (tenant, id, due) = keyOf(row);
+            if (_quarantine.ContainsKey((kind, tenant.Value, id)))
+            {
+                continue;
+            }
+
+            try
+            {
+                readable.Add(rebuild(row));
+            }
+            catch (StoreDataException ex)
+            {
+                bad.Add((tenant, id, due, ex.Message));
+            }
+        }
+
+        foreach (var (tenant, id, due, reason) in bad)
+        {
+            Quarantine(kind, tenant, id, due, reason, _clock.GetCurrentInstant());
+        }
+
+        return readable;
+    }
+
+    // Under the lock: sets a record aside, out of the due index, remembering its due time for the release.
+    private void Quarantine(StoredRecordKind kind, TenantId tenant, string id, Instant? due, string reason, Instant at)
+    {
+        if (due is { } d)
+        {
+            (kind == StoredRecordKind.Lead ? _leadsDue : _opportunitiesDue).Remove(new DueEntry(d, tenant.Value, id));
+        }
+
+        _leases.Remove((kind.ToString(), tenant.Value, id));
+        _quarantine.TryAdd((kind, tenant.Value, id), (new QuarantinedRecord(tenant, kind, id, reason, at), due));
+    }
 
     /// <summary>The version check, the state write, the due index and the outbox append, under one lock: all or nothing.</summary>
     private Task Write<TSnapshot>(
@@ -470,7 +641,8 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
         Func<long, TSnapshot> snapshotAt,
         Func<TSnapshot, long> versionOf,
         Func<TSnapshot, Instant?> dueOf,
-        Action<TSnapshot?, TSnapshot>? reindex = null)
+        Action<TSnapshot?, TSnapshot>? reindex = null,
+        Action<TSnapshot?, TSnapshot>? admit = null)
     {
         var key = Key(aggregate.Tenant, aggregate.AggregateId);
         var messages = OutboxMessages(aggregate);
@@ -486,6 +658,7 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
 
             var next = aggregate.Version + 1;
             var snapshot = snapshotAt(next);
+            admit?.Invoke(exists ? existing : default, snapshot);
             if (exists && dueOf(existing!) is { } oldDue)
             {
                 dueIndex.Remove(new DueEntry(oldDue, key.Item1, key.Item2));
@@ -542,7 +715,8 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
 
     // Walks the due index from the oldest due time and stops at the first item not yet due:
     // the cost is proportional to the due items (plus those leased by others), not to the table.
-    private List<TSnapshot> ClaimDue<TSnapshot>(DueWorkClaim claim, string kind, SortedDictionary<(string Tenant, string Id), TSnapshot> table, SortedSet<DueEntry> dueIndex)
+    // An item that cannot be rebuilt is quarantined instead of leased, in the same step.
+    private DueWorkBatch<T> ClaimDue<TSnapshot, T>(DueWorkClaim claim, StoredRecordKind kind, SortedDictionary<(string Tenant, string Id), TSnapshot> table, SortedSet<DueEntry> dueIndex, Func<TSnapshot, T> rebuild)
     {
         ArgumentNullException.ThrowIfNull(claim);
         lock (_gate)
@@ -555,18 +729,29 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
                     break;
                 }
 
-                if (!LeasedByOther(_leases.GetValueOrDefault((kind, entry.Tenant, entry.Id)), claim))
+                if (!LeasedByOther(_leases.GetValueOrDefault((kind.ToString(), entry.Tenant, entry.Id)), claim))
                 {
                     due.Add(entry);
                 }
             }
 
+            var items = new List<T>();
+            var quarantined = new List<QuarantinedRecord>();
             foreach (var entry in due)
             {
-                _leases[(kind, entry.Tenant, entry.Id)] = new Lease(claim.Owner, claim.Now + claim.LeaseDuration);
+                try
+                {
+                    items.Add(rebuild(table[(entry.Tenant, entry.Id)]));
+                    _leases[(kind.ToString(), entry.Tenant, entry.Id)] = new Lease(claim.Owner, claim.Now + claim.LeaseDuration);
+                }
+                catch (StoreDataException ex)
+                {
+                    Quarantine(kind, new TenantId(entry.Tenant), entry.Id, entry.Due, ex.Message, claim.Now);
+                    quarantined.Add(_quarantine[(kind, entry.Tenant, entry.Id)].Record);
+                }
             }
 
-            return [.. due.Select(e => table[(e.Tenant, e.Id)])];
+            return new DueWorkBatch<T>(items, quarantined);
         }
     }
 

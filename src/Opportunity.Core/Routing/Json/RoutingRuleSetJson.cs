@@ -11,10 +11,15 @@ internal static class RoutingRuleSetJson
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(catalog);
+        if (RuleJsonStructure.CheckText(json) is { } textError)
+        {
+            return ValidationResult<RoutingRuleSet>.Failure([textError]);
+        }
+
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = RoutingRuleSetLimits.MaxDepth });
         }
         catch (JsonException ex)
         {
@@ -29,6 +34,14 @@ internal static class RoutingRuleSetJson
             if (root.ValueKind != JsonValueKind.Object)
             {
                 return ValidationResult<RoutingRuleSet>.Failure([new ValidationError("$", "a rule set must be a JSON object.")]);
+            }
+
+            // Structure first (bounds, nulls, duplicate keys, well-formed strings): nothing is built
+            // from a document that breaks it, and the readers below can no longer throw on it.
+            RuleJsonStructure.Check(root, "$", errors);
+            if (errors.Count > 0)
+            {
+                return ValidationResult<RoutingRuleSet>.Failure(errors);
             }
 
             foreach (var property in root.EnumerateObject())

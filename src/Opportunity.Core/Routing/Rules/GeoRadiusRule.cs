@@ -13,12 +13,18 @@ public sealed class GeoRadiusRule : ICandidateSource, IColumnarFilter
     /// <summary>The kind name, <c>geoRadius</c>.</summary>
     public const string KindName = "geoRadius";
 
+    /// <summary>
+    /// The most radius steps a rule may have (16). Each step re-runs the filters over the network and
+    /// adds to the decision's trace, so the steps are bounded to keep a decision fast and small.
+    /// </summary>
+    public const int MaxSteps = 16;
+
     private readonly double[] _radiiKm;
 
     /// <summary>Creates the rule.</summary>
     /// <param name="radiiKm">Radius steps in km, strictly increasing and positive; the last is the maximum.</param>
     /// <param name="skipWhenLeadHasNoPoint">True (default): a lead without coordinates is not filtered by distance; false: it matches nobody.</param>
-    /// <exception cref="ArgumentException">No radius, or radii not positive and strictly increasing.</exception>
+    /// <exception cref="ArgumentException">No radius, more than <see cref="MaxSteps"/>, or radii not positive and strictly increasing.</exception>
     public GeoRadiusRule(IEnumerable<double> radiiKm, bool skipWhenLeadHasNoPoint = true)
     {
         ArgumentNullException.ThrowIfNull(radiiKm);
@@ -26,6 +32,11 @@ public sealed class GeoRadiusRule : ICandidateSource, IColumnarFilter
         if (_radiiKm.Length == 0)
         {
             throw new ArgumentException("A geo radius rule needs at least one radius.", nameof(radiiKm));
+        }
+
+        if (_radiiKm.Length > MaxSteps)
+        {
+            throw new ArgumentException($"A geo radius rule has at most {MaxSteps} radius steps; got {_radiiKm.Length}.", nameof(radiiKm));
         }
 
         for (var i = 0; i < _radiiKm.Length; i++)
