@@ -73,7 +73,7 @@ public static class StorageGrowthScenario
         var rules = RoutingRuleSet.FromJson(SampleRoutingRules).Value;
         var routing = RoutingNetwork.Build(network);
         var load = new PartnerLoadTable();
-        var open = new Queue<PartnerId>();
+        var open = new Queue<(LeadId Lead, PartnerId Partner)>();
         var options = new NotificationDispatcherOptions { WorkerId = "storage-growth", BatchSize = 1_000, DeliveredRetention = as010 ? null : Duration.FromDays(7) };
         using var dispatcher = new NotificationDispatcher(outbox, directory, [new AcceptingChannel()], options, clock);
         var assigned = 0;
@@ -88,12 +88,8 @@ public static class StorageGrowthScenario
             {
                 lead.Assign(partner, now + Duration.FromDays(2), "router", clock);
                 load.RecordAssignment(partner, now);
-                open.Enqueue(partner);
+                open.Enqueue((lead.Id, partner));
                 assigned++;
-                if (open.Count > 3 * partners)
-                {
-                    load.RecordRelease(open.Dequeue()); // partners close leads as new ones come in: about three open each
-                }
             }
             else
             {
@@ -101,6 +97,18 @@ public static class StorageGrowthScenario
             }
 
             await leadStore.AddAsync(lead, cancellationToken).ConfigureAwait(false);
+            if (open.Count > 3 * partners)
+            {
+                // Partners close leads as new ones come in: about three open each. The store counts open leads
+                // against capacity itself (a hard limit), so the closed lead is written, not only forgotten here.
+                var (closedId, closedBy) = open.Dequeue();
+                var closed = await leadStore.FindAsync(AccessScope.Manufacturer(Tenant), closedId, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"Lead '{closedId}' was not stored.");
+                closed.Disqualify("closed by the partner", "partner", clock);
+                await leadStore.UpdateAsync(closed, cancellationToken).ConfigureAwait(false);
+                load.RecordRelease(closedBy);
+            }
+
             var record = RoutingDecisionRecord.From(decision);
             await log.AppendAsync(Tenant, as010 ? record with { Summary = null, Explanation = decision.Format() } : record, cancellationToken).ConfigureAwait(false);
             if (i % 1_000 == 0)
