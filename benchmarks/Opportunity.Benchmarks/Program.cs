@@ -1,4 +1,11 @@
 using BenchmarkDotNet.Running;
+using Opportunity.Benchmarks.Persistence;
+
+// Storage per routed lead is a measurement, not a timing: `-- storage [leads]` (docs/persistence.md).
+if (args.Length > 0 && args[0] == "storage")
+{
+    return await StorageGrowthMeasurement.RunAsync(args);
+}
 
 // One entry point for every benchmark: pick with --filter, e.g.
 //   dotnet run -c Release --project benchmarks/Opportunity.Benchmarks -- --filter '*Routing*'

@@ -38,7 +38,10 @@ public sealed partial class PostgreSqlStore
             record.Partners.Select(p => Text(p.Value, lead, nameof(record.Partners))).ToArray(),
             record.Seed,
             Text(record.UnroutableReason, lead, nameof(record.UnroutableReason)),
-            Text(record.Explanation, lead, nameof(record.Explanation)),
+            // A summary is kept instead of its printed text (read back by printing it again); text
+            // that is not the summary's own (a record written by hand) is kept as given.
+            record.HasDerivedExplanation ? string.Empty : Text(record.Explanation, lead, nameof(record.Explanation)),
+            record.Summary?.ToBytes(),
         ];
         return RunAsync(
             DbScope.Of(tenant),
@@ -53,8 +56,8 @@ public sealed partial class PostgreSqlStore
                     connection,
                     transaction,
                     $"""
-                    INSERT INTO {_schema}.routing_decisions (tenant, lead, seq, at, at_nanos, rule_set, rule_set_version, outcome, partners, seed, unroutable_reason, explanation)
-                    SELECT $1, $2, coalesce(max(seq), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10, $11
+                    INSERT INTO {_schema}.routing_decisions (tenant, lead, seq, at, at_nanos, rule_set, rule_set_version, outcome, partners, seed, unroutable_reason, explanation, summary)
+                    SELECT $1, $2, coalesce(max(seq), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::bytea
                     FROM {_schema}.routing_decisions WHERE tenant = $1 AND lead = $2;
                     """,
                     values);
@@ -74,7 +77,7 @@ public sealed partial class PostgreSqlStore
     public Task<IReadOnlyList<RoutingDecisionRecord>> ForLeadAsync(TenantId tenant, LeadId lead, CancellationToken cancellationToken = default) =>
         ReadListAsync(
             DbScope.Of(tenant),
-            $"SELECT lead, at, at_nanos, rule_set, rule_set_version, outcome, partners, seed, unroutable_reason, explanation FROM {_schema}.routing_decisions WHERE tenant = $1 AND lead = $2 ORDER BY seq;",
+            $"SELECT lead, at, at_nanos, rule_set, rule_set_version, outcome, partners, seed, unroutable_reason, explanation, summary FROM {_schema}.routing_decisions WHERE tenant = $1 AND lead = $2 ORDER BY seq;",
             [tenant.Value, lead.Value],
             ReadRoutingDecision,
             cancellationToken);
@@ -88,7 +91,7 @@ public sealed partial class PostgreSqlStore
     private static RoutingDecisionRecord ReadRoutingDecision(NpgsqlDataReader reader)
     {
         var lead = reader.GetString(0);
-        return new RoutingDecisionRecord(
+        var record = new RoutingDecisionRecord(
             new LeadId(lead),
             PgValues.ToInstant(reader.GetDateTime(1)) + Duration.FromNanoseconds(reader.GetInt32(2)),
             reader.GetString(3),
@@ -98,5 +101,8 @@ public sealed partial class PostgreSqlStore
             reader.GetInt64(7),
             reader.IsDBNull(8) ? null : reader.GetString(8),
             reader.GetString(9));
+
+        // Rows before migration 7 have no summary and their full trace as text.
+        return reader.IsDBNull(10) ? record : StoredValues.WithRoutingSummary(record, reader.GetFieldValue<byte[]>(10));
     }
 }

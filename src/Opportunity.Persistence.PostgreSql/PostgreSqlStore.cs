@@ -111,8 +111,9 @@ public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPa
                 var tables = string.Join(", ", PostgreSqlMigrations.Tables.Select(t => $"{_schema}.{t}"));
                 var appendOnly = string.Join(", ", PostgreSqlMigrations.AppendOnlyTables.Select(t => $"{_schema}.{t}"));
                 var functions = string.Join(", ", PostgreSqlMigrations.SystemFunctions.Select(f => $"{_schema}.{f}"));
+                var readOnly = string.Join(", ", PostgreSqlMigrations.ReadOnlyTables.Select(t => $"{_schema}.{t}"));
                 var deletable = string.Join(", ", PostgreSqlMigrations.DeletableTables.Select(t => $"{_schema}.{t}"));
-                await ExecuteAsync(connection, transaction, $"GRANT USAGE ON SCHEMA {_schema} TO {role}; GRANT SELECT, INSERT, UPDATE ON {tables} TO {role}; GRANT SELECT, INSERT ON {appendOnly} TO {role}; GRANT SELECT, INSERT, UPDATE, DELETE ON {deletable} TO {role}; GRANT SELECT ON {_schema}.schema_migrations TO {role}; GRANT EXECUTE ON FUNCTION {functions} TO {role};", cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, transaction, $"GRANT USAGE ON SCHEMA {_schema} TO {role}; GRANT SELECT, INSERT, UPDATE ON {tables} TO {role}; GRANT SELECT, INSERT ON {appendOnly} TO {role}; GRANT SELECT, INSERT, UPDATE, DELETE ON {deletable} TO {role}; GRANT SELECT ON {readOnly} TO {role}; GRANT SELECT ON {_schema}.schema_migrations TO {role}; GRANT EXECUTE ON FUNCTION {functions} TO {role};", cancellationToken).ConfigureAwait(false);
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

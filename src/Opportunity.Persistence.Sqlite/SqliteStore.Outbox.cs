@@ -172,6 +172,7 @@ public sealed partial class SqliteStore
     /// <summary>Appends messages to the outbox inside the caller's transaction; an id already present (in any state) is ignored.</summary>
     private static async Task<int> InsertOutboxAsync(SqliteConnection connection, SqliteTransaction transaction, List<OutboxMessage> messages, CancellationToken cancellationToken)
     {
+        messages = await WithoutPurgedAsync(connection, transaction, messages, cancellationToken).ConfigureAwait(false);
         if (messages.Count == 0)
         {
             return 0;

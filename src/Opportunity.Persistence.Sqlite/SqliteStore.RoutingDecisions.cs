@@ -26,7 +26,10 @@ public sealed partial class SqliteStore
             ("$partners", PartnersJson(record.Partners)),
             ("$seed", record.Seed),
             ("$unroutableReason", record.UnroutableReason),
-            ("$explanation", record.Explanation),
+            // A summary is kept instead of its printed text (read back by printing it again); text
+            // that is not the summary's own (a record written by hand) is kept as given.
+            ("$explanation", record.HasDerivedExplanation ? string.Empty : record.Explanation),
+            ("$summary", record.Summary?.ToBytes()),
         ];
         return WriteAsync(
             async (connection, transaction) =>
@@ -36,8 +39,8 @@ public sealed partial class SqliteStore
                     connection,
                     transaction,
                     """
-                    INSERT INTO routing_decisions (tenant, lead, seq, at, rule_set, rule_set_version, outcome, partners, seed, unroutable_reason, explanation)
-                    SELECT $tenant, $lead, coalesce(max(seq), 0) + 1, $at, $ruleSet, $ruleSetVersion, $outcome, $partners, $seed, $unroutableReason, $explanation
+                    INSERT INTO routing_decisions (tenant, lead, seq, at, rule_set, rule_set_version, outcome, partners, seed, unroutable_reason, explanation, summary)
+                    SELECT $tenant, $lead, coalesce(max(seq), 0) + 1, $at, $ruleSet, $ruleSetVersion, $outcome, $partners, $seed, $unroutableReason, $explanation, $summary
                     FROM routing_decisions WHERE tenant = $tenant AND lead = $lead;
                     """,
                     values);
@@ -56,7 +59,7 @@ public sealed partial class SqliteStore
     /// <summary>The lead's decisions in the order they were appended. The manufacturer's view of the tenant: there is no partner-scoped read.</summary>
     public Task<IReadOnlyList<RoutingDecisionRecord>> ForLeadAsync(TenantId tenant, LeadId lead, CancellationToken cancellationToken = default) =>
         ReadListAsync(
-            "SELECT lead, at, rule_set, rule_set_version, outcome, partners, seed, unroutable_reason, explanation FROM routing_decisions WHERE tenant = $tenant AND lead = $lead ORDER BY seq;",
+            "SELECT lead, at, rule_set, rule_set_version, outcome, partners, seed, unroutable_reason, explanation, summary FROM routing_decisions WHERE tenant = $tenant AND lead = $lead ORDER BY seq;",
             [("$tenant", tenant.Value), ("$lead", lead.Value)],
             ReadRoutingDecision,
             cancellationToken);
@@ -81,7 +84,7 @@ public sealed partial class SqliteStore
     private static RoutingDecisionRecord ReadRoutingDecision(SqliteDataReader reader)
     {
         var lead = reader.GetString(0);
-        return new RoutingDecisionRecord(
+        var record = new RoutingDecisionRecord(
             new LeadId(lead),
             SqliteText.ToInstant(reader.GetString(1)),
             reader.GetString(2),
@@ -91,6 +94,9 @@ public sealed partial class SqliteStore
             reader.GetInt64(6),
             reader.IsDBNull(7) ? null : reader.GetString(7),
             reader.GetString(8));
+
+        // Rows before migration 7 have no summary and their full trace as text.
+        return reader.IsDBNull(9) ? record : StoredValues.WithRoutingSummary(record, (byte[])reader.GetValue(9));
     }
 
     private static PartnerId[] ReadPartners(string json)

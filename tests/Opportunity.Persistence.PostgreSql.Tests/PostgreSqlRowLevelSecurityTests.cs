@@ -193,13 +193,14 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
         try
         {
             await PostgresTestDatabase.ExecuteAsOwnerAsync($"CREATE SCHEMA {schema}; CREATE TABLE {schema}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());");
-            // Migration 5 too: this library's lead writes need its columns (assigned_at, the partner_load counters); 6 is under test.
-            foreach (var (version, name, sql) in PostgreSqlMigrations.All.Where(m => m.Version is <= 3 or PostgreSqlMigrations.CapacityAndQuarantineVersion))
+            // Migrations 5 and 7 too: this library's lead writes need their columns and tables (assigned_at, the
+            // partner_load counters; outbox_purged, read by every enqueue); 6 is under test.
+            foreach (var (version, name, sql) in PostgreSqlMigrations.All.Where(m => m.Version is <= 3 or PostgreSqlMigrations.CapacityAndQuarantineVersion or PostgreSqlMigrations.StorageGrowthVersion))
             {
                 await PostgresTestDatabase.ExecuteAsOwnerAsync(sql.Replace("{s}", schema, StringComparison.Ordinal) + $"; INSERT INTO {schema}.schema_migrations (version, name) VALUES ({version}, '{name}');");
             }
 
-            await PostgresTestDatabase.ExecuteAsOwnerAsync($"GRANT USAGE ON SCHEMA {schema} TO {app}; GRANT SELECT, INSERT, UPDATE ON {schema}.leads, {schema}.opportunities, {schema}.partners, {schema}.outbox, {schema}.partner_load TO {app}; GRANT SELECT, INSERT ON {schema}.routing_decisions TO {app};");
+            await PostgresTestDatabase.ExecuteAsOwnerAsync($"GRANT USAGE ON SCHEMA {schema} TO {app}; GRANT SELECT, INSERT, UPDATE ON {schema}.leads, {schema}.opportunities, {schema}.partners, {schema}.outbox, {schema}.partner_load TO {app}; GRANT SELECT, INSERT ON {schema}.routing_decisions TO {app}; GRANT SELECT ON {schema}.outbox_purged TO {app};");
             var options = new PostgreSqlStoreOptions { ConnectionString = PostgresTestDatabase.App!, MigrationConnectionString = PostgresTestDatabase.Owner, Schema = schema, AutoMigrate = false, GrantTo = { app } };
             await using var upgraded = new PostgreSqlStore(options, _pipelines);
             foreach (var tenant in new[] { TenantA, TenantB })
@@ -226,6 +227,42 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
         {
             await PostgresTestDatabase.ExecuteAsOwnerAsync($"DROP SCHEMA IF EXISTS {schema} CASCADE;");
         }
+    }
+
+    /// <summary>
+    /// Outbox retention under the app role (migration 7): the purge of both tenants' delivered messages runs
+    /// only inside the owner's <c>purge_delivered</c>; the app role can neither delete outbox rows nor write
+    /// <c>outbox_purged</c>, reads only its tenant's purged hashes, and a purged id enqueued again stays out.
+    /// </summary>
+    [PostgresFact(RequiresAppRole = true)]
+    public async Task PurgeDelivered_AsAppRole_ReachesBothTenantsOnlyThroughTheOwnersFunction()
+    {
+        await SeedTwoTenantsAsync();
+        var now = _clock.GetCurrentInstant();
+        var claimed = await Store.ClaimAsync(new DueWorkClaim(now, 100, "host", Duration.FromMinutes(5)));
+        Assert.Equal(["tenant-a", "tenant-b"], claimed.Select(m => m.Tenant.Value).Distinct().Order(StringComparer.Ordinal));
+        foreach (var message in claimed)
+        {
+            Assert.True(await Store.CompleteAsync(message.Id, "host", now));
+        }
+
+        var deleteOutbox = await Assert.ThrowsAsync<PostgresException>(() => AsAppAsync("SELECT set_config('opportunity.tenant', 'tenant-a', false)", c => ExecuteAsync(c, $"DELETE FROM {_schema}.outbox;")));
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, deleteOutbox.SqlState);
+        var forge = await Assert.ThrowsAsync<PostgresException>(() => AsAppAsync("SELECT set_config('opportunity.tenant', 'tenant-a', false)", c => ExecuteAsync(c, $"INSERT INTO {_schema}.outbox_purged (tenant, id_hash) VALUES ('tenant-a', '\\x00112233445566778899aabbccddeeff');")));
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, forge.SqlState);
+
+        Assert.Equal(claimed.Count, await Store.PurgeDeliveredAsync(now + Duration.FromSeconds(1), 1000));
+
+        Assert.Equal(0L, await AsOwnerSystemAsync($"SELECT count(*) FROM {_schema}.outbox;"));
+        Assert.Equal((long)claimed.Count, await AsOwnerSystemAsync($"SELECT count(*) FROM {_schema}.outbox_purged;"));
+        const string ScopeA = "SELECT set_config('opportunity.system', 'on', false), set_config('opportunity.tenant', 'tenant-a', false)";
+        Assert.Equal(0L, await AsAppAsync(ScopeA, c => ScalarAsync<long>(c, $"SELECT count(*) FROM {_schema}.outbox_purged WHERE tenant = 'tenant-b';")));
+        Assert.Equal((long)claimed.Count(m => m.Tenant == TenantA), await AsAppAsync(ScopeA, c => ScalarAsync<long>(c, $"SELECT count(*) FROM {_schema}.outbox_purged;")));
+
+        await Store.EnqueueAsync([new OutboxMessage($"{TenantB}/notice", TenantB, "notification", "test", "{}", now)]);
+        Assert.Empty(await Store.ListPendingAsync());
+        var truncate = await Assert.ThrowsAsync<PostgresException>(() => PostgresTestDatabase.ExecuteAsOwnerAsync($"TRUNCATE {_schema}.outbox_purged;"));
+        Assert.Equal(PostgresErrorCodes.ObjectNotInPrerequisiteState, truncate.SqlState);
     }
 
     /// <summary>Per tenant: two leads assigned to P1 (due in a day), one opportunity due in a day, a partner, a routing decision — and their outbox messages.</summary>

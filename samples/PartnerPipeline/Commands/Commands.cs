@@ -62,8 +62,8 @@ internal static class Commands
         "explain" => """
             Usage: partner-pipeline explain <leadId> [--db <path>]
 
-            Prints every routing decision made for the lead, with the full trace: each rule, the partners
-            it removed and why, the scores, the choice and the seed.
+            Prints every routing decision made for the lead: each rule with how many partners it removed and
+            why, the best candidates with their scores, the choice and the seed.
 
             """,
         "report" => """

@@ -13,4 +13,7 @@ public sealed record DispatchSummary(int Claimed, int EventsFannedOut, int Notif
 {
     /// <summary>A run that found nothing due.</summary>
     public static DispatchSummary Empty { get; } = new(0, 0, 0, 0, 0, 0, 0, 0);
+
+    /// <summary>Delivered messages purged at the end of the run (<see cref="NotificationDispatcherOptions.DeliveredRetention"/>).</summary>
+    public int Purged { get; init; }
 }

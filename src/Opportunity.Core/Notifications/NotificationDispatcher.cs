@@ -19,7 +19,7 @@ namespace Opportunity.Notifications;
 /// the injected <see cref="IClock"/>: the host calls <see cref="DispatchDueAsync"/> on its own
 /// schedule (a timer, a background service, a test).
 /// </summary>
-public sealed class NotificationDispatcher : IDisposable
+public sealed partial class NotificationDispatcher : IDisposable
 {
     /// <summary>The name of the <see cref="Meter"/> with the counters <c>opportunity.notifications.sent</c>, <c>.retried</c>, <c>.dead_lettered</c>, <c>.created</c> and the histogram <c>.delivery_latency</c> (seconds).</summary>
     public const string MeterName = "Opportunity.Notifications";
@@ -131,7 +131,8 @@ public sealed class NotificationDispatcher : IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await RunAsync(cancellationToken).ConfigureAwait(false);
+            var summary = await RunAsync(cancellationToken).ConfigureAwait(false);
+            return summary with { Purged = await PurgeExpiredAsync(cancellationToken).ConfigureAwait(false) };
         }
         finally
         {

@@ -63,4 +63,13 @@ public sealed class NotificationDispatcherOptions
 
     /// <summary>The templates; starts with the built-in English and German ones.</summary>
     public NotificationTemplateCatalog Templates { get; } = NotificationTemplateCatalog.CreateDefault();
+
+    /// <summary>
+    /// How long delivered messages stay in the outbox before a dispatch run purges them
+    /// (<see cref="Persistence.IOutboxStore.PurgeDeliveredAsync"/>). Default 7 days; null keeps them
+    /// forever (the 0.1.0 behaviour); otherwise at least 1 minute. Purged ids are still recognised,
+    /// so a message enqueued again after its purge is not delivered twice. Pending messages and dead
+    /// letters are never purged.
+    /// </summary>
+    public Duration? DeliveredRetention { get; set; } = Duration.FromDays(7);
 }

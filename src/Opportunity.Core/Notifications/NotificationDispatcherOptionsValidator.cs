@@ -68,6 +68,11 @@ public sealed class NotificationDispatcherOptionsValidator : IValidateOptions<No
             failures.Add($"{nameof(options.OperationsEmail)} '{options.OperationsEmail}' is not an e-mail address.");
         }
 
+        if (options.DeliveredRetention is { } retention && retention < Duration.FromMinutes(1))
+        {
+            failures.Add($"{nameof(options.DeliveredRetention)} must be null (keep delivered messages) or at least 1 minute, was {retention}.");
+        }
+
         if (options.Templates is null)
         {
             failures.Add($"{nameof(options.Templates)} must not be null.");

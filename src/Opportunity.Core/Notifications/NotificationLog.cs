@@ -28,4 +28,10 @@ internal static partial class NotificationLog
 
     [LoggerMessage(8, LogLevel.Warning, "Event {EventId} names partner {Partner}, which the partner directory does not know; only hosts are notified.")]
     public static partial void PartnerUnknown(ILogger logger, string eventId, string partner);
+
+    [LoggerMessage(20, LogLevel.Debug, "Purged {Count} delivered outbox message(s) delivered before {OlderThan}.")]
+    public static partial void Purged(ILogger logger, int count, NodaTime.Instant olderThan);
+
+    [LoggerMessage(21, LogLevel.Warning, "Purging delivered outbox messages failed; the next dispatch run tries again.")]
+    public static partial void PurgeFailed(ILogger logger, Exception exception);
 }

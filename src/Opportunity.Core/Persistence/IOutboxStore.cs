@@ -47,4 +47,20 @@ public interface IOutboxStore
 
     /// <summary>Messages not yet delivered nor dead (for monitoring and tests), oldest first.</summary>
     Task<IReadOnlyList<OutboxMessage>> ListPendingAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Retention: removes up to <paramref name="maxMessages"/> delivered messages delivered before
+    /// <paramref name="olderThan"/>, oldest first, and returns how many it removed (call again while
+    /// it returns <paramref name="maxMessages"/>). Pending messages and dead letters are never
+    /// removed. The id of a removed message is still recognised: enqueueing it again is ignored, as
+    /// before (stores keep a narrow record of purged ids, e.g. a 16-byte hash per id, see
+    /// <see cref="StoredValues.OutboxIdHash"/>). The default implementation removes nothing and
+    /// returns 0, so a store written before 0.2.0 keeps every delivered message, as it did.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxMessages"/> is not positive.</exception>
+    Task<int> PurgeDeliveredAsync(Instant olderThan, int maxMessages, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxMessages);
+        return Task.FromResult(0);
+    }
 }

@@ -67,7 +67,7 @@ public sealed class RoutingDecision
     /// <summary>Why nobody was picked, in a sentence; null unless unroutable (or the fallback was used).</summary>
     public string? UnroutableReason => UnroutableStep >= 0 ? DescribeUnroutable() : null;
 
-    private int UnroutableStep { get; }
+    internal int UnroutableStep { get; }
 
     /// <summary>The decision and its trace as text: each rule, removed partners with reasons, scores, the pick and the seed.</summary>
     public string Format()

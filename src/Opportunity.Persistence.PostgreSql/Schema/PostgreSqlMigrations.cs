@@ -273,6 +273,7 @@ internal static class PostgreSqlMigrations
                 "RETURN QUERY SELECT q.tenant::text, q.kind, q.id::text, q.reason, q.quarantined_at FROM {s}.quarantine q ORDER BY q.quarantined_at, q.tenant, q.kind, q.id;")}}
             """),
         (SystemWorkVersion, "cross-tenant work only through the owner's functions; routing decisions refuse TRUNCATE", SystemWorkMigration),
+        (StorageGrowthVersion, "compact routing decisions, outbox retention with purge_delivered", StorageGrowthMigration),
     ];
 
     /// <summary>The lead states that count toward a partner's capacity (<c>StoredValues.CountsTowardCapacity</c>).</summary>
@@ -314,6 +315,7 @@ internal static class PostgreSqlMigrations
         "outbox_pending()",
         "outbox_dead_letters()",
         "requeue_dead_letter(text, timestamptz)",
+        "purge_delivered(timestamptz, integer)",
     ];
 
     /// <summary>The owner-only policy admitting cross-tenant work on <paramref name="table"/> (every command).</summary>
@@ -496,11 +498,83 @@ internal static class PostgreSqlMigrations
         ]);
 
     /// <summary>
+    /// The SQL of <c>StoredValues.OutboxIdHash</c> over the text expressions <paramref name="tenant"/> and
+    /// <paramref name="id"/>: the first 16 bytes of SHA-256 of tenant, a zero byte and id (UTF-8).
+    /// </summary>
+    public static string PurgedIdHash(string tenant, string id) =>
+        $"substring(sha256(convert_to({tenant}, 'UTF8') || '\\x00'::bytea || convert_to({id}, 'UTF8')) from 1 for 16)";
+
+    private static string StorageGrowthMigration => $$"""
+        ALTER TABLE {s}.routing_decisions ADD COLUMN summary bytea;
+        CREATE INDEX outbox_delivered ON {s}.outbox (delivered_at, seq) WHERE status = 'delivered';
+        CREATE TABLE {s}.outbox_purged (
+            tenant  text COLLATE "C" NOT NULL,
+            id_hash bytea NOT NULL CHECK (length(id_hash) = 16),
+            PRIMARY KEY (tenant, id_hash)
+        );
+
+        ALTER TABLE {s}.outbox_purged ENABLE ROW LEVEL SECURITY;
+        ALTER TABLE {s}.outbox_purged FORCE ROW LEVEL SECURITY;
+        CREATE POLICY outbox_purged_read ON {s}.outbox_purged FOR SELECT
+            USING ({{Tenant}} AND {{NoPartner}});
+        CREATE POLICY outbox_purged_system_read ON {s}.outbox_purged FOR SELECT TO CURRENT_USER
+            USING ({{OwnerSystem}});
+        CREATE POLICY outbox_purged_system_append ON {s}.outbox_purged FOR INSERT TO CURRENT_USER
+            WITH CHECK ({{OwnerSystem}});
+        -- Its own function, not migration 6's refuse_truncate: this migration does not depend on 6 having run first.
+        CREATE FUNCTION {s}.outbox_purged_refuse_truncate() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+            RAISE EXCEPTION 'table %.% is append-only: TRUNCATE is refused', TG_TABLE_SCHEMA, TG_TABLE_NAME USING ERRCODE = '55000';
+        END
+        $fn$;
+        CREATE TRIGGER outbox_purged_no_truncate BEFORE TRUNCATE ON {s}.outbox_purged
+            FOR EACH STATEMENT EXECUTE FUNCTION {s}.outbox_purged_refuse_truncate();
+
+        {{PurgeDeliveredFunction}}
+        """;
+
+    // Migration 7: deletes delivered rows of every tenant, oldest first (rows another host is purging are
+    // skipped), remembering each id's hash in outbox_purged in the same statement; returns how many it deleted.
+    private static string PurgeDeliveredFunction => SystemFunction(
+        "purge_delivered(p_before timestamptz, p_max integer)",
+        "integer",
+        $$"""
+        WITH picked AS (
+                    SELECT o.seq FROM {s}.outbox o
+                    WHERE o.status = 'delivered' AND o.delivered_at < p_before
+                    ORDER BY o.delivered_at, o.seq
+                    LIMIT p_max
+                    FOR UPDATE SKIP LOCKED),
+                gone AS (
+                    DELETE FROM {s}.outbox o USING picked
+                    WHERE o.seq = picked.seq AND o.status = 'delivered'
+                    RETURNING o.tenant, o.id),
+                remembered AS (
+                    INSERT INTO {s}.outbox_purged (tenant, id_hash)
+                    SELECT gone.tenant, {{PurgedIdHash("gone.tenant", "gone.id")}} FROM gone
+                    ON CONFLICT DO NOTHING)
+                SELECT count(*)::integer INTO result FROM gone;
+        """);
+
+    /// <summary>
     /// The migration adding the duplicate-key columns of leads (covered by the existing
     /// <c>leads_scope</c> policy and table grants); after its SQL the store fills them for the
     /// leads already stored (the keys are computed in .NET, <c>DuplicateKeys.Normalised</c>).
     /// </summary>
     public const int DuplicateKeysVersion = 3;
+
+    /// <summary>
+    /// The migration for storage growth: <c>routing_decisions.summary</c> (the compact decision; old
+    /// rows keep their full text and no summary; adding a nullable column rewrites no row, so the
+    /// append-only policies and migration 6's TRUNCATE trigger are untouched), an index of delivered
+    /// outbox rows by delivery time for the purge, and <c>outbox_purged</c>, the 16-byte id hashes of
+    /// purged messages that keep de-duplicating them. The table follows migration 6's model: a tenant
+    /// policy (read only: the store's role reads it in the enqueue's <c>NOT EXISTS</c>, in the tenant's
+    /// scope) and owner-only system policies; only the owner's <c>purge_delivered</c> function, which
+    /// deletes delivered rows of every tenant, writes it. Neither it nor the outbox may be deleted
+    /// from by the store's role, and TRUNCATE of <c>outbox_purged</c> is refused like that of the decisions.
+    /// </summary>
+    public const int StorageGrowthVersion = 7;
 
     /// <summary>The tables the store's role reads, inserts and updates.</summary>
     public static IReadOnlyList<string> Tables { get; } = ["leads", "opportunities", "partners", "outbox", "partner_load"];
@@ -510,6 +584,9 @@ internal static class PostgreSqlMigrations
 
     /// <summary>The append-only tables: the store's role only reads and inserts (and no policy admits an update or delete).</summary>
     public static IReadOnlyList<string> AppendOnlyTables { get; } = ["routing_decisions"];
+
+    /// <summary>The tables the store's role only reads (rows are written by the owner's functions alone).</summary>
+    public static IReadOnlyList<string> ReadOnlyTables { get; } = ["outbox_purged"];
 
     public static int Latest => All.Max(m => m.Version);
 }

@@ -167,6 +167,13 @@ internal static class SqliteMigrations
                 UPDATE partner_load SET open_leads = open_leads - 1 WHERE tenant = OLD.tenant AND partner = OLD.assigned_partner;
             END;
             """),
+        (StorageGrowthVersion, "compact routing decisions, outbox retention", """
+            ALTER TABLE routing_decisions ADD COLUMN summary BLOB;
+            CREATE INDEX outbox_delivered ON outbox (delivered_at, seq) WHERE status = 'delivered';
+            CREATE TABLE outbox_purged (
+                id_hash BLOB PRIMARY KEY NOT NULL CHECK (length(id_hash) = 16)
+            ) WITHOUT ROWID;
+            """),
     ];
 
     /// <summary>The lead states that count toward a partner's capacity (<c>StoredValues.CountsTowardCapacity</c>).</summary>
@@ -197,6 +204,15 @@ internal static class SqliteMigrations
     /// for the leads already stored (the keys are computed in .NET, <c>DuplicateKeys.Normalised</c>).
     /// </summary>
     public const int DuplicateKeysVersion = 3;
+
+    /// <summary>
+    /// The migration for storage growth: <c>routing_decisions.summary</c> (the compact decision,
+    /// <c>RoutingDecisionSummary.ToBytes</c>; old rows keep their full text in <c>explanation</c> and
+    /// no summary), an index of delivered outbox rows by delivery time for the purge, and
+    /// <c>outbox_purged</c>, the 16-byte hashes of tenant and id of purged messages that keep
+    /// de-duplicating them (the tenant is inside the hash: no column needed without row-level security).
+    /// </summary>
+    public const int StorageGrowthVersion = 7;
 
     public static int Latest => All.Max(m => m.Version);
 }

@@ -21,7 +21,7 @@ namespace Opportunity.Persistence.InMemory;
 /// (<see cref="ILeadConversionStore"/>) writes the lead and its opportunity under the lock as one
 /// step, and an index of source leads keeps one opportunity per lead.
 /// </summary>
-public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, IRecordQuarantine, ILeadConversionStore
+public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, IRecordQuarantine, ILeadConversionStore
 {
     private static readonly KeyComparer Keys = new();
 
@@ -572,6 +572,7 @@ public sealed class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirec
 
             RemovePending(messageId);
             _outboxDelivered.Add(messageId);
+            _outboxDeliveredAt[messageId] = at;
             EnqueueLocked(followUps ?? []);
             return Task.FromResult(true);
         }

@@ -1,0 +1,100 @@
+using Microsoft.Data.Sqlite;
+using NodaTime;
+using NodaTime.Testing;
+using Npgsql;
+using Opportunity.Persistence.PostgreSql;
+using Opportunity.Persistence.Sqlite;
+using Opportunity.Testing.Storage;
+
+namespace Opportunity.Benchmarks.Persistence;
+
+/// <summary>
+/// Storage per routed lead (docs/persistence.md, "Measured size per routed lead"): runs
+/// <see cref="StorageGrowthScenario"/> into a fresh SQLite file (and a fresh PostgreSQL schema when
+/// OPPORTUNITY_POSTGRES is set) and prints the bytes of every table with its indexes — SQLite's
+/// <c>dbstat</c> when the SQLite library has it (else only the total of pages in use; the sqlite3 shell
+/// gives the per-table split of the file, which is kept), PostgreSQL's <c>pg_total_relation_size</c>.
+/// <code>dotnet run -c Release --project benchmarks/Opportunity.Benchmarks -- storage [leads] [--as-0.1.0] [--no-postgres]</code>
+/// </summary>
+internal static class StorageGrowthMeasurement
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var leads = args.Length > 1 && int.TryParse(args[1], out var n) ? n : 10_000;
+        var as010 = args.Contains("--as-0.1.0");
+        var path = Path.GetFullPath($"storage-growth-{leads}{(as010 ? "-0.1.0" : string.Empty)}.db");
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            File.Delete(file);
+        }
+
+        using (var store = new SqliteStore(new SqliteStoreOptions { DatabasePath = path, DurableCommits = false }))
+        {
+            var clock = new FakeClock(Instant.FromUtc(2026, 7, 1, 0, 0));
+            var assigned = await StorageGrowthScenario.RunAsync(store, store, store, store, clock, leads, as010: as010);
+            Console.WriteLine($"SQLite {path}: {leads:N0} leads, {assigned:N0} assigned{(as010 ? ", stored as 0.1.0 did" : string.Empty)}");
+        }
+
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE); SELECT (SELECT page_count FROM pragma_page_count()) - (SELECT freelist_count FROM pragma_freelist_count()), (SELECT page_size FROM pragma_page_size());";
+            using var reader = await command.ExecuteReaderAsync();
+            await reader.NextResultAsync();
+            await reader.ReadAsync();
+            var used = reader.GetInt64(0) * reader.GetInt64(1);
+            Console.WriteLine($"  pages in use: {used:N0} B = {used / (double)leads:N0} B per lead; file {new FileInfo(path).Length:N0} B");
+        }
+
+        var postgres = Environment.GetEnvironmentVariable("OPPORTUNITY_POSTGRES");
+        if (!string.IsNullOrEmpty(postgres) && !args.Contains("--no-postgres"))
+        {
+            await MeasurePostgresAsync(postgres, leads, as010);
+        }
+
+        return 0;
+    }
+
+    private static async Task MeasurePostgresAsync(string connectionString, int leads, bool as010)
+    {
+        var schema = $"storage_growth_{leads}{(as010 ? "_010" : string.Empty)}";
+        await using (var admin = new NpgsqlConnection(connectionString))
+        {
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE;", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        await using (var store = new PostgreSqlStore(new PostgreSqlStoreOptions { ConnectionString = connectionString, Schema = schema }))
+        {
+            var clock = new FakeClock(Instant.FromUtc(2026, 7, 1, 0, 0));
+            var assigned = await StorageGrowthScenario.RunAsync(store, store, store, store, clock, leads, as010: as010);
+            Console.WriteLine($"PostgreSQL schema {schema}: {leads:N0} leads, {assigned:N0} assigned");
+        }
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        foreach (var table in new[] { "outbox", "outbox_purged" })
+        {
+            // One statement per command: VACUUM cannot run inside the implicit transaction of a batch.
+            await using var vacuum = new NpgsqlCommand($"VACUUM ANALYZE {schema}.{table};", connection);
+            await vacuum.ExecuteNonQueryAsync();
+        }
+
+        await using var command = new NpgsqlCommand(
+            "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r' ORDER BY 2 DESC;",
+            connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = schema });
+        long total = 0;
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var bytes = reader.GetInt64(1);
+            total += bytes;
+            Console.WriteLine($"  {reader.GetString(0),-22}{bytes,14:N0} B {bytes / (double)leads,8:N0} B/lead");
+        }
+
+        Console.WriteLine($"  total                 {total,14:N0} B {total / (double)leads,8:N0} B/lead");
+    }
+}
