@@ -43,22 +43,27 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
     private readonly Dictionary<string, Lease> _outboxLeases = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Tenant, PartnerId Partner), (int Open, Instant? Last)> _load = [];
     private readonly Dictionary<(StoredRecordKind Kind, string Tenant, string Id), (QuarantinedRecord Record, Instant? Due)> _quarantine = [];
-    private readonly IClock _clock;
+    private readonly IClock? _clock;
     private long _outboxOrder;
 
-    /// <summary>Creates an empty store that rebuilds opportunities with the definitions of <paramref name="pipelines"/>.</summary>
+    // Without a clock, the latest instant a caller gave the store (a claim's "now") stamps the
+    // records a query finds unreadable: the store never reads the wall clock itself.
+    private Instant _latestClaimInstant = Instant.MinValue;
+
+    /// <summary>
+    /// Creates an empty store that rebuilds opportunities with the definitions of <paramref name="pipelines"/>.
+    /// A record a query finds unreadable is stamped with the instant of the latest claim (it has no clock).
+    /// </summary>
     public InMemoryStore(PipelineCatalog? pipelines = null)
-#pragma warning disable RS0030 // Only stamps quarantines found by a query; DI passes the registered clock.
-        : this(pipelines, SystemClock.Instance)
-#pragma warning restore RS0030
     {
+        _pipelines = pipelines ?? new PipelineCatalog();
     }
 
     /// <summary>Creates an empty store; <paramref name="clock"/> stamps records a query finds unreadable and quarantines.</summary>
     public InMemoryStore(PipelineCatalog? pipelines, IClock clock)
+        : this(pipelines)
     {
         ArgumentNullException.ThrowIfNull(clock);
-        _pipelines = pipelines ?? new PipelineCatalog();
         _clock = clock;
     }
 
@@ -536,6 +541,7 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
         ArgumentNullException.ThrowIfNull(claim);
         lock (_gate)
         {
+            _latestClaimInstant = Instant.Max(_latestClaimInstant, claim.Now);
             var claimed = new List<OutboxMessage>();
             foreach (var (due, sequence) in _outboxDue)
             {
@@ -719,7 +725,7 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
 
         foreach (var (tenant, id, due, reason) in bad)
         {
-            Quarantine(kind, tenant, id, due, reason, _clock.GetCurrentInstant());
+            Quarantine(kind, tenant, id, due, reason, _clock?.GetCurrentInstant() ?? _latestClaimInstant);
         }
 
         return readable;
@@ -825,6 +831,7 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
         ArgumentNullException.ThrowIfNull(claim);
         lock (_gate)
         {
+            _latestClaimInstant = Instant.Max(_latestClaimInstant, claim.Now);
             var due = new List<DueEntry>();
             foreach (var entry in dueIndex)
             {
