@@ -35,51 +35,24 @@ public sealed partial class PostgreSqlStore
         return UpdateLeasedAsync(
             messageId,
             owner,
-            "status = 'delivered', delivered_at = $3",
+            $"status = 'delivered', delivered_at = $3, {DropLease}",
             [PgValues.Floor(at)],
             (connection, transaction) => InsertOutboxAsync(connection, transaction, list, cancellationToken),
             cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<bool> RenewLeaseAsync(string messageId, string owner, Instant until, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(messageId);
-        ArgumentNullException.ThrowIfNull(owner);
-        return RunAsync(
-            DbScope.NoTenant,
-            async (connection, transaction) =>
-            {
-                // As UpdateLeasedAsync: the owner's outbox_leased_tenant names the tenant only to the lease
-                // holder, and the update runs in that tenant's scope. Conditional on the owner: a worker that
-                // took the message over after the lease ran out has replaced lease_owner in its claim.
-                using (var lookup = Command(connection, transaction, $"SELECT {_schema}.outbox_leased_tenant($1, $2);", [messageId, owner]))
-                {
-                    if (await lookup.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string tenant)
-                    {
-                        return false;
-                    }
-
-                    await SetTenantAsync(connection, transaction, tenant, cancellationToken).ConfigureAwait(false);
-                }
-
-                using var command = Command(
-                    connection,
-                    transaction,
-                    $"UPDATE {_schema}.outbox SET lease_until = $3 WHERE id = $1 AND status = 'pending' AND lease_owner = $2;",
-                    [messageId, owner, PgValues.Ceiling(until)]);
-                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
-            },
-            cancellationToken);
-    }
+    /// <remarks>Conditional on the owner: a worker that took the message over after the lease ran out has replaced <c>lease_owner</c> in its claim.</remarks>
+    public Task<bool> RenewLeaseAsync(string messageId, string owner, Instant until, CancellationToken cancellationToken = default) =>
+        UpdateLeasedAsync(messageId, owner, "lease_until = $3", [PgValues.Ceiling(until)], null, cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> RetryLaterAsync(string messageId, string owner, Instant nextAttemptAt, string error, CancellationToken cancellationToken = default) =>
-        UpdateLeasedAsync(messageId, owner, "attempts = attempts + 1, next_attempt_at = $3, due_at = $3, last_error = $4", [PgValues.Floor(nextAttemptAt), error], null, cancellationToken);
+        UpdateLeasedAsync(messageId, owner, $"attempts = attempts + 1, next_attempt_at = $3, due_at = $3, last_error = $4, {DropLease}", [PgValues.Floor(nextAttemptAt), error], null, cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> DeadLetterAsync(string messageId, string owner, string reason, Instant at, CancellationToken cancellationToken = default) =>
-        UpdateLeasedAsync(messageId, owner, "status = 'dead', attempts = attempts + 1, last_error = $3, dead_reason = $3, dead_at = $4", [reason, PgValues.Floor(at)], null, cancellationToken);
+        UpdateLeasedAsync(messageId, owner, $"status = 'dead', attempts = attempts + 1, last_error = $3, dead_reason = $3, dead_at = $4, {DropLease}", [reason, PgValues.Floor(at)], null, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>Every tenant's dead letters (no <paramref name="tenant"/>) come from the owner's <c>outbox_dead_letters</c> function.</remarks>
@@ -112,8 +85,11 @@ public sealed partial class PostgreSqlStore
     public Task<IReadOnlyList<OutboxMessage>> ListPendingAsync(CancellationToken cancellationToken = default) =>
         ReadListAsync(DbScope.NoTenant, $"SELECT {MessageColumns} FROM {_schema}.outbox_pending();", [], ReadMessage, cancellationToken);
 
+    /// <summary>The assignments that end a lease, for the <c>set</c> of <see cref="UpdateLeasedAsync"/>.</summary>
+    private const string DropLease = "lease_owner = NULL, lease_until = NULL";
+
     /// <summary>
-    /// Changes a pending message leased to <paramref name="owner"/> (and drops the lease); false, changing
+    /// Changes a pending message leased to <paramref name="owner"/> by <paramref name="set"/>; false, changing
     /// nothing, when the lease is not held. The owner's <c>outbox_leased_tenant</c> function names the
     /// message's tenant (only to the lease holder), and the change runs in that tenant's scope.
     /// </summary>
@@ -138,7 +114,7 @@ public sealed partial class PostgreSqlStore
                 using var command = Command(
                     connection,
                     transaction,
-                    $"UPDATE {_schema}.outbox SET {set}, lease_owner = NULL, lease_until = NULL WHERE id = $1 AND status = 'pending' AND lease_owner = $2;",
+                    $"UPDATE {_schema}.outbox SET {set} WHERE id = $1 AND status = 'pending' AND lease_owner = $2;",
                     [messageId, owner, .. parameters]);
                 if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
                 {

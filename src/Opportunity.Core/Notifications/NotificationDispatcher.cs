@@ -405,7 +405,10 @@ public sealed partial class NotificationDispatcher : IDisposable
         }
 
         var next = _clock.GetCurrentInstant() + delay;
-        if (!await _outbox.RetryLaterAsync(message.Id, WorkerId, next, result.Error!, cancellationToken).ConfigureAwait(false))
+
+        // A receiver's error text may hold anything (NUL, lone surrogates); every store keeps the free-text rule.
+        var error = TextRules.Sanitize(result.Error!);
+        if (!await _outbox.RetryLaterAsync(message.Id, WorkerId, next, error, cancellationToken).ConfigureAwait(false))
         {
             LeaseLost(message, counts);
             return;
@@ -413,11 +416,12 @@ public sealed partial class NotificationDispatcher : IDisposable
 
         Interlocked.Increment(ref counts.Retried);
         _metrics.Retried(message.Topic);
-        NotificationLog.RetryScheduled(_logger, message.Id, message.Topic, attempt, next, result.Error!);
+        NotificationLog.RetryScheduled(_logger, message.Id, message.Topic, attempt, next, error);
     }
 
     private async Task DeadLetterAsync(OutboxMessage message, string reason, string kind, Counts counts, CancellationToken cancellationToken)
     {
+        reason = TextRules.Sanitize(reason);
         if (!await _outbox.DeadLetterAsync(message.Id, WorkerId, reason, _clock.GetCurrentInstant(), cancellationToken).ConfigureAwait(false))
         {
             LeaseLost(message, counts);

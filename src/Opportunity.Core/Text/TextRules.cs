@@ -100,6 +100,37 @@ internal static class TextRules
         return null;
     }
 
+    /// <summary>
+    /// Text from outside the library (a receiver's error message, an exception's message) made to pass
+    /// the free-text rule: every lone surrogate and control character other than tab/CR/LF becomes
+    /// U+FFFD. For text the library records but must not refuse.
+    /// </summary>
+    public static string Sanitize(string text)
+    {
+        if (FindProblem(text, identifier: false) is null)
+        {
+            return text;
+        }
+
+        var builder = new StringBuilder(text.Length);
+        var i = 0;
+        while (i < text.Length)
+        {
+            if (Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out var consumed) != System.Buffers.OperationStatus.Done
+                || (Rune.GetUnicodeCategory(rune) == UnicodeCategory.Control && rune.Value is not ('\t' or '\n' or '\r')))
+            {
+                builder.Append('\uFFFD');
+                i += Math.Max(consumed, 1);
+                continue;
+            }
+
+            builder.Append(text, i, consumed);
+            i += consumed;
+        }
+
+        return builder.ToString();
+    }
+
     /// <summary>The index of the first lone surrogate, or -1 when the text is well-formed UTF-16.</summary>
     public static int FindInvalidUtf16(ReadOnlySpan<char> text)
     {

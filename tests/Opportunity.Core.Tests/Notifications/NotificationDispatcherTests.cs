@@ -212,6 +212,23 @@ public sealed class NotificationDispatcherTests
     }
 
     [Fact]
+    public async Task DispatchDueAsync_ReceiverErrorWithNulAndLoneSurrogate_RecordedUnderTheFreeTextRule()
+    {
+        // PostgreSQL cannot hold NUL: a receiver's raw text must not make the outbox write fail.
+        var clock = Clock();
+        var store = await StoreWith(Partner(), Assigned());
+        var mail = new RecordingChannel("mail") { Behaviour = (_, n) => n == 1 ? DeliveryResult.Transient("451\0 busy\uD800\tnow") : DeliveryResult.Permanent("550\u0007 gone") };
+        using var dispatcher = Dispatcher(store, store, clock, channels: [mail]);
+
+        await dispatcher.DispatchDueAsync();
+        Assert.Equal("451\uFFFD busy\uFFFD\tnow", Assert.Single(await store.ListPendingAsync()).LastError);
+        clock.Advance(Duration.FromHours(1));
+        await dispatcher.DispatchDueAsync();
+
+        Assert.Equal("550\uFFFD gone", Assert.Single(await store.ListDeadLettersAsync()).Reason);
+    }
+
+    [Fact]
     public async Task DispatchDueAsync_ChannelThrows_TreatedAsTransient()
     {
         var store = await StoreWith(Partner(), Assigned());
