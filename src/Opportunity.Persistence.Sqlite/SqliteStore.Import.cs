@@ -53,7 +53,7 @@ public sealed partial class SqliteStore
                     var producer = Task.Run(() => Produce(batch, rows, messages, checkedRows, stop.Token), CancellationToken.None);
                     try
                     {
-                        var conflicts = InsertImportedRows(connection, transaction, rows.GetConsumingEnumerable(stop.Token));
+                        var conflicts = InsertImportedRows(connection, rows.GetConsumingEnumerable(stop.Token));
                         var (ruleErrors, count) = await checkedRows.Task.ConfigureAwait(false);
                         var rowErrors = ruleErrors.Count > 0 ? ruleErrors : conflicts;
                         if (rowErrors.Count > 0)
@@ -65,7 +65,7 @@ public sealed partial class SqliteStore
                         }
 
                         Fault("after-state");
-                        InsertImportedMessages(connection, transaction, messages.GetConsumingEnumerable(stop.Token));
+                        InsertImportedMessages(connection, messages.GetConsumingEnumerable(stop.Token));
                         await producer.ConfigureAwait(false);
                         Fault("after-outbox");
                         return ValidationResult<int>.Success(count);
@@ -109,7 +109,7 @@ public sealed partial class SqliteStore
     private const int ImportChunk = 2048;
 
     /// <summary>A row ready to insert: its document and column values, computed off the writer's thread.</summary>
-    private sealed record PreparedRow(int Index, TenantId Tenant, OpportunityId Id, string Document, object?[] Values);
+    private sealed record PreparedRow(int Index, TenantId Tenant, OpportunityId Id, byte[] Document, object?[] Values);
 
     // Reads and checks the rows (one thread, in order: the rules see duplicates), serialises each
     // chunk's documents in parallel, then reads the messages; both go to the inserting thread.
@@ -172,7 +172,7 @@ public sealed partial class SqliteStore
             var (row, index) = chunk[i];
             var stage = _pipelines.Get(row.PipelineId).GetStage(row.Stage);
             var stored = row with { Stage = stage.Name, Version = 1 };
-            prepared[i] = new PreparedRow(index, stored.Tenant, stored.Id, SnapshotJson.Serialize(stored), OpportunityValues(stored, !stage.IsClosed));
+            prepared[i] = new PreparedRow(index, stored.Tenant, stored.Id, SnapshotJson.SerializeToUtf8Bytes(stored), OpportunityValues(stored, !stage.IsClosed));
         });
         return prepared;
     }
@@ -198,32 +198,27 @@ public sealed partial class SqliteStore
         }
     }
 
-    // One prepared INSERT for every row; a stored id is a conflict error (the primary key refuses
-    // it), never an overwrite.
-    private static List<ValidationError> InsertImportedRows(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<PreparedRow[]> chunks)
+    // One prepared INSERT for every row, bound by position on the native statement (the document
+    // as its UTF-8 bytes); a stored id is a conflict error (the primary key refuses it), never an
+    // overwrite.
+    private static List<ValidationError> InsertImportedRows(SqliteConnection connection, IEnumerable<PreparedRow[]> chunks)
     {
         var columns = OpportunityColumnNames;
-        using var insert = Command(connection, transaction, $"INSERT INTO opportunities (tenant, id, {string.Join(", ", columns)}, version, document) VALUES ($tenant, $id, {string.Join(", ", columns.Select(c => "$" + c))}, 1, $document);");
-        var p = Parameters(insert, ["$tenant", "$id", "$document", .. columns.Select(c => "$" + c)]);
-        insert.Prepare();
+        using var insert = new SqliteBoundStatement(connection, $"INSERT INTO opportunities (tenant, id, document, {string.Join(", ", columns)}, version) VALUES ({string.Join(", ", Enumerable.Range(1, 3 + columns.Length).Select(i => "?" + i))}, 1);");
         var conflicts = new List<ValidationError>();
         foreach (var chunk in chunks)
         {
             foreach (var row in chunk)
             {
-                p[0].Value = row.Tenant.Value;
-                p[1].Value = row.Id.Value;
-                p[2].Value = row.Document;
+                insert.BindText(1, row.Tenant.Value);
+                insert.BindText(2, row.Id.Value);
+                insert.BindUtf8(3, row.Document);
                 for (var i = 0; i < row.Values.Length; i++)
                 {
-                    p[3 + i].Value = row.Values[i] ?? DBNull.Value;
+                    insert.Bind(4 + i, row.Values[i]);
                 }
 
-                try
-                {
-                    insert.ExecuteNonQuery();
-                }
-                catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint && ex.SqliteExtendedErrorCode == SqlitePrimaryKeyViolation)
+                if (!insert.Execute(refusedBy: SqlitePrimaryKeyViolation))
                 {
                     OpportunityImportRules.Add(conflicts, OpportunityImportRules.AlreadyStored(row.Index, row.Tenant, row.Id));
                 }
@@ -233,29 +228,28 @@ public sealed partial class SqliteStore
         return conflicts;
     }
 
-    private static void InsertImportedMessages(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<OutboxMessage[]> chunks)
+    // The messages through one native prepared INSERT bound by position; an id stored already is
+    // skipped (at-least-once de-duplication, as every outbox write does).
+    private static void InsertImportedMessages(SqliteConnection connection, IEnumerable<OutboxMessage[]> chunks)
     {
-        using var insert = Command(
+        using var insert = new SqliteBoundStatement(
             connection,
-            transaction,
-            $"INSERT INTO outbox ({MessageColumns}, due_at, status) VALUES ($id, $tenant, $topic, $type, $payload, $created, $attempts, $next, $error, $due, 'pending') ON CONFLICT (id) DO NOTHING;");
-        var p = Parameters(insert, "$id", "$tenant", "$topic", "$type", "$payload", "$created", "$attempts", "$next", "$error", "$due");
-        insert.Prepare();
+            $"INSERT INTO outbox ({MessageColumns}, due_at, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'pending') ON CONFLICT (id) DO NOTHING;");
         foreach (var chunk in chunks)
         {
             foreach (var m in chunk)
             {
-                p[0].Value = m.Id;
-                p[1].Value = m.Tenant.Value;
-                p[2].Value = m.Topic;
-                p[3].Value = m.Type;
-                p[4].Value = m.Payload;
-                p[5].Value = SqliteText.Of(m.CreatedAt, nameof(OutboxMessage), m.Id, nameof(m.CreatedAt));
-                p[6].Value = m.Attempts;
-                p[7].Value = SqliteText.OfOrNull(m.NextAttemptAt, nameof(OutboxMessage), m.Id, nameof(m.NextAttemptAt));
-                p[8].Value = (object?)m.LastError ?? DBNull.Value;
-                p[9].Value = SqliteText.Of(m.DueAt, nameof(OutboxMessage), m.Id, nameof(m.DueAt));
-                insert.ExecuteNonQuery();
+                insert.BindText(1, m.Id);
+                insert.BindText(2, m.Tenant.Value);
+                insert.BindText(3, m.Topic);
+                insert.BindText(4, m.Type);
+                insert.BindText(5, m.Payload);
+                insert.BindText(6, SqliteText.Of(m.CreatedAt, nameof(OutboxMessage), m.Id, nameof(m.CreatedAt)));
+                insert.BindInt64(7, m.Attempts);
+                insert.Bind(8, SqliteText.OfOrNull(m.NextAttemptAt, nameof(OutboxMessage), m.Id, nameof(m.NextAttemptAt)));
+                insert.Bind(9, m.LastError);
+                insert.BindText(10, SqliteText.Of(m.DueAt, nameof(OutboxMessage), m.Id, nameof(m.DueAt)));
+                insert.Execute(refusedBy: NoConstraint);
             }
         }
     }
@@ -265,4 +259,7 @@ public sealed partial class SqliteStore
         [.. names.Select(name => command.Parameters.Add(new SqliteParameter(name, DBNull.Value)))];
 
     private const int SqlitePrimaryKeyViolation = 1555;
+
+    /// <summary>No extended result code is a refusal the caller handles: every constraint failure throws.</summary>
+    private const int NoConstraint = -1;
 }

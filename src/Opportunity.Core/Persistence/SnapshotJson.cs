@@ -35,6 +35,17 @@ public static class SnapshotJson
         return JsonSerializer.Serialize(snapshot, Options);
     }
 
+    /// <summary>
+    /// Serialises an opportunity snapshot to the UTF-8 bytes of the text <see cref="Serialize(SalesOpportunitySnapshot)"/>
+    /// returns (same serializer, same options): adapters that store UTF-8 text bind these bytes
+    /// without a string in between.
+    /// </summary>
+    public static byte[] SerializeToUtf8Bytes(SalesOpportunitySnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        return JsonSerializer.SerializeToUtf8Bytes(snapshot, Options);
+    }
+
     /// <summary>Serialises a partner, its calendar included.</summary>
     public static string Serialize(Partner partner)
     {
