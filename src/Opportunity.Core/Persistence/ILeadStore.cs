@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Opportunity.Leads;
-using Opportunity.Workflows;
 
 namespace Opportunity.Persistence;
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Opportunity.Leads;
 using Opportunity.Pipelines;
 using Opportunity.Routing;
-using Opportunity.Workflows;
 
 namespace Opportunity.Persistence;
 

@@ -1,3 +1,5 @@
+using Opportunity.Persistence;
+
 namespace Opportunity.Workflows;
 
 /// <summary>A process-local <see cref="IRoutingDecisionLog"/>; the default in DI.</summary>

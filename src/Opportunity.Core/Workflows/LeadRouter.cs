@@ -2,8 +2,10 @@ using Microsoft.Extensions.Options;
 using NodaTime;
 using Opportunity.Leads;
 using Opportunity.Partners;
+using Opportunity.Persistence;
 using Opportunity.Routing;
 using Opportunity.Routing.Rules;
+
 
 namespace Opportunity.Workflows;
 

@@ -108,7 +108,7 @@ public abstract partial class StoreConformanceTests
 
         var all = await ToListAsync(Store.Leads.QueryAsync(AccessScope.Manufacturer(TenantA), LeadQuery.All));
         var captured = await ToListAsync(Store.Leads.QueryAsync(AccessScope.Manufacturer(TenantA), new LeadQuery { States = [LeadState.Captured] }));
-        var duplicates = await ToListAsync(Store.Leads.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(TenantA), Workflows.DuplicateKeys.Normalised(Details("x"))));
+        var duplicates = await ToListAsync(Store.Leads.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(TenantA), Leads.DuplicateKeys.Normalised(Details("x"))));
 
         Assert.Equal(["a", "c"], all.Select(l => l.Id.Value));
         Assert.Equal(["a", "c"], captured.Select(l => l.Id.Value));

@@ -3,6 +3,7 @@ using Opportunity.Routing;
 using Opportunity.Workflows;
 using Xunit;
 using static Opportunity.Testing.Conformance.ConformanceData;
+using Opportunity.Persistence;
 
 namespace Opportunity.Testing.Conformance;
 

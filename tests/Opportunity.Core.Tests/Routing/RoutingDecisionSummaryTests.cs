@@ -2,6 +2,7 @@ using Opportunity.Partners;
 using Opportunity.Routing;
 using Opportunity.Workflows;
 using static Opportunity.Core.Tests.Routing.RoutingFixtures;
+using Opportunity.Persistence;
 
 namespace Opportunity.Core.Tests.Routing;
 

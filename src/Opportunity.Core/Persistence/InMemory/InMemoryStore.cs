@@ -3,7 +3,6 @@ using NodaTime;
 using Opportunity.Leads;
 using Opportunity.Partners;
 using Opportunity.Pipelines;
-using Opportunity.Workflows;
 
 namespace Opportunity.Persistence.InMemory;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Opportunity.Routing;
 
-namespace Opportunity.Workflows;
+namespace Opportunity.Persistence;
 
 /// <summary>
 /// Prints a stored decision from its <see cref="RoutingDecisionSummary"/>: the same header, rule

@@ -1,4 +1,4 @@
-namespace Opportunity.Workflows;
+namespace Opportunity.Leads;
 
 /// <summary>What routing does with a lead that duplicates an open lead or opportunity.</summary>
 public enum DuplicateHandling

@@ -1,4 +1,4 @@
-namespace Opportunity.Workflows;
+namespace Opportunity.Leads;
 
 /// <summary>Duplicate and channel-conflict detection at capture and deal registration.</summary>
 public sealed record DuplicatePolicy

@@ -1,7 +1,6 @@
 using System.Text;
-using Opportunity.Leads;
 
-namespace Opportunity.Workflows;
+namespace Opportunity.Leads;
 
 /// <summary>The normalised matching keys of a lead: equal keys mean the same deal.</summary>
 /// <param name="Company">Normalised company name.</param>

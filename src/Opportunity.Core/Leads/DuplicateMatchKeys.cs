@@ -1,4 +1,4 @@
-namespace Opportunity.Workflows;
+namespace Opportunity.Leads;
 
 /// <summary>Which normalised keys make two leads the same deal; combine with <c>|</c>.</summary>
 [Flags]

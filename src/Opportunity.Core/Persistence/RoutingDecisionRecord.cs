@@ -1,7 +1,7 @@
 using NodaTime;
 using Opportunity.Routing;
 
-namespace Opportunity.Workflows;
+namespace Opportunity.Persistence;
 
 /// <summary>
 /// A routing decision as stored plain data: outcome, partners, seed, the compact trace
