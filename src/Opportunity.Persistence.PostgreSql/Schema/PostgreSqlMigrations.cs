@@ -352,29 +352,15 @@ internal static class PostgreSqlMigrations
     }
 
     // The claim of due rows across tenants: the statement the store itself ran before migration 6.
-    private static string ClaimDueFunction(string table) => SystemFunction(
-        $"claim_due_{table}(p_now timestamptz, p_owner text, p_max integer, p_until timestamptz)",
-        "TABLE (id text, version bigint, document text)",
-        $$"""
-        RETURN QUERY
-                WITH picked AS (
-                    SELECT tenant, id FROM {s}.{{table}}
-                    WHERE next_due_at <= p_now AND (lease_until IS NULL OR lease_until <= p_now OR lease_owner = p_owner)
-                    ORDER BY next_due_at, tenant, id
-                    LIMIT p_max
-                    FOR UPDATE SKIP LOCKED),
-                leased AS (
-                    UPDATE {s}.{{table}} t SET lease_owner = p_owner, lease_until = p_until
-                    FROM picked WHERE t.tenant = picked.tenant AND t.id = picked.id
-                    RETURNING t.tenant, t.id, t.version, t.document::text AS document, t.next_due_at)
-                SELECT leased.id::text, leased.version, leased.document FROM leased ORDER BY leased.next_due_at, leased.tenant, leased.id;
-        """);
+    private static string ClaimDueFunction(string table) => ClaimDue(table, withTenant: false);
 
     // Migration 5: the claim of due rows with each row's tenant, so that a row whose document cannot be read
     // can be quarantined and reported (migration 6's claim_due_* return no tenant).
-    private static string ClaimDueBatchFunction(string table) => SystemFunction(
-        $"claim_due_batch_{table}(p_now timestamptz, p_owner text, p_max integer, p_until timestamptz)",
-        "TABLE (tenant text, id text, version bigint, document text)",
+    private static string ClaimDueBatchFunction(string table) => ClaimDue(table, withTenant: true);
+
+    private static string ClaimDue(string table, bool withTenant) => SystemFunction(
+        $"claim_due_{(withTenant ? "batch_" : "")}{table}(p_now timestamptz, p_owner text, p_max integer, p_until timestamptz)",
+        $"TABLE ({(withTenant ? "tenant text, " : "")}id text, version bigint, document text)",
         $$"""
         RETURN QUERY
                 WITH picked AS (
@@ -387,7 +373,7 @@ internal static class PostgreSqlMigrations
                     UPDATE {s}.{{table}} t SET lease_owner = p_owner, lease_until = p_until
                     FROM picked WHERE t.tenant = picked.tenant AND t.id = picked.id
                     RETURNING t.tenant, t.id, t.version, t.document::text AS document, t.next_due_at)
-                SELECT leased.tenant::text, leased.id::text, leased.version, leased.document FROM leased ORDER BY leased.next_due_at, leased.tenant, leased.id;
+                SELECT {{(withTenant ? "leased.tenant::text, " : "")}}leased.id::text, leased.version, leased.document FROM leased ORDER BY leased.next_due_at, leased.tenant, leased.id;
         """);
 
     // Migration 5: sets aside rows the caller has just claimed (leased to p_owner until p_until, so no other
