@@ -6,7 +6,7 @@ using Opportunity.Workflows;
 namespace Opportunity;
 
 /// <summary>
-/// Returned by <see cref="OpportunityCoreServiceCollectionExtensions.AddOpportunityManagement"/>;
+/// Returned by <see cref="OpportunityServiceCollectionExtensions.AddOpportunityManagement"/>;
 /// adapter packages hang their <c>Use…</c> and <c>Add…</c> methods on it (e.g. <c>UseSqlite</c>).
 /// </summary>
 public sealed class OpportunityManagementBuilder

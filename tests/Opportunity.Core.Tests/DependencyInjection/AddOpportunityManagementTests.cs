@@ -69,6 +69,6 @@ public sealed class AddOpportunityManagementTests
     [Fact]
     public void NullServices_Throws()
     {
-        Assert.Throws<ArgumentNullException>(() => OpportunityCoreServiceCollectionExtensions.AddOpportunityManagement(null!));
+        Assert.Throws<ArgumentNullException>(() => OpportunityServiceCollectionExtensions.AddOpportunityManagement(null!));
     }
 }

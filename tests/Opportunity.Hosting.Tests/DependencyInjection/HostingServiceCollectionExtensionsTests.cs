@@ -50,5 +50,5 @@ public sealed class HostingServiceCollectionExtensionsTests
 
     [Fact]
     public void AddDueWorkHostedService_NullBuilder_Throws() =>
-        Assert.Throws<ArgumentNullException>(() => HostingServiceCollectionExtensions.AddDueWorkHostedService(null!));
+        Assert.Throws<ArgumentNullException>(() => HostingOpportunityManagementBuilderExtensions.AddDueWorkHostedService(null!));
 }

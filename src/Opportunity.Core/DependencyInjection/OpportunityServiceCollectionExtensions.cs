@@ -9,7 +9,7 @@ using Opportunity.Pipelines;
 namespace Opportunity;
 
 /// <summary>Registers Opportunity.Core with a service collection.</summary>
-public static class OpportunityCoreServiceCollectionExtensions
+public static class OpportunityServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the clock (the system clock unless an <see cref="IClock"/> is registered), the

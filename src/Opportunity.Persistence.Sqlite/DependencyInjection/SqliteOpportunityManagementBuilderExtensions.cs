@@ -2,11 +2,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Opportunity.Pipelines;
+using Opportunity.Persistence;
+using Opportunity.Persistence.Sqlite;
 
-namespace Opportunity.Persistence.Sqlite;
+namespace Opportunity;
 
 /// <summary>Registers <see cref="SqliteStore"/> as the store of the managed mode.</summary>
-public static class SqlitePersistenceServiceCollectionExtensions
+public static class SqliteOpportunityManagementBuilderExtensions
 {
     /// <summary>Stores everything in the SQLite file at <paramref name="databasePath"/> (created when missing).</summary>
     /// <exception cref="ArgumentException">The path is empty.</exception>

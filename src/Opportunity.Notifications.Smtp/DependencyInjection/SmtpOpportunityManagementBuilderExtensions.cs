@@ -3,11 +3,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
+using Opportunity.Notifications;
+using Opportunity.Notifications.Smtp;
 
-namespace Opportunity.Notifications.Smtp;
+namespace Opportunity;
 
 /// <summary>Registers SMTP channels.</summary>
-public static class SmtpNotificationsServiceCollectionExtensions
+public static class SmtpOpportunityManagementBuilderExtensions
 {
     /// <summary>Adds the SMTP channel named <c>smtp</c> (and the notification dispatcher, if not added yet).</summary>
     /// <exception cref="OptionsValidationException">At start (ValidateOnStart) or first use, when options are invalid.</exception>

@@ -3,11 +3,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
+using Opportunity.Notifications;
+using Opportunity.Notifications.Webhooks;
 
-namespace Opportunity.Notifications.Webhooks;
+namespace Opportunity;
 
 /// <summary>Registers the webhook channel.</summary>
-public static class WebhookNotificationsServiceCollectionExtensions
+public static class WebhooksOpportunityManagementBuilderExtensions
 {
     /// <summary>
     /// Adds the signed-webhook channel (and the notification dispatcher, if not added yet) with

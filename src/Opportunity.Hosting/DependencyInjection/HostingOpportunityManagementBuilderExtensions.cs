@@ -3,11 +3,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Opportunity.Workflows;
+using Opportunity.Hosting;
 
-namespace Opportunity.Hosting;
+namespace Opportunity;
 
 /// <summary>Registers Opportunity.Hosting on the Opportunity builder.</summary>
-public static class HostingServiceCollectionExtensions
+public static class HostingOpportunityManagementBuilderExtensions
 {
     /// <summary>
     /// Registers <see cref="DueWorkHostedService"/> as a hosted service, with validated

@@ -5,11 +5,12 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using Opportunity.Persistence;
+using Opportunity.Notifications;
 
-namespace Opportunity.Notifications;
+namespace Opportunity;
 
 /// <summary>Registers the <see cref="NotificationDispatcher"/> on an <see cref="OpportunityManagementBuilder"/>.</summary>
-public static class NotificationDispatcherServiceCollectionExtensions
+public static class NotificationDispatcherBuilderExtensions
 {
     /// <summary>
     /// Registers the notification dispatcher (a singleton over the registered

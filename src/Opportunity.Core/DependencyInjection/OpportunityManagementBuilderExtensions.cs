@@ -1,11 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Opportunity.Workflows;
 
-namespace Opportunity.Workflows;
+namespace Opportunity;
 
 /// <summary>Registers lead distribution (routing, escalation, follow-up) on the Opportunity builder.</summary>
-public static class LeadDistributionBuilderExtensions
+public static class OpportunityManagementBuilderExtensions
 {
     /// <summary>
     /// Registers <see cref="LeadDistributionService"/>, <see cref="DueWorkProcessor"/>, the default

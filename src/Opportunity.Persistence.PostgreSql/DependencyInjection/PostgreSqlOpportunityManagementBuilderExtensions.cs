@@ -2,11 +2,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Opportunity.Pipelines;
+using Opportunity.Persistence;
+using Opportunity.Persistence.PostgreSql;
 
-namespace Opportunity.Persistence.PostgreSql;
+namespace Opportunity;
 
 /// <summary>Registers <see cref="PostgreSqlStore"/> as the store of the managed mode.</summary>
-public static class PostgreSqlPersistenceServiceCollectionExtensions
+public static class PostgreSqlOpportunityManagementBuilderExtensions
 {
     /// <summary>Stores everything in the PostgreSQL database of <paramref name="connectionString"/> (schema <c>opportunity</c>).</summary>
     /// <exception cref="ArgumentException">The connection string is empty.</exception>
