@@ -22,7 +22,8 @@ public static class JsonSerializerOptionsExtensions
     /// <see cref="CountryCode"/> as their plain strings; enums as their names;
     /// <see cref="Money"/> as <c>{"amount":"123.45","currency":"EUR"}</c> with the amount an exact
     /// decimal string in the currency's minor units; <see cref="Probability"/> as a decimal number
-    /// from 0 to 1; NodaTime types in their ISO-8601 forms (NodaTime.Serialization's <c>ConfigureForNodaTime</c>
+    /// from 0 to 1; a <see cref="Forecasting.WeightedValue"/> exactly, in the shape of money with four more
+    /// decimals (<c>{"amount":"432.075000","currency":"EUR"}</c>); NodaTime types in their ISO-8601 forms (NodaTime.Serialization's <c>ConfigureForNodaTime</c>
     /// with the TZDB provider); a <see cref="DomainEvent"/> held as its base type (an aggregate's
     /// pending events) with its concrete type's members. Converters already in <paramref name="options"/> keep precedence.
     /// </summary>
@@ -42,6 +43,7 @@ public static class JsonSerializerOptionsExtensions
         options.Converters.Add(new CountryCodeJsonConverter());
         options.Converters.Add(new MoneyJsonConverter());
         options.Converters.Add(new ProbabilityJsonConverter());
+        options.Converters.Add(new WeightedValueJsonConverter());
         options.Converters.Add(new JsonStringEnumConverter());
         options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(DomainEventPolymorphism.Apply);
         return options;

@@ -15,40 +15,7 @@ internal sealed class MoneyJsonConverter : JsonConverter<Money>
 
     public override Money Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            throw new JsonException("Money must be an object {\"amount\":\"123.45\",\"currency\":\"EUR\"}.");
-        }
-
-        string? amount = null;
-        CurrencyCode? currency = null;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
-        {
-            var name = reader.GetString();
-            reader.Read();
-            if (string.Equals(name, "amount", StringComparison.OrdinalIgnoreCase))
-            {
-                amount = reader.TokenType == JsonTokenType.String
-                    ? reader.GetString()
-                    : throw new JsonException("Money.amount must be a decimal string such as \"123.45\", not a JSON number.");
-            }
-            else if (string.Equals(name, "currency", StringComparison.OrdinalIgnoreCase))
-            {
-                currency = reader.TokenType == JsonTokenType.String
-                    ? CurrencyCodeJsonConverter.Create(reader.GetString()!)
-                    : throw new JsonException("Money.currency must be an ISO 4217 code string such as \"EUR\".");
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-
-        if (amount is null || currency is null)
-        {
-            throw new JsonException("Money needs both amount and currency.");
-        }
-
+        var (amount, currency) = AmountObject.Read(ref reader, nameof(Money));
         if (!decimal.TryParse(amount, AmountStyle, CultureInfo.InvariantCulture, out var value))
         {
             throw new JsonException($"Money.amount '{amount}' is not a decimal number.");
@@ -56,7 +23,7 @@ internal sealed class MoneyJsonConverter : JsonConverter<Money>
 
         try
         {
-            return new Money(value, currency.Value);
+            return new Money(value, currency);
         }
         catch (ArgumentException ex)
         {
@@ -64,11 +31,6 @@ internal sealed class MoneyJsonConverter : JsonConverter<Money>
         }
     }
 
-    public override void Write(Utf8JsonWriter writer, Money value, JsonSerializerOptions options)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("amount", value.AmountText);
-        writer.WriteString("currency", value.Currency.Code);
-        writer.WriteEndObject();
-    }
+    public override void Write(Utf8JsonWriter writer, Money value, JsonSerializerOptions options) =>
+        AmountObject.Write(writer, value.AmountText, value.Currency);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NodaTime;
 using NodaTime.Testing;
+using Opportunity.Forecasting;
 using Opportunity.Partners;
 using Opportunity.Persistence;
 using Opportunity.Pipelines;
@@ -30,6 +31,17 @@ public sealed class ConfigureForOpportunityTests
         Assert.Equal("{\"amount\":\"123.40\",\"currency\":\"EUR\"}", JsonSerializer.Serialize(new Money(123.4m, CurrencyCode.EUR), Web));
         Assert.Equal("{\"amount\":\"1500\",\"currency\":\"JPY\"}", JsonSerializer.Serialize(new Money(1500m, CurrencyCode.JPY), Web));
         Assert.Equal("{\"amount\":\"-0.005\",\"currency\":\"KWD\"}", JsonSerializer.Serialize(new Money(-0.005m, new CurrencyCode("KWD")), Web));
+    }
+
+    [Fact]
+    public void Serialize_WeightedValue_IsExactAmountStringWithBasisPointDigits()
+    {
+        var weighted = WeightedValue.Of(new Money(1234.5m, CurrencyCode.EUR), Probability.FromPercent(35));
+
+        Assert.Equal("{\"amount\":\"432.075000\",\"currency\":\"EUR\"}", JsonSerializer.Serialize(weighted, Web));
+        Assert.Equal("{\"amount\":\"-0.0001\",\"currency\":\"JPY\"}", JsonSerializer.Serialize(new WeightedValue(CurrencyCode.JPY, -1), Web));
+        Assert.Equal(weighted, JsonSerializer.Deserialize<WeightedValue>("{\"currency\":\"EUR\",\"amount\":\"432.075\"}", Web));
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<WeightedValue>("{\"amount\":\"1.0000001\",\"currency\":\"EUR\"}", Web));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Text.Json;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using Opportunity.Forecasting;
 
 namespace Opportunity.Core.Tests.Serialization;
 
@@ -22,6 +23,17 @@ public sealed class SerializationRoundTripProperties
         var amount = document.RootElement.GetProperty("amount").GetString()!;
         var digits = amount.Contains('.', StringComparison.Ordinal) ? amount.Length - amount.IndexOf('.', StringComparison.Ordinal) - 1 : 0;
         return (back == money && back.MinorUnits == money.MinorUnits && digits == money.Currency.MinorUnitDigits).Label(json);
+    }
+
+    [Property(MaxTest = 500)]
+    public Property WeightedValue_AnyScaledValue_RoundTripsExactly(long high, ulong low, byte currency)
+    {
+        // Far beyond any real sum and beyond decimal's range: the text is written from the integer itself.
+        var weighted = new WeightedValue(Currencies[currency % Currencies.Length], new Int128((ulong)(high >> 1), low));
+
+        var json = JsonSerializer.Serialize(weighted, ConfigureForOpportunityTests.Web);
+
+        return (JsonSerializer.Deserialize<WeightedValue>(json, ConfigureForOpportunityTests.Web) == weighted).Label(json);
     }
 
     [Property(MaxTest = 500)]
