@@ -2,6 +2,7 @@ using System.Collections;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Xunit.Abstractions;
 using NodaTime;
 using NodaTime.Testing;
 using Opportunity.Leads;
@@ -20,7 +21,7 @@ namespace Opportunity.Core.Tests.Serialization;
 /// how System.Text.Json loses a value it cannot see (an Instant without converter, a tuple).
 /// A new returned type that cannot be built or serialized fails here.
 /// </summary>
-public sealed class ReturnedTypesSerializationTests
+public sealed class ReturnedTypesSerializationTests(ITestOutputHelper output)
 {
     private static readonly Assembly Core = typeof(LeadId).Assembly;
     private static readonly FakeClock Clock = new(Instant.FromUtc(2026, 3, 2, 9, 30));
@@ -59,6 +60,12 @@ public sealed class ReturnedTypesSerializationTests
             {
                 failures.Add($"{type}: {ex.GetType().Name}: {ex.Message}");
             }
+        }
+
+        output.WriteLine($"{data.Count} data types serialized; {skipped.Count} returned types skipped:");
+        foreach (var (type, reason) in skipped.OrderBy(s => s.Key.FullName, StringComparer.Ordinal))
+        {
+            output.WriteLine($"  {type}: {reason}");
         }
 
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
