@@ -153,6 +153,6 @@ public sealed class ConfigureForOpportunityTests
     public void ConfigureForOpportunity_ReadOnlyOptions_Throws()
     {
         Assert.Throws<InvalidOperationException>(() => JsonSerializerOptions.Web.ConfigureForOpportunity());
-        Assert.Throws<ArgumentNullException>(() => JsonSerializerOptionsExtensions.ConfigureForOpportunity(null!));
+        Assert.Throws<ArgumentNullException>(() => OpportunityJsonSerializerOptionsExtensions.ConfigureForOpportunity(null!));
     }
 }

@@ -4,8 +4,9 @@ using System.Text.Json.Serialization.Metadata;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
 using Opportunity.Partners;
+using Opportunity.Serialization;
 
-namespace Opportunity.Serialization;
+namespace Opportunity;
 
 /// <summary>
 /// Makes <see cref="JsonSerializerOptions"/> serialize the library's types as an HTTP API should
@@ -13,7 +14,7 @@ namespace Opportunity.Serialization;
 /// of ASP.NET Core (<c>builder.Services.ConfigureHttpJsonOptions(o =&gt; o.SerializerOptions.ConfigureForOpportunity())</c>);
 /// the library's own stores and outbox keep their own document format and are not affected.
 /// </summary>
-public static class JsonSerializerOptionsExtensions
+public static class OpportunityJsonSerializerOptionsExtensions
 {
     /// <summary>
     /// Adds converters so that every type the workflows, stores and engines return serializes without
