@@ -287,7 +287,7 @@ public static class OpportunityCsvImporter
         {
             return new RowResult(false, problems, draft.Id.Value, Create(draft, options, clock));
         }
-        catch (Exception e) when (e is ArgumentException or DomainRuleException or InvalidOperationException)
+        catch (Exception e) when (e is ArgumentException or InvalidInputException or DomainRuleException or EntityNotFoundException or InvalidOperationException)
         {
             problems.Add(new ValidationError($"line {record.Line}", e.Message));
             return new RowResult(false, problems, draft.Id.Value, null);
@@ -468,7 +468,7 @@ public static class OpportunityCsvImporter
         {
             return create();
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidInputException)
         {
             problem(column, FirstSentence(e.Message));
             return null;
