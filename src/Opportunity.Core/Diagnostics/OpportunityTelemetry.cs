@@ -36,6 +36,8 @@ public static class OpportunityTelemetry
             return null;
         }
 
+        // An explicit interface implementation's caller name carries the interface (ILeadStore.ClaimDueBatchAsync).
+        operation = operation[(operation.LastIndexOf('.') + 1)..];
         var activity = Source.StartActivity("opportunity.store." + operation, ActivityKind.Client);
         if (activity is { IsAllDataRequested: true })
         {
