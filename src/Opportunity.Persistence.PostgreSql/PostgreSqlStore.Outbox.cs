@@ -178,7 +178,10 @@ public sealed partial class PostgreSqlStore
             SELECT m.id, m.tenant, m.topic, m.type, m.payload, m.created_at, m.attempts, m.next_attempt_at, m.last_error, m.due_at, 'pending'
             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::integer[], $8::timestamptz[], $9::text[], $10::timestamptz[])
                 WITH ORDINALITY AS m(id, tenant, topic, type, payload, created_at, attempts, next_attempt_at, last_error, due_at, n)
-            WHERE NOT EXISTS (SELECT 1 FROM {_schema}.outbox_purged p WHERE p.tenant = m.tenant AND p.id_hash = {PostgreSqlMigrations.PurgedIdHash("m.tenant", "m.id")})
+            CROSS JOIN LATERAL (SELECT {PostgreSqlMigrations.PurgedIdHash("m.tenant", "m.id")} AS h) k
+            WHERE NOT EXISTS (
+                SELECT 1 FROM {_schema}.outbox_purged p
+                WHERE p.tenant = m.tenant AND p.bucket = {PostgreSqlMigrations.PurgedBucket("k.h")} AND {PostgreSqlMigrations.PurgedIdKey("k.h")} = ANY (p.keys))
             ORDER BY m.n
             ON CONFLICT (id) DO NOTHING;
             """,
