@@ -27,7 +27,7 @@ internal sealed class CurrencyCodeJsonConverter : JsonConverter<CurrencyCode>
         {
             return new CurrencyCode(code);
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or InvalidInputException)
         {
             throw new JsonException(ex.Message, ex);
         }

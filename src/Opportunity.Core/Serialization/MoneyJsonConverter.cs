@@ -25,7 +25,7 @@ internal sealed class MoneyJsonConverter : JsonConverter<Money>
         {
             return new Money(value, currency);
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or InvalidInputException)
         {
             throw new JsonException(ex.Message, ex);
         }
