@@ -33,9 +33,13 @@ public sealed class PartnerPortalOptions
             throw new ArgumentException("PartnerPortalOptions.TenantClaimType must not be empty when no fixed Tenant is set.", nameof(TenantClaimType));
         }
 
-        if (Tenant is not null)
+        try
         {
-            _ = new TenantId(Tenant);
+            _ = Tenant is null ? default : new TenantId(Tenant);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"PartnerPortalOptions.Tenant: {ex.Message}", nameof(Tenant), ex);
         }
     }
 }
