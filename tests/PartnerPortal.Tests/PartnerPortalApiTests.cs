@@ -164,6 +164,21 @@ public sealed class PartnerPortalApiTests
     }
 
     [Fact]
+    public async Task ConvertLead_WithoutExpectedClose_Returns400NamingItAndOpensNothing()
+    {
+        await using var factory = new PortalFactory();
+        using var client = factory.CreatePartnerClient("P-BER");
+        (await client.PostAsync("/api/portal/leads/L-1001/accept", null)).EnsureSuccessStatusCode();
+
+        using var response = await client.PostAsync("/api/portal/leads/L-1001/convert", JsonContent.Create(new { }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("expectedClose", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var missing = await client.GetAsync("/api/portal/opportunities/L-1001");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
     public async Task AddNote_OwnDeal_RecordsActivity()
     {
         await using var factory = new PortalFactory();

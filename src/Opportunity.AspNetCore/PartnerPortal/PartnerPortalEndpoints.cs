@@ -57,6 +57,11 @@ internal sealed class PartnerPortalEndpoints(PartnerPortalOptions options)
 
     public async Task<Results<Ok<PortalOpportunity>, ValidationProblem>> ConvertLead(string id, ConvertLeadRequest request, ClaimsPrincipal user, LeadDistributionService leads, CancellationToken cancellationToken)
     {
+        if (request.ExpectedClose is not { } expectedClose)
+        {
+            return Invalid("expectedClose", "A deal needs an expected close date (ISO 8601, e.g. 2027-03-31).");
+        }
+
         var caller = Caller(user);
         var leadId = new LeadId(id);
         Money? amount = null;
@@ -72,7 +77,7 @@ internal sealed class PartnerPortalEndpoints(PartnerPortalOptions options)
 
         // Lead and opportunity ids are different types, so the deal may carry its lead's id: traceable, and stable under retries.
         var opportunityId = new OpportunityId(request.OpportunityId ?? id);
-        var opportunity = await leads.ConvertAsync(caller.Tenant, caller.Partner, leadId, opportunityId, LocalDate.FromDateOnly(request.ExpectedClose), amount, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var opportunity = await leads.ConvertAsync(caller.Tenant, caller.Partner, leadId, opportunityId, LocalDate.FromDateOnly(expectedClose), amount, cancellationToken: cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(PortalOpportunity.From(opportunity));
     }
 
