@@ -21,7 +21,6 @@ public static class WebhooksOpportunityManagementBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        builder.AddNotificationDispatcher();
         var services = builder.Services;
         services.AddOptions<WebhookNotificationOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookNotificationOptions>, WebhookNotificationOptionsValidator>());
@@ -33,7 +32,6 @@ public static class WebhooksOpportunityManagementBuilderExtensions
             sp.GetRequiredService<IWebhookEndpointStatus>(),
             sp.GetRequiredService<IWebhookHostResolver>(),
             sp.GetService<ILogger<WebhookNotificationChannel>>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationChannel, WebhookNotificationChannel>(sp => sp.GetRequiredService<WebhookNotificationChannel>()));
-        return builder;
+        return builder.AddNotificationChannel<WebhookNotificationChannel>();
     }
 }
