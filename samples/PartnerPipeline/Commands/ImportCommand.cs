@@ -37,7 +37,7 @@ internal static class ImportCommand
         }
 
         var import = result.Value;
-        output.WriteLine($"Imported {import.Rows.Count:N0} of {import.RecordsRead:N0} rows into {path}; new partners: {import.NewPartners.Count}, new regions: {import.NewRegions.Count}, skipped rows: {import.SkippedRows.Count}.");
+        output.WriteLine($"Imported {import.Imported:N0} of {import.RecordsRead:N0} rows into {path}; new partners: {import.NewPartners.Count}, new regions: {import.NewRegions.Count}, skipped rows: {import.SkippedRows.Count}.");
         foreach (var skipped in import.SkippedRows.Take(10))
         {
             output.WriteLine($"  skipped {skipped.Location}: {skipped.Message}");

@@ -22,6 +22,9 @@ public static class DomainEventSerializer
     /// <summary>The JSON options used: camel case, NodaTime ISO formats, the library's value types as strings or numbers.</summary>
     public static JsonSerializerOptions Options { get; } = CreateOptions();
 
+    /// <summary>The concrete event types known so far: this assembly's and those registered.</summary>
+    internal static IEnumerable<Type> KnownTypes => Types.Values;
+
     /// <summary>Makes an event type of your own deserialisable by its class name.</summary>
     /// <exception cref="InvalidOperationException">Another type with the same name is registered.</exception>
     public static void Register<TEvent>()

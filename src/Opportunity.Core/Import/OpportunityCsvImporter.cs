@@ -4,6 +4,7 @@ using NodaTime.Text;
 using Opportunity.Partners;
 using Opportunity.Persistence;
 using Opportunity.Pipelines;
+using Opportunity.Workflows;
 
 namespace Opportunity.Import;
 
@@ -40,11 +41,121 @@ public static class OpportunityCsvImporter
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(clock);
+        var read = Read(reader, options, clock, keepOpportunities: true);
+        if (!read.IsValid)
+        {
+            return ValidationResult<OpportunityImport>.Failure(read.Errors);
+        }
+
+        var file = read.Value;
+        return ValidationResult<OpportunityImport>.Success(new OpportunityImport
+        {
+            Rows = [.. file.Rows.Select(r => new ImportedOpportunity(r.Line, r.Opportunity!))],
+            NewPartners = NewPartnersOf(file.Rows, options.KnownPartners ?? new HashSet<PartnerId>(), options.Tenant),
+            NewRegions = NewRegionsOf(file.Rows, options),
+            SkippedRows = file.Problems,
+            RecordsRead = file.Records,
+        });
+    }
+
+    /// <summary>
+    /// Reads and validates the whole file first, then imports it with one call of
+    /// <see cref="IOpportunityImporter.ImportAsync(OpportunityImportBatch, CancellationToken)"/>:
+    /// the rows, the partners named in the file but not in <paramref name="partners"/> yet, and
+    /// the opportunities' domain events (outbox) commit in one transaction or not at all. Without
+    /// <see cref="OpportunityCsvOptions.SkipBadRows"/> any bad row — or an id that is stored
+    /// already — fails the whole file and nothing is written; with it the good rows are imported
+    /// (still in one transaction) and the others reported. A crash or cancellation part-way leaves
+    /// nothing, so the same file can simply be imported again. Every row is stamped with the one
+    /// instant the import started at. The opportunities are streamed to the store in chunks and
+    /// not kept (a file of millions of rows is imported in bounded memory apart from its checked
+    /// cells), so the result counts them instead of returning them; <see cref="Parse"/> returns
+    /// the aggregates.
+    /// </summary>
+    /// <param name="reader">The CSV text.</param>
+    /// <param name="importer">The store's bulk importer (every adapter of this library has one).</param>
+    /// <param name="partners">Read once to know which partners exist; new ones are created by the importer, in the same transaction.</param>
+    /// <param name="options">Tenant, pipeline and how to treat bad rows.</param>
+    /// <param name="clock">Gives the instant that stamps every row's events and "today" for default close dates.</param>
+    /// <param name="cancellationToken">Cancels the import (nothing is written).</param>
+    /// <returns>What was imported, or every error, each naming its line and column (<c>line 14, column id</c>).</returns>
+    public static async Task<ValidationResult<OpportunityImportSummary>> ImportAsync(TextReader reader, IOpportunityImporter importer, IPartnerDirectory partners, OpportunityCsvOptions options, IClock clock, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(importer);
+        ArgumentNullException.ThrowIfNull(partners);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clock);
+
+        // Each aggregate is built again while the store streams (once for its document, once for
+        // its events) instead of being kept: both builds must see the same instant.
+        var stamp = new FixedClock(clock.GetCurrentInstant());
+        var read = Read(reader, options, stamp, keepOpportunities: false);
+        if (!read.IsValid)
+        {
+            return ValidationResult<OpportunityImportSummary>.Failure(read.Errors);
+        }
+
+        var file = read.Value;
+        var known = new HashSet<PartnerId>(options.KnownPartners ?? new HashSet<PartnerId>());
+        await foreach (var partner in partners.ListAsync(options.Tenant, cancellationToken).ConfigureAwait(false))
+        {
+            known.Add(partner.Id);
+        }
+
+        var rows = file.Rows;
+        var skipped = new List<ValidationError>(file.Problems);
+
+        // With skipping, rows the store refuses (ids stored already) are left out and the rest is
+        // tried once more; the first attempt wrote nothing.
+        for (var attempt = 0; ; attempt++)
+        {
+            var newPartners = NewPartnersOf(rows, known, options.Tenant);
+            var batch = new OpportunityImportBatch
+            {
+                NewPartners = newPartners,
+                Opportunities = InParallelChunks<SalesOpportunitySnapshot>(rows, r => [Create(r.Draft, options, stamp).ToSnapshot()]),
+                Messages = InParallelChunks<OutboxMessage>(rows, r => [.. Create(r.Draft, options, stamp).PendingEvents.Select(OutboxMessage.FromDomainEvent)]),
+            };
+            var result = await importer.ImportAsync(batch, cancellationToken).ConfigureAwait(false);
+            if (result.IsValid)
+            {
+                return ValidationResult<OpportunityImportSummary>.Success(new OpportunityImportSummary
+                {
+                    Imported = rows.Count,
+                    NewPartners = newPartners,
+                    NewRegions = NewRegionsOf(rows, options),
+                    SkippedRows = skipped,
+                    RecordsRead = file.Records,
+                });
+            }
+
+            var errors = result.Errors.Select(e => ToLine(e, rows)).ToList();
+            if (!options.SkipBadRows || attempt > 0 || errors.Any(e => e.Row is null))
+            {
+                return ValidationResult<OpportunityImportSummary>.Failure([.. errors.Select(e => e.Error)]);
+            }
+
+            var refused = errors.Select(e => e.Row!.Value).ToHashSet();
+            skipped.AddRange(errors.Select(e => e.Error));
+            rows = [.. rows.Where((_, i) => !refused.Contains(i))];
+        }
+    }
+
+    /// <summary>The checked rows of a file, the problems of the rows left out (when skipping) and the number of records.</summary>
+    private sealed record CsvFile(List<ValidRow> Rows, List<ValidationError> Problems, int Records);
+
+    /// <summary>A checked row: its line, its cells as a draft and (only for <see cref="Parse"/>) the aggregate built from them.</summary>
+    private readonly record struct ValidRow(int Line, Draft Draft, SalesOpportunity? Opportunity);
+
+    // Reads and checks every record; fails with every problem unless bad rows are skipped.
+    private static ValidationResult<CsvFile> Read(TextReader reader, OpportunityCsvOptions options, IClock clock, bool keepOpportunities)
+    {
         var csv = new CsvReader(reader);
         var header = csv.Read(out var headerError);
         if (header is null)
         {
-            return Fail(new ValidationError("line 1", $"The file is empty; expected the header '{CanonicalHeader}'."));
+            return ValidationResult<CsvFile>.Failure([new ValidationError("line 1", $"The file is empty; expected the header '{CanonicalHeader}'.")]);
         }
 
         var errors = new List<ValidationError>();
@@ -56,11 +167,12 @@ public static class OpportunityCsvImporter
         var index = ReadHeader(header, errors);
         if (errors.Count > 0)
         {
-            return ValidationResult<OpportunityImport>.Failure(errors);
+            return ValidationResult<CsvFile>.Failure(errors);
         }
 
+        csv.ShareValues(index.Where(c => c.Key is not ("id" or "amount")).Select(c => c.Value));
         var today = clock.GetCurrentInstant().InZone(options.Zone).Date;
-        var rows = new List<ImportedOpportunity>();
+        var rows = new List<ValidRow>();
         var rowErrors = new List<ValidationError>();
         var seenIds = new Dictionary<string, int>(StringComparer.Ordinal);
         var records = 0;
@@ -84,7 +196,7 @@ public static class OpportunityCsvImporter
                 block.Add((record, recordError));
             }
 
-            Parallel.For(0, block.Count, i => results[i] = Evaluate(block[i].Record, block[i].Error, header, index, options, today, clock));
+            Parallel.For(0, block.Count, i => results[i] = Evaluate(block[i].Record, block[i].Error, header, index, options, today, clock, keepOpportunities));
             for (var i = 0; i < block.Count; i++)
             {
                 var (record, result) = (block[i].Record, results[i]);
@@ -99,111 +211,24 @@ public static class OpportunityCsvImporter
                 {
                     problems.Insert(0, new ValidationError($"line {record.Line}, column id", $"Id '{idText}' appears already on line {firstLine}."));
                 }
-                else if (result.Opportunity is { } opportunity)
+                else if (result.Draft is { } draft)
                 {
-                    rows.Add(new ImportedOpportunity(record.Line, opportunity));
-                    seenIds[opportunity.Id.Value] = record.Line;
+                    rows.Add(new ValidRow(record.Line, draft, result.Opportunity));
+                    seenIds[draft.Id.Value] = record.Line;
                 }
 
                 rowErrors.AddRange(problems);
             }
         }
 
-        if (rowErrors.Count > 0 && !options.SkipBadRows)
-        {
-            return ValidationResult<OpportunityImport>.Failure(rowErrors);
-        }
-
-        var knownPartners = options.KnownPartners ?? new HashSet<PartnerId>();
-        var knownRegions = options.KnownRegions ?? new HashSet<string>(StringComparer.Ordinal);
-        return ValidationResult<OpportunityImport>.Success(new OpportunityImport
-        {
-            Rows = rows,
-            NewPartners = [.. rows.Select(r => r.Opportunity.Partner).Distinct().Where(p => !knownPartners.Contains(p))
-                .OrderBy(p => p.Value, StringComparer.Ordinal)
-                .Select(p => new Partner(options.Tenant, p, p.Value, PartnerTier.Registered))],
-            NewRegions = [.. rows.Select(r => r.Opportunity.Region).OfType<string>().Distinct(StringComparer.Ordinal)
-                .Where(r => !knownRegions.Contains(r)).Order(StringComparer.Ordinal)],
-            SkippedRows = rowErrors,
-            RecordsRead = records,
-        });
-    }
-
-    /// <summary>
-    /// Parses and validates the whole file first, then imports it with one call of
-    /// <see cref="IOpportunityImporter.ImportAsync(OpportunityImportBatch, CancellationToken)"/>:
-    /// the rows, the partners named in the file but not in <paramref name="partners"/> yet, and
-    /// the opportunities' domain events (outbox) commit in one transaction or not at all. Without
-    /// <see cref="OpportunityCsvOptions.SkipBadRows"/> any bad row — or an id that is stored
-    /// already — fails the whole file and nothing is written; with it the good rows are imported
-    /// (still in one transaction) and the others reported. A crash or cancellation part-way leaves
-    /// nothing, so the same file can simply be imported again.
-    /// </summary>
-    /// <param name="reader">The CSV text.</param>
-    /// <param name="importer">The store's bulk importer (every adapter of this library has one).</param>
-    /// <param name="partners">Read once to know which partners exist; new ones are created by the importer, in the same transaction.</param>
-    /// <param name="options">Tenant, pipeline and how to treat bad rows.</param>
-    /// <param name="clock">Stamps the opportunities' events and gives "today" for default close dates.</param>
-    /// <param name="cancellationToken">Cancels the import (nothing is written).</param>
-    /// <returns>The import, or every error, each naming its line and column (<c>line 14, column id</c>).</returns>
-    public static async Task<ValidationResult<OpportunityImport>> ImportAsync(TextReader reader, IOpportunityImporter importer, IPartnerDirectory partners, OpportunityCsvOptions options, IClock clock, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(importer);
-        ArgumentNullException.ThrowIfNull(partners);
-        ArgumentNullException.ThrowIfNull(options);
-        var parsed = Parse(reader, options, clock);
-        if (!parsed.IsValid)
-        {
-            return parsed;
-        }
-
-        var import = parsed.Value;
-        var known = new HashSet<PartnerId>(options.KnownPartners ?? new HashSet<PartnerId>());
-        await foreach (var partner in partners.ListAsync(options.Tenant, cancellationToken).ConfigureAwait(false))
-        {
-            known.Add(partner.Id);
-        }
-
-        var rows = import.Rows;
-        var skipped = new List<ValidationError>(import.SkippedRows);
-
-        // With skipping, rows the store refuses (ids stored already) are left out and the rest is
-        // tried once more; the first attempt wrote nothing.
-        for (var attempt = 0; ; attempt++)
-        {
-            var newPartners = NewPartnersOf(rows, known, options.Tenant);
-            var batch = new OpportunityImportBatch
-            {
-                NewPartners = newPartners,
-                Opportunities = InParallelChunks<SalesOpportunitySnapshot>(rows, r => [r.Opportunity.ToSnapshot()]),
-                Messages = InParallelChunks<OutboxMessage>(rows, r => [.. r.Opportunity.PendingEvents.Select(OutboxMessage.FromDomainEvent)]),
-            };
-            var result = await importer.ImportAsync(batch, cancellationToken).ConfigureAwait(false);
-            if (result.IsValid)
-            {
-                foreach (var row in rows)
-                {
-                    row.Opportunity.MarkCommitted(1);
-                }
-
-                return ValidationResult<OpportunityImport>.Success(import with { Rows = rows, NewPartners = newPartners, SkippedRows = skipped });
-            }
-
-            var errors = result.Errors.Select(e => ToLine(e, rows)).ToList();
-            if (!options.SkipBadRows || attempt > 0 || errors.Any(e => e.Row is null))
-            {
-                return ValidationResult<OpportunityImport>.Failure([.. errors.Select(e => e.Error)]);
-            }
-
-            var refused = errors.Select(e => e.Row!.Value).ToHashSet();
-            skipped.AddRange(errors.Select(e => e.Error));
-            rows = [.. rows.Where((_, i) => !refused.Contains(i))];
-        }
+        return rowErrors.Count > 0 && !options.SkipBadRows
+            ? ValidationResult<CsvFile>.Failure(rowErrors)
+            : ValidationResult<CsvFile>.Success(new CsvFile(rows, rowErrors, records));
     }
 
     // Snapshots and event JSON are built a block at a time on every core, lazily (the store reads
-    // them inside its transaction), in row order.
-    private static IEnumerable<T> InParallelChunks<T>(IReadOnlyList<ImportedOpportunity> rows, Func<ImportedOpportunity, T[]> build)
+    // them inside its transaction), in row order; nothing of a block is kept once it is read.
+    private static IEnumerable<T> InParallelChunks<T>(IReadOnlyList<ValidRow> rows, Func<ValidRow, T[]> build)
     {
         var parts = new T[ParseBlock][];
         for (var start = 0; start < rows.Count; start += ParseBlock)
@@ -221,13 +246,17 @@ public static class OpportunityCsvImporter
         }
     }
 
-    private static List<Partner> NewPartnersOf(IReadOnlyList<ImportedOpportunity> rows, HashSet<PartnerId> known, TenantId tenant) =>
-        [.. rows.Select(r => r.Opportunity.Partner).Distinct().Where(p => !known.Contains(p))
+    private static List<Partner> NewPartnersOf(IReadOnlyList<ValidRow> rows, IReadOnlySet<PartnerId> known, TenantId tenant) =>
+        [.. rows.Select(r => r.Draft.Value.Partner).Distinct().Where(p => !known.Contains(p))
             .OrderBy(p => p.Value, StringComparer.Ordinal)
             .Select(p => new Partner(tenant, p, p.Value, PartnerTier.Registered))];
 
+    private static List<string> NewRegionsOf(IReadOnlyList<ValidRow> rows, OpportunityCsvOptions options) =>
+        [.. rows.Select(r => r.Draft.Value.Region).OfType<string>().Distinct(StringComparer.Ordinal)
+            .Where(r => options.KnownRegions?.Contains(r) != true).Order(StringComparer.Ordinal)];
+
     // The store names rows[i].field; the file's user needs its line and column.
-    private static (ValidationError Error, int? Row) ToLine(ValidationError error, IReadOnlyList<ImportedOpportunity> rows)
+    private static (ValidationError Error, int? Row) ToLine(ValidationError error, IReadOnlyList<ValidRow> rows)
     {
         var location = error.Location;
         if (location.StartsWith("rows[", StringComparison.Ordinal)
@@ -252,49 +281,49 @@ public static class OpportunityCsvImporter
     /// <summary>Records checked and built per parallel block while parsing.</summary>
     private const int ParseBlock = 4096;
 
-    /// <summary>What one record gave: a new opportunity, or its problems; <see cref="IdText"/> for the duplicate check.</summary>
-    private sealed record RowResult(bool Blank, List<ValidationError> Problems, string? IdText, SalesOpportunity? Opportunity);
+    /// <summary>What one record gave: a draft (and, when kept, its aggregate), or its problems; <see cref="IdText"/> for the duplicate check.</summary>
+    private sealed record RowResult(bool Blank, List<ValidationError> Problems, string? IdText, Draft? Draft, SalesOpportunity? Opportunity);
 
     private static readonly Dictionary<string, int> NoIds = new(StringComparer.Ordinal);
 
-    private static RowResult Evaluate(CsvRecord record, string? recordError, CsvRecord header, Dictionary<string, int> index, OpportunityCsvOptions options, LocalDate today, IClock clock)
+    private static RowResult Evaluate(CsvRecord record, string? recordError, CsvRecord header, Dictionary<string, int> index, OpportunityCsvOptions options, LocalDate today, IClock clock, bool keepOpportunity)
     {
         if (record.Fields.Count == 1 && record.Fields[0].Length == 0 && recordError is null)
         {
-            return new RowResult(true, [], null, null); // a blank line
+            return new RowResult(true, [], null, null, null); // a blank line
         }
 
         var problems = new List<ValidationError>();
         if (recordError is not null)
         {
             problems.Add(new ValidationError($"line {record.Line}", $"Malformed CSV: {recordError}."));
-            return new RowResult(false, problems, null, null);
+            return new RowResult(false, problems, null, null, null);
         }
 
         if (record.Fields.Count != header.Fields.Count)
         {
             problems.Add(new ValidationError($"line {record.Line}", $"Expected {header.Fields.Count} fields as in the header, found {record.Fields.Count}."));
-            return new RowResult(false, problems, null, null);
+            return new RowResult(false, problems, null, null, null);
         }
 
         var idText = index.TryGetValue("id", out var idColumn) && record.Fields[idColumn].Trim() is { Length: > 0 } t ? t : null;
         if (ReadRow(record, index, options, today, NoIds, problems) is not { } draft)
         {
-            return new RowResult(false, problems, idText, null);
+            return new RowResult(false, problems, idText, null, null);
         }
 
+        // The aggregate is built here even when not kept: whatever it refuses is this line's error.
         try
         {
-            return new RowResult(false, problems, draft.Id.Value, Create(draft, options, clock));
+            var opportunity = Create(draft, options, clock);
+            return new RowResult(false, problems, draft.Id.Value, draft, keepOpportunity ? opportunity : null);
         }
         catch (Exception e) when (e is ArgumentException or DomainRuleException or InvalidOperationException)
         {
             problems.Add(new ValidationError($"line {record.Line}", e.Message));
-            return new RowResult(false, problems, draft.Id.Value, null);
+            return new RowResult(false, problems, draft.Id.Value, null, null);
         }
     }
-
-    private static ValidationResult<OpportunityImport> Fail(ValidationError error) => ValidationResult<OpportunityImport>.Failure([error]);
 
     private static Dictionary<string, int> ReadHeader(CsvRecord header, List<ValidationError> errors)
     {
@@ -320,7 +349,7 @@ public static class OpportunityCsvImporter
         return index;
     }
 
-    private sealed record Draft(OpportunityId Id, Stage Stage, SalesOpportunityDraft Value);
+    private readonly record struct Draft(OpportunityId Id, Stage Stage, SalesOpportunityDraft Value);
 
     private static Draft? ReadRow(CsvRecord record, Dictionary<string, int> index, OpportunityCsvOptions options, LocalDate today, Dictionary<string, int> seenIds, List<ValidationError> problems)
     {

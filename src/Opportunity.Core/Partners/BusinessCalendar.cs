@@ -65,6 +65,15 @@ public sealed class BusinessCalendar
     /// <summary>Holidays (local dates without working time).</summary>
     public IReadOnlyCollection<LocalDate> Holidays => _holidays;
 
+    /// <summary>
+    /// The working periods of each worked weekday, in order (days without working time are absent):
+    /// the calendar's whole week as data, so it serializes and can be copied into a new calendar.
+    /// </summary>
+    public IReadOnlyDictionary<IsoDayOfWeek, IReadOnlyList<WorkingPeriod>> WeeklyHours =>
+        Enumerable.Range(1, 7)
+            .Where(d => _periodsByDay[d].Length > 0)
+            .ToDictionary(d => (IsoDayOfWeek)d, d => (IReadOnlyList<WorkingPeriod>)_periodsByDay[d]);
+
     /// <summary>Working periods of a weekday, in order.</summary>
     public IReadOnlyList<WorkingPeriod> PeriodsOn(IsoDayOfWeek day) => _periodsByDay[(int)day];
 

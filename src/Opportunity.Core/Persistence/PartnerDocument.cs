@@ -35,10 +35,7 @@ internal sealed record PartnerDocument(
         p.IsActive,
         new CalendarDocument(
             p.Calendar.Zone.Id,
-            Enumerable.Range(1, 7)
-                .Select(d => (IsoDayOfWeek)d)
-                .Where(d => p.Calendar.PeriodsOn(d).Count > 0)
-                .ToDictionary(d => d, d => (IReadOnlyList<PeriodDocument>)[.. p.Calendar.PeriodsOn(d).Select(w => new PeriodDocument(w.Start, w.End))]),
+            p.Calendar.WeeklyHours.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<PeriodDocument>)[.. kv.Value.Select(w => new PeriodDocument(w.Start, w.End))]),
             [.. p.Calendar.Holidays.Order()]),
         p.ContactEmail,
         p.ChannelManagerEmail);

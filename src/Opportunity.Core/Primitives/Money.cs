@@ -140,8 +140,10 @@ public readonly record struct Money : IComparable<Money>
     public static bool operator >=(Money left, Money right) => left.CompareTo(right) >= 0;
 
     /// <summary>Formats as <c>1234.50 EUR</c>, always with the currency's minor-unit digits, invariant culture.</summary>
-    public override string ToString() =>
-        Amount.ToString("F" + Currency.MinorUnitDigits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + " " + Currency.Code;
+    public override string ToString() => AmountText + " " + Currency.Code;
+
+    /// <summary>The amount with exactly the currency's minor-unit digits, invariant culture: <c>1234.50</c>.</summary>
+    internal string AmountText => Amount.ToString("F" + Currency.MinorUnitDigits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
     internal static decimal Pow10(int digits) => digits switch
     {

@@ -99,7 +99,8 @@ public readonly record struct Probability : IComparable<Probability>
     public double ToDouble() => BasisPoints / (double)Scale;
 
     /// <summary>The complement, 1 − p.</summary>
-    public Probability Complement => new(Scale - BasisPoints);
+    /// <remarks>A method, not a property: a property of its own type made every serializer that walks properties loop forever.</remarks>
+    public Probability Complement() => new(Scale - BasisPoints);
 
     /// <inheritdoc />
     public int CompareTo(Probability other) => BasisPoints.CompareTo(other.BasisPoints);

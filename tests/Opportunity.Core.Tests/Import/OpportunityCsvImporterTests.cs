@@ -2,6 +2,7 @@ using NodaTime;
 using NodaTime.Testing;
 using Opportunity.Import;
 using Opportunity.Partners;
+using Opportunity.Persistence;
 using Opportunity.Persistence.InMemory;
 using Opportunity.Pipelines;
 
@@ -159,5 +160,41 @@ public sealed class OpportunityCsvImporterTests
         Assert.Equal(["line 2, column id", "line 3, column id"], again.Errors.Select(e => e.Location));
         Assert.Null(await store.FindAsync(AccessScope.Manufacturer(Tenant), new OpportunityId("o-3")));
         Assert.Null(await store.FindAsync(Tenant, new PartnerId("P3")));
+    }
+
+    [Fact]
+    public void Parse_QuotedFieldsAcrossReadBlocks_ReadsEveryCellExactly()
+    {
+        // About 180,000 characters: the reader's 64 Ki-character blocks end inside some records.
+        var rows = Enumerable.Range(0, 2_000).Select(i => $"o-{i},P{i % 3},Proposal,{i}.25,EUR,,,,\"Süd, \"\"{i}\"\"\r\nWest\",line-{i % 7}").ToList();
+        var result = Parse(OpportunityCsvImporter.CanonicalHeader + "\r\n" + string.Join("\r\n", rows) + "\r\n");
+
+        var opportunities = result.Value.Opportunities;
+        Assert.Equal(2_000, opportunities.Count);
+        Assert.All(opportunities.Select((o, i) => (o, i)), x => Assert.Equal(($"o-{x.i}", $"Süd, \"{x.i}\"\r\nWest", $"line-{x.i % 7}", x.i + 0.25m), (x.o.Id.Value, x.o.Region, x.o.ProductLine, x.o.Amount.Amount)));
+        Assert.Equal(2 + (2 * 1_999), result.Value.Rows[^1].Line);
+    }
+
+    [Fact]
+    public async Task ImportAsync_AdvancingClock_StampsEveryRowAndEventWithTheStartInstant()
+    {
+        // Each aggregate is built again for its document and for its events: both must carry the same instant.
+        var start = Instant.FromUtc(2025, 1, 15, 9, 0);
+        var clock = new FakeClock(start, Duration.FromSeconds(1));
+        var store = new InMemoryStore();
+
+        var result = await OpportunityCsvImporter.ImportAsync(new StringReader("id,partner,stage,amount,currency\no-1,P1,Proposal,1,EUR\no-2,P1,Closed won,2,EUR\n"), store, store, new OpportunityCsvOptions(Tenant), clock);
+
+        Assert.Equal(2, result.Value.Imported);
+        var stored = new List<SalesOpportunity>();
+        await foreach (var o in store.QueryAsync(AccessScope.Manufacturer(Tenant), OpportunityQuery.All))
+        {
+            stored.Add(o);
+        }
+
+        Assert.Equal([start, start], stored.Select(o => o.CreatedAt));
+        var messages = await store.ListPendingAsync();
+        Assert.Equal(3, messages.Count);
+        Assert.All(messages, m => Assert.Equal(start, m.CreatedAt));
     }
 }

@@ -36,7 +36,7 @@ public sealed class ProbabilityTests
     {
         Assert.Equal("80%", Probability.FromPercent(80).ToString());
         Assert.Equal(0.8m, Probability.FromPercent(80).Value);
-        Assert.Equal(Probability.FromPercent(20), Probability.FromPercent(80).Complement);
+        Assert.Equal(Probability.FromPercent(20), Probability.FromPercent(80).Complement());
     }
 
     [Property]
