@@ -20,7 +20,7 @@ internal static class ExplainCommand
         {
             lead = new LeadId(text);
         }
-        catch (ArgumentException ex)
+        catch (InvalidTextException ex)
         {
             throw new UsageException($"'{text}' is not a lead id: {ex.Message}");
         }

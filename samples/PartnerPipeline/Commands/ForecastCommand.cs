@@ -69,7 +69,7 @@ internal static class ForecastCommand
         {
             return CurrencyCode.Parse(text);
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or UnknownCurrencyException)
         {
             throw new UsageException($"--currency: {ex.Message}");
         }

@@ -2,17 +2,16 @@ namespace Opportunity;
 
 /// <summary>
 /// Thrown when a business rule refuses an operation that is otherwise well-formed, for example
-/// leaving a stage whose exit criteria are not met. <see cref="Rule"/> names the rule.
+/// leaving a stage whose exit criteria are not met. <see cref="OpportunityException.ErrorCode"/>
+/// names the rule (see <see cref="OpportunityErrorCodes"/>). HTTP: 422.
 /// </summary>
-public sealed class DomainRuleException : InvalidOperationException
+public class DomainRuleException : OpportunityException
 {
-    /// <summary>Creates the exception for a named rule.</summary>
-    public DomainRuleException(string rule, string message)
-        : base(message)
+    /// <summary>Creates the exception for a rule.</summary>
+    /// <param name="errorCode">The rule's code, e.g. <see cref="OpportunityErrorCodes.StageExitCriteriaNotMet"/>.</param>
+    /// <param name="message">What the rule refused, in a sentence.</param>
+    public DomainRuleException(string errorCode, string message)
+        : base(errorCode, message)
     {
-        Rule = rule;
     }
-
-    /// <summary>A short stable name of the rule that was violated, e.g. <c>StageExitCriteria</c>.</summary>
-    public string Rule { get; }
 }

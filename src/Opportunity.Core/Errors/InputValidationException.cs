@@ -1,11 +1,15 @@
 namespace Opportunity;
 
-/// <summary>Thrown when invalid input is used as if it were valid; carries every <see cref="ValidationError"/> found.</summary>
-public sealed class InputValidationException : ArgumentException
+/// <summary>
+/// Thrown when invalid input is used as if it were valid; carries every <see cref="ValidationError"/>
+/// found (<see cref="OpportunityErrorCodes.ValidationFailed"/>; <see cref="OpportunityException.Field"/> is
+/// the location when there is exactly one error).
+/// </summary>
+public sealed class InputValidationException : InvalidInputException
 {
     /// <summary>Creates the exception from the errors found.</summary>
     public InputValidationException(IReadOnlyList<ValidationError> errors)
-        : base(Describe(errors))
+        : base(OpportunityErrorCodes.ValidationFailed, errors is [{ } single] ? single.Location : null, Describe(errors))
     {
         Errors = errors;
     }

@@ -1,11 +1,14 @@
 namespace Opportunity;
 
-/// <summary>Thrown when a lifecycle move is not allowed from the aggregate's current state.</summary>
-public sealed class InvalidStateTransitionException : InvalidOperationException
+/// <summary>
+/// Thrown when a lifecycle move is not allowed from the aggregate's current state
+/// (<see cref="OpportunityErrorCodes.InvalidStateTransition"/>). HTTP: 422.
+/// </summary>
+public sealed class InvalidStateTransitionException : DomainRuleException
 {
     /// <summary>Creates the exception naming the current state and the attempted move.</summary>
     public InvalidStateTransitionException(string aggregateKind, string aggregateId, string currentState, string attemptedMove)
-        : base($"{aggregateKind} '{aggregateId}' cannot {attemptedMove} while it is {currentState}.")
+        : base(OpportunityErrorCodes.InvalidStateTransition, $"{aggregateKind} '{aggregateId}' cannot {attemptedMove} while it is {currentState}.")
     {
         AggregateKind = aggregateKind;
         AggregateId = aggregateId;

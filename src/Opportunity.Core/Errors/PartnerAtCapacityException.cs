@@ -4,13 +4,13 @@ namespace Opportunity;
 /// Thrown by a store when a lead write would give a partner more open leads than its
 /// <see cref="Partners.Partner.Capacity"/>. The store checks and counts in the same transaction as the
 /// lead, so the limit holds across requests and hosts; nothing was written. The workflow re-routes the
-/// lead without that partner.
+/// lead without that partner (<see cref="OpportunityErrorCodes.PartnerAtCapacity"/>).
 /// </summary>
-public sealed class PartnerAtCapacityException : Exception
+public sealed class PartnerAtCapacityException : ConflictException
 {
     /// <summary>Creates the exception.</summary>
     public PartnerAtCapacityException(TenantId tenant, PartnerId partner, string leadId, int openLeads, int capacity)
-        : base($"Partner '{partner}' of tenant '{tenant}' is at capacity ({openLeads} of {capacity} open leads); lead '{leadId}' was not saved.")
+        : base(OpportunityErrorCodes.PartnerAtCapacity, $"Partner '{partner}' of tenant '{tenant}' is at capacity ({openLeads} of {capacity} open leads); lead '{leadId}' was not saved.")
     {
         Tenant = tenant;
         Partner = partner;

@@ -318,7 +318,7 @@ public static class OpportunityCsvImporter
             var opportunity = Create(draft, options, clock);
             return new RowResult(false, problems, draft.Id.Value, draft, keepOpportunity ? opportunity : null);
         }
-        catch (Exception e) when (e is ArgumentException or DomainRuleException or InvalidOperationException)
+        catch (Exception e) when (e is ArgumentException or InvalidInputException or DomainRuleException or EntityNotFoundException or InvalidOperationException)
         {
             problems.Add(new ValidationError($"line {record.Line}", e.Message));
             return new RowResult(false, problems, draft.Id.Value, null, null);
@@ -497,7 +497,7 @@ public static class OpportunityCsvImporter
         {
             return create();
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidInputException)
         {
             problem(column, FirstSentence(e.Message));
             return null;

@@ -161,14 +161,14 @@ public sealed class Lead : AggregateRoot
 
     /// <summary>Records qualification; with all four criteria confirmed a Captured lead becomes Qualified.</summary>
     /// <exception cref="InvalidStateTransitionException">The lead is not Captured.</exception>
-    /// <exception cref="DomainRuleException">A criterion is not confirmed (rule <c>LeadQualification</c>).</exception>
+    /// <exception cref="DomainRuleException">A criterion is not confirmed (<see cref="OpportunityErrorCodes.QualificationIncomplete"/>).</exception>
     public void Qualify(LeadQualification qualification, string actor, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(qualification);
         EnsureState("Qualify", LeadState.Captured);
         if (!qualification.IsComplete)
         {
-            throw new DomainRuleException("LeadQualification", $"Lead '{Id}' cannot be qualified: {string.Join(", ", qualification.Missing)} not confirmed.");
+            throw new DomainRuleException(OpportunityErrorCodes.QualificationIncomplete, $"Lead '{Id}' cannot be qualified: {string.Join(", ", qualification.Missing)} not confirmed.");
         }
 
         var now = Now(clock);
@@ -178,7 +178,7 @@ public sealed class Lead : AggregateRoot
 
     /// <summary>Offers the lead to a partner with an acceptance deadline (SLA).</summary>
     /// <exception cref="InvalidStateTransitionException">The lead is not Qualified, Rejected, SlaExpired or Unroutable.</exception>
-    /// <exception cref="DomainRuleException">The partner already rejected it or let it expire (rule <c>ExcludedPartner</c>), or the deadline is not in the future.</exception>
+    /// <exception cref="DomainRuleException">The partner already rejected it or let it expire (<see cref="OpportunityErrorCodes.ExcludedPartner"/>), or the deadline is not in the future (<see cref="OpportunityErrorCodes.AcceptanceDeadlinePassed"/>).</exception>
     public void Assign(PartnerId partner, Instant acceptanceDeadline, string actor, IClock clock)
     {
         var now = EnsureCanOffer("Assign", "assigned", [partner], acceptanceDeadline, clock);
@@ -210,12 +210,12 @@ public sealed class Lead : AggregateRoot
     /// The assigned partner accepts the lead, or, for a broadcast, one of the offered partners:
     /// the first to accept wins and the other offers are withdrawn.
     /// </summary>
-    /// <exception cref="InvalidStateTransitionException">The lead is not Assigned or Offered.</exception>
-    /// <exception cref="DomainRuleException">Another partner tries to accept (rule <c>AssignedPartnerOnly</c>).</exception>
+    /// <exception cref="InvalidStateTransitionException">The lead is not Assigned or Offered (and not held by another partner).</exception>
+    /// <exception cref="AccessDeniedException">The lead waits for other partners, never for this one (<see cref="OpportunityErrorCodes.PartnerNotAssigned"/>).</exception>
+    /// <exception cref="ConflictException">Another partner accepted it first (<see cref="OpportunityErrorCodes.LeadAlreadyAccepted"/>) or it went to others after this partner rejected it or let it expire (<see cref="OpportunityErrorCodes.LeadReassigned"/>); <see cref="ConflictException.Winner"/> names the holder when there is one.</exception>
     public void Accept(PartnerId partner, IClock clock)
     {
-        EnsureState("Accept", LeadState.Assigned, LeadState.Offered);
-        EnsureAssignedTo(partner);
+        EnsureMayAnswer("Accept", partner);
         var now = Now(clock);
         var assignedAt = _s.AssignedAt!.Value;
         var withdrawn = _s.Offers.Where(p => p != partner).ToList();
@@ -232,14 +232,14 @@ public sealed class Lead : AggregateRoot
     /// that partner. For a broadcast, the partner's offer is removed and the lead stays offered to
     /// the others; when the last offered partner rejects, the lead is Rejected.
     /// </summary>
-    /// <exception cref="InvalidStateTransitionException">The lead is not Assigned or Offered.</exception>
-    /// <exception cref="DomainRuleException">Another partner tries to reject it.</exception>
+    /// <exception cref="InvalidStateTransitionException">The lead is not Assigned or Offered (and not held by another partner).</exception>
+    /// <exception cref="AccessDeniedException">The lead waits for other partners, never for this one.</exception>
+    /// <exception cref="ConflictException">Another partner holds the lead (see <see cref="Accept"/>).</exception>
     /// <exception cref="ArgumentException">The reason is empty.</exception>
     public void Reject(PartnerId partner, string reason, IClock clock)
     {
         var why = RequireReason(reason, nameof(reason));
-        EnsureState("Reject", LeadState.Assigned, LeadState.Offered);
-        EnsureAssignedTo(partner);
+        EnsureMayAnswer("Reject", partner);
         var now = Now(clock);
         var remaining = _s.Offers.Where(p => p != partner).ToList();
         var stillOffered = _s.State == LeadState.Offered && remaining.Count > 0;
@@ -283,7 +283,7 @@ public sealed class Lead : AggregateRoot
     /// asked to accept or reject. Steps fire in order and each exactly once.
     /// </summary>
     /// <exception cref="InvalidStateTransitionException">The lead is not Assigned or Offered.</exception>
-    /// <exception cref="DomainRuleException">The step is not the next one to fire (rule <c>EscalationOrder</c>).</exception>
+    /// <exception cref="DomainRuleException">The step is not the next one to fire (<see cref="OpportunityErrorCodes.EscalationOrder"/>).</exception>
     public void RemindPartners(int step, string actor, IClock clock)
     {
         var now = BeginEscalationStep("RemindPartners", step, clock);
@@ -304,7 +304,7 @@ public sealed class Lead : AggregateRoot
     /// <param name="actor">Who escalates (usually <c>system</c>).</param>
     /// <param name="clock">The clock.</param>
     /// <exception cref="InvalidStateTransitionException">The lead is not Assigned or Offered.</exception>
-    /// <exception cref="DomainRuleException">The step is not the next one to fire (rule <c>EscalationOrder</c>).</exception>
+    /// <exception cref="DomainRuleException">The step is not the next one to fire (<see cref="OpportunityErrorCodes.EscalationOrder"/>).</exception>
     public void Escalate(int step, Func<PartnerId, string?> channelManagerOf, string actor, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(channelManagerOf);
@@ -481,14 +481,14 @@ public sealed class Lead : AggregateRoot
         {
             if (excluded.Contains(partner))
             {
-                throw new DomainRuleException("ExcludedPartner", $"Lead '{Id}' cannot be {verb} to partner '{partner}', which already rejected it or let it expire.");
+                throw new DomainRuleException(OpportunityErrorCodes.ExcludedPartner, $"Lead '{Id}' cannot be {verb} to partner '{partner}', which already rejected it or let it expire.");
             }
         }
 
         var now = Now(clock);
         if (acceptanceDeadline <= now)
         {
-            throw new DomainRuleException("AcceptanceDeadline", $"Acceptance deadline {acceptanceDeadline} of lead '{Id}' must be after now ({now}).");
+            throw new DomainRuleException(OpportunityErrorCodes.AcceptanceDeadlinePassed, $"Acceptance deadline {acceptanceDeadline} of lead '{Id}' must be after now ({now}).");
         }
 
         return now;
@@ -527,27 +527,37 @@ public sealed class Lead : AggregateRoot
         EnsureState(move, LeadState.Assigned, LeadState.Offered);
         if (step != _s.EscalationStepsFired)
         {
-            throw new DomainRuleException("EscalationOrder", $"Lead '{Id}' has fired {_s.EscalationStepsFired} escalation step(s); step {step} cannot fire now.");
+            throw new DomainRuleException(OpportunityErrorCodes.EscalationOrder, $"Lead '{Id}' has fired {_s.EscalationStepsFired} escalation step(s); step {step} cannot fire now.");
         }
 
         return Now(clock);
     }
 
-    private void EnsureAssignedTo(PartnerId partner)
+    /// <summary>
+    /// The checks of <see cref="Accept"/> and <see cref="Reject"/>. Losing a race (another partner
+    /// accepted first, or holds the lead since this one dropped it) is a conflict naming the holder;
+    /// a lead that never waited for this partner is forbidden to it. Messages never name the other
+    /// partner (they may reach the refused one); <see cref="ConflictException.Winner"/> does.
+    /// </summary>
+    private void EnsureMayAnswer(string move, PartnerId partner)
     {
-        if (_s.State == LeadState.Offered)
+        if (_s.State is LeadState.Accepted or LeadState.Converted && _s.AssignedPartner is { } holder && holder != partner)
         {
-            if (!_s.Offers.Contains(partner))
-            {
-                throw new DomainRuleException("AssignedPartnerOnly", $"Lead '{Id}' is not offered to partner '{partner}'.");
-            }
+            throw new ConflictException(OpportunityErrorCodes.LeadAlreadyAccepted, $"Lead '{Id}' was accepted by another partner first; {move} by partner '{partner}' is refused.", holder);
+        }
 
+        EnsureState(move, LeadState.Assigned, LeadState.Offered);
+        var waitsForPartner = _s.State == LeadState.Offered ? _s.Offers.Contains(partner) : _s.AssignedPartner == partner;
+        if (waitsForPartner)
+        {
             return;
         }
 
-        if (_s.AssignedPartner != partner)
+        if (ExcludedPartners.Contains(partner))
         {
-            throw new DomainRuleException("AssignedPartnerOnly", $"Lead '{Id}' is assigned to partner '{_s.AssignedPartner}', not '{partner}'.");
+            throw new ConflictException(OpportunityErrorCodes.LeadReassigned, $"Lead '{Id}' went to other partners after partner '{partner}' rejected it or let it expire.", _s.AssignedPartner);
         }
+
+        throw new AccessDeniedException(OpportunityErrorCodes.PartnerNotAssigned, partner, nameof(Lead), Id.Value, $"Lead '{Id}' is not {(_s.State == LeadState.Offered ? "offered" : "assigned")} to partner '{partner}'.");
     }
 }

@@ -75,7 +75,7 @@ public sealed class NotificationEvent
             {
                 partner = new PartnerId(partnerText);
             }
-            catch (ArgumentException e)
+            catch (InvalidTextException e)
             {
                 throw new JsonException($"Domain event '{message.Id}': field 'partner' is not a partner id: {e.Message}", e);
             }

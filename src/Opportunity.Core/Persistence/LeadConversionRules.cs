@@ -9,9 +9,6 @@ namespace Opportunity.Persistence;
 /// </summary>
 public static class LeadConversionRules
 {
-    /// <summary>The rule name of the error raised when a lead would yield a second opportunity.</summary>
-    public const string OneOpportunityPerLead = "OneOpportunityPerLead";
-
     /// <summary>Checks that <paramref name="lead"/> is converted into the new <paramref name="opportunity"/>, which names it as its source, in the same tenant.</summary>
     /// <exception cref="ArgumentException">One of these does not hold; the message says which.</exception>
     public static void Check(Lead lead, SalesOpportunity opportunity)
@@ -39,7 +36,11 @@ public static class LeadConversionRules
         }
     }
 
-    /// <summary>The error for a write that would give <paramref name="lead"/> a second opportunity besides <paramref name="existing"/>.</summary>
-    public static DomainRuleException AlreadyConverted(TenantId tenant, LeadId lead, OpportunityId existing) =>
-        new(OneOpportunityPerLead, $"Lead '{lead}' of tenant '{tenant}' was already converted into opportunity '{existing}'; one lead yields at most one opportunity.");
+    /// <summary>
+    /// The error for a write that would give <paramref name="lead"/> a second opportunity besides
+    /// <paramref name="existing"/> (<see cref="OpportunityErrorCodes.LeadAlreadyConverted"/>);
+    /// <paramref name="winner"/> is the partner of <paramref name="existing"/>, when known.
+    /// </summary>
+    public static ConflictException AlreadyConverted(TenantId tenant, LeadId lead, OpportunityId existing, PartnerId? winner = null) =>
+        new(OpportunityErrorCodes.LeadAlreadyConverted, $"Lead '{lead}' of tenant '{tenant}' was already converted into opportunity '{existing}'; one lead yields at most one opportunity.", winner);
 }

@@ -125,7 +125,7 @@ public static class OpportunityImportRules
         {
             return pipelines.Get(id);
         }
-        catch (KeyNotFoundException)
+        catch (EntityNotFoundException)
         {
             return null;
         }

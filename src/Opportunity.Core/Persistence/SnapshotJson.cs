@@ -73,7 +73,7 @@ public static class SnapshotJson
         {
             return JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"{kind} document is null.");
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or OverflowException)
+        catch (Exception ex) when (ex is ArgumentException or InvalidInputException or DomainRuleException or InvalidOperationException or FormatException or OverflowException)
         {
             // Value types reject invalid values in their constructors; report them as JSON errors.
             throw new JsonException($"{kind} document holds an invalid value: {ex.Message}", ex);

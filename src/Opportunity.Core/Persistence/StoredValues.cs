@@ -56,7 +56,7 @@ public static class StoredValues
         {
             return new CurrencyCode(code);
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or UnknownCurrencyException)
         {
             throw new StoreDataException(entity, id, "Currency", ex.Message, ex);
         }
@@ -76,9 +76,10 @@ public static class StoredValues
         {
             return rebuild();
         }
-        // What the model throws for a value it refuses, an unknown pipeline (KeyNotFoundException) or a member a
-        // foreign document left null: all about this one record, so the store must be able to set it aside.
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or OverflowException or KeyNotFoundException or NullReferenceException)
+        // What the model throws for a value it refuses (its argument checks and its typed input and rule
+        // errors), an unknown pipeline or a member a foreign document left null: all about this one
+        // record, so the store must be able to set it aside.
+        catch (Exception ex) when (ex is ArgumentException or InvalidInputException or DomainRuleException or EntityNotFoundException or InvalidOperationException or FormatException or OverflowException or KeyNotFoundException or NullReferenceException)
         {
             throw new StoreDataException(entity, id, "document", $"The stored document cannot be rebuilt: {ex.Message}", ex);
         }

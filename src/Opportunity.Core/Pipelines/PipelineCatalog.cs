@@ -31,12 +31,12 @@ public sealed class PipelineCatalog
     }
 
     /// <summary>The definition with this id.</summary>
-    /// <exception cref="KeyNotFoundException">Unknown id.</exception>
+    /// <exception cref="EntityNotFoundException">Unknown id (<see cref="OpportunityErrorCodes.PipelineNotFound"/>).</exception>
     public PipelineDefinition Get(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
         return _definitions.TryGetValue(id, out var definition)
             ? definition
-            : throw new KeyNotFoundException($"Pipeline definition '{id}' is not registered; add it to the PipelineCatalog.");
+            : throw new EntityNotFoundException(OpportunityErrorCodes.PipelineNotFound, nameof(PipelineDefinition), id, $"Pipeline definition '{id}' is not registered; add it to the PipelineCatalog.");
     }
 }

@@ -99,20 +99,20 @@ public sealed class SalesOpportunity : AggregateRoot
     public Instant? NextDueAt => _s.NextDueAt;
 
     /// <summary>Opens a new opportunity.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The amount is negative or above <see cref="Money.MaxDealMinorUnits"/> minor units.</exception>
+    /// <exception cref="InvalidInputException">The amount is negative or above <see cref="Money.MaxDealMinorUnits"/> minor units (<see cref="OpportunityErrorCodes.AmountOutOfRange"/>, field <c>amount</c>).</exception>
     /// <exception cref="UnknownStageException">The draft names a stage the definition lacks.</exception>
-    /// <exception cref="DomainRuleException">The draft's stage is closed (rule <c>OpenInOpenStage</c>).</exception>
+    /// <exception cref="DomainRuleException">The draft's stage is closed (<see cref="OpportunityErrorCodes.OpenInClosedStage"/>).</exception>
     public static SalesOpportunity Open(TenantId tenant, OpportunityId id, SalesOpportunityDraft draft, PipelineDefinition definition, string actor, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(draft);
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(clock);
         RequireActor(actor);
-        EnsureNotNegative(draft.Amount, nameof(draft));
+        EnsureValidAmount(draft.Amount);
         var stage = draft.Stage is null ? definition.OpenStages[0] : definition.GetStage(draft.Stage);
         if (stage.IsClosed)
         {
-            throw new DomainRuleException("OpenInOpenStage", $"Opportunity '{id}' cannot be opened in closed stage '{stage.Name}'.");
+            throw new DomainRuleException(OpportunityErrorCodes.OpenInClosedStage, $"Opportunity '{id}' cannot be opened in closed stage '{stage.Name}'.");
         }
 
         var now = clock.GetCurrentInstant();
@@ -170,14 +170,14 @@ public sealed class SalesOpportunity : AggregateRoot
     /// </summary>
     /// <exception cref="UnknownStageException">No such stage.</exception>
     /// <exception cref="InvalidStateTransitionException">The deal is closed (reopen it first).</exception>
-    /// <exception cref="DomainRuleException">The target is a closed stage (use CloseWon/CloseLost) or exit criteria are missing.</exception>
+    /// <exception cref="DomainRuleException">The target is a closed stage (use CloseWon/CloseLost; <see cref="OpportunityErrorCodes.CloseWithReason"/>) or exit criteria are missing (<see cref="OpportunityErrorCodes.StageExitCriteriaNotMet"/>).</exception>
     public void MoveToStage(string stage, string actor, IClock clock)
     {
         var target = Definition.GetStage(stage);
         EnsureOpen("MoveToStage");
         if (target.IsClosed)
         {
-            throw new DomainRuleException("CloseWithReason", $"Opportunity '{Id}' cannot move to '{target.Name}' directly; close it with CloseWon or CloseLost and a reason.");
+            throw new DomainRuleException(OpportunityErrorCodes.CloseWithReason, $"Opportunity '{Id}' cannot move to '{target.Name}' directly; close it with CloseWon or CloseLost and a reason.");
         }
 
         if (target == Stage)
@@ -190,7 +190,7 @@ public sealed class SalesOpportunity : AggregateRoot
             var missing = Stage.ExitCriteria.Except(_s.MetCriteria, StringComparer.OrdinalIgnoreCase).ToList();
             if (missing.Count > 0)
             {
-                throw new DomainRuleException("StageExitCriteria", $"Opportunity '{Id}' cannot leave stage '{Stage.Name}': exit criteria not met: {string.Join(", ", missing)}.");
+                throw new DomainRuleException(OpportunityErrorCodes.StageExitCriteriaNotMet, $"Opportunity '{Id}' cannot leave stage '{Stage.Name}': exit criteria not met: {string.Join(", ", missing)}.");
             }
         }
 
@@ -201,12 +201,12 @@ public sealed class SalesOpportunity : AggregateRoot
     }
 
     /// <summary>Changes the deal amount.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Negative amount, or above <see cref="Money.MaxDealMinorUnits"/> minor units.</exception>
+    /// <exception cref="InvalidInputException">Negative amount, or above <see cref="Money.MaxDealMinorUnits"/> minor units (<see cref="OpportunityErrorCodes.AmountOutOfRange"/>, field <c>amount</c>).</exception>
     /// <exception cref="CurrencyMismatchException">A different currency than the deal's.</exception>
     /// <exception cref="InvalidStateTransitionException">The deal is closed.</exception>
     public void ChangeAmount(Money amount, string actor, IClock clock)
     {
-        EnsureNotNegative(amount, nameof(amount));
+        EnsureValidAmount(amount);
         if (amount.Currency != _s.Amount.Currency)
         {
             throw new CurrencyMismatchException(_s.Amount.Currency, amount.Currency);
@@ -261,13 +261,13 @@ public sealed class SalesOpportunity : AggregateRoot
     }
 
     /// <summary>Marks an exit criterion of the current stage as met.</summary>
-    /// <exception cref="DomainRuleException">The current stage has no such criterion (rule <c>UnknownCriterion</c>).</exception>
+    /// <exception cref="InvalidInputException">The current stage has no such criterion (<see cref="OpportunityErrorCodes.UnknownExitCriterion"/>, field <c>criterion</c>).</exception>
     public void MarkCriterionMet(string criterion, string actor, IClock clock)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(criterion);
         EnsureOpen("MarkCriterionMet");
         var name = Stage.ExitCriteria.FirstOrDefault(c => string.Equals(c, criterion.Trim(), StringComparison.OrdinalIgnoreCase))
-            ?? throw new DomainRuleException("UnknownCriterion", $"Stage '{Stage.Name}' has no exit criterion '{criterion}'.");
+            ?? throw new InvalidInputException(OpportunityErrorCodes.UnknownExitCriterion, "criterion", $"Stage '{Stage.Name}' has no exit criterion '{criterion}'.");
         if (_s.MetCriteria.Contains(name, StringComparer.OrdinalIgnoreCase))
         {
             return;
@@ -297,13 +297,13 @@ public sealed class SalesOpportunity : AggregateRoot
     /// <summary>Closes the deal as lost with a documented reason, in the given lost stage or the first one.</summary>
     /// <exception cref="ArgumentException">The reason is empty.</exception>
     /// <exception cref="InvalidStateTransitionException">Already closed.</exception>
-    /// <exception cref="DomainRuleException">The named stage is not a lost stage.</exception>
+    /// <exception cref="DomainRuleException">The named stage is not a lost stage (<see cref="OpportunityErrorCodes.NotALostStage"/>).</exception>
     public void CloseLost(string reason, string actor, IClock clock, string? lostStage = null)
     {
         var stage = lostStage is null ? Definition.LostStages[0] : Definition.GetStage(lostStage);
         if (stage.Kind != StageKind.Lost)
         {
-            throw new DomainRuleException("CloseLostInLostStage", $"Stage '{stage.Name}' is not a lost stage.");
+            throw new DomainRuleException(OpportunityErrorCodes.NotALostStage, $"Stage '{stage.Name}' is not a lost stage.");
         }
 
         Close(stage, reason, actor, clock);
@@ -311,7 +311,7 @@ public sealed class SalesOpportunity : AggregateRoot
 
     /// <summary>Reopens a closed deal in an open stage, recording why.</summary>
     /// <exception cref="InvalidStateTransitionException">The deal is open.</exception>
-    /// <exception cref="DomainRuleException">The target stage is closed.</exception>
+    /// <exception cref="DomainRuleException">The target stage is closed (<see cref="OpportunityErrorCodes.ReopenInClosedStage"/>).</exception>
     public void Reopen(string stage, string reason, string actor, IClock clock)
     {
         var why = RequireReason(reason, nameof(reason));
@@ -323,7 +323,7 @@ public sealed class SalesOpportunity : AggregateRoot
 
         if (target.IsClosed)
         {
-            throw new DomainRuleException("ReopenInOpenStage", $"Opportunity '{Id}' must be reopened in an open stage, not '{target.Name}'.");
+            throw new DomainRuleException(OpportunityErrorCodes.ReopenInClosedStage, $"Opportunity '{Id}' must be reopened in an open stage, not '{target.Name}'.");
         }
 
         var now = Now(clock);
@@ -378,16 +378,16 @@ public sealed class SalesOpportunity : AggregateRoot
         }
     }
 
-    private static void EnsureNotNegative(Money amount, string paramName)
+    private static void EnsureValidAmount(Money amount)
     {
         if (amount.IsNegative)
         {
-            throw new ArgumentOutOfRangeException(paramName, amount, "Opportunity amount must not be negative.");
+            throw new InvalidInputException(OpportunityErrorCodes.AmountOutOfRange, "amount", $"Opportunity amount {amount} must not be negative.");
         }
 
         if (!amount.IsValidDealAmount)
         {
-            throw new ArgumentOutOfRangeException(paramName, amount, $"Opportunity amount {amount} exceeds the largest amount of one deal, {Money.MaxDealAmount(amount.Currency)} ({Money.MaxDealMinorUnits} minor units).");
+            throw new InvalidInputException(OpportunityErrorCodes.AmountOutOfRange, "amount", $"Opportunity amount {amount} exceeds the largest amount of one deal, {Money.MaxDealAmount(amount.Currency)} ({Money.MaxDealMinorUnits} minor units).");
         }
     }
 

@@ -1,11 +1,11 @@
 namespace Opportunity.Pipelines;
 
-/// <summary>Thrown when a stage name is not part of the pipeline definition used.</summary>
-public sealed class UnknownStageException : ArgumentException
+/// <summary>Thrown when a stage name is not part of the pipeline definition used (<see cref="OpportunityErrorCodes.UnknownStage"/>, field <c>stage</c>).</summary>
+public sealed class UnknownStageException : InvalidInputException
 {
     /// <summary>Creates the exception.</summary>
     public UnknownStageException(string definitionId, string stageName)
-        : base($"Stage '{stageName}' is not a stage of pipeline '{definitionId}'.", "stage")
+        : base(OpportunityErrorCodes.UnknownStage, "stage", $"Stage '{stageName}' is not a stage of pipeline '{definitionId}'.")
     {
         DefinitionId = definitionId;
         StageName = stageName;

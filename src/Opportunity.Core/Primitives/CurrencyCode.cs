@@ -19,7 +19,7 @@ public readonly record struct CurrencyCode : IComparable<CurrencyCode>
         CheckFormat(code);
         if (!CurrencyRegistry.TryGetMinorUnitDigits(code, out var digits))
         {
-            throw new UnknownCurrencyException(code, nameof(code));
+            throw new UnknownCurrencyException(code, "currency");
         }
 
         _code = code;

@@ -5,10 +5,10 @@ namespace Opportunity;
 /// <summary>Identifies a sales partner (reseller, installer, dealer). Non-empty, at most 100 characters, no white space.</summary>
 public readonly record struct PartnerId(string Value) : IComparable<PartnerId>, ISpanParsable<PartnerId>, IFormattable
 {
-    private readonly string? _value = IdText.Validate(Value, nameof(Value), "PartnerId");
+    private readonly string? _value = IdText.Validate(Value, "PartnerId");
 
     /// <summary>The identifier text.</summary>
-    public string Value { get => IdText.Require(_value, "PartnerId"); init => _value = IdText.Validate(value, nameof(Value), "PartnerId"); }
+    public string Value { get => IdText.Require(_value, "PartnerId"); init => _value = IdText.Validate(value, "PartnerId"); }
 
     /// <inheritdoc />
     public int CompareTo(PartnerId other) => string.CompareOrdinal(_value, other._value);

@@ -5,10 +5,10 @@ namespace Opportunity;
 /// <summary>Identifies the manufacturer (tenant) that owns a network; every record belongs to exactly one tenant. Non-empty, at most 100 characters, no white space.</summary>
 public readonly record struct TenantId(string Value) : IComparable<TenantId>, ISpanParsable<TenantId>, IFormattable
 {
-    private readonly string? _value = IdText.Validate(Value, nameof(Value), "TenantId");
+    private readonly string? _value = IdText.Validate(Value, "TenantId");
 
     /// <summary>The identifier text.</summary>
-    public string Value { get => IdText.Require(_value, "TenantId"); init => _value = IdText.Validate(value, nameof(Value), "TenantId"); }
+    public string Value { get => IdText.Require(_value, "TenantId"); init => _value = IdText.Validate(value, "TenantId"); }
 
     /// <inheritdoc />
     public int CompareTo(TenantId other) => string.CompareOrdinal(_value, other._value);

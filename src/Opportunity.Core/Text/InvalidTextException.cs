@@ -4,26 +4,25 @@ namespace Opportunity;
 /// Thrown when an identifier or a text field breaks the text rules (see <c>docs/concepts.md</c>,
 /// "Text and identifiers"): <see cref="Field"/> names the field, <see cref="Violation"/> the rule and
 /// <see cref="Index"/> the offending character. Every model constructor and factory checks its text,
-/// so no store ever receives text it could not keep byte-exact.
+/// so no store ever receives text it could not keep byte-exact (<see cref="OpportunityErrorCodes.InvalidText"/>).
 /// </summary>
-public sealed class InvalidTextException : ArgumentException
+public sealed class InvalidTextException : InvalidInputException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="field">The field, e.g. <c>LeadId</c> or <c>LeadDetails.Company</c>.</param>
     /// <param name="violation">The rule broken.</param>
     /// <param name="index">The UTF-16 index of the offending character, when there is one.</param>
     /// <param name="message">What is wrong, in a sentence.</param>
-    /// <param name="paramName">The parameter that carried the text, when it differs from <paramref name="field"/> (e.g. <c>Value</c> of an id).</param>
-    public InvalidTextException(string field, TextViolation violation, int? index, string message, string? paramName = null)
-        : base(message, paramName ?? field)
+    public InvalidTextException(string field, TextViolation violation, int? index, string message)
+        : base(OpportunityErrorCodes.InvalidText, field, message)
     {
-        Field = field;
+        ArgumentException.ThrowIfNullOrWhiteSpace(field);
         Violation = violation;
         Index = index;
     }
 
     /// <summary>The field whose text was refused, e.g. <c>LeadId</c> or <c>LeadDetails.Company</c>.</summary>
-    public string Field { get; }
+    public override string Field => base.Field!;
 
     /// <summary>The rule broken.</summary>
     public TextViolation Violation { get; }

@@ -51,19 +51,19 @@ internal static class TextRules
     }
 
     /// <summary>Checks identifier text (non-empty, at most <paramref name="maxLength"/> characters, no white space, Cc or Cf).</summary>
-    public static string Identifier(string? value, string field, int maxLength, string? paramName = null)
+    public static string Identifier(string? value, string field, int maxLength)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            throw new InvalidTextException(field, TextViolation.Empty, null, $"{field} must not be empty.", paramName);
+            throw new InvalidTextException(field, TextViolation.Empty, null, $"{field} must not be empty.");
         }
 
         if (value.Length > maxLength)
         {
-            throw new InvalidTextException(field, TextViolation.TooLong, null, $"{field} '{Shown(value[..20])}…' is longer than {maxLength} characters.", paramName);
+            throw new InvalidTextException(field, TextViolation.TooLong, null, $"{field} '{Shown(value[..20])}…' is longer than {maxLength} characters.");
         }
 
-        Check(value, field, identifier: true, paramName);
+        Check(value, field, identifier: true);
         return value;
     }
 
@@ -164,7 +164,7 @@ internal static class TextRules
         return $"{what} U+{code:X4} at index {index}";
     }
 
-    private static void Check(string value, string field, bool identifier, string? paramName = null)
+    private static void Check(string value, string field, bool identifier)
     {
         if (FindProblem(value, identifier) is { } problem)
         {
@@ -174,8 +174,7 @@ internal static class TextRules
                 problem.Index,
                 $"{field} holds {Describe(problem.Violation, value, problem.Index)}; " + (identifier
                     ? "identifiers must be well-formed UTF-16 without white space, control (Cc) or format (Cf) characters."
-                    : "text must be well-formed UTF-16 without control characters other than tab, CR and LF."),
-                paramName);
+                    : "text must be well-formed UTF-16 without control characters other than tab, CR and LF."));
         }
     }
 

@@ -118,16 +118,22 @@ public sealed class LeadDistributionService
     }
 
     /// <summary>Assigns a lead to a partner by hand (counts for round robin like a routed assignment).</summary>
-    /// <exception cref="DomainRuleException">The partner is unknown or inactive (rule <c>AssignablePartner</c>), or already rejected the lead.</exception>
+    /// <exception cref="EntityNotFoundException">The lead or the partner does not exist (<see cref="OpportunityErrorCodes.LeadNotFound"/>, <see cref="OpportunityErrorCodes.PartnerNotFound"/>).</exception>
+    /// <exception cref="DomainRuleException">The partner is inactive (<see cref="OpportunityErrorCodes.PartnerInactive"/>), or already rejected the lead (<see cref="OpportunityErrorCodes.ExcludedPartner"/>).</exception>
     /// <exception cref="PartnerAtCapacityException">The partner is at its capacity of open leads; nothing was saved.</exception>
     public async Task AssignManuallyAsync(TenantId tenant, LeadId id, PartnerId partner, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         var lead = await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         var target = await _partners.FindAsync(tenant, partner, cancellationToken).ConfigureAwait(false);
-        if (target is not { IsActive: true })
+        if (target is null)
         {
-            throw new DomainRuleException("AssignablePartner", $"Partner '{partner}' is unknown or inactive in tenant '{tenant}'.");
+            throw EntityNotFoundException.ForPartner(tenant, partner);
+        }
+
+        if (!target.IsActive)
+        {
+            throw new DomainRuleException(OpportunityErrorCodes.PartnerInactive, $"Partner '{partner}' is inactive in tenant '{tenant}'.");
         }
 
         _router.Assign(lead, target, _clock);
@@ -136,8 +142,11 @@ public sealed class LeadDistributionService
     }
 
     /// <summary>The partner accepts an assigned or broadcast lead (first to accept wins); returns the now complete view.</summary>
-    /// <exception cref="DomainRuleException">The lead is not offered to this partner.</exception>
-    /// <exception cref="InvalidStateTransitionException">The lead is not Assigned or Offered (e.g. another partner won the broadcast).</exception>
+    /// <exception cref="EntityNotFoundException">The lead does not exist (<see cref="OpportunityErrorCodes.LeadNotFound"/>).</exception>
+    /// <exception cref="AccessDeniedException">The lead is not assigned or offered to this partner (<see cref="OpportunityErrorCodes.PartnerNotAssigned"/>).</exception>
+    /// <exception cref="ConflictException">Another partner accepted it first (<see cref="OpportunityErrorCodes.LeadAlreadyAccepted"/>, <see cref="ConflictException.Winner"/> names it) or holds it since this one dropped it (<see cref="OpportunityErrorCodes.LeadReassigned"/>).</exception>
+    /// <exception cref="ConcurrencyException">The lead changed otherwise between read and write; nothing was saved.</exception>
+    /// <exception cref="InvalidStateTransitionException">The lead is not Assigned or Offered.</exception>
     /// <exception cref="PartnerAtCapacityException">A broadcast offer accepted by a partner already at its capacity of open leads; nothing was saved.</exception>
     public async Task<PartnerLeadView> AcceptAsync(TenantId tenant, PartnerId partner, LeadId id, CancellationToken cancellationToken = default)
     {
@@ -145,7 +154,18 @@ public sealed class LeadDistributionService
         var wasBroadcast = lead.State == LeadState.Offered;
         lead.Accept(partner, _clock);
         lead.ScheduleNextDue(Options.FollowUps.FirstDue(lead.LastActivityAt));
-        await _leads.UpdateAsync(lead, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _leads.UpdateAsync(lead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConcurrencyException)
+        {
+            // Lost a race. Accepting the stored lead again (and discarding it) tells a partner that another
+            // accepted meanwhile (the conflict naming the winner); any other change stays a concurrency error.
+            (await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false)).Accept(partner, _clock);
+            throw;
+        }
+
         if (wasBroadcast)
         {
             _loads.RecordAssignment(tenant, partner, lead.AcceptedAt!.Value);
@@ -174,12 +194,13 @@ public sealed class LeadDistributionService
     }
 
     /// <summary>The partner reports activity on an accepted lead; the follow-up clock restarts.</summary>
+    /// <exception cref="AccessDeniedException">The lead is not worked by this partner (<see cref="OpportunityErrorCodes.PartnerNotAssigned"/>).</exception>
     public async Task RecordActivityAsync(TenantId tenant, PartnerId partner, LeadId id, string note, CancellationToken cancellationToken = default)
     {
         var lead = await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         if (lead.AssignedPartner != partner)
         {
-            throw new DomainRuleException("AssignedPartnerOnly", $"Lead '{id}' is not worked by partner '{partner}'.");
+            throw new AccessDeniedException(OpportunityErrorCodes.PartnerNotAssigned, partner, nameof(Lead), id.Value, $"Lead '{id}' is not worked by partner '{partner}'.");
         }
 
         lead.RecordActivity(note, partner.Value, _clock);
@@ -242,14 +263,14 @@ public sealed class LeadDistributionService
     }
 
     /// <summary>The manufacturer approves a deal registration: the registering partner owns the accepted lead.</summary>
-    /// <exception cref="DomainRuleException">Another partner works the same deal and <paramref name="overrideConflict"/> is false (rule <c>ChannelConflict</c>).</exception>
+    /// <exception cref="ConflictException">Another partner works the same deal and <paramref name="overrideConflict"/> is false (<see cref="OpportunityErrorCodes.ChannelConflict"/>; <see cref="ConflictException.Winner"/> is the working partner).</exception>
     /// <exception cref="PartnerAtCapacityException">The registering partner is at its capacity of open leads; nothing was saved.</exception>
     public async Task ApproveDealAsync(TenantId tenant, LeadId id, string actor, bool overrideConflict = false, CancellationToken cancellationToken = default)
     {
         var lead = await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         if (!overrideConflict && new CaptureResult(lead, lead.DuplicateOf).IsChannelConflict)
         {
-            throw new DomainRuleException("ChannelConflict", $"Deal registration '{id}' of partner '{lead.RegisteredBy}' collides with lead '{lead.DuplicateOf!.ExistingLead}' worked by partner '{lead.DuplicateOf.WorkingPartner}'; approve with overrideConflict to give it to the registrant anyway.");
+            throw new ConflictException(OpportunityErrorCodes.ChannelConflict, $"Deal registration '{id}' of partner '{lead.RegisteredBy}' collides with lead '{lead.DuplicateOf!.ExistingLead}' worked by partner '{lead.DuplicateOf.WorkingPartner}'; approve with overrideConflict to give it to the registrant anyway.", lead.DuplicateOf.WorkingPartner);
         }
 
         lead.ApproveRegistration(actor, _clock);
@@ -276,8 +297,11 @@ public sealed class LeadDistributionService
     /// compare its <see cref="SalesOpportunity.Id"/> with yours to tell.
     /// </summary>
     /// <returns>The opportunity converted from the lead: the new one, or the one converted earlier.</returns>
-    /// <exception cref="InvalidStateTransitionException">The lead is not the partner's, or neither Accepted nor Converted.</exception>
-    /// <exception cref="DomainRuleException">The lead has no amount (rule <c>OpportunityAmount</c>), or was converted into an opportunity of another partner (rule <c>OneOpportunityPerLead</c>, naming it).</exception>
+    /// <exception cref="EntityNotFoundException">The lead does not exist (<see cref="OpportunityErrorCodes.LeadNotFound"/>), or <paramref name="pipelineId"/> is not in the catalog (<see cref="OpportunityErrorCodes.PipelineNotFound"/>).</exception>
+    /// <exception cref="AccessDeniedException">The lead is not the partner's (<see cref="OpportunityErrorCodes.PartnerNotAssigned"/>).</exception>
+    /// <exception cref="InvalidStateTransitionException">The lead is the partner's but neither Accepted nor Converted.</exception>
+    /// <exception cref="InvalidInputException">The lead has no estimated value and no <paramref name="amount"/> was passed (<see cref="OpportunityErrorCodes.AmountRequired"/>, field <c>amount</c>).</exception>
+    /// <exception cref="ConflictException">The lead was converted into an opportunity of another partner (<see cref="OpportunityErrorCodes.LeadAlreadyConverted"/>, <see cref="ConflictException.Winner"/> names it).</exception>
     /// <exception cref="ConcurrencyException">An opportunity with <paramref name="opportunityId"/> exists already (from another lead), or the lead changed meanwhile; nothing was written.</exception>
     /// <exception cref="NotSupportedException">The opportunity store does not implement <see cref="ILeadConversionStore"/>.</exception>
     public async Task<SalesOpportunity> ConvertAsync(TenantId tenant, PartnerId partner, LeadId id, OpportunityId opportunityId, LocalDate expectedClose, Money? amount = null, string? pipelineId = null, CancellationToken cancellationToken = default)
@@ -285,7 +309,12 @@ public sealed class LeadDistributionService
         var conversions = _opportunities as ILeadConversionStore ?? _leads as ILeadConversionStore
             ?? throw new NotSupportedException($"The opportunity store ({_opportunities.GetType().Name}) does not implement {nameof(ILeadConversionStore)}, which converts a lead and adds its opportunity in one transaction.");
         var lead = await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
-        if (lead.AssignedPartner != partner || lead.State is not (LeadState.Accepted or LeadState.Converted))
+        if (lead.AssignedPartner != partner)
+        {
+            throw new AccessDeniedException(OpportunityErrorCodes.PartnerNotAssigned, partner, nameof(Lead), id.Value, $"Lead '{id}' is not worked by partner '{partner}'.");
+        }
+
+        if (lead.State is not (LeadState.Accepted or LeadState.Converted))
         {
             throw new InvalidStateTransitionException(nameof(Lead), id.Value, lead.State.ToString(), $"Convert (by partner '{partner}')");
         }
@@ -304,7 +333,7 @@ public sealed class LeadDistributionService
         }
 
         var value = amount ?? lead.Details.EstimatedValue
-            ?? throw new DomainRuleException("OpportunityAmount", $"Lead '{id}' has no estimated value; pass the opportunity amount.");
+            ?? throw new InvalidInputException(OpportunityErrorCodes.AmountRequired, "amount", $"Lead '{id}' has no estimated value; pass the opportunity amount.");
         var draft = new SalesOpportunityDraft(partner, value, expectedClose)
         {
             Name = lead.Details.Company,
@@ -337,7 +366,7 @@ public sealed class LeadDistributionService
     {
         if (existing.Partner != partner)
         {
-            throw LeadConversionRules.AlreadyConverted(lead.Tenant, lead.Id, existing.Id);
+            throw LeadConversionRules.AlreadyConverted(lead.Tenant, lead.Id, existing.Id, existing.Partner);
         }
 
         if (lead.State == LeadState.Accepted && lead.AssignedPartner == partner)
@@ -356,7 +385,7 @@ public sealed class LeadDistributionService
 
     private async Task<Lead> GetAsync(TenantId tenant, LeadId id, CancellationToken cancellationToken) =>
         await _leads.FindAsync(AccessScope.Manufacturer(tenant), id, cancellationToken).ConfigureAwait(false)
-            ?? throw new DomainRuleException("UnknownLead", $"Lead '{id}' does not exist in tenant '{tenant}'.");
+            ?? throw EntityNotFoundException.ForLead(tenant, id);
 
     private async Task<LeadDuplicateLink?> FindDuplicateAsync(TenantId tenant, LeadId id, LeadDetails details, CancellationToken cancellationToken)
     {

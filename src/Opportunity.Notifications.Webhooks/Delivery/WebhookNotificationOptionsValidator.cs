@@ -78,7 +78,7 @@ public sealed class WebhookNotificationOptionsValidator : IValidateOptions<Webho
                 {
                     _ = new TenantId(endpoint.Tenant);
                 }
-                catch (ArgumentException e)
+                catch (InvalidTextException e)
                 {
                     failures.Add($"{where}.{nameof(endpoint.Tenant)}: {e.Message}");
                 }

@@ -155,9 +155,9 @@ public abstract partial class StoreConformanceTests
         await conversions.ConvertAsync(lead, ConvertInMemory(lead, "opp-1"));
         var twin = OpportunityFrom(TenantA, lead.Id, "opp-2");
 
-        var refused = await Assert.ThrowsAsync<DomainRuleException>(() => Store.Opportunities.AddAsync(twin));
+        var refused = await Assert.ThrowsAsync<ConflictException>(() => Store.Opportunities.AddAsync(twin));
 
-        Assert.Equal(LeadConversionRules.OneOpportunityPerLead, refused.Rule);
+        Assert.Equal(OpportunityErrorCodes.LeadAlreadyConverted, refused.ErrorCode);
         Assert.Contains("'opp-1'", refused.Message, StringComparison.Ordinal);
         Assert.Equal(["opp-1"], await OpportunityIdsAsync(TenantA));
     }

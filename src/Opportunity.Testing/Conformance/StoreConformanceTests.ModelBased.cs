@@ -254,7 +254,7 @@ public abstract partial class StoreConformanceTests
             change();
             return true;
         }
-        catch (Exception ex) when (ex is InvalidStateTransitionException or DomainRuleException or ArgumentException or CurrencyMismatchException)
+        catch (Exception ex) when (ex is DomainRuleException or InvalidInputException or AccessDeniedException or ArgumentException)
         {
             return false;
         }

@@ -78,7 +78,7 @@ public sealed class LeadRoutingLifecycleTests
         var (lead, clock) = Qualified();
         lead.Assign(A, Deadline(clock), "system", clock);
         lead.Reject(A, "no", clock);
-        Assert.Equal("ExcludedPartner", Assert.Throws<DomainRuleException>(() => lead.Offer([A, B], Deadline(clock), "system", clock)).Rule);
+        Assert.Equal(OpportunityErrorCodes.ExcludedPartner, Assert.Throws<DomainRuleException>(() => lead.Offer([A, B], Deadline(clock), "system", clock)).ErrorCode);
         Assert.Throws<ArgumentException>(() => lead.Offer([B, B], Deadline(clock), "system", clock));
         Assert.Throws<ArgumentException>(() => lead.Offer([], Deadline(clock), "system", clock));
     }
@@ -88,7 +88,7 @@ public sealed class LeadRoutingLifecycleTests
     {
         var (lead, clock) = Qualified();
         lead.Assign(A, Deadline(clock), "system", clock);
-        Assert.Equal("EscalationOrder", Assert.Throws<DomainRuleException>(() => lead.Escalate(1, _ => "cm@acme.example", "system", clock)).Rule);
+        Assert.Equal(OpportunityErrorCodes.EscalationOrder, Assert.Throws<DomainRuleException>(() => lead.Escalate(1, _ => "cm@acme.example", "system", clock)).ErrorCode);
         lead.RemindPartners(0, "system", clock);
         Assert.Throws<DomainRuleException>(() => lead.RemindPartners(0, "system", clock));
         lead.Escalate(1, _ => "cm@acme.example", "system", clock);

@@ -108,7 +108,7 @@ public sealed class LeadTests
     {
         var lead = NewLead();
         var ex = Assert.Throws<DomainRuleException>(() => lead.Qualify(new LeadQualification(true, false, true, false), "u", _clock));
-        Assert.Equal("LeadQualification", ex.Rule);
+        Assert.Equal(OpportunityErrorCodes.QualificationIncomplete, ex.ErrorCode);
         Assert.Contains("Budget, Timing", ex.Message, StringComparison.Ordinal);
         Assert.Equal(LeadState.Captured, lead.State);
     }
@@ -122,7 +122,7 @@ public sealed class LeadTests
         Assert.Equal("outside our area", Assert.Single(lead.Rejections).Reason);
         Assert.Equal([P1], lead.ExcludedPartners);
         var ex = Assert.Throws<DomainRuleException>(() => lead.Assign(P1, Deadline, "router", _clock));
-        Assert.Equal("ExcludedPartner", ex.Rule);
+        Assert.Equal(OpportunityErrorCodes.ExcludedPartner, ex.ErrorCode);
     }
 
     [Fact]
@@ -137,7 +137,44 @@ public sealed class LeadTests
     public void Accept_ByAnotherPartner_IsRefused()
     {
         var lead = InState(LeadState.Assigned);
-        Assert.Equal("AssignedPartnerOnly", Assert.Throws<DomainRuleException>(() => lead.Accept(P2, _clock)).Rule);
+        Assert.Equal(OpportunityErrorCodes.PartnerNotAssigned, Assert.Throws<AccessDeniedException>(() => lead.Accept(P2, _clock)).ErrorCode);
+    }
+
+    [Fact]
+    public void Accept_AfterAnotherPartnerAccepted_IsAConflictNamingTheWinnerOutsideTheMessage()
+    {
+        var lead = InState(LeadState.Qualified);
+        lead.Offer([P1, P2], Deadline, "router", _clock);
+        lead.Accept(P1, _clock);
+
+        var ex = Assert.Throws<ConflictException>(() => lead.Accept(P2, _clock));
+
+        Assert.Equal((OpportunityErrorCodes.LeadAlreadyAccepted, P1), (ex.ErrorCode, ex.Winner));
+        Assert.DoesNotContain(P1.Value, ex.Message, StringComparison.Ordinal);
+        Assert.Equal((LeadState.Accepted, P1), (lead.State, lead.AssignedPartner));
+    }
+
+    [Fact]
+    public void Accept_ByAPartnerThatRejectedBeforeReassignment_IsAConflictNamingTheHolder()
+    {
+        var lead = InState(LeadState.Rejected);
+        lead.Assign(P2, Deadline, "router", _clock);
+
+        var ex = Assert.Throws<ConflictException>(() => lead.Accept(P1, _clock));
+
+        Assert.Equal((OpportunityErrorCodes.LeadReassigned, P2), (ex.ErrorCode, ex.Winner));
+        Assert.Equal(LeadState.Assigned, lead.State);
+    }
+
+    [Fact]
+    public void Reject_OfferedToOthersOnly_IsForbidden()
+    {
+        var lead = InState(LeadState.Offered);
+
+        var ex = Assert.Throws<AccessDeniedException>(() => lead.Reject(P2, "not ours", _clock));
+
+        Assert.Equal((OpportunityErrorCodes.PartnerNotAssigned, P2, "L1"), (ex.ErrorCode, ex.Partner, ex.Id));
+        Assert.Equal([P1], lead.Offers);
     }
 
     [Fact]
@@ -152,7 +189,7 @@ public sealed class LeadTests
     public void Assign_DeadlineNotInFuture_IsRefused()
     {
         var lead = InState(LeadState.Qualified);
-        Assert.Equal("AcceptanceDeadline", Assert.Throws<DomainRuleException>(() => lead.Assign(P1, _clock.GetCurrentInstant(), "r", _clock)).Rule);
+        Assert.Equal(OpportunityErrorCodes.AcceptanceDeadlinePassed, Assert.Throws<DomainRuleException>(() => lead.Assign(P1, _clock.GetCurrentInstant(), "r", _clock)).ErrorCode);
     }
 
     [Fact]

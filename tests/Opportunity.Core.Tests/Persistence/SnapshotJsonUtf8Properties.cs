@@ -81,7 +81,7 @@ public sealed class SnapshotJsonUtf8Properties
             _ = new OpportunityId(text);
             return text;
         }
-        catch (ArgumentException)
+        catch (InvalidTextException)
         {
             return fallback;
         }

@@ -72,6 +72,7 @@ public sealed class PipelineDefinitionTests
         var catalog = new PipelineCatalog([custom]);
         Assert.Same(PipelineDefinition.Default, catalog.Get("default"));
         Assert.Same(custom, catalog.Get("solar"));
-        Assert.Throws<KeyNotFoundException>(() => catalog.Get("wind"));
+        var ex = Assert.Throws<EntityNotFoundException>(() => catalog.Get("wind"));
+        Assert.Equal((OpportunityErrorCodes.PipelineNotFound, "PipelineDefinition", "wind"), (ex.ErrorCode, ex.Kind, ex.Id));
     }
 }

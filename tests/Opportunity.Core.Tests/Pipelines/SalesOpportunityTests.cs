@@ -25,16 +25,17 @@ public sealed class SalesOpportunityTests
     }
 
     [Fact]
-    public void Open_NegativeAmount_Throws()
+    public void Open_NegativeAmount_ThrowsInvalidInputNamingAmount()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => SalesOpportunity.Open(Tenant, new OpportunityId("O"),
+        var ex = Assert.Throws<InvalidInputException>(() => SalesOpportunity.Open(Tenant, new OpportunityId("O"),
             new SalesOpportunityDraft(new PartnerId("p"), new Money(-1m, CurrencyCode.EUR), new LocalDate(2027, 1, 1)), PipelineDefinition.Default, "u", _clock));
+        Assert.Equal((OpportunityErrorCodes.AmountOutOfRange, "amount"), (ex.ErrorCode, ex.Field));
     }
 
     [Fact]
     public void Open_InClosedStage_IsRefused()
     {
-        Assert.Equal("OpenInOpenStage", Assert.Throws<DomainRuleException>(() => NewDeal(stage: "Closed won")).Rule);
+        Assert.Equal(OpportunityErrorCodes.OpenInClosedStage, Assert.Throws<DomainRuleException>(() => NewDeal(stage: "Closed won")).ErrorCode);
     }
 
     [Fact]
@@ -55,7 +56,7 @@ public sealed class SalesOpportunityTests
     public void MoveToStage_ClosedStage_RequiresCloseWithReason()
     {
         var deal = NewDeal();
-        Assert.Equal("CloseWithReason", Assert.Throws<DomainRuleException>(() => deal.MoveToStage("Closed won", "p1", _clock)).Rule);
+        Assert.Equal(OpportunityErrorCodes.CloseWithReason, Assert.Throws<DomainRuleException>(() => deal.MoveToStage("Closed won", "p1", _clock)).ErrorCode);
         Assert.Throws<UnknownStageException>(() => deal.MoveToStage("Demo", "p1", _clock));
     }
 
@@ -71,7 +72,7 @@ public sealed class SalesOpportunityTests
         ]);
         var deal = NewDeal(definition);
         var ex = Assert.Throws<DomainRuleException>(() => deal.MoveToStage("Offer", "p1", _clock));
-        Assert.Equal("StageExitCriteria", ex.Rule);
+        Assert.Equal(OpportunityErrorCodes.StageExitCriteriaNotMet, ex.ErrorCode);
         Assert.Contains("Budget confirmed, Decision maker met", ex.Message, StringComparison.Ordinal);
 
         deal.MarkCriterionMet("budget confirmed", "p1", _clock);
@@ -83,7 +84,8 @@ public sealed class SalesOpportunityTests
 
         deal.MoveToStage("Discovery", "p1", _clock); // backward: no gate
         Assert.Equal("Discovery", deal.Stage.Name);
-        Assert.Equal("UnknownCriterion", Assert.Throws<DomainRuleException>(() => deal.MarkCriterionMet("Coffee", "p1", _clock)).Rule);
+        var unknown = Assert.Throws<InvalidInputException>(() => deal.MarkCriterionMet("Coffee", "p1", _clock));
+        Assert.Equal((OpportunityErrorCodes.UnknownExitCriterion, "criterion"), (unknown.ErrorCode, unknown.Field));
     }
 
     [Fact]
@@ -116,7 +118,7 @@ public sealed class SalesOpportunityTests
         Assert.Null(deal.CloseReason);
         Assert.Equal(["Qualification", "Closed lost", "Proposal"], deal.History.Select(h => h.To));
         Assert.Equal("Customer came back", Assert.IsType<OpportunityReopened>(deal.PendingEvents[^1]).Reason);
-        Assert.Equal("ReopenInOpenStage", Assert.Throws<DomainRuleException>(() => { deal.CloseLost("x", "u", _clock); deal.Reopen("Closed won", "y", "u", _clock); }).Rule);
+        Assert.Equal(OpportunityErrorCodes.ReopenInClosedStage, Assert.Throws<DomainRuleException>(() => { deal.CloseLost("x", "u", _clock); deal.Reopen("Closed won", "y", "u", _clock); }).ErrorCode);
     }
 
     [Fact]

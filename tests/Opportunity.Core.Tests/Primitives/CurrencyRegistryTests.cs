@@ -75,7 +75,7 @@ public sealed class CurrencyRegistryTests
     {
         var ex = Assert.Throws<UnknownCurrencyException>(() => new CurrencyCode(code));
 
-        Assert.Equal((code, "code"), (ex.Code, ex.ParamName));
+        Assert.Equal((code, "currency", OpportunityErrorCodes.UnknownCurrency), (ex.Code, ex.Field, ex.ErrorCode));
         Assert.Contains(code, ex.Message, StringComparison.Ordinal);
         Assert.Throws<UnknownCurrencyException>(() => CurrencyCode.Parse(code.ToLowerInvariant()));
     }

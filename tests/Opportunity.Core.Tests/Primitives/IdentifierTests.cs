@@ -9,12 +9,13 @@ public sealed class IdentifierTests
     [InlineData("   ")]
     [InlineData("has space")]
     [InlineData("tab\t")]
-    public void Constructor_InvalidText_ThrowsNamingValue(string text)
+    public void Constructor_InvalidText_ThrowsInvalidTextNamingTheField(string text)
     {
-        Assert.Equal("Value", Assert.ThrowsAny<ArgumentException>(() => new LeadId(text)).ParamName);
-        Assert.Equal("Value", Assert.ThrowsAny<ArgumentException>(() => new PartnerId(text)).ParamName);
-        Assert.Equal("Value", Assert.ThrowsAny<ArgumentException>(() => new OpportunityId(text)).ParamName);
-        Assert.Equal("Value", Assert.ThrowsAny<ArgumentException>(() => new TenantId(text)).ParamName);
+        Assert.Equal("LeadId", Assert.Throws<InvalidTextException>(() => new LeadId(text)).Field);
+        Assert.Equal("PartnerId", Assert.Throws<InvalidTextException>(() => new PartnerId(text)).Field);
+        Assert.Equal("OpportunityId", Assert.Throws<InvalidTextException>(() => new OpportunityId(text)).Field);
+        var tenant = Assert.Throws<InvalidTextException>(() => new TenantId(text));
+        Assert.Equal((OpportunityErrorCodes.InvalidText, "TenantId"), (tenant.ErrorCode, tenant.Field));
     }
 
     [Fact]

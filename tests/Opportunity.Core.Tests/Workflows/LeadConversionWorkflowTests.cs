@@ -67,7 +67,8 @@ public sealed class LeadConversionWorkflowTests
         using var h = await AcceptedAsync();
         await h.AddPartnersAsync(Partner("P-b"));
 
-        await Assert.ThrowsAsync<InvalidStateTransitionException>(() => h.Distribution.ConvertAsync(Tenant, new PartnerId("P-b"), L1, new OpportunityId("O-1"), Close));
+        var ex = await Assert.ThrowsAsync<AccessDeniedException>(() => h.Distribution.ConvertAsync(Tenant, new PartnerId("P-b"), L1, new OpportunityId("O-1"), Close));
+        Assert.Equal(OpportunityErrorCodes.PartnerNotAssigned, ex.ErrorCode);
 
         Assert.Empty(await OpportunityIdsAsync(h));
         Assert.Equal(LeadState.Accepted, (await h.LeadAsync("L-1")).State);

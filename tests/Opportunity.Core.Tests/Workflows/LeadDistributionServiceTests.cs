@@ -1,5 +1,7 @@
 using NodaTime;
 using Opportunity.Leads;
+using Opportunity.Persistence;
+using Opportunity.Persistence.InMemory;
 using Opportunity.Routing;
 using Opportunity.Workflows;
 using static Opportunity.Core.Tests.Workflows.DistributionHarness;
@@ -59,8 +61,35 @@ public sealed class LeadDistributionServiceTests
         using var h = RoundRobin();
         await h.AddPartnersAsync(Partner("P-a"), Partner("P-b"));
         await h.CaptureAndQualifyAsync("L-1");
-        var ex = await Assert.ThrowsAsync<DomainRuleException>(() => h.Distribution.AcceptAsync(Tenant, new PartnerId("P-b"), new LeadId("L-1")));
-        Assert.Equal("AssignedPartnerOnly", ex.Rule);
+        var ex = await Assert.ThrowsAsync<AccessDeniedException>(() => h.Distribution.AcceptAsync(Tenant, new PartnerId("P-b"), new LeadId("L-1")));
+        Assert.Equal(OpportunityErrorCodes.PartnerNotAssigned, ex.ErrorCode);
+        Assert.Equal(("P-b", "Lead", "L-1"), (ex.Partner.Value, ex.Kind, ex.Id));
+        Assert.DoesNotContain("P-a", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AcceptAsync_UnknownLead_ThrowsNotFoundNamingTheLead()
+    {
+        using var h = RoundRobin();
+
+        var ex = await Assert.ThrowsAsync<EntityNotFoundException>(() => h.Distribution.AcceptAsync(Tenant, new PartnerId("P-a"), new LeadId("L-404")));
+
+        Assert.Equal((OpportunityErrorCodes.LeadNotFound, "Lead", "L-404"), (ex.ErrorCode, ex.Kind, ex.Id));
+    }
+
+    [Fact]
+    public async Task AssignManuallyAsync_UnknownOrInactivePartner_ThrowsNotFoundOrRuleAndSavesNothing()
+    {
+        using var h = RoundRobin();
+        await h.AddPartnersAsync(Partner("P-a"), Partner("P-idle") with { IsActive = false });
+        await h.Distribution.CaptureAsync(Tenant, new LeadId("L-1"), Details(), "web");
+
+        var unknown = await Assert.ThrowsAsync<EntityNotFoundException>(() => h.Distribution.AssignManuallyAsync(Tenant, new LeadId("L-1"), new PartnerId("P-x"), "cm"));
+        var inactive = await Assert.ThrowsAsync<DomainRuleException>(() => h.Distribution.AssignManuallyAsync(Tenant, new LeadId("L-1"), new PartnerId("P-idle"), "cm"));
+
+        Assert.Equal((OpportunityErrorCodes.PartnerNotFound, "P-x"), (unknown.ErrorCode, unknown.Id));
+        Assert.Equal(OpportunityErrorCodes.PartnerInactive, inactive.ErrorCode);
+        Assert.Equal(LeadState.Captured, (await h.LeadAsync("L-1")).State);
     }
 
     [Fact]
@@ -110,8 +139,29 @@ public sealed class LeadDistributionServiceTests
         var withdrawn = Assert.Single(await h.EventsAsync<LeadOffersWithdrawn>());
         Assert.Equal(["P-b"], withdrawn.Partners.Select(p => p.Value));
         Assert.Equal("P-c", withdrawn.AcceptedBy.Value);
-        await Assert.ThrowsAsync<InvalidStateTransitionException>(() => h.Distribution.AcceptAsync(Tenant, new PartnerId("P-b"), new LeadId("L-1")));
+        var late = await Assert.ThrowsAsync<ConflictException>(() => h.Distribution.AcceptAsync(Tenant, new PartnerId("P-b"), new LeadId("L-1")));
+        Assert.Equal(OpportunityErrorCodes.LeadAlreadyAccepted, late.ErrorCode);
+        Assert.Equal("P-c", late.Winner?.Value);
+        Assert.DoesNotContain("P-c", late.Message, StringComparison.Ordinal);
         Assert.Null(await h.Distribution.FindForPartnerAsync(Tenant, new PartnerId("P-b"), new LeadId("L-1")));
+    }
+
+    [Fact]
+    public async Task AcceptAsync_AnotherPartnerAcceptsBetweenReadAndWrite_IsAConflictNamingTheWinner()
+    {
+        var store = new InMemoryStore();
+        var clock = new NodaTime.Testing.FakeClock(Tuesday10);
+        using var rival = Create(Tuesday10, o => o.RuleSet = RoutingRuleSet.Create("bc").InTerritory().ScoreByLoad().Broadcast(2).Build(), store: store, clock: clock);
+        // P-a's acceptance lands after P-b's workflow read the offered lead and before it writes.
+        using var h = Create(Tuesday10, store: store, clock: clock,
+            wrapLeads: inner => new RaceBeforeFirstUpdate(inner, () => rival.Distribution.AcceptAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"))));
+        await rival.AddPartnersAsync(Partner("P-a"), Partner("P-b"));
+        Assert.Equal(LeadState.Offered, (await rival.CaptureAndQualifyAsync("L-1")).State);
+
+        var ex = await Assert.ThrowsAsync<ConflictException>(() => h.Distribution.AcceptAsync(Tenant, new PartnerId("P-b"), new LeadId("L-1")));
+
+        Assert.Equal((OpportunityErrorCodes.LeadAlreadyAccepted, "P-a"), (ex.ErrorCode, ex.Winner?.Value));
+        Assert.Equal((LeadState.Accepted, "P-a"), ((await h.LeadAsync("L-1")).State, (await h.LeadAsync("L-1")).AssignedPartner?.Value));
     }
 
     [Fact]
@@ -169,8 +219,8 @@ public sealed class LeadDistributionServiceTests
         Assert.Equal(LeadState.PendingApproval, registration.Lead.State);
         Assert.Equal("Acme", (await h.Distribution.FindForPartnerAsync(Tenant, new PartnerId("P-b"), new LeadId("R-1")))!.Company);
 
-        var ex = await Assert.ThrowsAsync<DomainRuleException>(() => h.Distribution.ApproveDealAsync(Tenant, new LeadId("R-1"), "channel-manager"));
-        Assert.Equal("ChannelConflict", ex.Rule);
+        var ex = await Assert.ThrowsAsync<ConflictException>(() => h.Distribution.ApproveDealAsync(Tenant, new LeadId("R-1"), "channel-manager"));
+        Assert.Equal(OpportunityErrorCodes.ChannelConflict, ex.ErrorCode);
         Assert.Equal(LeadState.PendingApproval, (await h.LeadAsync("R-1")).State);
 
         await h.Distribution.ApproveDealAsync(Tenant, new LeadId("R-1"), "channel-manager", overrideConflict: true);
@@ -234,5 +284,31 @@ public sealed class LeadDistributionServiceTests
         Assert.Equal(RoutingOutcome.Assigned, record.Outcome);
         Assert.Contains("Routing of lead L-1 with rule set 'rr'", record.Explanation, StringComparison.Ordinal);
         Assert.Contains("Result: assigned to P-a", record.Explanation, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs <paramref name="race"/> once, just before the first lead update goes to the store.</summary>
+    private sealed class RaceBeforeFirstUpdate(ILeadStore inner, Func<Task> race) : ILeadStore
+    {
+        private Func<Task>? _race = race;
+
+        public Task<Lead?> FindAsync(AccessScope scope, LeadId id, CancellationToken cancellationToken = default) => inner.FindAsync(scope, id, cancellationToken);
+
+        public IAsyncEnumerable<Lead> QueryAsync(AccessScope scope, LeadQuery query, CancellationToken cancellationToken = default) => inner.QueryAsync(scope, query, cancellationToken);
+
+        public IAsyncEnumerable<Lead> FindDuplicateCandidatesAsync(AccessScope scope, DuplicateKeys keys, CancellationToken cancellationToken = default) => inner.FindDuplicateCandidatesAsync(scope, keys, cancellationToken);
+
+        public Task AddAsync(Lead lead, CancellationToken cancellationToken = default) => inner.AddAsync(lead, cancellationToken);
+
+        public async Task UpdateAsync(Lead lead, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Exchange(ref _race, null) is { } race)
+            {
+                await race();
+            }
+
+            await inner.UpdateAsync(lead, cancellationToken);
+        }
+
+        public Task<IReadOnlyList<Lead>> ClaimDueAsync(DueWorkClaim claim, CancellationToken cancellationToken = default) => inner.ClaimDueAsync(claim, cancellationToken);
     }
 }

@@ -299,7 +299,7 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
     }
 
     /// <inheritdoc />
-    /// <exception cref="DomainRuleException">The opportunity names a source lead that another opportunity was converted from (rule <c>OneOpportunityPerLead</c>).</exception>
+    /// <exception cref="ConflictException">The opportunity names a source lead that another opportunity was converted from (<see cref="OpportunityErrorCodes.LeadAlreadyConverted"/>).</exception>
     public Task AddAsync(SalesOpportunity opportunity, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(opportunity);

@@ -62,7 +62,7 @@ internal static class RoutingRuleSetJson
                 {
                     fallback = new PartnerId(fallbackText);
                 }
-                catch (ArgumentException ex)
+                catch (InvalidTextException ex)
                 {
                     errors.Add(new ValidationError("$.fallbackPartner", ex.Message));
                 }
@@ -178,9 +178,10 @@ internal static class RoutingRuleSetJson
         {
             rule = factory(parameters);
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or InvalidInputException)
         {
-            parameters.AddError(ex.ParamName is { } p && parameters.Has(p) ? p : null, ex.Message);
+            var field = ex is ArgumentException argument ? argument.ParamName : ((InvalidInputException)ex).Field;
+            parameters.AddError(field is { } p && parameters.Has(p) ? p : null, ex.Message);
         }
 
         parameters.ReportUnknown();

@@ -1,0 +1,61 @@
+using System.Collections.Frozen;
+using Microsoft.AspNetCore.Http;
+
+namespace Opportunity.AspNetCore.Errors;
+
+/// <summary>
+/// The HTTP status and ProblemDetails title of every <see cref="OpportunityErrorCodes"/> code. A
+/// test checks by reflection that no code is missing. Codes of your own fall back to the status of
+/// their exception's category.
+/// </summary>
+internal static class OpportunityErrorCatalog
+{
+    public static readonly FrozenDictionary<string, (int Status, string Title)> Entries = new Dictionary<string, (int, string)>
+    {
+        [OpportunityErrorCodes.LeadNotFound] = (StatusCodes.Status404NotFound, "Lead not found"),
+        [OpportunityErrorCodes.OpportunityNotFound] = (StatusCodes.Status404NotFound, "Opportunity not found"),
+        [OpportunityErrorCodes.PartnerNotFound] = (StatusCodes.Status404NotFound, "Partner not found"),
+        [OpportunityErrorCodes.PipelineNotFound] = (StatusCodes.Status404NotFound, "Pipeline definition not found"),
+        [OpportunityErrorCodes.PartnerNotAssigned] = (StatusCodes.Status403Forbidden, "Not the partner's lead"),
+        [OpportunityErrorCodes.ConcurrencyConflict] = (StatusCodes.Status409Conflict, "Changed or created by someone else"),
+        [OpportunityErrorCodes.LeadAlreadyAccepted] = (StatusCodes.Status409Conflict, "Lead already accepted by another partner"),
+        [OpportunityErrorCodes.LeadReassigned] = (StatusCodes.Status409Conflict, "Lead went to other partners"),
+        [OpportunityErrorCodes.LeadAlreadyConverted] = (StatusCodes.Status409Conflict, "Lead already converted"),
+        [OpportunityErrorCodes.ChannelConflict] = (StatusCodes.Status409Conflict, "Deal registration collides with another partner's lead"),
+        [OpportunityErrorCodes.PartnerAtCapacity] = (StatusCodes.Status409Conflict, "Partner at capacity"),
+        [OpportunityErrorCodes.InvalidText] = (StatusCodes.Status400BadRequest, "Invalid text"),
+        [OpportunityErrorCodes.ValidationFailed] = (StatusCodes.Status400BadRequest, "Validation failed"),
+        [OpportunityErrorCodes.UnknownCurrency] = (StatusCodes.Status400BadRequest, "Unknown currency"),
+        [OpportunityErrorCodes.UnknownStage] = (StatusCodes.Status400BadRequest, "Unknown stage"),
+        [OpportunityErrorCodes.UnknownExitCriterion] = (StatusCodes.Status400BadRequest, "Unknown exit criterion"),
+        [OpportunityErrorCodes.AmountOutOfRange] = (StatusCodes.Status400BadRequest, "Amount out of range"),
+        [OpportunityErrorCodes.AmountRequired] = (StatusCodes.Status400BadRequest, "Amount required"),
+        [OpportunityErrorCodes.InvalidStateTransition] = (StatusCodes.Status422UnprocessableEntity, "Not allowed in the current state"),
+        [OpportunityErrorCodes.QualificationIncomplete] = (StatusCodes.Status422UnprocessableEntity, "Qualification incomplete"),
+        [OpportunityErrorCodes.ExcludedPartner] = (StatusCodes.Status422UnprocessableEntity, "Partner excluded from this lead"),
+        [OpportunityErrorCodes.PartnerInactive] = (StatusCodes.Status422UnprocessableEntity, "Partner inactive"),
+        [OpportunityErrorCodes.AcceptanceDeadlinePassed] = (StatusCodes.Status422UnprocessableEntity, "Acceptance deadline not in the future"),
+        [OpportunityErrorCodes.EscalationOrder] = (StatusCodes.Status422UnprocessableEntity, "Escalation step out of order"),
+        [OpportunityErrorCodes.OpenInClosedStage] = (StatusCodes.Status422UnprocessableEntity, "Cannot open in a closed stage"),
+        [OpportunityErrorCodes.CloseWithReason] = (StatusCodes.Status422UnprocessableEntity, "Close won or lost with a reason"),
+        [OpportunityErrorCodes.StageExitCriteriaNotMet] = (StatusCodes.Status422UnprocessableEntity, "Stage exit criteria not met"),
+        [OpportunityErrorCodes.NotALostStage] = (StatusCodes.Status422UnprocessableEntity, "Not a lost stage"),
+        [OpportunityErrorCodes.ReopenInClosedStage] = (StatusCodes.Status422UnprocessableEntity, "Cannot reopen in a closed stage"),
+        [OpportunityErrorCodes.CurrencyMismatch] = (StatusCodes.Status422UnprocessableEntity, "Currency mismatch"),
+        [OpportunityErrorCodes.ExchangeRateNotFound] = (StatusCodes.Status422UnprocessableEntity, "Exchange rate missing"),
+        [OpportunityErrorCodes.StoreDataInvalid] = (StatusCodes.Status500InternalServerError, "Stored data cannot be kept or read"),
+        [OpportunityErrorCodes.AggregateOverflow] = (StatusCodes.Status500InternalServerError, "Aggregate out of range"),
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>The status and title of <paramref name="error"/>: its code's entry, else its category's.</summary>
+    public static (int Status, string Title) Describe(OpportunityException error) =>
+        Entries.TryGetValue(error.ErrorCode, out var entry) ? entry : error switch
+        {
+            InvalidInputException => (StatusCodes.Status400BadRequest, "Invalid input"),
+            AccessDeniedException => (StatusCodes.Status403Forbidden, "Forbidden"),
+            EntityNotFoundException => (StatusCodes.Status404NotFound, "Not found"),
+            ConflictException => (StatusCodes.Status409Conflict, "Conflict"),
+            DomainRuleException => (StatusCodes.Status422UnprocessableEntity, "Domain rule violated"),
+            _ => (StatusCodes.Status500InternalServerError, "Server error"),
+        };
+}

@@ -1,0 +1,121 @@
+namespace Opportunity;
+
+/// <summary>
+/// The stable codes of the library's errors (<see cref="OpportunityException.ErrorCode"/>), one per
+/// distinct cause, in snake_case so they read well in ProblemDetails and JSON. A code never changes
+/// meaning; new causes get new codes. The exception type that carries each code gives its category
+/// (and HTTP status in <c>Opportunity.AspNetCore</c>); see <c>docs/errors.md</c>.
+/// </summary>
+public static class OpportunityErrorCodes
+{
+    // Not found (EntityNotFoundException, 404).
+
+    /// <summary>No lead with that id in the tenant (<see cref="EntityNotFoundException"/>).</summary>
+    public const string LeadNotFound = "lead_not_found";
+
+    /// <summary>No sales opportunity with that id in the tenant (<see cref="EntityNotFoundException"/>).</summary>
+    public const string OpportunityNotFound = "opportunity_not_found";
+
+    /// <summary>No partner with that id in the tenant (<see cref="EntityNotFoundException"/>).</summary>
+    public const string PartnerNotFound = "partner_not_found";
+
+    /// <summary>No pipeline definition with that id in the catalog (<see cref="EntityNotFoundException"/>).</summary>
+    public const string PipelineNotFound = "pipeline_not_found";
+
+    // Forbidden (AccessDeniedException, 403).
+
+    /// <summary>The partner is not the one the lead is assigned or offered to, or that works it (<see cref="AccessDeniedException"/>).</summary>
+    public const string PartnerNotAssigned = "partner_not_assigned";
+
+    // Conflict (ConflictException, 409).
+
+    /// <summary>Somebody else saved the aggregate first, or its id is taken (<see cref="ConcurrencyException"/>).</summary>
+    public const string ConcurrencyConflict = "concurrency_conflict";
+
+    /// <summary>Another partner accepted the lead first or holds it now (<see cref="ConflictException"/>, <see cref="ConflictException.Winner"/> set).</summary>
+    public const string LeadAlreadyAccepted = "lead_already_accepted";
+
+    /// <summary>The lead went to other partners after this one rejected it or let it expire (<see cref="ConflictException"/>, <see cref="ConflictException.Winner"/> set when one partner holds it).</summary>
+    public const string LeadReassigned = "lead_reassigned";
+
+    /// <summary>The lead was already converted into an opportunity of another partner (<see cref="ConflictException"/>, <see cref="ConflictException.Winner"/> set).</summary>
+    public const string LeadAlreadyConverted = "lead_already_converted";
+
+    /// <summary>A deal registration collides with a lead another partner works (<see cref="ConflictException"/>, <see cref="ConflictException.Winner"/> set).</summary>
+    public const string ChannelConflict = "channel_conflict";
+
+    /// <summary>The partner is at its capacity of open leads (<see cref="PartnerAtCapacityException"/>).</summary>
+    public const string PartnerAtCapacity = "partner_at_capacity";
+
+    // Invalid input (InvalidInputException, 400).
+
+    /// <summary>An id or text field breaks the text rules (<see cref="InvalidTextException"/>, field set).</summary>
+    public const string InvalidText = "invalid_text";
+
+    /// <summary>A document, row or definition has one or more validation errors (<see cref="InputValidationException"/>).</summary>
+    public const string ValidationFailed = "validation_failed";
+
+    /// <summary>A currency code is neither ISO 4217 nor registered (<see cref="UnknownCurrencyException"/>).</summary>
+    public const string UnknownCurrency = "unknown_currency";
+
+    /// <summary>A stage name is not part of the pipeline definition (<see cref="Pipelines.UnknownStageException"/>, field <c>stage</c>).</summary>
+    public const string UnknownStage = "unknown_stage";
+
+    /// <summary>The current stage has no exit criterion of that name (<see cref="InvalidInputException"/>, field <c>criterion</c>).</summary>
+    public const string UnknownExitCriterion = "unknown_exit_criterion";
+
+    /// <summary>An opportunity amount is negative or above the largest amount of one deal (<see cref="InvalidInputException"/>, field <c>amount</c>).</summary>
+    public const string AmountOutOfRange = "amount_out_of_range";
+
+    /// <summary>Converting a lead without an estimated value needs an amount (<see cref="InvalidInputException"/>, field <c>amount</c>).</summary>
+    public const string AmountRequired = "amount_required";
+
+    // Domain rule violations (DomainRuleException, 422).
+
+    /// <summary>The move is not allowed in the aggregate's current state (<see cref="InvalidStateTransitionException"/>).</summary>
+    public const string InvalidStateTransition = "invalid_state_transition";
+
+    /// <summary>A lead cannot be qualified: need, budget, authority or timing not confirmed (<see cref="DomainRuleException"/>).</summary>
+    public const string QualificationIncomplete = "qualification_incomplete";
+
+    /// <summary>The lead cannot go to a partner that already rejected it or let it expire (<see cref="DomainRuleException"/>).</summary>
+    public const string ExcludedPartner = "excluded_partner";
+
+    /// <summary>The partner exists but is inactive, so it cannot be given leads (<see cref="DomainRuleException"/>).</summary>
+    public const string PartnerInactive = "partner_inactive";
+
+    /// <summary>An acceptance deadline is not after now (<see cref="DomainRuleException"/>).</summary>
+    public const string AcceptanceDeadlinePassed = "acceptance_deadline_passed";
+
+    /// <summary>An escalation step fired out of order (<see cref="DomainRuleException"/>).</summary>
+    public const string EscalationOrder = "escalation_order";
+
+    /// <summary>An opportunity cannot be opened in a closed stage (<see cref="DomainRuleException"/>).</summary>
+    public const string OpenInClosedStage = "open_in_closed_stage";
+
+    /// <summary>A closed stage is reached only by closing won or lost with a reason (<see cref="DomainRuleException"/>).</summary>
+    public const string CloseWithReason = "close_with_reason";
+
+    /// <summary>The current stage's exit criteria are not met (<see cref="DomainRuleException"/>).</summary>
+    public const string StageExitCriteriaNotMet = "stage_exit_criteria_not_met";
+
+    /// <summary>Closing lost needs a lost stage (<see cref="DomainRuleException"/>).</summary>
+    public const string NotALostStage = "not_a_lost_stage";
+
+    /// <summary>A reopened opportunity goes to an open stage (<see cref="DomainRuleException"/>).</summary>
+    public const string ReopenInClosedStage = "reopen_in_closed_stage";
+
+    /// <summary>Amounts of different currencies are combined (<see cref="CurrencyMismatchException"/>).</summary>
+    public const string CurrencyMismatch = "currency_mismatch";
+
+    /// <summary>No exchange rate for a currency pair and date (<see cref="Forecasting.ExchangeRateNotFoundException"/>).</summary>
+    public const string ExchangeRateNotFound = "exchange_rate_not_found";
+
+    // Faults of the server, not of the request (500).
+
+    /// <summary>A store cannot keep a value faithfully or read a stored record back (<see cref="Persistence.StoreDataException"/>).</summary>
+    public const string StoreDataInvalid = "store_data_invalid";
+
+    /// <summary>An aggregate of valid deals does not fit its type (<see cref="AggregateOverflowException"/>).</summary>
+    public const string AggregateOverflow = "aggregate_overflow";
+}
