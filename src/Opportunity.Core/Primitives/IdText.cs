@@ -24,7 +24,7 @@ internal static class IdText
         ArgumentNullException.ThrowIfNull(text);
         try
         {
-            return Validate(text, nameof(text), kind);
+            return Validate(text, kind);
         }
         catch (InvalidTextException ex)
         {
