@@ -17,7 +17,7 @@ builder.Services.AddOpportunityManagement(o => o.HostId = "partner-portal-sample
 builder.Services.AddAuthentication(DemoPartnerAuthenticationHandler.SchemeName)
     .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, DemoPartnerAuthenticationHandler>(DemoPartnerAuthenticationHandler.SchemeName, null);
 builder.Services.AddAuthorization();
-builder.Services.AddProblemDetails();
+builder.Services.AddOpportunityProblemDetails(); // the library's errors as ProblemDetails (403, 404, 409, 422)
 builder.Services.AddOpenApi();
 
 var app = builder.Build();

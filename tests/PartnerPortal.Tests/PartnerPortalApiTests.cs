@@ -208,9 +208,8 @@ public sealed class PartnerPortalApiTests
         Assert.False((await owner.GetFromJsonAsync<PortalLead>("/api/portal/leads/L-1001"))!.IsAccepted);
     }
 
-    // The 403 comes from the library's AccessDenied error through the ProblemDetails mapping (w/errors).
-    // Once it is on this branch: Program.cs calls AddOpportunityProblemDetails() and this Skip goes.
-    [Fact(Skip = "Needs AddOpportunityProblemDetails (branch w/errors) in samples/PartnerPortal/Program.cs; passes with it (checked on a trial merge).")]
+    // The 403 is the library's access-denied error, mapped by AddOpportunityProblemDetails.
+    [Fact]
     public async Task AcceptLead_OfferedToAnotherPartner_Returns403AndChangesNothing()
     {
         await using var factory = new PortalFactory();
