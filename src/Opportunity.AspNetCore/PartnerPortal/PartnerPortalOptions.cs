@@ -33,13 +33,9 @@ public sealed class PartnerPortalOptions
             throw new ArgumentException("PartnerPortalOptions.TenantClaimType must not be empty when no fixed Tenant is set.", nameof(TenantClaimType));
         }
 
-        try
+        if (Tenant is not null && !TenantId.TryParse(Tenant, null, out _))
         {
-            _ = Tenant is null ? default : new TenantId(Tenant);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new ArgumentException($"PartnerPortalOptions.Tenant: {ex.Message}", nameof(Tenant), ex);
+            throw new ArgumentException($"PartnerPortalOptions.Tenant '{Tenant}' is not a valid tenant id (non-empty, at most 100 characters, no white space).", nameof(Tenant));
         }
     }
 }
