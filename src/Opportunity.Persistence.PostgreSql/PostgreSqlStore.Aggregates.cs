@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Npgsql;
+using Opportunity.Diagnostics;
 using Opportunity.Persistence.PostgreSql.Schema;
 
 namespace Opportunity.Persistence.PostgreSql;
@@ -11,10 +12,10 @@ public sealed partial class PostgreSqlStore
     /// events to the outbox, in one transaction of the aggregate's tenant; marks the aggregate
     /// committed after the commit.
     /// </summary>
-    private Task SaveAsync(AggregateRoot aggregate, string table, string document, IReadOnlyList<(string Column, object? Value)> columns, CancellationToken cancellationToken) =>
-        SaveAsync(new AggregateRow(aggregate, table, document, columns), cancellationToken);
+    private Task SaveAsync(AggregateRoot aggregate, string table, string document, IReadOnlyList<(string Column, object? Value)> columns, CancellationToken cancellationToken, [CallerMemberName] string operation = "") =>
+        SaveAsync(new AggregateRow(aggregate, table, document, columns), cancellationToken, operation);
 
-    private async Task SaveAsync(AggregateRow row, CancellationToken cancellationToken)
+    private async Task SaveAsync(AggregateRow row, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
     {
         var messages = row.Aggregate.PendingEvents.Select(OutboxMessage.FromDomainEvent).ToList();
         await RunAsync(
@@ -27,7 +28,8 @@ public sealed partial class PostgreSqlStore
                 Fault("after-outbox");
                 return 0;
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            operation: operation).ConfigureAwait(false);
         row.Aggregate.MarkCommitted(row.Aggregate.Version + 1);
     }
 
@@ -82,7 +84,7 @@ public sealed partial class PostgreSqlStore
     /// whose document cannot be read is quarantined in the same transaction instead (<c>quarantine_claimed_{table}</c>,
     /// which only reaches rows this claim leased), so it neither fails the claim nor comes back in the next one.
     /// </summary>
-    private Task<DueWorkBatch<T>> ClaimDueRowsAsync<T>(StoredRecordKind kind, string table, DueWorkClaim claim, Func<string, long, string, T> read, CancellationToken cancellationToken)
+    private Task<DueWorkBatch<T>> ClaimDueRowsAsync<T>(StoredRecordKind kind, string table, DueWorkClaim claim, Func<string, long, string, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
     {
         ArgumentNullException.ThrowIfNull(claim);
         return RunAsync(
@@ -120,11 +122,12 @@ public sealed partial class PostgreSqlStore
 
                 return new DueWorkBatch<T>(items, bad.ConvertAll(b => new QuarantinedRecord(new TenantId(b.Tenant), kind, b.Id, b.Reason, claim.Now)));
             },
-            cancellationToken);
+            cancellationToken,
+            operation: operation);
     }
 
     /// <summary>Runs a writing statement that returns rows (e.g. <c>UPDATE … RETURNING</c>) in one transaction of <paramref name="scope"/>; the rows read, after the commit.</summary>
-    private Task<List<T>> WriteReturningAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken) =>
+    private Task<List<T>> WriteReturningAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "") =>
         RunAsync(
             scope,
             async (connection, transaction) =>
@@ -139,11 +142,13 @@ public sealed partial class PostgreSqlStore
 
                 return rows;
             },
-            cancellationToken);
+            cancellationToken,
+            operation: operation);
 
     /// <summary>Streams the rows of a read query in one scoped transaction.</summary>
-    private async IAsyncEnumerable<T> ReadRowsAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<T> ReadRowsAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken, [CallerMemberName] string operation = "")
     {
+        using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, operation, scope.Tenant);
         var (connection, transaction) = await BeginAsync(scope, cancellationToken).ConfigureAwait(false);
         using (connection)
         using (transaction)
@@ -162,11 +167,11 @@ public sealed partial class PostgreSqlStore
     }
 
     /// <summary>The aggregate document of <paramref name="id"/> in <paramref name="table"/> if <paramref name="where"/> (the scope) lets it be seen.</summary>
-    private Task<T?> FindDocumentAsync<T>(AccessScope scope, string table, string where, List<object?> parameters, string id, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    private Task<T?> FindDocumentAsync<T>(AccessScope scope, string table, string where, List<object?> parameters, string id, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
         where T : class
     {
         parameters.Add(id);
-        return ReadOneAsync(DbScope.Of(scope), $"SELECT id, version, document::text FROM {_schema}.{table} WHERE {where} AND id = ${parameters.Count};", parameters, read, cancellationToken);
+        return ReadOneAsync(DbScope.Of(scope), $"SELECT id, version, document::text FROM {_schema}.{table} WHERE {where} AND id = ${parameters.Count};", parameters, read, cancellationToken, operation);
     }
 
     /// <summary>
@@ -175,12 +180,12 @@ public sealed partial class PostgreSqlStore
     /// document cannot be read is skipped and, after the rows were read, quarantined (in a transaction of
     /// the tenant), so one bad record never fails the query of its tenant.
     /// </summary>
-    private async IAsyncEnumerable<T> QueryDocumentsAsync<T>(StoredRecordKind kind, AccessScope scope, string table, string where, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<T> QueryDocumentsAsync<T>(StoredRecordKind kind, AccessScope scope, string table, string where, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken, [CallerMemberName] string operation = "")
         where T : class
     {
         var bad = new List<(string Tenant, string Id, string Reason)>();
         var sql = $"SELECT id, version, document::text FROM {_schema}.{table} AS r WHERE {where} AND NOT EXISTS (SELECT 1 FROM {_schema}.quarantine q WHERE q.tenant = r.tenant AND q.kind = '{kind}' AND q.id = r.id) ORDER BY id;";
-        await foreach (var (item, id, reason) in ReadRowsAsync(DbScope.Of(scope), sql, parameters, reader => TryRead(reader, read), cancellationToken).ConfigureAwait(false))
+        await foreach (var (item, id, reason) in ReadRowsAsync(DbScope.Of(scope), sql, parameters, reader => TryRead(reader, read), cancellationToken, operation).ConfigureAwait(false))
         {
             if (item is not null)
             {
@@ -201,7 +206,8 @@ public sealed partial class PostgreSqlStore
                     await QuarantineAsync(connection, transaction, kind, table, bad, null, cancellationToken).ConfigureAwait(false);
                     return 0;
                 },
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken,
+                operation: operation).ConfigureAwait(false);
         }
     }
 
@@ -219,10 +225,10 @@ public sealed partial class PostgreSqlStore
     }
 
     /// <summary>Reads all rows of a read query, in one scoped transaction, into a list.</summary>
-    private async Task<IReadOnlyList<T>> ReadListAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<T>> ReadListAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
     {
         var list = new List<T>();
-        await foreach (var item in ReadRowsAsync(scope, sql, parameters, read, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in ReadRowsAsync(scope, sql, parameters, read, cancellationToken, operation).ConfigureAwait(false))
         {
             list.Add(item);
         }
@@ -230,11 +236,11 @@ public sealed partial class PostgreSqlStore
         return list;
     }
 
-    private async Task<T?> ReadOneAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    private async Task<T?> ReadOneAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
         where T : class
     {
         T? found = null;
-        await foreach (var item in ReadRowsAsync(scope, sql, parameters, read, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in ReadRowsAsync(scope, sql, parameters, read, cancellationToken, operation).ConfigureAwait(false))
         {
             found ??= item;
         }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Npgsql;
 using Opportunity.Leads;
 using Opportunity.Workflows;
@@ -71,7 +72,7 @@ public sealed partial class PostgreSqlStore
     Task<DueWorkBatch<Lead>> ILeadStore.ClaimDueBatchAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
         ClaimDueRowsAsync(StoredRecordKind.Lead, "leads", claim, ToLead, cancellationToken);
 
-    private Task SaveLeadAsync(Lead lead, CancellationToken cancellationToken) => SaveAsync(LeadRow(lead), cancellationToken);
+    private Task SaveLeadAsync(Lead lead, CancellationToken cancellationToken, [CallerMemberName] string operation = "") => SaveAsync(LeadRow(lead), cancellationToken, operation);
 
     private static AggregateRow LeadRow(Lead lead)
     {

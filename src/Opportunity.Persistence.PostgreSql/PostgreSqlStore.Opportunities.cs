@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Npgsql;
 using Opportunity.Pipelines;
 
@@ -53,11 +54,11 @@ public sealed partial class PostgreSqlStore
     Task<DueWorkBatch<SalesOpportunity>> IOpportunityStore.ClaimDueBatchAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
         ClaimDueRowsAsync(StoredRecordKind.SalesOpportunity, "opportunities", claim, ToOpportunity, cancellationToken);
 
-    private async Task SaveOpportunityAsync(SalesOpportunity opportunity, CancellationToken cancellationToken)
+    private async Task SaveOpportunityAsync(SalesOpportunity opportunity, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
     {
         try
         {
-            await SaveAsync(OpportunityRow(opportunity), cancellationToken).ConfigureAwait(false);
+            await SaveAsync(OpportunityRow(opportunity), cancellationToken, operation).ConfigureAwait(false);
         }
         catch (PostgresException ex) when (IsSourceLeadTaken(ex) && opportunity.SourceLead is { } lead)
         {

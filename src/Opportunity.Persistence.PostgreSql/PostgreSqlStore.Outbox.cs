@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Npgsql;
 using NodaTime;
 using Opportunity.Persistence.PostgreSql.Schema;
@@ -85,6 +86,16 @@ public sealed partial class PostgreSqlStore
     public Task<IReadOnlyList<OutboxMessage>> ListPendingAsync(CancellationToken cancellationToken = default) =>
         ReadListAsync(DbScope.NoTenant, $"SELECT {MessageColumns} FROM {_schema}.outbox_pending();", [], ReadMessage, cancellationToken);
 
+    /// <inheritdoc />
+    /// <remarks>Aggregated in the database over the owner's <c>outbox_pending()</c> function (row-level security hides the table from a store without a tenant); one row comes back.</remarks>
+    public async Task<OutboxBacklog> GetBacklogAsync(CancellationToken cancellationToken = default) =>
+        await ReadOneAsync(
+            DbScope.NoTenant,
+            $"SELECT count(*), min(created_at) FROM {_schema}.outbox_pending();",
+            [],
+            reader => new OutboxBacklog(reader.GetInt64(0), reader.IsDBNull(1) ? null : PgValues.ToInstant(reader.GetDateTime(1))),
+            cancellationToken).ConfigureAwait(false) ?? OutboxBacklog.Empty;
+
     /// <summary>The assignments that end a lease, for the <c>set</c> of <see cref="UpdateLeasedAsync"/>.</summary>
     private const string DropLease = "lease_owner = NULL, lease_until = NULL";
 
@@ -93,7 +104,7 @@ public sealed partial class PostgreSqlStore
     /// nothing, when the lease is not held. The owner's <c>outbox_leased_tenant</c> function names the
     /// message's tenant (only to the lease holder), and the change runs in that tenant's scope.
     /// </summary>
-    private Task<bool> UpdateLeasedAsync(string messageId, string owner, string set, IReadOnlyList<object?> parameters, Func<NpgsqlConnection, NpgsqlTransaction, Task<int>>? alsoInTransaction, CancellationToken cancellationToken)
+    private Task<bool> UpdateLeasedAsync(string messageId, string owner, string set, IReadOnlyList<object?> parameters, Func<NpgsqlConnection, NpgsqlTransaction, Task<int>>? alsoInTransaction, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
     {
         ArgumentNullException.ThrowIfNull(messageId);
         ArgumentNullException.ThrowIfNull(owner);
@@ -128,7 +139,8 @@ public sealed partial class PostgreSqlStore
 
                 return true;
             },
-            cancellationToken);
+            cancellationToken,
+            operation: operation);
     }
 
     /// <summary>
@@ -166,7 +178,10 @@ public sealed partial class PostgreSqlStore
             SELECT m.id, m.tenant, m.topic, m.type, m.payload, m.created_at, m.attempts, m.next_attempt_at, m.last_error, m.due_at, 'pending'
             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::integer[], $8::timestamptz[], $9::text[], $10::timestamptz[])
                 WITH ORDINALITY AS m(id, tenant, topic, type, payload, created_at, attempts, next_attempt_at, last_error, due_at, n)
-            WHERE NOT EXISTS (SELECT 1 FROM {_schema}.outbox_purged p WHERE p.tenant = m.tenant AND p.id_hash = {PostgreSqlMigrations.PurgedIdHash("m.tenant", "m.id")})
+            CROSS JOIN LATERAL (SELECT {PostgreSqlMigrations.PurgedIdHash("m.tenant", "m.id")} AS h) k
+            WHERE NOT EXISTS (
+                SELECT 1 FROM {_schema}.outbox_purged p
+                WHERE p.tenant = m.tenant AND p.bucket = {PostgreSqlMigrations.PurgedBucket("k.h")} AND {PostgreSqlMigrations.PurgedIdKey("k.h")} = ANY (p.keys))
             ORDER BY m.n
             ON CONFLICT (id) DO NOTHING;
             """,

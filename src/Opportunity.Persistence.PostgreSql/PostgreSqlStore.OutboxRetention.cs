@@ -7,9 +7,9 @@ public sealed partial class PostgreSqlStore
     /// <summary>
     /// Deletes up to <paramref name="maxMessages"/> delivered rows delivered before
     /// <paramref name="olderThan"/> (oldest first, through the <c>outbox_delivered</c> index; rows
-    /// another host is purging are skipped) and, in the same statement, records each id's 16-byte
-    /// hash in <c>outbox_purged</c>, so the id is still ignored when enqueued again. Pending rows and
-    /// dead letters are never touched.
+    /// another host is purging are skipped) and, in the same statement, appends each id's 64-bit key
+    /// to its tenant's and hash bucket's row of <c>outbox_purged</c>, so the id is still ignored when
+    /// enqueued again. Pending rows and dead letters are never touched.
     /// </summary>
     public async Task<int> PurgeDeliveredAsync(Instant olderThan, int maxMessages, CancellationToken cancellationToken = default)
     {

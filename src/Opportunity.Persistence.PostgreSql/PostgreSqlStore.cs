@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Npgsql;
+using Opportunity.Diagnostics;
 using Opportunity.Persistence.PostgreSql.Schema;
 using Opportunity.Pipelines;
 
@@ -14,7 +16,7 @@ namespace Opportunity.Persistence.PostgreSql;
 /// enforces it again in the database. The weighted pipeline is computed in SQL
 /// (<see cref="GetWeightedPipelineAsync"/>). Thread-safe; create one per database and share it.
 /// </summary>
-public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, ILeadConversionStore, Workflows.IRoutingDecisionLog, IRecordQuarantine, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, ILeadConversionStore, Workflows.IRoutingDecisionLog, IRecordQuarantine, IStoreSchema, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _migrationConnectionString;
@@ -50,6 +52,9 @@ public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPa
         _autoMigrate = options.AutoMigrate;
         _pipelines = pipelines ?? new PipelineCatalog();
     }
+
+    /// <summary>The database system's name in spans (OpenTelemetry's <c>db.system.name</c>).</summary>
+    private const string DbSystem = "postgresql";
 
     /// <summary>The schema version this library migrates to.</summary>
     public static int SchemaVersion => PostgreSqlMigrations.Latest;
@@ -125,6 +130,37 @@ public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPa
         }
     }
 
+    /// <summary>
+    /// Reads which migrations the schema has, over the store's own connection (never migrates; a
+    /// schema or table that does not exist is version 0).
+    /// </summary>
+    /// <exception cref="NpgsqlException">The server cannot be reached.</exception>
+    public async Task<StoreSchemaStatus> GetSchemaStatusAsync(CancellationToken cancellationToken = default)
+    {
+        using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, nameof(GetSchemaStatusAsync));
+        using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using (var exists = new NpgsqlCommand("SELECT to_regclass($1) IS NOT NULL;", connection))
+        {
+            exists.Parameters.Add(new NpgsqlParameter { Value = $"{_schema}.schema_migrations" });
+            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+            {
+                return new StoreSchemaStatus(0, PostgreSqlMigrations.Latest, PostgreSqlMigrations.All.Count);
+            }
+        }
+
+        var applied = new HashSet<int>();
+        using (var command = new NpgsqlCommand($"SELECT version FROM {_schema}.schema_migrations;", connection))
+        using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                applied.Add(reader.GetInt32(0));
+            }
+        }
+
+        return new StoreSchemaStatus(applied.Count == 0 ? 0 : applied.Max(), PostgreSqlMigrations.Latest, PostgreSqlMigrations.All.Count(m => !applied.Contains(m.Version)));
+    }
+
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
@@ -137,8 +173,9 @@ public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPa
     /// — unless <paramref name="commitWhen"/> says no, or <paramref name="work"/> throws: then
     /// everything rolls back.
     /// </summary>
-    private async Task<T> RunAsync<T>(DbScope scope, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken, Func<T, bool>? commitWhen = null)
+    private async Task<T> RunAsync<T>(DbScope scope, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken, Func<T, bool>? commitWhen = null, [CallerMemberName] string operation = "")
     {
+        using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, operation, scope.Tenant);
         var (connection, transaction) = await BeginAsync(scope, cancellationToken).ConfigureAwait(false);
         using (connection)
         using (transaction)

@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using Opportunity.Diagnostics;
 using Opportunity.Persistence.Sqlite.Schema;
 
 namespace Opportunity.Persistence.Sqlite;
@@ -12,10 +14,10 @@ public sealed partial class SqliteStore
     /// Inserts (version 0) or version-checked updates an aggregate row and appends its pending
     /// events to the outbox, in one transaction; marks the aggregate committed after the commit.
     /// </summary>
-    private Task SaveAsync(AggregateRoot aggregate, string table, string document, IReadOnlyList<(string Column, object? Value)> columns, CancellationToken cancellationToken) =>
-        SaveAsync(new AggregateRow(aggregate, table, document, columns), cancellationToken);
+    private Task SaveAsync(AggregateRoot aggregate, string table, string document, IReadOnlyList<(string Column, object? Value)> columns, CancellationToken cancellationToken, [CallerMemberName] string operation = "") =>
+        SaveAsync(new AggregateRow(aggregate, table, document, columns), cancellationToken, operation);
 
-    private async Task SaveAsync(AggregateRow row, CancellationToken cancellationToken)
+    private async Task SaveAsync(AggregateRow row, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
     {
         var messages = row.Aggregate.PendingEvents.Select(OutboxMessage.FromDomainEvent).ToList();
         await WriteAsync(
@@ -27,7 +29,8 @@ public sealed partial class SqliteStore
                 Fault("after-outbox");
                 return 0;
             },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            operation).ConfigureAwait(false);
         row.Aggregate.MarkCommitted(row.Aggregate.Version + 1);
     }
 
@@ -81,7 +84,7 @@ public sealed partial class SqliteStore
     /// read is quarantined in the same transaction instead (out of the due index), so it neither
     /// fails the claim nor comes back in the next one.
     /// </summary>
-    private Task<DueWorkBatch<T>> ClaimDueRowsAsync<T>(StoredRecordKind kind, string table, DueWorkClaim claim, Func<string, string, long, string, T> read, CancellationToken cancellationToken)
+    private Task<DueWorkBatch<T>> ClaimDueRowsAsync<T>(StoredRecordKind kind, string table, DueWorkClaim claim, Func<string, string, long, string, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
     {
         ArgumentNullException.ThrowIfNull(claim);
         var now = SqliteText.Of(claim.Now, "DueWorkClaim", null, nameof(DueWorkClaim.Now));
@@ -133,12 +136,14 @@ public sealed partial class SqliteStore
                     rows.ConvertAll(r => r.Item),
                     bad.ConvertAll(b => new QuarantinedRecord(new TenantId(b.Tenant), kind, b.Id, b.Reason, claim.Now)));
             },
-            cancellationToken);
+            cancellationToken,
+            operation);
     }
 
     /// <summary>Streams rows of a read query as items, on its own connection (WAL: readers never wait for the writer).</summary>
-    private async IAsyncEnumerable<T> ReadRowsAsync<T>(string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<T> ReadRowsAsync<T>(string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken, [CallerMemberName] string operation = "")
     {
+        using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, operation);
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var command = Command(connection, null, sql, [.. parameters]);
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -149,9 +154,9 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>The aggregate document of <paramref name="id"/> in <paramref name="table"/> if <paramref name="where"/> (the scope) lets it be seen.</summary>
-    private Task<T?> FindDocumentAsync<T>(string table, string where, IReadOnlyList<(string Name, object? Value)> parameters, string id, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
+    private Task<T?> FindDocumentAsync<T>(string table, string where, IReadOnlyList<(string Name, object? Value)> parameters, string id, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
         where T : class =>
-        ReadOneAsync($"SELECT id, version, document FROM {table} WHERE {where} AND id = $id;", [.. parameters, ("$id", id)], read, cancellationToken);
+        ReadOneAsync($"SELECT id, version, document FROM {table} WHERE {where} AND id = $id;", [.. parameters, ("$id", id)], read, cancellationToken, operation);
 
     /// <summary>
     /// Streams the aggregate documents of <paramref name="table"/> matching <paramref name="where"/> (the
@@ -159,12 +164,12 @@ public sealed partial class SqliteStore
     /// Quarantined records are left out; a row whose document cannot be read is skipped and, after the
     /// rows were read, quarantined, so one bad record never fails the query of its tenant.
     /// </summary>
-    private async IAsyncEnumerable<T> QueryDocumentsAsync<T>(StoredRecordKind kind, string table, TenantId tenant, string where, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<T> QueryDocumentsAsync<T>(StoredRecordKind kind, string table, TenantId tenant, string where, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken, [CallerMemberName] string operation = "")
         where T : class
     {
         var bad = new List<(string Tenant, string Id, string Reason)>();
         var sql = $"SELECT id, version, document FROM {table} AS r WHERE {where} AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.tenant = r.tenant AND q.kind = '{kind}' AND q.id = r.id) ORDER BY id;";
-        await foreach (var (item, id, reason) in ReadRowsAsync(sql, parameters, reader => TryRead(reader, read), cancellationToken).ConfigureAwait(false))
+        await foreach (var (item, id, reason) in ReadRowsAsync(sql, parameters, reader => TryRead(reader, read), cancellationToken, operation).ConfigureAwait(false))
         {
             if (item is not null)
             {
@@ -184,7 +189,8 @@ public sealed partial class SqliteStore
                     await QuarantineAsync(connection, transaction, kind, table, bad, null, cancellationToken).ConfigureAwait(false);
                     return 0;
                 },
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken,
+                operation).ConfigureAwait(false);
         }
     }
 
@@ -202,10 +208,10 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>Reads all rows of a read query into a list.</summary>
-    private async Task<IReadOnlyList<T>> ReadListAsync<T>(string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<T>> ReadListAsync<T>(string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
     {
         var list = new List<T>();
-        await foreach (var item in ReadRowsAsync(sql, parameters, read, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in ReadRowsAsync(sql, parameters, read, cancellationToken, operation).ConfigureAwait(false))
         {
             list.Add(item);
         }
@@ -213,10 +219,10 @@ public sealed partial class SqliteStore
         return list;
     }
 
-    private async Task<T?> ReadOneAsync<T>(string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
+    private async Task<T?> ReadOneAsync<T>(string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
         where T : class
     {
-        await foreach (var item in ReadRowsAsync(sql, parameters, read, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in ReadRowsAsync(sql, parameters, read, cancellationToken, operation).ConfigureAwait(false))
         {
             return item;
         }

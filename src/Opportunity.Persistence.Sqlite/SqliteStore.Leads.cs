@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Opportunity.Leads;
 using Opportunity.Workflows;
@@ -77,7 +78,7 @@ public sealed partial class SqliteStore
     Task<DueWorkBatch<Lead>> ILeadStore.ClaimDueBatchAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
         ClaimDueRowsAsync(StoredRecordKind.Lead, "leads", claim, (_, id, version, json) => ToLead(id, version, json), cancellationToken);
 
-    private Task SaveLeadAsync(Lead lead, CancellationToken cancellationToken) => SaveAsync(LeadRow(lead), cancellationToken);
+    private Task SaveLeadAsync(Lead lead, CancellationToken cancellationToken, [CallerMemberName] string operation = "") => SaveAsync(LeadRow(lead), cancellationToken, operation);
 
     private static AggregateRow LeadRow(Lead lead)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Opportunity.Pipelines;
 
@@ -49,7 +50,7 @@ public sealed partial class SqliteStore
     Task<DueWorkBatch<SalesOpportunity>> IOpportunityStore.ClaimDueBatchAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
         ClaimDueRowsAsync(StoredRecordKind.SalesOpportunity, "opportunities", claim, (_, id, version, json) => ToOpportunity(id, version, json), cancellationToken);
 
-    private Task SaveOpportunityAsync(SalesOpportunity opportunity, CancellationToken cancellationToken) => SaveAsync(OpportunityRow(opportunity), cancellationToken);
+    private Task SaveOpportunityAsync(SalesOpportunity opportunity, CancellationToken cancellationToken, [CallerMemberName] string operation = "") => SaveAsync(OpportunityRow(opportunity), cancellationToken, operation);
 
     // source_lead is written once, on insert: the unique (tenant, source_lead) index is the
     // store's guarantee of one opportunity per lead (see ConvertAsync).

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using NodaTime;
 
@@ -141,8 +142,16 @@ public sealed partial class SqliteStore
     public Task<IReadOnlyList<OutboxMessage>> ListPendingAsync(CancellationToken cancellationToken = default) =>
         ReadListAsync($"SELECT {MessageColumns} FROM outbox WHERE status = 'pending' ORDER BY seq;", [], ReadMessage, cancellationToken);
 
+    /// <inheritdoc />
+    public async Task<OutboxBacklog> GetBacklogAsync(CancellationToken cancellationToken = default) =>
+        await ReadOneAsync(
+            "SELECT count(*), min(created_at) FROM outbox WHERE status = 'pending';",
+            [],
+            reader => new OutboxBacklog(reader.GetInt64(0), SqliteText.ToInstantOrNull(reader.GetValue(1))),
+            cancellationToken).ConfigureAwait(false) ?? OutboxBacklog.Empty;
+
     /// <summary>Changes a pending message leased to <paramref name="owner"/> (and drops the lease); false, changing nothing, when the lease is not held.</summary>
-    private Task<bool> UpdateLeasedAsync(string messageId, string owner, string set, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteConnection, SqliteTransaction, Task>? alsoInTransaction, CancellationToken cancellationToken)
+    private Task<bool> UpdateLeasedAsync(string messageId, string owner, string set, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteConnection, SqliteTransaction, Task>? alsoInTransaction, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
     {
         ArgumentNullException.ThrowIfNull(messageId);
         ArgumentNullException.ThrowIfNull(owner);
@@ -166,7 +175,8 @@ public sealed partial class SqliteStore
 
                 return true;
             },
-            cancellationToken);
+            cancellationToken,
+            operation);
     }
 
     /// <summary>Appends messages to the outbox inside the caller's transaction; an id already present (in any state) is ignored.</summary>

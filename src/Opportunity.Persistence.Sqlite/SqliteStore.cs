@@ -1,6 +1,8 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Opportunity.Diagnostics;
 using Opportunity.Persistence.Sqlite.Schema;
 using Opportunity.Pipelines;
 
@@ -15,7 +17,7 @@ namespace Opportunity.Persistence.Sqlite;
 /// lease inside that single write transaction: several processes sharing the file never hold the
 /// same item. Thread-safe; create one per database and share it.
 /// </summary>
-public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, ILeadConversionStore, Workflows.IRoutingDecisionLog, IRecordQuarantine, IDisposable
+public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, ILeadConversionStore, Workflows.IRoutingDecisionLog, IRecordQuarantine, IStoreSchema, IDisposable
 {
     // Writers of one file queue here inside a process (fair, no busy spinning); other processes
     // are serialised by SQLite's lock and wait up to the busy timeout.
@@ -64,6 +66,9 @@ public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartne
         _writeGate = WriteGates.GetOrAdd(isFile ? Path.GetFullPath(builder.DataSource) : _connectionString, _ => new SemaphoreSlim(1, 1));
         _pipelines = pipelines ?? new PipelineCatalog();
     }
+
+    /// <summary>The database system's name in spans (OpenTelemetry's <c>db.system.name</c>).</summary>
+    private const string DbSystem = "sqlite";
 
     /// <summary>The schema version this library migrates to.</summary>
     public static int SchemaVersion => SqliteMigrations.Latest;
@@ -138,6 +143,25 @@ public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartne
         {
             _migrateGate.Release();
         }
+    }
+
+    /// <summary>Reads which migrations the file has (never migrates it; a file without the schema is version 0).</summary>
+    /// <exception cref="SqliteException">The file cannot be opened.</exception>
+    public async Task<StoreSchemaStatus> GetSchemaStatusAsync(CancellationToken cancellationToken = default)
+    {
+        using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, nameof(GetSchemaStatusAsync));
+        using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        using var transaction = connection.BeginTransaction(deferred: true);
+        using (var exists = Command(connection, transaction, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations';"))
+        {
+            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not 1L)
+            {
+                return new StoreSchemaStatus(0, SqliteMigrations.Latest, SqliteMigrations.All.Count);
+            }
+        }
+
+        var applied = await AppliedMigrationsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        return new StoreSchemaStatus(applied.Count == 0 ? 0 : applied.Max(), SqliteMigrations.Latest, SqliteMigrations.All.Count(m => !applied.Contains(m.Version)));
     }
 
     /// <summary>
@@ -227,8 +251,9 @@ public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartne
     /// Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE: the write lock is
     /// taken up front), committing when it returns unless it rolled the transaction back itself.
     /// </summary>
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
     {
+        using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, operation);
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -1,13 +1,15 @@
 namespace Opportunity.Docs.Tests;
 
-/// <summary>Every C# block in README.md and docs/*.md compiles as written (see <see cref="DocSnippetCompiler"/>).</summary>
+/// <summary>Every C# block in README.md, docs/*.md and the packages' READMEs compiles as written (see <see cref="DocSnippetCompiler"/>).</summary>
 public sealed class DocSnippetTests
 {
     private static readonly Lazy<IReadOnlyList<MarkdownCodeBlock>> AllBlocks = new(() =>
     {
         var root = RepositoryRoot();
         var files = new[] { Path.Combine(root, "README.md") }
-            .Concat(Directory.GetFiles(Path.Combine(root, "docs"), "*.md").Order(StringComparer.Ordinal));
+            .Concat(Directory.GetFiles(Path.Combine(root, "docs"), "*.md").Order(StringComparer.Ordinal))
+            // Each package's own README, shown on its package page.
+            .Concat(Directory.GetDirectories(Path.Combine(root, "src")).Select(d => Path.Combine(d, "README.md")).Where(File.Exists).Order(StringComparer.Ordinal));
         return files
             .SelectMany(f => MarkdownCodeBlock.Read(Path.GetRelativePath(root, f).Replace('\\', '/'), File.ReadAllText(f)))
             .ToList();
@@ -43,6 +45,7 @@ public sealed class DocSnippetTests
         Assert.True(AllBlocks.Value.Count >= 30, $"only {AllBlocks.Value.Count} C# blocks found");
         Assert.Contains(AllBlocks.Value, b => b.File == "README.md");
         Assert.Contains(AllBlocks.Value, b => b.File == "docs/getting-started.md");
+        Assert.Contains(AllBlocks.Value, b => b.File == "src/Opportunity.Core/README.md");
     }
 
     private static string RepositoryRoot()

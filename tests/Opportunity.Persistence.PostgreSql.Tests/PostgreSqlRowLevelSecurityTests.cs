@@ -193,9 +193,9 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
         try
         {
             await PostgresTestDatabase.ExecuteAsOwnerAsync($"CREATE SCHEMA {schema}; CREATE TABLE {schema}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());");
-            // Migrations 5 and 7 too: this library's lead writes need their columns and tables (assigned_at, the
+            // Migrations 5, 7 and 8 too: this library's lead writes need their columns and tables (assigned_at, the
             // partner_load counters; outbox_purged, read by every enqueue); 6 is under test.
-            foreach (var (version, name, sql) in PostgreSqlMigrations.All.Where(m => m.Version is <= 3 or PostgreSqlMigrations.CapacityAndQuarantineVersion or PostgreSqlMigrations.StorageGrowthVersion))
+            foreach (var (version, name, sql) in PostgreSqlMigrations.All.Where(m => m.Version is <= 3 or PostgreSqlMigrations.CapacityAndQuarantineVersion or PostgreSqlMigrations.StorageGrowthVersion or PostgreSqlMigrations.PackedPurgedIdsVersion))
             {
                 await PostgresTestDatabase.ExecuteAsOwnerAsync(sql.Replace("{s}", schema, StringComparison.Ordinal) + $"; INSERT INTO {schema}.schema_migrations (version, name) VALUES ({version}, '{name}');");
             }
@@ -230,9 +230,10 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// Outbox retention under the app role (migration 7): the purge of both tenants' delivered messages runs
+    /// Outbox retention under the app role (migrations 7 and 8): the purge of both tenants' delivered messages runs
     /// only inside the owner's <c>purge_delivered</c>; the app role can neither delete outbox rows nor write
-    /// <c>outbox_purged</c>, reads only its tenant's purged hashes, and a purged id enqueued again stays out.
+    /// <c>outbox_purged</c>, reads only its tenant's purged keys, and a purged id enqueued again stays out; the owner
+    /// can neither truncate <c>outbox_purged</c> nor drop a remembered key from it.
     /// </summary>
     [PostgresFact(RequiresAppRole = true)]
     public async Task PurgeDelivered_AsAppRole_ReachesBothTenantsOnlyThroughTheOwnersFunction()
@@ -248,21 +249,23 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
 
         var deleteOutbox = await Assert.ThrowsAsync<PostgresException>(() => AsAppAsync("SELECT set_config('opportunity.tenant', 'tenant-a', false)", c => ExecuteAsync(c, $"DELETE FROM {_schema}.outbox;")));
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, deleteOutbox.SqlState);
-        var forge = await Assert.ThrowsAsync<PostgresException>(() => AsAppAsync("SELECT set_config('opportunity.tenant', 'tenant-a', false)", c => ExecuteAsync(c, $"INSERT INTO {_schema}.outbox_purged (tenant, id_hash) VALUES ('tenant-a', '\\x00112233445566778899aabbccddeeff');")));
+        var forge = await Assert.ThrowsAsync<PostgresException>(() => AsAppAsync("SELECT set_config('opportunity.tenant', 'tenant-a', false)", c => ExecuteAsync(c, $"INSERT INTO {_schema}.outbox_purged (tenant, bucket, keys) VALUES ('tenant-a', 0, '{{42}}');")));
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, forge.SqlState);
 
         Assert.Equal(claimed.Count, await Store.PurgeDeliveredAsync(now + Duration.FromSeconds(1), 1000));
 
         Assert.Equal(0L, await AsOwnerSystemAsync($"SELECT count(*) FROM {_schema}.outbox;"));
-        Assert.Equal((long)claimed.Count, await AsOwnerSystemAsync($"SELECT count(*) FROM {_schema}.outbox_purged;"));
+        Assert.Equal((long)claimed.Count, await AsOwnerSystemAsync($"SELECT sum(cardinality(keys)) FROM {_schema}.outbox_purged;"));
         const string ScopeA = "SELECT set_config('opportunity.system', 'on', false), set_config('opportunity.tenant', 'tenant-a', false)";
         Assert.Equal(0L, await AsAppAsync(ScopeA, c => ScalarAsync<long>(c, $"SELECT count(*) FROM {_schema}.outbox_purged WHERE tenant = 'tenant-b';")));
-        Assert.Equal((long)claimed.Count(m => m.Tenant == TenantA), await AsAppAsync(ScopeA, c => ScalarAsync<long>(c, $"SELECT count(*) FROM {_schema}.outbox_purged;")));
+        Assert.Equal((long)claimed.Count(m => m.Tenant == TenantA), await AsAppAsync(ScopeA, c => ScalarAsync<long>(c, $"SELECT coalesce(sum(cardinality(keys)), 0) FROM {_schema}.outbox_purged;")));
 
         await Store.EnqueueAsync([new OutboxMessage($"{TenantB}/notice", TenantB, "notification", "test", "{}", now)]);
         Assert.Empty(await Store.ListPendingAsync());
         var truncate = await Assert.ThrowsAsync<PostgresException>(() => PostgresTestDatabase.ExecuteAsOwnerAsync($"TRUNCATE {_schema}.outbox_purged;"));
         Assert.Equal(PostgresErrorCodes.ObjectNotInPrerequisiteState, truncate.SqlState);
+        var forget = await Assert.ThrowsAsync<PostgresException>(() => AsOwnerSystemAsync($"UPDATE {_schema}.outbox_purged SET keys = keys[2:] RETURNING 1::bigint;"));
+        Assert.Equal(PostgresErrorCodes.ObjectNotInPrerequisiteState, forget.SqlState);
     }
 
     /// <summary>Per tenant: two leads assigned to P1 (due in a day), one opportunity due in a day, a partner, a routing decision — and their outbox messages.</summary>

@@ -14,7 +14,7 @@ namespace Opportunity.Benchmarks.Persistence;
 /// OPPORTUNITY_POSTGRES is set) and prints the bytes of every table with its indexes — SQLite's
 /// <c>dbstat</c> when the SQLite library has it (else only the total of pages in use; the sqlite3 shell
 /// gives the per-table split of the file, which is kept), PostgreSQL's <c>pg_total_relation_size</c>.
-/// <code>dotnet run -c Release --project benchmarks/Opportunity.Benchmarks -- storage [leads] [--as-0.1.0] [--no-postgres]</code>
+/// <code>dotnet run -c Release --project benchmarks/Opportunity.Benchmarks -- storage [leads] [--as-0.1.0] [--no-postgres | --no-sqlite]</code>
 /// </summary>
 internal static class StorageGrowthMeasurement
 {
@@ -22,6 +22,17 @@ internal static class StorageGrowthMeasurement
     {
         var leads = args.Length > 1 && int.TryParse(args[1], out var n) ? n : 10_000;
         var as010 = args.Contains("--as-0.1.0");
+        var postgres = Environment.GetEnvironmentVariable("OPPORTUNITY_POSTGRES");
+        if (args.Contains("--no-sqlite"))
+        {
+            if (!string.IsNullOrEmpty(postgres))
+            {
+                await MeasurePostgresAsync(postgres, leads, as010);
+            }
+
+            return 0;
+        }
+
         var path = Path.GetFullPath($"storage-growth-{leads}{(as010 ? "-0.1.0" : string.Empty)}.db");
         foreach (var file in new[] { path, path + "-wal", path + "-shm" })
         {
@@ -47,7 +58,6 @@ internal static class StorageGrowthMeasurement
             Console.WriteLine($"  pages in use: {used:N0} B = {used / (double)leads:N0} B per lead; file {new FileInfo(path).Length:N0} B");
         }
 
-        var postgres = Environment.GetEnvironmentVariable("OPPORTUNITY_POSTGRES");
         if (!string.IsNullOrEmpty(postgres) && !args.Contains("--no-postgres"))
         {
             await MeasurePostgresAsync(postgres, leads, as010);
@@ -82,6 +92,22 @@ internal static class StorageGrowthMeasurement
             await vacuum.ExecuteNonQueryAsync();
         }
 
+        Console.WriteLine("  after VACUUM:");
+        await PrintSizesAsync(connection, schema, leads);
+
+        // The outbox's pages freed by the purge stay in the table for the next week's messages; VACUUM FULL gives
+        // them back, which is the outbox of a host that purges as it goes (docs/persistence.md).
+        await using (var full = new NpgsqlCommand($"VACUUM FULL {schema}.outbox;", connection))
+        {
+            await full.ExecuteNonQueryAsync();
+        }
+
+        Console.WriteLine("  after VACUUM FULL outbox:");
+        await PrintSizesAsync(connection, schema, leads);
+    }
+
+    private static async Task PrintSizesAsync(NpgsqlConnection connection, string schema, int leads)
+    {
         await using var command = new NpgsqlCommand(
             "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r' ORDER BY 2 DESC;",
             connection);

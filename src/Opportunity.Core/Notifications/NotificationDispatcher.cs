@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NodaTime;
+using Opportunity.Diagnostics;
 using Opportunity.Persistence;
 
 namespace Opportunity.Notifications;
@@ -21,9 +22,6 @@ namespace Opportunity.Notifications;
 /// </summary>
 public sealed partial class NotificationDispatcher : IDisposable
 {
-    /// <summary>The name of the <see cref="Meter"/> with the counters <c>opportunity.notifications.sent</c>, <c>.retried</c>, <c>.dead_lettered</c>, <c>.created</c> and the histogram <c>.delivery_latency</c> (seconds).</summary>
-    public const string MeterName = "Opportunity.Notifications";
-
     /// <summary>How many batches one run may hold at once (waiting and running), e.g. behind a hanging destination.</summary>
     private const int MaxHeldBatches = 4;
 
@@ -97,7 +95,7 @@ public sealed partial class NotificationDispatcher : IDisposable
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _fanOut = new NotificationFanOut(partners, list, options, _logger);
         _backoff = new ExponentialBackoff(options.InitialRetryDelay, options.MaxRetryDelay, options.JitterSeed);
-        _metrics = new NotificationMetrics(meterFactory);
+        _metrics = new NotificationMetrics(meterFactory, outbox, clock);
         var host = options.WorkerId ?? $"{Environment.MachineName}:{Environment.ProcessId}";
         WorkerId = $"{host}#{Interlocked.Increment(ref s_instances)}";
     }
@@ -131,8 +129,18 @@ public sealed partial class NotificationDispatcher : IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            using var activity = OpportunityTelemetry.Source.StartActivity("opportunity.outbox.dispatch");
             var summary = await RunAsync(cancellationToken).ConfigureAwait(false);
-            return summary with { Purged = await PurgeExpiredAsync(cancellationToken).ConfigureAwait(false) };
+            summary = summary with { Purged = await PurgeExpiredAsync(cancellationToken).ConfigureAwait(false) };
+            if (activity is { IsAllDataRequested: true })
+            {
+                activity.SetTag("opportunity.outbox.claimed", summary.Claimed);
+                activity.SetTag("opportunity.outbox.delivered", summary.Delivered);
+                activity.SetTag("opportunity.outbox.retried", summary.Retried);
+                activity.SetTag("opportunity.outbox.dead_lettered", summary.DeadLettered);
+            }
+
+            return summary;
         }
         finally
         {

@@ -49,6 +49,18 @@ public interface IOutboxStore
     Task<IReadOnlyList<OutboxMessage>> ListPendingAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// How many messages are pending and when the oldest was written, for the outbox gauges and the
+    /// health check; called at every metrics collection, so stores answer it with one aggregate
+    /// query. The default implementation counts <see cref="ListPendingAsync"/>, so a store written
+    /// before 0.2.0 works unchanged (but reads every pending message).
+    /// </summary>
+    async Task<OutboxBacklog> GetBacklogAsync(CancellationToken cancellationToken = default)
+    {
+        var pending = await ListPendingAsync(cancellationToken).ConfigureAwait(false);
+        return pending.Count == 0 ? OutboxBacklog.Empty : new OutboxBacklog(pending.Count, pending.Min(m => m.CreatedAt));
+    }
+
+    /// <summary>
     /// Retention: removes up to <paramref name="maxMessages"/> delivered messages delivered before
     /// <paramref name="olderThan"/>, oldest first, and returns how many it removed (call again while
     /// it returns <paramref name="maxMessages"/>). Pending messages and dead letters are never

@@ -1,4 +1,5 @@
 using NodaTime;
+using Opportunity.Diagnostics;
 
 namespace Opportunity.Pipelines;
 
@@ -198,6 +199,7 @@ public sealed class SalesOpportunity : AggregateRoot
         var from = Stage.Name;
         EnterStage(target, now, RequireActor(actor));
         Raise(new OpportunityStageChanged(from, target.Name), now, actor);
+        TraceStageChange(from, "moved");
     }
 
     /// <summary>Changes the deal amount.</summary>
@@ -331,6 +333,7 @@ public sealed class SalesOpportunity : AggregateRoot
         EnterStage(target, now, RequireActor(actor));
         _s = _s with { CloseReason = null, ClosedAt = null };
         Raise(new OpportunityReopened(from, target.Name, why), now, actor);
+        TraceStageChange(from, "reopened");
     }
 
     /// <summary>Asks the partner for a status update because the open deal saw no activity for too long (raises <see cref="FollowUpRequested"/>).</summary>
@@ -354,9 +357,29 @@ public sealed class SalesOpportunity : AggregateRoot
         var why = RequireReason(reason, nameof(reason));
         EnsureOpen(stage.Kind == StageKind.Won ? "CloseWon" : "CloseLost");
         var now = Now(clock);
+        var from = Stage.Name;
         EnterStage(stage, now, RequireActor(actor));
         _s = _s with { CloseReason = why, ClosedAt = now, NextDueAt = null };
         Raise(new OpportunityClosed(stage.Kind, stage.Name, why, _s.Amount), now, actor);
+        TraceStageChange(from, stage.Kind == StageKind.Won ? "won" : "lost");
+    }
+
+    /// <summary>
+    /// A span marking the stage change (it takes no time: the change is in memory until the caller
+    /// saves), child of the caller's span, e.g. the partner portal's request. Stage names are
+    /// pipeline configuration, not customer data.
+    /// </summary>
+    private void TraceStageChange(string from, string outcome)
+    {
+        using var activity = OpportunityTelemetry.Source.StartActivity("opportunity.opportunity.stage_change");
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(TelemetryTags.Tenant, Tenant.Value);
+            activity.SetTag(TelemetryTags.OpportunityId, Id.Value);
+            activity.SetTag("opportunity.stage.from", from);
+            activity.SetTag(TelemetryTags.Stage, Stage.Name);
+            activity.SetTag(TelemetryTags.Outcome, outcome);
+        }
     }
 
     private void EnterStage(Stage target, Instant now, string actor) =>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NodaTime;
+using Opportunity.Diagnostics;
 using Opportunity.Leads;
 using Opportunity.Partners;
 using Opportunity.Persistence;
@@ -29,6 +30,7 @@ public sealed class DueWorkProcessor
     private readonly IOptions<LeadDistributionOptions> _options;
     private readonly IOptions<OpportunityManagementOptions> _management;
     private readonly ILogger<DueWorkProcessor> _logger;
+    private readonly WorkflowMetrics _metrics;
 
     /// <summary>Creates the processor (normally resolved from DI, see <c>AddLeadDistribution</c>).</summary>
     public DueWorkProcessor(
@@ -52,6 +54,7 @@ public sealed class DueWorkProcessor
         _opportunities = opportunities;
         _partners = partners;
         _router = distribution.Router;
+        _metrics = distribution.Metrics;
         _loads = loads;
         _options = options;
         _management = management;
@@ -67,25 +70,43 @@ public sealed class DueWorkProcessor
     /// </summary>
     public async Task<DueWorkReport> ProcessDueAsync(Instant now, CancellationToken cancellationToken = default)
     {
+        using var activity = OpportunityTelemetry.Source.StartActivity("opportunity.due_work.process");
         var report = new DueWorkReport();
         var clock = new FixedClock(now);
         report = await DrainAsync(
             claim => _leads.ClaimDueBatchAsync(claim, cancellationToken),
             lead => (lead.Tenant, lead.Id.Value),
+            lead => lead.NextDueAt,
+            nameof(Lead),
             (lead, r) => ProcessLeadAsync(lead, clock, r, cancellationToken),
             now,
             report,
             cancellationToken).ConfigureAwait(false);
-        return await DrainAsync(
+        report = await DrainAsync(
             claim => _opportunities.ClaimDueBatchAsync(claim, cancellationToken),
             opportunity => (opportunity.Tenant, opportunity.Id.Value),
+            opportunity => opportunity.NextDueAt,
+            nameof(SalesOpportunity),
             (opportunity, r) => ProcessOpportunityAsync(opportunity, clock, r, cancellationToken),
             now,
             report,
             cancellationToken).ConfigureAwait(false);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("opportunity.due_work.processed", report.Processed);
+            activity.SetTag("opportunity.due_work.failures", report.Failures);
+            activity.SetTag("opportunity.due_work.quarantined", report.Quarantined);
+        }
+
+        if (report.Processed + report.Quarantined > 0)
+        {
+            WorkflowLog.DueWorkSummary(_logger, now, report.Processed, report.Reminders, report.Escalations, report.Recalls, report.Unroutable, report.FollowUps, report.Conflicts, report.Failures, report.Quarantined);
+        }
+
+        return report;
     }
 
-    private async Task<DueWorkReport> DrainAsync<T>(Func<DueWorkClaim, Task<DueWorkBatch<T>>> claimDue, Func<T, (TenantId, string)> keyOf, Func<T, DueWorkReport, Task<DueWorkReport>> process, Instant now, DueWorkReport report, CancellationToken cancellationToken)
+    private async Task<DueWorkReport> DrainAsync<T>(Func<DueWorkClaim, Task<DueWorkBatch<T>>> claimDue, Func<T, (TenantId, string)> keyOf, Func<T, Instant?> dueAtOf, string kind, Func<T, DueWorkReport, Task<DueWorkReport>> process, Instant now, DueWorkReport report, CancellationToken cancellationToken)
     {
         var management = _management.Value;
         var seen = new HashSet<(TenantId, string)>();
@@ -97,7 +118,8 @@ public sealed class DueWorkProcessor
             {
                 // The store set it aside in the claim's transaction: no later claim returns it, nothing else waits for it.
                 fresh++;
-                _logger.LogError("Due work skipped {Kind} '{Id}' of tenant '{Tenant}': quarantined because it cannot be read ({Reason}). Repair the stored document and release it (IRecordQuarantine).", record.Kind, record.Id, record.Tenant, record.Reason);
+                WorkflowLog.Quarantined(_logger, record.Kind.ToString(), record.Id, record.Tenant.Value, record.Reason);
+                _metrics.Quarantined(record.Kind.ToString());
                 report = report with { Quarantined = report.Quarantined + 1 };
             }
 
@@ -110,18 +132,25 @@ public sealed class DueWorkProcessor
                 }
 
                 fresh++;
+                if (dueAtOf(item) is { } dueAt)
+                {
+                    _metrics.DueWorkLag(kind, now - dueAt);
+                }
+
                 try
                 {
                     report = await process(item, report with { Processed = report.Processed + 1 }).ConfigureAwait(false);
                 }
                 catch (ConcurrencyException ex)
                 {
-                    _logger.LogDebug(ex, "Due work on {Item} lost a race to another host.", keyOf(item));
+                    var (tenant, id) = keyOf(item);
+                    WorkflowLog.DueWorkConflict(_logger, ex, kind, id, tenant.Value);
                     report = report with { Conflicts = report.Conflicts + 1 };
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    _logger.LogError(ex, "Due work on {Item} failed; it stays due.", keyOf(item));
+                    var (tenant, id) = keyOf(item);
+                    WorkflowLog.DueWorkFailed(_logger, ex, kind, id, tenant.Value);
                     report = report with { Failures = report.Failures + 1 };
                 }
             }
@@ -160,6 +189,7 @@ public sealed class DueWorkProcessor
                         break;
                     }
 
+                    WorkflowLog.Escalated(_logger, lead.Id.Value, lead.Tenant.Value, step, ladder.Steps[step].Action.ToString());
                     switch (ladder.Steps[step].Action)
                     {
                         case EscalationAction.RemindPartner:

@@ -1,6 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NodaTime;
+using Opportunity.Diagnostics;
 using Opportunity.Leads;
 using Opportunity.Persistence;
 using Opportunity.Pipelines;
@@ -34,8 +38,13 @@ public sealed class LeadDistributionService
     private readonly IClock _clock;
     private readonly IOptions<LeadDistributionOptions> _options;
     private readonly LeadRouter _router;
+    private readonly ILogger _logger;
 
-    /// <summary>Creates the service (normally resolved from DI, see <c>AddLeadDistribution</c>).</summary>
+    /// <summary>
+    /// Creates the service (normally resolved from DI, see <c>AddLeadDistribution</c>). The logger and
+    /// meter factory are optional (docs/observability.md); without a factory the instruments live on
+    /// a process-wide meter.
+    /// </summary>
     public LeadDistributionService(
         ILeadStore leads,
         IOpportunityStore opportunities,
@@ -48,7 +57,9 @@ public sealed class LeadDistributionService
         PipelineCatalog pipelines,
         IClock clock,
         IOptions<LeadDistributionOptions> options,
-        IOptions<OpportunityManagementOptions> management)
+        IOptions<OpportunityManagementOptions> management,
+        ILogger<LeadDistributionService>? logger = null,
+        IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(leads);
         ArgumentNullException.ThrowIfNull(opportunities);
@@ -70,10 +81,15 @@ public sealed class LeadDistributionService
         _pipelines = pipelines;
         _clock = clock;
         _options = options;
-        _router = new LeadRouter(ruleSets, networks, loads, performance, log, options, management);
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        Metrics = WorkflowMetrics.For(meterFactory);
+        _router = new LeadRouter(ruleSets, networks, loads, performance, log, options, management, _logger, Metrics);
     }
 
     internal LeadRouter Router => _router;
+
+    /// <summary>The workflow instruments, shared with <see cref="DueWorkProcessor"/>.</summary>
+    internal WorkflowMetrics Metrics { get; }
 
     private LeadDistributionOptions Options => _options.Value;
 
@@ -81,6 +97,7 @@ public sealed class LeadDistributionService
     /// <exception cref="ConcurrencyException">A lead with this id exists already.</exception>
     public async Task<CaptureResult> CaptureAsync(TenantId tenant, LeadId id, LeadDetails details, string actor, CancellationToken cancellationToken = default)
     {
+        using var activity = TelemetryTags.StartLeadSpan("opportunity.lead.capture", tenant, id);
         var lead = Lead.Capture(tenant, id, details, actor, _clock);
         var duplicate = await FindDuplicateAsync(tenant, id, details, cancellationToken).ConfigureAwait(false);
         if (duplicate is not null)
@@ -89,6 +106,8 @@ public sealed class LeadDistributionService
         }
 
         await _leads.AddAsync(lead, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag(TelemetryTags.Outcome, duplicate is null ? "captured" : "duplicate");
+        WorkflowLog.Captured(_logger, id.Value, tenant.Value, duplicate?.ExistingLead.Value);
         return new CaptureResult(lead, duplicate);
     }
 
@@ -96,12 +115,15 @@ public sealed class LeadDistributionService
     /// <returns>The routing decision, or null when not routed (or held for duplicate review).</returns>
     public async Task<RoutingDecision?> QualifyAsync(TenantId tenant, LeadId id, LeadQualification qualification, string actor, bool route = true, CancellationToken cancellationToken = default)
     {
+        using var activity = TelemetryTags.StartLeadSpan("opportunity.lead.qualify", tenant, id);
         var lead = await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         lead.Qualify(qualification, actor, _clock);
+        WorkflowLog.Qualified(_logger, id.Value, tenant.Value);
         var before = lead.Checkpoint();
         var decision = route ? await _router.RouteAsync(lead, _clock, cancellationToken).ConfigureAwait(false) : null;
         decision = await _router.SaveRoutedAsync(lead, decision, before, _clock, () => _leads.UpdateAsync(lead, cancellationToken), cancellationToken).ConfigureAwait(false);
         await _router.CommitAsync(tenant, decision, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag(TelemetryTags.Outcome, decision is null ? "not_routed" : WorkflowMetrics.Outcome(decision.Outcome));
         return decision;
     }
 
@@ -150,6 +172,8 @@ public sealed class LeadDistributionService
     /// <exception cref="PartnerAtCapacityException">A broadcast offer accepted by a partner already at its capacity of open leads; nothing was saved.</exception>
     public async Task<PartnerLeadView> AcceptAsync(TenantId tenant, PartnerId partner, LeadId id, CancellationToken cancellationToken = default)
     {
+        using var activity = TelemetryTags.StartLeadSpan("opportunity.lead.accept", tenant, id);
+        activity?.SetTag(TelemetryTags.Partner, partner.Value);
         var lead = await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         var wasBroadcast = lead.State == LeadState.Offered;
         lead.Accept(partner, _clock);
@@ -171,6 +195,8 @@ public sealed class LeadDistributionService
             _loads.RecordAssignment(tenant, partner, lead.AcceptedAt!.Value);
         }
 
+        activity?.SetTag(TelemetryTags.Outcome, "accepted");
+        WorkflowLog.Accepted(_logger, id.Value, tenant.Value, partner.Value);
         return lead.ViewFor(partner, Options.Privacy)!;
     }
 
@@ -178,9 +204,12 @@ public sealed class LeadDistributionService
     /// <returns>The re-routing decision, or null when the lead stays offered to other partners.</returns>
     public async Task<RoutingDecision?> RejectAsync(TenantId tenant, PartnerId partner, LeadId id, string reason, CancellationToken cancellationToken = default)
     {
+        using var activity = TelemetryTags.StartLeadSpan("opportunity.lead.reject", tenant, id);
+        activity?.SetTag(TelemetryTags.Partner, partner.Value);
         var lead = await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         var wasAssigned = lead.State == LeadState.Assigned;
         lead.Reject(partner, reason, _clock);
+        WorkflowLog.Rejected(_logger, id.Value, tenant.Value, partner.Value);
         var before = lead.Checkpoint();
         var decision = lead.State == LeadState.Rejected ? await _router.RouteAsync(lead, _clock, cancellationToken).ConfigureAwait(false) : null;
         decision = await _router.SaveRoutedAsync(lead, decision, before, _clock, () => _leads.UpdateAsync(lead, cancellationToken), cancellationToken).ConfigureAwait(false);
@@ -190,6 +219,7 @@ public sealed class LeadDistributionService
         }
 
         await _router.CommitAsync(tenant, decision, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag(TelemetryTags.Outcome, decision is null ? "offered_to_others" : "rerouted");
         return decision;
     }
 
@@ -306,6 +336,8 @@ public sealed class LeadDistributionService
     /// <exception cref="NotSupportedException">The opportunity store does not implement <see cref="ILeadConversionStore"/>.</exception>
     public async Task<SalesOpportunity> ConvertAsync(TenantId tenant, PartnerId partner, LeadId id, OpportunityId opportunityId, LocalDate expectedClose, Money? amount = null, string? pipelineId = null, CancellationToken cancellationToken = default)
     {
+        using var activity = TelemetryTags.StartLeadSpan("opportunity.lead.convert", tenant, id);
+        activity?.SetTag(TelemetryTags.Partner, partner.Value);
         var conversions = _opportunities as ILeadConversionStore ?? _leads as ILeadConversionStore
             ?? throw new NotSupportedException($"The opportunity store ({_opportunities.GetType().Name}) does not implement {nameof(ILeadConversionStore)}, which converts a lead and adds its opportunity in one transaction.");
         var lead = await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
@@ -329,6 +361,8 @@ public sealed class LeadDistributionService
 
         if (existing is not null)
         {
+            activity?.SetTag(TelemetryTags.Outcome, "already_converted");
+            activity?.SetTag(TelemetryTags.OpportunityId, existing.Id.Value);
             return await AdoptAsync(lead, partner, existing, cancellationToken).ConfigureAwait(false);
         }
 
@@ -349,11 +383,16 @@ public sealed class LeadDistributionService
         if (!ReferenceEquals(stored, opportunity))
         {
             // Another host converted the lead between our read and our write; nothing of ours was written.
+            activity?.SetTag(TelemetryTags.Outcome, "already_converted");
+            activity?.SetTag(TelemetryTags.OpportunityId, stored.Id.Value);
             var current = await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
             return await AdoptAsync(current, partner, stored, cancellationToken).ConfigureAwait(false);
         }
 
         _loads.RecordRelease(tenant, partner);
+        activity?.SetTag(TelemetryTags.Outcome, "converted");
+        activity?.SetTag(TelemetryTags.OpportunityId, opportunityId.Value);
+        WorkflowLog.Converted(_logger, id.Value, tenant.Value, partner.Value, opportunityId.Value);
         return opportunity;
     }
 

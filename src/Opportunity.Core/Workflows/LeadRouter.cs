@@ -1,5 +1,8 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
+using Opportunity.Diagnostics;
 using Opportunity.Leads;
 using Opportunity.Partners;
 using Opportunity.Persistence;
@@ -23,9 +26,13 @@ internal sealed class LeadRouter
     private readonly IRoutingDecisionLog _log;
     private readonly IOptions<LeadDistributionOptions> _options;
     private readonly IOptions<OpportunityManagementOptions> _management;
+    private readonly ILogger _logger;
+    private readonly WorkflowMetrics _metrics;
 
-    public LeadRouter(IRoutingRuleSetProvider ruleSets, IRoutingNetworkProvider networks, IPartnerLoadProvider loads, IPartnerPerformanceProvider performance, IRoutingDecisionLog log, IOptions<LeadDistributionOptions> options, IOptions<OpportunityManagementOptions> management)
+    public LeadRouter(IRoutingRuleSetProvider ruleSets, IRoutingNetworkProvider networks, IPartnerLoadProvider loads, IPartnerPerformanceProvider performance, IRoutingDecisionLog log, IOptions<LeadDistributionOptions> options, IOptions<OpportunityManagementOptions> management, ILogger logger, WorkflowMetrics metrics)
     {
+        _logger = logger;
+        _metrics = metrics;
         _ruleSets = ruleSets;
         _networks = networks;
         _loads = loads;
@@ -75,6 +82,26 @@ internal sealed class LeadRouter
     }
 
     private async Task<RoutingDecision?> RouteAsync(Lead lead, IClock clock, CapacityRefusals? refusals, CancellationToken cancellationToken)
+    {
+        using var activity = TelemetryTags.StartLeadSpan("opportunity.lead.route", lead.Tenant, lead.Id);
+        var started = Stopwatch.GetTimestamp();
+        var decision = await DecideAsync(lead, clock, refusals, cancellationToken).ConfigureAwait(false);
+        var outcome = decision is null ? "held_for_review" : WorkflowMetrics.Outcome(decision.Outcome);
+        activity?.SetTag(TelemetryTags.Outcome, outcome);
+        if (decision?.Partner is { } partner)
+        {
+            activity?.SetTag(TelemetryTags.Partner, partner.Value);
+        }
+
+        if (decision is not null)
+        {
+            _metrics.RoutingDuration(outcome, Stopwatch.GetElapsedTime(started));
+        }
+
+        return decision;
+    }
+
+    private async Task<RoutingDecision?> DecideAsync(Lead lead, IClock clock, CapacityRefusals? refusals, CancellationToken cancellationToken)
     {
         var now = clock.GetCurrentInstant();
         var tenant = lead.Tenant;
@@ -126,6 +153,17 @@ internal sealed class LeadRouter
         if (decision.Outcome == RoutingOutcome.Assigned)
         {
             _loads.RecordAssignment(tenant, decision.Partner!.Value, decision.At);
+        }
+
+        // Counted here, once per saved decision (a decision refused for capacity and re-made is not).
+        _metrics.Decided(decision.Outcome);
+        if (decision.Outcome == RoutingOutcome.Unroutable)
+        {
+            WorkflowLog.Unroutable(_logger, decision.Lead.Value, tenant.Value);
+        }
+        else
+        {
+            WorkflowLog.Routed(_logger, decision.Lead.Value, tenant.Value, WorkflowMetrics.Outcome(decision.Outcome), string.Join(",", decision.Partners));
         }
 
         await _log.AppendAsync(tenant, RoutingDecisionRecord.From(decision), cancellationToken).ConfigureAwait(false);

@@ -274,6 +274,7 @@ internal static class PostgreSqlMigrations
             """),
         (SystemWorkVersion, "cross-tenant work only through the owner's functions; routing decisions refuse TRUNCATE", SystemWorkMigration),
         (StorageGrowthVersion, "compact routing decisions, outbox retention with purge_delivered", StorageGrowthMigration),
+        (PackedPurgedIdsVersion, "purged outbox ids packed per tenant and hash bucket", PackedPurgedIdsMigration),
     ];
 
     /// <summary>The lead states that count toward a partner's capacity (<c>StoredValues.CountsTowardCapacity</c>).</summary>
@@ -327,8 +328,8 @@ internal static class PostgreSqlMigrations
     /// only. The body must not <c>RETURN</c> (the setting would stay on): a set-returning function uses
     /// <c>RETURN QUERY</c>, a scalar one (<paramref name="returns"/> not a <c>TABLE</c>) assigns <c>result</c>.
     /// </summary>
-    private static string SystemFunction(string signature, string returns, string body) => $$"""
-        CREATE FUNCTION {s}.{{signature}} RETURNS {{returns}}
+    private static string SystemFunction(string signature, string returns, string body, bool replace = false) => $$"""
+        CREATE {{(replace ? "OR REPLACE " : string.Empty)}}FUNCTION {s}.{{signature}} RETURNS {{returns}}
         LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
         #variable_conflict use_column
         DECLARE
@@ -541,6 +542,94 @@ internal static class PostgreSqlMigrations
                     ON CONFLICT DO NOTHING)
                 SELECT count(*)::integer INTO result FROM gone;
         """);
+
+    /// <summary>Bits of an id's hash that choose its bucket row in <c>outbox_purged</c> (migration 8): 4,096 rows per tenant at most.</summary>
+    public const int PurgedBucketBits = 12;
+
+    /// <summary>
+    /// The bucket of a purged id (migration 8) from its 16-byte <see cref="PurgedIdHash"/> <paramref name="hash"/>:
+    /// the <see cref="PurgedBucketBits"/> bits after the first 8 bytes, which <see cref="PurgedIdKey"/> holds.
+    /// </summary>
+    public static string PurgedBucket(string hash) => $"((get_byte({hash}, 8) << 4) | (get_byte({hash}, 9) >> 4))";
+
+    /// <summary>The 64-bit key of a purged id in its bucket's array (migration 8): the first 8 bytes of its <see cref="PurgedIdHash"/>.</summary>
+    public static string PurgedIdKey(string hash) => $"('x' || encode(substring({hash} from 1 for 8), 'hex'))::bit(64)::bigint";
+
+    /// <summary>
+    /// Migration 8: <c>outbox_purged</c> holds one row per tenant and bucket with the 64-bit keys of that
+    /// bucket's purged ids in an array, instead of a row per id. PostgreSQL's row header, line pointer and
+    /// primary-key entry (about 110 bytes) are paid once per bucket, not per message, so a purged id costs
+    /// about 8 bytes plus its share of the row. An id is recognised by its bucket (12 bits) and key (64 bits)
+    /// of the same hash as before; the 16-byte hashes stored by migration 7 are converted in place (the table
+    /// keeps its grants, policies and TRUNCATE trigger), none lost. The owner's <c>purge_delivered</c> appends
+    /// to the arrays (a new owner-only update policy); a trigger refuses any update that is not an append (a
+    /// remembered id is never forgotten), TRUNCATE stays refused, the app role only reads its tenant's rows.
+    /// </summary>
+    public const int PackedPurgedIdsVersion = 8;
+
+    private static string PackedPurgedIdsMigration => $$"""
+        -- Converted in place, so that the table keeps its grants (also those made outside the library), policies and
+        -- TRUNCATE trigger. Without FORCE for the conversion, the owner reads and deletes every tenant's rows.
+        ALTER TABLE {s}.outbox_purged NO FORCE ROW LEVEL SECURITY;
+        CREATE TEMPORARY TABLE outbox_purged_packed ON COMMIT DROP AS
+            SELECT tenant, {{PurgedBucket("id_hash")}} AS bucket, array_agg({{PurgedIdKey("id_hash")}} ORDER BY id_hash) AS keys
+            FROM {s}.outbox_purged GROUP BY 1, 2;
+        DELETE FROM {s}.outbox_purged;
+        ALTER TABLE {s}.outbox_purged
+            DROP CONSTRAINT outbox_purged_pkey,
+            DROP COLUMN id_hash,
+            ADD COLUMN bucket integer NOT NULL CHECK (bucket >= 0 AND bucket < {{1 << PurgedBucketBits}}),
+            ADD COLUMN keys bigint[] NOT NULL,
+            ADD PRIMARY KEY (tenant, bucket);
+        INSERT INTO {s}.outbox_purged (tenant, bucket, keys) SELECT tenant, bucket, keys FROM outbox_purged_packed;
+        ALTER TABLE {s}.outbox_purged FORCE ROW LEVEL SECURITY;
+
+        CREATE POLICY outbox_purged_system_extend ON {s}.outbox_purged FOR UPDATE TO CURRENT_USER
+            USING ({{OwnerSystem}}) WITH CHECK ({{OwnerSystem}});
+        -- The only update is purge_delivered's append: keys already remembered stay, in their place.
+        CREATE FUNCTION {s}.outbox_purged_append_only() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+            IF NEW.tenant IS DISTINCT FROM OLD.tenant OR NEW.bucket IS DISTINCT FROM OLD.bucket
+                OR NEW.keys[1:cardinality(OLD.keys)] IS DISTINCT FROM OLD.keys THEN
+                RAISE EXCEPTION 'table %.% only grows: an update may only append keys', TG_TABLE_SCHEMA, TG_TABLE_NAME USING ERRCODE = '55000';
+            END IF;
+            RETURN NEW;
+        END
+        $fn$;
+        CREATE TRIGGER outbox_purged_append_only BEFORE UPDATE ON {s}.outbox_purged
+            FOR EACH ROW EXECUTE FUNCTION {s}.outbox_purged_append_only();
+
+        {{PackedPurgeDeliveredFunction}}
+        """;
+
+    // Migration 8: as migration 7's function, but each purged id's key is appended to its bucket's row. Rows are
+    // written in (tenant, bucket) order, so hosts purging at once wait for each other's rows but never deadlock.
+    private static string PackedPurgeDeliveredFunction => SystemFunction(
+        "purge_delivered(p_before timestamptz, p_max integer)",
+        "integer",
+        $$"""
+        WITH picked AS (
+                    SELECT o.seq FROM {s}.outbox o
+                    WHERE o.status = 'delivered' AND o.delivered_at < p_before
+                    ORDER BY o.delivered_at, o.seq
+                    LIMIT p_max
+                    FOR UPDATE SKIP LOCKED),
+                gone AS (
+                    DELETE FROM {s}.outbox o USING picked
+                    WHERE o.seq = picked.seq AND o.status = 'delivered'
+                    RETURNING o.tenant, o.id),
+                hashed AS (
+                    SELECT gone.tenant, {{PurgedIdHash("gone.tenant", "gone.id")}} AS h FROM gone),
+                packed AS (
+                    SELECT hashed.tenant, {{PurgedBucket("hashed.h")}} AS bucket, array_agg({{PurgedIdKey("hashed.h")}}) AS keys
+                    FROM hashed GROUP BY 1, 2),
+                remembered AS (
+                    INSERT INTO {s}.outbox_purged AS p (tenant, bucket, keys)
+                    SELECT packed.tenant, packed.bucket, packed.keys FROM packed ORDER BY packed.tenant, packed.bucket
+                    ON CONFLICT (tenant, bucket) DO UPDATE SET keys = p.keys || excluded.keys)
+                SELECT count(*)::integer INTO result FROM gone;
+        """,
+        replace: true);
 
     /// <summary>
     /// The migration adding the duplicate-key columns of leads (covered by the existing

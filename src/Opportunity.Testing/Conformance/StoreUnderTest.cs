@@ -35,7 +35,7 @@ public sealed class StoreUnderTest : IAsyncDisposable
     /// <summary>Wraps one object that implements all four ports (and <see cref="IOpportunityImporter"/>, <see cref="IRoutingDecisionLog"/> and <see cref="ILeadConversionStore"/> when it does).</summary>
     public static StoreUnderTest For<TStore>(TStore store, Func<ValueTask>? dispose = null)
         where TStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore =>
-        new(store, store, store, store, dispose) { Importer = store as IOpportunityImporter, DecisionLog = store as IRoutingDecisionLog, Quarantine = store as IRecordQuarantine, Conversions = store as ILeadConversionStore };
+        new(store, store, store, store, dispose) { Importer = store as IOpportunityImporter, DecisionLog = store as IRoutingDecisionLog, Quarantine = store as IRecordQuarantine, Conversions = store as ILeadConversionStore, Schema = store as IStoreSchema };
 
     /// <summary>The lead store.</summary>
     public ILeadStore Leads { get; }
@@ -67,6 +67,9 @@ public sealed class StoreUnderTest : IAsyncDisposable
 
     /// <summary>The store's list of quarantined records, when it has one; the quarantine tests need it.</summary>
     public IRecordQuarantine? Quarantine { get; init; }
+
+    /// <summary>The store's schema report, when it has one (every store with a database schema should); the schema test needs it.</summary>
+    public IStoreSchema? Schema { get; init; }
 
     /// <summary>
     /// Makes one stored lead unreadable, as a document written by a newer version (a state this version

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using NodaTime;
+using Opportunity.Diagnostics;
 using Opportunity.Notifications;
 using static Opportunity.Core.Tests.Notifications.NotificationTestKit;
 
@@ -29,7 +30,7 @@ public sealed class NotificationDispatcherTelemetryTests
         clock.Advance(Duration.FromMinutes(1));
         await dispatcher.DispatchDueAsync();
 
-        Assert.Equal(NotificationDispatcher.MeterName, dispatcher.Meter.Name);
+        Assert.Equal(OpportunityTelemetry.MeterName, dispatcher.Meter.Name);
         Assert.Equal(3, meters.Sum("opportunity.notifications.created", "channel", "mail"));
         Assert.Equal(2, meters.Sum("opportunity.notifications.sent", "channel", "mail"));
         Assert.Equal(2, meters.Sum("opportunity.notifications.sent", "event_type", "LeadAssigned"));
@@ -45,7 +46,7 @@ public sealed class NotificationDispatcherTelemetryTests
         var store = await StoreWith(Partner());
         using var dispatcher = Dispatcher(store, store, Clock(), channels: [new RecordingChannel("mail")]);
 
-        Assert.Equal("Opportunity.Notifications", dispatcher.Meter.Name);
+        Assert.Equal("Opportunity", dispatcher.Meter.Name);
     }
 
     [Fact]

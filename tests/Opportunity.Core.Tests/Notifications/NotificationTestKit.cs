@@ -111,6 +111,9 @@ internal sealed class MeterCollector : IMeterFactory
     public double Sum(string instrument, string? tag = null, object? value = null) =>
         Measurements.Where(m => m.Instrument == instrument && (tag is null || Equals(m.Tags.GetValueOrDefault(tag), value))).Sum(m => m.Value);
 
+    /// <summary>Reads the observable instruments (gauges) now, as an exporter's collection would.</summary>
+    public void Collect() => _listener.RecordObservableInstruments();
+
     public Meter Create(MeterOptions options)
     {
         var meter = new Meter(options.Name, options.Version, options.Tags, this);

@@ -20,7 +20,7 @@ namespace Opportunity.Persistence.InMemory;
 /// (<see cref="ILeadConversionStore"/>) writes the lead and its opportunity under the lock as one
 /// step, and an index of source leads keeps one opportunity per lead.
 /// </summary>
-public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, IRecordQuarantine, ILeadConversionStore
+public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, IRecordQuarantine, ILeadConversionStore, IStoreSchema
 {
     private static readonly KeyComparer Keys = new();
 
@@ -669,6 +669,18 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
             return Task.FromResult<IReadOnlyList<OutboxMessage>>([.. _outboxPending.Values.OrderBy(e => e.Sequence).Select(e => e.Message)]);
         }
     }
+
+    /// <inheritdoc />
+    public Task<OutboxBacklog> GetBacklogAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_outboxPending.Count == 0 ? OutboxBacklog.Empty : new OutboxBacklog(_outboxPending.Count, _outboxPending.Values.Min(e => e.Message.CreatedAt)));
+        }
+    }
+
+    /// <summary>No database, no schema: always current (version 0 of 0).</summary>
+    public Task<StoreSchemaStatus> GetSchemaStatusAsync(CancellationToken cancellationToken = default) => Task.FromResult(new StoreSchemaStatus(0, 0, 0));
 
     // ---- Shared mechanics ----
 
