@@ -1,0 +1,8 @@
+namespace Opportunity.AspNetCore.PartnerPortal;
+
+/// <summary>Body of an opportunity update; null members stay as they are.</summary>
+/// <param name="Stage">An open stage of the deal's pipeline to move to.</param>
+/// <param name="Amount">The new amount, in the deal's currency.</param>
+/// <param name="ExpectedClose">The new expected close date (ISO 8601 date).</param>
+/// <param name="Version">The version the caller read; when given and the deal changed since, the update is refused with a concurrency error.</param>
+public sealed record UpdateOpportunityRequest(string? Stage = null, PortalMoney? Amount = null, DateOnly? ExpectedClose = null, long? Version = null);
