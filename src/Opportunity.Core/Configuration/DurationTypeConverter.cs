@@ -29,8 +29,8 @@ internal sealed class DurationTypeConverter : TypeConverter
     {
         var trimmed = text.Trim();
 
-        // "c" only: the culture-sensitive general forms would read "10" as ten days.
-        if (TimeSpan.TryParseExact(trimmed, "c", CultureInfo.InvariantCulture, out var timeSpan))
+        // "c" only, and with a colon: "10" would otherwise read as ten days.
+        if (trimmed.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParseExact(trimmed, "c", CultureInfo.InvariantCulture, out var timeSpan))
         {
             return Duration.FromTimeSpan(timeSpan);
         }

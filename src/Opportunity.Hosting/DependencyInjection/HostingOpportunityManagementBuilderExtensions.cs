@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -34,5 +35,18 @@ public static class HostingOpportunityManagementBuilderExtensions
         services.TryAddSingleton<IDueWorkDelay, TaskDueWorkDelay>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DueWorkHostedService>());
         return builder;
+    }
+
+    /// <summary>
+    /// <see cref="AddDueWorkHostedService(OpportunityManagementBuilder, Action{DueWorkHostingOptions}?)"/>
+    /// with options bound from a configuration section, e.g. <c>{ "Interval": "00:01:00" }</c>
+    /// (TimeSpan or ISO-8601 <c>"PT1M"</c>). An unknown key fails the start, naming it.
+    /// </summary>
+    public static OpportunityManagementBuilder AddDueWorkHostedService(this OpportunityManagementBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.AddOptions<DueWorkHostingOptions>().Bind(configuration, binder => binder.ErrorOnUnknownConfiguration = true);
+        return builder.AddDueWorkHostedService();
     }
 }
