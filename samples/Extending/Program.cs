@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Testing;
 using Extending;
@@ -38,17 +39,23 @@ foreach (var rules in new[] { inCode, fromJson })
     Console.WriteLine(decision.Format());
 }
 
-// 2. A custom notification channel behind the outbox dispatcher.
+// 2. A custom notification channel behind the outbox dispatcher, registered like the built-in
+//    ones: resolved from DI (its TextWriter too), hearing only about the events it asks for.
 var clock = new FakeClock(now);
-var store = new InMemoryStore();
+var services = new ServiceCollection();
+services.AddSingleton<IClock>(clock);
+services.AddSingleton(Console.Out);
+services.AddOpportunityManagement()
+    .AddNotificationChannel<ConsoleChannel>(o => o.Events.Add<LeadAssigned>().Add<LeadRecalled>());
+await using var provider = services.BuildServiceProvider();
+var store = provider.GetRequiredService<InMemoryStore>();
 await store.UpsertAsync(Dealer("D2"));
 var accepted = Lead.Capture(tenant, new LeadId("L-1"), lead, "web", clock);
 accepted.Qualify(LeadQualification.Full, "sales", clock);
 accepted.Assign(new PartnerId("D2"), now + Duration.FromHours(8), "router", clock);
-await store.AddAsync(accepted); // the LeadAssigned event lands in the outbox with the lead
+await store.AddAsync(accepted); // the lead's events land in the outbox with it
 
-using var dispatcher = new NotificationDispatcher(store, store, [new ConsoleChannel(Console.Out)], new NotificationDispatcherOptions(), clock);
-var summary = await dispatcher.DispatchDueAsync();
+var summary = await provider.GetRequiredService<NotificationDispatcher>().DispatchDueAsync();
 Console.WriteLine($"delivered {summary.Delivered}, dead-lettered {summary.DeadLettered}");
 
 // 3. A currency that ISO 4217 does not list (here the kuna, withdrawn in 2023 but still in old

@@ -21,21 +21,27 @@ internal sealed class HostingFixture : IDisposable
 
     public static readonly Instant ReminderDue = Instant.FromUtc(2025, 3, 4, 14, 0);
 
-    public HostingFixture(Action<DueWorkHostingOptions>? configure = null, Action<IServiceCollection>? before = null)
+    /// <param name="configure">Options of the due-work loop.</param>
+    /// <param name="before">Registrations that come first (replacements).</param>
+    /// <param name="register">The hosting registration; default <c>AddDueWorkHostedService(configure)</c>.</param>
+    public HostingFixture(Action<DueWorkHostingOptions>? configure = null, Action<IServiceCollection>? before = null, Action<OpportunityManagementBuilder>? register = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton<IClock>(Clock);
-        services.AddSingleton<IDueWorkDelay>(Delay);
+        services.AddSingleton<IBackgroundDelay>(Delays);
         before?.Invoke(services);
-        services.AddOpportunityManagement(o => o.HostId = "host-a")
-            .AddLeadDistribution(o => o.RuleSet = RoutingRuleSet.Create("rr").InTerritory().PickRoundRobin().Build())
-            .AddDueWorkHostedService(configure);
+        var builder = services.AddOpportunityManagement(o => o.HostId = "host-a")
+            .AddLeadDistribution(o => o.RuleSet = RoutingRuleSet.Create("rr").InTerritory().PickRoundRobin().Build());
+        (register ?? (b => b.AddDueWorkHostedService(configure)))(builder);
         Services = services.BuildServiceProvider();
     }
 
     public FakeClock Clock { get; } = new(AssignedAt);
 
-    public ManualDelay Delay { get; } = new();
+    public LoopDelays Delays { get; } = new();
+
+    /// <summary>The due-work loop's waits.</summary>
+    public ManualDelay Delay => Delays.DueWork;
 
     public ServiceProvider Services { get; }
 
@@ -43,12 +49,15 @@ internal sealed class HostingFixture : IDisposable
 
     public DueWorkHostedService Service => Services.GetServices<IHostedService>().OfType<DueWorkHostedService>().Single();
 
-    /// <summary>Adds partner P-a (Germany, weekdays 09:00–17:00 UTC) and assigns lead L-1 to it at <see cref="AssignedAt"/>.</summary>
+    public NotificationDispatchHostedService Dispatch => Services.GetServices<IHostedService>().OfType<NotificationDispatchHostedService>().Single();
+
+    /// <summary>Adds partner P-a (Germany, weekdays 09:00–17:00 UTC, contact sales@partner-a.example) and assigns lead L-1 to it at <see cref="AssignedAt"/>.</summary>
     public async Task AssignLeadAsync()
     {
         await Store.UpsertAsync(new Partner(Tenant, new PartnerId("P-a"), "Partner A", PartnerTier.Silver)
         {
             Territories = [new Territory(new CountryCode("DE"), null)],
+            ContactEmail = "sales@partner-a.example",
         });
         var distribution = Services.GetRequiredService<LeadDistributionService>();
         var details = new LeadDetails { Source = "web", Company = "Prospect GmbH", Location = new LeadLocation(new CountryCode("DE"), "80331", "München") };

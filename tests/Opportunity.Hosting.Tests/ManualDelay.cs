@@ -1,10 +1,9 @@
 using NodaTime;
-using Opportunity.Hosting;
 
 namespace Opportunity.Hosting.Tests;
 
-/// <summary>An <see cref="IDueWorkDelay"/> the test drives: each wait lasts until the test calls <see cref="Elapse"/>.</summary>
-internal sealed class ManualDelay : IDueWorkDelay
+/// <summary>The waits of one background loop, driven by the test: each lasts until the test calls <see cref="Elapse"/>.</summary>
+internal sealed class ManualDelay
 {
     // A guard against a hanging test run, not a timing assertion: every wait below completes as soon as the service gets there.
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
@@ -15,11 +14,15 @@ internal sealed class ManualDelay : IDueWorkDelay
 
     public int Waits { get; private set; }
 
+    /// <summary>Every pause the loop asked for, in order.</summary>
+    public List<Duration> Requested { get; } = [];
+
     public Task DelayAsync(Duration delay, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             Waits++;
+            Requested.Add(delay);
             _requested.TrySetResult(delay);
             return _release.Task.WaitAsync(cancellationToken);
         }

@@ -14,7 +14,7 @@ namespace Opportunity.Notifications;
 /// <param name="EventType">The domain event's type name, e.g. <c>LeadAssigned</c>.</param>
 /// <param name="EventOccurredAt">When the event happened; delivery latency is measured from here.</param>
 /// <param name="Recipient">Who receives it.</param>
-/// <param name="Content">The rendered template for people; null for hosts.</param>
+/// <param name="Content">The rendered template of the recipient's audience; null for a host without a <see cref="NotificationAudience.Host"/> template.</param>
 /// <param name="EventJson">The domain event as JSON (<see cref="DomainEventSerializer"/>).</param>
 public sealed record Notification(
     string Id,

@@ -12,6 +12,10 @@ public enum NotificationAudience
     /// <summary>The manufacturer's operations inbox (<see cref="NotificationDispatcherOptions.OperationsEmail"/>), e.g. for unroutable leads.</summary>
     Operations = 3,
 
-    /// <summary>A system of the host application (a webhook endpoint); receives the domain event itself, no template.</summary>
+    /// <summary>
+    /// A system of the host application (a webhook endpoint, a chat room, the manufacturer's
+    /// ticket queue): receives the domain event itself, and rendered content too where a template
+    /// for this audience exists (none are built in).
+    /// </summary>
     Host = 4,
 }

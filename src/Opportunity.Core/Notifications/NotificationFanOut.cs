@@ -37,17 +37,15 @@ internal sealed class NotificationFanOut(IPartnerDirectory partners, IReadOnlyLi
                     continue;
                 }
 
-                NotificationContent? content = null;
-                if (recipient.IsPerson)
+                // Every audience reads its template when there is one; a person without one is not
+                // written to, a system (chat room, queue, webhook) still gets the event as JSON.
+                var template = options.Templates.Find(notificationEvent.EventType, recipient.Audience, recipient.Language ?? options.DefaultLanguage, options.DefaultLanguage);
+                if (template is null && recipient.IsPerson)
                 {
-                    var template = options.Templates.Find(notificationEvent.EventType, recipient.Audience, recipient.Language ?? options.DefaultLanguage, options.DefaultLanguage);
-                    if (template is null)
-                    {
-                        continue;
-                    }
-
-                    content = template.Render(notificationEvent, recipient, partner);
+                    continue;
                 }
+
+                var content = template?.Render(notificationEvent, recipient, partner);
 
                 var notification = new Notification(
                     notificationId, notificationEvent.Tenant, channel.Name, notificationEvent.EventId, notificationEvent.EventType,

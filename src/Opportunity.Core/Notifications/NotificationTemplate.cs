@@ -17,7 +17,7 @@ public sealed class NotificationTemplate
 
     /// <summary>Creates and parses a template.</summary>
     /// <param name="eventType">The event type name it is for, e.g. <c>LeadAssigned</c>.</param>
-    /// <param name="audience">Who reads it; not <see cref="NotificationAudience.Host"/> (hosts receive the event itself).</param>
+    /// <param name="audience">Who reads it: a person, or <see cref="NotificationAudience.Host"/> for systems that show text (a chat room, a ticket queue).</param>
     /// <param name="language">ISO 639-1 language code, e.g. <c>en</c>; stored lower-case.</param>
     /// <param name="subject">Subject line with placeholders; one line.</param>
     /// <param name="textBody">Plain-text body with placeholders.</param>
@@ -31,9 +31,9 @@ public sealed class NotificationTemplate
             errors.Add(new ValidationError(nameof(eventType), $"Event type '{eventType}' must be a type name (letters, digits, '_', '.', '-')."));
         }
 
-        if (audience is not (NotificationAudience.Partner or NotificationAudience.ChannelManager or NotificationAudience.Operations))
+        if (!Enum.IsDefined(audience))
         {
-            errors.Add(new ValidationError(nameof(audience), $"Templates are for people (Partner, ChannelManager, Operations), not {audience}."));
+            errors.Add(new ValidationError(nameof(audience), $"Audience {audience} is not one of Partner, ChannelManager, Operations, Host."));
         }
 
         if (!IsLanguage(language))

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Opportunity.Workflows;
 using Opportunity.Hosting;
 
 namespace Opportunity;
@@ -11,11 +10,57 @@ namespace Opportunity;
 /// <summary>Registers Opportunity.Hosting on the Opportunity builder.</summary>
 public static class HostingOpportunityManagementBuilderExtensions
 {
+    private const string DueWorkSection = "DueWork";
+    private const string DispatchSection = "Dispatch";
+
     /// <summary>
-    /// Registers <see cref="DueWorkHostedService"/> as a hosted service, with validated
-    /// <see cref="DueWorkHostingOptions"/> and the default <see cref="IDueWorkDelay"/> (register your
-    /// own first to replace it). Registers lead distribution too when it is not there yet (with its
-    /// defaults; call <c>AddLeadDistribution</c> to configure it). Safe to call more than once;
+    /// Runs the library's background work in the host, each in its own loop with its own options:
+    /// due work (<see cref="DueWorkHostedService"/>: reminders, escalations, recalls, follow-ups)
+    /// and outbox dispatch (<see cref="NotificationDispatchHostedService"/>: e-mails, webhooks,
+    /// your channels). Registers lead distribution and the notification dispatcher with their
+    /// defaults when they are not there yet (call <c>AddLeadDistribution</c>,
+    /// <c>AddNotificationDispatcher</c>, <c>UseSmtp</c> … before or after to configure them), and
+    /// the default <see cref="IBackgroundDelay"/> (register your own first to replace it). Safe to
+    /// call more than once; configurations accumulate and each loop runs once.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">At start (ValidateOnStart) or first use, when the options are invalid.</exception>
+    public static OpportunityManagementBuilder AddBackgroundProcessing(this OpportunityManagementBuilder builder, Action<DueWorkHostingOptions>? dueWork = null, Action<NotificationDispatchHostingOptions>? dispatch = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddDueWorkHostedService(dueWork);
+        builder.AddNotificationDispatcher();
+        AddLoop<NotificationDispatchHostingOptions, NotificationDispatchHostedService>(builder.Services, dispatch);
+
+        // Further loops (the live-pipeline follower) join here: their own BackgroundLoopOptions
+        // subclass, a hosted service over BackgroundLoop.RunAsync, one AddLoop call.
+        return builder;
+    }
+
+    /// <summary>
+    /// <see cref="AddBackgroundProcessing(OpportunityManagementBuilder, Action{DueWorkHostingOptions}?, Action{NotificationDispatchHostingOptions}?)"/>
+    /// with each loop's options bound from its subsection of <paramref name="configuration"/>:
+    /// <c>{ "DueWork": { "Interval": "00:01:00", "MaxIdleInterval": "00:05:00" }, "Dispatch": { "Interval": "PT10S" } }</c>
+    /// (durations as TimeSpan or ISO-8601 strings). An unknown key fails, naming it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The section holds a key other than <c>DueWork</c> and <c>Dispatch</c>.</exception>
+    public static OpportunityManagementBuilder AddBackgroundProcessing(this OpportunityManagementBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (configuration.GetChildren().FirstOrDefault(c => c.Key is not (DueWorkSection or DispatchSection)) is { } unknown)
+        {
+            throw new InvalidOperationException($"'{unknown.Path}' is not a background processing setting; the loops' sections are '{DueWorkSection}' and '{DispatchSection}'.");
+        }
+
+        builder.Services.AddOptions<DueWorkHostingOptions>().Bind(configuration.GetSection(DueWorkSection), binder => binder.ErrorOnUnknownConfiguration = true);
+        builder.Services.AddOptions<NotificationDispatchHostingOptions>().Bind(configuration.GetSection(DispatchSection), binder => binder.ErrorOnUnknownConfiguration = true);
+        return builder.AddBackgroundProcessing();
+    }
+
+    /// <summary>
+    /// Registers only the due-work loop of <see cref="AddBackgroundProcessing(OpportunityManagementBuilder, Action{DueWorkHostingOptions}?, Action{NotificationDispatchHostingOptions}?)"/>
+    /// (<see cref="DueWorkHostedService"/>), for hosts that deliver the outbox elsewhere. Registers
+    /// lead distribution with its defaults when it is not there yet. Safe to call more than once;
     /// configurations accumulate and the service runs once.
     /// </summary>
     /// <exception cref="OptionsValidationException">At start (ValidateOnStart) or first use, when the options are invalid.</exception>
@@ -23,18 +68,24 @@ public static class HostingOpportunityManagementBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddLeadDistribution();
-        var services = builder.Services;
-        var options = services.AddOptions<DueWorkHostingOptions>();
+        AddLoop<DueWorkHostingOptions, DueWorkHostedService>(builder.Services, configure);
+        return builder;
+    }
+
+    private static void AddLoop<TOptions, TService>(IServiceCollection services, Action<TOptions>? configure)
+        where TOptions : BackgroundLoopOptions
+        where TService : class, IHostedService
+    {
+        var options = services.AddOptions<TOptions>();
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
         options.ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DueWorkHostingOptions>, DueWorkHostingOptionsValidator>());
-        services.TryAddSingleton<IDueWorkDelay, TaskDueWorkDelay>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DueWorkHostedService>());
-        return builder;
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, BackgroundLoopOptionsValidator<TOptions>>());
+        services.TryAddSingleton<IBackgroundDelay, TaskBackgroundDelay>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TService>());
     }
 
     /// <summary>

@@ -12,18 +12,24 @@ namespace Opportunity.Hosting;
 /// <c>now</c> from the injected <see cref="IClock"/>: escalation ladders and follow-ups happen
 /// without code of your own. Every host of an application may run it: the processor's leased
 /// claims and version-checked saves make sure each step fires once. A run that fails is logged and
-/// the service keeps going (the items stay due); stopping the host cancels the wait or the run.
+/// the service keeps going (the items stay due), backing off like an idle run (see
+/// <see cref="BackgroundLoopOptions.MaxIdleInterval"/>); stopping the host cancels the wait or the
+/// run, whose claimed items stay due and return when their lease ends. Part of
+/// <c>AddBackgroundProcessing</c>; <c>AddDueWorkHostedService</c> registers it alone.
 /// </summary>
 public sealed partial class DueWorkHostedService : BackgroundService
 {
     private readonly DueWorkProcessor _processor;
     private readonly IClock _clock;
-    private readonly IDueWorkDelay _delay;
+    private readonly IBackgroundDelay _delay;
     private readonly IOptions<DueWorkHostingOptions> _options;
     private readonly ILogger<DueWorkHostedService> _logger;
 
-    /// <summary>Creates the service (normally resolved from DI, see <c>AddDueWorkHostedService</c>).</summary>
-    public DueWorkHostedService(DueWorkProcessor processor, IClock clock, IDueWorkDelay delay, IOptions<DueWorkHostingOptions> options, ILogger<DueWorkHostedService>? logger = null)
+    /// <summary>The loop's name, passed to <see cref="IBackgroundDelay"/>: <c>due-work</c>.</summary>
+    public const string LoopName = "due-work";
+
+    /// <summary>Creates the service (normally resolved from DI, see <c>AddBackgroundProcessing</c>).</summary>
+    public DueWorkHostedService(DueWorkProcessor processor, IClock clock, IBackgroundDelay delay, IOptions<DueWorkHostingOptions> options, ILogger<DueWorkHostedService>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(processor);
         ArgumentNullException.ThrowIfNull(clock);
@@ -58,27 +64,16 @@ public sealed partial class DueWorkHostedService : BackgroundService
     }
 
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var options = _options.Value;
-        try
-        {
-            if (!options.RunOnStart)
-            {
-                await _delay.DelayAsync(options.Interval, stoppingToken).ConfigureAwait(false);
-            }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        BackgroundLoop.RunAsync(LoopName, _options.Value, _delay, RunPassAsync, stoppingToken);
 
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
-                await _delay.DelayAsync(options.Interval, stoppingToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+    private async Task<PassOutcome> RunPassAsync(CancellationToken cancellationToken) =>
+        await RunOnceAsync(cancellationToken).ConfigureAwait(false) switch
         {
-            // The host is stopping.
-        }
-    }
+            null => PassOutcome.Failed,
+            { Processed: 0, Quarantined: 0 } => PassOutcome.Idle,
+            _ => PassOutcome.Worked,
+        };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Due work at {Now}: {Processed} items, {Reminders} reminders, {Escalations} escalations, {Recalls} recalls, {FollowUps} follow-ups, {Conflicts} conflicts, {Failures} failures, {Quarantined} quarantined.")]
     private partial void LogRun(Instant now, int processed, int reminders, int escalations, int recalls, int followUps, int conflicts, int failures, int quarantined);

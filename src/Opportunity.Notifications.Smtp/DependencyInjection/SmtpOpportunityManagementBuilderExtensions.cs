@@ -20,7 +20,8 @@ public static class SmtpOpportunityManagementBuilderExtensions
     /// <summary>
     /// Adds an SMTP channel with its own name and options, e.g. one relay for partner mail and
     /// another for internal mail (see <see cref="SmtpNotificationOptions.Audiences"/>). Safe to call
-    /// more than once per name; configurations accumulate.
+    /// more than once per name; configurations accumulate. Its events can be chosen like any
+    /// channel's: <c>services.Configure&lt;NotificationChannelOptions&gt;(channelName, o => o.Events.Add&lt;LeadAssigned&gt;())</c>.
     /// </summary>
     /// <exception cref="OptionsValidationException">At start (ValidateOnStart) or first use, when options are invalid.</exception>
     public static OpportunityManagementBuilder UseSmtp(this OpportunityManagementBuilder builder, string channelName, Action<SmtpNotificationOptions> configure)
@@ -28,22 +29,14 @@ public static class SmtpOpportunityManagementBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(channelName);
         ArgumentNullException.ThrowIfNull(configure);
-        builder.AddNotificationDispatcher();
         var services = builder.Services;
         services.AddOptions<SmtpNotificationOptions>(channelName).Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SmtpNotificationOptions>, SmtpNotificationOptionsValidator>());
-        if (services.Any(d => d.ServiceType == typeof(SmtpChannelRegistration) && d.ImplementationInstance is SmtpChannelRegistration r && r.Name == channelName))
-        {
-            return builder;
-        }
-
-        services.AddSingleton(new SmtpChannelRegistration(channelName));
-        services.AddSingleton<INotificationChannel>(sp => new SmtpNotificationChannel(
+        return builder.AddNotificationChannel(channelName, sp => new SmtpNotificationChannel(
             sp.GetRequiredService<IOptionsMonitor<SmtpNotificationOptions>>().Get(channelName),
             sp.GetRequiredService<IClock>(),
             sp.GetService<ILogger<SmtpNotificationChannel>>(),
             channelName));
-        return builder;
     }
 
     /// <summary>
@@ -75,7 +68,5 @@ public static class SmtpOpportunityManagementBuilderExtensions
             .Bind(configuration, binder => binder.ErrorOnUnknownConfiguration = true);
         return UseSmtp(builder, channelName, _ => { });
     }
-
-    /// <summary>Marks a channel name as registered, so a second call does not add a second channel.</summary>
-    private sealed record SmtpChannelRegistration(string Name);
 }
+

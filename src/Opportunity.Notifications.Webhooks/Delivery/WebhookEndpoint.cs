@@ -1,3 +1,5 @@
+using Opportunity.Notifications;
+
 namespace Opportunity.Notifications.Webhooks;
 
 /// <summary>A receiver of webhooks: where, with which secrets, for which events and tenant.</summary>
@@ -15,8 +17,11 @@ public sealed class WebhookEndpoint
     /// </summary>
     public IList<string> Secrets { get; } = [];
 
-    /// <summary>Event types to send (e.g. <c>LeadAssigned</c>); empty (the default) sends every event.</summary>
-    public ISet<string> EventTypes { get; } = new HashSet<string>(StringComparer.Ordinal);
+    /// <summary>
+    /// Event types to send, e.g. <c>EventTypes.Add&lt;LeadAssigned&gt;()</c> or by name,
+    /// <c>EventTypes.Add("LeadAssigned")</c>; empty (the default) sends every event.
+    /// </summary>
+    public EventTypeSet EventTypes { get; } = [];
 
     /// <summary>Only events of this tenant; null (the default) for every tenant.</summary>
     public string? Tenant { get; set; }

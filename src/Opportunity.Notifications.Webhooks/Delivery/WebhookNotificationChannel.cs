@@ -88,7 +88,7 @@ public sealed class WebhookNotificationChannel : INotificationChannel, IDisposab
         foreach (var (endpoint, _, tenant) in _endpoints.Values)
         {
             if ((tenant is null || tenant == request.Event.Tenant)
-                && (endpoint.EventTypes.Count == 0 || endpoint.EventTypes.Contains(request.Event.EventType))
+                && endpoint.EventTypes.Allows(request.Event.EventType)
                 && await _status.GetDisabledAsync(endpoint.Name, cancellationToken).ConfigureAwait(false) is null)
             {
                 recipients.Add(new NotificationRecipient(endpoint.Name, NotificationAudience.Host));

@@ -22,7 +22,6 @@ public static class WebhooksOpportunityManagementBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        builder.AddNotificationDispatcher();
         var services = builder.Services;
         services.AddOptions<WebhookNotificationOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookNotificationOptions>, WebhookNotificationOptionsValidator>());
@@ -34,8 +33,7 @@ public static class WebhooksOpportunityManagementBuilderExtensions
             sp.GetRequiredService<IWebhookEndpointStatus>(),
             sp.GetRequiredService<IWebhookHostResolver>(),
             sp.GetService<ILogger<WebhookNotificationChannel>>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<INotificationChannel, WebhookNotificationChannel>(sp => sp.GetRequiredService<WebhookNotificationChannel>()));
-        return builder;
+        return builder.AddNotificationChannel<WebhookNotificationChannel>();
     }
 
     /// <summary>

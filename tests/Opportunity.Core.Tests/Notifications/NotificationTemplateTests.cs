@@ -71,7 +71,7 @@ public sealed class NotificationTemplateTests
     [Fact]
     public void Constructor_SeveralProblems_ReportsEachField()
     {
-        var ex = Assert.Throws<InputValidationException>(() => new NotificationTemplate("Lead Assigned", NotificationAudience.Host, "english", "two\nlines", " "));
+        var ex = Assert.Throws<InputValidationException>(() => new NotificationTemplate("Lead Assigned", (NotificationAudience)9, "english", "two\nlines", " "));
 
         Assert.Equal(["audience", "eventType", "language", "subject", "textBody"], ex.Errors.Select(e => e.Location).Order(StringComparer.Ordinal));
     }

@@ -40,4 +40,39 @@ public sealed class DueWorkHostingConfigurationTests
 
         Assert.Contains("DueWork:Interval", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AddBackgroundProcessing_ConfigurationSection_BindsEachLoopFromItsSubsection()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Opportunity:BackgroundProcessing:DueWork:Interval"] = "00:02:00",
+            ["Opportunity:BackgroundProcessing:DueWork:MaxIdleInterval"] = "PT10M",
+            ["Opportunity:BackgroundProcessing:Dispatch:Interval"] = "00:00:03",
+            ["Opportunity:BackgroundProcessing:Dispatch:RunOnStart"] = "false",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddOpportunityManagement().AddBackgroundProcessing(configuration.GetSection("Opportunity:BackgroundProcessing"));
+        using var provider = services.BuildServiceProvider();
+
+        var dueWork = provider.GetRequiredService<IOptions<DueWorkHostingOptions>>().Value;
+        var dispatch = provider.GetRequiredService<IOptions<NotificationDispatchHostingOptions>>().Value;
+
+        Assert.Equal(Duration.FromMinutes(2), dueWork.Interval);
+        Assert.Equal(Duration.FromMinutes(10), dueWork.MaxIdleInterval);
+        Assert.True(dueWork.RunOnStart);
+        Assert.Equal(Duration.FromSeconds(3), dispatch.Interval);
+        Assert.False(dispatch.RunOnStart);
+    }
+
+    [Fact]
+    public void AddBackgroundProcessing_UnknownLoopSection_ThrowsNamingIt()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Background:Interval"] = "00:01:00" }).Build();
+        var builder = new ServiceCollection().AddOpportunityManagement();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => builder.AddBackgroundProcessing(configuration.GetSection("Background")));
+
+        Assert.Contains("'Background:Interval'", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -59,7 +59,7 @@ public sealed class DueWorkHostedServiceTests
     [Fact]
     public async Task ExecuteAsync_RunFails_LogsAndRetriesOnTheNextRun()
     {
-        var logger = new ListLogger();
+        var logger = new ListLogger<DueWorkHostedService>();
         using var f = new HostingFixture(before: services =>
         {
             services.AddSingleton<ILogger<DueWorkHostedService>>(logger);
@@ -123,23 +123,5 @@ public sealed class DueWorkHostedServiceTests
 
         public Task<IReadOnlyList<Lead>> ClaimDueAsync(DueWorkClaim claim, CancellationToken cancellationToken = default) =>
             Interlocked.Increment(ref _claims) == 1 ? throw new TimeoutException("database unreachable") : inner.ClaimDueAsync(claim, cancellationToken);
-    }
-
-    private sealed class ListLogger : ILogger<DueWorkHostedService>
-    {
-        public List<(LogLevel Level, Exception? Exception, string Message)> Entries { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (Entries)
-            {
-                Entries.Add((logLevel, exception, formatter(state, exception)));
-            }
-        }
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using NodaTime;
 using NodaTime.Testing;
+using Opportunity.Leads;
 using StandardWebhooks;
 
 namespace Opportunity.Notifications.Webhooks.Tests.Delivery;
@@ -230,14 +231,15 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ResolveRecipients_FiltersByEventTypeAndTenant()
+    public async Task ResolveRecipients_FiltersByEventTypeByNameOrTypeAndTenant()
     {
         using var channel = WebhookTestKit.Channel(_clock, o =>
         {
             o.AddEndpoint("all", _receiver.Url("/ok"), WebhookTestKit.Secret);
             o.AddEndpoint("rejections", _receiver.Url("/ok"), WebhookTestKit.Secret).EventTypes.Add("LeadRejected");
             o.AddEndpoint("other-tenant", _receiver.Url("/ok"), WebhookTestKit.Secret).Tenant = "globex";
-            o.AddEndpoint("acme-assignments", _receiver.Url("/ok"), WebhookTestKit.Secret).EventTypes.Add("LeadAssigned");
+            o.AddEndpoint("acme-assignments", _receiver.Url("/ok"), WebhookTestKit.Secret).EventTypes.Add<LeadAssigned>();
+            o.AddEndpoint("recalls", _receiver.Url("/ok"), WebhookTestKit.Secret).EventTypes.Add<LeadRecalled>();
         });
         var request = new NotificationRecipientRequest(NotificationEvent.FromOutbox(WebhookTestKit.Assigned()), null, []);
 
