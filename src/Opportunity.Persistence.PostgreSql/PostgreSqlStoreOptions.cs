@@ -6,9 +6,23 @@ public sealed class PostgreSqlStoreOptions
     /// <summary>
     /// The Npgsql connection string the store reads and writes with. Use a role that is neither
     /// superuser, table owner nor BYPASSRLS, so row-level security applies as a second line of
-    /// defence. Required.
+    /// defence. Validated at start (an unknown keyword fails, naming this option). Required unless
+    /// <see cref="ConnectionStringName"/> is set.
     /// </summary>
     public string ConnectionString { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The name of a connection string in configuration (<c>ConnectionStrings:&lt;name&gt;</c> of the
+    /// registered <c>IConfiguration</c>), resolved at start when <see cref="ConnectionString"/> is
+    /// empty; a missing one fails the start, naming it. Default null.
+    /// </summary>
+    public string? ConnectionStringName { get; set; }
+
+    /// <summary>
+    /// The name of the migration connection string in configuration, resolved at start when
+    /// <see cref="MigrationConnectionString"/> is null; a missing one fails the start, naming it. Default null.
+    /// </summary>
+    public string? MigrationConnectionStringName { get; set; }
 
     /// <summary>
     /// The connection string migrations run with: a role that owns (or may create) the schema. It

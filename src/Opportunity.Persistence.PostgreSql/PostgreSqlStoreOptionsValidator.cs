@@ -11,9 +11,26 @@ public sealed partial class PostgreSqlStoreOptionsValidator : IValidateOptions<P
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        if (!string.IsNullOrWhiteSpace(options.ConnectionStringName) && string.IsNullOrWhiteSpace(options.ConnectionString))
         {
-            failures.Add($"{nameof(PostgreSqlStoreOptions.ConnectionString)} must be set.");
+            failures.Add($"{nameof(PostgreSqlStoreOptions.ConnectionStringName)} '{options.ConnectionStringName}' names no connection string: the configuration has no 'ConnectionStrings:{options.ConnectionStringName}' (or no IConfiguration is registered).");
+        }
+        else if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            failures.Add($"{nameof(PostgreSqlStoreOptions.ConnectionString)} or {nameof(PostgreSqlStoreOptions.ConnectionStringName)} must be set.");
+        }
+        else if (PostgreSqlConnectionStrings.Problem(options.ConnectionString) is { } problem)
+        {
+            failures.Add($"{nameof(PostgreSqlStoreOptions.ConnectionString)}: {problem}");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.MigrationConnectionStringName) && options.MigrationConnectionString is null)
+        {
+            failures.Add($"{nameof(PostgreSqlStoreOptions.MigrationConnectionStringName)} '{options.MigrationConnectionStringName}' names no connection string: the configuration has no 'ConnectionStrings:{options.MigrationConnectionStringName}' (or no IConfiguration is registered).");
+        }
+        else if (options.MigrationConnectionString is { } migration && PostgreSqlConnectionStrings.Problem(migration) is { } migrationProblem)
+        {
+            failures.Add($"{nameof(PostgreSqlStoreOptions.MigrationConnectionString)}: {migrationProblem}");
         }
 
         if (options.Schema is null || !Identifier().IsMatch(options.Schema))

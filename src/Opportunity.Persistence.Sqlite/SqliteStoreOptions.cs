@@ -2,20 +2,34 @@ using NodaTime;
 
 namespace Opportunity.Persistence.Sqlite;
 
-/// <summary>Settings of <see cref="SqliteStore"/>. A database path is all it needs; everything else has a documented default.</summary>
+/// <summary>
+/// Settings of <see cref="SqliteStore"/>. A database path, a connection string or the name of one
+/// in configuration is all it needs (exactly one of <see cref="DatabasePath"/> and
+/// <see cref="ConnectionString"/>/<see cref="ConnectionStringName"/>); everything else has a documented default.
+/// </summary>
 public sealed class SqliteStoreOptions
 {
     /// <summary>
-    /// The database file. Created with its folder when missing. Required unless
-    /// <see cref="ConnectionString"/> is set.
+    /// The database file, e.g. <c>data/opportunity.db</c>. Created with its folder when missing. A
+    /// relative path resolves against the host's content root (<c>IHostEnvironment.ContentRootPath</c>)
+    /// when registered through DI, else the current directory. Default null.
     /// </summary>
     public string? DatabasePath { get; set; }
 
     /// <summary>
-    /// A full Microsoft.Data.Sqlite connection string; when set it wins over <see cref="DatabasePath"/>.
-    /// Default null.
+    /// A Microsoft.Data.Sqlite connection string, e.g. <c>Data Source=opportunity.db</c> (what EF
+    /// Core's <c>UseSqlite</c> takes). A relative Data Source resolves as <see cref="DatabasePath"/>
+    /// does. Validated at start: a bare path (no <c>=</c>) or an unknown keyword fails, naming this
+    /// option. Default null.
     /// </summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// The name of a connection string in configuration (<c>ConnectionStrings:&lt;name&gt;</c> of the
+    /// registered <c>IConfiguration</c>), resolved at start when <see cref="ConnectionString"/> is not
+    /// set; a missing one fails the start, naming it. Default null.
+    /// </summary>
+    public string? ConnectionStringName { get; set; }
 
     /// <summary>Creates or migrates the schema on first use. Default true; when false call <see cref="SqliteStore.MigrateAsync"/> yourself.</summary>
     public bool AutoMigrate { get; set; } = true;

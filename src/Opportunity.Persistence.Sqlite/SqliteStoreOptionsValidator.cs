@@ -11,9 +11,27 @@ public sealed class SqliteStoreOptionsValidator : IValidateOptions<SqliteStoreOp
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.DatabasePath) && string.IsNullOrWhiteSpace(options.ConnectionString))
+        var hasPath = !string.IsNullOrWhiteSpace(options.DatabasePath);
+        var hasConnectionString = !string.IsNullOrWhiteSpace(options.ConnectionString);
+        var hasName = !string.IsNullOrWhiteSpace(options.ConnectionStringName);
+        if (!hasPath && !hasConnectionString && !hasName)
         {
-            failures.Add($"{nameof(SqliteStoreOptions.DatabasePath)} or {nameof(SqliteStoreOptions.ConnectionString)} must be set.");
+            failures.Add($"{nameof(SqliteStoreOptions.DatabasePath)}, {nameof(SqliteStoreOptions.ConnectionString)} or {nameof(SqliteStoreOptions.ConnectionStringName)} must be set.");
+        }
+
+        if (hasPath && (hasConnectionString || hasName))
+        {
+            failures.Add($"Set either {nameof(SqliteStoreOptions.DatabasePath)} or {nameof(SqliteStoreOptions.ConnectionString)}/{nameof(SqliteStoreOptions.ConnectionStringName)}, not both.");
+        }
+
+        if (hasName && !hasConnectionString)
+        {
+            failures.Add($"{nameof(SqliteStoreOptions.ConnectionStringName)} '{options.ConnectionStringName}' names no connection string: the configuration has no 'ConnectionStrings:{options.ConnectionStringName}' (or no IConfiguration is registered).");
+        }
+
+        if (hasConnectionString && SqliteConnectionStrings.Problem(options.ConnectionString!) is { } problem)
+        {
+            failures.Add($"{nameof(SqliteStoreOptions.ConnectionString)}: {problem}");
         }
 
         if (options.BusyTimeout <= Duration.Zero)

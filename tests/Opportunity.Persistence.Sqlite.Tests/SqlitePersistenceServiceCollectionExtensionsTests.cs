@@ -14,7 +14,7 @@ public sealed class SqlitePersistenceServiceCollectionExtensionsTests : IDisposa
     public void UseSqlite_CalledTwice_ReplacesEveryInMemoryPortWithOneSqliteStore()
     {
         var services = new ServiceCollection();
-        services.AddOpportunityManagement().UseSqlite(_database.Path).UseSqlite(_database.Path);
+        services.AddOpportunityManagement().UseSqliteFile(_database.Path).UseSqliteFile(_database.Path);
         using var provider = services.BuildServiceProvider();
 
         var store = provider.GetRequiredService<SqliteStore>();

@@ -30,7 +30,7 @@ public sealed class SqliteRoutingDecisionLogRegistrationTests : IDisposable
     public void UseSqlite_CalledTwiceAroundAddLeadDistribution_RegistersOneDecisionLog()
     {
         var services = new ServiceCollection();
-        services.AddOpportunityManagement().UseSqlite(_database.Path).AddLeadDistribution().UseSqlite(_database.Path).AddLeadDistribution();
+        services.AddOpportunityManagement().UseSqliteFile(_database.Path).AddLeadDistribution().UseSqliteFile(_database.Path).AddLeadDistribution();
 
         Assert.Single(services, d => d.ServiceType == typeof(IRoutingDecisionLog));
         using var provider = services.BuildServiceProvider();
@@ -70,11 +70,11 @@ public sealed class SqliteRoutingDecisionLogRegistrationTests : IDisposable
         var builder = services.AddOpportunityManagement();
         if (sqliteFirst)
         {
-            builder.UseSqlite(_database.Path).AddLeadDistribution();
+            builder.UseSqliteFile(_database.Path).AddLeadDistribution();
         }
         else
         {
-            builder.AddLeadDistribution().UseSqlite(_database.Path);
+            builder.AddLeadDistribution().UseSqliteFile(_database.Path);
         }
 
         return services.BuildServiceProvider();

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -50,6 +51,19 @@ public static class NotificationDispatcherBuilderExtensions
             sp.GetService<ILogger<NotificationDispatcher>>(),
             sp.GetService<IMeterFactory>()));
         return builder;
+    }
+
+    /// <summary>
+    /// <see cref="AddNotificationDispatcher(OpportunityManagementBuilder, Action{NotificationDispatcherOptions}?)"/>
+    /// with options bound from a configuration section, e.g. <c>configuration.GetSection("Opportunity:Notifications")</c>
+    /// (durations as TimeSpan or ISO-8601 strings). An unknown key fails the start, naming it.
+    /// </summary>
+    public static OpportunityManagementBuilder AddNotificationDispatcher(this OpportunityManagementBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.AddOptions<NotificationDispatcherOptions>().Bind(configuration, binder => binder.ErrorOnUnknownConfiguration = true);
+        return builder.AddNotificationDispatcher();
     }
 
     /// <summary>

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Opportunity.Configuration;
 using Opportunity.Persistence;
 using Opportunity.Workflows;
 
 namespace Opportunity;
 
 /// <summary>
-/// Returned by <see cref="OpportunityServiceCollectionExtensions.AddOpportunityManagement"/>;
+/// Returned by <see cref="OpportunityServiceCollectionExtensions.AddOpportunityManagement(Microsoft.Extensions.DependencyInjection.IServiceCollection, Action{OpportunityManagementOptions}?)"/>;
 /// adapter packages hang their <c>Use…</c> and <c>Add…</c> methods on it (e.g. <c>UseSqlite</c>).
 /// </summary>
 public sealed class OpportunityManagementBuilder
@@ -16,6 +17,9 @@ public sealed class OpportunityManagementBuilder
     {
         ArgumentNullException.ThrowIfNull(services);
         Services = services;
+
+        // Adapters bind their options from IConfiguration; NodaTime durations need our converter for that.
+        ConfigurationConverters.Register();
     }
 
     /// <summary>The service collection being configured.</summary>

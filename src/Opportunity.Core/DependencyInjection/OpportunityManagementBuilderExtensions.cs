@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -29,7 +30,10 @@ public static class OpportunityManagementBuilderExtensions
 
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LeadDistributionOptions>, LeadDistributionOptionsValidator>());
-        services.TryAddSingleton<IRoutingRuleSetProvider, OptionsRoutingRuleSetProvider>();
+        services.TryAddSingleton<RoutingRulesFileLoader>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<LeadDistributionOptions>, RoutingRulesFileLoader>(sp => sp.GetRequiredService<RoutingRulesFileLoader>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IOptionsChangeTokenSource<LeadDistributionOptions>, RoutingRulesFileLoader>(sp => sp.GetRequiredService<RoutingRulesFileLoader>()));
+        services.TryAddSingleton<IRoutingRuleSetProvider>(sp => new OptionsRoutingRuleSetProvider(sp.GetRequiredService<IOptionsMonitor<LeadDistributionOptions>>()));
         services.TryAddSingleton<IRoutingNetworkProvider, DirectoryRoutingNetworkProvider>();
         services.TryAddSingleton<IPartnerLoadProvider, LeadStorePartnerLoadProvider>();
         services.TryAddSingleton<IPartnerPerformanceProvider, NoPartnerPerformanceProvider>();
@@ -37,5 +41,20 @@ public static class OpportunityManagementBuilderExtensions
         services.TryAddSingleton<LeadDistributionService>();
         services.TryAddSingleton<DueWorkProcessor>();
         return builder;
+    }
+
+    /// <summary>
+    /// <see cref="AddLeadDistribution(OpportunityManagementBuilder, Action{LeadDistributionOptions}?)"/>
+    /// with options bound from a configuration section, e.g.
+    /// <c>configuration.GetSection("Opportunity:LeadDistribution")</c>: durations as TimeSpan or
+    /// ISO-8601 strings, the rule set through <see cref="LeadDistributionOptions.RoutingRulesFile"/>.
+    /// Reloads with the configuration. An unknown key fails the start, naming it.
+    /// </summary>
+    public static OpportunityManagementBuilder AddLeadDistribution(this OpportunityManagementBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.AddOptions<LeadDistributionOptions>().Bind(configuration, binder => binder.ErrorOnUnknownConfiguration = true);
+        return builder.AddLeadDistribution();
     }
 }

@@ -1,7 +1,9 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using NodaTime;
+using Opportunity.Configuration;
 using Opportunity.Persistence;
 using Opportunity.Persistence.InMemory;
 using Opportunity.Pipelines;
@@ -40,5 +42,23 @@ public static class OpportunityServiceCollectionExtensions
         services.TryAddSingleton<IOpportunityImporter>(sp => sp.GetRequiredService<InMemoryStore>());
         services.TryAddSingleton<IRecordQuarantine>(sp => sp.GetRequiredService<InMemoryStore>());
         return new OpportunityManagementBuilder(services);
+    }
+
+    /// <summary>
+    /// <see cref="AddOpportunityManagement(IServiceCollection, Action{OpportunityManagementOptions}?)"/>
+    /// with options bound from a configuration section, e.g. <c>configuration.GetSection("Opportunity")</c>
+    /// (durations as TimeSpan <c>"00:05:00"</c> or ISO-8601 <c>"PT5M"</c>). Every adapter's
+    /// <c>Use…</c>/<c>Add…</c> method has the same <see cref="IConfiguration"/> overload for its own
+    /// options. An unknown key fails the start, naming it.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">At start (ValidateOnStart) or first use, when options are invalid.</exception>
+    /// <exception cref="InvalidOperationException">At start or first use, when a value cannot be converted; the message names the key.</exception>
+    public static OpportunityManagementBuilder AddOpportunityManagement(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ConfigurationConverters.Register();
+        services.AddOptions<OpportunityManagementOptions>().Bind(configuration, binder => binder.ErrorOnUnknownConfiguration = true);
+        return services.AddOpportunityManagement();
     }
 }

@@ -19,6 +19,17 @@ public sealed class LeadDistributionOptions
         .PickHighestScore()
         .Build();
 
+    /// <summary>
+    /// A JSON rule set file (the format of <see cref="RoutingRuleSet.FromJson"/>) that replaces
+    /// <see cref="RuleSet"/>, e.g. <c>routing.json</c>. A relative path resolves against the host's
+    /// content root (<c>IHostEnvironment.ContentRootPath</c>), or the current directory without a
+    /// host. Read at start (a broken file fails the start, naming file and line) and again whenever
+    /// it changes under the content root or the configuration reloads; routing reads the rules
+    /// through <c>IOptionsMonitor</c>, so the next decision uses them without a restart. A broken
+    /// edit keeps the last good rules and is logged. Default null: <see cref="RuleSet"/>.
+    /// </summary>
+    public string? RoutingRulesFile { get; set; }
+
     /// <summary>Escalation ladders per partner tier. Default: remind after 4, notify the channel manager after 8, recall after 24 working hours.</summary>
     public EscalationPolicy Escalation { get; set; } = EscalationPolicy.Default;
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -9,6 +10,9 @@ namespace Opportunity;
 /// <summary>Registers Opportunity.Hosting on the Opportunity builder.</summary>
 public static class HostingOpportunityManagementBuilderExtensions
 {
+    private const string DueWorkSection = "DueWork";
+    private const string DispatchSection = "Dispatch";
+
     /// <summary>
     /// Runs the library's background work in the host, each in its own loop with its own options:
     /// due work (<see cref="DueWorkHostedService"/>: reminders, escalations, recalls, follow-ups)
@@ -33,7 +37,28 @@ public static class HostingOpportunityManagementBuilderExtensions
     }
 
     /// <summary>
-    /// Registers only the due-work loop of <see cref="AddBackgroundProcessing"/>
+    /// <see cref="AddBackgroundProcessing(OpportunityManagementBuilder, Action{DueWorkHostingOptions}?, Action{NotificationDispatchHostingOptions}?)"/>
+    /// with each loop's options bound from its subsection of <paramref name="configuration"/>:
+    /// <c>{ "DueWork": { "Interval": "00:01:00", "MaxIdleInterval": "00:05:00" }, "Dispatch": { "Interval": "PT10S" } }</c>
+    /// (durations as TimeSpan or ISO-8601 strings). An unknown key fails, naming it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The section holds a key other than <c>DueWork</c> and <c>Dispatch</c>.</exception>
+    public static OpportunityManagementBuilder AddBackgroundProcessing(this OpportunityManagementBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (configuration.GetChildren().FirstOrDefault(c => c.Key is not (DueWorkSection or DispatchSection)) is { } unknown)
+        {
+            throw new InvalidOperationException($"'{unknown.Path}' is not a background processing setting; the loops' sections are '{DueWorkSection}' and '{DispatchSection}'.");
+        }
+
+        builder.Services.AddOptions<DueWorkHostingOptions>().Bind(configuration.GetSection(DueWorkSection), binder => binder.ErrorOnUnknownConfiguration = true);
+        builder.Services.AddOptions<NotificationDispatchHostingOptions>().Bind(configuration.GetSection(DispatchSection), binder => binder.ErrorOnUnknownConfiguration = true);
+        return builder.AddBackgroundProcessing();
+    }
+
+    /// <summary>
+    /// Registers only the due-work loop of <see cref="AddBackgroundProcessing(OpportunityManagementBuilder, Action{DueWorkHostingOptions}?, Action{NotificationDispatchHostingOptions}?)"/>
     /// (<see cref="DueWorkHostedService"/>), for hosts that deliver the outbox elsewhere. Registers
     /// lead distribution with its defaults when it is not there yet. Safe to call more than once;
     /// configurations accumulate and the service runs once.
@@ -61,5 +86,18 @@ public static class HostingOpportunityManagementBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, BackgroundLoopOptionsValidator<TOptions>>());
         services.TryAddSingleton<IBackgroundDelay, TaskBackgroundDelay>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TService>());
+    }
+
+    /// <summary>
+    /// <see cref="AddDueWorkHostedService(OpportunityManagementBuilder, Action{DueWorkHostingOptions}?)"/>
+    /// with options bound from a configuration section, e.g. <c>{ "Interval": "00:01:00" }</c>
+    /// (TimeSpan or ISO-8601 <c>"PT1M"</c>). An unknown key fails the start, naming it.
+    /// </summary>
+    public static OpportunityManagementBuilder AddDueWorkHostedService(this OpportunityManagementBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.AddOptions<DueWorkHostingOptions>().Bind(configuration, binder => binder.ErrorOnUnknownConfiguration = true);
+        return builder.AddDueWorkHostedService();
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -37,4 +38,35 @@ public static class SmtpOpportunityManagementBuilderExtensions
             sp.GetService<ILogger<SmtpNotificationChannel>>(),
             channelName));
     }
+
+    /// <summary>
+    /// Adds the SMTP channel named <c>smtp</c> with options bound from a configuration section, e.g.
+    /// <c>{ "Host": "smtp.example.com", "From": "leads@example.com", "Timeout": "00:00:30" }</c>.
+    /// <see cref="SmtpNotificationOptions.Audiences"/> from configuration replaces the default set.
+    /// An unknown key fails the start, naming it.
+    /// </summary>
+    public static OpportunityManagementBuilder UseSmtp(this OpportunityManagementBuilder builder, IConfiguration configuration) =>
+        UseSmtp(builder, SmtpNotificationChannel.DefaultName, configuration);
+
+    /// <summary>Adds an SMTP channel with its own name and options bound from a configuration section (see <see cref="UseSmtp(OpportunityManagementBuilder, IConfiguration)"/>).</summary>
+    public static OpportunityManagementBuilder UseSmtp(this OpportunityManagementBuilder builder, string channelName, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(channelName);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        // The binder adds to a get-only set; a configured audience list means "exactly these".
+        var audiences = configuration.GetSection(nameof(SmtpNotificationOptions.Audiences));
+        builder.Services.AddOptions<SmtpNotificationOptions>(channelName)
+            .Configure(o =>
+            {
+                if (audiences.GetChildren().Any())
+                {
+                    o.Audiences.Clear();
+                }
+            })
+            .Bind(configuration, binder => binder.ErrorOnUnknownConfiguration = true);
+        return UseSmtp(builder, channelName, _ => { });
+    }
 }
+

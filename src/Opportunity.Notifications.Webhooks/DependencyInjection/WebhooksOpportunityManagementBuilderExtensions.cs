@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -33,5 +34,19 @@ public static class WebhooksOpportunityManagementBuilderExtensions
             sp.GetRequiredService<IWebhookHostResolver>(),
             sp.GetService<ILogger<WebhookNotificationChannel>>()));
         return builder.AddNotificationChannel<WebhookNotificationChannel>();
+    }
+
+    /// <summary>
+    /// <see cref="UseWebhooks(OpportunityManagementBuilder, Action{WebhookNotificationOptions})"/> with
+    /// options bound from a configuration section, e.g.
+    /// <c>{ "Timeout": "00:00:15", "Endpoints": [ { "Name": "crm", "Url": "https://crm.example/hooks", "Secrets": [ "…" ] } ] }</c>.
+    /// An unknown key fails the start, naming it.
+    /// </summary>
+    public static OpportunityManagementBuilder UseWebhooks(this OpportunityManagementBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.AddOptions<WebhookNotificationOptions>().Bind(configuration, binder => binder.ErrorOnUnknownConfiguration = true);
+        return builder.UseWebhooks(_ => { });
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -10,12 +11,40 @@ namespace Opportunity;
 /// <summary>Registers <see cref="PostgreSqlStore"/> as the store of the managed mode.</summary>
 public static class PostgreSqlOpportunityManagementBuilderExtensions
 {
-    /// <summary>Stores everything in the PostgreSQL database of <paramref name="connectionString"/> (schema <c>opportunity</c>).</summary>
-    /// <exception cref="ArgumentException">The connection string is empty.</exception>
+    /// <summary>
+    /// Stores everything in the PostgreSQL database of <paramref name="connectionString"/> (schema
+    /// <c>opportunity</c>), e.g. <c>configuration.GetConnectionString("Opportunity")</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The connection string is null or empty (e.g. a missing <c>ConnectionStrings</c> entry) or not a valid Npgsql connection string; the message says which.</exception>
     public static OpportunityManagementBuilder UsePostgreSql(this OpportunityManagementBuilder builder, string connectionString)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new ArgumentException(
+                $"The PostgreSQL connection string is empty. If it comes from GetConnectionString(name), configuration has no 'ConnectionStrings:name'; set {nameof(PostgreSqlStoreOptions.ConnectionStringName)} to have that reported at start with the name.",
+                nameof(connectionString));
+        }
+
+        if (PostgreSqlConnectionStrings.Problem(connectionString) is { } problem)
+        {
+            throw new ArgumentException($"{nameof(PostgreSqlStoreOptions.ConnectionString)}: {problem}", nameof(connectionString));
+        }
+
         return builder.UsePostgreSql(options => options.ConnectionString = connectionString);
+    }
+
+    /// <summary>
+    /// <see cref="UsePostgreSql(OpportunityManagementBuilder, Action{PostgreSqlStoreOptions})"/> with
+    /// options bound from a configuration section, e.g.
+    /// <c>{ "ConnectionStringName": "Opportunity", "MigrationConnectionStringName": "OpportunityOwner", "GrantTo": [ "opportunity_app" ] }</c>.
+    /// An unknown key fails the start, naming it.
+    /// </summary>
+    public static OpportunityManagementBuilder UsePostgreSql(this OpportunityManagementBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.AddOptions<PostgreSqlStoreOptions>().Bind(configuration, binder => binder.ErrorOnUnknownConfiguration = true);
+        return builder.UsePostgreSql(_ => { });
     }
 
     /// <summary>
@@ -23,8 +52,9 @@ public static class PostgreSqlOpportunityManagementBuilderExtensions
     /// <see cref="IPartnerDirectory"/>, <see cref="IOutboxStore"/>, <see cref="IOpportunityImporter"/>)
     /// and the in-memory routing decision log (<see cref="Workflows.IRoutingDecisionLog"/>, whether
     /// <c>AddLeadDistribution</c> is called before or after) with one <see cref="PostgreSqlStore"/>,
-    /// also resolvable as itself for the pipeline aggregation. Options are validated at start; safe
-    /// to call twice.
+    /// also resolvable as itself for the pipeline aggregation. Resolves
+    /// <see cref="PostgreSqlStoreOptions.ConnectionStringName"/> from the registered
+    /// <see cref="IConfiguration"/>. Options are validated at start; safe to call twice.
     /// </summary>
     public static OpportunityManagementBuilder UsePostgreSql(this OpportunityManagementBuilder builder, Action<PostgreSqlStoreOptions> configure)
     {
@@ -32,6 +62,7 @@ public static class PostgreSqlOpportunityManagementBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         var services = builder.Services;
         services.AddOptions<PostgreSqlStoreOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<PostgreSqlStoreOptions>, PostgreSqlStoreOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgreSqlStoreOptions>, PostgreSqlStoreOptionsValidator>());
         return builder.UseStore(Create).UseRoutingDecisionLog(Create);
     }

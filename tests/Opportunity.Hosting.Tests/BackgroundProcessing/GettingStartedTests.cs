@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NodaTime;
@@ -7,14 +8,13 @@ using Opportunity.Notifications.Smtp;
 using Opportunity.Notifications.Smtp.Tests;
 using Opportunity.Partners;
 using Opportunity.Persistence;
-using Opportunity.Routing;
 using Opportunity.Workflows;
 
 namespace Opportunity.Hosting.Tests.BackgroundProcessing;
 
 /// <summary>
-/// docs/getting-started.md as written, in a real generic host: a SQLite file, a rule set from a
-/// JSON file, SMTP to a real server on 127.0.0.1, and <c>AddBackgroundProcessing</c>. The test
+/// docs/getting-started.md as written, in a real generic host whose content root is a temporary
+/// folder: a SQLite file and a rule set from a JSON file, both relative to the content root, SMTP to a real server on 127.0.0.1, and <c>AddBackgroundProcessing</c>. The test
 /// never calls <c>DispatchDueAsync</c>: it only lets the dispatch loop's pause end.
 /// </summary>
 public sealed class GettingStartedTests : IAsyncLifetime
@@ -38,15 +38,15 @@ public sealed class GettingStartedTests : IAsyncLifetime
         var routingJson = Path.Combine(_directory, "routing.json");
         await File.WriteAllTextAsync(routingJson, """{ "name": "de", "version": "1", "filters": [ { "kind": "territory" } ], "selector": { "kind": "roundRobin" } }""");
         var delays = new LoopDelays();
-        var builder = Host.CreateApplicationBuilder();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = _directory });
         var services = builder.Services;
         services.AddSingleton<IClock>(new FakeClock(Instant.FromUtc(2025, 3, 4, 10, 0))); // tests register a FakeClock first
         services.AddSingleton<IBackgroundDelay>(delays);                                   // and drive the loops' pauses
 
-        // Step 2 of docs/getting-started.md, with the test's file paths and SMTP server.
+        // Step 2 of docs/getting-started.md, with the test's SMTP server.
         services.AddOpportunityManagement(o => o.HostId = Environment.MachineName)
-            .UseSqlite(Path.Combine(_directory, "opportunity.db"))
-            .AddLeadDistribution(o => o.RuleSet = RoutingRuleSet.FromJson(File.ReadAllText(routingJson)).Value)
+            .UseSqlite(builder.Configuration.GetConnectionString("Opportunity") ?? "Data Source=opportunity.db")
+            .AddLeadDistribution(o => o.RoutingRulesFile = "routing.json")
             .AddNotificationDispatcher()
             .UseSmtp(o => { o.Host = "127.0.0.1"; o.Port = _smtp.Port; o.Security = SmtpSecurity.None; o.From = "leads@example.com"; })
             .AddBackgroundProcessing();
@@ -76,5 +76,6 @@ public sealed class GettingStartedTests : IAsyncLifetime
         Assert.Equal(["vertrieb@mueller.example"], mail.EnvelopeTo);
         Assert.StartsWith("New lead L-1: please accept by ", mail.Message.Subject, StringComparison.Ordinal);
         Assert.Empty(await provider.GetRequiredService<IOutboxStore>().ListPendingAsync());
+        Assert.True(File.Exists(Path.Combine(_directory, "opportunity.db"))); // the content root, not the working directory
     }
 }

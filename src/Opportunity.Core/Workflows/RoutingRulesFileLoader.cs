@@ -1,0 +1,145 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using Opportunity.Configuration;
+using Opportunity.Routing;
+using Opportunity.Routing.Json;
+
+namespace Opportunity.Workflows;
+
+/// <summary>
+/// Loads <see cref="LeadDistributionOptions.RuleSet"/> from <see cref="LeadDistributionOptions.RoutingRulesFile"/>
+/// each time the options are built, and tells <see cref="IOptionsMonitor{TOptions}"/> to rebuild
+/// them when the file changes under the host's content root. A file that is broken at start fails
+/// the start; one broken later keeps the last good rule set (logged), so a bad edit never stops routing.
+/// </summary>
+internal sealed class RoutingRulesFileLoader : IPostConfigureOptions<LeadDistributionOptions>, IOptionsChangeTokenSource<LeadDistributionOptions>, IDisposable
+{
+    private readonly IHostEnvironment? _host;
+    private readonly RoutingRuleCatalog _catalog;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private CancellationTokenSource _reload = new();
+    private (string Path, RoutingRuleSet RuleSet)? _lastGood;
+    private string? _watchedPath;
+    private IDisposable? _watch;
+
+    public RoutingRulesFileLoader(IServiceProvider services)
+    {
+        _host = services.GetService<IHostEnvironment>();
+        _catalog = services.GetService<RoutingRuleCatalog>() ?? RoutingRuleCatalog.Default;
+        _logger = services.GetService<ILogger<RoutingRulesFileLoader>>() ?? (ILogger)NullLogger.Instance;
+    }
+
+    public string? Name => Options.DefaultName;
+
+    public IChangeToken GetChangeToken()
+    {
+        lock (_gate)
+        {
+            return new CancellationChangeToken(_reload.Token);
+        }
+    }
+
+    public void PostConfigure(string? name, LeadDistributionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.RoutingRulesFile))
+        {
+            return;
+        }
+
+        var path = ContentRoot.Resolve(_host, options.RoutingRulesFile);
+        Watch(path);
+        var loaded = Load(path);
+        if (loaded.IsValid)
+        {
+            options.RuleSet = loaded.Value;
+            lock (_gate)
+            {
+                _lastGood = (path, loaded.Value);
+            }
+
+            return;
+        }
+
+        var failures = loaded.Errors.Select(e => $"{nameof(LeadDistributionOptions.RoutingRulesFile)} '{path}': {e}").ToList();
+        (string Path, RoutingRuleSet RuleSet)? lastGood;
+        lock (_gate)
+        {
+            lastGood = _lastGood;
+        }
+
+        if (lastGood is { } good && good.Path == path)
+        {
+            _logger.LogError("Routing rules file {Path} is invalid; routing keeps the rules loaded before. {Failures}", path, string.Join(" ", failures));
+            options.RuleSet = good.RuleSet;
+            return;
+        }
+
+        throw new OptionsValidationException(name ?? Options.DefaultName, typeof(LeadDistributionOptions), failures);
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _watch?.Dispose();
+            _reload.Dispose();
+        }
+    }
+
+    private ValidationResult<RoutingRuleSet> Load(string path)
+    {
+        string json;
+        try
+        {
+            json = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return ValidationResult<RoutingRuleSet>.Failure([new ValidationError("file", ex.Message)]);
+        }
+
+        return RoutingRuleSet.FromJson(json, _catalog);
+    }
+
+    /// <summary>Watches the file once per change (the content root's tokens fire once) when it lies under the content root.</summary>
+    private void Watch(string path)
+    {
+        if (_host?.ContentRootFileProvider is not { } files || ContentRoot.RelativeTo(_host, path) is not { } relative)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_watchedPath == path)
+            {
+                return;
+            }
+
+            _watch?.Dispose();
+            _watchedPath = path;
+            _watch = files.Watch(relative).RegisterChangeCallback(_ => FileChanged(), null);
+        }
+    }
+
+    private void FileChanged()
+    {
+        CancellationTokenSource fired;
+        lock (_gate)
+        {
+            fired = _reload;
+            _reload = new CancellationTokenSource();
+            _watchedPath = null;
+        }
+
+        fired.Cancel();
+        fired.Dispose();
+    }
+}
