@@ -9,7 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 // starting the app finds the same file. PartnerPortal:Database overrides the name or path.
 var database = Path.Combine(builder.Environment.ContentRootPath, builder.Configuration["PartnerPortal:Database"] ?? "partner-portal.db");
 builder.Services.AddOpportunityManagement(o => o.HostId = "partner-portal-sample")
-    .UseSqlite(database)
+    .UseSqliteFile(database)
     .AddLeadDistribution();
 
 // DEMO ONLY: partners "sign in" by naming their id in a header. A real portal uses its identity

@@ -46,7 +46,7 @@ internal sealed class ErrorsApp : IAsyncDisposable
         // Tuesday 4 March 2025, 10:00 UTC: inside every partner's working hours.
         builder.Services.AddSingleton<IClock>(new FakeClock(Instant.FromUtc(2025, 3, 4, 10, 0)));
         builder.Services.AddOpportunityManagement(o => o.HostId = "web")
-            .UseSqlite(Path.Combine(folder, "opportunity.db"))
+            .UseSqliteFile(Path.Combine(folder, "opportunity.db"))
             .AddLeadDistribution(o => o.RuleSet = RoutingRuleSet.Create("broadcast").InTerritory().ScoreByLoad().Broadcast(2).Build());
         builder.Services.AddOpportunityProblemDetails(configure);
 

@@ -36,7 +36,7 @@ public sealed class OpenTelemetrySetupTests : IDisposable
         var services = new ServiceCollection();
         services.AddSingleton<IClock>(clock);
         services.AddOpportunityManagement()
-            .UseSqlite(Path.Combine(_folder, "app.db"))
+            .UseSqliteFile(Path.Combine(_folder, "app.db"))
             .AddLeadDistribution(o => o.RuleSet = RoutingRuleSet.Create("rr").InTerritory().PickRoundRobin().Build());
 
         // As docs/observability.md shows it, with in-memory exporters instead of OTLP.

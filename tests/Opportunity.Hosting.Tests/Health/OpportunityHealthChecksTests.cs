@@ -24,7 +24,7 @@ public sealed class OpportunityHealthChecksTests : IDisposable
     [Fact]
     public async Task AddOpportunity_SqliteFileInUse_StoreAndOutboxHealthy()
     {
-        using var provider = Build(b => b.UseSqlite(DatabasePath));
+        using var provider = Build(b => b.UseSqliteFile(DatabasePath));
         await provider.GetRequiredService<IOutboxStore>().ListPendingAsync(); // first use migrates
 
         var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
@@ -58,7 +58,7 @@ public sealed class OpportunityHealthChecksTests : IDisposable
     public async Task AddOpportunity_OutboxBacklogGrows_DegradedThenUnhealthyByCountAndByAge()
     {
         using var provider = Build(
-            b => b.UseSqlite(DatabasePath),
+            b => b.UseSqliteFile(DatabasePath),
             o =>
             {
                 o.PendingDegraded = 2;
@@ -97,7 +97,7 @@ public sealed class OpportunityHealthChecksTests : IDisposable
     [Fact]
     public void AddOpportunity_DegradedAboveUnhealthy_FailsValidationNamingBoth()
     {
-        using var provider = Build(b => b.UseSqlite(DatabasePath), o => o.OldestPendingDegraded = Duration.FromHours(3));
+        using var provider = Build(b => b.UseSqliteFile(DatabasePath), o => o.OldestPendingDegraded = Duration.FromHours(3));
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<OpportunityHealthCheckOptions>>().Value);
 
