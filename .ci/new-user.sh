@@ -53,7 +53,8 @@ dotnet build -c Release >/dev/null
 
 smtp_port="$(sed -n 's/.*"Port": *\([0-9]*\).*/\1/p' appsettings.json)"
 python3 "$repo/.ci/smtp-sink.py" "$smtp_port" "$work/mail" & sink=$!
-dotnet run -c Release --no-build --urls http://127.0.0.1:5087 > app.log 2>&1 & app=$!
+# The built app itself, not `dotnet run` (which would not pass the stop signal on).
+dotnet bin/Release/net10.0/NewWebUser.dll --urls http://127.0.0.1:5087 > app.log 2>&1 & app=$!
 trap 'kill $app $sink 2>/dev/null || true; rm -rf "$work"' EXIT
 base=http://127.0.0.1:5087
 for _ in $(seq 120); do curl -fs "$base/health" >/dev/null 2>&1 && break; sleep 0.5; done
@@ -77,7 +78,7 @@ grep -q '"code":"lead_not_found"' <<<"$problem" || fail "unknown lead is not a P
 for _ in $(seq 180); do ls "$work/mail"/*.eml >/dev/null 2>&1 && break; sleep 0.5; done
 grep -ls "sales@spree.example" "$work/mail"/*.eml >/dev/null || fail "no e-mail to the partner reached the SMTP server"
 
-kill -INT $app; wait $app || true   # graceful stop flushes the metrics to the console exporter
+kill -TERM $app; wait $app || true  # graceful stop (SIGTERM; a script's background jobs ignore SIGINT) flushes the metrics
 grep -q "opportunity.lead.capture" app.log || fail "no capture span in the console output"
 grep -q "opportunity.routing.decisions" app.log || fail "no routing metric in the console output"
 echo "new-user web check passed: getting-started's app routes, returns JSON, mails the partner, is healthy and emits telemetry"
