@@ -40,8 +40,8 @@ public static class OpportunityJsonSerializerOptionsExtensions
         options.Converters.Add(new IdJsonConverter<PartnerId>());
         options.Converters.Add(new IdJsonConverter<LeadId>());
         options.Converters.Add(new IdJsonConverter<OpportunityId>());
-        options.Converters.Add(new CurrencyCodeJsonConverter());
-        options.Converters.Add(new CountryCodeJsonConverter());
+        options.Converters.Add(CodeJsonConverter.Currency);
+        options.Converters.Add(CodeJsonConverter.Country);
         options.Converters.Add(new MoneyJsonConverter());
         options.Converters.Add(new ProbabilityJsonConverter());
         options.Converters.Add(new WeightedValueJsonConverter());

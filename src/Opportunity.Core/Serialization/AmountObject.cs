@@ -29,7 +29,7 @@ internal static class AmountObject
             else if (string.Equals(name, "currency", StringComparison.OrdinalIgnoreCase))
             {
                 currency = reader.TokenType == JsonTokenType.String
-                    ? CurrencyCodeJsonConverter.Create(reader.GetString()!)
+                    ? CodeJsonConverter.Currency.Create(reader.GetString()!)
                     : throw new JsonException($"{type}.currency must be an ISO 4217 code string such as \"EUR\".");
             }
             else
