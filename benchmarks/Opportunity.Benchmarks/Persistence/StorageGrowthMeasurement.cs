@@ -79,8 +79,11 @@ internal static class StorageGrowthMeasurement
         await using (var store = new PostgreSqlStore(new PostgreSqlStoreOptions { ConnectionString = connectionString, Schema = schema }))
         {
             var clock = new FakeClock(Instant.FromUtc(2026, 7, 1, 0, 0));
-            var assigned = await StorageGrowthScenario.RunAsync(store, store, store, store, clock, leads, as010: as010);
-            Console.WriteLine($"PostgreSQL schema {schema}: {leads:N0} leads, {assigned:N0} assigned");
+            var outbox = new DispatchTimingOutbox(store);
+            var run = System.Diagnostics.Stopwatch.StartNew();
+            var assigned = await StorageGrowthScenario.RunAsync(store, outbox, store, store, clock, leads, as010: as010);
+            Console.WriteLine($"PostgreSQL schema {schema}: {leads:N0} leads, {assigned:N0} assigned, {run.Elapsed.TotalSeconds:N0} s");
+            Console.WriteLine($"  dispatch: {outbox.Completed:N0} messages completed in {outbox.Busy.TotalSeconds:N1} s of claims, renewals and completions = {outbox.Completed / outbox.Busy.TotalSeconds:N0} messages/s");
         }
 
         await using var connection = new NpgsqlConnection(connectionString);
@@ -90,6 +93,16 @@ internal static class StorageGrowthMeasurement
             // One statement per command: VACUUM cannot run inside the implicit transaction of a batch.
             await using var vacuum = new NpgsqlCommand($"VACUUM ANALYZE {schema}.{table};", connection);
             await vacuum.ExecuteNonQueryAsync();
+        }
+
+        await using (var dead = new NpgsqlCommand("SELECT relname, n_live_tup, n_dead_tup FROM pg_stat_user_tables WHERE schemaname = $1 AND n_live_tup + n_dead_tup > 0 ORDER BY relname;", connection))
+        {
+            dead.Parameters.Add(new NpgsqlParameter { Value = schema });
+            await using var reader = await dead.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                Console.WriteLine($"  {reader.GetString(0),-22}{reader.GetInt64(1),10:N0} live {reader.GetInt64(2),10:N0} dead row versions");
+            }
         }
 
         Console.WriteLine("  after VACUUM:");
