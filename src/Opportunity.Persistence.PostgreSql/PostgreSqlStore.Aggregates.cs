@@ -43,9 +43,10 @@ public sealed partial class PostgreSqlStore
     {
         var (aggregate, table, document, columns) = row;
         var n = columns.Count;
+        // The document goes in as json: leads keep its text as written (migration 10), opportunities' jsonb column converts it.
         var sql = aggregate.Version == 0
-            ? $"INSERT INTO {_schema}.{table} (tenant, id, version, document, {string.Join(", ", columns.Select(c => c.Column))}) VALUES ($1, $2, $3, $4::jsonb, {string.Join(", ", Enumerable.Range(6, n).Select(i => $"${i}"))}) ON CONFLICT (tenant, id) DO NOTHING;"
-            : $"UPDATE {_schema}.{table} SET version = $3, document = $4::jsonb, {string.Join(", ", columns.Select((c, i) => $"{c.Column} = ${i + 6}"))} WHERE tenant = $1 AND id = $2 AND version = $5;";
+            ? $"INSERT INTO {_schema}.{table} (tenant, id, version, document, {string.Join(", ", columns.Select(c => c.Column))}) VALUES ($1, $2, $3, $4::json, {string.Join(", ", Enumerable.Range(6, n).Select(i => $"${i}"))}) ON CONFLICT (tenant, id) DO NOTHING;"
+            : $"UPDATE {_schema}.{table} SET version = $3, document = $4::json, {string.Join(", ", columns.Select((c, i) => $"{c.Column} = ${i + 6}"))} WHERE tenant = $1 AND id = $2 AND version = $5;";
         using var command = Command(connection, transaction, sql, [aggregate.Tenant.Value, aggregate.AggregateId, aggregate.Version + 1, document, aggregate.Version, .. columns.Select(c => c.Value)]);
         int rows;
         try

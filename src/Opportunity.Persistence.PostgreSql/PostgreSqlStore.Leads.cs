@@ -81,7 +81,7 @@ public sealed partial class PostgreSqlStore
         return new AggregateRow(
             lead,
             "leads",
-            SnapshotJson.Serialize(snapshot),
+            LeadDocument.Serialize(snapshot),
             [
                 ("state", snapshot.State.ToString()),
                 ("assigned_partner", snapshot.AssignedPartner?.Value),

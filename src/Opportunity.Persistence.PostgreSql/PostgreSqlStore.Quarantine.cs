@@ -48,7 +48,7 @@ public sealed partial class PostgreSqlStore
             DbScope.Of(tenant),
             async (connection, transaction) =>
             {
-                using var command = Command(connection, transaction, $"UPDATE {_schema}.leads SET document = jsonb_set(document, '{{state}}', '\"Archived\"') WHERE tenant = $1 AND id = $2;", [tenant.Value, id.Value]);
+                using var command = Command(connection, transaction, $"UPDATE {_schema}.leads SET document = jsonb_set(document::jsonb, '{{state}}', '\"Archived\"')::json WHERE tenant = $1 AND id = $2;", [tenant.Value, id.Value]);
                 return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             },
             cancellationToken);

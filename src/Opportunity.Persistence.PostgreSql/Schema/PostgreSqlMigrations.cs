@@ -275,6 +275,7 @@ internal static class PostgreSqlMigrations
         (SystemWorkVersion, "cross-tenant work only through the owner's functions; routing decisions refuse TRUNCATE", SystemWorkMigration),
         (StorageGrowthVersion, "compact routing decisions, outbox retention with purge_delivered", StorageGrowthMigration),
         (PackedPurgedIdsVersion, "purged outbox ids packed per tenant and hash bucket", PackedPurgedIdsMigration),
+        (LeanLeadsAndClaimsVersion, "lead documents as compact json; outbox claims rewrite only the messages they take", LeanLeadsAndClaimsMigration),
     ];
 
     /// <summary>The lead states that count toward a partner's capacity (<c>StoredValues.CountsTowardCapacity</c>).</summary>
@@ -628,6 +629,61 @@ internal static class PostgreSqlMigrations
                     SELECT packed.tenant, packed.bucket, packed.keys FROM packed ORDER BY packed.tenant, packed.bucket
                     ON CONFLICT (tenant, bucket) DO UPDATE SET keys = p.keys || excluded.keys)
                 SELECT count(*)::integer INTO result FROM gone;
+        """,
+        replace: true);
+
+    /// <summary>
+    /// Migration 10, storage and dispatch: (1) <c>leads.document</c> becomes <c>json</c>, the text as the
+    /// store wrote it, instead of <c>jsonb</c>'s binary form, which is about a sixth larger for a lead
+    /// (key offsets, no compression below PostgreSQL's 2 KB TOAST threshold); every row is converted (a
+    /// table rewrite under an exclusive lock, which also drops the dead row versions). (2) <c>claim_outbox</c>
+    /// no longer rewrites the messages its caller already holds with at least half a lease left: it still
+    /// returns them (the dispatcher asks for held + room), but locks and re-leases only what it takes, so
+    /// the caller's own renewals and completions no longer queue behind its claims (see
+    /// <see cref="LeanClaimOutboxFunction"/>).
+    /// </summary>
+    public const int LeanLeadsAndClaimsVersion = 10;
+
+    private static string LeanLeadsAndClaimsMigration => $$"""
+        ALTER TABLE {s}.leads ALTER COLUMN document TYPE json USING document::json;
+
+        {{LeanClaimOutboxFunction}}
+        """;
+
+    // Migration 10: as migration 6's claim_outbox, but the caller's own messages with more than half a lease left
+    // are returned as they are (read, not locked, not rewritten); only free messages, expired leases and the
+    // caller's messages with less than half a lease left are locked (SKIP LOCKED) and leased. Before, every claim
+    // rewrote every message its dispatcher held (up to four batches), and the dispatcher's own renewals and
+    // completions of those messages waited for the claim's row locks.
+    private static string LeanClaimOutboxFunction => SystemFunction(
+        "claim_outbox(p_now timestamptz, p_owner text, p_max integer, p_until timestamptz)",
+        $"TABLE ({MessageColumns})",
+        $$"""
+        RETURN QUERY
+                WITH picked AS (
+                    SELECT o.seq, o.due_at FROM {s}.outbox o
+                    WHERE o.status = 'pending' AND o.due_at <= p_now
+                      AND (o.lease_until IS NULL OR o.lease_until <= p_now OR (o.lease_owner = p_owner AND o.lease_until <= p_now + (p_until - p_now) / 2))
+                    ORDER BY o.due_at, o.seq
+                    LIMIT p_max
+                    FOR UPDATE SKIP LOCKED),
+                kept AS (
+                    SELECT o.seq, o.due_at FROM {s}.outbox o
+                    WHERE o.status = 'pending' AND o.due_at <= p_now AND o.lease_owner = p_owner AND o.lease_until > p_now + (p_until - p_now) / 2
+                    ORDER BY o.due_at, o.seq
+                    LIMIT p_max),
+                chosen AS (
+                    SELECT u.seq, u.renew FROM (SELECT picked.seq, picked.due_at, true AS renew FROM picked
+                                                UNION ALL SELECT kept.seq, kept.due_at, false FROM kept) u
+                    ORDER BY u.due_at, u.seq
+                    LIMIT p_max),
+                leased AS (
+                    UPDATE {s}.outbox o SET lease_owner = p_owner, lease_until = p_until
+                    FROM chosen WHERE chosen.renew AND o.seq = chosen.seq
+                    RETURNING o.*),
+                held AS (
+                    SELECT o.* FROM {s}.outbox o JOIN chosen ON NOT chosen.renew AND o.seq = chosen.seq)
+                SELECT {{SelectMessage}} FROM (SELECT * FROM leased UNION ALL SELECT * FROM held) o ORDER BY o.due_at, o.seq;
         """,
         replace: true);
 
