@@ -16,16 +16,27 @@ internal sealed class DispatchTimingOutbox(IOutboxStore inner) : IOutboxStore
     private readonly Lock _gate = new();
     private int _inFlight;
     private int _completed;
+    private int _claims;
+    private long _claimed;
 
     /// <summary>Messages completed (delivered or fanned out).</summary>
     public int Completed => _completed;
+
+    /// <summary>Claims made, and messages they returned (a claim also returns what its dispatcher holds already).</summary>
+    public (int Claims, long Returned) Claims => (_claims, Interlocked.Read(ref _claimed));
 
     /// <summary>Wall time with a dispatch call in flight.</summary>
     public TimeSpan Busy => _busy.Elapsed;
 
     public Task EnqueueAsync(IEnumerable<OutboxMessage> messages, CancellationToken cancellationToken = default) => inner.EnqueueAsync(messages, cancellationToken);
 
-    public Task<IReadOnlyList<OutboxMessage>> ClaimAsync(DueWorkClaim claim, CancellationToken cancellationToken = default) => TimedAsync(() => inner.ClaimAsync(claim, cancellationToken));
+    public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(DueWorkClaim claim, CancellationToken cancellationToken = default)
+    {
+        var claimed = await TimedAsync(() => inner.ClaimAsync(claim, cancellationToken));
+        Interlocked.Increment(ref _claims);
+        Interlocked.Add(ref _claimed, claimed.Count);
+        return claimed;
+    }
 
     public async Task<bool> CompleteAsync(string messageId, string owner, Instant at, IEnumerable<OutboxMessage>? followUps = null, CancellationToken cancellationToken = default)
     {

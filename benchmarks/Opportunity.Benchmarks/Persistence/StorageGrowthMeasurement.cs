@@ -76,19 +76,31 @@ internal static class StorageGrowthMeasurement
             await drop.ExecuteNonQueryAsync();
         }
 
+        var run = System.Diagnostics.Stopwatch.StartNew();
         await using (var store = new PostgreSqlStore(new PostgreSqlStoreOptions { ConnectionString = connectionString, Schema = schema }))
         {
             var clock = new FakeClock(Instant.FromUtc(2026, 7, 1, 0, 0));
             var outbox = new DispatchTimingOutbox(store);
-            var run = System.Diagnostics.Stopwatch.StartNew();
             var assigned = await StorageGrowthScenario.RunAsync(store, outbox, store, store, clock, leads, as010: as010);
             Console.WriteLine($"PostgreSQL schema {schema}: {leads:N0} leads, {assigned:N0} assigned, {run.Elapsed.TotalSeconds:N0} s");
-            Console.WriteLine($"  dispatch: {outbox.Completed:N0} messages completed in {outbox.Busy.TotalSeconds:N1} s of claims, renewals and completions = {outbox.Completed / outbox.Busy.TotalSeconds:N0} messages/s");
+            Console.WriteLine($"  dispatch: {outbox.Completed:N0} messages completed in {outbox.Busy.TotalSeconds:N1} s of claims, renewals and completions = {outbox.Completed / outbox.Busy.TotalSeconds:N0} messages/s; {outbox.Claims.Claims:N0} claims returned {outbox.Claims.Returned:N0} messages");
         }
 
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        foreach (var table in new[] { "outbox", "outbox_purged" })
+
+        // A snapshot older than the run (a long transaction of another client of the database) keeps every dead row
+        // version: nothing is pruned or vacuumed, and the figures below count them all.
+        await using (var old = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL AND xact_start < now() - $1::interval;", connection))
+        {
+            old.Parameters.Add(new NpgsqlParameter { Value = run.Elapsed });
+            if (await old.ExecuteScalarAsync() is long count and > 0)
+            {
+                Console.WriteLine($"  warning: {count} transaction(s) of other clients are older than the run; dead row versions could not be removed");
+            }
+        }
+
+        foreach (var table in new[] { "outbox", "outbox_purged", "leads", "routing_decisions", "partners", "partner_load" })
         {
             // One statement per command: VACUUM cannot run inside the implicit transaction of a batch.
             await using var vacuum = new NpgsqlCommand($"VACUUM ANALYZE {schema}.{table};", connection);
@@ -105,7 +117,7 @@ internal static class StorageGrowthMeasurement
             }
         }
 
-        Console.WriteLine("  after VACUUM:");
+        Console.WriteLine("  after VACUUM (every table, as autovacuum would):");
         await PrintSizesAsync(connection, schema, leads);
 
         // The outbox's pages freed by the purge stay in the table for the next week's messages; VACUUM FULL gives
