@@ -78,8 +78,13 @@ internal sealed class NotificationTemplatesSection : IConfigureOptions<Notificat
         section.Allow(Subject, TextBody, HtmlBody, TextBodyFile, HtmlBodyFile);
         var current = catalog.Find(eventType.Name, audience, section.Key, section.Key);
         var subject = section.String(Subject) ?? current?.Subject;
-        var text = Body(section, TextBody, TextBodyFile) ?? current?.TextBody;
-        var html = Body(section, HtmlBody, HtmlBodyFile) ?? current?.HtmlBody;
+        if (!TryBody(section, TextBody, TextBodyFile, out var text) | !TryBody(section, HtmlBody, HtmlBodyFile, out var html))
+        {
+            return;
+        }
+
+        text ??= current?.TextBody;
+        html ??= current?.HtmlBody;
         if (subject is null || text is null)
         {
             section.Fail(subject is null ? Subject : TextBody, $"required: no built-in template for {eventType.Name}/{audience}/{section.Key} to take it from.");
@@ -89,30 +94,31 @@ internal sealed class NotificationTemplatesSection : IConfigureOptions<Notificat
         section.Create(null, () => catalog.Set(new NotificationTemplate(eventType.Name, audience, section.Key, subject, text, html), eventType));
     }
 
-    /// <summary>A body written inline or read from a file under the content root; null when neither is set.</summary>
-    private string? Body(ConfigurationReader section, string inlineKey, string fileKey)
+    /// <summary>A body written inline or read from a file under the content root (null when neither is set); false after a recorded failure.</summary>
+    private bool TryBody(ConfigurationReader section, string inlineKey, string fileKey, out string? body)
     {
-        var inline = section.String(inlineKey);
+        body = section.String(inlineKey);
         if (section.String(fileKey) is not { } file)
         {
-            return inline;
+            return true;
         }
 
-        if (inline is not null)
+        if (body is not null)
         {
             section.Fail(fileKey, $"set {inlineKey} or {fileKey}, not both.");
-            return null;
+            return false;
         }
 
         var path = ContentRoot.Resolve(_host, file);
         try
         {
-            return File.ReadAllText(path);
+            body = File.ReadAllText(path);
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             section.Fail(fileKey, $"'{path}' cannot be read: {e.Message}");
-            return null;
+            return false;
         }
     }
 }
