@@ -128,7 +128,7 @@ internal sealed class ConfigurationReader
         catch (ArgumentException e)
         {
             // The parameter name speaks of code, not of configuration; the message is what the reader needs.
-            Fail(key, e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal));
+            Fail(key, e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal).ReplaceLineEndings(" "));
             return null;
         }
         catch (InputValidationException e)
