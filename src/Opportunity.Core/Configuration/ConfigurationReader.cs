@@ -43,11 +43,25 @@ internal sealed class ConfigurationReader
     public ConfigurationReader? Section(string key) =>
         _section.GetSection(key) is { } child && child.Exists() ? new ConfigurationReader(child, PathOf(key), _failures) : null;
 
-    /// <summary>The children of the section (array items in index order, dictionary entries as written).</summary>
-    public IEnumerable<ConfigurationReader> Children() =>
-        _section.GetChildren()
-            .OrderBy(c => int.TryParse(c.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : int.MaxValue)
-            .Select(c => new ConfigurationReader(c, PathOf(c.Key), _failures));
+    /// <summary>
+    /// The children of the section (array items in index order, dictionary entries as written);
+    /// none, and a failure, when the section is a single value where a list or object belongs.
+    /// </summary>
+    public IReadOnlyList<ConfigurationReader> Children()
+    {
+        if (Value is { } value)
+        {
+            Fail(null, $"expected an array or object, found the value '{value}'.");
+            return [];
+        }
+
+        return
+        [
+            .. _section.GetChildren()
+                .OrderBy(c => int.TryParse(c.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : int.MaxValue)
+                .Select(c => new ConfigurationReader(c, PathOf(c.Key), _failures)),
+        ];
+    }
 
     /// <summary>Records a failure of every child key not in <paramref name="known"/> (case-insensitive, as configuration keys are).</summary>
     public ConfigurationReader Allow(params string[] known)

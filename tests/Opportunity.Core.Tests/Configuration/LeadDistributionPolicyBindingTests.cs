@@ -125,7 +125,7 @@ public sealed class LeadDistributionPolicyBindingTests
               },
               "FollowUps": { "Inactivity": "-01:00:00", "Enabled": "sometimes" },
               "Privacy": { "VisibleBeforeAcceptance": "Company, Shoe size", "PostalAreaLength": 11 },
-              "Duplicates": { "Handling": "2" },
+              "Duplicates": { "Handling": "2", "FreeMailDomains": "gmail.com" },
               "FallbackCalendar": { "TimeZone": "Mars/Olympus", "WeeklyHours": { "Funday": [ "09:00-17:00" ], "Monday": [ "17:00-09:00", "9 to 5" ] }, "Holidays": [ "25.12.2026" ] }
             }
             """);
@@ -143,6 +143,7 @@ public sealed class LeadDistributionPolicyBindingTests
             "Opportunity:LeadDistribution:Privacy:VisibleBeforeAcceptance: 'Shoe size' is not one of",
             "Opportunity:LeadDistribution:Privacy:PostalAreaLength: Postal area length must be between 1 and 10",
             "Opportunity:LeadDistribution:Duplicates:Handling: '2' is not one of OfferToWorkingPartner, ManualReview, RouteNormally",
+            "Opportunity:LeadDistribution:Duplicates:FreeMailDomains: expected an array or object, found the value 'gmail.com'.",
             "Opportunity:LeadDistribution:FallbackCalendar:TimeZone: 'Mars/Olympus' is not a TZDB time zone id",
             "Opportunity:LeadDistribution:FallbackCalendar:WeeklyHours:Funday: not a weekday",
             "Opportunity:LeadDistribution:FallbackCalendar:WeeklyHours:Monday:0: '17:00-09:00' ends before it starts",
