@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Npgsql;
+using NpgsqlTypes;
 using NodaTime;
 using Opportunity.Diagnostics;
 using Opportunity.Forecasting;
@@ -44,18 +45,27 @@ public sealed partial class PostgreSqlStore : IPipelineRowSource, IPipelinePushD
             var currency = default(CurrencyCode);
             while (await export.StartRowAsync(cancellationToken).ConfigureAwait(false) != -1)
             {
-                var partner = await export.ReadAsync<string>(cancellationToken).ConfigureAwait(false);
-                var stage = await export.ReadAsync<string>(cancellationToken).ConfigureAwait(false);
-                var kind = (StageKind)await export.ReadAsync<short>(cancellationToken).ConfigureAwait(false);
-                var amount = await export.ReadAsync<long>(cancellationToken).ConfigureAwait(false);
-                var currencyText = await export.ReadAsync<string>(cancellationToken).ConfigureAwait(false);
-                var basisPoints = await export.ReadAsync<short>(cancellationToken).ConfigureAwait(false);
-                var category = (ForecastCategory)await export.ReadAsync<short>(cancellationToken).ConfigureAwait(false);
-                var expectedClose = await export.ReadAsync<DateOnly>(cancellationToken).ConfigureAwait(false);
-                var closedAt = await ReadNullableAsync<DateTime>(export, cancellationToken).ConfigureAwait(false);
-                var region = await ReadNullableAsync<string>(export, cancellationToken).ConfigureAwait(false);
-                var productLine = await ReadNullableAsync<string>(export, cancellationToken).ConfigureAwait(false);
-                if (await ReadNullableAsync<string>(export, cancellationToken).ConfigureAwait(false) is { } badId)
+                var partner = await export.ReadAsync<string>(NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                var stage = await export.ReadAsync<string>(NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                var kind = (StageKind)await export.ReadAsync<short>(NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+                var amount = await export.ReadAsync<long>(NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                var currencyText = await export.ReadAsync<string>(NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                var basisPoints = await export.ReadAsync<short>(NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+                var category = (ForecastCategory)await export.ReadAsync<short>(NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+                var expectedClose = await export.ReadAsync<DateOnly>(NpgsqlDbType.Date, cancellationToken).ConfigureAwait(false);
+                DateTime? closedAt = null;
+                if (export.IsNull)
+                {
+                    await export.SkipAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    closedAt = await export.ReadAsync<DateTime>(NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                }
+
+                var region = await ReadTextOrNullAsync(export, cancellationToken).ConfigureAwait(false);
+                var productLine = await ReadTextOrNullAsync(export, cancellationToken).ConfigureAwait(false);
+                if (await ReadTextOrNullAsync(export, cancellationToken).ConfigureAwait(false) is { } badId)
                 {
                     // Written before the one deal limit was enforced: name the deal.
                     throw new StoreDataException(nameof(SalesOpportunity), badId, nameof(SalesOpportunity.Amount), $"Stored amount of {amount} minor units is outside the range of one deal, 0 to {Money.MaxDealMinorUnits}.");
@@ -252,15 +262,15 @@ public sealed partial class PostgreSqlStore : IPipelineRowSource, IPipelinePushD
     private static bool IsPeriod(PipelineDimension dimension) =>
         dimension is PipelineDimension.CloseMonth or PipelineDimension.CloseQuarter or PipelineDimension.CloseFiscalYear;
 
-    private static async ValueTask<T?> ReadNullableAsync<T>(NpgsqlBinaryExporter export, CancellationToken cancellationToken)
+    private static async ValueTask<string?> ReadTextOrNullAsync(NpgsqlBinaryExporter export, CancellationToken cancellationToken)
     {
         if (export.IsNull)
         {
             await export.SkipAsync(cancellationToken).ConfigureAwait(false);
-            return default;
+            return null;
         }
 
-        return await export.ReadAsync<T>(cancellationToken).ConfigureAwait(false);
+        return await export.ReadAsync<string>(NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A string literal (standard-conforming strings: only the quote is doubled).</summary>
