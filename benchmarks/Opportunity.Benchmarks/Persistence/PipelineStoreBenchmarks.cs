@@ -106,6 +106,8 @@ public class PipelineStoreBenchmarks
     /// <summary>The rows in both stores (imported once per process) and the narrow tables beside them.</summary>
     private sealed class StoredData : IDisposable
     {
+        private bool _disposed;
+
         private StoredData(int rows, string schema, string sqlitePath)
         {
             Rows = rows;
@@ -135,6 +137,23 @@ public class PipelineStoreBenchmarks
         {
             var data = new StoredData(rows, "pipe_" + Guid.NewGuid().ToString("N"), Path.Combine(Path.GetTempPath(), $"pipeline-bench-{Guid.NewGuid():N}.db"));
             AppDomain.CurrentDomain.ProcessExit += (_, _) => data.Dispose();
+            try
+            {
+                data.Fill();
+            }
+            catch
+            {
+                data.Dispose();
+                throw;
+            }
+
+            return data;
+        }
+
+        private void Fill()
+        {
+            var data = this;
+            var rows = Rows;
             var deals = PersistenceBenchmarkData.Opportunities(rows, openOnly: true);
             foreach (var result in new[] { data.Postgres.ImportAsync(deals).GetAwaiter().GetResult(), data.Sqlite.ImportAsync(deals).GetAwaiter().GetResult() })
             {
@@ -167,12 +186,16 @@ public class PipelineStoreBenchmarks
                 narrow.CommandText = "CREATE TABLE narrow AS SELECT partner, stage, currency, amount_minor, probability_bp FROM opportunities; ANALYZE;";
                 narrow.ExecuteNonQuery();
             }
-
-            return data;
         }
 
         public void Dispose()
         {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
             SqliteNarrow.Dispose();
             Sqlite.Dispose();
             Postgres.Dispose();
@@ -199,6 +222,6 @@ public class PipelineStoreBenchmarks
             .WithLaunchCount(1)
             .WithWarmupCount(1)
             .WithIterationCount(5)
-            .WithToolchain(InProcessEmitToolchain.Instance));
+            .WithToolchain(new InProcessEmitToolchain(TimeSpan.FromHours(1), logOutput: true)));
     }
 }
