@@ -54,7 +54,7 @@ public sealed partial class PostgreSqlStore
                         copy.Write(stored.Id.Value, NpgsqlDbType.Text);
                         copy.Write(1L, NpgsqlDbType.Bigint);
                         copy.Write(SnapshotJson.Serialize(stored), NpgsqlDbType.Jsonb);
-                        WriteColumns(copy, OpportunityValues(stored, !stage.IsClosed));
+                        WriteColumns(copy, OpportunityValues(stored, stage));
                     });
                     if (errors.Count == 0)
                     {
@@ -168,6 +168,7 @@ public sealed partial class PostgreSqlStore
     [
         NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Bigint, NpgsqlDbType.Text, NpgsqlDbType.Date,
         NpgsqlDbType.Integer, NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Boolean, NpgsqlDbType.TimestampTz,
+        NpgsqlDbType.Smallint, NpgsqlDbType.Smallint, NpgsqlDbType.Smallint, NpgsqlDbType.TimestampTz,
     ];
 
     private static void WriteColumns(NpgsqlBinaryImporter copy, object?[] values)

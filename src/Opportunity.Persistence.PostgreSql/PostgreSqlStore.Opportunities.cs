@@ -8,7 +8,8 @@ public sealed partial class PostgreSqlStore
 {
     /// <summary>The indexed columns of an opportunity row, in the order of <see cref="OpportunityValues"/>.</summary>
     private static readonly string[] OpportunityColumnNames =
-        ["partner", "pipeline_id", "stage", "amount_minor", "currency", "expected_close", "probability_override_bp", "region", "product_line", "is_open", "next_due_at"];
+        ["partner", "pipeline_id", "stage", "amount_minor", "currency", "expected_close", "probability_override_bp", "region", "product_line", "is_open", "next_due_at",
+         "stage_kind", "probability_bp", "forecast_category", "closed_at"];
 
     /// <inheritdoc />
     public Task<SalesOpportunity?> FindAsync(AccessScope scope, OpportunityId id, CancellationToken cancellationToken = default)
@@ -73,7 +74,7 @@ public sealed partial class PostgreSqlStore
     {
         ArgumentNullException.ThrowIfNull(opportunity);
         var snapshot = opportunity.ToSnapshot() with { Version = opportunity.Version + 1 };
-        (string Column, object? Value)[] columns = [.. OpportunityColumnNames.Zip(OpportunityValues(snapshot, !opportunity.IsClosed))];
+        (string Column, object? Value)[] columns = [.. OpportunityColumnNames.Zip(OpportunityValues(snapshot, opportunity.Stage))];
         return new AggregateRow(
             opportunity,
             "opportunities",
@@ -81,7 +82,9 @@ public sealed partial class PostgreSqlStore
             opportunity.Version == 0 ? [.. columns, ("source_lead", snapshot.SourceLead?.Value)] : columns);
     }
 
-    private static object?[] OpportunityValues(SalesOpportunitySnapshot s, bool isOpen) =>
+    // The pipeline columns (migration 11) hold the probability and category in force, resolved
+    // against the stage here, so that the pipeline is read and pushed down without the documents.
+    private static object?[] OpportunityValues(SalesOpportunitySnapshot s, Stage stage) =>
     [
         s.Partner.Value,
         s.PipelineId,
@@ -92,8 +95,12 @@ public sealed partial class PostgreSqlStore
         s.ProbabilityOverride?.BasisPoints,
         s.Region,
         s.ProductLine,
-        isOpen,
+        !stage.IsClosed,
         PgValues.CeilingOrNull(s.NextDueAt),
+        (short)stage.Kind,
+        (short)(s.ProbabilityOverride ?? stage.DefaultProbability).BasisPoints,
+        (short)(s.ForecastCategoryOverride ?? stage.ForecastCategory),
+        PgValues.FloorOrNull(s.ClosedAt),
     ];
 
     private static (string Where, List<object?> Parameters) OpportunityScope(AccessScope scope) =>

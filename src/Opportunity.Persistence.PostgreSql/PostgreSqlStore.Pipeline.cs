@@ -1,83 +1,281 @@
+using System.Collections.Concurrent;
 using System.Globalization;
-using Opportunity.Persistence.PostgreSql.Pipelines;
+using System.Runtime.CompilerServices;
+using Npgsql;
+using NpgsqlTypes;
+using NodaTime;
+using Opportunity.Diagnostics;
+using Opportunity.Forecasting;
+using Opportunity.Pipelines;
 
 namespace Opportunity.Persistence.PostgreSql;
 
-public sealed partial class PostgreSqlStore
+public sealed partial class PostgreSqlStore : IPipelineRowSource, IPipelinePushDown
 {
-    /// <summary>
-    /// The weighted pipeline computed in the database, visible in <paramref name="scope"/>: one row
-    /// per group of <paramref name="grouping"/> (partner, stage, close period; always currency) with
-    /// the count, the amount and the exact weighted sum — <c>sum(amount_minor::numeric × probability_bp)</c>
-    /// in PostgreSQL's arbitrary-precision numeric, where the probability is the override or the
-    /// stage default of the store's <see cref="Opportunity.Pipelines.PipelineCatalog"/>. Nothing is
-    /// rounded in SQL (PostgreSQL's <c>round</c> rounds half away from zero); each row's
-    /// <see cref="PipelineAggregateRow.WeightedValue"/> rounds once, half to even. Equals
-    /// <see cref="PipelineAggregateRow.Aggregate"/> over the same opportunities. Opportunities of
-    /// pipelines the catalog does not know are not counted.
-    /// </summary>
-    public async Task<IReadOnlyList<PipelineAggregateRow>> GetWeightedPipelineAsync(AccessScope scope, PipelineGrouping grouping, CancellationToken cancellationToken = default)
+    /// <summary>The months a non-UTC reporting zone is resolved for: those of a pipeline snapshot (up to 2000 + 2,730 years) from the year 2 on (.NET's <see cref="DateTime"/> starts at the year 1).</summary>
+    private const int FirstBoundaryMonth = 2 * 12;
+    private const int BoundaryMonths = (2000 * 12) + short.MaxValue + 2 - FirstBoundaryMonth;
+
+    /// <summary>Per reporting zone, the instant each month begins there (see <see cref="MonthExpression"/>).</summary>
+    private static readonly ConcurrentDictionary<DateTimeZone, DateTime[]> MonthStarts = new();
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One binary <c>COPY (SELECT …) TO STDOUT</c> of the pipeline columns (migration 11) in a
+    /// transaction of the scope, so row-level security applies; quarantined records are left out,
+    /// as <see cref="QueryAsync(AccessScope, OpportunityQuery, CancellationToken)"/> leaves them out.
+    /// </remarks>
+    public async IAsyncEnumerable<StoredPipelineRow> ReadPipelineRowsAsync(AccessScope scope, bool includeClosedWon, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        ArgumentNullException.ThrowIfNull(grouping);
-        var stages = _pipelines.All.SelectMany(d => d.Stages.Select((s, i) => (Pipeline: d.Id, s.Name, Bp: s.DefaultProbability.BasisPoints, Ordinal: i))).ToList();
-        var shift = $"make_interval(months => {grouping.FiscalYearStartMonth - 1})";
-        var period = grouping.Period switch
+        using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, nameof(ReadPipelineRowsAsync), scope.Tenant.Value);
+        var (connection, transaction) = await BeginAsync(DbScope.Of(scope), cancellationToken).ConfigureAwait(false);
+        using (connection)
+        using (transaction)
         {
-            ClosePeriod.Month => "date_trunc('month', o.expected_close)::date",
-            ClosePeriod.Quarter => $"(date_trunc('quarter', o.expected_close - {shift}) + {shift})::date",
-            ClosePeriod.Year => $"(date_trunc('year', o.expected_close - {shift}) + {shift})::date",
-            _ => "NULL::date",
-        };
-        List<object?> parameters =
-        [
-            stages.Select(s => s.Pipeline).ToArray(),
-            stages.Select(s => s.Name).ToArray(),
-            stages.Select(s => s.Bp).ToArray(),
-            stages.Select(s => s.Ordinal).ToArray(),
-            scope.Tenant.Value,
-        ];
-        var where = "o.tenant = $5";
-        if (scope.Partner is { } partner)
+            // COPY takes no parameters: the scope goes in as quoted literals (and row-level security checks it again).
+            var sql = $"""
+                COPY (SELECT partner, stage, stage_kind, amount_minor, currency, probability_bp, forecast_category, expected_close, closed_at, region, product_line,
+                             CASE WHEN amount_minor > {Money.MaxDealMinorUnits} THEN id END
+                      FROM {_schema}.opportunities r
+                      WHERE {PipelineWhere(scope, includeClosedWon, Literal)}) TO STDOUT (FORMAT BINARY)
+                """;
+            using var export = await connection.BeginBinaryExportAsync(sql, cancellationToken).ConfigureAwait(false);
+            string? lastStage = null, lastCurrencyText = null;
+            var currency = default(CurrencyCode);
+            while (await export.StartRowAsync(cancellationToken).ConfigureAwait(false) != -1)
+            {
+                var partner = await export.ReadAsync<string>(NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                var stage = await export.ReadAsync<string>(NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                var kind = (StageKind)await export.ReadAsync<short>(NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+                var amount = await export.ReadAsync<long>(NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                var currencyText = await export.ReadAsync<string>(NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                var basisPoints = await export.ReadAsync<short>(NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+                var category = (ForecastCategory)await export.ReadAsync<short>(NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+                var expectedClose = await export.ReadAsync<DateOnly>(NpgsqlDbType.Date, cancellationToken).ConfigureAwait(false);
+                DateTime? closedAt = null;
+                if (export.IsNull)
+                {
+                    await export.SkipAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    closedAt = await export.ReadAsync<DateTime>(NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                }
+
+                var region = await ReadTextOrNullAsync(export, cancellationToken).ConfigureAwait(false);
+                var productLine = await ReadTextOrNullAsync(export, cancellationToken).ConfigureAwait(false);
+                if (await ReadTextOrNullAsync(export, cancellationToken).ConfigureAwait(false) is { } badId)
+                {
+                    // Written before the one deal limit was enforced: name the deal.
+                    throw new StoreDataException(nameof(SalesOpportunity), badId, nameof(SalesOpportunity.Amount), $"Stored amount of {amount} minor units is outside the range of one deal, 0 to {Money.MaxDealMinorUnits}.");
+                }
+
+                // Consecutive rows mostly share stage and currency: keep one instance of each.
+                stage = stage == lastStage ? lastStage : lastStage = stage;
+                if (currencyText != lastCurrencyText)
+                {
+                    currency = StoredValues.ReadCurrency(nameof(SalesOpportunity), null, currencyText);
+                    lastCurrencyText = currencyText;
+                }
+
+                yield return new StoredPipelineRow(
+                    new PartnerId(partner),
+                    stage,
+                    kind,
+                    amount,
+                    currency,
+                    Probability.FromBasisPoints(basisPoints),
+                    category,
+                    LocalDate.FromDateOnly(expectedClose),
+                    closedAt is { } at ? PgValues.ToInstant(at) : null)
+                {
+                    Region = region,
+                    ProductLine = productLine,
+                };
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One <c>GROUP BY</c> over the pipeline columns (migration 11): <c>count(*)</c>,
+    /// <c>sum(amount_minor)</c> and <c>sum(amount_minor * probability_bp)</c> — exact, as a product
+    /// of one deal fits a <c>bigint</c> and PostgreSQL sums <c>bigint</c> into <c>numeric</c>; nothing is
+    /// rounded in SQL. Close periods are grouped by month (the expected close, or for a closed deal the
+    /// month it closed in the reporting zone) and rolled up to quarters and years by
+    /// <see cref="PipelineGroupCollector"/>.
+    /// </remarks>
+    public async Task<IReadOnlyList<PipelineGroupTotal>> AggregatePipelineAsync(AccessScope scope, PipelineGrouping grouping, PipelineSnapshotOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var collector = new PipelineGroupCollector(grouping, options);
+        var zone = collector.Options.ReportingZone;
+        List<object?> parameters = [];
+        string Parameter(string value)
         {
-            parameters.Add(partner.Value);
-            where += " AND o.partner = $6";
+            parameters.Add(value);
+            return $"${parameters.Count}";
         }
 
-        if (!grouping.IncludeClosed)
-        {
-            where += " AND o.is_open";
-        }
-
+        var where = PipelineWhere(scope, collector.Options.IncludeClosedWon, Parameter);
+        var first = KeyExpression(grouping.First, zone, parameters);
+        var second = KeyExpression(grouping.Second, zone, parameters);
         var sql = $"""
-            SELECT * FROM (
-            SELECT {(grouping.ByPartner ? "o.partner" : "NULL::text")} AS partner,
-                   {(grouping.ByStage ? "o.stage" : "NULL::text")} AS stage,
-                   {period} AS period,
-                   o.currency,
-                   {(grouping.ByStage ? "min(d.ordinal)" : "0")} AS ordinal,
-                   count(*),
-                   sum(o.amount_minor::numeric)::text,
-                   sum(o.amount_minor::numeric * coalesce(o.probability_override_bp, d.bp))::text
-            FROM {_schema}.opportunities o
-            JOIN unnest($1::text[], $2::text[], $3::integer[], $4::integer[]) AS d(pipeline_id, stage, bp, ordinal)
-              ON d.pipeline_id = o.pipeline_id AND d.stage = o.stage
+            SELECT {first}, {second}, currency, count(*), sum(amount_minor)::text, sum(amount_minor * probability_bp)::text
+            FROM {_schema}.opportunities r
             WHERE {where}
-            GROUP BY 1, 2, 3, 4) g
-            ORDER BY g.partner COLLATE "C", g.ordinal, g.stage COLLATE "C", g.period, g.currency COLLATE "C";
+            GROUP BY 1, 2, 3;
             """;
-        return await ReadListAsync(
+        var rows = await ReadListAsync(
             DbScope.Of(scope),
             sql,
             parameters,
-            r => new PipelineAggregateRow(
-                r.IsDBNull(0) ? null : new PartnerId(r.GetString(0)),
-                r.IsDBNull(1) ? null : r.GetString(1),
-                r.IsDBNull(2) ? null : NodaTime.LocalDate.FromDateOnly(r.GetFieldValue<DateOnly>(2)),
-                StoredValues.ReadCurrency("SalesOpportunity", null, r.GetString(3)),
-                r.GetInt64(5),
-                Int128.Parse(r.GetString(6), CultureInfo.InvariantCulture),
-                Int128.Parse(r.GetString(7), CultureInfo.InvariantCulture)),
+            r => (First: r.IsDBNull(0) ? null : r.GetString(0), Second: r.IsDBNull(1) ? null : r.GetString(1), Currency: r.GetString(2), Count: r.GetInt64(3), Amount: r.GetString(4), Weighted: r.GetString(5)),
             cancellationToken).ConfigureAwait(false);
+        foreach (var row in rows)
+        {
+            if ((grouping.First is not null && IsPeriod(grouping.First.Value) && row.First is null) || (grouping.Second is not null && IsPeriod(grouping.Second.Value) && row.Second is null))
+            {
+                throw new StoreDataException(nameof(SalesOpportunity), null, "ClosedAt", "A deal closed before the year 2 or after the years a pipeline snapshot can hold (2000 + 2,730).");
+            }
+
+            collector.Add(
+                row.First,
+                row.Second,
+                StoredValues.ReadCurrency(nameof(SalesOpportunity), null, row.Currency),
+                row.Count,
+                Int128.Parse(row.Amount, CultureInfo.InvariantCulture),
+                Int128.Parse(row.Weighted, CultureInfo.InvariantCulture));
+        }
+
+        return collector.ToGroups();
     }
+
+    /// <summary>
+    /// Fills the pipeline columns of every stored opportunity from its document; part of migration 11's
+    /// transaction, which reads every tenant (<c>opportunity.system</c>).
+    /// </summary>
+    private async Task FillPipelineColumnsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, transaction, "SELECT set_config('opportunity.system', 'on', true);", cancellationToken).ConfigureAwait(false);
+        var rows = new List<(string Tenant, string Id, short Kind, short BasisPoints, short Category, DateTime? ClosedAt)>();
+        using (var select = new NpgsqlCommand($"SELECT tenant, id, document::text FROM {_schema}.opportunities;", connection, transaction))
+        using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (TryPipelineRow(reader.GetString(1), reader.GetString(2)) is { } row)
+                {
+                    rows.Add((reader.GetString(0), reader.GetString(1), (short)row.Kind, (short)row.Probability.BasisPoints, (short)row.Category, row.ClosedAt is { } at ? PgValues.Floor(at) : null));
+                }
+            }
+        }
+
+        foreach (var batch in rows.Chunk(5_000))
+        {
+            using var update = Command(
+                connection,
+                transaction,
+                $"""
+                UPDATE {_schema}.opportunities o SET stage_kind = p.kind, probability_bp = p.bp, forecast_category = p.category, closed_at = p.closed_at
+                FROM unnest($1::text[], $2::text[], $3::smallint[], $4::smallint[], $5::smallint[], $6::timestamptz[]) AS p(tenant, id, kind, bp, category, closed_at)
+                WHERE o.tenant = p.tenant AND o.id = p.id;
+                """,
+                [
+                    batch.Select(r => r.Tenant).ToArray(), batch.Select(r => r.Id).ToArray(), batch.Select(r => r.Kind).ToArray(),
+                    batch.Select(r => r.BasisPoints).ToArray(), batch.Select(r => r.Category).ToArray(), batch.Select(r => r.ClosedAt).ToArray(),
+                ]);
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await ExecuteAsync(connection, transaction, "SELECT set_config('opportunity.system', 'off', true);", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The pipeline row of a stored document, or null when it cannot be read (the row stays out of the pipeline).</summary>
+    private StoredPipelineRow? TryPipelineRow(string id, string json)
+    {
+        try
+        {
+            return StoredPipelineRow.Of(ToOpportunity(id, 1, json));
+        }
+        catch (StoreDataException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The deals of the pipeline in <paramref name="scope"/>: open (and closed-won) rows with filled pipeline columns, not quarantined.</summary>
+    private string PipelineWhere(AccessScope scope, bool includeClosedWon, Func<string, string> value)
+    {
+        var where = $"r.tenant = {value(scope.Tenant.Value)}";
+        if (scope.Partner is { } partner)
+        {
+            where += $" AND r.partner = {value(partner.Value)}";
+        }
+
+        return where + $" AND r.stage_kind {(includeClosedWon ? "IN (0, 1)" : "= 0")}"
+            + $" AND NOT EXISTS (SELECT 1 FROM {_schema}.quarantine q WHERE q.tenant = r.tenant AND q.kind = 'SalesOpportunity' AND q.id = r.id)";
+    }
+
+    /// <summary>The raw key of a dimension as text (see <see cref="PipelineGroupCollector.Add"/>).</summary>
+    private static string KeyExpression(PipelineDimension? dimension, DateTimeZone zone, List<object?> parameters) => dimension switch
+    {
+        null => "NULL::text",
+        PipelineDimension.Partner => "r.partner::text",
+        PipelineDimension.Stage => "r.stage",
+        PipelineDimension.ForecastCategory => "r.forecast_category::text",
+        PipelineDimension.Region => "r.region",
+        PipelineDimension.ProductLine => "r.product_line",
+        _ => MonthExpression(zone, parameters) + "::text",
+    };
+
+    /// <summary>
+    /// The close month (year × 12 + month − 1): of the expected close date, or of the instant a closed
+    /// deal closed, read in the reporting zone. UTC in SQL; any other zone through the instants at which
+    /// its months begin (computed with NodaTime, so every zone and rule NodaTime knows is honoured),
+    /// found by <c>width_bucket</c>'s binary search; outside them, null.
+    /// </summary>
+    private static string MonthExpression(DateTimeZone zone, List<object?> parameters)
+    {
+        const string Open = "(extract(year FROM r.expected_close)::int * 12 + extract(month FROM r.expected_close)::int - 1)";
+        if (zone == DateTimeZone.Utc)
+        {
+            return $"(CASE WHEN r.closed_at IS NULL THEN {Open} ELSE extract(year FROM r.closed_at AT TIME ZONE 'UTC')::int * 12 + extract(month FROM r.closed_at AT TIME ZONE 'UTC')::int - 1 END)";
+        }
+
+        parameters.Add(MonthStarts.GetOrAdd(zone, static z =>
+        {
+            var starts = new DateTime[BoundaryMonths];
+            for (var i = 0; i < starts.Length; i++)
+            {
+                var month = FirstBoundaryMonth + i;
+                starts[i] = PgValues.Floor(z.AtStartOfDay(new LocalDate(Math.DivRem(month, 12, out var m) - (m < 0 ? 1 : 0), ((m + 12) % 12) + 1, 1)).ToInstant());
+            }
+
+            return starts;
+        }));
+        var boundaries = $"${parameters.Count}::timestamptz[]";
+        return $"(CASE WHEN r.closed_at IS NULL THEN {Open} ELSE NULLIF(width_bucket(r.closed_at, {boundaries}) % {BoundaryMonths}, 0) + {FirstBoundaryMonth - 1} END)";
+    }
+
+    private static bool IsPeriod(PipelineDimension dimension) =>
+        dimension is PipelineDimension.CloseMonth or PipelineDimension.CloseQuarter or PipelineDimension.CloseFiscalYear;
+
+    private static async ValueTask<string?> ReadTextOrNullAsync(NpgsqlBinaryExporter export, CancellationToken cancellationToken)
+    {
+        if (export.IsNull)
+        {
+            await export.SkipAsync(cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+
+        return await export.ReadAsync<string>(NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A string literal (standard-conforming strings: only the quote is doubled).</summary>
+    private static string Literal(string value) =>
+        value.Contains('\0', StringComparison.Ordinal)
+            ? throw new ArgumentException("A value for the database must not contain NUL.", nameof(value))
+            : "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 }

@@ -13,8 +13,9 @@ namespace Opportunity.Persistence.PostgreSql;
 /// and write the aggregate's events to the outbox in the same transaction; due work and outbox
 /// messages are claimed with <c>FOR UPDATE SKIP LOCKED</c>, so any number of hosts share the work.
 /// Every transaction first sets its scope (<c>set_config(…, true)</c>), and row-level security
-/// enforces it again in the database. The weighted pipeline is computed in SQL
-/// (<see cref="GetWeightedPipelineAsync"/>). Thread-safe; create one per database and share it.
+/// enforces it again in the database. The weighted pipeline's rows stream from their
+/// columns (<see cref="IPipelineRowSource"/>) and its grouped totals are computed in SQL
+/// (<see cref="Forecasting.IPipelinePushDown"/>). Thread-safe; create one per database and share it.
 /// </summary>
 public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, ILeadConversionStore, Workflows.IRoutingDecisionLog, IRecordQuarantine, IStoreSchema, IAsyncDisposable, IDisposable
 {
@@ -103,6 +104,11 @@ public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPa
                 if (version == PostgreSqlMigrations.DuplicateKeysVersion)
                 {
                     await IndexStoredLeadKeysAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (version == PostgreSqlMigrations.PipelineColumnsVersion)
+                {
+                    await FillPipelineColumnsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                 }
 
                 using var record = new NpgsqlCommand($"INSERT INTO {_schema}.schema_migrations (version, name) VALUES ($1, $2);", connection, transaction);

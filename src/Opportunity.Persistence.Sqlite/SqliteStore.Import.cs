@@ -172,7 +172,7 @@ public sealed partial class SqliteStore
             var (row, index) = chunk[i];
             var stage = _pipelines.Get(row.PipelineId).GetStage(row.Stage);
             var stored = row with { Stage = stage.Name, Version = 1 };
-            prepared[i] = new PreparedRow(index, stored.Tenant, stored.Id, SnapshotJson.SerializeToUtf8Bytes(stored), OpportunityValues(stored, !stage.IsClosed));
+            prepared[i] = new PreparedRow(index, stored.Tenant, stored.Id, SnapshotJson.SerializeToUtf8Bytes(stored), OpportunityValues(stored, stage));
         });
         return prepared;
     }

@@ -58,7 +58,7 @@ public sealed partial class SqliteStore
     {
         ArgumentNullException.ThrowIfNull(opportunity);
         var snapshot = opportunity.ToSnapshot() with { Version = opportunity.Version + 1 };
-        var columns = OpportunityColumns(snapshot, !opportunity.IsClosed);
+        var columns = OpportunityColumns(snapshot, opportunity.Stage);
         return new AggregateRow(
             opportunity,
             "opportunities",
@@ -68,12 +68,15 @@ public sealed partial class SqliteStore
 
     /// <summary>The indexed columns of an opportunity row, in the order of <see cref="OpportunityValues"/>.</summary>
     private static readonly string[] OpportunityColumnNames =
-        ["partner", "pipeline_id", "stage", "amount_minor", "currency", "expected_close", "probability_override_bp", "region", "product_line", "is_open", "next_due_at"];
+        ["partner", "pipeline_id", "stage", "amount_minor", "currency", "expected_close", "probability_override_bp", "region", "product_line", "is_open", "next_due_at",
+         "stage_kind", "probability_bp", "forecast_category", "closed_at"];
 
-    private static (string Column, object? Value)[] OpportunityColumns(SalesOpportunitySnapshot s, bool isOpen) =>
-        [.. OpportunityColumnNames.Zip(OpportunityValues(s, isOpen))];
+    private static (string Column, object? Value)[] OpportunityColumns(SalesOpportunitySnapshot s, Stage stage) =>
+        [.. OpportunityColumnNames.Zip(OpportunityValues(s, stage))];
 
-    private static object?[] OpportunityValues(SalesOpportunitySnapshot s, bool isOpen) =>
+    // The pipeline columns (migration 11) hold the probability and category in force, resolved
+    // against the stage here, so that the pipeline is read and pushed down without the documents.
+    private static object?[] OpportunityValues(SalesOpportunitySnapshot s, Stage stage) =>
     [
         s.Partner.Value,
         s.PipelineId,
@@ -84,8 +87,12 @@ public sealed partial class SqliteStore
         s.ProbabilityOverride?.BasisPoints,
         s.Region,
         s.ProductLine,
-        isOpen ? 1 : 0,
+        stage.IsClosed ? 0 : 1,
         SqliteText.OfOrNull(s.NextDueAt, nameof(SalesOpportunity), s.Id.Value, nameof(s.NextDueAt)),
+        (int)stage.Kind,
+        (s.ProbabilityOverride ?? stage.DefaultProbability).BasisPoints,
+        (int)(s.ForecastCategoryOverride ?? stage.ForecastCategory),
+        SqliteText.OfOrNull(s.ClosedAt, nameof(SalesOpportunity), s.Id.Value, nameof(s.ClosedAt)),
     ];
 
     private static (string Where, List<(string Name, object? Value)> Parameters) OpportunityScope(AccessScope scope) =>

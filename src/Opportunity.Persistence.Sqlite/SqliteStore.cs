@@ -121,6 +121,11 @@ public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartne
                         await IndexStoredLeadKeysAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                     }
 
+                    if (version == SqliteMigrations.PipelineColumnsVersion)
+                    {
+                        await FillPipelineColumnsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                    }
+
                     if (version == SqliteMigrations.CapacityAndQuarantineVersion)
                     {
                         await FillPartnerLoadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);

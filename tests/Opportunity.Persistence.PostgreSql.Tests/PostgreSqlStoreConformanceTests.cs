@@ -17,6 +17,8 @@ public sealed class PostgreSqlStoreConformanceTests : StoreConformanceTests
         new(store, store, store, store, dispose)
         {
             Importer = store,
+            PipelineRows = store,
+            PushDown = store,
             DecisionLog = store,
             Quarantine = store,
             CorruptLead = (tenant, id) => store.CorruptLeadAsync(tenant, id),

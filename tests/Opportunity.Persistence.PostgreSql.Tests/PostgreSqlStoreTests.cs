@@ -2,7 +2,6 @@ using Npgsql;
 using NodaTime;
 using NodaTime.Testing;
 using Opportunity.Leads;
-using Opportunity.Persistence.PostgreSql.Pipelines;
 using Opportunity.Pipelines;
 using Opportunity.Routing;
 using Opportunity.Workflows;
@@ -196,68 +195,38 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         Assert.Equal(("Lead", "l-1", "document"), (ex.Entity, ex.EntityId, ex.Field));
     }
 
+    /// <summary>
+    /// A schema at version 10 gets migration 11, which fills the pipeline columns (stage kind, probability
+    /// and category in force, close instant) of the opportunities already stored from their documents:
+    /// afterwards the streamed snapshot and the push-down equal the snapshot of the deals.
+    /// </summary>
     [PostgresFact]
-    public async Task WeightedPipeline_PushDown_EqualsInMemoryAggregationForEveryGroupingAndScope()
+    public async Task MigrateAsync_FromSchemaTen_FillsThePipelineColumnsOfStoredOpportunities()
     {
-        var random = new Random(42);
-        var stages = PipelineDefinition.Default.OpenStages;
-        var rows = Enumerable.Range(0, 400).Select(i =>
+        var open = Open(TenantA, "o-open", P1, new Money(1_000m, CurrencyCode.EUR), new LocalDate(2025, 6, 30), Probability.FromPercent(35));
+        var won = Open(TenantA, "o-won", P2, new Money(2_000m, CurrencyCode.USD), new LocalDate(2025, 12, 31));
+        won.CloseWon("signed", "rep", _clock);
+        var lost = Open(TenantA, "o-lost", P2, new Money(3_000m, CurrencyCode.EUR), new LocalDate(2025, 4, 30));
+        lost.CloseLost("budget", "rep", _clock);
+        foreach (var o in new[] { open, won, lost })
         {
-            var partner = new PartnerId($"partner-{random.Next(4)}");
-            var currency = random.Next(5) == 0 ? CurrencyCode.USD : CurrencyCode.EUR;
-            var snapshot = Open(i % 7 == 0 ? TenantB : TenantA, $"o-{i:D4}", partner, new Money(random.Next(0, 5_000_000) / 100m, currency), new LocalDate(2025, 1, 1).PlusDays(random.Next(0, 730))).ToSnapshot();
-            var closed = random.Next(6) == 0;
-            return snapshot with
-            {
-                Stage = closed ? (random.Next(2) == 0 ? "Closed won" : "Closed lost") : stages[random.Next(stages.Count)].Name,
-                ProbabilityOverride = !closed && random.Next(3) == 0 ? Probability.FromBasisPoints(random.Next(0, 10_001)) : null,
-            };
-        }).ToList();
-        Assert.True((await Store.ImportAsync(rows)).IsValid);
-        var groupings = new[]
-        {
-            PipelineGrouping.ByPartnerAndStage,
-            new PipelineGrouping { ByStage = true, Period = ClosePeriod.Quarter, FiscalYearStartMonth = 4 },
-            new PipelineGrouping { ByPartner = true, Period = ClosePeriod.Year, FiscalYearStartMonth = 7, IncludeClosed = true },
-            new PipelineGrouping { Period = ClosePeriod.Month },
-            new PipelineGrouping(),
-        };
-
-        foreach (var scope in new[] { AccessScope.Manufacturer(TenantA), AccessScope.ForPartner(TenantA, new PartnerId("partner-2")), AccessScope.Manufacturer(TenantB) })
-        {
-            var loaded = new List<SalesOpportunity>();
-            await foreach (var o in Store.QueryAsync(scope, OpportunityQuery.All))
-            {
-                loaded.Add(o);
-            }
-
-            foreach (var grouping in groupings)
-            {
-                var expected = PipelineAggregateRow.Aggregate(loaded, grouping);
-                var actual = await Store.GetWeightedPipelineAsync(scope, grouping);
-                Assert.NotEmpty(actual);
-                Assert.Equal(expected, actual);
-            }
-        }
-    }
-
-    [PostgresFact]
-    public async Task WeightedPipeline_HalfCentTies_AreSummedExactlyAndRoundedHalfToEvenOnce()
-    {
-        // 0.05 EUR at 50% is 2.5 cents: PostgreSQL's round() would give 3; half to even gives 2.
-        await Store.AddAsync(Open(TenantA, "single", P1, new Money(0.05m, CurrencyCode.EUR), new LocalDate(2025, 6, 1), Probability.FromPercent(50)));
-        for (var i = 0; i < 3; i++)
-        {
-            await Store.AddAsync(Open(TenantA, $"tie-{i}", P2, new Money(0.05m, CurrencyCode.EUR), new LocalDate(2025, 6, 1), Probability.FromPercent(50)));
+            await Store.AddAsync(o);
         }
 
-        var rows = await Store.GetWeightedPipelineAsync(AccessScope.Manufacturer(TenantA), new PipelineGrouping { ByPartner = true });
+        // Back to the schema before: no pipeline columns, migration 11 not recorded.
+        await PostgresTestDatabase.ExecuteAsOwnerAsync($"ALTER TABLE {_schema}.opportunities DROP COLUMN stage_kind, DROP COLUMN probability_bp, DROP COLUMN forecast_category, DROP COLUMN closed_at; DELETE FROM {_schema}.schema_migrations WHERE version = 11;");
+        await using var upgraded = PostgresTestDatabase.OpenStore(_schema, _pipelines);
+        await upgraded.MigrateAsync();
 
-        Assert.Equal(new Money(0.02m, CurrencyCode.EUR), rows.Single(r => r.Partner == P1).WeightedValue);
-        var p2 = rows.Single(r => r.Partner == P2);
-        Assert.Equal((Int128)75_000, p2.WeightedBasisPointMinorUnits);
-        Assert.Equal(new Money(0.08m, CurrencyCode.EUR), p2.WeightedValue);
-        Assert.Equal(new Money(0.15m, CurrencyCode.EUR), p2.Amount);
+        var options = new Forecasting.PipelineSnapshotOptions { IncludeClosedWon = true };
+        var scope = AccessScope.Manufacturer(TenantA);
+        var expected = Forecasting.PipelineSnapshot.FromOpportunities([open, won, lost], options).Group(Forecasting.PipelineDimension.Partner, Forecasting.PipelineDimension.CloseMonth).Groups.ToList();
+        var streamed = (await Forecasting.PipelineSnapshot.FromStoreAsync(upgraded, scope, options)).Group(Forecasting.PipelineDimension.Partner, Forecasting.PipelineDimension.CloseMonth).Groups;
+        var pushed = await upgraded.AggregatePipelineAsync(scope, Forecasting.PipelineGrouping.By(Forecasting.PipelineDimension.Partner, Forecasting.PipelineDimension.CloseMonth), options);
+        Assert.Equal(2, expected.Count);
+        Assert.Equal(expected, streamed);
+        Assert.Equal(expected, pushed);
+        Assert.Equal(3L, await OwnerScalarAsync<long>($"SELECT count(*) FROM {_schema}.opportunities WHERE stage_kind IS NOT NULL AND probability_bp IS NOT NULL;", system: true));
     }
 
     [PostgresFact]

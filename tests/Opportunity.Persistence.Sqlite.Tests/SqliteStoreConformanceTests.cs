@@ -25,6 +25,8 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests
         })
         {
             Importer = store,
+            PipelineRows = store,
+            PushDown = store,
             DecisionLog = store,
             Quarantine = store,
             CorruptLead = (tenant, id) => store.CorruptLeadAsync(tenant, id),

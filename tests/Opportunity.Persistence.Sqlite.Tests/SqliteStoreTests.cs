@@ -70,6 +70,51 @@ public sealed class SqliteStoreTests : IDisposable
     }
 
     /// <summary>
+    /// A database at schema 10 gets migration 11, which fills the pipeline columns (stage kind, probability
+    /// and category in force, close instant) of the opportunities already stored from their documents:
+    /// afterwards the streamed snapshot and the push-down equal the snapshot of the deals.
+    /// </summary>
+    [Fact]
+    public async Task MigrateAsync_FromSchemaTen_FillsThePipelineColumnsOfStoredOpportunities()
+    {
+        var open = Deal("o-open", "P1", 1_000m, CurrencyCode.EUR, new LocalDate(2025, 6, 30));
+        open.OverrideProbability(Probability.FromPercent(35), "rep", _clock);
+        var won = Deal("o-won", "P2", 2_000m, CurrencyCode.USD, new LocalDate(2025, 12, 31));
+        won.CloseWon("signed", "rep", _clock);
+        var lost = Deal("o-lost", "P2", 3_000m, CurrencyCode.EUR, new LocalDate(2025, 4, 30));
+        lost.CloseLost("budget", "rep", _clock);
+        using (var before = new SqliteStore(_database.Path))
+        {
+            foreach (var o in new[] { open, won, lost })
+            {
+                await before.AddAsync(o);
+            }
+        }
+
+        // Back to the schema before: no pipeline columns, migration 11 not recorded.
+        await ScalarAsync<long>("""
+            ALTER TABLE opportunities DROP COLUMN stage_kind; ALTER TABLE opportunities DROP COLUMN probability_bp;
+            ALTER TABLE opportunities DROP COLUMN forecast_category; ALTER TABLE opportunities DROP COLUMN closed_at;
+            DELETE FROM schema_migrations WHERE version = 11; SELECT 1;
+            """);
+        using var store = new SqliteStore(_database.Path);
+        await store.MigrateAsync();
+
+        var options = new Forecasting.PipelineSnapshotOptions { IncludeClosedWon = true };
+        var grouping = Forecasting.PipelineGrouping.By(Forecasting.PipelineDimension.Partner, Forecasting.PipelineDimension.CloseMonth);
+        var expected = Forecasting.PipelineSnapshot.FromOpportunities([open, won, lost], options).Group(grouping).Groups.ToList();
+        var streamed = (await Forecasting.PipelineSnapshot.FromStoreAsync(store, AccessScope.Manufacturer(Tenant), options)).Group(grouping).Groups;
+        var pushed = await store.AggregatePipelineAsync(AccessScope.Manufacturer(Tenant), grouping, options);
+        Assert.Equal(2, expected.Count);
+        Assert.Equal(expected, streamed);
+        Assert.Equal(expected, pushed);
+        Assert.Equal(3L, await ScalarAsync<long>("SELECT count(*) FROM opportunities WHERE stage_kind IS NOT NULL AND probability_bp IS NOT NULL;"));
+
+        SalesOpportunity Deal(string id, string partner, decimal amount, CurrencyCode currency, LocalDate close) =>
+            SalesOpportunity.Open(Tenant, new OpportunityId(id), new SalesOpportunityDraft(new PartnerId(partner), new Money(amount, currency), close), PipelineDefinition.Default, "u", _clock);
+    }
+
+    /// <summary>
     /// A database at schema 4 gets migration 5, which counts the open leads already stored per partner
     /// (from the state columns, so an unreadable document still counts) and their latest assignment, and
     /// from then on refuses a lead past a partner's capacity.
@@ -226,14 +271,14 @@ public sealed class SqliteStoreTests : IDisposable
         return ids;
     }
 
-    /// <summary>A deal stored by 0.1.0 above the one deal limit (its import accepted 1e13 EUR) is reported naming the deal and field, not as a bare ArgumentOutOfRangeException.</summary>
+    /// <summary>A deal stored by 0.1.0 above the one deal limit (its import accepted 1e13 EUR, 1e15 minor units in the column) is reported naming the deal and field, not as a bare ArgumentOutOfRangeException.</summary>
     [Fact]
     public async Task PipelineSnapshotFromStore_StoredAmountAboveTheDealLimit_NamesTheDeal()
     {
         using var store = new SqliteStore(_database.Path);
         var deal = SalesOpportunity.Open(Tenant, new OpportunityId("o-huge"), new SalesOpportunityDraft(new PartnerId("P1"), new Money(1m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)), PipelineDefinition.Default, "u", _clock);
         await store.AddAsync(deal);
-        Assert.Equal(1L, await ScalarAsync<long>("""UPDATE opportunities SET document = replace(document, '"amount":"1"', '"amount":"10000000000000"') WHERE instr(document, '"amount":"1"') > 0; SELECT changes();"""));
+        Assert.Equal(1L, await ScalarAsync<long>("""UPDATE opportunities SET amount_minor = 1000000000000000, document = replace(document, '"amount":"1"', '"amount":"10000000000000"') WHERE instr(document, '"amount":"1"') > 0; SELECT changes();"""));
 
         var error = await Assert.ThrowsAsync<StoreDataException>(() => Forecasting.PipelineSnapshot.FromStoreAsync(store, AccessScope.Manufacturer(Tenant)));
 

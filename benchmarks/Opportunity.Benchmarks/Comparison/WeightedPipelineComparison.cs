@@ -11,7 +11,6 @@ using Opportunity.Benchmarks.Forecasting;
 using Opportunity.Forecasting;
 using Opportunity.Persistence.PostgreSql;
 using Opportunity.Testing.Data;
-using PgGrouping = Opportunity.Persistence.PostgreSql.Pipelines.PipelineGrouping;
 
 namespace Opportunity.Benchmarks.Comparison;
 
@@ -151,7 +150,7 @@ public class WeightedPipelineComparison
         }
 
         var rows = PostgreSqlPushDown().GetAwaiter().GetResult();
-        ComparisonData.CheckEqual("PostgreSQL", ComparisonData.FromSnapshot(_snapshot), rows.Select(r => new ExactGroup(r.Partner!.Value.Value, r.Stage!, r.Currency.Code, r.Count, r.AmountMinorUnits, r.WeightedBasisPointMinorUnits)));
+        ComparisonData.CheckEqual("PostgreSQL", ComparisonData.FromSnapshot(_snapshot), rows.Select(r => new ExactGroup(r.First!, r.Second!, r.Currency.Code, r.Count, r.AmountMinorUnits, r.Weighted.Scaled)));
     }
 
     [GlobalCleanup]
@@ -220,8 +219,8 @@ public class WeightedPipelineComparison
 
     [Benchmark(Description = "PostgreSQL push-down")]
     [BenchmarkCategory(PostgresCategory)]
-    public Task<IReadOnlyList<Opportunity.Persistence.PostgreSql.Pipelines.PipelineAggregateRow>> PostgreSqlPushDown() =>
-        _postgres!.GetWeightedPipelineAsync(Opportunity.AccessScope.Manufacturer(Tenant), PgGrouping.ByPartnerAndStage);
+    public Task<IReadOnlyList<PipelineGroupTotal>> PostgreSqlPushDown() =>
+        _postgres!.AggregatePipelineAsync(Opportunity.AccessScope.Manufacturer(Tenant), PipelineGrouping.By(PipelineDimension.Partner, PipelineDimension.Stage));
 
     [Benchmark(Description = "Floor: read the 4 columns once")]
     public long Floor() => ColumnFloor.Read(_snapshot);

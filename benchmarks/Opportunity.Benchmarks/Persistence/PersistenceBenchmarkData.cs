@@ -13,11 +13,11 @@ internal static class PersistenceBenchmarkData
             ? value
             : throw new InvalidOperationException($"Set {PostgresVariable} to an owner connection string (eval \"$(bash .ci/postgres.sh)\") to run the PostgreSQL benchmarks.");
 
-    /// <summary><paramref name="count"/> open and closed deals of one tenant across 200 partners, all stages, two currencies, some overrides.</summary>
-    public static List<SalesOpportunitySnapshot> Opportunities(int count, int seed = 7)
+    /// <summary><paramref name="count"/> open and closed deals (only open ones with <paramref name="openOnly"/>) of one tenant across 200 partners, all stages, two currencies, some overrides.</summary>
+    public static List<SalesOpportunitySnapshot> Opportunities(int count, int seed = 7, bool openOnly = false)
     {
         var random = new Random(seed);
-        var stages = PipelineDefinition.Default.Stages;
+        var stages = openOnly ? PipelineDefinition.Default.OpenStages : PipelineDefinition.Default.Stages;
         var created = Instant.FromUtc(2025, 1, 6, 9, 0);
         var tenant = new TenantId("bench");
         var rows = new List<SalesOpportunitySnapshot>(count);

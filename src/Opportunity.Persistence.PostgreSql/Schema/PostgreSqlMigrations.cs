@@ -276,7 +276,24 @@ internal static class PostgreSqlMigrations
         (StorageGrowthVersion, "compact routing decisions, outbox retention with purge_delivered", StorageGrowthMigration),
         (PackedPurgedIdsVersion, "purged outbox ids packed per tenant and hash bucket", PackedPurgedIdsMigration),
         (LeanLeadsAndClaimsVersion, "lead documents as compact json; outbox claims rewrite only the messages they take", LeanLeadsAndClaimsMigration),
+        (PipelineColumnsVersion, "pipeline columns: stage kind, probability and category in force, closed_at", """
+            ALTER TABLE {s}.opportunities
+                ADD COLUMN stage_kind        smallint CHECK (stage_kind BETWEEN 0 AND 2),
+                ADD COLUMN probability_bp    smallint CHECK (probability_bp BETWEEN 0 AND 10000),
+                ADD COLUMN forecast_category smallint CHECK (forecast_category BETWEEN 0 AND 4),
+                ADD COLUMN closed_at         timestamptz;
+            """),
     ];
+
+    /// <summary>
+    /// Migration 11: the columns the weighted pipeline reads and pushes down without the documents —
+    /// the stage's kind (0 open, 1 won, 2 lost), the probability in basis points and the forecast
+    /// category in force (override or stage default) and when the deal closed. After its SQL the
+    /// store fills them from the stored documents (the stage defaults come from the store's
+    /// pipeline catalog); a row whose document cannot be read keeps them null and is left out of
+    /// the pipeline until it is saved again.
+    /// </summary>
+    public const int PipelineColumnsVersion = 11;
 
     /// <summary>The lead states that count toward a partner's capacity (<c>StoredValues.CountsTowardCapacity</c>).</summary>
     private const string OpenStates = "('Assigned', 'Accepted')";

@@ -174,7 +174,23 @@ internal static class SqliteMigrations
                 id_hash BLOB PRIMARY KEY NOT NULL CHECK (length(id_hash) = 16)
             ) WITHOUT ROWID;
             """),
+        (PipelineColumnsVersion, "pipeline columns: stage kind, probability and category in force, closed_at", """
+            ALTER TABLE opportunities ADD COLUMN stage_kind INTEGER CHECK (stage_kind BETWEEN 0 AND 2);
+            ALTER TABLE opportunities ADD COLUMN probability_bp INTEGER CHECK (probability_bp BETWEEN 0 AND 10000);
+            ALTER TABLE opportunities ADD COLUMN forecast_category INTEGER CHECK (forecast_category BETWEEN 0 AND 4);
+            ALTER TABLE opportunities ADD COLUMN closed_at TEXT;
+            """),
     ];
+
+    /// <summary>
+    /// Migration 11: the columns the weighted pipeline reads and pushes down without the documents —
+    /// the stage's kind (0 open, 1 won, 2 lost), the probability in basis points and the forecast
+    /// category in force (override or stage default) and when the deal closed (instant text). After
+    /// its SQL the store fills them from the stored documents (the stage defaults come from the
+    /// store's pipeline catalog); a row whose document cannot be read keeps them null and is left
+    /// out of the pipeline until it is saved again.
+    /// </summary>
+    public const int PipelineColumnsVersion = 11;
 
     /// <summary>The lead states that count toward a partner's capacity (<c>StoredValues.CountsTowardCapacity</c>).</summary>
     private const string OpenStates = "('Assigned', 'Accepted')";

@@ -1,3 +1,4 @@
+using Opportunity.Forecasting;
 using Opportunity.Leads;
 using Opportunity.Persistence;
 using Opportunity.Workflows;
@@ -35,7 +36,13 @@ public sealed class StoreUnderTest : IAsyncDisposable
     /// <summary>Wraps one object that implements all four ports (and <see cref="IOpportunityImporter"/>, <see cref="IRoutingDecisionLog"/> and <see cref="ILeadConversionStore"/> when it does).</summary>
     public static StoreUnderTest For<TStore>(TStore store, Func<ValueTask>? dispose = null)
         where TStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore =>
-        new(store, store, store, store, dispose) { Importer = store as IOpportunityImporter, DecisionLog = store as IRoutingDecisionLog, Quarantine = store as IRecordQuarantine, Conversions = store as ILeadConversionStore, Schema = store as IStoreSchema };
+        new(store, store, store, store, dispose) { Importer = store as IOpportunityImporter, DecisionLog = store as IRoutingDecisionLog, Quarantine = store as IRecordQuarantine, Conversions = store as ILeadConversionStore, Schema = store as IStoreSchema, PipelineRows = store as IPipelineRowSource, PushDown = store as IPipelinePushDown };
+
+    /// <summary>The pipeline row stream, when the adapter has one (<see cref="Forecasting.PipelineSnapshot.FromStoreAsync"/> reads the opportunities without it).</summary>
+    public IPipelineRowSource? PipelineRows { get; init; }
+
+    /// <summary>The pipeline push-down, when the adapter has one; the push-down checks are skipped without it.</summary>
+    public IPipelinePushDown? PushDown { get; init; }
 
     /// <summary>The lead store.</summary>
     public ILeadStore Leads { get; }

@@ -14,6 +14,7 @@ public sealed class InMemoryStoreConformanceTests : StoreConformanceTests
         return Task.FromResult(new StoreUnderTest(store, store, store, store)
         {
             Importer = store,
+            PipelineRows = store,
             DecisionLog = new InMemoryRoutingDecisionLog(),
             Quarantine = store,
             CorruptLead = (tenant, id) =>

@@ -95,7 +95,9 @@ public sealed class PipelineSnapshot
 
     /// <summary>
     /// A snapshot of the opportunities visible in <paramref name="scope"/> (a partner sees only its
-    /// own), read with <see cref="IOpportunityStore.QueryAsync"/>.
+    /// own). A store that implements <see cref="IPipelineRowSource"/> (every adapter of this library
+    /// does) streams the rows from its columns; any other store is read with
+    /// <see cref="IOpportunityStore.QueryAsync"/>. Both give the same snapshot.
     /// </summary>
     /// <exception cref="StoreDataException">A stored deal's amount is outside 0..<see cref="Money.MaxDealMinorUnits"/> minor units (written before 0.2.0); names the deal and the field <c>Amount</c>.</exception>
     public static async Task<PipelineSnapshot> FromStoreAsync(IOpportunityStore store, AccessScope scope, PipelineSnapshotOptions? options = null, CancellationToken cancellationToken = default)
@@ -103,6 +105,12 @@ public sealed class PipelineSnapshot
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(scope);
         var builder = new PipelineSnapshotBuilder(options);
+        if (store is IPipelineRowSource source)
+        {
+            await builder.AddAsync(source, scope, cancellationToken).ConfigureAwait(false);
+            return builder.Build();
+        }
+
         var query = new OpportunityQuery { IsOpen = builder.Options.IncludeClosedWon ? null : true };
         await foreach (var opportunity in store.QueryAsync(scope, query, cancellationToken).ConfigureAwait(false))
         {
