@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
+using NodaTime;
 using Opportunity.Pipelines;
 
 namespace Opportunity.Persistence.Sqlite;
@@ -235,6 +236,20 @@ public sealed partial class SqliteStore
         using var insert = new SqliteBoundStatement(
             connection,
             $"INSERT INTO outbox ({MessageColumns}, due_at, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'pending') ON CONFLICT (id) DO NOTHING;");
+
+        // An import's messages share one instant (the import's start): its text is formatted once,
+        // not twice per message on the one writing thread.
+        (Instant At, string Text)? last = null;
+        string TextOf(Instant at, string id, string field)
+        {
+            if (last is not { } known || known.At != at)
+            {
+                last = known = (at, SqliteText.Of(at, nameof(OutboxMessage), id, field));
+            }
+
+            return known.Text;
+        }
+
         foreach (var chunk in chunks)
         {
             foreach (var m in chunk)
@@ -244,11 +259,11 @@ public sealed partial class SqliteStore
                 insert.BindText(3, m.Topic);
                 insert.BindText(4, m.Type);
                 insert.BindText(5, m.Payload);
-                insert.BindText(6, SqliteText.Of(m.CreatedAt, nameof(OutboxMessage), m.Id, nameof(m.CreatedAt)));
+                insert.BindText(6, TextOf(m.CreatedAt, m.Id, nameof(m.CreatedAt)));
                 insert.BindInt64(7, m.Attempts);
                 insert.Bind(8, SqliteText.OfOrNull(m.NextAttemptAt, nameof(OutboxMessage), m.Id, nameof(m.NextAttemptAt)));
                 insert.Bind(9, m.LastError);
-                insert.BindText(10, SqliteText.Of(m.DueAt, nameof(OutboxMessage), m.Id, nameof(m.DueAt)));
+                insert.BindText(10, TextOf(m.DueAt, m.Id, nameof(m.DueAt)));
                 insert.Execute(refusedBy: NoConstraint);
             }
         }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
+using Opportunity.Serialization;
 
 namespace Opportunity;
 
@@ -21,6 +22,9 @@ public static class DomainEventSerializer
 
     /// <summary>The JSON options used: camel case, NodaTime ISO formats, the library's value types as strings or numbers.</summary>
     public static JsonSerializerOptions Options { get; } = CreateOptions();
+
+    // The events every import writes per row are written by hand (same text as the serializer).
+    private static readonly OpportunityJsonWriter Writer = new(Options);
 
     /// <summary>The concrete event types known so far: this assembly's and those registered.</summary>
     internal static IEnumerable<Type> KnownTypes => Types.Values;
@@ -42,7 +46,7 @@ public static class DomainEventSerializer
     public static string Serialize(DomainEvent domainEvent)
     {
         ArgumentNullException.ThrowIfNull(domainEvent);
-        return JsonSerializer.Serialize(domainEvent, domainEvent.GetType(), Options);
+        return Writer.ToText(domainEvent) ?? JsonSerializer.Serialize(domainEvent, domainEvent.GetType(), Options);
     }
 
     /// <summary>Deserialises an event given its type name (<see cref="DomainEvent.EventType"/>).</summary>

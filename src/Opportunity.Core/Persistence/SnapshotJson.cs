@@ -4,6 +4,7 @@ using NodaTime;
 using Opportunity.Leads;
 using Opportunity.Partners;
 using Opportunity.Pipelines;
+using Opportunity.Serialization;
 
 namespace Opportunity.Persistence;
 
@@ -21,6 +22,9 @@ public static class SnapshotJson
     /// <summary>The JSON options used for documents.</summary>
     public static JsonSerializerOptions Options { get; } = CreateOptions();
 
+    // Opportunity documents are written by hand (same bytes as the serializer; see the writer).
+    private static readonly OpportunityJsonWriter Writer = new(Options);
+
     /// <summary>Serialises a lead snapshot.</summary>
     public static string Serialize(LeadSnapshot snapshot)
     {
@@ -32,7 +36,7 @@ public static class SnapshotJson
     public static string Serialize(SalesOpportunitySnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        return JsonSerializer.Serialize(snapshot, Options);
+        return Writer.ToText(snapshot);
     }
 
     /// <summary>
@@ -43,7 +47,7 @@ public static class SnapshotJson
     public static byte[] SerializeToUtf8Bytes(SalesOpportunitySnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        return JsonSerializer.SerializeToUtf8Bytes(snapshot, Options);
+        return Writer.ToUtf8Bytes(snapshot);
     }
 
     /// <summary>Serialises a partner, its calendar included.</summary>

@@ -174,6 +174,35 @@ internal static class SqliteMigrations
                 id_hash BLOB PRIMARY KEY NOT NULL CHECK (length(id_hash) = 16)
             ) WITHOUT ROWID;
             """),
+        (OutboxWithoutAutoincrementVersion, "outbox seq without AUTOINCREMENT", """
+            CREATE TABLE outbox_rebuilt (
+                seq             INTEGER PRIMARY KEY,
+                id              TEXT    NOT NULL UNIQUE,
+                tenant          TEXT    NOT NULL,
+                topic           TEXT    NOT NULL,
+                type            TEXT    NOT NULL,
+                payload         TEXT    NOT NULL,
+                created_at      TEXT    NOT NULL,
+                attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                next_attempt_at TEXT,
+                last_error      TEXT,
+                due_at          TEXT    NOT NULL,
+                status          TEXT    NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+                lease_owner     TEXT,
+                lease_until     TEXT,
+                dead_reason     TEXT,
+                dead_at         TEXT,
+                delivered_at    TEXT
+            );
+            INSERT INTO outbox_rebuilt (seq, id, tenant, topic, type, payload, created_at, attempts, next_attempt_at, last_error, due_at, status, lease_owner, lease_until, dead_reason, dead_at, delivered_at)
+            SELECT seq, id, tenant, topic, type, payload, created_at, attempts, next_attempt_at, last_error, due_at, status, lease_owner, lease_until, dead_reason, dead_at, delivered_at FROM outbox;
+            DROP TABLE outbox;
+            ALTER TABLE outbox_rebuilt RENAME TO outbox;
+            CREATE INDEX outbox_due ON outbox (due_at, seq) WHERE status = 'pending';
+            CREATE INDEX outbox_dead ON outbox (dead_at, seq) WHERE status = 'dead';
+            CREATE INDEX outbox_delivered ON outbox (delivered_at, seq) WHERE status = 'delivered';
+            DELETE FROM sqlite_sequence WHERE name = 'outbox';
+            """),
         (PipelineColumnsVersion, "pipeline columns: stage kind, probability and category in force, closed_at", """
             ALTER TABLE opportunities ADD COLUMN stage_kind INTEGER CHECK (stage_kind BETWEEN 0 AND 2);
             ALTER TABLE opportunities ADD COLUMN probability_bp INTEGER CHECK (probability_bp BETWEEN 0 AND 10000);
@@ -229,6 +258,16 @@ internal static class SqliteMigrations
     /// de-duplicating them (the tenant is inside the hash: no column needed without row-level security).
     /// </summary>
     public const int StorageGrowthVersion = 7;
+
+    /// <summary>
+    /// The migration that rebuilds the outbox with <c>seq INTEGER PRIMARY KEY</c> instead of
+    /// <c>AUTOINCREMENT</c>: every insert read and rewrote the <c>sqlite_sequence</c> row, a
+    /// B-tree write per message (1.33 million of them in a 10^6-row import). <c>seq</c> only orders
+    /// rows that exist together (claims, dead letters, the purge, all by time first), and a new
+    /// row still gets a <c>seq</c> above every existing one; it may reuse the number of a purged
+    /// newest row, which nothing refers to (purged ids are remembered by hash, not by <c>seq</c>).
+    /// </summary>
+    public const int OutboxWithoutAutoincrementVersion = 9;
 
     public static int Latest => All.Max(m => m.Version);
 }
