@@ -32,7 +32,6 @@ public sealed partial class SqliteStore
                 OpportunityImportRules.CheckPartners(batch.NewPartners, errors);
                 if (errors.Count > 0)
                 {
-                    transaction.Rollback();
                     return ValidationResult<int>.Failure(errors);
                 }
 
@@ -60,7 +59,6 @@ public sealed partial class SqliteStore
                         {
                             await stop.CancelAsync().ConfigureAwait(false);
                             await Ignore(producer).ConfigureAwait(false);
-                            transaction.Rollback();
                             return ValidationResult<int>.Failure(rowErrors);
                         }
 
@@ -86,7 +84,8 @@ public sealed partial class SqliteStore
                     reset.ExecuteNonQuery();
                 }
             },
-            cancellationToken);
+            cancellationToken,
+            commitWhen: result => result.IsValid);
     }
 
     // The producer's end after the import was stopped: its exception (if any) is already the
