@@ -10,7 +10,7 @@ public sealed partial class PostgreSqlStore
     /// <summary>
     /// The caller's transaction of the open <see cref="StoreTransaction"/> scope, or null without one.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The scope holds another provider's transaction, or one on another database than the store's.</exception>
+    /// <exception cref="InvalidOperationException">The scope holds another provider's transaction, or one on another database than the store's. (A completed one Npgsql refuses itself at the first command.)</exception>
     private NpgsqlTransaction? CallerTransaction()
     {
         if (StoreTransaction.Current is not { } scope)
