@@ -136,6 +136,59 @@ public sealed class SqliteCallerTransactionTests : IDisposable
         Assert.Equal((LeadState.Qualified, 2L), (stored.State, stored.Version));
     }
 
+    /// <summary>Scopes nest: the inner transaction wins until its scope ends, then the outer one is ambient again, and after both none.</summary>
+    [Fact]
+    public async Task Enlist_NestedScopes_InnerWinsAndDisposingBringsBackTheOuter()
+    {
+        await using var first = await OpenAppConnectionAsync();
+        await using var second = await OpenAppConnectionAsync();
+        using var outerTransaction = first.BeginTransaction(deferred: true);
+        using var innerTransaction = second.BeginTransaction(deferred: true);
+
+        using (StoreTransaction.Enlist(outerTransaction))
+        {
+            using (StoreTransaction.Enlist(innerTransaction))
+            {
+                Assert.Same(innerTransaction, StoreTransaction.Current!.Transaction);
+            }
+
+            Assert.Same(outerTransaction, StoreTransaction.Current!.Transaction);
+            Assert.Same(first, StoreTransaction.Current.Connection);
+        }
+
+        Assert.Null(StoreTransaction.Current);
+    }
+
+    /// <summary>
+    /// A task started in a scope carries it (as any AsyncLocal); once the scope is disposed, that task's
+    /// store calls are refused instead of running on a connection whose transaction the app has moved on from.
+    /// </summary>
+    [Fact]
+    public async Task StoreCall_FromATaskThatOutlivedItsScope_IsRefused()
+    {
+        using var store = new SqliteStore(_database.Path);
+        await store.MigrateAsync();
+        await using var connection = await OpenAppConnectionAsync();
+        using var transaction = connection.BeginTransaction();
+        var scopeEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task late;
+        using (StoreTransaction.Enlist(transaction))
+        {
+            late = Task.Run(async () =>
+            {
+                await scopeEnded.Task;
+                await store.AddAsync(Lead.Capture(Tenant, new LeadId("L-late"), new LeadDetails { Source = "web" }, "web", _clock));
+            });
+        }
+
+        scopeEnded.SetResult();
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => late);
+        Assert.Contains("after its StoreTransaction scope was disposed", ex.Message, StringComparison.Ordinal);
+        transaction.Commit();
+        Assert.Null(await store.FindAsync(AccessScope.Manufacturer(Tenant), new LeadId("L-late")));
+    }
+
     private ServiceProvider Build()
     {
         var services = new ServiceCollection().AddSingleton<IClock>(_clock);
