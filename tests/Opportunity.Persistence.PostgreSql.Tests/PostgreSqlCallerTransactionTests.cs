@@ -88,6 +88,21 @@ public sealed class PostgreSqlCallerTransactionTests : IAsyncLifetime
         Assert.Equal(1L, await CountOwnRowsAsync("crm-2"));
     }
 
+    /// <summary>The app's data source and a connection string (here its name, from configuration) at once are ambiguous: the start fails naming both.</summary>
+    [Fact]
+    public async Task UsePostgreSql_DataSourceAndConnectionStringName_FailsStartNamingBoth()
+    {
+        await using var dataSource = NpgsqlDataSource.Create("Host=localhost;Database=crm;Username=crm_app");
+        var services = new ServiceCollection();
+        services.AddOpportunityManagement().UsePostgreSql(dataSource).UsePostgreSql(o => o.ConnectionStringName = "Crm");
+        await using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<PostgreSqlStoreOptions>>().Value);
+
+        Assert.Contains($"{nameof(PostgreSqlStoreOptions.DataSource)} is set", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(PostgreSqlStoreOptions.ConnectionStringName), ex.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A data source the app passes as an instance stays the app's: disposing the container (and the store) leaves it usable.</summary>
     [PostgresFact(RequiresAppRole = true)]
     public async Task UsePostgreSql_DataSourceInstance_StaysOpenAfterTheContainerIsDisposed()
