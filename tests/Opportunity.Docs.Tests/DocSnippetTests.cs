@@ -48,7 +48,7 @@ public sealed class DocSnippetTests
         Assert.Contains(AllBlocks.Value, b => b.File == "src/Opportunity.Core/README.md");
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
+using Opportunity.Configuration;
 using Opportunity.Persistence;
 using Opportunity.Notifications;
 
@@ -56,13 +57,18 @@ public static class NotificationDispatcherBuilderExtensions
     /// <summary>
     /// <see cref="AddNotificationDispatcher(OpportunityManagementBuilder, Action{NotificationDispatcherOptions}?)"/>
     /// with options bound from a configuration section, e.g. <c>configuration.GetSection("Opportunity:Notifications")</c>
-    /// (durations as TimeSpan or ISO-8601 strings). An unknown key fails the start, naming it.
+    /// (durations as TimeSpan or ISO-8601 strings; templates under <c>Templates:{EventType}:{Audience}:{language}</c>,
+    /// inline or from files under the content root, see docs/configuration.md). An unknown key or a
+    /// broken template fails the start, naming its key path.
     /// </summary>
     public static OpportunityManagementBuilder AddNotificationDispatcher(this OpportunityManagementBuilder builder, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
-        builder.Services.AddOptions<NotificationDispatcherOptions>().Bind(configuration, binder => binder.ErrorOnUnknownConfiguration = true);
+        // Templates are immutable and checked against their events; a reader of their own takes that section.
+        builder.Services.AddOptions<NotificationDispatcherOptions>()
+            .Bind(new ConfigurationWithoutSections(configuration, NotificationTemplatesSection.Name), binder => binder.ErrorOnUnknownConfiguration = true);
+        builder.Services.AddSingleton<IConfigureOptions<NotificationDispatcherOptions>>(sp => new NotificationTemplatesSection(configuration, sp));
         return builder.AddNotificationDispatcher();
     }
 

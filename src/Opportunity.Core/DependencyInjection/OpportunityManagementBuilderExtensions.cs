@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Opportunity.Configuration;
 using Opportunity.Workflows;
 
 namespace Opportunity;
@@ -47,14 +48,19 @@ public static class OpportunityManagementBuilderExtensions
     /// <see cref="AddLeadDistribution(OpportunityManagementBuilder, Action{LeadDistributionOptions}?)"/>
     /// with options bound from a configuration section, e.g.
     /// <c>configuration.GetSection("Opportunity:LeadDistribution")</c>: durations as TimeSpan or
-    /// ISO-8601 strings, the rule set through <see cref="LeadDistributionOptions.RoutingRulesFile"/>.
-    /// Reloads with the configuration. An unknown key fails the start, naming it.
+    /// ISO-8601 strings, the rule set through <see cref="LeadDistributionOptions.RoutingRulesFile"/>,
+    /// the escalation ladders, follow-up, privacy and duplicate policies and the fallback calendar
+    /// from sections of their own (docs/configuration.md). Reloads with the configuration. An
+    /// unknown key or a bad value fails the start, naming its key path.
     /// </summary>
     public static OpportunityManagementBuilder AddLeadDistribution(this OpportunityManagementBuilder builder, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
-        builder.Services.AddOptions<LeadDistributionOptions>().Bind(configuration, binder => binder.ErrorOnUnknownConfiguration = true);
+        // The policies are immutable domain types the binder cannot build; a reader of their own takes their sections.
+        builder.Services.AddOptions<LeadDistributionOptions>()
+            .Bind(new ConfigurationWithoutSections(configuration, LeadDistributionPolicySections.Names), binder => binder.ErrorOnUnknownConfiguration = true);
+        builder.Services.AddSingleton<IConfigureOptions<LeadDistributionOptions>>(sp => new LeadDistributionPolicySections(configuration, sp));
         return builder.AddLeadDistribution();
     }
 }

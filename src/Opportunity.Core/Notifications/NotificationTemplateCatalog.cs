@@ -56,16 +56,20 @@ public sealed class NotificationTemplateCatalog
     /// </summary>
     /// <exception cref="InputValidationException">The template is malformed or uses an unknown placeholder; errors name the field.</exception>
     public NotificationTemplateCatalog Set<TEvent>(NotificationAudience audience, string language, string subject, string textBody, string? htmlBody = null)
-        where TEvent : DomainEvent
+        where TEvent : DomainEvent =>
+        Set(new NotificationTemplate(typeof(TEvent).Name, audience, language, subject, textBody, htmlBody), typeof(TEvent));
+
+    /// <summary>Adds a template after checking its placeholders against the fields of <paramref name="eventType"/>.</summary>
+    /// <exception cref="InputValidationException">A placeholder names no field of the event and no context placeholder.</exception>
+    internal NotificationTemplateCatalog Set(NotificationTemplate template, Type eventType)
     {
-        var template = new NotificationTemplate(typeof(TEvent).Name, audience, language, subject, textBody, htmlBody);
-        var known = new HashSet<string>(DomainEventSerializer.Options.GetTypeInfo(typeof(TEvent)).Properties.Select(p => p.Name), StringComparer.Ordinal);
+        var known = new HashSet<string>(DomainEventSerializer.Options.GetTypeInfo(eventType).Properties.Select(p => p.Name), StringComparer.Ordinal);
         known.UnionWith(NotificationTemplate.ContextPlaceholders);
         var errors = template.Placeholders
             .Where(p => !known.Contains(TemplateText.Root(p)))
             .Select(p => new ValidationError(
-                $"{template.EventType}/{audience}/{template.Language}",
-                $"Unknown placeholder '{{{p}}}': {typeof(TEvent).Name} has no field '{TemplateText.Root(p)}'. Known: {string.Join(", ", known.Order(StringComparer.Ordinal))}."))
+                $"{template.EventType}/{template.Audience}/{template.Language}",
+                $"Unknown placeholder '{{{p}}}': {eventType.Name} has no field '{TemplateText.Root(p)}'. Known: {string.Join(", ", known.Order(StringComparer.Ordinal))}."))
             .ToList();
         if (errors.Count > 0)
         {

@@ -90,7 +90,7 @@ public sealed class SmtpNotificationChannel : INotificationChannel
             Timeout = (int)Math.Min(int.MaxValue, _options.Timeout.TotalMilliseconds),
             CheckCertificateRevocation = _options.CheckCertificateRevocation,
         };
-        if (_options.ServerCertificateValidationCallback is { } validate)
+        if ((_options.ServerCertificateValidationCallback ?? SmtpCertificatePins.Validator(_options.ServerCertificateSha256)) is { } validate)
         {
             client.ServerCertificateValidationCallback = validate;
         }

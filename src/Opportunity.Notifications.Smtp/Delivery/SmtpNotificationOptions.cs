@@ -39,8 +39,16 @@ public sealed class SmtpNotificationOptions
     /// <summary>Whether certificate revocation is checked during TLS. Default true.</summary>
     public bool CheckCertificateRevocation { get; set; } = true;
 
-    /// <summary>Validates the server's certificate yourself (e.g. pin a private CA); null (the default) uses the system's validation.</summary>
+    /// <summary>Validates the server's certificate yourself (e.g. pin a private CA); null (the default) uses the system's validation. Code only: a delegate cannot come from configuration.</summary>
     public RemoteCertificateValidationCallback? ServerCertificateValidationCallback { get; set; }
+
+    /// <summary>
+    /// Pins the server's certificate: when not empty, the TLS connection is accepted if and only if
+    /// the server's own certificate has one of these SHA-256 hashes (hex, colons and case ignored),
+    /// whoever issued it — the configuration form of pinning a relay's self-signed certificate.
+    /// Default empty: the system's validation. Not together with <see cref="ServerCertificateValidationCallback"/>.
+    /// </summary>
+    public IList<string> ServerCertificateSha256 { get; } = [];
 
     /// <summary>
     /// Which people this channel mails. Default partner contacts, channel managers and the

@@ -57,6 +57,16 @@ public sealed class SmtpNotificationOptionsValidator : IValidateOptions<SmtpNoti
             failures.Add($"{nameof(options.Timeout)} must be more than 0 and at most 10 minutes, was {options.Timeout}.");
         }
 
+        foreach (var hash in options.ServerCertificateSha256.Where(h => SmtpCertificatePins.Normalize(h) is null))
+        {
+            failures.Add($"{nameof(options.ServerCertificateSha256)} must hold SHA-256 hashes (64 hex digits, colons allowed), was '{hash}'.");
+        }
+
+        if (options.ServerCertificateSha256.Count > 0 && options.ServerCertificateValidationCallback is not null)
+        {
+            failures.Add($"Set {nameof(options.ServerCertificateSha256)} or {nameof(options.ServerCertificateValidationCallback)}, not both.");
+        }
+
         if (options.Audiences.Count == 0 || options.Audiences.Contains(NotificationAudience.Host))
         {
             failures.Add($"{nameof(options.Audiences)} must name at least one of Partner, ChannelManager, Operations (hosts are reached by webhooks).");

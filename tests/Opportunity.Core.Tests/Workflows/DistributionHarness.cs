@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Testing;
@@ -30,7 +31,7 @@ internal sealed class DistributionHarness : IDisposable
 
     public DueWorkProcessor Processor => Services.GetRequiredService<DueWorkProcessor>();
 
-    public static DistributionHarness Create(Instant start, Action<LeadDistributionOptions>? configure = null, string host = "host-a", InMemoryStore? store = null, FakeClock? clock = null, Func<ILeadStore, ILeadStore>? wrapLeads = null)
+    public static DistributionHarness Create(Instant start, Action<LeadDistributionOptions>? configure = null, string host = "host-a", InMemoryStore? store = null, FakeClock? clock = null, Func<ILeadStore, ILeadStore>? wrapLeads = null, IConfiguration? configuration = null)
     {
         var services = new ServiceCollection();
         clock ??= new FakeClock(start);
@@ -42,7 +43,13 @@ internal sealed class DistributionHarness : IDisposable
             services.AddSingleton(wrapLeads(store));
         }
 
-        services.AddOpportunityManagement(o => o.HostId = host).AddLeadDistribution(configure);
+        var builder = services.AddOpportunityManagement(o => o.HostId = host);
+        if (configuration is not null)
+        {
+            builder.AddLeadDistribution(configuration);
+        }
+
+        builder.AddLeadDistribution(configure);
         return new DistributionHarness(services.BuildServiceProvider(), clock, store);
     }
 
