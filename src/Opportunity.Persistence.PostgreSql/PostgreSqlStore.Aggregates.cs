@@ -146,9 +146,22 @@ public sealed partial class PostgreSqlStore
             cancellationToken,
             operation: operation);
 
-    /// <summary>Streams the rows of a read query in one scoped transaction.</summary>
+    /// <summary>
+    /// Streams the rows of a read query in one scoped transaction. In the caller's transaction the rows
+    /// are read completely first: the caller's connection is free again before the first row is used.
+    /// </summary>
     private async IAsyncEnumerable<T> ReadRowsAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken, [CallerMemberName] string operation = "")
     {
+        if (StoreTransaction.Current is not null)
+        {
+            foreach (var row in await WriteReturningAsync(scope, sql, parameters, read, cancellationToken, operation).ConfigureAwait(false))
+            {
+                yield return row;
+            }
+
+            yield break;
+        }
+
         using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, operation, scope.Tenant);
         var (connection, transaction) = await BeginAsync(scope, cancellationToken).ConfigureAwait(false);
         using (connection)

@@ -20,7 +20,9 @@ namespace Opportunity.Persistence.PostgreSql;
 public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, ILeadConversionStore, Workflows.IRoutingDecisionLog, IRecordQuarantine, IStoreSchema, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
-    private readonly string _migrationConnectionString;
+    private readonly bool _ownsDataSource;
+    private readonly string? _database;
+    private readonly string? _migrationConnectionString;
     private readonly string _schema;
     private readonly string[] _grantTo;
     private readonly bool _autoMigrate;
@@ -46,8 +48,11 @@ public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPa
             throw new ArgumentException(validation.FailureMessage, nameof(options));
         }
 
-        _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
-        _migrationConnectionString = options.MigrationConnectionString ?? options.ConnectionString;
+        // The application's data source stays the application's: used as it is, never disposed here.
+        _ownsDataSource = options.DataSource is null;
+        _dataSource = options.DataSource ?? NpgsqlDataSource.Create(options.ConnectionString);
+        _database = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString).Database;
+        _migrationConnectionString = options.MigrationConnectionString ?? (_ownsDataSource ? options.ConnectionString : null);
         _schema = options.Schema;
         _grantTo = [.. options.GrantTo];
         _autoMigrate = options.AutoMigrate;
@@ -78,8 +83,7 @@ public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPa
         await _migrateGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var connection = new NpgsqlConnection(_migrationConnectionString);
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            using var connection = await OpenMigrationConnectionAsync(cancellationToken).ConfigureAwait(false);
             using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock(hashtext('opportunity.migrate.{_schema}'));", cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, transaction, $"CREATE SCHEMA IF NOT EXISTS {_schema}; CREATE TABLE IF NOT EXISTS {_schema}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());", cancellationToken).ConfigureAwait(false);
@@ -167,21 +171,54 @@ public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPa
         return new StoreSchemaStatus(applied.Count == 0 ? 0 : applied.Max(), PostgreSqlMigrations.Latest, PostgreSqlMigrations.All.Count(m => !applied.Contains(m.Version)));
     }
 
-    /// <inheritdoc />
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    /// <summary>Releases the data source the store created; a data source of the application (<see cref="PostgreSqlStoreOptions.DataSource"/>) stays open.</summary>
+    public ValueTask DisposeAsync() => _ownsDataSource ? _dataSource.DisposeAsync() : ValueTask.CompletedTask;
 
-    /// <inheritdoc />
-    public void Dispose() => _dataSource.Dispose();
+    /// <summary>Releases the data source the store created; a data source of the application (<see cref="PostgreSqlStoreOptions.DataSource"/>) stays open.</summary>
+    public void Dispose()
+    {
+        if (_ownsDataSource)
+        {
+            _dataSource.Dispose();
+        }
+    }
+
+    /// <summary>A connection of the migration role, or of the data source when no migration connection string is set.</summary>
+    private async Task<NpgsqlConnection> OpenMigrationConnectionAsync(CancellationToken cancellationToken)
+    {
+        if (_migrationConnectionString is null)
+        {
+            return await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var connection = new NpgsqlConnection(_migrationConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 
     /// <summary>
     /// Runs <paramref name="work"/> in one transaction whose first statement sets the row-level
     /// security scope (transaction-local, so pooled connections never carry it over), then commits
     /// — unless <paramref name="commitWhen"/> says no, or <paramref name="work"/> throws: then
-    /// everything rolls back.
+    /// everything rolls back. Inside a <see cref="StoreTransaction"/> scope the same happens in a
+    /// savepoint of the caller's transaction instead, and nothing commits.
     /// </summary>
     private async Task<T> RunAsync<T>(DbScope scope, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken, Func<T, bool>? commitWhen = null, [CallerMemberName] string operation = "")
     {
         using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, operation, scope.Tenant);
+        if (CallerTransaction() is { } caller)
+        {
+            return await RunInCallerTransactionAsync(caller, scope, work, commitWhen, operation, cancellationToken).ConfigureAwait(false);
+        }
+
         var (connection, transaction) = await BeginAsync(scope, cancellationToken).ConfigureAwait(false);
         using (connection)
         using (transaction)

@@ -1,15 +1,28 @@
+using Npgsql;
+
 namespace Opportunity.Persistence.PostgreSql;
 
-/// <summary>Settings of <see cref="PostgreSqlStore"/>. A connection string is all it needs; everything else has a documented default.</summary>
+/// <summary>Settings of <see cref="PostgreSqlStore"/>. A connection string (or the application's data source) is all it needs; everything else has a documented default.</summary>
 public sealed class PostgreSqlStoreOptions
 {
     /// <summary>
     /// The Npgsql connection string the store reads and writes with. Use a role that is neither
     /// superuser, table owner nor BYPASSRLS, so row-level security applies as a second line of
     /// defence. Validated at start (an unknown keyword fails, naming this option). Required unless
-    /// <see cref="ConnectionStringName"/> is set.
+    /// <see cref="ConnectionStringName"/> or <see cref="DataSource"/> is set.
     /// </summary>
     public string ConnectionString { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The application's own data source, e.g. the one <c>AddNpgsqlDataSource</c> registers: the store
+    /// opens every connection from it, so it shares the application's pool, authentication (a
+    /// password provider, tokens) and settings. The store sets nothing on the data source and scopes
+    /// each transaction itself (<c>set_config(…, true)</c>, schema-qualified names), so the
+    /// application's type mappings and search path do not matter to it. The application keeps
+    /// ownership: disposing the store leaves it open. When set, <see cref="ConnectionString"/> and
+    /// <see cref="ConnectionStringName"/> stay empty. Default null.
+    /// </summary>
+    public NpgsqlDataSource? DataSource { get; set; }
 
     /// <summary>
     /// The name of a connection string in configuration (<c>ConnectionStrings:&lt;name&gt;</c> of the
@@ -28,7 +41,7 @@ public sealed class PostgreSqlStoreOptions
     /// The connection string migrations run with: a role that owns (or may create) the schema. It
     /// also owns the functions through which the store's role works across tenants, and only it may
     /// read across tenants; the store's role must not be a member of it.
-    /// Default null: <see cref="ConnectionString"/>.
+    /// Default null: <see cref="ConnectionString"/>, or connections of <see cref="DataSource"/>.
     /// </summary>
     public string? MigrationConnectionString { get; set; }
 

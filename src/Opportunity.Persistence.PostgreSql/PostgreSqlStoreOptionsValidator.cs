@@ -11,13 +11,21 @@ public sealed partial class PostgreSqlStoreOptionsValidator : IValidateOptions<P
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        if (!string.IsNullOrWhiteSpace(options.ConnectionStringName) && string.IsNullOrWhiteSpace(options.ConnectionString))
+        if (options.DataSource is not null)
+        {
+            // The application's data source is the connection; a connection string as well would be ambiguous.
+            if (!string.IsNullOrWhiteSpace(options.ConnectionString) || !string.IsNullOrWhiteSpace(options.ConnectionStringName))
+            {
+                failures.Add($"{nameof(PostgreSqlStoreOptions.DataSource)} is set, so {nameof(PostgreSqlStoreOptions.ConnectionString)} and {nameof(PostgreSqlStoreOptions.ConnectionStringName)} must be empty: the store opens its connections from the data source.");
+            }
+        }
+        else if (!string.IsNullOrWhiteSpace(options.ConnectionStringName) && string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             failures.Add($"{nameof(PostgreSqlStoreOptions.ConnectionStringName)} '{options.ConnectionStringName}' names no connection string: the configuration has no 'ConnectionStrings:{options.ConnectionStringName}' (or no IConfiguration is registered).");
         }
         else if (string.IsNullOrWhiteSpace(options.ConnectionString))
         {
-            failures.Add($"{nameof(PostgreSqlStoreOptions.ConnectionString)} or {nameof(PostgreSqlStoreOptions.ConnectionStringName)} must be set.");
+            failures.Add($"{nameof(PostgreSqlStoreOptions.ConnectionString)}, {nameof(PostgreSqlStoreOptions.ConnectionStringName)} or {nameof(PostgreSqlStoreOptions.DataSource)} must be set.");
         }
         else if (PostgreSqlConnectionStrings.Problem(options.ConnectionString) is { } problem)
         {

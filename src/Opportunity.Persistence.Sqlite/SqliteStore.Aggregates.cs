@@ -140,9 +140,37 @@ public sealed partial class SqliteStore
             operation);
     }
 
-    /// <summary>Streams rows of a read query as items, on its own connection (WAL: readers never wait for the writer).</summary>
+    /// <summary>
+    /// Streams rows of a read query as items, on its own connection (WAL: readers never wait for the
+    /// writer). In the caller's transaction the rows are read there, completely, before the first is used.
+    /// </summary>
     private async IAsyncEnumerable<T> ReadRowsAsync<T>(string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken, [CallerMemberName] string operation = "")
     {
+        if (StoreTransaction.Current is not null)
+        {
+            var rows = await WriteAsync(
+                async (connection, transaction) =>
+                {
+                    var list = new List<T>();
+                    using var command = Command(connection, transaction, sql, [.. parameters]);
+                    using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        list.Add(read(reader));
+                    }
+
+                    return list;
+                },
+                cancellationToken,
+                operation).ConfigureAwait(false);
+            foreach (var row in rows)
+            {
+                yield return row;
+            }
+
+            yield break;
+        }
+
         using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, operation);
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var command = Command(connection, null, sql, [.. parameters]);

@@ -33,7 +33,6 @@ public sealed partial class SqliteStore
                 OpportunityImportRules.CheckPartners(batch.NewPartners, errors);
                 if (errors.Count > 0)
                 {
-                    transaction.Rollback();
                     return ValidationResult<int>.Failure(errors);
                 }
 
@@ -61,7 +60,6 @@ public sealed partial class SqliteStore
                         {
                             await stop.CancelAsync().ConfigureAwait(false);
                             await Ignore(producer).ConfigureAwait(false);
-                            transaction.Rollback();
                             return ValidationResult<int>.Failure(rowErrors);
                         }
 
@@ -87,7 +85,8 @@ public sealed partial class SqliteStore
                     reset.ExecuteNonQuery();
                 }
             },
-            cancellationToken);
+            cancellationToken,
+            commitWhen: result => result.IsValid);
     }
 
     // The producer's end after the import was stopped: its exception (if any) is already the

@@ -254,18 +254,25 @@ public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartne
 
     /// <summary>
     /// Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE: the write lock is
-    /// taken up front), committing when it returns unless it rolled the transaction back itself.
+    /// taken up front), committing when it returns unless <paramref name="commitWhen"/> says no (then,
+    /// as when it throws, everything rolls back). Inside a <see cref="StoreTransaction"/> scope the same
+    /// happens in a savepoint of the caller's transaction instead, and nothing commits.
     /// </summary>
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken, [CallerMemberName] string operation = "", Func<T, bool>? commitWhen = null)
     {
         using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, operation);
+        if (CallerTransaction() is { } caller)
+        {
+            return await RunInCallerTransactionAsync(caller, work, commitWhen, operation, cancellationToken).ConfigureAwait(false);
+        }
+
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var transaction = connection.BeginTransaction(deferred: false);
             var result = await work(connection, transaction).ConfigureAwait(false);
-            if (transaction.Connection is not null)
+            if (commitWhen?.Invoke(result) ?? true)
             {
                 transaction.Commit();
             }

@@ -10,12 +10,14 @@ public sealed class PostgreSqlStoreConformanceTests : StoreConformanceTests
     protected override async Task<StoreUnderTest> CreateStoreAsync(PipelineCatalog pipelines)
     {
         var (store, schema, drop) = await PostgresTestDatabase.CreateAsync(pipelines);
+        await PostgresTestDatabase.CreateOwnTableAsync(schema);
         return Wrap(store, drop, schema, pipelines);
     }
 
     private static StoreUnderTest Wrap(PostgreSqlStore store, Func<ValueTask> dispose, string schema, PipelineCatalog pipelines) =>
         new(store, store, store, store, dispose)
         {
+            Caller = new CallerDatabase(async () => await PostgresTestDatabase.OpenAppConnectionAsync(), $"{schema}.{PostgresTestDatabase.OwnTable}"),
             Importer = store,
             PipelineRows = store,
             PushDown = store,

@@ -58,6 +58,21 @@ internal static class PostgresTestDatabase
         return new PostgreSqlStore(options, pipelines);
     }
 
+    /// <summary>The application's own table in a test schema (one text column <c>id</c>, the primary key), for the shared-transaction tests.</summary>
+    public const string OwnTable = "crm_rows";
+
+    /// <summary>Creates <see cref="OwnTable"/> in <paramref name="schema"/>, writable by the app role.</summary>
+    public static Task CreateOwnTableAsync(string schema) =>
+        ExecuteAsOwnerAsync($"CREATE TABLE {schema}.{OwnTable} (id text PRIMARY KEY);" + (App is { } app ? $" GRANT SELECT, INSERT ON {schema}.{OwnTable} TO {new NpgsqlConnectionStringBuilder(app).Username};" : string.Empty));
+
+    /// <summary>A connection of the application's role (the store's role), as the application's own code opens it.</summary>
+    public static async Task<NpgsqlConnection> OpenAppConnectionAsync()
+    {
+        var connection = new NpgsqlConnection(App ?? Owner);
+        await connection.OpenAsync();
+        return connection;
+    }
+
     public static async Task ExecuteAsOwnerAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(Owner);

@@ -1,3 +1,5 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Opportunity.Pipelines;
 using Opportunity.Testing.Conformance;
 
@@ -10,6 +12,7 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests
     {
         var database = new TempDatabase();
         var store = new SqliteStore(database.Path, pipelines);
+        CreateOwnTable(database.Path);
         return Task.FromResult(Wrap(store, () =>
         {
             store.Dispose();
@@ -24,6 +27,7 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests
             return ValueTask.CompletedTask;
         })
         {
+            Caller = new CallerDatabase(() => OpenCallerConnectionAsync(path), OwnTable),
             Importer = store,
             PipelineRows = store,
             PushDown = store,
@@ -38,4 +42,26 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests
                 return Task.FromResult(Wrap(other, other.Dispose, path, pipelines));
             },
         };
+
+    /// <summary>The application's own table in the test's file (one text column <c>id</c>, the primary key).</summary>
+    private const string OwnTable = "crm_rows";
+
+    private static void CreateOwnTable(string path)
+    {
+        using var connection = new SqliteConnection(CallerConnectionString(path));
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"CREATE TABLE {OwnTable} (id TEXT PRIMARY KEY);";
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>A connection of the application's own (unpooled, so the test's file can be deleted afterwards).</summary>
+    private static async Task<DbConnection> OpenCallerConnectionAsync(string path)
+    {
+        var connection = new SqliteConnection(CallerConnectionString(path));
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    private static string CallerConnectionString(string path) => new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString();
 }

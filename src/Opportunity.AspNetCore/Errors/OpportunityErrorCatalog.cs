@@ -23,6 +23,7 @@ internal static class OpportunityErrorCatalog
         [OpportunityErrorCodes.LeadAlreadyConverted] = (StatusCodes.Status409Conflict, "Lead already converted"),
         [OpportunityErrorCodes.ChannelConflict] = (StatusCodes.Status409Conflict, "Deal registration collides with another partner's lead"),
         [OpportunityErrorCodes.PartnerAtCapacity] = (StatusCodes.Status409Conflict, "Partner at capacity"),
+        [OpportunityErrorCodes.TransactionRetryRequired] = (StatusCodes.Status409Conflict, "Run the transaction again"),
         [OpportunityErrorCodes.InvalidText] = (StatusCodes.Status400BadRequest, "Invalid text"),
         [OpportunityErrorCodes.ValidationFailed] = (StatusCodes.Status400BadRequest, "Validation failed"),
         [OpportunityErrorCodes.UnknownCurrency] = (StatusCodes.Status400BadRequest, "Unknown currency"),

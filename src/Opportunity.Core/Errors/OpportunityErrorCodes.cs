@@ -47,6 +47,9 @@ public static class OpportunityErrorCodes
     /// <summary>The partner is at its capacity of open leads (<see cref="PartnerAtCapacityException"/>).</summary>
     public const string PartnerAtCapacity = "partner_at_capacity";
 
+    /// <summary>The database refused a store call in the caller's transaction for a reason only running the whole transaction again cures (<see cref="TransactionRetryRequiredException"/>).</summary>
+    public const string TransactionRetryRequired = "transaction_retry_required";
+
     // Invalid input (InvalidInputException, 400).
 
     /// <summary>An id or text field breaks the text rules (<see cref="InvalidTextException"/>, field set).</summary>

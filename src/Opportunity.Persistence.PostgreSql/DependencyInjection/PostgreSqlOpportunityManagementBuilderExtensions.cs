@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Opportunity.Pipelines;
 using Opportunity.Persistence;
 using Opportunity.Persistence.PostgreSql;
@@ -31,6 +32,34 @@ public static class PostgreSqlOpportunityManagementBuilderExtensions
         }
 
         return builder.UsePostgreSql(options => options.ConnectionString = connectionString);
+    }
+
+    /// <summary>
+    /// Stores everything in the database of the application's own <paramref name="dataSource"/>
+    /// (<see cref="PostgreSqlStoreOptions.DataSource"/>): the store opens its connections from it,
+    /// sharing the application's pool and authentication, and never disposes it. Other options
+    /// (schema, migration role) are set with
+    /// <see cref="UsePostgreSql(OpportunityManagementBuilder, Action{PostgreSqlStoreOptions})"/> or a
+    /// configuration section as well; they add up.
+    /// </summary>
+    public static OpportunityManagementBuilder UsePostgreSql(this OpportunityManagementBuilder builder, NpgsqlDataSource dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        return builder.UsePostgreSql(options => options.DataSource = dataSource);
+    }
+
+    /// <summary>
+    /// Stores everything in the database of the application's data source resolved from the
+    /// container, e.g. <c>UsePostgreSql(sp =&gt; sp.GetRequiredService&lt;NpgsqlDataSource&gt;())</c> after
+    /// <c>services.AddNpgsqlDataSource(…)</c> (or a keyed one). Resolved when the store is first
+    /// needed; the container that registered it disposes it, not the store.
+    /// </summary>
+    public static OpportunityManagementBuilder UsePostgreSql(this OpportunityManagementBuilder builder, Func<IServiceProvider, NpgsqlDataSource> dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(dataSource);
+        builder.Services.AddOptions<PostgreSqlStoreOptions>().Configure<IServiceProvider>((options, services) => options.DataSource = dataSource(services));
+        return builder.UsePostgreSql(_ => { });
     }
 
     /// <summary>

@@ -105,6 +105,13 @@ public sealed class StoreUnderTest : IAsyncDisposable
     /// </summary>
     public Func<Task<StoreUnderTest>>? OpenAnotherInstance { get; init; }
 
+    /// <summary>
+    /// The application's own access to the store's database, when the adapter runs its calls in the
+    /// caller's transaction (<see cref="Persistence.StoreTransaction"/>); the shared-transaction tests
+    /// skip their checks without it (the in-memory store does not take part in a caller's transaction).
+    /// </summary>
+    public CallerDatabase? Caller { get; init; }
+
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _dispose?.Invoke() ?? ValueTask.CompletedTask;
 }

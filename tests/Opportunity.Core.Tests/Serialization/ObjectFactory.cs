@@ -26,6 +26,7 @@ internal static class ObjectFactory
     public static readonly Dictionary<Type, string> NotData = new()
     {
         [typeof(OpportunityManagementBuilder)] = "a registration builder",
+        [typeof(Opportunity.Persistence.StoreTransaction)] = "a scope over the caller's open database transaction (behaviour, not data)",
         [typeof(RoutingRuleSetBuilder)] = "a builder",
         [typeof(Opportunity.Forecasting.PipelineSnapshotBuilder)] = "a builder",
         [typeof(RoutingRuleSet)] = "routing configuration made of rules (code); its data form is the rules JSON file",
