@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using NodaTime;
 using NodaTime.Serialization.SystemTextJson;
+using Opportunity.Pipelines;
 using Opportunity.Serialization;
 
 namespace Opportunity;

@@ -4,7 +4,6 @@ using NodaTime;
 using Opportunity.Leads;
 using Opportunity.Partners;
 using Opportunity.Pipelines;
-using Opportunity.Serialization;
 
 namespace Opportunity.Persistence;
 

@@ -3,9 +3,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using NodaTime;
-using Opportunity.Pipelines;
 
-namespace Opportunity.Serialization;
+namespace Opportunity.Pipelines;
 
 /// <summary>
 /// Writes the JSON of the most frequently written values — an opportunity's document and its
