@@ -34,10 +34,12 @@ public sealed partial class PostgreSqlStore
                     return ValidationResult<int>.Failure(partnerErrors);
                 }
 
+                // ON COMMIT DROP ends the staging table with the store's own transaction; in the app's
+                // transaction (StoreTransaction) an earlier import's table lives until the app commits.
                 await ExecuteAsync(
                     connection,
                     transaction,
-                    $"CREATE TEMP TABLE opportunity_import (row_index integer NOT NULL, LIKE {_schema}.opportunities INCLUDING DEFAULTS) ON COMMIT DROP; ALTER TABLE opportunity_import DROP COLUMN lease_owner, DROP COLUMN lease_until;",
+                    $"DROP TABLE IF EXISTS pg_temp.opportunity_import; CREATE TEMP TABLE opportunity_import (row_index integer NOT NULL, LIKE {_schema}.opportunities INCLUDING DEFAULTS) ON COMMIT DROP; ALTER TABLE opportunity_import DROP COLUMN lease_owner, DROP COLUMN lease_until;",
                     cancellationToken).ConfigureAwait(false);
                 List<ValidationError> errors;
                 int count;

@@ -38,6 +38,13 @@ public sealed partial class SqliteStore
 
                 // A large page cache keeps the indexes of a big batch in memory instead of spilling
                 // dirty pages to the WAL before the commit; durability settings are not touched.
+                // The connection may be the app's (StoreTransaction): its own setting comes back after.
+                long previousCacheSize;
+                using (var read = Command(connection, transaction, "PRAGMA cache_size;"))
+                {
+                    previousCacheSize = Convert.ToInt64(read.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+                }
+
                 using (var cache = Command(connection, transaction, $"PRAGMA cache_size = -{ImportCacheKibibytes};"))
                 {
                     cache.ExecuteNonQuery();
@@ -80,8 +87,8 @@ public sealed partial class SqliteStore
                 }
                 finally
                 {
-                    // The pooled connection goes back with SQLite's default cache.
-                    using var reset = Command(connection, transaction.Connection is null ? null : transaction, "PRAGMA cache_size = -2000;");
+                    // The connection goes back with the cache it had (a pooled one's, or the app's own).
+                    using var reset = Command(connection, transaction.Connection is null ? null : transaction, FormattableString.Invariant($"PRAGMA cache_size = {previousCacheSize};"));
                     reset.ExecuteNonQuery();
                 }
             },

@@ -83,12 +83,14 @@ public sealed class SqliteCallerTransactionTests : IDisposable
         using var store = new SqliteStore(new SqliteStoreOptions { DatabasePath = _database.Path, BusyTimeout = Duration.FromSeconds(7), DurableCommits = false });
         await store.MigrateAsync();
         await using var connection = await OpenAppConnectionAsync();
-        await ExecuteAsync(connection, null, "PRAGMA busy_timeout = 1234; PRAGMA synchronous = FULL;");
+        await ExecuteAsync(connection, null, "PRAGMA busy_timeout = 1234; PRAGMA synchronous = FULL; PRAGMA cache_size = -4321;");
         using (var transaction = connection.BeginTransaction())
         {
             using (StoreTransaction.Enlist(transaction))
             {
                 await store.AddAsync(Lead.Capture(Tenant, new LeadId("L-1"), new LeadDetails { Source = "web" }, "web", _clock));
+                // The import raises the page cache for its batch; the app's own setting comes back.
+                Assert.True((await store.ImportAsync(new OpportunityImportBatch { Opportunities = [] })).IsValid);
             }
 
             transaction.Commit();
@@ -96,6 +98,7 @@ public sealed class SqliteCallerTransactionTests : IDisposable
 
         Assert.Equal(1234L, await ScalarAsync(connection, null, "PRAGMA busy_timeout;"));
         Assert.Equal(2L, await ScalarAsync(connection, null, "PRAGMA synchronous;"));
+        Assert.Equal(-4321L, await ScalarAsync(connection, null, "PRAGMA cache_size;"));
     }
 
     /// <summary>

@@ -225,6 +225,33 @@ public abstract partial class StoreConformanceTests
         await AssertNothingImportedAsync(partners);
     }
 
+    /// <summary>Two imports in one transaction of the app (e.g. a file imported in parts) both commit with it.</summary>
+    [Fact]
+    public async Task StoreTransaction_TwoImportsInScope_BothCommitWithTheCaller()
+    {
+        if (Store.Caller is not { } caller || Store.Importer is not { } importer)
+        {
+            return;
+        }
+
+        Assert.Empty(await Store.Outbox.ListPendingAsync()); // a store call before enlisting migrates a new file
+        var (partners, opportunities) = ImportBatchOf(30);
+        await using (var connection = await caller.OpenConnection())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            using (StoreTransaction.Enlist(transaction))
+            {
+                Assert.Equal(20, (await importer.ImportAsync(Batch(partners, [.. opportunities.Take(20)]))).Value);
+                Assert.Equal(10, (await importer.ImportAsync(Batch([], [.. opportunities.Skip(20)]))).Value);
+            }
+
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal(30, (await ToListAsync(Store.Opportunities.QueryAsync(AccessScope.Manufacturer(TenantA), OpportunityQuery.All))).Count);
+        Assert.Equal(opportunities.Sum(o => o.PendingEvents.Count), (await Store.Outbox.ListPendingAsync()).Count);
+    }
+
     /// <summary>A scope whose transaction completed refuses store calls instead of writing outside it; after the scope the store works on its own again.</summary>
     [ConformanceFact]
     public async Task StoreTransaction_CompletedTransaction_RefusesStoreCalls()
