@@ -26,7 +26,14 @@ internal sealed class RoutingRulesFileLoader : IPostConfigureOptions<LeadDistrib
     private CancellationTokenSource _reload = new();
     private (string Path, RoutingRuleSet RuleSet)? _lastGood;
     private string? _watchedPath;
-    private IDisposable? _watch;
+    private int _watchGeneration;
+    private bool _disposed;
+
+    // Registrations are only disposed with the loader, never while options are being built: disposing
+    // one waits for its callback if it is running on another thread, and that callback (a file change)
+    // rebuilds the options, which waits for the build in progress — a deadlock. A watch of a path no
+    // longer configured is ignored by its generation instead; there is one per path change.
+    private readonly List<IDisposable> _watches = [];
 
     public RoutingRulesFileLoader(IServiceProvider services)
     {
@@ -86,10 +93,19 @@ internal sealed class RoutingRulesFileLoader : IPostConfigureOptions<LeadDistrib
 
     public void Dispose()
     {
+        IDisposable[] watches;
         lock (_gate)
         {
-            _watch?.Dispose();
+            watches = [.. _watches];
+            _watches.Clear();
+            _watchGeneration++;
+            _disposed = true;
             _reload.Dispose();
+        }
+
+        foreach (var watch in watches)
+        {
+            watch.Dispose();
         }
     }
 
@@ -108,7 +124,11 @@ internal sealed class RoutingRulesFileLoader : IPostConfigureOptions<LeadDistrib
         return RoutingRuleSet.FromJson(json, _catalog);
     }
 
-    /// <summary>Watches the file once per change (the content root's tokens fire once) when it lies under the content root.</summary>
+    /// <summary>
+    /// Watches the file when it lies under the content root: every change (the content root's tokens
+    /// fire once; <see cref="ChangeToken.OnChange(Func{IChangeToken?}, Action)"/> registers again)
+    /// tells the options monitor to rebuild.
+    /// </summary>
     private void Watch(string path)
     {
         if (_host?.ContentRootFileProvider is not { } files || ContentRoot.RelativeTo(_host, path) is not { } relative)
@@ -116,6 +136,7 @@ internal sealed class RoutingRulesFileLoader : IPostConfigureOptions<LeadDistrib
             return;
         }
 
+        int generation;
         lock (_gate)
         {
             if (_watchedPath == path)
@@ -123,20 +144,36 @@ internal sealed class RoutingRulesFileLoader : IPostConfigureOptions<LeadDistrib
                 return;
             }
 
-            _watch?.Dispose();
             _watchedPath = path;
-            _watch = files.Watch(relative).RegisterChangeCallback(_ => FileChanged(), null);
+            generation = ++_watchGeneration;
         }
+
+        // Registered outside the lock: a token that has fired already runs the callback at once.
+        var watch = ChangeToken.OnChange(() => files.Watch(relative), () => FileChanged(generation));
+        lock (_gate)
+        {
+            if (!_disposed)
+            {
+                _watches.Add(watch);
+                return;
+            }
+        }
+
+        watch.Dispose();
     }
 
-    private void FileChanged()
+    private void FileChanged(int generation)
     {
         CancellationTokenSource fired;
         lock (_gate)
         {
+            if (generation != _watchGeneration)
+            {
+                return;
+            }
+
             fired = _reload;
             _reload = new CancellationTokenSource();
-            _watchedPath = null;
         }
 
         fired.Cancel();
