@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Text;
 using FsCheck;
+using Opportunity.Core.Tests.Serialization;
 using FsCheck.Xunit;
 using NodaTime;
 using Opportunity.Persistence;
@@ -20,11 +20,11 @@ public sealed class SnapshotJsonUtf8Properties
     [Property(MaxTest = 300)]
     public void SerializeToUtf8Bytes_AnySnapshot_EqualsUtf8OfSerialize(NonEmptyString id, string? regionText, string? reasonText, long minor, int basisPoints, bool optional, byte stage)
     {
-        var (region, reason) = (Text(regionText), Text(reasonText));
+        var (region, reason) = (GeneratedText.Text(regionText), GeneratedText.Text(reasonText));
         var stages = PipelineDefinition.Default.Stages;
         var snapshot = new SalesOpportunitySnapshot
         {
-            Id = new OpportunityId(Safe(id.Get, "opp")),
+            Id = new OpportunityId(GeneratedText.Id(id.Get, "opp")),
             Tenant = new TenantId("tenant-a"),
             Partner = new PartnerId("p-1"),
             Amount = Money.FromMinorUnits(Math.Abs(minor % Money.MaxDealMinorUnits), optional ? CurrencyCode.EUR : CurrencyCode.USD),
@@ -48,42 +48,5 @@ public sealed class SnapshotJsonUtf8Properties
         var bytes = SnapshotJson.SerializeToUtf8Bytes(snapshot);
 
         Assert.Equal(Encoding.UTF8.GetBytes(SnapshotJson.Serialize(snapshot)), bytes);
-    }
-
-    // Text fields refuse empty text, control and format characters and lone surrogates (the
-    // model's text rule); such generated text is replaced by one that needs JSON escapes.
-    private static string? Text(string? text) =>
-        text is null ? null
-        : text.Trim().Length > 0 && !HasLoneSurrogate(text) && text.EnumerateRunes().All(r => !Rune.IsControl(r) && Rune.GetUnicodeCategory(r) != System.Globalization.UnicodeCategory.Format) ? text
-        : "Caf\u00e9 'quoted' <b>&amp;</b> \"x\" \\ \u20ac \U0001F600";
-
-    private static bool HasLoneSurrogate(string text)
-    {
-        for (var i = 0; i < text.Length;)
-        {
-            if (Rune.DecodeFromUtf16(text.AsSpan(i), out _, out var consumed) != OperationStatus.Done)
-            {
-                return true;
-            }
-
-            i += consumed;
-        }
-
-        return false;
-    }
-
-    // Ids refuse control and format characters and lone surrogates; the property is about the
-    // document, so an id the model refuses is replaced by a fixed one.
-    private static string Safe(string text, string fallback)
-    {
-        try
-        {
-            _ = new OpportunityId(text);
-            return text;
-        }
-        catch (InvalidTextException)
-        {
-            return fallback;
-        }
     }
 }
