@@ -3,6 +3,7 @@ using NodaTime;
 using NodaTime.Testing;
 using Opportunity.Leads;
 using Opportunity.Partners;
+using Opportunity.Persistence;
 using Opportunity.Routing;
 using Opportunity.Workflows;
 

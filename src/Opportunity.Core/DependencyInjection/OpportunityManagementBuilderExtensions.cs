@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Opportunity.Configuration;
+using Opportunity.Persistence.InMemory;
+using Opportunity.Persistence;
 using Opportunity.Workflows;
 
 namespace Opportunity;

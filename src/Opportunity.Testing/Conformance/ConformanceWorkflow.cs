@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using NodaTime;
+using Opportunity.Persistence.InMemory;
 using Opportunity.Pipelines;
 using Opportunity.Workflows;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using NodaTime;
 using Opportunity.Leads;
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Persistence;
 using Opportunity.Workflows;
 using Xunit;
