@@ -128,7 +128,7 @@ public sealed class SampleCommandTests : IClassFixture<SampleCommandTests.Simula
         var html = Path.Combine(_db.Folder.FullName, "report.html");
         var (code, _) = Run("report", "--html", html, "--db", _db.Path, "--target", "400000");
         Assert.Equal(0, code);
-        var model = Commands.ReportCommand.BuildAsync(_db.Path, Simulation.QuarterSimulation.End, new Opportunity.Money(400_000m, Opportunity.CurrencyCode.EUR)).GetAwaiter().GetResult();
+        var model = Commands.ReportCommand.BuildAsync(_db.Path, Simulation.QuarterSimulation.End, 400_000m).GetAwaiter().GetResult();
         var dom = HeadlessChromium.DumpDom(HeadlessChromium.Find()!, html);
         foreach (var stage in model.Stages)
         {

@@ -43,12 +43,13 @@ internal static class Commands
     private static string HelpFor(string command) => command switch
     {
         "forecast" => """
-            Usage: partner-pipeline forecast [--by partner|stage|quarter|category] [--format text|json]
-                                             [--currency EUR] [--rates USD=0.92,GBP=1.17] [--db <path>]
+            Usage: partner-pipeline forecast [--by partner|stage|quarter|category|region|product_line]
+                                             [--format text|json] [--currency EUR] [--rates USD=0.92,GBP=1.17] [--db <path>]
 
             The weighted pipeline of the open opportunities in the database, grouped, with exact
             amounts. --format json prints {"currency", "groups": [{"key", "count", "amount", "weighted"}], "total"}.
-            Amounts in other currencies are converted once per group with --rates.
+            Amounts are reported in the data's currency; with deals in several currencies choose one with
+            --currency and convert the others once per group with --rates.
 
             """,
         "import" => """
@@ -67,10 +68,13 @@ internal static class Commands
 
             """,
         "report" => """
-            Usage: partner-pipeline report --html <file> [--as-of 2026-10-01] [--target <EUR>] [--db <path>]
+            Usage: partner-pipeline report --html <file> [--as-of 2026-10-01] [--target <amount>]
+                                           [--currency EUR] [--rates USD=0.92,GBP=1.17] [--db <path>]
 
             Writes one self-contained HTML file (inline SVG charts, no scripts, nothing fetched): the stage
-            funnel, the next quarter's forecast distribution with P10/P50/P90, the partner scorecard.
+            funnel, the next quarter's forecast distribution with P10/P50/P90, the partner scorecard
+            ("no data" for a rate of a partner without leads). Amounts and --target are in the data's
+            currency, or in --currency with --rates for the others.
 
             """,
         _ => $"""

@@ -18,6 +18,8 @@ internal static class ForecastCommand
         ["stage"] = PipelineDimension.Stage,
         ["quarter"] = PipelineDimension.CloseQuarter,
         ["category"] = PipelineDimension.ForecastCategory,
+        ["region"] = PipelineDimension.Region,
+        ["product_line"] = PipelineDimension.ProductLine,
     };
 
     public static async Task<int> ExecuteAsync(Arguments arguments, TextWriter output)
@@ -25,8 +27,7 @@ internal static class ForecastCommand
         var path = Commands.ExistingDatabase(arguments);
         var by = Groupings[arguments.Choice("by", "stage", [.. Groupings.Keys])];
         var format = arguments.Choice("format", "text", "text", "json");
-        var currency = ParseCurrency(arguments.Option("currency") ?? "EUR");
-        var rates = ParseRates(arguments.Option("rates"), currency);
+        var currencies = CurrencyOptions.From(arguments);
         arguments.EnsureAllUsed(0);
 
         await using var services = SampleHost.Create(path, new NodaTime.Testing.FakeClock(QuarterSimulation.End));
@@ -34,15 +35,16 @@ internal static class ForecastCommand
             services.GetRequiredService<IOpportunityStore>(),
             AccessScope.Manufacturer(SampleNetwork.Tenant),
             new PipelineSnapshotOptions { Pipelines = services.GetRequiredService<PipelineCatalog>() });
+        var currency = currencies.Resolve(snapshot.Currencies);
         PipelineReport report;
         try
         {
             using var totals = snapshot.Group(by);
-            report = totals.ToReport(currency, rates);
+            report = totals.ToReport(currency, currencies.Rates(currency));
         }
         catch (ExchangeRateNotFoundException ex)
         {
-            throw new UsageException($"{ex.Message} Pass rates, e.g. --rates USD=0.92,GBP=1.17 (units of {currency.Code} per unit).");
+            throw CurrencyOptions.MissingRate(ex, currency);
         }
 
         if (format == "json")
@@ -61,40 +63,5 @@ internal static class ForecastCommand
 
         output.WriteLine(string.Create(c, $"  {"Total",-24}{report.Total.Count,8:N0}{report.Total.Amount.Amount,20:N2}{report.Total.Weighted.Amount,20:N2}"));
         return 0;
-    }
-
-    private static CurrencyCode ParseCurrency(string text)
-    {
-        try
-        {
-            return CurrencyCode.Parse(text);
-        }
-        catch (Exception ex) when (ex is ArgumentException or UnknownCurrencyException)
-        {
-            throw new UsageException($"--currency: {ex.Message}");
-        }
-    }
-
-    /// <summary>"USD=0.92,GBP=1.17": how many units of the reporting currency one unit of each is worth.</summary>
-    private static FixedExchangeRates? ParseRates(string? text, CurrencyCode reporting)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        var rates = new FixedExchangeRates();
-        foreach (var pair in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var parts = pair.Split('=');
-            if (parts.Length != 2 || !decimal.TryParse(parts[1], NumberStyles.Number, CultureInfo.InvariantCulture, out var rate) || rate <= 0)
-            {
-                throw new UsageException($"--rates: '{pair}' is not CODE=rate with a positive rate");
-            }
-
-            rates.Add(ParseCurrency(parts[0]), reporting, rate);
-        }
-
-        return rates;
     }
 }

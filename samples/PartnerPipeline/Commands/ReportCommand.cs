@@ -20,15 +20,16 @@ internal static class ReportCommand
         var file = arguments.Option("html") ?? throw new UsageException("report needs --html <file>");
         var asOf = AsOf(arguments.Option("as-of"));
         var target = Target(arguments);
+        var currencies = CurrencyOptions.From(arguments);
         arguments.EnsureAllUsed(0);
-        var model = await BuildAsync(path, asOf, target);
+        var model = await BuildAsync(path, asOf, target, currencies);
         await File.WriteAllTextAsync(file, HtmlReport.Render(model));
         output.WriteLine($"Wrote {Path.GetFullPath(file)}");
         return 0;
     }
 
-    /// <summary>The report of the database as of an instant (the end of the simulated quarter by default).</summary>
-    public static async Task<ReportModel> BuildAsync(string databasePath, Instant asOf, Money target)
+    /// <summary>The report of the database as of an instant (the end of the simulated quarter by default), in the data's currency unless <paramref name="currencies"/> says otherwise.</summary>
+    public static async Task<ReportModel> BuildAsync(string databasePath, Instant asOf, decimal target, CurrencyOptions? currencies = null)
     {
         await using var services = SampleHost.Create(databasePath, new FakeClock(asOf));
         return await ReportBuilder.BuildAsync(
@@ -40,12 +41,13 @@ internal static class ReportCommand
             services.GetRequiredService<PipelineCatalog>(),
             asOf,
             target,
+            currencies ?? new CurrencyOptions(null, null),
             seed: 42);
     }
 
-    /// <summary>--target: the coming quarter's target in EUR (whole euros).</summary>
-    public static Money Target(Arguments arguments) =>
-        new(arguments.IntOption("target", (int)ReportBuilder.DefaultQuarterTarget.Amount, 1, int.MaxValue), CurrencyCode.EUR);
+    /// <summary>--target: the coming quarter's target in whole units of the reporting currency.</summary>
+    public static decimal Target(Arguments arguments) =>
+        arguments.IntOption("target", (int)ReportBuilder.DefaultQuarterTarget, 1, int.MaxValue);
 
     private static Instant AsOf(string? text)
     {

@@ -33,7 +33,7 @@ internal static class ConsoleReport
         output.WriteLine($"  {"Partner",-8}{"Name",-22}{"Leads",6}{"Accept",8}{"Median accept",15}{"Convert",9}{"Score",7}");
         foreach (var r in model.Scorecard)
         {
-            output.WriteLine(string.Create(c, $"  {r.PartnerId,-8}{r.Name,-22}{r.LeadsReceived,6}{r.AcceptanceRate,8:P0}{r.MedianTimeToAccept,15}{r.Conversion,9:P0}{r.Score,7:0.000}"));
+            output.WriteLine(string.Create(c, $"  {r.PartnerId,-8}{r.Name,-22}{r.LeadsReceived,6}{Rate(r.AcceptanceRate),8}{r.MedianTimeToAccept,15}{Rate(r.Conversion),9}{r.Score,7:0.000}"));
         }
 
         output.WriteLine();
@@ -42,4 +42,7 @@ internal static class ConsoleReport
             output.WriteLine($"  {key,-45}{value,10}");
         }
     }
+
+    /// <summary>A scorecard rate as a whole percentage, or "no data" where the partner had no trials.</summary>
+    public static string Rate(decimal? rate) => rate is { } r ? r.ToString("P0", CultureInfo.InvariantCulture) : "no data";
 }

@@ -109,7 +109,7 @@ internal static class HtmlReport
         html.Append("<h2>Partner scorecard</h2>\n<table id=\"scorecard\"><thead><tr><th>Partner</th><th>Name</th><th>Leads</th><th>Acceptance</th><th>Median time to accept</th><th>Conversion</th><th>Score</th></tr></thead><tbody>\n");
         foreach (var r in model.Scorecard)
         {
-            html.Append(Invariant, $"<tr data-partner=\"{E(r.PartnerId)}\"><td>{E(r.PartnerId)}</td><td>{E(r.Name)}</td><td>{r.LeadsReceived}</td><td>{r.AcceptanceRate:P0}</td><td>{E(r.MedianTimeToAccept)}</td><td>{r.Conversion:P0}</td><td>{r.Score:0.000}</td></tr>\n");
+            html.Append(Invariant, $"<tr data-partner=\"{E(r.PartnerId)}\"><td>{E(r.PartnerId)}</td><td>{E(r.Name)}</td><td>{r.LeadsReceived}</td><td>{E(ConsoleReport.Rate(r.AcceptanceRate))}</td><td>{E(r.MedianTimeToAccept)}</td><td>{E(ConsoleReport.Rate(r.Conversion))}</td><td>{r.Score:0.000}</td></tr>\n");
         }
 
         html.Append("</tbody></table>\n");

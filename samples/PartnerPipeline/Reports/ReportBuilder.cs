@@ -5,25 +5,44 @@ using Opportunity.Forecasting;
 using Opportunity.Kpis;
 using Opportunity.Persistence;
 using Opportunity.Pipelines;
+using PartnerPipeline.Cli;
 
 namespace PartnerPipeline.Reports;
 
 /// <summary>Reads the database through the library's engines and turns the results into the report's numbers.</summary>
 internal static class ReportBuilder
 {
-    private static readonly CurrencyCode Currency = CurrencyCode.EUR;
+    /// <summary>The quarter's target the forecast is measured against (in the reporting currency): the manufacturer's plan for the default sample network.</summary>
+    public const decimal DefaultQuarterTarget = 5_800_000m;
 
-    /// <summary>The quarter's target the forecast is measured against: the manufacturer's plan for the default sample network.</summary>
-    public static Money DefaultQuarterTarget { get; } = new(5_800_000m, Currency);
-
-    public static async Task<ReportModel> BuildAsync(TenantId tenant, ILeadStore leads, IOpportunityStore opportunities, IPartnerDirectory partners, IOutboxStore outbox, PipelineCatalog pipelines, Instant asOf, Money target, ulong seed)
+    /// <summary>
+    /// The report in the reporting currency <paramref name="currencies"/> resolves for the data (the
+    /// data's own when it has one); <paramref name="target"/> is in that currency.
+    /// </summary>
+    /// <exception cref="UsageException">Mixed currencies without --currency, or a currency without a rate into it.</exception>
+    public static async Task<ReportModel> BuildAsync(TenantId tenant, ILeadStore leads, IOpportunityStore opportunities, IPartnerDirectory partners, IOutboxStore outbox, PipelineCatalog pipelines, Instant asOf, decimal target, CurrencyOptions currencies, ulong seed)
     {
         var scope = AccessScope.Manufacturer(tenant);
         var snapshot = await PipelineSnapshot.FromStoreAsync(opportunities, scope, new PipelineSnapshotOptions { Pipelines = pipelines });
+        var currency = currencies.Resolve(snapshot.Currencies);
+        try
+        {
+            return await BuildAsync(tenant, leads, opportunities, partners, outbox, snapshot, asOf, new Money(target, currency), currencies.Rates(currency), seed);
+        }
+        catch (ExchangeRateNotFoundException ex)
+        {
+            throw CurrencyOptions.MissingRate(ex, currency);
+        }
+    }
+
+    private static async Task<ReportModel> BuildAsync(TenantId tenant, ILeadStore leads, IOpportunityStore opportunities, IPartnerDirectory partners, IOutboxStore outbox, PipelineSnapshot snapshot, Instant asOf, Money target, FixedExchangeRates? rates, ulong seed)
+    {
+        var scope = AccessScope.Manufacturer(tenant);
+        var currency = target.Currency;
 
         // Pipeline by stage, in the pipeline's stage order.
         using var stageTotals = snapshot.Group(PipelineDimension.Stage);
-        var byStage = stageTotals.ToReport(Currency);
+        var byStage = stageTotals.ToReport(currency, rates);
         var stages = PipelineDefinition.Default.OpenStages
             .Select(s => byStage.Groups.FirstOrDefault(g => g.Key == s.Name) is { } line
                 ? new StageRow(s.Name, (int)line.Count, line.Amount.Amount, line.Weighted.Amount)
@@ -33,7 +52,7 @@ internal static class ReportBuilder
         // The coming quarter (the one that starts at or contains the as-of date) as a distribution, against its target.
         var today = asOf.InUtc().Date;
         var next = FiscalCalendar.CalendarYear.QuarterOf(today);
-        var vsTarget = ForecastVsTarget.Compute(snapshot, new SalesTarget(next, target), new ForecastOptions { Period = next, Currency = Currency, Seed = seed });
+        var vsTarget = ForecastVsTarget.Compute(snapshot, new SalesTarget(next, target), new ForecastOptions { Period = next, Currency = currency, Rates = rates, Seed = seed });
         var forecast = vsTarget.Forecast;
         var forecastView = new ForecastView(
             next.Label,
@@ -47,7 +66,7 @@ internal static class ReportBuilder
             Histogram(forecast));
 
         // Partner scorecard: the five best and the five worst by the composite score.
-        var kpis = await PartnerKpiReport.FromStoresAsync(leads, opportunities, partners, scope, new PartnerKpiOptions(Currency, asOf));
+        var kpis = await PartnerKpiReport.FromStoresAsync(leads, opportunities, partners, scope, new PartnerKpiOptions(currency, asOf) { Rates = rates });
         var names = new Dictionary<PartnerId, string>();
         await foreach (var partner in partners.ListAsync(tenant))
         {
@@ -59,12 +78,16 @@ internal static class ReportBuilder
         var scorecard = shown.Select(s =>
         {
             var k = kpis.Find(s.Partner)!;
-            return new ScorecardRow(s.Partner.Value, names.GetValueOrDefault(s.Partner, s.Partner.Value), k.LeadsReceived, (decimal)k.AcceptanceRate.Estimate,
-                Format(k.TimeToAcceptBusiness.Median), (decimal)k.Conversion.Estimate, (decimal)s.Score);
+            return new ScorecardRow(s.Partner.Value, names.GetValueOrDefault(s.Partner, s.Partner.Value), k.LeadsReceived, Observed(k.AcceptanceRate),
+                Format(k.TimeToAcceptBusiness.Median), Observed(k.Conversion), (decimal)s.Score);
         }).ToList();
 
-        return new ReportModel($"Partner pipeline — as of {today:yyyy-MM-dd}", Currency.Code, stages, forecastView, scorecard, await StatisticsAsync(leads, outbox, scope));
+        return new ReportModel($"Partner pipeline — as of {today:yyyy-MM-dd}", currency.Code, stages, forecastView, scorecard, await StatisticsAsync(leads, outbox, scope));
     }
+
+    // A rate of a partner with no trials is only the prior (50 % acceptance for a partner that never
+    // got a lead): the report says "no data" instead.
+    private static decimal? Observed(ShrunkRate rate) => rate.Trials == 0 ? null : (decimal)rate.Estimate;
 
     private static readonly string[] CountedEvents =
     [

@@ -28,4 +28,5 @@ internal sealed record ForecastView(
 internal sealed record HistogramBin(decimal From, decimal To, int Count);
 
 /// <summary>One partner of the scorecard.</summary>
-internal sealed record ScorecardRow(string PartnerId, string Name, int LeadsReceived, decimal AcceptanceRate, string MedianTimeToAccept, decimal Conversion, decimal Score);
+/// <remarks>A rate is null where the partner has no trials for it (no lead received, no lead accepted): the report shows "no data".</remarks>
+internal sealed record ScorecardRow(string PartnerId, string Name, int LeadsReceived, decimal? AcceptanceRate, string MedianTimeToAccept, decimal? Conversion, decimal Score);

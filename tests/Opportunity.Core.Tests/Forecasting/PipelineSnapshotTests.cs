@@ -151,7 +151,9 @@ public sealed class PipelineSnapshotTests
         var rows = Rows(1, 50, 3);
         var totals = PipelineSnapshot.FromRows(rows).Total();
 
-        Assert.Throws<InvalidOperationException>(() => totals.ToReport(CurrencyCode.EUR));
+        var missing = Assert.Throws<ExchangeRateNotFoundException>(() => totals.ToReport(CurrencyCode.EUR));
+        Assert.Equal(CurrencyCode.EUR, missing.To);
+        Assert.NotEqual(CurrencyCode.EUR, missing.From);
     }
 
     [Fact]

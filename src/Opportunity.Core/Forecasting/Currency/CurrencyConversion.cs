@@ -35,7 +35,7 @@ internal static class CurrencyConversion
 
             if (rates is null)
             {
-                throw new InvalidOperationException($"Amounts in {currency.Code} need an exchange-rate provider to be shown in {target.Code}.");
+                throw new ExchangeRateNotFoundException(currency, target, asOf);
             }
 
             anyForeign = true;
@@ -60,7 +60,7 @@ internal static class CurrencyConversion
         }
 
         return rates is null
-            ? throw new InvalidOperationException($"Amounts in {from.Code} need an exchange-rate provider to be shown in {to.Code}.")
+            ? throw new ExchangeRateNotFoundException(from, to, asOf)
             : rates.GetRate(from, to, asOf);
     }
 }

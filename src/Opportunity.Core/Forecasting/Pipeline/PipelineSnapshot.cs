@@ -143,7 +143,8 @@ public sealed class PipelineSnapshot
     /// closed form, P10/P50/P90 and the probability of reaching a target from seeded Monte Carlo
     /// trials (see <see cref="Forecast"/>).
     /// </summary>
-    /// <exception cref="InvalidOperationException">Several currencies and no <see cref="ForecastOptions.Currency"/>, or a foreign currency without rates.</exception>
+    /// <exception cref="InvalidOperationException">Several currencies and no <see cref="ForecastOptions.Currency"/>.</exception>
+    /// <exception cref="ExchangeRateNotFoundException">A foreign currency without a rate into the forecast currency.</exception>
     /// <exception cref="ArgumentOutOfRangeException">Trials outside 1..10,000,000.</exception>
     public Forecast Forecast(ForecastOptions options) => ForecastEngine.Run(this, options);
 

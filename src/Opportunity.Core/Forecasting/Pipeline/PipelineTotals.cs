@@ -78,8 +78,7 @@ public sealed class PipelineTotals : IDisposable
     /// <param name="currency">The reporting currency.</param>
     /// <param name="rates">Exchange rates; only needed when a currency other than <paramref name="currency"/> occurs.</param>
     /// <param name="asOf">The date of the rates.</param>
-    /// <exception cref="InvalidOperationException">A foreign currency occurs and no rates are given.</exception>
-    /// <exception cref="ExchangeRateNotFoundException">A needed rate is missing.</exception>
+    /// <exception cref="ExchangeRateNotFoundException">A foreign currency occurs and <paramref name="rates"/> is null or has no rate for it.</exception>
     /// <exception cref="ObjectDisposedException">The totals were disposed.</exception>
     public PipelineReport ToReport(CurrencyCode currency, IExchangeRateProvider? rates = null, LocalDate asOf = default)
     {

@@ -1,0 +1,81 @@
+using System.Globalization;
+using Opportunity;
+using Opportunity.Forecasting;
+
+namespace PartnerPipeline.Cli;
+
+/// <summary>
+/// --currency and --rates, shared by <c>forecast</c> and <c>report</c>: the reporting currency
+/// (by default the data's own, when it has exactly one) and fixed rates into it.
+/// </summary>
+internal sealed record CurrencyOptions(CurrencyCode? Requested, string? RatesText)
+{
+    /// <summary>Reads (and consumes) the two options.</summary>
+    public static CurrencyOptions From(Arguments arguments) =>
+        new(arguments.Option("currency") is { } code ? Parse(code, "--currency") : null, arguments.Option("rates"));
+
+    /// <summary>
+    /// The reporting currency for data in <paramref name="dataCurrencies"/>: the requested one, else
+    /// the data's single currency, else EUR for an empty database. Mixed data without --currency is a
+    /// usage error that names the currencies found.
+    /// </summary>
+    public CurrencyCode Resolve(IReadOnlyCollection<CurrencyCode> dataCurrencies)
+    {
+        if (Requested is { } requested)
+        {
+            return requested;
+        }
+
+        return dataCurrencies.Count switch
+        {
+            0 => CurrencyCode.EUR,
+            1 => dataCurrencies.First(),
+            _ => throw new UsageException(
+                $"the deals are in {string.Join(", ", dataCurrencies.Select(c => c.Code).Order(StringComparer.Ordinal))}; " +
+                $"choose the reporting currency and rates into it, e.g. --currency {dataCurrencies.First().Code} --rates {string.Join(",", dataCurrencies.Skip(1).Select(c => c.Code + "=1.10"))}"),
+        };
+    }
+
+    /// <summary>"USD=0.92,GBP=1.17": how many units of <paramref name="reporting"/> one unit of each is worth; null when not given.</summary>
+    public FixedExchangeRates? Rates(CurrencyCode reporting)
+    {
+        if (RatesText is null)
+        {
+            return null;
+        }
+
+        var rates = new FixedExchangeRates();
+        foreach (var pair in RatesText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = pair.Split('=');
+            if (parts.Length != 2 || !decimal.TryParse(parts[1], NumberStyles.Number, CultureInfo.InvariantCulture, out var rate) || rate <= 0)
+            {
+                throw new UsageException($"--rates: '{pair}' is not CODE=rate with a positive rate");
+            }
+
+            var from = Parse(parts[0], "--rates");
+            if (from != reporting)
+            {
+                rates.Add(from, reporting, rate);
+            }
+        }
+
+        return rates;
+    }
+
+    /// <summary>The usage error for a conversion without a rate: names the missing pair and both options.</summary>
+    public static UsageException MissingRate(ExchangeRateNotFoundException ex, CurrencyCode reporting) =>
+        new($"{ex.Message} Pass rates into {reporting.Code}, e.g. --rates USD=0.92,GBP=1.17 (units of {reporting.Code} per unit), or report in the data's currency with --currency.");
+
+    private static CurrencyCode Parse(string text, string option)
+    {
+        try
+        {
+            return CurrencyCode.Parse(text);
+        }
+        catch (Exception ex) when (ex is ArgumentException or UnknownCurrencyException)
+        {
+            throw new UsageException($"{option}: {ex.Message}");
+        }
+    }
+}
