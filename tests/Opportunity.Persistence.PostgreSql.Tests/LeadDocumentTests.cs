@@ -43,6 +43,20 @@ public sealed class LeadDocumentTests
         Assert.Equal(SnapshotJson.Serialize(snapshot), SnapshotJson.Serialize(LeadDocument.Read(Columns(snapshot), lean)));
     }
 
+    [Theory]
+    [InlineData(true, true, true, true, "\"qualification\":true")]
+    [InlineData(false, false, false, false, "\"qualification\":false")]
+    [InlineData(true, false, true, false, "\"qualification\":{\"needConfirmed\":true,\"budgetConfirmed\":false,\"authorityConfirmed\":true,\"timingConfirmed\":false}")]
+    public void Serialize_Qualification_IsOneWordWhenAllOrNothingIsConfirmedAndReadsBack(bool need, bool budget, bool authority, bool timing, string expected)
+    {
+        var snapshot = NewLead().ToSnapshot() with { Qualification = new LeadQualification(need, budget, authority, timing) };
+
+        var lean = LeadDocument.Serialize(snapshot);
+
+        Assert.Contains(expected, lean, StringComparison.Ordinal);
+        Assert.Equal(snapshot.Qualification, LeadDocument.Read(Columns(snapshot), lean).Qualification);
+    }
+
     /// <summary>A document written before migration 14 holds the column values too; the columns win (they were written with it).</summary>
     [Fact]
     public void Read_CompleteDocumentOfAnEarlierVersion_TakesTheColumns()
