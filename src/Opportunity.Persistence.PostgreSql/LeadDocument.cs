@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Opportunity.Leads;
+using Opportunity.Persistence.AdapterSupport;
 
 namespace Opportunity.Persistence.PostgreSql;
 
