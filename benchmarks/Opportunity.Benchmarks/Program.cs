@@ -7,6 +7,12 @@ if (args.Length > 0 && args[0] == "storage")
     return await StorageGrowthMeasurement.RunAsync(args);
 }
 
+// Stored bytes per opportunity, both adapters: `-- storage-opportunities [count]` (docs/persistence.md).
+if (args.Length > 0 && args[0] == "storage-opportunities")
+{
+    return await OpportunityStorageMeasurement.RunAsync(args);
+}
+
 // One entry point for every benchmark: pick with --filter, e.g.
 //   dotnet run -c Release --project benchmarks/Opportunity.Benchmarks -- --filter '*Routing*'
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

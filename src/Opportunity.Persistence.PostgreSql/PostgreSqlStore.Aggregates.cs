@@ -78,14 +78,16 @@ public sealed partial class PostgreSqlStore
     private readonly record struct AggregateRow(AggregateRoot Aggregate, string Table, string Document, IReadOnlyList<(string Column, object? Value)> Columns);
 
     /// <summary>
-    /// Claims due rows across tenants through the owner's <c>claim_due_batch_{table}</c> function (migration 5,
-    /// like migration 6's <c>claim_due_{table}</c> but with each row's tenant): it locks the oldest due rows whose
+    /// Claims due rows across tenants through the owner's <paramref name="function"/> (<c>claim_due_batch_opportunities</c>
+    /// of migration 5, like migration 6's <c>claim_due_{table}</c> but with each row's tenant; for leads
+    /// <c>claim_due_lead_rows</c> of migration 14, which also returns the columns a lead's document leaves out;
+    /// <paramref name="read"/> sees tenant, id, version, document and those): it locks the oldest due rows whose
     /// lease is free, expired or the claimant's own with <c>FOR UPDATE SKIP LOCKED</c> (rows another host is
     /// claiming right now are skipped, not waited for), leases them, and returns them oldest due first. A row
     /// whose document cannot be read is quarantined in the same transaction instead (<c>quarantine_claimed_{table}</c>,
     /// which only reaches rows this claim leased), so it neither fails the claim nor comes back in the next one.
     /// </summary>
-    private Task<DueWorkBatch<T>> ClaimDueRowsAsync<T>(StoredRecordKind kind, string table, DueWorkClaim claim, Func<string, long, string, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
+    private Task<DueWorkBatch<T>> ClaimDueRowsAsync<T>(StoredRecordKind kind, string table, string function, DueWorkClaim claim, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
     {
         ArgumentNullException.ThrowIfNull(claim);
         return RunAsync(
@@ -95,14 +97,14 @@ public sealed partial class PostgreSqlStore
                 var items = new List<T>();
                 var bad = new List<(string Tenant, string Id, string Reason)>();
                 var until = PgValues.Ceiling(claim.Now + claim.LeaseDuration);
-                using (var command = Command(connection, transaction, $"SELECT tenant, id, version, document FROM {_schema}.claim_due_batch_{table}($1, $2, $3, $4);", [PgValues.Floor(claim.Now), claim.Owner, claim.MaxItems, until]))
+                using (var command = Command(connection, transaction, $"SELECT * FROM {_schema}.{function}($1, $2, $3, $4);", [PgValues.Floor(claim.Now), claim.Owner, claim.MaxItems, until]))
                 using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
                         try
                         {
-                            items.Add(read(reader.GetString(1), reader.GetInt64(2), reader.GetString(3)));
+                            items.Add(read(reader));
                         }
                         catch (StoreDataException ex)
                         {
@@ -180,25 +182,28 @@ public sealed partial class PostgreSqlStore
         }
     }
 
-    /// <summary>The aggregate document of <paramref name="id"/> in <paramref name="table"/> if <paramref name="where"/> (the scope) lets it be seen.</summary>
-    private Task<T?> FindDocumentAsync<T>(AccessScope scope, string table, string where, List<object?> parameters, string id, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
+    /// <summary>The columns every aggregate read selects first: id, version, document; a table may add its own after them.</summary>
+    private const string DocumentColumns = "id, version, document::text";
+
+    /// <summary>The aggregate document of <paramref name="id"/> in <paramref name="table"/> if <paramref name="where"/> (the scope) lets it be seen; <paramref name="columns"/> as <see cref="DocumentColumns"/>.</summary>
+    private Task<T?> FindDocumentAsync<T>(AccessScope scope, string table, string where, List<object?> parameters, string id, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, string columns = DocumentColumns, [CallerMemberName] string operation = "")
         where T : class
     {
         parameters.Add(id);
-        return ReadOneAsync(DbScope.Of(scope), $"SELECT id, version, document::text FROM {_schema}.{table} WHERE {where} AND id = ${parameters.Count};", parameters, read, cancellationToken, operation);
+        return ReadOneAsync(DbScope.Of(scope), $"SELECT {columns} FROM {_schema}.{table} WHERE {where} AND id = ${parameters.Count};", parameters, read, cancellationToken, operation);
     }
 
     /// <summary>
     /// Streams the aggregate documents of <paramref name="table"/> matching <paramref name="where"/>, by id;
-    /// <paramref name="read"/> sees id, version, document. Quarantined records are left out; a row whose
+    /// <paramref name="read"/> sees <paramref name="columns"/> (id, version, document and the table's own). Quarantined records are left out; a row whose
     /// document cannot be read is skipped and, after the rows were read, quarantined (in a transaction of
     /// the tenant), so one bad record never fails the query of its tenant.
     /// </summary>
-    private async IAsyncEnumerable<T> QueryDocumentsAsync<T>(StoredRecordKind kind, AccessScope scope, string table, string where, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken, [CallerMemberName] string operation = "")
+    private async IAsyncEnumerable<T> QueryDocumentsAsync<T>(StoredRecordKind kind, AccessScope scope, string table, string where, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken, string columns = DocumentColumns, [CallerMemberName] string operation = "")
         where T : class
     {
         var bad = new List<(string Tenant, string Id, string Reason)>();
-        var sql = $"SELECT id, version, document::text FROM {_schema}.{table} AS r WHERE {where} AND NOT EXISTS (SELECT 1 FROM {_schema}.quarantine q WHERE q.tenant = r.tenant AND q.kind = '{kind}' AND q.id = r.id) ORDER BY id;";
+        var sql = $"SELECT {columns} FROM {_schema}.{table} AS r WHERE {where} AND NOT EXISTS (SELECT 1 FROM {_schema}.quarantine q WHERE q.tenant = r.tenant AND q.kind = '{kind}' AND q.id = r.id) ORDER BY id;";
         await foreach (var (item, id, reason) in ReadRowsAsync(DbScope.Of(scope), sql, parameters, reader => TryRead(reader, read), cancellationToken, operation).ConfigureAwait(false))
         {
             if (item is not null)

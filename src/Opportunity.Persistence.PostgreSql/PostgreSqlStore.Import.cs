@@ -153,7 +153,7 @@ public sealed partial class PostgreSqlStore
             transaction,
             $"""
             INSERT INTO {_schema}.partners (tenant, id, name, is_active, document)
-            SELECT p.tenant, p.id, p.name, p.is_active, p.document::jsonb
+            SELECT p.tenant, p.id, p.name, p.is_active, p.document::json
             FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[]) AS p(tenant, id, name, is_active, document)
             ON CONFLICT (tenant, id) DO NOTHING;
             """,

@@ -1,7 +1,9 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Npgsql;
 using Opportunity.Leads;
 using Opportunity.Persistence.AdapterSupport;
+using Opportunity.Persistence.PostgreSql.Schema;
 using Opportunity.Workflows;
 
 namespace Opportunity.Persistence.PostgreSql;
@@ -13,7 +15,7 @@ public sealed partial class PostgreSqlStore
     {
         ArgumentNullException.ThrowIfNull(scope);
         var (where, parameters) = LeadScope(scope);
-        return FindDocumentAsync(scope, "leads", where, parameters, id.Value, ReadLead, cancellationToken);
+        return FindDocumentAsync(scope, "leads", where, parameters, id.Value, ReadLead, cancellationToken, LeadReadColumns);
     }
 
     /// <inheritdoc />
@@ -34,7 +36,7 @@ public sealed partial class PostgreSqlStore
             where += $" AND assigned_partner = ${parameters.Count}";
         }
 
-        return QueryDocumentsAsync(StoredRecordKind.Lead, scope, "leads", where, parameters, ReadLead, cancellationToken);
+        return QueryDocumentsAsync(StoredRecordKind.Lead, scope, "leads", where, parameters, ReadLead, cancellationToken, LeadReadColumns);
     }
 
     /// <inheritdoc />
@@ -44,7 +46,7 @@ public sealed partial class PostgreSqlStore
         ArgumentNullException.ThrowIfNull(keys);
         var (where, parameters) = LeadScope(scope);
         var any = new List<string>();
-        foreach (var (column, value) in DuplicateKeyColumns(keys))
+        foreach (var (column, value) in DuplicateKeyColumns(scope.Tenant, keys))
         {
             if (value is not null)
             {
@@ -53,10 +55,12 @@ public sealed partial class PostgreSqlStore
             }
         }
 
-        // One indexed equality per key, OR-ed: PostgreSQL combines the partial indexes with a BitmapOr.
+        // One indexed equality per key, OR-ed: PostgreSQL combines the partial indexes with a BitmapOr. The
+        // indexes hold 64-bit hashes (migration 13): the keys are compared again, so a collision is never a candidate.
         return any.Count == 0
             ? AsyncEnumerable.Empty<Lead>()
-            : QueryDocumentsAsync(StoredRecordKind.Lead, scope, "leads", $"{where} AND ({string.Join(" OR ", any)})", parameters, ReadLead, cancellationToken);
+            : QueryDocumentsAsync(StoredRecordKind.Lead, scope, "leads", $"{where} AND ({string.Join(" OR ", any)})", parameters, ReadLead, cancellationToken, LeadReadColumns)
+                .Where(lead => keys.SharesAnyWith(DuplicateKeys.Normalised(lead.Details)));
     }
 
     /// <inheritdoc />
@@ -71,7 +75,7 @@ public sealed partial class PostgreSqlStore
 
     /// <inheritdoc />
     Task<DueWorkBatch<Lead>> ILeadStore.ClaimDueBatchAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
-        ClaimDueRowsAsync(StoredRecordKind.Lead, "leads", claim, ToLead, cancellationToken);
+        ClaimDueRowsAsync(StoredRecordKind.Lead, "leads", "claim_due_lead_rows", claim, reader => ToLead(reader, tenant: 0, id: 1, version: 2, document: 3, state: 4, partner: 5), cancellationToken);
 
     private Task SaveLeadAsync(Lead lead, CancellationToken cancellationToken, [CallerMemberName] string operation = "") => SaveAsync(LeadRow(lead), cancellationToken, operation);
 
@@ -88,13 +92,23 @@ public sealed partial class PostgreSqlStore
                 ("assigned_partner", snapshot.AssignedPartner?.Value),
                 ("next_due_at", PgValues.CeilingOrNull(snapshot.NextDueAt)),
                 ("assigned_at", PgValues.FloorOrNull(snapshot.AssignedAt)),
-                .. DuplicateKeyColumns(DuplicateKeys.Normalised(snapshot.Details)),
+                .. DuplicateKeyColumns(lead.Tenant, DuplicateKeys.Normalised(snapshot.Details)),
             ]);
     }
 
-    // The indexed duplicate keys of a lead (migration 3), always all three, free-mail domains included.
-    private static (string Column, object? Value)[] DuplicateKeyColumns(DuplicateKeys keys) =>
-        [("dup_company", keys.Company), ("dup_email_domain", keys.EmailDomain), ("dup_phone", keys.Phone)];
+    // The indexed duplicate keys of a lead, always all three, free-mail domains included: since migration 13 each
+    // as the 64-bit hash of tenant and key (DuplicateKeyHash) instead of migration 3's text.
+    private static (string Column, object? Value)[] DuplicateKeyColumns(TenantId tenant, DuplicateKeys keys) =>
+        [("dup_company_key", DuplicateKeyHash(tenant, keys.Company)), ("dup_email_domain_key", DuplicateKeyHash(tenant, keys.EmailDomain)), ("dup_phone_key", DuplicateKeyHash(tenant, keys.Phone))];
+
+    /// <summary>
+    /// A duplicate key as migration 13 indexes it: the first 8 bytes, big-endian, of the SHA-256 of tenant, a zero byte
+    /// and key (<see cref="StoredValues.OutboxIdHash"/>), which the migration computes in SQL as
+    /// <see cref="PostgreSqlMigrations.PurgedIdKey"/> of <see cref="PostgreSqlMigrations.PurgedIdHash"/>. The tenant
+    /// in the hash lets the index leave the tenant out.
+    /// </summary>
+    private static long? DuplicateKeyHash(TenantId tenant, string? key) =>
+        key is null ? null : BinaryPrimitives.ReadInt64BigEndian(StoredValues.OutboxIdHash(tenant, key));
 
     /// <summary>
     /// Fills the duplicate-key columns of every stored lead, in batches of unnested arrays; part of
@@ -104,14 +118,13 @@ public sealed partial class PostgreSqlStore
     {
         await ExecuteAsync(connection, transaction, "SELECT set_config('opportunity.system', 'on', true);", cancellationToken).ConfigureAwait(false);
         var rows = new List<(string Tenant, string Id, DuplicateKeys Keys)>();
-        using (var select = new NpgsqlCommand($"SELECT tenant, id, document::text FROM {_schema}.leads;", connection, transaction))
+        using (var select = new NpgsqlCommand($"SELECT {LeadReadColumns} FROM {_schema}.leads;", connection, transaction))
         using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var id = reader.GetString(1);
-                var snapshot = StoredValues.ReadDocument(nameof(Lead), id, reader.GetString(2), SnapshotJson.DeserializeLead);
-                rows.Add((reader.GetString(0), id, DuplicateKeys.Normalised(snapshot.Details)));
+                var lead = ReadLead(reader);
+                rows.Add((lead.Tenant.Value, lead.Id.Value, DuplicateKeys.Normalised(lead.Details)));
             }
         }
 
@@ -141,11 +154,15 @@ public sealed partial class PostgreSqlStore
             ? ("tenant = $1 AND assigned_partner = $2 AND state IN ('Assigned', 'Accepted', 'Converted')", [scope.Tenant.Value, partner.Value])
             : ("tenant = $1", [scope.Tenant.Value]);
 
-    private static Lead ReadLead(NpgsqlDataReader reader) => ToLead(reader.GetString(0), reader.GetInt64(1), reader.GetString(2));
+    /// <summary>What a read of leads selects: the aggregate columns, then those the document leaves out (<see cref="LeadDocument"/>).</summary>
+    private const string LeadReadColumns = DocumentColumns + ", tenant, state, assigned_partner";
 
-    private static Lead ToLead(string id, long version, string json)
+    private static Lead ReadLead(NpgsqlDataReader reader) => ToLead(reader, tenant: 3, id: 0, version: 1, document: 2, state: 4, partner: 5);
+
+    private static Lead ToLead(NpgsqlDataReader reader, int tenant, int id, int version, int document, int state, int partner)
     {
-        var snapshot = StoredValues.ReadDocument(nameof(Lead), id, json, SnapshotJson.DeserializeLead) with { Version = version };
-        return StoredValues.Rebuild(nameof(Lead), id, () => Lead.FromSnapshot(snapshot));
+        var columns = new LeadColumns(reader.GetString(tenant), reader.GetString(id), reader.GetInt64(version), reader.GetString(state), reader.IsDBNull(partner) ? null : reader.GetString(partner));
+        var snapshot = LeadDocument.Read(columns, reader.GetString(document));
+        return StoredValues.Rebuild(nameof(Lead), columns.Id, () => Lead.FromSnapshot(snapshot));
     }
 }

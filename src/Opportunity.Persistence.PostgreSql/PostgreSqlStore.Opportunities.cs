@@ -54,7 +54,7 @@ public sealed partial class PostgreSqlStore
 
     /// <inheritdoc />
     Task<DueWorkBatch<SalesOpportunity>> IOpportunityStore.ClaimDueBatchAsync(DueWorkClaim claim, CancellationToken cancellationToken) =>
-        ClaimDueRowsAsync(StoredRecordKind.SalesOpportunity, "opportunities", claim, ToOpportunity, cancellationToken);
+        ClaimDueRowsAsync(StoredRecordKind.SalesOpportunity, "opportunities", "claim_due_batch_opportunities", claim, reader => ToOpportunity(reader.GetString(1), reader.GetInt64(2), reader.GetString(3)), cancellationToken);
 
     private async Task SaveOpportunityAsync(SalesOpportunity opportunity, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
     {

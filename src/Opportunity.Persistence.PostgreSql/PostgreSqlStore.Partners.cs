@@ -27,7 +27,7 @@ public sealed partial class PostgreSqlStore
                     connection,
                     transaction,
                     $"""
-                    INSERT INTO {_schema}.partners (tenant, id, name, is_active, document) VALUES ($1, $2, $3, $4, $5::jsonb)
+                    INSERT INTO {_schema}.partners (tenant, id, name, is_active, document) VALUES ($1, $2, $3, $4, $5::json)
                     ON CONFLICT (tenant, id) DO UPDATE SET name = excluded.name, is_active = excluded.is_active, document = excluded.document;
                     """,
                     [partner.Tenant.Value, partner.Id.Value, partner.Name, partner.IsActive, document]);

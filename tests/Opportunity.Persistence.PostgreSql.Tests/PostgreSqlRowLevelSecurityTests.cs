@@ -193,9 +193,9 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
         try
         {
             await PostgresTestDatabase.ExecuteAsOwnerAsync($"CREATE SCHEMA {schema}; CREATE TABLE {schema}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());");
-            // Migrations 5, 7 and 8 too: this library's lead writes need their columns and tables (assigned_at, the
-            // partner_load counters; outbox_purged, read by every enqueue); 6 is under test.
-            foreach (var (version, name, sql) in PostgreSqlMigrations.All.Where(m => m.Version is <= 3 or PostgreSqlMigrations.CapacityAndQuarantineVersion or PostgreSqlMigrations.StorageGrowthVersion or PostgreSqlMigrations.PackedPurgedIdsVersion))
+            // Migrations 5, 7, 8 and 13 too: this library's lead writes need their columns and tables (assigned_at, the
+            // partner_load counters; outbox_purged, read by every enqueue; the hashed duplicate keys); 6 is under test.
+            foreach (var (version, name, sql) in PostgreSqlMigrations.All.Where(m => m.Version is <= 3 or PostgreSqlMigrations.CapacityAndQuarantineVersion or PostgreSqlMigrations.StorageGrowthVersion or PostgreSqlMigrations.PackedPurgedIdsVersion or PostgreSqlMigrations.HashedDuplicateKeysVersion))
             {
                 await PostgresTestDatabase.ExecuteAsOwnerAsync(sql.Replace("{s}", schema, StringComparison.Ordinal) + $"; INSERT INTO {schema}.schema_migrations (version, name) VALUES ({version}, '{name}');");
             }

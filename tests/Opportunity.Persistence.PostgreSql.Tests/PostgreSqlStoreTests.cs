@@ -117,15 +117,18 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         Assert.Contains("999", ex.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>A schema at version 2 gets migration 3, which computes the duplicate keys of the leads already stored (under FORCE RLS).</summary>
+    /// <summary>
+    /// A schema at version 2 gets migration 3, which computes the duplicate keys of the leads already stored (under FORCE RLS),
+    /// and migration 13, which turns them into the hashes the store looks up (computed in SQL there, in .NET by the store).
+    /// </summary>
     [PostgresFact]
     public async Task MigrateAsync_FromSchemaTwo_IndexesTheDuplicateKeysOfStoredLeads()
     {
         await Store.AddAsync(Lead.Capture(TenantA, new LeadId("l-1"), new LeadDetails { Source = "web", Company = "ACME Heizung GmbH", Contact = new LeadContact(null, "a@Acme.de", "+49 89 1234567") }, "system", _clock));
         await Store.AddAsync(Lead.Capture(TenantB, new LeadId("l-1"), new LeadDetails { Source = "web", Company = "Beta" }, "system", _clock));
 
-        // Back to the schema of the previous release: no key columns, migration 3 not recorded.
-        await PostgresTestDatabase.ExecuteAsOwnerAsync($"ALTER TABLE {_schema}.leads DROP COLUMN dup_company, DROP COLUMN dup_email_domain, DROP COLUMN dup_phone; DELETE FROM {_schema}.schema_migrations WHERE version = 3;");
+        // Back to the schema of release 0.1.0: no key columns, migrations 3 and 13 not recorded.
+        await PostgresTestDatabase.ExecuteAsOwnerAsync($"ALTER TABLE {_schema}.leads DROP COLUMN dup_company_key, DROP COLUMN dup_email_domain_key, DROP COLUMN dup_phone_key; DELETE FROM {_schema}.schema_migrations WHERE version IN (3, 13);");
         await using var upgraded = PostgresTestDatabase.OpenStore(_schema, _pipelines);
         await upgraded.MigrateAsync();
 
@@ -133,7 +136,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         Assert.Equal(["l-1"], await Ids(upgraded.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(TenantA), new DuplicateKeys(null, "acme.de", "891234567"))));
         Assert.Empty(await Ids(upgraded.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(TenantA), new DuplicateKeys("beta", null, null))));
         Assert.Equal(["l-1"], await Ids(upgraded.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(TenantB), new DuplicateKeys("beta", null, null))));
-        Assert.Equal(2L, await OwnerScalarAsync<long>($"SELECT count(*) FROM {_schema}.leads WHERE dup_company IS NOT NULL;", system: true));
+        Assert.Equal(2L, await OwnerScalarAsync<long>($"SELECT count(*) FROM {_schema}.leads WHERE dup_company_key IS NOT NULL;", system: true));
     }
 
     /// <summary>
@@ -155,8 +158,8 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         await Store.AddAsync(rejected);
         await Store.AddAsync(Assigned("l-5", P1));
 
-        // Back to the schema of the previous release: nothing counted, migration 5 not recorded.
-        await PostgresTestDatabase.ExecuteAsOwnerAsync($"DROP TRIGGER leads_partner_load ON {_schema}.leads; DROP FUNCTION {_schema}.leads_partner_load(); DROP TABLE {_schema}.partner_load; DROP TABLE {_schema}.quarantine; ALTER TABLE {_schema}.leads DROP COLUMN assigned_at; DROP FUNCTION {_schema}.claim_due_batch_leads, {_schema}.claim_due_batch_opportunities, {_schema}.quarantine_claimed_leads, {_schema}.quarantine_claimed_opportunities, {_schema}.quarantine_all; DELETE FROM {_schema}.schema_migrations WHERE version = 5;");
+        // Back to the schema of the previous release: nothing counted, migration 5 not recorded (its claim_due_batch_leads is gone since migration 14).
+        await PostgresTestDatabase.ExecuteAsOwnerAsync($"DROP TRIGGER leads_partner_load ON {_schema}.leads; DROP FUNCTION {_schema}.leads_partner_load(); DROP TABLE {_schema}.partner_load; DROP TABLE {_schema}.quarantine; ALTER TABLE {_schema}.leads DROP COLUMN assigned_at; DROP FUNCTION {_schema}.claim_due_batch_opportunities, {_schema}.quarantine_claimed_leads, {_schema}.quarantine_claimed_opportunities, {_schema}.quarantine_all; DELETE FROM {_schema}.schema_migrations WHERE version = 5;");
         await using var upgraded = PostgresTestDatabase.OpenStore(_schema, _pipelines);
         await upgraded.MigrateAsync();
 

@@ -13,7 +13,7 @@ namespace Opportunity.Benchmarks.Persistence;
 /// <see cref="StorageGrowthScenario"/> into a fresh SQLite file (and a fresh PostgreSQL schema when
 /// OPPORTUNITY_POSTGRES is set) and prints the bytes of every table with its indexes — SQLite's
 /// <c>dbstat</c> when the SQLite library has it (else only the total of pages in use; the sqlite3 shell
-/// gives the per-table split of the file, which is kept), PostgreSQL's <c>pg_total_relation_size</c>.
+/// gives the per-table split of the file, which is kept), PostgreSQL's <c>pg_total_relation_size</c>, itemised by heap, TOAST and index (<see cref="PostgresRelationSizes"/>).
 /// <code>dotnet run -c Release --project benchmarks/Opportunity.Benchmarks -- storage [leads] [--as-0.1.0] [--no-postgres | --no-sqlite]</code>
 /// </summary>
 internal static class StorageGrowthMeasurement
@@ -118,7 +118,7 @@ internal static class StorageGrowthMeasurement
         }
 
         Console.WriteLine("  after VACUUM (every table, as autovacuum would):");
-        await PrintSizesAsync(connection, schema, leads);
+        await PostgresRelationSizes.PrintAsync(connection, schema, leads, "lead");
 
         // The outbox's pages freed by the purge stay in the table for the next week's messages; VACUUM FULL gives
         // them back, which is the outbox of a host that purges as it goes (docs/persistence.md).
@@ -128,24 +128,6 @@ internal static class StorageGrowthMeasurement
         }
 
         Console.WriteLine("  after VACUUM FULL outbox:");
-        await PrintSizesAsync(connection, schema, leads);
-    }
-
-    private static async Task PrintSizesAsync(NpgsqlConnection connection, string schema, int leads)
-    {
-        await using var command = new NpgsqlCommand(
-            "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind = 'r' ORDER BY 2 DESC;",
-            connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = schema });
-        long total = 0;
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            var bytes = reader.GetInt64(1);
-            total += bytes;
-            Console.WriteLine($"  {reader.GetString(0),-22}{bytes,14:N0} B {bytes / (double)leads,8:N0} B/lead");
-        }
-
-        Console.WriteLine($"  total                 {total,14:N0} B {total / (double)leads,8:N0} B/lead");
+        await PostgresRelationSizes.PrintAsync(connection, schema, leads, "lead");
     }
 }

@@ -94,9 +94,27 @@ public sealed class RoutingDecisionSummaryTests
         Assert.EndsWith($"Result: unroutable at 'productLine': {decision.UnroutableReason} → manufacturer queue{Environment.NewLine}", record.Explanation, StringComparison.Ordinal);
     }
 
+    /// <summary>Format 1 (0.2.0 wrote it: the body deflated alone) is still read, and written again as format 2, which is smaller.</summary>
+    [Fact]
+    public void FromBytes_FormatOneOfAnEarlierVersion_ReadsAndIsWrittenSmallerAsFormatTwo()
+    {
+        // A routed lead's summary as 0.2.0 stored it (the storage scenario's lead L000102).
+        var formatOne = Convert.FromHexString("012d8fb14ec33014456d13a1568098617a5b96024d930875c8004b178422ca0f58ce23b5e4c691fd5cd13f60646460e003fa91d8d0e549f7e85ddd7b0f82b1299b123aa7c9ba3d6307914105f60dcaf91c46e96840e741d91d3a787885e5b2282bc62ff15d99d061eb70a76df08c651963fc542ad23b3caab3d1d92e287ad2434282f1ac2deaf2bab3e861b0041e8d817c83926ec6b01d7d2ef8c4c8a10fb28f0611bbf18992a3549af6ff5a5c182bbb4719bf941e7af6f3cdff70461add5d3ab0b2a66bca19b446921ec2b6a966f082bdf67124764d3183b536714db3f87c4ede93f38dee37e869adac4bb1fcea08802c49033e71286ecbfb3a76106943c163f057c8da45bd4c1d3ef25f");
+
+        var read = RoutingDecisionSummary.FromBytes(formatOne);
+        var formatTwo = read.ToBytes();
+
+        Assert.Equal(("territory", "highestScore"), (read.Steps[0].Kind, read.Steps[^1].Kind));
+        Assert.Equal(["P151", "P259"], read.TopCandidates.Select(c => c.Partner.Value));
+        Assert.Equal((1, 2), (formatOne[0], formatTwo[0]));
+        Assert.True(formatTwo.Length < formatOne.Length * 2 / 3, $"{formatTwo.Length} bytes against {formatOne.Length}");
+        Assert.Equal(read, RoutingDecisionSummary.FromBytes(formatTwo));
+    }
+
     [Theory]
     [InlineData(new byte[0])]
     [InlineData(new byte[] { 2 })]
+    [InlineData(new byte[] { 3 })]
     [InlineData(new byte[] { 1, 5, 0 })]
     [InlineData(new byte[] { 1, 0, 0, 0, 0, 0, 0, 0, 7 })]
     public void FromBytes_TruncatedOrUnknownFormat_ThrowsFormatException(byte[] bytes)
