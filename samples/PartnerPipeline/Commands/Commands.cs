@@ -71,6 +71,8 @@ internal static class Commands
 
             Writes one self-contained HTML file (inline SVG charts, no scripts, nothing fetched): the stage
             funnel, the next quarter's forecast distribution with P10/P50/P90, the partner scorecard.
+            --target sets the quarter's target and keeps it in the database (later reports use it); each
+            report records the quarter's forecast as a snapshot of the as-of date.
 
             """,
         _ => $"""

@@ -3,7 +3,9 @@ using NodaTime;
 using NodaTime.Testing;
 using NodaTime.Text;
 using Opportunity;
+using Opportunity.Forecasting;
 using Opportunity.Persistence;
+using Opportunity.Persistence.Forecasts;
 using Opportunity.Pipelines;
 using PartnerPipeline.Cli;
 using PartnerPipeline.Reports;
@@ -27,10 +29,23 @@ internal static class ReportCommand
         return 0;
     }
 
-    /// <summary>The report of the database as of an instant (the end of the simulated quarter by default).</summary>
-    public static async Task<ReportModel> BuildAsync(string databasePath, Instant asOf, Money target)
+    /// <summary>
+    /// The report of the database as of an instant (the end of the simulated quarter by default). A
+    /// <paramref name="target"/> becomes the quarter's network target, kept in the database; without
+    /// one the stored target is used, else <see cref="ReportBuilder.DefaultQuarterTarget"/>. The
+    /// quarter's forecast is recorded as a snapshot of the as-of date (a second report that day replaces it).
+    /// </summary>
+    public static async Task<ReportModel> BuildAsync(string databasePath, Instant asOf, Money? target)
     {
         await using var services = SampleHost.Create(databasePath, new FakeClock(asOf));
+        var targets = services.GetRequiredService<ISalesTargetStore>();
+        var quarter = ReportBuilder.QuarterOf(asOf);
+        if (target is { } given)
+        {
+            await targets.SaveTargetAsync(SampleNetwork.Tenant, new SalesTarget(quarter, given));
+        }
+
+        var planned = await targets.FindTargetAsync(SampleNetwork.Tenant, quarter) ?? new SalesTarget(quarter, ReportBuilder.DefaultQuarterTarget);
         return await ReportBuilder.BuildAsync(
             SampleNetwork.Tenant,
             services.GetRequiredService<ILeadStore>(),
@@ -38,14 +53,15 @@ internal static class ReportCommand
             services.GetRequiredService<IPartnerDirectory>(),
             services.GetRequiredService<IOutboxStore>(),
             services.GetRequiredService<PipelineCatalog>(),
+            services.GetRequiredService<IForecastSnapshotStore>(),
             asOf,
-            target,
+            planned,
             seed: 42);
     }
 
-    /// <summary>--target: the coming quarter's target in EUR (whole euros).</summary>
-    public static Money Target(Arguments arguments) =>
-        new(arguments.IntOption("target", (int)ReportBuilder.DefaultQuarterTarget.Amount, 1, int.MaxValue), CurrencyCode.EUR);
+    /// <summary>--target: the coming quarter's target in EUR (whole euros); null when not given.</summary>
+    public static Money? Target(Arguments arguments) =>
+        arguments.Option("target") is null ? null : new Money(arguments.IntOption("target", 0, 1, int.MaxValue), CurrencyCode.EUR);
 
     private static Instant AsOf(string? text)
     {

@@ -4,6 +4,7 @@ using Opportunity;
 using Opportunity.Forecasting;
 using Opportunity.Kpis;
 using Opportunity.Persistence;
+using Opportunity.Persistence.Forecasts;
 using Opportunity.Pipelines;
 
 namespace PartnerPipeline.Reports;
@@ -16,7 +17,11 @@ internal static class ReportBuilder
     /// <summary>The quarter's target the forecast is measured against: the manufacturer's plan for the default sample network.</summary>
     public static Money DefaultQuarterTarget { get; } = new(5_800_000m, Currency);
 
-    public static async Task<ReportModel> BuildAsync(TenantId tenant, ILeadStore leads, IOpportunityStore opportunities, IPartnerDirectory partners, IOutboxStore outbox, PipelineCatalog pipelines, Instant asOf, Money target, ulong seed)
+    /// <summary>The quarter a report as of <paramref name="asOf"/> forecasts: the one containing that day.</summary>
+    public static ForecastPeriod QuarterOf(Instant asOf) => FiscalCalendar.CalendarYear.QuarterOf(asOf.InUtc().Date);
+
+    /// <summary>The report's numbers, measured against <paramref name="target"/> (the quarter's); records the quarter's forecast in <paramref name="snapshots"/>.</summary>
+    public static async Task<ReportModel> BuildAsync(TenantId tenant, ILeadStore leads, IOpportunityStore opportunities, IPartnerDirectory partners, IOutboxStore outbox, PipelineCatalog pipelines, IForecastSnapshotStore snapshots, Instant asOf, SalesTarget target, ulong seed)
     {
         var scope = AccessScope.Manufacturer(tenant);
         var snapshot = await PipelineSnapshot.FromStoreAsync(opportunities, scope, new PipelineSnapshotOptions { Pipelines = pipelines });
@@ -32,8 +37,11 @@ internal static class ReportBuilder
 
         // The coming quarter (the one that starts at or contains the as-of date) as a distribution, against its target.
         var today = asOf.InUtc().Date;
-        var next = FiscalCalendar.CalendarYear.QuarterOf(today);
-        var vsTarget = ForecastVsTarget.Compute(snapshot, new SalesTarget(next, target), new ForecastOptions { Period = next, Currency = Currency, Seed = seed });
+        var next = QuarterOf(asOf);
+        var vsTarget = ForecastVsTarget.Compute(snapshot, target, new ForecastOptions { Period = next, Currency = Currency, Seed = seed });
+
+        // Kept, so that once the quarter has closed ForecastAccuracy can say how good this forecast was.
+        await snapshots.SaveAsync(tenant, ForecastSnapshot.Take(snapshot, next, today, Currency, new ForecastOptions { Seed = seed }));
         var forecast = vsTarget.Forecast;
         var forecastView = new ForecastView(
             next.Label,
@@ -41,7 +49,7 @@ internal static class ReportBuilder
             forecast.P10.Amount,
             forecast.P50.Amount,
             forecast.P90.Amount,
-            target.Amount,
+            target.Amount.Amount,
             vsTarget.Coverage,
             (decimal)Math.Round(vsTarget.ProbabilityOfReaching, 4),
             Histogram(forecast));
