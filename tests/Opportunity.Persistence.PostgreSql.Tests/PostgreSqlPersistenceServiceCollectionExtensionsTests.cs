@@ -18,6 +18,8 @@ public sealed class PostgreSqlPersistenceServiceCollectionExtensionsTests
         Assert.Same(store, provider.GetRequiredService<IPartnerDirectory>());
         Assert.Same(store, provider.GetRequiredService<IOutboxStore>());
         Assert.Same(store, provider.GetRequiredService<IOpportunityImporter>());
+        Assert.Same(store, provider.GetRequiredService<Forecasts.IForecastSnapshotStore>());
+        Assert.Same(store, provider.GetRequiredService<Forecasts.ISalesTargetStore>());
         Assert.Single(services, d => d.ServiceType == typeof(IOutboxStore));
         Assert.Equal("crm", provider.GetRequiredService<IOptions<PostgreSqlStoreOptions>>().Value.Schema);
     }

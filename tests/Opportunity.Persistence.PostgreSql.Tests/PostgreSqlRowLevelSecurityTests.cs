@@ -1,6 +1,7 @@
 using Npgsql;
 using NodaTime;
 using NodaTime.Testing;
+using Opportunity.Forecasting;
 using Opportunity.Leads;
 using Opportunity.Persistence.PostgreSql.Schema;
 using Opportunity.Pipelines;
@@ -28,6 +29,8 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
         ("partners", "UPDATE {0}.partners SET name = 'hijacked' WHERE tenant = 'tenant-b'"),
         ("outbox", "UPDATE {0}.outbox SET topic = 'hijacked' WHERE tenant = 'tenant-b'"),
         ("routing_decisions", "UPDATE {0}.routing_decisions SET explanation = 'hijacked' WHERE tenant = 'tenant-b'"),
+        ("sales_targets", "UPDATE {0}.sales_targets SET amount_minor = 1 WHERE tenant = 'tenant-b'"),
+        ("forecast_snapshots", "UPDATE {0}.forecast_snapshots SET expected_minor = 1 WHERE tenant = 'tenant-b'"),
     ];
 
     private readonly FakeClock _clock = new(Instant.FromUtc(2025, 3, 3, 9, 0));
@@ -97,6 +100,7 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
         // Nothing of tenant B changed, as the owner sees it.
         Assert.Equal(0L, await AsOwnerSystemAsync($"SELECT (SELECT count(*) FROM {_schema}.leads WHERE tenant = 'tenant-b' AND version > 100) + (SELECT count(*) FROM {_schema}.opportunities WHERE tenant = 'tenant-b' AND version > 100) + (SELECT count(*) FROM {_schema}.partners WHERE name = 'hijacked') + (SELECT count(*) FROM {_schema}.outbox WHERE topic = 'hijacked');"));
         Assert.Equal(2L, await AsOwnerSystemAsync($"SELECT count(*) FROM {_schema}.leads WHERE tenant = 'tenant-b';"));
+        Assert.Equal(0L, await AsOwnerSystemAsync($"SELECT (SELECT count(*) FROM {_schema}.sales_targets WHERE amount_minor = 1) + (SELECT count(*) FROM {_schema}.forecast_snapshots WHERE expected_minor = 1);"));
     }
 
     /// <summary>The owner's functions cannot be replaced, altered or dropped by the app role, which may only execute them.</summary>
@@ -268,7 +272,7 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
         Assert.Equal(PostgresErrorCodes.ObjectNotInPrerequisiteState, forget.SqlState);
     }
 
-    /// <summary>Per tenant: two leads assigned to P1 (due in a day), one opportunity due in a day, a partner, a routing decision — and their outbox messages.</summary>
+    /// <summary>Per tenant: two leads assigned to P1 (due in a day), one opportunity due in a day, a partner, a routing decision, a sales target, a forecast snapshot — and their outbox messages.</summary>
     private async Task SeedTwoTenantsAsync()
     {
         foreach (var tenant in new[] { TenantA, TenantB })
@@ -288,6 +292,10 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
             await Store.UpsertAsync(new Partners.Partner(tenant, P1, $"{tenant} {P1}", Partners.PartnerTier.Gold));
             await Store.AppendAsync(tenant, new RoutingDecisionRecord(new LeadId("lead-1"), _clock.GetCurrentInstant(), "rules", "1", RoutingOutcome.Assigned, [P1], 7, null, "why"));
             await Store.EnqueueAsync([new OutboxMessage($"{tenant}/notice", tenant, "notification", "test", "{}", _clock.GetCurrentInstant())]);
+            var quarter = FiscalCalendar.CalendarYear.Quarter(2025, 2);
+            await Store.SaveTargetAsync(tenant, new SalesTarget(quarter, new Money(10m, CurrencyCode.EUR)));
+            var zero = Money.Zero(CurrencyCode.EUR);
+            await Store.SaveAsync(tenant, new ForecastSnapshot { Period = quarter, TakenOn = new LocalDate(2025, 3, 3), Currency = CurrencyCode.EUR, Expected = zero, P10 = zero, P50 = zero, P90 = zero, CommitForecast = zero, BestCaseForecast = zero, ByCategory = new Dictionary<ForecastCategory, Money>() });
         }
 
         Assert.Equal(2L, await AsOwnerSystemAsync($"SELECT count(*) FROM {_schema}.leads WHERE tenant = 'tenant-b';"));

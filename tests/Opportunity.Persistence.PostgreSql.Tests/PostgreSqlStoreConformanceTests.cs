@@ -20,6 +20,8 @@ public sealed class PostgreSqlStoreConformanceTests : StoreConformanceTests
             Caller = new CallerDatabase(async () => await PostgresTestDatabase.OpenAppConnectionAsync(), $"{schema}.{PostgresTestDatabase.OwnTable}"),
             Importer = store,
             PipelineRows = store,
+            ForecastSnapshots = store,
+            Targets = store,
             PushDown = store,
             DecisionLog = store,
             Quarantine = store,

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Opportunity.Persistence.Forecasts;
 using Opportunity.Persistence.InMemory;
 
 namespace Opportunity.Persistence.Sqlite.Tests;
@@ -23,7 +24,10 @@ public sealed class SqlitePersistenceServiceCollectionExtensionsTests : IDisposa
         Assert.Same(store, provider.GetRequiredService<IPartnerDirectory>());
         Assert.Same(store, provider.GetRequiredService<IOutboxStore>());
         Assert.Same(store, provider.GetRequiredService<IOpportunityImporter>());
+        Assert.Same(store, provider.GetRequiredService<IForecastSnapshotStore>());
+        Assert.Same(store, provider.GetRequiredService<ISalesTargetStore>());
         Assert.Single(services, d => d.ServiceType == typeof(ILeadStore));
+        Assert.Single(services, d => d.ServiceType == typeof(ISalesTargetStore));
         Assert.IsNotType<InMemoryStore>(provider.GetRequiredService<IOutboxStore>());
     }
 

@@ -30,6 +30,8 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests
             Caller = new CallerDatabase(() => OpenCallerConnectionAsync(path), OwnTable),
             Importer = store,
             PipelineRows = store,
+            ForecastSnapshots = store,
+            Targets = store,
             PushDown = store,
             DecisionLog = store,
             Quarantine = store,

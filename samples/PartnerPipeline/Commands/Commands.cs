@@ -74,7 +74,9 @@ internal static class Commands
             Writes one self-contained HTML file (inline SVG charts, no scripts, nothing fetched): the stage
             funnel, the next quarter's forecast distribution with P10/P50/P90, the partner scorecard
             ("no data" for a rate of a partner without leads). Amounts and --target are in the data's
-            currency, or in --currency with --rates for the others.
+            currency, or in --currency with --rates for the others. --target sets the quarter's target
+            and keeps it in the database (later reports use it); each report records the quarter's
+            forecast as a snapshot of the as-of date.
 
             """,
         _ => $"""

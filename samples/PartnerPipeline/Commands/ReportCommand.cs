@@ -4,6 +4,7 @@ using NodaTime.Testing;
 using NodaTime.Text;
 using Opportunity;
 using Opportunity.Persistence;
+using Opportunity.Persistence.Forecasts;
 using Opportunity.Pipelines;
 using PartnerPipeline.Cli;
 using PartnerPipeline.Reports;
@@ -28,8 +29,15 @@ internal static class ReportCommand
         return 0;
     }
 
-    /// <summary>The report of the database as of an instant (the end of the simulated quarter by default), in the data's currency unless <paramref name="currencies"/> says otherwise.</summary>
-    public static async Task<ReportModel> BuildAsync(string databasePath, Instant asOf, decimal target, CurrencyOptions? currencies = null)
+    /// <summary>
+    /// The report of the database as of an instant (the end of the simulated quarter by default), in
+    /// the data's currency unless <paramref name="currencies"/> says otherwise. A
+    /// <paramref name="target"/> (in the reporting currency) becomes the quarter's network target,
+    /// kept in the database; without one the stored target is used, else
+    /// <see cref="ReportBuilder.DefaultQuarterTarget"/>. The quarter's forecast is recorded as a
+    /// snapshot of the as-of date (a second report that day replaces it).
+    /// </summary>
+    public static async Task<ReportModel> BuildAsync(string databasePath, Instant asOf, decimal? target, CurrencyOptions? currencies = null)
     {
         await using var services = SampleHost.Create(databasePath, new FakeClock(asOf));
         return await ReportBuilder.BuildAsync(
@@ -39,15 +47,17 @@ internal static class ReportCommand
             services.GetRequiredService<IPartnerDirectory>(),
             services.GetRequiredService<IOutboxStore>(),
             services.GetRequiredService<PipelineCatalog>(),
+            services.GetRequiredService<IForecastSnapshotStore>(),
+            services.GetRequiredService<ISalesTargetStore>(),
             asOf,
             target,
             currencies ?? new CurrencyOptions(null, null),
             seed: 42);
     }
 
-    /// <summary>--target: the coming quarter's target in whole units of the reporting currency.</summary>
-    public static decimal Target(Arguments arguments) =>
-        arguments.IntOption("target", (int)ReportBuilder.DefaultQuarterTarget, 1, int.MaxValue);
+    /// <summary>--target: the coming quarter's target in whole units of the reporting currency; null when not given.</summary>
+    public static decimal? Target(Arguments arguments) =>
+        arguments.Option("target") is null ? null : arguments.IntOption("target", 0, 1, int.MaxValue);
 
     private static Instant AsOf(string? text)
     {

@@ -4,6 +4,7 @@ using Opportunity;
 using Opportunity.Forecasting;
 using Opportunity.Kpis;
 using Opportunity.Persistence;
+using Opportunity.Persistence.Forecasts;
 using Opportunity.Pipelines;
 using PartnerPipeline.Cli;
 
@@ -15,19 +16,36 @@ internal static class ReportBuilder
     /// <summary>The quarter's target the forecast is measured against (in the reporting currency): the manufacturer's plan for the default sample network.</summary>
     public const decimal DefaultQuarterTarget = 5_800_000m;
 
+    /// <summary>The quarter a report as of <paramref name="asOf"/> forecasts: the one containing that day.</summary>
+    public static ForecastPeriod QuarterOf(Instant asOf) => FiscalCalendar.CalendarYear.QuarterOf(asOf.InUtc().Date);
+
     /// <summary>
     /// The report in the reporting currency <paramref name="currencies"/> resolves for the data (the
-    /// data's own when it has one); <paramref name="target"/> is in that currency.
+    /// data's own when it has one). A <paramref name="target"/> (in that currency) is saved as the
+    /// quarter's network target; without one the stored target is used, else
+    /// <see cref="DefaultQuarterTarget"/>. Records the quarter's forecast in <paramref name="snapshots"/>.
     /// </summary>
-    /// <exception cref="UsageException">Mixed currencies without --currency, or a currency without a rate into it.</exception>
-    public static async Task<ReportModel> BuildAsync(TenantId tenant, ILeadStore leads, IOpportunityStore opportunities, IPartnerDirectory partners, IOutboxStore outbox, PipelineCatalog pipelines, Instant asOf, decimal target, CurrencyOptions currencies, ulong seed)
+    /// <exception cref="UsageException">Mixed currencies without --currency, a currency without a rate into it, or a stored target in another currency.</exception>
+    public static async Task<ReportModel> BuildAsync(TenantId tenant, ILeadStore leads, IOpportunityStore opportunities, IPartnerDirectory partners, IOutboxStore outbox, PipelineCatalog pipelines, IForecastSnapshotStore snapshots, ISalesTargetStore targets, Instant asOf, decimal? target, CurrencyOptions currencies, ulong seed)
     {
         var scope = AccessScope.Manufacturer(tenant);
         var snapshot = await PipelineSnapshot.FromStoreAsync(opportunities, scope, new PipelineSnapshotOptions { Pipelines = pipelines });
         var currency = currencies.Resolve(snapshot.Currencies);
+        var quarter = QuarterOf(asOf);
+        if (target is { } given)
+        {
+            await targets.SaveTargetAsync(tenant, new SalesTarget(quarter, new Money(given, currency)));
+        }
+
+        var planned = await targets.FindTargetAsync(tenant, quarter) ?? new SalesTarget(quarter, new Money(DefaultQuarterTarget, currency));
+        if (planned.Amount.Currency != currency)
+        {
+            throw new UsageException($"the stored target of {quarter.Label} is in {planned.Amount.Currency.Code}; report with --currency {planned.Amount.Currency.Code} or set a new --target in {currency.Code}");
+        }
+
         try
         {
-            return await BuildAsync(tenant, leads, opportunities, partners, outbox, snapshot, asOf, new Money(target, currency), currencies.Rates(currency), seed);
+            return await BuildAsync(tenant, leads, opportunities, partners, outbox, snapshots, snapshot, asOf, planned, currencies.Rates(currency), seed);
         }
         catch (ExchangeRateNotFoundException ex)
         {
@@ -35,10 +53,10 @@ internal static class ReportBuilder
         }
     }
 
-    private static async Task<ReportModel> BuildAsync(TenantId tenant, ILeadStore leads, IOpportunityStore opportunities, IPartnerDirectory partners, IOutboxStore outbox, PipelineSnapshot snapshot, Instant asOf, Money target, FixedExchangeRates? rates, ulong seed)
+    private static async Task<ReportModel> BuildAsync(TenantId tenant, ILeadStore leads, IOpportunityStore opportunities, IPartnerDirectory partners, IOutboxStore outbox, IForecastSnapshotStore snapshots, PipelineSnapshot snapshot, Instant asOf, SalesTarget target, FixedExchangeRates? rates, ulong seed)
     {
         var scope = AccessScope.Manufacturer(tenant);
-        var currency = target.Currency;
+        var currency = target.Amount.Currency;
 
         // Pipeline by stage, in the pipeline's stage order.
         using var stageTotals = snapshot.Group(PipelineDimension.Stage);
@@ -51,8 +69,11 @@ internal static class ReportBuilder
 
         // The coming quarter (the one that starts at or contains the as-of date) as a distribution, against its target.
         var today = asOf.InUtc().Date;
-        var next = FiscalCalendar.CalendarYear.QuarterOf(today);
-        var vsTarget = ForecastVsTarget.Compute(snapshot, new SalesTarget(next, target), new ForecastOptions { Period = next, Currency = currency, Rates = rates, Seed = seed });
+        var next = target.Period;
+        var vsTarget = ForecastVsTarget.Compute(snapshot, target, new ForecastOptions { Period = next, Currency = currency, Rates = rates, Seed = seed });
+
+        // Kept, so that once the quarter has closed ForecastAccuracy can say how good this forecast was.
+        await snapshots.SaveAsync(tenant, ForecastSnapshot.Take(snapshot, next, today, currency, new ForecastOptions { Rates = rates, Seed = seed }));
         var forecast = vsTarget.Forecast;
         var forecastView = new ForecastView(
             next.Label,
@@ -60,7 +81,7 @@ internal static class ReportBuilder
             forecast.P10.Amount,
             forecast.P50.Amount,
             forecast.P90.Amount,
-            target.Amount,
+            target.Amount.Amount,
             vsTarget.Coverage,
             (decimal)Math.Round(vsTarget.ProbabilityOfReaching, 4),
             Histogram(forecast));

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Opportunity.Configuration;
 using Opportunity.Persistence;
+using Opportunity.Persistence.Forecasts;
 using Opportunity.Workflows;
 
 namespace Opportunity;
@@ -29,7 +30,9 @@ public sealed class OpportunityManagementBuilder
     /// Makes one store the implementation of every persistence port: removes the registrations of
     /// <see cref="ILeadStore"/>, <see cref="IOpportunityStore"/>, <see cref="IPartnerDirectory"/>,
     /// <see cref="IOutboxStore"/> and <see cref="IOpportunityImporter"/> (the in-memory defaults or
-    /// an earlier adapter) and resolves each to the singleton <typeparamref name="TStore"/>, also
+    /// an earlier adapter), and of <see cref="IRecordQuarantine"/>, <see cref="IForecastSnapshotStore"/>
+    /// and <see cref="ISalesTargetStore"/> when <typeparamref name="TStore"/> implements them,
+    /// and resolves each to the singleton <typeparamref name="TStore"/>, also
     /// resolvable as itself. Adapters' <c>Use…</c> methods call this; so can your own adapter.
     /// Safe to call twice.
     /// </summary>
@@ -49,6 +52,19 @@ public sealed class OpportunityManagementBuilder
         if (typeof(IRecordQuarantine).IsAssignableFrom(typeof(TStore)))
         {
             Services.AddSingleton(sp => (IRecordQuarantine)sp.GetRequiredService<TStore>());
+        }
+
+        // Forecast snapshots and targets move to the store that keeps them; a store without them leaves the default.
+        if (typeof(IForecastSnapshotStore).IsAssignableFrom(typeof(TStore)))
+        {
+            Services.RemoveAll<IForecastSnapshotStore>();
+            Services.AddSingleton(sp => (IForecastSnapshotStore)sp.GetRequiredService<TStore>());
+        }
+
+        if (typeof(ISalesTargetStore).IsAssignableFrom(typeof(TStore)))
+        {
+            Services.RemoveAll<ISalesTargetStore>();
+            Services.AddSingleton(sp => (ISalesTargetStore)sp.GetRequiredService<TStore>());
         }
 
         return this;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using NodaTime;
 using Opportunity.Configuration;
 using Opportunity.Persistence;
+using Opportunity.Persistence.Forecasts;
 using Opportunity.Persistence.InMemory;
 using Opportunity.Pipelines;
 
@@ -41,6 +42,8 @@ public static class OpportunityServiceCollectionExtensions
         services.TryAddSingleton<IOutboxStore>(sp => sp.GetRequiredService<InMemoryStore>());
         services.TryAddSingleton<IOpportunityImporter>(sp => sp.GetRequiredService<InMemoryStore>());
         services.TryAddSingleton<IRecordQuarantine>(sp => sp.GetRequiredService<InMemoryStore>());
+        services.TryAddSingleton<IForecastSnapshotStore>(sp => sp.GetRequiredService<InMemoryStore>());
+        services.TryAddSingleton<ISalesTargetStore>(sp => sp.GetRequiredService<InMemoryStore>());
         return new OpportunityManagementBuilder(services);
     }
 

@@ -286,6 +286,7 @@ internal static class PostgreSqlMigrations
             """),
         (HashedDuplicateKeysVersion, "duplicate keys of leads as 64-bit hashes of tenant and key; partner documents as json", HashedDuplicateKeysMigration),
         (LeanLeadRowsVersion, "lead documents without their column values; claims of leads return those columns", LeanLeadRowsMigration),
+        (ForecastsVersion, "sales targets and forecast snapshots", ForecastsMigration),
     ];
 
     /// <summary>
@@ -340,6 +341,66 @@ internal static class PostgreSqlMigrations
     private static string LeanLeadRowsMigration => $$"""
         DROP FUNCTION {s}.claim_due_batch_leads(timestamptz, text, integer, timestamptz);
         {{ClaimDue("leads", withTenant: true, name: "claim_due_lead_rows", leadColumns: true)}}
+        """;
+
+    /// <summary>
+    /// Migration 17: <c>sales_targets</c> and <c>forecast_snapshots</c>, keyed by tenant, the whole
+    /// period (dates, kind, label: a <c>ForecastPeriod</c>'s identity) and the scope as two key
+    /// columns, partner and region, the empty string meaning "all"; amounts in integer minor units
+    /// beside one currency; a snapshot's amount per forecast category in five nullable columns.
+    /// The manufacturer's data: row-level security shows a tenant's rows in its manufacturer scope
+    /// only (a partner's transaction sees none), and the owner's cross-tenant policy as on every table.
+    /// </summary>
+    public const int ForecastsVersion = 17;
+
+    private static string ForecastsMigration => $$"""
+        CREATE TABLE {s}.sales_targets (
+            tenant       text COLLATE "C" NOT NULL,
+            period_start date     NOT NULL,
+            period_end   date     NOT NULL CHECK (period_end > period_start),
+            period_kind  smallint NOT NULL CHECK (period_kind BETWEEN 0 AND 2),
+            period_label text COLLATE "C" NOT NULL,
+            partner      text COLLATE "C" NOT NULL,
+            region       text COLLATE "C" NOT NULL,
+            amount_minor bigint   NOT NULL CHECK (amount_minor >= 0),
+            currency     text     NOT NULL CHECK (length(currency) = 3),
+            PRIMARY KEY (tenant, period_start, period_end, period_kind, period_label, partner, region)
+        );
+        CREATE TABLE {s}.forecast_snapshots (
+            tenant                   text COLLATE "C" NOT NULL,
+            period_start             date     NOT NULL,
+            period_end               date     NOT NULL CHECK (period_end > period_start),
+            period_kind              smallint NOT NULL CHECK (period_kind BETWEEN 0 AND 2),
+            period_label             text COLLATE "C" NOT NULL,
+            partner                  text COLLATE "C" NOT NULL,
+            region                   text COLLATE "C" NOT NULL,
+            taken_on                 date     NOT NULL,
+            currency                 text     NOT NULL CHECK (length(currency) = 3),
+            expected_minor           bigint   NOT NULL,
+            p10_minor                bigint   NOT NULL,
+            p50_minor                bigint   NOT NULL,
+            p90_minor                bigint   NOT NULL,
+            commit_minor             bigint   NOT NULL,
+            best_case_minor          bigint   NOT NULL,
+            category_pipeline_minor  bigint,
+            category_best_case_minor bigint,
+            category_commit_minor    bigint,
+            category_closed_minor    bigint,
+            category_omitted_minor   bigint,
+            PRIMARY KEY (tenant, period_start, period_end, period_kind, period_label, partner, region, taken_on)
+        );
+        ALTER TABLE {s}.sales_targets ENABLE ROW LEVEL SECURITY;
+        ALTER TABLE {s}.sales_targets FORCE ROW LEVEL SECURITY;
+        CREATE POLICY sales_targets_scope ON {s}.sales_targets
+            USING ({{Tenant}} AND {{NoPartner}})
+            WITH CHECK ({{Tenant}} AND {{NoPartner}});
+        {{SystemPolicy("sales_targets")}}
+        ALTER TABLE {s}.forecast_snapshots ENABLE ROW LEVEL SECURITY;
+        ALTER TABLE {s}.forecast_snapshots FORCE ROW LEVEL SECURITY;
+        CREATE POLICY forecast_snapshots_scope ON {s}.forecast_snapshots
+            USING ({{Tenant}} AND {{NoPartner}})
+            WITH CHECK ({{Tenant}} AND {{NoPartner}});
+        {{SystemPolicy("forecast_snapshots")}}
         """;
 
     /// <summary>The lead states that count toward a partner's capacity (<c>StoredValues.CountsTowardCapacity</c>).</summary>
@@ -773,10 +834,10 @@ internal static class PostgreSqlMigrations
     public const int StorageGrowthVersion = 7;
 
     /// <summary>The tables the store's role reads, inserts and updates.</summary>
-    public static IReadOnlyList<string> Tables { get; } = ["leads", "opportunities", "partners", "outbox", "partner_load"];
+    public static IReadOnlyList<string> Tables { get; } = ["leads", "opportunities", "partners", "outbox", "partner_load", "forecast_snapshots"];
 
-    /// <summary>The tables the store's role also deletes from: a released quarantine entry is removed.</summary>
-    public static IReadOnlyList<string> DeletableTables { get; } = ["quarantine"];
+    /// <summary>The tables the store's role also deletes from: a released quarantine entry, a deleted target.</summary>
+    public static IReadOnlyList<string> DeletableTables { get; } = ["quarantine", "sales_targets"];
 
     /// <summary>The append-only tables: the store's role only reads and inserts (and no policy admits an update or delete).</summary>
     public static IReadOnlyList<string> AppendOnlyTables { get; } = ["routing_decisions"];

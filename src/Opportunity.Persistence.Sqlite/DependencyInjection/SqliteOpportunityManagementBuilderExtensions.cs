@@ -62,7 +62,8 @@ public static class SqliteOpportunityManagementBuilderExtensions
 
     /// <summary>
     /// Replaces the in-memory stores (<see cref="ILeadStore"/>, <see cref="IOpportunityStore"/>,
-    /// <see cref="IPartnerDirectory"/>, <see cref="IOutboxStore"/>, <see cref="IOpportunityImporter"/>)
+    /// <see cref="IPartnerDirectory"/>, <see cref="IOutboxStore"/>, <see cref="IOpportunityImporter"/>,
+    /// <see cref="Persistence.Forecasts.IForecastSnapshotStore"/>, <see cref="Persistence.Forecasts.ISalesTargetStore"/>)
     /// and the in-memory routing decision log (<see cref="IRoutingDecisionLog"/>, whether
     /// <c>AddLeadDistribution</c> is called before or after) with one <see cref="SqliteStore"/>.
     /// Resolves <see cref="SqliteStoreOptions.ConnectionStringName"/> from the registered

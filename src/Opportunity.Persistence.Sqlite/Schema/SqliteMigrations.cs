@@ -210,6 +210,44 @@ internal static class SqliteMigrations
             ALTER TABLE opportunities ADD COLUMN forecast_category INTEGER CHECK (forecast_category BETWEEN 0 AND 4);
             ALTER TABLE opportunities ADD COLUMN closed_at TEXT;
             """),
+        (ForecastsVersion, "sales targets and forecast snapshots", """
+            CREATE TABLE sales_targets (
+                tenant       TEXT    NOT NULL,
+                period_start TEXT    NOT NULL,
+                period_end   TEXT    NOT NULL,
+                period_kind  INTEGER NOT NULL CHECK (period_kind BETWEEN 0 AND 2),
+                period_label TEXT    NOT NULL,
+                partner      TEXT    NOT NULL,
+                region       TEXT    NOT NULL,
+                amount_minor INTEGER NOT NULL CHECK (amount_minor >= 0),
+                currency     TEXT    NOT NULL CHECK (length(currency) = 3),
+                PRIMARY KEY (tenant, period_start, period_end, period_kind, period_label, partner, region)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE forecast_snapshots (
+                tenant                   TEXT    NOT NULL,
+                period_start             TEXT    NOT NULL,
+                period_end               TEXT    NOT NULL,
+                period_kind              INTEGER NOT NULL CHECK (period_kind BETWEEN 0 AND 2),
+                period_label             TEXT    NOT NULL,
+                partner                  TEXT    NOT NULL,
+                region                   TEXT    NOT NULL,
+                taken_on                 TEXT    NOT NULL,
+                currency                 TEXT    NOT NULL CHECK (length(currency) = 3),
+                expected_minor           INTEGER NOT NULL,
+                p10_minor                INTEGER NOT NULL,
+                p50_minor                INTEGER NOT NULL,
+                p90_minor                INTEGER NOT NULL,
+                commit_minor             INTEGER NOT NULL,
+                best_case_minor          INTEGER NOT NULL,
+                category_pipeline_minor  INTEGER,
+                category_best_case_minor INTEGER,
+                category_commit_minor    INTEGER,
+                category_closed_minor    INTEGER,
+                category_omitted_minor   INTEGER,
+                PRIMARY KEY (tenant, period_start, period_end, period_kind, period_label, partner, region, taken_on)
+            ) WITHOUT ROWID;
+            """),
     ];
 
     /// <summary>
@@ -269,6 +307,15 @@ internal static class SqliteMigrations
     /// newest row, which nothing refers to (purged ids are remembered by hash, not by <c>seq</c>).
     /// </summary>
     public const int OutboxWithoutAutoincrementVersion = 9;
+
+    /// <summary>
+    /// Migration 17: <c>sales_targets</c> and <c>forecast_snapshots</c>, keyed by tenant, the whole
+    /// period (dates, kind, label: a <c>ForecastPeriod</c>'s identity) and the scope as two key
+    /// columns, partner and region, the empty string meaning "all"; amounts in integer minor units
+    /// beside one currency; a snapshot's amount per forecast category in five nullable columns (null:
+    /// the snapshot has no amount for it).
+    /// </summary>
+    public const int ForecastsVersion = 17;
 
     public static int Latest => All.Max(m => m.Version);
 }

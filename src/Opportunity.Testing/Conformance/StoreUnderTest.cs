@@ -1,6 +1,7 @@
 using Opportunity.Forecasting;
 using Opportunity.Leads;
 using Opportunity.Persistence;
+using Opportunity.Persistence.Forecasts;
 using Opportunity.Workflows;
 
 namespace Opportunity.Testing.Conformance;
@@ -36,10 +37,16 @@ public sealed class StoreUnderTest : IAsyncDisposable
     /// <summary>Wraps one object that implements all four ports (and <see cref="IOpportunityImporter"/>, <see cref="IRoutingDecisionLog"/> and <see cref="ILeadConversionStore"/> when it does).</summary>
     public static StoreUnderTest For<TStore>(TStore store, Func<ValueTask>? dispose = null)
         where TStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore =>
-        new(store, store, store, store, dispose) { Importer = store as IOpportunityImporter, DecisionLog = store as IRoutingDecisionLog, Quarantine = store as IRecordQuarantine, Conversions = store as ILeadConversionStore, Schema = store as IStoreSchema, PipelineRows = store as IPipelineRowSource, PushDown = store as IPipelinePushDown };
+        new(store, store, store, store, dispose) { Importer = store as IOpportunityImporter, DecisionLog = store as IRoutingDecisionLog, Quarantine = store as IRecordQuarantine, Conversions = store as ILeadConversionStore, Schema = store as IStoreSchema, PipelineRows = store as IPipelineRowSource, PushDown = store as IPipelinePushDown, ForecastSnapshots = store as IForecastSnapshotStore, Targets = store as ISalesTargetStore };
 
     /// <summary>The pipeline row stream, when the adapter has one (<see cref="Forecasting.PipelineSnapshot.FromStoreAsync"/> reads the opportunities without it).</summary>
     public IPipelineRowSource? PipelineRows { get; init; }
+
+    /// <summary>The forecast snapshot store, when the adapter has one; the snapshot tests skip their checks without it.</summary>
+    public IForecastSnapshotStore? ForecastSnapshots { get; init; }
+
+    /// <summary>The sales target store, when the adapter has one; the target tests skip their checks without it.</summary>
+    public ISalesTargetStore? Targets { get; init; }
 
     /// <summary>The pipeline push-down, when the adapter has one; the push-down checks are skipped without it.</summary>
     public IPipelinePushDown? PushDown { get; init; }

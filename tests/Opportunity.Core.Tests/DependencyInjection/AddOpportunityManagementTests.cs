@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using NodaTime;
 using NodaTime.Testing;
 using Opportunity.Persistence;
+using Opportunity.Persistence.Forecasts;
 using Opportunity.Persistence.InMemory;
 
 namespace Opportunity.Core.Tests.DependencyInjection;
@@ -23,6 +24,8 @@ public sealed class AddOpportunityManagementTests
         Assert.Same(store, provider.GetRequiredService<IOpportunityStore>());
         Assert.Same(store, provider.GetRequiredService<IPartnerDirectory>());
         Assert.Same(store, provider.GetRequiredService<IOutboxStore>());
+        Assert.Same(store, provider.GetRequiredService<IForecastSnapshotStore>());
+        Assert.Same(store, provider.GetRequiredService<ISalesTargetStore>());
         Assert.Equal(50, provider.GetRequiredService<IOptions<OpportunityManagementOptions>>().Value.ClaimBatchSize);
     }
 

@@ -1,6 +1,8 @@
 using NodaTime;
 using NodaTime.Testing;
 using Opportunity.Forecasting;
+using Opportunity.Persistence.Forecasts;
+using Opportunity.Persistence.InMemory;
 using Opportunity.Pipelines;
 
 namespace Opportunity.Core.Tests.Forecasting;
@@ -50,7 +52,7 @@ public sealed class ForecastAccuracyTests
     {
         var clock = new FakeClock(Instant.FromUtc(2025, 2, 3, 10, 0));
         var pipeline = ForecastRollupTests.Quarter1(clock);
-        var store = new InMemoryForecastSnapshotStore();
+        IForecastSnapshotStore store = new InMemoryStore();
         var tenant = new TenantId("acme");
 
         var taken = ForecastSnapshot.Take(pipeline, Q1, new LocalDate(2025, 2, 3), CurrencyCode.EUR, new ForecastOptions { Trials = 2_000, Seed = 1 });

@@ -15,6 +15,8 @@ public sealed class InMemoryStoreConformanceTests : StoreConformanceTests
         {
             Importer = store,
             PipelineRows = store,
+            ForecastSnapshots = store,
+            Targets = store,
             DecisionLog = new InMemoryRoutingDecisionLog(),
             Quarantine = store,
             CorruptLead = (tenant, id) =>

@@ -32,11 +32,5 @@ public sealed record SalesTarget
     public string? Region { get; init; }
 
     /// <summary>Who the target is for, e.g. <c>network</c>, <c>partner P1</c>, <c>region DE-South</c>.</summary>
-    public string Scope => (Partner, Region) switch
-    {
-        (null, null) => "network",
-        ({ } p, null) => $"partner {p}",
-        (null, { } r) => $"region {r}",
-        ({ } p, { } r) => $"partner {p} in region {r}",
-    };
+    public string Scope => new ForecastScope(Partner, Region).ToString();
 }
