@@ -45,6 +45,10 @@ public sealed partial class PostgreSqlStore : IPipelineRowSource, IPipelinePushD
                       FROM {_schema}.opportunities r
                       WHERE {PipelineWhere(scope, includeClosedWon, Literal)}) TO STDOUT (FORMAT BINARY)
                 """;
+            // One process scans: the rows then arrive in the index's order (a partner's deals together), and
+            // the backend that writes the COPY stream would serialise every row anyway; parallel workers
+            // only add the hand-over of each row to it.
+            await ExecuteAsync(connection, transaction, "SET LOCAL max_parallel_workers_per_gather = 0;", cancellationToken).ConfigureAwait(false);
             using var stream = await connection.BeginRawBinaryCopyAsync(sql, cancellationToken).ConfigureAwait(false);
             var rows = new PgCopyRows(stream, 12);
             Utf8StringPool partners = new(), stages = new(), currencies = new(), regions = new(), productLines = new();

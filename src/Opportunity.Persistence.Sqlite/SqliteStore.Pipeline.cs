@@ -39,7 +39,7 @@ public sealed partial class SqliteStore : IPipelineRowSource, IPipelinePushDown
             $"""
             SELECT partner, stage, stage_kind, amount_minor, currency, probability_bp, forecast_category, expected_close, closed_at, region, product_line,
                    CASE WHEN amount_minor > {Money.MaxDealMinorUnits} THEN id END
-            FROM opportunities r
+            FROM opportunities r INDEXED BY opportunities_pipeline
             WHERE {where};
             """);
         for (var i = 0; i < parameters.Count; i++)
@@ -115,7 +115,7 @@ public sealed partial class SqliteStore : IPipelineRowSource, IPipelinePushDown
         try
         {
             await ReadGroupsAsync(
-                $"SELECT {keys}, count(*), sum(amount_minor), sum(amount_minor * probability_bp) FROM opportunities r WHERE {where} GROUP BY 1, 2, 3;",
+                $"SELECT {keys}, count(*), sum(amount_minor), sum(amount_minor * probability_bp) FROM opportunities r INDEXED BY opportunities_pipeline WHERE {where} GROUP BY 1, 2, 3;",
                 r => (r.GetInt64(4), (Int128)r.GetInt64(5))).ConfigureAwait(false);
         }
         catch (SqliteException ex) when (ex.Message.Contains("integer overflow", StringComparison.Ordinal))
@@ -125,7 +125,7 @@ public sealed partial class SqliteStore : IPipelineRowSource, IPipelinePushDown
                 $"""
                 SELECT {keys}, count(*), sum(amount_minor >> 32), sum(amount_minor & 4294967295),
                        sum((amount_minor * probability_bp) >> 32), sum((amount_minor * probability_bp) & 4294967295)
-                FROM opportunities r WHERE {where} GROUP BY 1, 2, 3;
+                FROM opportunities r INDEXED BY opportunities_pipeline WHERE {where} GROUP BY 1, 2, 3;
                 """,
                 r => (((Int128)r.GetInt64(4) << 32) + r.GetInt64(5), ((Int128)r.GetInt64(6) << 32) + r.GetInt64(7))).ConfigureAwait(false);
         }
@@ -190,7 +190,10 @@ public sealed partial class SqliteStore : IPipelineRowSource, IPipelinePushDown
     /// <summary>
     /// The deals of the pipeline in <paramref name="scope"/>: open (and closed-won) rows with filled
     /// pipeline columns, not quarantined; parameters <c>?1</c> (tenant) and <c>?2</c> (partner). The
-    /// condition repeats the pipeline index's own (SQLite uses a partial index only then). A check per
+    /// condition repeats the pipeline index's own (SQLite uses a partial index only then), after the
+    /// stage kind's equality: so written, the planner reads partner × stage groups in the index's order
+    /// (otherwise it sorted them, and for a <c>GROUP BY</c> it preferred the partner index and a lookup
+    /// of every row in the table, about 20 times slower at 10^6 — hence also <c>INDEXED BY</c> in the queries). A check per
     /// row against the quarantine costs as much as reading the row, so it is added only when the
     /// tenant has quarantined opportunities at all, which is asked in <paramref name="transaction"/>
     /// (the query that follows reads the same snapshot).
@@ -205,7 +208,7 @@ public sealed partial class SqliteStore : IPipelineRowSource, IPipelinePushDown
             where += " AND partner = ?2";
         }
 
-        where += $" AND {SqliteMigrations.PipelineIndexCondition}{(includeClosedWon ? string.Empty : " AND stage_kind = 0")}";
+        where += $"{(includeClosedWon ? string.Empty : " AND stage_kind = 0")} AND {SqliteMigrations.PipelineIndexCondition}";
         using var quarantined = Command(connection, transaction, "SELECT EXISTS (SELECT 1 FROM quarantine WHERE tenant = $tenant AND kind = 'SalesOpportunity');", ("$tenant", scope.Tenant.Value));
         if (Convert.ToInt64(await quarantined.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) != 0)
         {
