@@ -212,11 +212,15 @@ public sealed partial class PostgreSqlStore : IPipelineRowSource, IPipelinePushD
             where += $" AND r.partner = {value(partner.Value)}";
         }
 
-        // NOT IN an uncorrelated subquery: the quarantined ids are hashed once per statement. (NOT EXISTS
-        // became a nested loop with a probe of the quarantine per deal: the row-level security filter's
-        // selectivity cannot be estimated, so the planner expects a few thousand deals, not millions.)
+        // Quarantined deals: NOT IN an uncorrelated subquery, hashed once per statement (NOT EXISTS became a
+        // nested loop probing the quarantine per deal: the planner cannot estimate the row-level security
+        // filter and expected a few thousand deals, not millions). Even hashed, the probe cost about as much
+        // as the rest of a deal's work, so it runs only when the tenant has quarantined opportunities at
+        // all: the guard is evaluated once per statement, in the statement's own snapshot.
+        var tenant = value(scope.Tenant.Value);
+        var quarantined = $"SELECT q.id FROM {_schema}.quarantine q WHERE q.tenant = {tenant} AND q.kind = 'SalesOpportunity'";
         return where + $" AND r.stage_kind {(includeClosedWon ? "IN (0, 1)" : "= 0")}"
-            + $" AND r.id NOT IN (SELECT q.id FROM {_schema}.quarantine q WHERE q.tenant = {value(scope.Tenant.Value)} AND q.kind = 'SalesOpportunity')";
+            + $" AND (NOT EXISTS ({quarantined}) OR r.id NOT IN ({quarantined}))";
     }
 
     /// <summary>The raw key of a dimension as text (see <see cref="PipelineGroupCollector.Add"/>).</summary>
