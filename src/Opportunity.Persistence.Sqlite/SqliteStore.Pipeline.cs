@@ -7,6 +7,7 @@ using NodaTime;
 using NodaTime.Text;
 using Opportunity.Diagnostics;
 using Opportunity.Forecasting;
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Persistence.Sqlite.Schema;
 using Opportunity.Pipelines;
 
