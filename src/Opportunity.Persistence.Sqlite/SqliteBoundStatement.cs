@@ -8,7 +8,8 @@ namespace Opportunity.Persistence.Sqlite;
 /// parameters bound by position: no parameter objects, no boxing by type lookup per value, and a
 /// document bound as the UTF-8 bytes it was serialised to (stored exactly as the same text bound
 /// as a string). Used by the bulk import, where Microsoft.Data.Sqlite's per-row binding was a
-/// large share of the writer's time. It runs inside whatever transaction the connection holds.
+/// large share of the writer's time; and by the pipeline's row stream, which reads its columns
+/// without a string per value. It runs inside whatever transaction the connection holds.
 /// </summary>
 internal sealed class SqliteBoundStatement : IDisposable
 {
@@ -79,6 +80,33 @@ internal sealed class SqliteBoundStatement : IDisposable
         SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
         throw new InvalidOperationException($"SQLite step returned {rc}.");
     }
+
+    /// <summary>Steps a query: true with a row to read (<see cref="Int64"/>, <see cref="Utf8"/>), false when it has no more.</summary>
+    public bool Read()
+    {
+        var rc = raw.sqlite3_step(_statement);
+        if (rc == raw.SQLITE_ROW)
+        {
+            return true;
+        }
+
+        if (rc == raw.SQLITE_DONE)
+        {
+            return false;
+        }
+
+        SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+        throw new InvalidOperationException($"SQLite step returned {rc}.");
+    }
+
+    /// <summary>Whether column <paramref name="column"/> (0-based) of the current row is NULL.</summary>
+    public bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
+
+    /// <summary>Column <paramref name="column"/> (0-based) of the current row as an integer.</summary>
+    public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
+
+    /// <summary>Column <paramref name="column"/> (0-based) of the current row as its UTF-8 text, valid until the next step.</summary>
+    public ReadOnlySpan<byte> Utf8(int column) => raw.sqlite3_column_blob(_statement, column);
 
     public void Dispose() => _statement.Dispose();
 

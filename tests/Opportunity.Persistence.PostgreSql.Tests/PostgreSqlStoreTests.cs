@@ -217,8 +217,8 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
             await Store.AddAsync(o);
         }
 
-        // Back to the schema before: no pipeline columns, migration 11 not recorded.
-        await PostgresTestDatabase.ExecuteAsOwnerAsync($"ALTER TABLE {_schema}.opportunities DROP COLUMN stage_kind, DROP COLUMN probability_bp, DROP COLUMN forecast_category, DROP COLUMN closed_at; DELETE FROM {_schema}.schema_migrations WHERE version = 11;");
+        // Back to the schema before: no pipeline columns (dropping them drops migration 18's index of them), migrations 11 and 18 not recorded.
+        await PostgresTestDatabase.ExecuteAsOwnerAsync($"ALTER TABLE {_schema}.opportunities DROP COLUMN stage_kind, DROP COLUMN probability_bp, DROP COLUMN forecast_category, DROP COLUMN closed_at; DELETE FROM {_schema}.schema_migrations WHERE version IN (11, 18);");
         await using var upgraded = PostgresTestDatabase.OpenStore(_schema, _pipelines);
         await upgraded.MigrateAsync();
 
@@ -231,6 +231,27 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         Assert.Equal(expected, streamed);
         Assert.Equal(expected, pushed);
         Assert.Equal(3L, await OwnerScalarAsync<long>($"SELECT count(*) FROM {_schema}.opportunities WHERE stage_kind IS NOT NULL AND probability_bp IS NOT NULL;", system: true));
+        Assert.Equal(1L, await OwnerScalarAsync<long>($"SELECT count(*) FROM pg_indexes WHERE schemaname = '{_schema}' AND indexname = 'opportunities_pipeline';"));
+    }
+
+    /// <summary>A quarantined opportunity stays out of the streamed pipeline and the push-down, as it stays out of queries; the others count.</summary>
+    [PostgresFact]
+    public async Task ReadPipelineRowsAsync_QuarantinedOpportunity_LeftOutOfStreamAndPushDown()
+    {
+        var kept = Open(TenantA, "o-kept", P1, new Money(1_000m, CurrencyCode.EUR), new LocalDate(2025, 6, 30));
+        var held = Open(TenantA, "o-held", P1, new Money(7_000m, CurrencyCode.EUR), new LocalDate(2025, 6, 30));
+        await Store.AddAsync(kept);
+        await Store.AddAsync(held);
+        var scope = AccessScope.Manufacturer(TenantA);
+        Assert.Equal(2, (await Forecasting.PipelineSnapshot.FromStoreAsync(Store, scope)).Count);
+
+        await PostgresTestDatabase.ExecuteAsOwnerAsync($"BEGIN; SELECT set_config('opportunity.tenant', '{TenantA}', true); INSERT INTO {_schema}.quarantine (tenant, kind, id, reason, quarantined_at) VALUES ('{TenantA}', 'SalesOpportunity', 'o-held', 'unreadable', now()); COMMIT;");
+
+        var expected = Forecasting.PipelineSnapshot.FromOpportunities([kept]).Total().Groups.ToList();
+        var streamed = await Forecasting.PipelineSnapshot.FromStoreAsync(Store, scope);
+        Assert.Equal(1, streamed.Count);
+        Assert.Equal(expected, streamed.Total().Groups);
+        Assert.Equal(expected, await Store.AggregatePipelineAsync(scope, Forecasting.PipelineGrouping.Total));
     }
 
     [PostgresFact]

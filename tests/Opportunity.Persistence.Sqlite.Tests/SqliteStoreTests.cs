@@ -72,8 +72,9 @@ public sealed class SqliteStoreTests : IDisposable
 
     /// <summary>
     /// A database at schema 10 gets migration 11, which fills the pipeline columns (stage kind, probability
-    /// and category in force, close instant) of the opportunities already stored from their documents:
-    /// afterwards the streamed snapshot and the push-down equal the snapshot of the deals.
+    /// and category in force, close instant) of the opportunities already stored from their documents,
+    /// and migration 18, which indexes them: afterwards the streamed snapshot and the push-down equal the
+    /// snapshot of the deals.
     /// </summary>
     [Fact]
     public async Task MigrateAsync_FromSchemaTen_FillsThePipelineColumnsOfStoredOpportunities()
@@ -92,8 +93,9 @@ public sealed class SqliteStoreTests : IDisposable
             }
         }
 
-        // Back to the schema before: no pipeline columns, migration 11 not recorded.
+        // Back to the schema before: no pipeline columns (nor migration 18's index of them), migrations 11 and 18 not recorded.
         await ScalarAsync<long>("""
+            DROP INDEX opportunities_pipeline; DELETE FROM schema_migrations WHERE version = 18;
             ALTER TABLE opportunities DROP COLUMN stage_kind; ALTER TABLE opportunities DROP COLUMN probability_bp;
             ALTER TABLE opportunities DROP COLUMN forecast_category; ALTER TABLE opportunities DROP COLUMN closed_at;
             DELETE FROM schema_migrations WHERE version = 11; SELECT 1;
@@ -110,9 +112,34 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Equal(expected, streamed);
         Assert.Equal(expected, pushed);
         Assert.Equal(3L, await ScalarAsync<long>("SELECT count(*) FROM opportunities WHERE stage_kind IS NOT NULL AND probability_bp IS NOT NULL;"));
+        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'opportunities_pipeline';"));
 
         SalesOpportunity Deal(string id, string partner, decimal amount, CurrencyCode currency, LocalDate close) =>
             SalesOpportunity.Open(Tenant, new OpportunityId(id), new SalesOpportunityDraft(new PartnerId(partner), new Money(amount, currency), close), PipelineDefinition.Default, "u", _clock);
+    }
+
+    /// <summary>
+    /// A quarantined opportunity stays out of the streamed pipeline and the push-down, as it stays out of
+    /// queries (the stores add that check only when the tenant has quarantined opportunities at all).
+    /// </summary>
+    [Fact]
+    public async Task ReadPipelineRowsAsync_QuarantinedOpportunity_LeftOutOfStreamAndPushDown()
+    {
+        using var store = new SqliteStore(_database.Path);
+        var kept = SalesOpportunity.Open(Tenant, new OpportunityId("o-kept"), new SalesOpportunityDraft(new PartnerId("P1"), new Money(1_000m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)), PipelineDefinition.Default, "u", _clock);
+        var held = SalesOpportunity.Open(Tenant, new OpportunityId("o-held"), new SalesOpportunityDraft(new PartnerId("P1"), new Money(7_000m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)), PipelineDefinition.Default, "u", _clock);
+        await store.AddAsync(kept);
+        await store.AddAsync(held);
+        var scope = AccessScope.Manufacturer(Tenant);
+        Assert.Equal(2, (await Forecasting.PipelineSnapshot.FromStoreAsync(store, scope)).Count);
+
+        await ScalarAsync<long>($"INSERT INTO quarantine (tenant, kind, id, reason, quarantined_at) VALUES ('{Tenant}', 'SalesOpportunity', 'o-held', 'unreadable', '2025-03-03T09:00:00.000000000Z'); SELECT 1;");
+
+        var expected = Forecasting.PipelineSnapshot.FromOpportunities([kept]).Total().Groups.ToList();
+        var streamed = await Forecasting.PipelineSnapshot.FromStoreAsync(store, scope);
+        Assert.Equal(1, streamed.Count);
+        Assert.Equal(expected, streamed.Total().Groups);
+        Assert.Equal(expected, await store.AggregatePipelineAsync(scope, Forecasting.PipelineGrouping.Total));
     }
 
     /// <summary>
