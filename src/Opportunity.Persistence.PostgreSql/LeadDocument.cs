@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Opportunity.Leads;
+using Opportunity.Persistence.AdapterSupport;
 
 namespace Opportunity.Persistence.PostgreSql;
 

@@ -1,5 +1,6 @@
 using Npgsql;
 using Opportunity.Leads;
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Pipelines;
 
 namespace Opportunity.Persistence.PostgreSql;

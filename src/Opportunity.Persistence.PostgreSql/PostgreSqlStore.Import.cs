@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Persistence.PostgreSql.Schema;
 using Opportunity.Pipelines;
 

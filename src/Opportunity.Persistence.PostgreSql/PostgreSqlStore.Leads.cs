@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Npgsql;
 using Opportunity.Leads;
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Workflows;
 
 namespace Opportunity.Persistence.PostgreSql;

@@ -1,5 +1,6 @@
 using Npgsql;
 using Opportunity.Partners;
+using Opportunity.Persistence.AdapterSupport;
 
 namespace Opportunity.Persistence.PostgreSql;
 

@@ -6,6 +6,7 @@ using NpgsqlTypes;
 using NodaTime;
 using Opportunity.Diagnostics;
 using Opportunity.Forecasting;
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Pipelines;
 
 namespace Opportunity.Persistence.PostgreSql;

@@ -1,5 +1,6 @@
 using NodaTime;
 using Npgsql;
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Workflows;
 
 namespace Opportunity.Persistence.PostgreSql;

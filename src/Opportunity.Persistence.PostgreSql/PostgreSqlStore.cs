@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Npgsql;
 using Opportunity.Diagnostics;
 using Opportunity.Persistence.PostgreSql.Schema;
+using Opportunity.Persistence;
 using Opportunity.Pipelines;
 
 namespace Opportunity.Persistence.PostgreSql;
@@ -9,7 +10,7 @@ namespace Opportunity.Persistence.PostgreSql;
 /// <summary>
 /// The server store on PostgreSQL: every port (<see cref="ILeadStore"/>, <see cref="IOpportunityStore"/>,
 /// <see cref="IPartnerDirectory"/>, <see cref="IOutboxStore"/>, <see cref="IOpportunityImporter"/>, <see cref="ILeadConversionStore"/>)
-/// and the routing decision log (<see cref="Workflows.IRoutingDecisionLog"/>) over one pooled data source. Writes are version-checked (<c>UPDATE … WHERE version = @expected</c>)
+/// and the routing decision log (<see cref="IRoutingDecisionLog"/>) over one pooled data source. Writes are version-checked (<c>UPDATE … WHERE version = @expected</c>)
 /// and write the aggregate's events to the outbox in the same transaction; due work and outbox
 /// messages are claimed with <c>FOR UPDATE SKIP LOCKED</c>, so any number of hosts share the work.
 /// Every transaction first sets its scope (<c>set_config(…, true)</c>), and row-level security
@@ -17,7 +18,7 @@ namespace Opportunity.Persistence.PostgreSql;
 /// columns (<see cref="IPipelineRowSource"/>) and its grouped totals are computed in SQL
 /// (<see cref="Forecasting.IPipelinePushDown"/>). Thread-safe; create one per database and share it.
 /// </summary>
-public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, ILeadConversionStore, Workflows.IRoutingDecisionLog, IRecordQuarantine, IStoreSchema, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, ILeadConversionStore, IRoutingDecisionLog, IRecordQuarantine, IStoreSchema, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;

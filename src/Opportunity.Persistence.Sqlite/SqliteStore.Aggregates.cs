@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Opportunity.Diagnostics;
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Persistence.Sqlite.Schema;
 
 namespace Opportunity.Persistence.Sqlite;

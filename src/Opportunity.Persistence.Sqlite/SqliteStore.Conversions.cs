@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Opportunity.Leads;
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Pipelines;
 
 namespace Opportunity.Persistence.Sqlite;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using NodaTime;
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Pipelines;
 
 namespace Opportunity.Persistence.Sqlite;

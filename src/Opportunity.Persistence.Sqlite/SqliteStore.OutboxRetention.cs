@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using NodaTime;
+using Opportunity.Persistence.AdapterSupport;
 
 namespace Opportunity.Persistence.Sqlite;
 

@@ -1,4 +1,5 @@
 using Opportunity.Partners;
+using Opportunity.Persistence.AdapterSupport;
 
 namespace Opportunity.Persistence.Sqlite;
 

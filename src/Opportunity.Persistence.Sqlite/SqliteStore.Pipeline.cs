@@ -4,6 +4,7 @@ using NodaTime;
 using NodaTime.Text;
 using Opportunity.Diagnostics;
 using Opportunity.Forecasting;
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Pipelines;
 
 namespace Opportunity.Persistence.Sqlite;

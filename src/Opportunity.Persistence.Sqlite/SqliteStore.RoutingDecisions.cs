@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Workflows;
 
 namespace Opportunity.Persistence.Sqlite;

@@ -4,6 +4,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Opportunity.Diagnostics;
 using Opportunity.Persistence.Sqlite.Schema;
+using Opportunity.Persistence;
 using Opportunity.Pipelines;
 
 namespace Opportunity.Persistence.Sqlite;
@@ -11,13 +12,13 @@ namespace Opportunity.Persistence.Sqlite;
 /// <summary>
 /// The embedded default store: every port (<see cref="ILeadStore"/>, <see cref="IOpportunityStore"/>,
 /// <see cref="IPartnerDirectory"/>, <see cref="IOutboxStore"/>, <see cref="IOpportunityImporter"/>, <see cref="ILeadConversionStore"/>)
-/// and the routing decision log (<see cref="Workflows.IRoutingDecisionLog"/>) in one SQLite file in WAL mode. Writes are version-checked (<c>UPDATE … WHERE version = @expected</c>;
+/// and the routing decision log (<see cref="IRoutingDecisionLog"/>) in one SQLite file in WAL mode. Writes are version-checked (<c>UPDATE … WHERE version = @expected</c>;
 /// zero rows → <see cref="ConcurrencyException"/>) and put the aggregate's pending events into the
 /// outbox in the same transaction. SQLite has one writer at a time, so claims of due work take a
 /// lease inside that single write transaction: several processes sharing the file never hold the
 /// same item. Thread-safe; create one per database and share it.
 /// </summary>
-public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, ILeadConversionStore, Workflows.IRoutingDecisionLog, IRecordQuarantine, IStoreSchema, IDisposable
+public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, ILeadConversionStore, IRoutingDecisionLog, IRecordQuarantine, IStoreSchema, IDisposable
 {
     // Writers of one file queue here inside a process (fair, no busy spinning); other processes
     // are serialised by SQLite's lock and wait up to the busy timeout.

@@ -29,7 +29,10 @@ internal static class DocContext
         ["leadStore"] = "global::Opportunity.Persistence.ILeadStore",
         ["opportunityStore"] = "global::Opportunity.Persistence.IOpportunityStore",
         ["partnerDirectory"] = "global::Opportunity.Persistence.IPartnerDirectory",
-        ["distribution"] = "global::Opportunity.Workflows.LeadDistributionService",
+        ["intake"] = "global::Opportunity.Workflows.LeadIntakeService",
+        ["partnerLeads"] = "global::Opportunity.Workflows.PartnerLeadService",
+        ["registrations"] = "global::Opportunity.Workflows.DealRegistrationService",
+        ["router"] = "global::Opportunity.Workflows.LeadRouter",
         ["dispatcher"] = "global::Opportunity.Notifications.NotificationDispatcher",
         ["pipelines"] = "global::Opportunity.Pipelines.PipelineCatalog",
 

@@ -59,10 +59,10 @@ internal sealed class HostingFixture : IDisposable
             Territories = [new Territory(new CountryCode("DE"), null)],
             ContactEmail = "sales@partner-a.example",
         });
-        var distribution = Services.GetRequiredService<LeadDistributionService>();
+        var intake = Services.GetRequiredService<LeadIntakeService>();
         var details = new LeadDetails { Source = "web", Company = "Prospect GmbH", Location = new LeadLocation(new CountryCode("DE"), "80331", "München") };
-        await distribution.CaptureAsync(Tenant, new LeadId("L-1"), details, "sales");
-        await distribution.QualifyAsync(Tenant, new LeadId("L-1"), LeadQualification.Full, "sales");
+        await intake.CaptureAsync(Tenant, new LeadId("L-1"), details, "sales");
+        await intake.QualifyAsync(Tenant, new LeadId("L-1"), LeadQualification.Full, "sales");
     }
 
     public async Task<IReadOnlyList<AcceptanceReminderDue>> RemindersAsync() =>

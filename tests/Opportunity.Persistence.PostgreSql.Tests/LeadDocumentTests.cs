@@ -2,6 +2,7 @@ using NodaTime;
 using NodaTime.Testing;
 using Opportunity.Leads;
 using Opportunity.Partners;
+using Opportunity.Persistence.AdapterSupport;
 
 namespace Opportunity.Persistence.PostgreSql.Tests;
 

@@ -65,8 +65,8 @@ public sealed class PostgreSqlCallerTransactionTests : IAsyncLifetime
         await provider.GetRequiredService<PostgreSqlStore>().MigrateAsync();
         await PostgresTestDatabase.CreateOwnTableAsync(_schema);
 
-        var distribution = provider.GetRequiredService<LeadDistributionService>();
-        await distribution.CaptureAsync(Tenant, new LeadId("L-1"), Details("Alpha GmbH"), "web");
+        var intake = provider.GetRequiredService<LeadIntakeService>();
+        await intake.CaptureAsync(Tenant, new LeadId("L-1"), Details("Alpha GmbH"), "web");
         Assert.True(passwordRequests > 0);
         Assert.True(await CountBackendsAsync(application) > 0);
 
@@ -77,7 +77,7 @@ public sealed class PostgreSqlCallerTransactionTests : IAsyncLifetime
             await InsertOwnRowAsync(transaction, "crm-2");
             using (StoreTransaction.Enlist(transaction))
             {
-                await distribution.CaptureAsync(Tenant, new LeadId("L-2"), Details("Beta AG"), "web");
+                await intake.CaptureAsync(Tenant, new LeadId("L-2"), Details("Beta AG"), "web");
             }
 
             await transaction.CommitAsync();
@@ -111,7 +111,7 @@ public sealed class PostgreSqlCallerTransactionTests : IAsyncLifetime
         await using (var provider = Build(dataSource))
         {
             await provider.GetRequiredService<PostgreSqlStore>().MigrateAsync();
-            await provider.GetRequiredService<LeadDistributionService>().CaptureAsync(Tenant, new LeadId("L-1"), Details("Alpha GmbH"), "web");
+            await provider.GetRequiredService<LeadIntakeService>().CaptureAsync(Tenant, new LeadId("L-1"), Details("Alpha GmbH"), "web");
         }
 
         await using var connection = await dataSource.OpenConnectionAsync();
@@ -143,9 +143,9 @@ public sealed class PostgreSqlCallerTransactionTests : IAsyncLifetime
             await using var transaction = await connection.BeginTransactionAsync();
             using (StoreTransaction.Enlist(transaction))
             {
-                var distribution = hostA.GetRequiredService<LeadDistributionService>();
-                await distribution.CaptureAsync(Tenant, id, Details("Alpha GmbH " + id), "web");
-                var decision = await distribution.QualifyAsync(Tenant, id, LeadQualification.Full, "sales");
+                var intake = hostA.GetRequiredService<LeadIntakeService>();
+                await intake.CaptureAsync(Tenant, id, Details("Alpha GmbH " + id), "web");
+                var decision = await intake.QualifyAsync(Tenant, id, LeadQualification.Full, "sales");
                 Assert.Equal(new PartnerId("P-1"), Assert.Single(decision!.Partners));
             }
 
@@ -178,7 +178,7 @@ public sealed class PostgreSqlCallerTransactionTests : IAsyncLifetime
             await ScalarAsync(connection, transaction, "SELECT set_config('opportunity.tenant', 'the-apps-own', true)");
             using (StoreTransaction.Enlist(transaction))
             {
-                await provider.GetRequiredService<LeadDistributionService>().CaptureAsync(Tenant, new LeadId("L-1"), Details("Alpha GmbH"), "web");
+                await provider.GetRequiredService<LeadIntakeService>().CaptureAsync(Tenant, new LeadId("L-1"), Details("Alpha GmbH"), "web");
                 Assert.NotNull(await provider.GetRequiredService<ILeadStore>().FindAsync(AccessScope.Manufacturer(Tenant), new LeadId("L-1")));
             }
 

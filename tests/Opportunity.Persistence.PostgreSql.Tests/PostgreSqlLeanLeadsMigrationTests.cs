@@ -3,6 +3,7 @@ using NodaTime;
 using NodaTime.Testing;
 using Opportunity.Leads;
 using Opportunity.Partners;
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Persistence.PostgreSql.Schema;
 using Opportunity.Pipelines;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Opportunity.Persistence;
 using Opportunity.Workflows;
 
 namespace Opportunity.Persistence.PostgreSql.Tests;

@@ -50,9 +50,9 @@ public sealed class SqliteCallerTransactionTests : IDisposable
                 await ExecuteAsync(connection, transaction, $"INSERT INTO crm_rows (id) VALUES ('{id}');");
                 using (StoreTransaction.Enlist(transaction))
                 {
-                    var distribution = provider.GetRequiredService<LeadDistributionService>();
-                    await distribution.CaptureAsync(Tenant, id, new LeadDetails { Source = "web", Company = "Alpha " + id, Location = new LeadLocation(new CountryCode("DE"), "80331", "München") }, "web");
-                    Assert.NotNull(await distribution.QualifyAsync(Tenant, id, LeadQualification.Full, "sales"));
+                    var intake = provider.GetRequiredService<LeadIntakeService>();
+                    await intake.CaptureAsync(Tenant, id, new LeadDetails { Source = "web", Company = "Alpha " + id, Location = new LeadLocation(new CountryCode("DE"), "80331", "München") }, "web");
+                    Assert.NotNull(await intake.QualifyAsync(Tenant, id, LeadQualification.Full, "sales"));
                 }
 
                 if (commit)

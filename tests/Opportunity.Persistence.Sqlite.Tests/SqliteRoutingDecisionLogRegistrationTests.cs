@@ -3,6 +3,7 @@ using NodaTime;
 using NodaTime.Testing;
 using Opportunity.Leads;
 using Opportunity.Partners;
+using Opportunity.Persistence;
 using Opportunity.Routing;
 using Opportunity.Workflows;
 
@@ -47,13 +48,13 @@ public sealed class SqliteRoutingDecisionLogRegistrationTests : IDisposable
             {
                 Territories = [new Territory(new CountryCode("DE"), ["80"])],
             });
-            var distribution = first.GetRequiredService<LeadDistributionService>();
-            await distribution.CaptureAsync(Tenant, new LeadId("L-42"), new LeadDetails { Source = "web", Location = new LeadLocation(new CountryCode("DE"), "80331", "München") }, "sales");
-            routed = await distribution.QualifyAsync(Tenant, new LeadId("L-42"), LeadQualification.Full, "sales");
+            var intake = first.GetRequiredService<LeadIntakeService>();
+            await intake.CaptureAsync(Tenant, new LeadId("L-42"), new LeadDetails { Source = "web", Location = new LeadLocation(new CountryCode("DE"), "80331", "München") }, "sales");
+            routed = await intake.QualifyAsync(Tenant, new LeadId("L-42"), LeadQualification.Full, "sales");
         }
 
         using var second = Build(sqliteFirst: true);
-        var explained = await second.GetRequiredService<LeadDistributionService>().ExplainAsync(Tenant, new LeadId("L-42"));
+        var explained = await second.GetRequiredService<LeadRouter>().ExplainAsync(Tenant, new LeadId("L-42"));
 
         Assert.NotNull(routed);
         var record = Assert.Single(explained);

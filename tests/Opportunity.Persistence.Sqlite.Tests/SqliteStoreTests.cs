@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using NodaTime;
 using NodaTime.Testing;
 using Opportunity.Leads;
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Pipelines;
 using Opportunity.Routing;
 using Opportunity.Workflows;

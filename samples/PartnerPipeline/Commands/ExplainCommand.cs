@@ -26,7 +26,7 @@ internal static class ExplainCommand
         }
 
         await using var services = SampleHost.Create(path, new FakeClock(QuarterSimulation.End));
-        var records = await services.GetRequiredService<LeadDistributionService>().ExplainAsync(SampleNetwork.Tenant, lead);
+        var records = await services.GetRequiredService<LeadRouter>().ExplainAsync(SampleNetwork.Tenant, lead);
         if (records.Count == 0)
         {
             throw new UsageException($"no routing decision recorded for lead '{lead}'");

@@ -30,7 +30,9 @@ internal static class RunCommand
         await using (var services = SampleHost.Create(path, clock))
         {
             var simulation = new QuarterSimulation(
-                services.GetRequiredService<LeadDistributionService>(),
+                services.GetRequiredService<LeadIntakeService>(),
+                services.GetRequiredService<PartnerLeadService>(),
+                services.GetRequiredService<LeadRouter>(),
                 services.GetRequiredService<DueWorkProcessor>(),
                 services.GetRequiredService<IOpportunityStore>(),
                 services.GetRequiredService<IPartnerDirectory>(),

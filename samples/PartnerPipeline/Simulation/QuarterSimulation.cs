@@ -18,7 +18,9 @@ namespace PartnerPipeline.Simulation;
 /// so every run with the same seed writes the same database and prints the same report.
 /// </summary>
 internal sealed class QuarterSimulation(
-    LeadDistributionService distribution,
+    LeadIntakeService intake,
+    PartnerLeadService partnerLeads,
+    LeadRouter router,
     DueWorkProcessor dueWork,
     IOpportunityStore opportunities,
     IPartnerDirectory directory,
@@ -98,14 +100,14 @@ internal sealed class QuarterSimulation(
             Language = market.Language,
             EstimatedValue = new Money((decimal)Math.Round(Math.Exp(9 + (1.2 * random.NextDouble())) / 100) * 100, CurrencyCode.EUR),
         };
-        var captured = await distribution.CaptureAsync(SampleNetwork.Tenant, id, details, "web");
+        var captured = await intake.CaptureAsync(SampleNetwork.Tenant, id, details, "web");
         Statistics.LeadsCaptured++;
         if (captured.Duplicate is not null)
         {
             Statistics.DuplicatesLinked++;
         }
 
-        var decision = await distribution.QualifyAsync(SampleNetwork.Tenant, id, LeadQualification.Full, "inside-sales");
+        var decision = await intake.QualifyAsync(SampleNetwork.Tenant, id, LeadQualification.Full, "inside-sales");
         if (decision?.Outcome == RoutingOutcome.Assigned)
         {
             Statistics.RoutedOnCapture++;
@@ -159,7 +161,7 @@ internal sealed class QuarterSimulation(
         }
 
         _awaiting.Remove(lead);
-        await distribution.AcceptAsync(SampleNetwork.Tenant, partner, lead);
+        await partnerLeads.AcceptAsync(SampleNetwork.Tenant, partner, lead);
         Statistics.Accepted++;
         At(clock.GetCurrentInstant() + Duration.FromHours(4 + random.Next(72)), () => ConvertAsync(lead, partner));
     }
@@ -173,13 +175,13 @@ internal sealed class QuarterSimulation(
 
         _awaiting.Remove(lead);
         Statistics.Rejected++;
-        Observe(await distribution.RejectAsync(SampleNetwork.Tenant, partner, lead, reason));
+        Observe(await partnerLeads.RejectAsync(SampleNetwork.Tenant, partner, lead, reason));
     }
 
     private async Task ConvertAsync(LeadId lead, PartnerId partner)
     {
         var today = clock.GetCurrentInstant().InUtc().Date;
-        var deal = await distribution.ConvertAsync(SampleNetwork.Tenant, partner, lead, new OpportunityId("O" + lead.Value[1..]), today.PlusDays(30 + random.Next(150)));
+        var deal = await partnerLeads.ConvertAsync(SampleNetwork.Tenant, partner, lead, new OpportunityId("O" + lead.Value[1..]), today.PlusDays(30 + random.Next(150)));
         Statistics.OpportunitiesOpened++;
         ScheduleStep(deal.Id, partner);
     }
@@ -255,7 +257,7 @@ internal sealed class QuarterSimulation(
         // Recalled leads went to another partner (or the manufacturer's queue): learn who has them now.
         foreach (var (lead, previous) in _awaiting.ToList())
         {
-            var last = (await distribution.ExplainAsync(SampleNetwork.Tenant, lead))[^1];
+            var last = (await router.ExplainAsync(SampleNetwork.Tenant, lead))[^1];
             if (last.At != clock.GetCurrentInstant())
             {
                 continue; // not re-routed in this run

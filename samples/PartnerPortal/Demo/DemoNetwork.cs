@@ -49,19 +49,20 @@ internal static class DemoNetwork
             await directory.UpsertAsync(partner, cancellationToken);
         }
 
-        var distribution = services.GetRequiredService<LeadDistributionService>();
+        var intake = services.GetRequiredService<LeadIntakeService>();
+        var partnerLeads = services.GetRequiredService<PartnerLeadService>();
         var today = services.GetRequiredService<IClock>().GetCurrentInstant().InUtc().Date;
         foreach (var (id, partnerId, details, inPipeline) in Leads)
         {
             var lead = new LeadId(id);
             var partner = new PartnerId(partnerId);
-            await distribution.CaptureAsync(Tenant, lead, details, Actor, cancellationToken);
-            await distribution.QualifyAsync(Tenant, lead, LeadQualification.Full, Actor, route: false, cancellationToken);
-            await distribution.AssignManuallyAsync(Tenant, lead, partner, Actor, cancellationToken);
+            await intake.CaptureAsync(Tenant, lead, details, Actor, cancellationToken);
+            await intake.QualifyAsync(Tenant, lead, LeadQualification.Full, Actor, route: false, cancellationToken);
+            await intake.AssignManuallyAsync(Tenant, lead, partner, Actor, cancellationToken);
             if (inPipeline)
             {
-                await distribution.AcceptAsync(Tenant, partner, lead, cancellationToken);
-                await distribution.ConvertAsync(Tenant, partner, lead, new OpportunityId(id), today.PlusDays(60), cancellationToken: cancellationToken);
+                await partnerLeads.AcceptAsync(Tenant, partner, lead, cancellationToken);
+                await partnerLeads.ConvertAsync(Tenant, partner, lead, new OpportunityId(id), today.PlusDays(60), cancellationToken: cancellationToken);
             }
         }
     }

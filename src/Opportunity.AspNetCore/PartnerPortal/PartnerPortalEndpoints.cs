@@ -12,12 +12,12 @@ namespace Opportunity.AspNetCore.PartnerPortal;
 /// <summary>
 /// The handlers behind <see cref="PartnerPortalEndpointRouteBuilderExtensions.MapPartnerPortal(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder, string, PartnerPortalOptions?)"/>.
 /// They translate HTTP to the workflows and nothing more: leads are read only through
-/// <see cref="LeadDistributionService.FindForPartnerAsync"/>/<see cref="LeadDistributionService.ListForPartnerAsync"/>
+/// <see cref="PartnerLeadService.FindForPartnerAsync"/>/<see cref="PartnerLeadService.ListForPartnerAsync"/>
 /// (the model redacts), and the library's exceptions propagate to the application's exception handler.
 /// </summary>
 internal sealed class PartnerPortalEndpoints(PartnerPortalOptions options)
 {
-    public async Task<Ok<List<PortalLead>>> ListLeads(ClaimsPrincipal user, LeadDistributionService leads, CancellationToken cancellationToken)
+    public async Task<Ok<List<PortalLead>>> ListLeads(ClaimsPrincipal user, PartnerLeadService leads, CancellationToken cancellationToken)
     {
         var caller = Caller(user);
         var result = new List<PortalLead>();
@@ -29,21 +29,21 @@ internal sealed class PartnerPortalEndpoints(PartnerPortalOptions options)
         return TypedResults.Ok(result);
     }
 
-    public async Task<Results<Ok<PortalLead>, NotFound>> GetLead(string id, ClaimsPrincipal user, LeadDistributionService leads, CancellationToken cancellationToken)
+    public async Task<Results<Ok<PortalLead>, NotFound>> GetLead(string id, ClaimsPrincipal user, PartnerLeadService leads, CancellationToken cancellationToken)
     {
         var caller = Caller(user);
         var view = await leads.FindForPartnerAsync(caller.Tenant, caller.Partner, new LeadId(id), cancellationToken).ConfigureAwait(false);
         return view is null ? TypedResults.NotFound() : TypedResults.Ok(PortalLead.From(view));
     }
 
-    public async Task<Ok<PortalLead>> AcceptLead(string id, ClaimsPrincipal user, LeadDistributionService leads, CancellationToken cancellationToken)
+    public async Task<Ok<PortalLead>> AcceptLead(string id, ClaimsPrincipal user, PartnerLeadService leads, CancellationToken cancellationToken)
     {
         var caller = Caller(user);
         var view = await leads.AcceptAsync(caller.Tenant, caller.Partner, new LeadId(id), cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(PortalLead.From(view));
     }
 
-    public async Task<Results<NoContent, ValidationProblem>> RejectLead(string id, RejectLeadRequest request, ClaimsPrincipal user, LeadDistributionService leads, CancellationToken cancellationToken)
+    public async Task<Results<NoContent, ValidationProblem>> RejectLead(string id, RejectLeadRequest request, ClaimsPrincipal user, PartnerLeadService leads, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Reason))
         {
@@ -55,7 +55,7 @@ internal sealed class PartnerPortalEndpoints(PartnerPortalOptions options)
         return TypedResults.NoContent();
     }
 
-    public async Task<Results<Ok<PortalOpportunity>, ValidationProblem>> ConvertLead(string id, ConvertLeadRequest request, ClaimsPrincipal user, LeadDistributionService leads, CancellationToken cancellationToken)
+    public async Task<Results<Ok<PortalOpportunity>, ValidationProblem>> ConvertLead(string id, ConvertLeadRequest request, ClaimsPrincipal user, PartnerLeadService leads, CancellationToken cancellationToken)
     {
         if (request.ExpectedClose is not { } expectedClose)
         {

@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Opportunity.Configuration;
+using Opportunity.Persistence.InMemory;
+using Opportunity.Persistence;
 using Opportunity.Workflows;
 
 namespace Opportunity;
@@ -11,7 +13,10 @@ namespace Opportunity;
 public static class OpportunityManagementBuilderExtensions
 {
     /// <summary>
-    /// Registers <see cref="LeadDistributionService"/>, <see cref="DueWorkProcessor"/>, the default
+    /// Registers the lead distribution services — <see cref="LeadIntakeService"/> (capture, qualify,
+    /// assign), <see cref="PartnerLeadService"/> (accept, reject, convert),
+    /// <see cref="DealRegistrationService"/>, <see cref="LeadRouter"/> (route, explain) and
+    /// <see cref="DueWorkProcessor"/> (escalation, follow-up) — the default
     /// providers (rule set from options, network from the partner directory, load from the lead
     /// store, no performance data, in-memory decision log; each replaceable by registering your own
     /// first) and validated <see cref="LeadDistributionOptions"/>. The decision log of a durable
@@ -39,7 +44,10 @@ public static class OpportunityManagementBuilderExtensions
         services.TryAddSingleton<IPartnerLoadProvider, LeadStorePartnerLoadProvider>();
         services.TryAddSingleton<IPartnerPerformanceProvider, NoPartnerPerformanceProvider>();
         services.TryAddSingleton<IRoutingDecisionLog, InMemoryRoutingDecisionLog>();
-        services.TryAddSingleton<LeadDistributionService>();
+        services.TryAddSingleton<LeadRouter>();
+        services.TryAddSingleton<LeadIntakeService>();
+        services.TryAddSingleton<PartnerLeadService>();
+        services.TryAddSingleton<DealRegistrationService>();
         services.TryAddSingleton<DueWorkProcessor>();
         return builder;
     }

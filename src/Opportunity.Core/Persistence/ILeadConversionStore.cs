@@ -6,7 +6,7 @@ namespace Opportunity.Persistence;
 /// <summary>
 /// Converts a lead into its sales opportunity as one atomic unit, at most once per lead. Implement
 /// it on the object that implements <see cref="IOpportunityStore"/> (every built-in store does):
-/// <c>LeadDistributionService.ConvertAsync</c> needs it and refuses to convert without it, because
+/// <c>PartnerLeadService.ConvertAsync</c> needs it and refuses to convert without it, because
 /// two separate writes leave an orphaned opportunity after a crash between them and a second
 /// opportunity when two hosts convert the same lead.
 /// </summary>

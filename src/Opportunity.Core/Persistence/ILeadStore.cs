@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Opportunity.Leads;
+using Opportunity.Persistence.AdapterSupport;
 
 namespace Opportunity.Persistence;
 

@@ -1,3 +1,4 @@
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Pipelines;
 
 namespace Opportunity.Persistence;

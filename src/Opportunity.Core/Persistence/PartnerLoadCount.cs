@@ -1,4 +1,5 @@
 using NodaTime;
+using Opportunity.Persistence.AdapterSupport;
 
 namespace Opportunity.Persistence;
 

@@ -32,7 +32,7 @@ public readonly record struct Money : IComparable<Money>
     /// probability units still fits a 64-bit integer (the pipeline snapshot's fast path), and the
     /// exact 128-bit sums over 10^9 such deals stay far inside their range (about 9.2 × 10^27 of
     /// 1.7 × 10^38), so every aggregate over valid deals is exact. Every door checks it: the model,
-    /// the CSV importer, <see cref="Persistence.OpportunityImportRules"/> and the stores.
+    /// the CSV importer, <see cref="Persistence.AdapterSupport.OpportunityImportRules"/> and the stores.
     /// </summary>
     public const long MaxDealMinorUnits = long.MaxValue / Probability.Scale;
 

@@ -37,7 +37,7 @@ public sealed class DueWorkProcessor
         ILeadStore leads,
         IOpportunityStore opportunities,
         IPartnerDirectory partners,
-        LeadDistributionService distribution,
+        LeadRouter router,
         IPartnerLoadProvider loads,
         IOptions<LeadDistributionOptions> options,
         IOptions<OpportunityManagementOptions> management,
@@ -46,15 +46,15 @@ public sealed class DueWorkProcessor
         ArgumentNullException.ThrowIfNull(leads);
         ArgumentNullException.ThrowIfNull(opportunities);
         ArgumentNullException.ThrowIfNull(partners);
-        ArgumentNullException.ThrowIfNull(distribution);
+        ArgumentNullException.ThrowIfNull(router);
         ArgumentNullException.ThrowIfNull(loads);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(management);
         _leads = leads;
         _opportunities = opportunities;
         _partners = partners;
-        _router = distribution.Router;
-        _metrics = distribution.Metrics;
+        _router = router;
+        _metrics = router.Metrics;
         _loads = loads;
         _options = options;
         _management = management;

@@ -1,6 +1,7 @@
 using NodaTime;
 using Opportunity.Leads;
 using Opportunity.Partners;
+using Opportunity.Persistence;
 using Opportunity.Routing;
 
 namespace Opportunity.Workflows;

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using Opportunity.Diagnostics;
@@ -9,43 +11,93 @@ using Opportunity.Persistence;
 using Opportunity.Routing;
 using Opportunity.Routing.Rules;
 
-
 namespace Opportunity.Workflows;
 
 /// <summary>
-/// Routes a lead and applies the decision to it (assign with deadline, broadcast, or unroutable),
-/// scheduling the first escalation step. Nothing is saved here: the caller saves the lead and then
-/// calls <see cref="CommitAsync"/> for the side effects that must follow a successful save.
+/// Routes leads with the tenant's rule set, network, load and performance data, and explains the
+/// decisions it made. <see cref="LeadIntakeService"/>, <see cref="PartnerLeadService"/> (a
+/// rejection re-routes) and <see cref="DueWorkProcessor"/> (a recall re-routes) route through it;
+/// call <see cref="RouteAsync(TenantId, LeadId, CancellationToken)"/> yourself to route a lead
+/// again, e.g. one waiting unroutable in the manufacturer's queue after partners changed.
 /// </summary>
-internal sealed class LeadRouter
+public sealed class LeadRouter
 {
+    private readonly ILeadStore _leads;
     private readonly IRoutingRuleSetProvider _ruleSets;
     private readonly IRoutingNetworkProvider _networks;
     private readonly IPartnerLoadProvider _loads;
     private readonly IPartnerPerformanceProvider _performance;
     private readonly IRoutingDecisionLog _log;
+    private readonly IClock _clock;
     private readonly IOptions<LeadDistributionOptions> _options;
     private readonly IOptions<OpportunityManagementOptions> _management;
     private readonly ILogger _logger;
-    private readonly WorkflowMetrics _metrics;
 
-    public LeadRouter(IRoutingRuleSetProvider ruleSets, IRoutingNetworkProvider networks, IPartnerLoadProvider loads, IPartnerPerformanceProvider performance, IRoutingDecisionLog log, IOptions<LeadDistributionOptions> options, IOptions<OpportunityManagementOptions> management, ILogger logger, WorkflowMetrics metrics)
+    /// <summary>
+    /// Creates the router (normally resolved from DI, see <c>AddLeadDistribution</c>). The logger and
+    /// meter factory are optional (docs/observability.md); without a factory the instruments live on
+    /// a process-wide meter.
+    /// </summary>
+    public LeadRouter(
+        ILeadStore leads,
+        IRoutingRuleSetProvider ruleSets,
+        IRoutingNetworkProvider networks,
+        IPartnerLoadProvider loads,
+        IPartnerPerformanceProvider performance,
+        IRoutingDecisionLog log,
+        IClock clock,
+        IOptions<LeadDistributionOptions> options,
+        IOptions<OpportunityManagementOptions> management,
+        ILogger<LeadRouter>? logger = null,
+        IMeterFactory? meterFactory = null)
     {
-        _logger = logger;
-        _metrics = metrics;
+        ArgumentNullException.ThrowIfNull(leads);
+        ArgumentNullException.ThrowIfNull(ruleSets);
+        ArgumentNullException.ThrowIfNull(networks);
+        ArgumentNullException.ThrowIfNull(loads);
+        ArgumentNullException.ThrowIfNull(performance);
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(management);
+        _leads = leads;
         _ruleSets = ruleSets;
         _networks = networks;
         _loads = loads;
         _performance = performance;
         _log = log;
+        _clock = clock;
         _options = options;
         _management = management;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        Metrics = WorkflowMetrics.For(meterFactory);
     }
+
+    /// <summary>The workflow instruments, shared with the services and <see cref="DueWorkProcessor"/> that route through this router.</summary>
+    internal WorkflowMetrics Metrics { get; }
+
+    /// <summary>Routes a Qualified, Rejected, SlaExpired or Unroutable lead with the tenant's rule set and saves it.</summary>
+    /// <returns>The decision, or null when the lead was held for duplicate review.</returns>
+    /// <exception cref="EntityNotFoundException">The lead does not exist (<see cref="OpportunityErrorCodes.LeadNotFound"/>).</exception>
+    /// <exception cref="InvalidStateTransitionException">The lead is in a state that is not routed.</exception>
+    public async Task<RoutingDecision?> RouteAsync(TenantId tenant, LeadId id, CancellationToken cancellationToken = default)
+    {
+        var lead = await _leads.GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+        var before = lead.Checkpoint();
+        var decision = await RouteAsync(lead, _clock, cancellationToken).ConfigureAwait(false);
+        decision = await SaveRoutedAsync(lead, decision, before, _clock, () => _leads.UpdateAsync(lead, cancellationToken), cancellationToken).ConfigureAwait(false);
+        await CommitAsync(tenant, decision, cancellationToken).ConfigureAwait(false);
+        return decision;
+    }
+
+    /// <summary>Every routing decision made for a lead, oldest first, with its printed trace.</summary>
+    public Task<IReadOnlyList<RoutingDecisionRecord>> ExplainAsync(TenantId tenant, LeadId id, CancellationToken cancellationToken = default) =>
+        _log.ForLeadAsync(tenant, id, cancellationToken);
 
     private LeadDistributionOptions Options => _options.Value;
 
-    /// <summary>Routes <paramref name="lead"/> and applies the outcome; null when the lead was held for manual duplicate review.</summary>
-    public Task<RoutingDecision?> RouteAsync(Lead lead, IClock clock, CancellationToken cancellationToken) => RouteAsync(lead, clock, null, cancellationToken);
+    /// <summary>Routes <paramref name="lead"/> and applies the outcome, without saving it; null when the lead was held for manual duplicate review.</summary>
+    internal Task<RoutingDecision?> RouteAsync(Lead lead, IClock clock, CancellationToken cancellationToken) => RouteAsync(lead, clock, null, cancellationToken);
 
     /// <summary>
     /// Saves a lead just routed by <see cref="RouteAsync(Lead, IClock, CancellationToken)"/> with
@@ -57,7 +109,7 @@ internal sealed class LeadRouter
     /// partner with room, broadcast, or unroutable.
     /// </summary>
     /// <returns>The decision that was saved.</returns>
-    public async Task<RoutingDecision?> SaveRoutedAsync(Lead lead, RoutingDecision? decision, LeadCheckpoint beforeRouting, IClock clock, Func<Task> save, CancellationToken cancellationToken)
+    internal async Task<RoutingDecision?> SaveRoutedAsync(Lead lead, RoutingDecision? decision, LeadCheckpoint beforeRouting, IClock clock, Func<Task> save, CancellationToken cancellationToken)
     {
         CapacityRefusals? refusals = null;
         while (true)
@@ -95,7 +147,7 @@ internal sealed class LeadRouter
 
         if (decision is not null)
         {
-            _metrics.RoutingDuration(outcome, Stopwatch.GetElapsedTime(started));
+            Metrics.RoutingDuration(outcome, Stopwatch.GetElapsedTime(started));
         }
 
         return decision;
@@ -143,7 +195,7 @@ internal sealed class LeadRouter
     }
 
     /// <summary>After the lead was saved: record the new load and log the decision.</summary>
-    public async Task CommitAsync(TenantId tenant, RoutingDecision? decision, CancellationToken cancellationToken)
+    internal async Task CommitAsync(TenantId tenant, RoutingDecision? decision, CancellationToken cancellationToken)
     {
         if (decision is null)
         {
@@ -156,7 +208,7 @@ internal sealed class LeadRouter
         }
 
         // Counted here, once per saved decision (a decision refused for capacity and re-made is not).
-        _metrics.Decided(decision.Outcome);
+        Metrics.Decided(decision.Outcome);
         if (decision.Outcome == RoutingOutcome.Unroutable)
         {
             WorkflowLog.Unroutable(_logger, decision.Lead.Value, tenant.Value);
@@ -170,7 +222,7 @@ internal sealed class LeadRouter
     }
 
     /// <summary>Assigns <paramref name="lead"/> to <paramref name="partner"/> with the deadline of its tier's ladder in its calendar.</summary>
-    public void Assign(Lead lead, Partner partner, IClock clock)
+    internal void Assign(Lead lead, Partner partner, IClock clock)
     {
         var now = clock.GetCurrentInstant();
         var ladder = Options.Escalation.For(partner.Tier);
@@ -179,7 +231,7 @@ internal sealed class LeadRouter
     }
 
     /// <summary>When the next escalation step of an Assigned or Offered lead is due.</summary>
-    public static Instant NextEscalationDue(Lead lead, EscalationLadder ladder, IReadOnlyList<BusinessCalendar> calendars)
+    internal static Instant NextEscalationDue(Lead lead, EscalationLadder ladder, IReadOnlyList<BusinessCalendar> calendars)
     {
         var step = lead.EscalationStepsFired;
         if (step >= ladder.Steps.Count - 1)

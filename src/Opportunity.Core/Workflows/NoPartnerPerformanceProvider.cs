@@ -1,3 +1,4 @@
+using Opportunity.Persistence;
 using Opportunity.Routing;
 
 namespace Opportunity.Workflows;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Opportunity.Persistence;
 using Opportunity.Routing;
 
 namespace Opportunity.Workflows;

@@ -79,7 +79,7 @@ public static class PostgreSqlOpportunityManagementBuilderExtensions
     /// <summary>
     /// Replaces the in-memory stores (<see cref="ILeadStore"/>, <see cref="IOpportunityStore"/>,
     /// <see cref="IPartnerDirectory"/>, <see cref="IOutboxStore"/>, <see cref="IOpportunityImporter"/>)
-    /// and the in-memory routing decision log (<see cref="Workflows.IRoutingDecisionLog"/>, whether
+    /// and the in-memory routing decision log (<see cref="IRoutingDecisionLog"/>, whether
     /// <c>AddLeadDistribution</c> is called before or after) with one <see cref="PostgreSqlStore"/>,
     /// also resolvable as itself for the pipeline aggregation. Resolves
     /// <see cref="PostgreSqlStoreOptions.ConnectionStringName"/> from the registered

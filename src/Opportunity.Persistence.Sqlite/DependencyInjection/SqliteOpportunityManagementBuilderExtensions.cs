@@ -63,7 +63,7 @@ public static class SqliteOpportunityManagementBuilderExtensions
     /// <summary>
     /// Replaces the in-memory stores (<see cref="ILeadStore"/>, <see cref="IOpportunityStore"/>,
     /// <see cref="IPartnerDirectory"/>, <see cref="IOutboxStore"/>, <see cref="IOpportunityImporter"/>)
-    /// and the in-memory routing decision log (<see cref="Workflows.IRoutingDecisionLog"/>, whether
+    /// and the in-memory routing decision log (<see cref="IRoutingDecisionLog"/>, whether
     /// <c>AddLeadDistribution</c> is called before or after) with one <see cref="SqliteStore"/>.
     /// Resolves <see cref="SqliteStoreOptions.ConnectionStringName"/> from the registered
     /// <see cref="IConfiguration"/> and relative paths against the content root. Options are

@@ -1,3 +1,4 @@
+using Opportunity.Persistence.AdapterSupport;
 namespace Opportunity.Persistence.Sqlite.Schema;
 
 /// <summary>

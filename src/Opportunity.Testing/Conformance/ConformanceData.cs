@@ -2,6 +2,7 @@ using NodaTime;
 using NodaTime.Testing;
 using Opportunity.Leads;
 using Opportunity.Partners;
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Persistence;
 using Opportunity.Pipelines;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using NodaTime;
 using Opportunity.Leads;
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Persistence;
 using Opportunity.Workflows;
 using Xunit;
@@ -195,8 +196,8 @@ public abstract partial class StoreConformanceTests
                 for (var i = n; i < 30; i += hosts.Count)
                 {
                     var id = new LeadId($"web-{i:D2}");
-                    await workflow.Distribution.CaptureAsync(TenantA, id, Details($"Company {i}"), "web");
-                    await workflow.Distribution.QualifyAsync(TenantA, id, LeadQualification.Full, "sdr");
+                    await workflow.Intake.CaptureAsync(TenantA, id, Details($"Company {i}"), "web");
+                    await workflow.Intake.QualifyAsync(TenantA, id, LeadQualification.Full, "sdr");
                 }
             })));
         }

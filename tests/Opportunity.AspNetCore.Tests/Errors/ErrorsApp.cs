@@ -77,23 +77,23 @@ internal sealed class ErrorsApp : IAsyncDisposable
     // The endpoints take ids as text, as a CRM's routes do, and leave every error to the handler.
     private static void Map(WebApplication app)
     {
-        app.MapPost("/leads/{id}", async (string id, LeadDistributionService leads) =>
+        app.MapPost("/leads/{id}", async (string id, LeadIntakeService leads) =>
         {
             var details = new LeadDetails { Source = "web", Company = "Prospect GmbH", Location = new LeadLocation(new CountryCode("DE"), "80331", "München") };
             await leads.CaptureAsync(Tenant, new LeadId(id), details, "web-form");
             return Results.Created($"/leads/{id}", null);
         });
-        app.MapPost("/leads/{id}/qualify", async (string id, LeadDistributionService leads) =>
+        app.MapPost("/leads/{id}/qualify", async (string id, LeadIntakeService leads) =>
         {
             await leads.QualifyAsync(Tenant, new LeadId(id), LeadQualification.Full, "inside-sales");
             return Results.NoContent();
         });
-        app.MapPost("/partners/{partner}/leads/{id}/accept", async (string partner, string id, LeadDistributionService leads) =>
+        app.MapPost("/partners/{partner}/leads/{id}/accept", async (string partner, string id, PartnerLeadService leads) =>
         {
             await leads.AcceptAsync(Tenant, new PartnerId(partner), new LeadId(id));
             return Results.NoContent();
         });
-        app.MapPost("/partners/{partner}/leads/{id}/convert", async (string partner, string id, LeadDistributionService leads) =>
+        app.MapPost("/partners/{partner}/leads/{id}/convert", async (string partner, string id, PartnerLeadService leads) =>
         {
             var opportunity = await leads.ConvertAsync(Tenant, new PartnerId(partner), new LeadId(id), new OpportunityId("O-" + id), new LocalDate(2025, 6, 30));
             return Results.Ok(opportunity.Id.Value);

@@ -66,7 +66,7 @@ public sealed class OpportunityErrorCatalogTests
         Assert.Equal(409, OpportunityErrorCatalog.Describe(new ConcurrencyException("Lead", "L", 1, 2)).Status);
         Assert.Equal(409, OpportunityErrorCatalog.Describe(new PartnerAtCapacityException(tenant, new PartnerId("P"), "L", 3, 3)).Status);
         Assert.Equal(409, OpportunityErrorCatalog.Describe(new TransactionRetryRequiredException("UpdateAsync", "could not serialize access, 40001")).Status);
-        Assert.Equal(409, OpportunityErrorCatalog.Describe(Persistence.LeadConversionRules.AlreadyConverted(tenant, new LeadId("L"), new OpportunityId("O"))).Status);
+        Assert.Equal(409, OpportunityErrorCatalog.Describe(Persistence.AdapterSupport.LeadConversionRules.AlreadyConverted(tenant, new LeadId("L"), new OpportunityId("O"))).Status);
         Assert.Equal(400, OpportunityErrorCatalog.Describe(Assert.Throws<InvalidTextException>(() => new LeadId("a b"))).Status);
         Assert.Equal(400, OpportunityErrorCatalog.Describe(Assert.Throws<UnknownCurrencyException>(() => new CurrencyCode("XYZ"))).Status);
         Assert.Equal(400, OpportunityErrorCatalog.Describe(Assert.Throws<Pipelines.UnknownStageException>(() => Pipelines.PipelineDefinition.Default.GetStage("Demo"))).Status);

@@ -110,13 +110,13 @@ public sealed class MapPartnerPortalTests
         app.MapPartnerPortal(options: options);
 
         var partners = app.Services.GetRequiredService<IPartnerDirectory>();
-        var leads = app.Services.GetRequiredService<LeadDistributionService>();
+        var intake = app.Services.GetRequiredService<LeadIntakeService>();
         foreach (var (tenant, lead) in new[] { (North, "N-1"), (South, "S-1") })
         {
             await partners.UpsertAsync(new Partner(tenant, Partner, "Installer", PartnerTier.Gold));
-            await leads.CaptureAsync(tenant, new LeadId(lead), new LeadDetails { Source = "test" }, "test");
-            await leads.QualifyAsync(tenant, new LeadId(lead), LeadQualification.Full, "test", route: false);
-            await leads.AssignManuallyAsync(tenant, new LeadId(lead), Partner, "test");
+            await intake.CaptureAsync(tenant, new LeadId(lead), new LeadDetails { Source = "test" }, "test");
+            await intake.QualifyAsync(tenant, new LeadId(lead), LeadQualification.Full, "test", route: false);
+            await intake.AssignManuallyAsync(tenant, new LeadId(lead), Partner, "test");
         }
 
         await app.StartAsync();

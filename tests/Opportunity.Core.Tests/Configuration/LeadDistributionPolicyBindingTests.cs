@@ -52,7 +52,7 @@ public sealed class LeadDistributionPolicyBindingTests
         using var h = Create(MondayTen, configuration: Json("""{ "FollowUps": { "Inactivity": "P3D", "Repeat": "1.00:00:00" } }"""));
         await h.AddPartnersAsync(Partner("P-a"));
         await h.CaptureAndQualifyAsync("L-1");
-        await h.Distribution.AcceptAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"));
+        await h.PartnerLeads.AcceptAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"));
 
         Assert.Equal(MondayTen + Duration.FromDays(3), (await h.LeadAsync("L-1")).NextDueAt);
         Assert.Equal(0, (await h.Processor.ProcessDueAsync(MondayTen + Duration.FromDays(3) - Duration.Epsilon)).FollowUps);
@@ -67,7 +67,7 @@ public sealed class LeadDistributionPolicyBindingTests
         await h.AddPartnersAsync(Partner("P-a"));
         await h.CaptureAndQualifyAsync("L-1", Details(company: "Prospect GmbH"));
 
-        var view = await h.Distribution.FindForPartnerAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"));
+        var view = await h.PartnerLeads.FindForPartnerAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"));
 
         Assert.Equal(("Prospect GmbH", "803"), (view!.Company, view.PostalCode));
         Assert.Equal((null, null, null), (view.City, view.ContactEmail, view.ProductInterest));

@@ -105,10 +105,10 @@ public sealed class RoutingRulesFileTests : IDisposable
 
     private static async Task<string> RouteAsync(IHost host, string leadId)
     {
-        var distribution = host.Services.GetRequiredService<LeadDistributionService>();
+        var intake = host.Services.GetRequiredService<LeadIntakeService>();
         var tenant = DistributionHarness.Tenant;
-        await distribution.CaptureAsync(tenant, new LeadId(leadId), DistributionHarness.Details(company: $"Company {leadId}", email: $"x@{leadId.ToLowerInvariant()}.example", phone: null), "sales");
-        await distribution.QualifyAsync(tenant, new LeadId(leadId), LeadQualification.Full, "sales");
+        await intake.CaptureAsync(tenant, new LeadId(leadId), DistributionHarness.Details(company: $"Company {leadId}", email: $"x@{leadId.ToLowerInvariant()}.example", phone: null), "sales");
+        await intake.QualifyAsync(tenant, new LeadId(leadId), LeadQualification.Full, "sales");
         var lead = await host.Services.GetRequiredService<ILeadStore>().FindAsync(AccessScope.Manufacturer(tenant), new LeadId(leadId));
         return lead!.AssignedPartner!.Value.Value;
     }

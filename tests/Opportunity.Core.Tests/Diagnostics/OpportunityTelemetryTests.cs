@@ -40,17 +40,18 @@ public sealed class OpportunityTelemetryTests
             .AddNotificationDispatcher();
         using var provider = services.BuildServiceProvider();
         var store = provider.GetRequiredService<InMemoryStore>();
-        var distribution = provider.GetRequiredService<LeadDistributionService>();
+        var intake = provider.GetRequiredService<LeadIntakeService>();
+        var partnerLeads = provider.GetRequiredService<PartnerLeadService>();
         await store.UpsertAsync(Partner("P-a"));
         var lead = new LeadId("L-1");
 
         using (var root = TestSource.StartActivity("test"))
         {
             spans.Trace = root!.TraceId;
-            await distribution.CaptureAsync(Tenant, lead, Details(), "sales");
-            await distribution.QualifyAsync(Tenant, lead, LeadQualification.Full, "sales");
-            await distribution.AcceptAsync(Tenant, new PartnerId("P-a"), lead);
-            var opportunity = await distribution.ConvertAsync(Tenant, new PartnerId("P-a"), lead, new OpportunityId("O-1"), new LocalDate(2025, 6, 30));
+            await intake.CaptureAsync(Tenant, lead, Details(), "sales");
+            await intake.QualifyAsync(Tenant, lead, LeadQualification.Full, "sales");
+            await partnerLeads.AcceptAsync(Tenant, new PartnerId("P-a"), lead);
+            var opportunity = await partnerLeads.ConvertAsync(Tenant, new PartnerId("P-a"), lead, new OpportunityId("O-1"), new LocalDate(2025, 6, 30));
             opportunity.MoveToStage("Needs analysis", "P-a", clock);
             await store.UpdateAsync(opportunity);
             var due = opportunity.NextDueAt!.Value;
@@ -108,10 +109,11 @@ public sealed class OpportunityTelemetryTests
         services.AddSingleton(typeof(ILogger<>), typeof(SinkLogger<>));
         services.AddOpportunityManagement().AddLeadDistribution(o => o.RuleSet = RoutingRuleSet.Create("rr").InTerritory().PickRoundRobin().Build());
         using var provider = services.BuildServiceProvider();
-        var distribution = provider.GetRequiredService<LeadDistributionService>();
+        var intake = provider.GetRequiredService<LeadIntakeService>();
+        var partnerLeads = provider.GetRequiredService<PartnerLeadService>();
 
-        await distribution.CaptureAsync(Tenant, new LeadId("L-9"), Details(), "sales");
-        var decision = await distribution.QualifyAsync(Tenant, new LeadId("L-9"), LeadQualification.Full, "sales");
+        await intake.CaptureAsync(Tenant, new LeadId("L-9"), Details(), "sales");
+        var decision = await intake.QualifyAsync(Tenant, new LeadId("L-9"), LeadQualification.Full, "sales");
 
         Assert.Equal(RoutingOutcome.Unroutable, decision!.Outcome);
         Assert.Equal(1, meters.Sum("opportunity.routing.decisions", "opportunity.outcome", "unroutable"));

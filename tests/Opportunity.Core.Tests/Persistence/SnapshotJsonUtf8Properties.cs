@@ -1,6 +1,7 @@
 using System.Text;
 using FsCheck;
 using Opportunity.Core.Tests.Serialization;
+using Opportunity.Persistence.AdapterSupport;
 using FsCheck.Xunit;
 using NodaTime;
 using Opportunity.Persistence;

@@ -2,6 +2,7 @@ using System.Globalization;
 using NodaTime;
 using NodaTime.Testing;
 using Opportunity.Import;
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Persistence;
 using Opportunity.Pipelines;
 

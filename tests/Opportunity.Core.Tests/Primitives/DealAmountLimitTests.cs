@@ -4,6 +4,7 @@ using NodaTime;
 using NodaTime.Testing;
 using Opportunity.Forecasting;
 using Opportunity.Leads;
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Persistence;
 using Opportunity.Pipelines;
 

@@ -3,6 +3,7 @@ using NodaTime;
 using NodaTime.Testing;
 using Opportunity.Forecasting;
 using Opportunity.Partners;
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Persistence;
 using Opportunity.Pipelines;
 using Opportunity.Serialization;

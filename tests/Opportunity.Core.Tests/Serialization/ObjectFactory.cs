@@ -4,6 +4,7 @@ using NodaTime;
 using NodaTime.Testing;
 using Opportunity.Leads;
 using Opportunity.Partners;
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Pipelines;
 using Opportunity.Routing;
 using static Opportunity.Core.Tests.Routing.RoutingFixtures;

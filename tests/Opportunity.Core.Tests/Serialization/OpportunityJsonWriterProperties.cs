@@ -3,6 +3,7 @@ using System.Text.Json;
 using FsCheck;
 using FsCheck.Xunit;
 using NodaTime;
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Persistence;
 using Opportunity.Pipelines;
 

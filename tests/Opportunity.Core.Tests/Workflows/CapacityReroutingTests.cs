@@ -37,7 +37,7 @@ public sealed class CapacityReroutingTests
         var rerouted = await hostA.LeadAsync("L-1");
         Assert.Equal((LeadState.Assigned, "P-3"), (rerouted.State, rerouted.AssignedPartner!.Value.Value));
         Assert.Equal(["P-2=1", "P-3=1"], (await store.ListPartnerLoadAsync(Tenant)).Where(l => l.OpenLeads > 0).Select(l => $"{l.Partner}={l.OpenLeads}"));
-        var decision = (await hostA.Distribution.ExplainAsync(Tenant, new LeadId("L-1")))[^1];
+        var decision = (await hostA.Router.ExplainAsync(Tenant, new LeadId("L-1")))[^1];
         // The decision log keeps the compact summary (issue 11 #14), which names removed partners by id only.
         Assert.Contains("P-2: removed: at capacity (1 of 1 open leads)", decision.Explanation, StringComparison.Ordinal);
         Assert.Single(await hostA.EventsAsync<LeadAssigned>(), e => e.AggregateId == "L-1" && e.Partner.Value == "P-3");
@@ -61,7 +61,7 @@ public sealed class CapacityReroutingTests
         Assert.Equal(LeadState.Assigned, taken.State);
         Assert.Equal((LeadState.Unroutable, (PartnerId?)null), (late.State, late.AssignedPartner));
         Assert.Equal(1, Assert.Single(await store.ListPartnerLoadAsync(Tenant)).OpenLeads);
-        var decision = (await hostA.Distribution.ExplainAsync(Tenant, new LeadId("L-2")))[^1];
+        var decision = (await hostA.Router.ExplainAsync(Tenant, new LeadId("L-2")))[^1];
         Assert.Contains("removed: at capacity (1 of 1 open leads)", decision.Explanation, StringComparison.Ordinal);
     }
 

@@ -27,7 +27,13 @@ internal sealed class DistributionHarness : IDisposable
 
     public InMemoryStore Store { get; }
 
-    public LeadDistributionService Distribution => Services.GetRequiredService<LeadDistributionService>();
+    public LeadIntakeService Intake => Services.GetRequiredService<LeadIntakeService>();
+
+    public PartnerLeadService PartnerLeads => Services.GetRequiredService<PartnerLeadService>();
+
+    public DealRegistrationService Registrations => Services.GetRequiredService<DealRegistrationService>();
+
+    public LeadRouter Router => Services.GetRequiredService<LeadRouter>();
 
     public DueWorkProcessor Processor => Services.GetRequiredService<DueWorkProcessor>();
 
@@ -84,8 +90,8 @@ internal sealed class DistributionHarness : IDisposable
 
     public async Task<Lead> CaptureAndQualifyAsync(string id, LeadDetails? details = null)
     {
-        await Distribution.CaptureAsync(Tenant, new LeadId(id), details ?? Details(company: $"Company {id}", email: $"x@{id.ToLowerInvariant()}.example", phone: null), "sales");
-        await Distribution.QualifyAsync(Tenant, new LeadId(id), LeadQualification.Full, "sales");
+        await Intake.CaptureAsync(Tenant, new LeadId(id), details ?? Details(company: $"Company {id}", email: $"x@{id.ToLowerInvariant()}.example", phone: null), "sales");
+        await Intake.QualifyAsync(Tenant, new LeadId(id), LeadQualification.Full, "sales");
         return await LeadAsync(id);
     }
 

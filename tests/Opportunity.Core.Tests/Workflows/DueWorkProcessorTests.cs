@@ -43,7 +43,7 @@ public sealed class DueWorkProcessorTests
         var h = Harness(FollowUpStart);
         await h.AddPartnersAsync(Partner("P-a"));
         await h.CaptureAndQualifyAsync("L-1");
-        await h.Distribution.AcceptAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"));
+        await h.PartnerLeads.AcceptAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"));
         return h;
     }
 
@@ -176,7 +176,7 @@ public sealed class DueWorkProcessorTests
         Assert.Equal(0, (await h.Processor.ProcessDueAsync(FollowUpStart + Duration.FromDays(20))).FollowUps);
         Assert.Equal(1, (await h.Processor.ProcessDueAsync(FollowUpStart + Duration.FromDays(21))).FollowUps);
         h.Clock.Reset(FollowUpStart + Duration.FromDays(22));
-        await h.Distribution.RecordActivityAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"), "site visit booked");
+        await h.PartnerLeads.RecordActivityAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"), "site visit booked");
         Assert.Equal(0, (await h.Processor.ProcessDueAsync(FollowUpStart + Duration.FromDays(28))).FollowUps);
         Assert.Equal(1, (await h.Processor.ProcessDueAsync(FollowUpStart + Duration.FromDays(36))).FollowUps);
 
@@ -200,7 +200,7 @@ public sealed class DueWorkProcessorTests
     public async Task ProcessDueAsync_OpenOpportunity_IsFollowedUpUntilClosed()
     {
         using var h = await AcceptedByPartnerAAsync();
-        await h.Distribution.ConvertAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"), new OpportunityId("O-1"), new LocalDate(2025, 6, 30));
+        await h.PartnerLeads.ConvertAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"), new OpportunityId("O-1"), new LocalDate(2025, 6, 30));
 
         Assert.Equal(1, (await h.Processor.ProcessDueAsync(FollowUpStart + Duration.FromDays(14))).FollowUps);
         var request = Assert.Single(await h.EventsAsync<FollowUpRequested>());

@@ -15,11 +15,11 @@ public sealed class DuplicateLookupTests
     {
         CountingLeadStore? counting = null;
         using var h = Create(Start, wrapLeads: inner => counting = new CountingLeadStore(inner));
-        await h.Distribution.CaptureAsync(Tenant, new LeadId("L-1"), Details(company: "ACME Heizung GmbH", email: "a@acme-heizung.de"), "sales");
-        await h.Distribution.CaptureAsync(Tenant, new LeadId("L-0"), Details(company: "Other AG", email: "b@other.de", phone: null), "sales");
+        await h.Intake.CaptureAsync(Tenant, new LeadId("L-1"), Details(company: "ACME Heizung GmbH", email: "a@acme-heizung.de"), "sales");
+        await h.Intake.CaptureAsync(Tenant, new LeadId("L-0"), Details(company: "Other AG", email: "b@other.de", phone: null), "sales");
         counting!.Reset();
 
-        var capture = await h.Distribution.CaptureAsync(Tenant, new LeadId("L-2"), Details(company: "Acme Heizung", email: "c@elsewhere.de", phone: null), "sales");
+        var capture = await h.Intake.CaptureAsync(Tenant, new LeadId("L-2"), Details(company: "Acme Heizung", email: "c@elsewhere.de", phone: null), "sales");
 
         Assert.Equal("L-1", capture.Duplicate!.ExistingLead.Value);
         Assert.Equal("company", capture.Duplicate.MatchedOn);
@@ -32,9 +32,9 @@ public sealed class DuplicateLookupTests
     {
         CountingLeadStore? counting = null;
         using var h = Create(Start, o => o.Duplicates = DuplicatePolicy.Default with { MatchOn = DuplicateMatchKeys.EmailDomain }, wrapLeads: inner => counting = new CountingLeadStore(inner));
-        await h.Distribution.CaptureAsync(Tenant, new LeadId("L-1"), Details(company: "Acme", email: "a@gmail.com"), "sales");
+        await h.Intake.CaptureAsync(Tenant, new LeadId("L-1"), Details(company: "Acme", email: "a@gmail.com"), "sales");
 
-        var capture = await h.Distribution.CaptureAsync(Tenant, new LeadId("L-2"), Details(company: "Acme", email: "b@gmail.com"), "sales");
+        var capture = await h.Intake.CaptureAsync(Tenant, new LeadId("L-2"), Details(company: "Acme", email: "b@gmail.com"), "sales");
 
         Assert.Null(capture.Duplicate);
         Assert.Equal(0, counting!.Lookups + counting.Queries);

@@ -7,7 +7,7 @@ using static Opportunity.Core.Tests.Workflows.DistributionHarness;
 
 namespace Opportunity.Core.Tests.Workflows;
 
-/// <summary>Lead → opportunity conversion through <see cref="Opportunity.Workflows.LeadDistributionService"/>: exactly one opportunity per lead.</summary>
+/// <summary>Lead → opportunity conversion through <see cref="Opportunity.Workflows.PartnerLeadService"/>: exactly one opportunity per lead.</summary>
 public sealed class LeadConversionWorkflowTests
 {
     private static readonly Instant Tuesday10 = Instant.FromUtc(2025, 3, 4, 10, 0);
@@ -20,8 +20,8 @@ public sealed class LeadConversionWorkflowTests
     {
         using var h = await AcceptedAsync();
 
-        var first = await h.Distribution.ConvertAsync(Tenant, Pa, L1, new OpportunityId("O-1"), Close);
-        var retry = await h.Distribution.ConvertAsync(Tenant, Pa, L1, new OpportunityId("O-2"), Close);
+        var first = await h.PartnerLeads.ConvertAsync(Tenant, Pa, L1, new OpportunityId("O-1"), Close);
+        var retry = await h.PartnerLeads.ConvertAsync(Tenant, Pa, L1, new OpportunityId("O-2"), Close);
 
         Assert.Equal("O-1", first.Id.Value);
         Assert.Equal("O-1", retry.Id.Value);
@@ -35,8 +35,8 @@ public sealed class LeadConversionWorkflowTests
         using var h = await AcceptedAsync();
 
         var results = await Task.WhenAll(
-            Task.Run(() => h.Distribution.ConvertAsync(Tenant, Pa, L1, new OpportunityId("O-a"), Close)),
-            Task.Run(() => h.Distribution.ConvertAsync(Tenant, Pa, L1, new OpportunityId("O-b"), Close)));
+            Task.Run(() => h.PartnerLeads.ConvertAsync(Tenant, Pa, L1, new OpportunityId("O-a"), Close)),
+            Task.Run(() => h.PartnerLeads.ConvertAsync(Tenant, Pa, L1, new OpportunityId("O-b"), Close)));
 
         Assert.Equal(results[0].Id, results[1].Id);
         Assert.Equal([results[0].Id.Value], await OpportunityIdsAsync(h));
@@ -52,7 +52,7 @@ public sealed class LeadConversionWorkflowTests
             Tenant, new OpportunityId("O-orphan"), new SalesOpportunityDraft(Pa, new Money(12_000m, CurrencyCode.EUR), Close) { SourceLead = L1 }, PipelineDefinition.Default, Pa.Value, h.Clock);
         await h.Store.AddAsync(orphan);
 
-        var converted = await h.Distribution.ConvertAsync(Tenant, Pa, L1, new OpportunityId("O-new"), Close);
+        var converted = await h.PartnerLeads.ConvertAsync(Tenant, Pa, L1, new OpportunityId("O-new"), Close);
 
         Assert.Equal("O-orphan", converted.Id.Value);
         Assert.Equal(["O-orphan"], await OpportunityIdsAsync(h));
@@ -67,7 +67,7 @@ public sealed class LeadConversionWorkflowTests
         using var h = await AcceptedAsync();
         await h.AddPartnersAsync(Partner("P-b"));
 
-        var ex = await Assert.ThrowsAsync<AccessDeniedException>(() => h.Distribution.ConvertAsync(Tenant, new PartnerId("P-b"), L1, new OpportunityId("O-1"), Close));
+        var ex = await Assert.ThrowsAsync<AccessDeniedException>(() => h.PartnerLeads.ConvertAsync(Tenant, new PartnerId("P-b"), L1, new OpportunityId("O-1"), Close));
         Assert.Equal(OpportunityErrorCodes.PartnerNotAssigned, ex.ErrorCode);
 
         Assert.Empty(await OpportunityIdsAsync(h));
@@ -80,7 +80,7 @@ public sealed class LeadConversionWorkflowTests
             o.RuleSet = RoutingRuleSet.Create("rr").InTerritory().SellingProductLine().WithinCapacity().PickRoundRobin().Build());
         await h.AddPartnersAsync(Partner("P-a"));
         await h.CaptureAndQualifyAsync("L-1");
-        await h.Distribution.AcceptAsync(Tenant, Pa, L1);
+        await h.PartnerLeads.AcceptAsync(Tenant, Pa, L1);
         return h;
     }
 

@@ -61,10 +61,10 @@ public sealed class GettingStartedTests : IAsyncLifetime
             Territories = [new Territory(new CountryCode("DE"), null)],
             ContactEmail = "vertrieb@mueller.example",
         });
-        var distribution = provider.GetRequiredService<LeadDistributionService>();
+        var intake = provider.GetRequiredService<LeadIntakeService>();
         var details = new LeadDetails { Source = "web", Company = "Prospect GmbH", Location = new LeadLocation(new CountryCode("DE"), "80331", "München") };
-        await distribution.CaptureAsync(Tenant, new LeadId("L-1"), details, actor: "web-form");
-        var decision = await distribution.QualifyAsync(Tenant, new LeadId("L-1"), LeadQualification.Full, actor: "inside-sales");
+        await intake.CaptureAsync(Tenant, new LeadId("L-1"), details, actor: "web-form");
+        var decision = await intake.QualifyAsync(Tenant, new LeadId("L-1"), LeadQualification.Full, actor: "inside-sales");
         Assert.Equal(new PartnerId("P-1"), decision?.Partner);
         Assert.Empty(_smtp.Mails); // nothing is sent in the request path
 

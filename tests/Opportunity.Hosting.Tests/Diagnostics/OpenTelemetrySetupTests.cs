@@ -48,15 +48,16 @@ public sealed class OpenTelemetrySetupTests : IDisposable
         {
             var tracing = provider.GetRequiredService<TracerProvider>();
             var metering = provider.GetRequiredService<MeterProvider>();
-            var distribution = provider.GetRequiredService<LeadDistributionService>();
+            var intake = provider.GetRequiredService<LeadIntakeService>();
+            var partnerLeads = provider.GetRequiredService<PartnerLeadService>();
             await provider.GetRequiredService<IPartnerDirectory>().UpsertAsync(Partner());
             var lead = new LeadId("L-1");
             using (TestSource.StartActivity("request"))
             {
-                await distribution.CaptureAsync(Tenant, lead, Details(), "sales");
-                await distribution.QualifyAsync(Tenant, lead, LeadQualification.Full, "sales");
-                await distribution.AcceptAsync(Tenant, new PartnerId("P-a"), lead);
-                await distribution.ConvertAsync(Tenant, new PartnerId("P-a"), lead, new OpportunityId("O-1"), new LocalDate(2025, 6, 30));
+                await intake.CaptureAsync(Tenant, lead, Details(), "sales");
+                await intake.QualifyAsync(Tenant, lead, LeadQualification.Full, "sales");
+                await partnerLeads.AcceptAsync(Tenant, new PartnerId("P-a"), lead);
+                await partnerLeads.ConvertAsync(Tenant, new PartnerId("P-a"), lead, new OpportunityId("O-1"), new LocalDate(2025, 6, 30));
             }
 
             tracing.ForceFlush();

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using NodaTime;
 using Opportunity.Leads;
 using Opportunity.Partners;
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Pipelines;
 
 namespace Opportunity.Persistence.InMemory;

@@ -1,6 +1,5 @@
-using Opportunity.Persistence;
 
-namespace Opportunity.Workflows;
+namespace Opportunity.Persistence;
 
 /// <summary>Keeps the routing decisions made for each lead, so a person can ask why a lead went where it went.</summary>
 public interface IRoutingDecisionLog

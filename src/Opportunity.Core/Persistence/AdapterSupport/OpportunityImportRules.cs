@@ -1,6 +1,6 @@
 using Opportunity.Pipelines;
 
-namespace Opportunity.Persistence;
+namespace Opportunity.Persistence.AdapterSupport;
 
 /// <summary>
 /// The row checks every <see cref="IOpportunityImporter"/> applies, shared so all adapters report

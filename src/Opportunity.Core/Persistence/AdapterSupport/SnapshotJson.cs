@@ -5,7 +5,7 @@ using Opportunity.Leads;
 using Opportunity.Partners;
 using Opportunity.Pipelines;
 
-namespace Opportunity.Persistence;
+namespace Opportunity.Persistence.AdapterSupport;
 
 /// <summary>
 /// The JSON document form of the stored aggregates and partners, shared by every persistence

@@ -1,8 +1,8 @@
 using Opportunity.Routing;
 
-namespace Opportunity.Workflows;
+namespace Opportunity.Persistence;
 
-/// <summary>Picks the rule set for a tenant. The default returns <see cref="LeadDistributionOptions.RuleSet"/>.</summary>
+/// <summary>Picks the rule set for a tenant. The default returns <c>LeadDistributionOptions.RuleSet</c>.</summary>
 public interface IRoutingRuleSetProvider
 {
     /// <summary>The rule set in force for <paramref name="tenant"/>.</summary>

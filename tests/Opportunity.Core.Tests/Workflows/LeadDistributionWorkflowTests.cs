@@ -8,7 +8,7 @@ using static Opportunity.Core.Tests.Workflows.DistributionHarness;
 
 namespace Opportunity.Core.Tests.Workflows;
 
-public sealed class LeadDistributionServiceTests
+public sealed class LeadDistributionWorkflowTests
 {
     private static readonly Instant Tuesday10 = Instant.FromUtc(2025, 3, 4, 10, 0);
 
@@ -42,17 +42,17 @@ public sealed class LeadDistributionServiceTests
         await h.AddPartnersAsync(Partner("P-a"), Partner("P-b"));
         await h.CaptureAndQualifyAsync("L-1");
 
-        var second = await h.Distribution.RejectAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"), "no installer free");
+        var second = await h.PartnerLeads.RejectAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"), "no installer free");
         Assert.Equal("P-b", second!.Partner!.Value.Value);
         Assert.Equal("excludePrevious: already rejected this lead or let it expire", second.Trace.WhyRemoved(new PartnerId("P-a")));
 
-        var third = await h.Distribution.RejectAsync(Tenant, new PartnerId("P-b"), new LeadId("L-1"), "too far");
+        var third = await h.PartnerLeads.RejectAsync(Tenant, new PartnerId("P-b"), new LeadId("L-1"), "too far");
         var lead = await h.LeadAsync("L-1");
         Assert.Equal(RoutingOutcome.Unroutable, third!.Outcome);
         Assert.Equal(LeadState.Unroutable, lead.State);
         Assert.Equal("all 2 candidate(s) were removed (excludePrevious 2)", lead.StateReason);
         Assert.Equal(2, (await h.EventsAsync<LeadRejected>()).Count);
-        Assert.Equal(3, (await h.Distribution.ExplainAsync(Tenant, new LeadId("L-1"))).Count);
+        Assert.Equal(3, (await h.Router.ExplainAsync(Tenant, new LeadId("L-1"))).Count);
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class LeadDistributionServiceTests
         using var h = RoundRobin();
         await h.AddPartnersAsync(Partner("P-a"), Partner("P-b"));
         await h.CaptureAndQualifyAsync("L-1");
-        var ex = await Assert.ThrowsAsync<AccessDeniedException>(() => h.Distribution.AcceptAsync(Tenant, new PartnerId("P-b"), new LeadId("L-1")));
+        var ex = await Assert.ThrowsAsync<AccessDeniedException>(() => h.PartnerLeads.AcceptAsync(Tenant, new PartnerId("P-b"), new LeadId("L-1")));
         Assert.Equal(OpportunityErrorCodes.PartnerNotAssigned, ex.ErrorCode);
         Assert.Equal(("P-b", "Lead", "L-1"), (ex.Partner.Value, ex.Kind, ex.Id));
         Assert.DoesNotContain("P-a", ex.Message, StringComparison.Ordinal);
@@ -72,7 +72,7 @@ public sealed class LeadDistributionServiceTests
     {
         using var h = RoundRobin();
 
-        var ex = await Assert.ThrowsAsync<EntityNotFoundException>(() => h.Distribution.AcceptAsync(Tenant, new PartnerId("P-a"), new LeadId("L-404")));
+        var ex = await Assert.ThrowsAsync<EntityNotFoundException>(() => h.PartnerLeads.AcceptAsync(Tenant, new PartnerId("P-a"), new LeadId("L-404")));
 
         Assert.Equal((OpportunityErrorCodes.LeadNotFound, "Lead", "L-404"), (ex.ErrorCode, ex.Kind, ex.Id));
     }
@@ -82,10 +82,10 @@ public sealed class LeadDistributionServiceTests
     {
         using var h = RoundRobin();
         await h.AddPartnersAsync(Partner("P-a"), Partner("P-idle") with { IsActive = false });
-        await h.Distribution.CaptureAsync(Tenant, new LeadId("L-1"), Details(), "web");
+        await h.Intake.CaptureAsync(Tenant, new LeadId("L-1"), Details(), "web");
 
-        var unknown = await Assert.ThrowsAsync<EntityNotFoundException>(() => h.Distribution.AssignManuallyAsync(Tenant, new LeadId("L-1"), new PartnerId("P-x"), "cm"));
-        var inactive = await Assert.ThrowsAsync<DomainRuleException>(() => h.Distribution.AssignManuallyAsync(Tenant, new LeadId("L-1"), new PartnerId("P-idle"), "cm"));
+        var unknown = await Assert.ThrowsAsync<EntityNotFoundException>(() => h.Intake.AssignManuallyAsync(Tenant, new LeadId("L-1"), new PartnerId("P-x"), "cm"));
+        var inactive = await Assert.ThrowsAsync<DomainRuleException>(() => h.Intake.AssignManuallyAsync(Tenant, new LeadId("L-1"), new PartnerId("P-idle"), "cm"));
 
         Assert.Equal((OpportunityErrorCodes.PartnerNotFound, "P-x"), (unknown.ErrorCode, unknown.Id));
         Assert.Equal(OpportunityErrorCodes.PartnerInactive, inactive.ErrorCode);
@@ -99,7 +99,7 @@ public sealed class LeadDistributionServiceTests
         await h.AddPartnersAsync(Partner("P-a"), Partner("P-b"));
         await h.CaptureAndQualifyAsync("L-1");
 
-        var before = await h.Distribution.FindForPartnerAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"));
+        var before = await h.PartnerLeads.FindForPartnerAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"));
         Assert.NotNull(before);
         Assert.False(before.IsAccepted);
         Assert.Null(before.Company);
@@ -108,16 +108,16 @@ public sealed class LeadDistributionServiceTests
         Assert.Equal("80", before.PostalCode);
         Assert.Equal("heat-pumps", before.ProductInterest);
         Assert.True(before.HiddenFields.HasFlag(LeadField.Contact));
-        Assert.Null(await h.Distribution.FindForPartnerAsync(Tenant, new PartnerId("P-b"), new LeadId("L-1")));
+        Assert.Null(await h.PartnerLeads.FindForPartnerAsync(Tenant, new PartnerId("P-b"), new LeadId("L-1")));
 
-        var after = await h.Distribution.AcceptAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"));
+        var after = await h.PartnerLeads.AcceptAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"));
         Assert.True(after.IsAccepted);
         Assert.Equal("Company L-1", after.Company);
         Assert.Equal("x@l-1.example", after.ContactEmail);
         Assert.Equal("80331", after.PostalCode);
         Assert.Equal(LeadField.None, after.HiddenFields);
-        Assert.Single(await h.Distribution.ListForPartnerAsync(Tenant, new PartnerId("P-a")).ToListAsync());
-        Assert.Empty(await h.Distribution.ListForPartnerAsync(Tenant, new PartnerId("P-b")).ToListAsync());
+        Assert.Single(await h.PartnerLeads.ListForPartnerAsync(Tenant, new PartnerId("P-a")).ToListAsync());
+        Assert.Empty(await h.PartnerLeads.ListForPartnerAsync(Tenant, new PartnerId("P-b")).ToListAsync());
     }
 
     [Fact]
@@ -128,22 +128,22 @@ public sealed class LeadDistributionServiceTests
         var lead = await h.CaptureAndQualifyAsync("L-1");
         Assert.Equal(LeadState.Offered, lead.State);
         Assert.Equal(3, lead.Offers.Count);
-        var view = await h.Distribution.FindForPartnerAsync(Tenant, new PartnerId("P-c"), new LeadId("L-1"));
+        var view = await h.PartnerLeads.FindForPartnerAsync(Tenant, new PartnerId("P-c"), new LeadId("L-1"));
         Assert.Equal(LeadState.Offered, view!.State);
         Assert.Null(view.ContactName);
 
-        await h.Distribution.RejectAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"), "busy");
+        await h.PartnerLeads.RejectAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"), "busy");
         Assert.Equal(LeadState.Offered, (await h.LeadAsync("L-1")).State);
-        await h.Distribution.AcceptAsync(Tenant, new PartnerId("P-c"), new LeadId("L-1"));
+        await h.PartnerLeads.AcceptAsync(Tenant, new PartnerId("P-c"), new LeadId("L-1"));
 
         var withdrawn = Assert.Single(await h.EventsAsync<LeadOffersWithdrawn>());
         Assert.Equal(["P-b"], withdrawn.Partners.Select(p => p.Value));
         Assert.Equal("P-c", withdrawn.AcceptedBy.Value);
-        var late = await Assert.ThrowsAsync<ConflictException>(() => h.Distribution.AcceptAsync(Tenant, new PartnerId("P-b"), new LeadId("L-1")));
+        var late = await Assert.ThrowsAsync<ConflictException>(() => h.PartnerLeads.AcceptAsync(Tenant, new PartnerId("P-b"), new LeadId("L-1")));
         Assert.Equal(OpportunityErrorCodes.LeadAlreadyAccepted, late.ErrorCode);
         Assert.Equal("P-c", late.Winner?.Value);
         Assert.DoesNotContain("P-c", late.Message, StringComparison.Ordinal);
-        Assert.Null(await h.Distribution.FindForPartnerAsync(Tenant, new PartnerId("P-b"), new LeadId("L-1")));
+        Assert.Null(await h.PartnerLeads.FindForPartnerAsync(Tenant, new PartnerId("P-b"), new LeadId("L-1")));
     }
 
     [Fact]
@@ -154,11 +154,11 @@ public sealed class LeadDistributionServiceTests
         using var rival = Create(Tuesday10, o => o.RuleSet = RoutingRuleSet.Create("bc").InTerritory().ScoreByLoad().Broadcast(2).Build(), store: store, clock: clock);
         // P-a's acceptance lands after P-b's workflow read the offered lead and before it writes.
         using var h = Create(Tuesday10, store: store, clock: clock,
-            wrapLeads: inner => new RaceBeforeFirstUpdate(inner, () => rival.Distribution.AcceptAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"))));
+            wrapLeads: inner => new RaceBeforeFirstUpdate(inner, () => rival.PartnerLeads.AcceptAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"))));
         await rival.AddPartnersAsync(Partner("P-a"), Partner("P-b"));
         Assert.Equal(LeadState.Offered, (await rival.CaptureAndQualifyAsync("L-1")).State);
 
-        var ex = await Assert.ThrowsAsync<ConflictException>(() => h.Distribution.AcceptAsync(Tenant, new PartnerId("P-b"), new LeadId("L-1")));
+        var ex = await Assert.ThrowsAsync<ConflictException>(() => h.PartnerLeads.AcceptAsync(Tenant, new PartnerId("P-b"), new LeadId("L-1")));
 
         Assert.Equal((OpportunityErrorCodes.LeadAlreadyAccepted, "P-a"), (ex.ErrorCode, ex.Winner?.Value));
         Assert.Equal((LeadState.Accepted, "P-a"), ((await h.LeadAsync("L-1")).State, (await h.LeadAsync("L-1")).AssignedPartner?.Value));
@@ -170,14 +170,14 @@ public sealed class LeadDistributionServiceTests
         using var h = RoundRobin();
         await h.AddPartnersAsync(Partner("P-a"), Partner("P-b"));
         await h.CaptureAndQualifyAsync("L-1", Details(company: "ACME Heizung GmbH & Co. KG", email: "buyer@acme-heizung.de"));
-        await h.Distribution.AcceptAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"));
+        await h.PartnerLeads.AcceptAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"));
 
-        var capture = await h.Distribution.CaptureAsync(Tenant, new LeadId("L-2"), Details(company: "Acme Heizung", email: "ceo@ACME-Heizung.de", phone: null), "sales");
+        var capture = await h.Intake.CaptureAsync(Tenant, new LeadId("L-2"), Details(company: "Acme Heizung", email: "ceo@ACME-Heizung.de", phone: null), "sales");
         Assert.Equal("L-1", capture.Duplicate!.ExistingLead.Value);
         Assert.Equal("P-a", capture.Duplicate.WorkingPartner!.Value.Value);
         Assert.Equal("company, emailDomain", capture.Duplicate.MatchedOn);
 
-        var decision = await h.Distribution.QualifyAsync(Tenant, new LeadId("L-2"), LeadQualification.Full, "sales");
+        var decision = await h.Intake.QualifyAsync(Tenant, new LeadId("L-2"), LeadQualification.Full, "sales");
         Assert.Equal("P-a", decision!.Partner!.Value.Value); // round robin alone would pick P-b
         Assert.Contains("channel conflict: the lead duplicates lead L-1, worked by P-a; matched on company, emailDomain", decision.Format(), StringComparison.Ordinal);
         Assert.Single(await h.EventsAsync<LeadDuplicateDetected>());
@@ -189,7 +189,7 @@ public sealed class LeadDistributionServiceTests
         using var h = RoundRobin();
         await h.AddPartnersAsync(Partner("P-a"));
         await h.CaptureAndQualifyAsync("L-1", Details(company: "One", email: "a@gmail.com", phone: null));
-        var capture = await h.Distribution.CaptureAsync(Tenant, new LeadId("L-2"), Details(company: "Two", email: "b@gmail.com", phone: null), "sales");
+        var capture = await h.Intake.CaptureAsync(Tenant, new LeadId("L-2"), Details(company: "Two", email: "b@gmail.com", phone: null), "sales");
         Assert.Null(capture.Duplicate);
     }
 
@@ -199,8 +199,8 @@ public sealed class LeadDistributionServiceTests
         using var h = RoundRobin(o => o.Duplicates = DuplicatePolicy.Default with { Handling = DuplicateHandling.ManualReview });
         await h.AddPartnersAsync(Partner("P-a"));
         await h.CaptureAndQualifyAsync("L-1", Details());
-        await h.Distribution.CaptureAsync(Tenant, new LeadId("L-2"), Details(), "sales");
-        var decision = await h.Distribution.QualifyAsync(Tenant, new LeadId("L-2"), LeadQualification.Full, "sales");
+        await h.Intake.CaptureAsync(Tenant, new LeadId("L-2"), Details(), "sales");
+        var decision = await h.Intake.QualifyAsync(Tenant, new LeadId("L-2"), LeadQualification.Full, "sales");
         var lead = await h.LeadAsync("L-2");
         Assert.Null(decision);
         Assert.Equal(LeadState.Unroutable, lead.State);
@@ -214,16 +214,16 @@ public sealed class LeadDistributionServiceTests
         await h.AddPartnersAsync(Partner("P-a"), Partner("P-b"));
         await h.CaptureAndQualifyAsync("L-1", Details(company: "ACME AG", email: "x@acme.de"));
 
-        var registration = await h.Distribution.RegisterDealAsync(Tenant, new PartnerId("P-b"), new LeadId("R-1"), Details(company: "Acme", email: "y@other.de", phone: null));
+        var registration = await h.Registrations.RegisterDealAsync(Tenant, new PartnerId("P-b"), new LeadId("R-1"), Details(company: "Acme", email: "y@other.de", phone: null));
         Assert.True(registration.IsChannelConflict);
         Assert.Equal(LeadState.PendingApproval, registration.Lead.State);
-        Assert.Equal("Acme", (await h.Distribution.FindForPartnerAsync(Tenant, new PartnerId("P-b"), new LeadId("R-1")))!.Company);
+        Assert.Equal("Acme", (await h.PartnerLeads.FindForPartnerAsync(Tenant, new PartnerId("P-b"), new LeadId("R-1")))!.Company);
 
-        var ex = await Assert.ThrowsAsync<ConflictException>(() => h.Distribution.ApproveDealAsync(Tenant, new LeadId("R-1"), "channel-manager"));
+        var ex = await Assert.ThrowsAsync<ConflictException>(() => h.Registrations.ApproveDealAsync(Tenant, new LeadId("R-1"), "channel-manager"));
         Assert.Equal(OpportunityErrorCodes.ChannelConflict, ex.ErrorCode);
         Assert.Equal(LeadState.PendingApproval, (await h.LeadAsync("R-1")).State);
 
-        await h.Distribution.ApproveDealAsync(Tenant, new LeadId("R-1"), "channel-manager", overrideConflict: true);
+        await h.Registrations.ApproveDealAsync(Tenant, new LeadId("R-1"), "channel-manager", overrideConflict: true);
         var approved = await h.LeadAsync("R-1");
         Assert.Equal(LeadState.Accepted, approved.State);
         Assert.Equal("P-b", approved.AssignedPartner!.Value.Value);
@@ -235,8 +235,8 @@ public sealed class LeadDistributionServiceTests
     {
         using var h = RoundRobin();
         await h.AddPartnersAsync(Partner("P-b"));
-        await h.Distribution.RegisterDealAsync(Tenant, new PartnerId("P-b"), new LeadId("R-1"), Details());
-        await h.Distribution.RejectDealAsync(Tenant, new LeadId("R-1"), "not a new customer", "channel-manager");
+        await h.Registrations.RegisterDealAsync(Tenant, new PartnerId("P-b"), new LeadId("R-1"), Details());
+        await h.Registrations.RejectDealAsync(Tenant, new LeadId("R-1"), "not a new customer", "channel-manager");
         var lead = await h.LeadAsync("R-1");
         Assert.Equal(LeadState.Disqualified, lead.State);
         Assert.Equal("not a new customer", Assert.Single(await h.EventsAsync<DealRegistrationRejected>()).Reason);
@@ -248,10 +248,10 @@ public sealed class LeadDistributionServiceTests
         using var h = RoundRobin();
         await h.AddPartnersAsync(Partner("P-a"));
         await h.CaptureAndQualifyAsync("L-1");
-        await h.Distribution.AcceptAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"));
+        await h.PartnerLeads.AcceptAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"));
 
-        var opportunity = await h.Distribution.ConvertAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"), new OpportunityId("O-1"), new LocalDate(2025, 6, 30));
-        var again = await h.Distribution.FindForPartnerAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"));
+        var opportunity = await h.PartnerLeads.ConvertAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"), new OpportunityId("O-1"), new LocalDate(2025, 6, 30));
+        var again = await h.PartnerLeads.FindForPartnerAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"));
 
         Assert.Equal(new Money(12_000m, CurrencyCode.EUR), opportunity.Amount);
         Assert.Equal("L-1", opportunity.SourceLead!.Value.Value);
@@ -264,9 +264,9 @@ public sealed class LeadDistributionServiceTests
     {
         using var h = RoundRobin();
         await h.AddPartnersAsync(Partner("P-a"), Partner("P-b"));
-        await h.Distribution.CaptureAsync(Tenant, new LeadId("L-1"), Details(company: "One", email: "a@one.example", phone: null), "sales");
-        await h.Distribution.QualifyAsync(Tenant, new LeadId("L-1"), LeadQualification.Full, "sales", route: false);
-        await h.Distribution.AssignManuallyAsync(Tenant, new LeadId("L-1"), new PartnerId("P-a"), "channel-manager");
+        await h.Intake.CaptureAsync(Tenant, new LeadId("L-1"), Details(company: "One", email: "a@one.example", phone: null), "sales");
+        await h.Intake.QualifyAsync(Tenant, new LeadId("L-1"), LeadQualification.Full, "sales", route: false);
+        await h.Intake.AssignManuallyAsync(Tenant, new LeadId("L-1"), new PartnerId("P-a"), "channel-manager");
         h.Clock.AdvanceMinutes(1);
 
         var second = await h.CaptureAndQualifyAsync("L-2");
@@ -280,7 +280,7 @@ public sealed class LeadDistributionServiceTests
         using var h = RoundRobin();
         await h.AddPartnersAsync(Partner("P-a"));
         await h.CaptureAndQualifyAsync("L-1");
-        var record = Assert.Single(await h.Distribution.ExplainAsync(Tenant, new LeadId("L-1")));
+        var record = Assert.Single(await h.Router.ExplainAsync(Tenant, new LeadId("L-1")));
         Assert.Equal(RoutingOutcome.Assigned, record.Outcome);
         Assert.Contains("Routing of lead L-1 with rule set 'rr'", record.Explanation, StringComparison.Ordinal);
         Assert.Contains("Result: assigned to P-a", record.Explanation, StringComparison.Ordinal);

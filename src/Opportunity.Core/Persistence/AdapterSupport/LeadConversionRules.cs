@@ -1,7 +1,7 @@
 using Opportunity.Leads;
 using Opportunity.Pipelines;
 
-namespace Opportunity.Persistence;
+namespace Opportunity.Persistence.AdapterSupport;
 
 /// <summary>
 /// The argument checks of <see cref="ILeadConversionStore.ConvertAsync"/>, shared by every adapter

@@ -3,7 +3,7 @@ using Opportunity.Leads;
 using Opportunity.Pipelines;
 using Opportunity.Routing;
 
-namespace Opportunity.Persistence;
+namespace Opportunity.Persistence.AdapterSupport;
 
 /// <summary>
 /// Conversions every persistence adapter needs between aggregates and stored columns, with the

@@ -1,6 +1,6 @@
 using Opportunity.Persistence;
 
-namespace Opportunity.Workflows;
+namespace Opportunity.Persistence.InMemory;
 
 /// <summary>A process-local <see cref="IRoutingDecisionLog"/>; the default in DI.</summary>
 public sealed class InMemoryRoutingDecisionLog : IRoutingDecisionLog

@@ -1,7 +1,7 @@
 using NodaTime;
 using Opportunity.Routing;
 
-namespace Opportunity.Workflows;
+namespace Opportunity.Persistence;
 
 /// <summary>
 /// Supplies partner load (open leads, last assignment) for routing, and hears about the workflow's

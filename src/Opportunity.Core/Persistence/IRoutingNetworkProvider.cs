@@ -1,6 +1,6 @@
 using Opportunity.Routing;
 
-namespace Opportunity.Workflows;
+namespace Opportunity.Persistence;
 
 /// <summary>Supplies the indexed partner network of a tenant for routing.</summary>
 public interface IRoutingNetworkProvider

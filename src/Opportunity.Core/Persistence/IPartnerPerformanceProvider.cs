@@ -1,6 +1,6 @@
 using Opportunity.Routing;
 
-namespace Opportunity.Workflows;
+namespace Opportunity.Persistence;
 
 /// <summary>Supplies partner performance for performance-based routing. The default supplies none (every partner scores the network default).</summary>
 public interface IPartnerPerformanceProvider
