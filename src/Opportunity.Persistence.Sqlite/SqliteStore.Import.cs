@@ -16,13 +16,13 @@ public sealed partial class SqliteStore
     /// <remarks>
     /// One write transaction (BEGIN IMMEDIATE, the file's <c>synchronous</c> setting unchanged, so
     /// the commit is as durable as every other write): the new partners
-    /// (<c>INSERT … ON CONFLICT DO NOTHING</c>), the rows through one prepared INSERT and the
-    /// messages through another. A producer thread reads and checks the rows (see
-    /// <see cref="OpportunityImportRules"/>), serialises their documents in parallel chunks and
-    /// then reads the messages, while this thread inserts: SQLite has one writer, so everything
-    /// else is taken off its path. It commits only when every row passed the rules and no id was
-    /// stored before; an exception (a crash, a cancellation, a throwing enumeration) rolls
-    /// everything back.
+    /// (<c>INSERT … ON CONFLICT DO NOTHING</c>), the rows through one prepared INSERT, each row's
+    /// messages right after it through another, then the batch's own messages. A producer thread
+    /// reads and checks the rows (see <see cref="OpportunityImportRules"/>), serialises their
+    /// documents in parallel chunks and then reads the batch's messages, while this thread inserts:
+    /// SQLite has one writer, so everything else is taken off its path. It commits only when every
+    /// row passed the rules and no id was stored before; an exception (a crash, a cancellation, a
+    /// throwing enumeration) rolls everything back.
     /// </remarks>
     public Task<ValidationResult<int>> ImportAsync(OpportunityImportBatch batch, CancellationToken cancellationToken = default)
     {
@@ -61,7 +61,8 @@ public sealed partial class SqliteStore
                     var producer = Task.Run(() => Produce(batch, rows, messages, checkedRows, stop.Token), CancellationToken.None);
                     try
                     {
-                        var conflicts = InsertImportedRows(connection, rows.GetConsumingEnumerable(stop.Token));
+                        using var messageWriter = new ImportedMessageWriter(connection);
+                        var conflicts = InsertImportedRows(connection, messageWriter, rows.GetConsumingEnumerable(stop.Token));
                         var (ruleErrors, count) = await checkedRows.Task.ConfigureAwait(false);
                         var rowErrors = ruleErrors.Count > 0 ? ruleErrors : conflicts;
                         if (rowErrors.Count > 0)
@@ -72,7 +73,11 @@ public sealed partial class SqliteStore
                         }
 
                         Fault("after-state");
-                        InsertImportedMessages(connection, messages.GetConsumingEnumerable(stop.Token));
+                        foreach (var chunk in messages.GetConsumingEnumerable(stop.Token))
+                        {
+                            messageWriter.Write(chunk);
+                        }
+
                         await producer.ConfigureAwait(false);
                         Fault("after-outbox");
                         return ValidationResult<int>.Success(count);
@@ -116,8 +121,8 @@ public sealed partial class SqliteStore
     /// <summary>Rows per chunk handed from the producer to the inserting thread.</summary>
     private const int ImportChunk = 2048;
 
-    /// <summary>A row ready to insert: its document and column values, computed off the writer's thread.</summary>
-    private sealed record PreparedRow(int Index, TenantId Tenant, OpportunityId Id, byte[] Document, object?[] Values);
+    /// <summary>A row ready to insert: its document and column values, computed off the writer's thread, and its messages.</summary>
+    private sealed record PreparedRow(int Index, TenantId Tenant, OpportunityId Id, byte[] Document, object?[] Values, IReadOnlyList<OutboxMessage> Messages);
 
     // Reads and checks the rows (one thread, in order: the rules see duplicates), serialises each
     // chunk's documents in parallel, then reads the messages; both go to the inserting thread.
@@ -125,8 +130,8 @@ public sealed partial class SqliteStore
     {
         try
         {
-            var chunk = new List<(SalesOpportunitySnapshot Row, int Index)>(ImportChunk);
-            var result = OpportunityImportRules.CheckBatch(batch.Opportunities, _pipelines, (row, index) =>
+            var chunk = new List<(OpportunityImportRow Row, int Index)>(ImportChunk);
+            var result = OpportunityImportRules.CheckBatch(batch, _pipelines, (row, index) =>
             {
                 chunk.Add((row, index));
                 if (chunk.Count == ImportChunk)
@@ -172,15 +177,16 @@ public sealed partial class SqliteStore
         }
     }
 
-    private PreparedRow[] Prepare(List<(SalesOpportunitySnapshot Row, int Index)> chunk)
+    private PreparedRow[] Prepare(List<(OpportunityImportRow Row, int Index)> chunk)
     {
         var prepared = new PreparedRow[chunk.Count];
         Parallel.For(0, chunk.Count, i =>
         {
-            var (row, index) = chunk[i];
+            var (imported, index) = chunk[i];
+            var row = imported.Opportunity;
             var stage = _pipelines.Get(row.PipelineId).GetStage(row.Stage);
             var stored = row with { Stage = stage.Name, Version = 1 };
-            prepared[i] = new PreparedRow(index, stored.Tenant, stored.Id, SnapshotJson.SerializeToUtf8Bytes(stored), OpportunityValues(stored, stage));
+            prepared[i] = new PreparedRow(index, stored.Tenant, stored.Id, SnapshotJson.SerializeToUtf8Bytes(stored), OpportunityValues(stored, stage), imported.Messages);
         });
         return prepared;
     }
@@ -207,9 +213,9 @@ public sealed partial class SqliteStore
     }
 
     // One prepared INSERT for every row, bound by position on the native statement (the document
-    // as its UTF-8 bytes); a stored id is a conflict error (the primary key refuses it), never an
-    // overwrite.
-    private static List<ValidationError> InsertImportedRows(SqliteConnection connection, IEnumerable<PreparedRow[]> chunks)
+    // as its UTF-8 bytes), each row's messages right after it; a stored id is a conflict error (the
+    // primary key refuses it), never an overwrite.
+    private static List<ValidationError> InsertImportedRows(SqliteConnection connection, ImportedMessageWriter messages, IEnumerable<PreparedRow[]> chunks)
     {
         var columns = OpportunityColumnNames;
         using var insert = new SqliteBoundStatement(connection, $"INSERT INTO opportunities (tenant, id, document, {string.Join(", ", columns)}, version) VALUES ({string.Join(", ", Enumerable.Range(1, 3 + columns.Length).Select(i => "?" + i))}, 1);");
@@ -230,50 +236,14 @@ public sealed partial class SqliteStore
                 {
                     OpportunityImportRules.Add(conflicts, OpportunityImportRules.AlreadyStored(row.Index, row.Tenant, row.Id));
                 }
+                else if (conflicts.Count == 0)
+                {
+                    messages.Write(row.Messages);
+                }
             }
         }
 
         return conflicts;
-    }
-
-    // The messages through one native prepared INSERT bound by position; an id stored already is
-    // skipped (at-least-once de-duplication, as every outbox write does).
-    private static void InsertImportedMessages(SqliteConnection connection, IEnumerable<OutboxMessage[]> chunks)
-    {
-        using var insert = new SqliteBoundStatement(
-            connection,
-            $"INSERT INTO outbox ({MessageColumns}, due_at, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'pending') ON CONFLICT (id) DO NOTHING;");
-
-        // An import's messages share one instant (the import's start): its text is formatted once,
-        // not twice per message on the one writing thread.
-        (Instant At, string Text)? last = null;
-        string TextOf(Instant at, string id, string field)
-        {
-            if (last is not { } known || known.At != at)
-            {
-                last = known = (at, SqliteText.Of(at, nameof(OutboxMessage), id, field));
-            }
-
-            return known.Text;
-        }
-
-        foreach (var chunk in chunks)
-        {
-            foreach (var m in chunk)
-            {
-                insert.BindText(1, m.Id);
-                insert.BindText(2, m.Tenant.Value);
-                insert.BindText(3, m.Topic);
-                insert.BindText(4, m.Type);
-                insert.BindText(5, m.Payload);
-                insert.BindText(6, TextOf(m.CreatedAt, m.Id, nameof(m.CreatedAt)));
-                insert.BindInt64(7, m.Attempts);
-                insert.Bind(8, SqliteText.OfOrNull(m.NextAttemptAt, nameof(OutboxMessage), m.Id, nameof(m.NextAttemptAt)));
-                insert.Bind(9, m.LastError);
-                insert.BindText(10, TextOf(m.DueAt, m.Id, nameof(m.DueAt)));
-                insert.Execute(refusedBy: NoConstraint);
-            }
-        }
     }
 
     // Parameters created once and set by position: a prepared statement reused for every row.
@@ -281,7 +251,4 @@ public sealed partial class SqliteStore
         [.. names.Select(name => command.Parameters.Add(new SqliteParameter(name, DBNull.Value)))];
 
     private const int SqlitePrimaryKeyViolation = 1555;
-
-    /// <summary>No extended result code is a refusal the caller handles: every constraint failure throws.</summary>
-    private const int NoConstraint = -1;
 }

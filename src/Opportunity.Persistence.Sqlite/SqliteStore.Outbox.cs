@@ -6,7 +6,7 @@ namespace Opportunity.Persistence.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    private const string MessageColumns = "id, tenant, topic, type, payload, created_at, attempts, next_attempt_at, last_error";
+    internal const string MessageColumns = "id, tenant, topic, type, payload, created_at, attempts, next_attempt_at, last_error";
 
     /// <inheritdoc />
     public Task EnqueueAsync(IEnumerable<OutboxMessage> messages, CancellationToken cancellationToken = default)

@@ -87,8 +87,8 @@ public static class OpportunityCsvImporter
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(clock);
 
-        // Each aggregate is built again while the store streams (once for its document, once for
-        // its events) instead of being kept: both builds must see the same instant.
+        // Each aggregate is built again while the store streams (once, for its document and its
+        // events together) instead of being kept: it must see the instant the check saw.
         var stamp = new FixedClock(clock.GetCurrentInstant());
         var read = Read(reader, options, stamp, keepOpportunities: false);
         if (!read.IsValid)
@@ -114,8 +114,7 @@ public static class OpportunityCsvImporter
             var batch = new OpportunityImportBatch
             {
                 NewPartners = newPartners,
-                Opportunities = InParallelChunks<SalesOpportunitySnapshot>(rows, r => [Create(r.Draft, options, stamp).ToSnapshot()]),
-                Messages = InParallelChunks<OutboxMessage>(rows, r => [.. Create(r.Draft, options, stamp).PendingEvents.Select(OutboxMessage.FromDomainEvent)]),
+                Rows = InParallelChunks(rows, r => ImportRow(Create(r.Draft, options, stamp))),
             };
             var result = await importer.ImportAsync(batch, cancellationToken).ConfigureAwait(false);
             if (result.IsValid)
@@ -226,11 +225,11 @@ public static class OpportunityCsvImporter
             : ValidationResult<CsvFile>.Success(new CsvFile(rows, rowErrors, records));
     }
 
-    // Snapshots and event JSON are built a block at a time on every core, lazily (the store reads
-    // them inside its transaction), in row order; nothing of a block is kept once it is read.
-    private static IEnumerable<T> InParallelChunks<T>(IReadOnlyList<ValidRow> rows, Func<ValidRow, T[]> build)
+    // Rows (snapshot and event JSON) are built a block at a time on every core, lazily (the store
+    // reads them inside its transaction), in row order; nothing of a block is kept once it is read.
+    private static IEnumerable<T> InParallelChunks<T>(IReadOnlyList<ValidRow> rows, Func<ValidRow, T> build)
     {
-        var parts = new T[ParseBlock][];
+        var parts = new T[ParseBlock];
         for (var start = 0; start < rows.Count; start += ParseBlock)
         {
             var count = Math.Min(ParseBlock, rows.Count - start);
@@ -238,12 +237,22 @@ public static class OpportunityCsvImporter
             Parallel.For(0, count, i => parts[i] = build(rows[from + i]));
             for (var i = 0; i < count; i++)
             {
-                foreach (var item in parts[i])
-                {
-                    yield return item;
-                }
+                yield return parts[i];
             }
         }
+    }
+
+    // One build gives the store both the document and the events of a row.
+    private static OpportunityImportRow ImportRow(SalesOpportunity opportunity)
+    {
+        var events = opportunity.PendingEvents;
+        var messages = new OutboxMessage[events.Count];
+        for (var i = 0; i < messages.Length; i++)
+        {
+            messages[i] = OutboxMessage.FromDomainEvent(events[i]);
+        }
+
+        return new OpportunityImportRow(opportunity.ToSnapshot(), messages);
     }
 
     private static List<Partner> NewPartnersOf(IReadOnlyList<ValidRow> rows, IReadOnlySet<PartnerId> known, TenantId tenant) =>

@@ -18,12 +18,20 @@ public sealed record OpportunityImportBatch
     /// </summary>
     public IReadOnlyList<Partner> NewPartners { get; init; } = [];
 
-    /// <summary>The opportunities, stored with version 1; streamed once, in order (errors name <c>rows[i]</c> by this order).</summary>
-    public required IEnumerable<SalesOpportunitySnapshot> Opportunities { get; init; }
+    /// <summary>The opportunities, stored with version 1; streamed once, in order (errors name <c>rows[i]</c> by this order). Default: none.</summary>
+    public IEnumerable<SalesOpportunitySnapshot> Opportunities { get; init; } = [];
+
+    /// <summary>
+    /// Opportunities each with its own outbox messages, streamed once after <see cref="Opportunities"/>
+    /// (their <c>rows[i]</c> count on from there): a row's messages are written with it, so a
+    /// producer builds each aggregate once for its document and its events (the CSV importer does).
+    /// Default: none.
+    /// </summary>
+    public IEnumerable<OpportunityImportRow> Rows { get; init; } = [];
 
     /// <summary>
     /// Outbox messages written in the same transaction (e.g. <see cref="OutboxMessage.FromDomainEvent"/>
-    /// of each opportunity's events); an id already in the outbox is kept, as for every write. Streamed once. Default: none.
+    /// of each opportunity's events), read after the rows; an id already in the outbox is kept, as for every write. Streamed once. Default: none.
     /// </summary>
     public IEnumerable<OutboxMessage> Messages { get; init; } = [];
 }

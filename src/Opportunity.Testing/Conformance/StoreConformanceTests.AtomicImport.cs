@@ -69,6 +69,62 @@ public abstract partial class StoreConformanceTests
         await AssertNothingImportedAsync(partners);
     }
 
+    /// <summary>
+    /// Rows handed over with their own messages (<see cref="OpportunityImportBatch.Rows"/>, what a
+    /// producer that builds each aggregate once gives) are numbered after
+    /// <see cref="OpportunityImportBatch.Opportunities"/>, and each row's messages commit with it,
+    /// in row order and before the batch's own messages.
+    /// </summary>
+    [ConformanceFact]
+    public async Task ImportBatch_RowsWithTheirMessages_CommitInOrderAfterTheOpportunities()
+    {
+        if (Store.Importer is null)
+        {
+            return;
+        }
+
+        var (partners, opportunities) = ImportBatchOf(30);
+        var batch = new OpportunityImportBatch
+        {
+            NewPartners = partners,
+            Opportunities = opportunities.Take(10).Select(o => o.ToSnapshot()),
+            Rows = opportunities.Skip(10).Select(RowOf),
+            Messages = opportunities.Take(10).SelectMany(o => o.PendingEvents).Select(OutboxMessage.FromDomainEvent),
+        };
+
+        var result = await Store.Importer.ImportAsync(batch);
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+        Assert.Equal(30, result.Value);
+        Assert.Equal(30, (await ToListAsync(Store.Opportunities.QueryAsync(AccessScope.Manufacturer(TenantA), OpportunityQuery.All))).Count);
+        var expected = opportunities.Skip(10).Concat(opportunities.Take(10)).SelectMany(o => o.PendingEvents).Select(e => e.EventId);
+        Assert.Equal(expected, (await Store.Outbox.ListPendingAsync()).Select(m => m.Id));
+    }
+
+    /// <summary>A bad row among <see cref="OpportunityImportBatch.Rows"/> is named by its place after the opportunities, and a row stream that fails part-way leaves nothing either.</summary>
+    [ConformanceFact]
+    public async Task ImportBatch_BadOrFailingRows_WriteNothingAndNameTheRow()
+    {
+        if (Store.Importer is null)
+        {
+            return;
+        }
+
+        var (partners, opportunities) = ImportBatchOf(30);
+        var rows = opportunities.Skip(10).Select(RowOf).ToList();
+        rows[15] = rows[15] with { Opportunity = rows[15].Opportunity with { Stage = "No such stage" } };
+        var bad = new OpportunityImportBatch { NewPartners = partners, Opportunities = opportunities.Take(10).Select(o => o.ToSnapshot()), Rows = rows };
+
+        var result = await Store.Importer.ImportAsync(bad);
+
+        Assert.Equal("rows[25].stage", Assert.Single(result.Errors).Location);
+        await AssertNothingImportedAsync(partners);
+
+        var failing = new OpportunityImportBatch { NewPartners = partners, Rows = FailAfter(opportunities.Select(RowOf), 20) };
+        await Assert.ThrowsAsync<InjectedFaultException>(() => Store.Importer.ImportAsync(failing));
+        await AssertNothingImportedAsync(partners);
+    }
+
     /// <summary>A partner of the batch that exists already is kept as it is (an import never overwrites it), and the import still succeeds.</summary>
     [ConformanceFact]
     public async Task ImportBatch_ExistingPartner_IsKeptUnchanged()
@@ -120,15 +176,21 @@ public abstract partial class StoreConformanceTests
         return (partners, opportunities);
     }
 
-    private static IEnumerable<SalesOpportunitySnapshot> FailAfter(List<SalesOpportunity> opportunities, int rows)
+    private static IEnumerable<SalesOpportunitySnapshot> FailAfter(List<SalesOpportunity> opportunities, int rows) =>
+        FailAfter(opportunities.Select(o => o.ToSnapshot()), rows);
+
+    private static IEnumerable<T> FailAfter<T>(IEnumerable<T> items, int count)
     {
-        foreach (var o in opportunities.Take(rows))
+        foreach (var item in items.Take(count))
         {
-            yield return o.ToSnapshot();
+            yield return item;
         }
 
         throw new InjectedFaultException("enumeration");
     }
+
+    private static OpportunityImportRow RowOf(SalesOpportunity opportunity) =>
+        new(opportunity.ToSnapshot(), [.. opportunity.PendingEvents.Select(OutboxMessage.FromDomainEvent)]);
 
     private async Task AssertNothingImportedAsync(List<Partner> partners)
     {

@@ -120,9 +120,10 @@ public sealed class OpportunityCsvImportAtomicityTests
     private sealed class CrashingImporter(InMemoryStore store, int afterRows) : IOpportunityImporter
     {
         public Task<ValidationResult<int>> ImportAsync(OpportunityImportBatch batch, CancellationToken cancellationToken = default) =>
-            store.ImportAsync(batch with { Opportunities = Break(batch.Opportunities) }, cancellationToken);
+            store.ImportAsync(batch with { Opportunities = Break(batch.Opportunities), Rows = Break(batch.Rows) }, cancellationToken);
 
-        private IEnumerable<SalesOpportunitySnapshot> Break(IEnumerable<SalesOpportunitySnapshot> rows)
+        // The CSV importer hands its rows over with their messages (Rows); either stream breaks after afterRows rows.
+        private IEnumerable<T> Break<T>(IEnumerable<T> rows)
         {
             foreach (var row in rows.Take(afterRows))
             {

@@ -20,31 +20,9 @@ public static class OpportunityImportRules
     public static IEnumerable<ValidationError> Check(SalesOpportunitySnapshot row, int index, PipelineCatalog pipelines)
     {
         ArgumentNullException.ThrowIfNull(pipelines);
-        if (row is null)
-        {
-            yield return new ValidationError($"rows[{index}]", "Row is null.");
-            yield break;
-        }
-
-        var definition = Find(pipelines, row.PipelineId);
-        if (definition is null)
-        {
-            yield return new ValidationError(Location(index, "pipelineId"), $"Pipeline '{row.PipelineId}' is not registered.");
-        }
-
-        if (definition is not null && !definition.Stages.Any(s => string.Equals(s.Name, row.Stage, StringComparison.OrdinalIgnoreCase)))
-        {
-            yield return new ValidationError(Location(index, "stage"), $"Stage '{row.Stage}' is not a stage of pipeline '{definition.Id}'.");
-        }
-
-        if (row.Amount.IsNegative)
-        {
-            yield return new ValidationError(Location(index, "amount"), $"Amount {row.Amount} is negative.");
-        }
-        else if (!row.Amount.IsValidDealAmount)
-        {
-            yield return new ValidationError(Location(index, "amount"), $"Amount {row.Amount} exceeds the largest amount of one deal, {Money.MaxDealAmount(row.Amount.Currency)} ({Money.MaxDealMinorUnits} minor units).");
-        }
+        var problems = new List<ValidationError>();
+        CheckInto(row, index, pipelines, problems);
+        return problems;
     }
 
     /// <summary>
@@ -55,30 +33,99 @@ public static class OpportunityImportRules
     public static (List<ValidationError> Errors, int Count) CheckBatch(IEnumerable<SalesOpportunitySnapshot> rows, PipelineCatalog pipelines, Action<SalesOpportunitySnapshot, int>? onValid = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(pipelines);
         var errors = new List<ValidationError>();
         var seen = new Dictionary<(TenantId, OpportunityId), int>();
         var index = 0;
         foreach (var row in rows)
         {
-            foreach (var error in Check(row, index, pipelines))
+            if (CheckNext(row, index, pipelines, seen, errors))
             {
-                Add(errors, error);
-            }
-
-            if (row is not null && !seen.TryAdd((row.Tenant, row.Id), index))
-            {
-                Add(errors, new ValidationError(Location(index, "id"), $"Opportunity '{row.Id}' of tenant '{row.Tenant}' occurs twice in the batch (first at rows[{seen[(row.Tenant, row.Id)]}])."));
-            }
-
-            if (errors.Count == 0)
-            {
-                onValid?.Invoke(row!, index);
+                onValid?.Invoke(row, index);
             }
 
             index++;
         }
 
         return (errors, index);
+    }
+
+    /// <summary>
+    /// Checks the rows of a batch as <see cref="CheckBatch(IEnumerable{SalesOpportunitySnapshot}, PipelineCatalog, Action{SalesOpportunitySnapshot, int}?)"/>
+    /// does — <see cref="OpportunityImportBatch.Opportunities"/> (handed on without messages), then
+    /// <see cref="OpportunityImportBatch.Rows"/>, numbered on — and hands each row to
+    /// <paramref name="onValid"/> while no error has been found.
+    /// </summary>
+    public static (List<ValidationError> Errors, int Count) CheckBatch(OpportunityImportBatch batch, PipelineCatalog pipelines, Action<OpportunityImportRow, int> onValid)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(pipelines);
+        ArgumentNullException.ThrowIfNull(onValid);
+        var errors = new List<ValidationError>();
+        var seen = new Dictionary<(TenantId, OpportunityId), int>();
+        var index = 0;
+        foreach (var row in batch.Opportunities)
+        {
+            if (CheckNext(row, index, pipelines, seen, errors))
+            {
+                onValid(new OpportunityImportRow(row, []), index);
+            }
+
+            index++;
+        }
+
+        foreach (var row in batch.Rows)
+        {
+            if (CheckNext(row?.Opportunity!, index, pipelines, seen, errors))
+            {
+                onValid(row!, index);
+            }
+
+            index++;
+        }
+
+        return (errors, index);
+    }
+
+    // One row in batch order: its rules and the duplicate check; true while the batch has no error.
+    private static bool CheckNext(SalesOpportunitySnapshot? row, int index, PipelineCatalog pipelines, Dictionary<(TenantId, OpportunityId), int> seen, List<ValidationError> errors)
+    {
+        CheckInto(row, index, pipelines, errors);
+        if (row is not null && !seen.TryAdd((row.Tenant, row.Id), index))
+        {
+            Add(errors, new ValidationError(Location(index, "id"), $"Opportunity '{row.Id}' of tenant '{row.Tenant}' occurs twice in the batch (first at rows[{seen[(row.Tenant, row.Id)]}])."));
+        }
+
+        return errors.Count == 0;
+    }
+
+    // The rules of one row, added to the errors; allocates only for a problem.
+    private static void CheckInto(SalesOpportunitySnapshot? row, int index, PipelineCatalog pipelines, List<ValidationError> errors)
+    {
+        if (row is null)
+        {
+            Add(errors, new ValidationError($"rows[{index}]", "Row is null."));
+            return;
+        }
+
+        var definition = Find(pipelines, row.PipelineId);
+        if (definition is null)
+        {
+            Add(errors, new ValidationError(Location(index, "pipelineId"), $"Pipeline '{row.PipelineId}' is not registered."));
+        }
+        else if (!(row.Stage is { } name && definition.TryGetStage(name, out var stage) && string.Equals(stage.Name, name, StringComparison.OrdinalIgnoreCase)))
+        {
+            Add(errors, new ValidationError(Location(index, "stage"), $"Stage '{row.Stage}' is not a stage of pipeline '{definition.Id}'."));
+        }
+
+        if (row.Amount.IsNegative)
+        {
+            Add(errors, new ValidationError(Location(index, "amount"), $"Amount {row.Amount} is negative."));
+        }
+        else if (!row.Amount.IsValidDealAmount)
+        {
+            Add(errors, new ValidationError(Location(index, "amount"), $"Amount {row.Amount} exceeds the largest amount of one deal, {Money.MaxDealAmount(row.Amount.Currency)} ({Money.MaxDealMinorUnits} minor units)."));
+        }
     }
 
     /// <summary>Checks the partners of an <see cref="OpportunityImportBatch"/>: none is null and none occurs twice (locations <c>newPartners[2]</c>).</summary>

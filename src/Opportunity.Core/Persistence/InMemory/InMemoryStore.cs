@@ -421,13 +421,15 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
     {
         ArgumentNullException.ThrowIfNull(batch);
         var rows = new List<SalesOpportunitySnapshot>();
-        var (errors, count) = OpportunityImportRules.CheckBatch(batch.Opportunities, _pipelines, (row, _) =>
+        var messages = new List<OutboxMessage>();
+        var (errors, count) = OpportunityImportRules.CheckBatch(batch, _pipelines, (row, _) =>
         {
             cancellationToken.ThrowIfCancellationRequested();
-            rows.Add(row);
+            rows.Add(row.Opportunity);
+            messages.AddRange(row.Messages);
         });
         OpportunityImportRules.CheckPartners(batch.NewPartners, errors);
-        var messages = batch.Messages.ToList();
+        messages.AddRange(batch.Messages);
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
