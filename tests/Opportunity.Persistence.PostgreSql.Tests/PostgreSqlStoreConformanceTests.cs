@@ -21,6 +21,7 @@ public sealed class PostgreSqlStoreConformanceTests : StoreConformanceTests
             Importer = store,
             PipelineRows = store,
             PushDown = store,
+            ChangeFeed = store,
             DecisionLog = store,
             Quarantine = store,
             CorruptLead = (tenant, id) => store.CorruptLeadAsync(tenant, id),

@@ -31,6 +31,8 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests
             Importer = store,
             PipelineRows = store,
             PushDown = store,
+            ChangeFeed = store,
+            WritersWaitForOpenTransactions = true,
             DecisionLog = store,
             Quarantine = store,
             CorruptLead = (tenant, id) => store.CorruptLeadAsync(tenant, id),

@@ -283,7 +283,68 @@ internal static class PostgreSqlMigrations
                 ADD COLUMN forecast_category smallint CHECK (forecast_category BETWEEN 0 AND 4),
                 ADD COLUMN closed_at         timestamptz;
             """),
+        (ChangeFeedVersion, "change feed of opportunities: (transaction, sequence) positions read below the visible horizon, NOTIFY on commit", ChangeFeedMigration),
     ];
+
+    /// <summary>
+    /// Migration 15, the change feed (<see cref="IChangeFeed"/>): a row per added or saved
+    /// opportunity — tenant, id, the writing transaction's id (<c>pg_current_xact_id()</c>, the
+    /// top-level one also inside a savepoint) and a sequence — written by triggers of
+    /// <c>opportunities</c> in the writing transaction, so every write path (add, save, conversion,
+    /// import, a caller's transaction) feeds it; claims and leases leave the version alone and write
+    /// nothing. Readers take only rows of transactions below the oldest one still running
+    /// (<c>pg_snapshot_xmin(pg_current_snapshot())</c>, the visible horizon), in (transaction,
+    /// sequence) order: a transaction below the horizon has ended, so no row can appear later before
+    /// a position a reader has passed, whatever order transactions commit in. A plain sequence is not
+    /// enough: a transaction that took sequence 5 may commit after one that took 6, and a reader that
+    /// saw 6 would skip 5. The triggers also <c>NOTIFY</c> channel <see cref="FeedChannel"/> with
+    /// <c>schema:tenant</c>, delivered at commit (identical notifications of one transaction are
+    /// delivered once; one channel for every schema, as a channel name is limited to 63 bytes).
+    /// </summary>
+    public const int ChangeFeedVersion = 15;
+
+    /// <summary>The channel the change feed's triggers notify (see <see cref="ChangeFeedVersion"/>).</summary>
+    public const string FeedChannel = "opportunity_feed";
+
+    /// <summary>The visible horizon as a <c>bigint</c>: transactions below it have ended.</summary>
+    public const string FeedHorizon = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+
+    private static string ChangeFeedMigration => $$"""
+        CREATE TABLE {s}.opportunity_feed (
+            tenant text COLLATE "C" NOT NULL,
+            xid    bigint NOT NULL DEFAULT pg_current_xact_id()::text::bigint,
+            seq    bigint GENERATED ALWAYS AS IDENTITY,
+            id     text COLLATE "C" NOT NULL,
+            PRIMARY KEY (tenant, xid, seq)
+        );
+        ALTER TABLE {s}.opportunity_feed ENABLE ROW LEVEL SECURITY;
+        ALTER TABLE {s}.opportunity_feed FORCE ROW LEVEL SECURITY;
+        CREATE POLICY opportunity_feed_scope ON {s}.opportunity_feed
+            USING ({{Tenant}} AND {{NoPartner}})
+            WITH CHECK ({{Tenant}});
+        {{SystemPolicy("opportunity_feed")}}
+
+        -- One INSERT … SELECT per statement: an import of many rows writes its feed rows in one go.
+        CREATE FUNCTION {s}.opportunity_feed_inserted() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+            INSERT INTO {s}.opportunity_feed (tenant, id) SELECT n.tenant, n.id FROM inserted n;
+            PERFORM pg_notify('opportunity_feed', '{s}:' || t.tenant) FROM (SELECT DISTINCT n.tenant FROM inserted n) t;
+            RETURN NULL;
+        END
+        $fn$;
+        CREATE TRIGGER opportunity_feed_inserted AFTER INSERT ON {s}.opportunities
+            REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION {s}.opportunity_feed_inserted();
+
+        CREATE FUNCTION {s}.opportunity_feed_saved() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+            INSERT INTO {s}.opportunity_feed (tenant, id) VALUES (NEW.tenant, NEW.id);
+            PERFORM pg_notify('opportunity_feed', '{s}:' || NEW.tenant);
+            RETURN NULL;
+        END
+        $fn$;
+        CREATE TRIGGER opportunity_feed_saved AFTER UPDATE ON {s}.opportunities
+            FOR EACH ROW WHEN (OLD.version IS DISTINCT FROM NEW.version) EXECUTE FUNCTION {s}.opportunity_feed_saved();
+        """;
 
     /// <summary>
     /// Migration 11: the columns the weighted pipeline reads and pushes down without the documents —
@@ -731,7 +792,7 @@ internal static class PostgreSqlMigrations
     public static IReadOnlyList<string> DeletableTables { get; } = ["quarantine"];
 
     /// <summary>The append-only tables: the store's role only reads and inserts (and no policy admits an update or delete).</summary>
-    public static IReadOnlyList<string> AppendOnlyTables { get; } = ["routing_decisions"];
+    public static IReadOnlyList<string> AppendOnlyTables { get; } = ["routing_decisions", "opportunity_feed"];
 
     /// <summary>The tables the store's role only reads (rows are written by the owner's functions alone).</summary>
     public static IReadOnlyList<string> ReadOnlyTables { get; } = ["outbox_purged"];

@@ -15,6 +15,7 @@ public sealed class InMemoryStoreConformanceTests : StoreConformanceTests
         {
             Importer = store,
             PipelineRows = store,
+            ChangeFeed = store,
             DecisionLog = new InMemoryRoutingDecisionLog(),
             Quarantine = store,
             CorruptLead = (tenant, id) =>
