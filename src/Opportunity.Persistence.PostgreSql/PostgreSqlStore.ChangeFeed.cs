@@ -9,8 +9,8 @@ public sealed partial class PostgreSqlStore : IChangeFeed, IChangeFeedSignal
 {
     /// <inheritdoc />
     /// <remarks>
-    /// The feed rows (migration 15) of transactions below the visible horizon, after the position in
-    /// (transaction, sequence) order, joined with the opportunities' pipeline columns — in a
+    /// The feed rows (migration 15) after the position in (commit number, sequence) order, joined
+    /// with the opportunities' pipeline columns — in a
     /// transaction of the store's own, so committed changes only, also inside a
     /// <see cref="StoreTransaction"/> scope. Row-level security applies (manufacturer scope of the tenant).
     /// </remarks>
@@ -26,12 +26,14 @@ public sealed partial class PostgreSqlStore : IChangeFeed, IChangeFeedSignal
                 connection,
                 transaction,
                 $"""
-                SELECT f.xid, f.seq, f.id, o.version, o.partner, o.stage, o.stage_kind, o.amount_minor, o.currency, o.probability_bp,
+                SELECT c.position, f.seq, f.id, o.version, o.partner, o.stage, o.stage_kind, o.amount_minor, o.currency, o.probability_bp,
                        o.forecast_category, o.expected_close, o.closed_at, o.region, o.product_line,
                        o.stage_kind IS NULL OR EXISTS (SELECT 1 FROM {_schema}.quarantine q WHERE q.tenant = o.tenant AND q.kind = 'SalesOpportunity' AND q.id = o.id)
-                FROM {_schema}.opportunity_feed f JOIN {_schema}.opportunities o ON o.tenant = f.tenant AND o.id = f.id
-                WHERE f.tenant = $1 AND (f.xid, f.seq) > ($2, $3) AND f.xid < {PostgreSqlMigrations.FeedHorizon}
-                ORDER BY f.xid, f.seq
+                FROM {_schema}.opportunity_feed_commits c
+                JOIN {_schema}.opportunity_feed f ON f.tenant = c.tenant AND f.xid = c.xid
+                JOIN {_schema}.opportunities o ON o.tenant = f.tenant AND o.id = f.id
+                WHERE c.tenant = $1 AND c.position >= $2 AND (c.position, f.seq) > ($2, $3)
+                ORDER BY c.position, f.seq
                 LIMIT $4;
                 """,
                 [tenant.Value, after.Transaction, after.Sequence, maxCount]);
@@ -72,7 +74,11 @@ public sealed partial class PostgreSqlStore : IChangeFeed, IChangeFeedSignal
             using var command = Command(
                 connection,
                 transaction,
-                $"SELECT f.xid, f.seq FROM {_schema}.opportunity_feed f WHERE f.tenant = $1 AND f.xid < {PostgreSqlMigrations.FeedHorizon} ORDER BY f.xid DESC, f.seq DESC LIMIT 1;",
+                $"""
+                SELECT c.position, (SELECT max(f.seq) FROM {_schema}.opportunity_feed f WHERE f.tenant = c.tenant AND f.xid = c.xid)
+                FROM {_schema}.opportunity_feed_commits c WHERE c.tenant = $1 AND c.position IS NOT NULL
+                ORDER BY c.position DESC LIMIT 1;
+                """,
                 [tenant.Value]);
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)

@@ -5,12 +5,12 @@ namespace Opportunity.Persistence;
 /// <summary>
 /// A place in a tenant's change feed (<see cref="IChangeFeed"/>): the feed is ordered by
 /// (<see cref="Transaction"/>, <see cref="Sequence"/>), and a reader asks for the changes after a
-/// position. PostgreSQL fills both parts (the writing transaction's id and a sequence within the
-/// database); SQLite and the in-memory store have one writer at a time and use
+/// position. PostgreSQL fills both parts (the writing transaction's number in commit order and a
+/// sequence within it); SQLite and the in-memory store have one writer at a time and use
 /// <see cref="Sequence"/> alone. Positions of one store compare; positions of different stores do
 /// not mean anything to each other. Keep one as text with <see cref="ToString"/> and <see cref="Parse"/>.
 /// </summary>
-/// <param name="Transaction">The writing transaction's place (0 where the store orders by sequence alone).</param>
+/// <param name="Transaction">The writing transaction's place in commit order (0 where the store orders by sequence alone).</param>
 /// <param name="Sequence">The change's place.</param>
 public readonly record struct ChangeFeedPosition(long Transaction, long Sequence) : IComparable<ChangeFeedPosition>
 {
