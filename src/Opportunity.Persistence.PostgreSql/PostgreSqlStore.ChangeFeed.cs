@@ -9,8 +9,9 @@ public sealed partial class PostgreSqlStore : IChangeFeed, IChangeFeedSignal
 {
     /// <inheritdoc />
     /// <remarks>
-    /// The feed rows (migration 15) after the position in (commit number, sequence) order, joined
-    /// with the opportunities' pipeline columns — in a
+    /// The feed rows (migration 15) after the position in (commit number, sequence) order — the rest
+    /// of the position's own transaction by its index range, then later transactions — and only then
+    /// the page's opportunities with their pipeline columns, in a
     /// transaction of the store's own, so committed changes only, also inside a
     /// <see cref="StoreTransaction"/> scope. Row-level security applies (manufacturer scope of the tenant).
     /// </remarks>
@@ -26,15 +27,22 @@ public sealed partial class PostgreSqlStore : IChangeFeed, IChangeFeedSignal
                 connection,
                 transaction,
                 $"""
-                SELECT c.position, f.seq, f.id, o.version, o.partner, o.stage, o.stage_kind, o.amount_minor, o.currency, o.probability_bp,
+                WITH page AS (
+                    (SELECT c.position, f.seq, f.id
+                     FROM {_schema}.opportunity_feed_commits c JOIN {_schema}.opportunity_feed f ON f.tenant = c.tenant AND f.xid = c.xid
+                     WHERE c.tenant = $1 AND c.position = $2 AND f.seq > $3
+                     ORDER BY f.seq LIMIT $4)
+                    UNION ALL
+                    (SELECT c.position, f.seq, f.id
+                     FROM {_schema}.opportunity_feed_commits c JOIN {_schema}.opportunity_feed f ON f.tenant = c.tenant AND f.xid = c.xid
+                     WHERE c.tenant = $1 AND c.position > $2
+                     ORDER BY c.position, f.seq LIMIT $4)
+                    ORDER BY 1, 2 LIMIT $4)
+                SELECT p.position, p.seq, p.id, o.version, o.partner, o.stage, o.stage_kind, o.amount_minor, o.currency, o.probability_bp,
                        o.forecast_category, o.expected_close, o.closed_at, o.region, o.product_line,
                        o.stage_kind IS NULL OR EXISTS (SELECT 1 FROM {_schema}.quarantine q WHERE q.tenant = o.tenant AND q.kind = 'SalesOpportunity' AND q.id = o.id)
-                FROM {_schema}.opportunity_feed_commits c
-                JOIN {_schema}.opportunity_feed f ON f.tenant = c.tenant AND f.xid = c.xid
-                JOIN {_schema}.opportunities o ON o.tenant = f.tenant AND o.id = f.id
-                WHERE c.tenant = $1 AND c.position >= $2 AND (c.position, f.seq) > ($2, $3)
-                ORDER BY c.position, f.seq
-                LIMIT $4;
+                FROM page p JOIN {_schema}.opportunities o ON o.tenant = $1 AND o.id = p.id
+                ORDER BY p.position, p.seq;
                 """,
                 [tenant.Value, after.Transaction, after.Sequence, maxCount]);
             var changes = new List<OpportunityChange>();

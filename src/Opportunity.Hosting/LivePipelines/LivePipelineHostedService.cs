@@ -59,9 +59,6 @@ public sealed partial class LivePipelineHostedService : BackgroundService, ILive
         _catchUp = meter.CreateHistogram<double>("opportunity.live_pipeline.catch_up", "s", "From a wake-up (or poll) to this host's live pipelines reflecting every change committed before it: the lag of the totals behind the store.");
     }
 
-    /// <summary>The tenant tag of the instruments, as every instrument of the library names it.</summary>
-    private const string TenantTag = "opportunity.tenant";
-
     private static Meter SharedMeter { get; } = new(OpportunityTelemetry.MeterName);
 
     /// <inheritdoc />
@@ -235,7 +232,7 @@ public sealed partial class LivePipelineHostedService : BackgroundService, ILive
             applied += batch.Changes.Count;
             if (batch.Changes.Count > 0)
             {
-                _applied.Add(batch.Changes.Count, new KeyValuePair<string, object?>(TenantTag, state.Tenant.Value));
+                _applied.Add(batch.Changes.Count);
             }
 
             if (batch.Changes.Count < _options.BatchSize)
