@@ -28,9 +28,9 @@ public sealed partial class PostgreSqlStore : IChangeFeed, IChangeFeedSignal
                 transaction,
                 $"""
                 WITH page AS (
-                    (SELECT c.position, f.seq, f.id
-                     FROM {_schema}.opportunity_feed_commits c JOIN {_schema}.opportunity_feed f ON f.tenant = c.tenant AND f.xid = c.xid
-                     WHERE c.tenant = $1 AND c.position = $2 AND f.seq > $3
+                    (SELECT $2::bigint AS position, f.seq, f.id
+                     FROM {_schema}.opportunity_feed f
+                     WHERE f.tenant = $1 AND f.xid = (SELECT c.xid FROM {_schema}.opportunity_feed_commits c WHERE c.tenant = $1 AND c.position = $2) AND f.seq > $3
                      ORDER BY f.seq LIMIT $4)
                     UNION ALL
                     (SELECT c.position, f.seq, f.id
