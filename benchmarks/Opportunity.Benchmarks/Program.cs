@@ -13,6 +13,12 @@ if (args.Length > 0 && args[0] == "storage-opportunities")
     return await OpportunityStorageMeasurement.RunAsync(args);
 }
 
+// Change feed freshness and catch-up are latencies across two hosts, not a loop: `-- feed [changes]` (docs/performance.md).
+if (args.Length > 0 && args[0] == "feed")
+{
+    return await ChangeFeedMeasurement.RunAsync(args);
+}
+
 // One entry point for every benchmark: pick with --filter, e.g.
 //   dotnet run -c Release --project benchmarks/Opportunity.Benchmarks -- --filter '*Routing*'
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

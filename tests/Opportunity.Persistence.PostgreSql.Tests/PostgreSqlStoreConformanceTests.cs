@@ -23,6 +23,7 @@ public sealed class PostgreSqlStoreConformanceTests : StoreConformanceTests
             ForecastSnapshots = store,
             Targets = store,
             PushDown = store,
+            ChangeFeed = store,
             DecisionLog = store,
             Quarantine = store,
             CorruptLead = (tenant, id) => store.CorruptLeadAsync(tenant, id),

@@ -33,6 +33,8 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests
             ForecastSnapshots = store,
             Targets = store,
             PushDown = store,
+            ChangeFeed = store,
+            WritersWaitForOpenTransactions = true,
             DecisionLog = store,
             Quarantine = store,
             CorruptLead = (tenant, id) => store.CorruptLeadAsync(tenant, id),

@@ -72,7 +72,40 @@ public static class HostingOpportunityManagementBuilderExtensions
         return builder;
     }
 
-    private static void AddLoop<TOptions, TService>(IServiceCollection services, Action<TOptions>? configure)
+    /// <summary>
+    /// Keeps live weighted-pipeline totals of the configured tenants on this host, equal to a
+    /// recompute from the store, by following the store's change feed (<see cref="LivePipelineHostedService"/>;
+    /// the store must implement <c>IChangeFeed</c>, as every store of this library does). Read them
+    /// through <see cref="ILivePipelineProvider"/>. Every host may run it. Safe to call more than once;
+    /// configurations accumulate and the service runs once.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">At start (ValidateOnStart) or first use, when the options are invalid (no tenant, a bad tenant id, a batch size outside 1..100,000, an interval outside 1 s..1 day).</exception>
+    public static OpportunityManagementBuilder AddLivePipelineFollower(this OpportunityManagementBuilder builder, Action<LivePipelineHostingOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LivePipelineHostingOptions>, LivePipelineHostingOptionsValidator>());
+        services.TryAddSingleton<LivePipelineHostedService>();
+        services.TryAddSingleton<ILivePipelineProvider>(sp => sp.GetRequiredService<LivePipelineHostedService>());
+        AddLoop<LivePipelineHostingOptions, LivePipelineHostedService>(services, configure, sp => sp.GetRequiredService<LivePipelineHostedService>());
+        return builder;
+    }
+
+    /// <summary>
+    /// <see cref="AddLivePipelineFollower(OpportunityManagementBuilder, Action{LivePipelineHostingOptions}?)"/>
+    /// with options bound from a configuration section, e.g.
+    /// <c>{ "Tenants": [ "acme" ], "BatchSize": 1000, "Interval": "00:00:05", "MaxIdleInterval": "PT30S" }</c>.
+    /// An unknown key fails the start, naming it.
+    /// </summary>
+    public static OpportunityManagementBuilder AddLivePipelineFollower(this OpportunityManagementBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.AddOptions<LivePipelineHostingOptions>().Bind(configuration, binder => binder.ErrorOnUnknownConfiguration = true);
+        return builder.AddLivePipelineFollower();
+    }
+
+    private static void AddLoop<TOptions, TService>(IServiceCollection services, Action<TOptions>? configure, Func<IServiceProvider, TService>? factory = null)
         where TOptions : BackgroundLoopOptions
         where TService : class, IHostedService
     {
@@ -85,7 +118,7 @@ public static class HostingOpportunityManagementBuilderExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, BackgroundLoopOptionsValidator<TOptions>>());
         services.TryAddSingleton<IBackgroundDelay, TaskBackgroundDelay>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TService>());
+        services.TryAddEnumerable(factory is null ? ServiceDescriptor.Singleton<IHostedService, TService>() : ServiceDescriptor.Singleton<IHostedService, TService>(factory));
     }
 
     /// <summary>

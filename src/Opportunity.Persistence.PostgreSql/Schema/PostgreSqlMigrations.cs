@@ -286,6 +286,7 @@ internal static class PostgreSqlMigrations
             """),
         (HashedDuplicateKeysVersion, "duplicate keys of leads as 64-bit hashes of tenant and key; partner documents as json", HashedDuplicateKeysMigration),
         (LeanLeadRowsVersion, "lead documents without their column values; claims of leads return those columns", LeanLeadRowsMigration),
+        (ChangeFeedVersion, "change feed of opportunities: positions in commit order, NOTIFY on commit", ChangeFeedMigration),
         (ForecastsVersion, "sales targets and forecast snapshots", ForecastsMigration),
         (PipelineIndexVersion, "covering index of the pipeline columns; autovacuum keeps opportunities' visibility map fresh", """
             CREATE INDEX opportunities_pipeline ON {s}.opportunities (tenant, stage_kind, partner, stage, currency)
@@ -328,6 +329,109 @@ internal static class PostgreSqlMigrations
     /// are read through the index again soon.
     /// </summary>
     public const int PipelineIndexVersion = 18;
+
+    /// <summary>
+    /// Migration 15, the change feed (<see cref="IChangeFeed"/>). Triggers of <c>opportunities</c>
+    /// write a row per added or saved opportunity — tenant, id, the writing transaction's id
+    /// (<c>pg_current_xact_id()</c>, the top-level one also inside a savepoint) and a sequence — in the
+    /// writing transaction, so every write path feeds it (add, save, conversion, import, a caller's
+    /// transaction); claims and leases leave the version alone and write nothing. They also mark the
+    /// transaction in <c>opportunity_feed_commits</c> (one row per transaction and tenant), whose
+    /// deferred constraint trigger runs at <c>COMMIT</c>: it takes a transaction-level advisory lock
+    /// per tenant (in tenant order, so two transactions never deadlock) and numbers the mark from
+    /// a sequence. The lock is held until the commit has completed, so a tenant's commit numbers
+    /// follow its commit order, and a reader that sees number n already sees every number below n
+    /// that will ever commit. A plain sequence taken at the write is not enough: a transaction that
+    /// took 5 may commit after one that took 6, and a reader that saw 6 would skip 5. Nor is the
+    /// visible horizon (<c>pg_snapshot_xmin</c>): it is the whole cluster's, so any long transaction
+    /// of any database holds every feed back. A position is (commit number, sequence). The triggers
+    /// <c>NOTIFY</c> channel <see cref="FeedChannel"/> with <c>schema:tenant</c>, delivered at commit.
+    /// The trigger functions run as the owner (<c>SECURITY DEFINER</c>, <c>opportunity.system</c> on
+    /// for their body): the commit-time numbering covers every tenant of a transaction, whatever
+    /// tenant the transaction's scope names last.
+    /// </summary>
+    public const int ChangeFeedVersion = 15;
+
+    /// <summary>The channel the change feed's triggers notify (see <see cref="ChangeFeedVersion"/>).</summary>
+    public const string FeedChannel = "opportunity_feed";
+
+    /// <summary>A trigger function of the owner with <c>opportunity.system</c> on for its body (the body must not <c>RETURN</c>).</summary>
+    private static string SystemTriggerFunction(string name, string body) => $$"""
+        CREATE FUNCTION {s}.{{name}}() RETURNS trigger
+        LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
+        DECLARE
+            previous text := current_setting('opportunity.system', true);
+        BEGIN
+            PERFORM set_config('opportunity.system', 'on', true);
+            {{body}}
+            PERFORM set_config('opportunity.system', coalesce(previous, 'off'), true);
+            RETURN NULL;
+        END
+        $fn$;
+        """;
+
+    private const string FeedInsertedBody = """
+        INSERT INTO {s}.opportunity_feed (tenant, id) SELECT n.tenant, n.id FROM inserted n;
+            INSERT INTO {s}.opportunity_feed_commits (tenant, xid)
+                SELECT DISTINCT n.tenant, pg_current_xact_id()::text::bigint FROM inserted n ON CONFLICT DO NOTHING;
+            PERFORM pg_notify('opportunity_feed', '{s}:' || t.tenant) FROM (SELECT DISTINCT n.tenant FROM inserted n) t;
+        """;
+
+    private const string FeedSavedBody = """
+        INSERT INTO {s}.opportunity_feed (tenant, id) VALUES (NEW.tenant, NEW.id);
+            INSERT INTO {s}.opportunity_feed_commits (tenant, xid) VALUES (NEW.tenant, pg_current_xact_id()::text::bigint) ON CONFLICT DO NOTHING;
+            PERFORM pg_notify('opportunity_feed', '{s}:' || NEW.tenant);
+        """;
+
+    private const string FeedNumberBody = """
+        PERFORM pg_advisory_xact_lock(hashtextextended('{s}.opportunity_feed:' || c.tenant, 0))
+            FROM (SELECT m.tenant FROM {s}.opportunity_feed_commits m
+                  WHERE m.xid = NEW.xid AND m.position IS NULL ORDER BY m.tenant) c;
+            UPDATE {s}.opportunity_feed_commits m SET position = nextval('{s}.opportunity_feed_position')
+                FROM (SELECT tenant FROM {s}.opportunity_feed_commits
+                      WHERE xid = NEW.xid AND position IS NULL ORDER BY tenant) c
+                WHERE m.tenant = c.tenant AND m.xid = NEW.xid;
+        """;
+
+    private static string ChangeFeedMigration => $$"""
+        CREATE TABLE {s}.opportunity_feed (
+            tenant text COLLATE "C" NOT NULL,
+            xid    bigint NOT NULL DEFAULT pg_current_xact_id()::text::bigint,
+            seq    bigint GENERATED ALWAYS AS IDENTITY,
+            id     text COLLATE "C" NOT NULL,
+            PRIMARY KEY (tenant, xid, seq)
+        );
+        CREATE TABLE {s}.opportunity_feed_commits (
+            tenant   text COLLATE "C" NOT NULL,
+            xid      bigint NOT NULL,
+            position bigint,
+            PRIMARY KEY (tenant, xid)
+        );
+        CREATE UNIQUE INDEX opportunity_feed_commits_position ON {s}.opportunity_feed_commits (tenant, position);
+        CREATE SEQUENCE {s}.opportunity_feed_position;
+        ALTER TABLE {s}.opportunity_feed ENABLE ROW LEVEL SECURITY;
+        ALTER TABLE {s}.opportunity_feed FORCE ROW LEVEL SECURITY;
+        CREATE POLICY opportunity_feed_read ON {s}.opportunity_feed FOR SELECT USING ({{Tenant}} AND {{NoPartner}});
+        {{SystemPolicy("opportunity_feed")}}
+        ALTER TABLE {s}.opportunity_feed_commits ENABLE ROW LEVEL SECURITY;
+        ALTER TABLE {s}.opportunity_feed_commits FORCE ROW LEVEL SECURITY;
+        CREATE POLICY opportunity_feed_commits_read ON {s}.opportunity_feed_commits FOR SELECT USING ({{Tenant}} AND {{NoPartner}});
+        {{SystemPolicy("opportunity_feed_commits")}}
+
+        -- One INSERT … SELECT per statement: an import of many rows writes its feed rows in one go.
+        {{SystemTriggerFunction("opportunity_feed_inserted", FeedInsertedBody)}}
+        CREATE TRIGGER opportunity_feed_inserted AFTER INSERT ON {s}.opportunities
+            REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION {s}.opportunity_feed_inserted();
+
+        {{SystemTriggerFunction("opportunity_feed_saved", FeedSavedBody)}}
+        CREATE TRIGGER opportunity_feed_saved AFTER UPDATE ON {s}.opportunities
+            FOR EACH ROW WHEN (OLD.version IS DISTINCT FROM NEW.version) EXECUTE FUNCTION {s}.opportunity_feed_saved();
+
+        -- At COMMIT: the transaction's tenants locked in order, then numbered; later marks of it find nothing left to number.
+        {{SystemTriggerFunction("opportunity_feed_number", FeedNumberBody)}}
+        CREATE CONSTRAINT TRIGGER opportunity_feed_number AFTER INSERT ON {s}.opportunity_feed_commits
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {s}.opportunity_feed_number();
+        """;
 
     /// <summary>
     /// Migration 11: the columns the weighted pipeline reads and pushes down without the documents —
@@ -883,7 +987,7 @@ internal static class PostgreSqlMigrations
     public static IReadOnlyList<string> AppendOnlyTables { get; } = ["routing_decisions"];
 
     /// <summary>The tables the store's role only reads (rows are written by the owner's functions alone).</summary>
-    public static IReadOnlyList<string> ReadOnlyTables { get; } = ["outbox_purged"];
+    public static IReadOnlyList<string> ReadOnlyTables { get; } = ["outbox_purged", "opportunity_feed", "opportunity_feed_commits"];
 
     public static int Latest => All.Max(m => m.Version);
 }

@@ -210,6 +210,22 @@ internal static class SqliteMigrations
             ALTER TABLE opportunities ADD COLUMN forecast_category INTEGER CHECK (forecast_category BETWEEN 0 AND 4);
             ALTER TABLE opportunities ADD COLUMN closed_at TEXT;
             """),
+        (ChangeFeedVersion, "change feed of opportunities", """
+            CREATE TABLE opportunity_feed (
+                seq    INTEGER PRIMARY KEY,
+                tenant TEXT NOT NULL,
+                id     TEXT NOT NULL
+            );
+            CREATE INDEX opportunity_feed_tenant ON opportunity_feed (tenant, seq);
+            CREATE TRIGGER opportunity_feed_insert AFTER INSERT ON opportunities
+            BEGIN
+                INSERT INTO opportunity_feed (tenant, id) VALUES (NEW.tenant, NEW.id);
+            END;
+            CREATE TRIGGER opportunity_feed_update AFTER UPDATE OF version ON opportunities WHEN NEW.version IS NOT OLD.version
+            BEGIN
+                INSERT INTO opportunity_feed (tenant, id) VALUES (NEW.tenant, NEW.id);
+            END;
+            """),
         (ForecastsVersion, "sales targets and forecast snapshots", """
             CREATE TABLE sales_targets (
                 tenant       TEXT    NOT NULL,
@@ -268,6 +284,18 @@ internal static class SqliteMigrations
     /// when the query's <c>WHERE</c> contains this term as written, so the pipeline's queries repeat it.
     /// </summary>
     public const string PipelineIndexCondition = "stage_kind IN (0, 1)";
+
+    /// <summary>
+    /// Migration 15, the change feed (<see cref="IChangeFeed"/>): a row per added or saved opportunity
+    /// (tenant, id), written by triggers of <c>opportunities</c> in the writing transaction — every
+    /// write path (add, save, conversion, import, a caller's transaction) without code of its own; claims
+    /// and leases do not change the version and write nothing. SQLite has one writer at a time, which
+    /// holds the write lock from its first write to its commit, so <c>seq</c> (the rowid, the highest
+    /// plus one) grows in commit order and a reader never sees a later <c>seq</c> before an earlier one
+    /// commits. Without <c>AUTOINCREMENT</c> a rolled-back or deleted newest row's number may be given
+    /// again; nobody read the rolled-back one, and a trim must keep each database's newest row.
+    /// </summary>
+    public const int ChangeFeedVersion = 15;
 
     /// <summary>
     /// Migration 11: the columns the weighted pipeline reads and pushes down without the documents —

@@ -17,6 +17,7 @@ public sealed class InMemoryStoreConformanceTests : StoreConformanceTests
             PipelineRows = store,
             ForecastSnapshots = store,
             Targets = store,
+            ChangeFeed = store,
             DecisionLog = new InMemoryRoutingDecisionLog(),
             Quarantine = store,
             CorruptLead = (tenant, id) =>

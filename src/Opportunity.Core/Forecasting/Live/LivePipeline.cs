@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using NodaTime;
+using Opportunity.Persistence;
 using Opportunity.Pipelines;
 
 namespace Opportunity.Forecasting;
@@ -204,10 +205,68 @@ public sealed class LivePipeline
         }
 
         var row = NewRow(opportunity.Definition, opportunity.Stage, opportunity.Partner, opportunity.Amount, opportunity.ExpectedClose, opportunity.Region, opportunity.ProductLine, opportunity.ProbabilityOverride, opportunity.ForecastCategoryOverride, opportunity.EventCount);
+        row.Version = opportunity.Version;
         row.Month = opportunity.ClosedAt is { } closedAt
             ? (short)PipelineSnapshotBuilder.MonthCode(closedAt.InZone(_options.ReportingZone).Date)
             : row.ExpectedMonth;
         Replace(opportunity.Id, row, _rows.ContainsKey(opportunity.Id));
+    }
+
+    /// <summary>
+    /// Applies one entry of a store's change feed (<see cref="IChangeFeed"/>): the opportunity's row
+    /// becomes the stored row the entry carries, unless a row of the same or a higher stored
+    /// version was applied already (a change read twice, or an older one read after a newer one,
+    /// changes nothing). A change without a row (the store no longer reads the deal) takes it out.
+    /// Feed a live pipeline either from the change feed (after <see cref="Upsert(SalesOpportunity)"/>
+    /// of the stored opportunities) or from domain events, not both: rows from the feed carry no
+    /// pipeline definition for later stage events.
+    /// </summary>
+    /// <returns>True when the change was applied.</returns>
+    public bool Apply(OpportunityChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var known = _rows.TryGetValue(change.Id, out var existing);
+        if (known && existing.Version >= change.Version)
+        {
+            return false;
+        }
+
+        if (change.Row is not { } stored)
+        {
+            if (known)
+            {
+                Contribute(existing, -1);
+                _rows.Remove(change.Id);
+            }
+
+            return known;
+        }
+
+        var definition = _catalog.Get(PipelineDefinition.Default.Id);
+        var row = new LiveRow
+        {
+            Definition = definition,
+            Partner = _partners.Intern(stored.Partner),
+            Currency = (byte)_currencies.Intern(stored.Currency),
+            Amount = stored.AmountMinorUnits,
+            ExpectedMonth = (short)PipelineSnapshotBuilder.MonthCode(stored.ExpectedClose),
+            Region = (ushort)_regions.Intern(stored.Region),
+            Product = (ushort)_products.Intern(stored.ProductLine),
+            ProbabilityOverride = -1,
+            CategoryOverride = -1,
+            LastSequence = known ? existing.LastSequence : 0,
+            Version = change.Version,
+            StageIndex = definition.TryGetStage(stored.Stage, out var stage) ? definition.IndexOf(stage.Name) : 0,
+            Stage = (byte)_stages.Intern(stored.Stage),
+            Kind = stored.Kind,
+            BasisPoints = (ushort)stored.Probability.BasisPoints,
+            Category = (byte)stored.Category,
+        };
+        row.Month = stored.ClosedAt is { } closedAt
+            ? (short)PipelineSnapshotBuilder.MonthCode(closedAt.InZone(_options.ReportingZone).Date)
+            : row.ExpectedMonth;
+        Replace(change.Id, row, known);
+        return true;
     }
 
     /// <summary>
@@ -520,6 +579,7 @@ public sealed class LivePipeline
         public PipelineDefinition Definition;
         public long Amount;
         public long LastSequence;
+        public long Version;
         public int Partner;
         public int StageIndex;
         public ushort BasisPoints;

@@ -459,6 +459,7 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
                 var stored = row with { Stage = _pipelines.Get(row.PipelineId).GetStage(row.Stage).Name, Version = 1 };
                 var key = Key(row.Tenant, row.Id.Value);
                 _opportunities[key] = stored;
+                AppendChangeLocked(key.Item1, key.Item2);
                 if (stored.NextDueAt is { } due)
                 {
                     _opportunitiesDue.Add(new DueEntry(due, key.Item1, key.Item2));
@@ -466,6 +467,11 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
             }
 
             EnqueueLocked(messages);
+        }
+
+        foreach (var tenant in rows.Select(r => r.Tenant).Distinct())
+        {
+            SignalChanged(tenant);
         }
 
         return Task.FromResult(ValidationResult<int>.Success(count));
@@ -795,8 +801,18 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
 
             reindex?.Invoke(exists ? existing : default, snapshot);
             table[key] = snapshot;
+            if (ReferenceEquals(table, _opportunities))
+            {
+                AppendChangeLocked(key.Item1, key.Item2);
+            }
+
             EnqueueLocked(messages);
             aggregate.MarkCommitted(next);
+        }
+
+        if (ReferenceEquals(table, _opportunities))
+        {
+            SignalChanged(aggregate.Tenant);
         }
 
         return Task.CompletedTask;

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Options;
+
+namespace Opportunity.Hosting;
+
+/// <summary>Checks the tenants and the batch size of <see cref="LivePipelineHostingOptions"/>; failures name the option.</summary>
+internal sealed class LivePipelineHostingOptionsValidator : IValidateOptions<LivePipelineHostingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, LivePipelineHostingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (options.Tenants.Count == 0)
+        {
+            failures.Add($"{nameof(LivePipelineHostingOptions)}.{nameof(LivePipelineHostingOptions.Tenants)} must name at least one tenant.");
+        }
+
+        for (var i = 0; i < options.Tenants.Count; i++)
+        {
+            if (!TenantId.TryParse(options.Tenants[i], null, out _))
+            {
+                failures.Add($"{nameof(LivePipelineHostingOptions)}.{nameof(LivePipelineHostingOptions.Tenants)}[{i}] is not a tenant id: '{options.Tenants[i]}'.");
+            }
+        }
+
+        if (options.BatchSize is < 1 or > LivePipelineHostingOptions.MaxBatchSize)
+        {
+            failures.Add($"{nameof(LivePipelineHostingOptions)}.{nameof(LivePipelineHostingOptions.BatchSize)} must be between 1 and {LivePipelineHostingOptions.MaxBatchSize}, was {options.BatchSize}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,199 @@
+using Npgsql;
+using Opportunity.Diagnostics;
+using Opportunity.Persistence.AdapterSupport;
+using Opportunity.Persistence.PostgreSql.Schema;
+using Opportunity.Pipelines;
+
+namespace Opportunity.Persistence.PostgreSql;
+
+public sealed partial class PostgreSqlStore : IChangeFeed, IChangeFeedSignal
+{
+    /// <inheritdoc />
+    /// <remarks>
+    /// The feed rows (migration 15) after the position in (commit number, sequence) order — the rest
+    /// of the position's own transaction by its index range, then later transactions — and only then
+    /// the page's opportunities with their pipeline columns, in a
+    /// transaction of the store's own, so committed changes only, also inside a
+    /// <see cref="StoreTransaction"/> scope. Row-level security applies (manufacturer scope of the tenant).
+    /// </remarks>
+    public async Task<ChangeFeedBatch> ReadChangesAsync(TenantId tenant, ChangeFeedPosition after, int maxCount, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, nameof(ReadChangesAsync), tenant.Value);
+        var (connection, transaction) = await BeginAsync(DbScope.Of(tenant), cancellationToken).ConfigureAwait(false);
+        using (connection)
+        using (transaction)
+        {
+            using var command = Command(
+                connection,
+                transaction,
+                $"""
+                WITH page AS (
+                    (SELECT $2::bigint AS position, f.seq, f.id
+                     FROM {_schema}.opportunity_feed f
+                     WHERE f.tenant = $1 AND f.xid = (SELECT c.xid FROM {_schema}.opportunity_feed_commits c WHERE c.tenant = $1 AND c.position = $2) AND f.seq > $3
+                     ORDER BY f.seq LIMIT $4)
+                    UNION ALL
+                    (SELECT c.position, f.seq, f.id
+                     FROM {_schema}.opportunity_feed_commits c JOIN {_schema}.opportunity_feed f ON f.tenant = c.tenant AND f.xid = c.xid
+                     WHERE c.tenant = $1 AND c.position > $2
+                     ORDER BY c.position, f.seq LIMIT $4)
+                    ORDER BY 1, 2 LIMIT $4)
+                SELECT p.position, p.seq, p.id, o.version, o.partner, o.stage, o.stage_kind, o.amount_minor, o.currency, o.probability_bp,
+                       o.forecast_category, o.expected_close, o.closed_at, o.region, o.product_line,
+                       o.stage_kind IS NULL OR EXISTS (SELECT 1 FROM {_schema}.quarantine q WHERE q.tenant = o.tenant AND q.kind = 'SalesOpportunity' AND q.id = o.id)
+                FROM page p JOIN {_schema}.opportunities o ON o.tenant = $1 AND o.id = p.id
+                ORDER BY p.position, p.seq;
+                """,
+                [tenant.Value, after.Transaction, after.Sequence, maxCount]);
+            var changes = new List<OpportunityChange>();
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var id = reader.GetString(2);
+                StoredPipelineRow? row = reader.GetBoolean(15) ? null : new StoredPipelineRow(
+                    new PartnerId(reader.GetString(4)),
+                    reader.GetString(5),
+                    (StageKind)reader.GetInt16(6),
+                    reader.GetInt64(7),
+                    StoredValues.ReadCurrency(nameof(SalesOpportunity), id, reader.GetString(8)),
+                    Probability.FromBasisPoints(reader.GetInt16(9)),
+                    (ForecastCategory)reader.GetInt16(10),
+                    NodaTime.LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(11)),
+                    reader.IsDBNull(12) ? null : PgValues.ToInstant(reader.GetDateTime(12)))
+                {
+                    Region = reader.IsDBNull(13) ? null : reader.GetString(13),
+                    ProductLine = reader.IsDBNull(14) ? null : reader.GetString(14),
+                };
+                changes.Add(new OpportunityChange(new ChangeFeedPosition(reader.GetInt64(0), reader.GetInt64(1)), new OpportunityId(id), reader.GetInt64(3), row));
+            }
+
+            return new ChangeFeedBatch(changes, changes.Count == 0 ? after : changes[^1].Position);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<ChangeFeedPosition> ReadHeadAsync(TenantId tenant, CancellationToken cancellationToken = default)
+    {
+        using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, nameof(ReadHeadAsync), tenant.Value);
+        var (connection, transaction) = await BeginAsync(DbScope.Of(tenant), cancellationToken).ConfigureAwait(false);
+        using (connection)
+        using (transaction)
+        {
+            using var command = Command(
+                connection,
+                transaction,
+                $"""
+                SELECT c.position, (SELECT max(f.seq) FROM {_schema}.opportunity_feed f WHERE f.tenant = c.tenant AND f.xid = c.xid)
+                FROM {_schema}.opportunity_feed_commits c WHERE c.tenant = $1 AND c.position IS NOT NULL
+                ORDER BY c.position DESC LIMIT 1;
+                """,
+                [tenant.Value]);
+            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                ? new ChangeFeedPosition(reader.GetInt64(0), reader.GetInt64(1))
+                : ChangeFeedPosition.Start;
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <c>LISTEN</c> on a connection of the subscription's own (from the data source), delivering
+    /// this schema's notifications. When the connection breaks, it is opened again after a second;
+    /// notifications in between are lost, which the follower's poll covers.
+    /// </remarks>
+    public async Task<IAsyncDisposable> SubscribeAsync(Action<TenantId?> changed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changed);
+        if (_autoMigrate && !_migrated)
+        {
+            await MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var listener = new FeedListener(_dataSource, _schema + ":", changed);
+        await listener.StartAsync(cancellationToken).ConfigureAwait(false);
+        return listener;
+    }
+
+    /// <summary>One <c>LISTEN</c> connection, waiting for notifications until disposed.</summary>
+    private sealed class FeedListener(NpgsqlDataSource dataSource, string prefix, Action<TenantId?> changed) : IAsyncDisposable
+    {
+        private static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(1);
+        private readonly CancellationTokenSource _stop = new();
+        private Task _loop = Task.CompletedTask;
+
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            var connection = await ListenAsync(cancellationToken).ConfigureAwait(false);
+            _loop = Task.Run(() => RunAsync(connection, _stop.Token), CancellationToken.None);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+            await _loop.ConfigureAwait(false);
+            _stop.Dispose();
+        }
+
+        private async Task<NpgsqlConnection> ListenAsync(CancellationToken cancellationToken)
+        {
+            var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                connection.Notification += (_, e) =>
+                {
+                    if (e.Payload.StartsWith(prefix, StringComparison.Ordinal) && TenantId.TryParse(e.Payload.AsSpan(prefix.Length), null, out var tenant))
+                    {
+                        changed(tenant);
+                    }
+                };
+                using var listen = new NpgsqlCommand($"LISTEN {PostgreSqlMigrations.FeedChannel};", connection);
+                await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                return connection;
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        private async Task RunAsync(NpgsqlConnection? connection, CancellationToken stop)
+        {
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    try
+                    {
+                        connection ??= await ListenAsync(stop).ConfigureAwait(false);
+                        await connection.WaitAsync(stop).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException && !stop.IsCancellationRequested)
+                    {
+                        // The connection broke: open another after a pause; the poll covers what was missed.
+                        if (connection is not null)
+                        {
+                            await connection.DisposeAsync().ConfigureAwait(false);
+                            connection = null;
+                        }
+
+                        changed(null);
+                        await Task.Delay(Reconnect, stop).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // Disposed.
+            }
+            finally
+            {
+                if (connection is not null)
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+    }
+}
