@@ -52,45 +52,27 @@ public sealed partial class PostgreSqlStore : IPipelineRowSource, IPipelinePushD
             await ExecuteAsync(connection, transaction, "SET LOCAL max_parallel_workers_per_gather = 0;", cancellationToken).ConfigureAwait(false);
             using var stream = await connection.BeginRawBinaryCopyAsync(sql, cancellationToken).ConfigureAwait(false);
             var rows = new PgCopyRows(stream, 12);
-            Utf8StringPool partners = new(), stages = new(), currencies = new(), regions = new(), productLines = new();
-            string? lastPartner = null, lastCurrency = null;
-            PartnerId partner = default;
-            var currency = default(CurrencyCode);
+            var values = new PipelineRowValues();
             while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (!rows.IsNull(11))
                 {
-                    // Written before the one deal limit was enforced: name the deal.
-                    throw new StoreDataException(nameof(SalesOpportunity), Encoding.UTF8.GetString(rows.Utf8(11)), nameof(SalesOpportunity.Amount), $"Stored amount of {rows.Int64(3)} minor units is outside the range of one deal, 0 to {Money.MaxDealMinorUnits}.");
-                }
-
-                var partnerId = partners.Get(rows.Utf8(0));
-                if (!ReferenceEquals(partnerId, lastPartner))
-                {
-                    partner = new PartnerId(partnerId);
-                    lastPartner = partnerId;
-                }
-
-                var currencyCode = currencies.Get(rows.Utf8(4));
-                if (!ReferenceEquals(currencyCode, lastCurrency))
-                {
-                    currency = StoredValues.ReadCurrency(nameof(SalesOpportunity), null, currencyCode);
-                    lastCurrency = currencyCode;
+                    throw PipelineRowValues.AmountOutOfRange(rows.Utf8(11), rows.Int64(3));
                 }
 
                 yield return new StoredPipelineRow(
-                    partner,
-                    stages.Get(rows.Utf8(1)),
+                    values.Partner(rows.Utf8(0)),
+                    values.Stage(rows.Utf8(1)),
                     (StageKind)rows.Int16(2),
                     rows.Int64(3),
-                    currency,
+                    values.Currency(rows.Utf8(4)),
                     Probability.FromBasisPoints(rows.Int16(5)),
                     (ForecastCategory)rows.Int16(6),
                     rows.Date(7) ?? throw new StoreDataException(nameof(SalesOpportunity), null, nameof(SalesOpportunity.ExpectedClose), "A stored expected close date is infinite or outside the years 1 to 9999."),
                     rows.IsNull(8) ? null : rows.Timestamp(8) ?? throw new StoreDataException(nameof(SalesOpportunity), null, nameof(SalesOpportunity.ClosedAt), "A stored close instant is infinite or outside the range of an instant."))
                 {
-                    Region = rows.IsNull(9) ? null : regions.Get(rows.Utf8(9)),
-                    ProductLine = rows.IsNull(10) ? null : productLines.Get(rows.Utf8(10)),
+                    Region = rows.IsNull(9) ? null : values.Region(rows.Utf8(9)),
+                    ProductLine = rows.IsNull(10) ? null : values.ProductLine(rows.Utf8(10)),
                 };
             }
         }

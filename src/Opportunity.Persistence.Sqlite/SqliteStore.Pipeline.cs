@@ -48,46 +48,28 @@ public sealed partial class SqliteStore : IPipelineRowSource, IPipelinePushDown
             rows.BindText(i + 1, (string)parameters[i].Value!);
         }
 
-        Utf8StringPool partners = new(), stages = new(), currencies = new(), regions = new(), productLines = new();
-        string? lastPartner = null, lastCurrency = null;
-        PartnerId partner = default;
-        var currency = default(CurrencyCode);
+        var values = new PipelineRowValues();
         while (rows.Read())
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (!rows.IsNull(11))
             {
-                // Written before the one deal limit was enforced: name the deal.
-                throw new StoreDataException(nameof(SalesOpportunity), Encoding.UTF8.GetString(rows.Utf8(11)), nameof(SalesOpportunity.Amount), $"Stored amount of {rows.Int64(3)} minor units is outside the range of one deal, 0 to {Money.MaxDealMinorUnits}.");
-            }
-
-            var partnerId = partners.Get(rows.Utf8(0));
-            if (!ReferenceEquals(partnerId, lastPartner))
-            {
-                partner = new PartnerId(partnerId);
-                lastPartner = partnerId;
-            }
-
-            var currencyCode = currencies.Get(rows.Utf8(4));
-            if (!ReferenceEquals(currencyCode, lastCurrency))
-            {
-                currency = StoredValues.ReadCurrency(nameof(SalesOpportunity), null, currencyCode);
-                lastCurrency = currencyCode;
+                throw PipelineRowValues.AmountOutOfRange(rows.Utf8(11), rows.Int64(3));
             }
 
             yield return new StoredPipelineRow(
-                partner,
-                stages.Get(rows.Utf8(1)),
+                values.Partner(rows.Utf8(0)),
+                values.Stage(rows.Utf8(1)),
                 (StageKind)rows.Int64(2),
                 rows.Int64(3),
-                currency,
+                values.Currency(rows.Utf8(4)),
                 Probability.FromBasisPoints((int)rows.Int64(5)),
                 (ForecastCategory)rows.Int64(6),
                 ReadDate(rows.Utf8(7)),
                 rows.IsNull(8) ? null : SqliteText.ToInstant(Encoding.UTF8.GetString(rows.Utf8(8))))
             {
-                Region = rows.IsNull(9) ? null : regions.Get(rows.Utf8(9)),
-                ProductLine = rows.IsNull(10) ? null : productLines.Get(rows.Utf8(10)),
+                Region = rows.IsNull(9) ? null : values.Region(rows.Utf8(9)),
+                ProductLine = rows.IsNull(10) ? null : values.ProductLine(rows.Utf8(10)),
             };
         }
     }
