@@ -72,8 +72,28 @@ public sealed partial class PostgreSqlStore : IChangeFeed, IChangeFeedSignal
                 changes.Add(new OpportunityChange(new ChangeFeedPosition(reader.GetInt64(0), reader.GetInt64(1)), new OpportunityId(id), reader.GetInt64(3), row));
             }
 
-            return new ChangeFeedBatch(changes, changes.Count == 0 ? after : changes[^1].Position);
+            await reader.DisposeAsync().ConfigureAwait(false);
+
+            // Asked after the read, in a statement of its own (a later snapshot): a trim that removed
+            // entries before the read is seen, so a reader never moves on past a gap.
+            using var trimmed = Command(connection, transaction, $"SELECT position, seq FROM {_schema}.opportunity_feed_trimmed WHERE tenant = $1;", [tenant.Value]);
+            var last = await trimmed.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var lastScope = last.ConfigureAwait(false);
+            var resync = await last.ReadAsync(cancellationToken).ConfigureAwait(false) && after < new ChangeFeedPosition(last.GetInt64(0), last.GetInt64(1));
+            return new ChangeFeedBatch(changes, changes.Count == 0 ? after : changes[^1].Position) { ResyncRequired = resync };
         }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The owner's <c>trim_feed</c> (migration 27) in the tenant's scope: whole commits numbered below
+    /// <paramref name="upTo"/>'s commit, never the tenant's newest.
+    /// </remarks>
+    public async Task<int> TrimAsync(TenantId tenant, ChangeFeedPosition upTo, CancellationToken cancellationToken = default)
+    {
+        using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, nameof(TrimAsync), tenant.Value);
+        var removed = await WriteReturningAsync(DbScope.Of(tenant), $"SELECT {_schema}.trim_feed($1);", [upTo.Transaction], r => r.GetInt32(0), cancellationToken).ConfigureAwait(false);
+        return removed[0];
     }
 
     /// <inheritdoc />

@@ -51,7 +51,48 @@ public sealed partial class SqliteStore : IChangeFeed, IChangeFeedSignal
             changes.Add(new OpportunityChange(new ChangeFeedPosition(0, rows.Int64(0)), new OpportunityId(Encoding.UTF8.GetString(rows.Utf8(1))), rows.Int64(2), row));
         }
 
-        return new ChangeFeedBatch(changes, changes.Count == 0 ? after : changes[^1].Position);
+        // Asked after the read: a trim that removed entries before the read is seen here, so a reader
+        // never moves on past a gap (a trim between the two only makes the answer cautious).
+        using var trimmed = Command(connection, null, "SELECT seq FROM opportunity_feed_trimmed WHERE tenant = $tenant;", ("$tenant", tenant.Value));
+        var resync = await trimmed.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long last && after.Sequence < last;
+        return new ChangeFeedBatch(changes, changes.Count == 0 ? after : changes[^1].Position) { ResyncRequired = resync };
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One write transaction: the tenant's entries before the position, except its newest (a deleted
+    /// newest <c>seq</c> of the file could be given again, see migration 15), and the last removed
+    /// <c>seq</c> recorded in <c>opportunity_feed_trimmed</c> (migration 27).
+    /// </remarks>
+    public async Task<int> TrimAsync(TenantId tenant, ChangeFeedPosition upTo, CancellationToken cancellationToken = default)
+    {
+        using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, nameof(TrimAsync), tenant.Value);
+        return await WriteAsync(
+            async (connection, transaction) =>
+            {
+                using var last = Command(
+                    connection,
+                    transaction,
+                    "SELECT max(seq) FROM opportunity_feed WHERE tenant = $tenant AND seq < $upTo AND seq < (SELECT max(seq) FROM opportunity_feed WHERE tenant = $tenant);",
+                    ("$tenant", tenant.Value),
+                    ("$upTo", upTo.Sequence));
+                if (await last.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not long through)
+                {
+                    return 0;
+                }
+
+                using var delete = Command(connection, transaction, "DELETE FROM opportunity_feed WHERE tenant = $tenant AND seq <= $through;", ("$tenant", tenant.Value), ("$through", through));
+                var removed = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                using var remember = Command(
+                    connection,
+                    transaction,
+                    "INSERT INTO opportunity_feed_trimmed (tenant, seq) VALUES ($tenant, $through) ON CONFLICT (tenant) DO UPDATE SET seq = max(seq, excluded.seq);",
+                    ("$tenant", tenant.Value),
+                    ("$through", through));
+                await remember.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                return removed;
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -69,7 +69,7 @@ internal static class ChangeFeedMeasurement
         // Host B: the follower as an application runs it, polling once a minute; only the store's wake-ups make it read.
         var options = Options.Create(new LivePipelineHostingOptions { Interval = Duration.FromMinutes(1), MaxIdleInterval = Duration.FromMinutes(1) });
         options.Value.Tenants.Add(Tenant.Value);
-        using var follower = new LivePipelineHostedService(b, catalog, new TaskBackgroundDelay(), options);
+        using var follower = new LivePipelineHostedService(b, catalog, new TaskBackgroundDelay(), clock, options);
         await follower.StartAsync(CancellationToken.None);
         await follower.WaitForPositionAsync(Tenant, ChangeFeedPosition.Start);
 
@@ -92,7 +92,7 @@ internal static class ChangeFeedMeasurement
         await follower.StopAsync(CancellationToken.None);
 
         // A follower that is `changes` behind: loaded before an import of that many deals, then one pass.
-        using var behind = new LivePipelineHostedService(b, catalog, new TaskBackgroundDelay(), options);
+        using var behind = new LivePipelineHostedService(b, catalog, new TaskBackgroundDelay(), clock, options);
         await behind.RunOnceAsync();
         var import = Stopwatch.StartNew();
         var result = await a.ImportAsync(Enumerable.Range(1, changes).Select(i => Deal($"bulk-{i}", i, clock).ToSnapshot()));

@@ -32,6 +32,7 @@ public sealed partial class LivePipelineHostedService : BackgroundService, ILive
     private readonly IChangeFeed _feed;
     private readonly PipelineCatalog _catalog;
     private readonly IBackgroundDelay _delay;
+    private readonly IClock _clock;
     private readonly LivePipelineHostingOptions _options;
     private readonly ILogger<LivePipelineHostedService> _logger;
     private readonly Dictionary<TenantId, TenantState> _tenants;
@@ -41,12 +42,14 @@ public sealed partial class LivePipelineHostedService : BackgroundService, ILive
 
     /// <summary>Creates the service (normally resolved from DI, see <c>AddLivePipelineFollower</c>).</summary>
     /// <exception cref="InvalidOperationException">The store has no change feed (it does not implement <see cref="IChangeFeed"/>).</exception>
-    public LivePipelineHostedService(IOpportunityStore store, PipelineCatalog catalog, IBackgroundDelay delay, IOptions<LivePipelineHostingOptions> options, IMeterFactory? meterFactory = null, ILogger<LivePipelineHostedService>? logger = null)
+    public LivePipelineHostedService(IOpportunityStore store, PipelineCatalog catalog, IBackgroundDelay delay, IClock clock, IOptions<LivePipelineHostingOptions> options, IMeterFactory? meterFactory = null, ILogger<LivePipelineHostedService>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(delay);
+        ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(options);
+        _clock = clock;
         _store = store;
         _feed = store as IChangeFeed ?? throw new InvalidOperationException($"The opportunity store {store.GetType().Name} has no change feed (IChangeFeed); the live-pipeline follower needs one.");
         _catalog = catalog;
@@ -197,28 +200,22 @@ public sealed partial class LivePipelineHostedService : BackgroundService, ILive
     {
         if (state.Live is null)
         {
-            // The head first: every change up to it is in what the load reads, and every later one is
-            // read after it. A change both loaded and read again is skipped by its version.
-            var head = await _feed.ReadHeadAsync(state.Tenant, cancellationToken).ConfigureAwait(false);
-            var live = new LivePipeline(state.Tenant, _catalog);
-            await foreach (var opportunity in _store.QueryAsync(AccessScope.Manufacturer(state.Tenant), new OpportunityQuery { IsOpen = true }, cancellationToken).ConfigureAwait(false))
-            {
-                live.Upsert(opportunity);
-            }
-
-            lock (state)
-            {
-                state.Live = live;
-                state.MoveTo(head);
-            }
-
-            LogLoaded(state.Tenant.Value, live.Count, head.ToString());
+            await LoadAsync(state, cancellationToken).ConfigureAwait(false);
         }
 
         var applied = 0;
         while (true)
         {
             var batch = await _feed.ReadChangesAsync(state.Tenant, state.Position, _options.BatchSize, cancellationToken).ConfigureAwait(false);
+            if (batch.ResyncRequired)
+            {
+                // Entries after this host's position were trimmed (it was down for longer than the
+                // retention): what it holds may miss changes, so it loads the tenant again.
+                LogResync(state.Tenant.Value, state.Position.ToString());
+                await LoadAsync(state, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             lock (state)
             {
                 foreach (var change in batch.Changes)
@@ -237,13 +234,77 @@ public sealed partial class LivePipelineHostedService : BackgroundService, ILive
 
             if (batch.Changes.Count < _options.BatchSize)
             {
+                await TrimAsync(state, cancellationToken).ConfigureAwait(false);
                 return applied;
             }
         }
     }
 
+    /// <summary>
+    /// Retention (<see cref="LivePipelineHostingOptions.FeedRetention"/>): remembers where this host
+    /// stood at each drained pass, and trims the feed up to the newest such position that is older
+    /// than the retention — changes every follower read long ago.
+    /// </summary>
+    private async Task TrimAsync(TenantState state, CancellationToken cancellationToken)
+    {
+        if (_options.FeedRetention is not { } retention)
+        {
+            return;
+        }
+
+        var now = _clock.GetCurrentInstant();
+        ChangeFeedPosition? trimTo = null;
+        lock (state)
+        {
+            // A mark per 1/64 of the retention at most: a few dozen per tenant, however often passes run.
+            if (state.Marks.Count == 0 || (state.Marks[^1].Position != state.Position && state.Marks[^1].At <= now - (retention / 64)))
+            {
+                state.Marks.Add((now, state.Position));
+            }
+
+            while (state.Marks.Count > 0 && state.Marks[0].At <= now - retention)
+            {
+                trimTo = state.Marks[0].Position;
+                state.Marks.RemoveAt(0);
+            }
+        }
+
+        if (trimTo is { } position && position > state.TrimmedTo)
+        {
+            var removed = await _feed.TrimAsync(state.Tenant, position, cancellationToken).ConfigureAwait(false);
+            state.TrimmedTo = position;
+            LogTrimmed(state.Tenant.Value, removed, position.ToString());
+        }
+    }
+
+    private async Task LoadAsync(TenantState state, CancellationToken cancellationToken)
+    {
+        // The head first: every change up to it is in what the load reads, and every later one is
+        // read after it. A change both loaded and read again is skipped by its version.
+        var head = await _feed.ReadHeadAsync(state.Tenant, cancellationToken).ConfigureAwait(false);
+        var live = new LivePipeline(state.Tenant, _catalog);
+        await foreach (var opportunity in _store.QueryAsync(AccessScope.Manufacturer(state.Tenant), new OpportunityQuery { IsOpen = true }, cancellationToken).ConfigureAwait(false))
+        {
+            live.Upsert(opportunity);
+        }
+
+        lock (state)
+        {
+            state.Live = live;
+            state.MoveTo(head);
+        }
+
+        LogLoaded(state.Tenant.Value, live.Count, head.ToString());
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Live pipeline of tenant {Tenant} loaded: {Deals} deals, following the change feed after {Position}.")]
     private partial void LogLoaded(string tenant, int deals, string position);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The change feed of tenant {Tenant} was trimmed after this host's position {Position}; loading the tenant again.")]
+    private partial void LogResync(string tenant, string position);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Trimmed {Removed} change feed entries of tenant {Tenant} up to {Position}.")]
+    private partial void LogTrimmed(string tenant, int removed, string position);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Following the change feed of tenant {Tenant} failed; the next pass retries.")]
     private partial void LogPassFailed(Exception exception, string tenant);
@@ -259,6 +320,12 @@ public sealed partial class LivePipelineHostedService : BackgroundService, ILive
         public LivePipeline? Live { get; set; }
 
         public ChangeFeedPosition Position { get; private set; }
+
+        /// <summary>Where this host stood after drained passes, oldest first (<see cref="LivePipelineHostingOptions.FeedRetention"/>).</summary>
+        public List<(Instant At, ChangeFeedPosition Position)> Marks { get; } = [];
+
+        /// <summary>The position this host last trimmed up to; only the follower's loop changes it.</summary>
+        public ChangeFeedPosition TrimmedTo { get; set; }
 
         /// <summary>Completed (and replaced) whenever <see cref="Position"/> moves.</summary>
         public TaskCompletionSource Advanced { get; private set; } = NewSignal();

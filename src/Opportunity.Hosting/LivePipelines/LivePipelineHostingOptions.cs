@@ -26,4 +26,12 @@ public sealed class LivePipelineHostingOptions : BackgroundLoopOptions
 
     /// <summary>How many changes one read of the feed returns at most; 1 to <see cref="MaxBatchSize"/>, default 10,000 (a catch-up after an import takes few round trips; the totals are locked only while a batch is applied, about 4 ms). A pass reads until the feed is drained.</summary>
     public int BatchSize { get; set; } = 10_000;
+
+    /// <summary>
+    /// Change feed retention, or null (default) to keep every entry. When set, the follower trims the
+    /// feed (<c>IChangeFeed.TrimAsync</c>) up to where this host stood longer ago than this: a host that
+    /// was down for longer finds its position trimmed and loads its tenants again. Several hosts may trim;
+    /// the feed keeps what the slowest retention of them keeps. Positive when set.
+    /// </summary>
+    public Duration? FeedRetention { get; set; }
 }

@@ -1,3 +1,4 @@
+using NodaTime;
 using Microsoft.Extensions.Options;
 
 namespace Opportunity.Hosting;
@@ -25,6 +26,11 @@ internal sealed class LivePipelineHostingOptionsValidator : IValidateOptions<Liv
         if (options.BatchSize is < 1 or > LivePipelineHostingOptions.MaxBatchSize)
         {
             failures.Add($"{nameof(LivePipelineHostingOptions)}.{nameof(LivePipelineHostingOptions.BatchSize)} must be between 1 and {LivePipelineHostingOptions.MaxBatchSize}, was {options.BatchSize}.");
+        }
+
+        if (options.FeedRetention is { } retention && retention <= Duration.Zero)
+        {
+            failures.Add($"{nameof(LivePipelineHostingOptions)}.{nameof(LivePipelineHostingOptions.FeedRetention)} must be positive when set, was {retention}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

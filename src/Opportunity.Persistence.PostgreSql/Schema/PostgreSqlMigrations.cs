@@ -302,7 +302,56 @@ internal static class PostgreSqlMigrations
                 USING ({{OwnerSystemOnce}})
                 WITH CHECK ({{OwnerSystemOnce}});
             """),
+        (FeedRetentionVersion, "change feed retention: trim_feed and the last trimmed commit per tenant", FeedRetentionMigration),
     ];
+
+    /// <summary>
+    /// Migration 27, change feed retention (<see cref="IChangeFeed.TrimAsync"/>). The owner's
+    /// <c>trim_feed(position)</c> removes, for the tenant the transaction's scope names, whole commits
+    /// numbered below the position — never the tenant's newest — with their entries, and records the
+    /// last removed position (its commit and that commit's last sequence) in <c>opportunity_feed_trimmed</c>; the store's role reads that table (a read
+    /// after a position not past it answers "resync") and cannot delete feed rows itself.
+    /// </summary>
+    public const int FeedRetentionVersion = 27;
+
+    private static string FeedRetentionMigration => $$"""
+        CREATE TABLE {s}.opportunity_feed_trimmed (
+            tenant   text COLLATE "C" NOT NULL PRIMARY KEY,
+            position bigint NOT NULL,
+            seq      bigint NOT NULL
+        );
+        ALTER TABLE {s}.opportunity_feed_trimmed ENABLE ROW LEVEL SECURITY;
+        ALTER TABLE {s}.opportunity_feed_trimmed FORCE ROW LEVEL SECURITY;
+        CREATE POLICY opportunity_feed_trimmed_read ON {s}.opportunity_feed_trimmed FOR SELECT USING ({{Tenant}} AND {{NoPartner}});
+        {{SystemPolicy("opportunity_feed_trimmed")}}
+        {{SystemFunction("trim_feed(p_position bigint)", "integer", $$$"""
+        DECLARE
+                v_tenant  text := current_setting('opportunity.tenant', true);
+                v_through bigint;
+                v_seq     bigint;
+            BEGIN
+                IF coalesce(v_tenant, '') = '' THEN
+                    RAISE EXCEPTION 'trim_feed needs the scope of a tenant' USING ERRCODE = '42501';
+                END IF;
+                SELECT max(c.position) INTO v_through FROM {s}.opportunity_feed_commits c
+                    WHERE c.tenant = v_tenant AND c.position < p_position
+                      AND c.position < (SELECT max(n.position) FROM {s}.opportunity_feed_commits n WHERE n.tenant = v_tenant);
+                result := 0;
+                IF v_through IS NOT NULL THEN
+                    SELECT max(f.seq) INTO v_seq FROM {s}.opportunity_feed f JOIN {s}.opportunity_feed_commits c ON c.tenant = f.tenant AND c.xid = f.xid
+                        WHERE c.tenant = v_tenant AND c.position = v_through;
+                    WITH gone AS (
+                            DELETE FROM {s}.opportunity_feed_commits c WHERE c.tenant = v_tenant AND c.position <= v_through RETURNING c.xid),
+                        entries AS (
+                            DELETE FROM {s}.opportunity_feed f USING gone WHERE f.tenant = v_tenant AND f.xid = gone.xid RETURNING 1)
+                    SELECT count(*)::integer INTO result FROM entries;
+                    INSERT INTO {s}.opportunity_feed_trimmed AS t (tenant, position, seq) VALUES (v_tenant, v_through, coalesce(v_seq, 0))
+                        ON CONFLICT (tenant) DO UPDATE SET (position, seq) = (excluded.position, excluded.seq)
+                        WHERE (t.position, t.seq) < (excluded.position, excluded.seq);
+                END IF;
+            END;
+        """)}}
+        """;
 
     /// <summary>
     /// Migration 19: the same policies on opportunities (migration 6's), with each setting read in a
@@ -587,6 +636,7 @@ internal static class PostgreSqlMigrations
         "outbox_dead_letters()",
         "requeue_dead_letter(text, timestamptz)",
         "purge_delivered(timestamptz, integer)",
+        "trim_feed(bigint)",
     ];
 
     /// <summary>The owner-only policy admitting cross-tenant work on <paramref name="table"/> (every command).</summary>
@@ -987,7 +1037,7 @@ internal static class PostgreSqlMigrations
     public static IReadOnlyList<string> AppendOnlyTables { get; } = ["routing_decisions"];
 
     /// <summary>The tables the store's role only reads (rows are written by the owner's functions alone).</summary>
-    public static IReadOnlyList<string> ReadOnlyTables { get; } = ["outbox_purged", "opportunity_feed", "opportunity_feed_commits"];
+    public static IReadOnlyList<string> ReadOnlyTables { get; } = ["outbox_purged", "opportunity_feed", "opportunity_feed_commits", "opportunity_feed_trimmed"];
 
     public static int Latest => All.Max(m => m.Version);
 }

@@ -268,7 +268,20 @@ internal static class SqliteMigrations
             CREATE INDEX opportunities_pipeline ON opportunities (tenant, stage_kind, partner, stage, currency, amount_minor, probability_bp, forecast_category, expected_close, closed_at, region, product_line)
                 WHERE {PipelineIndexCondition};
             """),
+        (FeedRetentionVersion, "change feed retention: the last trimmed position per tenant", """
+            CREATE TABLE opportunity_feed_trimmed (
+                tenant TEXT    NOT NULL PRIMARY KEY,
+                seq    INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ];
+
+    /// <summary>
+    /// Migration 27, change feed retention (<see cref="IChangeFeed.TrimAsync"/>): per tenant, the
+    /// <c>seq</c> of the last entry a trim removed. A read after a lower position may have missed
+    /// entries and answers "resync".
+    /// </summary>
+    public const int FeedRetentionVersion = 27;
 
     /// <summary>
     /// Migration 18: the weighted pipeline (snapshot load and push-down) reads this index only, never

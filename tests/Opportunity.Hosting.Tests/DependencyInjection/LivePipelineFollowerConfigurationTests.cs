@@ -10,7 +10,7 @@ namespace Opportunity.Hosting.Tests.DependencyInjection;
 public sealed class LivePipelineFollowerConfigurationTests
 {
     [Fact]
-    public void AddLivePipelineFollower_ConfigurationSection_BindsTenantsBatchSizeAndInterval()
+    public void AddLivePipelineFollower_ConfigurationSection_BindsTenantsBatchSizeIntervalAndRetention()
     {
         using var provider = Build(new()
         {
@@ -18,6 +18,7 @@ public sealed class LivePipelineFollowerConfigurationTests
             ["LivePipeline:Tenants:1"] = "globex",
             ["LivePipeline:BatchSize"] = "250",
             ["LivePipeline:Interval"] = "PT2S",
+            ["LivePipeline:FeedRetention"] = "P7D",
         });
 
         var options = provider.GetRequiredService<IOptions<LivePipelineHostingOptions>>().Value;
@@ -25,19 +26,21 @@ public sealed class LivePipelineFollowerConfigurationTests
         Assert.Equal(["acme", "globex"], options.Tenants);
         Assert.Equal(250, options.BatchSize);
         Assert.Equal(Duration.FromSeconds(2), options.Interval);
+        Assert.Equal(Duration.FromDays(7), options.FeedRetention);
         Assert.Same(provider.GetRequiredService<LivePipelineHostedService>(), provider.GetRequiredService<ILivePipelineProvider>());
         Assert.Single(provider.GetServices<IHostedService>().OfType<LivePipelineHostedService>());
     }
 
     [Fact]
-    public void AddLivePipelineFollower_NoTenantAndBatchSizeZero_FailsNamingBothOptions()
+    public void AddLivePipelineFollower_NoTenantBatchSizeAndRetentionZero_FailsNamingEachOption()
     {
-        using var provider = Build(new() { ["LivePipeline:BatchSize"] = "0" });
+        using var provider = Build(new() { ["LivePipeline:BatchSize"] = "0", ["LivePipeline:FeedRetention"] = "00:00:00" });
 
         var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<LivePipelineHostingOptions>>().Value);
 
         Assert.Contains("LivePipelineHostingOptions.Tenants", ex.Message, StringComparison.Ordinal);
         Assert.Contains("LivePipelineHostingOptions.BatchSize", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("LivePipelineHostingOptions.FeedRetention", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -29,4 +29,15 @@ public interface IChangeFeed
     /// then follows the feed after the head, misses nothing.
     /// </summary>
     Task<ChangeFeedPosition> ReadHeadAsync(TenantId tenant, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Retention: removes the tenant's entries before <paramref name="upTo"/> — never the tenant's
+    /// newest entry, so the head stays readable — and remembers the last removed position. A later
+    /// read after a position before that returns <see cref="ChangeFeedBatch.ResyncRequired"/>; a
+    /// reader at or after the last removed position (so every reader at or after
+    /// <paramref name="upTo"/>) is not affected. Idempotent, and several hosts may trim at once.
+    /// Returns how many entries were removed. PostgreSQL removes whole commits: those numbered below
+    /// <paramref name="upTo"/>'s.
+    /// </summary>
+    Task<int> TrimAsync(TenantId tenant, ChangeFeedPosition upTo, CancellationToken cancellationToken = default);
 }

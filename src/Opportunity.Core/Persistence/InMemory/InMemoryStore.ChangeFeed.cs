@@ -5,6 +5,7 @@ public sealed partial class InMemoryStore : IChangeFeed, IChangeFeedSignal
     // Per tenant, the ids of changed opportunities in the order they were written, with their
     // sequence; written under the store's one lock, so the order is the commit order.
     private readonly Dictionary<string, List<(long Sequence, string Id)>> _feed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _feedTrimmed = new(StringComparer.Ordinal);
     private readonly List<Action<TenantId?>> _feedListeners = [];
     private long _feedSequence;
 
@@ -13,8 +14,10 @@ public sealed partial class InMemoryStore : IChangeFeed, IChangeFeedSignal
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         var changes = new List<OpportunityChange>();
+        var resync = false;
         lock (_gate)
         {
+            resync = _feedTrimmed.TryGetValue(tenant.Value, out var trimmed) && after.Sequence < trimmed;
             if (_feed.TryGetValue(tenant.Value, out var entries))
             {
                 // Sequences grow, so the first entry after the position is found by binary search.
@@ -27,7 +30,31 @@ public sealed partial class InMemoryStore : IChangeFeed, IChangeFeedSignal
             }
         }
 
-        return Task.FromResult(new ChangeFeedBatch(changes, changes.Count == 0 ? after : changes[^1].Position));
+        return Task.FromResult(new ChangeFeedBatch(changes, changes.Count == 0 ? after : changes[^1].Position) { ResyncRequired = resync });
+    }
+
+    /// <inheritdoc />
+    public Task<int> TrimAsync(TenantId tenant, ChangeFeedPosition upTo, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (!_feed.TryGetValue(tenant.Value, out var entries))
+            {
+                return Task.FromResult(0);
+            }
+
+            // Entries before upTo, the newest always kept.
+            var end = entries.BinarySearch((upTo.Sequence, string.Empty), FeedOrder.Instance);
+            var removed = Math.Min(end < 0 ? ~end : end, entries.Count - 1);
+            if (removed <= 0)
+            {
+                return Task.FromResult(0);
+            }
+
+            _feedTrimmed[tenant.Value] = Math.Max(_feedTrimmed.GetValueOrDefault(tenant.Value), entries[removed - 1].Sequence);
+            entries.RemoveRange(0, removed);
+            return Task.FromResult(removed);
+        }
     }
 
     /// <inheritdoc />
