@@ -48,11 +48,11 @@ internal static class CalibrateCommand
 
         output.WriteLine($"  better: {comparison.Better.Name}");
         output.WriteLine();
-        output.WriteLine("Stage probabilities (learned on the training deals)");
-        output.WriteLine($"  {"Stage",-18}{"Default",9}{"Learned",9}{"Won",7}{"Reached",9}");
+        output.WriteLine("Stage probabilities learned on the training deals (network rate; each partner's own rate is shrunk toward it)");
+        output.WriteLine($"  {"Stage",-18}{"Default",9}{"Network",9}{"Won",7}{"Reached",9}{"Partners",10}");
         foreach (var stage in comparison.Model.Stages)
         {
-            output.WriteLine(string.Create(c, $"  {stage.Stage,-18}{stage.Default.ToString(),9}{comparison.Model.For(stage.Stage).ToString(),9}{stage.Network.Successes,7:N0}{stage.Network.Trials,9:N0}"));
+            output.WriteLine(string.Create(c, $"  {stage.Stage,-18}{stage.Default.ToString(),9}{comparison.Model.For(stage.Stage).ToString(),9}{stage.Network.Successes,7:N0}{stage.Network.Trials,9:N0}{stage.Segments.Count,10:N0}"));
         }
 
         output.WriteLine();
