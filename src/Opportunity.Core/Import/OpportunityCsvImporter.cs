@@ -80,7 +80,8 @@ public static class OpportunityCsvImporter
     /// already — fails the whole file and nothing is written; with it the good rows are imported
     /// (still in one transaction) and the others reported. A crash or cancellation part-way leaves
     /// nothing, so the same file can simply be imported again. Every row is stamped with the one
-    /// instant the import started at. The opportunities are streamed to the store in chunks and
+    /// instant the import started at, except for the times its created_at, closed_at and
+    /// stage_history cells give. The opportunities are streamed to the store in chunks and
     /// not kept (a file of millions of rows is imported in bounded memory apart from its checked
     /// cells), so the result counts them instead of returning them; <see cref="Parse"/> returns
     /// the aggregates.
