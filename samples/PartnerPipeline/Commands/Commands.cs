@@ -7,9 +7,9 @@ internal static class Commands
 {
     public const string DefaultDatabase = "partner-pipeline.db";
 
-    public static IReadOnlySet<string> Names { get; } = new HashSet<string>(StringComparer.Ordinal) { "run", "forecast", "import", "explain", "report" };
+    public static IReadOnlySet<string> Names { get; } = new HashSet<string>(StringComparer.Ordinal) { "run", "forecast", "import", "export", "calibrate", "explain", "report" };
 
-    public static IReadOnlySet<string> Flags { get; } = new HashSet<string>(StringComparer.Ordinal) { "skip-bad-rows" };
+    public static IReadOnlySet<string> Flags { get; } = new HashSet<string>(StringComparer.Ordinal) { "skip-bad-rows", "dry-run" };
 
     public static async Task<int> RunAsync(Arguments arguments, TextWriter output)
     {
@@ -25,6 +25,8 @@ internal static class Commands
             "explain" => await ExplainCommand.ExecuteAsync(arguments, output),
             "forecast" => await ForecastCommand.ExecuteAsync(arguments, output),
             "import" => await ImportCommand.ExecuteAsync(arguments, output),
+            "export" => await ExportCommand.ExecuteAsync(arguments, output),
+            "calibrate" => await CalibrateCommand.ExecuteAsync(arguments, output),
             _ => await ReportCommand.ExecuteAsync(arguments, output),
         };
     }
@@ -53,11 +55,34 @@ internal static class Commands
 
             """,
         "import" => """
-            Usage: partner-pipeline import <file.csv> [--skip-bad-rows] [--db <path>]
+            Usage: partner-pipeline import <file.csv> [--skip-bad-rows] [--dry-run] [--db <path>]
 
             Imports opportunities from CSV with the header
-              id,partner,stage,amount,currency,expected_close,probability,forecast_category,region,product_line
-            (the last five optional). A file with a bad row imports nothing unless --skip-bad-rows is given.
+              id,partner,stage,amount,currency,expected_close,probability,forecast_category,region,product_line,
+              partner_name,created_at,closed_at,close_reason,stage_history
+            (the first five required, the others optional; 'export' writes this format). created_at and
+            closed_at are ISO instants (2026-07-20T14:30:00Z) or dates; stage_history lists the stage entries
+            oldest first as Stage@time separated by ';' and ends in the row's stage. Ids and partner ids have
+            no spaces; partner_name names the partners the import creates.
+            A file with a bad row imports nothing unless --skip-bad-rows is given. --dry-run checks the file
+            against the database, lists every problem of every line and writes nothing. The exit code is 0
+            only when rows were (or would be) imported.
+
+            """,
+        "export" => """
+            Usage: partner-pipeline export <file.csv> [--db <path>]
+
+            Writes every opportunity, open and closed, with partner names, created and close times, close
+            reasons and stage histories, as CSV that 'import' reads.
+
+            """,
+        "calibrate" => """
+            Usage: partner-pipeline calibrate [--holdout 0.3] [--bins 10] [--db <path>]
+
+            The time-split evaluation of the stage probabilities on the database's closed deals: learns
+            probabilities on the deals that closed first and scores them and the pipeline's defaults on the
+            last --holdout share (by close time): Brier score, base rate, skill, the learned probabilities
+            per stage and the reliability table.
 
             """,
         "explain" => """
@@ -90,6 +115,8 @@ internal static class Commands
               run        the main job (the default)   [--db <path>] [--seed <n>] [--partners <n>] [--leads <n>] [--target <EUR>]
               forecast   grouped weighted pipeline     (see forecast --help)
               import     import opportunities from CSV (see import --help)
+              export     export opportunities as CSV  (see export --help)
+              calibrate  learned vs default stage probabilities on a time split (see calibrate --help)
               explain    the routing trace of a lead   (see explain --help)
               report     an HTML report                (see report --help)
 

@@ -10,9 +10,16 @@ namespace Opportunity.Import;
 
 /// <summary>
 /// Imports opportunities from CSV (RFC 4180) with the canonical header
-/// <c>id,partner,stage,amount,currency,expected_close,probability,forecast_category,region,product_line</c>.
-/// The first five columns are required, the last five optional (the column may be absent or the
-/// cell empty); columns may come in any order; names are case-insensitive. Every problem is a
+/// <c>id,partner,stage,amount,currency,expected_close,probability,forecast_category,region,product_line</c>,
+/// optionally followed by <c>partner_name,created_at,closed_at,close_reason,stage_history</c>
+/// (<see cref="FullHeader"/>, as <see cref="OpportunityCsvExporter"/> writes it). The first five columns are required, the
+/// others optional (the column may be absent or the cell empty); columns may come in any order;
+/// names are case-insensitive. <c>created_at</c>, <c>closed_at</c> and <c>close_reason</c> keep a
+/// closed deal's real dates and reason; <c>stage_history</c> is the deal's stage entries, oldest
+/// first, as <c>Stage@when</c> separated by <c>;</c> (e.g.
+/// <c>Qualification@2026-07-01T09:00:00Z;Proposal@2026-07-20T14:30:00Z;Closed won@2026-08-03T10:00:00Z</c>),
+/// its last entry the <c>stage</c> column; times are ISO instants (<c>…Z</c>) or dates (midnight in
+/// <see cref="OpportunityCsvOptions.Zone"/>). Every problem is a
 /// <see cref="ValidationError"/> naming its line and column (<c>line 14, column amount</c>), and a
 /// file with errors imports nothing unless <see cref="OpportunityCsvOptions.SkipBadRows"/> is set.
 /// </summary>
@@ -28,7 +35,13 @@ public static class OpportunityCsvImporter
     /// <summary>The canonical header.</summary>
     public const string CanonicalHeader = "id,partner,stage,amount,currency,expected_close,probability,forecast_category,region,product_line";
 
-    private static readonly string[] Columns = CanonicalHeader.Split(',');
+    /// <summary>
+    /// <see cref="CanonicalHeader"/> followed by the optional columns that carry a deal's life —
+    /// <c>partner_name,created_at,closed_at,close_reason,stage_history</c> — as <see cref="OpportunityCsvExporter"/> writes it.
+    /// </summary>
+    public const string FullHeader = CanonicalHeader + ",partner_name,created_at,closed_at,close_reason,stage_history";
+
+    private static readonly string[] Columns = FullHeader.Split(',');
     private static readonly string[] Required = ["id", "partner", "stage", "amount", "currency"];
 
     /// <summary>Reads and validates a CSV file into new (unsaved) opportunities.</summary>
@@ -67,7 +80,8 @@ public static class OpportunityCsvImporter
     /// already — fails the whole file and nothing is written; with it the good rows are imported
     /// (still in one transaction) and the others reported. A crash or cancellation part-way leaves
     /// nothing, so the same file can simply be imported again. Every row is stamped with the one
-    /// instant the import started at. The opportunities are streamed to the store in chunks and
+    /// instant the import started at, except for the times its created_at, closed_at and
+    /// stage_history cells give. The opportunities are streamed to the store in chunks and
     /// not kept (a file of millions of rows is imported in bounded memory apart from its checked
     /// cells), so the result counts them instead of returning them; <see cref="Parse"/> returns
     /// the aggregates.
@@ -169,11 +183,12 @@ public static class OpportunityCsvImporter
             return ValidationResult<CsvFile>.Failure(errors);
         }
 
-        csv.ShareValues(index.Where(c => c.Key is not ("id" or "amount")).Select(c => c.Value));
+        csv.ShareValues(index.Where(c => c.Key is not ("id" or "amount" or "created_at" or "closed_at" or "stage_history")).Select(c => c.Value));
         var today = clock.GetCurrentInstant().InZone(options.Zone).Date;
         var rows = new List<ValidRow>();
         var rowErrors = new List<ValidationError>();
         var seenIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        var partnerNames = new Dictionary<PartnerId, (string Name, int Line)>();
         var records = 0;
 
         // Records are read in order, checked and built in parallel blocks (the costly part), and
@@ -210,10 +225,18 @@ public static class OpportunityCsvImporter
                 {
                     problems.Insert(0, new ValidationError($"line {record.Line}, column id", $"Id '{idText}' appears already on line {firstLine}."));
                 }
+                else if (result.Draft is { PartnerName: { } name } named && partnerNames.TryGetValue(named.Value.Partner, out var first) && !string.Equals(first.Name, name, StringComparison.Ordinal))
+                {
+                    problems.Insert(0, new ValidationError($"line {record.Line}, column partner_name", $"Partner '{named.Value.Partner}' is named '{first.Name}' on line {first.Line}, not '{name}'."));
+                }
                 else if (result.Draft is { } draft)
                 {
                     rows.Add(new ValidRow(record.Line, draft, result.Opportunity));
                     seenIds[draft.Id.Value] = record.Line;
+                    if (draft.PartnerName is { } partnerName)
+                    {
+                        partnerNames.TryAdd(draft.Value.Partner, (partnerName, record.Line));
+                    }
                 }
 
                 rowErrors.AddRange(problems);
@@ -255,10 +278,21 @@ public static class OpportunityCsvImporter
         return new OpportunityImportRow(opportunity.ToSnapshot(), messages);
     }
 
-    private static List<Partner> NewPartnersOf(IReadOnlyList<ValidRow> rows, IReadOnlySet<PartnerId> known, TenantId tenant) =>
-        [.. rows.Select(r => r.Draft.Value.Partner).Distinct().Where(p => !known.Contains(p))
-            .OrderBy(p => p.Value, StringComparer.Ordinal)
-            .Select(p => new Partner(tenant, p, p.Value, PartnerTier.Registered))];
+    // Named by the partner_name column when a row gives one (the file agrees on it), else by the id.
+    private static List<Partner> NewPartnersOf(IReadOnlyList<ValidRow> rows, IReadOnlySet<PartnerId> known, TenantId tenant)
+    {
+        var names = new Dictionary<PartnerId, string?>();
+        foreach (var row in rows)
+        {
+            var partner = row.Draft.Value.Partner;
+            if (!known.Contains(partner) && (!names.TryGetValue(partner, out var name) || name is null))
+            {
+                names[partner] = row.Draft.PartnerName;
+            }
+        }
+
+        return [.. names.OrderBy(p => p.Key.Value, StringComparer.Ordinal).Select(p => new Partner(tenant, p.Key, p.Value ?? p.Key.Value, PartnerTier.Registered))];
+    }
 
     private static List<string> NewRegionsOf(IReadOnlyList<ValidRow> rows, OpportunityCsvOptions options) =>
         [.. rows.Select(r => r.Draft.Value.Region).OfType<string>().Distinct(StringComparer.Ordinal)
@@ -342,7 +376,7 @@ public static class OpportunityCsvImporter
             var name = header.Fields[i].Trim().ToLowerInvariant();
             if (!Columns.Contains(name))
             {
-                errors.Add(new ValidationError($"line 1, column {i + 1}", $"Unknown column '{header.Fields[i]}'; the columns are {CanonicalHeader}."));
+                errors.Add(new ValidationError($"line 1, column {i + 1}", $"Unknown column '{header.Fields[i]}'; the columns are {FullHeader}."));
             }
             else if (!index.TryAdd(name, i))
             {
@@ -358,7 +392,10 @@ public static class OpportunityCsvImporter
         return index;
     }
 
-    private readonly record struct Draft(OpportunityId Id, Stage Stage, SalesOpportunityDraft Value);
+    private readonly record struct Draft(OpportunityId Id, Stage Stage, SalesOpportunityDraft Value, string? PartnerName, Life? Life);
+
+    /// <summary>The dated cells of a row, null when it has none: the deal is then opened (and closed) at the import's instant.</summary>
+    private sealed record Life(Instant? CreatedAt, Instant? ClosedAt, string? CloseReason, List<(Stage Stage, Instant At)>? History);
 
     private static Draft? ReadRow(CsvRecord record, Dictionary<string, int> index, OpportunityCsvOptions options, LocalDate today, Dictionary<string, int> seenIds, List<ValidationError> problems)
     {
@@ -374,12 +411,29 @@ public static class OpportunityCsvImporter
         {
             Problem("id", $"Id '{idText}' appears already on line {firstLine}.");
         }
+        else if (HasWhiteSpace(idText))
+        {
+            Problem("id", $"'{idText}' contains white space, which ids may not (two ids that look alike must not be two keys); write it e.g. as '{Hyphenated(idText)}'.");
+        }
         else
         {
             id = Try(() => new OpportunityId(idText), "id", Problem);
         }
 
-        PartnerId? partner = Cell("partner") is { } partnerText ? Try(() => new PartnerId(partnerText), "partner", Problem) : Missing<PartnerId>("partner", Problem);
+        PartnerId? partner = null;
+        if (Cell("partner") is not { } partnerText)
+        {
+            Problem("partner", "A partner is required.");
+        }
+        else if (HasWhiteSpace(partnerText))
+        {
+            Problem("partner", $"'{partnerText}' contains white space, which partner ids may not (two ids that look alike must not be two keys); write it e.g. as '{Hyphenated(partnerText)}' and put the display name in the partner_name column.");
+        }
+        else
+        {
+            partner = Try(() => new PartnerId(partnerText), "partner", Problem);
+        }
+
         Stage? stage = null;
         if (Cell("stage") is not { } stageText)
         {
@@ -458,6 +512,20 @@ public static class OpportunityCsvImporter
             }
         }
 
+        var partnerName = Cell("partner_name");
+        if (partnerName is not null && partner is { } named)
+        {
+            try
+            {
+                _ = new Partner(options.Tenant, named, partnerName, PartnerTier.Registered);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidInputException)
+            {
+                Problem("partner_name", FirstSentence(e.Message));
+            }
+        }
+
+        var life = ReadLife(Cell, Problem, stage, options);
         if (problems.Count > 0 || id is null || partner is null || stage is null || amount is null)
         {
             return null;
@@ -470,23 +538,203 @@ public static class OpportunityCsvImporter
             ForecastCategoryOverride = category,
             Region = Cell("region"),
             ProductLine = Cell("product_line"),
-        });
+        }, partnerName, life);
+    }
+
+    // created_at, closed_at, close_reason and stage_history: checked against each other and the stage column.
+    private static Life? ReadLife(Func<string, string?> cell, Action<string, string> problem, Stage? stage, OpportunityCsvOptions options)
+    {
+        var (createdText, closedText, reason, historyText) = (cell("created_at"), cell("closed_at"), cell("close_reason"), cell("stage_history"));
+        if (createdText is null && closedText is null && reason is null && historyText is null)
+        {
+            return null;
+        }
+
+        var createdAt = createdText is null ? null : ParseTime(createdText, "created_at", options.Zone, problem);
+        var closedAt = closedText is null ? null : ParseTime(closedText, "closed_at", options.Zone, problem);
+        var history = historyText is null ? null : ParseHistory(historyText, options, problem);
+        if (stage is { IsClosed: false } && closedText is not null)
+        {
+            problem("closed_at", $"A deal in open stage '{stage.Name}' has no close date.");
+        }
+
+        if (stage is { IsClosed: false } && reason is not null)
+        {
+            problem("close_reason", $"A deal in open stage '{stage.Name}' has no close reason.");
+        }
+
+        if (history is not null && stage is not null)
+        {
+            var (last, lastAt) = history[^1];
+            if (last != stage)
+            {
+                problem("stage_history", $"The history ends in '{last.Name}' but the stage column says '{stage.Name}'.");
+            }
+
+            if (createdAt is { } created && created != history[0].At)
+            {
+                problem("created_at", $"{createdText} is not the time of the history's first entry ({InstantPattern.ExtendedIso.Format(history[0].At)}).");
+            }
+
+            if (closedAt is { } closed && stage.IsClosed && closed != lastAt)
+            {
+                problem("closed_at", $"{closedText} is not the time of the history's last entry ({InstantPattern.ExtendedIso.Format(lastAt)}).");
+            }
+        }
+        else if (createdAt is { } created && closedAt is { } closed && closed < created)
+        {
+            problem("closed_at", $"{closedText} is before created_at {createdText}.");
+        }
+
+        return new Life(createdAt, closedAt, reason, history);
+    }
+
+    // "Stage@when;Stage@when;…", oldest first: known stages, in time order, opened in an open stage, no stage following itself.
+    private static List<(Stage Stage, Instant At)>? ParseHistory(string text, OpportunityCsvOptions options, Action<string, string> problem)
+    {
+        var entries = new List<(Stage Stage, Instant At)>();
+        var parts = text.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var at = parts[i].LastIndexOf('@');
+            if (at <= 0)
+            {
+                problem("stage_history", $"Entry {i + 1} '{parts[i]}' is not 'Stage@time' (e.g. Proposal@2026-07-20T14:30:00Z).");
+                return null;
+            }
+
+            var name = parts[i][..at].Trim();
+            if (!options.Pipeline.TryGetStage(name, out var stage))
+            {
+                problem("stage_history", $"Entry {i + 1}: '{name}' is not a stage of pipeline '{options.Pipeline.Id}'.");
+                return null;
+            }
+
+            if (ParseTime(parts[i][(at + 1)..].Trim(), "stage_history", options.Zone, problem) is not { } when)
+            {
+                return null;
+            }
+
+            var problemText = entries.Count == 0
+                ? (stage.IsClosed ? $"The first entry must be an open stage (the deal opened in it), not '{stage.Name}'." : null)
+                : when < entries[^1].At ? $"Entry {i + 1} ({stage.Name}) is earlier than entry {i}; entries are oldest first."
+                : stage == entries[^1].Stage ? $"Entry {i + 1} repeats stage '{stage.Name}'."
+                : stage.IsClosed && entries[^1].Stage.IsClosed ? $"Entry {i + 1} ({stage.Name}) closes a deal that is closed already; reopen it in an open stage first."
+                : null;
+            if (problemText is not null)
+            {
+                problem("stage_history", problemText);
+                return null;
+            }
+
+            entries.Add((stage, when));
+        }
+
+        if (entries.Count == 0)
+        {
+            problem("stage_history", "The history has no entries.");
+            return null;
+        }
+
+        return entries;
+    }
+
+    // An ISO instant (2026-07-20T14:30:00Z, fractions allowed) or a date (midnight in the zone).
+    private static Instant? ParseTime(string text, string column, DateTimeZone zone, Action<string, string> problem)
+    {
+        if (InstantPattern.ExtendedIso.Parse(text) is { Success: true } instant)
+        {
+            return instant.Value;
+        }
+
+        if (LocalDatePattern.Iso.Parse(text) is { Success: true } date)
+        {
+            return date.Value.AtStartOfDayInZone(zone).ToInstant();
+        }
+
+        problem(column, $"'{text}' is not an ISO instant (2026-07-20T14:30:00Z) or date (2026-07-20).");
+        return null;
     }
 
     private static SalesOpportunity Create(Draft draft, OpportunityCsvOptions options, IClock clock)
     {
-        var opportunity = SalesOpportunity.Open(options.Tenant, draft.Id, draft.Value, options.Pipeline, options.Actor, clock);
-        if (draft.Stage.Kind == StageKind.Won)
+        if (draft.Life?.History is { } history)
         {
-            opportunity.CloseWon($"Imported as '{draft.Stage.Name}'", options.Actor, clock);
+            return Replay(draft, history, options);
         }
-        else if (draft.Stage.Kind == StageKind.Lost)
+
+        // Without a history: opened at created_at (else now, or at closed_at when that is earlier), closed at closed_at (else now).
+        var now = clock.GetCurrentInstant();
+        var life = draft.Life;
+        var created = life?.CreatedAt ?? (life?.ClosedAt is { } early && early < now ? early : now);
+        var opportunity = SalesOpportunity.Open(options.Tenant, draft.Id, draft.Value, options.Pipeline, options.Actor, At(created, now, clock));
+        if (draft.Stage.IsClosed)
         {
-            opportunity.CloseLost($"Imported as '{draft.Stage.Name}'", options.Actor, clock, draft.Stage.Name);
+            var closed = life?.ClosedAt ?? Instant.Max(created, now);
+            Close(opportunity, draft.Stage, life?.CloseReason, options.Actor, At(closed, now, clock));
         }
 
         return opportunity;
     }
+
+    // The history is replayed through the aggregate at its own times, so the stored deal and its
+    // events are what the deal went through; a forward move meets the stage's exit criteria (it happened).
+    private static SalesOpportunity Replay(Draft draft, List<(Stage Stage, Instant At)> history, OpportunityCsvOptions options)
+    {
+        var value = draft.Value with { Stage = history[0].Stage.Name, ProbabilityOverride = history.Count == 1 ? draft.Value.ProbabilityOverride : null };
+        var opportunity = SalesOpportunity.Open(options.Tenant, draft.Id, value, options.Pipeline, options.Actor, new FixedClock(history[0].At));
+        for (var i = 1; i < history.Count; i++)
+        {
+            var (stage, at) = history[i];
+            var clock = new FixedClock(at);
+            if (stage.IsClosed)
+            {
+                Close(opportunity, stage, i == history.Count - 1 ? draft.Life?.CloseReason : null, options.Actor, clock);
+            }
+            else if (opportunity.IsClosed)
+            {
+                opportunity.Reopen(stage.Name, "Reopened (imported stage history)", options.Actor, clock);
+            }
+            else
+            {
+                if (options.Pipeline.IndexOf(stage.Name) > options.Pipeline.IndexOf(opportunity.Stage.Name))
+                {
+                    foreach (var criterion in opportunity.Stage.ExitCriteria)
+                    {
+                        opportunity.MarkCriterionMet(criterion, options.Actor, clock);
+                    }
+                }
+
+                opportunity.MoveToStage(stage.Name, options.Actor, clock);
+            }
+        }
+
+        if (history.Count > 1 && !opportunity.IsClosed && draft.Value.ProbabilityOverride is { } probability)
+        {
+            opportunity.OverrideProbability(probability, options.Actor, new FixedClock(history[^1].At));
+        }
+
+        return opportunity;
+    }
+
+    private static void Close(SalesOpportunity opportunity, Stage stage, string? reason, string actor, IClock clock)
+    {
+        reason ??= $"Imported as '{stage.Name}'";
+        if (stage.Kind == StageKind.Won)
+        {
+            opportunity.CloseWon(reason, actor, clock);
+        }
+        else
+        {
+            opportunity.CloseLost(reason, actor, clock, stage.Name);
+        }
+    }
+
+    private static IClock At(Instant instant, Instant now, IClock clock) => instant == now ? clock : new FixedClock(instant);
+
+    private static bool HasWhiteSpace(string text) => text.Any(char.IsWhiteSpace);
+
+    private static string Hyphenated(string text) => string.Join('-', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
     private static ForecastCategory? ParseCategory(string text) =>
         text.Trim().ToLowerInvariant().Replace(" ", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal) switch

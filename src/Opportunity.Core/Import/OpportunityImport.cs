@@ -9,7 +9,7 @@ public sealed record OpportunityImport
     /// <summary>The opportunities, in file order, with their lines.</summary>
     public required IReadOnlyList<ImportedOpportunity> Rows { get; init; }
 
-    /// <summary>Partners named in the file but not known, created from their ids (name = id, tier Registered); <see cref="OpportunityCsvImporter.ImportAsync"/> creates them in the import's transaction, after <see cref="OpportunityCsvImporter.Parse"/> it is up to the caller.</summary>
+    /// <summary>Partners named in the file but not known, created from their ids (named by the partner_name column, else by the id; tier Registered); <see cref="OpportunityCsvImporter.ImportAsync"/> creates them in the import's transaction, after <see cref="OpportunityCsvImporter.Parse"/> it is up to the caller.</summary>
     public required IReadOnlyList<Partner> NewPartners { get; init; }
 
     /// <summary>Regions named in the file but not known, ordinal order.</summary>

@@ -14,7 +14,7 @@ public sealed record OpportunityImportSummary
     /// <summary>Opportunities written (one per imported row).</summary>
     public required int Imported { get; init; }
 
-    /// <summary>Partners named in the file but not known before, created in the import's transaction (name = id, tier Registered), ordinal order.</summary>
+    /// <summary>Partners named in the file but not known before, created in the import's transaction (named by the partner_name column, else by the id; tier Registered), ordinal order.</summary>
     public required IReadOnlyList<Partner> NewPartners { get; init; }
 
     /// <summary>Regions named by the imported rows but not in <see cref="OpportunityCsvOptions.KnownRegions"/>, ordinal order.</summary>
