@@ -61,7 +61,8 @@ public sealed class ConfigurationExampleTests : IDisposable
         Assert.Contains("t-online.de", distribution.Duplicates.FreeMailDomains);
         Assert.Equal("Europe/Berlin", distribution.FallbackCalendar.Zone.Id);
         Assert.Equal(2, distribution.FallbackCalendar.PeriodsOn(IsoDayOfWeek.Monday).Count);
-        Assert.Contains(new LocalDate(2026, 12, 24), distribution.FallbackCalendar.Holidays);
+        Assert.Contains(new LocalDate(2026, 12, 25), distribution.FallbackCalendar.Holidays);
+        Assert.Equal([new WorkingPeriod(new LocalTime(8, 0), new LocalTime(12, 0))], distribution.FallbackCalendar.PeriodsOn(new LocalDate(2026, 12, 24)));
 
         var templates = Value<NotificationDispatcherOptions>(host).Templates;
         Assert.StartsWith("New lead {aggregateId} for {partnerName}", templates.Find("LeadAssigned", NotificationAudience.Partner, "en", "en")!.Subject, StringComparison.Ordinal);

@@ -45,6 +45,7 @@ public static class OpportunityJsonSerializerOptionsExtensions
         options.Converters.Add(new MoneyJsonConverter());
         options.Converters.Add(new ProbabilityJsonConverter());
         options.Converters.Add(new WeightedValueJsonConverter());
+        options.Converters.Add(new BusinessCalendarJsonConverter());
         options.Converters.Add(new JsonStringEnumConverter());
         options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(DomainEventPolymorphism.Apply);
         return options;

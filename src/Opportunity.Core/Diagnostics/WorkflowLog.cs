@@ -30,6 +30,9 @@ internal static partial class WorkflowLog
     [LoggerMessage(106, LogLevel.Debug, "Lead {LeadId} of tenant {Tenant} qualified.")]
     public static partial void Qualified(ILogger logger, string leadId, string tenant);
 
+    [LoggerMessage(107, LogLevel.Warning, "Partner performance of tenant {Tenant} not recomputed: no exchange rate from {From} to {To}. Routing keeps the last performance table (or none); add the rate to the IExchangeRateProvider.")]
+    public static partial void PerformanceRateMissing(ILogger logger, string tenant, string from, string to);
+
     [LoggerMessage(200, LogLevel.Information, "Lead {LeadId} of tenant {Tenant}: escalation step {Step} ({Action}) fired.")]
     public static partial void Escalated(ILogger logger, string leadId, string tenant, int step, string action);
 

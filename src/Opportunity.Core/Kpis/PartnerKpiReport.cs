@@ -167,6 +167,13 @@ public sealed class PartnerKpiReport
     /// </summary>
     public static async Task<PartnerKpiReport> FromStoresAsync(ILeadStore leads, IOpportunityStore opportunities, IPartnerDirectory partners, AccessScope scope, PartnerKpiOptions options, CancellationToken cancellationToken = default)
     {
+        var inputs = await ReadStoresAsync(leads, opportunities, partners, scope, cancellationToken).ConfigureAwait(false);
+        return inputs.Compute(options);
+    }
+
+    /// <summary>What <see cref="FromStoresAsync"/> reads, so a caller can pick the options (e.g. the reporting currency) from the data.</summary>
+    internal static async Task<StoredInputs> ReadStoresAsync(ILeadStore leads, IOpportunityStore opportunities, IPartnerDirectory partners, AccessScope scope, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(leads);
         ArgumentNullException.ThrowIfNull(opportunities);
         ArgumentNullException.ThrowIfNull(partners);
@@ -194,7 +201,7 @@ public sealed class PartnerKpiReport
             }
         }
 
-        return Compute(offers.Where(o => scope.Partner is null || o.Partner == scope.Partner), histories, options, known, builder.Build());
+        return new StoredInputs([.. offers.Where(o => scope.Partner is null || o.Partner == scope.Partner)], histories, known, builder.Build());
     }
 
     private static Dictionary<PartnerId, (Money? Amount, Money? Weighted)> PipelineByPartner(PipelineSnapshot? snapshot, PartnerKpiOptions options)
@@ -288,5 +295,12 @@ public sealed class PartnerKpiReport
         public int Decided => Accepted + Count(OfferOutcome.Rejected) + Count(OfferOutcome.Expired);
 
         public int Count(OfferOutcome outcome) => Offers.Count(o => o.Outcome == outcome);
+    }
+
+    /// <summary>The offers, opportunity histories, partners and open pipeline read from the stores.</summary>
+    internal sealed record StoredInputs(IReadOnlyList<LeadOffer> Offers, IReadOnlyList<OpportunityHistory> Histories, IReadOnlyList<Partner> Partners, PipelineSnapshot Pipeline)
+    {
+        /// <summary>Computes the report from these inputs.</summary>
+        public PartnerKpiReport Compute(PartnerKpiOptions options) => PartnerKpiReport.Compute(Offers, Histories, options, Partners, Pipeline);
     }
 }

@@ -14,8 +14,9 @@ namespace Opportunity.Notifications;
 /// </summary>
 public sealed class NotificationEvent
 {
-    private NotificationEvent(TenantId tenant, string eventId, string eventType, Instant occurredAt, string json, IReadOnlyDictionary<string, string> fields, PartnerId? partner)
+    private NotificationEvent(TenantId tenant, string eventId, string eventType, Instant occurredAt, string json, IReadOnlyDictionary<string, string> fields, PartnerId? partner, IReadOnlyList<PartnerId> partners)
     {
+        Partners = partners;
         Tenant = tenant;
         EventId = eventId;
         EventType = eventType;
@@ -46,6 +47,12 @@ public sealed class NotificationEvent
     /// <summary>The partner the event concerns (its top-level <c>partner</c> field), if any.</summary>
     public PartnerId? Partner { get; }
 
+    /// <summary>
+    /// Every partner the event concerns: <see cref="Partner"/>, or else each id of its top-level
+    /// <c>partners</c> array (a broadcast offer). The dispatcher notifies the partner audience of each.
+    /// </summary>
+    public IReadOnlyList<PartnerId> Partners { get; }
+
     /// <summary>Reads a domain-event outbox message.</summary>
     /// <exception cref="ArgumentException">The message is not a domain event.</exception>
     /// <exception cref="JsonException">The payload is not a JSON object, or its <c>partner</c> field is not a valid id.</exception>
@@ -68,23 +75,36 @@ public sealed class NotificationEvent
             Flatten(document.RootElement, string.Empty, fields);
         }
 
-        PartnerId? partner = null;
-        if (fields.TryGetValue("partner", out var partnerText))
+        var partner = fields.TryGetValue("partner", out var partnerText) ? ReadPartner(message.Id, "partner", partnerText) : (PartnerId?)null;
+        var partners = new List<PartnerId>();
+        if (partner is { } one)
         {
-            try
+            partners.Add(one);
+        }
+        else
+        {
+            for (var i = 0; fields.TryGetValue(string.Create(CultureInfo.InvariantCulture, $"partners[{i}]"), out var text); i++)
             {
-                partner = new PartnerId(partnerText);
-            }
-            catch (InvalidTextException e)
-            {
-                throw new JsonException($"Domain event '{message.Id}': field 'partner' is not a partner id: {e.Message}", e);
+                partners.Add(ReadPartner(message.Id, string.Create(CultureInfo.InvariantCulture, $"partners[{i}]"), text));
             }
         }
 
         var occurredAt = fields.TryGetValue("occurredAt", out var at) && NodaTime.Text.InstantPattern.ExtendedIso.Parse(at) is { Success: true } parsed
             ? parsed.Value
             : message.CreatedAt;
-        return new NotificationEvent(message.Tenant, message.Id, message.Type, occurredAt, message.Payload, fields, partner);
+        return new NotificationEvent(message.Tenant, message.Id, message.Type, occurredAt, message.Payload, fields, partner, partners);
+    }
+
+    private static PartnerId ReadPartner(string eventId, string field, string text)
+    {
+        try
+        {
+            return new PartnerId(text);
+        }
+        catch (InvalidTextException e)
+        {
+            throw new JsonException($"Domain event '{eventId}': field '{field}' is not a partner id: {e.Message}", e);
+        }
     }
 
     private static void Flatten(JsonElement element, string path, Dictionary<string, string> fields)

@@ -15,42 +15,46 @@ internal sealed class NotificationFanOut(IPartnerDirectory partners, IReadOnlyLi
     public async Task<List<OutboxMessage>> FanOutAsync(OutboxMessage message, Instant now, CancellationToken cancellationToken)
     {
         var notificationEvent = NotificationEvent.FromOutbox(message);
-        var partner = notificationEvent.Partner is { } id
-            ? await partners.FindAsync(notificationEvent.Tenant, id, cancellationToken).ConfigureAwait(false)
-            : null;
-        if (notificationEvent.Partner is { } named && partner is null)
-        {
-            NotificationLog.PartnerUnknown(logger, notificationEvent.EventId, named.Value);
-        }
-
-        var request = new NotificationRecipientRequest(notificationEvent, partner, People(notificationEvent, partner));
         var messages = new List<OutboxMessage>();
-        foreach (var channel in channels)
+        // One pass per partner concerned (each partner of a broadcast offer hears of it); a channel
+        // that does not depend on the partner (a webhook) still gets the event once.
+        var seen = channels.Select(_ => new HashSet<string>(StringComparer.Ordinal)).ToArray();
+        foreach (var id in notificationEvent.Partners.Count == 0 ? [null] : notificationEvent.Partners.Select(p => (PartnerId?)p))
         {
-            var recipients = await channel.ResolveRecipientsAsync(request, cancellationToken).ConfigureAwait(false);
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var recipient in recipients)
+            var partner = id is { } named ? await partners.FindAsync(notificationEvent.Tenant, named, cancellationToken).ConfigureAwait(false) : null;
+            if (id is { } unknown && partner is null)
             {
-                var notificationId = NotificationId.For(notificationEvent.EventId, channel.Name, recipient.Audience, recipient.Address);
-                if (!seen.Add(notificationId))
+                NotificationLog.PartnerUnknown(logger, notificationEvent.EventId, unknown.Value);
+            }
+
+            var request = new NotificationRecipientRequest(notificationEvent, partner, People(notificationEvent, partner));
+            for (var c = 0; c < channels.Count; c++)
+            {
+                var channel = channels[c];
+                var recipients = await channel.ResolveRecipientsAsync(request, cancellationToken).ConfigureAwait(false);
+                foreach (var recipient in recipients)
                 {
-                    continue;
+                    var notificationId = NotificationId.For(notificationEvent.EventId, channel.Name, recipient.Audience, recipient.Address);
+                    if (!seen[c].Add(notificationId))
+                    {
+                        continue;
+                    }
+
+                    // Every audience reads its template when there is one; a person without one is not
+                    // written to, a system (chat room, queue, webhook) still gets the event as JSON.
+                    var template = options.Templates.Find(notificationEvent.EventType, recipient.Audience, recipient.Language ?? options.DefaultLanguage, options.DefaultLanguage);
+                    if (template is null && recipient.IsPerson)
+                    {
+                        continue;
+                    }
+
+                    var content = template?.Render(notificationEvent, recipient, partner);
+
+                    var notification = new Notification(
+                        notificationId, notificationEvent.Tenant, channel.Name, notificationEvent.EventId, notificationEvent.EventType,
+                        notificationEvent.OccurredAt, recipient, content, notificationEvent.Json);
+                    messages.Add(new OutboxMessage(notificationId, notificationEvent.Tenant, channel.Name, notificationEvent.EventType, NotificationSerializer.Serialize(notification), now));
                 }
-
-                // Every audience reads its template when there is one; a person without one is not
-                // written to, a system (chat room, queue, webhook) still gets the event as JSON.
-                var template = options.Templates.Find(notificationEvent.EventType, recipient.Audience, recipient.Language ?? options.DefaultLanguage, options.DefaultLanguage);
-                if (template is null && recipient.IsPerson)
-                {
-                    continue;
-                }
-
-                var content = template?.Render(notificationEvent, recipient, partner);
-
-                var notification = new Notification(
-                    notificationId, notificationEvent.Tenant, channel.Name, notificationEvent.EventId, notificationEvent.EventType,
-                    notificationEvent.OccurredAt, recipient, content, notificationEvent.Json);
-                messages.Add(new OutboxMessage(notificationId, notificationEvent.Tenant, channel.Name, notificationEvent.EventType, NotificationSerializer.Serialize(notification), now));
             }
         }
 

@@ -3,25 +3,34 @@ using NodaTime;
 namespace Opportunity.Partners;
 
 /// <summary>
-/// When a partner works: a time zone, working periods per weekday, and holidays. SLA deadlines and
-/// "time to accept in business time" are computed here, in the partner's own local time, so a
+/// When a partner works: a time zone, working periods per weekday, holidays, and per-date
+/// overrides (24 December 08:00–12:00, a special working Saturday). SLA deadlines and "time to
+/// accept in business time" are computed here, in the partner's own local time, so a
 /// four-working-hour reminder for a partner in Sydney is four of Sydney's working hours, DST
-/// included (a local working day that is 23 or 25 hours long still has its local 9–17).
+/// included (a local working day that is 23 or 25 hours long still has its local 9–17). Periods
+/// may end at 24:00 or run overnight (22:00–06:00); working time that two periods share (a night
+/// shift running into the next day's hours) counts once.
 /// </summary>
-public sealed class BusinessCalendar
+public sealed class BusinessCalendar : IBusinessCalendar
 {
     // A calendar with no working time would make AddWorkingTime loop forever; cap the search.
     private const int MaxDaysSearched = 3 * 366;
 
     private readonly WorkingPeriod[][] _periodsByDay; // index: IsoDayOfWeek 1..7
     private readonly HashSet<LocalDate> _holidays;
+    private readonly Dictionary<LocalDate, WorkingPeriod[]> _overrides;
 
     /// <summary>Creates a calendar.</summary>
     /// <param name="zone">The partner's time zone.</param>
-    /// <param name="weeklyHours">Working periods per weekday; days not present are not worked.</param>
+    /// <param name="weeklyHours">Working periods per weekday (a period belongs to the day it starts on); days not present are not worked.</param>
     /// <param name="holidays">Local dates on which nobody works.</param>
-    /// <exception cref="ArgumentException">Periods of one day overlap, or no day has working time.</exception>
-    public BusinessCalendar(DateTimeZone zone, IReadOnlyDictionary<IsoDayOfWeek, IReadOnlyList<WorkingPeriod>> weeklyHours, IEnumerable<LocalDate>? holidays = null)
+    /// <param name="overrides">Local dates whose working periods replace the weekday's (an empty list: a day off); an override wins over a holiday on the same date.</param>
+    /// <exception cref="ArgumentException">Periods of one day overlap, or no weekday has working time.</exception>
+    public BusinessCalendar(
+        DateTimeZone zone,
+        IReadOnlyDictionary<IsoDayOfWeek, IReadOnlyList<WorkingPeriod>> weeklyHours,
+        IEnumerable<LocalDate>? holidays = null,
+        IReadOnlyDictionary<LocalDate, IReadOnlyList<WorkingPeriod>>? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(zone);
         ArgumentNullException.ThrowIfNull(weeklyHours);
@@ -39,16 +48,7 @@ public sealed class BusinessCalendar
                 throw new ArgumentException("IsoDayOfWeek.None is not a weekday.", nameof(weeklyHours));
             }
 
-            var sorted = periods.OrderBy(p => p.Start).ToArray();
-            for (var i = 1; i < sorted.Length; i++)
-            {
-                if (sorted[i].Start < sorted[i - 1].End)
-                {
-                    throw new ArgumentException($"Working periods on {day} overlap ({sorted[i - 1].Start}–{sorted[i - 1].End} and {sorted[i].Start}–{sorted[i].End}).", nameof(weeklyHours));
-                }
-            }
-
-            _periodsByDay[(int)day] = sorted;
+            _periodsByDay[(int)day] = Sorted(periods, day.ToString(), nameof(weeklyHours));
         }
 
         if (_periodsByDay.All(p => p.Length == 0))
@@ -57,12 +57,14 @@ public sealed class BusinessCalendar
         }
 
         _holidays = [.. holidays ?? []];
+        _overrides = (overrides ?? new Dictionary<LocalDate, IReadOnlyList<WorkingPeriod>>())
+            .ToDictionary(kv => kv.Key, kv => Sorted(kv.Value, kv.Key.ToString("uuuu-MM-dd", System.Globalization.CultureInfo.InvariantCulture), nameof(overrides)));
     }
 
     /// <summary>The calendar's time zone.</summary>
     public DateTimeZone Zone { get; }
 
-    /// <summary>Holidays (local dates without working time).</summary>
+    /// <summary>Holidays (local dates without working time, unless overridden).</summary>
     public IReadOnlyCollection<LocalDate> Holidays => _holidays;
 
     /// <summary>
@@ -74,8 +76,18 @@ public sealed class BusinessCalendar
             .Where(d => _periodsByDay[d].Length > 0)
             .ToDictionary(d => (IsoDayOfWeek)d, d => (IReadOnlyList<WorkingPeriod>)_periodsByDay[d]);
 
+    /// <summary>Per-date working periods that replace the weekday's (an empty list: a day off).</summary>
+    public IReadOnlyDictionary<LocalDate, IReadOnlyList<WorkingPeriod>> Overrides =>
+        _overrides.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<WorkingPeriod>)kv.Value);
+
     /// <summary>Working periods of a weekday, in order.</summary>
     public IReadOnlyList<WorkingPeriod> PeriodsOn(IsoDayOfWeek day) => _periodsByDay[(int)day];
+
+    /// <summary>Working periods that start on a local date, in order: its override, else none on a holiday, else its weekday's.</summary>
+    public IReadOnlyList<WorkingPeriod> PeriodsOn(LocalDate date) =>
+        _overrides.TryGetValue(date, out var special) ? special
+        : _holidays.Contains(date) ? []
+        : _periodsByDay[(int)date.DayOfWeek];
 
     /// <summary>Monday to Friday, 09:00–17:00, no holidays, in <paramref name="zone"/>.</summary>
     public static BusinessCalendar WeekdaysNineToFive(DateTimeZone zone)
@@ -93,17 +105,23 @@ public sealed class BusinessCalendar
     }
 
     /// <summary>A copy of this calendar with additional holidays.</summary>
-    public BusinessCalendar WithHolidays(IEnumerable<LocalDate> holidays)
+    public BusinessCalendar WithHolidays(IEnumerable<LocalDate> holidays) =>
+        new(Zone, WeeklyHours, _holidays.Concat(holidays), Overrides);
+
+    /// <summary>A copy of this calendar in which <paramref name="date"/> has exactly <paramref name="periods"/> (none: a day off), e.g. 24 December 08:00–12:00.</summary>
+    /// <exception cref="ArgumentException">The periods overlap.</exception>
+    public BusinessCalendar WithOverride(LocalDate date, IEnumerable<WorkingPeriod> periods)
     {
-        var week = Enumerable.Range(1, 7).ToDictionary(d => (IsoDayOfWeek)d, d => (IReadOnlyList<WorkingPeriod>)_periodsByDay[d]);
-        return new BusinessCalendar(Zone, week, _holidays.Concat(holidays));
+        ArgumentNullException.ThrowIfNull(periods);
+        var overrides = new Dictionary<LocalDate, IReadOnlyList<WorkingPeriod>>(Overrides) { [date] = [.. periods] };
+        return new BusinessCalendar(Zone, WeeklyHours, _holidays, overrides);
     }
 
     /// <summary>True when <paramref name="instant"/> falls inside a working period.</summary>
     public bool IsWorkingTime(Instant instant)
     {
-        var local = instant.InZone(Zone).LocalDateTime;
-        foreach (var (start, end) in WorkingInstantsOn(local.Date))
+        var date = instant.InZone(Zone).Date;
+        foreach (var (start, end) in WorkingIntervals(date.PlusDays(-1), date))
         {
             if (instant >= start && instant < end)
             {
@@ -127,28 +145,25 @@ public sealed class BusinessCalendar
         }
 
         var remaining = workingTime;
-        var date = start.InZone(Zone).Date.PlusDays(-1); // a period of the previous local day may still be running
-        for (var i = 0; i < MaxDaysSearched; i++, date = date.PlusDays(1))
+        var first = start.InZone(Zone).Date.PlusDays(-1); // a period of the previous local day may still be running
+        foreach (var (periodStart, periodEnd) in WorkingIntervals(first, first.PlusDays(MaxDaysSearched)))
         {
-            foreach (var (periodStart, periodEnd) in WorkingInstantsOn(date))
+            if (periodEnd <= start)
             {
-                if (periodEnd <= start)
-                {
-                    continue;
-                }
-
-                var from = periodStart > start ? periodStart : start;
-                var available = periodEnd - from;
-                if (remaining <= available)
-                {
-                    return from + remaining;
-                }
-
-                remaining -= available;
+                continue;
             }
+
+            var from = periodStart > start ? periodStart : start;
+            var available = periodEnd - from;
+            if (remaining <= available)
+            {
+                return from + remaining;
+            }
+
+            remaining -= available;
         }
 
-        throw new InvalidOperationException($"No working time found within {MaxDaysSearched} days after {start}; check the calendar's holidays.");
+        throw new InvalidOperationException($"No working time found within {MaxDaysSearched} days after {start}; check the calendar's holidays and overrides.");
     }
 
     /// <summary>Working time between two instants (zero when <paramref name="end"/> is not after <paramref name="start"/>).</summary>
@@ -160,40 +175,74 @@ public sealed class BusinessCalendar
         }
 
         var total = Duration.Zero;
-        var last = end.InZone(Zone).Date;
-        for (var date = start.InZone(Zone).Date.PlusDays(-1); date <= last; date = date.PlusDays(1))
+        foreach (var (periodStart, periodEnd) in WorkingIntervals(start.InZone(Zone).Date.PlusDays(-1), end.InZone(Zone).Date))
         {
-            foreach (var (periodStart, periodEnd) in WorkingInstantsOn(date))
+            var from = periodStart > start ? periodStart : start;
+            var to = periodEnd < end ? periodEnd : end;
+            if (to > from)
             {
-                var from = periodStart > start ? periodStart : start;
-                var to = periodEnd < end ? periodEnd : end;
-                if (to > from)
-                {
-                    total += to - from;
-                }
+                total += to - from;
             }
         }
 
         return total;
     }
 
-    private IEnumerable<(Instant Start, Instant End)> WorkingInstantsOn(LocalDate date)
+    /// <summary>
+    /// The working time of the periods starting on <paramref name="first"/> … <paramref name="last"/>
+    /// as disjoint instant intervals in order: intervals that overlap or touch (a night shift running
+    /// into the next day's hours) are merged, so no instant counts twice.
+    /// </summary>
+    private IEnumerable<(Instant Start, Instant End)> WorkingIntervals(LocalDate first, LocalDate last)
     {
-        if (_holidays.Contains(date))
+        (Instant Start, Instant End)? pending = null;
+        for (var date = first; date <= last; date = date.PlusDays(1))
         {
-            yield break;
-        }
-
-        foreach (var period in _periodsByDay[(int)date.DayOfWeek])
-        {
-            // Lenient mapping: a start inside a spring-forward gap moves to the gap's end, an
-            // ambiguous autumn time takes its earlier occurrence.
-            var start = Zone.AtLeniently(date + period.Start).ToInstant();
-            var end = Zone.AtLeniently(date + period.End).ToInstant();
-            if (end > start)
+            foreach (var period in PeriodsOn(date))
             {
-                yield return (start, end);
+                // Lenient mapping: a time inside a spring-forward gap moves to the gap's end, an
+                // ambiguous autumn time takes its earlier occurrence. Starts ascend across dates.
+                var start = Zone.AtLeniently(date + period.Start).ToInstant();
+                var end = Zone.AtLeniently((period.CrossesMidnight ? date.PlusDays(1) : date) + period.End).ToInstant();
+                if (end <= start)
+                {
+                    continue;
+                }
+
+                if (pending is { } open && start <= open.End)
+                {
+                    pending = (open.Start, end > open.End ? end : open.End);
+                    continue;
+                }
+
+                if (pending is { } done)
+                {
+                    yield return done;
+                }
+
+                pending = (start, end);
             }
         }
+
+        if (pending is { } rest)
+        {
+            yield return rest;
+        }
+    }
+
+    /// <summary>The periods of one day in order; they must not overlap (a period crossing midnight must be the day's last).</summary>
+    private static WorkingPeriod[] Sorted(IEnumerable<WorkingPeriod> periods, string day, string parameter)
+    {
+        ArgumentNullException.ThrowIfNull(periods, parameter);
+        var sorted = periods.OrderBy(p => p.Start).ToArray();
+        for (var i = 1; i < sorted.Length; i++)
+        {
+            if (sorted[i].Start.TickOfDay < sorted[i - 1].EndOffsetTicks)
+            {
+                throw new ArgumentException($"Working periods on {day} overlap ({sorted[i - 1].ToText()} and {sorted[i].ToText()}).", parameter);
+            }
+        }
+
+        return sorted;
     }
 }

@@ -65,8 +65,13 @@ public sealed record Partner
     /// <summary>Inactive partners are never routed to.</summary>
     public bool IsActive { get; init; } = true;
 
-    /// <summary>The partner's working hours, time zone and holidays; SLA clocks run in it.</summary>
-    public BusinessCalendar Calendar { get; init; } = BusinessCalendar.WeekdaysNineToFive(DateTimeZone.Utc);
+    /// <summary>
+    /// The partner's working time; SLA clocks run in it. Default Monday–Friday 09:00–17:00 UTC. Stores
+    /// keep a <see cref="BusinessCalendar"/> (zone, hours, holidays, overrides); another
+    /// <see cref="IBusinessCalendar"/> needs a partner directory of your own.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">Null.</exception>
+    public IBusinessCalendar Calendar { get; init => field = value ?? throw new ArgumentNullException(nameof(Calendar)); } = BusinessCalendar.WeekdaysNineToFive(DateTimeZone.Utc);
 
     /// <summary>Where lead offers and reminders go, e.g. the partner's sales inbox.</summary>
     public string? ContactEmail { get; init => field = TextRules.Optional(value, "Partner.ContactEmail"); }

@@ -33,10 +33,7 @@ internal sealed record PartnerDocument(
         Sorted(p.Languages),
         p.Capacity,
         p.IsActive,
-        new CalendarDocument(
-            p.Calendar.Zone.Id,
-            p.Calendar.WeeklyHours.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<PeriodDocument>)[.. kv.Value.Select(w => new PeriodDocument(w.Start, w.End))]),
-            [.. p.Calendar.Holidays.Order()]),
+        CalendarDocument.From(p),
         p.ContactEmail,
         p.ChannelManagerEmail);
 
@@ -44,9 +41,8 @@ internal sealed record PartnerDocument(
     {
         var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(Calendar.Zone)
             ?? throw new JsonException($"Partner '{Id}': calendar.zone '{Calendar.Zone}' is not a known TZDB time zone.");
-        var week = Calendar.WeeklyHours.ToDictionary(
-            kv => kv.Key,
-            kv => (IReadOnlyList<WorkingPeriod>)[.. kv.Value.Select(w => new WorkingPeriod(w.Start, w.End))]);
+        var week = Calendar.WeeklyHours.ToDictionary(kv => kv.Key, kv => Periods(kv.Value));
+        var overrides = (Calendar.Overrides ?? []).ToDictionary(o => o.Date, o => Periods(o.Periods));
         return new Partner(Tenant, Id, Name, new PartnerTier(Tier.Name, Tier.Level))
         {
             Territories = [.. Territories.Select(t => new Territory(t.Country, t.PostalPrefixes))],
@@ -56,7 +52,7 @@ internal sealed record PartnerDocument(
             Languages = new HashSet<string>(Languages, StringComparer.OrdinalIgnoreCase),
             Capacity = Capacity,
             IsActive = IsActive,
-            Calendar = new BusinessCalendar(zone, week, Calendar.Holidays),
+            Calendar = new BusinessCalendar(zone, week, Calendar.Holidays, overrides),
             ContactEmail = ContactEmail,
             ChannelManagerEmail = ChannelManagerEmail,
         };
@@ -64,11 +60,39 @@ internal sealed record PartnerDocument(
 
     private static string[] Sorted(IEnumerable<string> values) => [.. values.Order(StringComparer.Ordinal)];
 
+    private static IReadOnlyList<WorkingPeriod> Periods(IEnumerable<PeriodDocument> periods) => [.. periods.Select(w => new WorkingPeriod(w.Start, w.End))];
+
+    private static IReadOnlyList<PeriodDocument> Documents(IEnumerable<WorkingPeriod> periods) => [.. periods.Select(w => new PeriodDocument(w.Start, w.End))];
+
     internal sealed record TierDocument(string Name, int Level);
 
     internal sealed record TerritoryDocument(CountryCode Country, IReadOnlyList<string> PostalPrefixes);
 
-    internal sealed record CalendarDocument(string Zone, IReadOnlyDictionary<IsoDayOfWeek, IReadOnlyList<PeriodDocument>> WeeklyHours, IReadOnlyList<LocalDate> Holidays);
+    /// <summary>A <see cref="BusinessCalendar"/>; <c>overrides</c> is absent when there are none (and in documents written before 0.3.0).</summary>
+    internal sealed record CalendarDocument(string Zone, IReadOnlyDictionary<IsoDayOfWeek, IReadOnlyList<PeriodDocument>> WeeklyHours, IReadOnlyList<LocalDate> Holidays, IReadOnlyList<OverrideDocument>? Overrides = null)
+    {
+        /// <exception cref="InvalidInputException">The partner's calendar is not a <see cref="BusinessCalendar"/>, which is the one stores can keep.</exception>
+        public static CalendarDocument From(Partner partner)
+        {
+            if (partner.Calendar is not BusinessCalendar calendar)
+            {
+                throw NotStorable(partner);
+            }
+
+            var overrides = calendar.Overrides.OrderBy(kv => kv.Key).Select(kv => new OverrideDocument(kv.Key, Documents(kv.Value))).ToList();
+            return new CalendarDocument(
+                calendar.Zone.Id,
+                calendar.WeeklyHours.ToDictionary(kv => kv.Key, kv => Documents(kv.Value)),
+                [.. calendar.Holidays.Order()],
+                overrides.Count == 0 ? null : overrides);
+        }
+    }
+
+    /// <summary>The refusal every store gives a partner whose calendar is an <see cref="IBusinessCalendar"/> of the app's own.</summary>
+    public static InvalidInputException NotStorable(Partner partner) =>
+        new(OpportunityErrorCodes.ValidationFailed, "Partner.Calendar", $"Partner '{partner.Id}' has a calendar of type {partner.Calendar.GetType().Name}; stores keep only a BusinessCalendar. Use one, or serve partners with such calendars from an IPartnerDirectory of your own.");
+
+    internal sealed record OverrideDocument(LocalDate Date, IReadOnlyList<PeriodDocument> Periods);
 
     internal sealed record PeriodDocument(LocalTime Start, LocalTime End);
 }

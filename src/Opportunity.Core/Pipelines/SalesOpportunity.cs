@@ -311,7 +311,11 @@ public sealed class SalesOpportunity : AggregateRoot
         Close(stage, reason, actor, clock);
     }
 
-    /// <summary>Reopens a closed deal in an open stage, recording why.</summary>
+    /// <summary>
+    /// Reopens a closed deal in an open stage, recording why. The deal becomes due at once
+    /// (<see cref="NextDueAt"/>), so the next due-work run schedules its follow-ups under the
+    /// current policy, as conversion does for a new deal.
+    /// </summary>
     /// <exception cref="InvalidStateTransitionException">The deal is open.</exception>
     /// <exception cref="DomainRuleException">The target stage is closed (<see cref="OpportunityErrorCodes.ReopenInClosedStage"/>).</exception>
     public void Reopen(string stage, string reason, string actor, IClock clock)
@@ -331,7 +335,8 @@ public sealed class SalesOpportunity : AggregateRoot
         var now = Now(clock);
         var from = Stage.Name;
         EnterStage(target, now, RequireActor(actor));
-        _s = _s with { CloseReason = null, ClosedAt = null };
+        // Closing cleared the follow-up schedule; the policy lives with the workflows, so hand the deal to them.
+        _s = _s with { CloseReason = null, ClosedAt = null, NextDueAt = now };
         Raise(new OpportunityReopened(from, target.Name, why), now, actor);
         TraceStageChange(from, "reopened");
     }

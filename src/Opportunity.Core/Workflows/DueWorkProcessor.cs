@@ -180,7 +180,7 @@ public sealed class DueWorkProcessor
                 }
 
                 var ladder = Options.Escalation.For(partners[pending[0]]?.Tier ?? PartnerTier.Registered);
-                IReadOnlyList<BusinessCalendar> calendars = [.. pending.Select(id => partners[id]?.Calendar ?? Options.FallbackCalendar)];
+                IReadOnlyList<IBusinessCalendar> calendars = [.. pending.Select(id => partners[id]?.Calendar ?? Options.FallbackCalendar)];
                 while (lead.State is LeadState.Assigned or LeadState.Offered && lead.EscalationStepsFired < ladder.Steps.Count)
                 {
                     var step = lead.EscalationStepsFired;

@@ -49,7 +49,7 @@ public sealed class EscalationLadder
     public Duration AcceptanceTime => _steps[^1].After;
 
     /// <summary>The instant step <paramref name="step"/> is due for a lead assigned at <paramref name="assignedAt"/> in <paramref name="calendar"/>.</summary>
-    public Instant DueAt(int step, Instant assignedAt, BusinessCalendar calendar)
+    public Instant DueAt(int step, Instant assignedAt, IBusinessCalendar calendar)
     {
         ArgumentNullException.ThrowIfNull(calendar);
         return calendar.AddWorkingTime(assignedAt, _steps[step].After);

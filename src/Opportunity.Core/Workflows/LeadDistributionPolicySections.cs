@@ -155,12 +155,13 @@ internal sealed class LeadDistributionPolicySections : IConfigureOptions<LeadDis
     }
 
     /// <summary>
-    /// <c>{ "TimeZone": "Europe/Berlin", "WeeklyHours": { "Monday": [ "09:00-17:00" ] }, "Holidays": [ "2026-12-25" ] }</c>.
-    /// <c>WeeklyHours</c>, when present, is the whole week: days not listed are not worked.
+    /// <c>{ "TimeZone": "Europe/Berlin", "WeeklyHours": { "Monday": [ "09:00-17:00" ] }, "Holidays": [ "2026-12-25" ],
+    /// "Overrides": { "2026-12-24": [ "08:00-12:00" ] } }</c>. <c>WeeklyHours</c>, when present, is the
+    /// whole week: days not listed are not worked; <c>Overrides</c>, when present, replaces the overrides.
     /// </summary>
     private static BusinessCalendar? ReadCalendar(ConfigurationReader section, BusinessCalendar current)
     {
-        section.Allow("TimeZone", nameof(BusinessCalendar.WeeklyHours), nameof(BusinessCalendar.Holidays));
+        section.Allow("TimeZone", nameof(BusinessCalendar.WeeklyHours), nameof(BusinessCalendar.Holidays), nameof(BusinessCalendar.Overrides));
         DateTimeZone? zone = current.Zone;
         if (section.String("TimeZone") is { } zoneId)
         {
@@ -212,26 +213,44 @@ internal sealed class LeadDistributionPolicySections : IConfigureOptions<LeadDis
             }
         }
 
-        return valid ? section.Create(nameof(BusinessCalendar.WeeklyHours), () => new BusinessCalendar(zone!, week, holidays)) : null;
+        var overrides = current.Overrides;
+        if (section.Section(nameof(BusinessCalendar.Overrides)) is { } overrideList)
+        {
+            var dates = new Dictionary<LocalDate, IReadOnlyList<WorkingPeriod>>();
+            foreach (var day in overrideList.Children())
+            {
+                if (Date.Parse(day.Key.Trim()) is not { Success: true } date)
+                {
+                    day.Fail(null, $"'{day.Key}' is not a date; write yyyy-MM-dd.");
+                    valid = false;
+                    continue;
+                }
+
+                var periods = day.Children().Select(ReadPeriod).ToList();
+                valid &= periods.All(p => p is not null);
+                dates[date.Value] = [.. periods.OfType<WorkingPeriod>()];
+            }
+
+            overrides = dates;
+        }
+
+        return valid ? section.Create(nameof(BusinessCalendar.WeeklyHours), () => new BusinessCalendar(zone!, week, holidays, overrides)) : null;
     }
 
-    /// <summary>A working period written <c>"09:00-17:00"</c>.</summary>
+    /// <summary>
+    /// A working period written <c>"09:00-17:00"</c>; <c>"08:00-24:00"</c> ends at midnight, and an end
+    /// before the start runs overnight (<c>"22:00-06:00"</c>).
+    /// </summary>
     private static WorkingPeriod? ReadPeriod(ConfigurationReader period)
     {
         var text = period.Value ?? string.Empty;
         var parts = text.Split('-', StringSplitOptions.TrimEntries);
-        if (parts.Length == 2 && ParseTime(parts[0]) is { } start && ParseTime(parts[1]) is { } end)
+        if (parts.Length == 2 && ParseTime(parts[0]) is { } start && (parts[1] == "24:00" ? LocalTime.Midnight : ParseTime(parts[1])) is { } end)
         {
-            if (start < end)
-            {
-                return new WorkingPeriod(start, end);
-            }
-
-            period.Fail(null, $"'{text}' ends before it starts.");
-            return null;
+            return new WorkingPeriod(start, end);
         }
 
-        period.Fail(null, $"'{text}' is not a working period; write 'HH:mm-HH:mm', e.g. '09:00-17:00'.");
+        period.Fail(null, $"'{text}' is not a working period; write 'HH:mm-HH:mm', e.g. '09:00-17:00', '08:00-24:00' or overnight '22:00-06:00'.");
         return null;
     }
 

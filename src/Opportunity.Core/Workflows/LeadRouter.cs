@@ -231,7 +231,7 @@ public sealed class LeadRouter
     }
 
     /// <summary>When the next escalation step of an Assigned or Offered lead is due.</summary>
-    internal static Instant NextEscalationDue(Lead lead, EscalationLadder ladder, IReadOnlyList<BusinessCalendar> calendars)
+    internal static Instant NextEscalationDue(Lead lead, EscalationLadder ladder, IReadOnlyList<IBusinessCalendar> calendars)
     {
         var step = lead.EscalationStepsFired;
         if (step >= ladder.Steps.Count - 1)

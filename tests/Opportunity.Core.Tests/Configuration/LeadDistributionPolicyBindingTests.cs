@@ -115,6 +115,30 @@ public sealed class LeadDistributionPolicyBindingTests
     }
 
     [Fact]
+    public void AddLeadDistribution_FallbackCalendarWithOverridesNightShiftAndMidnight_CountsThemAll()
+    {
+        var section = Json("""
+            {
+              "FallbackCalendar": {
+                "TimeZone": "Europe/Berlin",
+                "WeeklyHours": { "Wednesday": [ "08:00-24:00" ], "Thursday": [ "22:00-06:00" ] },
+                "Overrides": { "2026-12-24": [ "08:00-12:00" ], "2026-12-26": [ "10:00-14:00" ] }
+              }
+            }
+            """);
+        using var h = Create(MondayTen, configuration: section);
+
+        var calendar = Assert.IsType<BusinessCalendar>(h.Services.GetRequiredService<IOptions<LeadDistributionOptions>>().Value.FallbackCalendar);
+
+        Assert.Equal([new WorkingPeriod(new LocalTime(8, 0), LocalTime.Midnight)], calendar.PeriodsOn(IsoDayOfWeek.Wednesday));
+        // Wednesday 4 March 2026 (CET): 08:00–24:00 is 16 h, then Thursday's night shift from 22:00 (21:00 UTC).
+        Assert.Equal(Instant.FromUtc(2026, 3, 5, 23, 0), calendar.AddWorkingTime(Instant.FromUtc(2026, 3, 4, 7, 0), Duration.FromHours(18)));
+        // Thursday 24 December is overridden to 08:00–12:00; Saturday 26 December is a special working day.
+        Assert.Equal(Duration.FromHours(4), calendar.WorkingTimeBetween(Instant.FromUtc(2026, 12, 24, 0, 0), Instant.FromUtc(2026, 12, 25, 0, 0)));
+        Assert.Equal(Duration.FromHours(4), calendar.WorkingTimeBetween(Instant.FromUtc(2026, 12, 26, 0, 0), Instant.FromUtc(2026, 12, 27, 0, 0)));
+    }
+
+    [Fact]
     public void AddLeadDistribution_BadPolicyValues_FailNamingEachKeyPath()
     {
         var section = Json("""
@@ -126,7 +150,7 @@ public sealed class LeadDistributionPolicyBindingTests
               "FollowUps": { "Inactivity": "-01:00:00", "Enabled": "sometimes" },
               "Privacy": { "VisibleBeforeAcceptance": "Company, Shoe size", "PostalAreaLength": 11 },
               "Duplicates": { "Handling": "2", "FreeMailDomains": "gmail.com" },
-              "FallbackCalendar": { "TimeZone": "Mars/Olympus", "WeeklyHours": { "Funday": [ "09:00-17:00" ], "Monday": [ "17:00-09:00", "9 to 5" ] }, "Holidays": [ "25.12.2026" ] }
+              "FallbackCalendar": { "TimeZone": "Mars/Olympus", "WeeklyHours": { "Funday": [ "09:00-17:00" ], "Monday": [ "24:00-09:00", "9 to 5" ] }, "Holidays": [ "25.12.2026" ], "Overrides": { "24.12.2026": [ "08:00-12:00" ], "2026-12-31": [ "08:00" ] } }
             }
             """);
         using var h = Create(MondayTen, configuration: section);
@@ -146,9 +170,11 @@ public sealed class LeadDistributionPolicyBindingTests
             "Opportunity:LeadDistribution:Duplicates:FreeMailDomains: expected an array or object, found the value 'gmail.com'.",
             "Opportunity:LeadDistribution:FallbackCalendar:TimeZone: 'Mars/Olympus' is not a TZDB time zone id",
             "Opportunity:LeadDistribution:FallbackCalendar:WeeklyHours:Funday: not a weekday",
-            "Opportunity:LeadDistribution:FallbackCalendar:WeeklyHours:Monday:0: '17:00-09:00' ends before it starts",
+            "Opportunity:LeadDistribution:FallbackCalendar:WeeklyHours:Monday:0: '24:00-09:00' is not a working period",
             "Opportunity:LeadDistribution:FallbackCalendar:WeeklyHours:Monday:1: '9 to 5' is not a working period",
             "Opportunity:LeadDistribution:FallbackCalendar:Holidays:0: '25.12.2026' is not a date",
+            "Opportunity:LeadDistribution:FallbackCalendar:Overrides:24.12.2026: '24.12.2026' is not a date",
+            "Opportunity:LeadDistribution:FallbackCalendar:Overrides:2026-12-31:0: '08:00' is not a working period",
         ];
         Assert.All(paths, p => Assert.Contains(ex.Failures, f => f.StartsWith(p, StringComparison.Ordinal)));
         Assert.Equal(paths.Length, ex.Failures.Count());
@@ -172,7 +198,7 @@ public sealed class LeadDistributionPolicyBindingTests
         Assert.Contains(ex.Failures, f => f.StartsWith("Opportunity:LeadDistribution:Escalation:Default:0:After: required.", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.StartsWith("Opportunity:LeadDistribution:Escalation:PerTier: unknown key.", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.StartsWith("Opportunity:LeadDistribution:FollowUps:Intervall: unknown key.", StringComparison.Ordinal));
-        Assert.Contains(ex.Failures, f => f.StartsWith("Opportunity:LeadDistribution:FallbackCalendar:Zone: unknown key. Known: TimeZone, WeeklyHours, Holidays.", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("Opportunity:LeadDistribution:FallbackCalendar:Zone: unknown key. Known: TimeZone, WeeklyHours, Holidays, Overrides.", StringComparison.Ordinal));
     }
 
     [Fact]

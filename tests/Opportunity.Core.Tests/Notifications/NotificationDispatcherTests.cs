@@ -40,6 +40,27 @@ public sealed class NotificationDispatcherTests
     }
 
     [Fact]
+    public async Task DispatchDueAsync_LeadOfferedToTwoPartners_MailsEachOfferedPartnerAndPostsTheEventOnce()
+    {
+        var p2 = new PartnerId("p-2");
+        var store = await StoreWith(Partner("de"), Message(Stamp(new LeadOffered([P1, p2], Start + Duration.FromHours(8)))));
+        await store.UpsertAsync(new Opportunity.Partners.Partner(Tenant, p2, "Nordlicht Solar", Opportunity.Partners.PartnerTier.Silver) { ContactEmail = "leads@nordlicht.example" });
+        var mail = new RecordingChannel("mail");
+        var hooks = new RecordingChannel("hooks", [Hook]);
+        using var dispatcher = Dispatcher(store, store, Clock(), channels: [mail, hooks]);
+
+        await dispatcher.DispatchDueAsync();
+
+        var byAddress = mail.Delivered.ToDictionary(n => n.Recipient.Address);
+        Assert.Equal(["leads@nordlicht.example", "sales@mueller.example"], byAddress.Keys.Order(StringComparer.Ordinal));
+        Assert.All(byAddress.Values, n => Assert.Equal(NotificationAudience.Partner, n.Recipient.Audience));
+        Assert.Equal("Lead L-1 angeboten: wer ihn bis 2025-03-03T17:00:00Z zuerst annimmt, erhält ihn", byAddress["sales@mueller.example"].Content!.Subject);
+        Assert.Equal("Lead L-1 offered to you: the first partner to accept by 2025-03-03T17:00:00Z gets it", byAddress["leads@nordlicht.example"].Content!.Subject);
+        Assert.Contains("Hello Nordlicht Solar,", byAddress["leads@nordlicht.example"].Content!.TextBody, StringComparison.Ordinal);
+        Assert.Single(hooks.Delivered);
+    }
+
+    [Fact]
     public async Task DispatchDueAsync_LeadRecalled_NotifiesPartnerAndChannelManagerSeparately()
     {
         var store = await StoreWith(Partner(), Message(Stamp(new LeadRecalled(P1))));

@@ -104,7 +104,7 @@ public sealed class NotificationTemplateTests
             checkedCount++;
         }
 
-        Assert.Equal(18, checkedCount); // 9 event/audience pairs in English and German
+        Assert.Equal(20, checkedCount); // 10 event/audience pairs in English and German
     }
 
     [Fact]

@@ -133,8 +133,97 @@ public sealed class BusinessCalendarTests
     }
 
     [Fact]
-    public void WorkingPeriod_EndBeforeStart_Throws()
+    public void WorkingPeriod_EndAtOrBeforeStart_RunsIntoTheNextDay()
     {
-        Assert.Throws<ArgumentException>(() => new WorkingPeriod(new LocalTime(17, 0), new LocalTime(9, 0)));
+        var night = new WorkingPeriod(new LocalTime(22, 0), new LocalTime(6, 0));
+        var toMidnight = new WorkingPeriod(new LocalTime(8, 0), LocalTime.Midnight);
+
+        Assert.True(night.CrossesMidnight);
+        Assert.Equal(Duration.FromHours(8), night.Length);
+        Assert.True(toMidnight.CrossesMidnight);
+        Assert.Equal(Duration.FromHours(16), toMidnight.Length);
+        Assert.Equal(Duration.FromHours(24), new WorkingPeriod(LocalTime.Midnight, LocalTime.Midnight).Length);
+        Assert.False(new WorkingPeriod(new LocalTime(9, 0), new LocalTime(17, 0)).CrossesMidnight);
+    }
+
+    [Fact]
+    public void AddWorkingTime_NightShift_RunsFromTheEveningIntoTheNextMorning()
+    {
+        var calendar = new BusinessCalendar(Berlin, new Dictionary<IsoDayOfWeek, IReadOnlyList<WorkingPeriod>>
+        {
+            [IsoDayOfWeek.Friday] = [new WorkingPeriod(new LocalTime(22, 0), new LocalTime(6, 0))],
+        });
+        var friday = Local(Berlin, "2026-11-27T23:00:00");
+
+        Assert.True(calendar.IsWorkingTime(Local(Berlin, "2026-11-28T05:59:00")));
+        Assert.False(calendar.IsWorkingTime(Local(Berlin, "2026-11-28T06:00:00")));
+        Assert.Equal(Local(Berlin, "2026-11-28T05:00:00"), calendar.AddWorkingTime(friday, Duration.FromHours(6)));
+        Assert.Equal(Local(Berlin, "2026-12-04T23:00:00"), calendar.AddWorkingTime(friday, Duration.FromHours(8)));
+    }
+
+    [Fact]
+    public void AddWorkingTime_NightShiftAcrossAutumnDst_CountsTheRepeatedHour()
+    {
+        // Saturday 24 October 2026 22:00 CEST to Sunday 06:00 CET: 9 real hours.
+        var calendar = new BusinessCalendar(Berlin, new Dictionary<IsoDayOfWeek, IReadOnlyList<WorkingPeriod>>
+        {
+            [IsoDayOfWeek.Saturday] = [new WorkingPeriod(new LocalTime(22, 0), new LocalTime(6, 0))],
+        });
+        var start = Local(Berlin, "2026-10-24T22:00:00");
+
+        Assert.Equal(Duration.FromHours(9), calendar.WorkingTimeBetween(start, Local(Berlin, "2026-10-25T06:00:00")));
+    }
+
+    [Fact]
+    public void AddWorkingTime_PeriodEndingAt24_EndsAtTheNextMidnight()
+    {
+        var calendar = new BusinessCalendar(Berlin, new Dictionary<IsoDayOfWeek, IReadOnlyList<WorkingPeriod>>
+        {
+            [IsoDayOfWeek.Saturday] = [new WorkingPeriod(new LocalTime(18, 0), LocalTime.Midnight)],
+        });
+
+        Assert.Equal(Local(Berlin, "2026-11-29T00:00:00"), calendar.AddWorkingTime(Local(Berlin, "2026-11-28T12:00:00"), Duration.FromHours(6)));
+        Assert.Equal(Local(Berlin, "2026-12-05T18:00:00") + Duration.FromMinutes(1), calendar.AddWorkingTime(Local(Berlin, "2026-11-28T12:00:00"), Duration.FromHours(6) + Duration.FromMinutes(1)));
+    }
+
+    [Fact]
+    public void AddWorkingTime_OverriddenDates_UseTheirOwnHours()
+    {
+        var calendar = BusinessCalendar.WeekdaysNineToFive(Berlin)
+            .WithHolidays([new LocalDate(2026, 12, 24)])
+            .WithOverride(new LocalDate(2026, 12, 24), [new WorkingPeriod(new LocalTime(8, 0), new LocalTime(12, 0))]) // wins over the holiday
+            .WithOverride(new LocalDate(2026, 12, 12), [new WorkingPeriod(new LocalTime(10, 0), new LocalTime(14, 0))]) // a working Saturday
+            .WithOverride(new LocalDate(2026, 12, 11), []); // a Friday off
+
+        Assert.Equal(Duration.FromHours(4), calendar.WorkingTimeBetween(Local(Berlin, "2026-12-24T00:00:00"), Local(Berlin, "2026-12-25T00:00:00")));
+        Assert.Equal(Local(Berlin, "2026-12-12T12:00:00"), calendar.AddWorkingTime(Local(Berlin, "2026-12-10T17:00:00"), Duration.FromHours(2)));
+        Assert.Equal([new LocalDate(2026, 12, 11), new LocalDate(2026, 12, 12), new LocalDate(2026, 12, 24)], calendar.Overrides.Keys.Order());
+        Assert.Empty(calendar.PeriodsOn(new LocalDate(2026, 12, 11)));
+    }
+
+    [Fact]
+    public void WorkingTimeBetween_NightShiftRunningIntoTheNextDaysHours_CountsSharedTimeOnce()
+    {
+        var calendar = new BusinessCalendar(DateTimeZone.Utc, new Dictionary<IsoDayOfWeek, IReadOnlyList<WorkingPeriod>>
+        {
+            [IsoDayOfWeek.Monday] = [new WorkingPeriod(new LocalTime(20, 0), new LocalTime(10, 0))],
+            [IsoDayOfWeek.Tuesday] = [new WorkingPeriod(new LocalTime(8, 0), new LocalTime(12, 0))],
+        });
+        var monday = Instant.FromUtc(2026, 11, 30, 0, 0);
+
+        Assert.Equal(Duration.FromHours(16), calendar.WorkingTimeBetween(monday, monday + Duration.FromDays(2)));
+        Assert.Equal(Instant.FromUtc(2026, 12, 1, 12, 0), calendar.AddWorkingTime(monday, Duration.FromHours(16)));
+    }
+
+    [Fact]
+    public void Constructor_PeriodAfterANightShiftOnTheSameDay_ThrowsNamingTheDay()
+    {
+        var week = new Dictionary<IsoDayOfWeek, IReadOnlyList<WorkingPeriod>>
+        {
+            [IsoDayOfWeek.Friday] = [new WorkingPeriod(new LocalTime(22, 0), new LocalTime(6, 0)), new WorkingPeriod(new LocalTime(23, 0), new LocalTime(23, 30))],
+        };
+        var ex = Assert.Throws<ArgumentException>(() => new BusinessCalendar(DateTimeZone.Utc, week));
+        Assert.Contains("Friday", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("22:00-06:00", ex.Message, StringComparison.Ordinal);
     }
 }

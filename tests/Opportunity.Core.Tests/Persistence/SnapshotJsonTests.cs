@@ -81,7 +81,9 @@ public sealed class SnapshotJsonTests
             Languages = new HashSet<string>(["en"], StringComparer.OrdinalIgnoreCase),
             Capacity = 3,
             IsActive = false,
-            Calendar = new BusinessCalendar(DateTimeZoneProviders.Tzdb["Australia/Sydney"], week, [new LocalDate(2025, 1, 27)]),
+            Calendar = new BusinessCalendar(DateTimeZoneProviders.Tzdb["Australia/Sydney"], week, [new LocalDate(2025, 1, 27)])
+                .WithOverride(new LocalDate(2025, 12, 24), [new WorkingPeriod(new LocalTime(8, 0), new LocalTime(12, 0))])
+                .WithOverride(new LocalDate(2025, 12, 27), [new WorkingPeriod(new LocalTime(22, 0), LocalTime.Midnight)]),
             ContactEmail = "a@b.example",
             ChannelManagerEmail = "c@d.example",
         };
@@ -90,8 +92,10 @@ public sealed class SnapshotJsonTests
 
         Assert.Equal(SnapshotJson.Serialize(partner), SnapshotJson.Serialize(back));
         Assert.Equal("Australia/Sydney", back.Calendar.Zone.Id);
-        Assert.Equal(2, back.Calendar.PeriodsOn(IsoDayOfWeek.Monday).Count);
-        Assert.Contains(new LocalDate(2025, 1, 27), back.Calendar.Holidays);
+        var calendar = Assert.IsType<BusinessCalendar>(back.Calendar);
+        Assert.Equal(2, calendar.PeriodsOn(IsoDayOfWeek.Monday).Count);
+        Assert.Contains(new LocalDate(2025, 1, 27), calendar.Holidays);
+        Assert.Equal([new WorkingPeriod(new LocalTime(22, 0), LocalTime.Midnight)], calendar.PeriodsOn(new LocalDate(2025, 12, 27)));
         Assert.Equal(new PartnerTier("Diamond", 7), back.Tier);
         Assert.Contains("SOLAR", back.ProductLines);
         Assert.Equal(-33.87, back.Location!.Value.Latitude);

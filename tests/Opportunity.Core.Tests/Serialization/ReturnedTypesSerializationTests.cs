@@ -106,7 +106,8 @@ public sealed class ReturnedTypesSerializationTests(ITestOutputHelper output)
     {
         var partner = new Partner(Tenant, new PartnerId("p1"), "North", PartnerTier.Gold)
         {
-            Calendar = BusinessCalendar.WeekdaysNineToFive(DateTimeZoneProviders.Tzdb["Europe/Berlin"]),
+            Calendar = BusinessCalendar.WeekdaysNineToFive(DateTimeZoneProviders.Tzdb["Europe/Berlin"])
+                .WithOverride(new LocalDate(2026, 12, 24), [new WorkingPeriod(new LocalTime(8, 0), new LocalTime(12, 0))]),
         };
 
         using var document = JsonDocument.Parse(JsonSerializer.Serialize(partner, ConfigureForOpportunityTests.Web));
@@ -115,6 +116,7 @@ public sealed class ReturnedTypesSerializationTests(ITestOutputHelper output)
         Assert.Equal("Europe/Berlin", calendar.GetProperty("zone").GetString());
         Assert.Equal("09:00:00", calendar.GetProperty("weeklyHours").GetProperty("Monday")[0].GetProperty("start").GetString());
         Assert.False(calendar.GetProperty("weeklyHours").TryGetProperty("Sunday", out _));
+        Assert.Equal("12:00:00", calendar.GetProperty("overrides").GetProperty("2026-12-24")[0].GetProperty("end").GetString());
     }
 
     /// <summary>Data types reached from every public member's return type, and the non-data types skipped (with why).</summary>

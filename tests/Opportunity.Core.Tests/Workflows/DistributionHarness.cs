@@ -37,7 +37,7 @@ internal sealed class DistributionHarness : IDisposable
 
     public DueWorkProcessor Processor => Services.GetRequiredService<DueWorkProcessor>();
 
-    public static DistributionHarness Create(Instant start, Action<LeadDistributionOptions>? configure = null, string host = "host-a", InMemoryStore? store = null, FakeClock? clock = null, Func<ILeadStore, ILeadStore>? wrapLeads = null, IConfiguration? configuration = null)
+    public static DistributionHarness Create(Instant start, Action<LeadDistributionOptions>? configure = null, string host = "host-a", InMemoryStore? store = null, FakeClock? clock = null, Func<ILeadStore, ILeadStore>? wrapLeads = null, IConfiguration? configuration = null, Action<IServiceCollection>? register = null)
     {
         var services = new ServiceCollection();
         clock ??= new FakeClock(start);
@@ -49,6 +49,7 @@ internal sealed class DistributionHarness : IDisposable
             services.AddSingleton(wrapLeads(store));
         }
 
+        register?.Invoke(services);
         var builder = services.AddOpportunityManagement(o => o.HostId = host);
         if (configuration is not null)
         {

@@ -214,6 +214,27 @@ public sealed class DueWorkProcessorTests
         Assert.Null((await h.Store.FindAsync(AccessScope.Manufacturer(Tenant), new OpportunityId("O-1")))!.NextDueAt);
     }
 
+    [Fact]
+    public async Task ProcessDueAsync_ReopenedOpportunity_IsFollowedUpAgainFromTheReopening()
+    {
+        using var h = await AcceptedByPartnerAAsync();
+        await h.PartnerLeads.ConvertAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"), new OpportunityId("O-1"), new LocalDate(2025, 6, 30));
+        var opportunity = (await h.Store.FindAsync(AccessScope.Manufacturer(Tenant), new OpportunityId("O-1")))!;
+        opportunity.CloseLost("went with a competitor", "P-a", h.Clock);
+        await h.Store.UpdateAsync(opportunity);
+        var reopenedAt = FollowUpStart + Duration.FromDays(30);
+        h.Clock.Reset(reopenedAt);
+        opportunity = (await h.Store.FindAsync(AccessScope.Manufacturer(Tenant), new OpportunityId("O-1")))!;
+        opportunity.Reopen("Proposal", "customer came back", "cm", h.Clock);
+        await h.Store.UpdateAsync(opportunity);
+
+        Assert.Equal(0, (await h.Processor.ProcessDueAsync(reopenedAt)).FollowUps);
+        Assert.Equal(reopenedAt + Duration.FromDays(14), (await h.Store.FindAsync(AccessScope.Manufacturer(Tenant), new OpportunityId("O-1")))!.NextDueAt);
+        Assert.Equal(1, (await h.Processor.ProcessDueAsync(reopenedAt + Duration.FromDays(14))).FollowUps);
+        var request = Assert.Single(await h.EventsAsync<FollowUpRequested>());
+        Assert.Equal(reopenedAt, request.InactiveSince);
+    }
+
     /// <summary>Holds the first UpdateAsync until released, to stage a race between two hosts.</summary>
     private sealed class GatedLeadStore(ILeadStore inner) : ILeadStore
     {

@@ -521,6 +521,10 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
     public Task UpsertAsync(Partner partner, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(partner);
+        if (partner.Calendar is not BusinessCalendar)
+        {
+            throw PartnerDocument.NotStorable(partner); // as the durable stores, which keep only a BusinessCalendar
+        }
         lock (_gate)
         {
             _partners[Key(partner.Tenant, partner.Id.Value)] = partner;
