@@ -1,4 +1,5 @@
 using NodaTime;
+using Opportunity.Kpis;
 using Opportunity.Leads;
 using Opportunity.Partners;
 using Opportunity.Persistence;
@@ -84,6 +85,8 @@ public sealed class DealRegistrationLifecycleTests
         Assert.Equal((LeadState.RegistrationExpired, (Instant?)null), (lead.State, lead.NextDueAt));
         Assert.Equal(0, (await h.Store.ListPartnerLoadAsync(Tenant)).Single().OpenLeads);
         Assert.Null(await h.PartnerLeads.FindForPartnerAsync(Tenant, Registrant, Registration));
+        var offer = Assert.Single(LeadOffers.FromLead(lead));
+        Assert.Equal((OfferOutcome.Accepted, true), (offer.Outcome, offer.ClosedWithoutOpportunity));
     }
 
     [Fact]
