@@ -63,6 +63,7 @@ public sealed class ConfigurationExampleTests : IDisposable
         Assert.Equal(2, distribution.FallbackCalendar.PeriodsOn(IsoDayOfWeek.Monday).Count);
         Assert.Contains(new LocalDate(2026, 12, 25), distribution.FallbackCalendar.Holidays);
         Assert.Equal([new WorkingPeriod(new LocalTime(8, 0), new LocalTime(12, 0))], distribution.FallbackCalendar.PeriodsOn(new LocalDate(2026, 12, 24)));
+        Assert.Equal(DealRegistrationPolicy.Default with { MaxExtensions = 2, ConflictRule = RegistrationConflictRule.FirstRegisteredWins }, distribution.Registrations);
 
         var templates = Value<NotificationDispatcherOptions>(host).Templates;
         Assert.StartsWith("New lead {aggregateId} for {partnerName}", templates.Find("LeadAssigned", NotificationAudience.Partner, "en", "en")!.Subject, StringComparison.Ordinal);

@@ -39,6 +39,12 @@ internal static partial class WorkflowLog
     [LoggerMessage(201, LogLevel.Information, "Due work run at {Now}: {Processed} processed, {Reminders} reminders, {Escalations} escalations, {Recalls} recalls ({Unroutable} unroutable), {FollowUps} follow-ups, {Conflicts} conflicts, {Failures} failures, {Quarantined} quarantined.")]
     public static partial void DueWorkSummary(ILogger logger, NodaTime.Instant now, int processed, int reminders, int escalations, int recalls, int unroutable, int followUps, int conflicts, int failures, int quarantined);
 
+    [LoggerMessage(220, LogLevel.Warning, "Deal registration {LeadId} of tenant {Tenant} (partner {Partner}) was not decided by its approval deadline; escalated to the channel manager.")]
+    public static partial void RegistrationApprovalOverdue(ILogger logger, string leadId, string tenant, string partner);
+
+    [LoggerMessage(221, LogLevel.Information, "Deal registration {LeadId} of tenant {Tenant} expired: partner {Partner} neither converted nor extended it in time.")]
+    public static partial void RegistrationExpired(ILogger logger, string leadId, string tenant, string partner);
+
     [LoggerMessage(202, LogLevel.Error, "Due work skipped {Kind} '{Id}' of tenant '{Tenant}': quarantined because it cannot be read ({Reason}). Repair the stored document and release it (IRecordQuarantine).")]
     public static partial void Quarantined(ILogger logger, string kind, string id, string tenant, string reason);
 

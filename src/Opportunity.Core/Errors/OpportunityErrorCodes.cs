@@ -93,6 +93,18 @@ public static class OpportunityErrorCodes
     /// <summary>An escalation step fired out of order (<see cref="DomainRuleException"/>).</summary>
     public const string EscalationOrder = "escalation_order";
 
+    /// <summary>The lead is not a deal registration with terms, so it has no protection to extend (<see cref="DomainRuleException"/>).</summary>
+    public const string NotARegistration = "not_a_registration";
+
+    /// <summary>The registration has had as many extensions as the policy allows (<see cref="DomainRuleException"/>).</summary>
+    public const string RegistrationExtensionLimit = "registration_extension_limit";
+
+    /// <summary>An extension request of the registration already waits for a decision (<see cref="DomainRuleException"/>).</summary>
+    public const string RegistrationExtensionPending = "registration_extension_pending";
+
+    /// <summary>No extension request of the registration waits for a decision (<see cref="DomainRuleException"/>).</summary>
+    public const string RegistrationExtensionNotRequested = "registration_extension_not_requested";
+
     /// <summary>An opportunity cannot be opened in a closed stage (<see cref="DomainRuleException"/>).</summary>
     public const string OpenInClosedStage = "open_in_closed_stage";
 

@@ -100,7 +100,7 @@ public static class LeadOffers
                 Outcome = OfferOutcome.Accepted,
                 RespondedAt = acceptedAt,
                 ConvertedTo = lead.ConvertedTo,
-                ClosedWithoutOpportunity = lead.State == LeadState.Disqualified,
+                ClosedWithoutOpportunity = lead.State is LeadState.Disqualified or LeadState.RegistrationExpired,
             });
         }
         else if (lead.State == LeadState.Assigned)

@@ -4,7 +4,8 @@ namespace Opportunity.Leads;
 
 /// <summary>
 /// A prospect's enquiry on its way to a partner: Captured → Qualified → Assigned → Accepted →
-/// Converted, with the side paths Rejected, SlaExpired (recalled), Unroutable and Disqualified.
+/// Converted, with the side paths Rejected, SlaExpired (recalled), Unroutable and Disqualified, and for a
+/// partner's deal registration PendingApproval → Accepted → Converted or RegistrationExpired.
 /// Every move checks the current state, throws <see cref="InvalidStateTransitionException"/> when
 /// it is not allowed, and raises a domain event stamped by the injected clock.
 /// </summary>
@@ -84,6 +85,9 @@ public sealed class Lead : AggregateRoot
     /// <summary>The open lead or opportunity this lead duplicates, if duplicate detection found one.</summary>
     public LeadDuplicateLink? DuplicateOf => _s.DuplicateOf;
 
+    /// <summary>The deal registration's timers (approval deadline, protection, extensions); null for manufacturer leads.</summary>
+    public DealRegistrationTerms? Registration => _s.Registration;
+
     /// <summary>The partners waiting to accept: the assigned partner, or every partner of a broadcast; empty in other states.</summary>
     public IReadOnlyList<PartnerId> PendingPartners => _s.State switch
     {
@@ -136,6 +140,32 @@ public sealed class Lead : AggregateRoot
         });
         lead.Raise(new LeadCaptured(details.Source), now, partner.Value);
         lead.Raise(new DealRegistered(partner), now, partner.Value);
+        return lead;
+    }
+
+    /// <summary>
+    /// A partner registers a deal of its own that the manufacturer should decide by
+    /// <paramref name="approvalDueAt"/> (see <see cref="Registration"/>); it is due then, for escalation.
+    /// </summary>
+    public static Lead Register(TenantId tenant, LeadId id, LeadDetails details, PartnerId partner, Instant approvalDueAt, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(details);
+        ArgumentNullException.ThrowIfNull(clock);
+        var now = clock.GetCurrentInstant();
+        var lead = new Lead(new LeadSnapshot
+        {
+            Id = id,
+            Tenant = tenant,
+            Details = details,
+            State = LeadState.PendingApproval,
+            RegisteredBy = partner,
+            CapturedAt = now,
+            LastActivityAt = now,
+            Registration = new DealRegistrationTerms { ApprovalDueAt = approvalDueAt },
+            NextDueAt = approvalDueAt,
+        });
+        lead.Raise(new LeadCaptured(details.Source), now, partner.Value);
+        lead.Raise(new DealRegistered(partner) { ApprovalDueAt = approvalDueAt }, now, partner.Value);
         return lead;
     }
 
@@ -382,6 +412,169 @@ public sealed class Lead : AggregateRoot
     }
 
     /// <summary>
+    /// The manufacturer approves a deal registration with terms: the registering partner owns the
+    /// accepted lead, protected until <paramref name="protectedUntil"/>; the partner is warned at
+    /// <paramref name="expiryWarningAt"/> (null: no warning).
+    /// </summary>
+    /// <remarks>A registration stored without terms (before 0.3.0) gets them now; its approval deadline is its registration.</remarks>
+    /// <exception cref="InvalidStateTransitionException">The lead is not PendingApproval.</exception>
+    public void ApproveRegistration(Instant protectedUntil, Instant? expiryWarningAt, string actor, IClock clock)
+    {
+        EnsureState("ApproveRegistration", LeadState.PendingApproval);
+        var terms = _s.Registration ?? new DealRegistrationTerms { ApprovalDueAt = _s.CapturedAt, ApprovalEscalated = true };
+        var now = Now(clock);
+        var partner = _s.RegisteredBy!.Value;
+        _s = _s with
+        {
+            State = LeadState.Accepted,
+            AssignedPartner = partner,
+            AssignedAt = now,
+            AcceptedAt = now,
+            LastActivityAt = now,
+            Registration = terms with { ProtectedUntil = protectedUntil, ExpiryWarningAt = expiryWarningAt },
+        };
+        Raise(new DealRegistrationApproved(partner) { ProtectedUntil = protectedUntil }, now, RequireActor(actor));
+    }
+
+    /// <summary>The registration was not decided by its approval deadline: the registrant's channel manager is asked to decide (once).</summary>
+    /// <param name="channelManager">The channel manager of the registering partner, or null when unknown.</param>
+    /// <param name="actor">Who escalates (usually <c>system</c>).</param>
+    /// <param name="clock">The clock.</param>
+    /// <exception cref="InvalidStateTransitionException">The lead is not PendingApproval.</exception>
+    /// <exception cref="DomainRuleException">The lead has no registration terms, or the approval was escalated already (<see cref="OpportunityErrorCodes.EscalationOrder"/>).</exception>
+    public void EscalateRegistrationApproval(string? channelManager, string actor, IClock clock)
+    {
+        EnsureState("EscalateRegistrationApproval", LeadState.PendingApproval);
+        var terms = RequireTerms();
+        if (terms.ApprovalEscalated)
+        {
+            throw new DomainRuleException(OpportunityErrorCodes.EscalationOrder, $"The approval of deal registration '{Id}' was escalated already.");
+        }
+
+        var now = Now(clock);
+        _s = _s with { Registration = terms with { ApprovalEscalated = true } };
+        Raise(new DealRegistrationApprovalOverdue(_s.RegisteredBy!.Value, terms.ApprovalDueAt, channelManager), now, RequireActor(actor));
+    }
+
+    /// <summary>
+    /// Records that this pending registration collides with <paramref name="competingPartner"/>'s
+    /// registration <paramref name="competing"/> and which rule decides it. Under
+    /// <see cref="RegistrationConflictRule.FirstRegisteredWins"/> the caller then rejects this one.
+    /// </summary>
+    /// <exception cref="InvalidStateTransitionException">The lead is not PendingApproval.</exception>
+    /// <exception cref="DomainRuleException">The lead has no registration terms.</exception>
+    public void RecordRegistrationConflict(LeadId competing, PartnerId competingPartner, RegistrationConflictRule rule, string actor, IClock clock)
+    {
+        EnsureState("RecordRegistrationConflict", LeadState.PendingApproval);
+        var terms = RequireTerms();
+        var now = Now(clock);
+        _s = _s with { Registration = terms with { CompetingRegistration = competing } };
+        Raise(new DealRegistrationConflictDetected(_s.RegisteredBy!.Value, competing, competingPartner, rule), now, RequireActor(actor));
+    }
+
+    /// <summary>Warns the registrant that the protection of its approved registration ends soon (once per protection period).</summary>
+    /// <exception cref="InvalidStateTransitionException">The lead is not Accepted.</exception>
+    /// <exception cref="DomainRuleException">The lead is not an approved registration with terms.</exception>
+    public void WarnRegistrationExpiry(string actor, IClock clock)
+    {
+        EnsureState("WarnRegistrationExpiry", LeadState.Accepted);
+        var (terms, until) = RequireProtection();
+        var now = Now(clock);
+        _s = _s with { Registration = terms with { ExpiryWarningAt = null } };
+        Raise(new DealRegistrationExpiring(_s.RegisteredBy!.Value, until), now, RequireActor(actor));
+    }
+
+    /// <summary>
+    /// The protection of the approved registration ended before it was converted or extended: the
+    /// lead moves to <see cref="LeadState.RegistrationExpired"/> and the partner no longer holds it
+    /// (a pending extension request lapses).
+    /// </summary>
+    /// <exception cref="InvalidStateTransitionException">The lead is not Accepted.</exception>
+    /// <exception cref="DomainRuleException">The lead is not an approved registration with terms, or its protection has not ended (<see cref="OpportunityErrorCodes.InvalidStateTransition"/>).</exception>
+    public void ExpireRegistration(string actor, IClock clock)
+    {
+        EnsureState("ExpireRegistration", LeadState.Accepted);
+        var (terms, until) = RequireProtection();
+        var now = Now(clock);
+        if (now < until)
+        {
+            throw new DomainRuleException(OpportunityErrorCodes.InvalidStateTransition, $"Deal registration '{Id}' is protected until {until}; it cannot expire at {now}.");
+        }
+
+        _s = _s with
+        {
+            State = LeadState.RegistrationExpired,
+            NextDueAt = null,
+            LastActivityAt = now,
+            Registration = terms with { ExpiryWarningAt = null, PendingExtensionReason = null },
+        };
+        Raise(new DealRegistrationExpired(_s.RegisteredBy!.Value, until), now, RequireActor(actor));
+    }
+
+    /// <summary>The registrant asks the manufacturer for a longer protection of its approved registration.</summary>
+    /// <param name="partner">The partner asking; must be the registrant.</param>
+    /// <param name="reason">Why it needs more time.</param>
+    /// <param name="maxExtensions">How many extensions the policy allows in all.</param>
+    /// <param name="clock">The clock.</param>
+    /// <exception cref="InvalidStateTransitionException">The lead is not Accepted.</exception>
+    /// <exception cref="AccessDeniedException">Another partner registered it (<see cref="OpportunityErrorCodes.PartnerNotAssigned"/>).</exception>
+    /// <exception cref="DomainRuleException">Not an approved registration with terms (<see cref="OpportunityErrorCodes.NotARegistration"/>), a request waits already (<see cref="OpportunityErrorCodes.RegistrationExtensionPending"/>), or no extension is left (<see cref="OpportunityErrorCodes.RegistrationExtensionLimit"/>).</exception>
+    /// <exception cref="ArgumentException">The reason is empty.</exception>
+    public void RequestRegistrationExtension(PartnerId partner, string reason, int maxExtensions, IClock clock)
+    {
+        var why = RequireReason(reason, nameof(reason));
+        EnsureState("RequestRegistrationExtension", LeadState.Accepted);
+        if (_s.RegisteredBy != partner)
+        {
+            throw new AccessDeniedException(OpportunityErrorCodes.PartnerNotAssigned, partner, nameof(Lead), Id.Value, $"Deal registration '{Id}' was not registered by partner '{partner}'.");
+        }
+
+        var (terms, until) = RequireProtection();
+        if (terms.PendingExtensionReason is not null)
+        {
+            throw new DomainRuleException(OpportunityErrorCodes.RegistrationExtensionPending, $"An extension of deal registration '{Id}' was requested already and waits for a decision.");
+        }
+
+        if (terms.Extensions >= maxExtensions)
+        {
+            throw new DomainRuleException(OpportunityErrorCodes.RegistrationExtensionLimit, $"Deal registration '{Id}' has had {terms.Extensions} of {maxExtensions} allowed extension(s).");
+        }
+
+        var now = Now(clock);
+        _s = _s with { LastActivityAt = now, Registration = terms with { PendingExtensionReason = why } };
+        Raise(new DealRegistrationExtensionRequested(partner, why, until), now, partner.Value);
+    }
+
+    /// <summary>The manufacturer approves the waiting extension request: protection lasts until <paramref name="protectedUntil"/>.</summary>
+    /// <exception cref="InvalidStateTransitionException">The lead is not Accepted.</exception>
+    /// <exception cref="DomainRuleException">No request waits (<see cref="OpportunityErrorCodes.RegistrationExtensionNotRequested"/>), or the lead is not an approved registration with terms.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="protectedUntil"/> is not later than the current end of protection.</exception>
+    public void ApproveRegistrationExtension(Instant protectedUntil, Instant? expiryWarningAt, string actor, IClock clock)
+    {
+        EnsureState("ApproveRegistrationExtension", LeadState.Accepted);
+        var (terms, until) = RequirePendingExtension();
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(protectedUntil, until);
+        var now = Now(clock);
+        var extensions = terms.Extensions + 1;
+        _s = _s with { Registration = terms with { ProtectedUntil = protectedUntil, ExpiryWarningAt = expiryWarningAt, Extensions = extensions, PendingExtensionReason = null } };
+        Raise(new DealRegistrationExtended(_s.RegisteredBy!.Value, protectedUntil, extensions), now, RequireActor(actor));
+    }
+
+    /// <summary>The manufacturer declines the waiting extension request; protection ends as before.</summary>
+    /// <exception cref="InvalidStateTransitionException">The lead is not Accepted.</exception>
+    /// <exception cref="DomainRuleException">No request waits (<see cref="OpportunityErrorCodes.RegistrationExtensionNotRequested"/>).</exception>
+    /// <exception cref="ArgumentException">The reason is empty.</exception>
+    public void RejectRegistrationExtension(string reason, string actor, IClock clock)
+    {
+        var why = RequireReason(reason, nameof(reason));
+        EnsureState("RejectRegistrationExtension", LeadState.Accepted);
+        var (terms, until) = RequirePendingExtension();
+        var now = Now(clock);
+        _s = _s with { Registration = terms with { PendingExtensionReason = null } };
+        Raise(new DealRegistrationExtensionRejected(_s.RegisteredBy!.Value, why, until), now, RequireActor(actor));
+    }
+
+    /// <summary>
     /// The lead as <paramref name="partner"/> may see it, or null when it may not see it at all
     /// (never assigned or offered to it, or given back). Before acceptance only the fields of
     /// <paramref name="policy"/> are filled in; after acceptance, everything.
@@ -447,7 +640,7 @@ public sealed class Lead : AggregateRoot
     public void Disqualify(string reason, string actor, IClock clock)
     {
         var why = RequireReason(reason, nameof(reason));
-        EnsureState("Disqualify", LeadState.Captured, LeadState.Qualified, LeadState.Assigned, LeadState.Accepted, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable, LeadState.Offered, LeadState.PendingApproval);
+        EnsureState("Disqualify", LeadState.Captured, LeadState.Qualified, LeadState.Assigned, LeadState.Accepted, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable, LeadState.Offered, LeadState.PendingApproval, LeadState.RegistrationExpired);
         var now = Now(clock);
         _s = _s with { State = LeadState.Disqualified, StateReason = why, NextDueAt = null, AcceptanceDeadline = null, Offers = [], LastActivityAt = now };
         Raise(new LeadDisqualified(why), now, RequireActor(actor));
@@ -508,6 +701,25 @@ public sealed class Lead : AggregateRoot
             EscalationStepsFired = 0,
             LastActivityAt = now,
         };
+
+    private DealRegistrationTerms RequireTerms() =>
+        _s.Registration ?? throw new DomainRuleException(OpportunityErrorCodes.NotARegistration, $"Lead '{Id}' is not a deal registration with terms.");
+
+    private (DealRegistrationTerms Terms, Instant ProtectedUntil) RequireProtection()
+    {
+        var terms = RequireTerms();
+        return terms.ProtectedUntil is { } until
+            ? (terms, until)
+            : throw new DomainRuleException(OpportunityErrorCodes.NotARegistration, $"Lead '{Id}' is not an approved deal registration with a protection period.");
+    }
+
+    private (DealRegistrationTerms Terms, Instant ProtectedUntil) RequirePendingExtension()
+    {
+        var (terms, until) = RequireProtection();
+        return terms.PendingExtensionReason is null
+            ? throw new DomainRuleException(OpportunityErrorCodes.RegistrationExtensionNotRequested, $"No extension of deal registration '{Id}' waits for a decision.")
+            : (terms, until);
+    }
 
     private void EnsureState(string move, params ReadOnlySpan<LeadState> allowed)
     {

@@ -77,11 +77,19 @@ public sealed record LeadDuplicateDetected(LeadId ExistingLead, OpportunityId? E
 
 /// <summary>A partner registered a deal of its own; it waits for the manufacturer's approval.</summary>
 /// <param name="Partner">The registering partner.</param>
-public sealed record DealRegistered(PartnerId Partner) : DomainEvent;
+public sealed record DealRegistered(PartnerId Partner) : DomainEvent
+{
+    /// <summary>By when the manufacturer should decide (the approval deadline); null for a registration without terms.</summary>
+    public Instant? ApprovalDueAt { get; init; }
+}
 
 /// <summary>The manufacturer approved a partner's deal registration; the partner owns the lead.</summary>
 /// <param name="Partner">The registering partner.</param>
-public sealed record DealRegistrationApproved(PartnerId Partner) : DomainEvent;
+public sealed record DealRegistrationApproved(PartnerId Partner) : DomainEvent
+{
+    /// <summary>When the registration's protection ends unless converted or extended; null for a registration without terms.</summary>
+    public Instant? ProtectedUntil { get; init; }
+}
 
 /// <summary>The manufacturer rejected a partner's deal registration.</summary>
 /// <param name="Partner">The registering partner.</param>

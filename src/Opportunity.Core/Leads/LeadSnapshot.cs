@@ -68,6 +68,9 @@ public sealed record LeadSnapshot
     /// <summary>The open lead or opportunity this lead duplicates, when duplicate detection found one.</summary>
     public LeadDuplicateLink? DuplicateOf { get; init; }
 
+    /// <summary>The deal registration's timers (approval deadline, protection, extensions); null for manufacturer leads.</summary>
+    public DealRegistrationTerms? Registration { get; init; }
+
     /// <summary>Optimistic-concurrency version.</summary>
     public long Version { get; init; }
 

@@ -35,4 +35,7 @@ public enum LeadState
 
     /// <summary>A deal registered by a partner, waiting for the manufacturer to approve or reject it.</summary>
     PendingApproval = 10,
+
+    /// <summary>An approved deal registration whose protection ended before it was converted or extended; the partner no longer holds it.</summary>
+    RegistrationExpired = 11,
 }

@@ -7,7 +7,7 @@ namespace Opportunity.Notifications;
 /// this assembly (reminders, escalations, follow-ups) are registered by type name and use only
 /// context placeholders, so they work for any event that carries a <c>partner</c> field.
 /// </summary>
-internal static class DefaultNotificationTemplates
+internal static partial class DefaultNotificationTemplates
 {
     private const string FooterEn = "This message was sent automatically by the partner lead management.";
     private const string FooterDe = "Diese Nachricht wurde automatisch vom Partner-Lead-Management versendet.";
@@ -64,6 +64,7 @@ internal static class DefaultNotificationTemplates
             "Hello {partnerName},\n\n{aggregateKind} {aggregateId} has had no recorded activity for a while. Please follow up with the customer and record what happened.",
             "Nachfassen fällig: {aggregateKind} {aggregateId}",
             "Hallo {partnerName},\n\nbei {aggregateKind} {aggregateId} wurde seit einiger Zeit keine Aktivität erfasst. Bitte fassen Sie beim Kunden nach und erfassen Sie das Ergebnis."),
+        ..Registrations,
     ];
 
     private static IEnumerable<NotificationTemplate> Template(string eventType, NotificationAudience audience, string subjectEn, string textEn, string subjectDe, string textDe) =>

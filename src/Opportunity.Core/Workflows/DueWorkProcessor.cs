@@ -13,8 +13,9 @@ namespace Opportunity.Workflows;
 
 /// <summary>
 /// Does the time-based work of lead distribution: escalation steps of unanswered leads (remind,
-/// notify the channel manager, recall and re-route), and follow-up requests for accepted leads and
-/// open opportunities. The host calls <see cref="ProcessDueAsync"/> periodically (from a timer or
+/// notify the channel manager, recall and re-route), follow-up requests for accepted leads and
+/// open opportunities, and the timers of deal registrations (overdue approvals escalated, expiry
+/// warnings, expiry of protection; see <see cref="DealRegistrationPolicy"/>). The host calls <see cref="ProcessDueAsync"/> periodically (from a timer or
 /// a BackgroundService). It only touches items whose due time has come, claimed
 /// through the stores' due-time index in leased batches, so the cost follows the due items, and
 /// several hosts can run it at once: leases split the work and version-checked saves make sure a
@@ -217,6 +218,13 @@ public sealed class DueWorkProcessor
                 }
 
                 break;
+            case LeadState.Accepted when lead.Registration?.ProtectedUntil <= now:
+                // Protection over before conversion or extension: the partner no longer holds the deal.
+                released = lead.AssignedPartner;
+                lead.ExpireRegistration(Options.SystemActor, clock);
+                WorkflowLog.RegistrationExpired(_logger, lead.Id.Value, lead.Tenant.Value, released!.Value.Value);
+                report = report with { RegistrationsExpired = report.RegistrationsExpired + 1 };
+                break;
             case LeadState.Accepted:
                 var (request, next) = Options.FollowUps.Evaluate(lead.LastActivityAt, now);
                 if (request > 0)
@@ -225,7 +233,24 @@ public sealed class DueWorkProcessor
                     report = report with { FollowUps = report.FollowUps + 1 };
                 }
 
-                lead.ScheduleNextDue(next);
+                if (lead.Registration?.ExpiryWarningAt <= now)
+                {
+                    lead.WarnRegistrationExpiry(Options.SystemActor, clock);
+                    report = report with { RegistrationWarnings = report.RegistrationWarnings + 1 };
+                }
+
+                lead.ScheduleNextDue(RegistrationTimers.NextDue(lead, next));
+                break;
+            case LeadState.PendingApproval when lead.Registration is { ApprovalEscalated: false } terms:
+                if (terms.ApprovalDueAt <= now)
+                {
+                    var registrant = await _partners.FindAsync(lead.Tenant, lead.RegisteredBy!.Value, cancellationToken).ConfigureAwait(false);
+                    lead.EscalateRegistrationApproval(registrant?.ChannelManagerEmail, Options.SystemActor, clock);
+                    WorkflowLog.RegistrationApprovalOverdue(_logger, lead.Id.Value, lead.Tenant.Value, lead.RegisteredBy!.Value.Value);
+                    report = report with { RegistrationEscalations = report.RegistrationEscalations + 1 };
+                }
+
+                lead.ScheduleNextDue(lead.Registration!.ApprovalEscalated ? null : terms.ApprovalDueAt);
                 break;
             default:
                 lead.ScheduleNextDue(null);

@@ -24,6 +24,15 @@ public sealed record DueWorkReport
     /// <summary>Follow-up requests sent (leads and opportunities).</summary>
     public int FollowUps { get; init; }
 
+    /// <summary>Deal registrations not decided by their approval deadline, escalated to the channel manager.</summary>
+    public int RegistrationEscalations { get; init; }
+
+    /// <summary>Registrants warned that the protection of their registration ends soon.</summary>
+    public int RegistrationWarnings { get; init; }
+
+    /// <summary>Approved deal registrations whose protection ended before conversion or extension.</summary>
+    public int RegistrationsExpired { get; init; }
+
     /// <summary>Items whose save lost a race to another host (version conflict); that host's work stands.</summary>
     public int Conflicts { get; init; }
 

@@ -43,6 +43,9 @@ public sealed class LeadDistributionOptions
     /// <summary>Duplicate and channel-conflict detection. Default: company, e-mail domain and phone; duplicates go to the partner already working the deal.</summary>
     public DuplicatePolicy Duplicates { get; set; } = DuplicatePolicy.Default;
 
+    /// <summary>Deal registrations: approval deadline, protection period, expiry warning, extensions, conflict rule. Default: see <see cref="DealRegistrationPolicy.Default"/>.</summary>
+    public DealRegistrationPolicy Registrations { get; set; } = DealRegistrationPolicy.Default;
+
     /// <summary>The calendar used when a partner's record cannot be found. Default: weekdays 09:00–17:00 UTC.</summary>
     public BusinessCalendar FallbackCalendar { get; set; } = BusinessCalendar.WeekdaysNineToFive(DateTimeZone.Utc);
 

@@ -25,6 +25,7 @@ public sealed class LeadDistributionOptionsValidator : IValidateOptions<LeadDist
         Require(options.Privacy, nameof(options.Privacy));
         Require(options.Duplicates, nameof(options.Duplicates));
         Require(options.FallbackCalendar, nameof(options.FallbackCalendar));
+        Require(options.Registrations, nameof(options.Registrations));
         if (options.NetworkRefreshInterval <= Duration.Zero)
         {
             failures.Add($"{nameof(options.NetworkRefreshInterval)} must be positive, was {options.NetworkRefreshInterval}.");

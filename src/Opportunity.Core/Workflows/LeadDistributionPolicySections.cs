@@ -13,7 +13,7 @@ namespace Opportunity.Workflows;
 
 /// <summary>
 /// Reads the immutable policies of <see cref="LeadDistributionOptions"/> — <c>Escalation</c>,
-/// <c>FollowUps</c>, <c>Privacy</c>, <c>Duplicates</c>, <c>FallbackCalendar</c> — from their
+/// <c>FollowUps</c>, <c>Privacy</c>, <c>Duplicates</c>, <c>FallbackCalendar</c>, <c>Registrations</c> — from their
 /// configuration sections, which the binder cannot construct. Keys present replace what code or
 /// defaults set; keys absent keep it, as the binder does for the other options. All failures of
 /// one build are reported together, each with its key path, as one <see cref="OptionsValidationException"/>
@@ -26,7 +26,7 @@ internal sealed class LeadDistributionPolicySections : IConfigureOptions<LeadDis
     public static readonly string[] Names =
     [
         nameof(LeadDistributionOptions.Escalation), nameof(LeadDistributionOptions.FollowUps), nameof(LeadDistributionOptions.Privacy),
-        nameof(LeadDistributionOptions.Duplicates), nameof(LeadDistributionOptions.FallbackCalendar),
+        nameof(LeadDistributionOptions.Duplicates), nameof(LeadDistributionOptions.FallbackCalendar), nameof(LeadDistributionOptions.Registrations),
     ];
 
     private static readonly LocalTimePattern[] Times = [LocalTimePattern.CreateWithInvariantCulture("HH:mm"), LocalTimePattern.ExtendedIso];
@@ -54,7 +54,8 @@ internal sealed class LeadDistributionPolicySections : IConfigureOptions<LeadDis
             section.Section(Names[1]) is { } followUps ? ReadFollowUps(followUps, options.FollowUps) : options.FollowUps,
             section.Section(Names[2]) is { } privacy ? ReadPrivacy(privacy, options.Privacy) : options.Privacy,
             section.Section(Names[3]) is { } duplicates ? ReadDuplicates(duplicates, options.Duplicates) : options.Duplicates,
-            section.Section(Names[4]) is { } calendar ? ReadCalendar(calendar, options.FallbackCalendar) : options.FallbackCalendar);
+            section.Section(Names[4]) is { } calendar ? ReadCalendar(calendar, options.FallbackCalendar) : options.FallbackCalendar,
+            section.Section(Names[5]) is { } registrations ? ReadRegistrations(registrations, options.Registrations) : options.Registrations);
 
         lock (_gate)
         {
@@ -77,6 +78,7 @@ internal sealed class LeadDistributionPolicySections : IConfigureOptions<LeadDis
         options.Privacy = read.Privacy!;
         options.Duplicates = read.Duplicates!;
         options.FallbackCalendar = read.FallbackCalendar!;
+        options.Registrations = read.Registrations!;
     }
 
     /// <summary><c>{ "Default": [steps], "ByTier": { "Gold": [steps] } }</c>; a step is <c>{ "After": "PT4H", "Action": "RemindPartner" }</c>.</summary>
@@ -128,6 +130,30 @@ internal sealed class LeadDistributionPolicySections : IConfigureOptions<LeadDis
         var policy = section.Create(nameof(FollowUpPolicy.Inactivity), () => current with { Inactivity = inactivity ?? current.Inactivity });
         policy = policy is null ? null : section.Create(nameof(FollowUpPolicy.Repeat), () => policy with { Repeat = repeat ?? current.Repeat });
         return policy is null ? null : policy with { Enabled = enabled ?? current.Enabled };
+    }
+
+    /// <summary>Each key is checked on its own, so every bad key is reported (a failure fails the build of all policies).</summary>
+    private static DealRegistrationPolicy ReadRegistrations(ConfigurationReader section, DealRegistrationPolicy current)
+    {
+        section.Allow(
+            nameof(DealRegistrationPolicy.ApprovalDeadline), nameof(DealRegistrationPolicy.ProtectionPeriod), nameof(DealRegistrationPolicy.ExpiryWarning),
+            nameof(DealRegistrationPolicy.ExtensionPeriod), nameof(DealRegistrationPolicy.MaxExtensions), nameof(DealRegistrationPolicy.ConflictRule));
+        var policy = current with { ConflictRule = section.Enum<RegistrationConflictRule>(nameof(DealRegistrationPolicy.ConflictRule)) ?? current.ConflictRule };
+        void Apply<T>(string key, T? value, Func<DealRegistrationPolicy, T, DealRegistrationPolicy> change)
+            where T : struct
+        {
+            if (value is { } v && section.Create(key, () => change(policy, v)) is { } changed)
+            {
+                policy = changed;
+            }
+        }
+
+        Apply(nameof(DealRegistrationPolicy.ApprovalDeadline), section.Duration(nameof(DealRegistrationPolicy.ApprovalDeadline)), static (p, v) => p with { ApprovalDeadline = v });
+        Apply(nameof(DealRegistrationPolicy.ProtectionPeriod), section.Duration(nameof(DealRegistrationPolicy.ProtectionPeriod)), static (p, v) => p with { ProtectionPeriod = v });
+        Apply(nameof(DealRegistrationPolicy.ExpiryWarning), section.Duration(nameof(DealRegistrationPolicy.ExpiryWarning)), static (p, v) => p with { ExpiryWarning = v });
+        Apply(nameof(DealRegistrationPolicy.ExtensionPeriod), section.Duration(nameof(DealRegistrationPolicy.ExtensionPeriod)), static (p, v) => p with { ExtensionPeriod = v });
+        Apply(nameof(DealRegistrationPolicy.MaxExtensions), section.Int(nameof(DealRegistrationPolicy.MaxExtensions)), static (p, v) => p with { MaxExtensions = v });
+        return policy;
     }
 
     private static LeadPrivacyPolicy? ReadPrivacy(ConfigurationReader section, LeadPrivacyPolicy current)
@@ -258,5 +284,5 @@ internal sealed class LeadDistributionPolicySections : IConfigureOptions<LeadDis
         Times.Select(p => p.Parse(text)).FirstOrDefault(r => r.Success) is { } parsed ? parsed.Value : null;
 
     /// <summary>What this class reads; null where a section failed.</summary>
-    private sealed record Policies(EscalationPolicy? Escalation, FollowUpPolicy? FollowUps, LeadPrivacyPolicy? Privacy, DuplicatePolicy? Duplicates, BusinessCalendar? FallbackCalendar);
+    private sealed record Policies(EscalationPolicy? Escalation, FollowUpPolicy? FollowUps, LeadPrivacyPolicy? Privacy, DuplicatePolicy? Duplicates, BusinessCalendar? FallbackCalendar, DealRegistrationPolicy? Registrations);
 }

@@ -7,7 +7,7 @@ using Opportunity.Workflows;
 namespace Opportunity.Testing.Conformance;
 
 /// <summary>The managed workflow of one simulated host over one store instance, wired as <c>AddLeadDistribution</c> does (without a container).</summary>
-internal sealed record ConformanceWorkflow(LeadIntakeService Intake, DueWorkProcessor Processor)
+internal sealed record ConformanceWorkflow(LeadIntakeService Intake, DealRegistrationService Registrations, DueWorkProcessor Processor)
 {
     public static ConformanceWorkflow For(StoreUnderTest store, IClock clock, string host, PipelineCatalog pipelines, LeadDistributionOptions? options = null)
     {
@@ -25,6 +25,7 @@ internal sealed record ConformanceWorkflow(LeadIntakeService Intake, DueWorkProc
             distribution,
             management);
         var intake = new LeadIntakeService(store.Leads, store.Opportunities, store.Partners, loads, router, clock, distribution);
-        return new(intake, new DueWorkProcessor(store.Leads, store.Opportunities, store.Partners, router, loads, distribution, management));
+        var registrations = new DealRegistrationService(store.Leads, store.Opportunities, store.Partners, loads, clock, distribution);
+        return new(intake, registrations, new DueWorkProcessor(store.Leads, store.Opportunities, store.Partners, router, loads, distribution, management));
     }
 }

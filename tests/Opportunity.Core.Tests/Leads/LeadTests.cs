@@ -36,6 +36,11 @@ public sealed class LeadTests
             case LeadState.PendingApproval:
                 lead = Lead.Register(Tenant, new LeadId("L1"), new LeadDetails { Source = "deal-registration" }, P1, _clock);
                 break;
+            case LeadState.RegistrationExpired:
+                lead = Lead.Register(Tenant, new LeadId("L1"), new LeadDetails { Source = "deal-registration" }, P1, Deadline, _clock);
+                lead.ApproveRegistration(_clock.GetCurrentInstant(), null, "manager", _clock);
+                lead.ExpireRegistration("system", _clock);
+                break;
         }
 
         Assert.Equal(state, lead.State);
@@ -51,7 +56,7 @@ public sealed class LeadTests
         { "Reject", [LeadState.Assigned, LeadState.Offered], LeadState.Rejected },
         { "Recall", [LeadState.Assigned, LeadState.Offered], LeadState.SlaExpired },
         { "MarkUnroutable", [LeadState.Qualified, LeadState.Rejected, LeadState.SlaExpired], LeadState.Unroutable },
-        { "Disqualify", [LeadState.Captured, LeadState.Qualified, LeadState.Assigned, LeadState.Accepted, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable, LeadState.Offered, LeadState.PendingApproval], LeadState.Disqualified },
+        { "Disqualify", [LeadState.Captured, LeadState.Qualified, LeadState.Assigned, LeadState.Accepted, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable, LeadState.Offered, LeadState.PendingApproval, LeadState.RegistrationExpired], LeadState.Disqualified },
         { "Convert", [LeadState.Accepted], LeadState.Converted },
         { "ApproveRegistration", [LeadState.PendingApproval], LeadState.Accepted },
         { "RejectRegistration", [LeadState.PendingApproval], LeadState.Disqualified },

@@ -104,7 +104,20 @@ public sealed class NotificationTemplateTests
             checkedCount++;
         }
 
-        Assert.Equal(20, checkedCount); // 10 event/audience pairs in English and German
+        Assert.Equal(46, checkedCount); // 10 lead and 13 deal-registration event/audience pairs, in English and German
+    }
+
+    [Fact]
+    public void DefaultTemplates_RegistrationConflict_NameTheCompetingRegistrationAndItsPartner()
+    {
+        var template = NotificationTemplateCatalog.CreateDefault().Find(nameof(DealRegistrationConflictDetected), NotificationAudience.ChannelManager, "de", "en")!;
+        var e = Event(Stamp(new DealRegistrationConflictDetected(P1, new LeadId("R-1"), new PartnerId("p-2"), RegistrationConflictRule.FirstRegisteredWins), "R-2"));
+
+        var content = template.Render(e, Recipient, Partner());
+
+        Assert.Equal("Registrierungskonflikt: R-2 von Müller & Söhne konkurriert mit R-1", content.Subject);
+        Assert.Contains("Registrierung R-1 des Partners p-2", content.TextBody, StringComparison.Ordinal);
+        Assert.Contains("Regel: FirstRegisteredWins", content.TextBody, StringComparison.Ordinal);
     }
 
     [Fact]

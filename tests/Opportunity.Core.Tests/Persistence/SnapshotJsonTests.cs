@@ -30,6 +30,7 @@ public sealed class SnapshotJsonTests
         Assert.Equal(snapshot.Offers, back.Offers);
         Assert.Equal(snapshot.RegisteredBy, back.RegisteredBy);
         Assert.Equal(snapshot.DuplicateOf, back.DuplicateOf);
+        Assert.Equal(snapshot.Registration, back.Registration);
     }
 
     [Fact]
@@ -159,6 +160,16 @@ public sealed class SnapshotJsonTests
         EscalationStepsFired = 2,
         RegisteredBy = new PartnerId("p-6"),
         DuplicateOf = new LeadDuplicateLink(new LeadId("lead-0"), new OpportunityId("opp-0"), new PartnerId("p-7"), "email-domain"),
+        Registration = new DealRegistrationTerms
+        {
+            ApprovalDueAt = Instant.FromUtc(2025, 3, 5, 9, 0),
+            ApprovalEscalated = true,
+            ProtectedUntil = Instant.FromUtc(2025, 6, 2, 9, 0),
+            ExpiryWarningAt = Instant.FromUtc(2025, 5, 26, 9, 0),
+            Extensions = 1,
+            PendingExtensionReason = "Board meets in June.",
+            CompetingRegistration = new LeadId("lead-r"),
+        },
         Version = 7,
         EventCount = 9,
     };
