@@ -52,7 +52,7 @@ public sealed record DealRegistrationPolicy
     public RegistrationConflictRule ConflictRule { get; init; }
 
     /// <summary>The approval deadline of a registration made at <paramref name="registeredAt"/>.</summary>
-    internal Instant ApprovalDueAt(Instant registeredAt, BusinessCalendar calendar)
+    internal Instant ApprovalDueAt(Instant registeredAt, IBusinessCalendar calendar)
     {
         ArgumentNullException.ThrowIfNull(calendar);
         return calendar.AddWorkingTime(registeredAt, ApprovalDeadline);
@@ -63,7 +63,7 @@ public sealed record DealRegistrationPolicy
     /// <paramref name="start"/>, and when the registrant is warned (null when
     /// <see cref="ExpiryWarning"/> is zero or not shorter than the period).
     /// </summary>
-    internal (Instant ProtectedUntil, Instant? WarningAt) Protection(Instant start, Duration period, BusinessCalendar calendar)
+    internal (Instant ProtectedUntil, Instant? WarningAt) Protection(Instant start, Duration period, IBusinessCalendar calendar)
     {
         ArgumentNullException.ThrowIfNull(calendar);
         var until = calendar.AddWorkingTime(start, period);

@@ -154,6 +154,6 @@ public sealed class DealRegistrationService
         await _leads.UpdateAsync(lead, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<BusinessCalendar> CalendarOfAsync(TenantId tenant, PartnerId partner, CancellationToken cancellationToken) =>
+    private async Task<IBusinessCalendar> CalendarOfAsync(TenantId tenant, PartnerId partner, CancellationToken cancellationToken) =>
         (await _partners.FindAsync(tenant, partner, cancellationToken).ConfigureAwait(false))?.Calendar ?? Options.FallbackCalendar;
 }
