@@ -19,6 +19,12 @@ if (args.Length > 0 && args[0] == "feed")
     return await ChangeFeedMeasurement.RunAsync(args);
 }
 
+// The CSV import's CPU per row, wall time and file bytes per row: `-- import-csv [rows]` (docs/performance.md).
+if (args.Length > 0 && args[0] == "import-csv")
+{
+    return await CsvImportMeasurement.RunAsync(args);
+}
+
 // One entry point for every benchmark: pick with --filter, e.g.
 //   dotnet run -c Release --project benchmarks/Opportunity.Benchmarks -- --filter '*Routing*'
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
