@@ -135,25 +135,31 @@ internal static class CsvImportMeasurement
         return ticks;
     }
 
-    // The committed file by table and index (the WAL checkpointed into it first).
+    // The committed file (the WAL checkpointed into it first), by table and index when the sqlite3
+    // shell is installed (its dbstat table; the bundled library has none).
     private static void PrintSqliteSizes(string path, int rows)
     {
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE); SELECT name, SUM(pgsize) FROM dbstat GROUP BY name HAVING SUM(pgsize) > 65536 ORDER BY 2 DESC;";
-        using var reader = command.ExecuteReader();
-        reader.NextResult();
-        long total = 0;
-        var parts = new List<string>();
-        while (reader.Read())
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
-            var bytes = reader.GetInt64(1);
-            total += bytes;
-            parts.Add($"{reader.GetString(0)} {bytes / (double)rows:N0}");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            command.ExecuteNonQuery();
         }
 
-        Console.WriteLine($"SQLite file: {total / (double)rows:N0} B per row ({string.Join(", ", parts)})");
+        var parts = string.Empty;
+        try
+        {
+            using var shell = Process.Start(new ProcessStartInfo("sqlite3", [path, "SELECT name || ' ' || (SUM(pgsize) / " + rows + ") FROM dbstat GROUP BY name HAVING SUM(pgsize) > 65536 ORDER BY SUM(pgsize) DESC;"]) { RedirectStandardOutput = true })!;
+            parts = $" ({string.Join(", ", shell.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries))})";
+            shell.WaitForExit();
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // No sqlite3 shell: the total only.
+        }
+
+        Console.WriteLine($"SQLite file: {new FileInfo(path).Length / (double)rows:N0} B per row{parts}");
     }
 
     private static void Check(bool ok, IReadOnlyList<ValidationError>? errors = null)
