@@ -15,8 +15,8 @@ namespace Opportunity.Benchmarks.Persistence;
 /// into a fresh SQLite file (and, with <c>--postgres</c>, a fresh PostgreSQL schema of OPPORTUNITY_POSTGRES).
 /// Prints for each the wall time, rows per second, the process's CPU time per row
 /// (<see cref="Process.TotalProcessorTime"/>: every thread, the producers and the writer; PostgreSQL's
-/// server not counted), the busiest thread's CPU per row (for SQLite its one writer: the row inserts,
-/// the commit may run on another thread) and the load average around it; for SQLite also the file's bytes per row by
+/// server not counted), the busiest thread's CPU per row (the writer or the producer's in-order check:
+/// a lower bound of the time per row on any number of cores) and the load average around it; for SQLite also the file's bytes per row by
 /// table and index (<c>dbstat</c>). <c>--per-row-events</c> imports with
 /// <see cref="OpportunityCsvOptions.PerRowEvents"/>.
 /// <code>dotnet run -c Release --project benchmarks/Opportunity.Benchmarks -- import-csv [rows] [--per-row-events] [--postgres] [--no-sqlite]</code>
@@ -114,7 +114,7 @@ internal static class CsvImportMeasurement
     }
 
     // CPU time of each thread of the process in clock ticks (utime + stime, 1/100 s): the busiest
-    // thread of an import is SQLite's one writer (the producers are spread over the pool).
+    // thread bounds the time per row from below, however many cores the others get.
     private static Dictionary<string, long> ThreadTicks()
     {
         var ticks = new Dictionary<string, long>();
