@@ -19,6 +19,12 @@ if (args.Length > 0 && args[0] == "feed")
     return await ChangeFeedMeasurement.RunAsync(args);
 }
 
+// The CSV import's CPU per row, wall time and file bytes per row: `-- import-csv [rows]` (docs/performance.md).
+if (args.Length > 0 && args[0] == "import-csv")
+{
+    return await CsvImportMeasurement.RunAsync(args);
+}
+
 // Several hosts over one database, captures/s and due items/s: `-- hosts [leads]` (docs/scaling.md).
 if (args.Length > 0 && args[0] == "hosts")
 {

@@ -9,8 +9,8 @@ namespace Opportunity.Persistence.Sqlite.Tests;
 /// <summary>
 /// The CSV import into a real SQLite file is all or nothing for a big file whose failure comes in
 /// the middle: a stored id on line 10,002 of 20,001, or a crash after every row is written and
-/// before the outbox, leave the file as it was; the same file then imports whole, every row's
-/// events included.
+/// before the outbox, leave the file as it was; the same file then imports whole: every row on the
+/// change feed and the import's one event, or every row's events when asked for.
 /// </summary>
 public sealed class SqliteCsvImportTests : IDisposable
 {
@@ -58,7 +58,22 @@ public sealed class SqliteCsvImportTests : IDisposable
         Assert.True(retry.IsValid, string.Join("; ", retry.Errors.Take(3)));
         Assert.Equal((long)Rows, await CountAsync("opportunities"));
         Assert.Equal(50L, await CountAsync("partners"));
-        Assert.Equal((long)(Rows + (Rows + 2) / 3), await CountAsync("outbox"));
+        Assert.Equal((long)Rows, await CountAsync("opportunity_feed"));
+        var imported = Assert.Single(await store.ListPendingAsync());
+        Assert.Equal("OpportunityImport/o-00000/1@acme", imported.Id);
+        var counts = (OpportunitiesImported)DomainEventSerializer.Deserialize(imported.Type, imported.Payload);
+        Assert.Equal((Rows, (Rows + 2) / 3), (counts.Imported, counts.Won));
+    }
+
+    [Fact]
+    public async Task ImportAsync_PerRowEvents_WritesEveryRowsEventsWithTheRows()
+    {
+        using var store = new SqliteStore(_database.Path);
+
+        var result = await OpportunityCsvImporter.ImportAsync(new StringReader(File(Rows)), store, store, Options with { PerRowEvents = true }, Clock);
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors.Take(3)));
+        Assert.Equal((long)(Rows + (Rows + 2) / 3 + 1), await CountAsync("outbox"));
         var opened = (await store.ListPendingAsync()).First(m => m.Id == "SalesOpportunity/o-10000/1@acme");
         Assert.Equal(DomainEventSerializer.Serialize(DomainEventSerializer.Deserialize(opened.Type, opened.Payload)), opened.Payload);
     }

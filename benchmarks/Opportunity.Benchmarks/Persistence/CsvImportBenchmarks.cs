@@ -17,7 +17,8 @@ namespace Opportunity.Benchmarks.Persistence;
 /// <summary>
 /// The sample's <c>import</c>: a CSV file of 1,000,000 rows (OPPORTUNITY_BENCH_ROWS picks other
 /// sizes) read, validated and imported with <see cref="OpportunityCsvImporter.ImportAsync"/> —
-/// rows, 200 new partners and the rows' events in one all-or-nothing transaction. Baseline: the
+/// rows, 200 new partners and the import's event (<c>SqlitePerRowEvents</c>: every row's events) in one
+/// all-or-nothing transaction. Baseline: the
 /// same file read and validated without a store. Every iteration starts from an empty database;
 /// SQLite keeps its durable settings (WAL, the store's <c>synchronous</c> level). PostgreSQL needs
 /// OPPORTUNITY_POSTGRES. Rows per second = rows / time.
@@ -55,7 +56,7 @@ public class CsvImportBenchmarks
     [GlobalCleanup]
     public void Cleanup() => File.Delete(_file);
 
-    [IterationSetup(Target = nameof(Sqlite))]
+    [IterationSetup(Targets = [nameof(Sqlite), nameof(SqlitePerRowEvents)])]
     public void SetupSqlite()
     {
         _folder = Path.Combine(Path.GetTempPath(), "opportunity-bench", Guid.NewGuid().ToString("N"));
@@ -63,7 +64,7 @@ public class CsvImportBenchmarks
         _sqlite.MigrateAsync().GetAwaiter().GetResult();
     }
 
-    [IterationCleanup(Target = nameof(Sqlite))]
+    [IterationCleanup(Targets = [nameof(Sqlite), nameof(SqlitePerRowEvents)])]
     public void CleanupSqlite()
     {
         _sqlite?.Dispose();
@@ -101,6 +102,14 @@ public class CsvImportBenchmarks
     {
         using var reader = new StreamReader(_file);
         return Check(await OpportunityCsvImporter.ImportAsync(reader, _sqlite!, _sqlite!, new OpportunityCsvOptions(Tenant), Clock)).Imported;
+    }
+
+    /// <summary>As <see cref="Sqlite"/> with every row's events in the outbox (<see cref="OpportunityCsvOptions.PerRowEvents"/>; 0.2.0's only way).</summary>
+    [Benchmark]
+    public async Task<int> SqlitePerRowEvents()
+    {
+        using var reader = new StreamReader(_file);
+        return Check(await OpportunityCsvImporter.ImportAsync(reader, _sqlite!, _sqlite!, new OpportunityCsvOptions(Tenant) { PerRowEvents = true }, Clock)).Imported;
     }
 
     [Benchmark]

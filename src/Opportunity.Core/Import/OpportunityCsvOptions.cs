@@ -34,6 +34,15 @@ public sealed record OpportunityCsvOptions
     /// <summary>Time zone in which "today" is taken. Default UTC.</summary>
     public DateTimeZone Zone { get; init; } = DateTimeZone.Utc;
 
+    /// <summary>
+    /// Also write each row's domain events to the outbox (<c>OpportunityOpened</c>, and
+    /// <c>OpportunityClosed</c> for a closed stage), as 0.2.0 did. Default false: an import writes one
+    /// <see cref="OpportunitiesImported"/>, and every imported opportunity is on the change feed
+    /// (<see cref="Persistence.IChangeFeed"/>). The per-row events cost about as much of SQLite's
+    /// single writer as the rows themselves (docs/performance.md).
+    /// </summary>
+    public bool PerRowEvents { get; init; }
+
     /// <summary>Who the import acts as in stage histories and events. Default <c>import</c>.</summary>
     public string Actor { get; init; } = "import";
 }

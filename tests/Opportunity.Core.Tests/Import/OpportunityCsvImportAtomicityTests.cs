@@ -41,9 +41,30 @@ public sealed class OpportunityCsvImportAtomicityTests
         Assert.Equal(300, (await ListAsync(store.QueryAsync(AccessScope.Manufacturer(Tenant), OpportunityQuery.All))).Count);
         Assert.Equal(["P0", "P1", "P2", "P3", "P4"], (await ListAsync(store.ListAsync(Tenant))).Select(p => p.Id.Value));
 
-        // Every row's events (opened; opened + closed for won deals) went to the outbox with it.
-        Assert.Equal(300 + 43, (await store.ListPendingAsync()).Count);
+        // The import's one event went to the outbox with the rows; the rows are on the change feed.
+        var message = Assert.Single(await store.ListPendingAsync());
+        Assert.Equal("OpportunityImport/o-00000/1@acme", message.Id);
+        Assert.Equal(new OpportunitiesImported(300, 257, 43, 0, 5, new OpportunityId("o-00000"), new OpportunityId("o-00299")), Counts(message));
         Assert.All(await ListAsync(store.QueryAsync(AccessScope.Manufacturer(Tenant), OpportunityQuery.All)), o => Assert.Equal(1, o.Version));
+    }
+
+    [Fact]
+    public async Task ImportAsync_PerRowEventsAfterACrash_WritesEveryRowsEventsOnceWithTheSummary()
+    {
+        var store = new InMemoryStore();
+        var options = Options with { PerRowEvents = true };
+        await Assert.ThrowsAsync<IOException>(() => OpportunityCsvImporter.ImportAsync(new StringReader(File(300)), new CrashingImporter(store, afterRows: 150), store, options, Clock));
+        Assert.Empty(await store.ListPendingAsync());
+
+        var retry = await OpportunityCsvImporter.ImportAsync(new StringReader(File(300)), store, store, options, Clock);
+
+        // Every row's events (opened; opened + closed for won deals), then the import's own.
+        Assert.True(retry.IsValid, string.Join("; ", retry.Errors));
+        var messages = await store.ListPendingAsync();
+        Assert.Equal(300 + 43 + 1, messages.Count);
+        Assert.Equal(300, messages.Count(m => m.Type == nameof(OpportunityOpened)));
+        Assert.Equal(43, messages.Count(m => m.Type == nameof(OpportunityClosed)));
+        Assert.Equal(nameof(OpportunitiesImported), messages[^1].Type);
     }
 
     [Fact]
@@ -103,6 +124,19 @@ public sealed class OpportunityCsvImportAtomicityTests
         Assert.Equal(["P3", "P4", "P5", "P6", "P7", "P8", "P9"], result.Value.NewPartners.Select(p => p.Id.Value));
         Assert.Equal(10, (await ListAsync(store.QueryAsync(AccessScope.Manufacturer(Tenant), OpportunityQuery.All))).Count);
         Assert.Equal("Known", (await store.FindAsync(Tenant, new PartnerId("P0")))!.Name);
+
+        // One event per import, named by its first imported row and counting only what was imported.
+        var messages = await store.ListPendingAsync();
+        Assert.Equal(["OpportunityImport/o-00000/1@acme", "OpportunityImport/o-00003/1@acme"], messages.Select(m => m.Id));
+        Assert.Equal(new OpportunitiesImported(7, 6, 1, 0, 7, new OpportunityId("o-00003"), new OpportunityId("o-00009")), Counts(messages[1]));
+    }
+
+    // The payload's own fields (the envelope — tenant, aggregate, instant — is checked by the id).
+    private static OpportunitiesImported Counts(OutboxMessage message)
+    {
+        var e = (OpportunitiesImported)DomainEventSerializer.Deserialize(message.Type, message.Payload);
+        Assert.Equal((Tenant, OpportunitiesImported.Kind, e.FirstId.Value, 1L, Clock.GetCurrentInstant(), "import"), (e.Tenant, e.AggregateKind, e.AggregateId, e.Sequence, e.OccurredAt, e.Actor));
+        return new OpportunitiesImported(e.Imported, e.Open, e.Won, e.Lost, e.NewPartners, e.FirstId, e.LastId);
     }
 
     private static async Task<List<T>> ListAsync<T>(IAsyncEnumerable<T> source)
