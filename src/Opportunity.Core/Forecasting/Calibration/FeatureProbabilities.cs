@@ -65,7 +65,8 @@ public sealed class FeatureProbabilities
         ArgumentNullException.ThrowIfNull(pipeline);
         options ??= new FeatureModelOptions();
         options.Validate();
-        var closed = histories.Where(h => h.Pipeline.Id == pipeline.Id && h.Outcome != StageKind.Open).ToList();
+        // In id order, so the floating-point sums (and the weights) do not depend on the input order.
+        var closed = histories.Where(h => h.Pipeline.Id == pipeline.Id && h.Outcome != StageKind.Open).OrderBy(h => h.Id).ToList();
         var stages = LearnedProbabilities.Learn(closed, pipeline, new LearnedProbabilityOptions { NetworkPriorStrength = options.NetworkPriorStrength, Segment = null, Counting = options.Counting });
         var values = new DealFeatureValues(options, closed);
         var features = DealFeatureValues.Each.Where(f => options.Features.HasFlag(f)).ToArray();

@@ -144,7 +144,7 @@ public sealed record OpportunityHistory
     {
         if (counting == StageCounting.Reached)
         {
-            return Enumerable.Range(0, FurthestOpenStage + 1);
+            return Enumerable.Range(0, Math.Min(FurthestOpenStage + 1, Pipeline.OpenStages.Count));
         }
 
         return OpenStagesEntered().Select(IndexOfOpen).Order();
