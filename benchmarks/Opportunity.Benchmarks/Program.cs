@@ -19,6 +19,12 @@ if (args.Length > 0 && args[0] == "feed")
     return await ChangeFeedMeasurement.RunAsync(args);
 }
 
+// Several hosts over one database, captures/s and due items/s: `-- hosts [leads]` (docs/scaling.md).
+if (args.Length > 0 && args[0] == "hosts")
+{
+    return await HostsMeasurement.RunAsync(args);
+}
+
 // One entry point for every benchmark: pick with --filter, e.g.
 //   dotnet run -c Release --project benchmarks/Opportunity.Benchmarks -- --filter '*Routing*'
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

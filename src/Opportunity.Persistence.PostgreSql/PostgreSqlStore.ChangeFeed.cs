@@ -12,7 +12,9 @@ public sealed partial class PostgreSqlStore : IChangeFeed, IChangeFeedSignal
     /// <remarks>
     /// The feed rows (migration 15) after the position in (commit number, sequence) order — the rest
     /// of the position's own transaction by its index range, then later transactions — and only then
-    /// the page's opportunities with their pipeline columns, in a
+    /// the page's opportunities with their pipeline columns (whether the tenant has any quarantined
+    /// deal is asked once per statement, an init plan, so the usual case looks up no deal in the
+    /// quarantine), in a
     /// transaction of the store's own, so committed changes only, also inside a
     /// <see cref="StoreTransaction"/> scope. Row-level security applies (manufacturer scope of the tenant).
     /// </remarks>
@@ -41,7 +43,9 @@ public sealed partial class PostgreSqlStore : IChangeFeed, IChangeFeedSignal
                     ORDER BY 1, 2 LIMIT $4)
                 SELECT p.position, p.seq, p.id, o.version, o.partner, o.stage, o.stage_kind, o.amount_minor, o.currency, o.probability_bp,
                        o.forecast_category, o.expected_close, o.closed_at, o.region, o.product_line,
-                       o.stage_kind IS NULL OR EXISTS (SELECT 1 FROM {_schema}.quarantine q WHERE q.tenant = o.tenant AND q.kind = 'SalesOpportunity' AND q.id = o.id)
+                       o.stage_kind IS NULL
+                       OR (EXISTS (SELECT 1 FROM {_schema}.quarantine WHERE tenant = $1 AND kind = 'SalesOpportunity')
+                           AND EXISTS (SELECT 1 FROM {_schema}.quarantine q WHERE q.tenant = o.tenant AND q.kind = 'SalesOpportunity' AND q.id = o.id))
                 FROM page p JOIN {_schema}.opportunities o ON o.tenant = $1 AND o.id = p.id
                 ORDER BY p.position, p.seq;
                 """,

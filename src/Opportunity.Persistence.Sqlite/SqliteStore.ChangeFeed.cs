@@ -1,5 +1,5 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
-using NodaTime.Text;
 using Opportunity.Diagnostics;
 using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Pipelines;
@@ -22,41 +22,33 @@ public sealed partial class SqliteStore : IChangeFeed, IChangeFeedSignal
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, nameof(ReadChangesAsync), tenant.Value);
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var command = Command(
+        // The pipeline columns in the row stream's order (ReadPipelineRow). Whether the tenant has any
+        // quarantined deal is asked once per statement (an uncorrelated subquery), so the usual case
+        // costs no quarantine lookup per change.
+        using var rows = new SqliteBoundStatement(
             connection,
-            null,
             """
-            SELECT f.seq, f.id, o.version, o.partner, o.stage, o.stage_kind, o.amount_minor, o.currency, o.probability_bp,
+            SELECT f.seq, f.id, o.version,
+                   o.partner, o.stage, o.stage_kind, o.amount_minor, o.currency, o.probability_bp,
                    o.forecast_category, o.expected_close, o.closed_at, o.region, o.product_line,
-                   o.stage_kind IS NULL OR EXISTS (SELECT 1 FROM quarantine q WHERE q.tenant = o.tenant AND q.kind = 'SalesOpportunity' AND q.id = o.id)
+                   o.stage_kind IS NULL
+                   OR ((SELECT 1 FROM quarantine WHERE tenant = ?1 AND kind = 'SalesOpportunity' LIMIT 1) IS NOT NULL
+                       AND EXISTS (SELECT 1 FROM quarantine q WHERE q.tenant = o.tenant AND q.kind = 'SalesOpportunity' AND q.id = o.id))
             FROM opportunity_feed f JOIN opportunities o ON o.tenant = f.tenant AND o.id = f.id
-            WHERE f.tenant = $tenant AND f.seq > $after
+            WHERE f.tenant = ?1 AND f.seq > ?2
             ORDER BY f.seq
-            LIMIT $max;
-            """,
-            ("$tenant", tenant.Value),
-            ("$after", after.Sequence),
-            ("$max", maxCount));
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var changes = new List<OpportunityChange>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            LIMIT ?3;
+            """);
+        rows.BindText(1, tenant.Value);
+        rows.BindInt64(2, after.Sequence);
+        rows.BindInt64(3, maxCount);
+        var values = new PipelineRowValues();
+        var changes = new List<OpportunityChange>(Math.Min(maxCount, 10_000));
+        while (rows.Read())
         {
-            var id = reader.GetString(1);
-            StoredPipelineRow? row = reader.GetBoolean(14) ? null : new StoredPipelineRow(
-                new PartnerId(reader.GetString(3)),
-                reader.GetString(4),
-                (StageKind)reader.GetInt32(5),
-                reader.GetInt64(6),
-                StoredValues.ReadCurrency(nameof(SalesOpportunity), id, reader.GetString(7)),
-                Probability.FromBasisPoints(reader.GetInt32(8)),
-                (ForecastCategory)reader.GetInt32(9),
-                LocalDatePattern.Iso.Parse(reader.GetString(10)).Value,
-                reader.IsDBNull(11) ? null : SqliteText.ToInstant(reader.GetString(11)))
-            {
-                Region = reader.IsDBNull(12) ? null : reader.GetString(12),
-                ProductLine = reader.IsDBNull(13) ? null : reader.GetString(13),
-            };
-            changes.Add(new OpportunityChange(new ChangeFeedPosition(0, reader.GetInt64(0)), new OpportunityId(id), reader.GetInt64(2), row));
+            cancellationToken.ThrowIfCancellationRequested();
+            StoredPipelineRow? row = rows.Int64(14) != 0 ? null : ReadPipelineRow(rows, 3, values);
+            changes.Add(new OpportunityChange(new ChangeFeedPosition(0, rows.Int64(0)), new OpportunityId(Encoding.UTF8.GetString(rows.Utf8(1))), rows.Int64(2), row));
         }
 
         return new ChangeFeedBatch(changes, changes.Count == 0 ? after : changes[^1].Position);

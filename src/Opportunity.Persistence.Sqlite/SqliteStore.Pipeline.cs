@@ -57,20 +57,7 @@ public sealed partial class SqliteStore : IPipelineRowSource, IPipelinePushDown
                 throw PipelineRowValues.AmountOutOfRange(rows.Utf8(11), rows.Int64(3));
             }
 
-            yield return new StoredPipelineRow(
-                values.Partner(rows.Utf8(0)),
-                values.Stage(rows.Utf8(1)),
-                (StageKind)rows.Int64(2),
-                rows.Int64(3),
-                values.Currency(rows.Utf8(4)),
-                Probability.FromBasisPoints((int)rows.Int64(5)),
-                (ForecastCategory)rows.Int64(6),
-                ReadDate(rows.Utf8(7)),
-                rows.IsNull(8) ? null : SqliteText.ToInstant(Encoding.UTF8.GetString(rows.Utf8(8))))
-            {
-                Region = rows.IsNull(9) ? null : values.Region(rows.Utf8(9)),
-                ProductLine = rows.IsNull(10) ? null : values.ProductLine(rows.Utf8(10)),
-            };
+            yield return ReadPipelineRow(rows, 0, values);
         }
     }
 
@@ -202,6 +189,27 @@ public sealed partial class SqliteStore : IPipelineRowSource, IPipelinePushDown
     }
 
     /// <summary>A stored expected close: <c>yyyy-MM-dd</c> read from its digits, anything else through the ISO pattern.</summary>
+    /// <summary>
+    /// The pipeline columns at <paramref name="first"/>: partner, stage, stage_kind, amount_minor,
+    /// currency, probability_bp, forecast_category, expected_close, closed_at, region, product_line —
+    /// the order of the pipeline index, read by the row stream and the change feed alike.
+    /// </summary>
+    private static StoredPipelineRow ReadPipelineRow(SqliteBoundStatement rows, int first, PipelineRowValues values) =>
+        new(
+            values.Partner(rows.Utf8(first)),
+            values.Stage(rows.Utf8(first + 1)),
+            (StageKind)rows.Int64(first + 2),
+            rows.Int64(first + 3),
+            values.Currency(rows.Utf8(first + 4)),
+            Probability.FromBasisPoints((int)rows.Int64(first + 5)),
+            (ForecastCategory)rows.Int64(first + 6),
+            ReadDate(rows.Utf8(first + 7)),
+            rows.IsNull(first + 8) ? null : SqliteText.ToInstant(Encoding.UTF8.GetString(rows.Utf8(first + 8))))
+        {
+            Region = rows.IsNull(first + 9) ? null : values.Region(rows.Utf8(first + 9)),
+            ProductLine = rows.IsNull(first + 10) ? null : values.ProductLine(rows.Utf8(first + 10)),
+        };
+
     private static LocalDate ReadDate(ReadOnlySpan<byte> text)
     {
         if (text.Length == 10 && text[4] == (byte)'-' && text[7] == (byte)'-'

@@ -236,7 +236,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
 
     /// <summary>A quarantined opportunity stays out of the streamed pipeline and the push-down, as it stays out of queries; the others count.</summary>
     [PostgresFact]
-    public async Task ReadPipelineRowsAsync_QuarantinedOpportunity_LeftOutOfStreamAndPushDown()
+    public async Task ReadPipelineRowsAsync_QuarantinedOpportunity_LeftOutOfStreamPushDownAndFeedRows()
     {
         var kept = Open(TenantA, "o-kept", P1, new Money(1_000m, CurrencyCode.EUR), new LocalDate(2025, 6, 30));
         var held = Open(TenantA, "o-held", P1, new Money(7_000m, CurrencyCode.EUR), new LocalDate(2025, 6, 30));
@@ -252,6 +252,12 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         Assert.Equal(1, streamed.Count);
         Assert.Equal(expected, streamed.Total().Groups);
         Assert.Equal(expected, await Store.AggregatePipelineAsync(scope, Forecasting.PipelineGrouping.Total));
+
+        // The change feed carries both writes; the quarantined deal's entry has no row (the follower drops it).
+        var feed = await Store.ReadChangesAsync(TenantA, ChangeFeedPosition.Start, 10);
+        Assert.Equal(["o-kept", "o-held"], feed.Changes.Select(c => c.Id.Value));
+        Assert.Equal(StoredPipelineRow.Of(kept), feed.Changes[0].Row);
+        Assert.Null(feed.Changes[1].Row);
     }
 
     [PostgresFact]

@@ -123,7 +123,7 @@ public sealed class SqliteStoreTests : IDisposable
     /// queries (the stores add that check only when the tenant has quarantined opportunities at all).
     /// </summary>
     [Fact]
-    public async Task ReadPipelineRowsAsync_QuarantinedOpportunity_LeftOutOfStreamAndPushDown()
+    public async Task ReadPipelineRowsAsync_QuarantinedOpportunity_LeftOutOfStreamPushDownAndFeedRows()
     {
         using var store = new SqliteStore(_database.Path);
         var kept = SalesOpportunity.Open(Tenant, new OpportunityId("o-kept"), new SalesOpportunityDraft(new PartnerId("P1"), new Money(1_000m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)), PipelineDefinition.Default, "u", _clock);
@@ -140,6 +140,12 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Equal(1, streamed.Count);
         Assert.Equal(expected, streamed.Total().Groups);
         Assert.Equal(expected, await store.AggregatePipelineAsync(scope, Forecasting.PipelineGrouping.Total));
+
+        // The change feed carries both writes; the quarantined deal's entry has no row (the follower drops it).
+        var feed = await store.ReadChangesAsync(Tenant, ChangeFeedPosition.Start, 10);
+        Assert.Equal(["o-kept", "o-held"], feed.Changes.Select(c => c.Id.Value));
+        Assert.Equal(StoredPipelineRow.Of(kept), feed.Changes[0].Row);
+        Assert.Null(feed.Changes[1].Row);
     }
 
     /// <summary>

@@ -43,7 +43,7 @@ public static class OpportunityManagementBuilderExtensions
         services.TryAddSingleton<IRoutingNetworkProvider, DirectoryRoutingNetworkProvider>();
         services.TryAddSingleton<IPartnerLoadProvider, LeadStorePartnerLoadProvider>();
         services.TryAddSingleton<IPartnerPerformanceProvider, NoPartnerPerformanceProvider>();
-        services.TryAddSingleton<IRoutingDecisionLog, InMemoryRoutingDecisionLog>();
+        services.TryAddSingleton<IRoutingDecisionLog>(sp => sp.GetRequiredService<InMemoryStore>());
         services.TryAddSingleton<LeadRouter>();
         services.TryAddSingleton<LeadIntakeService>();
         services.TryAddSingleton<PartnerLeadService>();

@@ -20,7 +20,7 @@ internal sealed record ConformanceWorkflow(LeadIntakeService Intake, DueWorkProc
             new DirectoryRoutingNetworkProvider(store.Partners, clock, distribution),
             loads,
             new NoPartnerPerformanceProvider(),
-            store.DecisionLog ?? new InMemoryRoutingDecisionLog(),
+            store.DecisionLog ?? new InMemoryStore(pipelines, clock),
             clock,
             distribution,
             management);

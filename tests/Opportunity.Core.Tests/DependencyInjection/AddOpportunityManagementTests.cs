@@ -30,6 +30,16 @@ public sealed class AddOpportunityManagementTests
     }
 
     [Fact]
+    public void AddLeadDistribution_WithoutADurableStore_DecisionLogIsTheSharedInMemoryStore()
+    {
+        var services = new ServiceCollection();
+        services.AddOpportunityManagement().AddLeadDistribution();
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Same(provider.GetRequiredService<InMemoryStore>(), provider.GetRequiredService<IRoutingDecisionLog>());
+    }
+
+    [Fact]
     public void CalledTwice_RegistersEachServiceOnce()
     {
         var services = new ServiceCollection();

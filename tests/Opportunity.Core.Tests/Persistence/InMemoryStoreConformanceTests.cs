@@ -5,7 +5,7 @@ using Opportunity.Workflows;
 
 namespace Opportunity.Core.Tests.Persistence;
 
-/// <summary>The reference model runs the same conformance suite as every adapter, with the in-memory routing decision log.</summary>
+/// <summary>The reference model runs the same conformance suite as every adapter, every port (the routing decision log included) on one object.</summary>
 public sealed class InMemoryStoreConformanceTests : StoreConformanceTests
 {
     protected override Task<StoreUnderTest> CreateStoreAsync(PipelineCatalog pipelines)
@@ -18,7 +18,7 @@ public sealed class InMemoryStoreConformanceTests : StoreConformanceTests
             ForecastSnapshots = store,
             Targets = store,
             ChangeFeed = store,
-            DecisionLog = new InMemoryRoutingDecisionLog(),
+            DecisionLog = store,
             Quarantine = store,
             CorruptLead = (tenant, id) =>
             {

@@ -8,8 +8,8 @@ using Opportunity.Pipelines;
 namespace Opportunity.Persistence.InMemory;
 
 /// <summary>
-/// Every port in one process-local store: leads, opportunities, partners and the outbox behind one
-/// lock, so a save and its outbox messages are one atomic step, exactly as a database adapter
+/// Every port in one process-local store: leads, opportunities, partners, the outbox, the routing
+/// decision log, forecasts and the change feed behind one lock, so a save and its outbox messages are one atomic step, exactly as a database adapter
 /// does it in one transaction. The default in DI; also the reference model the conformance suite
 /// compares real adapters against. Aggregates are stored as snapshots, so a caller holding an
 /// aggregate never shares state with the store. Due work is found through due-time indexes, so a

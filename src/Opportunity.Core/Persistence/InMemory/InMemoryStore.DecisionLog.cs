@@ -1,12 +1,9 @@
-using Opportunity.Persistence;
-
 namespace Opportunity.Persistence.InMemory;
 
-/// <summary>A process-local <see cref="IRoutingDecisionLog"/>; the default in DI.</summary>
-public sealed class InMemoryRoutingDecisionLog : IRoutingDecisionLog
+public sealed partial class InMemoryStore : IRoutingDecisionLog
 {
-    private readonly Lock _gate = new();
-    private readonly Dictionary<(TenantId, LeadId), List<RoutingDecisionRecord>> _records = [];
+    // Append-only per lead, under the store's one lock like every other port of this store.
+    private readonly Dictionary<(string Tenant, string Lead), List<RoutingDecisionRecord>> _decisions = [];
 
     /// <inheritdoc />
     public Task AppendAsync(TenantId tenant, RoutingDecisionRecord record, CancellationToken cancellationToken = default)
@@ -14,9 +11,9 @@ public sealed class InMemoryRoutingDecisionLog : IRoutingDecisionLog
         ArgumentNullException.ThrowIfNull(record);
         lock (_gate)
         {
-            if (!_records.TryGetValue((tenant, record.Lead), out var list))
+            if (!_decisions.TryGetValue((tenant.Value, record.Lead.Value), out var list))
             {
-                _records[(tenant, record.Lead)] = list = [];
+                _decisions[(tenant.Value, record.Lead.Value)] = list = [];
             }
 
             list.Add(record);
@@ -30,7 +27,7 @@ public sealed class InMemoryRoutingDecisionLog : IRoutingDecisionLog
     {
         lock (_gate)
         {
-            return Task.FromResult<IReadOnlyList<RoutingDecisionRecord>>(_records.TryGetValue((tenant, lead), out var list) ? [.. list] : []);
+            return Task.FromResult<IReadOnlyList<RoutingDecisionRecord>>(_decisions.TryGetValue((tenant.Value, lead.Value), out var list) ? [.. list] : []);
         }
     }
 }
