@@ -12,6 +12,13 @@ namespace Opportunity.Forecasting;
 /// <param name="Predictions">Number of (deal, stage) predictions.</param>
 /// <param name="Brier">Brier score; null without predictions.</param>
 /// <param name="BaseRate">Share of predictions whose deal was won.</param>
-/// <param name="BrierSkill">Skill against predicting the base rate; null when undefined.</param>
+/// <param name="BrierSkill">Skill against always predicting <see cref="ReferenceRate"/>; null without a reference rate or when undefined.</param>
 /// <param name="Reliability">The reliability table.</param>
-public sealed record CalibrationReport(string Name, int Predictions, double? Brier, double? BaseRate, double? BrierSkill, IReadOnlyList<ReliabilityBin> Reliability);
+public sealed record CalibrationReport(string Name, int Predictions, double? Brier, double? BaseRate, double? BrierSkill, IReadOnlyList<ReliabilityBin> Reliability)
+{
+    /// <summary>Mean log loss (natural log; a prediction of 0% or 100% counts as one basis point from certain); null without predictions.</summary>
+    public double? LogLoss { get; init; }
+
+    /// <summary>The rate skill is measured against: the base rate of the training deals (known before the evaluated deals closed); null when none was given.</summary>
+    public double? ReferenceRate { get; init; }
+}

@@ -4,8 +4,8 @@ namespace Opportunity.Forecasting;
 
 /// <summary>
 /// Win probabilities learned from closed deals. For each open stage of a pipeline: of the closed
-/// deals that reached the stage (a won deal counts as having reached every open stage, a lost one
-/// the stages up to where it was lost), the share that was won. The network rate is shrunk toward
+/// deals that count for the stage (<see cref="LearnedProbabilityOptions.Counting"/>: by default the
+/// deals that entered it), the share that was won; a stage no closed deal entered keeps its default. The network rate is shrunk toward
 /// the definition's default with a Beta prior (<see cref="LearnedProbabilityOptions.NetworkPriorStrength"/>),
 /// each segment's rate toward the network rate (<see cref="LearnedProbabilityOptions.SegmentPriorStrength"/>),
 /// so thin data falls back smoothly to the default. Probabilities are rounded to basis points,
@@ -47,11 +47,17 @@ public sealed class LearnedProbabilities
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.SegmentPriorStrength);
         var closed = histories.Where(h => h.Pipeline.Id == pipeline.Id && h.Outcome != StageKind.Open).ToList();
         var open = pipeline.OpenStages;
+        var counted = closed.Select(h => h.CountedOpenStages(options.Counting).ToHashSet()).ToList();
+        var entered = closed.Select(h => h.CountedOpenStages(StageCounting.Entered).ToHashSet()).ToList();
         var stages = new List<LearnedStageProbability>();
         for (var i = 0; i < open.Count; i++)
         {
             var index = i;
-            var reached = closed.Where(h => h.FurthestOpenStage >= index).ToList();
+            var enteredBy = entered.Count(e => e.Contains(index));
+
+            // A stage no closed deal entered has no evidence of its own, whatever the counting: under
+            // Reached it would be "learned" from won deals that skipped it (a near-certain win).
+            var reached = enteredBy == 0 ? [] : closed.Where((_, d) => counted[d].Contains(index)).ToList();
             var network = ShrunkRate.Create(reached.Count(h => h.Outcome == StageKind.Won), reached.Count, open[i].DefaultProbability.ToDouble(), options.NetworkPriorStrength);
             var segments = new Dictionary<string, ShrunkRate>(StringComparer.Ordinal);
             if (options.Segment is { } segmentOf)
@@ -62,7 +68,7 @@ public sealed class LearnedProbabilities
                 }
             }
 
-            stages.Add(new LearnedStageProbability(open[i].Name, open[i].DefaultProbability, network, segments));
+            stages.Add(new LearnedStageProbability(open[i].Name, open[i].DefaultProbability, network, segments) { Entered = enteredBy });
         }
 
         return new LearnedProbabilities(pipeline, stages, options.Segment);

@@ -18,4 +18,7 @@ public sealed record LearnedProbabilityOptions
     /// rates only. Default: the partner.
     /// </summary>
     public Func<OpportunityHistory, string?>? Segment { get; init; } = h => h.Partner.Value;
+
+    /// <summary>Which closed deals count for a stage. Default <see cref="StageCounting.Entered"/>.</summary>
+    public StageCounting Counting { get; init; } = StageCounting.Entered;
 }

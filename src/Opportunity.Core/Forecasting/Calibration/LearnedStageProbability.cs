@@ -5,4 +5,8 @@ namespace Opportunity.Forecasting;
 /// <param name="Default">The pipeline definition's default probability.</param>
 /// <param name="Network">The network rate: won ÷ reached, shrunk toward the default.</param>
 /// <param name="Segments">Per segment: the segment's rate shrunk toward the network rate.</param>
-public sealed record LearnedStageProbability(string Stage, Probability Default, ShrunkRate Network, IReadOnlyDictionary<string, ShrunkRate> Segments);
+public sealed record LearnedStageProbability(string Stage, Probability Default, ShrunkRate Network, IReadOnlyDictionary<string, ShrunkRate> Segments)
+{
+    /// <summary>Closed deals that entered the stage. Without any, the stage keeps its default whatever the counting.</summary>
+    public long Entered { get; init; }
+}

@@ -62,6 +62,12 @@ public sealed record OpportunityHistory
     /// <summary>Product line, for segmenting.</summary>
     public string? ProductLine { get; init; }
 
+    /// <summary>The expected close date (the last one, for a closed deal), for the close-date features of <see cref="FeatureProbabilities"/>; null when unknown.</summary>
+    public LocalDate? ExpectedClose { get; init; }
+
+    /// <summary>Where the lead came from (e.g. <c>web-form</c>), for segmenting; null when unknown.</summary>
+    public string? LeadSource { get; init; }
+
     /// <summary>When it was opened: the first stage entry.</summary>
     public Instant CreatedAt => Stages[0].At;
 
@@ -112,6 +118,7 @@ public sealed record OpportunityHistory
         {
             Region = opportunity.Region,
             ProductLine = opportunity.ProductLine,
+            ExpectedClose = opportunity.ExpectedClose,
         };
     }
 
@@ -127,6 +134,39 @@ public sealed record OpportunityHistory
         }
 
         return -1;
+    }
+
+    /// <summary>
+    /// The indexes (into <see cref="PipelineDefinition.OpenStages"/>) of the open stages a closed deal
+    /// counts for under <paramref name="counting"/>, ascending.
+    /// </summary>
+    internal IEnumerable<int> CountedOpenStages(StageCounting counting)
+    {
+        if (counting == StageCounting.Reached)
+        {
+            return Enumerable.Range(0, Math.Min(FurthestOpenStage + 1, Pipeline.OpenStages.Count));
+        }
+
+        return OpenStagesEntered().Select(IndexOfOpen).Order();
+    }
+
+    /// <summary>
+    /// How long the deal stayed in <paramref name="stage"/> after first entering it: until its next
+    /// stage change, or until <paramref name="asOf"/> when it is still there; null when it never
+    /// entered the stage.
+    /// </summary>
+    internal Duration? TimeIn(Stage stage, Instant asOf)
+    {
+        for (var i = 0; i < Stages.Count; i++)
+        {
+            if (string.Equals(Stages[i].To, stage.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                var left = i + 1 < Stages.Count ? Stages[i + 1].At : asOf;
+                return left > Stages[i].At ? left - Stages[i].At : Duration.Zero;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The open stages entered, each once, in order of first entry.</summary>

@@ -94,6 +94,25 @@ public sealed class PipelineSnapshot
     }
 
     /// <summary>
+    /// A snapshot of opportunities whose probability comes from <paramref name="probability"/> (e.g.
+    /// a learned model: <c>d => model.For(OpportunityHistory.From(d), now)</c>) instead of the
+    /// override or stage default, so the expected value, the variance and the Monte Carlo forecast
+    /// use it. Which deals are included follows <see cref="FromOpportunities(IEnumerable{SalesOpportunity}, PipelineSnapshotOptions?)"/>.
+    /// </summary>
+    public static PipelineSnapshot FromOpportunities(IEnumerable<SalesOpportunity> opportunities, Func<SalesOpportunity, Probability> probability, PipelineSnapshotOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(opportunities);
+        ArgumentNullException.ThrowIfNull(probability);
+        var builder = new PipelineSnapshotBuilder(options);
+        foreach (var opportunity in opportunities)
+        {
+            builder.Add(opportunity, probability);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>
     /// A snapshot of the opportunities visible in <paramref name="scope"/> (a partner sees only its
     /// own). A store that implements <see cref="IPipelineRowSource"/> (every adapter of this library
     /// does) streams the rows from its columns; any other store is read with

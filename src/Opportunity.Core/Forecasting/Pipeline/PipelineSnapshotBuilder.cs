@@ -166,7 +166,15 @@ public sealed class PipelineSnapshotBuilder
     /// <see cref="PipelineSnapshotOptions.IncludeClosedWon"/> is set, closed-lost deals never.
     /// </summary>
     /// <returns>True when the opportunity was added.</returns>
-    public bool Add(SalesOpportunity opportunity)
+    public bool Add(SalesOpportunity opportunity) => Add(opportunity, null);
+
+    /// <summary>
+    /// Adds an opportunity like <see cref="Add(SalesOpportunity)"/>, with the probability
+    /// <paramref name="probability"/> gives it (e.g. a learned model's) instead of its own; a
+    /// closed-won deal keeps 100%.
+    /// </summary>
+    /// <returns>True when the opportunity was added.</returns>
+    public bool Add(SalesOpportunity opportunity, Func<SalesOpportunity, Probability>? probability)
     {
         ArgumentNullException.ThrowIfNull(opportunity);
         if (!Includes(opportunity.Stage.Kind, _options))
@@ -179,7 +187,13 @@ public sealed class PipelineSnapshotBuilder
             throw new ArgumentOutOfRangeException(nameof(opportunity), opportunity.Amount, $"Opportunity '{opportunity.Id}': amount {opportunity.Amount} is outside the range of one deal, 0 to {Money.MaxDealAmount(opportunity.Amount.Currency)}.");
         }
 
-        Add(PipelineRow.FromOpportunity(opportunity, _options.ReportingZone));
+        var row = PipelineRow.FromOpportunity(opportunity, _options.ReportingZone);
+        if (probability is not null && opportunity.Stage.Kind == StageKind.Open)
+        {
+            row = new PipelineRow(row.Partner, row.Amount, row.Stage, probability(opportunity), row.Category, row.CloseDate) { Region = row.Region, ProductLine = row.ProductLine };
+        }
+
+        Add(row);
         return true;
     }
 
