@@ -123,31 +123,18 @@ public sealed class Lead : AggregateRoot
     /// A partner registers a deal of its own (a partner-sourced lead). It waits in
     /// <see cref="LeadState.PendingApproval"/> until the manufacturer approves or rejects it.
     /// </summary>
-    public static Lead Register(TenantId tenant, LeadId id, LeadDetails details, PartnerId partner, IClock clock)
-    {
-        ArgumentNullException.ThrowIfNull(details);
-        ArgumentNullException.ThrowIfNull(clock);
-        var now = clock.GetCurrentInstant();
-        var lead = new Lead(new LeadSnapshot
-        {
-            Id = id,
-            Tenant = tenant,
-            Details = details,
-            State = LeadState.PendingApproval,
-            RegisteredBy = partner,
-            CapturedAt = now,
-            LastActivityAt = now,
-        });
-        lead.Raise(new LeadCaptured(details.Source), now, partner.Value);
-        lead.Raise(new DealRegistered(partner), now, partner.Value);
-        return lead;
-    }
+    public static Lead Register(TenantId tenant, LeadId id, LeadDetails details, PartnerId partner, IClock clock) =>
+        NewRegistration(tenant, id, details, partner, null, clock);
 
     /// <summary>
     /// A partner registers a deal of its own that the manufacturer should decide by
     /// <paramref name="approvalDueAt"/> (see <see cref="Registration"/>); it is due then, for escalation.
     /// </summary>
-    public static Lead Register(TenantId tenant, LeadId id, LeadDetails details, PartnerId partner, Instant approvalDueAt, IClock clock)
+    public static Lead Register(TenantId tenant, LeadId id, LeadDetails details, PartnerId partner, Instant approvalDueAt, IClock clock) =>
+        NewRegistration(tenant, id, details, partner, approvalDueAt, clock);
+
+    // Without an approval deadline (0.2.0's registration) the lead has no terms and is never due.
+    private static Lead NewRegistration(TenantId tenant, LeadId id, LeadDetails details, PartnerId partner, Instant? approvalDueAt, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(details);
         ArgumentNullException.ThrowIfNull(clock);
@@ -161,7 +148,7 @@ public sealed class Lead : AggregateRoot
             RegisteredBy = partner,
             CapturedAt = now,
             LastActivityAt = now,
-            Registration = new DealRegistrationTerms { ApprovalDueAt = approvalDueAt },
+            Registration = approvalDueAt is { } due ? new DealRegistrationTerms { ApprovalDueAt = due } : null,
             NextDueAt = approvalDueAt,
         });
         lead.Raise(new LeadCaptured(details.Source), now, partner.Value);
