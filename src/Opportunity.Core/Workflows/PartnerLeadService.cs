@@ -249,11 +249,21 @@ public sealed class PartnerLeadService
             throw LeadConversionRules.AlreadyConverted(lead.Tenant, lead.Id, existing.Id, existing.Partner);
         }
 
-        if (lead.State == LeadState.Accepted && lead.AssignedPartner == partner)
+        while (lead.State == LeadState.Accepted && lead.AssignedPartner == partner)
         {
             lead.Convert(existing.Id, partner.Value, _clock);
-            await _leads.UpdateAsync(lead, cancellationToken).ConfigureAwait(false);
-            _loads.RecordRelease(lead.Tenant, partner);
+            try
+            {
+                await _leads.UpdateAsync(lead, cancellationToken).ConfigureAwait(false);
+                _loads.RecordRelease(lead.Tenant, partner);
+                break;
+            }
+            catch (ConcurrencyException)
+            {
+                // The lead was read before another host converted it into this opportunity (or adopted
+                // the orphan): what is stored now decides whether anything is left to do.
+                lead = await _leads.GetAsync(lead.Tenant, lead.Id, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         return existing;

@@ -1,4 +1,6 @@
 using NodaTime;
+using NodaTime.Testing;
+using Opportunity.Persistence.InMemory;
 using Opportunity.Leads;
 using Opportunity.Persistence;
 using Opportunity.Pipelines;
@@ -43,6 +45,30 @@ public sealed class LeadConversionWorkflowTests
         Assert.Equal(results[0].Id, (await h.LeadAsync("L-1")).ConvertedTo);
     }
 
+    /// <summary>
+    /// Another host converts the lead after this call read it and before it looks for an opportunity of
+    /// the lead: the call finds that opportunity with a stale copy of the lead, and returns it instead of
+    /// failing on the stale copy's version (0.3.0 before this fix threw <see cref="ConcurrencyException"/>).
+    /// </summary>
+    [Fact]
+    public async Task ConvertAsync_AnotherHostConvertsBetweenReadAndLookup_ReturnsItsOpportunity()
+    {
+        var store = new InMemoryStore();
+        var clock = new FakeClock(Tuesday10);
+        using var rival = Create(Tuesday10, RoundRobin, store: store, clock: clock, host: "host-b");
+        using var h = Create(Tuesday10, RoundRobin, store: store, clock: clock,
+            wrapLeads: inner => new RaceAfterFirstRead(inner, () => rival.PartnerLeads.ConvertAsync(Tenant, Pa, L1, new OpportunityId("O-rival"), Close)));
+        await rival.AddPartnersAsync(Partner("P-a"));
+        await rival.CaptureAndQualifyAsync("L-1");
+        await rival.PartnerLeads.AcceptAsync(Tenant, Pa, L1);
+
+        var converted = await h.PartnerLeads.ConvertAsync(Tenant, Pa, L1, new OpportunityId("O-mine"), Close);
+
+        Assert.Equal("O-rival", converted.Id.Value);
+        Assert.Equal(["O-rival"], await OpportunityIdsAsync(h));
+        Assert.Equal((LeadState.Converted, "O-rival"), ((await h.LeadAsync("L-1")).State, (await h.LeadAsync("L-1")).ConvertedTo!.Value.Value));
+    }
+
     [Fact]
     public async Task ConvertAsync_OrphanLeftBy010_RetryAdoptsItInsteadOfOpeningASecondDeal()
     {
@@ -74,10 +100,12 @@ public sealed class LeadConversionWorkflowTests
         Assert.Equal(LeadState.Accepted, (await h.LeadAsync("L-1")).State);
     }
 
+    private static void RoundRobin(Opportunity.Workflows.LeadDistributionOptions o) =>
+        o.RuleSet = RoutingRuleSet.Create("rr").InTerritory().SellingProductLine().WithinCapacity().PickRoundRobin().Build();
+
     private static async Task<DistributionHarness> AcceptedAsync()
     {
-        var h = Create(Tuesday10, o =>
-            o.RuleSet = RoutingRuleSet.Create("rr").InTerritory().SellingProductLine().WithinCapacity().PickRoundRobin().Build());
+        var h = Create(Tuesday10, RoundRobin);
         await h.AddPartnersAsync(Partner("P-a"));
         await h.CaptureAndQualifyAsync("L-1");
         await h.PartnerLeads.AcceptAsync(Tenant, Pa, L1);
@@ -93,5 +121,32 @@ public sealed class LeadConversionWorkflowTests
         }
 
         return ids;
+    }
+
+    /// <summary>Runs <paramref name="race"/> once, right after the first read of a lead returned: what the caller holds is then stale.</summary>
+    private sealed class RaceAfterFirstRead(ILeadStore inner, Func<Task> race) : ILeadStore
+    {
+        private Func<Task>? _race = race;
+
+        public async Task<Lead?> FindAsync(AccessScope scope, LeadId id, CancellationToken cancellationToken = default)
+        {
+            var lead = await inner.FindAsync(scope, id, cancellationToken);
+            if (Interlocked.Exchange(ref _race, null) is { } race)
+            {
+                await race();
+            }
+
+            return lead;
+        }
+
+        public IAsyncEnumerable<Lead> QueryAsync(AccessScope scope, LeadQuery query, CancellationToken cancellationToken = default) => inner.QueryAsync(scope, query, cancellationToken);
+
+        public IAsyncEnumerable<Lead> FindDuplicateCandidatesAsync(AccessScope scope, DuplicateKeys keys, CancellationToken cancellationToken = default) => inner.FindDuplicateCandidatesAsync(scope, keys, cancellationToken);
+
+        public Task AddAsync(Lead lead, CancellationToken cancellationToken = default) => inner.AddAsync(lead, cancellationToken);
+
+        public Task UpdateAsync(Lead lead, CancellationToken cancellationToken = default) => inner.UpdateAsync(lead, cancellationToken);
+
+        public Task<IReadOnlyList<Lead>> ClaimDueAsync(DueWorkClaim claim, CancellationToken cancellationToken = default) => inner.ClaimDueAsync(claim, cancellationToken);
     }
 }
