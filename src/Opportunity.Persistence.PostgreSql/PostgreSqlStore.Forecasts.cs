@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using NodaTime;
 using Npgsql;
 using Opportunity.Forecasting;
@@ -30,35 +31,23 @@ public sealed partial class PostgreSqlStore : IForecastSnapshotStore, ISalesTarg
             .. ForecastStoreValues.AmountMinorUnits(snapshot).Cast<object?>(),
             .. ForecastStoreValues.CategoryMinorUnits(snapshot).Cast<object?>(),
         ];
-        return RunAsync(
-            DbScope.Of(tenant),
-            async (connection, transaction) =>
-            {
-                using var command = Command(
-                    connection,
-                    transaction,
-                    $"""
-                    INSERT INTO {_schema}.forecast_snapshots (tenant, period_start, period_end, period_kind, period_label, partner, region, taken_on, currency,
-                        expected_minor, p10_minor, p50_minor, p90_minor, commit_minor, best_case_minor,
-                        category_pipeline_minor, category_best_case_minor, category_commit_minor, category_closed_minor, category_omitted_minor)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::bigint, $17::bigint, $18::bigint, $19::bigint, $20::bigint)
-                    ON CONFLICT (tenant, period_start, period_end, period_kind, period_label, partner, region, taken_on) DO UPDATE SET
-                        currency = excluded.currency, expected_minor = excluded.expected_minor, p10_minor = excluded.p10_minor,
-                        p50_minor = excluded.p50_minor, p90_minor = excluded.p90_minor, commit_minor = excluded.commit_minor,
-                        best_case_minor = excluded.best_case_minor, category_pipeline_minor = excluded.category_pipeline_minor,
-                        category_best_case_minor = excluded.category_best_case_minor, category_commit_minor = excluded.category_commit_minor,
-                        category_closed_minor = excluded.category_closed_minor, category_omitted_minor = excluded.category_omitted_minor;
-                    """,
-                    values);
-                try
-                {
-                    return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (PostgresException ex) when (ex.SqlState.StartsWith("23", StringComparison.Ordinal))
-                {
-                    throw ConstraintViolation(ForecastStoreValues.SnapshotEntity, id, ex);
-                }
-            },
+        return UpsertAsync(
+            tenant,
+            $"""
+            INSERT INTO {_schema}.forecast_snapshots (tenant, period_start, period_end, period_kind, period_label, partner, region, taken_on, currency,
+                expected_minor, p10_minor, p50_minor, p90_minor, commit_minor, best_case_minor,
+                category_pipeline_minor, category_best_case_minor, category_commit_minor, category_closed_minor, category_omitted_minor)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::bigint, $17::bigint, $18::bigint, $19::bigint, $20::bigint)
+            ON CONFLICT (tenant, period_start, period_end, period_kind, period_label, partner, region, taken_on) DO UPDATE SET
+                currency = excluded.currency, expected_minor = excluded.expected_minor, p10_minor = excluded.p10_minor,
+                p50_minor = excluded.p50_minor, p90_minor = excluded.p90_minor, commit_minor = excluded.commit_minor,
+                best_case_minor = excluded.best_case_minor, category_pipeline_minor = excluded.category_pipeline_minor,
+                category_best_case_minor = excluded.category_best_case_minor, category_commit_minor = excluded.category_commit_minor,
+                category_closed_minor = excluded.category_closed_minor, category_omitted_minor = excluded.category_omitted_minor;
+            """,
+            values,
+            ForecastStoreValues.SnapshotEntity,
+            id,
             cancellationToken);
     }
 
@@ -84,29 +73,17 @@ public sealed partial class PostgreSqlStore : IForecastSnapshotStore, ISalesTarg
             ForecastStoreValues.MinorUnits(target.Amount, target.Amount.Currency, ForecastStoreValues.TargetEntity, id, nameof(target.Amount)),
             target.Amount.Currency.Code,
         ];
-        return RunAsync(
-            DbScope.Of(tenant),
-            async (connection, transaction) =>
-            {
-                using var command = Command(
-                    connection,
-                    transaction,
-                    $"""
-                    INSERT INTO {_schema}.sales_targets (tenant, period_start, period_end, period_kind, period_label, partner, region, amount_minor, currency)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                    ON CONFLICT (tenant, period_start, period_end, period_kind, period_label, partner, region) DO UPDATE SET
-                        amount_minor = excluded.amount_minor, currency = excluded.currency;
-                    """,
-                    values);
-                try
-                {
-                    return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (PostgresException ex) when (ex.SqlState.StartsWith("23", StringComparison.Ordinal))
-                {
-                    throw ConstraintViolation(ForecastStoreValues.TargetEntity, id, ex);
-                }
-            },
+        return UpsertAsync(
+            tenant,
+            $"""
+            INSERT INTO {_schema}.sales_targets (tenant, period_start, period_end, period_kind, period_label, partner, region, amount_minor, currency)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            ON CONFLICT (tenant, period_start, period_end, period_kind, period_label, partner, region) DO UPDATE SET
+                amount_minor = excluded.amount_minor, currency = excluded.currency;
+            """,
+            values,
+            ForecastStoreValues.TargetEntity,
+            id,
             cancellationToken);
     }
 
@@ -175,4 +152,23 @@ public sealed partial class PostgreSqlStore : IForecastSnapshotStore, ISalesTarg
             Region = scope.Region,
         };
     }
+
+    // One upsert in the tenant's scope; a constraint the value breaks is named with the entity and id.
+    private Task<int> UpsertAsync(TenantId tenant, string sql, object?[] values, string entity, string id, CancellationToken cancellationToken, [CallerMemberName] string operation = "") =>
+        RunAsync(
+            DbScope.Of(tenant),
+            async (connection, transaction) =>
+            {
+                using var command = Command(connection, transaction, sql, values);
+                try
+                {
+                    return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (PostgresException ex) when (ex.SqlState.StartsWith("23", StringComparison.Ordinal))
+                {
+                    throw ConstraintViolation(entity, id, ex);
+                }
+            },
+            cancellationToken,
+            operation: operation);
 }
