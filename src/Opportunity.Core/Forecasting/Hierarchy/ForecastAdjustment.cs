@@ -13,7 +13,7 @@ namespace Opportunity.Forecasting;
 public sealed record ForecastAdjustment
 {
     /// <summary>Creates an adjustment.</summary>
-    /// <exception cref="InvalidInputException">The node is blank, <paramref name="by"/> or <paramref name="reason"/> is blank, the category is undefined, or the amount is negative (<see cref="OpportunityErrorCodes.ValidationFailed"/>, naming the field).</exception>
+    /// <exception cref="InputValidationException">The node is blank, <paramref name="by"/> or <paramref name="reason"/> is blank, the category is undefined, or the amount is negative (<see cref="OpportunityErrorCodes.ValidationFailed"/>, naming the field).</exception>
     public ForecastAdjustment(string node, ForecastPeriod period, ForecastCategory category, Money? amount, string by, Instant at, string reason)
     {
         Node = string.IsNullOrWhiteSpace(node) ? throw Invalid(nameof(Node), "An adjustment names the node it adjusts.") : node;
@@ -46,6 +46,6 @@ public sealed record ForecastAdjustment
     /// <summary>Why.</summary>
     public string Reason { get; }
 
-    private static InvalidInputException Invalid(string field, string message) =>
-        new(OpportunityErrorCodes.ValidationFailed, $"{nameof(ForecastAdjustment)}.{field}", message);
+    private static InputValidationException Invalid(string field, string message) =>
+        new([new ValidationError($"{nameof(ForecastAdjustment)}.{field}", message)]);
 }

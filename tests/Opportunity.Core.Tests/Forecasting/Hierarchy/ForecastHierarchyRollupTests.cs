@@ -137,7 +137,7 @@ public sealed class ForecastHierarchyRollupTests
     [Fact]
     public void ForecastAdjustment_WithoutReason_ThrowsValidationFailedNamingTheField()
     {
-        var error = Assert.Throws<InvalidInputException>(() => new ForecastAdjustment(Anna, Q1, ForecastCategory.Commit, Eur(1m), "eve@acme.example", Monday, " "));
+        var error = Assert.Throws<InputValidationException>(() => new ForecastAdjustment(Anna, Q1, ForecastCategory.Commit, Eur(1m), "eve@acme.example", Monday, " "));
 
         Assert.Equal((OpportunityErrorCodes.ValidationFailed, "ForecastAdjustment.Reason"), (error.ErrorCode, error.Field));
     }
