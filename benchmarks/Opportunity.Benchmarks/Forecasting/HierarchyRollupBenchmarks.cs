@@ -13,7 +13,6 @@ namespace Opportunity.Benchmarks.Forecasting;
 /// rates) and reads the root's figures; the "every node" case also converts every node once.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 7)]
 public class HierarchyRollupBenchmarks
 {
     private static readonly ForecastPeriod Year = FiscalCalendar.CalendarYear.Year(2025);
