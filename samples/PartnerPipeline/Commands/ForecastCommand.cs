@@ -39,8 +39,7 @@ internal static class ForecastCommand
         PipelineReport report;
         try
         {
-            using var totals = snapshot.Group(by);
-            report = totals.ToReport(currency, currencies.Rates(currency));
+            report = snapshot.Report(PipelineGrouping.By(by), currency, currencies.Rates(currency), currencies.Dating);
         }
         catch (ExchangeRateNotFoundException ex)
         {
