@@ -65,6 +65,32 @@ public sealed class ReportingCurrencyTests : IDisposable
         Assert.Equal("1300.00", doc.RootElement.GetProperty("total").GetProperty("amount").GetString());
     }
 
+    [Fact]
+    public void Forecast_RatesTable_ConvertsEachDealAtItsCloseMonthsRate()
+    {
+        var db = Import("dated", "D1,P001,Proposal,1000.00,USD,2026-11-30,,,,\nD2,P001,Proposal,1000.00,USD,2026-12-31,,,,\nD3,P002,Proposal,800.00,EUR,2026-12-31,,,,\n");
+        var table = Path.Combine(_folder.FullName, "rates.csv");
+        File.WriteAllText(table, "currency,effective_date,rate\nUSD,2026-11,0.5\nUSD,2026-12-01,0.8\n");
+
+        var (code, json) = SampleCommandTests.Run("forecast", "--db", db, "--format", "json", "--currency", "EUR", "--rates", table);
+
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal("2100.00", doc.RootElement.GetProperty("total").GetProperty("amount").GetString()); // 500 + 800 + 800
+    }
+
+    [Fact]
+    public void Forecast_BadRatesTable_IsAUsageErrorNamingTheLine()
+    {
+        var db = Import("badtable", "B1,P001,Proposal,1000.00,USD,2026-11-30,,,,\n");
+        var table = Path.Combine(_folder.FullName, "bad-rates.csv");
+        File.WriteAllText(table, "currency,effective_date,rate\nUSD,2026-11,zero\n");
+
+        var ex = Assert.Throws<UsageException>(() => SampleCommandTests.Run("forecast", "--db", db, "--currency", "EUR", "--rates", table));
+
+        Assert.Contains("line 2, column rate", ex.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("region", "US-East", "US-West")]
     [InlineData("product_line", "boilers", "pumps")]

@@ -1,12 +1,15 @@
 using System.Globalization;
 using Opportunity;
 using Opportunity.Forecasting;
+using Opportunity.Import;
 
 namespace PartnerPipeline.Cli;
 
 /// <summary>
 /// --currency and --rates, shared by <c>forecast</c> and <c>report</c>: the reporting currency
-/// (by default the data's own, when it has exactly one) and fixed rates into it.
+/// (by default the data's own, when it has exactly one) and rates into it: fixed corporate rates
+/// (<c>--rates USD=0.92,GBP=1.17</c>) or a dated table (<c>--rates rates.csv</c>, see
+/// <see cref="ExchangeRateCsv"/>), with which every deal is converted at its close month's rate.
 /// </summary>
 internal sealed record CurrencyOptions(CurrencyCode? Requested, string? RatesText)
 {
@@ -36,12 +39,33 @@ internal sealed record CurrencyOptions(CurrencyCode? Requested, string? RatesTex
         };
     }
 
-    /// <summary>"USD=0.92,GBP=1.17": how many units of <paramref name="reporting"/> one unit of each is worth; null when not given.</summary>
-    public FixedExchangeRates? Rates(CurrencyCode reporting)
+    /// <summary>A dated table (a CSV file) converts each deal at its close month's rate; fixed rates use one corporate rate per currency.</summary>
+    public ExchangeRateDating Dating => IsTable ? ExchangeRateDating.CloseMonth : ExchangeRateDating.Corporate;
+
+    private bool IsTable => RatesText is { } text && (text.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || File.Exists(text));
+
+    /// <summary>
+    /// "USD=0.92,GBP=1.17": how many units of <paramref name="reporting"/> one unit of each is worth;
+    /// or the path of a dated table into <paramref name="reporting"/>; null when not given.
+    /// </summary>
+    public IExchangeRateProvider? Rates(CurrencyCode reporting)
     {
         if (RatesText is null)
         {
             return null;
+        }
+
+        if (IsTable)
+        {
+            if (!File.Exists(RatesText))
+            {
+                throw new UsageException($"--rates: the rate table '{RatesText}' does not exist");
+            }
+
+            var table = ExchangeRateCsv.Read(new StreamReader(RatesText), reporting);
+            return table.IsValid
+                ? table.Value
+                : throw new UsageException($"--rates {RatesText}: " + string.Join("; ", table.Errors));
         }
 
         var rates = new FixedExchangeRates();

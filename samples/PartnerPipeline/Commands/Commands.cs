@@ -51,7 +51,9 @@ internal static class Commands
             The weighted pipeline of the open opportunities in the database, grouped, with exact
             amounts. --format json prints {"currency", "groups": [{"key", "count", "amount", "weighted"}], "total"}.
             Amounts are reported in the data's currency; with deals in several currencies choose one with
-            --currency and convert the others once per group with --rates. --by hierarchy prints the
+            --currency and convert the others once per group with --rates: fixed corporate rates
+            (USD=0.92,GBP=1.17) or a dated table, a CSV file "currency,effective_date,rate" (e.g.
+            USD,2026-03,0.92) with which each deal is converted at its close month's rate. --by hierarchy prints the
             tree network → region → channel manager → partner with each node's commit and best-case
             forecast and open weighted pipeline (text only).
 
@@ -101,7 +103,9 @@ internal static class Commands
             Writes one self-contained HTML file (inline SVG charts, no scripts, nothing fetched): the stage
             funnel, the next quarter's forecast distribution with P10/P50/P90, the partner scorecard
             ("no data" for a rate of a partner without leads). Amounts and --target are in the data's
-            currency, or in --currency with --rates for the others. --target sets the quarter's target
+            currency, or in --currency with --rates for the others (fixed rates, or a dated rate table
+            as for forecast: pipeline and forecast then convert each deal at its close month's rate;
+            the scorecard's won amounts at the as-of date's). --target sets the quarter's target
             and keeps it in the database (later reports use it); each report records the quarter's
             forecast as a snapshot of the as-of date.
 

@@ -54,8 +54,7 @@ internal static class ForecastCommand
         PipelineReport report;
         try
         {
-            using var totals = snapshot.Group(Groupings[byName]);
-            report = totals.ToReport(currency, currencies.Rates(currency));
+            report = snapshot.Report(PipelineGrouping.By(Groupings[byName]), currency, currencies.Rates(currency), currencies.Dating);
         }
         catch (ExchangeRateNotFoundException ex)
         {

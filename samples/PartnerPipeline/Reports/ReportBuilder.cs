@@ -45,7 +45,7 @@ internal static class ReportBuilder
 
         try
         {
-            return await BuildAsync(tenant, leads, opportunities, partners, outbox, snapshots, snapshot, asOf, planned, currencies.Rates(currency), seed);
+            return await BuildAsync(tenant, leads, opportunities, partners, outbox, snapshots, snapshot, asOf, planned, currencies.Rates(currency), currencies.Dating, seed);
         }
         catch (ExchangeRateNotFoundException ex)
         {
@@ -53,14 +53,13 @@ internal static class ReportBuilder
         }
     }
 
-    private static async Task<ReportModel> BuildAsync(TenantId tenant, ILeadStore leads, IOpportunityStore opportunities, IPartnerDirectory partners, IOutboxStore outbox, IForecastSnapshotStore snapshots, PipelineSnapshot snapshot, Instant asOf, SalesTarget target, FixedExchangeRates? rates, ulong seed)
+    private static async Task<ReportModel> BuildAsync(TenantId tenant, ILeadStore leads, IOpportunityStore opportunities, IPartnerDirectory partners, IOutboxStore outbox, IForecastSnapshotStore snapshots, PipelineSnapshot snapshot, Instant asOf, SalesTarget target, IExchangeRateProvider? rates, ExchangeRateDating dating, ulong seed)
     {
         var scope = AccessScope.Manufacturer(tenant);
         var currency = target.Amount.Currency;
 
         // Pipeline by stage, in the pipeline's stage order.
-        using var stageTotals = snapshot.Group(PipelineDimension.Stage);
-        var byStage = stageTotals.ToReport(currency, rates);
+        var byStage = snapshot.Report(PipelineGrouping.By(PipelineDimension.Stage), currency, rates, dating);
         var stages = PipelineDefinition.Default.OpenStages
             .Select(s => byStage.Groups.FirstOrDefault(g => g.Key == s.Name) is { } line
                 ? new StageRow(s.Name, (int)line.Count, line.Amount.Amount, line.Weighted.Amount)
@@ -70,10 +69,10 @@ internal static class ReportBuilder
         // The coming quarter (the one that starts at or contains the as-of date) as a distribution, against its target.
         var today = asOf.InUtc().Date;
         var next = target.Period;
-        var vsTarget = ForecastVsTarget.Compute(snapshot, target, new ForecastOptions { Period = next, Currency = currency, Rates = rates, Seed = seed });
+        var vsTarget = ForecastVsTarget.Compute(snapshot, target, new ForecastOptions { Period = next, Currency = currency, Rates = rates, RateDating = dating, Seed = seed });
 
         // Kept, so that once the quarter has closed ForecastAccuracy can say how good this forecast was.
-        await snapshots.SaveAsync(tenant, ForecastSnapshot.Take(snapshot, next, today, currency, new ForecastOptions { Rates = rates, Seed = seed }));
+        await snapshots.SaveAsync(tenant, ForecastSnapshot.Take(snapshot, next, today, currency, new ForecastOptions { Rates = rates, RateDating = dating, Seed = seed }));
         var forecast = vsTarget.Forecast;
         var forecastView = new ForecastView(
             next.Label,

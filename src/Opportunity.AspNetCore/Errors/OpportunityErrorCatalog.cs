@@ -42,6 +42,7 @@ internal static class OpportunityErrorCatalog
         [OpportunityErrorCodes.OpenInClosedStage] = (StatusCodes.Status422UnprocessableEntity, "Cannot open in a closed stage"),
         [OpportunityErrorCodes.CloseWithReason] = (StatusCodes.Status422UnprocessableEntity, "Close won or lost with a reason"),
         [OpportunityErrorCodes.StageExitCriteriaNotMet] = (StatusCodes.Status422UnprocessableEntity, "Stage exit criteria not met"),
+        [OpportunityErrorCodes.AmountDerivedFromLines] = (StatusCodes.Status422UnprocessableEntity, "Amount derived from lines"),
         [OpportunityErrorCodes.NotALostStage] = (StatusCodes.Status422UnprocessableEntity, "Not a lost stage"),
         [OpportunityErrorCodes.NotARegistration] = (StatusCodes.Status422UnprocessableEntity, "Not an approved deal registration"),
         [OpportunityErrorCodes.RegistrationExtensionLimit] = (StatusCodes.Status422UnprocessableEntity, "Registration extended as often as allowed"),

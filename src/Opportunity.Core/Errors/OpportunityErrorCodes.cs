@@ -120,6 +120,9 @@ public static class OpportunityErrorCodes
     /// <summary>The current stage's exit criteria are not met (<see cref="DomainRuleException"/>).</summary>
     public const string StageExitCriteriaNotMet = "stage_exit_criteria_not_met";
 
+    /// <summary>The opportunity's amount is the sum of its lines and cannot be set directly (<see cref="DomainRuleException"/>).</summary>
+    public const string AmountDerivedFromLines = "amount_derived_from_lines";
+
     /// <summary>Closing lost needs a lost stage (<see cref="DomainRuleException"/>).</summary>
     public const string NotALostStage = "not_a_lost_stage";
 

@@ -31,6 +31,8 @@ internal sealed class OpportunityJsonWriter
     private static readonly JsonEncodedText ForecastCategoryOverride = JsonEncodedText.Encode("forecastCategoryOverride");
     private static readonly JsonEncodedText Region = JsonEncodedText.Encode("region");
     private static readonly JsonEncodedText ProductLine = JsonEncodedText.Encode("productLine");
+    private static readonly JsonEncodedText Lines = JsonEncodedText.Encode("lines");
+    private static readonly JsonEncodedText Splits = JsonEncodedText.Encode("splits");
     private static readonly JsonEncodedText SourceLead = JsonEncodedText.Encode("sourceLead");
     private static readonly JsonEncodedText History = JsonEncodedText.Encode("history");
     private static readonly JsonEncodedText From = JsonEncodedText.Encode("from");
@@ -142,6 +144,20 @@ internal sealed class OpportunityJsonWriter
         Optional(w, ForecastCategoryOverride, s.ForecastCategoryOverride, _category);
         Text(w, Region, s.Region);
         Text(w, ProductLine, s.ProductLine);
+
+        // Rare (most deals have neither): the serializer writes them, and only when present.
+        if (s.Lines is { } lines)
+        {
+            w.WritePropertyName(Lines);
+            JsonSerializer.Serialize(w, lines, _options);
+        }
+
+        if (s.Splits is { } splits)
+        {
+            w.WritePropertyName(Splits);
+            JsonSerializer.Serialize(w, splits, _options);
+        }
+
         Optional(w, SourceLead, s.SourceLead, _lead);
         if (s.History is { } history)
         {

@@ -72,6 +72,12 @@ public sealed class SalesOpportunity : AggregateRoot
     /// <summary>The lead it came from.</summary>
     public LeadId? SourceLead => _s.SourceLead;
 
+    /// <summary>The line items (product, quantity, unit price, discount); empty when the amount is kept directly. With lines, <see cref="Amount"/> is their sum.</summary>
+    public IReadOnlyList<OpportunityLine> Lines => _s.Lines ?? [];
+
+    /// <summary>The credit splits between parties (shares total exactly 100 %); empty when the deal's partner gets all the credit.</summary>
+    public IReadOnlyList<OpportunitySplit> Splits => _s.Splits ?? [];
+
     /// <summary>Stage history, oldest first.</summary>
     public IReadOnlyList<StageChange> History => _s.History;
 
@@ -206,9 +212,15 @@ public sealed class SalesOpportunity : AggregateRoot
     /// <exception cref="InvalidInputException">Negative amount, or above <see cref="Money.MaxDealMinorUnits"/> minor units (<see cref="OpportunityErrorCodes.AmountOutOfRange"/>, field <c>amount</c>).</exception>
     /// <exception cref="CurrencyMismatchException">A different currency than the deal's.</exception>
     /// <exception cref="InvalidStateTransitionException">The deal is closed.</exception>
+    /// <exception cref="DomainRuleException">The deal has lines, whose sum is its amount (<see cref="OpportunityErrorCodes.AmountDerivedFromLines"/>): change the lines, or clear them first.</exception>
     public void ChangeAmount(Money amount, string actor, IClock clock)
     {
         EnsureValidAmount(amount);
+        if (Lines.Count > 0)
+        {
+            throw new DomainRuleException(OpportunityErrorCodes.AmountDerivedFromLines, $"Opportunity '{Id}' has {Lines.Count} line(s) whose sum is its amount; change the lines with SetLines, or clear them (SetLines with none) before setting the amount directly.");
+        }
+
         if (amount.Currency != _s.Amount.Currency)
         {
             throw new CurrencyMismatchException(_s.Amount.Currency, amount.Currency);
@@ -224,6 +236,86 @@ public sealed class SalesOpportunity : AggregateRoot
         var previous = _s.Amount;
         _s = _s with { Amount = amount, LastActivityAt = now };
         Raise(new OpportunityAmountChanged(previous, amount), now, RequireActor(actor));
+    }
+
+    /// <summary>
+    /// Replaces the line items; the amount becomes their sum (each line rounded once to the minor
+    /// unit). No lines clears them and keeps the last amount, which can then be changed directly.
+    /// Raises <see cref="OpportunityLinesChanged"/> (with the amount before and after) when anything changed.
+    /// </summary>
+    /// <exception cref="CurrencyMismatchException">A line's unit price is in another currency than the deal.</exception>
+    /// <exception cref="InvalidInputException">The lines sum to more than one deal may hold (<see cref="OpportunityErrorCodes.AmountOutOfRange"/>, field <c>amount</c>).</exception>
+    /// <exception cref="InvalidStateTransitionException">The deal is closed.</exception>
+    public void SetLines(IEnumerable<OpportunityLine> lines, string actor, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var list = lines.ToList();
+        var currency = _s.Amount.Currency;
+        var sum = Money.Zero(currency);
+        foreach (var line in list)
+        {
+            ArgumentNullException.ThrowIfNull(line, nameof(lines));
+            if (line.UnitPrice.Currency != currency)
+            {
+                throw new CurrencyMismatchException(currency, line.UnitPrice.Currency);
+            }
+
+            sum = new Money(sum.Amount + line.Amount.Amount, currency);
+        }
+
+        EnsureOpen("SetLines");
+        if (list.SequenceEqual(Lines))
+        {
+            return;
+        }
+
+        var amount = list.Count == 0 ? _s.Amount : sum;
+        EnsureValidAmount(amount);
+        var now = Now(clock);
+        var previous = _s.Amount;
+        _s = _s with { Lines = list.Count == 0 ? null : list, Amount = amount, LastActivityAt = now };
+        Raise(new OpportunityLinesChanged(list, previous, amount), now, RequireActor(actor));
+    }
+
+    /// <summary>
+    /// Replaces the credit splits; their shares must total exactly 100 % and name each party and
+    /// role once. No splits clears them (the deal's partner gets all the credit). Allowed on
+    /// closed deals too: credit is bookkeeping, not a pipeline move. Raises
+    /// <see cref="OpportunitySplitsChanged"/> when anything changed.
+    /// </summary>
+    /// <exception cref="InputValidationException">The shares do not total 100 %, or a party and role appears twice (field <c>splits</c>).</exception>
+    public void SetSplits(IEnumerable<OpportunitySplit> splits, string actor, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(splits);
+        var list = splits.ToList();
+        if (list.Count > 0)
+        {
+            var errors = new List<ValidationError>();
+            var total = list.Sum(s => s.Percent);
+            if (total != 100m)
+            {
+                errors.Add(new ValidationError("splits", $"The shares total {total} %, not exactly 100 %."));
+            }
+
+            foreach (var twice in list.GroupBy(s => (s.Party, s.Role)).Where(g => g.Count() > 1))
+            {
+                errors.Add(new ValidationError("splits", $"{twice.Key.Party} ({twice.Key.Role}) appears {twice.Count()} times; give each party and role one share."));
+            }
+
+            if (errors.Count > 0)
+            {
+                throw new InputValidationException(errors);
+            }
+        }
+
+        if (list.SequenceEqual(Splits))
+        {
+            return;
+        }
+
+        var now = Now(clock);
+        _s = _s with { Splits = list.Count == 0 ? null : list, LastActivityAt = now };
+        Raise(new OpportunitySplitsChanged(list), now, RequireActor(actor));
     }
 
     /// <summary>Changes the expected close date.</summary>

@@ -35,6 +35,16 @@ public sealed record OpportunityStageChanged(string From, string To) : DomainEve
 /// <param name="Current">The amount now.</param>
 public sealed record OpportunityAmountChanged(Money Previous, Money Current) : DomainEvent;
 
+/// <summary>An opportunity's line items were replaced; its amount is now their sum (or, with no lines, unchanged).</summary>
+/// <param name="Lines">The lines now (empty when cleared).</param>
+/// <param name="Previous">The amount before.</param>
+/// <param name="Current">The amount now.</param>
+public sealed record OpportunityLinesChanged(IReadOnlyList<OpportunityLine> Lines, Money Previous, Money Current) : DomainEvent;
+
+/// <summary>An opportunity's credit splits were replaced (shares total 100 %, or none: all credit to the partner).</summary>
+/// <param name="Splits">The splits now (empty when cleared).</param>
+public sealed record OpportunitySplitsChanged(IReadOnlyList<OpportunitySplit> Splits) : DomainEvent;
+
 /// <summary>An opportunity's expected close date changed (the raw material of close-date slip).</summary>
 /// <param name="Previous">The date before.</param>
 /// <param name="Current">The date now.</param>

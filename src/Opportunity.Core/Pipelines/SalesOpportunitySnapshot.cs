@@ -44,6 +44,12 @@ public sealed record SalesOpportunitySnapshot
     /// <summary>Product line.</summary>
     public string? ProductLine { get; init => field = TextRules.Optional(value, "SalesOpportunity.ProductLine"); }
 
+    /// <summary>Line items; null when the deal has none (its amount is then kept directly). Stored in the document, left out when null.</summary>
+    public IReadOnlyList<OpportunityLine>? Lines { get; init; }
+
+    /// <summary>Credit splits; null when the deal has none (all credit to the partner). Stored in the document, left out when null.</summary>
+    public IReadOnlyList<OpportunitySplit>? Splits { get; init; }
+
     /// <summary>Source lead.</summary>
     public LeadId? SourceLead { get; init; }
 

@@ -182,13 +182,19 @@ public sealed class LivePipelineTests
             return;
         }
 
-        switch (random.Next(9))
+        switch (random.Next(10))
         {
             case 0:
                 deal.MoveToStage(open[random.Next(open.Count)].Name, "u", clock);
                 break;
+            case 1 when deal.Lines.Count > 0:
+                deal.SetLines([], "u", clock); // the amount is derived while lines exist
+                break;
             case 1:
                 deal.ChangeAmount(Money.FromMinorUnits(random.NextInt64(0, 10_000_000), deal.Amount.Currency), "u", clock);
+                break;
+            case 7:
+                deal.SetLines(Enumerable.Range(0, 1 + random.Next(3)).Select(_ => new OpportunityLine(Products[random.Next(Products.Length)], random.Next(1, 5), Money.FromMinorUnits(random.Next(0, 1_000_000), deal.Amount.Currency), random.Next(0, 101))), "u", clock);
                 break;
             case 2:
                 deal.ChangeExpectedClose(deal.ExpectedClose.PlusDays(random.Next(-60, 90)), "u", clock);

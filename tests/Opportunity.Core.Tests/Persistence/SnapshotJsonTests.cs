@@ -58,6 +58,8 @@ public sealed class SnapshotJsonTests
         Assert.Equal(snapshot.Amount, back.Amount);
         Assert.Equal(snapshot.ProbabilityOverride, back.ProbabilityOverride);
         Assert.Equal(snapshot.History, back.History);
+        Assert.Equal(snapshot.Lines, back.Lines);
+        Assert.Equal(snapshot.Splits, back.Splits);
         Assert.Equal(snapshot.ExpectedClose, back.ExpectedClose);
         using var document = JsonDocument.Parse(json);
         var written = document.RootElement.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -188,6 +190,8 @@ public sealed class SnapshotJsonTests
         ForecastCategoryOverride = ForecastCategory.Commit,
         Region = "DE-South",
         ProductLine = "heat-pumps",
+        Lines = [new OpportunityLine("pump-x", 2.5m, new Money(99.99m, CurrencyCode.EUR), 12.5m)],
+        Splits = [new OpportunitySplit("p1", SplitRole.Partner, 80m), new OpportunitySplit("rep anna", SplitRole.ManufacturerRep, 20m)],
         SourceLead = new LeadId("lead-1"),
         History = [new StageChange(null, "Qualification", Clock.GetCurrentInstant(), "a"), new StageChange("Qualification", "Proposal", Clock.GetCurrentInstant(), "b")],
         MetCriteria = ["budget"],

@@ -15,12 +15,20 @@ internal static class CurrencyConversion
     /// <param name="target">The reporting currency.</param>
     /// <param name="rates">Rates for foreign currencies; may be null when every sum is already in <paramref name="target"/>.</param>
     /// <param name="asOf">The rate date.</param>
-    public static Int128 ToMinorUnits(IEnumerable<(CurrencyCode Currency, Int128 Sum)> sums, int extraDigits, CurrencyCode target, IExchangeRateProvider? rates, LocalDate asOf)
+    public static Int128 ToMinorUnits(IEnumerable<(CurrencyCode Currency, Int128 Sum)> sums, int extraDigits, CurrencyCode target, IExchangeRateProvider? rates, LocalDate asOf) =>
+        ToMinorUnits(sums.Select(s => (s.Currency, s.Sum, asOf)), extraDigits, target, rates);
+
+    /// <summary>
+    /// Converts exact sums that each carry their own rate date (dated exchange rates: one sum per
+    /// currency and close month) to <paramref name="target"/> minor units: each sum times its rate,
+    /// added in decimal, rounded once, half to even.
+    /// </summary>
+    public static Int128 ToMinorUnits(IEnumerable<(CurrencyCode Currency, Int128 Sum, LocalDate RateDate)> sums, int extraDigits, CurrencyCode target, IExchangeRateProvider? rates)
     {
         var sameCurrency = Int128.Zero;
         var converted = 0m;
         var anyForeign = false;
-        foreach (var (currency, sum) in sums)
+        foreach (var (currency, sum, asOf) in sums)
         {
             if (sum == Int128.Zero)
             {

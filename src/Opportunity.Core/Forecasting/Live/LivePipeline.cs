@@ -141,6 +141,11 @@ public sealed class LivePipeline
                 next.Currency = (byte)_currencies.Intern(amount.Current.Currency);
                 next.Amount = Amount(amount.Current);
                 break;
+            case OpportunityLinesChanged lines:
+                // The lines define the amount: the event carries the amount they sum to.
+                next.Currency = (byte)_currencies.Intern(lines.Current.Currency);
+                next.Amount = Amount(lines.Current);
+                break;
             case OpportunityCloseDateChanged date:
                 next.ExpectedMonth = (short)PipelineSnapshotBuilder.MonthCode(date.Current);
                 if (next.Kind == StageKind.Open)
@@ -423,7 +428,7 @@ public sealed class LivePipeline
         }
     }
 
-    private static bool IsOpportunityChange(DomainEvent e) => e is OpportunityStageChanged or OpportunityAmountChanged
+    private static bool IsOpportunityChange(DomainEvent e) => e is OpportunityStageChanged or OpportunityAmountChanged or OpportunityLinesChanged
         or OpportunityCloseDateChanged or OpportunityProbabilityOverridden or OpportunityForecastCategoryOverridden
         or OpportunityClosed or OpportunityReopened;
 

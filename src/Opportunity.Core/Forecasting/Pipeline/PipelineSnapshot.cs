@@ -158,6 +158,36 @@ public sealed class PipelineSnapshot
     public PipelineTotals Total() => Group(PipelineGrouping.Total);
 
     /// <summary>
+    /// The totals grouped as asked, in one currency, with the rate dating chosen explicitly:
+    /// <see cref="ExchangeRateDating.Corporate"/> converts each currency once at <paramref name="asOf"/>
+    /// (the same as <c>Group(grouping).ToReport(currency, rates, asOf)</c>);
+    /// <see cref="ExchangeRateDating.CloseMonth"/> converts each deal at the rate of the first day of
+    /// its close month. Either way each line is converted from exact sums and rounded once, half to
+    /// even, and the total line is computed from the exact sums.
+    /// </summary>
+    /// <param name="grouping">How to group.</param>
+    /// <param name="currency">The reporting currency.</param>
+    /// <param name="rates">Exchange rates; only needed when a currency other than <paramref name="currency"/> occurs.</param>
+    /// <param name="dating">Which date each deal is converted at.</param>
+    /// <param name="asOf">The rate date of <see cref="ExchangeRateDating.Corporate"/>; not used by <see cref="ExchangeRateDating.CloseMonth"/>.</param>
+    /// <exception cref="ExchangeRateNotFoundException">A foreign currency occurs and <paramref name="rates"/> is null or has no rate for it on a date asked.</exception>
+    public PipelineReport Report(PipelineGrouping grouping, CurrencyCode currency, IExchangeRateProvider? rates, ExchangeRateDating dating, LocalDate asOf = default)
+    {
+        if (dating == ExchangeRateDating.CloseMonth)
+        {
+            return DatedConversion.Report(this, grouping, currency, rates);
+        }
+
+        if (dating != ExchangeRateDating.Corporate)
+        {
+            throw new ArgumentOutOfRangeException(nameof(dating), dating, "Unknown exchange-rate dating.");
+        }
+
+        using var totals = Group(grouping);
+        return totals.ToReport(currency, rates, asOf);
+    }
+
+    /// <summary>
     /// The won amount of the selected deals as a distribution: expected value and variance in
     /// closed form, P10/P50/P90 and the probability of reaching a target from seeded Monte Carlo
     /// trials (see <see cref="Forecast"/>).

@@ -146,7 +146,7 @@ public sealed class PipelineTotals : IDisposable
         return (_parts[p], index - _offsets[p]);
     }
 
-    private (int First, int Second) KeyCodes(int index)
+    internal (int First, int Second) KeyCodes(int index)
     {
         var (part, i) = Locate(index);
         return (part.First(i), part.Second(i));

@@ -17,8 +17,16 @@ public sealed record ForecastOptions
     /// <summary>Exchange rates, needed when a deal's currency differs from <see cref="Currency"/>.</summary>
     public IExchangeRateProvider? Rates { get; init; }
 
-    /// <summary>The date of the exchange rates. Default: the period's last day, else 2000-01-01.</summary>
+    /// <summary>The date of the exchange rates under <see cref="ExchangeRateDating.Corporate"/>. Default: the period's last day, else 2000-01-01.</summary>
     public LocalDate? RatesAsOf { get; init; }
+
+    /// <summary>
+    /// Which date each deal is converted at: <see cref="ExchangeRateDating.Corporate"/> (default; one
+    /// rate per currency on <see cref="RatesAsOf"/>) or <see cref="ExchangeRateDating.CloseMonth"/>
+    /// (each deal at the rate of the first day of its close month, in the expected value and in every
+    /// Monte Carlo trial).
+    /// </summary>
+    public ExchangeRateDating RateDating { get; init; }
 
     /// <summary>Number of Monte Carlo trials, 1 to 10,000,000. Default 10,000.</summary>
     public int Trials { get; init; } = 10_000;

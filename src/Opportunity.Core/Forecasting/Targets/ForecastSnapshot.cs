@@ -62,7 +62,7 @@ public sealed record ForecastSnapshot
         ArgumentNullException.ThrowIfNull(pipeline);
         var filter = new PipelineFilter { Partner = partner, Region = region };
         var forecast = pipeline.Forecast((options ?? new ForecastOptions()) with { Period = period, Filter = filter, Currency = currency });
-        var rollup = ForecastRollup.Compute(pipeline, period, currency, options?.Rates, options?.RatesAsOf, filter);
+        var rollup = ForecastRollup.Compute(pipeline, period, currency, options?.Rates, options?.RateDating ?? ExchangeRateDating.Corporate, options?.RatesAsOf, filter);
         return new ForecastSnapshot
         {
             Period = period,

@@ -58,10 +58,9 @@ public sealed record ForecastVsTarget
         var asOf = options?.RatesAsOf ?? target.Period.LastDay;
         var scope = new PipelineFilter { Period = target.Period, Partner = target.Partner, Region = target.Region };
         var selected = snapshot.Filter(scope);
-        using var wonTotals = selected.Filter(new PipelineFilter { Won = true }).Total();
-        using var openTotals = selected.Filter(new PipelineFilter { Won = false }).Total();
-        var won = wonTotals.ToReport(currency, options?.Rates, asOf).Total;
-        var open = openTotals.ToReport(currency, options?.Rates, asOf).Total;
+        var dating = options?.RateDating ?? ExchangeRateDating.Corporate;
+        var won = selected.Filter(new PipelineFilter { Won = true }).Report(PipelineGrouping.Total, currency, options?.Rates, dating, asOf).Total;
+        var open = selected.Filter(new PipelineFilter { Won = false }).Report(PipelineGrouping.Total, currency, options?.Rates, dating, asOf).Total;
         var forecast = selected.Forecast((options ?? new ForecastOptions()) with
         {
             Period = null,
