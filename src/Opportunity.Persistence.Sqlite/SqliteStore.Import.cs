@@ -20,7 +20,9 @@ public sealed partial class SqliteStore
     /// messages right after it through another, then the batch's own messages. A producer thread
     /// reads and checks the rows (see <see cref="OpportunityImportRules"/>), serialises their
     /// documents in parallel chunks and then reads the batch's messages, while this thread inserts:
-    /// SQLite has one writer, so everything else is taken off its path. It commits only when every
+    /// SQLite has one writer, so everything else is taken off its path; the change feed's entries and,
+    /// for an import larger than the table, the secondary indexes are written set-wise
+    /// (<see cref="ImportUpkeep"/>). It commits only when every
     /// row passed the rules and no id was stored before; an exception (a crash, a cancellation, a
     /// throwing enumeration) rolls everything back.
     /// </remarks>
@@ -55,14 +57,15 @@ public sealed partial class SqliteStore
                 {
                     InsertImportedPartners(connection, transaction, batch.NewPartners);
                     using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    using var rows = new BlockingCollection<PreparedRow[]>(boundedCapacity: 8);
+                    using var rows = new BlockingCollection<PreparedChunk>(boundedCapacity: 8);
                     using var messages = new BlockingCollection<OutboxMessage[]>(boundedCapacity: 8);
                     var checkedRows = new TaskCompletionSource<(List<ValidationError> Errors, int Count)>(TaskCreationOptions.RunContinuationsAsynchronously);
                     var producer = Task.Run(() => Produce(batch, rows, messages, checkedRows, stop.Token), CancellationToken.None);
                     try
                     {
                         using var messageWriter = new ImportedMessageWriter(connection);
-                        var conflicts = InsertImportedRows(connection, messageWriter, rows.GetConsumingEnumerable(stop.Token));
+                        using var upkeep = new ImportUpkeep(connection, transaction, ImportIndexRebuildMinimum);
+                        var conflicts = InsertImportedRows(connection, messageWriter, upkeep, rows.GetConsumingEnumerable(stop.Token));
                         var (ruleErrors, count) = await checkedRows.Task.ConfigureAwait(false);
                         var rowErrors = ruleErrors.Count > 0 ? ruleErrors : conflicts;
                         if (rowErrors.Count > 0)
@@ -72,6 +75,7 @@ public sealed partial class SqliteStore
                             return ValidationResult<int>.Failure(rowErrors);
                         }
 
+                        upkeep.Finish();
                         Fault("after-state");
                         foreach (var chunk in messages.GetConsumingEnumerable(stop.Token))
                         {
@@ -121,12 +125,21 @@ public sealed partial class SqliteStore
     /// <summary>Rows per chunk handed from the producer to the inserting thread.</summary>
     private const int ImportChunk = 2048;
 
+    /// <summary>
+    /// Rows an import writes with index upkeep before <see cref="ImportUpkeep"/> considers building the
+    /// table's secondary indexes set-wise instead (a small import never changes the schema).
+    /// </summary>
+    internal long ImportIndexRebuildMinimum { get; set; } = 16_384;
+
     /// <summary>A row ready to insert: its document and column values, computed off the writer's thread, and its messages.</summary>
     private sealed record PreparedRow(int Index, TenantId Tenant, OpportunityId Id, byte[] Document, object?[] Values, IReadOnlyList<OutboxMessage> Messages);
 
+    /// <summary>A chunk of prepared rows and their keys for the change feed (<see cref="ImportUpkeep.AfterChunk"/>).</summary>
+    private sealed record PreparedChunk(PreparedRow[] Rows, byte[] Keys);
+
     // Reads and checks the rows (one thread, in order: the rules see duplicates), serialises each
     // chunk's documents in parallel, then reads the messages; both go to the inserting thread.
-    private void Produce(OpportunityImportBatch batch, BlockingCollection<PreparedRow[]> rows, BlockingCollection<OutboxMessage[]> messages, TaskCompletionSource<(List<ValidationError> Errors, int Count)> checkedRows, CancellationToken cancellationToken)
+    private void Produce(OpportunityImportBatch batch, BlockingCollection<PreparedChunk> rows, BlockingCollection<OutboxMessage[]> messages, TaskCompletionSource<(List<ValidationError> Errors, int Count)> checkedRows, CancellationToken cancellationToken)
     {
         try
         {
@@ -177,7 +190,7 @@ public sealed partial class SqliteStore
         }
     }
 
-    private PreparedRow[] Prepare(List<(OpportunityImportRow Row, int Index)> chunk)
+    private PreparedChunk Prepare(List<(OpportunityImportRow Row, int Index)> chunk)
     {
         var prepared = new PreparedRow[chunk.Count];
         Parallel.For(0, chunk.Count, i =>
@@ -188,7 +201,27 @@ public sealed partial class SqliteStore
             var stored = row with { Stage = stage.Name, Version = 1 };
             prepared[i] = new PreparedRow(index, stored.Tenant, stored.Id, SnapshotJson.SerializeToUtf8Bytes(stored), OpportunityValues(stored, stage), imported.Messages);
         });
-        return prepared;
+        return new PreparedChunk(prepared, FeedKeys(prepared));
+    }
+
+    private static byte[] FeedKeys(PreparedRow[] rows)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(rows.Length * 32);
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var row in rows)
+            {
+                json.WriteStartArray();
+                json.WriteStringValue(row.Tenant.Value);
+                json.WriteStringValue(row.Id.Value);
+                json.WriteEndArray();
+            }
+
+            json.WriteEndArray();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static void InsertImportedPartners(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<Partners.Partner> partners)
@@ -213,16 +246,16 @@ public sealed partial class SqliteStore
     }
 
     // One prepared INSERT for every row, bound by position on the native statement (the document
-    // as its UTF-8 bytes), each row's messages right after it; a stored id is a conflict error (the
-    // primary key refuses it), never an overwrite.
-    private static List<ValidationError> InsertImportedRows(SqliteConnection connection, ImportedMessageWriter messages, IEnumerable<PreparedRow[]> chunks)
+    // as its UTF-8 bytes), each row's messages right after it, each chunk's feed entries after it; a
+    // stored id is a conflict error (the primary key refuses it), never an overwrite.
+    private static List<ValidationError> InsertImportedRows(SqliteConnection connection, ImportedMessageWriter messages, ImportUpkeep upkeep, IEnumerable<PreparedChunk> chunks)
     {
         var columns = OpportunityColumnNames;
         using var insert = new SqliteBoundStatement(connection, $"INSERT INTO opportunities (tenant, id, document, {string.Join(", ", columns)}, version) VALUES ({string.Join(", ", Enumerable.Range(1, 3 + columns.Length).Select(i => "?" + i))}, 1);");
         var conflicts = new List<ValidationError>();
         foreach (var chunk in chunks)
         {
-            foreach (var row in chunk)
+            foreach (var row in chunk.Rows)
             {
                 insert.BindText(1, row.Tenant.Value);
                 insert.BindText(2, row.Id.Value);
@@ -240,6 +273,11 @@ public sealed partial class SqliteStore
                 {
                     messages.Write(row.Messages);
                 }
+            }
+
+            if (conflicts.Count == 0)
+            {
+                upkeep.AfterChunk(chunk.Keys, chunk.Rows.Length);
             }
         }
 
