@@ -31,6 +31,12 @@ if (args.Length > 0 && args[0] == "hosts")
     return await HostsMeasurement.RunAsync(args);
 }
 
+// Every grouping's wall and CPU time against the floor's, 10^7 deals: `-- grouping-cpu [rounds]` (docs/performance.md).
+if (args.Length > 0 && args[0] == "grouping-cpu")
+{
+    return Opportunity.Benchmarks.Forecasting.GroupingCpuMeasurement.Run(args);
+}
+
 // One entry point for every benchmark: pick with --filter, e.g.
 //   dotnet run -c Release --project benchmarks/Opportunity.Benchmarks -- --filter '*Routing*'
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

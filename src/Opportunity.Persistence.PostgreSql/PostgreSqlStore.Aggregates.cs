@@ -152,7 +152,7 @@ public sealed partial class PostgreSqlStore
     /// Streams the rows of a read query in one scoped transaction. In the caller's transaction the rows
     /// are read completely first: the caller's connection is free again before the first row is used.
     /// </summary>
-    private async IAsyncEnumerable<T> ReadRowsAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken, [CallerMemberName] string operation = "")
+    private async IAsyncEnumerable<T> ReadRowsAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken, [CallerMemberName] string operation = "", bool serialPlan = false)
     {
         if (StoreTransaction.Current is not null)
         {
@@ -169,6 +169,11 @@ public sealed partial class PostgreSqlStore
         using (connection)
         using (transaction)
         {
+            if (serialPlan)
+            {
+                await ExecuteAsync(connection, transaction, "SET LOCAL max_parallel_workers_per_gather = 0;", cancellationToken).ConfigureAwait(false);
+            }
+
             using (var command = Command(connection, transaction, sql, parameters))
             using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -243,11 +248,15 @@ public sealed partial class PostgreSqlStore
         }
     }
 
-    /// <summary>Reads all rows of a read query, in one scoped transaction, into a list.</summary>
-    private async Task<IReadOnlyList<T>> ReadListAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
+    /// <summary>
+    /// Reads all rows of a read query, in one scoped transaction, into a list. With
+    /// <paramref name="serialPlan"/> the query runs in one backend (no parallel workers) when the
+    /// store owns the transaction; a caller's transaction keeps its own settings.
+    /// </summary>
+    private async Task<IReadOnlyList<T>> ReadListAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "", bool serialPlan = false)
     {
         var list = new List<T>();
-        await foreach (var item in ReadRowsAsync(scope, sql, parameters, read, cancellationToken, operation).ConfigureAwait(false))
+        await foreach (var item in ReadRowsAsync(scope, sql, parameters, read, cancellationToken, operation, serialPlan).ConfigureAwait(false))
         {
             list.Add(item);
         }

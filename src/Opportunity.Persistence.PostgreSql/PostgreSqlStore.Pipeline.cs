@@ -85,7 +85,10 @@ public sealed partial class PostgreSqlStore : IPipelineRowSource, IPipelinePushD
     /// of one deal fits a <c>bigint</c> and PostgreSQL sums <c>bigint</c> into <c>numeric</c>; nothing is
     /// rounded in SQL. Close periods are grouped by month (the expected close, or for a closed deal the
     /// month it closed in the reporting zone) and rolled up to quarters and years by
-    /// <see cref="PipelineGroupCollector"/>.
+    /// <see cref="PipelineGroupCollector"/>. One backend scans the pipeline index in its order and
+    /// aggregates as the groups arrive: a parallel index scan hands the index out page by page and
+    /// merges sorted partial groups, and measured 2–3× slower than the serial plan on a busy
+    /// machine (docs/performance.md).
     /// </remarks>
     public async Task<IReadOnlyList<PipelineGroupTotal>> AggregatePipelineAsync(AccessScope scope, PipelineGrouping grouping, PipelineSnapshotOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -113,7 +116,8 @@ public sealed partial class PostgreSqlStore : IPipelineRowSource, IPipelinePushD
             sql,
             parameters,
             r => (First: r.IsDBNull(0) ? null : r.GetString(0), Second: r.IsDBNull(1) ? null : r.GetString(1), Currency: r.GetString(2), Count: r.GetInt64(3), Amount: r.GetString(4), Weighted: r.GetString(5)),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            serialPlan: true).ConfigureAwait(false);
         foreach (var row in rows)
         {
             if ((grouping.First is not null && IsPeriod(grouping.First.Value) && row.First is null) || (grouping.Second is not null && IsPeriod(grouping.Second.Value) && row.Second is null))

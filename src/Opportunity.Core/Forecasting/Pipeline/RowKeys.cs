@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Opportunity.Forecasting;
 
@@ -10,6 +11,9 @@ namespace Opportunity.Forecasting;
 internal interface IRowKey
 {
     int Code(int row);
+
+    /// <summary>The codes of rows <paramref name="row"/> to <paramref name="row"/> + 7 (the column must extend that far).</summary>
+    Vector256<int> Codes8(int row);
 }
 
 /// <summary>Cardinality of a key's dense codes and the offset that turns a dense code into the dimension's absolute code.</summary>
@@ -19,6 +23,9 @@ internal readonly struct NoKey : IRowKey
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Code(int row) => 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<int> Codes8(int row) => Vector256<int>.Zero;
 }
 
 internal readonly struct ByteKey(byte[] column) : IRowKey
@@ -27,15 +34,29 @@ internal readonly struct ByteKey(byte[] column) : IRowKey
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Code(int row) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_column), row);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<int> Codes8(int row) => Widen8(_column, row);
+
+    /// <summary>Eight bytes of a column from <paramref name="row"/> on, zero-extended to 32 bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Widen8(byte[] column, int row)
+    {
+        var bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(column), row))).AsByte();
+        return Vector256.WidenLower(Vector128.WidenLower(bytes).ToVector256Unsafe()).AsInt32();
+    }
 }
 
 internal readonly struct UShortKey(ushort[] column) : IRowKey
 {
     private readonly ushort[] _column = column;
 
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Code(int row) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_column), row);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<int> Codes8(int row) =>
+        Vector256.WidenLower(Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_column), (nuint)row).ToVector256Unsafe()).AsInt32();
 }
 
 internal readonly struct MonthKey(short[] column, int minimum) : IRowKey
@@ -43,9 +64,12 @@ internal readonly struct MonthKey(short[] column, int minimum) : IRowKey
     private readonly short[] _column = column;
     private readonly int _minimum = minimum;
 
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Code(int row) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_column), row) - _minimum;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<int> Codes8(int row) =>
+        Vector256.WidenLower(Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_column), (nuint)row).ToVector256Unsafe()) - Vector256.Create(_minimum);
 }
 
 /// <summary>A period (quarter, fiscal year) code looked up from the row's month.</summary>
@@ -55,10 +79,12 @@ internal readonly struct MappedMonthKey(short[] column, int minimum, int[] map) 
     private readonly int _minimum = minimum;
     private readonly int[] _map = map;
 
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Code(int row) =>
         Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_map), Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_column), row) - _minimum);
+
+    public Vector256<int> Codes8(int row) =>
+        Vector256.Create(Code(row), Code(row + 1), Code(row + 2), Code(row + 3), Code(row + 4), Code(row + 5), Code(row + 6), Code(row + 7));
 }
 
 /// <summary>Receives a key chosen at run time as a compile-time struct type.</summary>
