@@ -9,7 +9,7 @@ namespace Opportunity.Leads;
 /// Every move checks the current state, throws <see cref="InvalidStateTransitionException"/> when
 /// it is not allowed, and raises a domain event stamped by the injected clock.
 /// </summary>
-public sealed class Lead : AggregateRoot
+public sealed partial class Lead : AggregateRoot
 {
     private LeadSnapshot _s;
 
@@ -17,6 +17,7 @@ public sealed class Lead : AggregateRoot
         : base(snapshot.Tenant, snapshot.Version, snapshot.EventCount)
     {
         _s = snapshot;
+        StartFieldHistory();
     }
 
     /// <inheritdoc />

@@ -8,7 +8,7 @@ namespace Opportunity.Pipelines;
 /// documented won or lost close. Its win probability is the override when set, otherwise the
 /// stage's default; a stage change clears the override. Every change raises a domain event.
 /// </summary>
-public sealed class SalesOpportunity : AggregateRoot
+public sealed partial class SalesOpportunity : AggregateRoot
 {
     private SalesOpportunitySnapshot _s;
 
@@ -22,6 +22,7 @@ public sealed class SalesOpportunity : AggregateRoot
 
         _s = snapshot with { Stage = definition.GetStage(snapshot.Stage).Name };
         Definition = definition;
+        StartFieldHistory();
     }
 
     /// <inheritdoc />
