@@ -17,4 +17,7 @@ public enum HistoryField
 
     /// <summary>An opportunity's expected close date, ISO (<c>2025-06-30</c>).</summary>
     CloseDate = 4,
+
+    /// <summary>The SLA clock: <c>Paused</c> while paused (<see cref="ClockPause"/>), no value while it runs.</summary>
+    SlaClock = 5,
 }

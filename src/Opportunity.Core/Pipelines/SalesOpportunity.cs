@@ -355,8 +355,8 @@ public sealed partial class SalesOpportunity : AggregateRoot
         Raise(new FollowUpRequested(Partner, request, _s.LastActivityAt), Now(clock), RequireActor(actor));
     }
 
-    /// <summary>Sets when time-based work (follow-up) is next due, or clears it.</summary>
-    public void ScheduleNextDue(Instant? dueAt) => _s = _s with { NextDueAt = dueAt };
+    /// <summary>Sets when time-based work (follow-up) is next due, or clears it; while the clock is paused, the time is held in the pause.</summary>
+    public void ScheduleNextDue(Instant? dueAt) => _s = _s.ClockPause is { } pause ? _s with { ClockPause = pause with { HeldDueAt = dueAt } } : _s with { NextDueAt = dueAt };
 
     private void Close(Stage stage, string reason, string actor, IClock clock)
     {
