@@ -25,6 +25,7 @@ public sealed partial class PostgreSqlStore
                 await WriteRowAsync(connection, transaction, row, cancellationToken).ConfigureAwait(false);
                 Fault("after-state");
                 await InsertOutboxAsync(connection, transaction, messages, cancellationToken).ConfigureAwait(false);
+                await InsertHistoryAsync(connection, transaction, [row.Aggregate], cancellationToken).ConfigureAwait(false);
                 Fault("after-outbox");
                 return 0;
             },

@@ -49,6 +49,7 @@ public sealed partial class PostgreSqlStore
                     Fault("after-state");
                     await WriteRowAsync(connection, transaction, leadRow, cancellationToken).ConfigureAwait(false);
                     await InsertOutboxAsync(connection, transaction, messages, cancellationToken).ConfigureAwait(false);
+                    await InsertHistoryAsync(connection, transaction, [opportunity, lead], cancellationToken).ConfigureAwait(false);
                     Fault("after-outbox");
                     return null;
                 },

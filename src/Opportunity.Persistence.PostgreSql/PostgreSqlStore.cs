@@ -18,7 +18,7 @@ namespace Opportunity.Persistence.PostgreSql;
 /// columns (<see cref="IPipelineRowSource"/>) and its grouped totals are computed in SQL
 /// (<see cref="Forecasting.IPipelinePushDown"/>). Thread-safe; create one per database and share it.
 /// </summary>
-public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, ILeadConversionStore, IRoutingDecisionLog, IRecordQuarantine, IStoreSchema, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, ILeadConversionStore, IRoutingDecisionLog, IRecordQuarantine, IStoreSchema, IFieldHistory, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;

@@ -40,6 +40,8 @@ public sealed partial class SqliteStore
                 Fault("after-state");
                 await WriteRowAsync(connection, transaction, leadRow, cancellationToken).ConfigureAwait(false);
                 await InsertOutboxAsync(connection, transaction, messages, cancellationToken).ConfigureAwait(false);
+                await InsertHistoryAsync(connection, transaction, opportunity, cancellationToken).ConfigureAwait(false);
+                await InsertHistoryAsync(connection, transaction, lead, cancellationToken).ConfigureAwait(false);
                 Fault("after-outbox");
                 return null;
             },

@@ -18,7 +18,7 @@ namespace Opportunity.Persistence.Sqlite;
 /// lease inside that single write transaction: several processes sharing the file never hold the
 /// same item. Thread-safe; create one per database and share it.
 /// </summary>
-public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, ILeadConversionStore, IRoutingDecisionLog, IRecordQuarantine, IStoreSchema, IDisposable
+public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, ILeadConversionStore, IRoutingDecisionLog, IRecordQuarantine, IStoreSchema, IFieldHistory, IDisposable
 {
     // Writers of one file queue here inside a process (fair, no busy spinning); other processes
     // are serialised by SQLite's lock and wait up to the busy timeout.

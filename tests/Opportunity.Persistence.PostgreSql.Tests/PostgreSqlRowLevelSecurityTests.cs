@@ -31,6 +31,7 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
         ("routing_decisions", "UPDATE {0}.routing_decisions SET explanation = 'hijacked' WHERE tenant = 'tenant-b'"),
         ("sales_targets", "UPDATE {0}.sales_targets SET amount_minor = 1 WHERE tenant = 'tenant-b'"),
         ("forecast_snapshots", "UPDATE {0}.forecast_snapshots SET expected_minor = 1 WHERE tenant = 'tenant-b'"),
+        ("field_history", "UPDATE {0}.field_history SET actor = 'hijacked' WHERE tenant = 'tenant-b'"),
     ];
 
     private readonly FakeClock _clock = new(Instant.FromUtc(2025, 3, 3, 9, 0));
@@ -101,6 +102,8 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
         Assert.Equal(0L, await AsOwnerSystemAsync($"SELECT (SELECT count(*) FROM {_schema}.leads WHERE tenant = 'tenant-b' AND version > 100) + (SELECT count(*) FROM {_schema}.opportunities WHERE tenant = 'tenant-b' AND version > 100) + (SELECT count(*) FROM {_schema}.partners WHERE name = 'hijacked') + (SELECT count(*) FROM {_schema}.outbox WHERE topic = 'hijacked');"));
         Assert.Equal(2L, await AsOwnerSystemAsync($"SELECT count(*) FROM {_schema}.leads WHERE tenant = 'tenant-b';"));
         Assert.Equal(0L, await AsOwnerSystemAsync($"SELECT (SELECT count(*) FROM {_schema}.sales_targets WHERE amount_minor = 1) + (SELECT count(*) FROM {_schema}.forecast_snapshots WHERE expected_minor = 1);"));
+        Assert.Equal(0L, await AsOwnerSystemAsync($"SELECT count(*) FROM {_schema}.field_history WHERE actor = 'hijacked';"));
+        Assert.Equal(12L, await AsOwnerSystemAsync($"SELECT count(*) FROM {_schema}.field_history WHERE tenant = 'tenant-b';"));
     }
 
     /// <summary>The owner's functions cannot be replaced, altered or dropped by the app role, which may only execute them.</summary>
@@ -184,6 +187,18 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
         Assert.Single(await Store.ForLeadAsync(TenantA, new LeadId("l-1")));
     }
 
+    /// <summary>The field history is append-only like the decisions: TRUNCATE is refused even for the owner, and the history stays readable.</summary>
+    [PostgresFact]
+    public async Task FieldHistory_Truncate_RefusedEvenForTheOwner()
+    {
+        await Store.AddAsync(Lead.Capture(TenantA, new LeadId("l-1"), new LeadDetails { Source = "web" }, "system", _clock));
+
+        var ex = await Assert.ThrowsAsync<PostgresException>(() => PostgresTestDatabase.ExecuteAsOwnerAsync($"TRUNCATE {_schema}.field_history;"));
+
+        Assert.Equal(PostgresErrorCodes.ObjectNotInPrerequisiteState, ex.SqlState);
+        Assert.Single((await Store.ReadHistoryAsync(TenantA, AuditedRecord.Of(new LeadId("l-1")))).Changes);
+    }
+
     /// <summary>
     /// A schema of the previous release (migrations 1–3, where the app role could set
     /// <c>opportunity.system</c>) migrates: afterwards the setting reveals nothing to the app role, the
@@ -197,14 +212,14 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
         try
         {
             await PostgresTestDatabase.ExecuteAsOwnerAsync($"CREATE SCHEMA {schema}; CREATE TABLE {schema}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());");
-            // Migrations 5, 7, 8 and 13 too: this library's lead writes need their columns and tables (assigned_at, the
-            // partner_load counters; outbox_purged, read by every enqueue; the hashed duplicate keys); 6 is under test.
-            foreach (var (version, name, sql) in PostgreSqlMigrations.All.Where(m => m.Version is <= 3 or PostgreSqlMigrations.CapacityAndQuarantineVersion or PostgreSqlMigrations.StorageGrowthVersion or PostgreSqlMigrations.PackedPurgedIdsVersion or PostgreSqlMigrations.HashedDuplicateKeysVersion))
+            // Migrations 5, 7, 8, 13 and 36 too: this library's lead writes need their columns and tables (assigned_at, the
+            // partner_load counters; outbox_purged, read by every enqueue; the hashed duplicate keys; the field history); 6 is under test.
+            foreach (var (version, name, sql) in PostgreSqlMigrations.All.Where(m => m.Version is <= 3 or PostgreSqlMigrations.CapacityAndQuarantineVersion or PostgreSqlMigrations.StorageGrowthVersion or PostgreSqlMigrations.PackedPurgedIdsVersion or PostgreSqlMigrations.HashedDuplicateKeysVersion or PostgreSqlMigrations.FieldHistoryVersion))
             {
                 await PostgresTestDatabase.ExecuteAsOwnerAsync(sql.Replace("{s}", schema, StringComparison.Ordinal) + $"; INSERT INTO {schema}.schema_migrations (version, name) VALUES ({version}, '{name}');");
             }
 
-            await PostgresTestDatabase.ExecuteAsOwnerAsync($"GRANT USAGE ON SCHEMA {schema} TO {app}; GRANT SELECT, INSERT, UPDATE ON {schema}.leads, {schema}.opportunities, {schema}.partners, {schema}.outbox, {schema}.partner_load TO {app}; GRANT SELECT, INSERT ON {schema}.routing_decisions TO {app}; GRANT SELECT ON {schema}.outbox_purged TO {app};");
+            await PostgresTestDatabase.ExecuteAsOwnerAsync($"GRANT USAGE ON SCHEMA {schema} TO {app}; GRANT SELECT, INSERT, UPDATE ON {schema}.leads, {schema}.opportunities, {schema}.partners, {schema}.outbox, {schema}.partner_load TO {app}; GRANT SELECT, INSERT ON {schema}.routing_decisions, {schema}.field_history TO {app}; GRANT SELECT ON {schema}.outbox_purged TO {app};");
             var options = new PostgreSqlStoreOptions { ConnectionString = PostgresTestDatabase.App!, MigrationConnectionString = PostgresTestDatabase.Owner, Schema = schema, AutoMigrate = false, GrantTo = { app } };
             await using var upgraded = new PostgreSqlStore(options, _pipelines);
             foreach (var tenant in new[] { TenantA, TenantB })

@@ -25,6 +25,7 @@ public sealed class PostgreSqlStoreConformanceTests : StoreConformanceTests
             PushDown = store,
             ChangeFeed = store,
             DecisionLog = store,
+            FieldHistory = store,
             Quarantine = store,
             CorruptLead = (tenant, id) => store.CorruptLeadAsync(tenant, id),
             FaultPoints = PostgreSqlStore.FaultPoints,

@@ -40,6 +40,7 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests
             ChangeFeed = store,
             WritersWaitForOpenTransactions = true,
             DecisionLog = store,
+            FieldHistory = store,
             Quarantine = store,
             CorruptLead = (tenant, id) => store.CorruptLeadAsync(tenant, id),
             FaultPoints = SqliteStore.FaultPoints,

@@ -39,6 +39,8 @@ internal static class OpportunityErrorCatalog
         [OpportunityErrorCodes.PartnerInactive] = (StatusCodes.Status422UnprocessableEntity, "Partner inactive"),
         [OpportunityErrorCodes.AcceptanceDeadlinePassed] = (StatusCodes.Status422UnprocessableEntity, "Acceptance deadline not in the future"),
         [OpportunityErrorCodes.EscalationOrder] = (StatusCodes.Status422UnprocessableEntity, "Escalation step out of order"),
+        [OpportunityErrorCodes.ClockAlreadyPaused] = (StatusCodes.Status422UnprocessableEntity, "SLA clock already paused"),
+        [OpportunityErrorCodes.ClockNotPaused] = (StatusCodes.Status422UnprocessableEntity, "SLA clock not paused"),
         [OpportunityErrorCodes.OpenInClosedStage] = (StatusCodes.Status422UnprocessableEntity, "Cannot open in a closed stage"),
         [OpportunityErrorCodes.CloseWithReason] = (StatusCodes.Status422UnprocessableEntity, "Close won or lost with a reason"),
         [OpportunityErrorCodes.StageExitCriteriaNotMet] = (StatusCodes.Status422UnprocessableEntity, "Stage exit criteria not met"),

@@ -54,6 +54,13 @@ public sealed class OpportunityManagementBuilder
             Services.AddSingleton(sp => (IRecordQuarantine)sp.GetRequiredService<TStore>());
         }
 
+        // The field history is written by the store that saves the records; a store without one has none.
+        Services.RemoveAll<IFieldHistory>();
+        if (typeof(IFieldHistory).IsAssignableFrom(typeof(TStore)))
+        {
+            Services.AddSingleton(sp => (IFieldHistory)sp.GetRequiredService<TStore>());
+        }
+
         // Forecast snapshots and targets move to the store that keeps them; a store without them leaves the default.
         if (typeof(IForecastSnapshotStore).IsAssignableFrom(typeof(TStore)))
         {

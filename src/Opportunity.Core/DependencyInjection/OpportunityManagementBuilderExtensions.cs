@@ -49,6 +49,7 @@ public static class OpportunityManagementBuilderExtensions
         services.TryAddSingleton<PartnerLeadService>();
         services.TryAddSingleton<DealRegistrationService>();
         services.TryAddSingleton<DueWorkProcessor>();
+        services.TryAddSingleton<SlaClockService>();
         return builder;
     }
 

@@ -111,6 +111,12 @@ public static class OpportunityErrorCodes
     /// <summary>No extension request of the registration waits for a decision (<see cref="DomainRuleException"/>).</summary>
     public const string RegistrationExtensionNotRequested = "registration_extension_not_requested";
 
+    /// <summary>The record's SLA clock is already paused (<see cref="DomainRuleException"/>).</summary>
+    public const string ClockAlreadyPaused = "clock_already_paused";
+
+    /// <summary>The record's SLA clock is running, so there is nothing to resume (<see cref="DomainRuleException"/>).</summary>
+    public const string ClockNotPaused = "clock_not_paused";
+
     /// <summary>An opportunity cannot be opened in a closed stage (<see cref="DomainRuleException"/>).</summary>
     public const string OpenInClosedStage = "open_in_closed_stage";
 

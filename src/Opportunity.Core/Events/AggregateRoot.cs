@@ -11,6 +11,8 @@ namespace Opportunity;
 public abstract class AggregateRoot
 {
     private readonly List<DomainEvent> _pending = [];
+    private readonly List<FieldChange> _fieldChanges = [];
+    private IReadOnlyList<(HistoryField Field, string? Value)>? _audited;
 
     /// <summary>Creates the base for a new or rehydrated aggregate.</summary>
     protected AggregateRoot(TenantId tenant, long version, long eventCount)
@@ -41,6 +43,13 @@ public abstract class AggregateRoot
     public IReadOnlyList<DomainEvent> PendingEvents => _pending;
 
     /// <summary>
+    /// Changes of the audited fields (<see cref="HistoryField"/>) made by <see cref="PendingEvents"/>,
+    /// by sequence, then field; stores append them to the record's field history in the same
+    /// transaction (<c>IFieldHistory</c>).
+    /// </summary>
+    public IReadOnlyList<FieldChange> PendingFieldChanges => _fieldChanges;
+
+    /// <summary>
     /// Called by a store after it wrote the aggregate and its pending events: sets the new
     /// version and clears the pending events.
     /// </summary>
@@ -54,6 +63,7 @@ public abstract class AggregateRoot
 
         Version = newVersion;
         _pending.Clear();
+        _fieldChanges.Clear();
     }
 
     /// <summary>Where the event stream stands now: the event count and how many events are pending (see <see cref="RollbackEvents"/>).</summary>
@@ -64,7 +74,25 @@ public abstract class AggregateRoot
     {
         _pending.RemoveRange(mark.Pending, _pending.Count - mark.Pending);
         EventCount = mark.EventCount;
+        _fieldChanges.RemoveAll(c => c.Sequence > mark.EventCount);
+        // The subclass restored its state before calling this: the audited values are those at the mark.
+        StartFieldHistory();
     }
+
+    /// <summary>
+    /// The audited fields and their values now, always the same fields in <see cref="HistoryField"/>
+    /// order; each event compares them with the values before it and records the changes
+    /// (<see cref="PendingFieldChanges"/>). None by default.
+    /// </summary>
+    protected virtual IReadOnlyList<(HistoryField Field, string? Value)> AuditedValues() => [];
+
+    /// <summary>
+    /// Takes the audited values as they are now as the base of the next change; a subclass calls it
+    /// once its state is set. An aggregate without events yet starts from no values, so its first
+    /// event records its initial values.
+    /// </summary>
+    protected void StartFieldHistory() =>
+        _audited = Version == 0 && EventCount == 0 ? [.. AuditedValues().Select(v => (v.Field, (string?)null))] : AuditedValues();
 
     /// <summary>Stamps an event with this aggregate's identity and the next sequence number, and queues it.</summary>
     protected TEvent Raise<TEvent>(TEvent domainEvent, Instant at, string actor)
@@ -81,7 +109,27 @@ public abstract class AggregateRoot
             Actor = actor,
         };
         _pending.Add(stamped);
+        RecordFieldChanges(stamped);
         return stamped;
+    }
+
+    private void RecordFieldChanges(DomainEvent stamped)
+    {
+        if (_audited is null)
+        {
+            return;
+        }
+
+        var now = AuditedValues();
+        for (var i = 0; i < now.Count; i++)
+        {
+            if (!string.Equals(_audited[i].Value, now[i].Value, StringComparison.Ordinal))
+            {
+                _fieldChanges.Add(new FieldChange(stamped.Sequence, now[i].Field, stamped.OccurredAt, stamped.Actor, _audited[i].Value, now[i].Value));
+            }
+        }
+
+        _audited = now;
     }
 
     /// <summary>Validates an actor argument: non-empty, and free text by the text rules (<see cref="InvalidTextException"/>).</summary>

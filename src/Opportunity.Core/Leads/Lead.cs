@@ -9,7 +9,7 @@ namespace Opportunity.Leads;
 /// Every move checks the current state, throws <see cref="InvalidStateTransitionException"/> when
 /// it is not allowed, and raises a domain event stamped by the injected clock.
 /// </summary>
-public sealed class Lead : AggregateRoot
+public sealed partial class Lead : AggregateRoot
 {
     private LeadSnapshot _s;
 
@@ -17,6 +17,7 @@ public sealed class Lead : AggregateRoot
         : base(snapshot.Tenant, snapshot.Version, snapshot.EventCount)
     {
         _s = snapshot;
+        StartFieldHistory();
     }
 
     /// <inheritdoc />
@@ -643,8 +644,8 @@ public sealed class Lead : AggregateRoot
         Raise(new LeadConverted(_s.AssignedPartner!.Value, opportunity), now, RequireActor(actor));
     }
 
-    /// <summary>Sets when time-based work (reminder, escalation, follow-up) is next due, or clears it.</summary>
-    public void ScheduleNextDue(Instant? dueAt) => _s = _s with { NextDueAt = dueAt };
+    /// <summary>Sets when time-based work (reminder, escalation, follow-up) is next due, or clears it; while the clock is paused, the time is held in the pause.</summary>
+    public void ScheduleNextDue(Instant? dueAt) => _s = _s.ClockPause is { } pause ? _s with { ClockPause = pause with { HeldDueAt = dueAt } } : _s with { NextDueAt = dueAt };
 
     private static Instant Now(IClock clock)
     {

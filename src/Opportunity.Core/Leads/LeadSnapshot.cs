@@ -71,6 +71,9 @@ public sealed record LeadSnapshot
     /// <summary>The deal registration's timers (approval deadline, protection, extensions); null for manufacturer leads.</summary>
     public DealRegistrationTerms? Registration { get; init; }
 
+    /// <summary>The paused SLA clock; null while it runs.</summary>
+    public ClockPause? ClockPause { get; init; }
+
     /// <summary>Optimistic-concurrency version.</summary>
     public long Version { get; init; }
 

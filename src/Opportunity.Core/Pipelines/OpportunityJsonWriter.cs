@@ -46,6 +46,7 @@ internal sealed class OpportunityJsonWriter
     private static readonly JsonEncodedText StageEnteredAt = JsonEncodedText.Encode("stageEnteredAt");
     private static readonly JsonEncodedText LastActivityAt = JsonEncodedText.Encode("lastActivityAt");
     private static readonly JsonEncodedText NextDueAt = JsonEncodedText.Encode("nextDueAt");
+    private static readonly JsonEncodedText ClockPause = JsonEncodedText.Encode("clockPause");
     private static readonly JsonEncodedText Version = JsonEncodedText.Encode("version");
     private static readonly JsonEncodedText EventCount = JsonEncodedText.Encode("eventCount");
     private static readonly JsonEncodedText Outcome = JsonEncodedText.Encode("outcome");
@@ -187,6 +188,13 @@ internal sealed class OpportunityJsonWriter
         Value(w, StageEnteredAt, s.StageEnteredAt, _instant);
         Value(w, LastActivityAt, s.LastActivityAt, _instant);
         Optional(w, NextDueAt, s.NextDueAt, _instant);
+        if (s.ClockPause is { } pause)
+        {
+            // Rare: the serializer writes it, exactly as it would inside the whole snapshot.
+            w.WritePropertyName(ClockPause);
+            JsonSerializer.Serialize(w, pause, _options);
+        }
+
         w.WriteNumber(Version, s.Version);
         w.WriteNumber(EventCount, s.EventCount);
         w.WriteEndObject();

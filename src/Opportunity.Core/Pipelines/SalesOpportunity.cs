@@ -8,7 +8,7 @@ namespace Opportunity.Pipelines;
 /// documented won or lost close. Its win probability is the override when set, otherwise the
 /// stage's default; a stage change clears the override. Every change raises a domain event.
 /// </summary>
-public sealed class SalesOpportunity : AggregateRoot
+public sealed partial class SalesOpportunity : AggregateRoot
 {
     private SalesOpportunitySnapshot _s;
 
@@ -22,6 +22,7 @@ public sealed class SalesOpportunity : AggregateRoot
 
         _s = snapshot with { Stage = definition.GetStage(snapshot.Stage).Name };
         Definition = definition;
+        StartFieldHistory();
     }
 
     /// <inheritdoc />
@@ -446,8 +447,8 @@ public sealed class SalesOpportunity : AggregateRoot
         Raise(new FollowUpRequested(Partner, request, _s.LastActivityAt), Now(clock), RequireActor(actor));
     }
 
-    /// <summary>Sets when time-based work (follow-up) is next due, or clears it.</summary>
-    public void ScheduleNextDue(Instant? dueAt) => _s = _s with { NextDueAt = dueAt };
+    /// <summary>Sets when time-based work (follow-up) is next due, or clears it; while the clock is paused, the time is held in the pause.</summary>
+    public void ScheduleNextDue(Instant? dueAt) => _s = _s.ClockPause is { } pause ? _s with { ClockPause = pause with { HeldDueAt = dueAt } } : _s with { NextDueAt = dueAt };
 
     private void Close(Stage stage, string reason, string actor, IClock clock)
     {

@@ -165,6 +165,12 @@ public sealed class DueWorkProcessor
 
     private async Task<DueWorkReport> ProcessLeadAsync(Lead lead, FixedClock clock, DueWorkReport report, CancellationToken cancellationToken)
     {
+        if (lead.ClockPause is not null)
+        {
+            // Paused: nothing fires; the due time waits in the pause until the clock is resumed.
+            return report;
+        }
+
         var now = clock.GetCurrentInstant();
         RoutingDecision? decision = null;
         LeadCheckpoint beforeRouting = default;
@@ -287,6 +293,11 @@ public sealed class DueWorkProcessor
 
     private async Task<DueWorkReport> ProcessOpportunityAsync(SalesOpportunity opportunity, FixedClock clock, DueWorkReport report, CancellationToken cancellationToken)
     {
+        if (opportunity.ClockPause is not null)
+        {
+            return report;
+        }
+
         if (opportunity.IsClosed)
         {
             opportunity.ScheduleNextDue(null);

@@ -311,6 +311,34 @@ internal static class PostgreSqlMigrations
             ALTER TABLE {s}.forecast_snapshots DROP CONSTRAINT forecast_snapshots_pkey,
                 ADD PRIMARY KEY (tenant, period_start, period_end, period_kind, period_label, partner, region, node, taken_on);
             """),
+        (FieldHistoryVersion, "field history of leads and opportunities, append-only, manufacturer scope only", $$"""
+            CREATE TABLE {s}.field_history (
+                tenant   text COLLATE "C" NOT NULL,
+                kind     text COLLATE "C" NOT NULL,
+                id       text COLLATE "C" NOT NULL,
+                seq      bigint      NOT NULL CHECK (seq >= 1),
+                field    smallint    NOT NULL CHECK (field >= 0),
+                at       timestamptz NOT NULL,
+                at_nanos smallint    NOT NULL CHECK (at_nanos BETWEEN 0 AND 999),
+                actor    text        NOT NULL,
+                previous text,
+                current  text,
+                PRIMARY KEY (tenant, kind, id, seq, field)
+            );
+            ALTER TABLE {s}.field_history ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE {s}.field_history FORCE ROW LEVEL SECURITY;
+            CREATE POLICY field_history_read ON {s}.field_history FOR SELECT USING ({{Tenant}} AND {{NoPartner}});
+            CREATE POLICY field_history_append ON {s}.field_history FOR INSERT WITH CHECK ({{Tenant}} AND {{NoPartner}});
+            {{SystemPolicy("field_history")}}
+            -- Its own function, not migration 6's refuse_truncate: a lead write needs this table, whichever migrations ran before.
+            CREATE FUNCTION {s}.field_history_refuse_truncate() RETURNS trigger LANGUAGE plpgsql AS $fn$
+            BEGIN
+                RAISE EXCEPTION 'table %.% is append-only: TRUNCATE is refused', TG_TABLE_SCHEMA, TG_TABLE_NAME USING ERRCODE = '55000';
+            END
+            $fn$;
+            CREATE TRIGGER field_history_no_truncate BEFORE TRUNCATE ON {s}.field_history
+                FOR EACH STATEMENT EXECUTE FUNCTION {s}.field_history_refuse_truncate();
+            """),
     ];
 
     /// <summary>
@@ -319,6 +347,16 @@ internal static class PostgreSqlMigrations
     /// existing rows get <c>node = ''</c> and keep their keys.
     /// </summary>
     public const int ForecastNodeVersion = 30;
+
+    /// <summary>
+    /// Migration 36, the field history (<see cref="IFieldHistory"/>): one row per change of an audited
+    /// field, keyed by record and (event sequence, field), the order of a record's history; the instant
+    /// exactly (<c>at</c> in microseconds plus <c>at_nanos</c>). Written with the record in its save
+    /// transaction. Append-only like the routing decisions: the store's role reads and inserts in the
+    /// manufacturer's scope of a tenant (partners see none), no policy admits an update or delete, and
+    /// TRUNCATE is refused.
+    /// </summary>
+    public const int FieldHistoryVersion = 36;
 
     /// <summary>
     /// Migration 27, change feed retention (<see cref="IChangeFeed.TrimAsync"/>). The owner's
@@ -1049,7 +1087,7 @@ internal static class PostgreSqlMigrations
     public static IReadOnlyList<string> DeletableTables { get; } = ["quarantine", "sales_targets"];
 
     /// <summary>The append-only tables: the store's role only reads and inserts (and no policy admits an update or delete).</summary>
-    public static IReadOnlyList<string> AppendOnlyTables { get; } = ["routing_decisions"];
+    public static IReadOnlyList<string> AppendOnlyTables { get; } = ["routing_decisions", "field_history"];
 
     /// <summary>The tables the store's role only reads (rows are written by the owner's functions alone).</summary>
     public static IReadOnlyList<string> ReadOnlyTables { get; } = ["outbox_purged", "opportunity_feed", "opportunity_feed_commits", "opportunity_feed_trimmed"];

@@ -320,6 +320,20 @@ internal static class SqliteMigrations
             DROP TABLE forecast_snapshots;
             ALTER TABLE forecast_snapshots_node RENAME TO forecast_snapshots;
             """),
+        (FieldHistoryVersion, "field history of leads and opportunities", """
+            CREATE TABLE field_history (
+                tenant   TEXT    NOT NULL,
+                kind     TEXT    NOT NULL,
+                id       TEXT    NOT NULL,
+                seq      INTEGER NOT NULL CHECK (seq >= 1),
+                field    INTEGER NOT NULL CHECK (field >= 0),
+                at       TEXT    NOT NULL,
+                actor    TEXT    NOT NULL,
+                previous TEXT,
+                current  TEXT,
+                PRIMARY KEY (tenant, kind, id, seq, field)
+            ) WITHOUT ROWID;
+            """),
     ];
 
     /// <summary>
@@ -329,6 +343,13 @@ internal static class SqliteMigrations
     /// their keys with <c>node = ''</c>.
     /// </summary>
     public const int ForecastNodeVersion = 30;
+
+    /// <summary>
+    /// Migration 36, the field history (<see cref="IFieldHistory"/>): one row per change of an audited
+    /// field, keyed by record and (event sequence, field), the order of a record's history; written
+    /// with the record's state in its save transaction, never updated.
+    /// </summary>
+    public const int FieldHistoryVersion = 36;
 
     /// <summary>
     /// Migration 27, change feed retention (<see cref="IChangeFeed.TrimAsync"/>): per tenant, the

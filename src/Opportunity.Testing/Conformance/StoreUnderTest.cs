@@ -37,7 +37,7 @@ public sealed class StoreUnderTest : IAsyncDisposable
     /// <summary>Wraps one object that implements all four ports (and <see cref="IOpportunityImporter"/>, <see cref="IRoutingDecisionLog"/> and <see cref="ILeadConversionStore"/> when it does).</summary>
     public static StoreUnderTest For<TStore>(TStore store, Func<ValueTask>? dispose = null)
         where TStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore =>
-        new(store, store, store, store, dispose) { Importer = store as IOpportunityImporter, DecisionLog = store as IRoutingDecisionLog, Quarantine = store as IRecordQuarantine, Conversions = store as ILeadConversionStore, Schema = store as IStoreSchema, PipelineRows = store as IPipelineRowSource, PushDown = store as IPipelinePushDown, ForecastSnapshots = store as IForecastSnapshotStore, Targets = store as ISalesTargetStore, ChangeFeed = store as IChangeFeed };
+        new(store, store, store, store, dispose) { Importer = store as IOpportunityImporter, DecisionLog = store as IRoutingDecisionLog, Quarantine = store as IRecordQuarantine, Conversions = store as ILeadConversionStore, Schema = store as IStoreSchema, PipelineRows = store as IPipelineRowSource, PushDown = store as IPipelinePushDown, ForecastSnapshots = store as IForecastSnapshotStore, Targets = store as ISalesTargetStore, ChangeFeed = store as IChangeFeed, FieldHistory = store as IFieldHistory };
 
     /// <summary>The pipeline row stream, when the adapter has one (<see cref="Forecasting.PipelineSnapshot.FromStoreAsync"/> reads the opportunities without it).</summary>
     public IPipelineRowSource? PipelineRows { get; init; }
@@ -50,6 +50,9 @@ public sealed class StoreUnderTest : IAsyncDisposable
 
     /// <summary>The pipeline push-down, when the adapter has one; the push-down checks are skipped without it.</summary>
     public IPipelinePushDown? PushDown { get; init; }
+
+    /// <summary>The field history, when the adapter keeps one; the field history tests skip their checks without it.</summary>
+    public IFieldHistory? FieldHistory { get; init; }
 
     /// <summary>The change feed, when the adapter has one; the change feed tests skip their checks without it.</summary>
     public IChangeFeed? ChangeFeed { get; init; }

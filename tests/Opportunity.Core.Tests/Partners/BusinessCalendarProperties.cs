@@ -56,7 +56,7 @@ public sealed class BusinessCalendarProperties
     }
 
     /// <summary>A random calendar and a start instant within a few days of a clock change.</summary>
-    private static (BusinessCalendar Calendar, Instant Start, Random Random) Scenario(int seed)
+    internal static (BusinessCalendar Calendar, Instant Start, Random Random) Scenario(int seed)
     {
         var random = new Random(seed);
         var zone = Zones[random.Next(Zones.Length)];

@@ -19,6 +19,7 @@ public sealed class InMemoryStoreConformanceTests : StoreConformanceTests
             Targets = store,
             ChangeFeed = store,
             DecisionLog = store,
+            FieldHistory = store,
             Quarantine = store,
             CorruptLead = (tenant, id) =>
             {

@@ -31,6 +31,7 @@ public sealed class SnapshotJsonTests
         Assert.Equal(snapshot.RegisteredBy, back.RegisteredBy);
         Assert.Equal(snapshot.DuplicateOf, back.DuplicateOf);
         Assert.Equal(snapshot.Registration, back.Registration);
+        Assert.Equal(snapshot.ClockPause, back.ClockPause);
     }
 
     [Fact]
@@ -172,6 +173,7 @@ public sealed class SnapshotJsonTests
             PendingExtensionReason = "Board meets in June.",
             CompetingRegistration = new LeadId("lead-r"),
         },
+        ClockPause = new ClockPause(Instant.FromUtc(2025, 3, 4, 9, 0), "Waiting on the customer.") { HeldDueAt = Instant.FromUtc(2025, 3, 4, 13, 0) },
         Version = 7,
         EventCount = 9,
     };
@@ -201,6 +203,7 @@ public sealed class SnapshotJsonTests
         StageEnteredAt = Clock.GetCurrentInstant(),
         LastActivityAt = Clock.GetCurrentInstant(),
         NextDueAt = Clock.GetCurrentInstant(),
+        ClockPause = new ClockPause(Clock.GetCurrentInstant(), "Customer's budget round.") { HeldDueAt = Clock.GetCurrentInstant() + Duration.FromDays(14) },
         Version = 3,
         EventCount = 4,
     };

@@ -48,6 +48,7 @@ public sealed class OpportunityJsonWriterProperties
             StageEnteredAt = At(basisPoints),
             LastActivityAt = Base,
             NextDueAt = optional ? null : At(minor / 7),
+            ClockPause = optional ? new ClockPause(At(minor / 3), reason ?? "waiting") { HeldDueAt = category % 2 == 0 ? null : At(minor / 5) } : null,
             Version = basisPoints,
             EventCount = minor,
         };

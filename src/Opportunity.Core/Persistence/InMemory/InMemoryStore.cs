@@ -21,7 +21,7 @@ namespace Opportunity.Persistence.InMemory;
 /// (<see cref="ILeadConversionStore"/>) writes the lead and its opportunity under the lock as one
 /// step, and an index of source leads keeps one opportunity per lead.
 /// </summary>
-public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, IRecordQuarantine, ILeadConversionStore, IStoreSchema
+public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, IRecordQuarantine, ILeadConversionStore, IStoreSchema, IFieldHistory
 {
     private static readonly KeyComparer Keys = new();
 
@@ -811,6 +811,7 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
             }
 
             EnqueueLocked(messages);
+            AppendHistoryLocked(aggregate);
             aggregate.MarkCommitted(next);
         }
 
