@@ -52,6 +52,7 @@ internal static class ObjectFactory
         [typeof(CountryCode)] = () => new CountryCode("DE"),
         [typeof(PartnerTier)] = () => PartnerTier.Gold,
         [typeof(PipelineDefinition)] = () => PipelineDefinition.Default,
+        [typeof(Opportunity.Workflows.EscalationLadder)] = () => Opportunity.Workflows.EscalationLadder.Default, // the last enum value (NotifyDistributor) is no valid last step
         [typeof(Stage)] = () => PipelineDefinition.Default.Stages[2],
         [typeof(BusinessCalendar)] = () => BusinessCalendar.WeekdaysNineToFive(Berlin).WithHolidays([new LocalDate(2026, 12, 25)]),
         [typeof(DateTimeZone)] = () => Berlin,
