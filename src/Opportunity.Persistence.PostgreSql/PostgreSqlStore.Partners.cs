@@ -23,6 +23,7 @@ public sealed partial class PostgreSqlStore
             DbScope.Of(partner.Tenant),
             async (connection, transaction) =>
             {
+                await CheckParentAsync(connection, transaction, partner, cancellationToken).ConfigureAwait(false);
                 using var command = Command(
                     connection,
                     transaction,
@@ -34,6 +35,38 @@ public sealed partial class PostgreSqlStore
                 return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             },
             cancellationToken);
+    }
+
+    /// <summary>Refuses an unknown parent or a cycle (<see cref="PartnerHierarchy.CheckParent"/>), reading the parent's ancestor chain in the write transaction.</summary>
+    private async Task CheckParentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Partner partner, CancellationToken cancellationToken)
+    {
+        if (partner.ParentId is not { } parent)
+        {
+            return;
+        }
+
+        // The chain stops after 64 steps, so a cycle stored by hand cannot loop; CheckParent reports it.
+        using var command = Command(
+            connection,
+            transaction,
+            $"""
+            WITH RECURSIVE chain(id, parent_id, depth) AS (
+                SELECT id, document->>'parentId', 0 FROM {_schema}.partners WHERE tenant = $1 AND id = $2
+                UNION ALL
+                SELECT p.id, p.document->>'parentId', c.depth + 1 FROM {_schema}.partners p JOIN chain c ON p.tenant = $1 AND p.id = c.parent_id WHERE c.depth < 64)
+            SELECT id, parent_id FROM chain;
+            """,
+            [partner.Tenant.Value, parent.Value]);
+        var chain = new Dictionary<PartnerId, PartnerId?>();
+        using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                chain.TryAdd(new PartnerId(reader.GetString(0)), reader.IsDBNull(1) ? null : new PartnerId(reader.GetString(1)));
+            }
+        }
+
+        PartnerHierarchy.CheckParent(partner.Id, parent, id => chain.TryGetValue(id, out var up) ? (true, up) : (false, null));
     }
 
     private static Partner ReadPartner(NpgsqlDataReader reader) =>

@@ -21,6 +21,7 @@ public sealed partial class SqliteStore
         return WriteAsync(
             async (connection, transaction) =>
             {
+                await CheckParentAsync(connection, transaction, partner, cancellationToken).ConfigureAwait(false);
                 using var command = Command(
                     connection,
                     transaction,
@@ -36,6 +37,39 @@ public sealed partial class SqliteStore
                 return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             },
             cancellationToken);
+    }
+
+    /// <summary>Refuses an unknown parent or a cycle (<see cref="PartnerHierarchy.CheckParent"/>), reading the parent's ancestor chain in the write transaction.</summary>
+    private static async Task CheckParentAsync(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, Partner partner, CancellationToken cancellationToken)
+    {
+        if (partner.ParentId is not { } parent)
+        {
+            return;
+        }
+
+        // The chain stops after 64 steps, so a cycle stored by hand cannot loop; CheckParent reports it.
+        using var command = Command(
+            connection,
+            transaction,
+            """
+            WITH RECURSIVE chain(id, parent_id, depth) AS (
+                SELECT id, json_extract(document, '$.parentId'), 0 FROM partners WHERE tenant = $tenant AND id = $parent
+                UNION ALL
+                SELECT p.id, json_extract(p.document, '$.parentId'), c.depth + 1 FROM partners p JOIN chain c ON p.tenant = $tenant AND p.id = c.parent_id WHERE c.depth < 64)
+            SELECT id, parent_id FROM chain;
+            """,
+            ("$tenant", partner.Tenant.Value),
+            ("$parent", parent.Value));
+        var chain = new Dictionary<PartnerId, PartnerId?>();
+        using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                chain.TryAdd(new PartnerId(reader.GetString(0)), reader.IsDBNull(1) ? null : new PartnerId(reader.GetString(1)));
+            }
+        }
+
+        PartnerHierarchy.CheckParent(partner.Id, parent, id => chain.TryGetValue(id, out var up) ? (true, up) : (false, null));
     }
 
     private static Partner ReadPartner(Microsoft.Data.Sqlite.SqliteDataReader reader) =>

@@ -55,6 +55,7 @@ public sealed class ConfigurationExampleTests : IDisposable
         Assert.Equal("from-file", distribution.RuleSet.Name);
         Assert.Equal(Duration.FromHours(24), distribution.Escalation.For(PartnerTier.Silver).AcceptanceTime);
         Assert.Equal(Duration.FromHours(8), distribution.Escalation.For(PartnerTier.Gold).AcceptanceTime);
+        Assert.Equal(EscalationAction.NotifyDistributor, distribution.Escalation.For(PartnerTier.Silver).Steps[1].Action); // two tiers: the distributor hears first
         Assert.Equal((Duration.FromDays(14), Duration.FromDays(7)), (distribution.FollowUps.Inactivity, distribution.FollowUps.Repeat));
         Assert.Equal(LeadPrivacyPolicy.Default, distribution.Privacy);
         Assert.Equal((DuplicateMatchKeys.All, DuplicateHandling.OfferToWorkingPartner), (distribution.Duplicates.MatchOn, distribution.Duplicates.Handling));

@@ -105,6 +105,7 @@ public sealed class SampleCommandTests : IClassFixture<SampleCommandTests.Simula
     [InlineData("forecast", "--by", "colour")]
     [InlineData("forecast", "--bogus", "1")]
     [InlineData("explain")]
+    [InlineData("replay")]
     [InlineData("run", "--leads", "many")]
     [InlineData("report")]
     public void BadArguments_AreUsageErrors(params string[] args)

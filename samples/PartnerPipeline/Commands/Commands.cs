@@ -7,7 +7,7 @@ internal static class Commands
 {
     public const string DefaultDatabase = "partner-pipeline.db";
 
-    public static IReadOnlySet<string> Names { get; } = new HashSet<string>(StringComparer.Ordinal) { "run", "forecast", "import", "export", "calibrate", "explain", "report" };
+    public static IReadOnlySet<string> Names { get; } = new HashSet<string>(StringComparer.Ordinal) { "run", "forecast", "import", "export", "calibrate", "explain", "report", "replay" };
 
     public static IReadOnlySet<string> Flags { get; } = new HashSet<string>(StringComparer.Ordinal) { "skip-bad-rows", "dry-run" };
 
@@ -23,6 +23,7 @@ internal static class Commands
         {
             "run" => await RunCommand.ExecuteAsync(arguments, output),
             "explain" => await ExplainCommand.ExecuteAsync(arguments, output),
+            "replay" => await ReplayCommand.ExecuteAsync(arguments, output),
             "forecast" => await ForecastCommand.ExecuteAsync(arguments, output),
             "import" => await ImportCommand.ExecuteAsync(arguments, output),
             "export" => await ExportCommand.ExecuteAsync(arguments, output),
@@ -89,6 +90,15 @@ internal static class Commands
             per stage and the reliability table.
 
             """,
+        "replay" => """
+            Usage: partner-pipeline replay --rules <draft.json> [--db <path>]
+
+            Replays every routed lead in the database through a draft rules file (one rule set, or
+            {"ruleSets": [...]} chosen by the lead; docs/routing.md) against today's partners, and
+            prints per changed lead the old partner and rule set next to the draft's, and totals.
+            Nothing is written.
+
+            """,
         "explain" => """
             Usage: partner-pipeline explain <leadId> [--db <path>]
 
@@ -124,6 +134,7 @@ internal static class Commands
               export     export opportunities as CSV  (see export --help)
               calibrate  learned vs default stage probabilities on a time split (see calibrate --help)
               explain    the routing trace of a lead   (see explain --help)
+              replay     a draft rules file vs history (see replay --help)
               report     an HTML report                (see report --help)
 
             """,

@@ -3,6 +3,7 @@ using NodaTime;
 using Opportunity;
 using Opportunity.Forecasting;
 using Opportunity.Kpis;
+using Opportunity.Partners;
 using Opportunity.Persistence;
 using Opportunity.Persistence.Forecasts;
 using Opportunity.Pipelines;
@@ -88,9 +89,11 @@ internal static class ReportBuilder
         // Partner scorecard: the five best and the five worst by the composite score.
         var kpis = await PartnerKpiReport.FromStoresAsync(leads, opportunities, partners, scope, new PartnerKpiOptions(currency, asOf) { Rates = rates });
         var names = new Dictionary<PartnerId, string>();
+        var network = new List<Partner>();
         await foreach (var partner in partners.ListAsync(tenant))
         {
             names[partner.Id] = partner.Name;
+            network.Add(partner);
         }
 
         var ranked = kpis.Scorecard.Ranked;
@@ -102,7 +105,18 @@ internal static class ReportBuilder
                 Format(k.TimeToAcceptBusiness.Median), Observed(k.Conversion), (decimal)s.Score);
         }).ToList();
 
-        return new ReportModel($"Partner pipeline — as of {today:yyyy-MM-dd}", currency.Code, stages, forecastView, scorecard, await StatisticsAsync(leads, outbox, scope));
+        return new ReportModel($"Partner pipeline — as of {today:yyyy-MM-dd}", currency.Code, stages, forecastView, scorecard, [.. await StatisticsAsync(leads, outbox, scope), .. DistributorRollup(snapshot, PartnerHierarchy.Of(network))]);
+    }
+
+    /// <summary>Two tiers: each distributor's weighted pipeline with that of its resellers (docs/channel.md).</summary>
+    private static IEnumerable<KeyValuePair<string, string>> DistributorRollup(PipelineSnapshot snapshot, PartnerHierarchy hierarchy)
+    {
+        using var byPartner = snapshot.Group(PipelineDimension.Partner);
+        return HierarchyRollup.Pipeline(byPartner, hierarchy, roots: true)
+            .Where(line => hierarchy.Children(new PartnerId(line.First!)).Count > 0)
+            .Select(line => new KeyValuePair<string, string>(
+                $"Distributor {line.First} (+{hierarchy.Descendants(new PartnerId(line.First!)).Count} resellers) weighted",
+                line.WeightedAmount.Amount.ToString("N0", CultureInfo.InvariantCulture)));
     }
 
     // A rate of a partner with no trials is only the prior (50 % acceptance for a partner that never

@@ -53,6 +53,9 @@ internal static class SampleNetwork
                 Calendar = BusinessCalendar.WeekdaysNineToFive(zone).WithHolidays(market.Holidays),
                 ContactEmail = $"sales@p{i:000}.example",
                 ChannelManagerEmail = $"channel-{market.Country.ToUpperInvariant()}@acme-heating.example",
+
+                // Two tiers: P010, P020, … are distributors; the next two partners buy through them.
+                ParentId = i > 10 && i % 10 is 1 or 2 ? new PartnerId($"P{i - (i % 10):000}") : null,
             });
         }
 

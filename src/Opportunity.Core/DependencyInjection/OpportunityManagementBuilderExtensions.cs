@@ -47,6 +47,7 @@ public static class OpportunityManagementBuilderExtensions
         services.TryAddSingleton<LeadRouter>();
         services.TryAddSingleton<LeadIntakeService>();
         services.TryAddSingleton<PartnerLeadService>();
+        services.TryAddSingleton<DistributorLeadService>();
         services.TryAddSingleton<DealRegistrationService>();
         services.TryAddSingleton<DueWorkProcessor>();
         services.TryAddSingleton<SlaClockService>();

@@ -64,6 +64,12 @@ public static class OpportunityErrorCodes
     /// <summary>A forecast tree's levels are not usable: a blank or reused level name, or one with ':' or '/' (<see cref="InvalidInputException"/>).</summary>
     public const string InvalidForecastHierarchy = "invalid_forecast_hierarchy";
 
+    /// <summary>A partner names a parent (<c>Partner.ParentId</c>) the tenant does not have (<see cref="InvalidInputException"/>, field <c>Partner.ParentId</c>).</summary>
+    public const string PartnerParentUnknown = "partner_parent_unknown";
+
+    /// <summary>A partner's parent would make it its own ancestor (<see cref="InvalidInputException"/>, field <c>Partner.ParentId</c>).</summary>
+    public const string PartnerHierarchyCycle = "partner_hierarchy_cycle";
+
     /// <summary>A currency code is neither ISO 4217 nor registered (<see cref="UnknownCurrencyException"/>).</summary>
     public const string UnknownCurrency = "unknown_currency";
 
@@ -98,6 +104,9 @@ public static class OpportunityErrorCodes
 
     /// <summary>An escalation step fired out of order (<see cref="DomainRuleException"/>).</summary>
     public const string EscalationOrder = "escalation_order";
+
+    /// <summary>A distributor routed a lead on to a partner that is not one of its resellers (<see cref="DomainRuleException"/>).</summary>
+    public const string NotAReseller = "not_a_reseller";
 
     /// <summary>The lead is not a deal registration with terms, so it has no protection to extend (<see cref="DomainRuleException"/>).</summary>
     public const string NotARegistration = "not_a_registration";

@@ -26,6 +26,16 @@ public static class LeadOffers
                         offers.Add(new LeadOffer(id, assigned.Partner, OfferOutcome.Pending) { OfferedAt = e.OccurredAt, Deadline = assigned.AcceptanceDeadline });
                         current = offers.Count - 1;
                         break;
+                    case LeadRoutedOn routedOn:
+                        // The distributor answered by passing the lead down its tree: its offer counts as taken, the reseller's starts.
+                        if (current is { } held)
+                        {
+                            offers[held] = offers[held] with { Outcome = OfferOutcome.Accepted, RespondedAt = e.OccurredAt };
+                        }
+
+                        offers.Add(new LeadOffer(id, routedOn.Partner, OfferOutcome.Pending) { OfferedAt = e.OccurredAt, Deadline = routedOn.AcceptanceDeadline });
+                        current = offers.Count - 1;
+                        break;
                     case LeadAccepted acceptedEvent:
                         if (current is not { } a || offers[a].Partner != acceptedEvent.Partner)
                         {

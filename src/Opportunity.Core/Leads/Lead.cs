@@ -567,9 +567,11 @@ public sealed partial class Lead : AggregateRoot
     /// (never assigned or offered to it, or given back). Before acceptance only the fields of
     /// <paramref name="policy"/> are filled in; after acceptance, everything.
     /// </summary>
-    public PartnerLeadView? ViewFor(PartnerId partner, LeadPrivacyPolicy? policy = null)
+    public PartnerLeadView? ViewFor(PartnerId partner, LeadPrivacyPolicy? policy = null) => View(partner, policy ?? LeadPrivacyPolicy.Default, LeadField.All);
+
+    /// <summary>The view of <see cref="ViewFor"/> with at most the fields of <paramref name="cap"/> (a distributor's view of its reseller's lead).</summary>
+    private PartnerLeadView? View(PartnerId partner, LeadPrivacyPolicy policy, LeadField cap)
     {
-        policy ??= LeadPrivacyPolicy.Default;
         var accepted = _s.State is LeadState.Accepted or LeadState.Converted && _s.AssignedPartner == partner;
         var pending = _s.State == LeadState.Offered ? _s.Offers.Contains(partner) : _s.State == LeadState.Assigned && _s.AssignedPartner == partner;
         var registered = _s.State == LeadState.PendingApproval && _s.RegisteredBy == partner;
@@ -579,7 +581,7 @@ public sealed partial class Lead : AggregateRoot
         }
 
         // A partner sees all of what it registered itself.
-        var visible = accepted || registered ? LeadField.All : policy.VisibleBeforeAcceptance;
+        var visible = (accepted || registered ? LeadField.All : policy.VisibleBeforeAcceptance) & cap;
         var d = _s.Details;
         T? Show<T>(LeadField field, T? value) => (visible & field) != 0 ? value : default;
         string? postal = null;

@@ -78,4 +78,11 @@ public sealed record Partner
 
     /// <summary>The manufacturer's channel manager responsible for this partner (escalations go there).</summary>
     public string? ChannelManagerEmail { get; init => field = TextRules.Optional(value, "Partner.ChannelManagerEmail"); }
+
+    /// <summary>
+    /// The distributor this partner (a reseller) buys through, or null for a partner the manufacturer
+    /// serves directly. Stores refuse an unknown parent and a parent that would close a cycle
+    /// (docs/channel.md, "Two tiers"); <see cref="PartnerHierarchy"/> reads the tree.
+    /// </summary>
+    public PartnerId? ParentId { get; init; }
 }

@@ -19,7 +19,8 @@ internal sealed record PartnerDocument(
     bool IsActive,
     PartnerDocument.CalendarDocument Calendar,
     string? ContactEmail,
-    string? ChannelManagerEmail)
+    string? ChannelManagerEmail,
+    PartnerId? ParentId = null)
 {
     public static PartnerDocument From(Partner p) => new(
         p.Tenant,
@@ -35,7 +36,8 @@ internal sealed record PartnerDocument(
         p.IsActive,
         CalendarDocument.From(p),
         p.ContactEmail,
-        p.ChannelManagerEmail);
+        p.ChannelManagerEmail,
+        p.ParentId);
 
     public Partner ToPartner()
     {
@@ -55,6 +57,7 @@ internal sealed record PartnerDocument(
             Calendar = new BusinessCalendar(zone, week, Calendar.Holidays, overrides),
             ContactEmail = ContactEmail,
             ChannelManagerEmail = ChannelManagerEmail,
+            ParentId = ParentId,
         };
     }
 

@@ -207,6 +207,10 @@ public sealed class DueWorkProcessor
                             lead.Escalate(step, id => partners.GetValueOrDefault(id)?.ChannelManagerEmail, Options.SystemActor, clock);
                             report = report with { Escalations = report.Escalations + 1 };
                             break;
+                        case EscalationAction.NotifyDistributor:
+                            lead.EscalateToDistributor(step, id => partners.GetValueOrDefault(id)?.ParentId, id => partners.GetValueOrDefault(id)?.ChannelManagerEmail, Options.SystemActor, clock);
+                            report = report with { Escalations = report.Escalations + 1 };
+                            break;
                         default:
                             released = lead.State == LeadState.Assigned ? lead.AssignedPartner : null;
                             lead.Recall(Options.SystemActor, clock);

@@ -21,6 +21,13 @@ public sealed class LeadDistributionOptions
         .Build();
 
     /// <summary>
+    /// Rule sets chosen by the lead (docs/routing.md): the first whose condition the lead meets routes
+    /// it. Default null: <see cref="RuleSet"/> routes every lead. A <see cref="RoutingRulesFile"/> with
+    /// <c>ruleSets</c> sets it (and <see cref="RuleSet"/> to its last, unconditional rule set).
+    /// </summary>
+    public RoutingRuleSets? RuleSets { get; set; }
+
+    /// <summary>
     /// A JSON rule set file (the format of <see cref="RoutingRuleSet.FromJson"/>) that replaces
     /// <see cref="RuleSet"/>, e.g. <c>routing.json</c>. A relative path resolves against the host's
     /// content root (<c>IHostEnvironment.ContentRootPath</c>), or the current directory without a

@@ -186,7 +186,7 @@ public sealed class LeadRouter
 
         if (decision is null)
         {
-            var ruleSet = await _ruleSets.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
+            var ruleSet = await _ruleSets.GetAsync(tenant, lead.Details, cancellationToken).ConfigureAwait(false);
             decision = ruleSet.Route(request, network, load, performance);
         }
 

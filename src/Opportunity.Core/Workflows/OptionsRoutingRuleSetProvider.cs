@@ -30,4 +30,11 @@ public sealed class OptionsRoutingRuleSetProvider : IRoutingRuleSetProvider
 
     /// <inheritdoc />
     public ValueTask<RoutingRuleSet> GetAsync(TenantId tenant, CancellationToken cancellationToken = default) => ValueTask.FromResult(_options().RuleSet);
+
+    /// <summary>The first of <see cref="LeadDistributionOptions.RuleSets"/> whose condition the lead meets; <see cref="LeadDistributionOptions.RuleSet"/> when there is no list.</summary>
+    public ValueTask<RoutingRuleSet> GetAsync(TenantId tenant, Opportunity.Leads.LeadDetails lead, CancellationToken cancellationToken = default)
+    {
+        var options = _options();
+        return ValueTask.FromResult(options.RuleSets?.For(lead) ?? options.RuleSet);
+    }
 }

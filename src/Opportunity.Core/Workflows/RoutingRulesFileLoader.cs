@@ -24,7 +24,7 @@ internal sealed class RoutingRulesFileLoader : IPostConfigureOptions<LeadDistrib
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private CancellationTokenSource _reload = new();
-    private (string Path, RoutingRuleSet RuleSet)? _lastGood;
+    private (string Path, RoutingRuleSets RuleSets)? _lastGood;
     private string? _watchedPath;
     private int _watchGeneration;
     private bool _disposed;
@@ -65,7 +65,7 @@ internal sealed class RoutingRulesFileLoader : IPostConfigureOptions<LeadDistrib
         var loaded = Load(path);
         if (loaded.IsValid)
         {
-            options.RuleSet = loaded.Value;
+            Apply(options, loaded.Value);
             lock (_gate)
             {
                 _lastGood = (path, loaded.Value);
@@ -75,7 +75,7 @@ internal sealed class RoutingRulesFileLoader : IPostConfigureOptions<LeadDistrib
         }
 
         var failures = loaded.Errors.Select(e => $"{nameof(LeadDistributionOptions.RoutingRulesFile)} '{path}': {e}").ToList();
-        (string Path, RoutingRuleSet RuleSet)? lastGood;
+        (string Path, RoutingRuleSets RuleSets)? lastGood;
         lock (_gate)
         {
             lastGood = _lastGood;
@@ -84,7 +84,7 @@ internal sealed class RoutingRulesFileLoader : IPostConfigureOptions<LeadDistrib
         if (lastGood is { } good && good.Path == path)
         {
             _logger.LogError("Routing rules file {Path} is invalid; routing keeps the rules loaded before. {Failures}", path, string.Join(" ", failures));
-            options.RuleSet = good.RuleSet;
+            Apply(options, good.RuleSets);
             return;
         }
 
@@ -109,7 +109,14 @@ internal sealed class RoutingRulesFileLoader : IPostConfigureOptions<LeadDistrib
         }
     }
 
-    private ValidationResult<RoutingRuleSet> Load(string path)
+    /// <summary>One rule set replaces <see cref="LeadDistributionOptions.RuleSet"/>; a list sets <see cref="LeadDistributionOptions.RuleSets"/> too.</summary>
+    private static void Apply(LeadDistributionOptions options, RoutingRuleSets loaded)
+    {
+        options.RuleSet = loaded.Otherwise;
+        options.RuleSets = loaded.Entries.Count > 1 ? loaded : null;
+    }
+
+    private ValidationResult<RoutingRuleSets> Load(string path)
     {
         string json;
         try
@@ -118,10 +125,10 @@ internal sealed class RoutingRulesFileLoader : IPostConfigureOptions<LeadDistrib
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return ValidationResult<RoutingRuleSet>.Failure([new ValidationError("file", ex.Message)]);
+            return ValidationResult<RoutingRuleSets>.Failure([new ValidationError("file", ex.Message)]);
         }
 
-        return RoutingRuleSet.FromJson(json, _catalog);
+        return RoutingRuleSets.FromJson(json, _catalog);
     }
 
     /// <summary>

@@ -38,6 +38,10 @@ internal static class ObjectFactory
         [typeof((int Request, Instant? NextDue))] = "FollowUpPolicy.Evaluate's result, taken apart by the due-work processor",
         [typeof((List<ValidationError> Errors, int Count))] = "OpportunityImportRules.CheckBatch's result, taken apart by store adapters",
         [typeof(ValidationResult<RoutingRuleSet>)] = "a rule file's validation result for the caller to branch on; Value throws when invalid",
+        [typeof(RoutingRuleSets)] = "rule sets chosen by the lead (code and conditions); its data form is the rules JSON file",
+        [typeof((LeadCondition When, RoutingRuleSet RuleSet))] = "an entry of RoutingRuleSets (code), taken apart by the router",
+        [typeof((PartnerId Partner, int Old, int Draft))] = "a line of HistoryReplayReport.ByPartner, printed by Format",
+        [typeof(ValidationResult<RoutingRuleSets>)] = "a rules file's validation result for the caller to branch on; Value throws when invalid",
     };
 
     /// <summary>Framework types that are data (serialized by System.Text.Json or NodaTime's converters).</summary>
@@ -52,6 +56,7 @@ internal static class ObjectFactory
         [typeof(CountryCode)] = () => new CountryCode("DE"),
         [typeof(PartnerTier)] = () => PartnerTier.Gold,
         [typeof(PipelineDefinition)] = () => PipelineDefinition.Default,
+        [typeof(Opportunity.Workflows.EscalationLadder)] = () => Opportunity.Workflows.EscalationLadder.Default, // the last enum value (NotifyDistributor) is no valid last step
         [typeof(Stage)] = () => PipelineDefinition.Default.Stages[2],
         [typeof(BusinessCalendar)] = () => BusinessCalendar.WeekdaysNineToFive(Berlin).WithHolidays([new LocalDate(2026, 12, 25)]),
         [typeof(DateTimeZone)] = () => Berlin,

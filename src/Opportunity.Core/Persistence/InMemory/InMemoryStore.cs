@@ -527,6 +527,7 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
         }
         lock (_gate)
         {
+            PartnerHierarchy.CheckParent(partner.Id, partner.ParentId, id => _partners.TryGetValue(Key(partner.Tenant, id.Value), out var stored) ? (true, stored.ParentId) : (false, null));
             _partners[Key(partner.Tenant, partner.Id.Value)] = partner;
         }
 

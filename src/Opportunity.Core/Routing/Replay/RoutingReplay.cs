@@ -14,6 +14,13 @@ public static class RoutingReplay
     public static ReplayReport Run(RoutingRuleSet ruleSet, RoutingNetwork network, IEnumerable<RoutingRequest> leads, ReplayOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(ruleSet);
+        return Run(RoutingRuleSets.Single(ruleSet), network, leads, options);
+    }
+
+    /// <summary>Replays <paramref name="leads"/> in the order given, each through the first of <paramref name="ruleSets"/> whose condition it meets.</summary>
+    public static ReplayReport Run(RoutingRuleSets ruleSets, RoutingNetwork network, IEnumerable<RoutingRequest> leads, ReplayOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(ruleSets);
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(leads);
         options ??= ReplayOptions.Default;
@@ -35,7 +42,7 @@ public static class RoutingReplay
                 load.RecordRelease(partner);
             }
 
-            var decision = ruleSet.Route(request, network, load, options.Performance);
+            var decision = ruleSets.For(request.Details).Route(request, network, load, options.Performance);
             count++;
             if (options.KeepDecisions)
             {
@@ -93,6 +100,6 @@ public static class RoutingReplay
                 : new PartnerReplayStats(id, id.Value, assigned.GetValueOrDefault(id), routed == 0 ? 0 : assigned.GetValueOrDefault(id) / (double)routed, null, peak.GetValueOrDefault(id), 0))
             .OrderByDescending(s => s.Assigned).ThenBy(s => s.Partner)
             .ToList();
-        return new ReplayReport(ruleSet.Name, count, single, broadcast, unroutable, partners, unroutableByRule, removalsByRule, limited, decisions);
+        return new ReplayReport(ruleSets.Entries.Count == 1 ? ruleSets.Otherwise.Name : string.Join(" | ", ruleSets.Entries.Select(e => e.RuleSet.Name)), count, single, broadcast, unroutable, partners, unroutableByRule, removalsByRule, limited, decisions);
     }
 }
