@@ -55,7 +55,7 @@ internal static class Commands
             --currency and convert the others once per group with --rates: fixed corporate rates
             (USD=0.92,GBP=1.17) or a dated table, a CSV file "currency,effective_date,rate" (e.g.
             USD,2026-03,0.92) with which each deal is converted at its close month's rate. --by hierarchy prints the
-            tree network → region → channel manager → partner with each node's commit and best-case
+            tree network → region → channel manager → distributor → partner with each node's commit and best-case
             forecast and open weighted pipeline (text only).
 
             """,

@@ -79,7 +79,7 @@ internal static class ForecastCommand
         return 0;
     }
 
-    // The open pipeline of every close date rolled up network → region → channel manager → partner.
+    // The open pipeline of every close date rolled up network → region → channel manager → distributor → partner.
     private static int WriteHierarchy(PipelineSnapshot snapshot, ForecastHierarchy tree, CurrencyCode currency, CurrencyOptions currencies, TextWriter output)
     {
         var everyDate = new ForecastPeriod(PeriodKind.FiscalYear, new NodaTime.LocalDate(2000, 1, 1), new NodaTime.LocalDate(2100, 1, 1), "all close dates");
@@ -94,7 +94,7 @@ internal static class ForecastCommand
         }
 
         var c = CultureInfo.InvariantCulture;
-        output.WriteLine($"Open pipeline by hierarchy node: region → channel manager → partner ({currency.Code})");
+        output.WriteLine($"Open pipeline by hierarchy node: region → channel manager → distributor → partner ({currency.Code})");
         output.WriteLine($"  {"Node",-44}{"Count",8}{"Commit",18}{"Best case",18}{"Weighted",18}");
         void Write(string path, int depth)
         {

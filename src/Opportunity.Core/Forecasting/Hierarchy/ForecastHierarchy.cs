@@ -57,9 +57,15 @@ public sealed class ForecastHierarchy
     /// <summary>Whether a level is keyed by the deal's region (then a partner may sit under several regions).</summary>
     public bool HasRegionLevel { get; }
 
-    /// <summary>network → region → channel manager → partner over <paramref name="partners"/>.</summary>
-    public static ForecastHierarchy Default(IEnumerable<Partner> partners) =>
-        new([ForecastHierarchyLevel.Region, ForecastHierarchyLevel.ChannelManager], partners);
+    /// <summary>
+    /// network → region → channel manager → distributor → partner over <paramref name="partners"/>
+    /// (partners outside every two-tier tree skip the distributor level).
+    /// </summary>
+    public static ForecastHierarchy Default(IEnumerable<Partner> partners)
+    {
+        var list = partners as IReadOnlyCollection<Partner> ?? [.. partners];
+        return new([ForecastHierarchyLevel.Region, ForecastHierarchyLevel.ChannelManager, ForecastHierarchyLevel.Distributor(list)], list);
+    }
 
     /// <summary>
     /// The path from the root to the leaf of <paramref name="partner"/>'s deals in

@@ -4,8 +4,9 @@ namespace Opportunity.Forecasting;
 
 /// <summary>
 /// One level of a <see cref="ForecastHierarchy"/> between the root and the partners: the region of
-/// the deal (<see cref="Region"/>), the partner's channel manager (<see cref="ChannelManager"/>), or
-/// any key of the partner (<see cref="OfPartner(string, Func{Partner, string})"/>, e.g. a distributor). A level whose key is null
+/// the deal (<see cref="Region"/>), the partner's channel manager (<see cref="ChannelManager"/>), the
+/// partner's top-level distributor (<see cref="Distributor(IEnumerable{Partner})"/>), or
+/// any key of the partner (<see cref="OfPartner(string, Func{Partner, string})"/>). A level whose key is null
 /// for a partner is skipped on that partner's path (a partner without a channel manager hangs
 /// directly under the level above).
 /// </summary>
@@ -36,6 +37,22 @@ public sealed record ForecastHierarchyLevel
 
     /// <summary>The partner's channel manager (<c>channel_manager</c>, <see cref="Partner.ChannelManagerEmail"/>).</summary>
     public static ForecastHierarchyLevel ChannelManager { get; } = new("channel_manager", p => p.ChannelManagerEmail);
+
+    /// <summary>
+    /// The distributor (<c>distributor</c>) at the top of the partner's two-tier tree
+    /// (<see cref="Partner.ParentId"/>): a reseller sits under its top-level distributor, a
+    /// distributor under itself (so its node holds its own deals and its resellers'), and a partner
+    /// outside every tree (no parent, no resellers) skips the level.
+    /// </summary>
+    /// <param name="partners">The tenant's partners, the hierarchy's source.</param>
+    /// <exception cref="InvalidInputException">A partner names an unknown parent or closes a cycle (see <see cref="PartnerHierarchy.Of"/>).</exception>
+    public static ForecastHierarchyLevel Distributor(IEnumerable<Partner> partners)
+    {
+        var tree = PartnerHierarchy.Of(partners);
+        return new("distributor", p => tree.Contains(p.Id) && (p.ParentId is not null || tree.Children(p.Id).Count > 0)
+            ? tree.Root(p.Id).Value
+            : null);
+    }
 
     /// <summary>A level keyed by any function of the partner, e.g. <c>OfPartner("distributor", p => …)</c>.</summary>
     /// <param name="name">The level's name (no ':' or '/').</param>

@@ -50,6 +50,34 @@ public sealed class ForecastHierarchyRollupTests
     }
 
     [Fact]
+    public void Compute_DefaultTreeWithDistributors_ResellersAndTheirDistributorShareOneNodeAndOthersSkipIt()
+    {
+        // D1 → R1 → R2 (three tiers), P9 outside every tree; all in Anna's EMEA book.
+        var partners = new[]
+        {
+            Partner("D1", "anna@acme.example"),
+            Partner("R1", "anna@acme.example") with { ParentId = new PartnerId("D1") },
+            Partner("R2", "anna@acme.example") with { ParentId = new PartnerId("R1") },
+            Partner("P9", "anna@acme.example"),
+        };
+        var pipeline = PipelineSnapshot.FromRows(
+        [
+            Row("D1", 1_000m, ForecastCategory.Commit, "EMEA", 9_000),
+            Row("R1", 2_000m, ForecastCategory.Commit, "EMEA", 9_000),
+            Row("R2", 4_000m, ForecastCategory.Commit, "EMEA", 9_000),
+            Row("P9", 8_000m, ForecastCategory.Commit, "EMEA", 9_000),
+        ]);
+
+        var rollup = ForecastHierarchyRollup.Compute(pipeline, ForecastHierarchy.Default(partners), Q1, CurrencyCode.EUR);
+
+        const string d1 = $"{Anna}/distributor:D1";
+        Assert.Equal(Eur(7_000m), rollup[d1].CommitForecast);
+        Assert.Equal(new[] { $"{d1}/partner:D1", $"{d1}/partner:R1", $"{d1}/partner:R2" }, rollup.Paths.Where(p => p.StartsWith(d1 + "/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.Equal(Eur(8_000m), rollup[$"{Anna}/partner:P9"].CommitForecast);
+        Assert.Equal(Eur(15_000m), rollup[Anna].CommitForecast);
+    }
+
+    [Fact]
     public void Compute_RootWithoutAdjustments_EqualsThePeriodRollup()
     {
         var pipeline = Pipeline();
