@@ -64,7 +64,7 @@ public sealed class ForecastHierarchyRollup
 
     /// <summary>
     /// Rolls the deals of <paramref name="snapshot"/> closing in <paramref name="period"/> up
-    /// <paramref name="hierarchy"/>: groups them once by partner × category (× region when a level
+    /// <paramref name="hierarchy"/>: sums them exactly in one pass per partner × category (× region when a level
     /// is the region), then adds the exact sums up the tree, replacing adjusted figures.
     /// </summary>
     /// <param name="snapshot">The pipeline; build it with <see cref="PipelineSnapshotOptions.IncludeClosedWon"/> so won deals count as Closed.</param>
@@ -87,24 +87,18 @@ public sealed class ForecastHierarchyRollup
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(hierarchy);
-        var inPeriod = snapshot.Filter(new PipelineFilter { Period = period });
-        var currencies = inPeriod.Currencies.Contains(currency) ? [.. inPeriod.Currencies] : inPeriod.Currencies.Append(currency).ToArray();
-        var currencyIndex = currencies.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
+        var c = snapshot.Columns;
+        var d = snapshot.Dictionaries;
+        var currencies = d.Currencies.Contains(currency) ? [.. d.Currencies] : d.Currencies.Append(currency).ToArray();
+        var currencyIndex = currencies.Select((code, i) => (code, i)).ToDictionary(x => x.code, x => x.i);
 
         // The tree: nodes in creation order, so every parent precedes its children.
         var nodes = new List<NodeData> { new(hierarchy.Root, hierarchy.Root, hierarchy.Root, -1) };
         var index = new Dictionary<string, int>(StringComparer.Ordinal) { [hierarchy.Root] = 0 };
-        var leaves = new Dictionary<(string Partner, string? Region), int>();
-        var groups = new List<(int Leaf, int Category, PipelineGroupTotal Total)>();
 
-        int LeafOf(string partner, string? region)
+        int LeafOf(PartnerId partner, string? region)
         {
-            if (leaves.TryGetValue((partner, region), out var leaf))
-            {
-                return leaf;
-            }
-
-            var path = hierarchy.PathOf(new PartnerId(partner), region);
+            var path = hierarchy.PathOf(partner, region);
             var parent = 0;
             for (var depth = 1; depth < path.Count; depth++)
             {
@@ -112,7 +106,7 @@ public sealed class ForecastHierarchyRollup
                 {
                     node = nodes.Count;
                     var level = depth == path.Count - 1 ? ForecastNodePath.PartnerLevel : LevelName(path[depth]);
-                    var key = depth == path.Count - 1 ? partner : KeyOf(path[depth], path[depth - 1].Length);
+                    var key = depth == path.Count - 1 ? partner.Value : KeyOf(path[depth], path[depth - 1].Length);
                     nodes.Add(new NodeData(path[depth], level, key, parent));
                     nodes[parent].Children.Add(node);
                     index[path[depth]] = node;
@@ -121,37 +115,79 @@ public sealed class ForecastHierarchyRollup
                 parent = node;
             }
 
-            leaves[(partner, region)] = parent;
             return parent;
         }
 
-        if (hierarchy.HasRegionLevel)
+        // One pass over the period's rows, partner by partner (rows are clustered by partner), summing
+        // exactly into one slot per (partner, region) met — the leaves, created in partner then region
+        // order. No filtered copies of the snapshot and no per-group objects: this is what keeps the
+        // roll-up near the cost of one grouping (docs/performance.md).
+        var firstMonth = period.FirstMonthIndex - (2000 * 12);
+        var endMonth = period.EndMonthIndex - (2000 * 12);
+        var byRegion = hierarchy.HasRegionLevel;
+        var slotWidth = CategoryCount * d.Currencies.Length;
+        var slotOfRegion = new int[byRegion ? Math.Max(d.Regions.Length, 1) : 1];
+        Array.Fill(slotOfRegion, -1);
+        var leafOfSlot = new List<int>();
+        var slotCount = new long[slotWidth * 64];
+        var slotAmount = new Int128[slotWidth * 64];
+        var slotWeighted = new Int128[slotWidth * 64];
+        var metRegions = new List<int>();
+        for (var p = 0; p < c.PartnerStart.Length - 1; p++)
         {
-            foreach (var category in Enum.GetValues<ForecastCategory>())
+            for (var i = c.PartnerStart[p]; i < c.PartnerStart[p + 1]; i++)
             {
-                using var totals = inPeriod.Filter(new PipelineFilter { Categories = [category] }).Group(PipelineDimension.Partner, PipelineDimension.Region);
-                foreach (var total in totals.Groups)
+                if (c.Month[i] < firstMonth || c.Month[i] >= endMonth)
                 {
-                    groups.Add((LeafOf(total.First!, total.Second), (int)category, total));
+                    continue;
                 }
+
+                var region = byRegion ? c.Region[i] : 0;
+                var slot = slotOfRegion[region];
+                if (slot < 0)
+                {
+                    slot = slotOfRegion[region] = leafOfSlot.Count;
+                    metRegions.Add(region);
+                    leafOfSlot.Add(-1);
+                    if ((slot + 1) * slotWidth > slotCount.Length)
+                    {
+                        Array.Resize(ref slotCount, slotCount.Length * 2);
+                        Array.Resize(ref slotAmount, slotAmount.Length * 2);
+                        Array.Resize(ref slotWeighted, slotWeighted.Length * 2);
+                    }
+                }
+
+                var cell = (slot * slotWidth) + (c.Category[i] * d.Currencies.Length) + c.Currency[i];
+                slotCount[cell]++;
+                slotAmount[cell] += c.Amount[i];
+                slotWeighted[cell] += (Int128)c.Amount[i] * c.BasisPoints[i];
             }
-        }
-        else
-        {
-            using var totals = inPeriod.Group(PipelineDimension.Partner, PipelineDimension.ForecastCategory);
-            foreach (var total in totals.Groups)
+
+            // This partner's leaves, in region code order (display order), then reset for the next.
+            metRegions.Sort();
+            foreach (var region in metRegions)
             {
-                groups.Add((LeafOf(total.First!, null), (int)Enum.Parse<ForecastCategory>(total.Second!), total));
+                leafOfSlot[slotOfRegion[region]] = LeafOf(d.Partners[p], byRegion ? d.Regions[region] ?? PipelineDictionaries.NoneLabel : null);
+                slotOfRegion[region] = -1;
             }
+
+            metRegions.Clear();
         }
 
         var rollup = new ForecastHierarchyRollup(period, currency, nodes, index, currencies, rates, asOf ?? period.LastDay);
-        foreach (var (leaf, category, total) in groups)
+        for (var slot = 0; slot < leafOfSlot.Count; slot++)
         {
-            var cell = rollup.Cell(leaf, category, currencyIndex[total.Currency]);
-            rollup._count[cell] += total.Count;
-            rollup._amount[cell] += total.AmountMinorUnits;
-            rollup._weighted[cell] += total.Weighted.Scaled;
+            for (var category = 0; category < CategoryCount; category++)
+            {
+                for (var code = 0; code < d.Currencies.Length; code++)
+                {
+                    var from = (slot * slotWidth) + (category * d.Currencies.Length) + code;
+                    var cell = rollup.Cell(leafOfSlot[slot], category, currencyIndex[d.Currencies[code]]);
+                    rollup._count[cell] += slotCount[from];
+                    rollup._amount[cell] += slotAmount[from];
+                    rollup._weighted[cell] += slotWeighted[from];
+                }
+            }
         }
 
         Array.Copy(rollup._amount, rollup._forecast, rollup._amount.Length);
