@@ -48,6 +48,7 @@ public static class OpportunityManagementBuilderExtensions
         services.TryAddSingleton<LeadIntakeService>();
         services.TryAddSingleton<PartnerLeadService>();
         services.TryAddSingleton<DealRegistrationService>();
+        services.TryAddSingleton<LeadRecyclingService>();
         services.TryAddSingleton<DueWorkProcessor>();
         return builder;
     }

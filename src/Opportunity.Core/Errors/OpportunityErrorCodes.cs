@@ -35,6 +35,9 @@ public static class OpportunityErrorCodes
     /// <summary>Another partner accepted the lead first or holds it now (<see cref="ConflictException"/>, <see cref="ConflictException.Winner"/> set).</summary>
     public const string LeadAlreadyAccepted = "lead_already_accepted";
 
+    /// <summary>The lost deal was recycled into a lead already (<see cref="ConflictException"/>).</summary>
+    public const string DealAlreadyRecycled = "deal_already_recycled";
+
     /// <summary>The lead went to other partners after this one rejected it or let it expire (<see cref="ConflictException"/>, <see cref="ConflictException.Winner"/> set when one partner holds it).</summary>
     public const string LeadReassigned = "lead_reassigned";
 
@@ -104,6 +107,15 @@ public static class OpportunityErrorCodes
 
     /// <summary>No extension request of the registration waits for a decision (<see cref="DomainRuleException"/>).</summary>
     public const string RegistrationExtensionNotRequested = "registration_extension_not_requested";
+
+    /// <summary>The lead was recycled as often as the recycling policy allows (<see cref="DomainRuleException"/>).</summary>
+    public const string RecycleLimitReached = "recycle_limit_reached";
+
+    /// <summary>Only a deal closed lost can be recycled into a new lead (<see cref="DomainRuleException"/>).</summary>
+    public const string DealNotLost = "deal_not_lost";
+
+    /// <summary>A lost deal without a source lead needs the customer's details to be recycled (<see cref="DomainRuleException"/>).</summary>
+    public const string DealWithoutLead = "deal_without_lead";
 
     /// <summary>An opportunity cannot be opened in a closed stage (<see cref="DomainRuleException"/>).</summary>
     public const string OpenInClosedStage = "open_in_closed_stage";

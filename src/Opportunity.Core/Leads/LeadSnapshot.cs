@@ -71,6 +71,9 @@ public sealed record LeadSnapshot
     /// <summary>The deal registration's timers (approval deadline, protection, extensions); null for manufacturer leads.</summary>
     public DealRegistrationTerms? Registration { get; init; }
 
+    /// <summary>The recycling rounds and the lost deal the lead was recycled from; null for a lead never recycled.</summary>
+    public LeadRecycling? Recycling { get; init; }
+
     /// <summary>Optimistic-concurrency version.</summary>
     public long Version { get; init; }
 

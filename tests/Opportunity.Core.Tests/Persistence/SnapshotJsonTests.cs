@@ -31,6 +31,8 @@ public sealed class SnapshotJsonTests
         Assert.Equal(snapshot.RegisteredBy, back.RegisteredBy);
         Assert.Equal(snapshot.DuplicateOf, back.DuplicateOf);
         Assert.Equal(snapshot.Registration, back.Registration);
+        Assert.Equal(snapshot.Recycling!.LostDeal, back.Recycling!.LostDeal);
+        Assert.Equal(snapshot.Recycling.Rounds, back.Recycling.Rounds);
     }
 
     [Fact]
@@ -169,6 +171,11 @@ public sealed class SnapshotJsonTests
             Extensions = 1,
             PendingExtensionReason = "Board meets in June.",
             CompetingRegistration = new LeadId("lead-r"),
+        },
+        Recycling = new LeadRecycling
+        {
+            LostDeal = new OpportunityId("opp-lost"),
+            Rounds = [new LeadRecycleRound(Instant.FromUtc(2025, 3, 4, 9, 0), LeadState.Disqualified, "budget next year") { AcceptedBy = new PartnerId("p-8"), AssignedAt = Instant.FromUtc(2025, 3, 3, 10, 0), AcceptedAt = Instant.FromUtc(2025, 3, 3, 11, 0) }],
         },
         Version = 7,
         EventCount = 9,
