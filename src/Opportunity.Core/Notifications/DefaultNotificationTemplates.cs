@@ -65,6 +65,7 @@ internal static partial class DefaultNotificationTemplates
             "Nachfassen fällig: {aggregateKind} {aggregateId}",
             "Hallo {partnerName},\n\nbei {aggregateKind} {aggregateId} wurde seit einiger Zeit keine Aktivität erfasst. Bitte fassen Sie beim Kunden nach und erfassen Sie das Ergebnis."),
         ..Registrations,
+        ..Recycling,
     ];
 
     private static IEnumerable<NotificationTemplate> Template(string eventType, NotificationAudience audience, string subjectEn, string textEn, string subjectDe, string textDe) =>

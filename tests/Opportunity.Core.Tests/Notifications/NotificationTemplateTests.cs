@@ -104,7 +104,7 @@ public sealed class NotificationTemplateTests
             checkedCount++;
         }
 
-        Assert.Equal(46, checkedCount); // 10 lead and 13 deal-registration event/audience pairs, in English and German
+        Assert.Equal(50, checkedCount); // 10 lead, 13 deal-registration and 2 recycling event/audience pairs, in English and German
     }
 
     [Fact]
