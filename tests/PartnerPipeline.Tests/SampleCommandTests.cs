@@ -75,6 +75,23 @@ public sealed class SampleCommandTests : IClassFixture<SampleCommandTests.Simula
     }
 
     [Fact]
+    public void ForecastByHierarchy_RootCountsEveryOpenDealAndRegionsAreItsChildren()
+    {
+        var (code, text) = Run("forecast", "--db", _db.Path, "--by", "hierarchy");
+        var (_, json) = Run("forecast", "--db", _db.Path, "--format", "json");
+
+        Assert.Equal(0, code);
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("Open pipeline by hierarchy node", lines[0], StringComparison.Ordinal);
+        var root = lines[2].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal("network", root[0]);
+        Assert.Equal(doc.RootElement.GetProperty("total").GetProperty("count").GetInt64(), long.Parse(root[1], System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains(lines, l => l.StartsWith("    region ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.TrimStart().StartsWith("partner ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Explain_KnownLead_PrintsTheTrace()
     {
         var (code, output) = Run("explain", "L00001", "--db", _db.Path);

@@ -45,13 +45,15 @@ internal static class Commands
     private static string HelpFor(string command) => command switch
     {
         "forecast" => """
-            Usage: partner-pipeline forecast [--by partner|stage|quarter|category|region|product_line]
+            Usage: partner-pipeline forecast [--by partner|stage|quarter|category|region|product_line|hierarchy]
                                              [--format text|json] [--currency EUR] [--rates USD=0.92,GBP=1.17] [--db <path>]
 
             The weighted pipeline of the open opportunities in the database, grouped, with exact
             amounts. --format json prints {"currency", "groups": [{"key", "count", "amount", "weighted"}], "total"}.
             Amounts are reported in the data's currency; with deals in several currencies choose one with
-            --currency and convert the others once per group with --rates.
+            --currency and convert the others once per group with --rates. --by hierarchy prints the
+            tree network → region → channel manager → partner with each node's commit and best-case
+            forecast and open weighted pipeline (text only).
 
             """,
         "import" => """

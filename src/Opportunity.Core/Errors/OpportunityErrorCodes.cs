@@ -22,6 +22,9 @@ public static class OpportunityErrorCodes
     /// <summary>No pipeline definition with that id in the catalog (<see cref="EntityNotFoundException"/>).</summary>
     public const string PipelineNotFound = "pipeline_not_found";
 
+    /// <summary>A forecast tree has no node at the path given (<see cref="EntityNotFoundException"/>, kind <c>ForecastNode</c>).</summary>
+    public const string ForecastNodeNotFound = "forecast_node_not_found";
+
     // Forbidden (AccessDeniedException, 403).
 
     /// <summary>The partner is not the one the lead is assigned or offered to, or that works it (<see cref="AccessDeniedException"/>).</summary>
@@ -60,6 +63,9 @@ public static class OpportunityErrorCodes
 
     /// <summary>A document, row or definition has one or more validation errors (<see cref="InputValidationException"/>).</summary>
     public const string ValidationFailed = "validation_failed";
+
+    /// <summary>A forecast tree's levels are not usable: a blank or reused level name, or one with ':' or '/' (<see cref="InvalidInputException"/>).</summary>
+    public const string InvalidForecastHierarchy = "invalid_forecast_hierarchy";
 
     /// <summary>A currency code is neither ISO 4217 nor registered (<see cref="UnknownCurrencyException"/>).</summary>
     public const string UnknownCurrency = "unknown_currency";

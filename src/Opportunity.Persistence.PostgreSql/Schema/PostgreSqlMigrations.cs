@@ -303,7 +303,22 @@ internal static class PostgreSqlMigrations
                 WITH CHECK ({{OwnerSystemOnce}});
             """),
         (FeedRetentionVersion, "change feed retention: trim_feed and the last trimmed commit per tenant", FeedRetentionMigration),
+        (ForecastNodeVersion, "forecast tree nodes in the key of targets and snapshots", """
+            ALTER TABLE {s}.sales_targets ADD COLUMN node text COLLATE "C" NOT NULL DEFAULT '';
+            ALTER TABLE {s}.sales_targets DROP CONSTRAINT sales_targets_pkey,
+                ADD PRIMARY KEY (tenant, period_start, period_end, period_kind, period_label, partner, region, node);
+            ALTER TABLE {s}.forecast_snapshots ADD COLUMN node text COLLATE "C" NOT NULL DEFAULT '';
+            ALTER TABLE {s}.forecast_snapshots DROP CONSTRAINT forecast_snapshots_pkey,
+                ADD PRIMARY KEY (tenant, period_start, period_end, period_kind, period_label, partner, region, node, taken_on);
+            """),
     ];
+
+    /// <summary>
+    /// Migration 30: targets and snapshots of a forecast tree's node (<c>ForecastScope.Node</c>): a
+    /// third scope key column, <c>node</c>, the empty string for "not a node", in the primary key;
+    /// existing rows get <c>node = ''</c> and keep their keys.
+    /// </summary>
+    public const int ForecastNodeVersion = 30;
 
     /// <summary>
     /// Migration 27, change feed retention (<see cref="IChangeFeed.TrimAsync"/>). The owner's

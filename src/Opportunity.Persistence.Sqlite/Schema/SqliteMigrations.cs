@@ -274,7 +274,61 @@ internal static class SqliteMigrations
                 seq    INTEGER NOT NULL
             ) WITHOUT ROWID;
             """),
+        (ForecastNodeVersion, "forecast tree nodes in the key of targets and snapshots", """
+            CREATE TABLE sales_targets_node (
+                tenant       TEXT    NOT NULL,
+                period_start TEXT    NOT NULL,
+                period_end   TEXT    NOT NULL,
+                period_kind  INTEGER NOT NULL CHECK (period_kind BETWEEN 0 AND 2),
+                period_label TEXT    NOT NULL,
+                partner      TEXT    NOT NULL,
+                region       TEXT    NOT NULL,
+                amount_minor INTEGER NOT NULL CHECK (amount_minor >= 0),
+                currency     TEXT    NOT NULL CHECK (length(currency) = 3),
+                node         TEXT    NOT NULL DEFAULT '',
+                PRIMARY KEY (tenant, period_start, period_end, period_kind, period_label, partner, region, node)
+            ) WITHOUT ROWID;
+            INSERT INTO sales_targets_node (tenant, period_start, period_end, period_kind, period_label, partner, region, amount_minor, currency) SELECT tenant, period_start, period_end, period_kind, period_label, partner, region, amount_minor, currency FROM sales_targets;
+            DROP TABLE sales_targets;
+            ALTER TABLE sales_targets_node RENAME TO sales_targets;
+
+            CREATE TABLE forecast_snapshots_node (
+                tenant                   TEXT    NOT NULL,
+                period_start             TEXT    NOT NULL,
+                period_end               TEXT    NOT NULL,
+                period_kind              INTEGER NOT NULL CHECK (period_kind BETWEEN 0 AND 2),
+                period_label             TEXT    NOT NULL,
+                partner                  TEXT    NOT NULL,
+                region                   TEXT    NOT NULL,
+                taken_on                 TEXT    NOT NULL,
+                currency                 TEXT    NOT NULL CHECK (length(currency) = 3),
+                expected_minor           INTEGER NOT NULL,
+                p10_minor                INTEGER NOT NULL,
+                p50_minor                INTEGER NOT NULL,
+                p90_minor                INTEGER NOT NULL,
+                commit_minor             INTEGER NOT NULL,
+                best_case_minor          INTEGER NOT NULL,
+                category_pipeline_minor  INTEGER,
+                category_best_case_minor INTEGER,
+                category_commit_minor    INTEGER,
+                category_closed_minor    INTEGER,
+                category_omitted_minor   INTEGER,
+                node                     TEXT    NOT NULL DEFAULT '',
+                PRIMARY KEY (tenant, period_start, period_end, period_kind, period_label, partner, region, node, taken_on)
+            ) WITHOUT ROWID;
+            INSERT INTO forecast_snapshots_node (tenant, period_start, period_end, period_kind, period_label, partner, region, taken_on, currency, expected_minor, p10_minor, p50_minor, p90_minor, commit_minor, best_case_minor, category_pipeline_minor, category_best_case_minor, category_commit_minor, category_closed_minor, category_omitted_minor) SELECT tenant, period_start, period_end, period_kind, period_label, partner, region, taken_on, currency, expected_minor, p10_minor, p50_minor, p90_minor, commit_minor, best_case_minor, category_pipeline_minor, category_best_case_minor, category_commit_minor, category_closed_minor, category_omitted_minor FROM forecast_snapshots;
+            DROP TABLE forecast_snapshots;
+            ALTER TABLE forecast_snapshots_node RENAME TO forecast_snapshots;
+            """),
     ];
+
+    /// <summary>
+    /// Migration 30: targets and snapshots of a forecast tree's node (<c>ForecastScope.Node</c>): a
+    /// third scope key column, <c>node</c>, the empty string for "not a node", in the primary key.
+    /// SQLite cannot change a primary key in place, so both tables are rebuilt; existing rows keep
+    /// their keys with <c>node = ''</c>.
+    /// </summary>
+    public const int ForecastNodeVersion = 30;
 
     /// <summary>
     /// Migration 27, change feed retention (<see cref="IChangeFeed.TrimAsync"/>): per tenant, the

@@ -179,6 +179,58 @@ public abstract partial class StoreConformanceTests
         Assert.NotNull(await store.FindTargetAsync(TenantA, ForecastQ1, ForecastScope.Network));
     }
 
+    /// <summary>
+    /// Targets (quotas) and snapshots of forecast tree nodes (<see cref="ForecastScope.Node"/>) are
+    /// records of their own beside the network's and the partners' of the same period: found, listed
+    /// (network, then the nodes in code-point order, then partners) and read back with their node.
+    /// </summary>
+    [ConformanceFact]
+    public async Task ForecastNodes_TargetsAndSnapshots_KeyedByNodeApartFromOtherScopes()
+    {
+        if (Store.Targets is not { } targets || Store.ForecastSnapshots is not { } snapshots)
+        {
+            return;
+        }
+
+        ForecastScope[] expected = [ForecastScope.Network, ForecastScope.OfNode("network/region:EMEA"), ForecastScope.OfNode("network/region:EMEA/channel_manager:anna@acme.example"), new(P1), new(P1) { Node = "network/region:EMEA" }];
+        foreach (var (scope, i) in expected.Select((s, i) => (s, i)).Reverse())
+        {
+            await targets.SaveTargetAsync(TenantA, new SalesTarget(ForecastQ1, new Money(1_000m + i, CurrencyCode.EUR)) { Partner = scope.Partner, Region = scope.Region, Node = scope.Node });
+            await snapshots.SaveAsync(TenantA, ForecastSnapshotOf(ForecastQ1, new LocalDate(2025, 2, 3), 100m + i) with { Partner = scope.Partner, Node = scope.Node });
+        }
+
+        var listed = await targets.ListTargetsAsync(TenantA, ForecastQ1);
+
+        Assert.Equal(expected, listed.Select(ForecastScope.Of));
+        Assert.Equal(1_001m, (await targets.FindTargetAsync(TenantA, ForecastQ1, expected[1]))!.Amount.Amount);
+        Assert.Null(await targets.FindTargetAsync(TenantA, ForecastQ1, ForecastScope.OfNode("network")));
+        for (var i = 0; i < expected.Length; i++)
+        {
+            var read = Assert.Single(await snapshots.ListAsync(TenantA, ForecastQ1, expected[i]));
+            Assert.Equal((expected[i], 100m + i), (ForecastScope.Of(read), read.Expected.Amount));
+        }
+
+        Assert.True(await targets.DeleteTargetAsync(TenantA, ForecastQ1, expected[2]));
+        Assert.Equal(4, (await targets.ListTargetsAsync(TenantA, ForecastQ1)).Count);
+    }
+
+    /// <summary>An empty node path (it would read back as "not a node") is refused naming the field; nothing is written.</summary>
+    [ConformanceFact]
+    public async Task ForecastNodes_EmptyNode_RefusedNamingNode()
+    {
+        if (Store.Targets is not { } targets || Store.ForecastSnapshots is not { } snapshots)
+        {
+            return;
+        }
+
+        var target = await Assert.ThrowsAsync<StoreDataException>(() => targets.SaveTargetAsync(TenantA, new SalesTarget(ForecastQ1, new Money(1m, CurrencyCode.EUR)) { Node = string.Empty }));
+        var snapshot = await Assert.ThrowsAsync<StoreDataException>(() => snapshots.SaveAsync(TenantA, ForecastSnapshotOf(ForecastQ1, new LocalDate(2025, 2, 3), 1m) with { Node = string.Empty }));
+
+        Assert.Equal(("Node", "Node"), (target.Field, snapshot.Field));
+        Assert.Empty(await targets.ListTargetsAsync(TenantA, ForecastQ1));
+        Assert.Empty(await snapshots.ListAsync(TenantA, ForecastQ1));
+    }
+
     /// <summary>An empty region (it would read back as "all regions") is refused naming the field; nothing is written.</summary>
     [ConformanceFact]
     public async Task SalesTargets_EmptyRegion_RefusedNamingRegion()

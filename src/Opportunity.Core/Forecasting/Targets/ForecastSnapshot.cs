@@ -22,6 +22,9 @@ public sealed record ForecastSnapshot
     /// <summary>The region it covers; null for all.</summary>
     public string? Region { get; init; }
 
+    /// <summary>The forecast tree's node it covers (<see cref="ForecastNodePath"/>); null when it is not a node's.</summary>
+    public string? Node { get; init; }
+
     /// <summary>The reporting currency.</summary>
     public required CurrencyCode Currency { get; init; }
 

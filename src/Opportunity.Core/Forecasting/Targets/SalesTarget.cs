@@ -31,6 +31,9 @@ public sealed record SalesTarget
     /// <summary>The region the target is for; null for all regions.</summary>
     public string? Region { get; init; }
 
-    /// <summary>Who the target is for, e.g. <c>network</c>, <c>partner P1</c>, <c>region DE-South</c>.</summary>
-    public string Scope => new ForecastScope(Partner, Region).ToString();
+    /// <summary>The forecast tree's node the target (quota) is for (<see cref="ForecastNodePath"/>); null when it is not a node's.</summary>
+    public string? Node { get; init; }
+
+    /// <summary>Who the target is for, e.g. <c>network</c>, <c>partner P1</c>, <c>region DE-South</c>, <c>node network/region:EMEA</c>.</summary>
+    public string Scope => ForecastScope.Of(this).ToString();
 }

@@ -8,8 +8,8 @@ namespace Opportunity.Persistence.Forecasts;
 /// <summary>
 /// For adapter writers implementing <see cref="IForecastSnapshotStore"/> and <see cref="ISalesTargetStore"/>:
 /// how a target or snapshot becomes key columns and exact amounts, with the typed errors every
-/// adapter gives for a value it cannot store faithfully. A scope is stored as two text key columns,
-/// partner and region, with the empty string for "all" (so they can be part of a primary key);
+/// adapter gives for a value it cannot store faithfully. A scope is stored as three text key columns,
+/// partner, region and node, with the empty string for "all"/"none" (so they can be part of a primary key);
 /// amounts as 64-bit minor units beside one currency column.
 /// </summary>
 public static class ForecastStoreValues
@@ -53,12 +53,26 @@ public static class ForecastStoreValues
         { } region => region,
     };
 
+    /// <summary>The node key column: the forecast tree node's path, or the empty string for a scope that is not a node.</summary>
+    /// <exception cref="StoreDataException">The node is empty (it would read back as "no node") or holds U+0000; names the field <c>Node</c>.</exception>
+    public static string NodeKey(ForecastScope scope, string entity, string id) => scope.Node switch
+    {
+        null => string.Empty,
+        "" => throw new StoreDataException(entity, id, "Node", "An empty node path cannot be stored: null means the scope is not a node."),
+        { } node when node.Contains('\0', StringComparison.Ordinal) => throw new StoreDataException(entity, id, "Node", "A node path cannot hold the NUL character (U+0000)."),
+        { } node => node,
+    };
+
     /// <summary>The scope of two key columns.</summary>
-    public static ForecastScope Scope(string partnerKey, string regionKey)
+    public static ForecastScope Scope(string partnerKey, string regionKey) => Scope(partnerKey, regionKey, string.Empty);
+
+    /// <summary>The scope of three key columns (partner, region, node).</summary>
+    public static ForecastScope Scope(string partnerKey, string regionKey, string nodeKey)
     {
         ArgumentNullException.ThrowIfNull(partnerKey);
         ArgumentNullException.ThrowIfNull(regionKey);
-        return new(partnerKey.Length == 0 ? null : new PartnerId(partnerKey), regionKey.Length == 0 ? null : regionKey);
+        ArgumentNullException.ThrowIfNull(nodeKey);
+        return new(partnerKey.Length == 0 ? null : new PartnerId(partnerKey), regionKey.Length == 0 ? null : regionKey) { Node = nodeKey.Length == 0 ? null : nodeKey };
     }
 
     /// <summary>The amount in minor units of <paramref name="currency"/>.</summary>
@@ -148,6 +162,7 @@ public static class ForecastStoreValues
             TakenOn = takenOn,
             Partner = scope.Partner,
             Region = scope.Region,
+            Node = scope.Node,
             Currency = currency,
             Expected = At(0),
             P10 = At(1),

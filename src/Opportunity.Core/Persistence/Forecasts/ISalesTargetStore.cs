@@ -17,9 +17,9 @@ public interface ISalesTargetStore
     Task<SalesTarget?> FindTargetAsync(TenantId tenant, ForecastPeriod period, ForecastScope scope = default, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Every target of <paramref name="period"/>, ordered by partner, then region (code-point order,
-    /// "all" first): the network's target first, then the regions', then each partner's followed by
-    /// its targets within regions.
+    /// Every target of <paramref name="period"/>, ordered by partner, then region, then node
+    /// (code-point order, "all"/"no node" first): the network's target first, then the nodes' and the
+    /// regions', then each partner's followed by its targets within regions.
     /// </summary>
     Task<IReadOnlyList<SalesTarget>> ListTargetsAsync(TenantId tenant, ForecastPeriod period, CancellationToken cancellationToken = default);
 

@@ -8,15 +8,15 @@ public sealed partial class InMemoryStore : IForecastSnapshotStore, ISalesTarget
 {
     // Keyed by the stored key columns (ForecastStoreValues), so the same values are refused and
     // told apart as in the SQL adapters. Under the store's one lock like every other port.
-    private readonly Dictionary<(string Tenant, ForecastPeriod Period, string Partner, string Region, LocalDate TakenOn), ForecastSnapshot> _forecastSnapshots = [];
-    private readonly Dictionary<(string Tenant, ForecastPeriod Period, string Partner, string Region), SalesTarget> _targets = [];
+    private readonly Dictionary<(string Tenant, ForecastPeriod Period, string Partner, string Region, string Node, LocalDate TakenOn), ForecastSnapshot> _forecastSnapshots = [];
+    private readonly Dictionary<(string Tenant, ForecastPeriod Period, string Partner, string Region, string Node), SalesTarget> _targets = [];
 
     /// <inheritdoc />
     public Task SaveAsync(TenantId tenant, ForecastSnapshot snapshot, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var id = ForecastStoreValues.Id(snapshot);
-        var key = (tenant.Value, ForecastStoreValues.Period(snapshot.Period, ForecastStoreValues.SnapshotEntity, id), ForecastStoreValues.PartnerKey(ForecastScope.Of(snapshot)), ForecastStoreValues.RegionKey(ForecastScope.Of(snapshot), ForecastStoreValues.SnapshotEntity, id), snapshot.TakenOn);
+        var key = (tenant.Value, ForecastStoreValues.Period(snapshot.Period, ForecastStoreValues.SnapshotEntity, id), ForecastStoreValues.PartnerKey(ForecastScope.Of(snapshot)), ForecastStoreValues.RegionKey(ForecastScope.Of(snapshot), ForecastStoreValues.SnapshotEntity, id), ForecastStoreValues.NodeKey(ForecastScope.Of(snapshot), ForecastStoreValues.SnapshotEntity, id), snapshot.TakenOn);
 
         // Kept as the SQL adapters read it back (checked the same way, no shared dictionary).
         var stored = ForecastStoreValues.Snapshot(snapshot.Period, ForecastScope.Of(snapshot), snapshot.TakenOn, snapshot.Currency, ForecastStoreValues.AmountMinorUnits(snapshot), ForecastStoreValues.CategoryMinorUnits(snapshot));
@@ -33,10 +33,11 @@ public sealed partial class InMemoryStore : IForecastSnapshotStore, ISalesTarget
     {
         var partner = ForecastStoreValues.PartnerKey(scope);
         var region = scope.Region ?? string.Empty;
+        var node = scope.Node ?? string.Empty;
         lock (_gate)
         {
             return Task.FromResult<IReadOnlyList<ForecastSnapshot>>([.. _forecastSnapshots
-                .Where(kv => kv.Key.Tenant == tenant.Value && kv.Key.Period == period && kv.Key.Partner == partner && kv.Key.Region == region)
+                .Where(kv => kv.Key.Tenant == tenant.Value && kv.Key.Period == period && kv.Key.Partner == partner && kv.Key.Region == region && kv.Key.Node == node)
                 .OrderBy(kv => kv.Key.TakenOn)
                 .Select(kv => kv.Value)]);
         }
@@ -48,7 +49,7 @@ public sealed partial class InMemoryStore : IForecastSnapshotStore, ISalesTarget
         ArgumentNullException.ThrowIfNull(target);
         var scope = ForecastScope.Of(target);
         var id = ForecastStoreValues.Id(target.Period, scope);
-        var key = (tenant.Value, ForecastStoreValues.Period(target.Period, ForecastStoreValues.TargetEntity, id), ForecastStoreValues.PartnerKey(scope), ForecastStoreValues.RegionKey(scope, ForecastStoreValues.TargetEntity, id));
+        var key = (tenant.Value, ForecastStoreValues.Period(target.Period, ForecastStoreValues.TargetEntity, id), ForecastStoreValues.PartnerKey(scope), ForecastStoreValues.RegionKey(scope, ForecastStoreValues.TargetEntity, id), ForecastStoreValues.NodeKey(scope, ForecastStoreValues.TargetEntity, id));
         ForecastStoreValues.MinorUnits(target.Amount, target.Amount.Currency, ForecastStoreValues.TargetEntity, id, nameof(SalesTarget.Amount));
         lock (_gate)
         {
@@ -76,6 +77,7 @@ public sealed partial class InMemoryStore : IForecastSnapshotStore, ISalesTarget
                 .Where(kv => kv.Key.Tenant == tenant.Value && kv.Key.Period == period)
                 .OrderBy(kv => kv.Key.Partner, CodePointComparer.Instance)
                 .ThenBy(kv => kv.Key.Region, CodePointComparer.Instance)
+                .ThenBy(kv => kv.Key.Node, CodePointComparer.Instance)
                 .Select(kv => kv.Value)]);
         }
     }
@@ -89,6 +91,6 @@ public sealed partial class InMemoryStore : IForecastSnapshotStore, ISalesTarget
         }
     }
 
-    private static (string, ForecastPeriod, string, string) TargetKey(TenantId tenant, ForecastPeriod period, ForecastScope scope) =>
-        (tenant.Value, period, ForecastStoreValues.PartnerKey(scope), scope.Region ?? string.Empty);
+    private static (string, ForecastPeriod, string, string, string) TargetKey(TenantId tenant, ForecastPeriod period, ForecastScope scope) =>
+        (tenant.Value, period, ForecastStoreValues.PartnerKey(scope), scope.Region ?? string.Empty, scope.Node ?? string.Empty);
 }

@@ -1,0 +1,87 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using NodaTime;
+using Opportunity.Forecasting;
+using Opportunity.Pipelines;
+using static Opportunity.Core.Tests.Forecasting.Hierarchy.HierarchyTestData;
+
+namespace Opportunity.Core.Tests.Forecasting.Hierarchy;
+
+public sealed class ForecastHierarchyProperties
+{
+    [Property(MaxTest = 100)]
+    public Property Compute_NoAdjustments_EveryNodeIsTheExactSumOfItsChildren(PositiveInt seed)
+    {
+        var random = new Random(seed.Get);
+        var (pipeline, tree) = RandomCase(random);
+
+        var rollup = ForecastHierarchyRollup.Compute(pipeline, tree, Q1, CurrencyCode.EUR);
+
+        foreach (var path in rollup.Paths)
+        {
+            var node = rollup[path];
+            if (node.Children.Count == 0)
+            {
+                continue;
+            }
+
+            var children = node.Children.Select(c => rollup[c]).ToList();
+            foreach (var category in Enum.GetValues<ForecastCategory>())
+            {
+                Assert.Equal(children.Sum(c => c.Categories[(int)category].Count), node.Categories[(int)category].Count);
+                Assert.Equal(children.Sum(c => c.Categories[(int)category].Amount.Amount), node.Categories[(int)category].Amount.Amount);
+                Assert.Equal(children.Sum(c => c.Forecast[category].Amount), node.Forecast[category].Amount);
+            }
+        }
+
+        var period = ForecastRollup.Compute(pipeline, Q1, CurrencyCode.EUR);
+        Assert.Equal(period.Categories, rollup[rollup.Root].Categories);
+        Assert.Equal(period.BestCaseForecast, rollup[rollup.Root].BestCaseForecast);
+        return true.ToProperty();
+    }
+
+    [Property(MaxTest = 100)]
+    public Property Compute_OneAdjustment_ReplacesTheNodesFigureInEveryAncestorOnce(PositiveInt seed, NonNegativeInt cents)
+    {
+        var random = new Random(seed.Get);
+        var (pipeline, tree) = RandomCase(random);
+        var plain = ForecastHierarchyRollup.Compute(pipeline, tree, Q1, CurrencyCode.EUR);
+        var paths = plain.Paths.ToList();
+        var target = paths[random.Next(paths.Count)];
+        var category = (ForecastCategory)random.Next(5);
+        var amount = Money.FromMinorUnits(cents.Get, CurrencyCode.EUR);
+        var adjustment = new ForecastAdjustment(target, Q1, category, amount, "m@acme.example", Instant.FromUtc(2025, 2, 3, 9, 0), "call");
+
+        var adjusted = ForecastHierarchyRollup.Compute(pipeline, tree, Q1, CurrencyCode.EUR, [adjustment]);
+
+        var delta = amount - plain[target].Forecast[category];
+        foreach (var path in paths)
+        {
+            var isAncestorOrSelf = target == path || target.StartsWith(path + ForecastNodePath.Separator, StringComparison.Ordinal);
+            var expected = isAncestorOrSelf ? plain[path].Forecast[category] + delta : plain[path].Forecast[category];
+            Assert.Equal(expected, adjusted[path].Forecast[category]);
+            Assert.Equal(plain[path].Categories, adjusted[path].Categories);
+        }
+
+        return true.ToProperty();
+    }
+
+    private static (PipelineSnapshot Pipeline, ForecastHierarchy Tree) RandomCase(Random random)
+    {
+        string[] regions = ["EMEA", "APAC", "NA"];
+        string?[] managers = ["anna@acme.example", "bob@acme.example", null];
+        var partners = Enumerable.Range(1, random.Next(1, 9)).Select(i => Partner($"P{i}", managers[random.Next(managers.Length)])).ToList();
+        var rows = Enumerable.Range(0, random.Next(0, 60)).Select(_ => Row(
+            $"P{random.Next(1, partners.Count + 2)}",
+            random.Next(0, 1_000_000) / 100m,
+            (ForecastCategory)random.Next(5),
+            random.Next(4) == 0 ? null : regions[random.Next(regions.Length)],
+            random.Next(0, 10_001),
+            month: random.Next(1, 7))).ToList();
+        var distributors = partners.Where(_ => random.Next(2) == 0).ToDictionary(p => p.Id, _ => $"D{random.Next(3)}");
+        ForecastHierarchyLevel[] levels = [ForecastHierarchyLevel.Region, ForecastHierarchyLevel.ChannelManager, ForecastHierarchyLevel.OfPartner("distributor", distributors)];
+        var chosen = levels.Where(_ => random.Next(3) != 0).OrderBy(_ => random.Next()).ToList();
+        return (PipelineSnapshot.FromRows(rows), new ForecastHierarchy(chosen, partners));
+    }
+}
