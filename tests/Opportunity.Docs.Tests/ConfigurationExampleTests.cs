@@ -65,6 +65,7 @@ public sealed class ConfigurationExampleTests : IDisposable
         Assert.Contains(new LocalDate(2026, 12, 25), distribution.FallbackCalendar.Holidays);
         Assert.Equal([new WorkingPeriod(new LocalTime(8, 0), new LocalTime(12, 0))], distribution.FallbackCalendar.PeriodsOn(new LocalDate(2026, 12, 24)));
         Assert.Equal(DealRegistrationPolicy.Default with { MaxExtensions = 2, ConflictRule = RegistrationConflictRule.FirstRegisteredWins }, distribution.Registrations);
+        Assert.Equal(new LeadRecyclingPolicy { MaxRecycles = 3, Cooldown = Duration.FromHours(160), QueueRetry = Duration.FromHours(16) }, distribution.Recycling);
 
         var templates = Value<NotificationDispatcherOptions>(host).Templates;
         Assert.StartsWith("New lead {aggregateId} for {partnerName}", templates.Find("LeadAssigned", NotificationAudience.Partner, "en", "en")!.Subject, StringComparison.Ordinal);

@@ -33,6 +33,7 @@ internal static class DocContext
         ["partnerLeads"] = "global::Opportunity.Workflows.PartnerLeadService",
         ["registrations"] = "global::Opportunity.Workflows.DealRegistrationService",
         ["router"] = "global::Opportunity.Workflows.LeadRouter",
+        ["recycling"] = "global::Opportunity.Workflows.LeadRecyclingService",
         ["dispatcher"] = "global::Opportunity.Notifications.NotificationDispatcher",
         ["pipelines"] = "global::Opportunity.Pipelines.PipelineCatalog",
 

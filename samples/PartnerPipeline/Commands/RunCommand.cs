@@ -33,6 +33,7 @@ internal static class RunCommand
                 services.GetRequiredService<LeadIntakeService>(),
                 services.GetRequiredService<PartnerLeadService>(),
                 services.GetRequiredService<LeadRouter>(),
+                services.GetRequiredService<LeadRecyclingService>(),
                 services.GetRequiredService<DueWorkProcessor>(),
                 services.GetRequiredService<IOpportunityStore>(),
                 services.GetRequiredService<IPartnerDirectory>(),

@@ -21,6 +21,7 @@ internal sealed class QuarterSimulation(
     LeadIntakeService intake,
     PartnerLeadService partnerLeads,
     LeadRouter router,
+    LeadRecyclingService recycling,
     DueWorkProcessor dueWork,
     IOpportunityStore opportunities,
     IPartnerDirectory directory,
@@ -37,6 +38,9 @@ internal sealed class QuarterSimulation(
     private readonly Dictionary<PartnerId, PartnerBehaviour> _behaviour = [];
     private readonly Dictionary<LeadId, PartnerId> _awaiting = [];
     private readonly Dictionary<PartnerId, Partner> _partners = [];
+    private readonly HashSet<LeadId> _comingBack = []; // in the queue or in nurture: watched after due work routes them
+    private readonly HashSet<LeadId> _recycledLeads = [];
+    private readonly HashSet<OpportunityId> _recycledDeals = [];
     private long _order;
 
     public SimulationStatistics Statistics { get; } = new();
@@ -126,6 +130,10 @@ internal sealed class QuarterSimulation(
         {
             Observe(decision.Lead, partner);
         }
+        else if (decision is { Outcome: RoutingOutcome.Unroutable })
+        {
+            _comingBack.Add(decision.Lead);
+        }
     }
 
     /// <summary>A partner got the lead: decide now how and when it will react.</summary>
@@ -183,6 +191,11 @@ internal sealed class QuarterSimulation(
         var today = clock.GetCurrentInstant().InUtc().Date;
         var deal = await partnerLeads.ConvertAsync(SampleNetwork.Tenant, partner, lead, new OpportunityId("O" + lead.Value[1..]), today.PlusDays(30 + random.Next(150)));
         Statistics.OpportunitiesOpened++;
+        if (_recycledLeads.Contains(lead))
+        {
+            _recycledDeals.Add(deal.Id);
+        }
+
         ScheduleStep(deal.Id, partner);
     }
 
@@ -208,6 +221,7 @@ internal sealed class QuarterSimulation(
             {
                 deal.CloseWon(WonReasons[random.Next(WonReasons.Length)], actor, clock);
                 Statistics.Won++;
+                Statistics.WonAfterRecycling += _recycledDeals.Contains(id) ? 1 : 0;
             }
             else
             {
@@ -238,6 +252,14 @@ internal sealed class QuarterSimulation(
         {
             ScheduleStep(id, partner);
         }
+        else if (deal.CloseReason is "customer postponed" or "no budget after all" && !_recycledDeals.Contains(id))
+        {
+            // The customer may come back: the lost deal becomes a lead in nurture, routed after the cooldown.
+            var lead = await recycling.RecycleLostDealAsync(SampleNetwork.Tenant, id, $"{deal.CloseReason}: ask again", "marketing");
+            _recycledLeads.Add(lead.Id);
+            _comingBack.Add(lead.Id);
+            Statistics.LeadsRecycled++;
+        }
     }
 
     private async Task ProcessDueAsync()
@@ -249,6 +271,12 @@ internal sealed class QuarterSimulation(
         Statistics.Rerouted += report.Rerouted;
         Statistics.UnroutableAfterRecall += report.Unroutable;
         Statistics.FollowUps += report.FollowUps;
+        Statistics.QueueRetries += report.QueueRetries;
+        if (report.ReturnedFromNurture + report.QueueRetries > 0)
+        {
+            await ObserveComebacksAsync();
+        }
+
         if (report.Recalls == 0)
         {
             return;
@@ -266,6 +294,24 @@ internal sealed class QuarterSimulation(
             _awaiting.Remove(lead);
             if (last.Outcome == RoutingOutcome.Assigned && last.Partners[0] != previous)
             {
+                Observe(lead, last.Partners[0]);
+            }
+            else if (last.Outcome == RoutingOutcome.Unroutable)
+            {
+                _comingBack.Add(lead);
+            }
+        }
+    }
+
+    /// <summary>Due work routed leads of the queue or out of nurture: the partners that got one react.</summary>
+    private async Task ObserveComebacksAsync()
+    {
+        foreach (var lead in _comingBack.ToList())
+        {
+            var decisions = await router.ExplainAsync(SampleNetwork.Tenant, lead);
+            if (decisions.Count > 0 && decisions[^1] is { Outcome: RoutingOutcome.Assigned } last && last.At == clock.GetCurrentInstant())
+            {
+                _comingBack.Remove(lead);
                 Observe(lead, last.Partners[0]);
             }
         }

@@ -29,6 +29,12 @@ internal sealed class SimulationStatistics
 
     public int FollowUps { get; set; }
 
+    public int QueueRetries { get; set; }
+
+    public int LeadsRecycled { get; set; }
+
+    public int WonAfterRecycling { get; set; }
+
     public int OpportunitiesOpened { get; set; }
 
     public int Won { get; set; }
@@ -49,9 +55,12 @@ internal sealed class SimulationStatistics
         new("Recalls (step 3)", Recalls.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
         new("  re-routed after recall", Rerouted.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
         new("  unroutable after recall", UnroutableAfterRecall.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
+        new("Queue retries (unroutable leads routed again)", QueueRetries.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
         new("Follow-up requests", FollowUps.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
         new("Opportunities opened", OpportunitiesOpened.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
         new("  closed won", Won.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
         new("  closed lost", Lost.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
+        new("Leads recycled (lost deals back to nurture)", LeadsRecycled.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
+        new("  won after recycling", WonAfterRecycling.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
     ];
 }

@@ -49,6 +49,7 @@ public static class OpportunityManagementBuilderExtensions
         services.TryAddSingleton<PartnerLeadService>();
         services.TryAddSingleton<DistributorLeadService>();
         services.TryAddSingleton<DealRegistrationService>();
+        services.TryAddSingleton<LeadRecyclingService>();
         services.TryAddSingleton<DueWorkProcessor>();
         services.TryAddSingleton<SlaClockService>();
         return builder;

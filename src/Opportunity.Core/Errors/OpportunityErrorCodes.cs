@@ -38,6 +38,9 @@ public static class OpportunityErrorCodes
     /// <summary>Another partner accepted the lead first or holds it now (<see cref="ConflictException"/>, <see cref="ConflictException.Winner"/> set).</summary>
     public const string LeadAlreadyAccepted = "lead_already_accepted";
 
+    /// <summary>The lost deal was recycled into a lead already (<see cref="ConflictException"/>).</summary>
+    public const string DealAlreadyRecycled = "deal_already_recycled";
+
     /// <summary>The lead went to other partners after this one rejected it or let it expire (<see cref="ConflictException"/>, <see cref="ConflictException.Winner"/> set when one partner holds it).</summary>
     public const string LeadReassigned = "lead_reassigned";
 
@@ -125,6 +128,14 @@ public static class OpportunityErrorCodes
 
     /// <summary>The record's SLA clock is running, so there is nothing to resume (<see cref="DomainRuleException"/>).</summary>
     public const string ClockNotPaused = "clock_not_paused";
+    /// <summary>The lead was recycled as often as the recycling policy allows (<see cref="DomainRuleException"/>).</summary>
+    public const string RecycleLimitReached = "recycle_limit_reached";
+
+    /// <summary>Only a deal closed lost can be recycled into a new lead (<see cref="DomainRuleException"/>).</summary>
+    public const string DealNotLost = "deal_not_lost";
+
+    /// <summary>A lost deal without a source lead needs the customer's details to be recycled (<see cref="DomainRuleException"/>).</summary>
+    public const string DealWithoutLead = "deal_without_lead";
 
     /// <summary>An opportunity cannot be opened in a closed stage (<see cref="DomainRuleException"/>).</summary>
     public const string OpenInClosedStage = "open_in_closed_stage";

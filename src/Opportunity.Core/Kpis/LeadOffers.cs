@@ -58,6 +58,11 @@ public static class LeadOffers
                     case LeadConverted converted when accepted is { } c:
                         offers[c] = offers[c] with { ConvertedTo = converted.Opportunity };
                         break;
+                    case LeadRecycled:
+                        // A new round: the partners of the old one keep their offers, nothing of them is current.
+                        current = null;
+                        accepted = null;
+                        break;
                     case LeadDisqualified:
                         if (current is { } w)
                         {
@@ -88,6 +93,13 @@ public static class LeadOffers
         var offers = new List<LeadOffer>();
         offers.AddRange(lead.Rejections.Select(r => new LeadOffer(lead.Id, r.Partner, OfferOutcome.Rejected) { RespondedAt = r.At, RejectionReason = r.Reason }));
         offers.AddRange(lead.ExpiredPartners.Select(p => new LeadOffer(lead.Id, p, OfferOutcome.Expired)));
+        // Acceptances of earlier rounds of a recycled lead: each counts once, for its partner, closed without an opportunity.
+        offers.AddRange((lead.Recycling?.Rounds ?? []).Where(r => r.AcceptedBy is not null).Select(r => new LeadOffer(lead.Id, r.AcceptedBy!.Value, OfferOutcome.Accepted)
+        {
+            OfferedAt = r.AssignedAt,
+            RespondedAt = r.AcceptedAt,
+            ClosedWithoutOpportunity = true,
+        }));
         if (lead.State == LeadState.Offered)
         {
             // A broadcast: every partner still to react holds a pending offer.

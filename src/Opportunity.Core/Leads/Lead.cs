@@ -89,6 +89,9 @@ public sealed partial class Lead : AggregateRoot
     /// <summary>The deal registration's timers (approval deadline, protection, extensions); null for manufacturer leads.</summary>
     public DealRegistrationTerms? Registration => _s.Registration;
 
+    /// <summary>The lead's recycling rounds and the lost deal it was recycled from; null for a lead never recycled.</summary>
+    public LeadRecycling? Recycling => _s.Recycling;
+
     /// <summary>The partners waiting to accept: the assigned partner, or every partner of a broadcast; empty in other states.</summary>
     public IReadOnlyList<PartnerId> PendingPartners => _s.State switch
     {
@@ -195,7 +198,7 @@ public sealed partial class Lead : AggregateRoot
     }
 
     /// <summary>Offers the lead to a partner with an acceptance deadline (SLA).</summary>
-    /// <exception cref="InvalidStateTransitionException">The lead is not Qualified, Rejected, SlaExpired or Unroutable.</exception>
+    /// <exception cref="InvalidStateTransitionException">The lead is not Qualified, Rejected, SlaExpired, Unroutable or Nurture.</exception>
     /// <exception cref="DomainRuleException">The partner already rejected it or let it expire (<see cref="OpportunityErrorCodes.ExcludedPartner"/>), or the deadline is not in the future (<see cref="OpportunityErrorCodes.AcceptanceDeadlinePassed"/>).</exception>
     public void Assign(PartnerId partner, Instant acceptanceDeadline, string actor, IClock clock)
     {
@@ -208,7 +211,7 @@ public sealed partial class Lead : AggregateRoot
     /// Broadcasts the lead to several partners at once with one acceptance deadline; the first to
     /// accept wins and the other offers are withdrawn.
     /// </summary>
-    /// <exception cref="InvalidStateTransitionException">The lead is not Qualified, Rejected, SlaExpired or Unroutable.</exception>
+    /// <exception cref="InvalidStateTransitionException">The lead is not Qualified, Rejected, SlaExpired, Unroutable or Nurture.</exception>
     /// <exception cref="ArgumentException">No partners, or a partner twice.</exception>
     /// <exception cref="DomainRuleException">A partner already rejected the lead or let it expire, or the deadline is not in the future.</exception>
     public void Offer(IReadOnlyList<PartnerId> partners, Instant acceptanceDeadline, string actor, IClock clock)
@@ -615,11 +618,11 @@ public sealed partial class Lead : AggregateRoot
     }
 
     /// <summary>No partner matched: the lead goes to the manufacturer's queue (never dropped).</summary>
-    /// <exception cref="InvalidStateTransitionException">The lead is not Qualified, Rejected or SlaExpired.</exception>
+    /// <exception cref="InvalidStateTransitionException">The lead is not Qualified, Rejected, SlaExpired or Nurture.</exception>
     public void MarkUnroutable(string reason, string actor, IClock clock)
     {
         var why = RequireReason(reason, nameof(reason));
-        EnsureState("MarkUnroutable", LeadState.Qualified, LeadState.Rejected, LeadState.SlaExpired);
+        EnsureState("MarkUnroutable", LeadState.Qualified, LeadState.Rejected, LeadState.SlaExpired, LeadState.Nurture);
         var now = Now(clock);
         _s = _s with { State = LeadState.Unroutable, StateReason = why, LastActivityAt = now };
         Raise(new LeadUnroutable(why), now, RequireActor(actor));
@@ -630,7 +633,7 @@ public sealed partial class Lead : AggregateRoot
     public void Disqualify(string reason, string actor, IClock clock)
     {
         var why = RequireReason(reason, nameof(reason));
-        EnsureState("Disqualify", LeadState.Captured, LeadState.Qualified, LeadState.Assigned, LeadState.Accepted, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable, LeadState.Offered, LeadState.PendingApproval, LeadState.RegistrationExpired);
+        EnsureState("Disqualify", LeadState.Captured, LeadState.Qualified, LeadState.Assigned, LeadState.Accepted, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable, LeadState.Offered, LeadState.PendingApproval, LeadState.RegistrationExpired, LeadState.Nurture);
         var now = Now(clock);
         _s = _s with { State = LeadState.Disqualified, StateReason = why, NextDueAt = null, AcceptanceDeadline = null, Offers = [], LastActivityAt = now };
         Raise(new LeadDisqualified(why), now, RequireActor(actor));
@@ -658,7 +661,7 @@ public sealed partial class Lead : AggregateRoot
     /// <summary>The checks shared by <see cref="Assign"/> and <see cref="Offer"/>; returns now.</summary>
     private Instant EnsureCanOffer(string move, string verb, IEnumerable<PartnerId> partners, Instant acceptanceDeadline, IClock clock)
     {
-        EnsureState(move, LeadState.Qualified, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable);
+        EnsureState(move, LeadState.Qualified, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable, LeadState.Nurture);
         var excluded = ExcludedPartners.ToHashSet();
         foreach (var partner in partners)
         {

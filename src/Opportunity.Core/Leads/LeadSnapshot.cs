@@ -73,6 +73,8 @@ public sealed record LeadSnapshot
 
     /// <summary>The paused SLA clock; null while it runs.</summary>
     public ClockPause? ClockPause { get; init; }
+    /// <summary>The recycling rounds and the lost deal the lead was recycled from; null for a lead never recycled.</summary>
+    public LeadRecycling? Recycling { get; init; }
 
     /// <summary>Optimistic-concurrency version.</summary>
     public long Version { get; init; }

@@ -38,4 +38,7 @@ public enum LeadState
 
     /// <summary>An approved deal registration whose protection ended before it was converted or extended; the partner no longer holds it.</summary>
     RegistrationExpired = 11,
+
+    /// <summary>Recycled (from Rejected, SlaExpired, Unroutable, Disqualified or RegistrationExpired, or a lost deal): rests for the cooldown, then goes back into distribution.</summary>
+    Nurture = 12,
 }

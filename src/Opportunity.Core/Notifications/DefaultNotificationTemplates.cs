@@ -66,6 +66,7 @@ internal static partial class DefaultNotificationTemplates
             "Hallo {partnerName},\n\nbei {aggregateKind} {aggregateId} wurde seit einiger Zeit keine Aktivität erfasst. Bitte fassen Sie beim Kunden nach und erfassen Sie das Ergebnis."),
         ..Registrations,
         ..Tiers,
+        ..Recycling,
     ];
 
     private static IEnumerable<NotificationTemplate> Template(string eventType, NotificationAudience audience, string subjectEn, string textEn, string subjectDe, string textDe) =>

@@ -14,8 +14,9 @@ namespace Opportunity.Workflows;
 /// <summary>
 /// Does the time-based work of lead distribution: escalation steps of unanswered leads (remind,
 /// notify the channel manager, recall and re-route), follow-up requests for accepted leads and
-/// open opportunities, and the timers of deal registrations (overdue approvals escalated, expiry
-/// warnings, expiry of protection; see <see cref="DealRegistrationPolicy"/>). The host calls <see cref="ProcessDueAsync"/> periodically (from a timer or
+/// open opportunities, the timers of deal registrations (overdue approvals escalated, expiry
+/// warnings, expiry of protection; see <see cref="DealRegistrationPolicy"/>), and leads coming back
+/// (nurture ended, the manufacturer's queue retried; see <see cref="LeadRecyclingPolicy"/>). The host calls <see cref="ProcessDueAsync"/> periodically (from a timer or
 /// a BackgroundService). It only touches items whose due time has come, claimed
 /// through the stores' due-time index in leased batches, so the cost follows the due items, and
 /// several hosts can run it at once: leases split the work and version-checked saves make sure a
@@ -261,6 +262,14 @@ public sealed class DueWorkProcessor
                 }
 
                 lead.ScheduleNextDue(lead.Registration!.ApprovalEscalated ? null : terms.ApprovalDueAt);
+                break;
+            case LeadState.Nurture or LeadState.Unroutable when !_router.IsHeldForReview(lead):
+                // The end of nurture, or the scheduled retry of the manufacturer's queue: route it again.
+                report = lead.State == LeadState.Nurture
+                    ? report with { ReturnedFromNurture = report.ReturnedFromNurture + 1 }
+                    : report with { QueueRetries = report.QueueRetries + 1 };
+                beforeRouting = lead.Checkpoint();
+                decision = await _router.RouteAsync(lead, clock, cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 lead.ScheduleNextDue(null);

@@ -33,6 +33,12 @@ public sealed record DueWorkReport
     /// <summary>Approved deal registrations whose protection ended before conversion or extension.</summary>
     public int RegistrationsExpired { get; init; }
 
+    /// <summary>Recycled leads whose cooldown ended, routed again (see <see cref="LeadRecyclingPolicy.Cooldown"/>).</summary>
+    public int ReturnedFromNurture { get; init; }
+
+    /// <summary>Unroutable leads of the manufacturer's queue routed again on schedule (see <see cref="LeadRecyclingPolicy.QueueRetry"/>).</summary>
+    public int QueueRetries { get; init; }
+
     /// <summary>Items whose save lost a race to another host (version conflict); that host's work stands.</summary>
     public int Conflicts { get; init; }
 

@@ -53,6 +53,9 @@ public sealed class LeadDistributionOptions
     /// <summary>Deal registrations: approval deadline, protection period, expiry warning, extensions, conflict rule. Default: see <see cref="DealRegistrationPolicy.Default"/>.</summary>
     public DealRegistrationPolicy Registrations { get; set; } = DealRegistrationPolicy.Default;
 
+    /// <summary>How leads come back: recycles per lead, cooldown in nurture, retry of the manufacturer's queue. Default: see <see cref="LeadRecyclingPolicy.Default"/>.</summary>
+    public LeadRecyclingPolicy Recycling { get; set; } = LeadRecyclingPolicy.Default;
+
     /// <summary>The calendar used when a partner's record cannot be found. Default: weekdays 09:00–17:00 UTC.</summary>
     public BusinessCalendar FallbackCalendar { get; set; } = BusinessCalendar.WeekdaysNineToFive(DateTimeZone.Utc);
 

@@ -27,6 +27,7 @@ internal sealed class LeadDistributionPolicySections : IConfigureOptions<LeadDis
     [
         nameof(LeadDistributionOptions.Escalation), nameof(LeadDistributionOptions.FollowUps), nameof(LeadDistributionOptions.Privacy),
         nameof(LeadDistributionOptions.Duplicates), nameof(LeadDistributionOptions.FallbackCalendar), nameof(LeadDistributionOptions.Registrations),
+        nameof(LeadDistributionOptions.Recycling),
     ];
 
     private static readonly LocalTimePattern[] Times = [LocalTimePattern.CreateWithInvariantCulture("HH:mm"), LocalTimePattern.ExtendedIso];
@@ -55,7 +56,10 @@ internal sealed class LeadDistributionPolicySections : IConfigureOptions<LeadDis
             section.Section(Names[2]) is { } privacy ? ReadPrivacy(privacy, options.Privacy) : options.Privacy,
             section.Section(Names[3]) is { } duplicates ? ReadDuplicates(duplicates, options.Duplicates) : options.Duplicates,
             section.Section(Names[4]) is { } calendar ? ReadCalendar(calendar, options.FallbackCalendar) : options.FallbackCalendar,
-            section.Section(Names[5]) is { } registrations ? ReadRegistrations(registrations, options.Registrations) : options.Registrations);
+            section.Section(Names[5]) is { } registrations ? ReadRegistrations(registrations, options.Registrations) : options.Registrations)
+        {
+            Recycling = section.Section(Names[6]) is { } recycling ? ReadRecycling(recycling, options.Recycling) : options.Recycling,
+        };
 
         lock (_gate)
         {
@@ -79,6 +83,7 @@ internal sealed class LeadDistributionPolicySections : IConfigureOptions<LeadDis
         options.Duplicates = read.Duplicates!;
         options.FallbackCalendar = read.FallbackCalendar!;
         options.Registrations = read.Registrations!;
+        options.Recycling = read.Recycling;
     }
 
     /// <summary><c>{ "Default": [steps], "ByTier": { "Gold": [steps] } }</c>; a step is <c>{ "After": "PT4H", "Action": "RemindPartner" }</c>.</summary>
@@ -153,6 +158,29 @@ internal sealed class LeadDistributionPolicySections : IConfigureOptions<LeadDis
         Apply(nameof(DealRegistrationPolicy.ExpiryWarning), section.Duration(nameof(DealRegistrationPolicy.ExpiryWarning)), static (p, v) => p with { ExpiryWarning = v });
         Apply(nameof(DealRegistrationPolicy.ExtensionPeriod), section.Duration(nameof(DealRegistrationPolicy.ExtensionPeriod)), static (p, v) => p with { ExtensionPeriod = v });
         Apply(nameof(DealRegistrationPolicy.MaxExtensions), section.Int(nameof(DealRegistrationPolicy.MaxExtensions)), static (p, v) => p with { MaxExtensions = v });
+        return policy;
+    }
+
+    /// <summary><c>{ "MaxRecycles": 2, "Cooldown": "PT80H", "QueueRetry": "PT40H" }</c>; each key checked on its own.</summary>
+    private static LeadRecyclingPolicy ReadRecycling(ConfigurationReader section, LeadRecyclingPolicy current)
+    {
+        section.Allow(nameof(LeadRecyclingPolicy.MaxRecycles), nameof(LeadRecyclingPolicy.Cooldown), nameof(LeadRecyclingPolicy.QueueRetry));
+        var policy = current;
+        if (section.Int(nameof(LeadRecyclingPolicy.MaxRecycles)) is { } max && section.Create(nameof(LeadRecyclingPolicy.MaxRecycles), () => policy with { MaxRecycles = max }) is { } a)
+        {
+            policy = a;
+        }
+
+        if (section.Duration(nameof(LeadRecyclingPolicy.Cooldown)) is { } cooldown && section.Create(nameof(LeadRecyclingPolicy.Cooldown), () => policy with { Cooldown = cooldown }) is { } b)
+        {
+            policy = b;
+        }
+
+        if (section.Duration(nameof(LeadRecyclingPolicy.QueueRetry)) is { } retry && section.Create(nameof(LeadRecyclingPolicy.QueueRetry), () => policy with { QueueRetry = retry }) is { } c)
+        {
+            policy = c;
+        }
+
         return policy;
     }
 
@@ -284,5 +312,8 @@ internal sealed class LeadDistributionPolicySections : IConfigureOptions<LeadDis
         Times.Select(p => p.Parse(text)).FirstOrDefault(r => r.Success) is { } parsed ? parsed.Value : null;
 
     /// <summary>What this class reads; null where a section failed.</summary>
-    private sealed record Policies(EscalationPolicy? Escalation, FollowUpPolicy? FollowUps, LeadPrivacyPolicy? Privacy, DuplicatePolicy? Duplicates, BusinessCalendar? FallbackCalendar, DealRegistrationPolicy? Registrations);
+    private sealed record Policies(EscalationPolicy? Escalation, FollowUpPolicy? FollowUps, LeadPrivacyPolicy? Privacy, DuplicatePolicy? Duplicates, BusinessCalendar? FallbackCalendar, DealRegistrationPolicy? Registrations)
+    {
+        public LeadRecyclingPolicy Recycling { get; init; } = LeadRecyclingPolicy.Default;
+    }
 }

@@ -16,9 +16,9 @@ namespace Opportunity.Workflows;
 /// <summary>
 /// Routes leads with the tenant's rule set, network, load and performance data, and explains the
 /// decisions it made. <see cref="LeadIntakeService"/>, <see cref="PartnerLeadService"/> (a
-/// rejection re-routes) and <see cref="DueWorkProcessor"/> (a recall re-routes) route through it;
-/// call <see cref="RouteAsync(TenantId, LeadId, CancellationToken)"/> yourself to route a lead
-/// again, e.g. one waiting unroutable in the manufacturer's queue after partners changed.
+/// rejection re-routes), <see cref="DueWorkProcessor"/> (a recall, the end of nurture and the queue's
+/// retry re-route) and <see cref="LeadRecyclingService"/> (partners changed) route through it; call
+/// <see cref="RouteAsync(TenantId, LeadId, CancellationToken)"/> yourself to route one lead again.
 /// </summary>
 public sealed class LeadRouter
 {
@@ -76,7 +76,7 @@ public sealed class LeadRouter
     /// <summary>The workflow instruments, shared with the services and <see cref="DueWorkProcessor"/> that route through this router.</summary>
     internal WorkflowMetrics Metrics { get; }
 
-    /// <summary>Routes a Qualified, Rejected, SlaExpired or Unroutable lead with the tenant's rule set and saves it.</summary>
+    /// <summary>Routes a Qualified, Rejected, SlaExpired, Unroutable or Nurture lead with the tenant's rule set and saves it.</summary>
     /// <returns>The decision, or null when the lead was held for duplicate review.</returns>
     /// <exception cref="EntityNotFoundException">The lead does not exist (<see cref="OpportunityErrorCodes.LeadNotFound"/>).</exception>
     /// <exception cref="InvalidStateTransitionException">The lead is in a state that is not routed.</exception>
@@ -157,11 +157,12 @@ public sealed class LeadRouter
     {
         var now = clock.GetCurrentInstant();
         var tenant = lead.Tenant;
-        var attempt = lead.Rejections.Count + lead.ExpiredPartners.Count;
+        // A recycled lead is a new attempt (a new seed), and a person recycled it: not held for review again.
+        var attempt = lead.Rejections.Count + lead.ExpiredPartners.Count + (lead.Recycling?.Count ?? 0);
         var duplicate = lead.DuplicateOf;
-        if (duplicate is not null && attempt == 0 && Options.Duplicates.Handling == DuplicateHandling.ManualReview)
+        if (IsHeldForReview(lead))
         {
-            Unroutable(lead, $"possible duplicate of lead {duplicate.ExistingLead} (matched on {duplicate.MatchedOn}); held for manual review", clock);
+            Unroutable(lead, $"possible duplicate of lead {duplicate!.ExistingLead} (matched on {duplicate.MatchedOn}); held for manual review", clock, retry: false);
             return null;
         }
 
@@ -270,13 +271,20 @@ public sealed class LeadRouter
         }
     }
 
-    private void Unroutable(Lead lead, string reason, IClock clock)
+    /// <summary>True for a lead held unroutable for manual duplicate review: routing it again would only hold it again.</summary>
+    internal bool IsHeldForReview(Lead lead) =>
+        lead.DuplicateOf is not null
+        && lead.Rejections.Count + lead.ExpiredPartners.Count + (lead.Recycling?.Count ?? 0) == 0
+        && Options.Duplicates.Handling == DuplicateHandling.ManualReview;
+
+    /// <summary>Puts the lead into the manufacturer's queue, due again after <see cref="LeadRecyclingPolicy.QueueRetry"/> unless it waits for a person (<paramref name="retry"/> false).</summary>
+    private void Unroutable(Lead lead, string reason, IClock clock, bool retry = true)
     {
         if (lead.State != LeadState.Unroutable)
         {
             lead.MarkUnroutable(reason, Options.SystemActor, clock);
         }
 
-        lead.ScheduleNextDue(null);
+        lead.ScheduleNextDue(retry ? Options.Recycling.QueueRetryAt(clock.GetCurrentInstant(), Options.FallbackCalendar) : null);
     }
 }

@@ -14,10 +14,11 @@ internal sealed record ConformanceWorkflow(LeadIntakeService Intake, DealRegistr
         var distribution = Options.Create(options ?? new LeadDistributionOptions());
         var management = Options.Create(new OpportunityManagementOptions { HostId = host, ClaimBatchSize = 10 });
         var loads = new LeadStorePartnerLoadProvider(store.Leads, clock, distribution);
+        var networks = new DirectoryRoutingNetworkProvider(store.Partners, clock, distribution);
         var router = new LeadRouter(
             store.Leads,
             new OptionsRoutingRuleSetProvider(distribution),
-            new DirectoryRoutingNetworkProvider(store.Partners, clock, distribution),
+            networks,
             loads,
             new NoPartnerPerformanceProvider(),
             store.DecisionLog ?? new InMemoryStore(pipelines, clock),
@@ -26,6 +27,12 @@ internal sealed record ConformanceWorkflow(LeadIntakeService Intake, DealRegistr
             management);
         var intake = new LeadIntakeService(store.Leads, store.Opportunities, store.Partners, loads, router, clock, distribution);
         var registrations = new DealRegistrationService(store.Leads, store.Opportunities, store.Partners, loads, clock, distribution);
-        return new(intake, registrations, new DueWorkProcessor(store.Leads, store.Opportunities, store.Partners, router, loads, distribution, management));
+        return new(intake, registrations, new DueWorkProcessor(store.Leads, store.Opportunities, store.Partners, router, loads, distribution, management))
+        {
+            Recycling = new LeadRecyclingService(store.Leads, store.Opportunities, store.Partners, networks, router, clock, distribution),
+        };
     }
+
+    /// <summary>Recycling and the queue's re-routing.</summary>
+    public LeadRecyclingService Recycling { get; init; } = null!;
 }

@@ -41,6 +41,7 @@ public sealed class LeadTests
                 lead.ApproveRegistration(_clock.GetCurrentInstant(), null, "manager", _clock);
                 lead.ExpireRegistration("system", _clock);
                 break;
+            case LeadState.Nurture: lead.Disqualify("no budget", "u", _clock); lead.Recycle("budget next year", 2, Deadline, "marketing", _clock); break;
         }
 
         Assert.Equal(state, lead.State);
@@ -50,16 +51,17 @@ public sealed class LeadTests
     public static TheoryData<string, LeadState[], LeadState> Moves => new()
     {
         { "Qualify", [LeadState.Captured], LeadState.Qualified },
-        { "Assign", [LeadState.Qualified, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable], LeadState.Assigned },
-        { "Offer", [LeadState.Qualified, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable], LeadState.Offered },
+        { "Assign", [LeadState.Qualified, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable, LeadState.Nurture], LeadState.Assigned },
+        { "Offer", [LeadState.Qualified, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable, LeadState.Nurture], LeadState.Offered },
         { "Accept", [LeadState.Assigned, LeadState.Offered], LeadState.Accepted },
         { "Reject", [LeadState.Assigned, LeadState.Offered], LeadState.Rejected },
         { "Recall", [LeadState.Assigned, LeadState.Offered], LeadState.SlaExpired },
-        { "MarkUnroutable", [LeadState.Qualified, LeadState.Rejected, LeadState.SlaExpired], LeadState.Unroutable },
-        { "Disqualify", [LeadState.Captured, LeadState.Qualified, LeadState.Assigned, LeadState.Accepted, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable, LeadState.Offered, LeadState.PendingApproval, LeadState.RegistrationExpired], LeadState.Disqualified },
+        { "MarkUnroutable", [LeadState.Qualified, LeadState.Rejected, LeadState.SlaExpired, LeadState.Nurture], LeadState.Unroutable },
+        { "Disqualify", [LeadState.Captured, LeadState.Qualified, LeadState.Assigned, LeadState.Accepted, LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable, LeadState.Offered, LeadState.PendingApproval, LeadState.RegistrationExpired, LeadState.Nurture], LeadState.Disqualified },
         { "Convert", [LeadState.Accepted], LeadState.Converted },
         { "ApproveRegistration", [LeadState.PendingApproval], LeadState.Accepted },
         { "RejectRegistration", [LeadState.PendingApproval], LeadState.Disqualified },
+        { "Recycle", [LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable, LeadState.Disqualified, LeadState.RegistrationExpired], LeadState.Nurture },
     };
 
     private void Apply(Lead lead, string move)
@@ -78,6 +80,7 @@ public sealed class LeadTests
             case "MarkUnroutable": lead.MarkUnroutable("nobody", "router", _clock); break;
             case "Disqualify": lead.Disqualify("duplicate", "u", _clock); break;
             case "Convert": lead.Convert(new OpportunityId("O9"), "u", _clock); break;
+            case "Recycle": lead.Recycle("try again", 2, Deadline, "marketing", _clock); break;
             default: throw new ArgumentOutOfRangeException(nameof(move));
         }
     }

@@ -104,7 +104,7 @@ public sealed class NotificationTemplateTests
             checkedCount++;
         }
 
-        Assert.Equal(50, checkedCount); // 10 lead, 13 deal-registration and 2 two-tier event/audience pairs, in English and German
+        Assert.Equal(54, checkedCount); // 10 lead, 13 deal-registration, 2 two-tier and 2 recycling event/audience pairs, in English and German
     }
 
     [Fact]

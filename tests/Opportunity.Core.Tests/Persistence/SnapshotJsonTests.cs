@@ -32,6 +32,8 @@ public sealed class SnapshotJsonTests
         Assert.Equal(snapshot.DuplicateOf, back.DuplicateOf);
         Assert.Equal(snapshot.Registration, back.Registration);
         Assert.Equal(snapshot.ClockPause, back.ClockPause);
+        Assert.Equal(snapshot.Recycling!.LostDeal, back.Recycling!.LostDeal);
+        Assert.Equal(snapshot.Recycling.Rounds, back.Recycling.Rounds);
     }
 
     [Fact]
@@ -174,6 +176,11 @@ public sealed class SnapshotJsonTests
             CompetingRegistration = new LeadId("lead-r"),
         },
         ClockPause = new ClockPause(Instant.FromUtc(2025, 3, 4, 9, 0), "Waiting on the customer.") { HeldDueAt = Instant.FromUtc(2025, 3, 4, 13, 0) },
+        Recycling = new LeadRecycling
+        {
+            LostDeal = new OpportunityId("opp-lost"),
+            Rounds = [new LeadRecycleRound(Instant.FromUtc(2025, 3, 4, 9, 0), LeadState.Disqualified, "budget next year") { AcceptedBy = new PartnerId("p-8"), AssignedAt = Instant.FromUtc(2025, 3, 3, 10, 0), AcceptedAt = Instant.FromUtc(2025, 3, 3, 11, 0) }],
+        },
         Version = 7,
         EventCount = 9,
     };

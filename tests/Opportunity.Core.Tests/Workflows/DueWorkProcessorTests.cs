@@ -120,7 +120,8 @@ public sealed class DueWorkProcessorTests
         var after = await h.LeadAsync("L-1");
         Assert.Equal(1, report.Unroutable);
         Assert.Equal(LeadState.Unroutable, after.State);
-        Assert.Null(after.NextDueAt);
+        // Retried after the queue retry: 40 working hours in the manufacturer's (fallback) calendar.
+        Assert.Equal(BusinessCalendar.WeekdaysNineToFive(Berlin).AddWorkingTime(lead.AcceptanceDeadline!.Value, Duration.FromHours(40)), after.NextDueAt);
     }
 
     [Fact]
