@@ -36,7 +36,7 @@ public sealed partial class PostgreSqlStore
     private async Task InsertHistoryAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AggregateRoot> aggregates, CancellationToken cancellationToken)
     {
         var rows = aggregates.SelectMany(a => a.PendingFieldChanges.Select(c => (Aggregate: a, Change: c))).ToList();
-        if (rows.Count == 0)
+        if (!_recordFieldHistory || rows.Count == 0)
         {
             return;
         }

@@ -27,6 +27,7 @@ public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPa
     private readonly string _schema;
     private readonly string[] _grantTo;
     private readonly bool _autoMigrate;
+    private readonly bool _recordFieldHistory;
     private readonly PipelineCatalog _pipelines;
     private readonly SemaphoreSlim _migrateGate = new(1, 1);
     private volatile bool _migrated;
@@ -57,6 +58,7 @@ public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPa
         _schema = options.Schema;
         _grantTo = [.. options.GrantTo];
         _autoMigrate = options.AutoMigrate;
+        _recordFieldHistory = options.RecordFieldHistory;
         _pipelines = pipelines ?? new PipelineCatalog();
     }
 

@@ -58,4 +58,13 @@ public sealed class PostgreSqlStoreOptions
     /// (docs/persistence.md lists the statements).
     /// </summary>
     public IList<string> GrantTo { get; } = [];
+
+    /// <summary>
+    /// When true the store keeps the field history (<see cref="Opportunity.Persistence.IFieldHistory"/>):
+    /// one row per change of an audited field, in the save's transaction, never purged. Default false —
+    /// auditing is opt-in, as in Dynamics 365 and Salesforce, because it is permanent storage per change
+    /// (about 450 bytes per routed lead in the storage benchmark, docs/persistence.md); when false,
+    /// <c>ReadHistoryAsync</c> returns what was recorded while it was on.
+    /// </summary>
+    public bool RecordFieldHistory { get; set; }
 }

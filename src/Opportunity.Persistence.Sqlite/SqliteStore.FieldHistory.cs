@@ -23,10 +23,10 @@ public sealed partial class SqliteStore
             : new FieldHistoryPage(changes, null);
     }
 
-    /// <summary>Appends the aggregate's pending field changes inside the caller's transaction.</summary>
-    private static async Task InsertHistoryAsync(SqliteConnection connection, SqliteTransaction transaction, AggregateRoot aggregate, CancellationToken cancellationToken)
+    /// <summary>Appends the aggregate's pending field changes inside the caller's transaction (when <see cref="SqliteStoreOptions.RecordFieldHistory"/> is on).</summary>
+    private async Task InsertHistoryAsync(SqliteConnection connection, SqliteTransaction transaction, AggregateRoot aggregate, CancellationToken cancellationToken)
     {
-        if (aggregate.PendingFieldChanges.Count == 0)
+        if (!_recordFieldHistory || aggregate.PendingFieldChanges.Count == 0)
         {
             return;
         }

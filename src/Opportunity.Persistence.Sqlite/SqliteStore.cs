@@ -30,6 +30,7 @@ public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartne
     private readonly SemaphoreSlim _writeGate;
     private readonly SemaphoreSlim _migrateGate = new(1, 1);
     private readonly PipelineCatalog _pipelines;
+    private readonly bool _recordFieldHistory;
     private volatile bool _migrated;
 
     /// <summary>Creates a store over the file at <paramref name="databasePath"/> (created with its folder when missing).</summary>
@@ -64,6 +65,7 @@ public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartne
         _connectionString = builder.ToString();
         _pragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {(options.DurableCommits ? "FULL" : "NORMAL")};");
         _autoMigrate = options.AutoMigrate;
+        _recordFieldHistory = options.RecordFieldHistory;
         _writeGate = WriteGates.GetOrAdd(isFile ? Path.GetFullPath(builder.DataSource) : _connectionString, _ => new SemaphoreSlim(1, 1));
         _pipelines = pipelines ?? new PipelineCatalog();
     }

@@ -43,4 +43,13 @@ public sealed class SqliteStoreOptions
     /// corrupt, but the last commits may be lost on power failure (not on a process crash).
     /// </summary>
     public bool DurableCommits { get; set; } = true;
+
+    /// <summary>
+    /// When true the store keeps the field history (<see cref="Opportunity.Persistence.IFieldHistory"/>):
+    /// one row per change of an audited field, in the save's transaction, never purged. Default false —
+    /// auditing is opt-in, as in Dynamics 365 and Salesforce, because it is permanent storage per change
+    /// (about 450 bytes per routed lead in the storage benchmark, docs/persistence.md); when false,
+    /// <c>ReadHistoryAsync</c> returns what was recorded while it was on.
+    /// </summary>
+    public bool RecordFieldHistory { get; set; }
 }

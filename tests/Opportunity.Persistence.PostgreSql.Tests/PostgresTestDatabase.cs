@@ -49,6 +49,7 @@ internal static class PostgresTestDatabase
             ConnectionString = App ?? Owner!,
             MigrationConnectionString = Owner,
             Schema = schema,
+            RecordFieldHistory = true,
         };
         if (App is { } app)
         {

@@ -11,7 +11,7 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests
     protected override Task<StoreUnderTest> CreateStoreAsync(PipelineCatalog pipelines)
     {
         var database = new TempDatabase();
-        var store = new SqliteStore(database.Path, pipelines);
+        var store = new SqliteStore(new SqliteStoreOptions { DatabasePath = database.Path, RecordFieldHistory = true }, pipelines);
         CreateOwnTable(database.Path);
         return Task.FromResult(Wrap(store, () =>
         {
@@ -47,7 +47,7 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests
             ArmFault = point => store.FaultHook = InjectedFaultException.ThrowAt(point),
             OpenAnotherInstance = () =>
             {
-                var other = new SqliteStore(path, pipelines);
+                var other = new SqliteStore(new SqliteStoreOptions { DatabasePath = path, RecordFieldHistory = true }, pipelines);
                 return Task.FromResult(Wrap(other, other.Dispose, path, pipelines));
             },
         };
