@@ -56,6 +56,11 @@ internal static class ObjectFactory
         [typeof(CountryCode)] = () => new CountryCode("DE"),
         [typeof(PartnerTier)] = () => PartnerTier.Gold,
         [typeof(PipelineDefinition)] = () => PipelineDefinition.Default,
+        [typeof(Opportunity.Forecasting.ForecastHierarchyLevel)] = () => Opportunity.Forecasting.ForecastHierarchyLevel.Region,
+        [typeof(Opportunity.Forecasting.ForecastHierarchy)] = () => Tree(),
+        [typeof(Opportunity.Forecasting.ForecastHierarchyRollup)] = () => Rollup(),
+        [typeof(Opportunity.Forecasting.ForecastNodeRollup)] = () => Rollup()["network"],
+        [typeof(Opportunity.Forecasting.ForecastNodeAttainment)] = () => Rollup().Attainment(new Opportunity.Forecasting.SalesTarget(Opportunity.Forecasting.FiscalCalendar.CalendarYear.Quarter(2026, 1), new Money(5_000m, CurrencyCode.EUR))),
         [typeof(Opportunity.Workflows.EscalationLadder)] = () => Opportunity.Workflows.EscalationLadder.Default, // the last enum value (NotifyDistributor) is no valid last step
         [typeof(Stage)] = () => PipelineDefinition.Default.Stages[2],
         [typeof(BusinessCalendar)] = () => BusinessCalendar.WeekdaysNineToFive(Berlin).WithHolidays([new LocalDate(2026, 12, 25)]),
@@ -74,6 +79,16 @@ internal static class ObjectFactory
     public static T Create<T>() => (T)Create(typeof(T))!;
 
     public static object? Create(Type type) => Create(type, 0);
+
+    private static Opportunity.Forecasting.ForecastHierarchy Tree() =>
+        Opportunity.Forecasting.ForecastHierarchy.Default([new Partner(new TenantId("acme"), new PartnerId("P1"), "Alpha", PartnerTier.Gold) { ChannelManagerEmail = "anna@acme.example" }]);
+
+    private static Opportunity.Forecasting.ForecastHierarchyRollup Rollup() =>
+        Opportunity.Forecasting.ForecastHierarchyRollup.Compute(
+            Opportunity.Forecasting.PipelineSnapshot.FromRows([new Opportunity.Forecasting.PipelineRow(new PartnerId("P1"), new Money(2_000m, CurrencyCode.EUR), "Negotiation", Probability.FromPercent(60), ForecastCategory.Commit, new LocalDate(2026, 2, 1)) { Region = "EMEA" }]),
+            Tree(),
+            Opportunity.Forecasting.FiscalCalendar.CalendarYear.Quarter(2026, 1),
+            CurrencyCode.EUR);
 
     private static object? Create(Type type, int depth)
     {
@@ -113,6 +128,13 @@ internal static class ObjectFactory
         if (type.IsGenericType && Collection(type, depth) is { } collection)
         {
             return collection;
+        }
+
+        // A delegate's public constructor takes a raw method pointer: one made up here would crash
+        // the process when called (the partner key of a forecast level). Delegates are not data.
+        if (typeof(Delegate).IsAssignableFrom(type))
+        {
+            throw new InvalidOperationException($"{type} is a delegate; no valid one can be built by reflection.");
         }
 
         return Construct(type, depth);
