@@ -15,6 +15,7 @@ public static class OpportunityManagementBuilderExtensions
     /// <summary>
     /// Registers the lead distribution services — <see cref="LeadIntakeService"/> (capture, qualify,
     /// assign), <see cref="PartnerLeadService"/> (accept, reject, convert),
+    /// <see cref="PartnerOpportunityService"/> (a partner's activities and updates on its deals),
     /// <see cref="DealRegistrationService"/>, <see cref="LeadRouter"/> (route, explain) and
     /// <see cref="DueWorkProcessor"/> (escalation, follow-up) — the default
     /// providers (rule set from options, network from the partner directory, load from the lead
@@ -47,6 +48,7 @@ public static class OpportunityManagementBuilderExtensions
         services.TryAddSingleton<LeadRouter>();
         services.TryAddSingleton<LeadIntakeService>();
         services.TryAddSingleton<PartnerLeadService>();
+        services.TryAddSingleton<PartnerOpportunityService>();
         services.TryAddSingleton<DistributorLeadService>();
         services.TryAddSingleton<DealRegistrationService>();
         services.TryAddSingleton<LeadRecyclingService>();

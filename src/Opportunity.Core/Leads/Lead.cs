@@ -338,17 +338,10 @@ public sealed partial class Lead : AggregateRoot
         _s = _s with { EscalationStepsFired = step + 1 };
     }
 
-    /// <summary>The partner working the accepted lead reports activity; resets follow-up timers.</summary>
+    /// <summary>The partner working the accepted lead reports activity: a <see cref="SalesActivityKind.Note"/> (see <see cref="RecordActivity(SalesActivityDraft, string, IClock)"/>); resets follow-up timers.</summary>
     /// <exception cref="InvalidStateTransitionException">The lead is not Accepted.</exception>
     /// <exception cref="ArgumentException">The note is empty.</exception>
-    public void RecordActivity(string note, string actor, IClock clock)
-    {
-        var what = RequireReason(note, nameof(note));
-        EnsureState("RecordActivity", LeadState.Accepted);
-        var now = Now(clock);
-        _s = _s with { LastActivityAt = now };
-        Raise(new LeadActivityRecorded(what), now, RequireActor(actor));
-    }
+    public void RecordActivity(string note, string actor, IClock clock) => RecordActivity(SalesActivityDraft.Note(RequireReason(note, nameof(note))), actor, clock);
 
     /// <summary>Asks the partner working the accepted lead for a status update (it was inactive too long).</summary>
     /// <param name="request">1 for the first request since the last activity, then 2, 3, …</param>

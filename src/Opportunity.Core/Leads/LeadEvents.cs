@@ -64,7 +64,7 @@ public sealed record AcceptanceReminderDue(PartnerId Partner, int Step, Instant 
 /// <param name="AcceptanceDeadline">When the lead will be recalled.</param>
 public sealed record LeadEscalated(PartnerId Partner, int Step, string? ChannelManager, Instant AcceptanceDeadline) : DomainEvent;
 
-/// <summary>The partner working an accepted lead reported activity (resets follow-up timers).</summary>
+/// <summary>The partner working an accepted lead reported activity (resets follow-up timers). Raised up to 0.2.0 and still read from stored outboxes; notes now raise <see cref="SalesActivityRecorded"/>.</summary>
 /// <param name="Note">What happened.</param>
 public sealed record LeadActivityRecorded(string Note) : DomainEvent;
 

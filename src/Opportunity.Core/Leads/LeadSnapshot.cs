@@ -71,6 +71,9 @@ public sealed record LeadSnapshot
     /// <summary>The deal registration's timers (approval deadline, protection, extensions); null for manufacturer leads.</summary>
     public DealRegistrationTerms? Registration { get; init; }
 
+    /// <summary>The typed activities (calls, meetings, e-mails, notes, tasks, next steps), oldest first; null when none.</summary>
+    public IReadOnlyList<SalesActivity>? Activities { get; init; }
+
     /// <summary>The paused SLA clock; null while it runs.</summary>
     public ClockPause? ClockPause { get; init; }
     /// <summary>The recycling rounds and the lost deal the lead was recycled from; null for a lead never recycled.</summary>

@@ -46,6 +46,7 @@ internal sealed class OpportunityJsonWriter
     private static readonly JsonEncodedText StageEnteredAt = JsonEncodedText.Encode("stageEnteredAt");
     private static readonly JsonEncodedText LastActivityAt = JsonEncodedText.Encode("lastActivityAt");
     private static readonly JsonEncodedText NextDueAt = JsonEncodedText.Encode("nextDueAt");
+    private static readonly JsonEncodedText Activities = JsonEncodedText.Encode("activities");
     private static readonly JsonEncodedText ClockPause = JsonEncodedText.Encode("clockPause");
     private static readonly JsonEncodedText Version = JsonEncodedText.Encode("version");
     private static readonly JsonEncodedText EventCount = JsonEncodedText.Encode("eventCount");
@@ -188,6 +189,13 @@ internal sealed class OpportunityJsonWriter
         Value(w, StageEnteredAt, s.StageEnteredAt, _instant);
         Value(w, LastActivityAt, s.LastActivityAt, _instant);
         Optional(w, NextDueAt, s.NextDueAt, _instant);
+        if (s.Activities is { } activities)
+        {
+            // Partner activities: the serializer writes them, and only when there are some.
+            w.WritePropertyName(Activities);
+            JsonSerializer.Serialize(w, activities, _options);
+        }
+
         if (s.ClockPause is { } pause)
         {
             // Rare: the serializer writes it, exactly as it would inside the whole snapshot.

@@ -373,15 +373,12 @@ public sealed partial class SalesOpportunity : AggregateRoot
         Raise(new OpportunityCriterionMet(name), now, RequireActor(actor));
     }
 
-    /// <summary>Records activity (a call, a visit, a status update); resets follow-up timers.</summary>
+    /// <summary>Records activity as a <see cref="SalesActivityKind.Note"/> (see <see cref="RecordActivity(SalesActivityDraft, string, IClock)"/>); resets follow-up timers.</summary>
     public void RecordActivity(string note, string actor, IClock clock)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(note);
         TextRules.Required(note, nameof(note));
-        EnsureOpen("RecordActivity");
-        var now = Now(clock);
-        _s = _s with { LastActivityAt = now };
-        Raise(new OpportunityActivityRecorded(note.Trim()), now, RequireActor(actor));
+        RecordActivity(SalesActivityDraft.Note(note), actor, clock);
     }
 
     /// <summary>Closes the deal as won with a documented reason.</summary>

@@ -62,7 +62,7 @@ public sealed record OpportunityForecastCategoryOverridden(ForecastCategory? Ove
 /// <param name="Criterion">The criterion's name.</param>
 public sealed record OpportunityCriterionMet(string Criterion) : DomainEvent;
 
-/// <summary>Activity on the opportunity was recorded (resets follow-up timers).</summary>
+/// <summary>Activity on the opportunity was recorded (resets follow-up timers). Raised up to 0.2.0 and still read from stored outboxes; notes now raise <see cref="SalesActivityRecorded"/>.</summary>
 /// <param name="Note">What happened.</param>
 public sealed record OpportunityActivityRecorded(string Note) : DomainEvent;
 

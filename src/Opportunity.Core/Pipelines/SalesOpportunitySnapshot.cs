@@ -77,6 +77,9 @@ public sealed record SalesOpportunitySnapshot
     /// <summary>When time-based work (follow-up) is next due; stores index this.</summary>
     public Instant? NextDueAt { get; init; }
 
+    /// <summary>The typed activities (calls, meetings, e-mails, notes, tasks, next steps), oldest first; null when none.</summary>
+    public IReadOnlyList<SalesActivity>? Activities { get; init; }
+
     /// <summary>The paused SLA clock; null while it runs.</summary>
     public ClockPause? ClockPause { get; init; }
 

@@ -120,9 +120,31 @@ public sealed class PartnerLeadService
         return decision;
     }
 
-    /// <summary>The partner reports activity on an accepted lead; the follow-up clock restarts.</summary>
+    /// <summary>The partner reports activity on an accepted lead as a note (a <see cref="SalesActivityKind.Note"/> activity); the follow-up clock restarts.</summary>
     /// <exception cref="AccessDeniedException">The lead is not worked by this partner (<see cref="OpportunityErrorCodes.PartnerNotAssigned"/>).</exception>
-    public async Task RecordActivityAsync(TenantId tenant, PartnerId partner, LeadId id, string note, CancellationToken cancellationToken = default)
+    public Task RecordActivityAsync(TenantId tenant, PartnerId partner, LeadId id, string note, CancellationToken cancellationToken = default) =>
+        WorkAsync(tenant, partner, id, lead => lead.RecordActivity(note, partner.Value, _clock), cancellationToken);
+
+    /// <summary>The partner records a typed activity (call, meeting, e-mail, task, next step) on its accepted lead; the follow-up clock restarts from the lead's last activity.</summary>
+    /// <returns>The activity as stored, with its number.</returns>
+    /// <exception cref="EntityNotFoundException">The lead does not exist (<see cref="OpportunityErrorCodes.LeadNotFound"/>).</exception>
+    /// <exception cref="AccessDeniedException">The lead is not worked by this partner (<see cref="OpportunityErrorCodes.PartnerNotAssigned"/>).</exception>
+    /// <exception cref="InputValidationException">The activity breaks a rule (the error names the field).</exception>
+    /// <exception cref="InvalidStateTransitionException">The lead is not Accepted.</exception>
+    public async Task<SalesActivity> RecordActivityAsync(TenantId tenant, PartnerId partner, LeadId id, SalesActivityDraft activity, CancellationToken cancellationToken = default)
+    {
+        SalesActivity? recorded = null;
+        await WorkAsync(tenant, partner, id, lead => recorded = lead.RecordActivity(activity, partner.Value, _clock), cancellationToken).ConfigureAwait(false);
+        return recorded!;
+    }
+
+    /// <summary>The partner completes an open task on its accepted lead with the outcome.</summary>
+    /// <exception cref="AccessDeniedException">The lead is not worked by this partner (<see cref="OpportunityErrorCodes.PartnerNotAssigned"/>).</exception>
+    /// <exception cref="InvalidInputException">No open task has the number (field <c>number</c>).</exception>
+    public Task CompleteTaskAsync(TenantId tenant, PartnerId partner, LeadId id, int number, string outcome, CancellationToken cancellationToken = default) =>
+        WorkAsync(tenant, partner, id, lead => lead.CompleteTask(number, outcome, partner.Value, _clock), cancellationToken);
+
+    private async Task WorkAsync(TenantId tenant, PartnerId partner, LeadId id, Action<Lead> work, CancellationToken cancellationToken)
     {
         var lead = await _leads.GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         if (lead.AssignedPartner != partner)
@@ -130,8 +152,9 @@ public sealed class PartnerLeadService
             throw new AccessDeniedException(OpportunityErrorCodes.PartnerNotAssigned, partner, nameof(Lead), id.Value, $"Lead '{id}' is not worked by partner '{partner}'.");
         }
 
-        lead.RecordActivity(note, partner.Value, _clock);
-        lead.ScheduleNextDue(Options.FollowUps.FirstDue(lead.LastActivityAt));
+        work(lead);
+        // A registered lead stays due at its expiry warning and protection end, whatever the follow-up says.
+        lead.ScheduleNextDue(RegistrationTimers.NextDue(lead, Options.FollowUps.FirstDue(lead.LastActivityAt)));
         await _leads.UpdateAsync(lead, cancellationToken).ConfigureAwait(false);
     }
 
