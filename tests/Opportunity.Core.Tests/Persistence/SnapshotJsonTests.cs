@@ -63,6 +63,7 @@ public sealed class SnapshotJsonTests
         Assert.Equal(snapshot.History, back.History);
         Assert.Equal(snapshot.Lines, back.Lines);
         Assert.Equal(snapshot.Splits, back.Splits);
+        Assert.Equal(snapshot.Activities, back.Activities);
         Assert.Equal(snapshot.ExpectedClose, back.ExpectedClose);
         using var document = JsonDocument.Parse(json);
         var written = document.RootElement.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -175,6 +176,11 @@ public sealed class SnapshotJsonTests
             PendingExtensionReason = "Board meets in June.",
             CompetingRegistration = new LeadId("lead-r"),
         },
+        Activities =
+        [
+            new SalesActivity { Number = 1, Kind = SalesActivityKind.Task, Subject = "Send the quote.", OccurredAt = Instant.FromUtc(2025, 3, 4, 9, 0), Actor = "p-2", DueAt = Instant.FromUtc(2025, 3, 6, 9, 0), Outcome = "Sent, 12 kW.", CompletedAt = Instant.FromUtc(2025, 3, 5, 9, 0) },
+            new SalesActivity { Number = 2, Kind = SalesActivityKind.NextStep, Subject = "Site visit.", OccurredAt = Instant.FromUtc(2025, 3, 5, 9, 0), Actor = "p-2" },
+        ],
         ClockPause = new ClockPause(Instant.FromUtc(2025, 3, 4, 9, 0), "Waiting on the customer.") { HeldDueAt = Instant.FromUtc(2025, 3, 4, 13, 0) },
         Recycling = new LeadRecycling
         {
@@ -210,6 +216,11 @@ public sealed class SnapshotJsonTests
         StageEnteredAt = Clock.GetCurrentInstant(),
         LastActivityAt = Clock.GetCurrentInstant(),
         NextDueAt = Clock.GetCurrentInstant(),
+        Activities =
+        [
+            new SalesActivity { Number = 1, Kind = SalesActivityKind.Task, Subject = "Send the quote.", OccurredAt = Instant.FromUtc(2025, 3, 4, 9, 0), Actor = "p-2", DueAt = Instant.FromUtc(2025, 3, 6, 9, 0), Outcome = "Sent, 12 kW.", CompletedAt = Instant.FromUtc(2025, 3, 5, 9, 0) },
+            new SalesActivity { Number = 2, Kind = SalesActivityKind.NextStep, Subject = "Site visit.", OccurredAt = Instant.FromUtc(2025, 3, 5, 9, 0), Actor = "p-2" },
+        ],
         ClockPause = new ClockPause(Clock.GetCurrentInstant(), "Customer's budget round.") { HeldDueAt = Clock.GetCurrentInstant() + Duration.FromDays(14) },
         Version = 3,
         EventCount = 4,
