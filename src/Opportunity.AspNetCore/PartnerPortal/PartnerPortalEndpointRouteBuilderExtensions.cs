@@ -17,8 +17,10 @@ public static class PartnerPortalEndpointRouteBuilderExtensions
     /// assigned and accepted leads, redacted before acceptance by the lead privacy policy),
     /// <c>GET leads/{id}</c>, <c>POST leads/{id}/accept</c>, <c>POST leads/{id}/reject</c> (with a
     /// reason), <c>POST leads/{id}/convert</c>, <c>GET opportunities</c>, <c>GET opportunities/{id}</c>,
-    /// <c>PATCH opportunities/{id}</c> (stage, amount, expected close) and
-    /// <c>POST opportunities/{id}/notes</c>. Callers must be authenticated (else 401) and carry the
+    /// <c>PATCH opportunities/{id}</c> (stage, amount, expected close, next step),
+    /// <c>POST opportunities/{id}/notes</c>, <c>POST leads/{id}/activities</c> and
+    /// <c>POST opportunities/{id}/activities</c> (a call, meeting, e-mail, note, task or next step), and
+    /// <c>POST leads/{id}/activities/{number}/complete</c> and <c>POST opportunities/{id}/activities/{number}/complete</c> (a task's outcome). Callers must be authenticated (else 401) and carry the
     /// partner-id claim, and the tenant claim unless a fixed tenant is configured (else 403); a
     /// partner reaches only its own leads and deals. Needs <c>AddAuthorization</c>, the workflows
     /// (<c>AddLeadDistribution</c>) and an exception handler for the library's errors.
@@ -76,12 +78,30 @@ public static class PartnerPortalEndpointRouteBuilderExtensions
             .WithSummary("One of the calling partner's sales opportunities.");
         group.MapPatch("/opportunities/{id}", handlers.UpdateOpportunity)
             .WithName("PartnerPortal.UpdateOpportunity")
-            .WithSummary("Moves an opportunity to another open stage, changes its amount or expected close date.")
+            .WithSummary("Moves an opportunity to another open stage, changes its amount, expected close date or next step.")
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapPost("/opportunities/{id}/notes", handlers.AddNote)
             .WithName("PartnerPortal.AddNote")
             .WithSummary("Records activity on an opportunity (restarts the follow-up clock).");
+        group.MapPost("/leads/{id}/activities", handlers.RecordLeadActivity)
+            .WithName("PartnerPortal.RecordLeadActivity")
+            .WithSummary("Records a call, meeting, e-mail, note, task or next step on an accepted lead (restarts the follow-up clock).")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/leads/{id}/activities/{number:int}/complete", handlers.CompleteLeadTask)
+            .WithName("PartnerPortal.CompleteLeadTask")
+            .WithSummary("Completes a task on an accepted lead with its outcome.")
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/opportunities/{id}/activities", handlers.RecordOpportunityActivity)
+            .WithName("PartnerPortal.RecordOpportunityActivity")
+            .WithSummary("Records a call, meeting, e-mail, note, task or next step on an open opportunity (restarts the follow-up clock).")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/opportunities/{id}/activities/{number:int}/complete", handlers.CompleteOpportunityTask)
+            .WithName("PartnerPortal.CompleteOpportunityTask")
+            .WithSummary("Completes a task on an open opportunity with its outcome.")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return group;
     }
 

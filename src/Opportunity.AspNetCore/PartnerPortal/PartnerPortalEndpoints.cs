@@ -100,20 +100,8 @@ internal sealed class PartnerPortalEndpoints(PartnerPortalOptions options)
     }
 
     public async Task<Results<Ok<PortalOpportunity>, NotFound, ValidationProblem>> UpdateOpportunity(
-        string id, UpdateOpportunityRequest request, ClaimsPrincipal user, IOpportunityStore opportunities, IClock clock, CancellationToken cancellationToken)
+        string id, UpdateOpportunityRequest request, ClaimsPrincipal user, PartnerOpportunityService deals, CancellationToken cancellationToken)
     {
-        var caller = Caller(user);
-        var opportunity = await opportunities.FindAsync(caller.Scope, new OpportunityId(id), cancellationToken).ConfigureAwait(false);
-        if (opportunity is null)
-        {
-            return TypedResults.NotFound();
-        }
-
-        if (request.Version is { } expected && expected != opportunity.Version)
-        {
-            throw new ConcurrencyException(opportunity.AggregateKind, opportunity.AggregateId, expected, opportunity.Version);
-        }
-
         Money? amount = null;
         if (request.Amount is not null)
         {
@@ -125,27 +113,29 @@ internal sealed class PartnerPortalEndpoints(PartnerPortalOptions options)
             amount = parsed;
         }
 
-        if (request.Stage is not null && !string.Equals(request.Stage, opportunity.Stage.Name, StringComparison.Ordinal))
+        var update = new PartnerOpportunityUpdate
         {
-            opportunity.MoveToStage(request.Stage, caller.Actor, clock);
-        }
-
-        if (amount is { } newAmount && newAmount != opportunity.Amount)
+            Stage = request.Stage,
+            Amount = amount,
+            ExpectedClose = request.ExpectedClose is { } close ? LocalDate.FromDateOnly(close) : null,
+            NextStep = request.NextStep,
+            NextStepDueAt = request.NextStepDue is { } due ? Instant.FromDateTimeOffset(due) : null,
+            ExpectedVersion = request.Version,
+        };
+        var caller = Caller(user);
+        try
         {
-            opportunity.ChangeAmount(newAmount, caller.Actor, clock);
+            var opportunity = await deals.UpdateAsync(caller.Tenant, caller.Partner, new OpportunityId(id), update, cancellationToken).ConfigureAwait(false);
+            return TypedResults.Ok(PortalOpportunity.From(opportunity));
         }
-
-        if (request.ExpectedClose is { } close && LocalDate.FromDateOnly(close) != opportunity.ExpectedClose)
+        catch (AccessDeniedException)
         {
-            opportunity.ChangeExpectedClose(LocalDate.FromDateOnly(close), caller.Actor, clock);
+            return TypedResults.NotFound(); // another partner's deal: not revealed
         }
-
-        await opportunities.UpdateAsync(opportunity, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(PortalOpportunity.From(opportunity));
     }
 
     public async Task<Results<NoContent, NotFound, ValidationProblem>> AddNote(
-        string id, AddNoteRequest request, ClaimsPrincipal user, IOpportunityStore opportunities, IClock clock, CancellationToken cancellationToken)
+        string id, AddNoteRequest request, ClaimsPrincipal user, PartnerOpportunityService deals, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.Text))
         {
@@ -153,14 +143,80 @@ internal sealed class PartnerPortalEndpoints(PartnerPortalOptions options)
         }
 
         var caller = Caller(user);
-        var opportunity = await opportunities.FindAsync(caller.Scope, new OpportunityId(id), cancellationToken).ConfigureAwait(false);
-        if (opportunity is null)
+        try
+        {
+            await deals.RecordActivityAsync(caller.Tenant, caller.Partner, new OpportunityId(id), SalesActivityDraft.Note(request.Text), cancellationToken).ConfigureAwait(false);
+            return TypedResults.NoContent();
+        }
+        catch (AccessDeniedException)
         {
             return TypedResults.NotFound();
         }
+    }
 
-        opportunity.RecordActivity(request.Text, caller.Actor, clock);
-        await opportunities.UpdateAsync(opportunity, cancellationToken).ConfigureAwait(false);
+    public async Task<Results<Ok<PortalActivity>, NotFound, ValidationProblem>> RecordOpportunityActivity(
+        string id, RecordActivityRequest request, ClaimsPrincipal user, PartnerOpportunityService deals, CancellationToken cancellationToken)
+    {
+        if (Parse(request, out var problem) is not { } draft)
+        {
+            return problem!;
+        }
+
+        var caller = Caller(user);
+        try
+        {
+            var activity = await deals.RecordActivityAsync(caller.Tenant, caller.Partner, new OpportunityId(id), draft, cancellationToken).ConfigureAwait(false);
+            return TypedResults.Ok(PortalActivity.From(activity));
+        }
+        catch (AccessDeniedException)
+        {
+            return TypedResults.NotFound();
+        }
+    }
+
+    public async Task<Results<NoContent, NotFound, ValidationProblem>> CompleteOpportunityTask(
+        string id, int number, CompleteTaskRequest request, ClaimsPrincipal user, PartnerOpportunityService deals, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Outcome))
+        {
+            return Invalid("outcome", "A completed task needs its outcome.");
+        }
+
+        var caller = Caller(user);
+        try
+        {
+            await deals.CompleteTaskAsync(caller.Tenant, caller.Partner, new OpportunityId(id), number, request.Outcome, cancellationToken).ConfigureAwait(false);
+            return TypedResults.NoContent();
+        }
+        catch (AccessDeniedException)
+        {
+            return TypedResults.NotFound();
+        }
+    }
+
+    public async Task<Results<Ok<PortalActivity>, ValidationProblem>> RecordLeadActivity(
+        string id, RecordActivityRequest request, ClaimsPrincipal user, PartnerLeadService leads, CancellationToken cancellationToken)
+    {
+        if (Parse(request, out var problem) is not { } draft)
+        {
+            return problem!;
+        }
+
+        var caller = Caller(user);
+        var activity = await leads.RecordActivityAsync(caller.Tenant, caller.Partner, new LeadId(id), draft, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(PortalActivity.From(activity));
+    }
+
+    public async Task<Results<NoContent, ValidationProblem>> CompleteLeadTask(
+        string id, int number, CompleteTaskRequest request, ClaimsPrincipal user, PartnerLeadService leads, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(request.Outcome))
+        {
+            return Invalid("outcome", "A completed task needs its outcome.");
+        }
+
+        var caller = Caller(user);
+        await leads.CompleteTaskAsync(caller.Tenant, caller.Partner, new LeadId(id), number, request.Outcome, cancellationToken).ConfigureAwait(false);
         return TypedResults.NoContent();
     }
 
@@ -196,6 +252,30 @@ internal sealed class PartnerPortalEndpoints(PartnerPortalOptions options)
             problem = Invalid("amount.amount", ex.Message);
             return null;
         }
+    }
+
+    /// <summary>The activity draft, or null and a problem naming the bad member; the model checks the rest (e.g. a task's due date).</summary>
+    private static SalesActivityDraft? Parse(RecordActivityRequest request, out ValidationProblem? problem)
+    {
+        problem = null;
+        if (PortalActivityKinds.Parse(request.Kind) is not { } kind)
+        {
+            problem = Invalid("kind", $"'{request.Kind}' is not an activity kind; use one of {PortalActivityKinds.List}.");
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Subject))
+        {
+            problem = Invalid("subject", "An activity needs a subject.");
+            return null;
+        }
+
+        return new SalesActivityDraft(kind, request.Subject)
+        {
+            OccurredAt = request.OccurredAt is { } at ? Instant.FromDateTimeOffset(at) : null,
+            DueAt = request.DueAt is { } due ? Instant.FromDateTimeOffset(due) : null,
+            Outcome = request.Outcome,
+        };
     }
 
     private static ValidationProblem Invalid(string field, string message) =>

@@ -27,6 +27,12 @@ public sealed record PortalOpportunity(
     string? SourceLead,
     long Version)
 {
+    /// <summary>The activities on the deal, oldest first.</summary>
+    public IReadOnlyList<PortalActivity> Activities { get; init; } = [];
+
+    /// <summary>The agreed next step, if any.</summary>
+    public PortalActivity? NextStep { get; init; }
+
     internal static PortalOpportunity From(SalesOpportunity opportunity) => new(
         opportunity.Id.Value,
         opportunity.Name,
@@ -38,5 +44,9 @@ public sealed record PortalOpportunity(
         opportunity.ExpectedClose.ToDateOnly(),
         opportunity.IsClosed,
         opportunity.SourceLead?.Value,
-        opportunity.Version);
+        opportunity.Version)
+    {
+        Activities = [.. opportunity.Activities.Select(PortalActivity.From)],
+        NextStep = opportunity.NextStep is { } next ? PortalActivity.From(next) : null,
+    };
 }

@@ -70,12 +70,12 @@ public sealed class PartnerOpportunityService
             deal.MoveToStage(stage, actor, _clock);
         }
 
-        if (update.Amount is { } amount)
+        if (update.Amount is { } amount && amount != deal.Amount)
         {
             deal.ChangeAmount(amount, actor, _clock);
         }
 
-        if (update.ExpectedClose is { } close)
+        if (update.ExpectedClose is { } close && close != deal.ExpectedClose)
         {
             deal.ChangeExpectedClose(close, actor, _clock);
         }
