@@ -121,7 +121,7 @@ public sealed class PartnerPortalApiTests
         Assert.Equal(new DateOnly(2027, 2, 26), deal.ExpectedClose);
         Assert.Equal(2, deal.Version);
         var stored = await client.GetFromJsonAsync<PortalOpportunity>("/api/portal/opportunities/L-1003");
-        Assert.Equal(deal with { Stages = [] }, stored! with { Stages = [] }); // records compare lists by reference
+        Assert.Equal(deal with { Stages = [], Activities = [] }, stored! with { Stages = [], Activities = [] }); // records compare lists by reference
         Assert.Equal(deal.Stages, stored.Stages);
         // 45,000 × 50 % + (15,900 + 21,000) × 10 %
         Assert.Equal("26190.00", await WeightedTotal(client));
