@@ -32,6 +32,7 @@ internal static class RunCommand
             var simulation = new QuarterSimulation(
                 services.GetRequiredService<LeadIntakeService>(),
                 services.GetRequiredService<PartnerLeadService>(),
+                services.GetRequiredService<PartnerOpportunityService>(),
                 services.GetRequiredService<LeadRouter>(),
                 services.GetRequiredService<LeadRecyclingService>(),
                 services.GetRequiredService<DueWorkProcessor>(),
@@ -39,6 +40,7 @@ internal static class RunCommand
                 services.GetRequiredService<IPartnerDirectory>(),
                 clock,
                 new Random(seed),
+                new Random(seed + 1),
                 new ConsoleProgress(output, interactive: ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected));
             await simulation.RunAsync(partners, leads);
             output.WriteLine();

@@ -15,11 +15,14 @@ namespace PartnerPipeline.Simulation;
 /// The main job: a quarter of leads arriving, routed to partners that accept, reject or stay silent
 /// (so reminders, escalations and recalls fire), converted to opportunities that move through the
 /// pipeline and close. A discrete-event simulation on a fake clock with one seeded random source,
-/// so every run with the same seed writes the same database and prints the same report.
+/// so every run with the same seed writes the same database and prints the same report. Partner
+/// activities draw from a second seeded source, so they leave the deals' course (and the figures
+/// docs/forecasting.md measures on it) as it was: they only keep deals from going stale.
 /// </summary>
 internal sealed class QuarterSimulation(
     LeadIntakeService intake,
     PartnerLeadService partnerLeads,
+    PartnerOpportunityService partnerDeals,
     LeadRouter router,
     LeadRecyclingService recycling,
     DueWorkProcessor dueWork,
@@ -27,12 +30,14 @@ internal sealed class QuarterSimulation(
     IPartnerDirectory directory,
     FakeClock clock,
     Random random,
+    Random work,
     ConsoleProgress progress)
 {
     private static readonly string[] RejectReasons = ["no capacity this month", "outside our service area", "product not in our range", "customer already known to us"];
     private static readonly string[] LostReasons = ["lost on price", "customer postponed", "competitor installed", "no budget after all"];
     private static readonly string[] WonReasons = ["signed after site visit", "best service offer", "fast installation date"];
     private static readonly string[] NextStage = ["Needs analysis", "Proposal", "Negotiation"];
+    private static readonly SalesActivityKind[] WorkKinds = [SalesActivityKind.Call, SalesActivityKind.Meeting, SalesActivityKind.Email];
 
     private readonly PriorityQueue<Func<Task>, (Instant At, long Order)> _agenda = new();
     private readonly Dictionary<PartnerId, PartnerBehaviour> _behaviour = [];
@@ -42,6 +47,7 @@ internal sealed class QuarterSimulation(
     private readonly HashSet<LeadId> _recycledLeads = [];
     private readonly HashSet<OpportunityId> _recycledDeals = [];
     private long _order;
+
 
     public SimulationStatistics Statistics { get; } = new();
 
@@ -199,8 +205,37 @@ internal sealed class QuarterSimulation(
         ScheduleStep(deal.Id, partner);
     }
 
-    private void ScheduleStep(OpportunityId id, PartnerId partner) =>
-        At(clock.GetCurrentInstant() + Duration.FromHours(24 * (4 + random.Next(24))), () => StepAsync(id, partner));
+    private void ScheduleStep(OpportunityId id, PartnerId partner)
+    {
+        var wait = Duration.FromHours(24 * (4 + random.Next(24)));
+        At(clock.GetCurrentInstant() + wait, () => StepAsync(id, partner));
+        if (work.Next(3) > 0)
+        {
+            // Two partners in three work the deal between steps (and log it the next morning), which keeps it from going stale.
+            At(clock.GetCurrentInstant() + (wait / 2), () => WorkAsync(id, partner));
+        }
+    }
+
+    /// <summary>The partner logs a call, meeting or e-mail some hours after it happened, and now and then agrees a next step.</summary>
+    private async Task WorkAsync(OpportunityId id, PartnerId partner)
+    {
+        var now = clock.GetCurrentInstant();
+        var kind = WorkKinds[work.Next(WorkKinds.Length)];
+        try
+        {
+            await partnerDeals.RecordActivityAsync(SampleNetwork.Tenant, partner, id, new SalesActivityDraft(kind, $"{kind} with the customer") { OccurredAt = now - Duration.FromHours(work.Next(1, 18)) });
+            Statistics.Activities++;
+            if (work.Next(4) == 0)
+            {
+                await partnerDeals.UpdateAsync(SampleNetwork.Tenant, partner, id, new PartnerOpportunityUpdate { NextStep = "Review the offer on site", NextStepDueAt = now + Duration.FromDays(work.Next(3, 15)) });
+                Statistics.NextSteps++;
+            }
+        }
+        catch (InvalidStateTransitionException)
+        {
+            // Closed meanwhile (a step came first): nothing to log.
+        }
+    }
 
     /// <summary>The partner works the deal: advance, slip, or close it.</summary>
     private async Task StepAsync(OpportunityId id, PartnerId partner)

@@ -37,6 +37,10 @@ internal sealed class SimulationStatistics
 
     public int OpportunitiesOpened { get; set; }
 
+    public int Activities { get; set; }
+
+    public int NextSteps { get; set; }
+
     public int Won { get; set; }
 
     public int Lost { get; set; }
@@ -57,6 +61,8 @@ internal sealed class SimulationStatistics
         new("  unroutable after recall", UnroutableAfterRecall.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
         new("Queue retries (unroutable leads routed again)", QueueRetries.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
         new("Follow-up requests", FollowUps.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
+        new("Partner activities logged (calls, meetings, e-mails)", Activities.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
+        new("  next steps agreed", NextSteps.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
         new("Opportunities opened", OpportunitiesOpened.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
         new("  closed won", Won.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
         new("  closed lost", Lost.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
