@@ -1,6 +1,7 @@
 using System.Globalization;
 using NodaTime;
 using NodaTime.Text;
+using Opportunity.Leads;
 using Opportunity.Partners;
 using Opportunity.Persistence;
 using Opportunity.Pipelines;
@@ -554,6 +555,7 @@ public static class OpportunityCsvImporter
             }
         }
 
+        var customer = ReadCustomerKeys(Cell, Problem);
         var life = ReadLife(Cell, Problem, stage, options);
         if (problems.Count > 0 || id is null || partner is null || stage is null || amount is null)
         {
@@ -567,7 +569,27 @@ public static class OpportunityCsvImporter
             ForecastCategoryOverride = category,
             Region = Cell("region"),
             ProductLine = Cell("product_line"),
+            CustomerKeys = customer,
         }, partnerName, life);
+    }
+
+    // customer_company, customer_email, customer_phone: the deal's customer keys, normalised as a lead's
+    // (DuplicateKeys.OfCustomer), so captured leads of the customer match the imported deal.
+    private static DuplicateKeys? ReadCustomerKeys(Func<string, string?> cell, Action<string, string> problem)
+    {
+        var (company, email, phone) = (cell("customer_company"), cell("customer_email"), cell("customer_phone"));
+        var keys = DuplicateKeys.OfCustomer(company, email, phone);
+        if (email is not null && keys.EmailDomain is null)
+        {
+            problem("customer_email", $"'{email}' has no domain; write an address (jane@acme.de) or a domain (acme.de).");
+        }
+
+        if (phone is not null && keys.Phone is null)
+        {
+            problem("customer_phone", $"'{phone}' has fewer than six digits.");
+        }
+
+        return keys.IsEmpty ? null : keys;
     }
 
     // created_at, closed_at, close_reason and stage_history: checked against each other and the stage column.
