@@ -42,7 +42,14 @@ public static class OpportunityCsvImporter
     /// </summary>
     public const string FullHeader = CanonicalHeader + ",partner_name,created_at,closed_at,close_reason,stage_history";
 
-    private static readonly string[] Columns = FullHeader.Split(',');
+    /// <summary>
+    /// The optional columns naming a deal's customer — <c>customer_company,customer_email,customer_phone</c> (the
+    /// e-mail may be an address or a bare domain) — normalised into <see cref="SalesOpportunity.CustomerKeys"/> so
+    /// captured leads of that customer are matched against the deal (docs/routing.md#duplicates-across-leads-and-deals).
+    /// </summary>
+    public const string CustomerColumns = "customer_company,customer_email,customer_phone";
+
+    private static readonly string[] Columns = (FullHeader + "," + CustomerColumns).Split(',');
     private static readonly string[] Required = ["id", "partner", "stage", "amount", "currency"];
 
     /// <summary>Reads and validates a CSV file into new (unsaved) opportunities.</summary>
@@ -406,7 +413,7 @@ public static class OpportunityCsvImporter
             var name = header.Fields[i].Trim().ToLowerInvariant();
             if (!Columns.Contains(name))
             {
-                errors.Add(new ValidationError($"line 1, column {i + 1}", $"Unknown column '{header.Fields[i]}'; the columns are {FullHeader}."));
+                errors.Add(new ValidationError($"line 1, column {i + 1}", $"Unknown column '{header.Fields[i]}'; the columns are {string.Join(',', Columns)}."));
             }
             else if (!index.TryAdd(name, i))
             {
