@@ -131,6 +131,15 @@ public static class OpportunityErrorCodes
     /// <summary>The lead was recycled as often as the recycling policy allows (<see cref="DomainRuleException"/>).</summary>
     public const string RecycleLimitReached = "recycle_limit_reached";
 
+    /// <summary>A lead cannot be merged into itself (<see cref="DomainRuleException"/>).</summary>
+    public const string MergeIntoItself = "merge_into_itself";
+
+    /// <summary>A converted lead keeps its deal and cannot be merged away; merge the other lead into it (<see cref="DomainRuleException"/>).</summary>
+    public const string MergeOfConvertedLead = "merge_of_converted_lead";
+
+    /// <summary>The duplicate is offered to, worked or registered by a partner; recall, reject or decide it first (<see cref="DomainRuleException"/>).</summary>
+    public const string MergeOfHeldLead = "merge_of_held_lead";
+
     /// <summary>Only a deal closed lost can be recycled into a new lead (<see cref="DomainRuleException"/>).</summary>
     public const string DealNotLost = "deal_not_lost";
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using NodaTime;
 using NodaTime.Text;
+using Opportunity.Leads;
 using Opportunity.Partners;
 using Opportunity.Persistence;
 using Opportunity.Pipelines;
@@ -41,7 +42,14 @@ public static class OpportunityCsvImporter
     /// </summary>
     public const string FullHeader = CanonicalHeader + ",partner_name,created_at,closed_at,close_reason,stage_history";
 
-    private static readonly string[] Columns = FullHeader.Split(',');
+    /// <summary>
+    /// The optional columns naming a deal's customer — <c>customer_company,customer_email,customer_phone</c> (the
+    /// e-mail may be an address or a bare domain) — normalised into <see cref="SalesOpportunity.CustomerKeys"/> so
+    /// captured leads of that customer are matched against the deal (docs/routing.md#duplicates-across-leads-and-deals).
+    /// </summary>
+    public const string CustomerColumns = "customer_company,customer_email,customer_phone";
+
+    private static readonly string[] Columns = (FullHeader + "," + CustomerColumns).Split(',');
     private static readonly string[] Required = ["id", "partner", "stage", "amount", "currency"];
 
     /// <summary>Reads and validates a CSV file into new (unsaved) opportunities.</summary>
@@ -405,7 +413,7 @@ public static class OpportunityCsvImporter
             var name = header.Fields[i].Trim().ToLowerInvariant();
             if (!Columns.Contains(name))
             {
-                errors.Add(new ValidationError($"line 1, column {i + 1}", $"Unknown column '{header.Fields[i]}'; the columns are {FullHeader}."));
+                errors.Add(new ValidationError($"line 1, column {i + 1}", $"Unknown column '{header.Fields[i]}'; the columns are {string.Join(',', Columns)}."));
             }
             else if (!index.TryAdd(name, i))
             {
@@ -554,6 +562,7 @@ public static class OpportunityCsvImporter
             }
         }
 
+        var customer = ReadCustomerKeys(Cell, Problem);
         var life = ReadLife(Cell, Problem, stage, options);
         if (problems.Count > 0 || id is null || partner is null || stage is null || amount is null)
         {
@@ -567,7 +576,27 @@ public static class OpportunityCsvImporter
             ForecastCategoryOverride = category,
             Region = Cell("region"),
             ProductLine = Cell("product_line"),
+            CustomerKeys = customer,
         }, partnerName, life);
+    }
+
+    // customer_company, customer_email, customer_phone: the deal's customer keys, normalised as a lead's
+    // (DuplicateKeys.OfCustomer), so captured leads of the customer match the imported deal.
+    private static DuplicateKeys? ReadCustomerKeys(Func<string, string?> cell, Action<string, string> problem)
+    {
+        var (company, email, phone) = (cell("customer_company"), cell("customer_email"), cell("customer_phone"));
+        var keys = DuplicateKeys.OfCustomer(company, email, phone);
+        if (email is not null && keys.EmailDomain is null)
+        {
+            problem("customer_email", $"'{email}' has no domain; write an address (jane@acme.de) or a domain (acme.de).");
+        }
+
+        if (phone is not null && keys.Phone is null)
+        {
+            problem("customer_phone", $"'{phone}' has fewer than six digits.");
+        }
+
+        return keys.IsEmpty ? null : keys;
     }
 
     // created_at, closed_at, close_reason and stage_history: checked against each other and the stage column.

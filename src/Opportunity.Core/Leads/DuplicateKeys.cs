@@ -15,14 +15,19 @@ public sealed record DuplicateKeys(string? Company, string? EmailDomain, string?
     };
 
     /// <summary>The keys of <paramref name="details"/> selected by <paramref name="policy"/>.</summary>
-    public static DuplicateKeys Of(LeadDetails details, DuplicatePolicy policy)
+    public static DuplicateKeys Of(LeadDetails details, DuplicatePolicy policy) => Normalised(details).SelectedBy(policy);
+
+    /// <summary>
+    /// These keys as <paramref name="policy"/> matches on: the keys it selects, free-mail domains left out.
+    /// <see cref="Of"/> applies it to a lead's keys, duplicate detection to a deal's stored customer keys.
+    /// </summary>
+    public DuplicateKeys SelectedBy(DuplicatePolicy policy)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        var all = Normalised(details);
         return new DuplicateKeys(
-            (policy.MatchOn & DuplicateMatchKeys.Company) != 0 ? all.Company : null,
-            (policy.MatchOn & DuplicateMatchKeys.EmailDomain) != 0 && all.EmailDomain is { } domain && !policy.FreeMailDomains.Contains(domain) ? domain : null,
-            (policy.MatchOn & DuplicateMatchKeys.Phone) != 0 ? all.Phone : null);
+            (policy.MatchOn & DuplicateMatchKeys.Company) != 0 ? Company : null,
+            (policy.MatchOn & DuplicateMatchKeys.EmailDomain) != 0 && EmailDomain is { } domain && !policy.FreeMailDomains.Contains(domain) ? domain : null,
+            (policy.MatchOn & DuplicateMatchKeys.Phone) != 0 ? Phone : null);
     }
 
     /// <summary>
@@ -38,6 +43,15 @@ public sealed record DuplicateKeys(string? Company, string? EmailDomain, string?
     }
 
     /// <summary>
+    /// The customer keys of a deal opened without a lead (directly or by import): the same
+    /// normalisation as <see cref="Normalised"/>, so a deal and a lead of one customer share keys.
+    /// <paramref name="emailOrDomain"/> may be an address (<c>jane@acme.de</c>) or a bare domain
+    /// (<c>acme.de</c>). Normalising keys again changes nothing, so stored keys pass through unchanged.
+    /// </summary>
+    public static DuplicateKeys OfCustomer(string? company, string? emailOrDomain, string? phone) =>
+        new(NormaliseCompany(company), EmailDomainOf(emailOrDomain is null || emailOrDomain.Contains('@', StringComparison.Ordinal) ? emailOrDomain : "@" + emailOrDomain), NormalisePhone(phone));
+
+    /// <summary>
     /// True when at least one key of <paramref name="candidate"/> that is not null equals the same
     /// key here: the lookup a store answers with <see cref="Persistence.ILeadStore.FindDuplicateCandidatesAsync"/>.
     /// </summary>
@@ -50,6 +64,7 @@ public sealed record DuplicateKeys(string? Company, string? EmailDomain, string?
     }
 
     /// <summary>True when no key is known.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] // derived: a stored deal's customerKeys hold the three keys only
     public bool IsEmpty => Company is null && EmailDomain is null && Phone is null;
 
     /// <summary>"ACME Heizungsbau GmbH &amp; Co. KG" → "acme heizungsbau"; null when nothing is left.</summary>

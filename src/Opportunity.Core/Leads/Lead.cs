@@ -101,7 +101,7 @@ public sealed partial class Lead : AggregateRoot
     };
 
     /// <summary>True in Converted and Disqualified.</summary>
-    public bool IsClosed => State is LeadState.Converted or LeadState.Disqualified;
+    public bool IsClosed => State is LeadState.Converted or LeadState.Disqualified or LeadState.Merged;
 
     /// <summary>Captures a new lead.</summary>
     public static Lead Capture(TenantId tenant, LeadId id, LeadDetails details, string actor, IClock clock)

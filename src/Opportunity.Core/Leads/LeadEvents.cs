@@ -69,11 +69,11 @@ public sealed record LeadEscalated(PartnerId Partner, int Step, string? ChannelM
 public sealed record LeadActivityRecorded(string Note) : DomainEvent;
 
 /// <summary>At capture, the lead was found to duplicate an open lead or opportunity.</summary>
-/// <param name="ExistingLead">The earlier lead.</param>
+/// <param name="ExistingLead">The earlier lead; null when the match is a deal opened without a lead.</param>
 /// <param name="ExistingOpportunity">The open opportunity, when the match is one.</param>
 /// <param name="WorkingPartner">The partner already working it, if any.</param>
 /// <param name="MatchedOn">Which keys matched.</param>
-public sealed record LeadDuplicateDetected(LeadId ExistingLead, OpportunityId? ExistingOpportunity, PartnerId? WorkingPartner, string MatchedOn) : DomainEvent;
+public sealed record LeadDuplicateDetected(LeadId? ExistingLead, OpportunityId? ExistingOpportunity, PartnerId? WorkingPartner, string MatchedOn) : DomainEvent;
 
 /// <summary>A partner registered a deal of its own; it waits for the manufacturer's approval.</summary>
 /// <param name="Partner">The registering partner.</param>

@@ -79,6 +79,12 @@ public sealed record LeadSnapshot
     /// <summary>The recycling rounds and the lost deal the lead was recycled from; null for a lead never recycled.</summary>
     public LeadRecycling? Recycling { get; init; }
 
+    /// <summary>The lead this one was merged into (state <see cref="LeadState.Merged"/>); null otherwise.</summary>
+    public LeadId? MergedInto { get; init; }
+
+    /// <summary>The duplicate leads merged into this one, oldest merge first.</summary>
+    public IReadOnlyList<LeadId> MergedLeads { get; init; } = [];
+
     /// <summary>Optimistic-concurrency version.</summary>
     public long Version { get; init; }
 

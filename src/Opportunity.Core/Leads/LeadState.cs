@@ -41,4 +41,7 @@ public enum LeadState
 
     /// <summary>Recycled (from Rejected, SlaExpired, Unroutable, Disqualified or RegistrationExpired, or a lost deal): rests for the cooldown, then goes back into distribution.</summary>
     Nurture = 12,
+
+    /// <summary>Merged into another lead as its duplicate (<see cref="Lead.MergedInto"/>; terminal). Its history stays readable under its own id.</summary>
+    Merged = 13,
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using Opportunity.Leads;
 using Opportunity.Pipelines;
 
 namespace Opportunity.Persistence;
@@ -13,6 +15,22 @@ public interface IOpportunityStore
 
     /// <summary>Opportunities visible in <paramref name="scope"/> that match <paramref name="query"/>, ordered by id.</summary>
     IAsyncEnumerable<SalesOpportunity> QueryAsync(AccessScope scope, OpportunityQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Opportunities visible in <paramref name="scope"/>, open or closed, whose
+    /// <see cref="SalesOpportunity.CustomerKeys"/> share at least one key with <paramref name="keys"/>
+    /// (a key of <paramref name="keys"/> that is not null equals the same customer key), ordered by id:
+    /// duplicate detection at capture matches incoming leads against deals with it, as
+    /// <see cref="ILeadStore.FindDuplicateCandidatesAsync"/> does against leads. Stores answer it from an
+    /// index of the keys written with the deal; this default scans <see cref="QueryAsync"/> (correct,
+    /// but linear); an adapter should override it.
+    /// </summary>
+    IAsyncEnumerable<SalesOpportunity> FindByCustomerKeysAsync(AccessScope scope, DuplicateKeys keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(keys);
+        return ScanByCustomerKeys(QueryAsync(scope, OpportunityQuery.All, cancellationToken), keys, cancellationToken);
+    }
 
     /// <summary>Adds a new opportunity (version 0); afterwards its version is 1.</summary>
     /// <exception cref="ConcurrencyException">An opportunity with this id exists already.</exception>
@@ -32,4 +50,20 @@ public interface IOpportunityStore
     /// </summary>
     async Task<DueWorkBatch<SalesOpportunity>> ClaimDueBatchAsync(DueWorkClaim claim, CancellationToken cancellationToken = default) =>
         new(await ClaimDueAsync(claim, cancellationToken).ConfigureAwait(false), []);
+
+    private static async IAsyncEnumerable<SalesOpportunity> ScanByCustomerKeys(IAsyncEnumerable<SalesOpportunity> opportunities, DuplicateKeys keys, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (keys.IsEmpty)
+        {
+            yield break;
+        }
+
+        await foreach (var opportunity in opportunities.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (opportunity.CustomerKeys?.SharesAnyWith(keys) == true)
+            {
+                yield return opportunity;
+            }
+        }
+    }
 }

@@ -34,6 +34,7 @@ internal sealed class OpportunityJsonWriter
     private static readonly JsonEncodedText Lines = JsonEncodedText.Encode("lines");
     private static readonly JsonEncodedText Splits = JsonEncodedText.Encode("splits");
     private static readonly JsonEncodedText SourceLead = JsonEncodedText.Encode("sourceLead");
+    private static readonly JsonEncodedText CustomerKeys = JsonEncodedText.Encode("customerKeys");
     private static readonly JsonEncodedText History = JsonEncodedText.Encode("history");
     private static readonly JsonEncodedText From = JsonEncodedText.Encode("from");
     private static readonly JsonEncodedText To = JsonEncodedText.Encode("to");
@@ -161,6 +162,12 @@ internal sealed class OpportunityJsonWriter
         }
 
         Optional(w, SourceLead, s.SourceLead, _lead);
+        if (s.CustomerKeys is { } customer)
+        {
+            w.WritePropertyName(CustomerKeys);
+            JsonSerializer.Serialize(w, customer, _options);
+        }
+
         if (s.History is { } history)
         {
             w.WriteStartArray(History);

@@ -73,6 +73,9 @@ public sealed partial class SalesOpportunity : AggregateRoot
     /// <summary>The lead it came from.</summary>
     public LeadId? SourceLead => _s.SourceLead;
 
+    /// <summary>The customer's normalised duplicate keys, matched against incoming leads while the deal is open; null when unknown.</summary>
+    public Leads.DuplicateKeys? CustomerKeys => _s.CustomerKeys;
+
     /// <summary>The line items (product, quantity, unit price, discount); empty when the amount is kept directly. With lines, <see cref="Amount"/> is their sum.</summary>
     public IReadOnlyList<OpportunityLine> Lines => _s.Lines ?? [];
 
@@ -140,6 +143,7 @@ public sealed partial class SalesOpportunity : AggregateRoot
                 Region = draft.Region,
                 ProductLine = draft.ProductLine,
                 SourceLead = draft.SourceLead,
+                CustomerKeys = draft.CustomerKeys is { } keys && Leads.DuplicateKeys.OfCustomer(keys.Company, keys.EmailDomain, keys.Phone) is { IsEmpty: false } normalised ? normalised : null,
                 History = [new StageChange(null, stage.Name, now, actor)],
                 CreatedAt = now,
                 StageEnteredAt = now,

@@ -23,6 +23,13 @@ public sealed record SalesOpportunityDraft(PartnerId Partner, Money Amount, Loca
     /// <summary>The lead it came from, if any.</summary>
     public LeadId? SourceLead { get; init; }
 
+    /// <summary>
+    /// The customer's duplicate keys (company, e-mail domain, phone), normalised on open with
+    /// <see cref="Leads.DuplicateKeys.OfCustomer"/>: incoming leads of the same customer are matched
+    /// against the open deal. A conversion takes them from the lead; personal data (see docs/concepts.md).
+    /// </summary>
+    public Leads.DuplicateKeys? CustomerKeys { get; init; }
+
     /// <summary>A probability that overrides the stage default until the stage changes.</summary>
     public Probability? ProbabilityOverride { get; init; }
 

@@ -53,6 +53,9 @@ public sealed record SalesOpportunitySnapshot
     /// <summary>Source lead.</summary>
     public LeadId? SourceLead { get; init; }
 
+    /// <summary>The customer's normalised duplicate keys; null when unknown. Stores index them (personal data: the phone key).</summary>
+    public Leads.DuplicateKeys? CustomerKeys { get; init; }
+
     /// <summary>Stage history, oldest first (the first entry is the opening stage).</summary>
     public IReadOnlyList<StageChange> History { get; init; } = [];
 

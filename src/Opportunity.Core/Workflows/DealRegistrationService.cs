@@ -68,7 +68,7 @@ public sealed class DealRegistrationService
         if (duplicate is not null)
         {
             lead.LinkDuplicate(duplicate, partner.Value, _clock);
-            var existing = await _leads.FindAsync(AccessScope.Manufacturer(tenant), duplicate.ExistingLead, cancellationToken).ConfigureAwait(false);
+            var existing = duplicate.ExistingLead is { } existingLead ? await _leads.FindAsync(AccessScope.Manufacturer(tenant), existingLead, cancellationToken).ConfigureAwait(false) : null;
             if (existing is { RegisteredBy: { } competitor, State: LeadState.PendingApproval or LeadState.Accepted } && competitor != partner)
             {
                 var rule = Policy.ConflictRule;
@@ -96,7 +96,7 @@ public sealed class DealRegistrationService
         var lead = await _leads.GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         if (!overrideConflict && new CaptureResult(lead, lead.DuplicateOf).IsChannelConflict)
         {
-            var what = lead.Registration?.CompetingRegistration is { } competing ? $"registration '{competing}'" : $"lead '{lead.DuplicateOf!.ExistingLead}'";
+            var what = lead.Registration?.CompetingRegistration is { } competing ? $"registration '{competing}'" : lead.DuplicateOf!.DescribeExisting();
             throw new ConflictException(OpportunityErrorCodes.ChannelConflict, $"Deal registration '{id}' of partner '{lead.RegisteredBy}' collides with {what} of partner '{lead.DuplicateOf!.WorkingPartner}'; approve with overrideConflict to give it to the registrant anyway.", lead.DuplicateOf.WorkingPartner);
         }
 

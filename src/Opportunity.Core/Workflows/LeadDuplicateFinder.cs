@@ -19,7 +19,10 @@ internal sealed class LeadDuplicateFinder(ILeadStore leads, IOpportunityStore op
         LeadState.Rejected, LeadState.SlaExpired, LeadState.Unroutable, LeadState.PendingApproval, LeadState.Converted,
     ];
 
-    /// <summary>The best match for <paramref name="details"/>: a lead someone works beats one nobody does, more shared keys beat fewer, the newest wins a tie.</summary>
+    /// <summary>
+    /// The best match for <paramref name="details"/> among open leads and open deals: one someone works
+    /// beats one nobody does, more shared keys beat fewer, the newest (captured or opened) wins a tie.
+    /// </summary>
     public async Task<LeadDuplicateLink?> FindAsync(TenantId tenant, LeadId id, LeadDetails details, CancellationToken cancellationToken)
     {
         var policy = options.Value.Duplicates;
@@ -31,8 +34,17 @@ internal sealed class LeadDuplicateFinder(ILeadStore leads, IOpportunityStore op
 
         var scope = AccessScope.Manufacturer(tenant);
         (LeadDuplicateLink Link, int Rank, Instant At)? best = null;
+        void Consider(LeadDuplicateLink link, Instant at)
+        {
+            var rank = ((link.WorkingPartner is null ? 0 : 1) * 10) + link.MatchedOn.Split(',').Length;
+            if (best is null || rank > best.Value.Rank || (rank == best.Value.Rank && at > best.Value.At))
+            {
+                best = (link, rank, at);
+            }
+        }
+
         // The store's key index yields only leads sharing a key (ordered by id, as the scan did, so ties
-        // resolve the same way); the policy's keys and the ranking below decide which one it is.
+        // resolve the same way); the policy's keys and the ranking decide which one it is.
         await foreach (var other in leads.FindDuplicateCandidatesAsync(scope, keys, cancellationToken).ConfigureAwait(false))
         {
             if (other.Id == id || !CandidateStates.Contains(other.State))
@@ -65,10 +77,17 @@ internal sealed class LeadDuplicateFinder(ILeadStore leads, IOpportunityStore op
                 working = open.Partner;
             }
 
-            var rank = ((working is null ? 0 : 1) * 10) + shared.Split(',').Length;
-            if (best is null || rank > best.Value.Rank || (rank == best.Value.Rank && other.CapturedAt > best.Value.At))
+            Consider(new LeadDuplicateLink(other.Id, opportunity, working, shared), other.CapturedAt);
+        }
+
+        // Deals carry the customer's keys too (set on conversion, direct open and import): a deal opened
+        // without a lead is matched only here; one converted from a lead is the same match as above.
+        await foreach (var deal in opportunities.FindByCustomerKeysAsync(scope, keys, cancellationToken).ConfigureAwait(false))
+        {
+            var shared = deal.IsClosed || deal.CustomerKeys is not { } dealKeys ? string.Empty : keys.SharedWith(dealKeys.SelectedBy(policy));
+            if (shared.Length > 0)
             {
-                best = (new LeadDuplicateLink(other.Id, opportunity, working, shared), rank, other.CapturedAt);
+                Consider(new LeadDuplicateLink(deal.SourceLead, deal.Id, deal.Partner, shared), deal.CreatedAt);
             }
         }
 

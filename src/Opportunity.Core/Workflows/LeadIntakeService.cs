@@ -70,7 +70,7 @@ public sealed class LeadIntakeService
 
         await _leads.AddAsync(lead, cancellationToken).ConfigureAwait(false);
         activity?.SetTag(TelemetryTags.Outcome, duplicate is null ? "captured" : "duplicate");
-        WorkflowLog.Captured(_logger, id.Value, tenant.Value, duplicate?.ExistingLead.Value);
+        WorkflowLog.Captured(_logger, id.Value, tenant.Value, duplicate?.DescribeExisting());
         return new CaptureResult(lead, duplicate);
     }
 
@@ -127,5 +127,29 @@ public sealed class LeadIntakeService
         {
             _loads.RecordRelease(tenant, partner);
         }
+    }
+
+    /// <summary>
+    /// Merges the duplicate lead <paramref name="duplicate"/> into <paramref name="survivor"/> (the manufacturer's
+    /// decision, e.g. after a capture was held for duplicate review): the duplicate ends
+    /// <see cref="LeadState.Merged"/>, pointing to the survivor, which lists it in <see cref="Lead.MergedLeads"/>;
+    /// both keep their own history (events, field history, routing decisions), linked both ways. Both
+    /// leads are saved in one transaction (<see cref="ILeadMergeStore"/>). See docs/routing.md#merging-duplicate-leads.
+    /// </summary>
+    /// <returns>The survivor, saved.</returns>
+    /// <exception cref="EntityNotFoundException">Either lead does not exist (<see cref="OpportunityErrorCodes.LeadNotFound"/>).</exception>
+    /// <exception cref="DomainRuleException">The duplicate is the survivor (<see cref="OpportunityErrorCodes.MergeIntoItself"/>), converted (<see cref="OpportunityErrorCodes.MergeOfConvertedLead"/>) or held by a partner (<see cref="OpportunityErrorCodes.MergeOfHeldLead"/>).</exception>
+    /// <exception cref="InvalidStateTransitionException">The survivor is Merged or Disqualified, or the duplicate is Merged already.</exception>
+    /// <exception cref="ConcurrencyException">Either lead was saved by somebody else meanwhile; nothing was written.</exception>
+    /// <exception cref="NotSupportedException">The lead store does not implement <see cref="ILeadMergeStore"/>.</exception>
+    public async Task<Lead> MergeAsync(TenantId tenant, LeadId survivor, LeadId duplicate, string reason, string actor, CancellationToken cancellationToken = default)
+    {
+        var merges = _leads as ILeadMergeStore
+            ?? throw new NotSupportedException($"The lead store ({_leads.GetType().Name}) does not implement {nameof(ILeadMergeStore)}, which saves both leads of a merge in one transaction.");
+        var kept = await _leads.GetAsync(tenant, survivor, cancellationToken).ConfigureAwait(false);
+        var merged = survivor == duplicate ? kept : await _leads.GetAsync(tenant, duplicate, cancellationToken).ConfigureAwait(false);
+        kept.MergeIn(merged, reason, actor, _clock);
+        await merges.MergeAsync(kept, merged, cancellationToken).ConfigureAwait(false);
+        return kept;
     }
 }

@@ -162,7 +162,7 @@ public sealed class LeadRouter
         var duplicate = lead.DuplicateOf;
         if (IsHeldForReview(lead))
         {
-            Unroutable(lead, $"possible duplicate of lead {duplicate!.ExistingLead} (matched on {duplicate.MatchedOn}); held for manual review", clock, retry: false);
+            Unroutable(lead, $"possible duplicate of {duplicate!.DescribeExisting()} (matched on {duplicate.MatchedOn}); held for manual review", clock, retry: false);
             return null;
         }
 

@@ -238,6 +238,7 @@ public sealed class PartnerLeadService
             ProductLine = lead.Details.ProductInterest,
             Region = lead.Details.Location.Country?.Code,
             SourceLead = id,
+            CustomerKeys = DuplicateKeys.Normalised(lead.Details),
         };
         var definition = pipelineId is null ? _pipelines.Get(PipelineDefinition.Default.Id) : _pipelines.Get(pipelineId);
         var opportunity = SalesOpportunity.Open(tenant, opportunityId, draft, definition, partner.Value, _clock);

@@ -339,7 +339,26 @@ internal static class PostgreSqlMigrations
             CREATE TRIGGER field_history_no_truncate BEFORE TRUNCATE ON {s}.field_history
                 FOR EACH STATEMENT EXECUTE FUNCTION {s}.field_history_refuse_truncate();
             """),
+        (CustomerKeysVersion, "customer keys of opportunities as 64-bit hashes of tenant and key", """
+            ALTER TABLE {s}.opportunities
+                ADD COLUMN dup_company_key      bigint,
+                ADD COLUMN dup_email_domain_key bigint,
+                ADD COLUMN dup_phone_key        bigint;
+            CREATE INDEX opportunities_dup_company ON {s}.opportunities (dup_company_key) WHERE dup_company_key IS NOT NULL;
+            CREATE INDEX opportunities_dup_email_domain ON {s}.opportunities (dup_email_domain_key) WHERE dup_email_domain_key IS NOT NULL;
+            CREATE INDEX opportunities_dup_phone ON {s}.opportunities (dup_phone_key) WHERE dup_phone_key IS NOT NULL;
+            """),
     ];
+
+    /// <summary>
+    /// Migration 39: the customer keys of opportunities (<c>SalesOpportunity.CustomerKeys</c>), stored like
+    /// the leads' since migration 13 — <c>dup_company_key</c>, <c>dup_email_domain_key</c>, <c>dup_phone_key</c>,
+    /// each the 64-bit hash of tenant and key, indexed alone — so capture matches leads against deals. The
+    /// table's row-level security covers them (a partner's scope sees its own deals only). The keys themselves
+    /// are in the document's <c>customerKeys</c> (personal data, cleared by an erasure with the hashes). Deals
+    /// stored before have no keys (a deal converted from a lead is still matched through the lead).
+    /// </summary>
+    public const int CustomerKeysVersion = 39;
 
     /// <summary>
     /// Migration 30: targets and snapshots of a forecast tree's node (<c>ForecastScope.Node</c>): a

@@ -334,7 +334,25 @@ internal static class SqliteMigrations
                 PRIMARY KEY (tenant, kind, id, seq, field)
             ) WITHOUT ROWID;
             """),
+        (CustomerKeysVersion, "customer keys of opportunities", """
+            ALTER TABLE opportunities ADD COLUMN dup_company TEXT;
+            ALTER TABLE opportunities ADD COLUMN dup_email_domain TEXT;
+            ALTER TABLE opportunities ADD COLUMN dup_phone TEXT;
+            CREATE INDEX opportunities_dup_company ON opportunities (tenant, dup_company) WHERE dup_company IS NOT NULL;
+            CREATE INDEX opportunities_dup_email_domain ON opportunities (tenant, dup_email_domain) WHERE dup_email_domain IS NOT NULL;
+            CREATE INDEX opportunities_dup_phone ON opportunities (tenant, dup_phone) WHERE dup_phone IS NOT NULL;
+            """),
     ];
+
+    /// <summary>
+    /// Migration 39: the customer keys of opportunities (<c>SalesOpportunity.CustomerKeys</c>) in
+    /// <c>dup_company</c>, <c>dup_email_domain</c> and <c>dup_phone</c> — the names and partial
+    /// (tenant, key) indexes of the leads' duplicate keys (migration 3) — so capture matches leads
+    /// against deals. Personal data: the e-mail domain and phone key identify a customer; erasure
+    /// clears them with the document's <c>customerKeys</c>. Deals stored before have no keys (a deal
+    /// converted from a lead is still matched through the lead).
+    /// </summary>
+    public const int CustomerKeysVersion = 39;
 
     /// <summary>
     /// Migration 30: targets and snapshots of a forecast tree's node (<c>ForecastScope.Node</c>): a

@@ -163,7 +163,7 @@ public sealed class LeadRoutingLifecycleTests
     {
         var (lead, clock) = Qualified();
         lead.LinkDuplicate(new LeadDuplicateLink(new LeadId("L-0"), null, A, "company"), "system", clock);
-        Assert.Equal("L-0", lead.DuplicateOf!.ExistingLead.Value);
+        Assert.Equal("L-0", lead.DuplicateOf!.ExistingLead?.Value);
         Assert.Throws<ArgumentException>(() => lead.LinkDuplicate(new LeadDuplicateLink(lead.Id, null, null, "company"), "system", clock));
     }
 

@@ -42,6 +42,7 @@ public sealed class LeadTests
                 lead.ExpireRegistration("system", _clock);
                 break;
             case LeadState.Nurture: lead.Disqualify("no budget", "u", _clock); lead.Recycle("budget next year", 2, Deadline, "marketing", _clock); break;
+            case LeadState.Merged: Lead.Capture(Tenant, new LeadId("L-keep"), new LeadDetails { Source = "web" }, "u", _clock).MergeIn(lead, "same customer", "u", _clock); break;
         }
 
         Assert.Equal(state, lead.State);

@@ -187,6 +187,8 @@ public sealed class SnapshotJsonTests
             LostDeal = new OpportunityId("opp-lost"),
             Rounds = [new LeadRecycleRound(Instant.FromUtc(2025, 3, 4, 9, 0), LeadState.Disqualified, "budget next year") { AcceptedBy = new PartnerId("p-8"), AssignedAt = Instant.FromUtc(2025, 3, 3, 10, 0), AcceptedAt = Instant.FromUtc(2025, 3, 3, 11, 0) }],
         },
+        MergedInto = new LeadId("lead-m"),
+        MergedLeads = [new LeadId("lead-d")],
         Version = 7,
         EventCount = 9,
     };
@@ -208,6 +210,7 @@ public sealed class SnapshotJsonTests
         Lines = [new OpportunityLine("pump-x", 2.5m, new Money(99.99m, CurrencyCode.EUR), 12.5m)],
         Splits = [new OpportunitySplit("p1", SplitRole.Partner, 80m), new OpportunitySplit("rep anna", SplitRole.ManufacturerRep, 20m)],
         SourceLead = new LeadId("lead-1"),
+        CustomerKeys = new DuplicateKeys("acme heizung", "acme.de", "891234567"),
         History = [new StageChange(null, "Qualification", Clock.GetCurrentInstant(), "a"), new StageChange("Qualification", "Proposal", Clock.GetCurrentInstant(), "b")],
         MetCriteria = ["budget"],
         CloseReason = "n/a",

@@ -21,7 +21,7 @@ public sealed class DuplicateLookupTests
 
         var capture = await h.Intake.CaptureAsync(Tenant, new LeadId("L-2"), Details(company: "Acme Heizung", email: "c@elsewhere.de", phone: null), "sales");
 
-        Assert.Equal("L-1", capture.Duplicate!.ExistingLead.Value);
+        Assert.Equal("L-1", capture.Duplicate!.ExistingLead?.Value);
         Assert.Equal("company", capture.Duplicate.MatchedOn);
         Assert.Equal(1, counting.Lookups);
         Assert.Equal(0, counting.Queries);

@@ -173,7 +173,7 @@ public sealed class LeadDistributionWorkflowTests
         await h.PartnerLeads.AcceptAsync(Tenant, new PartnerId("P-a"), new LeadId("L-1"));
 
         var capture = await h.Intake.CaptureAsync(Tenant, new LeadId("L-2"), Details(company: "Acme Heizung", email: "ceo@ACME-Heizung.de", phone: null), "sales");
-        Assert.Equal("L-1", capture.Duplicate!.ExistingLead.Value);
+        Assert.Equal("L-1", capture.Duplicate!.ExistingLead?.Value);
         Assert.Equal("P-a", capture.Duplicate.WorkingPartner!.Value.Value);
         Assert.Equal("company, emailDomain", capture.Duplicate.MatchedOn);
 

@@ -361,7 +361,7 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
     {
         ArgumentNullException.ThrowIfNull(opportunity);
         _ = StoredValues.AmountMinorUnits(opportunity.ToSnapshot()); // the same amount rule as the database adapters
-        return Write(opportunity, _opportunities, _opportunitiesDue, v => opportunity.ToSnapshot() with { Version = v }, s => s.Version, s => s.NextDueAt);
+        return Write(opportunity, _opportunities, _opportunitiesDue, v => opportunity.ToSnapshot() with { Version = v }, s => s.Version, s => s.NextDueAt, ReindexOpportunity);
     }
 
     /// <inheritdoc />
@@ -459,6 +459,7 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
                 var stored = row with { Stage = _pipelines.Get(row.PipelineId).GetStage(row.Stage).Name, Version = 1 };
                 var key = Key(row.Tenant, row.Id.Value);
                 _opportunities[key] = stored;
+                ReindexOpportunity(null, stored);
                 AppendChangeLocked(key.Item1, key.Item2);
                 if (stored.NextDueAt is { } due)
                 {
@@ -481,7 +482,7 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
     private void AddOpportunityLocked(SalesOpportunity opportunity)
     {
         _ = StoredValues.AmountMinorUnits(opportunity.ToSnapshot()); // the same amount rule as the database adapters
-        Write(opportunity, _opportunities, _opportunitiesDue, v => opportunity.ToSnapshot() with { Version = v }, s => s.Version, s => s.NextDueAt);
+        Write(opportunity, _opportunities, _opportunitiesDue, v => opportunity.ToSnapshot() with { Version = v }, s => s.Version, s => s.NextDueAt, ReindexOpportunity);
         if (opportunity.SourceLead is { } lead)
         {
             _opportunityBySourceLead[(opportunity.Tenant.Value, lead.Value)] = opportunity.Id.Value;

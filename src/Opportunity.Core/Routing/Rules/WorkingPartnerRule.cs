@@ -13,7 +13,7 @@ internal sealed class WorkingPartnerRule(PartnerId partner, LeadDuplicateLink li
     public string Description { get; } = $"{KindName} {partner}";
 
     public FilterVerdict Check(Partner candidate, RoutingContext context) =>
-        candidate.Id == partner ? FilterVerdict.Keep : FilterVerdict.Remove("does not work the duplicated lead {2}", text: link.ExistingLead.Value);
+        candidate.Id == partner ? FilterVerdict.Keep : FilterVerdict.Remove("does not work the duplicated {2}", text: link.DescribeExisting());
 
     bool ICandidateSource.CanNarrow(RoutingContext context) => true;
 
@@ -28,7 +28,7 @@ internal sealed class WorkingPartnerRule(PartnerId partner, LeadDuplicateLink li
     }
 
     RoutingNote ICandidateSource.DescribeSource(RoutingContext context, int ringsUsed, int found) =>
-        new("channel conflict: {2}", found, 0, $"the lead duplicates lead {link.ExistingLead}{(link.ExistingOpportunity is { } o ? $" (opportunity {o})" : string.Empty)}, worked by {partner}; matched on {link.MatchedOn}");
+        new("channel conflict: {2}", found, 0, $"the lead duplicates {link.DescribeExisting()}, worked by {partner}; matched on {link.MatchedOn}");
 
     public static RoutingRuleSet RuleSet(PartnerId partner, LeadDuplicateLink link) =>
         new("channel-conflict", null, [new WorkingPartnerRule(partner, link)], [], new HighestScoreSelector(), null);
