@@ -76,6 +76,9 @@ public sealed record LeadSnapshot
     /// <summary>The recycling rounds and the lost deal the lead was recycled from; null for a lead never recycled.</summary>
     public LeadRecycling? Recycling { get; init; }
 
+    /// <summary>When its contact data was erased; null while it is kept.</summary>
+    public Instant? ErasedAt { get; init; }
+
     /// <summary>Optimistic-concurrency version.</summary>
     public long Version { get; init; }
 
