@@ -29,10 +29,10 @@ public sealed class PersonalDataService
     private readonly IOpportunityStore _opportunities;
     private readonly IPersonalDataEraser _eraser;
     private readonly IClock _clock;
-    private readonly IOptionsMonitor<PersonalDataRetentionOptions> _options;
+    private readonly IOptions<PersonalDataRetentionOptions> _options;
 
     /// <summary>Creates the service.</summary>
-    public PersonalDataService(ILeadStore leads, IOpportunityStore opportunities, IPersonalDataEraser eraser, IClock clock, IOptionsMonitor<PersonalDataRetentionOptions> options)
+    public PersonalDataService(ILeadStore leads, IOpportunityStore opportunities, IPersonalDataEraser eraser, IClock clock, IOptions<PersonalDataRetentionOptions> options)
     {
         ArgumentNullException.ThrowIfNull(leads);
         ArgumentNullException.ThrowIfNull(opportunities);
@@ -108,7 +108,7 @@ public sealed class PersonalDataService
     public async Task<ErasureReport> SweepAsync(TenantId tenant, string actor = "system", CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
-        var options = _options.CurrentValue;
+        var options = _options.Value;
         var now = _clock.GetCurrentInstant();
         var scope = AccessScope.Manufacturer(tenant);
         var report = ErasureReport.None;
