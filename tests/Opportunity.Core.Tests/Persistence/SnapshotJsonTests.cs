@@ -32,6 +32,7 @@ public sealed class SnapshotJsonTests
         Assert.Equal(snapshot.DuplicateOf, back.DuplicateOf);
         Assert.Equal(snapshot.Registration, back.Registration);
         Assert.Equal(snapshot.ClockPause, back.ClockPause);
+        Assert.Equal(snapshot.ErasedAt, back.ErasedAt);
         Assert.Equal(snapshot.Recycling!.LostDeal, back.Recycling!.LostDeal);
         Assert.Equal(snapshot.Recycling.Rounds, back.Recycling.Rounds);
     }
@@ -176,6 +177,7 @@ public sealed class SnapshotJsonTests
             CompetingRegistration = new LeadId("lead-r"),
         },
         ClockPause = new ClockPause(Instant.FromUtc(2025, 3, 4, 9, 0), "Waiting on the customer.") { HeldDueAt = Instant.FromUtc(2025, 3, 4, 13, 0) },
+        ErasedAt = Instant.FromUtc(2025, 3, 5, 9, 0),
         Recycling = new LeadRecycling
         {
             LostDeal = new OpportunityId("opp-lost"),
@@ -211,6 +213,7 @@ public sealed class SnapshotJsonTests
         LastActivityAt = Clock.GetCurrentInstant(),
         NextDueAt = Clock.GetCurrentInstant(),
         ClockPause = new ClockPause(Clock.GetCurrentInstant(), "Customer's budget round.") { HeldDueAt = Clock.GetCurrentInstant() + Duration.FromDays(14) },
+        ErasedAt = Clock.GetCurrentInstant(),
         Version = 3,
         EventCount = 4,
     };
