@@ -77,7 +77,7 @@ public sealed class PersonalDataServiceTests
     }
 
     [Theory]
-    [InlineData("ClosedOpportunityAge", "-P1D", "ClosedOpportunityAge")]
+    [InlineData("ClosedOpportunityAge", "PT0S", "ClosedOpportunityAge")]
     [InlineData("ClosedLeadAge", "00:00:00", "ClosedLeadAge")]
     [InlineData("MaxRecordsPerSweep", "0", "MaxRecordsPerSweep")]
     public void AddPersonalDataErasure_BadValue_FailsValidationNamingTheOption(string key, string value, string named)
