@@ -335,14 +335,14 @@ internal static class SqliteMigrations
             ) WITHOUT ROWID;
             """),
         (41, "erasure may rewrite the text of routing decisions", """
-            -- Append-only still: no row is deleted and no key, instant, rule set, outcome, partner, seed or
-            -- summary changes; only the erasure of personal data (IPersonalDataEraser) rewrites the
-            -- explanation and the unroutable reason.
+            -- Append-only still: no row is deleted and no key, instant, rule set, outcome, partner or seed
+            -- changes; the erasure of personal data (IPersonalDataEraser) rewrites the explanation and the
+            -- unroutable reason. (The summary column is left out: naming it would pin the column.)
             DROP TRIGGER routing_decisions_no_update;
             CREATE TRIGGER routing_decisions_no_update BEFORE UPDATE ON routing_decisions
             WHEN NEW.tenant IS NOT OLD.tenant OR NEW.lead IS NOT OLD.lead OR NEW.seq IS NOT OLD.seq OR NEW.at IS NOT OLD.at
               OR NEW.rule_set IS NOT OLD.rule_set OR NEW.rule_set_version IS NOT OLD.rule_set_version OR NEW.outcome IS NOT OLD.outcome
-              OR NEW.partners IS NOT OLD.partners OR NEW.seed IS NOT OLD.seed OR NEW.summary IS NOT OLD.summary
+              OR NEW.partners IS NOT OLD.partners OR NEW.seed IS NOT OLD.seed
             BEGIN SELECT RAISE(ABORT, 'routing_decisions is append-only'); END;
             """),
     ];
