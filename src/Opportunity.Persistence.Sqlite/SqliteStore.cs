@@ -63,7 +63,7 @@ public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartne
         }
 
         _connectionString = builder.ToString();
-        _pragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {(options.DurableCommits ? "FULL" : "NORMAL")};");
+        _pragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {(options.DurableCommits ? "FULL" : "NORMAL")}; PRAGMA secure_delete = ON;");
         _autoMigrate = options.AutoMigrate;
         _recordFieldHistory = options.RecordFieldHistory;
         _writeGate = WriteGates.GetOrAdd(isFile ? Path.GetFullPath(builder.DataSource) : _connectionString, _ => new SemaphoreSlim(1, 1));

@@ -26,6 +26,8 @@ public sealed class PostgreSqlStoreConformanceTests : StoreConformanceTests
             ChangeFeed = store,
             DecisionLog = store,
             FieldHistory = store,
+            Eraser = store,
+            ReadStoredBytes = () => PostgresTestDatabase.DumpSchemaTextAsync(schema),
             Quarantine = store,
             CorruptLead = (tenant, id) => store.CorruptLeadAsync(tenant, id),
             FaultPoints = PostgreSqlStore.FaultPoints,

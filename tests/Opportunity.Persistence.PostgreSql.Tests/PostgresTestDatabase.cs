@@ -74,6 +74,43 @@ internal static class PostgresTestDatabase
         return connection;
     }
 
+    /// <summary>
+    /// Every row of every table of <paramref name="schema"/> as text (<c>SELECT t::text</c>), read by the owner
+    /// with its cross-tenant policies on, as UTF-8: what the erasure test searches for erased values.
+    /// </summary>
+    public static async Task<byte[]> DumpSchemaTextAsync(string schema)
+    {
+        await using var connection = new NpgsqlConnection(Owner);
+        await connection.OpenAsync();
+        await using (var system = new NpgsqlCommand("SELECT set_config('opportunity.system', 'on', false);", connection))
+        {
+            await system.ExecuteNonQueryAsync();
+        }
+
+        var tables = new List<string>();
+        await using (var list = new NpgsqlCommand("SELECT tablename FROM pg_tables WHERE schemaname = $1 ORDER BY tablename;", connection) { Parameters = { new() { Value = schema } } })
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        var text = new System.Text.StringBuilder();
+        foreach (var table in tables)
+        {
+            await using var select = new NpgsqlCommand($"SELECT t::text FROM {schema}.\"{table}\" t;", connection);
+            await using var reader = await select.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                text.Append(table).Append(": ").Append(reader.GetString(0)).Append('\n');
+            }
+        }
+
+        return System.Text.Encoding.UTF8.GetBytes(text.ToString());
+    }
+
     public static async Task ExecuteAsOwnerAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(Owner);

@@ -41,6 +41,8 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests
             WritersWaitForOpenTransactions = true,
             DecisionLog = store,
             FieldHistory = store,
+            Eraser = store,
+            ReadStoredBytes = () => ReadFileBytesAsync(path),
             Quarantine = store,
             CorruptLead = (tenant, id) => store.CorruptLeadAsync(tenant, id),
             FaultPoints = SqliteStore.FaultPoints,
@@ -51,6 +53,21 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests
                 return Task.FromResult(Wrap(other, other.Dispose, path, pipelines));
             },
         };
+    }
+
+    /// <summary>The database file and its WAL as they lie on disk, after a checkpoint that copies the WAL into the file and empties it.</summary>
+    private static async Task<byte[]> ReadFileBytesAsync(string path)
+    {
+        using (var connection = new SqliteConnection(CallerConnectionString(path)))
+        {
+            await connection.OpenAsync();
+            using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            await checkpoint.ExecuteNonQueryAsync();
+        }
+
+        var wal = path + "-wal";
+        return [.. await File.ReadAllBytesAsync(path), .. File.Exists(wal) ? await File.ReadAllBytesAsync(wal) : []];
     }
 
     /// <summary>The application's own table in the test's file (one text column <c>id</c>, the primary key).</summary>

@@ -275,7 +275,7 @@ public sealed class SqliteStoreTests : IDisposable
         using var store = new SqliteStore(_database.Path);
         await store.AppendAsync(Tenant, new RoutingDecisionRecord(new LeadId("l-1"), _clock.GetCurrentInstant(), "rules", null, RoutingOutcome.Unroutable, [], 1, "nobody", "why"));
 
-        var update = await Assert.ThrowsAsync<SqliteException>(() => ScalarAsync<long>("UPDATE routing_decisions SET explanation = 'rewritten'; SELECT 1;"));
+        var update = await Assert.ThrowsAsync<SqliteException>(() => ScalarAsync<long>("UPDATE routing_decisions SET outcome = 'rewritten'; SELECT 1;"));
         var delete = await Assert.ThrowsAsync<SqliteException>(() => ScalarAsync<long>("DELETE FROM routing_decisions; SELECT 1;"));
 
         Assert.Contains("append-only", update.Message, StringComparison.Ordinal);

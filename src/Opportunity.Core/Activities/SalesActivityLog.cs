@@ -70,6 +70,13 @@ internal static class SalesActivityLog
         return [.. log!.Select(a => a.Number == number ? a with { Outcome = outcome, CompletedAt = now } : a)];
     }
 
+    /// <summary>
+    /// The log with its free text erased (subjects and outcomes read <paramref name="replacement"/>): a
+    /// note may name the customer. Kinds, numbers, actors and times stay, so staleness and counts do not move.
+    /// </summary>
+    public static IReadOnlyList<SalesActivity>? Erase(IReadOnlyList<SalesActivity>? log, string replacement) =>
+        log is null ? null : [.. log.Select(a => a with { Subject = replacement, Outcome = a.Outcome is null ? null : replacement })];
+
     /// <summary>The latest next step, or null.</summary>
     public static SalesActivity? NextStep(IReadOnlyList<SalesActivity>? log) => log?.LastOrDefault(a => a.Kind == SalesActivityKind.NextStep);
 

@@ -61,6 +61,13 @@ public sealed class OpportunityManagementBuilder
             Services.AddSingleton(sp => (IFieldHistory)sp.GetRequiredService<TStore>());
         }
 
+        // Erasure belongs to the store that keeps the data; a store without it cannot erase.
+        Services.RemoveAll<IPersonalDataEraser>();
+        if (typeof(IPersonalDataEraser).IsAssignableFrom(typeof(TStore)))
+        {
+            Services.AddSingleton(sp => (IPersonalDataEraser)sp.GetRequiredService<TStore>());
+        }
+
         // Forecast snapshots and targets move to the store that keeps them; a store without them leaves the default.
         if (typeof(IForecastSnapshotStore).IsAssignableFrom(typeof(TStore)))
         {

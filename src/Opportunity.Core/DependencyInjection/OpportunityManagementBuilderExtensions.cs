@@ -10,7 +10,7 @@ using Opportunity.Workflows;
 namespace Opportunity;
 
 /// <summary>Registers lead distribution (routing, escalation, follow-up) on the Opportunity builder.</summary>
-public static class OpportunityManagementBuilderExtensions
+public static partial class OpportunityManagementBuilderExtensions
 {
     /// <summary>
     /// Registers the lead distribution services — <see cref="LeadIntakeService"/> (capture, qualify,

@@ -43,6 +43,7 @@ public static class OpportunityServiceCollectionExtensions
         services.TryAddSingleton<IOpportunityImporter>(sp => sp.GetRequiredService<InMemoryStore>());
         services.TryAddSingleton<IRecordQuarantine>(sp => sp.GetRequiredService<InMemoryStore>());
         services.TryAddSingleton<IFieldHistory>(sp => sp.GetRequiredService<InMemoryStore>());
+        services.TryAddSingleton<IPersonalDataEraser>(sp => sp.GetRequiredService<InMemoryStore>());
         services.TryAddSingleton<IForecastSnapshotStore>(sp => sp.GetRequiredService<InMemoryStore>());
         services.TryAddSingleton<ISalesTargetStore>(sp => sp.GetRequiredService<InMemoryStore>());
         return new OpportunityManagementBuilder(services);

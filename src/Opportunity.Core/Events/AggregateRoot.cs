@@ -132,6 +132,9 @@ public abstract class AggregateRoot
         _audited = now;
     }
 
+    /// <summary>What erased personal text reads (<c>Persistence.AdapterSupport.ErasedText.Replacement</c> is the same).</summary>
+    internal const string ErasedMark = "[erased]";
+
     /// <summary>Validates an actor argument: non-empty, and free text by the text rules (<see cref="InvalidTextException"/>).</summary>
     protected static string RequireActor(string actor) =>
         string.IsNullOrWhiteSpace(actor)

@@ -85,6 +85,9 @@ public sealed record LeadSnapshot
     /// <summary>The duplicate leads merged into this one, oldest merge first.</summary>
     public IReadOnlyList<LeadId> MergedLeads { get; init; } = [];
 
+    /// <summary>When its contact data was erased; null while it is kept.</summary>
+    public Instant? ErasedAt { get; init; }
+
     /// <summary>Optimistic-concurrency version.</summary>
     public long Version { get; init; }
 

@@ -49,6 +49,7 @@ internal sealed class OpportunityJsonWriter
     private static readonly JsonEncodedText NextDueAt = JsonEncodedText.Encode("nextDueAt");
     private static readonly JsonEncodedText Activities = JsonEncodedText.Encode("activities");
     private static readonly JsonEncodedText ClockPause = JsonEncodedText.Encode("clockPause");
+    private static readonly JsonEncodedText ErasedAt = JsonEncodedText.Encode("erasedAt");
     private static readonly JsonEncodedText Version = JsonEncodedText.Encode("version");
     private static readonly JsonEncodedText EventCount = JsonEncodedText.Encode("eventCount");
     private static readonly JsonEncodedText Outcome = JsonEncodedText.Encode("outcome");
@@ -210,6 +211,7 @@ internal sealed class OpportunityJsonWriter
             JsonSerializer.Serialize(w, pause, _options);
         }
 
+        Optional(w, ErasedAt, s.ErasedAt, _instant);
         w.WriteNumber(Version, s.Version);
         w.WriteNumber(EventCount, s.EventCount);
         w.WriteEndObject();

@@ -86,6 +86,9 @@ public sealed record SalesOpportunitySnapshot
     /// <summary>The paused SLA clock; null while it runs.</summary>
     public ClockPause? ClockPause { get; init; }
 
+    /// <summary>When its personal data was erased; null while it is kept.</summary>
+    public Instant? ErasedAt { get; init; }
+
     /// <summary>Optimistic-concurrency version.</summary>
     public long Version { get; init; }
 

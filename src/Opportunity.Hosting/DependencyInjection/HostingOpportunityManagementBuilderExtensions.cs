@@ -105,6 +105,34 @@ public static class HostingOpportunityManagementBuilderExtensions
         return builder.AddLivePipelineFollower();
     }
 
+    /// <summary>
+    /// Runs the retention sweep of personal data (<see cref="PersonalDataRetentionHostedService"/>) for the
+    /// configured tenants; registers <c>AddPersonalDataErasure</c> too, whose options set the ages (off
+    /// until set). Every host may run it. Safe to call more than once.
+    /// </summary>
+    /// <exception cref="OptionsValidationException">At start (ValidateOnStart) or first use, when the options are invalid (no tenant, a bad tenant id, an interval outside 1 s..1 day).</exception>
+    public static OpportunityManagementBuilder AddPersonalDataRetentionHostedService(this OpportunityManagementBuilder builder, Action<PersonalDataRetentionHostingOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddPersonalDataErasure();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PersonalDataRetentionHostingOptions>, PersonalDataRetentionHostingOptionsValidator>());
+        AddLoop<PersonalDataRetentionHostingOptions, PersonalDataRetentionHostedService>(builder.Services, configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// <see cref="AddPersonalDataRetentionHostedService(OpportunityManagementBuilder, Action{PersonalDataRetentionHostingOptions}?)"/>
+    /// with options bound from a configuration section, e.g. <c>{ "Tenants": [ "acme" ], "Interval": "PT1H" }</c>.
+    /// An unknown key fails the start, naming it.
+    /// </summary>
+    public static OpportunityManagementBuilder AddPersonalDataRetentionHostedService(this OpportunityManagementBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.AddOptions<PersonalDataRetentionHostingOptions>().Bind(configuration, binder => binder.ErrorOnUnknownConfiguration = true);
+        return builder.AddPersonalDataRetentionHostedService();
+    }
+
     private static void AddLoop<TOptions, TService>(IServiceCollection services, Action<TOptions>? configure, Func<IServiceProvider, TService>? factory = null)
         where TOptions : BackgroundLoopOptions
         where TService : class, IHostedService

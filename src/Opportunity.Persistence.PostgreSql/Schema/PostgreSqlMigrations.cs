@@ -348,6 +348,7 @@ internal static class PostgreSqlMigrations
             CREATE INDEX opportunities_dup_email_domain ON {s}.opportunities (dup_email_domain_key) WHERE dup_email_domain_key IS NOT NULL;
             CREATE INDEX opportunities_dup_phone ON {s}.opportunities (dup_phone_key) WHERE dup_phone_key IS NOT NULL;
             """),
+        (ErasureVersion, "erasure of personal data: erase_personal_text, and routing decisions' text rewritable by it only", ErasureMigration),
     ];
 
     /// <summary>
@@ -359,6 +360,62 @@ internal static class PostgreSqlMigrations
     /// stored before have no keys (a deal converted from a lead is still matched through the lead).
     /// </summary>
     public const int CustomerKeysVersion = 39;
+
+    /// <summary>
+    /// Migration 41: <c>erase_personal_text(forms, replacement)</c>, the owner's function that replaces each of
+    /// <c>forms</c> in every text, json and jsonb column (key columns aside) of every table with a <c>tenant</c>
+    /// column, in the rows of the transaction's tenant only (<c>opportunity.tenant</c>; refused in a partner's
+    /// scope), raising <c>version</c> where a table has one; returns the rows changed. Routing decisions stay
+    /// append-only for the app role: only this function's owner policy may update them.
+    /// </summary>
+    public const int ErasureVersion = 41;
+
+    private static string ErasureMigration => string.Join(
+        "\n",
+        [
+            $"CREATE POLICY routing_decisions_system_erase ON {{s}}.routing_decisions FOR UPDATE TO CURRENT_USER USING ({OwnerSystem}) WITH CHECK ({OwnerSystem});",
+            SystemFunction(
+                "erase_personal_text(p_forms text[], p_replacement text)",
+                "integer",
+                """
+                DECLARE
+                    v_tenant text := current_setting('opportunity.tenant', true);
+                    v_space oid := (SELECT c.relnamespace FROM pg_class c WHERE c.oid = '{s}.leads'::regclass);
+                    r record;
+                    v_set text;
+                    v_where text;
+                    v_form text;
+                    v_count integer;
+                BEGIN
+                    IF coalesce(v_tenant, '') = '' OR coalesce(current_setting('opportunity.partner', true), '') <> '' THEN
+                        RAISE EXCEPTION 'erase_personal_text needs a tenant''s manufacturer scope' USING ERRCODE = '42501';
+                    END IF;
+                    result := 0;
+                    FOR r IN
+                        SELECT c.oid::regclass::text AS tbl, a.attname::text AS col, format_type(a.atttypid, a.atttypmod) AS typ,
+                               EXISTS (SELECT 1 FROM pg_attribute v WHERE v.attrelid = c.oid AND v.attname = 'version' AND NOT v.attisdropped) AS versioned
+                        FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+                        WHERE c.relnamespace = v_space AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+                          AND a.atttypid IN ('text'::regtype, 'json'::regtype, 'jsonb'::regtype, 'character varying'::regtype)
+                          AND a.attname NOT IN ('tenant', 'id')
+                          AND EXISTS (SELECT 1 FROM pg_attribute t WHERE t.attrelid = c.oid AND t.attname = 'tenant' AND NOT t.attisdropped)
+                          AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary AND a.attnum = ANY (i.indkey))
+                        ORDER BY 1, 2
+                    LOOP
+                        v_set := format('%I::text', r.col);
+                        v_where := 'false';
+                        FOREACH v_form IN ARRAY p_forms LOOP
+                            v_set := format('replace(%s, %L, %L)', v_set, v_form, p_replacement);
+                            v_where := format('%s OR strpos(%I::text, %L) > 0', v_where, r.col, v_form);
+                        END LOOP;
+                        EXECUTE format('UPDATE %s SET %I = (%s)::%s%s WHERE tenant = $1 AND (%s)', r.tbl, r.col, v_set, r.typ,
+                            CASE WHEN r.versioned THEN ', version = version + 1' ELSE '' END, v_where) USING v_tenant;
+                        GET DIAGNOSTICS v_count = ROW_COUNT;
+                        result := result + v_count;
+                    END LOOP;
+                END;
+                """),
+        ]);
 
     /// <summary>
     /// Migration 30: targets and snapshots of a forecast tree's node (<c>ForecastScope.Node</c>): a
@@ -709,6 +766,7 @@ internal static class PostgreSqlMigrations
         "requeue_dead_letter(text, timestamptz)",
         "purge_delivered(timestamptz, integer)",
         "trim_feed(bigint)",
+        "erase_personal_text(text[], text)",
     ];
 
     /// <summary>The owner-only policy admitting cross-tenant work on <paramref name="table"/> (every command).</summary>

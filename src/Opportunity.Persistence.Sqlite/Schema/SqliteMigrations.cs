@@ -342,6 +342,17 @@ internal static class SqliteMigrations
             CREATE INDEX opportunities_dup_email_domain ON opportunities (tenant, dup_email_domain) WHERE dup_email_domain IS NOT NULL;
             CREATE INDEX opportunities_dup_phone ON opportunities (tenant, dup_phone) WHERE dup_phone IS NOT NULL;
             """),
+        (41, "erasure may rewrite the text of routing decisions", """
+            -- Append-only still: no row is deleted and no key, instant, rule set, outcome, partner or seed
+            -- changes; the erasure of personal data (IPersonalDataEraser) rewrites the explanation and the
+            -- unroutable reason. (The summary column is left out: naming it would pin the column.)
+            DROP TRIGGER routing_decisions_no_update;
+            CREATE TRIGGER routing_decisions_no_update BEFORE UPDATE ON routing_decisions
+            WHEN NEW.tenant IS NOT OLD.tenant OR NEW.lead IS NOT OLD.lead OR NEW.seq IS NOT OLD.seq OR NEW.at IS NOT OLD.at
+              OR NEW.rule_set IS NOT OLD.rule_set OR NEW.rule_set_version IS NOT OLD.rule_set_version OR NEW.outcome IS NOT OLD.outcome
+              OR NEW.partners IS NOT OLD.partners OR NEW.seed IS NOT OLD.seed
+            BEGIN SELECT RAISE(ABORT, 'routing_decisions is append-only'); END;
+            """),
     ];
 
     /// <summary>

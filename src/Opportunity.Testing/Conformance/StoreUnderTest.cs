@@ -37,7 +37,7 @@ public sealed class StoreUnderTest : IAsyncDisposable
     /// <summary>Wraps one object that implements all four ports (and <see cref="IOpportunityImporter"/>, <see cref="IRoutingDecisionLog"/> and <see cref="ILeadConversionStore"/> when it does).</summary>
     public static StoreUnderTest For<TStore>(TStore store, Func<ValueTask>? dispose = null)
         where TStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore =>
-        new(store, store, store, store, dispose) { Importer = store as IOpportunityImporter, DecisionLog = store as IRoutingDecisionLog, Quarantine = store as IRecordQuarantine, Conversions = store as ILeadConversionStore, Schema = store as IStoreSchema, PipelineRows = store as IPipelineRowSource, PushDown = store as IPipelinePushDown, ForecastSnapshots = store as IForecastSnapshotStore, Targets = store as ISalesTargetStore, ChangeFeed = store as IChangeFeed, FieldHistory = store as IFieldHistory };
+        new(store, store, store, store, dispose) { Importer = store as IOpportunityImporter, DecisionLog = store as IRoutingDecisionLog, Quarantine = store as IRecordQuarantine, Conversions = store as ILeadConversionStore, Schema = store as IStoreSchema, PipelineRows = store as IPipelineRowSource, PushDown = store as IPipelinePushDown, ForecastSnapshots = store as IForecastSnapshotStore, Targets = store as ISalesTargetStore, ChangeFeed = store as IChangeFeed, FieldHistory = store as IFieldHistory, Eraser = store as IPersonalDataEraser };
 
     /// <summary>The pipeline row stream, when the adapter has one (<see cref="Forecasting.PipelineSnapshot.FromStoreAsync"/> reads the opportunities without it).</summary>
     public IPipelineRowSource? PipelineRows { get; init; }
@@ -53,6 +53,17 @@ public sealed class StoreUnderTest : IAsyncDisposable
 
     /// <summary>The field history, when the adapter keeps one; the field history tests skip their checks without it.</summary>
     public IFieldHistory? FieldHistory { get; init; }
+
+    /// <summary>The personal-data eraser, when the adapter has one; the erasure tests skip their checks without it.</summary>
+    public IPersonalDataEraser? Eraser { get; init; }
+
+    /// <summary>
+    /// Every byte the store keeps, read around the store as an attacker with the storage would: SQLite's
+    /// database file and WAL (after a checkpoint), every table of PostgreSQL's schema as text, every string
+    /// of the in-memory store's object graph. The erasure tests search it for the erased e-mail address and
+    /// phone number; without it they check through the ports only.
+    /// </summary>
+    public Func<Task<byte[]>>? ReadStoredBytes { get; init; }
 
     /// <summary>The change feed, when the adapter has one; the change feed tests skip their checks without it.</summary>
     public IChangeFeed? ChangeFeed { get; init; }

@@ -20,6 +20,8 @@ public sealed class InMemoryStoreConformanceTests : StoreConformanceTests
             ChangeFeed = store,
             DecisionLog = store,
             FieldHistory = store,
+            Eraser = store,
+            ReadStoredBytes = () => Task.FromResult(ObjectGraphText.Collect(store)),
             Quarantine = store,
             CorruptLead = (tenant, id) =>
             {

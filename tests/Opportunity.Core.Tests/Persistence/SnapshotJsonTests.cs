@@ -32,6 +32,7 @@ public sealed class SnapshotJsonTests
         Assert.Equal(snapshot.DuplicateOf, back.DuplicateOf);
         Assert.Equal(snapshot.Registration, back.Registration);
         Assert.Equal(snapshot.ClockPause, back.ClockPause);
+        Assert.Equal(snapshot.ErasedAt, back.ErasedAt);
         Assert.Equal(snapshot.Recycling!.LostDeal, back.Recycling!.LostDeal);
         Assert.Equal(snapshot.Recycling.Rounds, back.Recycling.Rounds);
     }
@@ -182,6 +183,7 @@ public sealed class SnapshotJsonTests
             new SalesActivity { Number = 2, Kind = SalesActivityKind.NextStep, Subject = "Site visit.", OccurredAt = Instant.FromUtc(2025, 3, 5, 9, 0), Actor = "p-2" },
         ],
         ClockPause = new ClockPause(Instant.FromUtc(2025, 3, 4, 9, 0), "Waiting on the customer.") { HeldDueAt = Instant.FromUtc(2025, 3, 4, 13, 0) },
+        ErasedAt = Instant.FromUtc(2025, 3, 5, 9, 0),
         Recycling = new LeadRecycling
         {
             LostDeal = new OpportunityId("opp-lost"),
@@ -225,6 +227,7 @@ public sealed class SnapshotJsonTests
             new SalesActivity { Number = 2, Kind = SalesActivityKind.NextStep, Subject = "Site visit.", OccurredAt = Instant.FromUtc(2025, 3, 5, 9, 0), Actor = "p-2" },
         ],
         ClockPause = new ClockPause(Clock.GetCurrentInstant(), "Customer's budget round.") { HeldDueAt = Clock.GetCurrentInstant() + Duration.FromDays(14) },
+        ErasedAt = Clock.GetCurrentInstant(),
         Version = 3,
         EventCount = 4,
     };
