@@ -193,13 +193,15 @@ public sealed class ForecastHierarchyRollup
                 if (leaf < 0)
                 {
                     leaf = partnerLeaves[slot] = tree.Leaf(d.Partners[p], byRegion ? d.Regions[region] ?? PipelineDictionaries.NoneLabel : null);
-                    if ((leaf + 1) * width > count.Length)
-                    {
-                        var grown = Math.Max(count.Length * 2, (leaf + 1) * width);
-                        Array.Resize(ref count, grown);
-                        Array.Resize(ref amount, grown);
-                        Array.Resize(ref weighted, grown);
-                    }
+                }
+
+                // A leaf new to the tree, here or in a roll-up running beside this one.
+                if ((leaf + 1) * width > count.Length)
+                {
+                    var grown = Math.Max(count.Length * 2, (leaf + 1) * width);
+                    Array.Resize(ref count, grown);
+                    Array.Resize(ref amount, grown);
+                    Array.Resize(ref weighted, grown);
                 }
 
                 var within = (c.Category[i] * currencies) + c.Currency[i];
