@@ -6,6 +6,7 @@ using Opportunity.Forecasting;
 using Opportunity.Partners;
 using Opportunity.Persistence;
 using Opportunity.Persistence.Forecasts;
+using Opportunity.Persistence.InMemory;
 using Opportunity.Pipelines;
 using Opportunity.Workflows;
 
@@ -46,7 +47,7 @@ public sealed class ForecastSnapshotSchedulerTests
     [Fact]
     public async Task TakeDueAsync_InMemory_OneSnapshotPerNodeWithStoredAdjustmentsOncePerDate()
     {
-        var store = new Persistence.InMemory.InMemoryStore();
+        var store = new InMemoryStore();
         var clock = new NodaTime.Testing.FakeClock(Instant.FromUtc(2025, 1, 20, 9, 0));
         await store.UpsertAsync(new Partner(Tenant, new PartnerId("P1"), "Alpha", PartnerTier.Gold) { ChannelManagerEmail = "anna@acme.example" });
         await store.AddAsync(SalesOpportunity.Open(Tenant, new OpportunityId("O-1"), new SalesOpportunityDraft(new PartnerId("P1"), new Money(10_000m, CurrencyCode.EUR), new LocalDate(2025, 3, 14)) { Region = "EMEA" }, PipelineDefinition.Default, "sales", clock));
@@ -103,12 +104,12 @@ public sealed class ForecastSnapshotSchedulerTests
         Assert.Contains("'Tenant'", error.Message, StringComparison.Ordinal);
     }
 
-    private static ForecastSnapshotScheduler Scheduler(Action<ForecastSnapshotScheduleOptions> configure, Persistence.InMemory.InMemoryStore? store = null)
+    private static ForecastSnapshotScheduler Scheduler(Action<ForecastSnapshotScheduleOptions> configure, InMemoryStore? store = null)
     {
         var options = new ForecastSnapshotScheduleOptions();
         options.Tenants.Add(Tenant.Value);
         configure(options);
-        store ??= new Persistence.InMemory.InMemoryStore();
+        store ??= new InMemoryStore();
         return new ForecastSnapshotScheduler(store, store, store, Options.Create(options), Options.Create(new OpportunityManagementOptions { HostId = "host-1" }), store);
     }
 
