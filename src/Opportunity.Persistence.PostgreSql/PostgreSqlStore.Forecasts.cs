@@ -20,10 +20,29 @@ public sealed partial class PostgreSqlStore : IForecastSnapshotStore, ISalesTarg
     public Task SaveAsync(TenantId tenant, ForecastSnapshot snapshot, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        return UpsertAsync(tenant, SnapshotUpsert, SnapshotValues(tenant, snapshot), ForecastStoreValues.SnapshotEntity, ForecastStoreValues.Id(snapshot), cancellationToken);
+    }
+
+    private string SnapshotUpsert => $"""
+        INSERT INTO {_schema}.forecast_snapshots (tenant, period_start, period_end, period_kind, period_label, partner, region, node, taken_on, currency,
+            expected_minor, p10_minor, p50_minor, p90_minor, commit_minor, best_case_minor,
+            category_pipeline_minor, category_best_case_minor, category_commit_minor, category_closed_minor, category_omitted_minor)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::bigint, $18::bigint, $19::bigint, $20::bigint, $21::bigint)
+        ON CONFLICT (tenant, period_start, period_end, period_kind, period_label, partner, region, node, taken_on) DO UPDATE SET
+            currency = excluded.currency, expected_minor = excluded.expected_minor, p10_minor = excluded.p10_minor,
+            p50_minor = excluded.p50_minor, p90_minor = excluded.p90_minor, commit_minor = excluded.commit_minor,
+            best_case_minor = excluded.best_case_minor, category_pipeline_minor = excluded.category_pipeline_minor,
+            category_best_case_minor = excluded.category_best_case_minor, category_commit_minor = excluded.category_commit_minor,
+            category_closed_minor = excluded.category_closed_minor, category_omitted_minor = excluded.category_omitted_minor;
+        """;
+
+    // A snapshot's parameters of SnapshotUpsert, checked (StoreDataException) before anything is written.
+    private static object?[] SnapshotValues(TenantId tenant, ForecastSnapshot snapshot)
+    {
         var id = ForecastStoreValues.Id(snapshot);
         var scope = ForecastScope.Of(snapshot);
         var key = ScopeValues(tenant, ForecastStoreValues.Period(snapshot.Period, ForecastStoreValues.SnapshotEntity, id), scope, ForecastStoreValues.RegionKey(scope, ForecastStoreValues.SnapshotEntity, id), ForecastStoreValues.NodeKey(scope, ForecastStoreValues.SnapshotEntity, id));
-        object?[] values =
+        return
         [
             .. key,
             PgValues.Of(snapshot.TakenOn),
@@ -31,24 +50,6 @@ public sealed partial class PostgreSqlStore : IForecastSnapshotStore, ISalesTarg
             .. ForecastStoreValues.AmountMinorUnits(snapshot).Cast<object?>(),
             .. ForecastStoreValues.CategoryMinorUnits(snapshot).Cast<object?>(),
         ];
-        return UpsertAsync(
-            tenant,
-            $"""
-            INSERT INTO {_schema}.forecast_snapshots (tenant, period_start, period_end, period_kind, period_label, partner, region, node, taken_on, currency,
-                expected_minor, p10_minor, p50_minor, p90_minor, commit_minor, best_case_minor,
-                category_pipeline_minor, category_best_case_minor, category_commit_minor, category_closed_minor, category_omitted_minor)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::bigint, $18::bigint, $19::bigint, $20::bigint, $21::bigint)
-            ON CONFLICT (tenant, period_start, period_end, period_kind, period_label, partner, region, node, taken_on) DO UPDATE SET
-                currency = excluded.currency, expected_minor = excluded.expected_minor, p10_minor = excluded.p10_minor,
-                p50_minor = excluded.p50_minor, p90_minor = excluded.p90_minor, commit_minor = excluded.commit_minor,
-                best_case_minor = excluded.best_case_minor, category_pipeline_minor = excluded.category_pipeline_minor,
-                category_best_case_minor = excluded.category_best_case_minor, category_commit_minor = excluded.category_commit_minor,
-                category_closed_minor = excluded.category_closed_minor, category_omitted_minor = excluded.category_omitted_minor;
-            """,
-            values,
-            ForecastStoreValues.SnapshotEntity,
-            id,
-            cancellationToken);
     }
 
     /// <summary>The snapshots of a period for exactly one scope, oldest first.</summary>

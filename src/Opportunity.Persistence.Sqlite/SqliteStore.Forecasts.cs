@@ -17,12 +17,19 @@ public sealed partial class SqliteStore : IForecastSnapshotStore, ISalesTargetSt
     /// <exception cref="StoreDataException">The snapshot cannot be stored faithfully; names the field, nothing written.</exception>
     public Task SaveAsync(TenantId tenant, ForecastSnapshot snapshot, CancellationToken cancellationToken = default)
     {
+        var values = SnapshotValues(tenant, snapshot);
+        return WriteAsync((connection, transaction) => SaveSnapshotAsync(connection, transaction, values, cancellationToken), cancellationToken);
+    }
+
+    // A snapshot's parameters, checked (StoreDataException) before anything is written.
+    private static (string Id, (string, object?)[] Values) SnapshotValues(TenantId tenant, ForecastSnapshot snapshot)
+    {
         ArgumentNullException.ThrowIfNull(snapshot);
         var id = ForecastStoreValues.Id(snapshot);
         var scope = ForecastScope.Of(snapshot);
         var amounts = ForecastStoreValues.AmountMinorUnits(snapshot);
         var categories = ForecastStoreValues.CategoryMinorUnits(snapshot);
-        List<(string, object?)> values =
+        return (id,
         [
             .. PeriodValues(tenant, ForecastStoreValues.Period(snapshot.Period, ForecastStoreValues.SnapshotEntity, id)),
             ("$partner", ForecastStoreValues.PartnerKey(scope)),
@@ -32,34 +39,33 @@ public sealed partial class SqliteStore : IForecastSnapshotStore, ISalesTargetSt
             ("$currency", snapshot.Currency.Code),
             .. amounts.Select((a, i) => ($"$a{i}", (object?)a)),
             .. categories.Select((c, i) => ($"$c{i}", (object?)c)),
-        ];
-        return WriteAsync(
-            async (connection, transaction) =>
-            {
-                using var command = Command(
-                    connection,
-                    transaction,
-                    $"""
-                    INSERT INTO forecast_snapshots (tenant, {SnapshotColumns})
-                    VALUES ($tenant, $kind, $start, $end, $label, $partner, $region, $takenOn, $currency, $a0, $a1, $a2, $a3, $a4, $a5, $c0, $c1, $c2, $c3, $c4, $node)
-                    ON CONFLICT (tenant, period_start, period_end, period_kind, period_label, partner, region, node, taken_on) DO UPDATE SET
-                        currency = excluded.currency, expected_minor = excluded.expected_minor, p10_minor = excluded.p10_minor,
-                        p50_minor = excluded.p50_minor, p90_minor = excluded.p90_minor, commit_minor = excluded.commit_minor,
-                        best_case_minor = excluded.best_case_minor, category_pipeline_minor = excluded.category_pipeline_minor,
-                        category_best_case_minor = excluded.category_best_case_minor, category_commit_minor = excluded.category_commit_minor,
-                        category_closed_minor = excluded.category_closed_minor, category_omitted_minor = excluded.category_omitted_minor;
-                    """,
-                    [.. values]);
-                try
-                {
-                    return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
-                {
-                    throw ConstraintViolation(ForecastStoreValues.SnapshotEntity, id, ex);
-                }
-            },
-            cancellationToken);
+        ]);
+    }
+
+    private static async Task<int> SaveSnapshotAsync(SqliteConnection connection, SqliteTransaction transaction, (string Id, (string, object?)[] Values) snapshot, CancellationToken cancellationToken)
+    {
+        using var command = Command(
+            connection,
+            transaction,
+            $"""
+            INSERT INTO forecast_snapshots (tenant, {SnapshotColumns})
+            VALUES ($tenant, $kind, $start, $end, $label, $partner, $region, $takenOn, $currency, $a0, $a1, $a2, $a3, $a4, $a5, $c0, $c1, $c2, $c3, $c4, $node)
+            ON CONFLICT (tenant, period_start, period_end, period_kind, period_label, partner, region, node, taken_on) DO UPDATE SET
+                currency = excluded.currency, expected_minor = excluded.expected_minor, p10_minor = excluded.p10_minor,
+                p50_minor = excluded.p50_minor, p90_minor = excluded.p90_minor, commit_minor = excluded.commit_minor,
+                best_case_minor = excluded.best_case_minor, category_pipeline_minor = excluded.category_pipeline_minor,
+                category_best_case_minor = excluded.category_best_case_minor, category_commit_minor = excluded.category_commit_minor,
+                category_closed_minor = excluded.category_closed_minor, category_omitted_minor = excluded.category_omitted_minor;
+            """,
+            snapshot.Values);
+        try
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
+        {
+            throw ConstraintViolation(ForecastStoreValues.SnapshotEntity, snapshot.Id, ex);
+        }
     }
 
     /// <summary>The snapshots of a period for exactly one scope, oldest first.</summary>

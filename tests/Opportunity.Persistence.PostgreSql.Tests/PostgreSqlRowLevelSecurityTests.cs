@@ -32,6 +32,8 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
         ("sales_targets", "UPDATE {0}.sales_targets SET amount_minor = 1 WHERE tenant = 'tenant-b'"),
         ("forecast_snapshots", "UPDATE {0}.forecast_snapshots SET expected_minor = 1 WHERE tenant = 'tenant-b'"),
         ("field_history", "UPDATE {0}.field_history SET actor = 'hijacked' WHERE tenant = 'tenant-b'"),
+        ("forecast_adjustments", "UPDATE {0}.forecast_adjustments SET reason = 'hijacked' WHERE tenant = 'tenant-b'"),
+        ("forecast_snapshot_runs", "UPDATE {0}.forecast_snapshot_runs SET owner = 'hijacked' WHERE tenant = 'tenant-b'"),
     ];
 
     private readonly FakeClock _clock = new(Instant.FromUtc(2025, 3, 3, 9, 0));
@@ -103,6 +105,8 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
         Assert.Equal(2L, await AsOwnerSystemAsync($"SELECT count(*) FROM {_schema}.leads WHERE tenant = 'tenant-b';"));
         Assert.Equal(0L, await AsOwnerSystemAsync($"SELECT (SELECT count(*) FROM {_schema}.sales_targets WHERE amount_minor = 1) + (SELECT count(*) FROM {_schema}.forecast_snapshots WHERE expected_minor = 1);"));
         Assert.Equal(0L, await AsOwnerSystemAsync($"SELECT count(*) FROM {_schema}.field_history WHERE actor = 'hijacked';"));
+        Assert.Equal(0L, await AsOwnerSystemAsync($"SELECT (SELECT count(*) FROM {_schema}.forecast_adjustments WHERE reason = 'hijacked') + (SELECT count(*) FROM {_schema}.forecast_snapshot_runs WHERE owner = 'hijacked');"));
+        Assert.Equal(2L, await AsOwnerSystemAsync($"SELECT (SELECT count(*) FROM {_schema}.forecast_adjustments WHERE tenant = 'tenant-b') + (SELECT count(*) FROM {_schema}.forecast_snapshot_runs WHERE tenant = 'tenant-b');"));
         Assert.Equal(12L, await AsOwnerSystemAsync($"SELECT count(*) FROM {_schema}.field_history WHERE tenant = 'tenant-b';"));
     }
 
@@ -311,6 +315,8 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
             await Store.SaveTargetAsync(tenant, new SalesTarget(quarter, new Money(10m, CurrencyCode.EUR)));
             var zero = Money.Zero(CurrencyCode.EUR);
             await Store.SaveAsync(tenant, new ForecastSnapshot { Period = quarter, TakenOn = new LocalDate(2025, 3, 3), Currency = CurrencyCode.EUR, Expected = zero, P10 = zero, P50 = zero, P90 = zero, CommitForecast = zero, BestCaseForecast = zero, ByCategory = new Dictionary<ForecastCategory, Money>() });
+            await Store.AddAdjustmentAsync(tenant, new ForecastAdjustment("network", quarter, ForecastCategory.Commit, zero, "anna@acme.example", _clock.GetCurrentInstant(), "why"));
+            await Store.TryClaimRunAsync(tenant, new LocalDate(2025, 3, 3), "host-1", _clock.GetCurrentInstant(), Duration.FromMinutes(5));
         }
 
         Assert.Equal(2L, await AsOwnerSystemAsync($"SELECT count(*) FROM {_schema}.leads WHERE tenant = 'tenant-b';"));

@@ -22,6 +22,8 @@ public sealed class PostgreSqlStoreConformanceTests : StoreConformanceTests
             PipelineRows = store,
             ForecastSnapshots = store,
             Targets = store,
+            ForecastAdjustments = store,
+            ForecastSnapshotRuns = store,
             PushDown = store,
             ChangeFeed = store,
             DecisionLog = store,

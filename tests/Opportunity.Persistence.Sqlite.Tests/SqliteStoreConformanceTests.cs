@@ -36,6 +36,8 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests
             PipelineRows = store,
             ForecastSnapshots = store,
             Targets = store,
+            ForecastAdjustments = store,
+            ForecastSnapshotRuns = store,
             PushDown = store,
             ChangeFeed = store,
             WritersWaitForOpenTransactions = true,

@@ -30,8 +30,8 @@ public sealed class OpportunityManagementBuilder
     /// Makes one store the implementation of every persistence port: removes the registrations of
     /// <see cref="ILeadStore"/>, <see cref="IOpportunityStore"/>, <see cref="IPartnerDirectory"/>,
     /// <see cref="IOutboxStore"/> and <see cref="IOpportunityImporter"/> (the in-memory defaults or
-    /// an earlier adapter), and of <see cref="IRecordQuarantine"/>, <see cref="IForecastSnapshotStore"/>
-    /// and <see cref="ISalesTargetStore"/> when <typeparamref name="TStore"/> implements them,
+    /// an earlier adapter), and of <see cref="IRecordQuarantine"/>, <see cref="IForecastSnapshotStore"/>,
+    /// <see cref="ISalesTargetStore"/>, <see cref="IForecastAdjustmentStore"/> and <see cref="IForecastSnapshotRunStore"/> when <typeparamref name="TStore"/> implements them,
     /// and resolves each to the singleton <typeparamref name="TStore"/>, also
     /// resolvable as itself. Adapters' <c>Use…</c> methods call this; so can your own adapter.
     /// Safe to call twice.
@@ -79,6 +79,18 @@ public sealed class OpportunityManagementBuilder
         {
             Services.RemoveAll<ISalesTargetStore>();
             Services.AddSingleton(sp => (ISalesTargetStore)sp.GetRequiredService<TStore>());
+        }
+
+        if (typeof(IForecastAdjustmentStore).IsAssignableFrom(typeof(TStore)))
+        {
+            Services.RemoveAll<IForecastAdjustmentStore>();
+            Services.AddSingleton(sp => (IForecastAdjustmentStore)sp.GetRequiredService<TStore>());
+        }
+
+        if (typeof(IForecastSnapshotRunStore).IsAssignableFrom(typeof(TStore)))
+        {
+            Services.RemoveAll<IForecastSnapshotRunStore>();
+            Services.AddSingleton(sp => (IForecastSnapshotRunStore)sp.GetRequiredService<TStore>());
         }
 
         return this;

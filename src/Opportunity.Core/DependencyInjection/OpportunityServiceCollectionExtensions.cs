@@ -46,6 +46,8 @@ public static class OpportunityServiceCollectionExtensions
         services.TryAddSingleton<IPersonalDataEraser>(sp => sp.GetRequiredService<InMemoryStore>());
         services.TryAddSingleton<IForecastSnapshotStore>(sp => sp.GetRequiredService<InMemoryStore>());
         services.TryAddSingleton<ISalesTargetStore>(sp => sp.GetRequiredService<InMemoryStore>());
+        services.TryAddSingleton<IForecastAdjustmentStore>(sp => sp.GetRequiredService<InMemoryStore>());
+        services.TryAddSingleton<IForecastSnapshotRunStore>(sp => sp.GetRequiredService<InMemoryStore>());
         return new OpportunityManagementBuilder(services);
     }
 

@@ -33,6 +33,7 @@ public sealed class DueWorkProcessor
     private readonly IOptions<OpportunityManagementOptions> _management;
     private readonly ILogger<DueWorkProcessor> _logger;
     private readonly WorkflowMetrics _metrics;
+    private readonly ForecastSnapshotScheduler? _snapshots;
 
     /// <summary>Creates the processor (normally resolved from DI, see <c>AddLeadDistribution</c>).</summary>
     public DueWorkProcessor(
@@ -43,6 +44,24 @@ public sealed class DueWorkProcessor
         IPartnerLoadProvider loads,
         IOptions<LeadDistributionOptions> options,
         IOptions<OpportunityManagementOptions> management,
+        ILogger<DueWorkProcessor>? logger = null)
+        : this(leads, opportunities, partners, router, loads, options, management, null, logger)
+    {
+    }
+
+    /// <summary>
+    /// Creates the processor that also takes the scheduled forecast snapshots of
+    /// <paramref name="snapshots"/> on every pass (normally resolved from DI, see <c>AddForecastSnapshotSchedule</c>).
+    /// </summary>
+    public DueWorkProcessor(
+        ILeadStore leads,
+        IOpportunityStore opportunities,
+        IPartnerDirectory partners,
+        LeadRouter router,
+        IPartnerLoadProvider loads,
+        IOptions<LeadDistributionOptions> options,
+        IOptions<OpportunityManagementOptions> management,
+        ForecastSnapshotScheduler? snapshots,
         ILogger<DueWorkProcessor>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(leads);
@@ -60,6 +79,7 @@ public sealed class DueWorkProcessor
         _loads = loads;
         _options = options;
         _management = management;
+        _snapshots = snapshots;
         _logger = logger ?? NullLogger<DueWorkProcessor>.Instance;
     }
 
@@ -93,6 +113,11 @@ public sealed class DueWorkProcessor
             now,
             report,
             cancellationToken).ConfigureAwait(false);
+        if (_snapshots is not null)
+        {
+            report = report with { ForecastSnapshots = await _snapshots.TakeDueAsync(now, cancellationToken).ConfigureAwait(false) };
+        }
+
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("opportunity.due_work.processed", report.Processed);

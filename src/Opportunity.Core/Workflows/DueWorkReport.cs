@@ -39,6 +39,9 @@ public sealed record DueWorkReport
     /// <summary>Unroutable leads of the manufacturer's queue routed again on schedule (see <see cref="LeadRecyclingPolicy.QueueRetry"/>).</summary>
     public int QueueRetries { get; init; }
 
+    /// <summary>Scheduled forecast snapshot runs this pass took (<see cref="ForecastSnapshotScheduler"/>; each run is one tenant's tree, taken by one host).</summary>
+    public int ForecastSnapshots { get; init; }
+
     /// <summary>Items whose save lost a race to another host (version conflict); that host's work stands.</summary>
     public int Conflicts { get; init; }
 

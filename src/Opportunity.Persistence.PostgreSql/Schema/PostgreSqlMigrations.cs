@@ -349,6 +349,48 @@ internal static class PostgreSqlMigrations
             CREATE INDEX opportunities_dup_phone ON {s}.opportunities (dup_phone_key) WHERE dup_phone_key IS NOT NULL;
             """),
         (ErasureVersion, "erasure of personal data: erase_personal_text, and routing decisions' text rewritable by it only", ErasureMigration),
+        (ForecastAdjustmentsVersion, "forecast adjustments, append-only history, manufacturer scope only", $$"""
+            CREATE TABLE {s}.forecast_adjustments (
+                seq          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                tenant       text COLLATE "C" NOT NULL,
+                period_start date        NOT NULL,
+                period_end   date        NOT NULL CHECK (period_end > period_start),
+                period_kind  smallint    NOT NULL CHECK (period_kind BETWEEN 0 AND 2),
+                period_label text COLLATE "C" NOT NULL,
+                node         text COLLATE "C" NOT NULL,
+                category     smallint    NOT NULL CHECK (category BETWEEN 0 AND 4),
+                amount_minor bigint      CHECK (amount_minor >= 0),
+                currency     text        CHECK (length(currency) = 3),
+                adjusted_by  text        NOT NULL,
+                at           timestamptz NOT NULL,
+                at_nanos     smallint    NOT NULL CHECK (at_nanos BETWEEN 0 AND 999),
+                reason       text        NOT NULL,
+                CHECK ((amount_minor IS NULL) = (currency IS NULL))
+            );
+            CREATE INDEX forecast_adjustments_period ON {s}.forecast_adjustments (tenant, period_start, period_end, period_kind, period_label, at, at_nanos, seq);
+            ALTER TABLE {s}.forecast_adjustments ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE {s}.forecast_adjustments FORCE ROW LEVEL SECURITY;
+            CREATE POLICY forecast_adjustments_read ON {s}.forecast_adjustments FOR SELECT USING ({{Tenant}} AND {{NoPartner}});
+            CREATE POLICY forecast_adjustments_append ON {s}.forecast_adjustments FOR INSERT WITH CHECK ({{Tenant}} AND {{NoPartner}});
+            {{SystemPolicy("forecast_adjustments")}}
+            """),
+        (ForecastSnapshotRunsVersion, "scheduled forecast snapshot runs, manufacturer scope only", $$"""
+            CREATE TABLE {s}.forecast_snapshot_runs (
+                tenant       text COLLATE "C" NOT NULL,
+                taken_on     date        NOT NULL,
+                owner        text        NOT NULL,
+                lease_until  timestamptz NOT NULL,
+                claims       integer     NOT NULL CHECK (claims >= 1),
+                completed_at timestamptz,
+                PRIMARY KEY (tenant, taken_on)
+            );
+            ALTER TABLE {s}.forecast_snapshot_runs ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE {s}.forecast_snapshot_runs FORCE ROW LEVEL SECURITY;
+            CREATE POLICY forecast_snapshot_runs_scope ON {s}.forecast_snapshot_runs
+                USING ({{Tenant}} AND {{NoPartner}})
+                WITH CHECK ({{Tenant}} AND {{NoPartner}});
+            {{SystemPolicy("forecast_snapshot_runs")}}
+            """),
     ];
 
     /// <summary>
@@ -416,6 +458,23 @@ internal static class PostgreSqlMigrations
                 END;
                 """),
         ]);
+
+    /// <summary>
+    /// Migration 31, forecast adjustments (<c>IForecastAdjustmentStore</c>): one row per adjustment, the
+    /// instant exactly (<c>at</c> in microseconds plus <c>at_nanos</c>), <c>seq</c> the order added (it
+    /// breaks ties of the instant); a clearing adjustment has neither amount nor currency. Append-only like
+    /// the field history: the store's role reads and inserts in the manufacturer's scope of a tenant
+    /// (partners see none) and no policy admits an update or delete.
+    /// </summary>
+    public const int ForecastAdjustmentsVersion = 31;
+
+    /// <summary>
+    /// Migration 32, scheduled forecast snapshot runs (<c>IForecastSnapshotRunStore</c>): one row per
+    /// tenant and date taken, the host holding its lease and until when, how often it was claimed, and
+    /// when its snapshots were saved (in the transaction that sets <c>completed_at</c>). The
+    /// manufacturer's data, under row-level security like the snapshots.
+    /// </summary>
+    public const int ForecastSnapshotRunsVersion = 32;
 
     /// <summary>
     /// Migration 30: targets and snapshots of a forecast tree's node (<c>ForecastScope.Node</c>): a
@@ -1158,13 +1217,13 @@ internal static class PostgreSqlMigrations
     public const int StorageGrowthVersion = 7;
 
     /// <summary>The tables the store's role reads, inserts and updates.</summary>
-    public static IReadOnlyList<string> Tables { get; } = ["leads", "opportunities", "partners", "outbox", "partner_load", "forecast_snapshots"];
+    public static IReadOnlyList<string> Tables { get; } = ["leads", "opportunities", "partners", "outbox", "partner_load", "forecast_snapshots", "forecast_snapshot_runs"];
 
     /// <summary>The tables the store's role also deletes from: a released quarantine entry, a deleted target.</summary>
     public static IReadOnlyList<string> DeletableTables { get; } = ["quarantine", "sales_targets"];
 
     /// <summary>The append-only tables: the store's role only reads and inserts (and no policy admits an update or delete).</summary>
-    public static IReadOnlyList<string> AppendOnlyTables { get; } = ["routing_decisions", "field_history"];
+    public static IReadOnlyList<string> AppendOnlyTables { get; } = ["routing_decisions", "field_history", "forecast_adjustments"];
 
     /// <summary>The tables the store's role only reads (rows are written by the owner's functions alone).</summary>
     public static IReadOnlyList<string> ReadOnlyTables { get; } = ["outbox_purged", "opportunity_feed", "opportunity_feed_commits", "opportunity_feed_trimmed"];

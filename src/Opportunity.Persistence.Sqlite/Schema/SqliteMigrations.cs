@@ -353,6 +353,36 @@ internal static class SqliteMigrations
               OR NEW.partners IS NOT OLD.partners OR NEW.seed IS NOT OLD.seed
             BEGIN SELECT RAISE(ABORT, 'routing_decisions is append-only'); END;
             """),
+        (ForecastAdjustmentsVersion, "forecast adjustments, append-only history", """
+            CREATE TABLE forecast_adjustments (
+                seq          INTEGER PRIMARY KEY,
+                tenant       TEXT    NOT NULL,
+                period_kind  INTEGER NOT NULL,
+                period_start TEXT    NOT NULL,
+                period_end   TEXT    NOT NULL,
+                period_label TEXT    NOT NULL,
+                node         TEXT    NOT NULL,
+                category     INTEGER NOT NULL CHECK (category BETWEEN 0 AND 4),
+                amount_minor INTEGER CHECK (amount_minor >= 0),
+                currency     TEXT    CHECK (length(currency) = 3),
+                adjusted_by  TEXT    NOT NULL,
+                at           TEXT    NOT NULL,
+                reason       TEXT    NOT NULL,
+                CHECK ((amount_minor IS NULL) = (currency IS NULL))
+            );
+            CREATE INDEX forecast_adjustments_period ON forecast_adjustments (tenant, period_start, period_end, period_kind, period_label, at, seq);
+            """),
+        (ForecastSnapshotRunsVersion, "scheduled forecast snapshot runs", """
+            CREATE TABLE forecast_snapshot_runs (
+                tenant       TEXT    NOT NULL,
+                taken_on     TEXT    NOT NULL,
+                owner        TEXT    NOT NULL,
+                lease_until  TEXT    NOT NULL,
+                claims       INTEGER NOT NULL CHECK (claims >= 1),
+                completed_at TEXT,
+                PRIMARY KEY (tenant, taken_on)
+            ) WITHOUT ROWID;
+            """),
     ];
 
     /// <summary>
@@ -364,6 +394,21 @@ internal static class SqliteMigrations
     /// converted from a lead is still matched through the lead).
     /// </summary>
     public const int CustomerKeysVersion = 39;
+
+    /// <summary>
+    /// Migration 31, forecast adjustments (<c>IForecastAdjustmentStore</c>): one row per adjustment,
+    /// never updated or deleted, keyed by <c>seq</c> (the rowid: the order added, which breaks ties of
+    /// <c>at</c>); a clearing adjustment has neither amount nor currency. Listed per tenant and period
+    /// through the index by time.
+    /// </summary>
+    public const int ForecastAdjustmentsVersion = 31;
+
+    /// <summary>
+    /// Migration 32, scheduled forecast snapshot runs (<c>IForecastSnapshotRunStore</c>): one row per
+    /// tenant and date taken, the host holding its lease and until when, how often it was claimed, and
+    /// when its snapshots were saved (in the transaction that sets <c>completed_at</c>).
+    /// </summary>
+    public const int ForecastSnapshotRunsVersion = 32;
 
     /// <summary>
     /// Migration 30: targets and snapshots of a forecast tree's node (<c>ForecastScope.Node</c>): a

@@ -37,7 +37,7 @@ public sealed class StoreUnderTest : IAsyncDisposable
     /// <summary>Wraps one object that implements all four ports (and <see cref="IOpportunityImporter"/>, <see cref="IRoutingDecisionLog"/> and <see cref="ILeadConversionStore"/> when it does).</summary>
     public static StoreUnderTest For<TStore>(TStore store, Func<ValueTask>? dispose = null)
         where TStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore =>
-        new(store, store, store, store, dispose) { Importer = store as IOpportunityImporter, DecisionLog = store as IRoutingDecisionLog, Quarantine = store as IRecordQuarantine, Conversions = store as ILeadConversionStore, Schema = store as IStoreSchema, PipelineRows = store as IPipelineRowSource, PushDown = store as IPipelinePushDown, ForecastSnapshots = store as IForecastSnapshotStore, Targets = store as ISalesTargetStore, ChangeFeed = store as IChangeFeed, FieldHistory = store as IFieldHistory, Eraser = store as IPersonalDataEraser };
+        new(store, store, store, store, dispose) { Importer = store as IOpportunityImporter, DecisionLog = store as IRoutingDecisionLog, Quarantine = store as IRecordQuarantine, Conversions = store as ILeadConversionStore, Schema = store as IStoreSchema, PipelineRows = store as IPipelineRowSource, PushDown = store as IPipelinePushDown, ForecastSnapshots = store as IForecastSnapshotStore, Targets = store as ISalesTargetStore, ForecastAdjustments = store as IForecastAdjustmentStore, ForecastSnapshotRuns = store as IForecastSnapshotRunStore, ChangeFeed = store as IChangeFeed, FieldHistory = store as IFieldHistory, Eraser = store as IPersonalDataEraser };
 
     /// <summary>The pipeline row stream, when the adapter has one (<see cref="Forecasting.PipelineSnapshot.FromStoreAsync"/> reads the opportunities without it).</summary>
     public IPipelineRowSource? PipelineRows { get; init; }
@@ -47,6 +47,12 @@ public sealed class StoreUnderTest : IAsyncDisposable
 
     /// <summary>The sales target store, when the adapter has one; the target tests skip their checks without it.</summary>
     public ISalesTargetStore? Targets { get; init; }
+
+    /// <summary>The forecast adjustment store, when the adapter has one; the adjustment tests skip their checks without it.</summary>
+    public IForecastAdjustmentStore? ForecastAdjustments { get; init; }
+
+    /// <summary>The scheduled snapshot runs, when the adapter has them; the run tests skip their checks without them.</summary>
+    public IForecastSnapshotRunStore? ForecastSnapshotRuns { get; init; }
 
     /// <summary>The pipeline push-down, when the adapter has one; the push-down checks are skipped without it.</summary>
     public IPipelinePushDown? PushDown { get; init; }

@@ -17,6 +17,8 @@ public sealed class InMemoryStoreConformanceTests : StoreConformanceTests
             PipelineRows = store,
             ForecastSnapshots = store,
             Targets = store,
+            ForecastAdjustments = store,
+            ForecastSnapshotRuns = store,
             ChangeFeed = store,
             DecisionLog = store,
             FieldHistory = store,

@@ -46,6 +46,7 @@ public sealed class ForecastHierarchy
         }
 
         HasRegionLevel = Levels.Any(l => l.IsRegion);
+        Tree = new ForecastTree(this);
     }
 
     /// <summary>The levels between the root and the partners, top first.</summary>
@@ -56,6 +57,9 @@ public sealed class ForecastHierarchy
 
     /// <summary>Whether a level is keyed by the deal's region (then a partner may sit under several regions).</summary>
     public bool HasRegionLevel { get; }
+
+    /// <summary>The nodes with integer ids, built as roll-ups meet partners and kept for the next (<see cref="ForecastHierarchyRollup"/>).</summary>
+    internal ForecastTree Tree { get; }
 
     /// <summary>
     /// network → region → channel manager → distributor → partner over <paramref name="partners"/>

@@ -14,30 +14,57 @@ namespace Opportunity.Forecasting;
 public sealed class ForecastHierarchyRollup
 {
     private static readonly int CategoryCount = Enum.GetValues<ForecastCategory>().Length;
-    private readonly List<NodeData> _nodes;
-    private readonly Dictionary<string, int> _index;
+    private readonly ForecastTree _tree;
+    private readonly ForecastTree.View _view;
     private readonly CurrencyCode[] _currencies;
+    private readonly int _reporting;
+    private readonly IExchangeRateProvider? _rates;
+    private readonly LocalDate _asOf;
+
+    // Leaves (partners): exact 64-bit sums per (category, snapshot currency), one partner's rows at a
+    // time, so they cannot overflow (see SafeRows); a partner with more rows sums into _wide.
+    private readonly int _leafCurrencies;
+    private readonly int[] _leafCount;
+    private readonly long[] _leafAmount;
+    private readonly long[] _leafWeighted;
+    private readonly Dictionary<int, Int128[]> _wide;
+    private readonly bool[] _leafPresent;
+
+    // Inner nodes (root and levels): exact 128-bit sums per (category, currency incl. the reporting one).
     private readonly long[] _count;
     private readonly Int128[] _amount;
     private readonly Int128[] _weighted;
     private readonly Int128[] _forecast;
-    private readonly IExchangeRateProvider? _rates;
-    private readonly LocalDate _asOf;
+    private readonly bool[] _innerPresent;
 
-    private ForecastHierarchyRollup(ForecastPeriod period, CurrencyCode currency, List<NodeData> nodes, Dictionary<string, int> index, CurrencyCode[] currencies, IExchangeRateProvider? rates, LocalDate asOf)
+    private readonly Dictionary<int, List<ForecastAdjustment>> _adjusted = [];
+    private readonly int[] _partnerLeaves;
+    private Presentation? _presentation;
+
+    private ForecastHierarchyRollup(ForecastPeriod period, CurrencyCode currency, ForecastTree tree, ForecastTree.View view, CurrencyCode[] currencies, int leafCurrencies, (int[] Count, long[] Amount, long[] Weighted, Dictionary<int, Int128[]> Wide) leaves, int[] partnerLeaves, IExchangeRateProvider? rates, LocalDate asOf)
     {
         Period = period;
         Currency = currency;
-        _nodes = nodes;
-        _index = index;
+        _tree = tree;
+        _view = view;
         _currencies = currencies;
+        _reporting = Array.IndexOf(currencies, currency);
+        _leafCurrencies = leafCurrencies;
+        var leafCells = view.LeafCount * CategoryCount * leafCurrencies;
+        _leafCount = Sized(leaves.Count, leafCells);
+        _leafAmount = Sized(leaves.Amount, leafCells);
+        _leafWeighted = Sized(leaves.Weighted, leafCells);
+        _wide = leaves.Wide;
+        _partnerLeaves = partnerLeaves;
         _rates = rates;
         _asOf = asOf;
-        var cells = nodes.Count * CategoryCount * currencies.Length;
+        var cells = view.InnerCount * CategoryCount * currencies.Length;
         _count = new long[cells];
         _amount = new Int128[cells];
         _weighted = new Int128[cells];
         _forecast = new Int128[cells];
+        _innerPresent = new bool[view.InnerCount];
+        _leafPresent = new bool[view.LeafCount];
     }
 
     /// <summary>The period.</summary>
@@ -47,25 +74,29 @@ public sealed class ForecastHierarchyRollup
     public CurrencyCode Currency { get; }
 
     /// <summary>The root's path.</summary>
-    public string Root => _nodes[0].Path;
+    public string Root => _view.Inner[0].Path;
 
     /// <summary>How many nodes the tree has (root, levels and partner leaves).</summary>
-    public int NodeCount => _nodes.Count;
+    public int NodeCount => Presented.Order.Count;
 
     /// <summary>Every node's path, each parent before its children.</summary>
-    public IEnumerable<string> Paths => _nodes.Select(n => n.Path);
+    public IEnumerable<string> Paths => Presented.Order.Select(PathOf);
+
+    private Presentation Presented => LazyInitializer.EnsureInitialized(ref _presentation, Present);
 
     /// <summary>The figures of the node at <paramref name="path"/>.</summary>
     /// <exception cref="EntityNotFoundException">No such node in the tree for the period (<see cref="OpportunityErrorCodes.ForecastNodeNotFound"/>).</exception>
     public ForecastNodeRollup this[string path] => Node(IndexOf(path));
 
     /// <summary>Whether the tree has a node at <paramref name="path"/>.</summary>
-    public bool Contains(string path) => _index.ContainsKey(path);
+    public bool Contains(string path) => TryIndexOf(path, out _);
 
     /// <summary>
     /// Rolls the deals of <paramref name="snapshot"/> closing in <paramref name="period"/> up
-    /// <paramref name="hierarchy"/>: sums them exactly in one pass per partner × category (× region when a level
-    /// is the region), then adds the exact sums up the tree, replacing adjusted figures.
+    /// <paramref name="hierarchy"/>: one pass over the period's rows adds each into its leaf's exact
+    /// sums per category (the leaves looked up by partner and region code in the tree the hierarchy
+    /// keeps, no path built after the first roll-up), then one pass up the nodes adds the sums to the
+    /// parents, replacing adjusted figures.
     /// </summary>
     /// <param name="snapshot">The pipeline; build it with <see cref="PipelineSnapshotOptions.IncludeClosedWon"/> so won deals count as Closed.</param>
     /// <param name="hierarchy">The tree.</param>
@@ -87,140 +118,14 @@ public sealed class ForecastHierarchyRollup
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(hierarchy);
-        var c = snapshot.Columns;
         var d = snapshot.Dictionaries;
         var currencies = d.Currencies.Contains(currency) ? [.. d.Currencies] : d.Currencies.Append(currency).ToArray();
-        var currencyIndex = currencies.Select((code, i) => (code, i)).ToDictionary(x => x.code, x => x.i);
-
-        // The tree: nodes in creation order, so every parent precedes its children.
-        var nodes = new List<NodeData> { new(hierarchy.Root, hierarchy.Root, hierarchy.Root, -1) };
-        var index = new Dictionary<string, int>(StringComparer.Ordinal) { [hierarchy.Root] = 0 };
-
-        int LeafOf(PartnerId partner, string? region)
-        {
-            var path = hierarchy.PathOf(partner, region);
-            var parent = 0;
-            for (var depth = 1; depth < path.Count; depth++)
-            {
-                if (!index.TryGetValue(path[depth], out var node))
-                {
-                    node = nodes.Count;
-                    var level = depth == path.Count - 1 ? ForecastNodePath.PartnerLevel : LevelName(path[depth]);
-                    var key = depth == path.Count - 1 ? partner.Value : KeyOf(path[depth], path[depth - 1].Length);
-                    nodes.Add(new NodeData(path[depth], level, key, parent));
-                    nodes[parent].Children.Add(node);
-                    index[path[depth]] = node;
-                }
-
-                parent = node;
-            }
-
-            return parent;
-        }
-
-        // One pass over the period's rows, partner by partner (rows are clustered by partner), summing
-        // exactly into one slot per (partner, region) met — the leaves, created in partner then region
-        // order. No filtered copies of the snapshot and no per-group objects: this is what keeps the
-        // roll-up near the cost of one grouping (docs/performance.md).
-        var firstMonth = period.FirstMonthIndex - (2000 * 12);
-        var endMonth = period.EndMonthIndex - (2000 * 12);
-        var byRegion = hierarchy.HasRegionLevel;
-        var slotWidth = CategoryCount * d.Currencies.Length;
-        var slotOfRegion = new int[byRegion ? Math.Max(d.Regions.Length, 1) : 1];
-        Array.Fill(slotOfRegion, -1);
-        var leafOfSlot = new List<int>();
-        var slotCount = new long[slotWidth * 64];
-        var slotAmount = new Int128[slotWidth * 64];
-        var slotWeighted = new Int128[slotWidth * 64];
-        var metRegions = new List<int>();
-        for (var p = 0; p < c.PartnerStart.Length - 1; p++)
-        {
-            for (var i = c.PartnerStart[p]; i < c.PartnerStart[p + 1]; i++)
-            {
-                if (c.Month[i] < firstMonth || c.Month[i] >= endMonth)
-                {
-                    continue;
-                }
-
-                var region = byRegion ? c.Region[i] : 0;
-                var slot = slotOfRegion[region];
-                if (slot < 0)
-                {
-                    slot = slotOfRegion[region] = leafOfSlot.Count;
-                    metRegions.Add(region);
-                    leafOfSlot.Add(-1);
-                    if ((slot + 1) * slotWidth > slotCount.Length)
-                    {
-                        Array.Resize(ref slotCount, slotCount.Length * 2);
-                        Array.Resize(ref slotAmount, slotAmount.Length * 2);
-                        Array.Resize(ref slotWeighted, slotWeighted.Length * 2);
-                    }
-                }
-
-                var cell = (slot * slotWidth) + (c.Category[i] * d.Currencies.Length) + c.Currency[i];
-                slotCount[cell]++;
-                slotAmount[cell] += c.Amount[i];
-                slotWeighted[cell] += (Int128)c.Amount[i] * c.BasisPoints[i];
-            }
-
-            // This partner's leaves, in region code order (display order), then reset for the next.
-            metRegions.Sort();
-            foreach (var region in metRegions)
-            {
-                leafOfSlot[slotOfRegion[region]] = LeafOf(d.Partners[p], byRegion ? d.Regions[region] ?? PipelineDictionaries.NoneLabel : null);
-                slotOfRegion[region] = -1;
-            }
-
-            metRegions.Clear();
-        }
-
-        var rollup = new ForecastHierarchyRollup(period, currency, nodes, index, currencies, rates, asOf ?? period.LastDay);
-        for (var slot = 0; slot < leafOfSlot.Count; slot++)
-        {
-            for (var category = 0; category < CategoryCount; category++)
-            {
-                for (var code = 0; code < d.Currencies.Length; code++)
-                {
-                    var from = (slot * slotWidth) + (category * d.Currencies.Length) + code;
-                    var cell = rollup.Cell(leafOfSlot[slot], category, currencyIndex[d.Currencies[code]]);
-                    rollup._count[cell] += slotCount[from];
-                    rollup._amount[cell] += slotAmount[from];
-                    rollup._weighted[cell] += slotWeighted[from];
-                }
-            }
-        }
-
-        Array.Copy(rollup._amount, rollup._forecast, rollup._amount.Length);
-        var inEffect = rollup.InEffect(adjustments);
-        var width = CategoryCount * currencies.Length;
-        var reporting = currencyIndex[currency];
-        for (var node = nodes.Count - 1; node >= 0; node--)
-        {
-            if (inEffect.TryGetValue(node, out var adjusted))
-            {
-                foreach (var adjustment in adjusted)
-                {
-                    var first = rollup.Cell(node, (int)adjustment.Category, 0);
-                    Array.Clear(rollup._forecast, first, currencies.Length);
-                    rollup._forecast[first + reporting] = adjustment.Amount!.Value.MinorUnits;
-                }
-
-                nodes[node].Adjustments.AddRange(adjusted);
-            }
-
-            var parent = nodes[node].Parent;
-            if (parent >= 0)
-            {
-                for (int from = node * width, to = parent * width, end = from + width; from < end; from++, to++)
-                {
-                    rollup._count[to] += rollup._count[from];
-                    rollup._amount[to] += rollup._amount[from];
-                    rollup._weighted[to] += rollup._weighted[from];
-                    rollup._forecast[to] += rollup._forecast[from];
-                }
-            }
-        }
-
+        var tree = hierarchy.Tree;
+        var regions = hierarchy.HasRegionLevel ? Math.Max(d.Regions.Length, 1) : 1;
+        var partnerLeaves = tree.LeafMap(d, regions);
+        var leaves = SumLeaves(snapshot, tree, period, hierarchy.HasRegionLevel, regions, partnerLeaves);
+        var rollup = new ForecastHierarchyRollup(period, currency, tree, tree.Capture(), currencies, d.Currencies.Length, leaves, partnerLeaves, rates, asOf ?? period.LastDay);
+        rollup.SumUp(adjustments);
         return rollup;
     }
 
@@ -255,22 +160,208 @@ public sealed class ForecastHierarchyRollup
         return new ForecastNodeAttainment(node, target, Ratio(node.Closed, target.Amount), remaining, Ratio(node.OpenPipeline, remaining), Ratio(node.OpenWeighted, remaining));
     }
 
-    private static string LevelName(string path)
+    // The one pass over the rows: partner by partner (rows are clustered by partner), each row of the
+    // period into its leaf's cell. No per-call tree, strings or per-group objects (docs/performance.md).
+    private static (int[] Count, long[] Amount, long[] Weighted, Dictionary<int, Int128[]> Wide) SumLeaves(PipelineSnapshot snapshot, ForecastTree tree, ForecastPeriod period, bool byRegion, int regions, int[] partnerLeaves)
     {
-        var segment = path[(path.LastIndexOf(ForecastNodePath.Separator) + 1)..];
-        return segment[..segment.IndexOf(ForecastNodePath.LevelSeparator, StringComparison.Ordinal)];
+        var c = snapshot.Columns;
+        var d = snapshot.Dictionaries;
+        var firstMonth = period.FirstMonthIndex - (2000 * 12);
+        var endMonth = period.EndMonthIndex - (2000 * 12);
+        var currencies = d.Currencies.Length;
+        var width = CategoryCount * currencies;
+        var safe = SafeRows(snapshot.MaxAmount);
+        var capacity = Math.Max(tree.Capture().LeafCount, 16) * width;
+        var count = new int[capacity];
+        var amount = new long[capacity];
+        var weighted = new long[capacity];
+        var wide = new Dictionary<int, Int128[]>();
+        for (var p = 0; p < c.PartnerStart.Length - 1; p++)
+        {
+            var end = c.PartnerStart[p + 1];
+            var narrow = end - c.PartnerStart[p] <= safe;
+            for (var i = c.PartnerStart[p]; i < end; i++)
+            {
+                if (c.Month[i] < firstMonth || c.Month[i] >= endMonth)
+                {
+                    continue;
+                }
+
+                var region = byRegion ? c.Region[i] : 0;
+                var slot = (p * regions) + region;
+                var leaf = partnerLeaves[slot];
+                if (leaf < 0)
+                {
+                    leaf = partnerLeaves[slot] = tree.Leaf(d.Partners[p], byRegion ? d.Regions[region] ?? PipelineDictionaries.NoneLabel : null);
+                }
+
+                // A leaf new to the tree, here or in a roll-up running beside this one.
+                if ((leaf + 1) * width > count.Length)
+                {
+                    var grown = Math.Max(count.Length * 2, (leaf + 1) * width);
+                    Array.Resize(ref count, grown);
+                    Array.Resize(ref amount, grown);
+                    Array.Resize(ref weighted, grown);
+                }
+
+                var within = (c.Category[i] * currencies) + c.Currency[i];
+                var cell = (leaf * width) + within;
+                var x = c.Amount[i];
+                count[cell]++;
+                if (narrow)
+                {
+                    amount[cell] += x;
+                    weighted[cell] += x * c.BasisPoints[i];
+                }
+                else
+                {
+                    // More rows than 64-bit sums can hold for sure: this partner's sums in 128 bits.
+                    if (!wide.TryGetValue(leaf, out var sums))
+                    {
+                        wide[leaf] = sums = new Int128[2 * width];
+                    }
+
+                    sums[within] += x;
+                    sums[width + within] += (Int128)x * c.BasisPoints[i];
+                }
+            }
+        }
+
+        return (count, amount, weighted, wide);
     }
 
-    private static string KeyOf(string path, int parentLength)
+    /// <summary>The most rows whose 64-bit sums of amount × basis points cannot overflow.</summary>
+    private static long SafeRows(long maxAmount) =>
+        maxAmount == 0 ? long.MaxValue : long.MaxValue / (maxAmount * Probability.Scale);
+
+    private static T[] Sized<T>(T[] cells, int length) => cells.Length >= length ? cells : [.. cells, .. new T[length - cells.Length]];
+
+    // Marks the nodes with deals, then adds each present leaf to its parent and each present inner node,
+    // deepest first (children are created after their parents), to its parent, replacing adjusted figures.
+    private void SumUp(IEnumerable<ForecastAdjustment>? adjustments)
     {
-        var segment = path[(parentLength + 1)..];
-        return Uri.UnescapeDataString(segment[(segment.IndexOf(ForecastNodePath.LevelSeparator, StringComparison.Ordinal) + 1)..]);
+        var width = CategoryCount * _currencies.Length;
+        var leafWidth = CategoryCount * _leafCurrencies;
+        for (var leaf = 0; leaf < _view.LeafCount; leaf++)
+        {
+            var first = leaf * leafWidth;
+            for (var cell = first; cell < first + leafWidth; cell++)
+            {
+                if (_leafCount[cell] > 0)
+                {
+                    _leafPresent[leaf] = true;
+                    _innerPresent[_view.Leaves[leaf].Parent] = true;
+                    break;
+                }
+            }
+        }
+
+        for (var node = _view.InnerCount - 1; node > 0; node--)
+        {
+            if (_innerPresent[node])
+            {
+                _innerPresent[_view.Inner[node].Parent] = true;
+            }
+        }
+
+        _innerPresent[0] = true;
+        var adjusted = InEffect(adjustments);
+        for (var leaf = 0; leaf < _view.LeafCount; leaf++)
+        {
+            if (!_leafPresent[leaf])
+            {
+                continue;
+            }
+
+            adjusted.TryGetValue(~leaf, out var leafAdjustments);
+            var parent = _view.Leaves[leaf].Parent;
+            for (var category = 0; category < CategoryCount; category++)
+            {
+                var adjustment = leafAdjustments?.Find(a => (int)a.Category == category);
+                for (var code = 0; code < _leafCurrencies; code++)
+                {
+                    var from = (leaf * leafWidth) + (category * _leafCurrencies) + code;
+                    if (_leafCount[from] == 0)
+                    {
+                        continue;
+                    }
+
+                    var to = Cell(parent, category, code);
+                    var amount = LeafAmount(leaf, category, code);
+                    _count[to] += _leafCount[from];
+                    _amount[to] += amount;
+                    _weighted[to] += LeafWeighted(leaf, category, code);
+                    _forecast[to] += adjustment is null ? amount : Int128.Zero;
+                }
+
+                if (adjustment is not null)
+                {
+                    _forecast[Cell(parent, category, _reporting)] += adjustment.Amount!.Value.MinorUnits;
+                }
+            }
+        }
+
+        for (var node = _view.InnerCount - 1; node >= 0; node--)
+        {
+            if (!_innerPresent[node])
+            {
+                continue;
+            }
+
+            if (adjusted.TryGetValue(node, out var nodeAdjustments))
+            {
+                foreach (var adjustment in nodeAdjustments)
+                {
+                    var first = Cell(node, (int)adjustment.Category, 0);
+                    Array.Clear(_forecast, first, _currencies.Length);
+                    _forecast[first + _reporting] = adjustment.Amount!.Value.MinorUnits;
+                }
+            }
+
+            var parent = _view.Inner[node].Parent;
+            if (parent >= 0)
+            {
+                for (int from = node * width, to = parent * width, end = from + width; from < end; from++, to++)
+                {
+                    _count[to] += _count[from];
+                    _amount[to] += _amount[from];
+                    _weighted[to] += _weighted[from];
+                    _forecast[to] += _forecast[from];
+                }
+            }
+        }
+    }
+
+    private Int128 LeafAmount(int leaf, int category, int code)
+    {
+        var within = (category * _leafCurrencies) + code;
+        var cell = (leaf * CategoryCount * _leafCurrencies) + within;
+        return _wide.TryGetValue(leaf, out var sums) ? _leafAmount[cell] + sums[within] : _leafAmount[cell];
+    }
+
+    private Int128 LeafWeighted(int leaf, int category, int code)
+    {
+        var within = (category * _leafCurrencies) + code;
+        var cell = (leaf * CategoryCount * _leafCurrencies) + within;
+        return _wide.TryGetValue(leaf, out var sums) ? _leafWeighted[cell] + sums[(CategoryCount * _leafCurrencies) + within] : _leafWeighted[cell];
     }
 
     private int Cell(int node, int category, int currency) => (((node * CategoryCount) + category) * _currencies.Length) + currency;
 
+    private string PathOf(int node) => node >= 0 ? _view.Inner[node].Path : _view.Leaves[~node].Path;
+
+    private ForecastTree.Node DataOf(int node) => node >= 0 ? _view.Inner[node] : _view.Leaves[~node];
+
+    private bool TryIndexOf(string path, out int node)
+    {
+        node = 0;
+        return path is not null
+            && _tree.TryFind(path, out node)
+            && (node >= 0 ? node < _view.InnerCount && _innerPresent[node] : ~node < _view.LeafCount && _leafPresent[~node]);
+    }
+
     private int IndexOf(string path) =>
-        path is not null && _index.TryGetValue(path, out var node)
+        TryIndexOf(path, out var node)
             ? node
             : throw new EntityNotFoundException(OpportunityErrorCodes.ForecastNodeNotFound, "ForecastNode", path ?? string.Empty, $"Forecast node '{path}' is not in the tree of {Period.Label}: no partner of the directory or deal of the period is under it.");
 
@@ -297,28 +388,84 @@ public sealed class ForecastHierarchyRollup
             }
         }
 
-        return latest.Values
-            .Where(a => a.Amount is not null)
-            .GroupBy(a => _index[a.Node])
-            .ToDictionary(g => g.Key, g => g.OrderBy(a => a.Category).ToList());
+        foreach (var ((node, _), adjustment) in latest.OrderBy(kv => kv.Key.Category))
+        {
+            if (adjustment.Amount is not null)
+            {
+                if (!_adjusted.TryGetValue(node, out var list))
+                {
+                    _adjusted[node] = list = [];
+                }
+
+                list.Add(adjustment);
+            }
+        }
+
+        return _adjusted;
+    }
+
+    // The present nodes in the order the tree meets them: partner by partner (then region code), each
+    // leaf after its ancestors not met before; each node's children in the same order.
+    private Presentation Present()
+    {
+        var order = new List<int> { 0 };
+        var children = new Dictionary<int, List<int>>();
+        var innerMet = new bool[_view.InnerCount];
+        var leafMet = new bool[_view.LeafCount];
+        innerMet[0] = true;
+        var chain = new Stack<int>();
+        void Meet(int node)
+        {
+            order.Add(node);
+            var parent = DataOf(node).Parent;
+            if (!children.TryGetValue(parent, out var list))
+            {
+                children[parent] = list = [];
+            }
+
+            list.Add(node);
+        }
+
+        foreach (var leaf in _partnerLeaves)
+        {
+            if (leaf < 0 || leaf >= _view.LeafCount || !_leafPresent[leaf] || leafMet[leaf])
+            {
+                continue;
+            }
+
+            leafMet[leaf] = true;
+            for (var node = _view.Leaves[leaf].Parent; !innerMet[node]; node = _view.Inner[node].Parent)
+            {
+                innerMet[node] = true;
+                chain.Push(node);
+            }
+
+            while (chain.TryPop(out var node))
+            {
+                Meet(node);
+            }
+
+            Meet(~leaf);
+        }
+
+        return new Presentation(order, children);
     }
 
     private ForecastNodeRollup Node(int node)
     {
-        var data = _nodes[node];
+        var data = DataOf(node);
         var lines = new ForecastCategoryLine[CategoryCount];
         var forecast = new Dictionary<ForecastCategory, Money>();
         for (var category = 0; category < CategoryCount; category++)
         {
-            var first = Cell(node, category, 0);
             long count = 0;
             for (var c = 0; c < _currencies.Length; c++)
             {
-                count += _count[first + c];
+                count += (long)Figure(Sum.Count, node, category, c);
             }
 
-            lines[category] = new ForecastCategoryLine((ForecastCategory)category, count, Convert(_amount, 0, node, category), Convert(_weighted, 4, node, category));
-            forecast[(ForecastCategory)category] = Convert(_forecast, 0, node, category);
+            lines[category] = new ForecastCategoryLine((ForecastCategory)category, count, Convert(Sum.Amount, 0, node, category), Convert(Sum.Weighted, 4, node, category));
+            forecast[(ForecastCategory)category] = Convert(Sum.Forecast, 0, node, category);
         }
 
         return new ForecastNodeRollup
@@ -326,42 +473,79 @@ public sealed class ForecastHierarchyRollup
             Path = data.Path,
             Level = data.Level,
             Key = data.Key,
-            Parent = data.Parent < 0 ? null : _nodes[data.Parent].Path,
-            Children = [.. data.Children.Select(c => _nodes[c].Path)],
+            Parent = data.Parent < 0 ? null : _view.Inner[data.Parent].Path,
+            Children = node >= 0 && Presented.Children.TryGetValue(node, out var children) ? [.. children.Select(PathOf)] : [],
             Currency = Currency,
             Categories = lines,
             Forecast = forecast,
-            Adjustments = [.. data.Adjustments],
-            Closed = Convert(_forecast, 0, node, (int)ForecastCategory.Closed),
-            CommitForecast = Convert(_forecast, 0, node, (int)ForecastCategory.Closed, (int)ForecastCategory.Commit),
-            BestCaseForecast = Convert(_forecast, 0, node, (int)ForecastCategory.Closed, (int)ForecastCategory.Commit, (int)ForecastCategory.BestCase),
-            OpenPipeline = Convert(_forecast, 0, node, (int)ForecastCategory.Commit, (int)ForecastCategory.BestCase, (int)ForecastCategory.Pipeline),
-            OpenWeighted = Convert(_weighted, 4, node, (int)ForecastCategory.Commit, (int)ForecastCategory.BestCase, (int)ForecastCategory.Pipeline),
+            Adjustments = _adjusted.TryGetValue(node, out var adjustments) ? [.. adjustments] : [],
+            Closed = Convert(Sum.Forecast, 0, node, (int)ForecastCategory.Closed),
+            CommitForecast = Convert(Sum.Forecast, 0, node, (int)ForecastCategory.Closed, (int)ForecastCategory.Commit),
+            BestCaseForecast = Convert(Sum.Forecast, 0, node, (int)ForecastCategory.Closed, (int)ForecastCategory.Commit, (int)ForecastCategory.BestCase),
+            OpenPipeline = Convert(Sum.Forecast, 0, node, (int)ForecastCategory.Commit, (int)ForecastCategory.BestCase, (int)ForecastCategory.Pipeline),
+            OpenWeighted = Convert(Sum.Weighted, 4, node, (int)ForecastCategory.Commit, (int)ForecastCategory.BestCase, (int)ForecastCategory.Pipeline),
+        };
+    }
+
+    // One exact sum of a node (inner or leaf) for one category and currency.
+    private Int128 Figure(Sum sum, int node, int category, int currency)
+    {
+        if (node >= 0)
+        {
+            var cell = Cell(node, category, currency);
+            return sum switch
+            {
+                Sum.Count => _count[cell],
+                Sum.Amount => _amount[cell],
+                Sum.Weighted => _weighted[cell],
+                _ => _forecast[cell],
+            };
+        }
+
+        var leaf = ~node;
+        if (sum == Sum.Forecast && _adjusted.TryGetValue(node, out var adjustments) && adjustments.Find(a => (int)a.Category == category) is { } adjustment)
+        {
+            return currency == _reporting ? adjustment.Amount!.Value.MinorUnits : Int128.Zero;
+        }
+
+        if (currency >= _leafCurrencies)
+        {
+            return Int128.Zero;
+        }
+
+        return sum switch
+        {
+            Sum.Count => _leafCount[(leaf * CategoryCount * _leafCurrencies) + (category * _leafCurrencies) + currency],
+            Sum.Weighted => LeafWeighted(leaf, category, currency),
+            _ => LeafAmount(leaf, category, currency),
         };
     }
 
     // Adds the exact per-currency sums of the categories first, then converts and rounds once.
-    private Money Convert(Int128[] sums, int extraDigits, int node, params int[] categories)
+    private Money Convert(Sum sum, int extraDigits, int node, params int[] categories)
     {
         var perCurrency = new (CurrencyCode, Int128)[_currencies.Length];
         for (var c = 0; c < _currencies.Length; c++)
         {
-            var sum = Int128.Zero;
+            var total = Int128.Zero;
             foreach (var category in categories)
             {
-                sum += sums[Cell(node, category, c)];
+                total += Figure(sum, node, category, c);
             }
 
-            perCurrency[c] = (_currencies[c], sum);
+            perCurrency[c] = (_currencies[c], total);
         }
 
         return ExactMath.ToMoney(CurrencyConversion.ToMinorUnits(perCurrency, extraDigits, Currency, _rates, _asOf), Currency);
     }
 
-    private sealed record NodeData(string Path, string Level, string Key, int Parent)
+    private enum Sum
     {
-        public List<int> Children { get; } = [];
-
-        public List<ForecastAdjustment> Adjustments { get; } = [];
+        Count,
+        Amount,
+        Weighted,
+        Forecast,
     }
+
+    private sealed record Presentation(List<int> Order, Dictionary<int, List<int>> Children);
 }

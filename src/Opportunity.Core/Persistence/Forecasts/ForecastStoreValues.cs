@@ -20,6 +20,40 @@ public static class ForecastStoreValues
     /// <summary>The entity name of a target in <see cref="StoreDataException"/>.</summary>
     public const string TargetEntity = nameof(SalesTarget);
 
+    /// <summary>The entity name of an adjustment in <see cref="StoreDataException"/>.</summary>
+    public const string AdjustmentEntity = nameof(ForecastAdjustment);
+
+    /// <summary>How errors name an adjustment: <c>2025-Q1 network/region:EMEA Commit 2025-02-03T10:00:00Z</c>.</summary>
+    public static string Id(ForecastAdjustment adjustment)
+    {
+        ArgumentNullException.ThrowIfNull(adjustment);
+        return $"{adjustment.Period.Label} {adjustment.Node} {adjustment.Category} {InstantPattern.ExtendedIso.Format(adjustment.At)}";
+    }
+
+    /// <summary>
+    /// Checks that an adjustment can be stored (its period, texts without U+0000, an amount within
+    /// 64-bit minor units) and returns its amount in minor units (in the amount's currency), or null when it clears.
+    /// </summary>
+    /// <exception cref="StoreDataException">It cannot; names the field.</exception>
+    public static long? AdjustmentMinorUnits(ForecastAdjustment adjustment)
+    {
+        var id = Id(adjustment);
+        Period(adjustment.Period, AdjustmentEntity, id);
+        foreach (var (field, text) in new[] { (nameof(adjustment.Node), adjustment.Node), (nameof(adjustment.By), adjustment.By), (nameof(adjustment.Reason), adjustment.Reason) })
+        {
+            if (text.Contains('\0', StringComparison.Ordinal))
+            {
+                throw new StoreDataException(AdjustmentEntity, id, field, $"{field} cannot hold the NUL character (U+0000).");
+            }
+        }
+
+        return adjustment.Amount is { } amount ? MinorUnits(amount, amount.Currency, AdjustmentEntity, id, nameof(adjustment.Amount)) : null;
+    }
+
+    /// <summary>An adjustment read back from its columns (<paramref name="minorUnits"/> and <paramref name="currency"/> both null: it clears).</summary>
+    public static ForecastAdjustment Adjustment(ForecastPeriod period, string node, ForecastCategory category, long? minorUnits, string? currency, string by, Instant at, string reason) =>
+        new(node, period, category, minorUnits is { } minor ? Money.FromMinorUnits(minor, new CurrencyCode(currency!)) : null, by, at, reason);
+
     /// <summary>The forecast categories in declared order: the order of a snapshot's per-category amount columns.</summary>
     public static IReadOnlyList<ForecastCategory> Categories { get; } = Enum.GetValues<ForecastCategory>();
 

@@ -14,18 +14,22 @@ public sealed partial class InMemoryStore : IForecastSnapshotStore, ISalesTarget
     /// <inheritdoc />
     public Task SaveAsync(TenantId tenant, ForecastSnapshot snapshot, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(snapshot);
-        var id = ForecastStoreValues.Id(snapshot);
-        var key = (tenant.Value, ForecastStoreValues.Period(snapshot.Period, ForecastStoreValues.SnapshotEntity, id), ForecastStoreValues.PartnerKey(ForecastScope.Of(snapshot)), ForecastStoreValues.RegionKey(ForecastScope.Of(snapshot), ForecastStoreValues.SnapshotEntity, id), ForecastStoreValues.NodeKey(ForecastScope.Of(snapshot), ForecastStoreValues.SnapshotEntity, id), snapshot.TakenOn);
-
-        // Kept as the SQL adapters read it back (checked the same way, no shared dictionary).
-        var stored = ForecastStoreValues.Snapshot(snapshot.Period, ForecastScope.Of(snapshot), snapshot.TakenOn, snapshot.Currency, ForecastStoreValues.AmountMinorUnits(snapshot), ForecastStoreValues.CategoryMinorUnits(snapshot));
+        var (key, stored) = Storable(tenant, snapshot);
         lock (_gate)
         {
             _forecastSnapshots[key] = stored;
         }
 
         return Task.CompletedTask;
+    }
+
+    // The snapshot's key and the snapshot as the SQL adapters read it back (checked the same way, no shared dictionary).
+    private static ((string, ForecastPeriod, string, string, string, LocalDate) Key, ForecastSnapshot Stored) Storable(TenantId tenant, ForecastSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var id = ForecastStoreValues.Id(snapshot);
+        var key = (tenant.Value, ForecastStoreValues.Period(snapshot.Period, ForecastStoreValues.SnapshotEntity, id), ForecastStoreValues.PartnerKey(ForecastScope.Of(snapshot)), ForecastStoreValues.RegionKey(ForecastScope.Of(snapshot), ForecastStoreValues.SnapshotEntity, id), ForecastStoreValues.NodeKey(ForecastScope.Of(snapshot), ForecastStoreValues.SnapshotEntity, id), snapshot.TakenOn);
+        return (key, ForecastStoreValues.Snapshot(snapshot.Period, ForecastScope.Of(snapshot), snapshot.TakenOn, snapshot.Currency, ForecastStoreValues.AmountMinorUnits(snapshot), ForecastStoreValues.CategoryMinorUnits(snapshot)));
     }
 
     /// <inheritdoc />
