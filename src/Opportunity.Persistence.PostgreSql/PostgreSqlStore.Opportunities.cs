@@ -10,7 +10,7 @@ public sealed partial class PostgreSqlStore
     /// <summary>The indexed columns of an opportunity row, in the order of <see cref="OpportunityValues"/>.</summary>
     private static readonly string[] OpportunityColumnNames =
         ["partner", "pipeline_id", "stage", "amount_minor", "currency", "expected_close", "probability_override_bp", "region", "product_line", "is_open", "next_due_at",
-         "stage_kind", "probability_bp", "forecast_category", "closed_at"];
+         "stage_kind", "probability_bp", "forecast_category", "closed_at", "products"];
 
     /// <inheritdoc />
     public Task<SalesOpportunity?> FindAsync(AccessScope scope, OpportunityId id, CancellationToken cancellationToken = default)
@@ -102,6 +102,7 @@ public sealed partial class PostgreSqlStore
         (short)(s.ProbabilityOverride ?? stage.DefaultProbability).BasisPoints,
         (short)(s.ForecastCategoryOverride ?? stage.ForecastCategory),
         PgValues.FloorOrNull(s.ClosedAt),
+        StoredValues.ProductsColumn(s),
     ];
 
     private static (string Where, List<object?> Parameters) OpportunityScope(AccessScope scope) =>

@@ -17,13 +17,19 @@ public readonly record struct ProductAmount(string Product, long AmountMinorUnit
     public static IReadOnlyList<ProductAmount> Of(SalesOpportunity opportunity)
     {
         ArgumentNullException.ThrowIfNull(opportunity);
-        if (opportunity.Lines.Count == 0)
+        return OfLines(opportunity.Lines);
+    }
+
+    /// <summary>The product amounts of <paramref name="lines"/> (see <see cref="Of(SalesOpportunity)"/>).</summary>
+    internal static IReadOnlyList<ProductAmount> OfLines(IReadOnlyList<OpportunityLine>? lines)
+    {
+        if (lines is null || lines.Count == 0)
         {
             return [];
         }
 
-        var amounts = new List<ProductAmount>(opportunity.Lines.Count);
-        foreach (var line in opportunity.Lines)
+        var amounts = new List<ProductAmount>(lines.Count);
+        foreach (var line in lines)
         {
             var i = amounts.FindIndex(a => string.Equals(a.Product, line.Product, StringComparison.Ordinal));
             if (i < 0)
