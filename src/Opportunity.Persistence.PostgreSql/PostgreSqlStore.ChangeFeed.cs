@@ -42,7 +42,7 @@ public sealed partial class PostgreSqlStore : IChangeFeed, IChangeFeedSignal
                      ORDER BY c.position, f.seq LIMIT $4)
                     ORDER BY 1, 2 LIMIT $4)
                 SELECT p.position, p.seq, p.id, o.version, o.partner, o.stage, o.stage_kind, o.amount_minor, o.currency, o.probability_bp,
-                       o.forecast_category, o.expected_close, o.closed_at, o.region, o.product_line,
+                       o.forecast_category, o.expected_close, o.closed_at, o.region, o.product_line, o.products,
                        o.stage_kind IS NULL
                        OR (EXISTS (SELECT 1 FROM {_schema}.quarantine WHERE tenant = $1 AND kind = 'SalesOpportunity')
                            AND EXISTS (SELECT 1 FROM {_schema}.quarantine q WHERE q.tenant = o.tenant AND q.kind = 'SalesOpportunity' AND q.id = o.id))
@@ -55,7 +55,7 @@ public sealed partial class PostgreSqlStore : IChangeFeed, IChangeFeedSignal
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var id = reader.GetString(2);
-                StoredPipelineRow? row = reader.GetBoolean(15) ? null : new StoredPipelineRow(
+                StoredPipelineRow? row = reader.GetBoolean(16) ? null : new StoredPipelineRow(
                     new PartnerId(reader.GetString(4)),
                     reader.GetString(5),
                     (StageKind)reader.GetInt16(6),
@@ -68,6 +68,7 @@ public sealed partial class PostgreSqlStore : IChangeFeed, IChangeFeedSignal
                 {
                     Region = reader.IsDBNull(13) ? null : reader.GetString(13),
                     ProductLine = reader.IsDBNull(14) ? null : reader.GetString(14),
+                    Products = reader.IsDBNull(15) ? null : StoredValues.ReadProducts(id, reader.GetString(15)),
                 };
                 changes.Add(new OpportunityChange(new ChangeFeedPosition(reader.GetInt64(0), reader.GetInt64(1)), new OpportunityId(id), reader.GetInt64(3), row));
             }

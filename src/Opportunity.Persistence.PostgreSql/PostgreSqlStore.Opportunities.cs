@@ -10,7 +10,7 @@ public sealed partial class PostgreSqlStore
     /// <summary>The indexed columns of an opportunity row, in the order of <see cref="OpportunityValues"/>.</summary>
     private static readonly string[] OpportunityColumnNames =
         ["partner", "pipeline_id", "stage", "amount_minor", "currency", "expected_close", "probability_override_bp", "region", "product_line", "is_open", "next_due_at",
-         "stage_kind", "probability_bp", "forecast_category", "closed_at",
+         "stage_kind", "probability_bp", "forecast_category", "closed_at", "products",
          .. CustomerKeyColumnNames];
 
     /// <inheritdoc />
@@ -103,6 +103,7 @@ public sealed partial class PostgreSqlStore
         (short)(s.ProbabilityOverride ?? stage.DefaultProbability).BasisPoints,
         (short)(s.ForecastCategoryOverride ?? stage.ForecastCategory),
         PgValues.FloorOrNull(s.ClosedAt),
+        StoredValues.ProductsColumn(s),
         .. CustomerKeyValues(s.Tenant, s.CustomerKeys),
     ];
 

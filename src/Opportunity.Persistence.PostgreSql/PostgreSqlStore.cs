@@ -118,6 +118,11 @@ public sealed partial class PostgreSqlStore : ILeadStore, IOpportunityStore, IPa
                     await FillPipelineColumnsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                 }
 
+                if (version == PostgreSqlMigrations.ProductsVersion)
+                {
+                    await FillProductsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                }
+
                 using var record = new NpgsqlCommand($"INSERT INTO {_schema}.schema_migrations (version, name) VALUES ($1, $2);", connection, transaction);
                 record.Parameters.Add(new NpgsqlParameter { Value = version });
                 record.Parameters.Add(new NpgsqlParameter { Value = name });

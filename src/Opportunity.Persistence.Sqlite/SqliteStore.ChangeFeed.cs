@@ -30,7 +30,7 @@ public sealed partial class SqliteStore : IChangeFeed, IChangeFeedSignal
             """
             SELECT f.seq, f.id, o.version,
                    o.partner, o.stage, o.stage_kind, o.amount_minor, o.currency, o.probability_bp,
-                   o.forecast_category, o.expected_close, o.closed_at, o.region, o.product_line,
+                   o.forecast_category, o.expected_close, o.closed_at, o.region, o.product_line, o.products,
                    o.stage_kind IS NULL
                    OR ((SELECT 1 FROM quarantine WHERE tenant = ?1 AND kind = 'SalesOpportunity' LIMIT 1) IS NOT NULL
                        AND EXISTS (SELECT 1 FROM quarantine q WHERE q.tenant = o.tenant AND q.kind = 'SalesOpportunity' AND q.id = o.id))
@@ -47,7 +47,7 @@ public sealed partial class SqliteStore : IChangeFeed, IChangeFeedSignal
         while (rows.Read())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            StoredPipelineRow? row = rows.Int64(14) != 0 ? null : ReadPipelineRow(rows, 3, values);
+            StoredPipelineRow? row = rows.Int64(15) != 0 ? null : ReadPipelineRow(rows, 3, values);
             changes.Add(new OpportunityChange(new ChangeFeedPosition(0, rows.Int64(0)), new OpportunityId(Encoding.UTF8.GetString(rows.Utf8(1))), rows.Int64(2), row));
         }
 

@@ -70,7 +70,7 @@ public sealed partial class SqliteStore
     /// <summary>The indexed columns of an opportunity row, in the order of <see cref="OpportunityValues"/>.</summary>
     private static readonly string[] OpportunityColumnNames =
         ["partner", "pipeline_id", "stage", "amount_minor", "currency", "expected_close", "probability_override_bp", "region", "product_line", "is_open", "next_due_at",
-         "stage_kind", "probability_bp", "forecast_category", "closed_at",
+         "stage_kind", "probability_bp", "forecast_category", "closed_at", "products",
          .. CustomerKeyColumnNames];
 
     private static (string Column, object? Value)[] OpportunityColumns(SalesOpportunitySnapshot s, Stage stage) =>
@@ -95,6 +95,7 @@ public sealed partial class SqliteStore
         (s.ProbabilityOverride ?? stage.DefaultProbability).BasisPoints,
         (int)(s.ForecastCategoryOverride ?? stage.ForecastCategory),
         SqliteText.OfOrNull(s.ClosedAt, nameof(SalesOpportunity), s.Id.Value, nameof(s.ClosedAt)),
+        StoredValues.ProductsColumn(s),
         .. CustomerKeyValues(s.CustomerKeys),
     ];
 

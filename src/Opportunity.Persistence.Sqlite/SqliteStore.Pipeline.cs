@@ -38,7 +38,7 @@ public sealed partial class SqliteStore : IPipelineRowSource, IPipelinePushDown
         using var rows = new SqliteBoundStatement(
             connection,
             $"""
-            SELECT partner, stage, stage_kind, amount_minor, currency, probability_bp, forecast_category, expected_close, closed_at, region, product_line,
+            SELECT partner, stage, stage_kind, amount_minor, currency, probability_bp, forecast_category, expected_close, closed_at, region, product_line, products,
                    CASE WHEN amount_minor > {Money.MaxDealMinorUnits} THEN id END
             FROM opportunities r INDEXED BY opportunities_pipeline
             WHERE {where};
@@ -52,9 +52,9 @@ public sealed partial class SqliteStore : IPipelineRowSource, IPipelinePushDown
         while (rows.Read())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!rows.IsNull(11))
+            if (!rows.IsNull(12))
             {
-                throw PipelineRowValues.AmountOutOfRange(rows.Utf8(11), rows.Int64(3));
+                throw PipelineRowValues.AmountOutOfRange(rows.Utf8(12), rows.Int64(3));
             }
 
             yield return ReadPipelineRow(rows, 0, values);
@@ -82,10 +82,17 @@ public sealed partial class SqliteStore : IPipelineRowSource, IPipelinePushDown
         var (where, parameters) = await PipelineWhereAsync(connection, transaction, scope, collector.Options.IncludeClosedWon, cancellationToken).ConfigureAwait(false);
         connection.CreateFunction<string, string?, long>(CloseMonthFunction, (expected, closed) => CloseMonth(expected, closed, zone), isDeterministic: true);
         var keys = $"{KeyExpression(grouping.First)}, {KeyExpression(grouping.Second)}, currency";
+
+        // By product, a deal with lines is one row per product of its products column (json_each,
+        // still from the index), carrying that product's amount; a deal without lines keeps its own
+        // amount under a null product, "(none)".
+        var byProduct = grouping.First == PipelineDimension.Product || grouping.Second == PipelineDimension.Product;
+        var from = byProduct ? "opportunities r INDEXED BY opportunities_pipeline LEFT JOIN json_each(r.products) p" : "opportunities r INDEXED BY opportunities_pipeline";
+        var amountExpression = byProduct ? "coalesce(json_extract(p.value, '$[1]'), amount_minor)" : "amount_minor";
         try
         {
             await ReadGroupsAsync(
-                $"SELECT {keys}, count(*), sum(amount_minor), sum(amount_minor * probability_bp) FROM opportunities r INDEXED BY opportunities_pipeline WHERE {where} GROUP BY 1, 2, 3;",
+                $"SELECT {keys}, count(*), sum({amountExpression}), sum({amountExpression} * probability_bp) FROM {from} WHERE {where} GROUP BY 1, 2, 3;",
                 r => (r.GetInt64(4), (Int128)r.GetInt64(5))).ConfigureAwait(false);
         }
         catch (SqliteException ex) when (ex.Message.Contains("integer overflow", StringComparison.Ordinal))
@@ -93,9 +100,9 @@ public sealed partial class SqliteStore : IPipelineRowSource, IPipelinePushDown
             collector = new PipelineGroupCollector(grouping, options);
             await ReadGroupsAsync(
                 $"""
-                SELECT {keys}, count(*), sum(amount_minor >> 32), sum(amount_minor & 4294967295),
-                       sum((amount_minor * probability_bp) >> 32), sum((amount_minor * probability_bp) & 4294967295)
-                FROM opportunities r INDEXED BY opportunities_pipeline WHERE {where} GROUP BY 1, 2, 3;
+                SELECT {keys}, count(*), sum({amountExpression} >> 32), sum({amountExpression} & 4294967295),
+                       sum(({amountExpression} * probability_bp) >> 32), sum(({amountExpression} * probability_bp) & 4294967295)
+                FROM {from} WHERE {where} GROUP BY 1, 2, 3;
                 """,
                 r => (((Int128)r.GetInt64(4) << 32) + r.GetInt64(5), ((Int128)r.GetInt64(6) << 32) + r.GetInt64(7))).ConfigureAwait(false);
         }
@@ -158,6 +165,43 @@ public sealed partial class SqliteStore : IPipelineRowSource, IPipelinePushDown
     }
 
     /// <summary>
+    /// Fills the products column (migration 43) of every stored opportunity whose document has lines;
+    /// part of the migration's transaction. An unreadable document is left as it is (null: no products).
+    /// </summary>
+    private async Task FillProductsAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        var rows = new List<(string Tenant, string Id, string Products)>();
+        using (var select = Command(connection, transaction, "SELECT tenant, id, document FROM opportunities WHERE instr(document, '\"Lines\"') > 0;"))
+        using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    var opportunity = ToOpportunity(reader.GetString(1), 1, reader.GetString(2));
+                    if (StoredValues.ProductsColumn(opportunity.ToSnapshot()) is { } products)
+                    {
+                        rows.Add((reader.GetString(0), reader.GetString(1), products));
+                    }
+                }
+                catch (StoreDataException)
+                {
+                    // Unreadable: quarantined when read, out of the pipeline; nothing to fill.
+                }
+            }
+        }
+
+        using var update = Command(connection, transaction, "UPDATE opportunities SET products = $products WHERE tenant = $tenant AND id = $id;", [("$tenant", null), ("$id", null), ("$products", null)]);
+        foreach (var (tenant, id, products) in rows)
+        {
+            update.Parameters["$tenant"].Value = tenant;
+            update.Parameters["$id"].Value = id;
+            update.Parameters["$products"].Value = products;
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// The deals of the pipeline in <paramref name="scope"/>: open (and closed-won) rows with filled
     /// pipeline columns, not quarantined; parameters <c>?1</c> (tenant) and <c>?2</c> (partner). The
     /// condition repeats the pipeline index's own (SQLite uses a partial index only then), after the
@@ -191,7 +235,7 @@ public sealed partial class SqliteStore : IPipelineRowSource, IPipelinePushDown
     /// <summary>A stored expected close: <c>yyyy-MM-dd</c> read from its digits, anything else through the ISO pattern.</summary>
     /// <summary>
     /// The pipeline columns at <paramref name="first"/>: partner, stage, stage_kind, amount_minor,
-    /// currency, probability_bp, forecast_category, expected_close, closed_at, region, product_line —
+    /// currency, probability_bp, forecast_category, expected_close, closed_at, region, product_line, products —
     /// the order of the pipeline index, read by the row stream and the change feed alike.
     /// </summary>
     private static StoredPipelineRow ReadPipelineRow(SqliteBoundStatement rows, int first, PipelineRowValues values) =>
@@ -208,6 +252,7 @@ public sealed partial class SqliteStore : IPipelineRowSource, IPipelinePushDown
         {
             Region = rows.IsNull(first + 9) ? null : values.Region(rows.Utf8(first + 9)),
             ProductLine = rows.IsNull(first + 10) ? null : values.ProductLine(rows.Utf8(first + 10)),
+            Products = rows.IsNull(first + 11) ? null : StoredValues.ReadProducts(null, Encoding.UTF8.GetString(rows.Utf8(first + 11))),
         };
 
     private static LocalDate ReadDate(ReadOnlySpan<byte> text)
@@ -232,6 +277,7 @@ public sealed partial class SqliteStore : IPipelineRowSource, IPipelinePushDown
         PipelineDimension.ForecastCategory => "forecast_category",
         PipelineDimension.Region => "region",
         PipelineDimension.ProductLine => "product_line",
+        PipelineDimension.Product => "json_extract(p.value, '$[0]')",
         _ => $"{CloseMonthFunction}(expected_close, closed_at)",
     };
 

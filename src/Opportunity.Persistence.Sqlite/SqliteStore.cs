@@ -129,6 +129,11 @@ public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartne
                         await FillPipelineColumnsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                     }
 
+                    if (version == SqliteMigrations.ProductsVersion)
+                    {
+                        await FillProductsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                    }
+
                     if (version == SqliteMigrations.CapacityAndQuarantineVersion)
                     {
                         await FillPartnerLoadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);

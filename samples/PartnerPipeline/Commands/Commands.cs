@@ -46,7 +46,7 @@ internal static class Commands
     private static string HelpFor(string command) => command switch
     {
         "forecast" => """
-            Usage: partner-pipeline forecast [--by partner|stage|quarter|category|region|product_line|hierarchy]
+            Usage: partner-pipeline forecast [--by partner|stage|quarter|category|region|product_line|product|hierarchy]
                                              [--format text|json] [--currency EUR] [--rates USD=0.92,GBP=1.17] [--db <path>]
 
             The weighted pipeline of the open opportunities in the database, grouped, with exact
@@ -56,7 +56,9 @@ internal static class Commands
             (USD=0.92,GBP=1.17) or a dated table, a CSV file "currency,effective_date,rate" (e.g.
             USD,2026-03,0.92) with which each deal is converted at its close month's rate. --by hierarchy prints the
             tree network → region → channel manager → distributor → partner with each node's commit and best-case
-            forecast and open weighted pipeline (text only).
+            forecast and open weighted pipeline (text only). --by product groups by the products of the deals'
+            line items (a deal counts under each of its products with that product's amount; deals without
+            lines under "(none)").
 
             """,
         "import" => """
@@ -64,11 +66,14 @@ internal static class Commands
 
             Imports opportunities from CSV with the header
               id,partner,stage,amount,currency,expected_close,probability,forecast_category,region,product_line,
-              partner_name,created_at,closed_at,close_reason,stage_history
+              partner_name,created_at,closed_at,close_reason,stage_history,lines,splits
             (the first five required, the others optional; 'export' writes this format). created_at and
             closed_at are ISO instants (2026-07-20T14:30:00Z) or dates; stage_history lists the stage entries
             oldest first as Stage@time separated by ';' and ends in the row's stage. Ids and partner ids have
-            no spaces; partner_name names the partners the import creates.
+            no spaces; partner_name names the partners the import creates. lines holds the line items as
+            product|quantity|unit_price[|discount_percent] and splits the credit splits as party|role|percent
+            (role partner, distributor or manufacturer_rep), entries separated by ';'; with lines the amount
+            must be their sum.
             A file with a bad row imports nothing unless --skip-bad-rows is given. --dry-run checks the file
             against the database, lists every problem of every line and writes nothing. The exit code is 0
             only when rows were (or would be) imported.

@@ -20,6 +20,7 @@ internal static class ForecastCommand
         ["category"] = PipelineDimension.ForecastCategory,
         ["region"] = PipelineDimension.Region,
         ["product_line"] = PipelineDimension.ProductLine,
+        ["product"] = PipelineDimension.Product,
     };
 
     public static async Task<int> ExecuteAsync(Arguments arguments, TextWriter output)

@@ -25,7 +25,7 @@ public static class OpportunityCsvExporter
     /// <param name="partnerNames">Display names for the <c>partner_name</c> column; a partner without one gets an empty cell. Default: none.</param>
     /// <param name="cancellationToken">Stops the export.</param>
     /// <returns>The number of opportunities written.</returns>
-    /// <exception cref="ArgumentException">A stage name holds <c>;</c>, which the stage_history cell cannot carry.</exception>
+    /// <exception cref="ArgumentException">A stage name holds <c>;</c>, which the stage_history cell cannot carry, or a product or split party holds <c>;</c> or <c>|</c> (the lines and splits cells).</exception>
     public static async Task<int> WriteAsync(TextWriter writer, IAsyncEnumerable<SalesOpportunity> opportunities, IReadOnlyDictionary<PartnerId, string>? partnerNames = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -61,6 +61,8 @@ public static class OpportunityCsvExporter
             o.ClosedAt is { } closed ? InstantPattern.ExtendedIso.Format(closed) : null,
             o.CloseReason,
             string.Join(';', o.History.Select(Entry)),
+            LineItemCells.WriteLines(o.Lines),
+            LineItemCells.WriteSplits(o.Splits),
         ];
         return string.Join(',', cells.Select(Quote)) + "\r\n";
     }

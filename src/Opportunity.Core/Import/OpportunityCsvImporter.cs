@@ -12,7 +12,7 @@ namespace Opportunity.Import;
 /// <summary>
 /// Imports opportunities from CSV (RFC 4180) with the canonical header
 /// <c>id,partner,stage,amount,currency,expected_close,probability,forecast_category,region,product_line</c>,
-/// optionally followed by <c>partner_name,created_at,closed_at,close_reason,stage_history</c>
+/// optionally followed by <c>partner_name,created_at,closed_at,close_reason,stage_history,lines,splits</c>
 /// (<see cref="FullHeader"/>, as <see cref="OpportunityCsvExporter"/> writes it). The first five columns are required, the
 /// others optional (the column may be absent or the cell empty); columns may come in any order;
 /// names are case-insensitive. <c>created_at</c>, <c>closed_at</c> and <c>close_reason</c> keep a
@@ -20,7 +20,10 @@ namespace Opportunity.Import;
 /// first, as <c>Stage@when</c> separated by <c>;</c> (e.g.
 /// <c>Qualification@2026-07-01T09:00:00Z;Proposal@2026-07-20T14:30:00Z;Closed won@2026-08-03T10:00:00Z</c>),
 /// its last entry the <c>stage</c> column; times are ISO instants (<c>…Z</c>) or dates (midnight in
-/// <see cref="OpportunityCsvOptions.Zone"/>). Every problem is a
+/// <see cref="OpportunityCsvOptions.Zone"/>). <c>lines</c> holds the deal's line items as
+/// <c>product|quantity|unit_price[|discount_percent]</c> and <c>splits</c> its credit splits as
+/// <c>party|role|percent</c>, entries separated by <c>;</c>; with lines the amount must be their sum.
+/// Every problem is a
 /// <see cref="ValidationError"/> naming its line and column (<c>line 14, column amount</c>), and a
 /// file with errors imports nothing unless <see cref="OpportunityCsvOptions.SkipBadRows"/> is set.
 /// </summary>
@@ -40,7 +43,7 @@ public static class OpportunityCsvImporter
     /// <see cref="CanonicalHeader"/> followed by the optional columns that carry a deal's life —
     /// <c>partner_name,created_at,closed_at,close_reason,stage_history</c> — as <see cref="OpportunityCsvExporter"/> writes it.
     /// </summary>
-    public const string FullHeader = CanonicalHeader + ",partner_name,created_at,closed_at,close_reason,stage_history";
+    public const string FullHeader = CanonicalHeader + ",partner_name,created_at,closed_at,close_reason,stage_history,lines,splits";
 
     /// <summary>
     /// The optional columns naming a deal's customer — <c>customer_company,customer_email,customer_phone</c> (the
@@ -192,7 +195,7 @@ public static class OpportunityCsvImporter
             return ValidationResult<CsvFile>.Failure(errors);
         }
 
-        csv.ShareValues(index.Where(c => c.Key is not ("id" or "amount" or "created_at" or "closed_at" or "stage_history")).Select(c => c.Value));
+        csv.ShareValues(index.Where(c => c.Key is not ("id" or "amount" or "created_at" or "closed_at" or "stage_history" or "lines" or "splits")).Select(c => c.Value));
         var today = clock.GetCurrentInstant().InZone(options.Zone).Date;
         var rows = new List<ValidRow>();
         var rowErrors = new List<ValidationError>();
@@ -429,7 +432,7 @@ public static class OpportunityCsvImporter
         return index;
     }
 
-    private readonly record struct Draft(OpportunityId Id, Stage Stage, SalesOpportunityDraft Value, string? PartnerName, Life? Life);
+    private readonly record struct Draft(OpportunityId Id, Stage Stage, SalesOpportunityDraft Value, string? PartnerName, Life? Life, List<OpportunityLine>? Lines = null, List<OpportunitySplit>? Splits = null);
 
     /// <summary>The dated cells of a row, null when it has none: the deal is then opened (and closed) at the import's instant.</summary>
     private sealed record Life(Instant? CreatedAt, Instant? ClosedAt, string? CloseReason, List<(Stage Stage, Instant At)>? History);
@@ -564,6 +567,15 @@ public static class OpportunityCsvImporter
 
         var customer = ReadCustomerKeys(Cell, Problem);
         var life = ReadLife(Cell, Problem, stage, options);
+
+        // Line items drive the amount: the amount column must be their sum, so a file never says two amounts.
+        var lines = Cell("lines") is { } linesText && currency is { } lineCurrency ? LineItemCells.ReadLines(linesText, lineCurrency, Problem) : null;
+        if (lines is not null && amount is { } stated && lines.Aggregate(Money.Zero(stated.Currency), (sum, l) => new Money(sum.Amount + l.Amount.Amount, stated.Currency)) is var total && total.Amount != stated.Amount)
+        {
+            Problem("amount", $"The lines sum to {total.Amount.ToString(CultureInfo.InvariantCulture)}, not {stated.Amount.ToString(CultureInfo.InvariantCulture)}; the amount of a deal with lines is their sum.");
+        }
+
+        var splits = Cell("splits") is { } splitsText ? LineItemCells.ReadSplits(splitsText, Problem) : null;
         if (problems.Count > 0 || id is null || partner is null || stage is null || amount is null)
         {
             return null;
@@ -577,7 +589,7 @@ public static class OpportunityCsvImporter
             Region = Cell("region"),
             ProductLine = Cell("product_line"),
             CustomerKeys = customer,
-        }, partnerName, life);
+        }, partnerName, life, lines, splits);
     }
 
     // customer_company, customer_email, customer_phone: the deal's customer keys, normalised as a lead's
@@ -726,6 +738,7 @@ public static class OpportunityCsvImporter
         var life = draft.Life;
         var created = life?.CreatedAt ?? (life?.ClosedAt is { } early && early < now ? early : now);
         var opportunity = SalesOpportunity.Open(options.Tenant, draft.Id, draft.Value, options.Pipeline, options.Actor, At(created, now, clock));
+        SetLinesAndSplits(opportunity, draft, options, At(created, now, clock));
         if (draft.Stage.IsClosed)
         {
             var closed = life?.ClosedAt ?? Instant.Max(created, now);
@@ -741,6 +754,7 @@ public static class OpportunityCsvImporter
     {
         var value = draft.Value with { Stage = history[0].Stage.Name, ProbabilityOverride = history.Count == 1 ? draft.Value.ProbabilityOverride : null };
         var opportunity = SalesOpportunity.Open(options.Tenant, draft.Id, value, options.Pipeline, options.Actor, new FixedClock(history[0].At));
+        SetLinesAndSplits(opportunity, draft, options, new FixedClock(history[0].At));
         for (var i = 1; i < history.Count; i++)
         {
             var (stage, at) = history[i];
@@ -773,6 +787,20 @@ public static class OpportunityCsvImporter
         }
 
         return opportunity;
+    }
+
+    // Set when the deal is opened (lines only change on an open deal), so a closed deal keeps them.
+    private static void SetLinesAndSplits(SalesOpportunity opportunity, Draft draft, OpportunityCsvOptions options, IClock clock)
+    {
+        if (draft.Lines is { } lines)
+        {
+            opportunity.SetLines(lines, options.Actor, clock);
+        }
+
+        if (draft.Splits is { } splits)
+        {
+            opportunity.SetSplits(splits, options.Actor, clock);
+        }
     }
 
     private static void Close(SalesOpportunity opportunity, Stage stage, string? reason, string actor, IClock clock)
@@ -827,7 +855,7 @@ public static class OpportunityCsvImporter
     }
 
     // ArgumentException appends " (Parameter 'x')"; the column already says where.
-    private static string FirstSentence(string message)
+    internal static string FirstSentence(string message)
     {
         var cut = message.IndexOf(" (Parameter", StringComparison.Ordinal);
         return cut < 0 ? message : message[..cut];

@@ -294,6 +294,13 @@ internal static class PostgreSqlMigrations
                 WHERE stage_kind IN (0, 1);
             ALTER TABLE {s}.opportunities SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_vacuum_insert_scale_factor = 0.02);
             """),
+        (ProductsVersion, "products of the line items in the opportunity row and the pipeline index", """
+            ALTER TABLE {s}.opportunities ADD COLUMN products text;
+            DROP INDEX {s}.opportunities_pipeline;
+            CREATE INDEX opportunities_pipeline ON {s}.opportunities (tenant, stage_kind, partner, stage, currency)
+                INCLUDE (amount_minor, probability_bp, forecast_category, expected_close, closed_at, region, product_line, products, id)
+                WHERE stage_kind IN (0, 1);
+            """),
         (SettingsOncePerStatementVersion, "opportunities' row-level security reads the settings once per statement", $$"""
             ALTER POLICY opportunities_scope ON {s}.opportunities
                 USING ({{TenantOnce}} AND ({{NoPartnerOnce}} OR partner = {{PartnerOnce}}))
@@ -566,6 +573,15 @@ internal static class PostgreSqlMigrations
     /// are read through the index again soon.
     /// </summary>
     public const int PipelineIndexVersion = 18;
+
+    /// <summary>
+    /// Migration 43: <c>products</c>, the opportunity's amount per product of its line items as JSON
+    /// text (<c>StoredValues.ProductsColumn</c>, null without lines), in the row — so every write of
+    /// the row keeps it in step and the row's security policy covers it — and in the pipeline index's
+    /// included columns, so the snapshot load and the grouping by product stay index-only scans.
+    /// Filled from the documents in the migration.
+    /// </summary>
+    public const int ProductsVersion = 43;
 
     /// <summary>
     /// Migration 15, the change feed (<see cref="IChangeFeed"/>). Triggers of <c>opportunities</c>

@@ -268,6 +268,12 @@ internal static class SqliteMigrations
             CREATE INDEX opportunities_pipeline ON opportunities (tenant, stage_kind, partner, stage, currency, amount_minor, probability_bp, forecast_category, expected_close, closed_at, region, product_line)
                 WHERE {PipelineIndexCondition};
             """),
+        (ProductsVersion, "products of the line items in the opportunity row and the pipeline index", $"""
+            ALTER TABLE opportunities ADD COLUMN products TEXT;
+            DROP INDEX opportunities_pipeline;
+            CREATE INDEX opportunities_pipeline ON opportunities (tenant, stage_kind, partner, stage, currency, amount_minor, probability_bp, forecast_category, expected_close, closed_at, region, product_line, products)
+                WHERE {PipelineIndexCondition};
+            """),
         (FeedRetentionVersion, "change feed retention: the last trimmed position per tenant", """
             CREATE TABLE opportunity_feed_trimmed (
                 tenant TEXT    NOT NULL PRIMARY KEY,
@@ -440,6 +446,14 @@ internal static class SqliteMigrations
     /// covered too. Closed-lost deals, which accumulate and the pipeline never reads, stay out.
     /// </summary>
     public const int PipelineIndexVersion = 18;
+
+    /// <summary>
+    /// Migration 43: <c>products</c>, the opportunity's amount per product of its line items
+    /// (<c>StoredValues.ProductsColumn</c>, null without lines), in the row — so every write of the
+    /// row keeps it in step — and at the end of the pipeline index, so the snapshot load and the
+    /// grouping by product still read the index alone. Filled from the documents in the migration.
+    /// </summary>
+    public const int ProductsVersion = 43;
 
     /// <summary>
     /// The rows of <see cref="PipelineIndexVersion"/>'s partial index. SQLite uses a partial index only

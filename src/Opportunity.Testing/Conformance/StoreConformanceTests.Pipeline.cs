@@ -55,6 +55,7 @@ public abstract partial class StoreConformanceTests
             PipelineGrouping.By(PipelineDimension.Partner, PipelineDimension.Stage),
             PipelineGrouping.By(PipelineDimension.CloseQuarter, PipelineDimension.ForecastCategory),
             PipelineGrouping.By(PipelineDimension.Region, PipelineDimension.CloseMonth),
+            PipelineGrouping.By(PipelineDimension.Product, PipelineDimension.Stage),
         ];
         foreach (var seed in new[] { 1, 2, 3 })
         {
@@ -77,7 +78,7 @@ public abstract partial class StoreConformanceTests
         var deals = PipelineDeals(seed: 4, count: 3_000);
         await StorePipelineDealsAsync(deals, importAll: true);
 
-        await AssertPipelineEqualsSnapshotAsync(deals, [PipelineGrouping.Total, PipelineGrouping.By(PipelineDimension.Partner, PipelineDimension.Stage), PipelineGrouping.By(PipelineDimension.Region, PipelineDimension.CloseMonth)]);
+        await AssertPipelineEqualsSnapshotAsync(deals, [PipelineGrouping.Total, PipelineGrouping.By(PipelineDimension.Partner, PipelineDimension.Stage), PipelineGrouping.By(PipelineDimension.Region, PipelineDimension.CloseMonth), PipelineGrouping.By(PipelineDimension.Product)]);
     }
 
     /// <summary>Closed-lost deals never count, and a closed-won deal is dated by the day it closed, not by its expected close.</summary>
@@ -219,12 +220,33 @@ public abstract partial class StoreConformanceTests
                 stage.IsClosed || random.Next(3) != 0 ? null : Probability.FromBasisPoints(random.Next(10_001)),
                 stage.IsClosed || random.Next(4) != 0 ? null : (ForecastCategory)random.Next(5),
                 regions[random.Next(regions.Length)],
-                products[random.Next(products.Length)]);
+                products[random.Next(products.Length)],
+                PipelineLines(new Random((seed * 10_007) + i)));
             deals.Add(deal);
         }
 
         return deals;
     }
+
+    /// <summary>
+    /// Line items for about a third of the deals (from a random of their own, so the deals' other
+    /// values do not depend on them): one to three lines, a product sometimes twice in one deal,
+    /// product names with a space and with non-ASCII letters, discounts with cents.
+    /// </summary>
+    private static Func<CurrencyCode, IReadOnlyList<OpportunityLine>?> PipelineLines(Random random) => currency =>
+    {
+        if (random.Next(3) != 0)
+        {
+            return null;
+        }
+
+        string[] names = ["pump", "solar panel", "Wärmepumpe", "service"];
+        return [.. Enumerable.Range(0, 1 + random.Next(3)).Select(_ => new OpportunityLine(
+            names[random.Next(names.Length)],
+            1 + random.Next(5),
+            Money.FromMinorUnits(random.Next(0, 5_000_000), currency),
+            random.Next(0, 5_001) / 100m))];
+    };
 
     private static SalesOpportunity PipelineDeal(
         TenantId tenant,
@@ -238,8 +260,16 @@ public abstract partial class StoreConformanceTests
         Probability? probability = null,
         ForecastCategory? category = null,
         string? region = "DE-South",
-        string? productLine = "heat-pumps")
+        string? productLine = "heat-pumps",
+        Func<CurrencyCode, IReadOnlyList<OpportunityLine>?>? lines = null)
     {
+        // With lines, the amount is their sum, as SetLines makes it.
+        var items = lines?.Invoke(currency);
+        if (items is not null)
+        {
+            minorUnits = items.Sum(l => l.Amount.MinorUnits);
+        }
+
         var snapshot = NewOpportunity(tenant, id, partner, NewClock()).ToSnapshot() with
         {
             Amount = Money.FromMinorUnits(minorUnits, currency),
@@ -251,6 +281,7 @@ public abstract partial class StoreConformanceTests
             ForecastCategoryOverride = category,
             Region = region,
             ProductLine = productLine,
+            Lines = items,
             Version = 0,
         };
         return SalesOpportunity.FromSnapshot(snapshot, PipelineDefinition.Default);

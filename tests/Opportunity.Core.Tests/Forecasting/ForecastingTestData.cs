@@ -47,6 +47,9 @@ internal static class ForecastingTestData
         PipelineDimension.ProductLine => row.ProductLine ?? "(none)",
         PipelineDimension.CloseMonth => calendar.MonthOf(row.CloseDate).Label,
         PipelineDimension.CloseQuarter => calendar.QuarterOf(row.CloseDate).Label,
+
+        // These rows have no lines; products are checked against PipelineCredits.ByProduct (PipelineCreditsTests).
+        PipelineDimension.Product => row.Products is { Count: > 0 } ? throw new ArgumentException("Rows with products are not recomputed here.", nameof(row)) : "(none)",
         _ => calendar.YearOf(row.CloseDate).Label,
     };
 

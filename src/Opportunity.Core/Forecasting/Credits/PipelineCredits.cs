@@ -15,10 +15,13 @@ public static class PipelineCredits
     public const string NoProduct = PipelineDictionaries.NoneLabel;
 
     /// <summary>
-    /// The weighted pipeline by product: each line contributes its amount × the deal's probability
-    /// to its product (First; Second is null); a deal without lines contributes its whole amount to
-    /// <see cref="NoProduct"/>. Count is the number of deals with a line of that product. Because a
-    /// deal's lines sum to its amount, the products of one deal add up exactly to its weighted value.
+    /// The weighted pipeline by product: each of a deal's <see cref="ProductAmount"/>s (its lines of
+    /// one product summed) contributes its amount × the deal's probability to its product (First;
+    /// Second is null); a deal without lines contributes its whole amount to <see cref="NoProduct"/>.
+    /// Count is the number of deals with a line of that product. Because a deal's lines sum to its
+    /// amount, the products of one deal add up exactly to its weighted value (in exact units, minor
+    /// units × basis points, no rounding is needed). The same figures as
+    /// <c>PipelineSnapshot.Group(PipelineDimension.Product)</c> and the stores' push-down.
     /// </summary>
     public static IReadOnlyList<PipelineGroupTotal> ByProduct(IEnumerable<SalesOpportunity> opportunities, bool includeClosedWon = false)
     {
@@ -33,11 +36,9 @@ public static class PipelineCredits
                 continue;
             }
 
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var line in deal.Lines)
+            foreach (var part in ProductAmount.Of(deal))
             {
-                var minor = line.Amount.MinorUnits;
-                Add(groups, (line.Product, null, deal.Amount.Currency), minor, (Int128)minor * bp, countDeal: seen.Add(line.Product));
+                Add(groups, (part.Product, null, deal.Amount.Currency), part.AmountMinorUnits, (Int128)part.AmountMinorUnits * bp, countDeal: true);
             }
         }
 

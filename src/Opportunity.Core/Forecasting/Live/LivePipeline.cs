@@ -41,6 +41,7 @@ public sealed class LivePipeline
     /// <param name="options">Snapshot options (fiscal calendar, reporting zone, closed-won inclusion).</param>
     /// <param name="groupings">Groupings to maintain; default partner × stage, close quarter × forecast category, and the total.</param>
     /// <exception cref="InputValidationException">The options are invalid.</exception>
+    /// <exception cref="ArgumentException">A grouping uses <see cref="PipelineDimension.Product"/>.</exception>
     public LivePipeline(TenantId tenant, PipelineCatalog? catalog = null, PipelineSnapshotOptions? options = null, IEnumerable<PipelineGrouping>? groupings = null)
     {
         _ = tenant.Value;
@@ -63,6 +64,12 @@ public sealed class LivePipeline
             PipelineGrouping.By(PipelineDimension.Partner, PipelineDimension.Stage),
             PipelineGrouping.By(PipelineDimension.CloseQuarter, PipelineDimension.ForecastCategory),
             PipelineGrouping.Total]).Distinct().ToList();
+        if (list.FirstOrDefault(g => g.First == PipelineDimension.Product || g.Second == PipelineDimension.Product) is { First: not null } product)
+        {
+            // A live row carries no line items; group a snapshot by product instead.
+            throw new ArgumentException($"Grouping {product} is not maintained live: live rows carry no line items. Group a PipelineSnapshot by product instead.", nameof(groupings));
+        }
+
         _groupings = [.. list.Select(g => new GroupingState(g))];
 
         // Stage codes follow pipeline order, as in a snapshot.

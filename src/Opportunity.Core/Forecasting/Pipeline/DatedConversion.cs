@@ -86,7 +86,7 @@ internal static class DatedConversion
                 Pick(c.Amount, r), Pick(c.BasisPoints, r), Pick(c.Stage, r), Pick(c.Category, r), Pick(c.Currency, r),
                 Pick(c.Month, r), Pick(c.Region, r), Pick(c.ProductLine, r), starts[b], c.UniqueRuns);
             var rateDate = snapshot.CloseMonthStart(r[0]);
-            yield return (rateDate, new PipelineSnapshot(columns, snapshot.Dictionaries, buckets[b], buckets[b], columns.Amount.Max(), snapshot.Options));
+            yield return (rateDate, new PipelineSnapshot(columns, snapshot.Dictionaries, buckets[b], buckets[b], columns.Amount.Max(), snapshot.Options, snapshot.Products.Pick(r)));
         }
     }
 

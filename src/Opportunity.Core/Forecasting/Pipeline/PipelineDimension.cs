@@ -26,4 +26,12 @@ public enum PipelineDimension
 
     /// <summary>The fiscal year of the expected close date.</summary>
     CloseFiscalYear = 7,
+
+    /// <summary>
+    /// The product of the deal's line items (<see cref="Pipelines.ProductAmount"/>): a deal counts
+    /// under each product it has a line of, with that product's share of its amount and weighted
+    /// value (the lines sum to the amount, so the groups add up exactly to the pipeline total);
+    /// deals without lines form the group <c>(none)</c>. Not maintained by <see cref="LivePipeline"/>.
+    /// </summary>
+    Product = 8,
 }

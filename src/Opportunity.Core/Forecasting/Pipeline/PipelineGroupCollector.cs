@@ -46,8 +46,9 @@ public sealed class PipelineGroupCollector
 
     /// <summary>
     /// Adds the sums of one database group. A key is the raw stored value of its dimension: the
-    /// partner id, the stage name, the forecast category's number, the region or product line (null
-    /// or blank for none), or for the three period dimensions the close month as year × 12 + month − 1,
+    /// partner id, the stage name, the forecast category's number, the region, product line or
+    /// product (null or blank for none; for <see cref="PipelineDimension.Product"/> give one group per
+    /// product of the deals' lines with that product's amount, and the deals without lines under null), or for the three period dimensions the close month as year × 12 + month − 1,
     /// all as invariant text; null for a dimension the grouping does not have. Groups whose keys
     /// meet after labelling are summed.
     /// </summary>
@@ -86,7 +87,7 @@ public sealed class PipelineGroupCollector
             case PipelineDimension.ForecastCategory:
                 var category = (ForecastCategory)Number(raw, dimension.Value);
                 return new Key((long)category, category.ToString());
-            case PipelineDimension.Region or PipelineDimension.ProductLine:
+            case PipelineDimension.Region or PipelineDimension.ProductLine or PipelineDimension.Product:
                 return string.IsNullOrWhiteSpace(raw) ? new Key(-1, "(none)") : new Key(0, raw.Trim());
             default:
                 var kind = dimension == PipelineDimension.CloseMonth ? PeriodKind.Month : dimension == PipelineDimension.CloseQuarter ? PeriodKind.Quarter : PeriodKind.FiscalYear;

@@ -63,6 +63,13 @@ public readonly record struct PipelineRow
     /// <summary>Product line, or null.</summary>
     public string? ProductLine { get; init; }
 
+    /// <summary>
+    /// The deal's amount per product of its line items (<see cref="ProductAmount.Of"/>), for the
+    /// grouping by <see cref="PipelineDimension.Product"/>; null or empty when the deal has no lines.
+    /// When given, the amounts must add up to <see cref="Amount"/> (checked when the row is added to a snapshot).
+    /// </summary>
+    public IReadOnlyList<ProductAmount>? Products { get; init; }
+
     /// <summary>The exact weighted value, amount × probability.</summary>
     public WeightedValue Weighted => WeightedValue.Of(Amount, Probability);
 
@@ -86,6 +93,7 @@ public readonly record struct PipelineRow
         {
             Region = opportunity.Region,
             ProductLine = opportunity.ProductLine,
+            Products = opportunity.Lines.Count == 0 ? null : ProductAmount.Of(opportunity),
         };
     }
 }

@@ -24,9 +24,10 @@ namespace Opportunity.Forecasting;
 /// </example>
 public sealed class PipelineSnapshot
 {
-    internal PipelineSnapshot(PipelineColumns columns, PipelineDictionaries dictionaries, short minMonth, short maxMonth, long maxAmount, PipelineSnapshotOptions options)
+    internal PipelineSnapshot(PipelineColumns columns, PipelineDictionaries dictionaries, short minMonth, short maxMonth, long maxAmount, PipelineSnapshotOptions options, ProductParts? products = null)
     {
         Columns = columns;
+        Products = products ?? ProductParts.None;
         Dictionaries = dictionaries;
         MinMonthCode = minMonth;
         MaxMonthCode = maxMonth;
@@ -49,8 +50,8 @@ public sealed class PipelineSnapshot
     /// <summary>The fiscal calendar used for quarters and fiscal years.</summary>
     public FiscalCalendar FiscalCalendar => Dictionaries.FiscalCalendar;
 
-    /// <summary>Bytes held by the columns, the partner offsets and the run index (dictionaries excluded).</summary>
-    public long ColumnBytes => ((long)Count * PipelineColumns.BytesPerRow) + Columns.IndexBytes;
+    /// <summary>Bytes held by the columns, the partner offsets, the run index and the product amounts of deals with lines (14 bytes per product of a deal; dictionaries excluded).</summary>
+    public long ColumnBytes => ((long)Count * PipelineColumns.BytesPerRow) + Columns.IndexBytes + Products.Bytes;
 
     /// <summary><see cref="ColumnBytes"/> per deal (0 when empty).</summary>
     public double BytesPerOpportunity => Count == 0 ? 0 : ColumnBytes / (double)Count;
@@ -58,6 +59,9 @@ public sealed class PipelineSnapshot
     internal PipelineColumns Columns { get; }
 
     internal PipelineDictionaries Dictionaries { get; }
+
+    /// <summary>The product amounts of the deals with lines (for <see cref="PipelineDimension.Product"/>).</summary>
+    internal ProductParts Products { get; }
 
     internal short MinMonthCode { get; }
 
@@ -148,7 +152,12 @@ public sealed class PipelineSnapshot
     /// <summary>Exact totals grouped as asked, per currency. Dispose the result to return its buffers to the pool.</summary>
     /// <exception cref="NotSupportedException">Partner paired with a dimension whose values × currencies exceed 262,144.</exception>
     public PipelineTotals Group(PipelineGrouping grouping) =>
-        new(grouping, PipelineAggregator.Aggregate(this, grouping, Options.MaxDegreeOfParallelism), Dictionaries);
+        new(
+            grouping,
+            grouping.First == PipelineDimension.Product || grouping.Second == PipelineDimension.Product
+                ? ProductAggregator.Aggregate(this, grouping)
+                : PipelineAggregator.Aggregate(this, grouping, Options.MaxDegreeOfParallelism),
+            Dictionaries);
 
     /// <summary>Exact totals grouped by one dimension or a pair, per currency.</summary>
     public PipelineTotals Group(PipelineDimension first, PipelineDimension? second = null) =>
@@ -265,19 +274,31 @@ public sealed class PipelineSnapshot
         var min = months.Length == 0 ? (short)0 : months.Min();
         var max = months.Length == 0 ? (short)0 : months.Max();
         var maxAmount = columns.Amount.Length == 0 ? 0 : columns.Amount.Max();
-        return new PipelineSnapshot(columns, Dictionaries, min, max, maxAmount, Options);
+        return new PipelineSnapshot(columns, Dictionaries, min, max, maxAmount, Options, Products.Pick(rows));
     }
 
-    /// <summary>The rows of the snapshot, partner by partner (close dates are the first of the close month).</summary>
+    /// <summary>The rows of the snapshot, partner by partner (close dates are the first of the close month), with their product amounts.</summary>
     public IEnumerable<PipelineRow> Rows()
     {
         var c = Columns;
-        var d = Dictionaries;
+        var e = 0;
         for (var p = 0; p < c.PartnerStart.Length - 1; p++)
         {
             for (var i = c.PartnerStart[p]; i < c.PartnerStart[p + 1]; i++)
             {
-                yield return RowAt(p, i);
+                var row = RowAt(p, i);
+                if (e < Products.Count && Products.Row[e] == i)
+                {
+                    var products = new List<ProductAmount>();
+                    for (; e < Products.Count && Products.Row[e] == i; e++)
+                    {
+                        products.Add(new ProductAmount(Dictionaries.Products[Products.Product[e]]!, Products.Amount[e]));
+                    }
+
+                    row = row with { Products = products };
+                }
+
+                yield return row;
             }
         }
     }

@@ -28,6 +28,11 @@ public sealed class PipelineSnapshotBuilder
     private readonly List<string?> _regions = [null];
     private readonly Dictionary<string, int> _productCodes = new(StringComparer.Ordinal);
     private readonly List<string?> _products = [null];
+    private readonly Dictionary<string, int> _lineProductCodes = new(StringComparer.Ordinal);
+    private readonly List<string?> _lineProducts = [null];
+    private readonly List<int> _partRow = [];
+    private readonly List<int> _partProduct = [];
+    private readonly List<long> _partAmount = [];
 
     private int[] _partner;
     private long[] _amount;
@@ -147,8 +152,10 @@ public sealed class PipelineSnapshotBuilder
     public int InternProductLine(string? productLine) => Intern(productLine, _productCodes, _products, "product lines");
 
     /// <summary>Adds a row.</summary>
+    /// <exception cref="ArgumentException">The row's product amounts do not add up to its amount.</exception>
     public void Add(in PipelineRow row)
     {
+        CheckProducts(row.Products, row.Amount.MinorUnits);
         Add(
             InternPartner(row.Partner),
             row.Amount.MinorUnits,
@@ -159,6 +166,7 @@ public sealed class PipelineSnapshotBuilder
             row.CloseDate,
             InternRegion(row.Region),
             InternProductLine(row.ProductLine));
+        AddProducts(row.Products);
     }
 
     /// <summary>
@@ -190,7 +198,7 @@ public sealed class PipelineSnapshotBuilder
         var row = PipelineRow.FromOpportunity(opportunity, _options.ReportingZone);
         if (probability is not null && opportunity.Stage.Kind == StageKind.Open)
         {
-            row = new PipelineRow(row.Partner, row.Amount, row.Stage, probability(opportunity), row.Category, row.CloseDate) { Region = row.Region, ProductLine = row.ProductLine };
+            row = new PipelineRow(row.Partner, row.Amount, row.Stage, probability(opportunity), row.Category, row.CloseDate) { Region = row.Region, ProductLine = row.ProductLine, Products = row.Products };
         }
 
         Add(row);
@@ -227,7 +235,9 @@ public sealed class PipelineSnapshotBuilder
             }
 
             var close = row.ClosedAt is { } closedAt ? closedAt.InZone(zone).Date : row.ExpectedClose;
+            CheckProducts(row.Products, row.AmountMinorUnits);
             Add(partnerCode, row.AmountMinorUnits, row.Probability, InternStage(row.Stage), row.Category, InternCurrency(row.Currency), close, InternRegion(row.Region), InternProductLine(row.ProductLine));
+            AddProducts(row.Products);
             added++;
         }
 
@@ -363,6 +373,7 @@ public sealed class PipelineSnapshotBuilder
         }
 
         var identityMaps = IsIdentity(currencyMap) && IsIdentity(regionMap) && IsIdentity(productMap);
+        var position = _partRow.Count == 0 || (sorted && identityMaps) ? null : new int[n];
         long[] amount;
         ushort[] basisPoints;
         byte[] stage;
@@ -396,6 +407,11 @@ public sealed class PipelineSnapshotBuilder
             for (var i = 0; i < n; i++)
             {
                 var j = next[BucketOf(i)]++;
+                if (position is not null)
+                {
+                    position[i] = j;
+                }
+
                 amount[j] = _amount[i];
                 basisPoints[j] = _basisPoints[i];
                 stage[j] = _stage[i];
@@ -418,19 +434,97 @@ public sealed class PipelineSnapshotBuilder
         _region = [];
         _product = [];
 
+        var lineProductMap = SortedOrder(_lineProducts, CompareLabels, out var lineProducts);
         return new PipelineSnapshot(
             PipelineColumns.Create(amount, basisPoints, stage, category, currency, month, region, product, partnerStart, sortedByStage: composite),
-            new PipelineDictionaries(partners, [.. _stages], [.. _stageKinds], currencies, regions, products, _options.FiscalCalendar),
+            new PipelineDictionaries(partners, [.. _stages], [.. _stageKinds], currencies, regions, products, _options.FiscalCalendar) { Products = lineProducts },
             n == 0 ? (short)0 : (short)_minMonth,
             n == 0 ? (short)0 : (short)_maxMonth,
             _maxAmount,
-            _options);
+            _options,
+            BuildProductParts(position, lineProductMap));
 
         int BucketOf(int i)
         {
             var p = partnerMap[_partner[i]];
             return composite ? (((p * stageCount) + _stage[i]) * currencyCount) + currencyMap[_currency[i]] : p;
         }
+    }
+
+    /// <summary>
+    /// Attaches the product amounts of the row just added (none: the row counts under <c>(none)</c>).
+    /// They must add up to the row's amount, so that the grouping by product sums to the total.
+    /// </summary>
+    private void AddProducts(IReadOnlyList<ProductAmount>? products)
+    {
+        if (products is null || products.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var part in products)
+        {
+            _partRow.Add(_count - 1);
+            _partProduct.Add(Intern(part.Product, _lineProductCodes, _lineProducts, "products"));
+            _partAmount.Add(part.AmountMinorUnits);
+        }
+    }
+
+    /// <exception cref="ArgumentException">The product amounts do not add up to the row's amount, or one is negative.</exception>
+    private static void CheckProducts(IReadOnlyList<ProductAmount>? products, long amountMinorUnits)
+    {
+        if (products is null || products.Count == 0)
+        {
+            return;
+        }
+
+        var sum = 0L;
+        foreach (var part in products)
+        {
+            if (part.AmountMinorUnits < 0)
+            {
+                throw new ArgumentException($"Product '{part.Product}' has a negative amount ({part.AmountMinorUnits} minor units).", nameof(products));
+            }
+
+            sum = checked(sum + part.AmountMinorUnits);
+        }
+
+        if (sum != amountMinorUnits)
+        {
+            throw new ArgumentException($"The product amounts add up to {sum} minor units, not to the deal's amount of {amountMinorUnits}.", nameof(products));
+        }
+    }
+
+    /// <summary>The product amounts at the rows' final positions, sorted by row then product (display order).</summary>
+    private ProductParts BuildProductParts(int[]? position, int[] productMap)
+    {
+        if (_partRow.Count == 0)
+        {
+            return ProductParts.None;
+        }
+
+        var count = _partRow.Count;
+        var keys = new long[count];
+        var order = new int[count];
+        for (var e = 0; e < count; e++)
+        {
+            var row = position is null ? _partRow[e] : position[_partRow[e]];
+            keys[e] = ((long)row << 16) | (uint)productMap[_partProduct[e]];
+            order[e] = e;
+        }
+
+        Array.Sort(keys, order);
+        var rows = new int[count];
+        var codes = new ushort[count];
+        var amounts = new long[count];
+        for (var e = 0; e < count; e++)
+        {
+            rows[e] = (int)(keys[e] >> 16);
+            codes[e] = (ushort)(keys[e] & 0xFFFF);
+            amounts[e] = _partAmount[order[e]];
+        }
+
+        return new ProductParts(rows, codes, amounts);
     }
 
     /// <summary>True when a deal of this stage kind belongs in a snapshot built with <paramref name="options"/>.</summary>

@@ -25,6 +25,60 @@ public static class StoredValues
         return snapshot.Amount.MinorUnits;
     }
 
+    /// <summary>
+    /// The <c>products</c> column of an opportunity: its <see cref="ProductAmount"/>s as a JSON array
+    /// of <c>[product, amount in minor units]</c> pairs, e.g. <c>[["pump",70000],["service",9000]]</c>;
+    /// null when it has no lines. Kept in the opportunity's own row, so every write path of the row
+    /// (save, conversion, bulk import) keeps it in step and row-level security covers it, and a
+    /// database expands it for the grouping by product (<c>json_each</c>, <c>jsonb_array_elements</c>).
+    /// </summary>
+    public static string? ProductsColumn(SalesOpportunitySnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var products = ProductAmount.OfLines(snapshot.Lines);
+        if (products.Count == 0)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var product in products)
+            {
+                json.WriteStartArray();
+                json.WriteStringValue(product.Product);
+                json.WriteNumberValue(product.AmountMinorUnits);
+                json.WriteEndArray();
+            }
+
+            json.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Reads a <c>products</c> column written by <see cref="ProductsColumn"/>; null for null.</summary>
+    /// <exception cref="StoreDataException">The column is not an array of [text, whole number] pairs (field <c>Products</c>).</exception>
+    public static IReadOnlyList<ProductAmount>? ReadProducts(string? id, string? column)
+    {
+        if (column is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(column);
+            return [.. document.RootElement.EnumerateArray().Select(pair => new ProductAmount(pair[0].GetString()!, pair[1].GetInt64()))];
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or IndexOutOfRangeException or FormatException)
+        {
+            throw new StoreDataException(nameof(SalesOpportunity), id, "Products", $"The stored products column cannot be read: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>Reads a stored JSON document with <paramref name="read"/> (e.g. <see cref="SnapshotJson.DeserializeLead"/>).</summary>
     /// <exception cref="StoreDataException">The document cannot be read (field <c>document</c>), naming the entity and id.</exception>
     public static T ReadDocument<T>(string entity, string id, string json, Func<string, T> read)

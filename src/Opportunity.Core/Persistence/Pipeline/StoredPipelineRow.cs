@@ -36,6 +36,9 @@ public readonly record struct StoredPipelineRow(
     /// <summary>Product line, or null.</summary>
     public string? ProductLine { get; init; }
 
+    /// <summary>The deal's amount per product of its line items (<see cref="ProductAmount.Of"/>); null or empty without lines.</summary>
+    public IReadOnlyList<ProductAmount>? Products { get; init; }
+
     /// <summary>The row of an opportunity (what an adapter stores in its pipeline columns).</summary>
     public static StoredPipelineRow Of(SalesOpportunity opportunity)
     {
@@ -53,6 +56,7 @@ public readonly record struct StoredPipelineRow(
         {
             Region = opportunity.Region,
             ProductLine = opportunity.ProductLine,
+            Products = opportunity.Lines.Count == 0 ? null : ProductAmount.Of(opportunity),
         };
     }
 }

@@ -84,6 +84,68 @@ public sealed class PipelineCreditsTests
             products.Select(p => (p.First!, p.Count, p.Amount.Amount, p.WeightedAmount.Amount)));
     }
 
+    [Property(MaxTest = 60)]
+    public Property GroupByProduct_RandomDeals_EqualsByProductAndEveryPairSumsToItsOtherDimension(PositiveInt seed)
+    {
+        var random = new Random(seed.Get);
+        var deals = Enumerable.Range(0, 1 + random.Next(40)).Select(i => RandomDeal(random, i)).ToList();
+        var snapshot = PipelineSnapshot.FromOpportunities(deals);
+
+        using var byProduct = snapshot.Group(PipelineDimension.Product);
+
+        // One definition: the snapshot's grouping is PipelineCredits.ByProduct, unit for unit.
+        Assert.Equal(
+            PipelineCredits.ByProduct(deals).Select(g => (g.First, g.Currency.Code, g.Count, g.AmountMinorUnits, g.Weighted.Scaled)).Order(),
+            byProduct.Groups.Select(g => (g.First, g.Currency.Code, g.Count, g.AmountMinorUnits, g.Weighted.Scaled)).Order());
+        using var total = snapshot.Total();
+        Assert.Equal(total.CurrencyTotals.Select(t => (t.AmountMinorUnits, t.Weighted.Scaled)), byProduct.CurrencyTotals.Select(t => (t.AmountMinorUnits, t.Weighted.Scaled)));
+        foreach (var other in new[] { PipelineDimension.Partner, PipelineDimension.Stage, PipelineDimension.CloseQuarter })
+        {
+            using var pair = snapshot.Group(other, PipelineDimension.Product);
+            using var alone = snapshot.Group(other);
+            var summed = pair.Groups.GroupBy(g => (g.First, g.Currency.Code)).Select(g => (g.Key.First, g.Key.Code, g.Aggregate(Int128.Zero, (s, x) => s + x.AmountMinorUnits), g.Aggregate(Int128.Zero, (s, x) => s + x.Weighted.Scaled)));
+            Assert.Equal(alone.Groups.Select(g => (g.First, g.Currency.Code, g.AmountMinorUnits, g.Weighted.Scaled)).Order(), summed.Order());
+        }
+
+        // The products travel with the rows: through Rows()/FromRows and a filter.
+        using var again = PipelineSnapshot.FromRows(snapshot.Rows()).Group(PipelineDimension.Product);
+        Assert.Equal(byProduct.Groups, again.Groups);
+        var partner = deals[0].Partner;
+        using var filtered = snapshot.Filter(new PipelineFilter { Partner = partner }).Group(PipelineDimension.Product);
+        Assert.Equal(
+            PipelineCredits.ByProduct(deals.Where(d => d.Partner == partner)).Select(g => (g.First, g.Currency.Code, g.AmountMinorUnits, g.Weighted.Scaled)).Order(),
+            filtered.Groups.Select(g => (g.First, g.Currency.Code, g.AmountMinorUnits, g.Weighted.Scaled)).Order());
+        return true.ToProperty();
+    }
+
+    [Fact]
+    public void GroupByProduct_DealWithTwoProducts_CountsUnderEachWithItsShareAndNoneFirst()
+    {
+        var lines = Deal("O1", 1m, "Proposal"); // 50 %
+        lines.SetLines([new OpportunityLine("pump", 2m, new Money(300m, CurrencyCode.EUR)), new OpportunityLine("service", 1m, new Money(100m, CurrencyCode.EUR), 10m), new OpportunityLine("pump", 1m, new Money(100m, CurrencyCode.EUR))], "u", Clock);
+        var plain = Deal("O2", 1_000m, "Qualification"); // 10 %
+
+        using var totals = PipelineSnapshot.FromOpportunities([lines, plain]).Group(PipelineDimension.Product, PipelineDimension.Stage);
+
+        Assert.Equal(
+            [("(none)", "Qualification", 1L, 1_000m, 100m), ("pump", "Proposal", 1L, 700m, 350m), ("service", "Proposal", 1L, 90m, 45m)],
+            totals.Groups.Select(g => (g.First!, g.Second!, g.Count, g.Amount.Amount, g.WeightedAmount.Amount)));
+    }
+
+    [Fact]
+    public void FromRows_ProductsNotAddingUpToTheAmount_ThrowsNamingProducts()
+    {
+        var row = new PipelineRow(new PartnerId("p"), new Money(100m, CurrencyCode.EUR), "Proposal", Probability.FromPercent(50), ForecastCategory.Pipeline, new LocalDate(2027, 1, 1))
+        {
+            Products = [new ProductAmount("pump", 6_000), new ProductAmount("service", 3_000)],
+        };
+
+        var error = Assert.Throws<ArgumentException>(() => PipelineSnapshot.FromRows([row]));
+
+        Assert.Equal("products", error.ParamName);
+        Assert.Contains("9000", error.Message, StringComparison.Ordinal);
+    }
+
     private static int[] RandomShares(Random random)
     {
         var n = 1 + random.Next(5);
