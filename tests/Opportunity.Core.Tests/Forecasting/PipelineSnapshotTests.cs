@@ -49,11 +49,12 @@ public sealed class PipelineSnapshotTests
         var random = new Random(23);
         var stages = PipelineDefinition.Default.Stages;
         var rows = new List<PipelineRow>();
-        for (var p = 0; p < 1_500; p++)
+        for (var p = 0; p < 4_000; p++)
         {
             var currency = Currencies[p % Currencies.Length];
             var region = p % 5 == 0 ? null : Regions[p % Regions.Length];
-            for (var run = 0; run < 1 + random.Next(6); run++)
+            var runs = 2 + random.Next(6);
+            for (var run = 0; run < runs; run++)
             {
                 var stage = stages[random.Next(stages.Count - 1)];
                 var product = random.Next(4) == 0 ? null : Products[random.Next(Products.Length)];
