@@ -11,17 +11,20 @@ namespace Opportunity.Benchmarks.Forecasting;
 /// measures the queue for the cores, while the process's CPU time (every thread,
 /// <see cref="Process.TotalProcessorTime"/>) counts only the time it ran. Each case runs
 /// <c>rounds</c> times (default 15) after two warm-ups; medians of both, and each one's ratio to
-/// the floor's.
+/// the floor's. An optional third argument picks the network size (<c>Medium</c>: 10^6 deals, for
+/// quick checks while developing; default <c>Large</c>: 10^7), and a fourth keeps only the cases whose
+/// name contains it (the floor always runs), e.g. for a profiler.
 /// </summary>
 internal static class GroupingCpuMeasurement
 {
     public static int Run(string[] args)
     {
         var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 15;
-        var snapshot = PartnerNetwork.Generate(PartnerNetworkSpec.Large).ToSnapshot();
+        var size = args.Length > 2 ? Enum.Parse<NetworkSize>(args[2], ignoreCase: true) : NetworkSize.Large;
+        var snapshot = PartnerNetwork.Generate(ForecastBenchmarkData.Spec(size)).ToSnapshot();
         Console.WriteLine($"{snapshot.Count:N0} deals, {snapshot.PartnerCount:N0} partners; load average at start {File.ReadAllText("/proc/loadavg").Trim()}");
         var cases = new List<(string Name, Func<long> Run)> { ("floor", () => ColumnFloor.Read(snapshot)) };
-        foreach (var grouping in GroupingBenchmarks.Groupings)
+        foreach (var grouping in GroupingBenchmarks.Groupings.Where(g => args.Length < 4 || g.Name.Contains(args[3], StringComparison.Ordinal)))
         {
             cases.Add((grouping.Name, () =>
             {

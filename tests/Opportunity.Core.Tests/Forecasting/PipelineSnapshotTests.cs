@@ -42,6 +42,69 @@ public sealed class PipelineSnapshotTests
     }
 
     [Fact]
+    public void Group_LongRunsOfOneKey_EqualsRecomputeOnTheEightRowVectorPaths()
+    {
+        // Each partner's deals share region, product line, category and close month in runs of 5 to 40 rows,
+        // so most blocks of eight rows have one key (summed in vectors) and the rest straddle a change.
+        var random = new Random(23);
+        var stages = PipelineDefinition.Default.Stages;
+        var rows = new List<PipelineRow>();
+        for (var p = 0; p < 4_000; p++)
+        {
+            var currency = Currencies[p % Currencies.Length];
+            var region = p % 5 == 0 ? null : Regions[p % Regions.Length];
+            var runs = 2 + random.Next(6);
+            for (var run = 0; run < runs; run++)
+            {
+                var stage = stages[random.Next(stages.Count - 1)];
+                var product = random.Next(4) == 0 ? null : Products[random.Next(Products.Length)];
+                var close = new LocalDate(2025, 1, 15).PlusMonths(random.Next(18));
+                for (var i = 5 + random.Next(36); i > 0; i--)
+                {
+                    rows.Add(new PipelineRow(new PartnerId($"P{p:D4}"), Money.FromMinorUnits(random.NextInt64(0, 5_000_000_00), currency), stage.Name, random.Next(10) == 0 ? Probability.FromBasisPoints(random.Next(10_001)) : stage.DefaultProbability, stage.ForecastCategory, close)
+                    {
+                        Region = region,
+                        ProductLine = product,
+                    });
+                }
+            }
+        }
+
+        var one = PipelineSnapshot.FromRows(rows, new PipelineSnapshotOptions { MaxDegreeOfParallelism = 1, FiscalCalendar = April });
+        var many = PipelineSnapshot.FromRows(rows, new PipelineSnapshotOptions { MaxDegreeOfParallelism = 4, FiscalCalendar = April });
+        Assert.True(rows.Count > 262_144, "enough rows for two workers");
+        foreach (var grouping in AllGroupings)
+        {
+            var single = one.Group(grouping);
+            Assert.Equal(Exact(single), Exact(many.Group(grouping)));
+            AssertMatches(Recompute(rows, grouping, April), single);
+        }
+    }
+
+    [Fact]
+    public void Group_PartnerByPeriod_BuildsAOneBytePeriodColumnOnceAndFallsBackBeyondTwoHundredFiftySixPeriods()
+    {
+        var rows = Rows(13, 3_000, partners: 40);
+        var snapshot = PipelineSnapshot.FromRows(rows, new PipelineSnapshotOptions { FiscalCalendar = April });
+        var before = snapshot.ColumnBytes;
+
+        foreach (var dimension in new[] { PipelineDimension.CloseQuarter, PipelineDimension.CloseFiscalYear })
+        {
+            AssertMatches(Recompute(rows, PipelineGrouping.By(PipelineDimension.Partner, dimension), April), snapshot.Group(PipelineDimension.Partner, dimension));
+            AssertMatches(Recompute(rows, PipelineGrouping.By(dimension, PipelineDimension.Partner), April), snapshot.Group(dimension, PipelineDimension.Partner));
+        }
+
+        Assert.Equal(before + (2L * rows.Count), snapshot.ColumnBytes);
+
+        // Close dates over 80 years: 320 quarters do not fit a byte, so quarters are looked up from the month.
+        var spread = rows.Select((r, i) => new PipelineRow(r.Partner, r.Amount, r.Stage, r.Probability, r.Category, new LocalDate(1990 + (i % 80), 1 + (i % 12), 1)) { Region = r.Region, ProductLine = r.ProductLine }).ToList();
+        var wide = PipelineSnapshot.FromRows(spread, new PipelineSnapshotOptions { FiscalCalendar = April });
+        var wideBefore = wide.ColumnBytes;
+        AssertMatches(Recompute(spread, PipelineGrouping.By(PipelineDimension.Partner, PipelineDimension.CloseQuarter), April), wide.Group(PipelineDimension.Partner, PipelineDimension.CloseQuarter));
+        Assert.Equal(wideBefore, wide.ColumnBytes);
+    }
+
+    [Fact]
     public void Group_AmountsNearTheLimit_StaysExactBeyondSixtyFourBits()
     {
         var rows = Rows(3, 2_000, partners: 5, hugeAmounts: true);

@@ -141,14 +141,23 @@ internal static class FlatAggregator
         var shift = size <= 256 ? 2 : size <= 512 ? 1 : 0;
         var table = new long[(size << shift) * EntryLongs];
         var codes = new int[BlockRows];
+        var uniform = new bool[BlockRows / 8];
         for (int chunk = from, chunkEnd; chunk < to; chunk = chunkEnd)
         {
             chunkEnd = (int)Math.Min((long)chunk + safe, to);
             for (var i = chunk; i < chunkEnd; i += BlockRows)
             {
                 var block = codes.AsSpan(0, Math.Min(BlockRows, chunkEnd - i));
-                Codes(c.Currency, first, second, secondCardinality, currencies, shift, i, block);
-                Scatter(c, block, i, table);
+                // Mostly mixed keys (months, product lines): the plain row loop; runs of one key: the vector path.
+                var runs = Codes(c.Currency, first, second, secondCardinality, currencies, shift, i, block, uniform);
+                if (runs * 4 < block.Length / 8)
+                {
+                    ScatterRows(c, block, i, table);
+                }
+                else
+                {
+                    Scatter(c, block, uniform, i, table);
+                }
             }
 
             for (var e = 0; e < table.Length; e += EntryLongs)
@@ -169,15 +178,20 @@ internal static class FlatAggregator
         return result;
     }
 
-    /// <summary>The table offset of each row of a block: (((first · |second| + second) · currencies + currency) · replicas + row mod replicas) · entry size.</summary>
+    /// <summary>
+    /// The table offset of each row of a block: (((first · |second| + second) · currencies + currency) · replicas + row mod replicas) · entry size;
+    /// and per eight rows whether they share one key (rows are clustered by partner, stage and currency, so keys that follow
+    /// the partner or the stage — region, forecast category — come in runs); returns how many blocks of eight do.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Codes<TFirst, TSecond>(byte[] currency, TFirst first, TSecond second, int secondCardinality, int currencies, int shift, int from, Span<int> codes)
+    private static int Codes<TFirst, TSecond>(byte[] currency, TFirst first, TSecond second, int secondCardinality, int currencies, int shift, int from, Span<int> codes, Span<bool> uniform)
         where TFirst : struct, IRowKey
         where TSecond : struct, IRowKey
     {
         ref var currency0 = ref MemoryMarshal.GetArrayDataReference(currency);
         ref var codes0 = ref MemoryMarshal.GetReference(codes);
         var mask = (1 << shift) - 1;
+        var runs = 0;
         var j = 0;
         if (Vector256.IsHardwareAccelerated)
         {
@@ -190,6 +204,9 @@ internal static class FlatAggregator
                 var i = from + j;
                 var k = (((first.Codes8(i) * secondCount) + second.Codes8(i)) * currencyCount) + ByteKey.Widen8(currency, i);
                 (((k << shift) | lanes) * EntryLongs).StoreUnsafe(ref codes0, (nuint)j);
+                var same = Vector256.EqualsAll(k, Vector256.Create(k.ToScalar()));
+                uniform[j >> 3] = same;
+                runs += same ? 1 : 0;
             }
         }
 
@@ -198,10 +215,13 @@ internal static class FlatAggregator
             var i = from + j;
             codes[j] = ((((((first.Code(i) * secondCardinality) + second.Code(i)) * currencies) + Unsafe.Add(ref currency0, i)) << shift) | (j & mask)) * EntryLongs;
         }
+
+        return runs;
     }
 
+    /// <summary>One table update per row (keys that change row by row).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Scatter(PipelineColumns c, ReadOnlySpan<int> codes, int from, long[] table)
+    private static void ScatterRows(PipelineColumns c, ReadOnlySpan<int> codes, int from, long[] table)
     {
         ref var amount0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(c.Amount), from);
         ref var basisPoints0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(c.BasisPoints), from);
@@ -216,4 +236,50 @@ internal static class FlatAggregator
         }
     }
 
+    /// <summary>Like <see cref="ScatterRows"/>, but a block of eight rows of one key is summed in vectors and updates the table once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Scatter(PipelineColumns c, ReadOnlySpan<int> codes, ReadOnlySpan<bool> uniform, int from, long[] table)
+    {
+        ref var amount0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(c.Amount), from);
+        ref var basisPoints0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(c.BasisPoints), from);
+        ref var table0 = ref MemoryMarshal.GetArrayDataReference(table);
+        ref var codes0 = ref MemoryMarshal.GetReference(codes);
+        var j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j + 8 <= codes.Length; j += 8)
+            {
+                if (uniform[j >> 3])
+                {
+                    // Eight rows of one key: summed in vectors, one table update (lane 0's replica).
+                    ref var entry = ref Unsafe.Add(ref table0, Unsafe.Add(ref codes0, j));
+                    var x0 = Vector256.LoadUnsafe(ref amount0, (nuint)j);
+                    var x1 = Vector256.LoadUnsafe(ref amount0, (nuint)j + 4);
+                    var (p0, p1) = Vector128.Widen(Vector128.LoadUnsafe(ref basisPoints0, (nuint)j));
+                    entry += 8;
+                    Unsafe.Add(ref entry, 1) += Vector256.Sum(x0 + x1);
+                    Unsafe.Add(ref entry, 2) += Vector256.Sum((x0 * Vector256.WidenLower(p0.ToVector256Unsafe()).AsInt64()) + (x1 * Vector256.WidenLower(p1.ToVector256Unsafe()).AsInt64()));
+                    continue;
+                }
+
+                for (var r = j; r < j + 8; r++)
+                {
+                    ref var entry = ref Unsafe.Add(ref table0, Unsafe.Add(ref codes0, r));
+                    var x = Unsafe.Add(ref amount0, r);
+                    entry++;
+                    Unsafe.Add(ref entry, 1) += x;
+                    Unsafe.Add(ref entry, 2) += x * Unsafe.Add(ref basisPoints0, r);
+                }
+            }
+        }
+
+        for (; j < codes.Length; j++)
+        {
+            ref var entry = ref Unsafe.Add(ref table0, Unsafe.Add(ref codes0, j));
+            var x = Unsafe.Add(ref amount0, j);
+            entry++;
+            Unsafe.Add(ref entry, 1) += x;
+            Unsafe.Add(ref entry, 2) += x * Unsafe.Add(ref basisPoints0, j);
+        }
+    }
 }

@@ -93,7 +93,10 @@ internal static class PipelineAggregator
                     map[m] = calendar.PeriodCodeOfMonth(minMonth + m + (2000 * 12), kind) - first;
                 }
 
-                return consumer.Consume(new MappedMonthKey(c.Month, minMonth, map), new RowKeyInfo(map[^1] + 1, first));
+                // Few periods (the usual case): a byte column built once per snapshot.
+                return map[^1] <= byte.MaxValue
+                    ? consumer.Consume(new ByteKey(snapshot.PeriodColumn(kind, map)), new RowKeyInfo(map[^1] + 1, first))
+                    : consumer.Consume(new MappedMonthKey(c.Month, minMonth, map), new RowKeyInfo(map[^1] + 1, first));
             case PipelineDimension.Partner:
                 throw new InvalidOperationException("Partner groupings walk partner runs; they have no row key.");
             default:
@@ -184,13 +187,19 @@ internal static class PipelineAggregator
             return result;
         }
 
+        if (mode == RunMode.Runs && typeof(TKey) == typeof(NoKey) && narrow)
+        {
+            return PartnerCurrencyRuns(c, currencies, fromPartner, toPartner);
+        }
+
         var size = info.Cardinality * currencies;
-        var table = new LocalTable(size, wide: !narrow);
+        var table = new LocalTable(size, currencies, wide: !narrow);
         var output = new GroupBuffer(((toPartner - fromPartner) * Math.Min(size, 8)) + 16, wide: !narrow);
         ref var amount0 = ref MemoryMarshal.GetArrayDataReference(c.Amount);
         ref var basisPoints0 = ref MemoryMarshal.GetArrayDataReference(c.BasisPoints);
         var start = c.PartnerStart;
         Span<int> codes = stackalloc int[BlockRows];
+        Span<bool> uniform = stackalloc bool[BlockRows / 8];
         for (var p = fromPartner; p < toPartner; p++)
         {
             var i = start[p];
@@ -219,8 +228,8 @@ internal static class PipelineAggregator
                 for (; i < end; i += BlockRows)
                 {
                     var n = Math.Min(BlockRows, end - i);
-                    KeyCodes(key, c.Currency, currencies, i, codes[..n]);
-                    table.AddRows(c, i, codes[..n]);
+                    var sameKeyBlocks = KeyCodes(key, c.Currency, currencies, i, codes[..n], uniform);
+                    table.AddRows(c, i, codes[..n], uniform, sameKeyBlocks * 4 >= n / 8);
                 }
             }
             else
@@ -232,7 +241,54 @@ internal static class PipelineAggregator
                 }
             }
 
-            table.Emit(output, p, info.Offset, currencies, partnerFirst);
+            table.Emit(output, p, info.Offset, partnerFirst);
+        }
+
+        return output;
+    }
+
+    /// <summary>
+    /// The partner alone with 64-bit sums: each of a partner's runs (one currency each) is summed with SIMD into
+    /// one slot per currency, and the slots it touched are written in currency order — no table, no per-row work.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static GroupBuffer PartnerCurrencyRuns(PipelineColumns c, int currencies, int fromPartner, int toPartner)
+    {
+        var output = new GroupBuffer(((toPartner - fromPartner) * Math.Min(currencies, 2)) + 16, wide: false);
+        var count = new int[currencies];
+        var amount = new long[currencies];
+        var weighted = new long[currencies];
+        ref var amount0 = ref MemoryMarshal.GetArrayDataReference(c.Amount);
+        ref var basisPoints0 = ref MemoryMarshal.GetArrayDataReference(c.BasisPoints);
+        var runs = c.RunStart;
+        var partnerRuns = c.PartnerRunStart;
+        var currency = c.Currency;
+        for (var p = fromPartner; p < toPartner; p++)
+        {
+            int low = int.MaxValue, high = -1;
+            for (var r = partnerRuns[p]; r < partnerRuns[p + 1]; r++)
+            {
+                var from = runs[r];
+                var to = runs[r + 1];
+                SumRun(ref amount0, ref basisPoints0, from, to, c.Amount.Length, out var a, out var w);
+                int k = currency[from];
+                count[k] += to - from;
+                amount[k] += a;
+                weighted[k] += w;
+                low = Math.Min(low, k);
+                high = Math.Max(high, k);
+            }
+
+            for (var k = low; k <= high; k++)
+            {
+                if (count[k] != 0)
+                {
+                    output.AddNarrow(p, 0, k, count[k], amount[k], weighted[k]);
+                    count[k] = 0;
+                    amount[k] = 0;
+                    weighted[k] = 0;
+                }
+            }
         }
 
         return output;
@@ -289,11 +345,16 @@ internal static class PipelineAggregator
 
     private const int BlockRows = 512;
 
-    /// <summary>Writes the table index (key × currencies + currency) of rows <paramref name="from"/>.. into <paramref name="codes"/>, eight rows per vector.</summary>
+    /// <summary>
+    /// Writes the table index (key × currencies + currency) of rows <paramref name="from"/>.. into <paramref name="codes"/>, eight rows per vector,
+    /// and per eight rows whether they share one index (keys that follow the stage, like the forecast category, come in runs);
+    /// returns how many blocks of eight do.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void KeyCodes<TKey>(TKey key, byte[] currency, int currencies, int from, Span<int> codes)
+    private static int KeyCodes<TKey>(TKey key, byte[] currency, int currencies, int from, Span<int> codes, Span<bool> uniform)
         where TKey : struct, IRowKey
     {
+        var runs = 0;
         var j = 0;
         if (Vector256.IsHardwareAccelerated)
         {
@@ -301,7 +362,11 @@ internal static class PipelineAggregator
             var currencyCount = Vector256.Create(currencies);
             for (; j + 8 <= codes.Length; j += 8)
             {
-                ((key.Codes8(from + j) * currencyCount) + ByteKey.Widen8(currency, from + j)).StoreUnsafe(ref codes0, (nuint)j);
+                var k = (key.Codes8(from + j) * currencyCount) + ByteKey.Widen8(currency, from + j);
+                k.StoreUnsafe(ref codes0, (nuint)j);
+                var same = Vector256.EqualsAll(k, Vector256.Create(k.ToScalar()));
+                uniform[j >> 3] = same;
+                runs += same ? 1 : 0;
             }
         }
 
@@ -309,6 +374,8 @@ internal static class PipelineAggregator
         {
             codes[j] = (key.Code(from + j) * currencies) + currency[from + j];
         }
+
+        return runs;
     }
 
     /// <summary>
@@ -382,8 +449,11 @@ internal static class PipelineAggregator
     /// One partner's groups and which keys were touched. Narrow: 64-bit sums throughout. Wide:
     /// runs (each short enough not to overflow) are added into 128-bit sums.
     /// </summary>
-    private sealed class LocalTable(int size, bool wide)
+    private sealed class LocalTable(int size, int currencies, bool wide)
     {
+        // The key and currency of each table index, so emitting needs no division.
+        private readonly int[] _keyOf = [.. Enumerable.Range(0, size).Select(k => k / currencies)];
+        private readonly byte[] _currencyOf = [.. Enumerable.Range(0, size).Select(k => (byte)(k % currencies))];
         private readonly int[] _count = new int[size];
         private readonly long[] _amount = new long[size];
         private readonly long[] _weighted = new long[size];
@@ -412,30 +482,131 @@ internal static class PipelineAggregator
 
         /// <summary>Adds rows [from, from + codes.Length) whose table indexes (key × currencies + currency) are given (64-bit sums).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void AddRows(PipelineColumns c, int from, ReadOnlySpan<int> codes)
+        public void AddRows(PipelineColumns c, int from, ReadOnlySpan<int> codes, ReadOnlySpan<bool> uniform, bool vectors)
         {
             ref var amount0 = ref MemoryMarshal.GetArrayDataReference(c.Amount);
             ref var basisPoints0 = ref MemoryMarshal.GetArrayDataReference(c.BasisPoints);
             ref var count0 = ref MemoryMarshal.GetArrayDataReference(_count);
             ref var sum0 = ref MemoryMarshal.GetArrayDataReference(_amount);
             ref var weighted0 = ref MemoryMarshal.GetArrayDataReference(_weighted);
-            for (var j = 0; j < codes.Length; j++)
+            if (_touched.Length == 1)
             {
-                var i = from + j;
-                var k = codes[j];
-                var x = Unsafe.Add(ref amount0, i);
-                Unsafe.Add(ref sum0, k) += x;
-                Unsafe.Add(ref weighted0, k) += x * Unsafe.Add(ref basisPoints0, i);
+                AddRowsSmall(ref amount0, ref basisPoints0, ref count0, ref sum0, ref weighted0, from, codes, uniform, vectors);
+                return;
+            }
 
-                // Only a key's first row marks it (a well-predicted branch instead of a bit and two bounds per row).
-                if (Unsafe.Add(ref count0, k)++ == 0)
+            var j = 0;
+            if (Vector256.IsHardwareAccelerated && vectors)
+            {
+                // Eight rows of one index (a run of the clustered rows): summed in vectors, one update.
+                for (; j + 8 <= codes.Length; j += 8)
                 {
-                    Touch(k);
+                    if (!uniform[j >> 3])
+                    {
+                        for (var r = j; r < j + 8; r++)
+                        {
+                            AddRow(ref amount0, ref basisPoints0, ref count0, ref sum0, ref weighted0, from + r, codes[r]);
+                        }
+
+                        continue;
+                    }
+
+                    var i = (nuint)(from + j);
+                    var k = codes[j];
+                    var x0 = Vector256.LoadUnsafe(ref amount0, i);
+                    var x1 = Vector256.LoadUnsafe(ref amount0, i + 4);
+                    var (p0, p1) = Vector128.Widen(Vector128.LoadUnsafe(ref basisPoints0, i));
+                    Unsafe.Add(ref sum0, k) += Vector256.Sum(x0 + x1);
+                    Unsafe.Add(ref weighted0, k) += Vector256.Sum((x0 * Vector256.WidenLower(p0.ToVector256Unsafe()).AsInt64()) + (x1 * Vector256.WidenLower(p1.ToVector256Unsafe()).AsInt64()));
+                    var before = Unsafe.Add(ref count0, k);
+                    Unsafe.Add(ref count0, k) = before + 8;
+                    if (before == 0)
+                    {
+                        Touch(k);
+                    }
                 }
+            }
+
+            for (; j < codes.Length; j++)
+            {
+                AddRow(ref amount0, ref basisPoints0, ref count0, ref sum0, ref weighted0, from + j, codes[j]);
             }
         }
 
-        public void Emit(GroupBuffer output, int partner, int offset, int currencies, bool partnerFirst)
+        /// <summary>
+        /// <see cref="AddRows"/> for tables of at most 64 indexes (partner × category, × quarter): every row
+        /// marks its index in one register, so no row branches on whether its index is new.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void AddRowsSmall(ref long amount0, ref ushort basisPoints0, ref int count0, ref long sum0, ref long weighted0, int from, ReadOnlySpan<int> codes, ReadOnlySpan<bool> uniform, bool vectors)
+        {
+            ref var codes0 = ref MemoryMarshal.GetReference(codes);
+            var touched = 0UL;
+            var j = 0;
+            if (Vector256.IsHardwareAccelerated && vectors)
+            {
+                for (; j + 8 <= codes.Length; j += 8)
+                {
+                    if (uniform[j >> 3])
+                    {
+                        var i = (nuint)(from + j);
+                        var k = Unsafe.Add(ref codes0, j);
+                        var x0 = Vector256.LoadUnsafe(ref amount0, i);
+                        var x1 = Vector256.LoadUnsafe(ref amount0, i + 4);
+                        var (p0, p1) = Vector128.Widen(Vector128.LoadUnsafe(ref basisPoints0, i));
+                        Unsafe.Add(ref sum0, k) += Vector256.Sum(x0 + x1);
+                        Unsafe.Add(ref weighted0, k) += Vector256.Sum((x0 * Vector256.WidenLower(p0.ToVector256Unsafe()).AsInt64()) + (x1 * Vector256.WidenLower(p1.ToVector256Unsafe()).AsInt64()));
+                        Unsafe.Add(ref count0, k) += 8;
+                        touched |= 1UL << k;
+                        continue;
+                    }
+
+                    for (var r = j; r < j + 8; r++)
+                    {
+                        touched |= AddRowUnmarked(ref amount0, ref basisPoints0, ref count0, ref sum0, ref weighted0, from + r, Unsafe.Add(ref codes0, r));
+                    }
+                }
+            }
+
+            for (; j < codes.Length; j++)
+            {
+                touched |= AddRowUnmarked(ref amount0, ref basisPoints0, ref count0, ref sum0, ref weighted0, from + j, Unsafe.Add(ref codes0, j));
+            }
+
+            if (touched != 0)
+            {
+                _touched[0] |= touched;
+                _low = 0;
+                _high = 0;
+            }
+        }
+
+        /// <summary>Adds one row at index <paramref name="k"/> and returns its bit.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ulong AddRowUnmarked(ref long amount0, ref ushort basisPoints0, ref int count0, ref long sum0, ref long weighted0, int i, int k)
+        {
+            var x = Unsafe.Add(ref amount0, i);
+            Unsafe.Add(ref sum0, k) += x;
+            Unsafe.Add(ref weighted0, k) += x * Unsafe.Add(ref basisPoints0, i);
+            Unsafe.Add(ref count0, k)++;
+            return 1UL << k;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void AddRow(ref long amount0, ref ushort basisPoints0, ref int count0, ref long sum0, ref long weighted0, int i, int k)
+        {
+            var x = Unsafe.Add(ref amount0, i);
+            Unsafe.Add(ref sum0, k) += x;
+            Unsafe.Add(ref weighted0, k) += x * Unsafe.Add(ref basisPoints0, i);
+
+            // Only a key's first row marks it (a well-predicted branch instead of a bit and two bounds per row).
+            if (Unsafe.Add(ref count0, k)++ == 0)
+            {
+                Touch(k);
+            }
+        }
+
+        public void Emit(GroupBuffer output, int partner, int offset, bool partnerFirst)
         {
             for (var word = _low; word <= _high; word++)
             {
@@ -445,18 +616,18 @@ internal static class PipelineAggregator
                 {
                     var k = (word << 6) + BitOperations.TrailingZeroCount(bits);
                     bits &= bits - 1;
-                    var other = (k / currencies) + offset;
+                    var other = _keyOf[k] + offset;
                     var first = partnerFirst ? partner : other;
                     var second = partnerFirst ? other : partner;
                     if (wide)
                     {
-                        output.Add(first, second, k % currencies, _count[k], _bigAmount[k] + _amount[k], _bigWeighted[k] + _weighted[k]);
+                        output.Add(first, second, _currencyOf[k], _count[k], _bigAmount[k] + _amount[k], _bigWeighted[k] + _weighted[k]);
                         _bigAmount[k] = Int128.Zero;
                         _bigWeighted[k] = Int128.Zero;
                     }
                     else
                     {
-                        output.AddNarrow(first, second, k % currencies, _count[k], _amount[k], _weighted[k]);
+                        output.AddNarrow(first, second, _currencyOf[k], _count[k], _amount[k], _weighted[k]);
                     }
 
                     _count[k] = 0;

@@ -50,8 +50,12 @@ public sealed class PipelineSnapshot
     /// <summary>The fiscal calendar used for quarters and fiscal years.</summary>
     public FiscalCalendar FiscalCalendar => Dictionaries.FiscalCalendar;
 
-    /// <summary>Bytes held by the columns, the partner offsets, the run index and the product amounts of deals with lines (14 bytes per product of a deal; dictionaries excluded).</summary>
-    public long ColumnBytes => ((long)Count * PipelineColumns.BytesPerRow) + Columns.IndexBytes + Products.Bytes;
+    /// <summary>
+    /// Bytes held by the columns, the partner offsets, the run index and the product amounts of deals with
+    /// lines (14 bytes per product of a deal; dictionaries excluded), plus one byte per deal for each
+    /// close-period column (quarter, fiscal year) built by a partner grouping so far.
+    /// </summary>
+    public long ColumnBytes => ((long)Count * PipelineColumns.BytesPerRow) + Columns.IndexBytes + Products.Bytes + (_quarters?.Length ?? 0) + (_fiscalYears?.Length ?? 0);
 
     /// <summary><see cref="ColumnBytes"/> per deal (0 when empty).</summary>
     public double BytesPerOpportunity => Count == 0 ? 0 : ColumnBytes / (double)Count;
@@ -70,6 +74,32 @@ public sealed class PipelineSnapshot
     internal long MaxAmount { get; }
 
     internal PipelineSnapshotOptions Options { get; }
+
+    private byte[]? _quarters;
+    private byte[]? _fiscalYears;
+
+    /// <summary>
+    /// Each deal's close quarter or fiscal year as <paramref name="map"/>[month − first month] (a byte per deal,
+    /// built on first use and kept: the snapshot never changes), so partner groupings by period read a byte
+    /// per row instead of looking the month up row by row. The map must hold codes below 256.
+    /// </summary>
+    internal byte[] PeriodColumn(PeriodKind kind, int[] map)
+    {
+        ref var cached = ref kind == PeriodKind.Quarter ? ref _quarters : ref _fiscalYears;
+        if (Volatile.Read(ref cached) is { } built)
+        {
+            return built;
+        }
+
+        var months = Columns.Month;
+        var column = new byte[months.Length];
+        for (var i = 0; i < months.Length; i++)
+        {
+            column[i] = checked((byte)map[months[i] - MinMonthCode]);
+        }
+
+        return Interlocked.CompareExchange(ref cached, column, null) ?? column;
+    }
 
     /// <summary>A snapshot of your own rows (pure mode).</summary>
     public static PipelineSnapshot FromRows(IEnumerable<PipelineRow> rows, PipelineSnapshotOptions? options = null)
