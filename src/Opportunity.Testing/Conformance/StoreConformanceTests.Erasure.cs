@@ -25,7 +25,7 @@ public abstract partial class StoreConformanceTests
     private const string KeptEmail = "keep.me@other-example.de";
 
     /// <summary>
-    /// A customer's lead (accepted, with a note naming the phone, converted when the store converts), a
+    /// A customer's lead (accepted, with a note naming the phone, converted when the store converts into a deal carrying its customer keys), a
     /// rendered notification naming the address (JSON-escaped as the serializer writes it), a dead letter
     /// naming the phone and a routing decision naming the address; erased by lead: the lead's contact,
     /// company and exact location are gone, and neither the address nor the phone (as entered, as JSON
@@ -40,7 +40,9 @@ public abstract partial class StoreConformanceTests
             return;
         }
 
-        await SeedCustomerAsync(TenantA, "l-1", ErasedEmail);
+        var deal = await SeedCustomerAsync(TenantA, "l-1", ErasedEmail);
+        var customerKeys = DuplicateKeys.OfCustomer(null, ErasedEmail, ErasedPhone);
+        Assert.Equal(deal is null ? 0 : 1, (await ToListAsync(Store.Opportunities.FindByCustomerKeysAsync(AccessScope.Manufacturer(TenantA), customerKeys))).Count);
         var kept = await AcceptedLeadAsync(TenantA, "l-keep", KeptEmail, "+49 30 9990001");
         var report = await Erasure().EraseCustomerAsync(TenantA, ErasureTarget.OfLead(new LeadId("l-1")), "dpo@manufacturer");
 
@@ -52,6 +54,7 @@ public abstract partial class StoreConformanceTests
         Assert.Equal(new LeadLocation(new CountryCode("DE")), lead.Details.Location);
         Assert.NotNull(lead.ErasedAt);
         Assert.Equal(KeptEmail, (await Store.Leads.FindAsync(AccessScope.Manufacturer(TenantA), kept.Id))!.Details.Contact.Email);
+        Assert.Empty(await ToListAsync(Store.Opportunities.FindByCustomerKeysAsync(AccessScope.Manufacturer(TenantA), customerKeys)));
         Assert.Empty(await ToListAsync(Store.Leads.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(TenantA), DuplicateKeys.Normalised(Details("x") with { Contact = new LeadContact(null, ErasedEmail, ErasedPhone) }) with { Company = null })));
         var pending = await Store.Outbox.ListPendingAsync();
         Assert.DoesNotContain(pending, m => Contains(m.Payload, ErasedEmail) || Contains(m.Payload, ErasedPhone));
@@ -245,7 +248,14 @@ public abstract partial class StoreConformanceTests
         SalesOpportunity? deal = null;
         if (Store.Conversions is { } conversions)
         {
-            deal = OpportunityFrom(tenant, lead.Id, $"{id}-deal");
+            // The deal carries the customer's keys as a conversion through the workflow gives it.
+            deal = SalesOpportunity.Open(
+                tenant,
+                new OpportunityId($"{id}-deal"),
+                new SalesOpportunityDraft(P1, new Money(12_000.50m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)) { Name = $"{tenant}/{lead.Id}", SourceLead = lead.Id, CustomerKeys = DuplicateKeys.OfCustomer(lead.Details.Company, email, ErasedPhone) },
+                PipelineDefinition.Default,
+                P1.Value,
+                Clock);
             lead.Convert(deal.Id, P1.Value, Clock);
             deal = await conversions.ConvertAsync(lead, deal);
         }

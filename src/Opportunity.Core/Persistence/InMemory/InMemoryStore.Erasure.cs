@@ -34,7 +34,7 @@ public sealed partial class InMemoryStore : IPersonalDataEraser
 
             foreach (var opportunity in erasure.Opportunities)
             {
-                Write(opportunity, _opportunities, _opportunitiesDue, v => opportunity.ToSnapshot() with { Version = v }, s => s.Version, s => s.NextDueAt);
+                WriteOpportunity(opportunity);
             }
 
             scrubbed = forms.Count == 0 ? 0 : ScrubLocked(tenant, forms);
@@ -90,7 +90,9 @@ public sealed partial class InMemoryStore : IPersonalDataEraser
             var json = SnapshotJson.Serialize(opportunity);
             if (Scrub(json) is { } text && !ReferenceEquals(text, json))
             {
-                _opportunities[key] = SnapshotJson.DeserializeOpportunity(text) with { Version = opportunity.Version + 1 };
+                var next = SnapshotJson.DeserializeOpportunity(text) with { Version = opportunity.Version + 1 };
+                ReindexOpportunity(opportunity, next);
+                _opportunities[key] = next;
                 AppendChangeLocked(key.Tenant, key.Id);
             }
         }

@@ -181,6 +181,10 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
         return Write(lead, _leads, _leadsDue, v => lead.ToSnapshot() with { Version = v }, s => s.Version, s => s.NextDueAt, ReindexLead, AdmitLead);
     }
 
+    // Every opportunity write keeps the customer-key index in step (an erasure clears the keys).
+    private Task WriteOpportunity(SalesOpportunity opportunity) =>
+        Write(opportunity, _opportunities, _opportunitiesDue, v => opportunity.ToSnapshot() with { Version = v }, s => s.Version, s => s.NextDueAt, ReindexOpportunity);
+
     // The capacity check, under the lock before anything changes: a lead that newly counts toward a
     // partner's open leads must find the partner below its capacity (unknown partner or none: unlimited).
     private void AdmitLead(LeadSnapshot? old, LeadSnapshot next)
@@ -361,7 +365,7 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
     {
         ArgumentNullException.ThrowIfNull(opportunity);
         _ = StoredValues.AmountMinorUnits(opportunity.ToSnapshot()); // the same amount rule as the database adapters
-        return Write(opportunity, _opportunities, _opportunitiesDue, v => opportunity.ToSnapshot() with { Version = v }, s => s.Version, s => s.NextDueAt, ReindexOpportunity);
+        return WriteOpportunity(opportunity);
     }
 
     /// <inheritdoc />
@@ -482,7 +486,7 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
     private void AddOpportunityLocked(SalesOpportunity opportunity)
     {
         _ = StoredValues.AmountMinorUnits(opportunity.ToSnapshot()); // the same amount rule as the database adapters
-        Write(opportunity, _opportunities, _opportunitiesDue, v => opportunity.ToSnapshot() with { Version = v }, s => s.Version, s => s.NextDueAt, ReindexOpportunity);
+        WriteOpportunity(opportunity);
         if (opportunity.SourceLead is { } lead)
         {
             _opportunityBySourceLead[(opportunity.Tenant.Value, lead.Value)] = opportunity.Id.Value;
