@@ -29,6 +29,10 @@ internal static class PostgreSqlMigrations
     /// the app role can set the variable too.
     /// </summary>
     private const string OwnerSystem = "current_setting('opportunity.system', true) = 'on'";
+
+    // Only while erase_personal_text runs (it sets the flag for its own duration): the owner's system mode
+    // alone still changes no routing decision.
+    private const string OwnerErasing = OwnerSystem + " AND current_setting('opportunity.erasing', true) = 'on'";
     private const string Tenant = "tenant = current_setting('opportunity.tenant', true)";
     private const string NoPartner = "coalesce(current_setting('opportunity.partner', true), '') = ''";
     private const string Partner = "current_setting('opportunity.partner', true)";
@@ -415,14 +419,15 @@ internal static class PostgreSqlMigrations
     /// <c>forms</c> in every text, json and jsonb column (key columns aside) of every table with a <c>tenant</c>
     /// column, in the rows of the transaction's tenant only (<c>opportunity.tenant</c>; refused in a partner's
     /// scope), raising <c>version</c> where a table has one; returns the rows changed. Routing decisions stay
-    /// append-only for the app role: only this function's owner policy may update them.
+    /// append-only for the app role and for the owner's system mode: only this function (which sets
+    /// <c>opportunity.erasing</c> while it runs) passes their update policy.
     /// </summary>
     public const int ErasureVersion = 41;
 
     private static string ErasureMigration => string.Join(
         "\n",
         [
-            $"CREATE POLICY routing_decisions_system_erase ON {{s}}.routing_decisions FOR UPDATE TO CURRENT_USER USING ({OwnerSystem}) WITH CHECK ({OwnerSystem});",
+            $"CREATE POLICY routing_decisions_system_erase ON {{s}}.routing_decisions FOR UPDATE TO CURRENT_USER USING ({OwnerErasing}) WITH CHECK ({OwnerErasing});",
             SystemFunction(
                 "erase_personal_text(p_forms text[], p_replacement text)",
                 "integer",
@@ -440,6 +445,7 @@ internal static class PostgreSqlMigrations
                         RAISE EXCEPTION 'erase_personal_text needs a tenant''s manufacturer scope' USING ERRCODE = '42501';
                     END IF;
                     result := 0;
+                    PERFORM set_config('opportunity.erasing', 'on', true);
                     FOR r IN
                         SELECT c.oid::regclass::text AS tbl, a.attname::text AS col, format_type(a.atttypid, a.atttypmod) AS typ,
                                EXISTS (SELECT 1 FROM pg_attribute v WHERE v.attrelid = c.oid AND v.attname = 'version' AND NOT v.attisdropped) AS versioned
@@ -462,6 +468,7 @@ internal static class PostgreSqlMigrations
                         GET DIAGNOSTICS v_count = ROW_COUNT;
                         result := result + v_count;
                     END LOOP;
+                    PERFORM set_config('opportunity.erasing', 'off', true);
                 END;
                 """),
         ]);
