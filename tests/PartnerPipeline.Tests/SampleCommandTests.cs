@@ -50,6 +50,22 @@ public sealed class SampleCommandTests : IClassFixture<SampleCommandTests.Simula
     }
 
     [Fact]
+    public void Run_SmallNetwork_PartnersRegisterDealsAndTheRunCountsEveryRegistrationOutcome()
+    {
+        var counts = _db.Output.Split('\n')
+            .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^\s+(?<key>\S.*?)\s{2,}(?<value>[\d,]+)\s*$"))
+            .Where(m => m.Success)
+            .GroupBy(m => m.Groups["key"].Value.Trim())
+            .ToDictionary(g => g.Key, g => int.Parse(g.First().Groups["value"].Value, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(3, counts["Deals registered by partners"]);
+        Assert.Equal(3, counts["approved (protected)"] + counts["rejected"]);
+        Assert.Equal(counts["Deals registered by partners"], counts["DealRegistered events"]);
+        Assert.Equal(counts["expired unconverted"], counts["DealRegistrationExpired events"]);
+        Assert.Equal(counts["expired unconverted"], counts.GetValueOrDefault("Leads now RegistrationExpired"));
+    }
+
+    [Fact]
     public void Run_SameSeedTwice_PrintsTheSameReport()
     {
         var other = Path.Combine(_db.Folder.FullName, "again.db");

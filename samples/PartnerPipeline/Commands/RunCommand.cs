@@ -33,6 +33,7 @@ internal static class RunCommand
                 services.GetRequiredService<LeadIntakeService>(),
                 services.GetRequiredService<PartnerLeadService>(),
                 services.GetRequiredService<PartnerOpportunityService>(),
+                services.GetRequiredService<DealRegistrationService>(),
                 services.GetRequiredService<LeadRouter>(),
                 services.GetRequiredService<LeadRecyclingService>(),
                 services.GetRequiredService<DueWorkProcessor>(),
@@ -41,6 +42,7 @@ internal static class RunCommand
                 clock,
                 new Random(seed),
                 new Random(seed + 1),
+                new Random(seed + 2),
                 new ConsoleProgress(output, interactive: ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected));
             await simulation.RunAsync(partners, leads);
             output.WriteLine();

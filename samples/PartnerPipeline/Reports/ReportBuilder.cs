@@ -128,6 +128,7 @@ internal static class ReportBuilder
         "LeadAssigned", "LeadAccepted", "LeadRejected", "AcceptanceReminderDue", "LeadEscalated", "LeadRecalled", "LeadUnroutable",
         "LeadDuplicateDetected", "FollowUpRequested", "OpportunityStageChanged", "OpportunityClosed",
         "LeadRecycled", "LeadRecycledFromDeal", "SalesActivityRecorded",
+        "DealRegistered", "DealRegistrationApproved", "DealRegistrationRejected", "DealRegistrationExpiring", "DealRegistrationExpired",
     ];
 
     /// <summary>Counts of lead states and of the domain events in the outbox: what routing and escalation did.</summary>

@@ -17,12 +17,16 @@ namespace PartnerPipeline.Simulation;
 /// pipeline and close. A discrete-event simulation on a fake clock with one seeded random source,
 /// so every run with the same seed writes the same database and prints the same report. Partner
 /// activities draw from a second seeded source, so they leave the deals' course (and the figures
-/// docs/forecasting.md measures on it) as it was: they only keep deals from going stale.
+/// docs/forecasting.md measures on it) as it was: they only keep deals from going stale. Deal
+/// registrations draw from a third: partners register customers they found themselves in the first
+/// weeks, the channel manager approves most of them, and the ones never converted expire when their
+/// protection runs out (due work, in each partner's business time).
 /// </summary>
 internal sealed class QuarterSimulation(
     LeadIntakeService intake,
     PartnerLeadService partnerLeads,
     PartnerOpportunityService partnerDeals,
+    DealRegistrationService registrations,
     LeadRouter router,
     LeadRecyclingService recycling,
     DueWorkProcessor dueWork,
@@ -31,6 +35,7 @@ internal sealed class QuarterSimulation(
     FakeClock clock,
     Random random,
     Random work,
+    Random registering,
     ConsoleProgress progress)
 {
     private static readonly string[] RejectReasons = ["no capacity this month", "outside our service area", "product not in our range", "customer already known to us"];
@@ -70,6 +75,13 @@ internal sealed class QuarterSimulation(
         {
             var number = i;
             At(Start + Duration.FromSeconds(random.NextDouble() * span), () => CaptureAsync(number));
+        }
+
+        // Registrations in the first three weeks: 60 working days of protection end in the quarter's last weeks.
+        for (var i = 1; i <= Math.Max(3, leadCount / 100); i++)
+        {
+            var number = i;
+            At(Start + Duration.FromSeconds(registering.NextDouble() * Duration.FromDays(21).TotalSeconds), () => RegisterAsync(number));
         }
 
         for (var hour = Start; hour < End; hour += Duration.FromHours(1))
@@ -128,6 +140,40 @@ internal sealed class QuarterSimulation(
         }
 
         Observe(decision);
+    }
+
+    /// <summary>A partner registers a customer it found itself; the channel manager decides four hours later (one in six rejected).</summary>
+    private async Task RegisterAsync(int number)
+    {
+        var partner = _partners.Values.OrderBy(p => p.Id.Value, StringComparer.Ordinal).ElementAt(registering.Next(_partners.Count));
+        var market = SampleNetwork.PickMarket(registering);
+        var id = new LeadId($"R{number:0000}");
+        var details = new LeadDetails
+        {
+            Source = "deal-registration",
+            Company = $"Registered customer {number}",
+            Contact = new LeadContact($"Buyer {number}", $"buyer@registered-customer-{number}.example", null),
+            Location = new LeadLocation(new CountryCode(market.Country)),
+            ProductInterest = SampleNetwork.ProductLines[registering.Next(SampleNetwork.ProductLines.Length)],
+            Language = market.Language,
+            EstimatedValue = new Money(registering.Next(20, 120) * 500m, CurrencyCode.EUR),
+        };
+        await registrations.RegisterDealAsync(SampleNetwork.Tenant, partner.Id, id, details);
+        Statistics.RegistrationsMade++;
+        var rejected = registering.Next(6) == 0;
+        At(clock.GetCurrentInstant() + Duration.FromHours(4), async () =>
+        {
+            if (rejected)
+            {
+                await registrations.RejectDealAsync(SampleNetwork.Tenant, id, "customer already served by another partner", "channel-manager");
+                Statistics.RegistrationsRejected++;
+            }
+            else
+            {
+                await registrations.ApproveDealAsync(SampleNetwork.Tenant, id, "channel-manager");
+                Statistics.RegistrationsApproved++;
+            }
+        });
     }
 
     private void Observe(RoutingDecision? decision)
@@ -307,6 +353,8 @@ internal sealed class QuarterSimulation(
         Statistics.UnroutableAfterRecall += report.Unroutable;
         Statistics.FollowUps += report.FollowUps;
         Statistics.QueueRetries += report.QueueRetries;
+        Statistics.RegistrationWarnings += report.RegistrationWarnings;
+        Statistics.RegistrationsExpired += report.RegistrationsExpired;
         if (report.ReturnedFromNurture + report.QueueRetries > 0)
         {
             await ObserveComebacksAsync();

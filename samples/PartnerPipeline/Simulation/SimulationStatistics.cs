@@ -35,6 +35,16 @@ internal sealed class SimulationStatistics
 
     public int WonAfterRecycling { get; set; }
 
+    public int RegistrationsMade { get; set; }
+
+    public int RegistrationsApproved { get; set; }
+
+    public int RegistrationsRejected { get; set; }
+
+    public int RegistrationWarnings { get; set; }
+
+    public int RegistrationsExpired { get; set; }
+
     public int OpportunitiesOpened { get; set; }
 
     public int Activities { get; set; }
@@ -63,6 +73,11 @@ internal sealed class SimulationStatistics
         new("Follow-up requests", FollowUps.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
         new("Partner activities logged (calls, meetings, e-mails)", Activities.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
         new("  next steps agreed", NextSteps.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
+        new("Deals registered by partners", RegistrationsMade.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
+        new("  approved (protected)", RegistrationsApproved.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
+        new("  rejected", RegistrationsRejected.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
+        new("  warned before the protection ends", RegistrationWarnings.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
+        new("  expired unconverted", RegistrationsExpired.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
         new("Opportunities opened", OpportunitiesOpened.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
         new("  closed won", Won.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
         new("  closed lost", Lost.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
