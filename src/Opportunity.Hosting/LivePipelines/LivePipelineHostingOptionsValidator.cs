@@ -10,18 +10,7 @@ internal sealed class LivePipelineHostingOptionsValidator : IValidateOptions<Liv
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        if (options.Tenants.Count == 0)
-        {
-            failures.Add($"{nameof(LivePipelineHostingOptions)}.{nameof(LivePipelineHostingOptions.Tenants)} must name at least one tenant.");
-        }
-
-        for (var i = 0; i < options.Tenants.Count; i++)
-        {
-            if (!TenantId.TryParse(options.Tenants[i], null, out _))
-            {
-                failures.Add($"{nameof(LivePipelineHostingOptions)}.{nameof(LivePipelineHostingOptions.Tenants)}[{i}] is not a tenant id: '{options.Tenants[i]}'.");
-            }
-        }
+        TenantListValidation.Check(nameof(LivePipelineHostingOptions), options.Tenants, failures);
 
         if (options.BatchSize is < 1 or > LivePipelineHostingOptions.MaxBatchSize)
         {

@@ -9,19 +9,7 @@ internal sealed class PersonalDataRetentionHostingOptionsValidator : IValidateOp
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        if (options.Tenants.Count == 0)
-        {
-            failures.Add($"{nameof(PersonalDataRetentionHostingOptions)}.{nameof(PersonalDataRetentionHostingOptions.Tenants)} must name at least one tenant.");
-        }
-
-        for (var i = 0; i < options.Tenants.Count; i++)
-        {
-            if (!TenantId.TryParse(options.Tenants[i], null, out _))
-            {
-                failures.Add($"{nameof(PersonalDataRetentionHostingOptions)}.{nameof(PersonalDataRetentionHostingOptions.Tenants)}[{i}] is not a tenant id: '{options.Tenants[i]}'.");
-            }
-        }
-
+        TenantListValidation.Check(nameof(PersonalDataRetentionHostingOptions), options.Tenants, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
