@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Collections;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NodaTime;
 using Opportunity.Pipelines;
 
@@ -138,6 +140,7 @@ public sealed class ForecastHierarchyRollup
         var workers = Math.Clamp(snapshot.Count / Math.Max(1, minRowsPerWorker), 1, snapshot.Options.MaxDegreeOfParallelism);
         var rollup = new ForecastHierarchyRollup(period, currency, snapshot, tree, pass, currencies, pass.Run(workers), rates, asOf ?? period.LastDay);
         rollup.SumUp(adjustments);
+
         return rollup;
     }
 
@@ -417,6 +420,7 @@ public sealed class ForecastHierarchyRollup
 
     // A leaf's exact sums per (category, snapshot currency): its partner's rows of the period whose
     // (partner, region) slot is this leaf, summed in 128 bits (a partner's rows are few and contiguous).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private NodeSums LeafSums(int leaf)
     {
         var width = _width;
@@ -589,11 +593,20 @@ public sealed class ForecastHierarchyRollup
             var present = new bool[view.LeafCount];
             foreach (var part in parts)
             {
-                for (var cell = 0; cell < part.Cells; cell++)
+                // The worker's cells are (node, currency, category); the roll-up's (node, category, currency).
+                for (var node = 0; node < part.Nodes; node++)
                 {
-                    count[cell] += part.Count[cell];
-                    amount[cell] += part.Amount[cell];
-                    weighted[cell] += part.Weighted[cell];
+                    for (var code = 0; code < Currencies; code++)
+                    {
+                        for (var category = 0; category < CategoryCount; category++)
+                        {
+                            ref var from = ref part.Cells[(node * Width) + (code * CategoryCount) + category];
+                            var to = (node * Width) + (category * Currencies) + code;
+                            count[to] += from.Count;
+                            amount[to] += from.Amount;
+                            weighted[to] += from.Weighted;
+                        }
+                    }
                 }
 
                 for (var leaf = 0; leaf < part.LeafCount; leaf++)
@@ -607,16 +620,23 @@ public sealed class ForecastHierarchyRollup
             return new Sums(view, count, amount, weighted, present);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private Partial Sum(int fromPartner, int toPartner)
         {
             var c = _snapshot.Columns;
-            var amount = c.Amount;
-            var basisPoints = c.BasisPoints;
-            var month = c.Month;
-            var region = c.Region;
-            var category = c.Category;
-            var currency = c.Currency;
-            var currencies = Currencies;
+            var rows = c.Count;
+            if (c.BasisPoints.Length != rows || c.Month.Length != rows || c.Region.Length != rows || c.Category.Length != rows || c.Currency.Length != rows)
+            {
+                throw new InvalidOperationException("The snapshot's columns differ in length.");
+            }
+
+            // The columns are read without bounds checks: every index is below a partner's end, itself at most the row count checked above.
+            ref var amount = ref MemoryMarshal.GetArrayDataReference(c.Amount);
+            ref var basisPoints = ref MemoryMarshal.GetArrayDataReference(c.BasisPoints);
+            ref var month = ref MemoryMarshal.GetArrayDataReference(c.Month);
+            ref var region = ref MemoryMarshal.GetArrayDataReference(c.Region);
+            ref var category = ref MemoryMarshal.GetArrayDataReference(c.Category);
+            ref var currency = ref MemoryMarshal.GetArrayDataReference(c.Currency);
             var width = _byRegion ? Width : 0;
             var first = _firstMonth;
             var months = _months;
@@ -624,7 +644,7 @@ public sealed class ForecastHierarchyRollup
             var part = new Partial(this, _tree.Capture());
             for (var p = fromPartner; p < toPartner; p++)
             {
-                var end = c.PartnerStart[p + 1];
+                var end = Math.Min(c.PartnerStart[p + 1], rows);
                 for (var i = c.PartnerStart[p]; i < end;)
                 {
                     var chunkEnd = (int)Math.Min(end, (long)i + safe);
@@ -632,7 +652,7 @@ public sealed class ForecastHierarchyRollup
                     long n = 0, sum = 0, weightedSum = 0;
                     for (; i < chunkEnd; i++)
                     {
-                        var k = (region[i] * width) + (category[i] * currencies) + currency[i];
+                        var k = (Unsafe.Add(ref region, i) * width) + (Unsafe.Add(ref currency, i) * CategoryCount) + Unsafe.Add(ref category, i);
                         if (k != key)
                         {
                             if (n != 0)
@@ -644,11 +664,11 @@ public sealed class ForecastHierarchyRollup
                         }
 
                         // −1 when the close month is in the period, else 0: no branch on the date.
-                        var mask = ((long)(uint)(month[i] - first) - months) >> 63;
-                        var x = amount[i];
+                        var mask = ((long)(uint)(Unsafe.Add(ref month, i) - first) - months) >> 63;
+                        var x = Unsafe.Add(ref amount, i);
                         n -= mask;
                         sum += x & mask;
-                        weightedSum += (x * basisPoints[i]) & mask;
+                        weightedSum += (x * Unsafe.Add(ref basisPoints, i)) & mask;
                     }
 
                     if (n != 0)
@@ -670,41 +690,41 @@ public sealed class ForecastHierarchyRollup
         {
             private readonly RowPass _pass;
             private ForecastTree.View _view;
+            private int _clearedCells;
+            private int _clearedLeaves;
 
             public Partial(RowPass pass, ForecastTree.View view)
             {
                 _pass = pass;
                 _view = view;
-                Count = Rent<long>(view.InnerCount * pass.Width);
-                Amount = Rent<Int128>(view.InnerCount * pass.Width);
-                Weighted = Rent<Int128>(view.InnerCount * pass.Width);
-                Leaves = Rent<bool>(view.LeafCount);
+                Cells = ArrayPool<Cell>.Shared.Rent(Math.Max(view.InnerCount * pass.Width, 16));
+                Leaves = ArrayPool<bool>.Shared.Rent(Math.Max(view.LeafCount, 16));
+                _clearedCells = Clear(Cells, 0, view.InnerCount * pass.Width);
+                _clearedLeaves = Clear(Leaves, 0, view.LeafCount);
             }
 
-            public long[] Count { get; private set; }
-
-            public Int128[] Amount { get; private set; }
-
-            public Int128[] Weighted { get; private set; }
+            /// <summary>Exact sums per (inner node, currency, category): a partner's categories of one currency share a few cache lines.</summary>
+            public Cell[] Cells { get; private set; }
 
             public bool[] Leaves { get; private set; }
 
-            /// <summary>Cells written so far (at most the arrays' length).</summary>
-            public int Cells { get; private set; }
+            /// <summary>Inner nodes written so far (their cells are within <see cref="Cells"/>).</summary>
+            public int Nodes { get; private set; }
 
             /// <summary>Leaves marked so far.</summary>
             public int LeafCount { get; private set; }
 
-            /// <summary>Adds <paramref name="n"/> rows of partner <paramref name="partner"/> with <paramref name="key"/> (region × width + category × currencies + currency).</summary>
+            /// <summary>Adds <paramref name="n"/> rows of partner <paramref name="partner"/> with <paramref name="key"/> (region × width + currency × categories + category).</summary>
             public void Add(int partner, int key, long n, long amount, long weighted)
             {
                 var width = _pass.Width;
-                var slot = _pass.Slot(partner, key / width);
+                var region = _pass._byRegion ? key / width : 0;
+                var within = key - (region * width);
+                var slot = _pass.Slot(partner, region);
                 var leaf = _pass.Leaves[slot];
                 if (leaf < 0)
                 {
                     var d = _pass._snapshot.Dictionaries;
-                    var region = key / width;
                     leaf = _pass.Leaves[slot] = _pass._tree.Leaf(d.Partners[partner], _pass._byRegion ? d.Regions[region] ?? PipelineDictionaries.NoneLabel : null);
                 }
 
@@ -714,51 +734,62 @@ public sealed class ForecastHierarchyRollup
                     _view = _pass._tree.Capture();
                 }
 
-                var parent = _view.Leaves[leaf].Parent;
-                var cell = (parent * width) + (key % width);
-                if ((parent + 1) * width > Count.Length)
+                var parent = _view.LeafParents[leaf];
+                if ((parent + 1) * width > _clearedCells)
                 {
-                    var cells = Math.Max(Count.Length * 2, (parent + 1) * width);
-                    Count = Grow(Count, cells);
-                    Amount = Grow(Amount, cells);
-                    Weighted = Grow(Weighted, cells);
+                    Cells = Ensure(Cells, ref _clearedCells, (parent + 1) * width);
                 }
 
-                if (leaf >= Leaves.Length)
+                if (leaf >= _clearedLeaves)
                 {
-                    Leaves = Grow(Leaves, Math.Max(Leaves.Length * 2, leaf + 1));
+                    Leaves = Ensure(Leaves, ref _clearedLeaves, leaf + 1);
                 }
 
-                Count[cell] += n;
-                Amount[cell] += amount;
-                Weighted[cell] += weighted;
+                ref var cell = ref Cells[(parent * width) + within];
+                cell.Count += n;
+                cell.Amount += amount;
+                cell.Weighted += weighted;
                 Leaves[leaf] = true;
-                Cells = Math.Max(Cells, (parent + 1) * width);
+                Nodes = Math.Max(Nodes, parent + 1);
                 LeafCount = Math.Max(LeafCount, leaf + 1);
             }
 
             public void Return()
             {
-                ArrayPool<long>.Shared.Return(Count);
-                ArrayPool<Int128>.Shared.Return(Amount);
-                ArrayPool<Int128>.Shared.Return(Weighted);
+                ArrayPool<Cell>.Shared.Return(Cells);
                 ArrayPool<bool>.Shared.Return(Leaves);
             }
 
-            private static T[] Rent<T>(int length)
+            // Pooled arrays are cleared only as far as they are used: up to the tree's size when the pass
+            // starts, further (and grown, to twice the size) as it meets new nodes.
+            private static int Clear<T>(T[] array, int from, int to)
             {
-                var array = ArrayPool<T>.Shared.Rent(Math.Max(length, 16));
-                Array.Clear(array);
-                return array;
+                Array.Clear(array, from, to - from);
+                return to;
             }
 
-            private static T[] Grow<T>(T[] array, int length)
+            private static T[] Ensure<T>(T[] array, ref int cleared, int needed)
             {
-                var grown = Rent<T>(length);
-                Array.Copy(array, grown, array.Length);
-                ArrayPool<T>.Shared.Return(array);
-                return grown;
+                var target = Math.Max(needed, Math.Min(array.Length, cleared * 2));
+                if (target > array.Length)
+                {
+                    var grown = ArrayPool<T>.Shared.Rent(Math.Max(target, array.Length * 2));
+                    Array.Copy(array, grown, cleared);
+                    ArrayPool<T>.Shared.Return(array);
+                    array = grown;
+                }
+
+                cleared = Clear(array, cleared, target);
+                return array;
             }
+        }
+
+        /// <summary>One exact sum of rows: count, amount and amount × basis points.</summary>
+        private struct Cell
+        {
+            public long Count;
+            public Int128 Amount;
+            public Int128 Weighted;
         }
     }
 }
