@@ -37,6 +37,12 @@ if (args.Length > 0 && args[0] == "grouping-cpu")
     return Opportunity.Benchmarks.Forecasting.GroupingCpuMeasurement.Run(args);
 }
 
+// The hierarchy roll-up's wall and CPU time against partner × stage, 10^7 deals: `-- rollup-cpu [rounds] [size]` (docs/performance.md).
+if (args.Length > 0 && args[0] == "rollup-cpu")
+{
+    return Opportunity.Benchmarks.Forecasting.HierarchyRollupCpuMeasurement.Run(args);
+}
+
 // One entry point for every benchmark: pick with --filter, e.g.
 //   dotnet run -c Release --project benchmarks/Opportunity.Benchmarks -- --filter '*Routing*'
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
