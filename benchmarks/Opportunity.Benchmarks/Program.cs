@@ -31,7 +31,7 @@ if (args.Length > 0 && args[0] == "hosts")
     return await HostsMeasurement.RunAsync(args);
 }
 
-// Every grouping's wall and CPU time against the floor's, 10^7 deals: `-- grouping-cpu [rounds]` (docs/performance.md).
+// Every grouping's CPU time against the floor's (compact table), 10^7 deals: `-- grouping-cpu [rounds] [Medium|Large] [name filter]` (docs/performance.md).
 if (args.Length > 0 && args[0] == "grouping-cpu")
 {
     return Opportunity.Benchmarks.Forecasting.GroupingCpuMeasurement.Run(args);
