@@ -154,7 +154,7 @@ internal static class PgPipelineRowReader
     /// <paramref name="where"/>, in the column's own order; none when the table is small or the
     /// sample holds fewer than two partners.
     /// </summary>
-    private static async Task<string[]> BoundsAsync(NpgsqlConnection connection, string table, string where, int readers, long rowsPerReader, CancellationToken cancellationToken)
+    internal static async Task<string[]> BoundsAsync(NpgsqlConnection connection, string table, string where, int readers, long rowsPerReader, CancellationToken cancellationToken)
     {
         var rows = await ScalarAsync(connection, $"SELECT reltuples::bigint::text FROM pg_class WHERE oid = '{table}'::regclass;", cancellationToken).ConfigureAwait(false);
         var estimate = long.Parse(rows ?? "-1", CultureInfo.InvariantCulture);
