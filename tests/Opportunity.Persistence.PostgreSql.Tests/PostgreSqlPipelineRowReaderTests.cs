@@ -118,6 +118,25 @@ public sealed class PostgreSqlPipelineRowReaderTests : IAsyncLifetime
         Assert.Equal(50, (await ReadAsync(scope, readers: 2)).Count);
     }
 
+    /// <summary>A consumer that stops after a few rows stops the readers and gives their connections back; the next read is whole.</summary>
+    [PostgresFact]
+    public async Task ReadPipelineRows_ConsumerStopsEarly_ReadersStopAndNextReadIsWhole()
+    {
+        await SeedAsync();
+        var scope = AccessScope.Manufacturer(TenantA);
+        var taken = 0;
+        await foreach (var _ in Store.ReadPipelineRowsAsync(scope, false, readers: 2, rowsPerReader: 0))
+        {
+            if (++taken == 5)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(5, taken);
+        Assert.Equal(48, (await ReadAsync(scope, readers: 2)).Count);
+    }
+
     private async Task<List<StoredPipelineRow>> ReadAsync(AccessScope scope, int readers)
     {
         var rows = new List<StoredPipelineRow>();

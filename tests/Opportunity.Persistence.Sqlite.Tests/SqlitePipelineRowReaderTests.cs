@@ -90,6 +90,26 @@ public sealed class SqlitePipelineRowReaderTests : IDisposable
         Assert.Equal(50, (await ReadAsync(store, scope, readers: 2)).Count);
     }
 
+    /// <summary>A consumer that stops after a few rows stops the readers and gives their connections back; the next read is whole.</summary>
+    [Fact]
+    public async Task ReadPipelineRows_ConsumerStopsEarly_ReadersStopAndNextReadIsWhole()
+    {
+        using var store = new SqliteStore(_database.Path);
+        await SeedAsync(store);
+        var scope = AccessScope.Manufacturer(TenantA);
+        var taken = 0;
+        await foreach (var _ in store.ReadPipelineRowsAsync(scope, false, readers: 2, rowsPerReader: 0))
+        {
+            if (++taken == 5)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(5, taken);
+        Assert.Equal(48, (await ReadAsync(store, scope, readers: 2)).Count);
+    }
+
     private static async Task<List<StoredPipelineRow>> ReadAsync(SqliteStore store, AccessScope scope, int readers)
     {
         var rows = new List<StoredPipelineRow>();
