@@ -42,7 +42,7 @@ internal static class PgPipelineRowReader
     /// <param name="where">The pipeline's condition.</param>
     /// <param name="literal">Quotes a string as an SQL literal.</param>
     /// <param name="readers">At most this many connections (1: one <c>COPY</c>).</param>
-    /// <param name="rowsPerReader">A second connection is used only when the table holds at least twice this many rows (PostgreSQL's estimate).</param>
+    /// <param name="rowsPerReader">A second connection is used only when the table holds at least twice this many rows (PostgreSQL's estimate, <c>pg_class.reltuples</c>; an unknown estimate counts as small); 0 splits any table.</param>
     /// <param name="cancellationToken">Cancels the reading.</param>
     public static async IAsyncEnumerable<StoredPipelineRow> ReadAsync(
         Func<CancellationToken, ValueTask<NpgsqlConnection>> open,
@@ -158,8 +158,9 @@ internal static class PgPipelineRowReader
     {
         var rows = await ScalarAsync(connection, $"SELECT reltuples::bigint::text FROM pg_class WHERE oid = '{table}'::regclass;", cancellationToken).ConfigureAwait(false);
         var estimate = long.Parse(rows ?? "-1", CultureInfo.InvariantCulture);
-        if (estimate >= 0 && estimate < 2 * rowsPerReader)
+        if (rowsPerReader > 0 && estimate < 2 * rowsPerReader)
         {
+            // Also a table never vacuumed nor analysed (-1): not known to be large.
             return [];
         }
 
