@@ -43,6 +43,12 @@ if (args.Length > 0 && args[0] == "rollup-cpu")
     return Opportunity.Benchmarks.Forecasting.HierarchyRollupCpuMeasurement.Run(args);
 }
 
+// The snapshot load's wall, client and server CPU and allocations per row over PipelineStoreBenchmarks' kept data: `-- pipeline-load [rows] [rounds]` (docs/performance.md).
+if (args.Length > 0 && args[0] == "pipeline-load")
+{
+    return await Opportunity.Benchmarks.Persistence.PipelineLoadMeasurement.RunAsync(args);
+}
+
 // One entry point for every benchmark: pick with --filter, e.g.
 //   dotnet run -c Release --project benchmarks/Opportunity.Benchmarks -- --filter '*Routing*'
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
