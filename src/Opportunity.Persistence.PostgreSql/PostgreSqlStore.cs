@@ -9,15 +9,17 @@ using static Opportunity.Persistence.PostgreSql.PgCommands;
 namespace Opportunity.Persistence.PostgreSql;
 
 /// <summary>
-/// The server store on PostgreSQL: every port (<see cref="ILeadStore"/>, <see cref="IOpportunityStore"/>,
-/// <see cref="IPartnerDirectory"/>, <see cref="IOutboxStore"/>, <see cref="IOpportunityImporter"/>, <see cref="ILeadConversionStore"/>)
-/// and the routing decision log (<see cref="IRoutingDecisionLog"/>) over one pooled data source. Writes are version-checked (<c>UPDATE … WHERE version = @expected</c>)
-/// and write the aggregate's events to the outbox in the same transaction; due work and outbox
-/// messages are claimed with <c>FOR UPDATE SKIP LOCKED</c>, so any number of hosts share the work.
-/// Every transaction first sets its scope (<c>set_config(…, true)</c>), and row-level security
-/// enforces it again in the database. The weighted pipeline's rows stream from their
-/// columns (<see cref="IPipelineRowSource"/>) and its grouped totals are computed in SQL
-/// (<see cref="Forecasting.IPipelinePushDown"/>). Thread-safe; create one per database and share it.
+/// The server store on PostgreSQL, as one shared database object (like Npgsql's <c>NpgsqlDataSource</c>):
+/// it owns or borrows the pooled data source, runs every transaction (the caller's too, inside a
+/// <see cref="StoreTransaction"/>), migrates the schema, sets each transaction's tenant and partner for
+/// row-level security, and appends the outbox and field-history rows every write carries. Its ports
+/// are properties (<c>Leads</c>, <c>Opportunities</c>, <c>Partners</c>, <c>Outbox</c>, …), each a small
+/// type with that port's SQL. Writes are version-checked (<c>UPDATE … WHERE version = @expected</c>) and
+/// write the aggregate's events to the outbox in the same transaction; due work and outbox messages
+/// are claimed with <c>FOR UPDATE SKIP LOCKED</c>, so any number of hosts share the work. The weighted
+/// pipeline's rows stream from their columns (<see cref="IPipelineRowSource"/>, on the opportunity
+/// store) and its grouped totals are computed in SQL (<see cref="Forecasting.IPipelinePushDown"/>).
+/// Thread-safe; create one per database and share it.
 /// </summary>
 public sealed partial class PostgreSqlStore : IStoreSchema, IAsyncDisposable, IDisposable
 {

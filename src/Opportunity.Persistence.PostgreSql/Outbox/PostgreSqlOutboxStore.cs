@@ -11,24 +11,6 @@ internal sealed class PostgreSqlOutboxStore(PostgreSqlStore db) : IOutboxStore
 {
     private readonly string _schema = db.SchemaName;
 
-    /// <summary>
-    /// Deletes up to <paramref name="maxMessages"/> delivered rows delivered before
-    /// <paramref name="olderThan"/> (oldest first, through the <c>outbox_delivered</c> index; rows
-    /// another host is purging are skipped) and, in the same statement, appends each id's 64-bit key
-    /// to its tenant's and hash bucket's row of <c>outbox_purged</c>, so the id is still ignored when
-    /// enqueued again. Pending rows and dead letters are never touched.
-    /// </summary>
-    public async Task<int> PurgeDeliveredAsync(Instant olderThan, int maxMessages, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxMessages);
-
-        // The owner's function: the purge reaches delivered rows of every tenant, which the store's role
-        // neither reads nor deletes itself. delivered_at is floored to the microsecond; comparing with the
-        // floored cut-off never purges a row delivered at or after it.
-        var counts = await db.WriteReturningAsync(DbScope.NoTenant, $"SELECT {_schema}.purge_delivered($1, $2);", [PgValues.Floor(olderThan), maxMessages], r => r.GetInt32(0), cancellationToken).ConfigureAwait(false);
-        return counts[0];
-    }
-
     /// <inheritdoc />
     public Task EnqueueAsync(IEnumerable<OutboxMessage> messages, CancellationToken cancellationToken = default)
     {
@@ -115,6 +97,24 @@ internal sealed class PostgreSqlOutboxStore(PostgreSqlStore db) : IOutboxStore
             [],
             reader => new OutboxBacklog(reader.GetInt64(0), reader.IsDBNull(1) ? null : PgValues.ToInstant(reader.GetDateTime(1))),
             cancellationToken).ConfigureAwait(false) ?? OutboxBacklog.Empty;
+
+    /// <summary>
+    /// Deletes up to <paramref name="maxMessages"/> delivered rows delivered before
+    /// <paramref name="olderThan"/> (oldest first, through the <c>outbox_delivered</c> index; rows
+    /// another host is purging are skipped) and, in the same statement, appends each id's 64-bit key
+    /// to its tenant's and hash bucket's row of <c>outbox_purged</c>, so the id is still ignored when
+    /// enqueued again. Pending rows and dead letters are never touched.
+    /// </summary>
+    public async Task<int> PurgeDeliveredAsync(Instant olderThan, int maxMessages, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxMessages);
+
+        // The owner's function: the purge reaches delivered rows of every tenant, which the store's role
+        // neither reads nor deletes itself. delivered_at is floored to the microsecond; comparing with the
+        // floored cut-off never purges a row delivered at or after it.
+        var counts = await db.WriteReturningAsync(DbScope.NoTenant, $"SELECT {_schema}.purge_delivered($1, $2);", [PgValues.Floor(olderThan), maxMessages], r => r.GetInt32(0), cancellationToken).ConfigureAwait(false);
+        return counts[0];
+    }
 
     /// <summary>The assignments that end a lease, for the <c>set</c> of <see cref="UpdateLeasedAsync"/>.</summary>
     private const string DropLease = "lease_owner = NULL, lease_until = NULL";
