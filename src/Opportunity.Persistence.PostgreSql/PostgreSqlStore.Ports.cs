@@ -25,53 +25,56 @@ public sealed partial class PostgreSqlStore
     private readonly PostgreSqlForecastSnapshotRunStore _forecastSnapshotRuns;
 
     /// <summary>The leads, over this store's database.</summary>
-    internal ILeadStore Leads => _leads;
+    public override ILeadStore Leads => _leads;
 
     /// <summary>The opportunities (their pipeline rows too: <see cref="IPipelineRowSource"/>), over this store's database.</summary>
-    internal IOpportunityStore Opportunities => _opportunities;
+    public override IOpportunityStore Opportunities => _opportunities;
 
     /// <summary>The partners, over this store's database.</summary>
-    internal IPartnerDirectory Partners => _partners;
+    public override IPartnerDirectory Partners => _partners;
 
     /// <summary>The outbox, over this store's database.</summary>
-    internal IOutboxStore Outbox => _outbox;
+    public override IOutboxStore Outbox => _outbox;
 
     /// <summary>The bulk import, over this store's database.</summary>
-    internal IOpportunityImporter Importer => _importer;
+    public override IOpportunityImporter Importer => _importer;
 
     /// <summary>The lead conversions, over this store's database.</summary>
-    internal ILeadConversionStore Conversions => _conversions;
+    public override ILeadConversionStore? Conversions => _conversions;
 
     /// <summary>The lead merges, over this store's database.</summary>
-    internal ILeadMergeStore Merges => _merges;
+    public override ILeadMergeStore? Merges => _merges;
 
     /// <summary>The routing decision log, over this store's database.</summary>
-    internal IRoutingDecisionLog DecisionLog => _decisionLog;
+    public override IRoutingDecisionLog? DecisionLog => _decisionLog;
 
     /// <summary>The quarantine, over this store's database.</summary>
-    internal IRecordQuarantine Quarantine => _quarantine;
+    public override IRecordQuarantine? Quarantine => _quarantine;
 
     /// <summary>The field history, over this store's database.</summary>
-    internal IFieldHistory FieldHistory => _fieldHistory;
+    public override IFieldHistory? FieldHistory => _fieldHistory;
 
     /// <summary>The personal-data erasure, over this store's database.</summary>
-    internal IPersonalDataEraser Eraser => _eraser;
+    public override IPersonalDataEraser? Eraser => _eraser;
 
     /// <summary>The weighted pipeline grouped in SQL, over this store's database.</summary>
-    internal IPipelinePushDown PushDown => _pushDown;
+    public override IPipelinePushDown? PushDown => _pushDown;
 
     /// <summary>The change feed (with its <c>LISTEN/NOTIFY</c> wake-up: <see cref="IChangeFeedSignal"/>), over this store's database.</summary>
-    internal IChangeFeed ChangeFeed => _changeFeed;
+    public override IChangeFeed? ChangeFeed => _changeFeed;
 
     /// <summary>The forecast snapshots, over this store's database.</summary>
-    internal IForecastSnapshotStore ForecastSnapshots => _forecastSnapshots;
+    public override IForecastSnapshotStore? ForecastSnapshots => _forecastSnapshots;
 
     /// <summary>The sales targets, over this store's database.</summary>
-    internal ISalesTargetStore Targets => _targets;
+    public override ISalesTargetStore? Targets => _targets;
 
     /// <summary>The forecast adjustments, over this store's database.</summary>
-    internal IForecastAdjustmentStore ForecastAdjustments => _forecastAdjustments;
+    public override IForecastAdjustmentStore? ForecastAdjustments => _forecastAdjustments;
+
+    /// <summary>The store itself: the schema's migrations are the database's, not one port's.</summary>
+    public override IStoreSchema? Schema => this;
 
     /// <summary>The scheduled snapshot runs, over this store's database.</summary>
-    internal IForecastSnapshotRunStore ForecastSnapshotRuns => _forecastSnapshotRuns;
+    public override IForecastSnapshotRunStore? ForecastSnapshotRuns => _forecastSnapshotRuns;
 }

@@ -21,7 +21,7 @@ namespace Opportunity.Persistence.PostgreSql;
 /// store) and its grouped totals are computed in SQL (<see cref="Forecasting.IPipelinePushDown"/>).
 /// Thread-safe; create one per database and share it.
 /// </summary>
-public sealed partial class PostgreSqlStore : IStoreSchema, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlStore : StorePorts, IStoreSchema, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
