@@ -6,7 +6,7 @@ namespace Opportunity.Persistence.PostgreSql.Tests;
 /// The adapter's shape (issue 12): one small internal type per port over the shared database object.
 /// Fails when a port type grows into serving several ports, or the store serves one itself again.
 /// </summary>
-public sealed class PostgreSqlPortArchitectureTests
+public sealed class PostgreSqlPortShapeTests
 {
     private static readonly Assembly Adapter = typeof(PostgreSqlStore).Assembly;
 
