@@ -1,7 +1,11 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Npgsql;
 using Opportunity.Diagnostics;
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Persistence.PostgreSql.Schema;
+using Opportunity.Pipelines;
+using static Opportunity.Persistence.PostgreSql.PgCommands;
 
 namespace Opportunity.Persistence.PostgreSql;
 
@@ -12,10 +16,7 @@ public sealed partial class PostgreSqlStore
     /// events to the outbox, in one transaction of the aggregate's tenant; marks the aggregate
     /// committed after the commit.
     /// </summary>
-    private Task SaveAsync(AggregateRoot aggregate, string table, string document, IReadOnlyList<(string Column, object? Value)> columns, CancellationToken cancellationToken, [CallerMemberName] string operation = "") =>
-        SaveAsync(new AggregateRow(aggregate, table, document, columns), cancellationToken, operation);
-
-    private async Task SaveAsync(AggregateRow row, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
+    internal async Task SaveAsync(AggregateRow row, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
     {
         var messages = row.Aggregate.PendingEvents.Select(OutboxMessage.FromDomainEvent).ToList();
         await RunAsync(
@@ -40,7 +41,7 @@ public sealed partial class PostgreSqlStore
     /// opportunity for a source lead lets the unique violation through (the transaction is
     /// aborted, so the caller reads the existing opportunity after the rollback).
     /// </summary>
-    private async Task WriteRowAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AggregateRow row, CancellationToken cancellationToken)
+    internal async Task WriteRowAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AggregateRow row, CancellationToken cancellationToken)
     {
         var (aggregate, table, document, columns) = row;
         var n = columns.Count;
@@ -72,11 +73,8 @@ public sealed partial class PostgreSqlStore
     }
 
     /// <summary>The unique index of one opportunity per source lead refused a second one.</summary>
-    private static bool IsSourceLeadTaken(PostgresException ex) =>
+    internal static bool IsSourceLeadTaken(PostgresException ex) =>
         ex.SqlState == PostgresErrorCodes.UniqueViolation && ex.ConstraintName == SourceLeadIndex;
-
-    /// <summary>One aggregate's row as a write sees it: the aggregate, its table, its document and its indexed columns.</summary>
-    private readonly record struct AggregateRow(AggregateRoot Aggregate, string Table, string Document, IReadOnlyList<(string Column, object? Value)> Columns);
 
     /// <summary>
     /// Claims due rows across tenants through the owner's <paramref name="function"/> (<c>claim_due_batch_opportunities</c>
@@ -88,7 +86,7 @@ public sealed partial class PostgreSqlStore
     /// whose document cannot be read is quarantined in the same transaction instead (<c>quarantine_claimed_{table}</c>,
     /// which only reaches rows this claim leased), so it neither fails the claim nor comes back in the next one.
     /// </summary>
-    private Task<DueWorkBatch<T>> ClaimDueRowsAsync<T>(StoredRecordKind kind, string table, string function, DueWorkClaim claim, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
+    internal Task<DueWorkBatch<T>> ClaimDueRowsAsync<T>(StoredRecordKind kind, string table, string function, DueWorkClaim claim, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
     {
         ArgumentNullException.ThrowIfNull(claim);
         return RunAsync(
@@ -130,69 +128,11 @@ public sealed partial class PostgreSqlStore
             operation: operation);
     }
 
-    /// <summary>Runs a writing statement that returns rows (e.g. <c>UPDATE … RETURNING</c>) in one transaction of <paramref name="scope"/>; the rows read, after the commit.</summary>
-    private Task<List<T>> WriteReturningAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "") =>
-        RunAsync(
-            scope,
-            async (connection, transaction) =>
-            {
-                using var command = Command(connection, transaction, sql, parameters);
-                using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                var rows = new List<T>();
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    rows.Add(read(reader));
-                }
-
-                return rows;
-            },
-            cancellationToken,
-            operation: operation);
-
-    /// <summary>
-    /// Streams the rows of a read query in one scoped transaction. In the caller's transaction the rows
-    /// are read completely first: the caller's connection is free again before the first row is used.
-    /// </summary>
-    private async IAsyncEnumerable<T> ReadRowsAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken, [CallerMemberName] string operation = "", bool serialPlan = false)
-    {
-        if (StoreTransaction.Current is not null)
-        {
-            foreach (var row in await WriteReturningAsync(scope, sql, parameters, read, cancellationToken, operation).ConfigureAwait(false))
-            {
-                yield return row;
-            }
-
-            yield break;
-        }
-
-        using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, operation, scope.Tenant);
-        var (connection, transaction) = await BeginAsync(scope, cancellationToken).ConfigureAwait(false);
-        using (connection)
-        using (transaction)
-        {
-            if (serialPlan)
-            {
-                await ExecuteAsync(connection, transaction, "SET LOCAL max_parallel_workers_per_gather = 0;", cancellationToken).ConfigureAwait(false);
-            }
-
-            using (var command = Command(connection, transaction, sql, parameters))
-            using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    yield return read(reader);
-                }
-            }
-
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>The columns every aggregate read selects first: id, version, document; a table may add its own after them.</summary>
-    private const string DocumentColumns = "id, version, document::text";
+    internal const string DocumentColumns = "id, version, document::text";
 
     /// <summary>The aggregate document of <paramref name="id"/> in <paramref name="table"/> if <paramref name="where"/> (the scope) lets it be seen; <paramref name="columns"/> as <see cref="DocumentColumns"/>.</summary>
-    private Task<T?> FindDocumentAsync<T>(AccessScope scope, string table, string where, List<object?> parameters, string id, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, string columns = DocumentColumns, [CallerMemberName] string operation = "")
+    internal Task<T?> FindDocumentAsync<T>(AccessScope scope, string table, string where, List<object?> parameters, string id, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, string columns = DocumentColumns, [CallerMemberName] string operation = "")
         where T : class
     {
         parameters.Add(id);
@@ -205,7 +145,7 @@ public sealed partial class PostgreSqlStore
     /// document cannot be read is skipped and, after the rows were read, quarantined (in a transaction of
     /// the tenant), so one bad record never fails the query of its tenant.
     /// </summary>
-    private async IAsyncEnumerable<T> QueryDocumentsAsync<T>(StoredRecordKind kind, AccessScope scope, string table, string where, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken, string columns = DocumentColumns, [CallerMemberName] string operation = "")
+    internal async IAsyncEnumerable<T> QueryDocumentsAsync<T>(StoredRecordKind kind, AccessScope scope, string table, string where, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken, string columns = DocumentColumns, [CallerMemberName] string operation = "")
         where T : class
     {
         var bad = new List<(string Tenant, string Id, string Reason)>();
@@ -249,31 +189,28 @@ public sealed partial class PostgreSqlStore
         }
     }
 
-    /// <summary>
-    /// Reads all rows of a read query, in one scoped transaction, into a list. With
-    /// <paramref name="serialPlan"/> the query runs in one backend (no parallel workers) when the
-    /// store owns the transaction; a caller's transaction keeps its own settings.
-    /// </summary>
-    private async Task<IReadOnlyList<T>> ReadListAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "", bool serialPlan = false)
-    {
-        var list = new List<T>();
-        await foreach (var item in ReadRowsAsync(scope, sql, parameters, read, cancellationToken, operation, serialPlan).ConfigureAwait(false))
-        {
-            list.Add(item);
-        }
+    /// <summary>The unique index on <c>(tenant, source_lead)</c> of opportunities: one opportunity per lead.</summary>
+    private const string SourceLeadIndex = "opportunities_source_lead";
 
-        return list;
+    /// <summary>The refusal of the partner_load trigger (message <c>…|open|capacity|partner</c>) as a typed error.</summary>
+    private static PartnerAtCapacityException AtCapacity(AggregateRoot aggregate, PostgresException ex)
+    {
+        var parts = ex.MessageText.Split('|', 4);
+        return new PartnerAtCapacityException(
+            aggregate.Tenant,
+            new PartnerId(parts[3]),
+            aggregate.AggregateId,
+            int.Parse(parts[1], CultureInfo.InvariantCulture),
+            int.Parse(parts[2], CultureInfo.InvariantCulture));
     }
 
-    private async Task<T?> ReadOneAsync<T>(DbScope scope, string sql, IReadOnlyList<object?> parameters, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
-        where T : class
-    {
-        T? found = null;
-        await foreach (var item in ReadRowsAsync(scope, sql, parameters, read, cancellationToken, operation).ConfigureAwait(false))
-        {
-            found ??= item;
-        }
+    /// <summary>An opportunity from a row whose first columns are <see cref="DocumentColumns"/>, rebuilt with the store's pipelines.</summary>
+    internal SalesOpportunity ReadOpportunity(NpgsqlDataReader reader) => ToOpportunity(reader.GetString(0), reader.GetInt64(1), reader.GetString(2));
 
-        return found;
+    /// <summary>An opportunity from its stored document, rebuilt with the store's pipelines; <see cref="StoreDataException"/> when it cannot be read.</summary>
+    internal SalesOpportunity ToOpportunity(string id, long version, string json)
+    {
+        var snapshot = StoredValues.ReadDocument(nameof(SalesOpportunity), id, json, SnapshotJson.DeserializeOpportunity) with { Version = version };
+        return StoredValues.Rebuild(nameof(SalesOpportunity), id, () => SalesOpportunity.FromSnapshot(snapshot, _pipelines.Get(snapshot.PipelineId)));
     }
 }

@@ -41,11 +41,7 @@ public sealed partial class PostgreSqlStore
     /// </summary>
     private async Task<T> RunInCallerTransactionAsync<T>(NpgsqlTransaction transaction, DbScope scope, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, Func<T, bool>? commitWhen, string operation, CancellationToken cancellationToken)
     {
-        if (_autoMigrate && !_migrated)
-        {
-            await MigrateAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
         var connection = (NpgsqlConnection)StoreTransaction.Current!.Connection;
         using var turn = await StoreTransaction.Current.BeginOperationAsync(cancellationToken).ConfigureAwait(false);
         var previous = await EnterSavepointAsync(connection, transaction, scope, cancellationToken).ConfigureAwait(false);

@@ -41,12 +41,12 @@ public sealed class PostgreSqlConversionMigrationTests : IAsyncLifetime
     {
         var named = await AcceptedLeadAsync("L-named");
         named.Convert(new OpportunityId("O-b"), Partner.Value, _clock);
-        await _store!.UpdateAsync(named);
+        await _store!.Leads.UpdateAsync(named);
         await AcceptedLeadAsync("L-orphan");
         await AcceptedLeadAsync("L-unnamed");
         foreach (var id in new[] { "O-a", "O-b", "O-orphan", "O-x", "O-y" })
         {
-            await _store.AddAsync(SalesOpportunity.Open(Tenant, new OpportunityId(id), new SalesOpportunityDraft(Partner, new Money(100m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)), PipelineDefinition.Default, "p", _clock));
+            await _store.Opportunities.AddAsync(SalesOpportunity.Open(Tenant, new OpportunityId(id), new SalesOpportunityDraft(Partner, new Money(100m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)), PipelineDefinition.Default, "p", _clock));
         }
 
         // Back to 0.1.0's schema and data: no source_lead column, documents naming their lead twice over.
@@ -63,17 +63,17 @@ public sealed class PostgreSqlConversionMigrationTests : IAsyncLifetime
         await using var store = PostgresTestDatabase.OpenStore(_schema, _pipelines);
         await store.MigrateAsync();
 
-        Assert.Equal("O-b", (await store.FindConvertedFromAsync(Tenant, new LeadId("L-named")))!.Id.Value);
-        Assert.Equal("O-orphan", (await store.FindConvertedFromAsync(Tenant, new LeadId("L-orphan")))!.Id.Value);
-        Assert.Equal("O-x", (await store.FindConvertedFromAsync(Tenant, new LeadId("L-unnamed")))!.Id.Value);
-        Assert.Null(await store.FindConvertedFromAsync(new TenantId("tenant-b"), new LeadId("L-named")));
-        var orphaned = (await store.FindAsync(AccessScope.Manufacturer(Tenant), new LeadId("L-orphan")))!;
+        Assert.Equal("O-b", (await store.Conversions!.FindConvertedFromAsync(Tenant, new LeadId("L-named")))!.Id.Value);
+        Assert.Equal("O-orphan", (await store.Conversions!.FindConvertedFromAsync(Tenant, new LeadId("L-orphan")))!.Id.Value);
+        Assert.Equal("O-x", (await store.Conversions!.FindConvertedFromAsync(Tenant, new LeadId("L-unnamed")))!.Id.Value);
+        Assert.Null(await store.Conversions!.FindConvertedFromAsync(new TenantId("tenant-b"), new LeadId("L-named")));
+        var orphaned = (await store.Leads.FindAsync(AccessScope.Manufacturer(Tenant), new LeadId("L-orphan")))!;
         orphaned.Convert(new OpportunityId("O-retry"), Partner.Value, _clock);
-        var retried = await store.ConvertAsync(orphaned, SalesOpportunity.Open(Tenant, new OpportunityId("O-retry"), new SalesOpportunityDraft(Partner, new Money(100m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)) { SourceLead = new LeadId("L-orphan") }, PipelineDefinition.Default, "p", _clock));
+        var retried = await store.Conversions!.ConvertAsync(orphaned, SalesOpportunity.Open(Tenant, new OpportunityId("O-retry"), new SalesOpportunityDraft(Partner, new Money(100m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)) { SourceLead = new LeadId("L-orphan") }, PipelineDefinition.Default, "p", _clock));
         Assert.Equal("O-orphan", retried.Id.Value);
-        Assert.Null(await store.FindAsync(AccessScope.Manufacturer(Tenant), new OpportunityId("O-retry")));
-        await store.EnqueueAsync([new OutboxMessage("Lead/L-named/1", Tenant, OutboxMessage.DomainEventTopic, "LeadCaptured", "{}", _clock.GetCurrentInstant())]);
-        Assert.DoesNotContain(await store.ListPendingAsync(), m => m.Id == "Lead/L-named/1");
+        Assert.Null(await store.Opportunities.FindAsync(AccessScope.Manufacturer(Tenant), new OpportunityId("O-retry")));
+        await store.Outbox.EnqueueAsync([new OutboxMessage("Lead/L-named/1", Tenant, OutboxMessage.DomainEventTopic, "LeadCaptured", "{}", _clock.GetCurrentInstant())]);
+        Assert.DoesNotContain(await store.Outbox.ListPendingAsync(), m => m.Id == "Lead/L-named/1");
     }
 
     private async Task<Lead> AcceptedLeadAsync(string id)
@@ -82,7 +82,7 @@ public sealed class PostgreSqlConversionMigrationTests : IAsyncLifetime
         lead.Qualify(LeadQualification.Full, "system", _clock);
         lead.Assign(Partner, _clock.GetCurrentInstant() + Duration.FromDays(2), "router", _clock);
         lead.Accept(Partner, _clock);
-        await _store!.AddAsync(lead);
+        await _store!.Leads.AddAsync(lead);
         return lead;
     }
 }

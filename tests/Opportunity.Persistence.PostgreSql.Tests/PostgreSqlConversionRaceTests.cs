@@ -46,9 +46,9 @@ public sealed class PostgreSqlConversionRaceTests : IAsyncLifetime
         lead.Qualify(LeadQualification.Full, "system", _clock);
         lead.Assign(Partner, _clock.GetCurrentInstant() + Duration.FromDays(2), "router", _clock);
         lead.Accept(Partner, _clock);
-        await hostA.AddAsync(lead);
-        var copyA = (await hostA.FindAsync(AccessScope.Manufacturer(Tenant), lead.Id))!;
-        var copyB = (await hostB.FindAsync(AccessScope.Manufacturer(Tenant), lead.Id))!;
+        await hostA.Leads.AddAsync(lead);
+        var copyA = (await hostA.Leads.FindAsync(AccessScope.Manufacturer(Tenant), lead.Id))!;
+        var copyB = (await hostB.Leads.FindAsync(AccessScope.Manufacturer(Tenant), lead.Id))!;
 
         using var inserted = new SemaphoreSlim(0);
         using var release = new SemaphoreSlim(0);
@@ -60,9 +60,9 @@ public sealed class PostgreSqlConversionRaceTests : IAsyncLifetime
                 release.Wait(TimeSpan.FromSeconds(60));
             }
         };
-        var first = Task.Run(() => hostA.ConvertAsync(copyA, Converted(copyA, "O-a")));
+        var first = Task.Run(() => hostA.Conversions!.ConvertAsync(copyA, Converted(copyA, "O-a")));
         Assert.True(await inserted.WaitAsync(TimeSpan.FromSeconds(60)));
-        var second = Task.Run(() => hostB.ConvertAsync(copyB, Converted(copyB, "O-b")));
+        var second = Task.Run(() => hostB.Conversions!.ConvertAsync(copyB, Converted(copyB, "O-b")));
         var waited = await WaitForBlockedInsertAsync();
         release.Release();
         var results = await Task.WhenAll(first, second);
@@ -72,8 +72,8 @@ public sealed class PostgreSqlConversionRaceTests : IAsyncLifetime
         Assert.Equal(["O-a", "O-a"], results.Select(o => o.Id.Value));
         Assert.Equal(1, copyB.Version); // B's copy of the lead was not written: still uncommitted
         Assert.Single(copyB.PendingEvents);
-        Assert.Null(await hostA.FindAsync(AccessScope.Manufacturer(Tenant), new OpportunityId("O-b")));
-        Assert.Equal("O-a", (await hostB.FindAsync(AccessScope.Manufacturer(Tenant), lead.Id))!.ConvertedTo!.Value.Value);
+        Assert.Null(await hostA.Opportunities.FindAsync(AccessScope.Manufacturer(Tenant), new OpportunityId("O-b")));
+        Assert.Equal("O-a", (await hostB.Leads.FindAsync(AccessScope.Manufacturer(Tenant), lead.Id))!.ConvertedTo!.Value.Value);
     }
 
     private SalesOpportunity Converted(Lead lead, string id)

@@ -51,24 +51,24 @@ public sealed class PostgreSqlLeanLeadRowsMigrationTests
 
             Assert.True((await store.GetSchemaStatusAsync()).IsCurrent);
             var manufacturer = AccessScope.Manufacturer(Tenant);
-            Assert.Equal(SnapshotJson.Serialize(stored), SnapshotJson.Serialize((await store.FindAsync(manufacturer, lead.Id))!.ToSnapshot()));
+            Assert.Equal(SnapshotJson.Serialize(stored), SnapshotJson.Serialize((await store.Leads.FindAsync(manufacturer, lead.Id))!.ToSnapshot()));
             foreach (var probe in new[] { new DuplicateKeys(keys.Company, null, null), new DuplicateKeys(null, keys.EmailDomain, null), new DuplicateKeys(null, null, keys.Phone) })
             {
-                Assert.Equal(lead.Id, Assert.Single(await ToListAsync(store.FindDuplicateCandidatesAsync(manufacturer, probe))).Id);
+                Assert.Equal(lead.Id, Assert.Single(await ToListAsync(store.Leads.FindDuplicateCandidatesAsync(manufacturer, probe))).Id);
             }
 
-            Assert.Empty(await ToListAsync(store.FindDuplicateCandidatesAsync(manufacturer, new DuplicateKeys("another company", null, null))));
-            Assert.Empty(await ToListAsync(store.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(new TenantId("tenant-b")), keys)));
+            Assert.Empty(await ToListAsync(store.Leads.FindDuplicateCandidatesAsync(manufacturer, new DuplicateKeys("another company", null, null))));
+            Assert.Empty(await ToListAsync(store.Leads.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(new TenantId("tenant-b")), keys)));
 
             _clock.Advance(Duration.FromHours(2));
-            var claimed = Assert.Single(await ((ILeadStore)store).ClaimDueAsync(new DueWorkClaim(_clock.GetCurrentInstant(), 10, "host", Duration.FromMinutes(5))));
+            var claimed = Assert.Single(await store.Leads.ClaimDueAsync(new DueWorkClaim(_clock.GetCurrentInstant(), 10, "host", Duration.FromMinutes(5))));
             Assert.Equal(SnapshotJson.Serialize(stored), SnapshotJson.Serialize(claimed.ToSnapshot()));
 
             claimed.Recall("sla", _clock);
-            await store.UpdateAsync(claimed);
-            var updated = (await store.FindAsync(manufacturer, lead.Id))!;
+            await store.Leads.UpdateAsync(claimed);
+            var updated = (await store.Leads.FindAsync(manufacturer, lead.Id))!;
             Assert.Equal((LeadState.SlaExpired, 2L, "P-1"), (updated.State, updated.Version, updated.AssignedPartner?.Value));
-            Assert.Equal(lead.Id, Assert.Single(await ToListAsync(store.FindDuplicateCandidatesAsync(manufacturer, new DuplicateKeys(null, keys.EmailDomain, null)))).Id);
+            Assert.Equal(lead.Id, Assert.Single(await ToListAsync(store.Leads.FindDuplicateCandidatesAsync(manufacturer, new DuplicateKeys(null, keys.EmailDomain, null)))).Id);
             var document = await OwnerScalarAsync($"SELECT document::text FROM {schema}.leads;");
             Assert.DoesNotContain("\"state\"", document, StringComparison.Ordinal);
             Assert.DoesNotContain("\"tenant\"", document, StringComparison.Ordinal);

@@ -49,18 +49,18 @@ public sealed class PostgreSqlLeanLeadsMigrationTests
 
             Assert.True((await store.GetSchemaStatusAsync()).IsCurrent);
             Assert.Equal("json", await DocumentTypeAsync(schema));
-            var found = await store.FindAsync(AccessScope.Manufacturer(Tenant), lead.Id);
+            var found = await store.Leads.FindAsync(AccessScope.Manufacturer(Tenant), lead.Id);
             Assert.NotNull(found);
             Assert.Equal(SnapshotJson.Serialize(stored), SnapshotJson.Serialize(found.ToSnapshot()));
-            Assert.Equal(lead.Id, Assert.Single(await ToListAsync(store.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(Tenant), DuplicateKeys.Normalised(lead.Details)))).Id);
+            Assert.Equal(lead.Id, Assert.Single(await ToListAsync(store.Leads.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(Tenant), DuplicateKeys.Normalised(lead.Details)))).Id);
 
             found.Disqualify("closed by the partner", "partner", _clock);
-            await store.UpdateAsync(found);
-            var updated = await store.FindAsync(AccessScope.Manufacturer(Tenant), lead.Id);
+            await store.Leads.UpdateAsync(found);
+            var updated = await store.Leads.FindAsync(AccessScope.Manufacturer(Tenant), lead.Id);
             Assert.Equal(LeadState.Disqualified, updated!.State);
             Assert.Equal(2, updated.Version);
 
-            var claimed = await store.ClaimAsync(new DueWorkClaim(_clock.GetCurrentInstant(), 10, "host", Duration.FromMinutes(5)));
+            var claimed = await store.Outbox.ClaimAsync(new DueWorkClaim(_clock.GetCurrentInstant(), 10, "host", Duration.FromMinutes(5)));
             Assert.Contains("tenant-a/Lead/L-1/1", claimed.Select(m => m.Id));
         }
         finally

@@ -28,22 +28,22 @@ public sealed class PostgreSqlOutboxDispatchTests
         {
             var t0 = _clock.GetCurrentInstant();
             var lease = Duration.FromMinutes(10);
-            await store.EnqueueAsync([Message("m-1", t0), Message("m-2", t0)]);
-            Assert.Equal(["m-1"], (await store.ClaimAsync(new DueWorkClaim(t0, 1, "host-1", lease))).Select(m => m.Id));
+            await store.Outbox.EnqueueAsync([Message("m-1", t0), Message("m-2", t0)]);
+            Assert.Equal(["m-1"], (await store.Outbox.ClaimAsync(new DueWorkClaim(t0, 1, "host-1", lease))).Select(m => m.Id));
 
             // Six minutes of m-1's lease left: returned, not rewritten (its row version stays); m-2 is taken.
             var before = await RowVersionAsync(schema, "m-1");
-            var second = await store.ClaimAsync(new DueWorkClaim(t0 + Duration.FromMinutes(4), 2, "host-1", lease));
+            var second = await store.Outbox.ClaimAsync(new DueWorkClaim(t0 + Duration.FromMinutes(4), 2, "host-1", lease));
             Assert.Equal(["m-1", "m-2"], second.Select(m => m.Id));
             Assert.Equal(before, await RowVersionAsync(schema, "m-1"));
 
             // At t0 + 6 min m-1 has four minutes left and is leased again, to t0 + 16 min; m-2 (to t0 + 14 min) has eight and is not.
-            Assert.Equal(["m-1", "m-2"], (await store.ClaimAsync(new DueWorkClaim(t0 + Duration.FromMinutes(6), 2, "host-1", lease))).Select(m => m.Id));
+            Assert.Equal(["m-1", "m-2"], (await store.Outbox.ClaimAsync(new DueWorkClaim(t0 + Duration.FromMinutes(6), 2, "host-1", lease))).Select(m => m.Id));
             Assert.NotEqual(before, await RowVersionAsync(schema, "m-1"));
-            Assert.Empty(await store.ClaimAsync(new DueWorkClaim(t0 + Duration.FromMinutes(10), 10, "host-2", lease)));
-            Assert.Equal(["m-2"], (await store.ClaimAsync(new DueWorkClaim(t0 + Duration.FromMinutes(15), 10, "host-2", lease))).Select(m => m.Id));
-            Assert.False(await store.RenewLeaseAsync("m-2", "host-1", t0 + Duration.FromMinutes(20)));
-            Assert.True(await store.RenewLeaseAsync("m-1", "host-1", t0 + Duration.FromMinutes(20)));
+            Assert.Empty(await store.Outbox.ClaimAsync(new DueWorkClaim(t0 + Duration.FromMinutes(10), 10, "host-2", lease)));
+            Assert.Equal(["m-2"], (await store.Outbox.ClaimAsync(new DueWorkClaim(t0 + Duration.FromMinutes(15), 10, "host-2", lease))).Select(m => m.Id));
+            Assert.False(await store.Outbox.RenewLeaseAsync("m-2", "host-1", t0 + Duration.FromMinutes(20)));
+            Assert.True(await store.Outbox.RenewLeaseAsync("m-1", "host-1", t0 + Duration.FromMinutes(20)));
         }
         finally
         {
@@ -65,20 +65,20 @@ public sealed class PostgreSqlOutboxDispatchTests
             {
                 var lead = Lead.Capture(Tenant, new LeadId($"L-{i:D3}"), Details(i), "web", _clock);
                 lead.Qualify(LeadQualification.Full, "sales", _clock);
-                await store.AddAsync(lead);
+                await store.Leads.AddAsync(lead);
             }
 
-            var events = (await store.ListPendingAsync()).Count;
+            var events = (await store.Outbox.ListPendingAsync()).Count;
             var dispatchers = hosts.Select(h => h.GetRequiredService<NotificationDispatcher>()).ToList();
             var summaries = new List<DispatchSummary>();
-            for (var round = 0; round < 10 && (await store.GetBacklogAsync()).Pending > 0; round++)
+            for (var round = 0; round < 10 && (await store.Outbox.GetBacklogAsync()).Pending > 0; round++)
             {
                 summaries.AddRange(await Task.WhenAll(dispatchers.Select(d => Task.Run(() => d.DispatchDueAsync()))));
             }
 
             Assert.Equal(2 * leads, events);
-            Assert.Equal(0L, (await store.GetBacklogAsync()).Pending);
-            Assert.Empty(await store.ListDeadLettersAsync());
+            Assert.Equal(0L, (await store.Outbox.GetBacklogAsync()).Pending);
+            Assert.Empty(await store.Outbox.ListDeadLettersAsync());
             Assert.Equal(events, deliveries.Count);
             Assert.All(deliveries, d => Assert.True(d.Value == 1, $"{d.Key} was delivered {d.Value} times"));
             Assert.Equal(events, summaries.Sum(s => s.EventsFannedOut));

@@ -23,6 +23,9 @@ public sealed class PostgreSqlPipelineRowReaderTests : IAsyncLifetime
 
     private PostgreSqlStore Store => _store!;
 
+    /// <summary>The opportunity store with its internal overload that chooses the number of readers.</summary>
+    private PostgreSqlOpportunityStore Rows => (PostgreSqlOpportunityStore)Store.Opportunities;
+
     public async Task InitializeAsync()
     {
         if (PostgresTestDatabase.Owner is not null)
@@ -66,7 +69,7 @@ public sealed class PostgreSqlPipelineRowReaderTests : IAsyncLifetime
         Assert.Equal(one, three);
         Assert.Equal(Sorted(deals.Where(d => d.Tenant == TenantA).Select(StoredPipelineRow.Of)), three);
         var expected = PipelineSnapshot.FromOpportunities(deals.Where(d => d.Tenant == TenantA)).Group(PipelineDimension.Partner, PipelineDimension.Stage).Groups.ToList();
-        Assert.Equal(expected, (await PipelineSnapshot.FromStoreAsync(Store, scope)).Group(PipelineDimension.Partner, PipelineDimension.Stage).Groups);
+        Assert.Equal(expected, (await PipelineSnapshot.FromStoreAsync(Store.Opportunities, scope)).Group(PipelineDimension.Partner, PipelineDimension.Stage).Groups);
     }
 
     /// <summary>
@@ -103,12 +106,12 @@ public sealed class PostgreSqlPipelineRowReaderTests : IAsyncLifetime
         var scope = AccessScope.Manufacturer(TenantA);
 
         var rows = new List<StoredPipelineRow>();
-        await foreach (var row in Store.ReadPipelineRowsAsync(scope, false, readers: 2, rowsPerReader: 0))
+        await foreach (var row in Rows.ReadPipelineRowsAsync(scope, false, readers: 2, rowsPerReader: 0))
         {
             if (rows.Count == 0)
             {
-                await Store.AddAsync(Deal(TenantA, "late-first", "P00", 999_001));
-                await Store.AddAsync(Deal(TenantA, "late-last", "P11", 999_002));
+                await Store.Opportunities.AddAsync(Deal(TenantA, "late-first", "P00", 999_001));
+                await Store.Opportunities.AddAsync(Deal(TenantA, "late-last", "P11", 999_002));
             }
 
             rows.Add(row);
@@ -125,7 +128,7 @@ public sealed class PostgreSqlPipelineRowReaderTests : IAsyncLifetime
         await SeedAsync();
         var scope = AccessScope.Manufacturer(TenantA);
         var taken = 0;
-        await foreach (var _ in Store.ReadPipelineRowsAsync(scope, false, readers: 2, rowsPerReader: 0))
+        await foreach (var _ in Rows.ReadPipelineRowsAsync(scope, false, readers: 2, rowsPerReader: 0))
         {
             if (++taken == 5)
             {
@@ -140,7 +143,7 @@ public sealed class PostgreSqlPipelineRowReaderTests : IAsyncLifetime
     private async Task<List<StoredPipelineRow>> ReadAsync(AccessScope scope, int readers)
     {
         var rows = new List<StoredPipelineRow>();
-        await foreach (var row in Store.ReadPipelineRowsAsync(scope, false, readers, rowsPerReader: 0))
+        await foreach (var row in Rows.ReadPipelineRowsAsync(scope, false, readers, rowsPerReader: 0))
         {
             rows.Add(row);
         }
@@ -161,7 +164,7 @@ public sealed class PostgreSqlPipelineRowReaderTests : IAsyncLifetime
             deals.Add(Deal(tenant, $"o-{i:D2}", $"{(i < 48 ? "P" : "Q")}{i % 12:D2}", 1_000 + i, i % 3 == 0 ? "DE-South" : null));
         }
 
-        var result = await Store.ImportAsync(deals.Select(d => d.ToSnapshot()));
+        var result = await Store.Importer.ImportAsync(deals.Select(d => d.ToSnapshot()));
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
         return deals;
     }

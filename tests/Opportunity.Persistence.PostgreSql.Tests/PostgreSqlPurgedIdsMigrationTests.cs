@@ -41,15 +41,15 @@ public sealed class PostgreSqlPurgedIdsMigrationTests
 
             Assert.Equal(3L, await OwnerScalarAsync($"SELECT sum(cardinality(keys)) FROM {schema}.outbox_purged;")); // in as many buckets as the hashes fall
             var now = _clock.GetCurrentInstant();
-            await store.EnqueueAsync([Message("a-1", TenantA, now), Message("a-2", TenantA, now), Message("a-3", TenantA, now)]);
-            await store.EnqueueAsync([Message("b-1", TenantB, now)]);
-            Assert.Equal(["a-3"], (await store.ListPendingAsync()).Select(m => m.Id));
+            await store.Outbox.EnqueueAsync([Message("a-1", TenantA, now), Message("a-2", TenantA, now), Message("a-3", TenantA, now)]);
+            await store.Outbox.EnqueueAsync([Message("b-1", TenantB, now)]);
+            Assert.Equal(["a-3"], (await store.Outbox.ListPendingAsync()).Select(m => m.Id));
 
-            Assert.Single(await store.ClaimAsync(new DueWorkClaim(now, 10, "host", Duration.FromMinutes(5))));
-            Assert.True(await store.CompleteAsync("a-3", "host", now));
-            Assert.Equal(1, await store.PurgeDeliveredAsync(now + Duration.FromSeconds(1), 100));
-            await store.EnqueueAsync([Message("a-3", TenantA, now)]);
-            Assert.Empty(await store.ListPendingAsync());
+            Assert.Single(await store.Outbox.ClaimAsync(new DueWorkClaim(now, 10, "host", Duration.FromMinutes(5))));
+            Assert.True(await store.Outbox.CompleteAsync("a-3", "host", now));
+            Assert.Equal(1, await store.Outbox.PurgeDeliveredAsync(now + Duration.FromSeconds(1), 100));
+            await store.Outbox.EnqueueAsync([Message("a-3", TenantA, now)]);
+            Assert.Empty(await store.Outbox.ListPendingAsync());
             Assert.Equal(4L, await OwnerScalarAsync($"SELECT sum(cardinality(keys)) FROM {schema}.outbox_purged;"));
         }
         finally

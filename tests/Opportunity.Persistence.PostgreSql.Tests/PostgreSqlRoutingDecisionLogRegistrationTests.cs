@@ -11,7 +11,7 @@ public sealed class PostgreSqlRoutingDecisionLogRegistrationTests
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task UsePostgreSql_BeforeOrAfterAddLeadDistribution_DecisionLogIsThePostgreSqlStore(bool postgresFirst)
+    public async Task UsePostgreSql_BeforeOrAfterAddLeadDistribution_DecisionLogIsThePostgreSqlStores(bool postgresFirst)
     {
         var services = new ServiceCollection();
         var builder = services.AddOpportunityManagement();
@@ -26,7 +26,7 @@ public sealed class PostgreSqlRoutingDecisionLogRegistrationTests
 
         await using var provider = services.BuildServiceProvider();
 
-        Assert.Same(provider.GetRequiredService<PostgreSqlStore>(), provider.GetRequiredService<IRoutingDecisionLog>());
+        Assert.Same(provider.GetRequiredService<PostgreSqlStore>().DecisionLog, provider.GetRequiredService<IRoutingDecisionLog>());
         Assert.Single(services, d => d.ServiceType == typeof(IRoutingDecisionLog));
     }
 }

@@ -168,9 +168,9 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
         var later = _clock.GetCurrentInstant() + Duration.FromDays(2);
         var claim = new DueWorkClaim(later, 100, "host-1", Duration.FromMinutes(5));
 
-        var leads = await ((ILeadStore)Store).ClaimDueAsync(claim);
-        var deals = await ((IOpportunityStore)Store).ClaimDueAsync(claim);
-        var messages = await Store.ClaimAsync(claim);
+        var leads = await Store.Leads.ClaimDueAsync(claim);
+        var deals = await Store.Opportunities.ClaimDueAsync(claim);
+        var messages = await Store.Outbox.ClaimAsync(claim);
 
         Assert.Equal(["tenant-a/lead-1", "tenant-a/lead-2", "tenant-b/lead-1", "tenant-b/lead-2"], leads.Select(l => $"{l.Tenant}/{l.Id}"));
         Assert.Equal(["tenant-a/opp", "tenant-b/opp"], deals.Select(o => $"{o.Tenant}/{o.Id}"));
@@ -182,25 +182,25 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
     [PostgresFact]
     public async Task RoutingDecisions_Truncate_RefusedEvenForTheOwner()
     {
-        await Store.AppendAsync(TenantA, new RoutingDecisionRecord(new LeadId("l-1"), _clock.GetCurrentInstant(), "rules", "1", RoutingOutcome.Assigned, [P1], 7, null, "why"));
+        await Store.DecisionLog!.AppendAsync(TenantA, new RoutingDecisionRecord(new LeadId("l-1"), _clock.GetCurrentInstant(), "rules", "1", RoutingOutcome.Assigned, [P1], 7, null, "why"));
 
         var ex = await Assert.ThrowsAsync<PostgresException>(() => PostgresTestDatabase.ExecuteAsOwnerAsync($"TRUNCATE {_schema}.routing_decisions;"));
 
         Assert.Equal(PostgresErrorCodes.ObjectNotInPrerequisiteState, ex.SqlState);
         Assert.Contains("append-only", ex.MessageText, StringComparison.Ordinal);
-        Assert.Single(await Store.ForLeadAsync(TenantA, new LeadId("l-1")));
+        Assert.Single(await Store.DecisionLog!.ForLeadAsync(TenantA, new LeadId("l-1")));
     }
 
     /// <summary>The field history is append-only like the decisions: TRUNCATE is refused even for the owner, and the history stays readable.</summary>
     [PostgresFact]
     public async Task FieldHistory_Truncate_RefusedEvenForTheOwner()
     {
-        await Store.AddAsync(Lead.Capture(TenantA, new LeadId("l-1"), new LeadDetails { Source = "web" }, "system", _clock));
+        await Store.Leads.AddAsync(Lead.Capture(TenantA, new LeadId("l-1"), new LeadDetails { Source = "web" }, "system", _clock));
 
         var ex = await Assert.ThrowsAsync<PostgresException>(() => PostgresTestDatabase.ExecuteAsOwnerAsync($"TRUNCATE {_schema}.field_history;"));
 
         Assert.Equal(PostgresErrorCodes.ObjectNotInPrerequisiteState, ex.SqlState);
-        Assert.Single((await Store.ReadHistoryAsync(TenantA, AuditedRecord.Of(new LeadId("l-1")))).Changes);
+        Assert.Single((await Store.FieldHistory!.ReadHistoryAsync(TenantA, AuditedRecord.Of(new LeadId("l-1")))).Changes);
     }
 
     /// <summary>
@@ -232,7 +232,7 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
                 lead.Qualify(LeadQualification.Full, "system", _clock);
                 lead.Assign(P1, _clock.GetCurrentInstant() + Duration.FromDays(1), "router", _clock);
                 lead.ScheduleNextDue(_clock.GetCurrentInstant() + Duration.FromDays(1));
-                await upgraded.AddAsync(lead);
+                await upgraded.Leads.AddAsync(lead);
             }
 
             Assert.Equal(2L, await AsAppAsync("SET opportunity.system = 'on'", c => ScalarAsync<long>(c, $"SELECT count(*) FROM {schema}.leads;"))); // the defect, before migrating
@@ -241,7 +241,7 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
 
             Assert.Equal(0L, await AsAppAsync("SET opportunity.system = 'on'", c => ScalarAsync<long>(c, $"SELECT count(*) FROM {schema}.leads;")));
             Assert.Equal(0, await AsAppAsync("SET opportunity.system = 'on'", c => ExecuteAsync(c, $"UPDATE {schema}.leads SET version = 7;")));
-            var claimed = await ((ILeadStore)upgraded).ClaimDueAsync(new DueWorkClaim(_clock.GetCurrentInstant() + Duration.FromDays(2), 10, "host", Duration.FromMinutes(1)));
+            var claimed = await upgraded.Leads.ClaimDueAsync(new DueWorkClaim(_clock.GetCurrentInstant() + Duration.FromDays(2), 10, "host", Duration.FromMinutes(1)));
             Assert.Equal(["tenant-a/l", "tenant-b/l"], claimed.Select(l => $"{l.Tenant}/{l.Id}"));
             var ex = await Assert.ThrowsAsync<PostgresException>(() => PostgresTestDatabase.ExecuteAsOwnerAsync($"TRUNCATE {schema}.routing_decisions;"));
             Assert.Equal(PostgresErrorCodes.ObjectNotInPrerequisiteState, ex.SqlState);
@@ -263,11 +263,11 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
     {
         await SeedTwoTenantsAsync();
         var now = _clock.GetCurrentInstant();
-        var claimed = await Store.ClaimAsync(new DueWorkClaim(now, 100, "host", Duration.FromMinutes(5)));
+        var claimed = await Store.Outbox.ClaimAsync(new DueWorkClaim(now, 100, "host", Duration.FromMinutes(5)));
         Assert.Equal(["tenant-a", "tenant-b"], claimed.Select(m => m.Tenant.Value).Distinct().Order(StringComparer.Ordinal));
         foreach (var message in claimed)
         {
-            Assert.True(await Store.CompleteAsync(message.Id, "host", now));
+            Assert.True(await Store.Outbox.CompleteAsync(message.Id, "host", now));
         }
 
         var deleteOutbox = await Assert.ThrowsAsync<PostgresException>(() => AsAppAsync("SELECT set_config('opportunity.tenant', 'tenant-a', false)", c => ExecuteAsync(c, $"DELETE FROM {_schema}.outbox;")));
@@ -275,7 +275,7 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
         var forge = await Assert.ThrowsAsync<PostgresException>(() => AsAppAsync("SELECT set_config('opportunity.tenant', 'tenant-a', false)", c => ExecuteAsync(c, $"INSERT INTO {_schema}.outbox_purged (tenant, bucket, keys) VALUES ('tenant-a', 0, '{{42}}');")));
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, forge.SqlState);
 
-        Assert.Equal(claimed.Count, await Store.PurgeDeliveredAsync(now + Duration.FromSeconds(1), 1000));
+        Assert.Equal(claimed.Count, await Store.Outbox.PurgeDeliveredAsync(now + Duration.FromSeconds(1), 1000));
 
         Assert.Equal(0L, await AsOwnerSystemAsync($"SELECT count(*) FROM {_schema}.outbox;"));
         Assert.Equal((long)claimed.Count, await AsOwnerSystemAsync($"SELECT sum(cardinality(keys)) FROM {_schema}.outbox_purged;"));
@@ -283,8 +283,8 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
         Assert.Equal(0L, await AsAppAsync(ScopeA, c => ScalarAsync<long>(c, $"SELECT count(*) FROM {_schema}.outbox_purged WHERE tenant = 'tenant-b';")));
         Assert.Equal((long)claimed.Count(m => m.Tenant == TenantA), await AsAppAsync(ScopeA, c => ScalarAsync<long>(c, $"SELECT coalesce(sum(cardinality(keys)), 0) FROM {_schema}.outbox_purged;")));
 
-        await Store.EnqueueAsync([new OutboxMessage($"{TenantB}/notice", TenantB, "notification", "test", "{}", now)]);
-        Assert.Empty(await Store.ListPendingAsync());
+        await Store.Outbox.EnqueueAsync([new OutboxMessage($"{TenantB}/notice", TenantB, "notification", "test", "{}", now)]);
+        Assert.Empty(await Store.Outbox.ListPendingAsync());
         var truncate = await Assert.ThrowsAsync<PostgresException>(() => PostgresTestDatabase.ExecuteAsOwnerAsync($"TRUNCATE {_schema}.outbox_purged;"));
         Assert.Equal(PostgresErrorCodes.ObjectNotInPrerequisiteState, truncate.SqlState);
         var forget = await Assert.ThrowsAsync<PostgresException>(() => AsOwnerSystemAsync($"UPDATE {_schema}.outbox_purged SET keys = keys[2:] RETURNING 1::bigint;"));
@@ -302,21 +302,21 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
                 lead.Qualify(LeadQualification.Full, "system", _clock);
                 lead.Assign(P1, _clock.GetCurrentInstant() + Duration.FromDays(1), "router", _clock);
                 lead.ScheduleNextDue(_clock.GetCurrentInstant() + Duration.FromDays(1));
-                await Store.AddAsync(lead);
+                await Store.Leads.AddAsync(lead);
             }
 
             var deal = SalesOpportunity.Open(tenant, new OpportunityId("opp"), new SalesOpportunityDraft(P1, new Money(10m, CurrencyCode.EUR), new LocalDate(2025, 6, 1)), PipelineDefinition.Default, "system", _clock);
             deal.ScheduleNextDue(_clock.GetCurrentInstant() + Duration.FromDays(1));
-            await Store.AddAsync(deal);
-            await Store.UpsertAsync(new Partners.Partner(tenant, P1, $"{tenant} {P1}", Partners.PartnerTier.Gold));
-            await Store.AppendAsync(tenant, new RoutingDecisionRecord(new LeadId("lead-1"), _clock.GetCurrentInstant(), "rules", "1", RoutingOutcome.Assigned, [P1], 7, null, "why"));
-            await Store.EnqueueAsync([new OutboxMessage($"{tenant}/notice", tenant, "notification", "test", "{}", _clock.GetCurrentInstant())]);
+            await Store.Opportunities.AddAsync(deal);
+            await Store.Partners.UpsertAsync(new Partners.Partner(tenant, P1, $"{tenant} {P1}", Partners.PartnerTier.Gold));
+            await Store.DecisionLog!.AppendAsync(tenant, new RoutingDecisionRecord(new LeadId("lead-1"), _clock.GetCurrentInstant(), "rules", "1", RoutingOutcome.Assigned, [P1], 7, null, "why"));
+            await Store.Outbox.EnqueueAsync([new OutboxMessage($"{tenant}/notice", tenant, "notification", "test", "{}", _clock.GetCurrentInstant())]);
             var quarter = FiscalCalendar.CalendarYear.Quarter(2025, 2);
-            await Store.SaveTargetAsync(tenant, new SalesTarget(quarter, new Money(10m, CurrencyCode.EUR)));
+            await Store.Targets!.SaveTargetAsync(tenant, new SalesTarget(quarter, new Money(10m, CurrencyCode.EUR)));
             var zero = Money.Zero(CurrencyCode.EUR);
-            await Store.SaveAsync(tenant, new ForecastSnapshot { Period = quarter, TakenOn = new LocalDate(2025, 3, 3), Currency = CurrencyCode.EUR, Expected = zero, P10 = zero, P50 = zero, P90 = zero, CommitForecast = zero, BestCaseForecast = zero, ByCategory = new Dictionary<ForecastCategory, Money>() });
-            await Store.AddAdjustmentAsync(tenant, new ForecastAdjustment("network", quarter, ForecastCategory.Commit, zero, "anna@acme.example", _clock.GetCurrentInstant(), "why"));
-            await Store.TryClaimRunAsync(tenant, new LocalDate(2025, 3, 3), "host-1", _clock.GetCurrentInstant(), Duration.FromMinutes(5));
+            await Store.ForecastSnapshots!.SaveAsync(tenant, new ForecastSnapshot { Period = quarter, TakenOn = new LocalDate(2025, 3, 3), Currency = CurrencyCode.EUR, Expected = zero, P10 = zero, P50 = zero, P90 = zero, CommitForecast = zero, BestCaseForecast = zero, ByCategory = new Dictionary<ForecastCategory, Money>() });
+            await Store.ForecastAdjustments!.AddAdjustmentAsync(tenant, new ForecastAdjustment("network", quarter, ForecastCategory.Commit, zero, "anna@acme.example", _clock.GetCurrentInstant(), "why"));
+            await Store.ForecastSnapshotRuns!.TryClaimRunAsync(tenant, new LocalDate(2025, 3, 3), "host-1", _clock.GetCurrentInstant(), Duration.FromMinutes(5));
         }
 
         Assert.Equal(2L, await AsOwnerSystemAsync($"SELECT count(*) FROM {_schema}.leads WHERE tenant = 'tenant-b';"));

@@ -124,18 +124,18 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
     [PostgresFact]
     public async Task MigrateAsync_FromSchemaTwo_IndexesTheDuplicateKeysOfStoredLeads()
     {
-        await Store.AddAsync(Lead.Capture(TenantA, new LeadId("l-1"), new LeadDetails { Source = "web", Company = "ACME Heizung GmbH", Contact = new LeadContact(null, "a@Acme.de", "+49 89 1234567") }, "system", _clock));
-        await Store.AddAsync(Lead.Capture(TenantB, new LeadId("l-1"), new LeadDetails { Source = "web", Company = "Beta" }, "system", _clock));
+        await Store.Leads.AddAsync(Lead.Capture(TenantA, new LeadId("l-1"), new LeadDetails { Source = "web", Company = "ACME Heizung GmbH", Contact = new LeadContact(null, "a@Acme.de", "+49 89 1234567") }, "system", _clock));
+        await Store.Leads.AddAsync(Lead.Capture(TenantB, new LeadId("l-1"), new LeadDetails { Source = "web", Company = "Beta" }, "system", _clock));
 
         // Back to the schema of release 0.1.0: no key columns, migrations 3 and 13 not recorded.
         await PostgresTestDatabase.ExecuteAsOwnerAsync($"ALTER TABLE {_schema}.leads DROP COLUMN dup_company_key, DROP COLUMN dup_email_domain_key, DROP COLUMN dup_phone_key; DELETE FROM {_schema}.schema_migrations WHERE version IN (3, 13);");
         await using var upgraded = PostgresTestDatabase.OpenStore(_schema, _pipelines);
         await upgraded.MigrateAsync();
 
-        Assert.Equal(["l-1"], await Ids(upgraded.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(TenantA), new DuplicateKeys("acme heizung", null, null))));
-        Assert.Equal(["l-1"], await Ids(upgraded.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(TenantA), new DuplicateKeys(null, "acme.de", "891234567"))));
-        Assert.Empty(await Ids(upgraded.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(TenantA), new DuplicateKeys("beta", null, null))));
-        Assert.Equal(["l-1"], await Ids(upgraded.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(TenantB), new DuplicateKeys("beta", null, null))));
+        Assert.Equal(["l-1"], await Ids(upgraded.Leads.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(TenantA), new DuplicateKeys("acme heizung", null, null))));
+        Assert.Equal(["l-1"], await Ids(upgraded.Leads.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(TenantA), new DuplicateKeys(null, "acme.de", "891234567"))));
+        Assert.Empty(await Ids(upgraded.Leads.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(TenantA), new DuplicateKeys("beta", null, null))));
+        Assert.Equal(["l-1"], await Ids(upgraded.Leads.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(TenantB), new DuplicateKeys("beta", null, null))));
         Assert.Equal(2L, await OwnerScalarAsync<long>($"SELECT count(*) FROM {_schema}.leads WHERE dup_company_key IS NOT NULL;", system: true));
     }
 
@@ -146,26 +146,26 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
     [PostgresFact]
     public async Task MigrateAsync_FromSchemaFour_CountsTheOpenLeadsOfStoredLeadsAndEnforcesCapacity()
     {
-        await Store.UpsertAsync(new Partners.Partner(TenantA, P1, "One", Partners.PartnerTier.Gold) { Capacity = 3 });
-        await Store.AddAsync(Assigned("l-1", P1));
+        await Store.Partners.UpsertAsync(new Partners.Partner(TenantA, P1, "One", Partners.PartnerTier.Gold) { Capacity = 3 });
+        await Store.Leads.AddAsync(Assigned("l-1", P1));
         var accepted = Assigned("l-2", P1);
         accepted.Accept(P1, _clock);
-        await Store.AddAsync(accepted);
+        await Store.Leads.AddAsync(accepted);
         _clock.Advance(Duration.FromMinutes(5));
-        await Store.AddAsync(Assigned("l-3", P2));
+        await Store.Leads.AddAsync(Assigned("l-3", P2));
         var rejected = Assigned("l-4", P1);
         rejected.Reject(P1, "busy", _clock);
-        await Store.AddAsync(rejected);
-        await Store.AddAsync(Assigned("l-5", P1));
+        await Store.Leads.AddAsync(rejected);
+        await Store.Leads.AddAsync(Assigned("l-5", P1));
 
         // Back to the schema of the previous release: nothing counted, migration 5 not recorded (its claim_due_batch_leads is gone since migration 14).
         await PostgresTestDatabase.ExecuteAsOwnerAsync($"DROP TRIGGER leads_partner_load ON {_schema}.leads; DROP FUNCTION {_schema}.leads_partner_load(); DROP TABLE {_schema}.partner_load; DROP TABLE {_schema}.quarantine; ALTER TABLE {_schema}.leads DROP COLUMN assigned_at; DROP FUNCTION {_schema}.claim_due_batch_opportunities, {_schema}.quarantine_claimed_leads, {_schema}.quarantine_claimed_opportunities, {_schema}.quarantine_all; DELETE FROM {_schema}.schema_migrations WHERE version = 5;");
         await using var upgraded = PostgresTestDatabase.OpenStore(_schema, _pipelines);
         await upgraded.MigrateAsync();
 
-        var load = await upgraded.ListPartnerLoadAsync(TenantA);
+        var load = await upgraded.Leads.ListPartnerLoadAsync(TenantA);
         Assert.Equal([$"{P1}=3@2025-03-03T09:05:00Z", $"{P2}=1@2025-03-03T09:05:00Z"], load.Select(l => $"{l.Partner}={l.OpenLeads}@{l.LastAssignedAt}"));
-        await Assert.ThrowsAsync<PartnerAtCapacityException>(() => upgraded.AddAsync(Assigned("l-6", P1)));
+        await Assert.ThrowsAsync<PartnerAtCapacityException>(() => upgraded.Leads.AddAsync(Assigned("l-6", P1)));
 
         Lead Assigned(string id, PartnerId partner)
         {
@@ -181,7 +181,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
     {
         var opportunity = Open(TenantA, "o-1", P1, new Money(1_234_567.89m, CurrencyCode.EUR), new LocalDate(2025, 6, 30));
         opportunity.ScheduleNextDue(Instant.FromUtc(2025, 3, 4, 17, 30, 15));
-        await Store.AddAsync(opportunity);
+        await Store.Opportunities.AddAsync(opportunity);
 
         Assert.Equal(123_456_789L, await OwnerScalarAsync<long>($"SELECT amount_minor FROM {_schema}.opportunities;", system: true));
         Assert.Equal(new DateOnly(2025, 6, 30), await OwnerScalarAsync<DateOnly>($"SELECT expected_close FROM {_schema}.opportunities;", system: true));
@@ -191,10 +191,10 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
     [PostgresFact]
     public async Task FindAsync_CorruptDocument_ThrowsNamingEntityIdAndDocument()
     {
-        await Store.AddAsync(Lead.Capture(TenantA, new LeadId("l-1"), new LeadDetails { Source = "web" }, "system", _clock));
+        await Store.Leads.AddAsync(Lead.Capture(TenantA, new LeadId("l-1"), new LeadDetails { Source = "web" }, "system", _clock));
         await OwnerScalarAsync<int>($"UPDATE {_schema}.leads SET document = '{{\"id\":\"l-1\"}}'::jsonb; SELECT 1;", system: true);
 
-        var ex = await Assert.ThrowsAsync<StoreDataException>(() => Store.FindAsync(AccessScope.Manufacturer(TenantA), new LeadId("l-1")));
+        var ex = await Assert.ThrowsAsync<StoreDataException>(() => Store.Leads.FindAsync(AccessScope.Manufacturer(TenantA), new LeadId("l-1")));
 
         Assert.Equal(("Lead", "l-1", "document"), (ex.Entity, ex.EntityId, ex.Field));
     }
@@ -214,7 +214,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         lost.CloseLost("budget", "rep", _clock);
         foreach (var o in new[] { open, won, lost })
         {
-            await Store.AddAsync(o);
+            await Store.Opportunities.AddAsync(o);
         }
 
         // Back to the schema before: no pipeline columns (dropping them drops migration 18's index of them), migrations 11 and 18 not recorded.
@@ -225,8 +225,8 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         var options = new Forecasting.PipelineSnapshotOptions { IncludeClosedWon = true };
         var scope = AccessScope.Manufacturer(TenantA);
         var expected = Forecasting.PipelineSnapshot.FromOpportunities([open, won, lost], options).Group(Forecasting.PipelineDimension.Partner, Forecasting.PipelineDimension.CloseMonth).Groups.ToList();
-        var streamed = (await Forecasting.PipelineSnapshot.FromStoreAsync(upgraded, scope, options)).Group(Forecasting.PipelineDimension.Partner, Forecasting.PipelineDimension.CloseMonth).Groups;
-        var pushed = await upgraded.AggregatePipelineAsync(scope, Forecasting.PipelineGrouping.By(Forecasting.PipelineDimension.Partner, Forecasting.PipelineDimension.CloseMonth), options);
+        var streamed = (await Forecasting.PipelineSnapshot.FromStoreAsync(upgraded.Opportunities, scope, options)).Group(Forecasting.PipelineDimension.Partner, Forecasting.PipelineDimension.CloseMonth).Groups;
+        var pushed = await upgraded.PushDown!.AggregatePipelineAsync(scope, Forecasting.PipelineGrouping.By(Forecasting.PipelineDimension.Partner, Forecasting.PipelineDimension.CloseMonth), options);
         Assert.Equal(2, expected.Count);
         Assert.Equal(expected, streamed);
         Assert.Equal(expected, pushed);
@@ -240,21 +240,21 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
     {
         var kept = Open(TenantA, "o-kept", P1, new Money(1_000m, CurrencyCode.EUR), new LocalDate(2025, 6, 30));
         var held = Open(TenantA, "o-held", P1, new Money(7_000m, CurrencyCode.EUR), new LocalDate(2025, 6, 30));
-        await Store.AddAsync(kept);
-        await Store.AddAsync(held);
+        await Store.Opportunities.AddAsync(kept);
+        await Store.Opportunities.AddAsync(held);
         var scope = AccessScope.Manufacturer(TenantA);
-        Assert.Equal(2, (await Forecasting.PipelineSnapshot.FromStoreAsync(Store, scope)).Count);
+        Assert.Equal(2, (await Forecasting.PipelineSnapshot.FromStoreAsync(Store.Opportunities, scope)).Count);
 
         await PostgresTestDatabase.ExecuteAsOwnerAsync($"BEGIN; SELECT set_config('opportunity.tenant', '{TenantA}', true); INSERT INTO {_schema}.quarantine (tenant, kind, id, reason, quarantined_at) VALUES ('{TenantA}', 'SalesOpportunity', 'o-held', 'unreadable', now()); COMMIT;");
 
         var expected = Forecasting.PipelineSnapshot.FromOpportunities([kept]).Total().Groups.ToList();
-        var streamed = await Forecasting.PipelineSnapshot.FromStoreAsync(Store, scope);
+        var streamed = await Forecasting.PipelineSnapshot.FromStoreAsync(Store.Opportunities, scope);
         Assert.Equal(1, streamed.Count);
         Assert.Equal(expected, streamed.Total().Groups);
-        Assert.Equal(expected, await Store.AggregatePipelineAsync(scope, Forecasting.PipelineGrouping.Total));
+        Assert.Equal(expected, await Store.PushDown!.AggregatePipelineAsync(scope, Forecasting.PipelineGrouping.Total));
 
         // The change feed carries both writes; the quarantined deal's entry has no row (the follower drops it).
-        var feed = await Store.ReadChangesAsync(TenantA, ChangeFeedPosition.Start, 10);
+        var feed = await Store.ChangeFeed!.ReadChangesAsync(TenantA, ChangeFeedPosition.Start, 10);
         Assert.Equal(["o-kept", "o-held"], feed.Changes.Select(c => c.Id.Value));
         Assert.Equal(StoredPipelineRow.Of(kept), feed.Changes[0].Row);
         Assert.Null(feed.Changes[1].Row);
@@ -263,7 +263,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
     [PostgresFact]
     public async Task RoutingDecisions_RowLevelSecurity_OnlyTheManufacturerOfTheTenantReads()
     {
-        await Store.AppendAsync(TenantA, Decision("lead-1", P1));
+        await Store.DecisionLog!.AppendAsync(TenantA, Decision("lead-1", P1));
         var connectionString = PostgresTestDatabase.App ?? PostgresTestDatabase.Owner!;
 
         Assert.Equal(1L, await CountAsync(connectionString, "routing_decisions", ("tenant-a", "", "off")));
@@ -276,18 +276,18 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
     [PostgresFact]
     public async Task RoutingDecisions_UpdateOrDelete_ChangesNothingEvenForTheOwner()
     {
-        await Store.AppendAsync(TenantA, Decision("lead-1", P1));
+        await Store.DecisionLog!.AppendAsync(TenantA, Decision("lead-1", P1));
 
         Assert.Equal(0, await OwnerScalarAsync<int>($"WITH changed AS (UPDATE {_schema}.routing_decisions SET explanation = 'rewritten' RETURNING 1) SELECT count(*)::int FROM changed;", system: true));
         Assert.Equal(0, await OwnerScalarAsync<int>($"WITH gone AS (DELETE FROM {_schema}.routing_decisions RETURNING 1) SELECT count(*)::int FROM gone;", system: true));
-        var stored = Assert.Single(await Store.ForLeadAsync(TenantA, new LeadId("lead-1")));
+        var stored = Assert.Single(await Store.DecisionLog!.ForLeadAsync(TenantA, new LeadId("lead-1")));
         Assert.Equal("why", stored.Explanation);
     }
 
     [PostgresFact(RequiresAppRole = true)]
     public async Task RoutingDecisions_AppRole_MayNotUpdate()
     {
-        await Store.AppendAsync(TenantA, Decision("lead-1", P1));
+        await Store.DecisionLog!.AppendAsync(TenantA, Decision("lead-1", P1));
         await using var connection = new NpgsqlConnection(PostgresTestDatabase.App);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -302,21 +302,21 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
     public async Task RoutingDecisions_AtWithNanoseconds_StoredAsMicrosecondsPlusNanosAndReadBackExactly()
     {
         var at = Instant.FromUtc(2025, 3, 4, 10, 0) + Duration.FromNanoseconds(1_234_567);
-        await Store.AppendAsync(TenantA, Decision("lead-1", P1) with { At = at });
+        await Store.DecisionLog!.AppendAsync(TenantA, Decision("lead-1", P1) with { At = at });
 
         Assert.Equal(567, await OwnerScalarAsync<int>($"SELECT at_nanos FROM {_schema}.routing_decisions;", system: true));
-        Assert.Equal(at, Assert.Single(await Store.ForLeadAsync(TenantA, new LeadId("lead-1"))).At);
+        Assert.Equal(at, Assert.Single(await Store.DecisionLog!.ForLeadAsync(TenantA, new LeadId("lead-1"))).At);
     }
 
     [PostgresFact]
     public async Task RoutingDecisions_NulCharacterOrUndefinedOutcome_ThrowsNamingTheFieldAndWritesNothing()
     {
-        var nul = await Assert.ThrowsAsync<StoreDataException>(() => Store.AppendAsync(TenantA, Decision("lead-1", P1) with { Explanation = "a\0b" }));
-        var outcome = await Assert.ThrowsAsync<StoreDataException>(() => Store.AppendAsync(TenantA, Decision("lead-1", P1) with { Outcome = (RoutingOutcome)42 }));
+        var nul = await Assert.ThrowsAsync<StoreDataException>(() => Store.DecisionLog!.AppendAsync(TenantA, Decision("lead-1", P1) with { Explanation = "a\0b" }));
+        var outcome = await Assert.ThrowsAsync<StoreDataException>(() => Store.DecisionLog!.AppendAsync(TenantA, Decision("lead-1", P1) with { Outcome = (RoutingOutcome)42 }));
 
         Assert.Equal((StoredValues.RoutingDecisionEntity, "lead-1", nameof(RoutingDecisionRecord.Explanation)), (nul.Entity, nul.EntityId, nul.Field));
         Assert.Equal(nameof(RoutingDecisionRecord.Outcome), outcome.Field);
-        Assert.Empty(await Store.ForLeadAsync(TenantA, new LeadId("lead-1")));
+        Assert.Empty(await Store.DecisionLog!.ForLeadAsync(TenantA, new LeadId("lead-1")));
     }
 
     [Fact]
@@ -324,7 +324,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
     {
         await using var store = new PostgreSqlStore("Host=127.0.0.1;Port=1;Database=none;Username=none;Password=none;Timeout=3");
 
-        await Assert.ThrowsAnyAsync<NpgsqlException>(() => store.FindAsync(AccessScope.Manufacturer(TenantA), new LeadId("x")));
+        await Assert.ThrowsAnyAsync<NpgsqlException>(() => store.Leads.FindAsync(AccessScope.Manufacturer(TenantA), new LeadId("x")));
     }
 
     [Fact]
@@ -351,12 +351,12 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
                 var lead = Lead.Capture(tenant, new LeadId($"lead-{partner}"), new LeadDetails { Source = "web" }, "system", _clock);
                 lead.Qualify(LeadQualification.Full, "system", _clock);
                 lead.Assign(partner, _clock.GetCurrentInstant() + Duration.FromDays(1), "router", _clock);
-                await Store.AddAsync(lead);
-                await Store.AddAsync(Open(tenant, $"opp-{partner}", partner, new Money(10m, CurrencyCode.EUR), new LocalDate(2025, 6, 1)));
-                await Store.UpsertAsync(new Partners.Partner(tenant, partner, $"{tenant} {partner}", Partners.PartnerTier.Gold));
+                await Store.Leads.AddAsync(lead);
+                await Store.Opportunities.AddAsync(Open(tenant, $"opp-{partner}", partner, new Money(10m, CurrencyCode.EUR), new LocalDate(2025, 6, 1)));
+                await Store.Partners.UpsertAsync(new Partners.Partner(tenant, partner, $"{tenant} {partner}", Partners.PartnerTier.Gold));
             }
 
-            await Store.AddAsync(Lead.Capture(tenant, new LeadId("lead-unassigned"), new LeadDetails { Source = "web" }, "system", _clock));
+            await Store.Leads.AddAsync(Lead.Capture(tenant, new LeadId("lead-unassigned"), new LeadDetails { Source = "web" }, "system", _clock));
         }
     }
 

@@ -135,7 +135,7 @@ public class WeightedPipelineComparison
         _schema = "cmp_" + Guid.NewGuid().ToString("N");
         _postgres = new PostgreSqlStore(new PostgreSqlStoreOptions { ConnectionString = Postgres!, Schema = _schema });
         var clock = new FakeClock(Instant.FromUtc(2025, 1, 6, 9, 0));
-        var result = _postgres.ImportAsync(network.OpenOpportunities(Tenant, clock).Select(o => o.ToSnapshot())).GetAwaiter().GetResult();
+        var result = _postgres.Importer.ImportAsync(network.OpenOpportunities(Tenant, clock).Select(o => o.ToSnapshot())).GetAwaiter().GetResult();
         if (!result.IsValid)
         {
             throw new InvalidOperationException(string.Join("; ", result.Errors));
@@ -220,7 +220,7 @@ public class WeightedPipelineComparison
     [Benchmark(Description = "PostgreSQL push-down")]
     [BenchmarkCategory(PostgresCategory)]
     public Task<IReadOnlyList<PipelineGroupTotal>> PostgreSqlPushDown() =>
-        _postgres!.AggregatePipelineAsync(Opportunity.AccessScope.Manufacturer(Tenant), PipelineGrouping.By(PipelineDimension.Partner, PipelineDimension.Stage));
+        _postgres!.PushDown!.AggregatePipelineAsync(Opportunity.AccessScope.Manufacturer(Tenant), PipelineGrouping.By(PipelineDimension.Partner, PipelineDimension.Stage));
 
     [Benchmark(Description = "Floor: read the 4 columns once")]
     public long Floor() => ColumnFloor.Read(_snapshot);

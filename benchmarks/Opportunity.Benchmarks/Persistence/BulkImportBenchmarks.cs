@@ -69,7 +69,7 @@ public class BulkImportBenchmarks
     public async Task<int> Sqlite() => (await _sqlite!.ImportAsync(_rows)).Value;
 
     [Benchmark]
-    public async Task<int> PostgreSql() => (await _postgres!.ImportAsync(_rows)).Value;
+    public async Task<int> PostgreSql() => (await _postgres!.Importer.ImportAsync(_rows)).Value;
 
     /// <summary>
     /// In process with a one-hour limit (one invocation imports the whole file; the default

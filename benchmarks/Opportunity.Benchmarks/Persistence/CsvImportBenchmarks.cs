@@ -116,7 +116,7 @@ public class CsvImportBenchmarks
     public async Task<int> PostgreSql()
     {
         using var reader = new StreamReader(_file);
-        return Check(await OpportunityCsvImporter.ImportAsync(reader, _postgres!, _postgres!, new OpportunityCsvOptions(Tenant), Clock)).Imported;
+        return Check(await OpportunityCsvImporter.ImportAsync(reader, _postgres!.Importer, _postgres.Partners, new OpportunityCsvOptions(Tenant), Clock)).Imported;
     }
 
     private OpportunityImport Check(ValidationResult<OpportunityImport> result) =>

@@ -51,7 +51,7 @@ public class PipelineStoreBenchmarks
 
         _data?.Dispose();
         _data = StoredData.Create(Rows);
-        var expected = Data.Postgres.AggregatePipelineAsync(Scope, PartnerByStage).GetAwaiter().GetResult();
+        var expected = Data.Postgres.PushDown!.AggregatePipelineAsync(Scope, PartnerByStage).GetAwaiter().GetResult();
         var snapshot = PipelineSnapshot.FromStoreAsync(Data.Sqlite, Scope).GetAwaiter().GetResult();
         using var fromSnapshot = snapshot.Group(PartnerByStage);
         if (snapshot.Count != Rows || !expected.SequenceEqual(fromSnapshot.Groups) || !expected.SequenceEqual(Data.Sqlite.AggregatePipelineAsync(Scope, PartnerByStage).GetAwaiter().GetResult()))
@@ -78,10 +78,10 @@ public class PipelineStoreBenchmarks
     }
 
     [Benchmark(Description = "PostgreSQL push-down partner × stage")]
-    public async Task<int> PostgreSqlPushDown() => (await Data.Postgres.AggregatePipelineAsync(Scope, PartnerByStage)).Count;
+    public async Task<int> PostgreSqlPushDown() => (await Data.Postgres.PushDown!.AggregatePipelineAsync(Scope, PartnerByStage)).Count;
 
     [Benchmark(Description = "PostgreSQL snapshot load (binary COPY)")]
-    public async Task<int> PostgreSqlSnapshotLoad() => (await PipelineSnapshot.FromStoreAsync(Data.Postgres, Scope)).Count;
+    public async Task<int> PostgreSqlSnapshotLoad() => (await PipelineSnapshot.FromStoreAsync(Data.Postgres.Opportunities, Scope)).Count;
 
     [Benchmark(Description = "SQLite hand-written GROUP BY, narrow table")]
     public int SqliteNarrowGroupBy()
@@ -255,7 +255,7 @@ public class PipelineStoreBenchmarks
         {
             PostgresExecute($"DROP TABLE IF EXISTS {Schema}.narrow; SELECT set_config('opportunity.system', 'on', false); DELETE FROM {Schema}.opportunities; SELECT set_config('opportunity.system', 'off', false);");
             var imported = Imported();
-            Check(Postgres.ImportAsync(PersistenceBenchmarkData.Opportunities(imported, openOnly: true)).GetAwaiter().GetResult());
+            Check(Postgres.Importer.ImportAsync(PersistenceBenchmarkData.Opportunities(imported, openOnly: true)).GetAwaiter().GetResult());
             var columns = PostgresColumns();
             for (var copy = 1; copy < Rows / imported; copy++)
             {

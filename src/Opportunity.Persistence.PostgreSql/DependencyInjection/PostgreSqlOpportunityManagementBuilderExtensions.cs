@@ -77,14 +77,14 @@ public static class PostgreSqlOpportunityManagementBuilderExtensions
     }
 
     /// <summary>
-    /// Replaces the in-memory stores (<see cref="ILeadStore"/>, <see cref="IOpportunityStore"/>,
-    /// <see cref="IPartnerDirectory"/>, <see cref="IOutboxStore"/>, <see cref="IOpportunityImporter"/>,
-    /// <see cref="Persistence.Forecasts.IForecastSnapshotStore"/>, <see cref="Persistence.Forecasts.ISalesTargetStore"/>)
-    /// and the in-memory routing decision log (<see cref="IRoutingDecisionLog"/>, whether
-    /// <c>AddLeadDistribution</c> is called before or after) with one <see cref="PostgreSqlStore"/>,
-    /// also resolvable as itself for the pipeline aggregation. Resolves
-    /// <see cref="PostgreSqlStoreOptions.ConnectionStringName"/> from the registered
-    /// <see cref="IConfiguration"/>. Options are validated at start; safe to call twice.
+    /// Replaces the in-memory ports with those of one <see cref="PostgreSqlStore"/>
+    /// (<see cref="OpportunityManagementBuilder.UseStorePorts{TPorts}"/>): <see cref="ILeadStore"/>,
+    /// <see cref="IOpportunityStore"/>, <see cref="IPartnerDirectory"/>, <see cref="IOutboxStore"/>,
+    /// <see cref="IOpportunityImporter"/> and every optional port the store has (the routing decision log,
+    /// lead conversions and merges, the change feed, the forecast stores, …), each resolving to the
+    /// store's property of that port; the store itself resolves as <see cref="PostgreSqlStore"/> and
+    /// <see cref="StorePorts"/>. Resolves <see cref="PostgreSqlStoreOptions.ConnectionStringName"/> from the
+    /// registered <see cref="IConfiguration"/>. Options are validated at start; safe to call twice.
     /// </summary>
     public static OpportunityManagementBuilder UsePostgreSql(this OpportunityManagementBuilder builder, Action<PostgreSqlStoreOptions> configure)
     {
@@ -94,7 +94,7 @@ public static class PostgreSqlOpportunityManagementBuilderExtensions
         services.AddOptions<PostgreSqlStoreOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<PostgreSqlStoreOptions>, PostgreSqlStoreOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgreSqlStoreOptions>, PostgreSqlStoreOptionsValidator>());
-        return builder.UseStore(Create).UseRoutingDecisionLog(Create);
+        return builder.UseStorePorts(Create);
     }
 
     private static PostgreSqlStore Create(IServiceProvider services) =>

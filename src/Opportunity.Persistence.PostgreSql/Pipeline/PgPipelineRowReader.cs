@@ -8,7 +8,7 @@ using Opportunity.Pipelines;
 namespace Opportunity.Persistence.PostgreSql;
 
 /// <summary>
-/// The pipeline row stream of <see cref="PostgreSqlStore.ReadPipelineRowsAsync(AccessScope, bool, CancellationToken)"/>:
+/// The pipeline row stream of <see cref="PostgreSqlOpportunityStore.ReadPipelineRowsAsync(AccessScope, bool, CancellationToken)"/>:
 /// binary <c>COPY (SELECT …) TO STDOUT</c> of the pipeline columns, parsed from the raw stream
 /// (<see cref="PgCopyRows"/>). A large tenant is read by several connections at once, each copying
 /// a disjoint range of partners (the backends' <c>COPY</c> output, most of the work, then runs on

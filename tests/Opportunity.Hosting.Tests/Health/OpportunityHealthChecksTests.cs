@@ -111,7 +111,7 @@ public sealed class OpportunityHealthChecksTests : IDisposable
         var (store, _, drop) = await PostgresTestDatabase.CreateAsync(new PipelineCatalog());
         try
         {
-            using var provider = Build(b => b.UseStore(_ => store));
+            using var provider = Build(b => b.UseStorePorts(_ => store));
 
             var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
 
@@ -128,7 +128,7 @@ public sealed class OpportunityHealthChecksTests : IDisposable
     public async Task AddOpportunity_PostgreSqlSchemaMissing_StoreUnhealthy()
     {
         await using var store = PostgresTestDatabase.OpenStore("t_" + Guid.NewGuid().ToString("N"), new PipelineCatalog());
-        using var provider = Build(b => b.UseStore(_ => store));
+        using var provider = Build(b => b.UseStorePorts(_ => store));
 
         var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Name == HealthChecksBuilderExtensions.StoreCheckName);
 

@@ -1,9 +1,15 @@
 using Opportunity.Persistence.AdapterSupport;
+using static Opportunity.Persistence.PostgreSql.LeadRows;
+using static Opportunity.Persistence.PostgreSql.OpportunityRows;
+using static Opportunity.Persistence.PostgreSql.PgCommands;
 
 namespace Opportunity.Persistence.PostgreSql;
 
-public sealed partial class PostgreSqlStore : IPersonalDataEraser
+/// <summary>Personal-data erasure (<see cref="IPersonalDataEraser"/>) of a <see cref="PostgreSqlStore"/>.</summary>
+internal sealed class PostgreSqlPersonalDataEraser(PostgreSqlStore db) : IPersonalDataEraser
 {
+    private readonly string _schema = db.SchemaName;
+
     /// <inheritdoc />
     /// <remarks>
     /// One transaction of the tenant: the erased leads and opportunities are written version-checked with
@@ -25,17 +31,17 @@ public sealed partial class PostgreSqlStore : IPersonalDataEraser
         List<AggregateRow> rows = [.. erasure.Leads.Select(LeadRow), .. erasure.Opportunities.Select(OpportunityRow)];
         List<OutboxMessage> messages = [.. records.SelectMany(r => r.PendingEvents).Select(OutboxMessage.FromDomainEvent)];
         var forms = ErasedText.Forms(erasure.Values).ToArray();
-        var scrubbed = await RunAsync(
+        var scrubbed = await db.RunAsync(
             DbScope.Of(erasure.Tenant),
             async (connection, transaction) =>
             {
                 foreach (var row in rows)
                 {
-                    await WriteRowAsync(connection, transaction, row, cancellationToken).ConfigureAwait(false);
+                    await db.WriteRowAsync(connection, transaction, row, cancellationToken).ConfigureAwait(false);
                 }
 
-                await InsertOutboxAsync(connection, transaction, messages, cancellationToken).ConfigureAwait(false);
-                await InsertHistoryAsync(connection, transaction, records, cancellationToken).ConfigureAwait(false);
+                await db.InsertOutboxAsync(connection, transaction, messages, cancellationToken).ConfigureAwait(false);
+                await db.InsertHistoryAsync(connection, transaction, records, cancellationToken).ConfigureAwait(false);
                 if (forms.Length == 0)
                 {
                     return 0;

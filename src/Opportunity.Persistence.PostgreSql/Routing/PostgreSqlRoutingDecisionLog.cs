@@ -2,11 +2,15 @@ using NodaTime;
 using Npgsql;
 using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Workflows;
+using static Opportunity.Persistence.PostgreSql.PgCommands;
 
 namespace Opportunity.Persistence.PostgreSql;
 
-public sealed partial class PostgreSqlStore
+/// <summary>The routing decision log (<see cref="IRoutingDecisionLog"/>) of a <see cref="PostgreSqlStore"/>: the append-only <c>routing_decisions</c> table.</summary>
+internal sealed class PostgreSqlRoutingDecisionLog(PostgreSqlStore db) : IRoutingDecisionLog
 {
+    private readonly string _schema = db.SchemaName;
+
     private static readonly Instant FirstStorableInstant = Instant.FromUtc(1, 1, 1, 0, 0);
 
     /// <summary>
@@ -44,7 +48,7 @@ public sealed partial class PostgreSqlStore
             record.HasDerivedExplanation ? string.Empty : Text(record.Explanation, lead, nameof(record.Explanation)),
             record.Summary?.ToBytes(),
         ];
-        return RunAsync(
+        return db.RunAsync(
             DbScope.Of(tenant),
             async (connection, transaction) =>
             {
@@ -76,7 +80,7 @@ public sealed partial class PostgreSqlStore
 
     /// <summary>The lead's decisions in the order they were appended. The manufacturer's view of the tenant: there is no partner-scoped read, and row-level security shows partners none.</summary>
     public Task<IReadOnlyList<RoutingDecisionRecord>> ForLeadAsync(TenantId tenant, LeadId lead, CancellationToken cancellationToken = default) =>
-        ReadListAsync(
+        db.ReadListAsync(
             DbScope.Of(tenant),
             $"SELECT lead, at, at_nanos, rule_set, rule_set_version, outcome, partners, seed, unroutable_reason, explanation, summary FROM {_schema}.routing_decisions WHERE tenant = $1 AND lead = $2 ORDER BY seq;",
             [tenant.Value, lead.Value],

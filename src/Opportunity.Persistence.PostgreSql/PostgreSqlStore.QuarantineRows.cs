@@ -1,44 +1,11 @@
 using Npgsql;
 using Opportunity.Leads;
+using static Opportunity.Persistence.PostgreSql.PgCommands;
 
 namespace Opportunity.Persistence.PostgreSql;
 
 public sealed partial class PostgreSqlStore
 {
-    /// <inheritdoc />
-    public Task<IReadOnlyList<QuarantinedRecord>> ListQuarantinedAsync(TenantId? tenant = null, CancellationToken cancellationToken = default) =>
-        tenant is { } scoped
-            ? ReadListAsync(
-                DbScope.Of(scoped),
-                $"SELECT tenant, kind, id, reason, quarantined_at FROM {_schema}.quarantine WHERE tenant = $1 ORDER BY quarantined_at, tenant, kind, id;",
-                [scoped.Value],
-                ReadQuarantined,
-                cancellationToken)
-            : ReadListAsync(DbScope.NoTenant, $"SELECT tenant, kind, id, reason, quarantined_at FROM {_schema}.quarantine_all();", [], ReadQuarantined, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<bool> ReleaseAsync(TenantId tenant, StoredRecordKind kind, string id, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        var table = TableOf(kind);
-        return RunAsync(
-            DbScope.Of(tenant),
-            async (connection, transaction) =>
-            {
-                using var release = Command(
-                    connection,
-                    transaction,
-                    $"""
-                    WITH released AS (DELETE FROM {_schema}.quarantine WHERE tenant = $1 AND kind = $2 AND id = $3 RETURNING tenant, id, next_due_at)
-                    UPDATE {_schema}.{table} r SET next_due_at = released.next_due_at FROM released WHERE r.tenant = released.tenant AND r.id = released.id
-                    RETURNING r.id;
-                    """,
-                    [tenant.Value, kind.ToString(), id]);
-                return await release.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
-            },
-            cancellationToken);
-    }
-
     /// <summary>
     /// Test hook of the conformance suite: rewrites the stored document of a lead with a state this
     /// version does not know, as a newer version (or a hand edit) would; the columns stay as they are.
@@ -53,16 +20,13 @@ public sealed partial class PostgreSqlStore
             },
             cancellationToken);
 
-    private static QuarantinedRecord ReadQuarantined(NpgsqlDataReader reader) =>
-        new(new TenantId(reader.GetString(0)), Enum.Parse<StoredRecordKind>(reader.GetString(1)), reader.GetString(2), reader.GetString(3), PgValues.ToInstant(reader.GetDateTime(4)));
-
     /// <summary>
     /// Sets records of one tenant aside inside the caller's transaction of that tenant (a query's finds; a
     /// claim uses the owner's <c>quarantine_claimed_*</c> instead): records each in <c>quarantine</c> with
     /// the due time it had, and takes it out of the due index and its lease. <paramref name="at"/> null: the
     /// database's clock. A record already quarantined stays as it was.
     /// </summary>
-    private async Task QuarantineAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredRecordKind kind, string table, List<(string Tenant, string Id, string Reason)> records, NodaTime.Instant? at, CancellationToken cancellationToken)
+    internal async Task QuarantineAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredRecordKind kind, string table, List<(string Tenant, string Id, string Reason)> records, NodaTime.Instant? at, CancellationToken cancellationToken)
     {
         if (records.Count == 0)
         {
@@ -89,7 +53,7 @@ public sealed partial class PostgreSqlStore
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static string TableOf(StoredRecordKind kind) => kind switch
+    internal static string TableOf(StoredRecordKind kind) => kind switch
     {
         StoredRecordKind.Lead => "leads",
         StoredRecordKind.SalesOpportunity => "opportunities",

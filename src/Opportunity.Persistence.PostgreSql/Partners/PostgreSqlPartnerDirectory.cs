@@ -1,25 +1,30 @@
 using Npgsql;
 using Opportunity.Partners;
 using Opportunity.Persistence.AdapterSupport;
+using static Opportunity.Persistence.PostgreSql.ForecastRows;
+using static Opportunity.Persistence.PostgreSql.PgCommands;
 
 namespace Opportunity.Persistence.PostgreSql;
 
-public sealed partial class PostgreSqlStore
+/// <summary>The partner directory (<see cref="IPartnerDirectory"/>) of a <see cref="PostgreSqlStore"/>: the <c>partners</c> table.</summary>
+internal sealed class PostgreSqlPartnerDirectory(PostgreSqlStore db) : IPartnerDirectory
 {
+    private readonly string _schema = db.SchemaName;
+
     /// <inheritdoc />
     public Task<Partner?> FindAsync(TenantId tenant, PartnerId id, CancellationToken cancellationToken = default) =>
-        ReadOneAsync(DbScope.Of(tenant), $"SELECT id, document::text FROM {_schema}.partners WHERE tenant = $1 AND id = $2;", [tenant.Value, id.Value], ReadPartner, cancellationToken);
+        db.ReadOneAsync(DbScope.Of(tenant), $"SELECT id, document::text FROM {_schema}.partners WHERE tenant = $1 AND id = $2;", [tenant.Value, id.Value], ReadPartner, cancellationToken);
 
     /// <inheritdoc />
     public IAsyncEnumerable<Partner> ListAsync(TenantId tenant, CancellationToken cancellationToken = default) =>
-        ReadRowsAsync(DbScope.Of(tenant), $"SELECT id, document::text FROM {_schema}.partners WHERE tenant = $1 ORDER BY id;", [tenant.Value], ReadPartner, cancellationToken);
+        db.ReadRowsAsync(DbScope.Of(tenant), $"SELECT id, document::text FROM {_schema}.partners WHERE tenant = $1 ORDER BY id;", [tenant.Value], ReadPartner, cancellationToken);
 
     /// <inheritdoc />
     public Task UpsertAsync(Partner partner, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(partner);
         var document = SnapshotJson.Serialize(partner);
-        return RunAsync(
+        return db.RunAsync(
             DbScope.Of(partner.Tenant),
             async (connection, transaction) =>
             {

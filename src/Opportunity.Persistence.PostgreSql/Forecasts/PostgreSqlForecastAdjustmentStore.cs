@@ -2,11 +2,15 @@ using NodaTime;
 using Opportunity.Forecasting;
 using Opportunity.Persistence.Forecasts;
 using Opportunity.Pipelines;
+using static Opportunity.Persistence.PostgreSql.ForecastRows;
 
 namespace Opportunity.Persistence.PostgreSql;
 
-public sealed partial class PostgreSqlStore : IForecastAdjustmentStore
+/// <summary>Forecast adjustments (<see cref="IForecastAdjustmentStore"/>) of a <see cref="PostgreSqlStore"/>: the append-only <c>forecast_adjustments</c> table.</summary>
+internal sealed class PostgreSqlForecastAdjustmentStore(PostgreSqlStore db) : IForecastAdjustmentStore
 {
+    private readonly string _schema = db.SchemaName;
+
     private const string AdjustmentColumns = "period_kind, period_start, period_end, period_label, node, category, amount_minor, currency, adjusted_by, at, at_nanos, reason";
 
     /// <summary>Appends an adjustment to <c>forecast_adjustments</c> (never replaced; the store's role may not update or delete it).</summary>
@@ -31,6 +35,7 @@ public sealed partial class PostgreSqlStore : IForecastAdjustmentStore
             adjustment.Reason,
         ];
         return UpsertAsync(
+            db,
             tenant,
             $"""
             INSERT INTO {_schema}.forecast_adjustments (tenant, period_start, period_end, period_kind, period_label, node, category, amount_minor, currency, adjusted_by, at, at_nanos, reason)
@@ -44,7 +49,7 @@ public sealed partial class PostgreSqlStore : IForecastAdjustmentStore
 
     /// <summary>The adjustments of a period (of one node when given), by time, then in the order added.</summary>
     public Task<IReadOnlyList<ForecastAdjustment>> ListAdjustmentsAsync(TenantId tenant, ForecastPeriod period, string? node = null, CancellationToken cancellationToken = default) =>
-        ReadListAsync(
+        db.ReadListAsync(
             DbScope.Of(tenant),
             $"SELECT {AdjustmentColumns} FROM {_schema}.forecast_adjustments WHERE tenant = $1 AND period_start = $2 AND period_end = $3 AND period_kind = $4 AND period_label = $5 AND ($6::text IS NULL OR node = $6) ORDER BY at, at_nanos, seq;",
             [.. ScopeValues(tenant, period, default, string.Empty, string.Empty)[..5], node is null ? DBNull.Value : node],

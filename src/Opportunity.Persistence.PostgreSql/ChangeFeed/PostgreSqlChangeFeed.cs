@@ -3,11 +3,15 @@ using Opportunity.Diagnostics;
 using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Persistence.PostgreSql.Schema;
 using Opportunity.Pipelines;
+using static Opportunity.Persistence.PostgreSql.PgCommands;
 
 namespace Opportunity.Persistence.PostgreSql;
 
-public sealed partial class PostgreSqlStore : IChangeFeed, IChangeFeedSignal
+/// <summary>The change feed (<see cref="IChangeFeed"/>) of a <see cref="PostgreSqlStore"/>: the feed tables of migration 15 and their <c>LISTEN/NOTIFY</c> wake-up.</summary>
+internal sealed class PostgreSqlChangeFeed(PostgreSqlStore db) : IChangeFeed, IChangeFeedSignal
 {
+    private readonly string _schema = db.SchemaName;
+
     /// <inheritdoc />
     /// <remarks>
     /// The feed rows (migration 15) after the position in (commit number, sequence) order — the rest
@@ -21,8 +25,8 @@ public sealed partial class PostgreSqlStore : IChangeFeed, IChangeFeedSignal
     public async Task<ChangeFeedBatch> ReadChangesAsync(TenantId tenant, ChangeFeedPosition after, int maxCount, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
-        using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, nameof(ReadChangesAsync), tenant.Value);
-        var (connection, transaction) = await BeginAsync(DbScope.Of(tenant), cancellationToken).ConfigureAwait(false);
+        using var activity = OpportunityTelemetry.StartStoreActivity(PostgreSqlStore.DbSystem, nameof(ReadChangesAsync), tenant.Value);
+        var (connection, transaction) = await db.BeginAsync(DbScope.Of(tenant), cancellationToken).ConfigureAwait(false);
         using (connection)
         using (transaction)
         {
@@ -92,16 +96,16 @@ public sealed partial class PostgreSqlStore : IChangeFeed, IChangeFeedSignal
     /// </remarks>
     public async Task<int> TrimAsync(TenantId tenant, ChangeFeedPosition upTo, CancellationToken cancellationToken = default)
     {
-        using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, nameof(TrimAsync), tenant.Value);
-        var removed = await WriteReturningAsync(DbScope.Of(tenant), $"SELECT {_schema}.trim_feed($1);", [upTo.Transaction], r => r.GetInt32(0), cancellationToken).ConfigureAwait(false);
+        using var activity = OpportunityTelemetry.StartStoreActivity(PostgreSqlStore.DbSystem, nameof(TrimAsync), tenant.Value);
+        var removed = await db.WriteReturningAsync(DbScope.Of(tenant), $"SELECT {_schema}.trim_feed($1);", [upTo.Transaction], r => r.GetInt32(0), cancellationToken).ConfigureAwait(false);
         return removed[0];
     }
 
     /// <inheritdoc />
     public async Task<ChangeFeedPosition> ReadHeadAsync(TenantId tenant, CancellationToken cancellationToken = default)
     {
-        using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, nameof(ReadHeadAsync), tenant.Value);
-        var (connection, transaction) = await BeginAsync(DbScope.Of(tenant), cancellationToken).ConfigureAwait(false);
+        using var activity = OpportunityTelemetry.StartStoreActivity(PostgreSqlStore.DbSystem, nameof(ReadHeadAsync), tenant.Value);
+        var (connection, transaction) = await db.BeginAsync(DbScope.Of(tenant), cancellationToken).ConfigureAwait(false);
         using (connection)
         using (transaction)
         {
@@ -130,95 +134,9 @@ public sealed partial class PostgreSqlStore : IChangeFeed, IChangeFeedSignal
     public async Task<IAsyncDisposable> SubscribeAsync(Action<TenantId?> changed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changed);
-        if (_autoMigrate && !_migrated)
-        {
-            await MigrateAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var listener = new FeedListener(_dataSource, _schema + ":", changed);
+        await db.EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        var listener = new PostgreSqlFeedListener(db.DataSource, _schema + ":", changed);
         await listener.StartAsync(cancellationToken).ConfigureAwait(false);
         return listener;
-    }
-
-    /// <summary>One <c>LISTEN</c> connection, waiting for notifications until disposed.</summary>
-    private sealed class FeedListener(NpgsqlDataSource dataSource, string prefix, Action<TenantId?> changed) : IAsyncDisposable
-    {
-        private static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(1);
-        private readonly CancellationTokenSource _stop = new();
-        private Task _loop = Task.CompletedTask;
-
-        public async Task StartAsync(CancellationToken cancellationToken)
-        {
-            var connection = await ListenAsync(cancellationToken).ConfigureAwait(false);
-            _loop = Task.Run(() => RunAsync(connection, _stop.Token), CancellationToken.None);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync().ConfigureAwait(false);
-            await _loop.ConfigureAwait(false);
-            _stop.Dispose();
-        }
-
-        private async Task<NpgsqlConnection> ListenAsync(CancellationToken cancellationToken)
-        {
-            var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                connection.Notification += (_, e) =>
-                {
-                    if (e.Payload.StartsWith(prefix, StringComparison.Ordinal) && TenantId.TryParse(e.Payload.AsSpan(prefix.Length), null, out var tenant))
-                    {
-                        changed(tenant);
-                    }
-                };
-                using var listen = new NpgsqlCommand($"LISTEN {PostgreSqlMigrations.FeedChannel};", connection);
-                await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                return connection;
-            }
-            catch
-            {
-                await connection.DisposeAsync().ConfigureAwait(false);
-                throw;
-            }
-        }
-
-        private async Task RunAsync(NpgsqlConnection? connection, CancellationToken stop)
-        {
-            try
-            {
-                while (!stop.IsCancellationRequested)
-                {
-                    try
-                    {
-                        connection ??= await ListenAsync(stop).ConfigureAwait(false);
-                        await connection.WaitAsync(stop).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException && !stop.IsCancellationRequested)
-                    {
-                        // The connection broke: open another after a pause; the poll covers what was missed.
-                        if (connection is not null)
-                        {
-                            await connection.DisposeAsync().ConfigureAwait(false);
-                            connection = null;
-                        }
-
-                        changed(null);
-                        await Task.Delay(Reconnect, stop).ConfigureAwait(false);
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                // Disposed.
-            }
-            finally
-            {
-                if (connection is not null)
-                {
-                    await connection.DisposeAsync().ConfigureAwait(false);
-                }
-            }
-        }
     }
 }

@@ -1,29 +1,31 @@
 using System.Runtime.CompilerServices;
-using Npgsql;
 using NodaTime;
+using Npgsql;
 using Opportunity.Persistence.PostgreSql.Schema;
+using static Opportunity.Persistence.PostgreSql.PgCommands;
 
 namespace Opportunity.Persistence.PostgreSql;
 
-public sealed partial class PostgreSqlStore
+/// <summary>The outbox (<see cref="IOutboxStore"/>) of a <see cref="PostgreSqlStore"/>: claims, leases, dead letters and retention of the <c>outbox</c> table (the writes that append to it are the store's).</summary>
+internal sealed class PostgreSqlOutboxStore(PostgreSqlStore db) : IOutboxStore
 {
-    private const string MessageColumns = "id, tenant, topic, type, payload, created_at, attempts, next_attempt_at, last_error";
+    private readonly string _schema = db.SchemaName;
 
     /// <inheritdoc />
     public Task EnqueueAsync(IEnumerable<OutboxMessage> messages, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var list = messages.ToList();
-        return RunAsync(DbScope.NoTenant, (connection, transaction) => InsertOutboxAsync(connection, transaction, list, cancellationToken), cancellationToken);
+        return db.RunAsync(DbScope.NoTenant, (connection, transaction) => db.InsertOutboxAsync(connection, transaction, list, cancellationToken), cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(DueWorkClaim claim, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(claim);
-        return await WriteReturningAsync(
+        return await db.WriteReturningAsync(
             DbScope.NoTenant,
-            $"SELECT {MessageColumns} FROM {_schema}.claim_outbox($1, $2, $3, $4);",
+            $"SELECT {PostgreSqlStore.MessageColumns} FROM {_schema}.claim_outbox($1, $2, $3, $4);",
             [PgValues.Floor(claim.Now), claim.Owner, claim.MaxItems, PgValues.Ceiling(claim.Now + claim.LeaseDuration)],
             ReadMessage,
             cancellationToken).ConfigureAwait(false);
@@ -38,7 +40,7 @@ public sealed partial class PostgreSqlStore
             owner,
             $"status = 'delivered', delivered_at = $3, {DropLease}",
             [PgValues.Floor(at)],
-            (connection, transaction) => InsertOutboxAsync(connection, transaction, list, cancellationToken),
+            (connection, transaction) => db.InsertOutboxAsync(connection, transaction, list, cancellationToken),
             cancellationToken);
     }
 
@@ -59,19 +61,19 @@ public sealed partial class PostgreSqlStore
     /// <remarks>Every tenant's dead letters (no <paramref name="tenant"/>) come from the owner's <c>outbox_dead_letters</c> function.</remarks>
     public Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(TenantId? tenant = null, CancellationToken cancellationToken = default) =>
         tenant is { } t
-            ? ReadListAsync(
+            ? db.ReadListAsync(
                 DbScope.Of(t),
-                $"SELECT {MessageColumns}, dead_reason, dead_at FROM {_schema}.outbox WHERE status = 'dead' AND tenant = $1 ORDER BY dead_at, seq;",
+                $"SELECT {PostgreSqlStore.MessageColumns}, dead_reason, dead_at FROM {_schema}.outbox WHERE status = 'dead' AND tenant = $1 ORDER BY dead_at, seq;",
                 [t.Value],
                 ReadDeadLetter,
                 cancellationToken)
-            : ReadListAsync(DbScope.NoTenant, $"SELECT {MessageColumns}, dead_reason, dead_at FROM {_schema}.outbox_dead_letters();", [], ReadDeadLetter, cancellationToken);
+            : db.ReadListAsync(DbScope.NoTenant, $"SELECT {PostgreSqlStore.MessageColumns}, dead_reason, dead_at FROM {_schema}.outbox_dead_letters();", [], ReadDeadLetter, cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> RequeueDeadLetterAsync(string messageId, Instant now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messageId);
-        return RunAsync(
+        return db.RunAsync(
             DbScope.NoTenant,
             async (connection, transaction) =>
             {
@@ -84,17 +86,35 @@ public sealed partial class PostgreSqlStore
 
     /// <inheritdoc />
     public Task<IReadOnlyList<OutboxMessage>> ListPendingAsync(CancellationToken cancellationToken = default) =>
-        ReadListAsync(DbScope.NoTenant, $"SELECT {MessageColumns} FROM {_schema}.outbox_pending();", [], ReadMessage, cancellationToken);
+        db.ReadListAsync(DbScope.NoTenant, $"SELECT {PostgreSqlStore.MessageColumns} FROM {_schema}.outbox_pending();", [], ReadMessage, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>Aggregated in the database over the owner's <c>outbox_pending()</c> function (row-level security hides the table from a store without a tenant); one row comes back.</remarks>
     public async Task<OutboxBacklog> GetBacklogAsync(CancellationToken cancellationToken = default) =>
-        await ReadOneAsync(
+        await db.ReadOneAsync(
             DbScope.NoTenant,
             $"SELECT count(*), min(created_at) FROM {_schema}.outbox_pending();",
             [],
             reader => new OutboxBacklog(reader.GetInt64(0), reader.IsDBNull(1) ? null : PgValues.ToInstant(reader.GetDateTime(1))),
             cancellationToken).ConfigureAwait(false) ?? OutboxBacklog.Empty;
+
+    /// <summary>
+    /// Deletes up to <paramref name="maxMessages"/> delivered rows delivered before
+    /// <paramref name="olderThan"/> (oldest first, through the <c>outbox_delivered</c> index; rows
+    /// another host is purging are skipped) and, in the same statement, appends each id's 64-bit key
+    /// to its tenant's and hash bucket's row of <c>outbox_purged</c>, so the id is still ignored when
+    /// enqueued again. Pending rows and dead letters are never touched.
+    /// </summary>
+    public async Task<int> PurgeDeliveredAsync(Instant olderThan, int maxMessages, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxMessages);
+
+        // The owner's function: the purge reaches delivered rows of every tenant, which the store's role
+        // neither reads nor deletes itself. delivered_at is floored to the microsecond; comparing with the
+        // floored cut-off never purges a row delivered at or after it.
+        var counts = await db.WriteReturningAsync(DbScope.NoTenant, $"SELECT {_schema}.purge_delivered($1, $2);", [PgValues.Floor(olderThan), maxMessages], r => r.GetInt32(0), cancellationToken).ConfigureAwait(false);
+        return counts[0];
+    }
 
     /// <summary>The assignments that end a lease, for the <c>set</c> of <see cref="UpdateLeasedAsync"/>.</summary>
     private const string DropLease = "lease_owner = NULL, lease_until = NULL";
@@ -108,7 +128,7 @@ public sealed partial class PostgreSqlStore
     {
         ArgumentNullException.ThrowIfNull(messageId);
         ArgumentNullException.ThrowIfNull(owner);
-        return RunAsync(
+        return db.RunAsync(
             DbScope.NoTenant,
             async (connection, transaction) =>
             {
@@ -141,63 +161,6 @@ public sealed partial class PostgreSqlStore
             },
             cancellationToken,
             operation: operation);
-    }
-
-    /// <summary>
-    /// Appends messages to the outbox in the caller's transaction, in order; an id already present (in any
-    /// state) is ignored. Each run of messages of one tenant is one statement in that tenant's scope, so
-    /// row-level security checks every row against its own tenant (the caller's transaction ends in the
-    /// scope of the last message's tenant).
-    /// </summary>
-    private async Task<int> InsertOutboxAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<OutboxMessage> messages, CancellationToken cancellationToken)
-    {
-        var inserted = 0;
-        for (var start = 0; start < messages.Count;)
-        {
-            var end = start + 1;
-            while (end < messages.Count && messages[end].Tenant == messages[start].Tenant)
-            {
-                end++;
-            }
-
-            await SetTenantAsync(connection, transaction, messages[start].Tenant.Value, cancellationToken).ConfigureAwait(false);
-            inserted += await InsertOutboxRunAsync(connection, transaction, messages.GetRange(start, end - start), cancellationToken).ConfigureAwait(false);
-            start = end;
-        }
-
-        return inserted;
-    }
-
-    private async Task<int> InsertOutboxRunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<OutboxMessage> messages, CancellationToken cancellationToken)
-    {
-        using var command = Command(
-            connection,
-            transaction,
-            $"""
-            INSERT INTO {_schema}.outbox ({MessageColumns}, due_at, status)
-            SELECT m.id, m.tenant, m.topic, m.type, m.payload, m.created_at, m.attempts, m.next_attempt_at, m.last_error, m.due_at, 'pending'
-            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::integer[], $8::timestamptz[], $9::text[], $10::timestamptz[])
-                WITH ORDINALITY AS m(id, tenant, topic, type, payload, created_at, attempts, next_attempt_at, last_error, due_at, n)
-            CROSS JOIN LATERAL (SELECT {PostgreSqlMigrations.PurgedIdHash("m.tenant", "m.id")} AS h) k
-            WHERE NOT EXISTS (
-                SELECT 1 FROM {_schema}.outbox_purged p
-                WHERE p.tenant = m.tenant AND p.bucket = {PostgreSqlMigrations.PurgedBucket("k.h")} AND {PostgreSqlMigrations.PurgedIdKey("k.h")} = ANY (p.keys))
-            ORDER BY m.n
-            ON CONFLICT (id) DO NOTHING;
-            """,
-            [
-                messages.Select(m => m.Id).ToArray(),
-                messages.Select(m => m.Tenant.Value).ToArray(),
-                messages.Select(m => m.Topic).ToArray(),
-                messages.Select(m => m.Type).ToArray(),
-                messages.Select(m => m.Payload).ToArray(),
-                messages.Select(m => PgValues.Floor(m.CreatedAt)).ToArray(),
-                messages.Select(m => m.Attempts).ToArray(),
-                messages.Select(m => m.NextAttemptAt is { } next ? PgValues.Floor(next) : (DateTime?)null).ToArray(),
-                messages.Select(m => m.LastError).ToArray(),
-                messages.Select(m => PgValues.Floor(m.DueAt)).ToArray(),
-            ]);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static DeadLetter ReadDeadLetter(NpgsqlDataReader r) => new(ReadMessage(r), r.GetString(9), PgValues.ToInstant(r.GetDateTime(10)));

@@ -2,17 +2,22 @@ using NodaTime;
 using Npgsql;
 using Opportunity.Forecasting;
 using Opportunity.Persistence.Forecasts;
+using static Opportunity.Persistence.PostgreSql.ForecastRows;
+using static Opportunity.Persistence.PostgreSql.PgCommands;
 
 namespace Opportunity.Persistence.PostgreSql;
 
-public sealed partial class PostgreSqlStore : IForecastSnapshotRunStore
+/// <summary>Scheduled snapshot runs (<see cref="IForecastSnapshotRunStore"/>) of a <see cref="PostgreSqlStore"/>: the leases of <c>forecast_snapshot_runs</c>.</summary>
+internal sealed class PostgreSqlForecastSnapshotRunStore(PostgreSqlStore db) : IForecastSnapshotRunStore
 {
+    private readonly string _schema = db.SchemaName;
+
     /// <summary>Leases a scheduled snapshot run in <c>forecast_snapshot_runs</c> when it is not done and no other lease runs.</summary>
     public async Task<bool> TryClaimRunAsync(TenantId tenant, LocalDate takenOn, string owner, Instant now, Duration lease, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);
         object?[] values = [tenant.Value, PgValues.Of(takenOn), owner, PgValues.Floor(now), PgValues.Floor(now + lease)];
-        var claimed = await RunAsync(
+        var claimed = await db.RunAsync(
             DbScope.Of(tenant),
             async (connection, transaction) =>
             {
@@ -38,8 +43,8 @@ public sealed partial class PostgreSqlStore : IForecastSnapshotRunStore
     {
         ArgumentNullException.ThrowIfNull(snapshots);
         var rows = snapshots.Select(s => (Id: ForecastStoreValues.Id(s), Values: SnapshotValues(tenant, s))).ToList();
-        var sql = SnapshotUpsert;
-        return await RunAsync(
+        var sql = SnapshotUpsert(_schema);
+        return await db.RunAsync(
             DbScope.Of(tenant),
             async (connection, transaction) =>
             {
@@ -71,7 +76,7 @@ public sealed partial class PostgreSqlStore : IForecastSnapshotRunStore
 
     /// <summary>The run of a date, or null when nobody claimed it.</summary>
     public Task<ForecastSnapshotRun?> FindRunAsync(TenantId tenant, LocalDate takenOn, CancellationToken cancellationToken = default) =>
-        ReadOneAsync(
+        db.ReadOneAsync(
             DbScope.Of(tenant),
             $"SELECT taken_on, owner, lease_until, claims, completed_at FROM {_schema}.forecast_snapshot_runs WHERE tenant = $1 AND taken_on = $2;",
             [tenant.Value, PgValues.Of(takenOn)],

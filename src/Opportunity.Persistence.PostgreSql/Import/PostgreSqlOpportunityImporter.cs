@@ -3,11 +3,16 @@ using NpgsqlTypes;
 using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Persistence.PostgreSql.Schema;
 using Opportunity.Pipelines;
+using static Opportunity.Persistence.PostgreSql.OpportunityRows;
+using static Opportunity.Persistence.PostgreSql.PgCommands;
 
 namespace Opportunity.Persistence.PostgreSql;
 
-public sealed partial class PostgreSqlStore
+/// <summary>The bulk import (<see cref="IOpportunityImporter"/>) of a <see cref="PostgreSqlStore"/>: binary <c>COPY</c> into staging tables, one transaction.</summary>
+internal sealed class PostgreSqlOpportunityImporter(PostgreSqlStore db) : IOpportunityImporter
 {
+    private readonly string _schema = db.SchemaName;
+
     /// <inheritdoc />
     public Task<ValidationResult<int>> ImportAsync(IEnumerable<SalesOpportunitySnapshot> opportunities, CancellationToken cancellationToken = default) =>
         ImportAsync(new OpportunityImportBatch { Opportunities = opportunities }, cancellationToken);
@@ -27,7 +32,7 @@ public sealed partial class PostgreSqlStore
     {
         ArgumentNullException.ThrowIfNull(batch);
         var columns = $"tenant, id, version, document, {string.Join(", ", OpportunityColumnNames)}";
-        return RunAsync(
+        return db.RunAsync(
             DbScope.NoTenant,
             async (connection, transaction) =>
             {
@@ -56,7 +61,7 @@ public sealed partial class PostgreSqlStore
                 // runs at a time on a connection), so neither is kept for the whole batch.
                 var pending = new List<(OpportunityImportRow Row, int Index)>(ImportCopyChunk);
                 long messageNumber = 0;
-                var (errors, count) = OpportunityImportRules.CheckBatch(batch, _pipelines, (row, index) =>
+                var (errors, count) = OpportunityImportRules.CheckBatch(batch, db.Pipelines, (row, index) =>
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     pending.Add((row, index));
@@ -110,10 +115,10 @@ public sealed partial class PostgreSqlStore
                 }
 
                 await InsertImportedPartnersAsync(connection, transaction, batch.NewPartners, cancellationToken).ConfigureAwait(false);
-                Fault("after-state");
+                db.Fault("after-state");
                 CopyImportMessages(connection, batch.Messages, messageNumber, cancellationToken);
                 await InsertImportedMessagesAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                Fault("after-outbox");
+                db.Fault("after-outbox");
                 return ValidationResult<int>.Success(count);
             },
             cancellationToken,
@@ -136,7 +141,7 @@ public sealed partial class PostgreSqlStore
             foreach (var (imported, index) in chunk)
             {
                 var row = imported.Opportunity;
-                var stage = _pipelines.Get(row.PipelineId).GetStage(row.Stage);
+                var stage = db.Pipelines.Get(row.PipelineId).GetStage(row.Stage);
                 var stored = row with { Stage = stage.Name, Version = 1 };
                 copy.StartRow();
                 copy.Write(index, NpgsqlDbType.Integer);
@@ -223,7 +228,7 @@ public sealed partial class PostgreSqlStore
                 connection,
                 transaction,
                 $"""
-                INSERT INTO {_schema}.outbox ({MessageColumns}, due_at, status)
+                INSERT INTO {_schema}.outbox ({PostgreSqlStore.MessageColumns}, due_at, status)
                 SELECT m.id, m.tenant, m.topic, m.type, m.payload, m.created_at, m.attempts, m.next_attempt_at, m.last_error, m.due_at, 'pending'
                 FROM outbox_import m
                 CROSS JOIN LATERAL (SELECT {PostgreSqlMigrations.PurgedIdHash("m.tenant", "m.id")} AS h) k

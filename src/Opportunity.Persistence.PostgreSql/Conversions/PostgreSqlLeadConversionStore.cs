@@ -2,17 +2,20 @@ using Npgsql;
 using Opportunity.Leads;
 using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Pipelines;
+using static Opportunity.Persistence.PostgreSql.LeadRows;
+using static Opportunity.Persistence.PostgreSql.OpportunityRows;
+using static Opportunity.Persistence.PostgreSql.PgCommands;
 
 namespace Opportunity.Persistence.PostgreSql;
 
-public sealed partial class PostgreSqlStore
+/// <summary>Lead conversion (<see cref="ILeadConversionStore"/>) of a <see cref="PostgreSqlStore"/>: the opportunity and the converted lead in one transaction, one opportunity per lead.</summary>
+internal sealed class PostgreSqlLeadConversionStore(PostgreSqlStore db) : ILeadConversionStore
 {
-    /// <summary>The unique index on <c>(tenant, source_lead)</c> of opportunities: one opportunity per lead.</summary>
-    private const string SourceLeadIndex = "opportunities_source_lead";
+    private readonly string _schema = db.SchemaName;
 
     /// <inheritdoc />
     public Task<SalesOpportunity?> FindConvertedFromAsync(TenantId tenant, LeadId lead, CancellationToken cancellationToken = default) =>
-        ReadOneAsync(DbScope.Of(tenant), $"SELECT id, version, document::text FROM {_schema}.opportunities WHERE tenant = $1 AND source_lead = $2;", [tenant.Value, lead.Value], ReadOpportunity, cancellationToken);
+        db.ReadOneAsync(DbScope.Of(tenant), $"SELECT id, version, document::text FROM {_schema}.opportunities WHERE tenant = $1 AND source_lead = $2;", [tenant.Value, lead.Value], db.ReadOpportunity, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>
@@ -32,7 +35,7 @@ public sealed partial class PostgreSqlStore
         SalesOpportunity? existing;
         try
         {
-            existing = await RunAsync<SalesOpportunity?>(
+            existing = await db.RunAsync<SalesOpportunity?>(
                 DbScope.Of(lead.Tenant),
                 async (connection, transaction) =>
                 {
@@ -41,21 +44,21 @@ public sealed partial class PostgreSqlStore
                     {
                         if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                         {
-                            return ReadOpportunity(reader);
+                            return db.ReadOpportunity(reader);
                         }
                     }
 
-                    await WriteRowAsync(connection, transaction, opportunityRow, cancellationToken).ConfigureAwait(false);
-                    Fault("after-state");
-                    await WriteRowAsync(connection, transaction, leadRow, cancellationToken).ConfigureAwait(false);
-                    await InsertOutboxAsync(connection, transaction, messages, cancellationToken).ConfigureAwait(false);
-                    await InsertHistoryAsync(connection, transaction, [opportunity, lead], cancellationToken).ConfigureAwait(false);
-                    Fault("after-outbox");
+                    await db.WriteRowAsync(connection, transaction, opportunityRow, cancellationToken).ConfigureAwait(false);
+                    db.Fault("after-state");
+                    await db.WriteRowAsync(connection, transaction, leadRow, cancellationToken).ConfigureAwait(false);
+                    await db.InsertOutboxAsync(connection, transaction, messages, cancellationToken).ConfigureAwait(false);
+                    await db.InsertHistoryAsync(connection, transaction, [opportunity, lead], cancellationToken).ConfigureAwait(false);
+                    db.Fault("after-outbox");
                     return null;
                 },
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (PostgresException ex) when (IsSourceLeadTaken(ex))
+        catch (PostgresException ex) when (PostgreSqlStore.IsSourceLeadTaken(ex))
         {
             // Another host converted the lead first; our transaction rolled back, theirs committed.
             return await FindConvertedFromAsync(lead.Tenant, lead.Id, cancellationToken).ConfigureAwait(false)
