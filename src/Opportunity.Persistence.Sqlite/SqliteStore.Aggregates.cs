@@ -3,14 +3,12 @@ using Microsoft.Data.Sqlite;
 using Opportunity.Diagnostics;
 using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Persistence.Sqlite.Schema;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    private const int SqliteConstraint = 19;
-    private const int SqliteUniqueViolation = 2067;
-
     /// <summary>
     /// Inserts (version 0) or version-checked updates an aggregate row and appends its pending
     /// events to the outbox, in one transaction; marks the aggregate committed after the commit.

@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using NodaTime;
 using NodaTime.Text;
 using Opportunity.Leads;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 

@@ -1,6 +1,7 @@
 using Opportunity.Leads;
 using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Pipelines;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 

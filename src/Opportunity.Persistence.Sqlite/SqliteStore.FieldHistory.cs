@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 

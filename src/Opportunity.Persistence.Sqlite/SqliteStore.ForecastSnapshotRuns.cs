@@ -1,6 +1,7 @@
 using NodaTime;
 using Opportunity.Forecasting;
 using Opportunity.Persistence.Forecasts;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using NodaTime.Text;
 using Opportunity.Forecasting;
 using Opportunity.Persistence.Forecasts;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 

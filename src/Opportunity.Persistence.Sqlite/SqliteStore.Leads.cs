@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Opportunity.Leads;
 using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Workflows;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 

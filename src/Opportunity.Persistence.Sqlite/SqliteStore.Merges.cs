@@ -1,5 +1,6 @@
 using Opportunity.Leads;
 using Opportunity.Persistence.AdapterSupport;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using NodaTime;
 using Opportunity.Persistence.AdapterSupport;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 

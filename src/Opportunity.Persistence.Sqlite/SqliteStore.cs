@@ -6,6 +6,7 @@ using Opportunity.Diagnostics;
 using Opportunity.Persistence.Sqlite.Schema;
 using Opportunity.Persistence;
 using Opportunity.Pipelines;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 
@@ -294,32 +295,4 @@ public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartne
     }
 
     private void Fault(string point) => FaultHook?.Invoke(point);
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return command;
-    }
-
-    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
-    {
-        using var command = Command(connection, transaction, sql);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>A CHECK or NOT NULL violation reported by SQLite, as a typed error naming the column.</summary>
-    private static StoreDataException ConstraintViolation(string entity, string id, SqliteException ex)
-    {
-        var message = ex.Message;
-        var at = message.IndexOf("failed: ", StringComparison.Ordinal);
-        var field = at < 0 ? "row" : message[(at + "failed: ".Length)..].Trim().TrimEnd('.', '\'');
-        return new StoreDataException(entity, id, field, "The database refused the value.", ex);
-    }
 }

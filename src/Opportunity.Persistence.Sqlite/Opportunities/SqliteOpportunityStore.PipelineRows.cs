@@ -10,6 +10,7 @@ using Opportunity.Forecasting;
 using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Persistence.Sqlite.Schema;
 using Opportunity.Pipelines;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 
