@@ -111,6 +111,60 @@ public sealed partial class SqliteStore : IStoreSchema, IDisposable
     /// <summary>The schema version this library migrates to.</summary>
     public static int SchemaVersion => SqliteMigrations.Latest;
 
+    /// <summary>The leads (<c>leads</c>): scoped reads, duplicate candidates, version-checked writes with their events, leased claims of due leads.</summary>
+    public ILeadStore Leads => _leads;
+
+    /// <summary>The opportunities (<c>opportunities</c>); also an <see cref="IPipelineRowSource"/> streaming the pipeline columns.</summary>
+    public IOpportunityStore Opportunities => _opportunities;
+
+    /// <summary>The partner directory (<c>partners</c>).</summary>
+    public IPartnerDirectory Partners => _partners;
+
+    /// <summary>The outbox every write appends to: claims, retries, dead letters, purge of delivered rows.</summary>
+    public IOutboxStore Outbox => _outbox;
+
+    /// <summary>The bulk import of opportunities, their partners and messages in one transaction.</summary>
+    public IOpportunityImporter Importer => _importer;
+
+    /// <summary>The conversion of a lead into its one opportunity, in one transaction.</summary>
+    public ILeadConversionStore Conversions => _conversions;
+
+    /// <summary>The merge of two leads, in one transaction.</summary>
+    public ILeadMergeStore Merges => _merges;
+
+    /// <summary>The append-only routing decision log (<c>routing_decisions</c>).</summary>
+    public IRoutingDecisionLog DecisionLog => _decisionLog;
+
+    /// <summary>The records set aside because their documents cannot be read.</summary>
+    public IRecordQuarantine Quarantine => _quarantine;
+
+    /// <summary>The audited field changes (written when <see cref="SqliteStoreOptions.RecordFieldHistory"/> is on).</summary>
+    public IFieldHistory FieldHistory => _fieldHistory;
+
+    /// <summary>The erasure of personal data from every table of the file.</summary>
+    public IPersonalDataEraser Eraser => _eraser;
+
+    /// <summary>The weighted pipeline grouped in SQL over the pipeline index.</summary>
+    public Forecasting.IPipelinePushDown PushDown => _pushDown;
+
+    /// <summary>The per-tenant feed of committed opportunity changes; also an <see cref="IChangeFeedSignal"/> (polls <c>PRAGMA data_version</c>).</summary>
+    public IChangeFeed ChangeFeed => _changeFeed;
+
+    /// <summary>The recorded forecast snapshots (<c>forecast_snapshots</c>).</summary>
+    public Forecasts.IForecastSnapshotStore ForecastSnapshots => _forecastSnapshots;
+
+    /// <summary>The sales targets (<c>sales_targets</c>).</summary>
+    public Forecasts.ISalesTargetStore Targets => _targets;
+
+    /// <summary>The forecast adjustments (<c>forecast_adjustments</c>).</summary>
+    public Forecasts.IForecastAdjustmentStore ForecastAdjustments => _forecastAdjustments;
+
+    /// <summary>The leased runs of scheduled forecast snapshots (<c>forecast_snapshot_runs</c>).</summary>
+    public Forecasts.IForecastSnapshotRunStore ForecastSnapshotRuns => _forecastSnapshotRuns;
+
+    /// <summary>The schema of the file: this store (<see cref="MigrateAsync"/>, <see cref="GetSchemaStatusAsync"/>).</summary>
+    public IStoreSchema Schema => this;
+
     /// <summary>The pipeline definitions that rebuild stored opportunities.</summary>
     internal PipelineCatalog Pipelines => _pipelines;
 

@@ -29,7 +29,7 @@ internal static class OpportunityStorageMeasurement
 
             using (var store = new SqliteStore(new SqliteStoreOptions { DatabasePath = path, DurableCommits = false }))
             {
-                Check(await store.ImportAsync(deals));
+                Check(await store.Importer.ImportAsync(deals));
             }
 
             using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
@@ -55,7 +55,7 @@ internal static class OpportunityStorageMeasurement
 
             await using (var store = new PostgreSqlStore(new PostgreSqlStoreOptions { ConnectionString = postgres + ";Command Timeout=0", Schema = schema }))
             {
-                Check(await store.ImportAsync(deals));
+                Check(await store.Importer.ImportAsync(deals));
             }
 
             await using (var vacuum = new NpgsqlCommand($"VACUUM ANALYZE {schema}.opportunities;", connection))
