@@ -27,72 +27,51 @@ public sealed class OpportunityManagementBuilder
     public IServiceCollection Services { get; }
 
     /// <summary>
-    /// Makes one store the implementation of every persistence port: removes the registrations of
-    /// <see cref="ILeadStore"/>, <see cref="IOpportunityStore"/>, <see cref="IPartnerDirectory"/>,
-    /// <see cref="IOutboxStore"/> and <see cref="IOpportunityImporter"/> (the in-memory defaults or
-    /// an earlier adapter), and of <see cref="IRecordQuarantine"/>, <see cref="IForecastSnapshotStore"/>,
-    /// <see cref="ISalesTargetStore"/>, <see cref="IForecastAdjustmentStore"/> and <see cref="IForecastSnapshotRunStore"/> when <typeparamref name="TStore"/> implements them,
-    /// and resolves each to the singleton <typeparamref name="TStore"/>, also
-    /// resolvable as itself. Adapters' <c>Use…</c> methods call this; so can your own adapter.
+    /// Makes one adapter's ports the implementation of every persistence port: registers the singleton
+    /// <typeparamref name="TPorts"/> (also resolvable as itself, e.g. <c>GetRequiredService&lt;SqliteStore&gt;()</c>)
+    /// as the <see cref="StorePorts"/>, and resolves every port from it, replacing the in-memory defaults or an
+    /// earlier adapter: <see cref="ILeadStore"/>, <see cref="IOpportunityStore"/>, <see cref="IPartnerDirectory"/>,
+    /// <see cref="IOutboxStore"/>, <see cref="IOpportunityImporter"/>, and the optional ones
+    /// (<see cref="ILeadConversionStore"/>, <see cref="ILeadMergeStore"/>, <see cref="IRecordQuarantine"/>,
+    /// <see cref="IFieldHistory"/>, <see cref="IPersonalDataEraser"/>, <see cref="Forecasting.IPipelinePushDown"/>,
+    /// <see cref="IChangeFeed"/>, <see cref="IStoreSchema"/>), which resolve to <see langword="null"/> when the
+    /// adapter has none; the routing decision log (<see cref="IRoutingDecisionLog"/>, whether <c>AddLeadDistribution</c>
+    /// is called before or after) and the forecast stores (<see cref="IForecastSnapshotStore"/>,
+    /// <see cref="ISalesTargetStore"/>, <see cref="IForecastAdjustmentStore"/>, <see cref="IForecastSnapshotRunStore"/>)
+    /// stay in memory when the adapter has none. Adapters' <c>Use…</c> methods call this; so can your own adapter.
     /// Safe to call twice.
+    /// </summary>
+    public OpportunityManagementBuilder UseStorePorts<TPorts>(Func<IServiceProvider, TPorts> factory)
+        where TPorts : StorePorts
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        if (typeof(TPorts) == typeof(StorePorts))
+        {
+            return UsePorts(factory);
+        }
+
+        Services.TryAddSingleton(factory);
+        return UsePorts(sp => sp.GetRequiredService<TPorts>());
+    }
+
+    /// <summary>
+    /// <see cref="UseStorePorts{TPorts}"/> for a store written as one class that implements every required
+    /// port (and each optional port it has): registers the singleton <typeparamref name="TStore"/>, also
+    /// resolvable as itself, and its <see cref="StorePorts.Of{TStore}"/>. Safe to call twice.
     /// </summary>
     public OpportunityManagementBuilder UseStore<TStore>(Func<IServiceProvider, TStore> factory)
         where TStore : class, ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter
     {
         ArgumentNullException.ThrowIfNull(factory);
         Services.TryAddSingleton(factory);
-        Replace<ILeadStore, TStore>();
-        Replace<IOpportunityStore, TStore>();
-        Replace<IPartnerDirectory, TStore>();
-        Replace<IOutboxStore, TStore>();
-        Replace<IOpportunityImporter, TStore>();
+        return UsePorts(sp => StorePorts.Of(sp.GetRequiredService<TStore>()));
+    }
 
-        // The operators' quarantine list belongs to the store that quarantines; a store without one has none.
-        Services.RemoveAll<IRecordQuarantine>();
-        if (typeof(IRecordQuarantine).IsAssignableFrom(typeof(TStore)))
-        {
-            Services.AddSingleton(sp => (IRecordQuarantine)sp.GetRequiredService<TStore>());
-        }
-
-        // The field history is written by the store that saves the records; a store without one has none.
-        Services.RemoveAll<IFieldHistory>();
-        if (typeof(IFieldHistory).IsAssignableFrom(typeof(TStore)))
-        {
-            Services.AddSingleton(sp => (IFieldHistory)sp.GetRequiredService<TStore>());
-        }
-
-        // Erasure belongs to the store that keeps the data; a store without it cannot erase.
-        Services.RemoveAll<IPersonalDataEraser>();
-        if (typeof(IPersonalDataEraser).IsAssignableFrom(typeof(TStore)))
-        {
-            Services.AddSingleton(sp => (IPersonalDataEraser)sp.GetRequiredService<TStore>());
-        }
-
-        // Forecast snapshots and targets move to the store that keeps them; a store without them leaves the default.
-        if (typeof(IForecastSnapshotStore).IsAssignableFrom(typeof(TStore)))
-        {
-            Services.RemoveAll<IForecastSnapshotStore>();
-            Services.AddSingleton(sp => (IForecastSnapshotStore)sp.GetRequiredService<TStore>());
-        }
-
-        if (typeof(ISalesTargetStore).IsAssignableFrom(typeof(TStore)))
-        {
-            Services.RemoveAll<ISalesTargetStore>();
-            Services.AddSingleton(sp => (ISalesTargetStore)sp.GetRequiredService<TStore>());
-        }
-
-        if (typeof(IForecastAdjustmentStore).IsAssignableFrom(typeof(TStore)))
-        {
-            Services.RemoveAll<IForecastAdjustmentStore>();
-            Services.AddSingleton(sp => (IForecastAdjustmentStore)sp.GetRequiredService<TStore>());
-        }
-
-        if (typeof(IForecastSnapshotRunStore).IsAssignableFrom(typeof(TStore)))
-        {
-            Services.RemoveAll<IForecastSnapshotRunStore>();
-            Services.AddSingleton(sp => (IForecastSnapshotRunStore)sp.GetRequiredService<TStore>());
-        }
-
+    private OpportunityManagementBuilder UsePorts(Func<IServiceProvider, StorePorts> ports)
+    {
+        Services.RemoveAll<StorePorts>();
+        Services.AddSingleton(ports);
+        StorePortRegistrations.Register(Services, replace: true);
         return this;
     }
 
@@ -100,10 +79,10 @@ public sealed class OpportunityManagementBuilder
     /// Makes <typeparamref name="TLog"/> the <see cref="IRoutingDecisionLog"/>: removes the
     /// registration of the in-memory default (or an earlier log) and resolves the port to the
     /// singleton <typeparamref name="TLog"/>, also resolvable as itself (registered with
-    /// <paramref name="factory"/> unless it already is, e.g. by <see cref="UseStore{TStore}"/>).
+    /// <paramref name="factory"/> unless it already is). For a log that is not part of a store's
+    /// <see cref="StorePorts"/>.
     /// Works whether <c>AddLeadDistribution</c> was called before or is called after, because it
-    /// registers its default only when none is registered. Durable adapters' <c>Use…</c> methods
-    /// call this with their store. Safe to call twice.
+    /// registers its default only when none is registered. Safe to call twice.
     /// </summary>
     public OpportunityManagementBuilder UseRoutingDecisionLog<TLog>(Func<IServiceProvider, TLog> factory)
         where TLog : class, IRoutingDecisionLog

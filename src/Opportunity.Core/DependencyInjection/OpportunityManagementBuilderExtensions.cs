@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Opportunity.Configuration;
-using Opportunity.Persistence.InMemory;
 using Opportunity.Persistence;
 using Opportunity.Workflows;
 
@@ -44,7 +43,6 @@ public static partial class OpportunityManagementBuilderExtensions
         services.TryAddSingleton<IRoutingNetworkProvider, DirectoryRoutingNetworkProvider>();
         services.TryAddSingleton<IPartnerLoadProvider, LeadStorePartnerLoadProvider>();
         services.TryAddSingleton<IPartnerPerformanceProvider, NoPartnerPerformanceProvider>();
-        services.TryAddSingleton<IRoutingDecisionLog>(sp => sp.GetRequiredService<InMemoryStore>());
         services.TryAddSingleton<LeadRouter>();
         services.TryAddSingleton<LeadIntakeService>();
         services.TryAddSingleton<PartnerLeadService>();

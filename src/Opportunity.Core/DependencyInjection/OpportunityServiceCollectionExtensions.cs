@@ -36,18 +36,8 @@ public static class OpportunityServiceCollectionExtensions
 #pragma warning restore RS0030
         services.TryAddSingleton(_ => new PipelineCatalog());
         services.TryAddSingleton(sp => new InMemoryStore(sp.GetRequiredService<PipelineCatalog>(), sp.GetRequiredService<IClock>()));
-        services.TryAddSingleton<ILeadStore>(sp => sp.GetRequiredService<InMemoryStore>());
-        services.TryAddSingleton<IOpportunityStore>(sp => sp.GetRequiredService<InMemoryStore>());
-        services.TryAddSingleton<IPartnerDirectory>(sp => sp.GetRequiredService<InMemoryStore>());
-        services.TryAddSingleton<IOutboxStore>(sp => sp.GetRequiredService<InMemoryStore>());
-        services.TryAddSingleton<IOpportunityImporter>(sp => sp.GetRequiredService<InMemoryStore>());
-        services.TryAddSingleton<IRecordQuarantine>(sp => sp.GetRequiredService<InMemoryStore>());
-        services.TryAddSingleton<IFieldHistory>(sp => sp.GetRequiredService<InMemoryStore>());
-        services.TryAddSingleton<IPersonalDataEraser>(sp => sp.GetRequiredService<InMemoryStore>());
-        services.TryAddSingleton<IForecastSnapshotStore>(sp => sp.GetRequiredService<InMemoryStore>());
-        services.TryAddSingleton<ISalesTargetStore>(sp => sp.GetRequiredService<InMemoryStore>());
-        services.TryAddSingleton<IForecastAdjustmentStore>(sp => sp.GetRequiredService<InMemoryStore>());
-        services.TryAddSingleton<IForecastSnapshotRunStore>(sp => sp.GetRequiredService<InMemoryStore>());
+        services.TryAddSingleton(sp => StorePorts.Of(sp.GetRequiredService<InMemoryStore>()));
+        StorePortRegistrations.Register(services, replace: false);
         return new OpportunityManagementBuilder(services);
     }
 

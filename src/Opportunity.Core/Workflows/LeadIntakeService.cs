@@ -28,8 +28,13 @@ public sealed class LeadIntakeService
     private readonly LeadDuplicateFinder _duplicates;
     private readonly IClock _clock;
     private readonly ILogger _logger;
+    private readonly ILeadMergeStore? _merges;
 
-    /// <summary>Creates the service (normally resolved from DI, see <c>AddLeadDistribution</c>); the logger is optional.</summary>
+    /// <summary>
+    /// Creates the service (normally resolved from DI, see <c>AddLeadDistribution</c>); the logger is optional.
+    /// <paramref name="merges"/> saves both leads of a merge in one transaction (the store's
+    /// <see cref="StorePorts.Merges"/>); without it the lead store is used when it is one.
+    /// </summary>
     public LeadIntakeService(
         ILeadStore leads,
         IOpportunityStore opportunities,
@@ -38,7 +43,8 @@ public sealed class LeadIntakeService
         LeadRouter router,
         IClock clock,
         IOptions<LeadDistributionOptions> options,
-        ILogger<LeadIntakeService>? logger = null)
+        ILogger<LeadIntakeService>? logger = null,
+        ILeadMergeStore? merges = null)
     {
         ArgumentNullException.ThrowIfNull(leads);
         ArgumentNullException.ThrowIfNull(opportunities);
@@ -54,6 +60,7 @@ public sealed class LeadIntakeService
         _duplicates = new LeadDuplicateFinder(leads, opportunities, options);
         _clock = clock;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _merges = merges ?? leads as ILeadMergeStore;
     }
 
     /// <summary>Captures a lead; when it duplicates an open lead or opportunity (same company, e-mail domain or phone), links it to that deal.</summary>
@@ -141,11 +148,11 @@ public sealed class LeadIntakeService
     /// <exception cref="DomainRuleException">The duplicate is the survivor (<see cref="OpportunityErrorCodes.MergeIntoItself"/>), converted (<see cref="OpportunityErrorCodes.MergeOfConvertedLead"/>) or held by a partner (<see cref="OpportunityErrorCodes.MergeOfHeldLead"/>).</exception>
     /// <exception cref="InvalidStateTransitionException">The survivor is Merged or Disqualified, or the duplicate is Merged already.</exception>
     /// <exception cref="ConcurrencyException">Either lead was saved by somebody else meanwhile; nothing was written.</exception>
-    /// <exception cref="NotSupportedException">The lead store does not implement <see cref="ILeadMergeStore"/>.</exception>
+    /// <exception cref="NotSupportedException">The store has no <see cref="ILeadMergeStore"/>.</exception>
     public async Task<Lead> MergeAsync(TenantId tenant, LeadId survivor, LeadId duplicate, string reason, string actor, CancellationToken cancellationToken = default)
     {
-        var merges = _leads as ILeadMergeStore
-            ?? throw new NotSupportedException($"The lead store ({_leads.GetType().Name}) does not implement {nameof(ILeadMergeStore)}, which saves both leads of a merge in one transaction.");
+        var merges = _merges
+            ?? throw new NotSupportedException($"The store has no {nameof(ILeadMergeStore)} (neither registered nor implemented by {_leads.GetType().Name}), which saves both leads of a merge in one transaction.");
         var kept = await _leads.GetAsync(tenant, survivor, cancellationToken).ConfigureAwait(false);
         var merged = survivor == duplicate ? kept : await _leads.GetAsync(tenant, duplicate, cancellationToken).ConfigureAwait(false);
         kept.MergeIn(merged, reason, actor, _clock);

@@ -29,8 +29,13 @@ public sealed class PartnerLeadService
     private readonly IClock _clock;
     private readonly IOptions<LeadDistributionOptions> _options;
     private readonly ILogger _logger;
+    private readonly ILeadConversionStore? _conversions;
 
-    /// <summary>Creates the service (normally resolved from DI, see <c>AddLeadDistribution</c>); the logger is optional.</summary>
+    /// <summary>
+    /// Creates the service (normally resolved from DI, see <c>AddLeadDistribution</c>); the logger is optional.
+    /// <paramref name="conversions"/> converts a lead and adds its opportunity in one transaction (the store's
+    /// <see cref="StorePorts.Conversions"/>); without it the lead or opportunity store is used when it is one.
+    /// </summary>
     public PartnerLeadService(
         ILeadStore leads,
         IOpportunityStore opportunities,
@@ -39,7 +44,8 @@ public sealed class PartnerLeadService
         PipelineCatalog pipelines,
         IClock clock,
         IOptions<LeadDistributionOptions> options,
-        ILogger<PartnerLeadService>? logger = null)
+        ILogger<PartnerLeadService>? logger = null,
+        ILeadConversionStore? conversions = null)
     {
         ArgumentNullException.ThrowIfNull(leads);
         ArgumentNullException.ThrowIfNull(opportunities);
@@ -56,6 +62,7 @@ public sealed class PartnerLeadService
         _clock = clock;
         _options = options;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _conversions = conversions ?? opportunities as ILeadConversionStore ?? leads as ILeadConversionStore;
     }
 
     private LeadDistributionOptions Options => _options.Value;
@@ -197,13 +204,13 @@ public sealed class PartnerLeadService
     /// <exception cref="InvalidInputException">The lead has no estimated value and no <paramref name="amount"/> was passed (<see cref="OpportunityErrorCodes.AmountRequired"/>, field <c>amount</c>).</exception>
     /// <exception cref="ConflictException">The lead was converted into an opportunity of another partner (<see cref="OpportunityErrorCodes.LeadAlreadyConverted"/>, <see cref="ConflictException.Winner"/> names it).</exception>
     /// <exception cref="ConcurrencyException">An opportunity with <paramref name="opportunityId"/> exists already (from another lead), or the lead changed meanwhile; nothing was written.</exception>
-    /// <exception cref="NotSupportedException">The opportunity store does not implement <see cref="ILeadConversionStore"/>.</exception>
+    /// <exception cref="NotSupportedException">The store has no <see cref="ILeadConversionStore"/>.</exception>
     public async Task<SalesOpportunity> ConvertAsync(TenantId tenant, PartnerId partner, LeadId id, OpportunityId opportunityId, LocalDate expectedClose, Money? amount = null, string? pipelineId = null, CancellationToken cancellationToken = default)
     {
         using var activity = TelemetryTags.StartLeadSpan("opportunity.lead.convert", tenant, id);
         activity?.SetTag(TelemetryTags.Partner, partner.Value);
-        var conversions = _opportunities as ILeadConversionStore ?? _leads as ILeadConversionStore
-            ?? throw new NotSupportedException($"The opportunity store ({_opportunities.GetType().Name}) does not implement {nameof(ILeadConversionStore)}, which converts a lead and adds its opportunity in one transaction.");
+        var conversions = _conversions
+            ?? throw new NotSupportedException($"The store has no {nameof(ILeadConversionStore)} (neither registered nor implemented by {_opportunities.GetType().Name}), which converts a lead and adds its opportunity in one transaction.");
         var lead = await _leads.GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
         if (lead.AssignedPartner != partner)
         {

@@ -6,17 +6,20 @@ namespace Opportunity.Hosting.Health;
 /// <summary>
 /// Healthy when the registered store answers and its schema is at this library's latest version;
 /// Unhealthy when it cannot be reached or misses migrations (e.g. <c>AutoMigrate</c> is off and
-/// nobody ran <c>MigrateAsync</c>). A store without a schema (<see cref="IStoreSchema"/> not
-/// implemented) is checked for reachability only, through the outbox.
+/// nobody ran <c>MigrateAsync</c>). A store without a schema (no <see cref="StorePorts.Schema"/>)
+/// is checked for reachability only, through the outbox.
 /// </summary>
-internal sealed class StoreHealthCheck(ILeadStore store, IOutboxStore outbox) : IHealthCheck
+internal sealed class StoreHealthCheck(StorePorts ports) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        // The store's name as users know it: the schema owner (SqliteStore, InMemoryStore), else the lead store.
+        var store = (object?)ports.Schema ?? ports.Leads;
         try
         {
-            if (store is not IStoreSchema schema)
+            if (ports.Schema is not { } schema)
             {
+                var outbox = ports.Outbox;
                 await outbox.GetBacklogAsync(cancellationToken).ConfigureAwait(false);
                 return HealthCheckResult.Healthy($"{store.GetType().Name} is reachable (it reports no schema).");
             }

@@ -40,9 +40,12 @@ public sealed partial class LivePipelineHostedService : BackgroundService, ILive
     private readonly Histogram<double> _catchUp;
     private TaskCompletionSource _wake = NewSignal();
 
-    /// <summary>Creates the service (normally resolved from DI, see <c>AddLivePipelineFollower</c>).</summary>
-    /// <exception cref="InvalidOperationException">The store has no change feed (it does not implement <see cref="IChangeFeed"/>).</exception>
-    public LivePipelineHostedService(IOpportunityStore store, PipelineCatalog catalog, IBackgroundDelay delay, IClock clock, IOptions<LivePipelineHostingOptions> options, IMeterFactory? meterFactory = null, ILogger<LivePipelineHostedService>? logger = null)
+    /// <summary>
+    /// Creates the service (normally resolved from DI, see <c>AddLivePipelineFollower</c>). <paramref name="feed"/> is the
+    /// store's change feed (<see cref="StorePorts.ChangeFeed"/>); without it the opportunity store is used when it is one.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The store has no change feed (<see cref="IChangeFeed"/>).</exception>
+    public LivePipelineHostedService(IOpportunityStore store, PipelineCatalog catalog, IBackgroundDelay delay, IClock clock, IOptions<LivePipelineHostingOptions> options, IMeterFactory? meterFactory = null, ILogger<LivePipelineHostedService>? logger = null, IChangeFeed? feed = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(catalog);
@@ -51,7 +54,7 @@ public sealed partial class LivePipelineHostedService : BackgroundService, ILive
         ArgumentNullException.ThrowIfNull(options);
         _clock = clock;
         _store = store;
-        _feed = store as IChangeFeed ?? throw new InvalidOperationException($"The opportunity store {store.GetType().Name} has no change feed (IChangeFeed); the live-pipeline follower needs one.");
+        _feed = feed ?? store as IChangeFeed ?? throw new InvalidOperationException($"The opportunity store {store.GetType().Name} has no change feed (IChangeFeed); the live-pipeline follower needs one.");
         _catalog = catalog;
         _delay = delay;
         _options = options.Value;

@@ -89,7 +89,7 @@ public abstract partial class StoreConformanceTests
     [ConformanceFact]
     public async Task MergeLeads_BothLeadsAndEvents_SavedTogether()
     {
-        if (Store.Leads is not ILeadMergeStore merges)
+        if (Store.Merges is not { } merges)
         {
             return;
         }
@@ -119,7 +119,7 @@ public abstract partial class StoreConformanceTests
     [ConformanceFact]
     public async Task MergeLeads_EitherLeadStale_WritesNothing()
     {
-        if (Store.Leads is not ILeadMergeStore merges)
+        if (Store.Merges is not { } merges)
         {
             return;
         }
@@ -149,7 +149,7 @@ public abstract partial class StoreConformanceTests
     [ConformanceFact]
     public async Task MergeLeads_FaultBetweenTheWrites_WritesNothing()
     {
-        if (Store.Leads is not ILeadMergeStore merges || !Store.FaultPoints.Contains("after-state"))
+        if (Store.Merges is not { } merges || !Store.FaultPoints.Contains("after-state"))
         {
             return;
         }

@@ -34,10 +34,37 @@ public sealed class StoreUnderTest : IAsyncDisposable
         _dispose = dispose;
     }
 
-    /// <summary>Wraps one object that implements all four ports (and <see cref="IOpportunityImporter"/>, <see cref="IRoutingDecisionLog"/> and <see cref="ILeadConversionStore"/> when it does).</summary>
+    /// <summary>Wraps one object that implements all four ports (and each optional port it implements: <see cref="IOpportunityImporter"/>, <see cref="IRoutingDecisionLog"/>, <see cref="ILeadConversionStore"/>, …).</summary>
     public static StoreUnderTest For<TStore>(TStore store, Func<ValueTask>? dispose = null)
         where TStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore =>
-        new(store, store, store, store, dispose) { Importer = store as IOpportunityImporter, DecisionLog = store as IRoutingDecisionLog, Quarantine = store as IRecordQuarantine, Conversions = store as ILeadConversionStore, Schema = store as IStoreSchema, PipelineRows = store as IPipelineRowSource, PushDown = store as IPipelinePushDown, ForecastSnapshots = store as IForecastSnapshotStore, Targets = store as ISalesTargetStore, ForecastAdjustments = store as IForecastAdjustmentStore, ForecastSnapshotRuns = store as IForecastSnapshotRunStore, ChangeFeed = store as IChangeFeed, FieldHistory = store as IFieldHistory, Eraser = store as IPersonalDataEraser };
+        new(store, store, store, store, dispose) { Importer = store as IOpportunityImporter, DecisionLog = store as IRoutingDecisionLog, Quarantine = store as IRecordQuarantine, Conversions = store as ILeadConversionStore, Merges = store as ILeadMergeStore, Schema = store as IStoreSchema, PipelineRows = store as IPipelineRowSource, PushDown = store as IPipelinePushDown, ForecastSnapshots = store as IForecastSnapshotStore, Targets = store as ISalesTargetStore, ForecastAdjustments = store as IForecastAdjustmentStore, ForecastSnapshotRuns = store as IForecastSnapshotRunStore, ChangeFeed = store as IChangeFeed, FieldHistory = store as IFieldHistory, Eraser = store as IPersonalDataEraser };
+
+    /// <summary>Wraps the ports of one adapter (<c>SqliteStore</c>, <c>PostgreSqlStore</c>, or your own <see cref="StorePorts"/>), every optional port it has included; the pipeline row stream is the opportunity store's when it has one.</summary>
+    public static StoreUnderTest For(StorePorts ports, Func<ValueTask>? dispose = null)
+    {
+        ArgumentNullException.ThrowIfNull(ports);
+        return new(ports.Leads, ports.Opportunities, ports.Partners, ports.Outbox, dispose)
+        {
+            Importer = ports.Importer,
+            DecisionLog = ports.DecisionLog,
+            Quarantine = ports.Quarantine,
+            Conversions = ports.Conversions,
+            Merges = ports.Merges,
+            Schema = ports.Schema,
+            PipelineRows = ports.Opportunities as IPipelineRowSource,
+            PushDown = ports.PushDown,
+            ForecastSnapshots = ports.ForecastSnapshots,
+            Targets = ports.Targets,
+            ForecastAdjustments = ports.ForecastAdjustments,
+            ForecastSnapshotRuns = ports.ForecastSnapshotRuns,
+            ChangeFeed = ports.ChangeFeed,
+            FieldHistory = ports.FieldHistory,
+            Eraser = ports.Eraser,
+        };
+    }
+
+    /// <summary>The atomic merge of two leads, when the adapter has one; the merge tests skip their checks without it.</summary>
+    public ILeadMergeStore? Merges { get; init; }
 
     /// <summary>The pipeline row stream, when the adapter has one (<see cref="Forecasting.PipelineSnapshot.FromStoreAsync"/> reads the opportunities without it).</summary>
     public IPipelineRowSource? PipelineRows { get; init; }
