@@ -11,15 +11,18 @@ using static Opportunity.Persistence.Sqlite.SqliteCommands;
 namespace Opportunity.Persistence.Sqlite;
 
 /// <summary>
-/// The embedded default store: every port (<see cref="ILeadStore"/>, <see cref="IOpportunityStore"/>,
-/// <see cref="IPartnerDirectory"/>, <see cref="IOutboxStore"/>, <see cref="IOpportunityImporter"/>, <see cref="ILeadConversionStore"/>)
-/// and the routing decision log (<see cref="IRoutingDecisionLog"/>) in one SQLite file in WAL mode. Writes are version-checked (<c>UPDATE … WHERE version = @expected</c>;
+/// The embedded default store: one SQLite file in WAL mode and its ports, one object each
+/// (<see cref="Leads"/>, <see cref="Opportunities"/>, <see cref="Partners"/>, <see cref="Outbox"/>,
+/// <see cref="Importer"/>, <see cref="Conversions"/>, <see cref="DecisionLog"/>, …), as Npgsql's data
+/// source hands out connections. This object owns what they share: the connections and their settings,
+/// the write gate, transactions (the caller's <see cref="StoreTransaction"/> included), the schema, and
+/// the outbox rows every write appends. Writes are version-checked (<c>UPDATE … WHERE version = @expected</c>;
 /// zero rows → <see cref="ConcurrencyException"/>) and put the aggregate's pending events into the
 /// outbox in the same transaction. SQLite has one writer at a time, so claims of due work take a
 /// lease inside that single write transaction: several processes sharing the file never hold the
-/// same item. Thread-safe; create one per database and share it.
+/// same item. Thread-safe; create one per database and share it (with DI: <c>UseSqlite</c>).
 /// </summary>
-public sealed partial class SqliteStore : IStoreSchema, IDisposable
+public sealed partial class SqliteStore : StorePorts, IStoreSchema, IDisposable
 {
     // Writers of one file queue here inside a process (fair, no busy spinning); other processes
     // are serialised by SQLite's lock and wait up to the busy timeout.
@@ -112,58 +115,58 @@ public sealed partial class SqliteStore : IStoreSchema, IDisposable
     public static int SchemaVersion => SqliteMigrations.Latest;
 
     /// <summary>The leads (<c>leads</c>): scoped reads, duplicate candidates, version-checked writes with their events, leased claims of due leads.</summary>
-    public ILeadStore Leads => _leads;
+    public override ILeadStore Leads => _leads;
 
     /// <summary>The opportunities (<c>opportunities</c>); also an <see cref="IPipelineRowSource"/> streaming the pipeline columns.</summary>
-    public IOpportunityStore Opportunities => _opportunities;
+    public override IOpportunityStore Opportunities => _opportunities;
 
     /// <summary>The partner directory (<c>partners</c>).</summary>
-    public IPartnerDirectory Partners => _partners;
+    public override IPartnerDirectory Partners => _partners;
 
     /// <summary>The outbox every write appends to: claims, retries, dead letters, purge of delivered rows.</summary>
-    public IOutboxStore Outbox => _outbox;
+    public override IOutboxStore Outbox => _outbox;
 
     /// <summary>The bulk import of opportunities, their partners and messages in one transaction.</summary>
-    public IOpportunityImporter Importer => _importer;
+    public override IOpportunityImporter Importer => _importer;
 
     /// <summary>The conversion of a lead into its one opportunity, in one transaction.</summary>
-    public ILeadConversionStore Conversions => _conversions;
+    public override ILeadConversionStore Conversions => _conversions;
 
     /// <summary>The merge of two leads, in one transaction.</summary>
-    public ILeadMergeStore Merges => _merges;
+    public override ILeadMergeStore Merges => _merges;
 
     /// <summary>The append-only routing decision log (<c>routing_decisions</c>).</summary>
-    public IRoutingDecisionLog DecisionLog => _decisionLog;
+    public override IRoutingDecisionLog DecisionLog => _decisionLog;
 
     /// <summary>The records set aside because their documents cannot be read.</summary>
-    public IRecordQuarantine Quarantine => _quarantine;
+    public override IRecordQuarantine Quarantine => _quarantine;
 
     /// <summary>The audited field changes (written when <see cref="SqliteStoreOptions.RecordFieldHistory"/> is on).</summary>
-    public IFieldHistory FieldHistory => _fieldHistory;
+    public override IFieldHistory FieldHistory => _fieldHistory;
 
     /// <summary>The erasure of personal data from every table of the file.</summary>
-    public IPersonalDataEraser Eraser => _eraser;
+    public override IPersonalDataEraser Eraser => _eraser;
 
     /// <summary>The weighted pipeline grouped in SQL over the pipeline index.</summary>
-    public Forecasting.IPipelinePushDown PushDown => _pushDown;
+    public override Forecasting.IPipelinePushDown PushDown => _pushDown;
 
     /// <summary>The per-tenant feed of committed opportunity changes; also an <see cref="IChangeFeedSignal"/> (polls <c>PRAGMA data_version</c>).</summary>
-    public IChangeFeed ChangeFeed => _changeFeed;
+    public override IChangeFeed ChangeFeed => _changeFeed;
 
     /// <summary>The recorded forecast snapshots (<c>forecast_snapshots</c>).</summary>
-    public Forecasts.IForecastSnapshotStore ForecastSnapshots => _forecastSnapshots;
+    public override Forecasts.IForecastSnapshotStore ForecastSnapshots => _forecastSnapshots;
 
     /// <summary>The sales targets (<c>sales_targets</c>).</summary>
-    public Forecasts.ISalesTargetStore Targets => _targets;
+    public override Forecasts.ISalesTargetStore Targets => _targets;
 
     /// <summary>The forecast adjustments (<c>forecast_adjustments</c>).</summary>
-    public Forecasts.IForecastAdjustmentStore ForecastAdjustments => _forecastAdjustments;
+    public override Forecasts.IForecastAdjustmentStore ForecastAdjustments => _forecastAdjustments;
 
     /// <summary>The leased runs of scheduled forecast snapshots (<c>forecast_snapshot_runs</c>).</summary>
-    public Forecasts.IForecastSnapshotRunStore ForecastSnapshotRuns => _forecastSnapshotRuns;
+    public override Forecasts.IForecastSnapshotRunStore ForecastSnapshotRuns => _forecastSnapshotRuns;
 
     /// <summary>The schema of the file: this store (<see cref="MigrateAsync"/>, <see cref="GetSchemaStatusAsync"/>).</summary>
-    public IStoreSchema Schema => this;
+    public override IStoreSchema Schema => this;
 
     /// <summary>The pipeline definitions that rebuild stored opportunities.</summary>
     internal PipelineCatalog Pipelines => _pipelines;

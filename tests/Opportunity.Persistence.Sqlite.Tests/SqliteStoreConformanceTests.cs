@@ -34,6 +34,7 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests
             Caller = new CallerDatabase(() => OpenCallerConnectionAsync(path), OwnTable),
             Importer = store.Importer,
             Conversions = store.Conversions,
+            Merges = store.Merges,
             Schema = store,
             PipelineRows = (IPipelineRowSource)store.Opportunities,
             ForecastSnapshots = store.ForecastSnapshots,

@@ -44,7 +44,7 @@ public sealed class SqliteStoreReadDuringWriteTests : IDisposable
 
         var lead = await reader.Leads.FindAsync(scope, new LeadId("l-1"));
         var queried = await reader.Leads.QueryAsync(scope, new LeadQuery()).Select(l => l.Id.Value).ToListAsync();
-        var snapshot = await PipelineSnapshot.FromStoreAsync(reader, scope);
+        var snapshot = await PipelineSnapshot.FromStoreAsync(reader.Opportunities, scope);
 
         Assert.NotNull(lead);
         Assert.Equal(["l-1"], queried);

@@ -50,7 +50,7 @@ internal static class ChangeFeedMeasurement
             await ExecuteAsync(postgres, $"DROP SCHEMA IF EXISTS {schema} CASCADE;");
             await using var a = new PostgreSqlStore(new PostgreSqlStoreOptions { ConnectionString = postgres, Schema = schema });
             await using var b = new PostgreSqlStore(new PostgreSqlStoreOptions { ConnectionString = postgres, Schema = schema });
-            await MeasureAsync("PostgreSQL", a, b, changes, () => PostgresFeedBytesAsync(postgres, schema));
+            await MeasureAsync("PostgreSQL", StorePorts.Of(a), StorePorts.Of(b), changes, () => PostgresFeedBytesAsync(postgres, schema));
             await ExecuteAsync(postgres, $"DROP SCHEMA IF EXISTS {schema} CASCADE;");
         }
 
@@ -58,18 +58,17 @@ internal static class ChangeFeedMeasurement
         return 0;
     }
 
-    private static async Task MeasureAsync<TStore>(string name, TStore a, TStore b, int changes, Func<Task<(long Bytes, long Rows)>> feedBytes)
-        where TStore : IOpportunityStore, IOpportunityImporter, IChangeFeed
+    private static async Task MeasureAsync(string name, StorePorts a, StorePorts b, int changes, Func<Task<(long Bytes, long Rows)>> feedBytes)
     {
         var clock = new FakeClock(Instant.FromUtc(2026, 7, 1, 0, 0));
         var catalog = new PipelineCatalog();
         var deal = Deal("fresh-0", 0, clock);
-        await a.AddAsync(deal);
+        await a.Opportunities.AddAsync(deal);
 
         // Host B: the follower as an application runs it, polling once a minute; only the store's wake-ups make it read.
         var options = Options.Create(new LivePipelineHostingOptions { Interval = Duration.FromMinutes(1), MaxIdleInterval = Duration.FromMinutes(1) });
         options.Value.Tenants.Add(Tenant.Value);
-        using var follower = new LivePipelineHostedService(b, catalog, new TaskBackgroundDelay(), clock, options);
+        using var follower = new LivePipelineHostedService(b.Opportunities, catalog, new TaskBackgroundDelay(), clock, options, feed: b.ChangeFeed);
         await follower.StartAsync(CancellationToken.None);
         await follower.WaitForPositionAsync(Tenant, ChangeFeedPosition.Start);
 
@@ -79,7 +78,7 @@ internal static class ChangeFeedMeasurement
             var before = follower.Position(Tenant)!.Value;
             var reflected = follower.WaitForPositionAsync(Tenant, before with { Sequence = before.Sequence + 1 });
             deal.ChangeAmount(new Money(1_000m + i, CurrencyCode.EUR), "sales", clock);
-            await a.UpdateAsync(deal);
+            await a.Opportunities.UpdateAsync(deal);
             var committed = Stopwatch.GetTimestamp();
             await reflected;
             latencies.Add(Stopwatch.GetElapsedTime(committed).TotalMilliseconds);
@@ -92,10 +91,10 @@ internal static class ChangeFeedMeasurement
         await follower.StopAsync(CancellationToken.None);
 
         // A follower that is `changes` behind: loaded before an import of that many deals, then one pass.
-        using var behind = new LivePipelineHostedService(b, catalog, new TaskBackgroundDelay(), clock, options);
+        using var behind = new LivePipelineHostedService(b.Opportunities, catalog, new TaskBackgroundDelay(), clock, options, feed: b.ChangeFeed);
         await behind.RunOnceAsync();
         var import = Stopwatch.StartNew();
-        var result = await a.ImportAsync(Enumerable.Range(1, changes).Select(i => Deal($"bulk-{i}", i, clock).ToSnapshot()));
+        var result = await a.Importer.ImportAsync(Enumerable.Range(1, changes).Select(i => Deal($"bulk-{i}", i, clock).ToSnapshot()));
         import.Stop();
         if (!result.IsValid)
         {
