@@ -36,7 +36,7 @@ public sealed class LivePipelineFollowerTests : IDisposable
         try
         {
             await store.MigrateAsync();
-            await RunHostsAsync(b => b.UseStore(_ => PostgresTestDatabase.OpenStore(schema, _pipelines)), store);
+            await RunHostsAsync(b => b.UseStore(_ => PostgresTestDatabase.OpenStore(schema, _pipelines)), store, store);
         }
         finally
         {
@@ -51,7 +51,7 @@ public sealed class LivePipelineFollowerTests : IDisposable
         var path = Path.Combine(_folder, "shared.db");
         using var store = new SqliteStore(path, _pipelines);
         await store.MigrateAsync();
-        await RunHostsAsync(b => b.UseSqliteFile(path), store.Opportunities);
+        await RunHostsAsync(b => b.UseSqliteFile(path), store.Opportunities, store.ChangeFeed);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class LivePipelineFollowerTests : IDisposable
     {
         var store = new InMemoryStore(_pipelines, _clock);
         // One store object shared by the hosts (the in-memory store is one process's memory).
-        await RunHostsAsync(b => b.Services.Replace(ServiceDescriptor.Singleton(store)), store);
+        await RunHostsAsync(b => b.Services.Replace(ServiceDescriptor.Singleton(store)), store, store);
     }
 
     public void Dispose()
@@ -71,7 +71,7 @@ public sealed class LivePipelineFollowerTests : IDisposable
         }
     }
 
-    private async Task RunHostsAsync(Action<OpportunityManagementBuilder> useStore, IOpportunityStore reference)
+    private async Task RunHostsAsync(Action<OpportunityManagementBuilder> useStore, IOpportunityStore reference, IChangeFeed feed)
     {
         // A deal of another tenant, which no follower of this tenant may count.
         await reference.AddAsync(Deal(Other, "other-1", 0));
@@ -105,7 +105,7 @@ public sealed class LivePipelineFollowerTests : IDisposable
             await late.StartAsync();
             await Task.WhenAll(writers);
 
-            var head = await ((IChangeFeed)reference).ReadHeadAsync(Tenant);
+            var head = await feed.ReadHeadAsync(Tenant);
             var expected = await PipelineSnapshot.FromStoreAsync(reference, AccessScope.Manufacturer(Tenant), new PipelineSnapshotOptions { Pipelines = _pipelines });
             Assert.Equal(3 * 12 + 6, await CountAsync(reference));
             foreach (var host in hosts)
