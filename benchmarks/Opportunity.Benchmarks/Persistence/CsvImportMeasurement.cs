@@ -70,7 +70,7 @@ internal static class CsvImportMeasurement
                     await MeasureAsync("PostgreSQL (the whole import, one transaction; client CPU only)", rows, async () =>
                     {
                         using var reader = new StreamReader(file);
-                        var result = await OpportunityCsvImporter.ImportAsync(reader, store.Importer, store.Partners, options, Clock);
+                        var result = await OpportunityCsvImporter.ImportAsync(reader, store, store, options, Clock);
                         Check(result.IsValid && result.Value.Imported == rows, result.Errors);
                     });
                 }

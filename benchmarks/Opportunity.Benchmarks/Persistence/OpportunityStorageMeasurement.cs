@@ -55,7 +55,7 @@ internal static class OpportunityStorageMeasurement
 
             await using (var store = new PostgreSqlStore(new PostgreSqlStoreOptions { ConnectionString = postgres + ";Command Timeout=0", Schema = schema }))
             {
-                Check(await store.Importer.ImportAsync(deals));
+                Check(await store.ImportAsync(deals));
             }
 
             await using (var vacuum = new NpgsqlCommand($"VACUUM ANALYZE {schema}.opportunities;", connection))
