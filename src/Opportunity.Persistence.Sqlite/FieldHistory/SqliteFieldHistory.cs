@@ -1,5 +1,3 @@
-using Microsoft.Data.Sqlite;
-using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 

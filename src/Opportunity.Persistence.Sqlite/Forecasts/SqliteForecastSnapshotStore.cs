@@ -1,8 +1,6 @@
-using Microsoft.Data.Sqlite;
 using NodaTime.Text;
 using Opportunity.Forecasting;
 using Opportunity.Persistence.Forecasts;
-using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 

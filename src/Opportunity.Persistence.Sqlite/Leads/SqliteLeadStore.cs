@@ -1,9 +1,7 @@
 using System.Runtime.CompilerServices;
-using Microsoft.Data.Sqlite;
 using Opportunity.Leads;
 using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Workflows;
-using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 

@@ -1,6 +1,5 @@
 using Opportunity.Leads;
 using Opportunity.Persistence.AdapterSupport;
-using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Opportunity.Leads;
 using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
