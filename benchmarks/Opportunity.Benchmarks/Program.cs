@@ -31,10 +31,22 @@ if (args.Length > 0 && args[0] == "hosts")
     return await HostsMeasurement.RunAsync(args);
 }
 
-// Every grouping's wall and CPU time against the floor's, 10^7 deals: `-- grouping-cpu [rounds]` (docs/performance.md).
+// Every grouping's CPU time against the floor's (compact table), 10^7 deals: `-- grouping-cpu [rounds] [Medium|Large] [name filter]` (docs/performance.md).
 if (args.Length > 0 && args[0] == "grouping-cpu")
 {
     return Opportunity.Benchmarks.Forecasting.GroupingCpuMeasurement.Run(args);
+}
+
+// The hierarchy roll-up's wall and CPU time against partner × stage, 10^7 deals: `-- rollup-cpu [rounds] [size]` (docs/performance.md).
+if (args.Length > 0 && args[0] == "rollup-cpu")
+{
+    return Opportunity.Benchmarks.Forecasting.HierarchyRollupCpuMeasurement.Run(args);
+}
+
+// The snapshot load's wall, client and server CPU and allocations per row over PipelineStoreBenchmarks' kept data: `-- pipeline-load [rows] [rounds]` (docs/performance.md).
+if (args.Length > 0 && args[0] == "pipeline-load")
+{
+    return await Opportunity.Benchmarks.Persistence.PipelineLoadMeasurement.RunAsync(args);
 }
 
 // One entry point for every benchmark: pick with --filter, e.g.

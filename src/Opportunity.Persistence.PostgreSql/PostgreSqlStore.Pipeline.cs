@@ -23,59 +23,32 @@ public sealed partial class PostgreSqlStore : IPipelineRowSource, IPipelinePushD
 
     /// <inheritdoc />
     /// <remarks>
-    /// One binary <c>COPY (SELECT …) TO STDOUT</c> of the pipeline columns in a transaction of the
-    /// scope, so row-level security applies; quarantined records are left out, as
+    /// Binary <c>COPY (SELECT …) TO STDOUT</c> of the pipeline columns in transactions of the scope,
+    /// so row-level security applies; quarantined records are left out, as
     /// <see cref="QueryAsync(AccessScope, OpportunityQuery, CancellationToken)"/> leaves them out.
     /// PostgreSQL reads the pipeline index only (migration 18), in its order, so a partner's deals
-    /// arrive together. The raw stream is parsed here (<see cref="PgCopyRows"/>): no await and no
-    /// object per column, and each distinct partner, stage, currency, region and product line becomes
-    /// one string however many rows repeat it.
+    /// arrive together. A large tenant is copied by two connections over disjoint partner ranges on
+    /// one exported snapshot (<see cref="PgPipelineRowReader"/>); the raw stream is parsed here
+    /// (<see cref="PgCopyRows"/>).
     /// </remarks>
-    public async IAsyncEnumerable<StoredPipelineRow> ReadPipelineRowsAsync(AccessScope scope, bool includeClosedWon, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<StoredPipelineRow> ReadPipelineRowsAsync(AccessScope scope, bool includeClosedWon, CancellationToken cancellationToken = default) =>
+        ReadPipelineRowsAsync(scope, includeClosedWon, PgPipelineRowReader.DefaultReaders, PgPipelineRowReader.DefaultRowsPerReader, cancellationToken);
+
+    /// <summary>The row stream read by up to <paramref name="readers"/> connections, a second one only when the table holds at least 2 × <paramref name="rowsPerReader"/> rows.</summary>
+    internal async IAsyncEnumerable<StoredPipelineRow> ReadPipelineRowsAsync(AccessScope scope, bool includeClosedWon, int readers, long rowsPerReader, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scope);
         using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, nameof(ReadPipelineRowsAsync), scope.Tenant.Value);
-        var (connection, transaction) = await BeginAsync(DbScope.Of(scope), cancellationToken).ConfigureAwait(false);
-        using (connection)
-        using (transaction)
+        if (_autoMigrate && !_migrated)
         {
-            // COPY takes no parameters: the scope goes in as quoted literals (and row-level security checks it again).
-            var sql = $"""
-                COPY (SELECT partner, stage, stage_kind, amount_minor, currency, probability_bp, forecast_category, expected_close, closed_at, region, product_line, products,
-                             CASE WHEN amount_minor > {Money.MaxDealMinorUnits} THEN id END
-                      FROM {_schema}.opportunities r
-                      WHERE {PipelineWhere(scope, includeClosedWon, Literal)}) TO STDOUT (FORMAT BINARY)
-                """;
-            // One process scans: the rows then arrive in the index's order (a partner's deals together), and
-            // the backend that writes the COPY stream would serialise every row anyway; parallel workers
-            // only add the hand-over of each row to it.
-            await ExecuteAsync(connection, transaction, "SET LOCAL max_parallel_workers_per_gather = 0;", cancellationToken).ConfigureAwait(false);
-            using var stream = await connection.BeginRawBinaryCopyAsync(sql, cancellationToken).ConfigureAwait(false);
-            var rows = new PgCopyRows(stream, 13);
-            var values = new PipelineRowValues();
-            while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (!rows.IsNull(12))
-                {
-                    throw PipelineRowValues.AmountOutOfRange(rows.Utf8(12), rows.Int64(3));
-                }
+            await MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
 
-                yield return new StoredPipelineRow(
-                    values.Partner(rows.Utf8(0)),
-                    values.Stage(rows.Utf8(1)),
-                    (StageKind)rows.Int16(2),
-                    rows.Int64(3),
-                    values.Currency(rows.Utf8(4)),
-                    Probability.FromBasisPoints(rows.Int16(5)),
-                    (ForecastCategory)rows.Int16(6),
-                    rows.Date(7) ?? throw new StoreDataException(nameof(SalesOpportunity), null, nameof(SalesOpportunity.ExpectedClose), "A stored expected close date is infinite or outside the years 1 to 9999."),
-                    rows.IsNull(8) ? null : rows.Timestamp(8) ?? throw new StoreDataException(nameof(SalesOpportunity), null, nameof(SalesOpportunity.ClosedAt), "A stored close instant is infinite or outside the range of an instant."))
-                {
-                    Region = rows.IsNull(9) ? null : values.Region(rows.Utf8(9)),
-                    ProductLine = rows.IsNull(10) ? null : values.ProductLine(rows.Utf8(10)),
-                    Products = rows.IsNull(11) ? null : StoredValues.ReadProducts(null, Encoding.UTF8.GetString(rows.Utf8(11))),
-                };
-            }
+        // COPY takes no parameters: the scope goes in as quoted literals (and row-level security checks it again).
+        var rows = PgPipelineRowReader.ReadAsync(_dataSource.OpenConnectionAsync, $"{_schema}.opportunities", scope, PipelineWhere(scope, includeClosedWon, Literal), Literal, readers, rowsPerReader, cancellationToken);
+        await foreach (var row in rows.ConfigureAwait(false))
+        {
+            yield return row;
         }
     }
 

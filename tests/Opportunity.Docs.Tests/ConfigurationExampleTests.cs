@@ -46,7 +46,11 @@ public sealed class ConfigurationExampleTests : IDisposable
             .AddNotificationDispatcher(opportunity.GetSection("Notifications"))
             .UseSmtp(opportunity.GetSection("Smtp"))
             .UseWebhooks(opportunity.GetSection("Webhooks"))
-            .AddBackgroundProcessing(opportunity.GetSection("BackgroundProcessing"));
+            .AddBackgroundProcessing(opportunity.GetSection("BackgroundProcessing"))
+            .AddForecastSnapshotSchedule(opportunity.GetSection("ForecastSnapshots"))
+            .AddLivePipelineFollower(opportunity.GetSection("LivePipeline"))
+            .AddPersonalDataErasure(opportunity.GetSection("Retention"))
+            .AddPersonalDataRetentionHostedService(opportunity.GetSection("RetentionSweep"));
         using var host = builder.Build();
 
         host.Services.GetRequiredService<IStartupValidator>().Validate();
@@ -78,6 +82,13 @@ public sealed class ConfigurationExampleTests : IDisposable
         Assert.Equal("crm", Assert.Single(Value<WebhookNotificationOptions>(host).Endpoints).Name);
         Assert.Equal(Duration.FromMinutes(1), Value<DueWorkHostingOptions>(host).Interval);
         Assert.Equal(Duration.FromSeconds(30), Value<NotificationDispatchHostingOptions>(host).MaxIdleInterval);
+        var snapshots = Value<ForecastSnapshotScheduleOptions>(host);
+        Assert.Equal(("acme", ForecastSnapshotCadence.Weekly, "Europe/Berlin", 4), (Assert.Single(snapshots.Tenants), snapshots.Cadence, snapshots.TimeZone, snapshots.FiscalYearStartMonth));
+        var live = Value<LivePipelineHostingOptions>(host);
+        Assert.Equal((10_000, Duration.FromDays(30)), (live.BatchSize, live.FeedRetention));
+        var retention = Value<PersonalDataRetentionOptions>(host);
+        Assert.Equal((Duration.FromDays(1095), Duration.FromDays(365), 1_000), (retention.ClosedOpportunityAge, retention.ClosedLeadAge, retention.MaxRecordsPerSweep));
+        Assert.Equal(Duration.FromHours(1), Value<PersonalDataRetentionHostingOptions>(host).Interval);
     }
 
     private static T Value<T>(IHost host)

@@ -32,6 +32,8 @@ public class GroupingBenchmarks
         ("stage × quarter", PipelineGrouping.By(PipelineDimension.Stage, PipelineDimension.CloseQuarter)),
         ("region × month", PipelineGrouping.By(PipelineDimension.Region, PipelineDimension.CloseMonth)),
         ("region × product line", PipelineGrouping.By(PipelineDimension.Region, PipelineDimension.ProductLine)),
+        ("product", PipelineGrouping.By(PipelineDimension.Product)),
+        ("partner × product", PipelineGrouping.By(PipelineDimension.Partner, PipelineDimension.Product)),
     ];
 
     /// <summary>Generated once per process: run in process (<c>--inProcess</c>) every case shares it.</summary>
@@ -103,6 +105,12 @@ public class GroupingBenchmarks
 
     [Benchmark(Description = "region × product line")]
     public int RegionByProductLine() => Run(15);
+
+    [Benchmark(Description = "product")]
+    public int Product() => Run(16);
+
+    [Benchmark(Description = "partner × product")]
+    public int PartnerByProduct() => Run(17);
 
     private int Run(int index)
     {

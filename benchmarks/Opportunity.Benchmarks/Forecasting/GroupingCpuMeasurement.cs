@@ -1,19 +1,21 @@
 using System.Diagnostics;
 using System.Globalization;
 using Opportunity.Forecasting;
+using Opportunity.Pipelines;
 using Opportunity.Testing.Data;
 
 namespace Opportunity.Benchmarks.Forecasting;
 
 /// <summary>
-/// The grouping benchmark's cases measured by CPU time as well as wall time
-/// (<c>-- grouping-cpu [rounds]</c>): on a machine shared with other builds, wall time mostly
-/// measures the queue for the cores, while the process's CPU time (every thread,
-/// <see cref="Process.TotalProcessorTime"/>) counts only the time it ran. Each case runs
-/// <c>rounds</c> times (default 15) after two warm-ups; medians of both, and each one's ratio to
-/// the floor's. An optional third argument picks the network size (<c>Medium</c>: 10^6 deals, for
-/// quick checks while developing; default <c>Large</c>: 10^7), and a fourth keeps only the cases whose
-/// name contains it (the floor always runs), e.g. for a profiler.
+/// The grouping benchmark's cases measured by CPU time (<c>-- grouping-cpu [rounds] [size] [filter]</c>):
+/// on a machine shared with other builds, wall time mostly measures the queue for the cores, while
+/// the process's CPU time (every thread, <see cref="Process.TotalProcessorTime"/>) counts only the
+/// time it ran. Each case runs <c>rounds</c> times (default 15) after two warm-ups; the table gives
+/// the median CPU time and its ratio to the floor's. An optional second argument picks the network
+/// size (<c>Medium</c>: 10^6 deals, for quick checks while developing; default <c>Large</c>: 10^7),
+/// and a third keeps only the cases whose name contains it (the floor always runs). The product
+/// cases run twice: on the generated deals (none has lines) and on the same deals where every fifth
+/// has two lines (<c>… (lines)</c>).
 /// </summary>
 internal static class GroupingCpuMeasurement
 {
@@ -21,52 +23,83 @@ internal static class GroupingCpuMeasurement
     {
         var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 15;
         var size = args.Length > 2 ? Enum.Parse<NetworkSize>(args[2], ignoreCase: true) : NetworkSize.Large;
-        var snapshot = PartnerNetwork.Generate(ForecastBenchmarkData.Spec(size)).ToSnapshot();
-        Console.WriteLine($"{snapshot.Count:N0} deals, {snapshot.PartnerCount:N0} partners; load average at start {File.ReadAllText("/proc/loadavg").Trim()}");
+        var network = PartnerNetwork.Generate(ForecastBenchmarkData.Spec(size));
+        var snapshot = network.ToSnapshot();
+        Console.WriteLine($"{snapshot.Count:N0} deals, {snapshot.PartnerCount:N0} partners; load average at start {LoadAverage()}");
         var cases = new List<(string Name, Func<long> Run)> { ("floor", () => ColumnFloor.Read(snapshot)) };
-        foreach (var grouping in GroupingBenchmarks.Groupings.Where(g => args.Length < 4 || g.Name.Contains(args[3], StringComparison.Ordinal)))
+        var selected = GroupingBenchmarks.Groupings.Where(g => args.Length < 4 || g.Name.Contains(args[3], StringComparison.Ordinal)).ToList();
+        cases.AddRange(selected.Select(g => (g.Name, Case(snapshot, g.Grouping))));
+        var products = selected.Where(g => g.Name.Contains("product", StringComparison.Ordinal) && !g.Name.Contains("product line", StringComparison.Ordinal)).ToList();
+        if (products.Count > 0)
         {
-            cases.Add((grouping.Name, () =>
-            {
-                using var totals = snapshot.Group(grouping.Grouping);
-                return totals.Groups.Count;
-            }));
+            var withLines = WithLines(network);
+            cases.Add(("floor (lines)", () => ColumnFloor.Read(withLines)));
+            cases.Add(("total (lines)", Case(withLines, PipelineGrouping.Total)));
+            cases.AddRange(products.Select(g => (g.Name + " (lines)", Case(withLines, g.Grouping))));
         }
 
         var process = Process.GetCurrentProcess();
-        double floorWall = 0, floorCpu = 0;
-        Console.WriteLine("| grouping | wall median (ms) | × floor | CPU median (ms, both cores) | × floor |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+        double floorCpu = 0;
+        Console.WriteLine("| case | CPU median (ms) | × floor |");
+        Console.WriteLine("| --- | ---: | ---: |");
         foreach (var (name, run) in cases)
         {
             run();
             run();
-            var walls = new double[rounds];
             var cpus = new double[rounds];
             for (var r = 0; r < rounds; r++)
             {
                 process.Refresh();
                 var cpu = process.TotalProcessorTime;
-                var wall = Stopwatch.GetTimestamp();
                 run();
-                walls[r] = Stopwatch.GetElapsedTime(wall).TotalMilliseconds;
                 process.Refresh();
                 cpus[r] = (process.TotalProcessorTime - cpu).TotalMilliseconds;
             }
 
-            var w = Median(walls);
             var c = Median(cpus);
             if (name == "floor")
             {
-                (floorWall, floorCpu) = (w, c);
+                floorCpu = c;
             }
 
-            Console.WriteLine($"| {name} | {w:F1} | {w / floorWall:F2} | {c:F1} | {c / floorCpu:F2} |");
+            Console.WriteLine($"| {name} | {c:F1} | {c / floorCpu:F2} |");
         }
 
-        Console.WriteLine($"load average at end {File.ReadAllText("/proc/loadavg").Trim()}");
+        Console.WriteLine($"load average at end {LoadAverage()}");
         return 0;
     }
+
+    private static Func<long> Case(PipelineSnapshot snapshot, PipelineGrouping grouping) => () =>
+    {
+        using var totals = snapshot.Group(grouping);
+        return totals.Groups.Count;
+    };
+
+    /// <summary>The same deals, every fifth with two lines (three fifths and two fifths of its amount, products by deal number).</summary>
+    private static PipelineSnapshot WithLines(PartnerNetwork network)
+    {
+        string[] products = ["inverter", "battery", "panel", "wallbox", "service"];
+        var builder = new PipelineSnapshotBuilder(capacity: network.OpportunityCount);
+        var i = 0;
+        foreach (var row in network.Rows())
+        {
+            if (i % 5 == 0)
+            {
+                var first = row.Amount.MinorUnits * 3 / 5;
+                builder.Add(row with { Products = [new ProductAmount(products[(i / 5) % 5], first), new ProductAmount(products[((i / 5) + 2) % 5], row.Amount.MinorUnits - first)] });
+            }
+            else
+            {
+                builder.Add(row);
+            }
+
+            i++;
+        }
+
+        return builder.Build();
+    }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
 
     private static double Median(double[] values)
     {

@@ -18,44 +18,31 @@ internal sealed partial class SqliteOpportunityStore : IPipelineRowSource
 {
     /// <inheritdoc />
     /// <remarks>
-    /// One <c>SELECT</c> of the pipeline columns on a connection of its own (WAL: never waits for the
+    /// <c>SELECT</c>s of the pipeline columns on connections of their own (WAL: never waits for the
     /// writer), answered from the pipeline index alone (migration 18), in its order, so a partner's
     /// deals arrive together. Quarantined records are left out, as
     /// <see cref="QueryAsync(AccessScope, OpportunityQuery, CancellationToken)"/> leaves them out
-    /// (<see cref="PipelineWhereAsync"/>). The statement is stepped on the native handle and its
-    /// text read as UTF-8 spans: each distinct partner, stage, currency, region and product line
-    /// becomes one string however many rows repeat it, and a date is read from its digits.
+    /// (<see cref="PipelineWhereAsync"/>). A large tenant is read by two connections over disjoint
+    /// partner ranges of one snapshot (<see cref="SqlitePipelineRowReader"/>). The statements are
+    /// stepped on the native handle and their text read as UTF-8 spans: each distinct partner, stage,
+    /// currency, region and product line becomes one string however many rows repeat it, and a date
+    /// is read from its digits.
     /// </remarks>
-    public async IAsyncEnumerable<StoredPipelineRow> ReadPipelineRowsAsync(AccessScope scope, bool includeClosedWon, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<StoredPipelineRow> ReadPipelineRowsAsync(AccessScope scope, bool includeClosedWon, CancellationToken cancellationToken = default) =>
+        ReadPipelineRowsAsync(scope, includeClosedWon, SqlitePipelineRowReader.DefaultReaders, SqlitePipelineRowReader.DefaultRowsPerReader, cancellationToken);
+
+    /// <summary>The row stream read by up to <paramref name="readers"/> connections, a second one only when the table holds at least 2 × <paramref name="rowsPerReader"/> rows.</summary>
+    internal async IAsyncEnumerable<StoredPipelineRow> ReadPipelineRowsAsync(AccessScope scope, bool includeClosedWon, int readers, long rowsPerReader, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scope);
         using var activity = OpportunityTelemetry.StartStoreActivity(SqliteStore.DbSystem, nameof(ReadPipelineRowsAsync), scope.Tenant.Value);
         using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = connection.BeginTransaction(deferred: true);
         var (where, parameters) = await PipelineWhereAsync(connection, transaction, scope, includeClosedWon, cancellationToken).ConfigureAwait(false);
-        using var rows = new SqliteBoundStatement(
-            connection,
-            $"""
-            SELECT partner, stage, stage_kind, amount_minor, currency, probability_bp, forecast_category, expected_close, closed_at, region, product_line, products,
-                   CASE WHEN amount_minor > {Money.MaxDealMinorUnits} THEN id END
-            FROM opportunities r INDEXED BY opportunities_pipeline
-            WHERE {where};
-            """);
-        for (var i = 0; i < parameters.Count; i++)
+        var rows = SqlitePipelineRowReader.ReadAsync(connection, where, [.. parameters.Select(p => (string)p.Value!)], scope.Partner is not null, OpenAsync, readers, rowsPerReader, cancellationToken);
+        await foreach (var row in rows.ConfigureAwait(false))
         {
-            rows.BindText(i + 1, (string)parameters[i].Value!);
-        }
-
-        var values = new PipelineRowValues();
-        while (rows.Read())
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!rows.IsNull(12))
-            {
-                throw PipelineRowValues.AmountOutOfRange(rows.Utf8(12), rows.Int64(3));
-            }
-
-            yield return ReadPipelineRow(rows, 0, values);
+            yield return row;
         }
     }
 

@@ -118,6 +118,92 @@ public sealed class PipelineSnapshotTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Group_PartnerByCategory_RunsOpeningWithOrMadeOfOverrides_EqualsRecompute(bool hugeAmounts)
+    {
+        // One run (partner, stage, currency) is summed under its first row's category and the rows that differ are
+        // moved: a run opening with an override moves every other row, a run of overrides alone leaves nothing under
+        // the first category, so no empty group may appear; huge amounts take the 128-bit table.
+        var proposal = PipelineDefinition.Default.Stages.Single(s => s.Name == "Proposal");
+        var close = new LocalDate(2025, 5, 1);
+        var amount = hugeAmounts ? ExactMathLimit : 1_234_56;
+        PipelineRow Row(string partner, int i, ForecastCategory category) =>
+            new(new PartnerId(partner), Money.FromMinorUnits(amount - i, CurrencyCode.EUR), proposal.Name, proposal.DefaultProbability, category, close);
+        var rows = new List<PipelineRow>();
+        for (var i = 0; i < 70; i++)
+        {
+            rows.Add(Row("P1", i, i == 0 ? ForecastCategory.Commit : proposal.ForecastCategory));
+            rows.Add(Row("P2", i, i % 2 == 0 ? ForecastCategory.Omitted : ForecastCategory.Commit));
+            rows.Add(Row("P3", i, i == 69 ? ForecastCategory.BestCase : proposal.ForecastCategory));
+        }
+
+        var snapshot = PipelineSnapshot.FromRows(rows);
+        foreach (var grouping in new[] { PipelineGrouping.By(PipelineDimension.Partner, PipelineDimension.ForecastCategory), PipelineGrouping.By(PipelineDimension.ForecastCategory, PipelineDimension.Partner) })
+        {
+            using var totals = snapshot.Group(grouping);
+            Assert.DoesNotContain(totals.Groups, g => g.Count == 0);
+            Assert.Equal(hugeAmounts, totals.Groups.Max(g => g.Weighted.Scaled) > long.MaxValue);
+            AssertMatches(Recompute(rows, grouping, FiscalCalendar.CalendarYear), totals);
+        }
+    }
+
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(false, 4)]
+    [InlineData(true, 1)]
+    public void Group_EveryGroupingWithProduct_EqualsARecomputeOverTheLines(bool hugeAmounts, int workers)
+    {
+        // Every third deal has one to three lines (the same product twice in some, counted once); the others
+        // count under (none). The snapshot takes the other dimension's grouping and corrects it by the deals with lines.
+        string[] products = ["battery", "inverter", "panel"];
+        var random = new Random(29);
+        var rows = Rows(17, 300_000, partners: 3_000, hugeAmounts).Select((r, i) =>
+        {
+            if (i % 3 != 0)
+            {
+                return r;
+            }
+
+            var lines = new List<ProductAmount>();
+            var left = r.Amount.MinorUnits;
+            for (var n = 1 + random.Next(3); n > 0; n--)
+            {
+                var part = n == 1 ? left : random.NextInt64(0, left + 1);
+                lines.Add(new ProductAmount(products[random.Next(products.Length)], part));
+                left -= part;
+            }
+
+            return r with { Products = lines };
+        }).ToList();
+        var snapshot = PipelineSnapshot.FromRows(rows, new PipelineSnapshotOptions { MaxDegreeOfParallelism = workers, FiscalCalendar = April });
+
+        foreach (var grouping in AllGroupings.Where(g => g.First == PipelineDimension.Product || g.Second == PipelineDimension.Product))
+        {
+            using var totals = snapshot.Group(grouping);
+            Assert.Equal(hugeAmounts, totals.Groups.Max(g => g.Weighted.Scaled) > long.MaxValue);
+            AssertMatches(RecomputeByProduct(rows, grouping, April), totals);
+        }
+    }
+
+    /// <summary>The decimal recompute over the deals' parts: one per product of its lines (the product's share), or the whole deal under (none).</summary>
+    private static Dictionary<(string?, string?, string), (long Count, decimal Amount, decimal Weighted)> RecomputeByProduct(IEnumerable<PipelineRow> rows, PipelineGrouping grouping, FiscalCalendar calendar)
+    {
+        var parts = rows.SelectMany(r => r.Products is { Count: > 0 } lines
+            ? lines.GroupBy(l => l.Product).Select(g => (Row: r, Product: g.Key, Amount: Money.FromMinorUnits(g.Sum(l => l.AmountMinorUnits), r.Amount.Currency).Amount))
+            : [(Row: r, Product: "(none)", r.Amount.Amount)]);
+        string Label((PipelineRow Row, string Product, decimal Amount) part, PipelineDimension dimension) =>
+            dimension == PipelineDimension.Product ? part.Product : ForecastingTestData.Label(part.Row, dimension, calendar);
+        return parts.GroupBy(p => (
+                grouping.First is { } f ? Label(p, f) : null,
+                grouping.Second is { } s ? Label(p, s) : null,
+                p.Row.Amount.Currency.Code))
+            .ToDictionary(
+                g => g.Key,
+                g => ((long)g.Count(), g.Sum(p => p.Amount), decimal.Round(g.Sum(p => p.Amount * p.Row.Probability.Value), g.First().Row.Amount.Currency.MinorUnitDigits, MidpointRounding.ToEven)));
+    }
+
     [Fact]
     public void Group_ManyRegionsTimesManyProductLines_FallsBackToExactDictionary()
     {

@@ -1,3 +1,7 @@
+using System.Buffers;
+using System.Collections;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NodaTime;
 using Opportunity.Pipelines;
 
@@ -13,58 +17,54 @@ namespace Opportunity.Forecasting;
 /// </summary>
 public sealed class ForecastHierarchyRollup
 {
+    /// <summary>Rows below which a roll-up runs on one thread (as the groupings, <c>PipelineAggregator</c>).</summary>
+    internal const int MinRowsPerWorker = 1 << 17;
+
     private static readonly int CategoryCount = Enum.GetValues<ForecastCategory>().Length;
+    private readonly PipelineSnapshot _snapshot;
     private readonly ForecastTree _tree;
     private readonly ForecastTree.View _view;
+    private readonly RowPass _pass;
     private readonly CurrencyCode[] _currencies;
     private readonly int _reporting;
     private readonly IExchangeRateProvider? _rates;
     private readonly LocalDate _asOf;
 
-    // Leaves (partners): exact 64-bit sums per (category, snapshot currency), one partner's rows at a
-    // time, so they cannot overflow (see SafeRows); a partner with more rows sums into _wide.
-    private readonly int _leafCurrencies;
-    private readonly int[] _leafCount;
-    private readonly long[] _leafAmount;
-    private readonly long[] _leafWeighted;
-    private readonly Dictionary<int, Int128[]> _wide;
-    private readonly bool[] _leafPresent;
-
-    // Inner nodes (root and levels): exact 128-bit sums per (category, currency incl. the reporting one).
+    // Inner nodes (root and levels): exact sums per (category, snapshot currency), first of the leaves
+    // directly below each node, then (SumUp) of the whole subtree. Leaves keep no sums: a leaf's figures
+    // are its partner's rows, summed again when it is read (LeafSums).
+    private readonly int _width;
     private readonly long[] _count;
     private readonly Int128[] _amount;
     private readonly Int128[] _weighted;
-    private readonly Int128[] _forecast;
+    private readonly bool[] _leafPresent;
     private readonly bool[] _innerPresent;
 
+    // The forecast per (category, currency incl. the reporting one) of inner nodes: only when an
+    // adjustment is in effect; without one a node's forecast is its amount.
+    private Int128[]? _forecast;
+
     private readonly Dictionary<int, List<ForecastAdjustment>> _adjusted = [];
-    private readonly int[] _partnerLeaves;
     private Presentation? _presentation;
 
-    private ForecastHierarchyRollup(ForecastPeriod period, CurrencyCode currency, ForecastTree tree, ForecastTree.View view, CurrencyCode[] currencies, int leafCurrencies, (int[] Count, long[] Amount, long[] Weighted, Dictionary<int, Int128[]> Wide) leaves, int[] partnerLeaves, IExchangeRateProvider? rates, LocalDate asOf)
+    private ForecastHierarchyRollup(ForecastPeriod period, CurrencyCode currency, PipelineSnapshot snapshot, ForecastTree tree, RowPass pass, CurrencyCode[] currencies, Sums sums, IExchangeRateProvider? rates, LocalDate asOf)
     {
         Period = period;
         Currency = currency;
+        _snapshot = snapshot;
         _tree = tree;
-        _view = view;
+        _view = sums.View;
+        _pass = pass;
         _currencies = currencies;
         _reporting = Array.IndexOf(currencies, currency);
-        _leafCurrencies = leafCurrencies;
-        var leafCells = view.LeafCount * CategoryCount * leafCurrencies;
-        _leafCount = Sized(leaves.Count, leafCells);
-        _leafAmount = Sized(leaves.Amount, leafCells);
-        _leafWeighted = Sized(leaves.Weighted, leafCells);
-        _wide = leaves.Wide;
-        _partnerLeaves = partnerLeaves;
+        _width = pass.Width;
+        _count = sums.Count;
+        _amount = sums.Amount;
+        _weighted = sums.Weighted;
+        _leafPresent = sums.Leaves;
+        _innerPresent = new bool[_view.InnerCount];
         _rates = rates;
         _asOf = asOf;
-        var cells = view.InnerCount * CategoryCount * currencies.Length;
-        _count = new long[cells];
-        _amount = new Int128[cells];
-        _weighted = new Int128[cells];
-        _forecast = new Int128[cells];
-        _innerPresent = new bool[view.InnerCount];
-        _leafPresent = new bool[view.LeafCount];
     }
 
     /// <summary>The period.</summary>
@@ -93,10 +93,12 @@ public sealed class ForecastHierarchyRollup
 
     /// <summary>
     /// Rolls the deals of <paramref name="snapshot"/> closing in <paramref name="period"/> up
-    /// <paramref name="hierarchy"/>: one pass over the period's rows adds each into its leaf's exact
-    /// sums per category (the leaves looked up by partner and region code in the tree the hierarchy
+    /// <paramref name="hierarchy"/>: one pass over the rows (on several threads over disjoint partner
+    /// ranges for large snapshots, as the groupings) adds each row of the period into the exact sums of
+    /// its leaf's parent (the leaves looked up by partner and region code in the tree the hierarchy
     /// keeps, no path built after the first roll-up), then one pass up the nodes adds the sums to the
-    /// parents, replacing adjusted figures.
+    /// parents, replacing adjusted figures. A leaf's own figures are summed from its partner's rows when
+    /// it is read.
     /// </summary>
     /// <param name="snapshot">The pipeline; build it with <see cref="PipelineSnapshotOptions.IncludeClosedWon"/> so won deals count as Closed.</param>
     /// <param name="hierarchy">The tree.</param>
@@ -114,7 +116,19 @@ public sealed class ForecastHierarchyRollup
         CurrencyCode currency,
         IEnumerable<ForecastAdjustment>? adjustments = null,
         IExchangeRateProvider? rates = null,
-        LocalDate? asOf = null)
+        LocalDate? asOf = null) =>
+        ComputeInParts(snapshot, hierarchy, period, currency, adjustments, rates, asOf, MinRowsPerWorker);
+
+    /// <summary><see cref="Compute(PipelineSnapshot, ForecastHierarchy, ForecastPeriod, CurrencyCode, IEnumerable{ForecastAdjustment}?, IExchangeRateProvider?, LocalDate?)"/> with the rows per thread chosen (tests split small snapshots).</summary>
+    internal static ForecastHierarchyRollup ComputeInParts(
+        PipelineSnapshot snapshot,
+        ForecastHierarchy hierarchy,
+        ForecastPeriod period,
+        CurrencyCode currency,
+        IEnumerable<ForecastAdjustment>? adjustments,
+        IExchangeRateProvider? rates,
+        LocalDate? asOf,
+        int minRowsPerWorker)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(hierarchy);
@@ -122,10 +136,11 @@ public sealed class ForecastHierarchyRollup
         var currencies = d.Currencies.Contains(currency) ? [.. d.Currencies] : d.Currencies.Append(currency).ToArray();
         var tree = hierarchy.Tree;
         var regions = hierarchy.HasRegionLevel ? Math.Max(d.Regions.Length, 1) : 1;
-        var partnerLeaves = tree.LeafMap(d, regions);
-        var leaves = SumLeaves(snapshot, tree, period, hierarchy.HasRegionLevel, regions, partnerLeaves);
-        var rollup = new ForecastHierarchyRollup(period, currency, tree, tree.Capture(), currencies, d.Currencies.Length, leaves, partnerLeaves, rates, asOf ?? period.LastDay);
+        var pass = new RowPass(snapshot, tree, tree.LeafMap(d, regions), hierarchy.HasRegionLevel, regions, period);
+        var workers = Math.Clamp(snapshot.Count / Math.Max(1, minRowsPerWorker), 1, snapshot.Options.MaxDegreeOfParallelism);
+        var rollup = new ForecastHierarchyRollup(period, currency, snapshot, tree, pass, currencies, pass.Run(workers), rates, asOf ?? period.LastDay);
         rollup.SumUp(adjustments);
+
         return rollup;
     }
 
@@ -160,99 +175,15 @@ public sealed class ForecastHierarchyRollup
         return new ForecastNodeAttainment(node, target, Ratio(node.Closed, target.Amount), remaining, Ratio(node.OpenPipeline, remaining), Ratio(node.OpenWeighted, remaining));
     }
 
-    // The one pass over the rows: partner by partner (rows are clustered by partner), each row of the
-    // period into its leaf's cell. No per-call tree, strings or per-group objects (docs/performance.md).
-    private static (int[] Count, long[] Amount, long[] Weighted, Dictionary<int, Int128[]> Wide) SumLeaves(PipelineSnapshot snapshot, ForecastTree tree, ForecastPeriod period, bool byRegion, int regions, int[] partnerLeaves)
-    {
-        var c = snapshot.Columns;
-        var d = snapshot.Dictionaries;
-        var firstMonth = period.FirstMonthIndex - (2000 * 12);
-        var endMonth = period.EndMonthIndex - (2000 * 12);
-        var currencies = d.Currencies.Length;
-        var width = CategoryCount * currencies;
-        var safe = SafeRows(snapshot.MaxAmount);
-        var capacity = Math.Max(tree.Capture().LeafCount, 16) * width;
-        var count = new int[capacity];
-        var amount = new long[capacity];
-        var weighted = new long[capacity];
-        var wide = new Dictionary<int, Int128[]>();
-        for (var p = 0; p < c.PartnerStart.Length - 1; p++)
-        {
-            var end = c.PartnerStart[p + 1];
-            var narrow = end - c.PartnerStart[p] <= safe;
-            for (var i = c.PartnerStart[p]; i < end; i++)
-            {
-                if (c.Month[i] < firstMonth || c.Month[i] >= endMonth)
-                {
-                    continue;
-                }
-
-                var region = byRegion ? c.Region[i] : 0;
-                var slot = (p * regions) + region;
-                var leaf = partnerLeaves[slot];
-                if (leaf < 0)
-                {
-                    leaf = partnerLeaves[slot] = tree.Leaf(d.Partners[p], byRegion ? d.Regions[region] ?? PipelineDictionaries.NoneLabel : null);
-                }
-
-                // A leaf new to the tree, here or in a roll-up running beside this one.
-                if ((leaf + 1) * width > count.Length)
-                {
-                    var grown = Math.Max(count.Length * 2, (leaf + 1) * width);
-                    Array.Resize(ref count, grown);
-                    Array.Resize(ref amount, grown);
-                    Array.Resize(ref weighted, grown);
-                }
-
-                var within = (c.Category[i] * currencies) + c.Currency[i];
-                var cell = (leaf * width) + within;
-                var x = c.Amount[i];
-                count[cell]++;
-                if (narrow)
-                {
-                    amount[cell] += x;
-                    weighted[cell] += x * c.BasisPoints[i];
-                }
-                else
-                {
-                    // More rows than 64-bit sums can hold for sure: this partner's sums in 128 bits.
-                    if (!wide.TryGetValue(leaf, out var sums))
-                    {
-                        wide[leaf] = sums = new Int128[2 * width];
-                    }
-
-                    sums[within] += x;
-                    sums[width + within] += (Int128)x * c.BasisPoints[i];
-                }
-            }
-        }
-
-        return (count, amount, weighted, wide);
-    }
-
-    /// <summary>The most rows whose 64-bit sums of amount × basis points cannot overflow.</summary>
-    private static long SafeRows(long maxAmount) =>
-        maxAmount == 0 ? long.MaxValue : long.MaxValue / (maxAmount * Probability.Scale);
-
-    private static T[] Sized<T>(T[] cells, int length) => cells.Length >= length ? cells : [.. cells, .. new T[length - cells.Length]];
-
-    // Marks the nodes with deals, then adds each present leaf to its parent and each present inner node,
-    // deepest first (children are created after their parents), to its parent, replacing adjusted figures.
+    // Marks the inner nodes above present leaves, then adds each present inner node, deepest first
+    // (children are created after their parents), to its parent, replacing adjusted figures.
     private void SumUp(IEnumerable<ForecastAdjustment>? adjustments)
     {
-        var width = CategoryCount * _currencies.Length;
-        var leafWidth = CategoryCount * _leafCurrencies;
         for (var leaf = 0; leaf < _view.LeafCount; leaf++)
         {
-            var first = leaf * leafWidth;
-            for (var cell = first; cell < first + leafWidth; cell++)
+            if (_leafPresent[leaf])
             {
-                if (_leafCount[cell] > 0)
-                {
-                    _leafPresent[leaf] = true;
-                    _innerPresent[_view.Leaves[leaf].Parent] = true;
-                    break;
-                }
+                _innerPresent[_view.Leaves[leaf].Parent] = true;
             }
         }
 
@@ -266,37 +197,38 @@ public sealed class ForecastHierarchyRollup
 
         _innerPresent[0] = true;
         var adjusted = InEffect(adjustments);
-        for (var leaf = 0; leaf < _view.LeafCount; leaf++)
+        var forecastWidth = CategoryCount * _currencies.Length;
+        if (adjusted.Count > 0)
         {
-            if (!_leafPresent[leaf])
+            // The parents' forecasts start as their leaves' amounts; an adjusted leaf's amounts are
+            // replaced by its adjustment.
+            _forecast = new Int128[_view.InnerCount * forecastWidth];
+            for (var node = 0; node < _view.InnerCount; node++)
             {
-                continue;
+                for (var category = 0; category < CategoryCount; category++)
+                {
+                    Array.Copy(_amount, Cell(node, category, 0), _forecast, ForecastCell(node, category, 0), _pass.Currencies);
+                }
             }
 
-            adjusted.TryGetValue(~leaf, out var leafAdjustments);
-            var parent = _view.Leaves[leaf].Parent;
-            for (var category = 0; category < CategoryCount; category++)
+            foreach (var (node, list) in adjusted)
             {
-                var adjustment = leafAdjustments?.Find(a => (int)a.Category == category);
-                for (var code = 0; code < _leafCurrencies; code++)
+                if (node >= 0)
                 {
-                    var from = (leaf * leafWidth) + (category * _leafCurrencies) + code;
-                    if (_leafCount[from] == 0)
-                    {
-                        continue;
-                    }
-
-                    var to = Cell(parent, category, code);
-                    var amount = LeafAmount(leaf, category, code);
-                    _count[to] += _leafCount[from];
-                    _amount[to] += amount;
-                    _weighted[to] += LeafWeighted(leaf, category, code);
-                    _forecast[to] += adjustment is null ? amount : Int128.Zero;
+                    continue;
                 }
 
-                if (adjustment is not null)
+                var leaf = LeafSums(~node);
+                var parent = _view.Leaves[~node].Parent;
+                foreach (var adjustment in list)
                 {
-                    _forecast[Cell(parent, category, _reporting)] += adjustment.Amount!.Value.MinorUnits;
+                    var category = (int)adjustment.Category;
+                    for (var code = 0; code < _pass.Currencies; code++)
+                    {
+                        _forecast[ForecastCell(parent, category, code)] -= leaf.Amount[(category * _pass.Currencies) + code];
+                    }
+
+                    _forecast[ForecastCell(parent, category, _reporting)] += adjustment.Amount!.Value.MinorUnits;
                 }
             }
         }
@@ -308,45 +240,42 @@ public sealed class ForecastHierarchyRollup
                 continue;
             }
 
-            if (adjusted.TryGetValue(node, out var nodeAdjustments))
+            if (_forecast is not null && adjusted.TryGetValue(node, out var nodeAdjustments))
             {
                 foreach (var adjustment in nodeAdjustments)
                 {
-                    var first = Cell(node, (int)adjustment.Category, 0);
+                    var first = ForecastCell(node, (int)adjustment.Category, 0);
                     Array.Clear(_forecast, first, _currencies.Length);
                     _forecast[first + _reporting] = adjustment.Amount!.Value.MinorUnits;
                 }
             }
 
             var parent = _view.Inner[node].Parent;
-            if (parent >= 0)
+            if (parent < 0)
             {
-                for (int from = node * width, to = parent * width, end = from + width; from < end; from++, to++)
+                continue;
+            }
+
+            for (int from = node * _width, to = parent * _width, end = from + _width; from < end; from++, to++)
+            {
+                _count[to] += _count[from];
+                _amount[to] += _amount[from];
+                _weighted[to] += _weighted[from];
+            }
+
+            if (_forecast is not null)
+            {
+                for (int from = node * forecastWidth, to = parent * forecastWidth, end = from + forecastWidth; from < end; from++, to++)
                 {
-                    _count[to] += _count[from];
-                    _amount[to] += _amount[from];
-                    _weighted[to] += _weighted[from];
                     _forecast[to] += _forecast[from];
                 }
             }
         }
     }
 
-    private Int128 LeafAmount(int leaf, int category, int code)
-    {
-        var within = (category * _leafCurrencies) + code;
-        var cell = (leaf * CategoryCount * _leafCurrencies) + within;
-        return _wide.TryGetValue(leaf, out var sums) ? _leafAmount[cell] + sums[within] : _leafAmount[cell];
-    }
+    private int Cell(int node, int category, int code) => (((node * CategoryCount) + category) * _pass.Currencies) + code;
 
-    private Int128 LeafWeighted(int leaf, int category, int code)
-    {
-        var within = (category * _leafCurrencies) + code;
-        var cell = (leaf * CategoryCount * _leafCurrencies) + within;
-        return _wide.TryGetValue(leaf, out var sums) ? _leafWeighted[cell] + sums[(CategoryCount * _leafCurrencies) + within] : _leafWeighted[cell];
-    }
-
-    private int Cell(int node, int category, int currency) => (((node * CategoryCount) + category) * _currencies.Length) + currency;
+    private int ForecastCell(int node, int category, int currency) => (((node * CategoryCount) + category) * _currencies.Length) + currency;
 
     private string PathOf(int node) => node >= 0 ? _view.Inner[node].Path : _view.Leaves[~node].Path;
 
@@ -405,7 +334,8 @@ public sealed class ForecastHierarchyRollup
     }
 
     // The present nodes in the order the tree meets them: partner by partner (then region code), each
-    // leaf after its ancestors not met before; each node's children in the same order.
+    // leaf after its ancestors not met before; each node's children in the same order. Built on the
+    // first read of the order or of a node's children, not for a node's figures alone.
     private Presentation Present()
     {
         var order = new List<int> { 0 };
@@ -426,7 +356,7 @@ public sealed class ForecastHierarchyRollup
             list.Add(node);
         }
 
-        foreach (var leaf in _partnerLeaves)
+        foreach (var leaf in _pass.Leaves)
         {
             if (leaf < 0 || leaf >= _view.LeafCount || !_leafPresent[leaf] || leafMet[leaf])
             {
@@ -454,18 +384,19 @@ public sealed class ForecastHierarchyRollup
     private ForecastNodeRollup Node(int node)
     {
         var data = DataOf(node);
+        var sums = node >= 0 ? new NodeSums(_count, _amount, _weighted, Cell(node, 0, 0)) : LeafSums(~node);
         var lines = new ForecastCategoryLine[CategoryCount];
         var forecast = new Dictionary<ForecastCategory, Money>();
         for (var category = 0; category < CategoryCount; category++)
         {
             long count = 0;
-            for (var c = 0; c < _currencies.Length; c++)
+            for (var c = 0; c < _pass.Currencies; c++)
             {
-                count += (long)Figure(Sum.Count, node, category, c);
+                count += sums.Count[sums.Offset + (category * _pass.Currencies) + c];
             }
 
-            lines[category] = new ForecastCategoryLine((ForecastCategory)category, count, Convert(Sum.Amount, 0, node, category), Convert(Sum.Weighted, 4, node, category));
-            forecast[(ForecastCategory)category] = Convert(Sum.Forecast, 0, node, category);
+            lines[category] = new ForecastCategoryLine((ForecastCategory)category, count, Convert(Sum.Amount, 0, node, sums, category), Convert(Sum.Weighted, 4, node, sums, category));
+            forecast[(ForecastCategory)category] = Convert(Sum.Forecast, 0, node, sums, category);
         }
 
         return new ForecastNodeRollup
@@ -474,55 +405,74 @@ public sealed class ForecastHierarchyRollup
             Level = data.Level,
             Key = data.Key,
             Parent = data.Parent < 0 ? null : _view.Inner[data.Parent].Path,
-            Children = node >= 0 && Presented.Children.TryGetValue(node, out var children) ? [.. children.Select(PathOf)] : [],
+            Children = node >= 0 ? new ChildPaths(this, node) : [],
             Currency = Currency,
             Categories = lines,
             Forecast = forecast,
             Adjustments = _adjusted.TryGetValue(node, out var adjustments) ? [.. adjustments] : [],
-            Closed = Convert(Sum.Forecast, 0, node, (int)ForecastCategory.Closed),
-            CommitForecast = Convert(Sum.Forecast, 0, node, (int)ForecastCategory.Closed, (int)ForecastCategory.Commit),
-            BestCaseForecast = Convert(Sum.Forecast, 0, node, (int)ForecastCategory.Closed, (int)ForecastCategory.Commit, (int)ForecastCategory.BestCase),
-            OpenPipeline = Convert(Sum.Forecast, 0, node, (int)ForecastCategory.Commit, (int)ForecastCategory.BestCase, (int)ForecastCategory.Pipeline),
-            OpenWeighted = Convert(Sum.Weighted, 4, node, (int)ForecastCategory.Commit, (int)ForecastCategory.BestCase, (int)ForecastCategory.Pipeline),
+            Closed = Convert(Sum.Forecast, 0, node, sums, (int)ForecastCategory.Closed),
+            CommitForecast = Convert(Sum.Forecast, 0, node, sums, (int)ForecastCategory.Closed, (int)ForecastCategory.Commit),
+            BestCaseForecast = Convert(Sum.Forecast, 0, node, sums, (int)ForecastCategory.Closed, (int)ForecastCategory.Commit, (int)ForecastCategory.BestCase),
+            OpenPipeline = Convert(Sum.Forecast, 0, node, sums, (int)ForecastCategory.Commit, (int)ForecastCategory.BestCase, (int)ForecastCategory.Pipeline),
+            OpenWeighted = Convert(Sum.Weighted, 4, node, sums, (int)ForecastCategory.Commit, (int)ForecastCategory.BestCase, (int)ForecastCategory.Pipeline),
         };
     }
 
-    // One exact sum of a node (inner or leaf) for one category and currency.
-    private Int128 Figure(Sum sum, int node, int category, int currency)
+    // A leaf's exact sums per (category, snapshot currency): its partner's rows of the period whose
+    // (partner, region) slot is this leaf, summed in 128 bits (a partner's rows are few and contiguous).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private NodeSums LeafSums(int leaf)
     {
-        if (node >= 0)
+        var width = _width;
+        var sums = new NodeSums(new long[width], new Int128[width], new Int128[width], 0);
+        var partner = Array.BinarySearch(_snapshot.Dictionaries.Partners, new PartnerId(_view.Leaves[leaf].Key));
+        if (partner < 0)
         {
-            var cell = Cell(node, category, currency);
-            return sum switch
+            return sums;
+        }
+
+        var c = _snapshot.Columns;
+        for (var i = c.PartnerStart[partner]; i < c.PartnerStart[partner + 1]; i++)
+        {
+            if (_pass.InPeriod(c.Month[i]) && _pass.Leaves[_pass.Slot(partner, c.Region[i])] == leaf)
             {
-                Sum.Count => _count[cell],
-                Sum.Amount => _amount[cell],
-                Sum.Weighted => _weighted[cell],
-                _ => _forecast[cell],
-            };
+                var within = (c.Category[i] * _pass.Currencies) + c.Currency[i];
+                sums.Count[within]++;
+                sums.Amount[within] += c.Amount[i];
+                sums.Weighted[within] += (Int128)c.Amount[i] * c.BasisPoints[i];
+            }
         }
 
-        var leaf = ~node;
-        if (sum == Sum.Forecast && _adjusted.TryGetValue(node, out var adjustments) && adjustments.Find(a => (int)a.Category == category) is { } adjustment)
+        return sums;
+    }
+
+    // One exact sum of a node (inner or leaf) for one category and currency.
+    private Int128 Figure(Sum sum, int node, NodeSums sums, int category, int currency)
+    {
+        if (sum == Sum.Forecast)
         {
-            return currency == _reporting ? adjustment.Amount!.Value.MinorUnits : Int128.Zero;
+            if (node >= 0 && _forecast is not null)
+            {
+                return _forecast[ForecastCell(node, category, currency)];
+            }
+
+            if (node < 0 && _adjusted.TryGetValue(node, out var adjustments) && adjustments.Find(a => (int)a.Category == category) is { } adjustment)
+            {
+                return currency == _reporting ? adjustment.Amount!.Value.MinorUnits : Int128.Zero;
+            }
         }
 
-        if (currency >= _leafCurrencies)
+        if (currency >= _pass.Currencies)
         {
             return Int128.Zero;
         }
 
-        return sum switch
-        {
-            Sum.Count => _leafCount[(leaf * CategoryCount * _leafCurrencies) + (category * _leafCurrencies) + currency],
-            Sum.Weighted => LeafWeighted(leaf, category, currency),
-            _ => LeafAmount(leaf, category, currency),
-        };
+        var cell = sums.Offset + (category * _pass.Currencies) + currency;
+        return sum == Sum.Weighted ? sums.Weighted[cell] : sums.Amount[cell];
     }
 
     // Adds the exact per-currency sums of the categories first, then converts and rounds once.
-    private Money Convert(Sum sum, int extraDigits, int node, params int[] categories)
+    private Money Convert(Sum sum, int extraDigits, int node, NodeSums sums, params int[] categories)
     {
         var perCurrency = new (CurrencyCode, Int128)[_currencies.Length];
         for (var c = 0; c < _currencies.Length; c++)
@@ -530,7 +480,7 @@ public sealed class ForecastHierarchyRollup
             var total = Int128.Zero;
             foreach (var category in categories)
             {
-                total += Figure(sum, node, category, c);
+                total += Figure(sum, node, sums, category, c);
             }
 
             perCurrency[c] = (_currencies[c], total);
@@ -541,11 +491,305 @@ public sealed class ForecastHierarchyRollup
 
     private enum Sum
     {
-        Count,
         Amount,
         Weighted,
         Forecast,
     }
 
     private sealed record Presentation(List<int> Order, Dictionary<int, List<int>> Children);
+
+    /// <summary>One node's sums per (category, snapshot currency) from <see cref="Offset"/>.</summary>
+    private readonly record struct NodeSums(long[] Count, Int128[] Amount, Int128[] Weighted, int Offset);
+
+    /// <summary>The inner nodes' sums of the leaves directly below them, and which leaves have rows, as of <see cref="View"/>.</summary>
+    private sealed record Sums(ForecastTree.View View, long[] Count, Int128[] Amount, Int128[] Weighted, bool[] Leaves);
+
+    /// <summary>An inner node's children's paths, the node order built on first use (reading a node's figures does not build it).</summary>
+    private sealed class ChildPaths(ForecastHierarchyRollup rollup, int node) : IReadOnlyList<string>
+    {
+        private IReadOnlyList<string>? _paths;
+
+        public int Count => Paths.Count;
+
+        private IReadOnlyList<string> Paths => LazyInitializer.EnsureInitialized(ref _paths, () =>
+            rollup.Presented.Children.TryGetValue(node, out var children) ? [.. children.Select(rollup.PathOf)] : []);
+
+        public string this[int index] => Paths[index];
+
+        public IEnumerator<string> GetEnumerator() => Paths.GetEnumerator();
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    /// <summary>
+    /// The pass over the rows: each worker takes a contiguous range of partners (rows are clustered by
+    /// partner) and sums runs of rows with the same (region, category, currency) — the period test
+    /// branch-free, the sums in registers, at most <see cref="SafeRows"/> rows before they are flushed so
+    /// 64 bits cannot overflow — into its own exact 128-bit sums per inner node; the workers' sums are
+    /// then added. The answer does not depend on the split.
+    /// </summary>
+    private sealed class RowPass
+    {
+        private readonly PipelineSnapshot _snapshot;
+        private readonly ForecastTree _tree;
+        private readonly bool _byRegion;
+        private readonly int _regions;
+        private readonly int _firstMonth;
+        private readonly long _months;
+
+        public RowPass(PipelineSnapshot snapshot, ForecastTree tree, int[] leaves, bool byRegion, int regions, ForecastPeriod period)
+        {
+            _snapshot = snapshot;
+            _tree = tree;
+            Leaves = leaves;
+            _byRegion = byRegion;
+            _regions = regions;
+            _firstMonth = period.FirstMonthIndex - (2000 * 12);
+            _months = period.EndMonthIndex - period.FirstMonthIndex;
+            Currencies = snapshot.Dictionaries.Currencies.Length;
+        }
+
+        /// <summary>The snapshot's currencies.</summary>
+        public int Currencies { get; }
+
+        /// <summary>Cells per node: categories × snapshot currencies.</summary>
+        public int Width => CategoryCount * Currencies;
+
+        /// <summary>The leaf of each (partner code, region code) slot, −1 until met.</summary>
+        public int[] Leaves { get; }
+
+        public bool InPeriod(short month) => (uint)(month - _firstMonth) < _months;
+
+        public int Slot(int partner, int region) => (partner * _regions) + (_byRegion ? region : 0);
+
+        public Sums Run(int workers)
+        {
+            var c = _snapshot.Columns;
+            var partners = c.PartnerStart.Length - 1;
+            var bounds = new int[workers + 1];
+            bounds[workers] = partners;
+            for (var w = 1; w < workers; w++)
+            {
+                var p = Array.BinarySearch(c.PartnerStart, (int)((long)_snapshot.Count * w / workers));
+                bounds[w] = Math.Clamp(p >= 0 ? p : ~p, bounds[w - 1], partners);
+            }
+
+            var parts = new Partial[workers];
+            if (workers == 1)
+            {
+                parts[0] = Sum(0, partners);
+            }
+            else
+            {
+                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w => parts[w] = Sum(bounds[w], bounds[w + 1]));
+            }
+
+            // Captured after the pass: every node a worker met is in it.
+            var view = _tree.Capture();
+            var cells = view.InnerCount * Width;
+            var count = new long[cells];
+            var amount = new Int128[cells];
+            var weighted = new Int128[cells];
+            var present = new bool[view.LeafCount];
+            foreach (var part in parts)
+            {
+                // The worker's cells are (node, currency, category); the roll-up's (node, category, currency).
+                for (var node = 0; node < part.Nodes; node++)
+                {
+                    for (var code = 0; code < Currencies; code++)
+                    {
+                        for (var category = 0; category < CategoryCount; category++)
+                        {
+                            ref var from = ref part.Cells[(node * Width) + (code * CategoryCount) + category];
+                            var to = (node * Width) + (category * Currencies) + code;
+                            count[to] += from.Count;
+                            amount[to] += from.Amount;
+                            weighted[to] += from.Weighted;
+                        }
+                    }
+                }
+
+                for (var leaf = 0; leaf < part.LeafCount; leaf++)
+                {
+                    present[leaf] |= part.Leaves[leaf];
+                }
+
+                part.Return();
+            }
+
+            return new Sums(view, count, amount, weighted, present);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private Partial Sum(int fromPartner, int toPartner)
+        {
+            var c = _snapshot.Columns;
+            var rows = c.Count;
+            if (c.BasisPoints.Length != rows || c.Month.Length != rows || c.Region.Length != rows || c.Category.Length != rows || c.Currency.Length != rows)
+            {
+                throw new InvalidOperationException("The snapshot's columns differ in length.");
+            }
+
+            // The columns are read without bounds checks: every index is below a partner's end, itself at most the row count checked above.
+            ref var amount = ref MemoryMarshal.GetArrayDataReference(c.Amount);
+            ref var basisPoints = ref MemoryMarshal.GetArrayDataReference(c.BasisPoints);
+            ref var month = ref MemoryMarshal.GetArrayDataReference(c.Month);
+            ref var region = ref MemoryMarshal.GetArrayDataReference(c.Region);
+            ref var category = ref MemoryMarshal.GetArrayDataReference(c.Category);
+            ref var currency = ref MemoryMarshal.GetArrayDataReference(c.Currency);
+            var width = _byRegion ? Width : 0;
+            var first = _firstMonth;
+            var months = _months;
+            var safe = (int)Math.Min(SafeRows(_snapshot.MaxAmount), int.MaxValue);
+            var part = new Partial(this, _tree.Capture());
+            for (var p = fromPartner; p < toPartner; p++)
+            {
+                var end = Math.Min(c.PartnerStart[p + 1], rows);
+                for (var i = c.PartnerStart[p]; i < end;)
+                {
+                    var chunkEnd = (int)Math.Min(end, (long)i + safe);
+                    int key = -1;
+                    long n = 0, sum = 0, weightedSum = 0;
+                    for (; i < chunkEnd; i++)
+                    {
+                        var k = (Unsafe.Add(ref region, i) * width) + (Unsafe.Add(ref currency, i) * CategoryCount) + Unsafe.Add(ref category, i);
+                        if (k != key)
+                        {
+                            if (n != 0)
+                            {
+                                part.Add(p, key, n, sum, weightedSum);
+                            }
+
+                            (key, n, sum, weightedSum) = (k, 0, 0, 0);
+                        }
+
+                        // −1 when the close month is in the period, else 0: no branch on the date.
+                        var mask = ((long)(uint)(Unsafe.Add(ref month, i) - first) - months) >> 63;
+                        var x = Unsafe.Add(ref amount, i);
+                        n -= mask;
+                        sum += x & mask;
+                        weightedSum += (x * Unsafe.Add(ref basisPoints, i)) & mask;
+                    }
+
+                    if (n != 0)
+                    {
+                        part.Add(p, key, n, sum, weightedSum);
+                    }
+                }
+            }
+
+            return part;
+        }
+
+        /// <summary>The most rows whose 64-bit sums of amount × basis points cannot overflow.</summary>
+        private static long SafeRows(long maxAmount) =>
+            maxAmount == 0 ? long.MaxValue : Math.Max(1, long.MaxValue / (maxAmount * Probability.Scale));
+
+        /// <summary>One worker's sums per inner node and present leaves, in pooled arrays grown as the tree grows.</summary>
+        private sealed class Partial
+        {
+            private readonly RowPass _pass;
+            private ForecastTree.View _view;
+            private int _clearedCells;
+            private int _clearedLeaves;
+
+            public Partial(RowPass pass, ForecastTree.View view)
+            {
+                _pass = pass;
+                _view = view;
+                Cells = ArrayPool<Cell>.Shared.Rent(Math.Max(view.InnerCount * pass.Width, 16));
+                Leaves = ArrayPool<bool>.Shared.Rent(Math.Max(view.LeafCount, 16));
+                _clearedCells = Clear(Cells, 0, view.InnerCount * pass.Width);
+                _clearedLeaves = Clear(Leaves, 0, view.LeafCount);
+            }
+
+            /// <summary>Exact sums per (inner node, currency, category): a partner's categories of one currency share a few cache lines.</summary>
+            public Cell[] Cells { get; private set; }
+
+            public bool[] Leaves { get; private set; }
+
+            /// <summary>Inner nodes written so far (their cells are within <see cref="Cells"/>).</summary>
+            public int Nodes { get; private set; }
+
+            /// <summary>Leaves marked so far.</summary>
+            public int LeafCount { get; private set; }
+
+            /// <summary>Adds <paramref name="n"/> rows of partner <paramref name="partner"/> with <paramref name="key"/> (region × width + currency × categories + category).</summary>
+            public void Add(int partner, int key, long n, long amount, long weighted)
+            {
+                var width = _pass.Width;
+                var region = _pass._byRegion ? key / width : 0;
+                var within = key - (region * width);
+                var slot = _pass.Slot(partner, region);
+                var leaf = _pass.Leaves[slot];
+                if (leaf < 0)
+                {
+                    var d = _pass._snapshot.Dictionaries;
+                    leaf = _pass.Leaves[slot] = _pass._tree.Leaf(d.Partners[partner], _pass._byRegion ? d.Regions[region] ?? PipelineDictionaries.NoneLabel : null);
+                }
+
+                if (leaf >= _view.LeafCount)
+                {
+                    // A leaf new to the tree, here or in a roll-up running beside this one.
+                    _view = _pass._tree.Capture();
+                }
+
+                var parent = _view.LeafParents[leaf];
+                if ((parent + 1) * width > _clearedCells)
+                {
+                    Cells = Ensure(Cells, ref _clearedCells, (parent + 1) * width);
+                }
+
+                if (leaf >= _clearedLeaves)
+                {
+                    Leaves = Ensure(Leaves, ref _clearedLeaves, leaf + 1);
+                }
+
+                ref var cell = ref Cells[(parent * width) + within];
+                cell.Count += n;
+                cell.Amount += amount;
+                cell.Weighted += weighted;
+                Leaves[leaf] = true;
+                Nodes = Math.Max(Nodes, parent + 1);
+                LeafCount = Math.Max(LeafCount, leaf + 1);
+            }
+
+            public void Return()
+            {
+                ArrayPool<Cell>.Shared.Return(Cells);
+                ArrayPool<bool>.Shared.Return(Leaves);
+            }
+
+            // Pooled arrays are cleared only as far as they are used: up to the tree's size when the pass
+            // starts, further (and grown, to twice the size) as it meets new nodes.
+            private static int Clear<T>(T[] array, int from, int to)
+            {
+                Array.Clear(array, from, to - from);
+                return to;
+            }
+
+            private static T[] Ensure<T>(T[] array, ref int cleared, int needed)
+            {
+                var target = Math.Max(needed, Math.Min(array.Length, cleared * 2));
+                if (target > array.Length)
+                {
+                    var grown = ArrayPool<T>.Shared.Rent(Math.Max(target, array.Length * 2));
+                    Array.Copy(array, grown, cleared);
+                    ArrayPool<T>.Shared.Return(array);
+                    array = grown;
+                }
+
+                cleared = Clear(array, cleared, target);
+                return array;
+            }
+        }
+
+        /// <summary>One exact sum of rows: count, amount and amount × basis points.</summary>
+        private struct Cell
+        {
+            public long Count;
+            public Int128 Amount;
+            public Int128 Weighted;
+        }
+    }
 }

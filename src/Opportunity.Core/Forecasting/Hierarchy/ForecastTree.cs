@@ -17,6 +17,7 @@ internal sealed class ForecastTree
     private readonly Dictionary<(PartnerId Partner, string? Region), int> _leafOf = [];
     private Node[] _inner = new Node[16];
     private Node[] _leaves = new Node[16];
+    private int[] _leafParents = new int[16];
     private int _innerCount;
     private int _leafCount;
     private (PipelineDictionaries Dictionaries, int[] Leaves)? _lastMap;
@@ -33,7 +34,7 @@ internal sealed class ForecastTree
     {
         lock (_gate)
         {
-            return new View(_inner, _innerCount, _leaves, _leafCount);
+            return new View(_inner, _innerCount, _leaves, _leafCount, _leafParents);
         }
     }
 
@@ -90,6 +91,14 @@ internal sealed class ForecastTree
             else
             {
                 leaf = _leafCount;
+                if (leaf == _leafParents.Length)
+                {
+                    var grown = new int[_leafParents.Length * 2];
+                    Array.Copy(_leafParents, grown, leaf);
+                    _leafParents = grown;
+                }
+
+                _leafParents[leaf] = parent;
                 Add(ref _leaves, ref _leafCount, new Node(path[^1], ForecastNodePath.PartnerLevel, partner.Value, parent));
                 _byPath[path[^1]] = ~leaf;
             }
@@ -135,6 +144,6 @@ internal sealed class ForecastTree
     /// <summary>A node: its path, level name, key and parent (an inner node's id; −1 for the root).</summary>
     public sealed record Node(string Path, string Level, string Key, int Parent);
 
-    /// <summary>The first <paramref name="InnerCount"/> inner nodes and <paramref name="LeafCount"/> leaves.</summary>
-    public sealed record View(Node[] Inner, int InnerCount, Node[] Leaves, int LeafCount);
+    /// <summary>The first <paramref name="InnerCount"/> inner nodes and <paramref name="LeafCount"/> leaves, and each leaf's parent as a dense array (the row pass reads it per partner).</summary>
+    public sealed record View(Node[] Inner, int InnerCount, Node[] Leaves, int LeafCount, int[] LeafParents);
 }

@@ -32,7 +32,13 @@ internal static class PipelineAggregator
         {
             var partnerFirst = grouping.First == PipelineDimension.Partner;
             var other = partnerFirst ? grouping.Second : grouping.First;
-            var mode = other is null ? RunMode.Runs : other == PipelineDimension.Stage ? (snapshot.Columns.UniqueRuns ? RunMode.RunPerGroup : RunMode.Runs) : RunMode.Rows;
+            var mode = other switch
+            {
+                null => RunMode.Runs,
+                PipelineDimension.Stage => snapshot.Columns.UniqueRuns ? RunMode.RunPerGroup : RunMode.Runs,
+                PipelineDimension.ForecastCategory => RunMode.RunsWithExceptions,
+                _ => RunMode.Rows,
+            };
             var parts = WithKey<GroupBuffer[], PartnerConsumer>(snapshot, other, new PartnerConsumer(snapshot, partnerFirst, maxWorkers, mode));
             if (!partnerFirst)
             {
@@ -53,7 +59,7 @@ internal static class PipelineAggregator
             }
         }
 
-        return [WithKey<GroupBuffer, FlatOuterConsumer>(snapshot, grouping.First, new FlatOuterConsumer(snapshot, grouping.Second, maxWorkers, grouping.First == PipelineDimension.Stage))];
+        return [WithKey<GroupBuffer, FlatOuterConsumer>(snapshot, grouping.First, new FlatOuterConsumer(snapshot, grouping.Second, maxWorkers, runBased))];
     }
 
     /// <summary>The key info of a dimension (null: a single group).</summary>
@@ -168,6 +174,12 @@ internal static class PipelineAggregator
 
         /// <summary>Run by run, each run one output entry (partner × stage over unique, ordered runs).</summary>
         RunPerGroup,
+
+        /// <summary>
+        /// Run by run under the forecast category of the run's first row, then the rows whose category differs
+        /// moved to theirs (the category follows the stage but for the few deals that override it).
+        /// </summary>
+        RunsWithExceptions,
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -209,7 +221,23 @@ internal static class PipelineAggregator
                 continue;
             }
 
-            if (mode != RunMode.Rows)
+            if (mode == RunMode.RunsWithExceptions)
+            {
+                var column = c.Category;
+                for (var r = partnerRuns[p]; r < partnerRuns[p + 1]; r++)
+                {
+                    var k = (key.Code(runs[r]) * currencies) + c.Currency[runs[r]];
+                    for (int from = runs[r], to; from < runs[r + 1]; from = to)
+                    {
+                        to = (int)Math.Min(runs[r + 1], (long)from + safe);
+                        SumRun(ref amount0, ref basisPoints0, from, to, c.Amount.Length, out var a, out var w);
+                        table.AddRun(k, to - from, a, w);
+                    }
+
+                    MoveExceptions(c, column, table, currencies, runs[r], runs[r + 1], k);
+                }
+            }
+            else if (mode != RunMode.Rows)
             {
                 for (var r = partnerRuns[p]; r < partnerRuns[p + 1]; r++)
                 {
@@ -245,6 +273,55 @@ internal static class PipelineAggregator
         }
 
         return output;
+    }
+
+    /// <summary>
+    /// Moves the rows of [<paramref name="from"/>, <paramref name="to"/>) whose key differs from the first row's
+    /// (added under index <paramref name="k"/>) to their own index (k + difference × currencies): 32 key bytes
+    /// compared per vector, so a run without exceptions costs one or two compares.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MoveExceptions(PipelineColumns c, byte[] column, LocalTable table, int currencies, int from, int to, int k)
+    {
+        ref var column0 = ref MemoryMarshal.GetArrayDataReference(column);
+        var first = Unsafe.Add(ref column0, from);
+        var i = from;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var expected = Vector256.Create(first);
+            for (; i < to && i + 32 <= column.Length; i += 32)
+            {
+                var differs = ~Vector256.Equals(Vector256.LoadUnsafe(ref column0, (nuint)i), expected).ExtractMostSignificantBits();
+                if (to - i < 32)
+                {
+                    differs &= (1u << (to - i)) - 1;
+                }
+
+                while (differs != 0)
+                {
+                    var row = i + BitOperations.TrailingZeroCount(differs);
+                    Move(c, table, row, k, k + ((Unsafe.Add(ref column0, row) - first) * currencies));
+                    differs &= differs - 1;
+                }
+            }
+        }
+
+        for (; i < to; i++)
+        {
+            if (Unsafe.Add(ref column0, i) != first)
+            {
+                Move(c, table, i, k, k + ((Unsafe.Add(ref column0, i) - first) * currencies));
+            }
+        }
+    }
+
+    /// <summary>Moves one row's count, amount and weighted value from one table index to another.</summary>
+    private static void Move(PipelineColumns c, LocalTable table, int row, int from, int to)
+    {
+        var x = c.Amount[row];
+        var w = x * c.BasisPoints[row];
+        table.AddRun(from, -1, -x, -w);
+        table.AddRun(to, 1, x, w);
     }
 
     /// <summary>
@@ -616,6 +693,12 @@ internal static class PipelineAggregator
                 {
                     var k = (word << 6) + BitOperations.TrailingZeroCount(bits);
                     bits &= bits - 1;
+                    if (_count[k] == 0)
+                    {
+                        // Every row of the index was moved to another (RunsWithExceptions): no group.
+                        continue;
+                    }
+
                     var other = _keyOf[k] + offset;
                     var first = partnerFirst ? partner : other;
                     var second = partnerFirst ? other : partner;

@@ -185,7 +185,7 @@ public sealed class PipelineSnapshot
         new(
             grouping,
             grouping.First == PipelineDimension.Product || grouping.Second == PipelineDimension.Product
-                ? ProductAggregator.Aggregate(this, grouping)
+                ? ProductAggregator.Aggregate(this, grouping, Options.MaxDegreeOfParallelism)
                 : PipelineAggregator.Aggregate(this, grouping, Options.MaxDegreeOfParallelism),
             Dictionaries);
 

@@ -220,6 +220,9 @@ public sealed class PipelineSnapshotBuilder
         var added = 0;
         PartnerId lastPartner = default;
         var partnerCode = -1;
+        string? lastStage = null, lastRegion = null, lastProductLine = null;
+        int stageCode = 0, regionCode = 0, productLineCode = 0, currencyCode = -1;
+        CurrencyCode lastCurrency = default;
         await foreach (var row in source.ReadPipelineRowsAsync(scope, _options.IncludeClosedWon, cancellationToken).ConfigureAwait(false))
         {
             if (!Includes(row.Kind, _options))
@@ -227,16 +230,41 @@ public sealed class PipelineSnapshotBuilder
                 continue;
             }
 
-            // Stores tend to return a partner's deals together: skip the dictionary for a repeat.
+            // Stores tend to return a partner's deals together, and their readers one string per
+            // distinct value: skip the dictionaries for a repeat (the same instance, or the same partner and currency).
             if (partnerCode < 0 || row.Partner != lastPartner)
             {
                 partnerCode = InternPartner(row.Partner);
                 lastPartner = row.Partner;
             }
 
+            if (!ReferenceEquals(row.Stage, lastStage))
+            {
+                stageCode = InternStage(row.Stage);
+                lastStage = row.Stage;
+            }
+
+            if (currencyCode < 0 || row.Currency != lastCurrency)
+            {
+                currencyCode = InternCurrency(row.Currency);
+                lastCurrency = row.Currency;
+            }
+
+            if (!ReferenceEquals(row.Region, lastRegion))
+            {
+                regionCode = InternRegion(row.Region);
+                lastRegion = row.Region;
+            }
+
+            if (!ReferenceEquals(row.ProductLine, lastProductLine))
+            {
+                productLineCode = InternProductLine(row.ProductLine);
+                lastProductLine = row.ProductLine;
+            }
+
             var close = row.ClosedAt is { } closedAt ? closedAt.InZone(zone).Date : row.ExpectedClose;
             CheckProducts(row.Products, row.AmountMinorUnits);
-            Add(partnerCode, row.AmountMinorUnits, row.Probability, InternStage(row.Stage), row.Category, InternCurrency(row.Currency), close, InternRegion(row.Region), InternProductLine(row.ProductLine));
+            Add(partnerCode, row.AmountMinorUnits, row.Probability, stageCode, row.Category, currencyCode, close, regionCode, productLineCode);
             AddProducts(row.Products);
             added++;
         }

@@ -67,6 +67,25 @@ public sealed class ForecastHierarchyProperties
         return true.ToProperty();
     }
 
+    [Property(MaxTest = 100)]
+    public Property ComputeInParts_SeveralThreads_SameNodesOrderAndFiguresAsOneThread(PositiveInt seed, PositiveInt threads)
+    {
+        var random = new Random(seed.Get);
+        var (single, tree) = RandomCase(random);
+        var split = PipelineSnapshot.FromRows(single.Rows(), new PipelineSnapshotOptions { MaxDegreeOfParallelism = 1 + (threads.Get % 5) });
+
+        // In parts first, so the threads meet the partners new to the tree and create their leaves.
+        var parallel = ForecastHierarchyRollup.ComputeInParts(split, tree, Q1, CurrencyCode.EUR, null, null, null, minRowsPerWorker: 1);
+        var oneThread = ForecastHierarchyRollup.ComputeInParts(split, tree, Q1, CurrencyCode.EUR, null, null, null, minRowsPerWorker: int.MaxValue);
+
+        Assert.Equal(oneThread.Paths, parallel.Paths);
+        Assert.All(oneThread.Paths, path => Assert.Equal(Figures(oneThread[path]), Figures(parallel[path])));
+        return true.ToProperty();
+    }
+
+    private static string Figures(ForecastNodeRollup node) =>
+        $"{node.Level} {node.Key} {node.Parent} [{string.Join(", ", node.Children)}] [{string.Join(", ", node.Categories)}] [{string.Join(", ", node.Forecast)}] {node.OpenWeighted}";
+
     private static (PipelineSnapshot Pipeline, ForecastHierarchy Tree) RandomCase(Random random)
     {
         string[] regions = ["EMEA", "APAC", "NA"];

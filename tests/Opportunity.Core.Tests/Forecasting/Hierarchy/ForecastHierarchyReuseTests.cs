@@ -41,6 +41,33 @@ public sealed class ForecastHierarchyReuseTests
         Assert.False(second.Contains("network/region:APAC/channel_manager:bob@acme.example/partner:P2"));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(int.MaxValue)]
+    public void Compute_DealsClosingOnThePeriodsBoundaries_CountTheFirstAndLastDayAndNotTheDaysAround(int minRowsPerWorker)
+    {
+        var tree = NewTree();
+        var pipeline = PipelineSnapshot.FromRows(
+        [
+            new PipelineRow(new PartnerId("P1"), Eur(1m), "Negotiation", Probability.FromBasisPoints(5_000), ForecastCategory.Commit, new NodaTime.LocalDate(2024, 12, 31)) { Region = "EMEA" },
+            new PipelineRow(new PartnerId("P1"), Eur(20m), "Negotiation", Probability.FromBasisPoints(5_000), ForecastCategory.Commit, new NodaTime.LocalDate(2025, 1, 1)) { Region = "EMEA" },
+            new PipelineRow(new PartnerId("P2"), Eur(300m), "Negotiation", Probability.FromBasisPoints(5_000), ForecastCategory.Commit, new NodaTime.LocalDate(2025, 3, 31)) { Region = "EMEA" },
+            new PipelineRow(new PartnerId("P2"), Eur(4_000m), "Negotiation", Probability.FromBasisPoints(5_000), ForecastCategory.Commit, new NodaTime.LocalDate(2025, 4, 1)) { Region = "EMEA" },
+            new PipelineRow(new PartnerId("P3"), Eur(50_000m), "Negotiation", Probability.FromBasisPoints(5_000), ForecastCategory.Commit, new NodaTime.LocalDate(2025, 4, 1)) { Region = "EMEA" },
+        ],
+            new PipelineSnapshotOptions { MaxDegreeOfParallelism = 3 });
+
+        var rollup = ForecastHierarchyRollup.ComputeInParts(pipeline, tree, Q1, CurrencyCode.EUR, null, null, null, minRowsPerWorker);
+
+        var commit = rollup[rollup.Root].Categories[(int)ForecastCategory.Commit];
+        Assert.Equal(2, commit.Count);
+        Assert.Equal(Eur(320m), commit.Amount);
+        Assert.Equal(Eur(20m), rollup["network/region:EMEA/channel_manager:anna@acme.example/partner:P1"].Categories[(int)ForecastCategory.Commit].Amount);
+        Assert.Equal(Eur(300m), rollup["network/region:EMEA/channel_manager:bob@acme.example/partner:P2"].CommitForecast);
+        Assert.False(rollup.Contains("network/region:EMEA/channel_manager:anna@acme.example/partner:P3"));
+        Assert.Equal(Eur(54_000m), ForecastHierarchyRollup.ComputeInParts(pipeline, tree, Q2, CurrencyCode.EUR, null, null, null, minRowsPerWorker)[rollup.Root].CommitForecast);
+    }
+
     private static string Figures(ForecastNodeRollup node) =>
         $"{node.Level} {node.Key} {node.Parent} [{string.Join(", ", node.Children)}] [{string.Join(", ", node.Categories)}] {node.Closed} {node.CommitForecast} {node.BestCaseForecast} {node.OpenPipeline} {node.OpenWeighted}";
 

@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using Npgsql;
+using Opportunity.Forecasting;
+using Opportunity.Persistence;
+using Opportunity.Persistence.PostgreSql;
+using Opportunity.Persistence.Sqlite;
+
+namespace Opportunity.Benchmarks.Persistence;
+
+/// <summary>
+/// The snapshot load's cost per row on a shared machine (docs/performance.md, "The weighted pipeline
+/// from the stores, part 3"), over the data <see cref="PipelineStoreBenchmarks"/> keeps
+/// (<c>OPPORTUNITY_BENCH_KEEP=1</c>: schema <c>pipe_keep_{rows}</c>, file
+/// <c>/tmp/pipeline-bench-keep-{rows}.db</c>; run that benchmark once first). For PostgreSQL (read
+/// as OPPORTUNITY_POSTGRES_APP when set) and SQLite, <see cref="PipelineSnapshot.FromStoreAsync"/>
+/// as shipped and, where the store has the internal overload, with one connection: per case the
+/// median of <c>rounds</c> (default 3) of the wall time, rows per second, the process's CPU time per
+/// row (<see cref="Process.TotalProcessorTime"/>, every thread), PostgreSQL's backends' CPU per row
+/// (utime + stime from <c>/proc</c> of the sessions of this program's application name) and the
+/// bytes allocated per row (<see cref="GC.GetTotalAllocatedBytes"/>), with the load average around it.
+/// <code>dotnet run -c Release --project benchmarks/Opportunity.Benchmarks -- pipeline-load [rows] [rounds]</code>
+/// </summary>
+internal static class PipelineLoadMeasurement
+{
+    private const string ApplicationName = "opportunity-pipeline-load";
+    private static readonly AccessScope Scope = AccessScope.Manufacturer(new TenantId("bench"));
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var rows = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
+        var rounds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
+        var app = Environment.GetEnvironmentVariable("OPPORTUNITY_POSTGRES_APP");
+        var options = new PostgreSqlStoreOptions
+        {
+            ConnectionString = (app is { Length: > 0 } ? app : PersistenceBenchmarkData.Postgres) + $";Command Timeout=0;Application Name={ApplicationName}",
+            MigrationConnectionString = PersistenceBenchmarkData.Postgres + ";Command Timeout=0",
+            Schema = $"pipe_keep_{rows}",
+        };
+        await using var postgres = new PostgreSqlStore(options);
+        using var sqlite = new SqliteStore(Path.Combine(Path.GetTempPath(), $"pipeline-bench-keep-{rows}.db"));
+        Console.WriteLine($"{rows:N0} rows, {rounds} rounds, {Environment.ProcessorCount} cores; load average at start {File.ReadAllText("/proc/loadavg").Trim()}");
+        await using var monitor = NpgsqlDataSource.Create(PersistenceBenchmarkData.Postgres);
+        await MeasureAsync("PostgreSQL, FromStoreAsync", rows, rounds, monitor, () => PipelineSnapshot.FromStoreAsync(postgres, Scope));
+        if (OneConnection(postgres) is { } pgOne)
+        {
+            await MeasureAsync("PostgreSQL, one connection", rows, rounds, monitor, () => pgOne(Scope));
+        }
+
+        await MeasureAsync("SQLite, FromStoreAsync", rows, rounds, null, () => PipelineSnapshot.FromStoreAsync(sqlite, Scope));
+        if (OneConnection(sqlite) is { } sqliteOne)
+        {
+            await MeasureAsync("SQLite, one connection", rows, rounds, null, () => sqliteOne(Scope));
+        }
+
+        Console.WriteLine($"load average at end {File.ReadAllText("/proc/loadavg").Trim()}");
+        return 0;
+    }
+
+    /// <summary>The store's internal <c>ReadPipelineRowsAsync(scope, includeClosedWon, readers, rowsPerReader)</c> with one reader, when it has one.</summary>
+    private static Func<AccessScope, Task<PipelineSnapshot>>? OneConnection(object store)
+    {
+        var method = store.GetType().GetMethod("ReadPipelineRowsAsync", BindingFlags.Instance | BindingFlags.NonPublic, [typeof(AccessScope), typeof(bool), typeof(int), typeof(long), typeof(CancellationToken)]);
+        if (method is null)
+        {
+            return null;
+        }
+
+        return async scope =>
+        {
+            var builder = new PipelineSnapshotBuilder();
+            await builder.AddAsync(new Source(s => (IAsyncEnumerable<StoredPipelineRow>)method.Invoke(store, [s, false, 1, long.MaxValue, CancellationToken.None])!), scope);
+            return builder.Build();
+        };
+    }
+
+    private static async Task MeasureAsync(string name, int rows, int rounds, NpgsqlDataSource? monitor, Func<Task<PipelineSnapshot>> load)
+    {
+        var process = Process.GetCurrentProcess();
+        var results = new List<(double Wall, double Cpu, double Server, double Bytes)>();
+        for (var round = 0; round <= rounds; round++)
+        {
+            GC.Collect();
+            var server = monitor is null ? 0 : await BackendTicksAsync(monitor);
+            var allocated = GC.GetTotalAllocatedBytes(true);
+            process.Refresh();
+            var cpu = process.TotalProcessorTime;
+            var wall = Stopwatch.StartNew();
+            var snapshot = await load();
+            wall.Stop();
+            process.Refresh();
+            var cpuMs = (process.TotalProcessorTime - cpu).TotalMilliseconds;
+            var bytes = GC.GetTotalAllocatedBytes(true) - allocated;
+            var serverMs = monitor is null ? 0 : (await BackendTicksAsync(monitor) - server) * 1000.0 / 100;
+            if (snapshot.Count != rows)
+            {
+                throw new InvalidOperationException($"{name}: {snapshot.Count} rows, not {rows}.");
+            }
+
+            if (round > 0)
+            {
+                // Round 0 warms up.
+                results.Add((wall.Elapsed.TotalMilliseconds, cpuMs, serverMs, bytes));
+            }
+        }
+
+        static double Median(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToArray();
+            return sorted[sorted.Length / 2];
+        }
+
+        var medianWall = Median(results.Select(r => r.Wall));
+        Console.WriteLine(
+            $"{name}: wall {medianWall:N0} ms ({rows / medianWall * 1000:N0} rows/s; rounds {string.Join(" / ", results.Select(r => r.Wall.ToString("N0", CultureInfo.InvariantCulture)))} ms), "
+            + $"client CPU {Median(results.Select(r => r.Cpu)) * 1e6 / rows:N0} ns/row, server CPU {Median(results.Select(r => r.Server)) * 1e6 / rows:N0} ns/row, "
+            + $"allocated {Median(results.Select(r => r.Bytes)) / rows:N1} B/row");
+    }
+
+    /// <summary>utime + stime (clock ticks) of this program's PostgreSQL sessions (pooled: they live across rounds).</summary>
+    private static async Task<long> BackendTicksAsync(NpgsqlDataSource monitor)
+    {
+        await using var command = monitor.CreateCommand($"SELECT pid FROM pg_stat_activity WHERE application_name = '{ApplicationName}';");
+        await using var reader = await command.ExecuteReaderAsync();
+        var ticks = 0L;
+        while (await reader.ReadAsync())
+        {
+            var stat = $"/proc/{reader.GetInt32(0)}/stat";
+            if (File.Exists(stat))
+            {
+                var fields = File.ReadAllText(stat).Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return ticks;
+    }
+
+    private sealed class Source(Func<AccessScope, IAsyncEnumerable<StoredPipelineRow>> read) : IPipelineRowSource
+    {
+        public IAsyncEnumerable<StoredPipelineRow> ReadPipelineRowsAsync(AccessScope scope, bool includeClosedWon, CancellationToken cancellationToken = default) => read(scope);
+    }
+}
