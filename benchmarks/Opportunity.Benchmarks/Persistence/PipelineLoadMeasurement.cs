@@ -48,8 +48,8 @@ internal static class PipelineLoadMeasurement
             await MeasureAsync("PostgreSQL, one connection", rows, rounds, monitor, () => pgOne(Scope));
         }
 
-        await MeasureAsync("SQLite, FromStoreAsync", rows, rounds, null, () => PipelineSnapshot.FromStoreAsync(sqlite, Scope));
-        if (OneConnection(sqlite) is { } sqliteOne)
+        await MeasureAsync("SQLite, FromStoreAsync", rows, rounds, null, () => PipelineSnapshot.FromStoreAsync(sqlite.Opportunities, Scope));
+        if (OneConnection(sqlite.Opportunities) is { } sqliteOne)
         {
             await MeasureAsync("SQLite, one connection", rows, rounds, null, () => sqliteOne(Scope));
         }

@@ -39,7 +39,7 @@ internal sealed partial class SqliteOpportunityStore : IPipelineRowSource
         using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = connection.BeginTransaction(deferred: true);
         var (where, parameters) = await PipelineWhereAsync(connection, transaction, scope, includeClosedWon, cancellationToken).ConfigureAwait(false);
-        var rows = SqlitePipelineRowReader.ReadAsync(connection, where, [.. parameters.Select(p => (string)p.Value!)], scope.Partner is not null, OpenAsync, readers, rowsPerReader, cancellationToken);
+        var rows = SqlitePipelineRowReader.ReadAsync(connection, where, [.. parameters.Select(p => (string)p.Value!)], scope.Partner is not null, store.OpenAsync, readers, rowsPerReader, cancellationToken);
         await foreach (var row in rows.ConfigureAwait(false))
         {
             yield return row;
