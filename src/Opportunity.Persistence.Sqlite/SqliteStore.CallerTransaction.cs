@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 
@@ -12,7 +13,7 @@ public sealed partial class SqliteStore
 
     /// <summary>The caller's transaction of the open <see cref="StoreTransaction"/> scope, or null without one.</summary>
     /// <exception cref="InvalidOperationException">The scope holds another provider's transaction.</exception>
-    private static SqliteTransaction? CallerTransaction() =>
+    internal static SqliteTransaction? CallerTransaction() =>
         StoreTransaction.Current is not { } scope ? null
         : scope.Transaction as SqliteTransaction
             ?? throw new InvalidOperationException($"The open StoreTransaction holds a {scope.Transaction.GetType().Name}; SqliteStore runs only in a SqliteTransaction.");

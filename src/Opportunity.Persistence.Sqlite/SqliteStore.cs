@@ -6,19 +6,23 @@ using Opportunity.Diagnostics;
 using Opportunity.Persistence.Sqlite.Schema;
 using Opportunity.Persistence;
 using Opportunity.Pipelines;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 
 /// <summary>
-/// The embedded default store: every port (<see cref="ILeadStore"/>, <see cref="IOpportunityStore"/>,
-/// <see cref="IPartnerDirectory"/>, <see cref="IOutboxStore"/>, <see cref="IOpportunityImporter"/>, <see cref="ILeadConversionStore"/>)
-/// and the routing decision log (<see cref="IRoutingDecisionLog"/>) in one SQLite file in WAL mode. Writes are version-checked (<c>UPDATE … WHERE version = @expected</c>;
+/// The embedded default store: one SQLite file in WAL mode and its ports, one object each
+/// (<see cref="Leads"/>, <see cref="Opportunities"/>, <see cref="Partners"/>, <see cref="Outbox"/>,
+/// <see cref="Importer"/>, <see cref="Conversions"/>, <see cref="DecisionLog"/>, …), as Npgsql's data
+/// source hands out connections. This object owns what they share: the connections and their settings,
+/// the write gate, transactions (the caller's <see cref="StoreTransaction"/> included), the schema, and
+/// the outbox rows every write appends. Writes are version-checked (<c>UPDATE … WHERE version = @expected</c>;
 /// zero rows → <see cref="ConcurrencyException"/>) and put the aggregate's pending events into the
 /// outbox in the same transaction. SQLite has one writer at a time, so claims of due work take a
 /// lease inside that single write transaction: several processes sharing the file never hold the
-/// same item. Thread-safe; create one per database and share it.
+/// same item. Thread-safe; create one per database and share it (with DI: <c>UseSqlite</c>).
 /// </summary>
-public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartnerDirectory, IOutboxStore, IOpportunityImporter, ILeadConversionStore, IRoutingDecisionLog, IRecordQuarantine, IStoreSchema, IFieldHistory, IDisposable
+public sealed partial class SqliteStore : StorePorts, IStoreSchema, IDisposable
 {
     // Writers of one file queue here inside a process (fair, no busy spinning); other processes
     // are serialised by SQLite's lock and wait up to the busy timeout.
@@ -31,6 +35,23 @@ public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartne
     private readonly SemaphoreSlim _migrateGate = new(1, 1);
     private readonly PipelineCatalog _pipelines;
     private readonly bool _recordFieldHistory;
+    private readonly SqliteLeadStore _leads;
+    private readonly SqliteOpportunityStore _opportunities;
+    private readonly SqlitePartnerDirectory _partners;
+    private readonly SqliteOutboxStore _outbox;
+    private readonly SqliteOpportunityImporter _importer;
+    private readonly SqliteLeadConversionStore _conversions;
+    private readonly SqliteLeadMergeStore _merges;
+    private readonly SqliteRoutingDecisionLog _decisionLog;
+    private readonly SqliteRecordQuarantine _quarantine;
+    private readonly SqliteFieldHistory _fieldHistory;
+    private readonly SqlitePersonalDataEraser _eraser;
+    private readonly SqlitePipelinePushDown _pushDown;
+    private readonly SqliteChangeFeed _changeFeed;
+    private readonly SqliteForecastSnapshotStore _forecastSnapshots;
+    private readonly SqliteSalesTargetStore _targets;
+    private readonly SqliteForecastAdjustmentStore _forecastAdjustments;
+    private readonly SqliteForecastSnapshotRunStore _forecastSnapshotRuns;
     private volatile bool _migrated;
 
     /// <summary>Creates a store over the file at <paramref name="databasePath"/> (created with its folder when missing).</summary>
@@ -68,164 +89,93 @@ public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartne
         _recordFieldHistory = options.RecordFieldHistory;
         _writeGate = WriteGates.GetOrAdd(isFile ? Path.GetFullPath(builder.DataSource) : _connectionString, _ => new SemaphoreSlim(1, 1));
         _pipelines = pipelines ?? new PipelineCatalog();
+        _leads = new SqliteLeadStore(this);
+        _opportunities = new SqliteOpportunityStore(this);
+        _partners = new SqlitePartnerDirectory(this);
+        _outbox = new SqliteOutboxStore(this);
+        _importer = new SqliteOpportunityImporter(this);
+        _conversions = new SqliteLeadConversionStore(this);
+        _merges = new SqliteLeadMergeStore(this);
+        _decisionLog = new SqliteRoutingDecisionLog(this);
+        _quarantine = new SqliteRecordQuarantine(this);
+        _fieldHistory = new SqliteFieldHistory(this);
+        _eraser = new SqlitePersonalDataEraser(this);
+        _pushDown = new SqlitePipelinePushDown(this);
+        _changeFeed = new SqliteChangeFeed(this);
+        _forecastSnapshots = new SqliteForecastSnapshotStore(this);
+        _targets = new SqliteSalesTargetStore(this);
+        _forecastAdjustments = new SqliteForecastAdjustmentStore(this);
+        _forecastSnapshotRuns = new SqliteForecastSnapshotRunStore(this);
     }
 
     /// <summary>The database system's name in spans (OpenTelemetry's <c>db.system.name</c>).</summary>
-    private const string DbSystem = "sqlite";
+    internal const string DbSystem = "sqlite";
 
     /// <summary>The schema version this library migrates to.</summary>
     public static int SchemaVersion => SqliteMigrations.Latest;
+
+    /// <summary>The leads (<c>leads</c>): scoped reads, duplicate candidates, version-checked writes with their events, leased claims of due leads.</summary>
+    public override ILeadStore Leads => _leads;
+
+    /// <summary>The opportunities (<c>opportunities</c>); also an <see cref="IPipelineRowSource"/> streaming the pipeline columns.</summary>
+    public override IOpportunityStore Opportunities => _opportunities;
+
+    /// <summary>The partner directory (<c>partners</c>).</summary>
+    public override IPartnerDirectory Partners => _partners;
+
+    /// <summary>The outbox every write appends to: claims, retries, dead letters, purge of delivered rows.</summary>
+    public override IOutboxStore Outbox => _outbox;
+
+    /// <summary>The bulk import of opportunities, their partners and messages in one transaction.</summary>
+    public override IOpportunityImporter Importer => _importer;
+
+    /// <summary>The conversion of a lead into its one opportunity, in one transaction.</summary>
+    public override ILeadConversionStore Conversions => _conversions;
+
+    /// <summary>The merge of two leads, in one transaction.</summary>
+    public override ILeadMergeStore Merges => _merges;
+
+    /// <summary>The append-only routing decision log (<c>routing_decisions</c>).</summary>
+    public override IRoutingDecisionLog DecisionLog => _decisionLog;
+
+    /// <summary>The records set aside because their documents cannot be read.</summary>
+    public override IRecordQuarantine Quarantine => _quarantine;
+
+    /// <summary>The audited field changes (written when <see cref="SqliteStoreOptions.RecordFieldHistory"/> is on).</summary>
+    public override IFieldHistory FieldHistory => _fieldHistory;
+
+    /// <summary>The erasure of personal data from every table of the file.</summary>
+    public override IPersonalDataEraser Eraser => _eraser;
+
+    /// <summary>The weighted pipeline grouped in SQL over the pipeline index.</summary>
+    public override Forecasting.IPipelinePushDown PushDown => _pushDown;
+
+    /// <summary>The per-tenant feed of committed opportunity changes; also an <see cref="IChangeFeedSignal"/> (polls <c>PRAGMA data_version</c>).</summary>
+    public override IChangeFeed ChangeFeed => _changeFeed;
+
+    /// <summary>The recorded forecast snapshots (<c>forecast_snapshots</c>).</summary>
+    public override Forecasts.IForecastSnapshotStore ForecastSnapshots => _forecastSnapshots;
+
+    /// <summary>The sales targets (<c>sales_targets</c>).</summary>
+    public override Forecasts.ISalesTargetStore Targets => _targets;
+
+    /// <summary>The forecast adjustments (<c>forecast_adjustments</c>).</summary>
+    public override Forecasts.IForecastAdjustmentStore ForecastAdjustments => _forecastAdjustments;
+
+    /// <summary>The leased runs of scheduled forecast snapshots (<c>forecast_snapshot_runs</c>).</summary>
+    public override Forecasts.IForecastSnapshotRunStore ForecastSnapshotRuns => _forecastSnapshotRuns;
+
+    /// <summary>The schema of the file: this store (<see cref="MigrateAsync"/>, <see cref="GetSchemaStatusAsync"/>).</summary>
+    public override IStoreSchema Schema => this;
+
+    /// <summary>The pipeline definitions that rebuild stored opportunities.</summary>
+    internal PipelineCatalog Pipelines => _pipelines;
 
     /// <summary>Fault injection for the conformance suite: called with a point name between the steps of a write.</summary>
     internal Action<string>? FaultHook { get; set; }
 
     /// <summary>The points at which <see cref="FaultHook"/> is called inside a write transaction.</summary>
     internal static IReadOnlyList<string> FaultPoints { get; } = ["after-state", "after-outbox"];
-
-    /// <summary>
-    /// Creates the schema or brings it to <see cref="SchemaVersion"/>, switches the file to WAL mode,
-    /// and records each applied migration in <c>schema_migrations</c>. Running it again (or from
-    /// several processes at once) is harmless. Called automatically on first use unless
-    /// <see cref="SqliteStoreOptions.AutoMigrate"/> is false.
-    /// </summary>
-    /// <remarks>
-    /// A current schema is recognised with a plain read (a deferred transaction, no write lock), so a
-    /// store opening the file while another process holds a long write transaction (an import) reads
-    /// at once instead of waiting for the lock. Only a missing migration takes the write lock
-    /// (<c>BEGIN IMMEDIATE</c>), and the applied migrations are read again under it, so two stores
-    /// migrating a fresh file at once apply each migration once.
-    /// </remarks>
-    /// <exception cref="InvalidOperationException">The database was migrated by a newer version of this library.</exception>
-    public async Task MigrateAsync(CancellationToken cancellationToken = default)
-    {
-        await _migrateGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            if (await IsCurrentAsync(connection, cancellationToken).ConfigureAwait(false))
-            {
-                _migrated = true;
-                return;
-            }
-
-            // Switching to WAL needs the file to itself; a file already in WAL mode stays as it is.
-            await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
-            await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                using var transaction = connection.BeginTransaction(deferred: false);
-                await ExecuteAsync(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);", cancellationToken).ConfigureAwait(false);
-                var applied = await AppliedMigrationsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                foreach (var (version, name, sql) in SqliteMigrations.All.Where(m => !applied.Contains(m.Version)))
-                {
-                    await ExecuteAsync(connection, transaction, sql, cancellationToken).ConfigureAwait(false);
-                    if (version == SqliteMigrations.DuplicateKeysVersion)
-                    {
-                        await IndexStoredLeadKeysAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    if (version == SqliteMigrations.PipelineColumnsVersion)
-                    {
-                        await FillPipelineColumnsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    if (version == SqliteMigrations.ProductsVersion)
-                    {
-                        await FillProductsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    if (version == SqliteMigrations.CapacityAndQuarantineVersion)
-                    {
-                        await FillPartnerLoadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    using var record = Command(connection, transaction, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($v, $n, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));", ("$v", version), ("$n", name));
-                    await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                transaction.Commit();
-            }
-            finally
-            {
-                _writeGate.Release();
-            }
-
-            _migrated = true;
-        }
-        finally
-        {
-            _migrateGate.Release();
-        }
-    }
-
-    /// <summary>Reads which migrations the file has (never migrates it; a file without the schema is version 0).</summary>
-    /// <exception cref="SqliteException">The file cannot be opened.</exception>
-    public async Task<StoreSchemaStatus> GetSchemaStatusAsync(CancellationToken cancellationToken = default)
-    {
-        using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, nameof(GetSchemaStatusAsync));
-        using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        using var transaction = connection.BeginTransaction(deferred: true);
-        using (var exists = Command(connection, transaction, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations';"))
-        {
-            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not 1L)
-            {
-                return new StoreSchemaStatus(0, SqliteMigrations.Latest, SqliteMigrations.All.Count);
-            }
-        }
-
-        var applied = await AppliedMigrationsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        return new StoreSchemaStatus(applied.Count == 0 ? 0 : applied.Max(), SqliteMigrations.Latest, SqliteMigrations.All.Count(m => !applied.Contains(m.Version)));
-    }
-
-    /// <summary>
-    /// True when the file is in WAL mode and every migration of this library is recorded, read in a
-    /// deferred transaction (a reader, which WAL lets run beside a writer).
-    /// </summary>
-    /// <exception cref="InvalidOperationException">The database was migrated by a newer version of this library.</exception>
-    private static async Task<bool> IsCurrentAsync(SqliteConnection connection, CancellationToken cancellationToken)
-    {
-        using var transaction = connection.BeginTransaction(deferred: true);
-        using (var mode = Command(connection, transaction, "PRAGMA journal_mode;"))
-        {
-            if (!string.Equals(await mode.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string, "wal", StringComparison.OrdinalIgnoreCase))
-            {
-                return false;
-            }
-        }
-
-        using (var exists = Command(connection, transaction, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations';"))
-        {
-            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not 1L)
-            {
-                return false;
-            }
-        }
-
-        var applied = await AppliedMigrationsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        return SqliteMigrations.All.All(m => applied.Contains(m.Version));
-    }
-
-    /// <summary>The recorded migrations; refuses a database migrated by a newer library.</summary>
-    /// <exception cref="InvalidOperationException">A recorded version is newer than this library's.</exception>
-    private static async Task<HashSet<int>> AppliedMigrationsAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
-    {
-        var applied = new HashSet<int>();
-        using (var command = Command(connection, transaction, "SELECT version FROM schema_migrations;"))
-        using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                applied.Add(reader.GetInt32(0));
-            }
-        }
-
-        if (applied.Count > 0 && applied.Max() > SqliteMigrations.Latest)
-        {
-            throw new InvalidOperationException($"The database is at schema version {applied.Max()}, newer than this library's {SqliteMigrations.Latest}; upgrade Opportunity.Persistence.Sqlite.");
-        }
-
-        return applied;
-    }
 
     /// <summary>Releases the pooled connections to the database file.</summary>
     public void Dispose()
@@ -234,7 +184,7 @@ public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartne
         SqliteConnection.ClearPool(connection);
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         if (_autoMigrate && !_migrated)
         {
@@ -266,7 +216,7 @@ public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartne
     /// as when it throws, everything rolls back). Inside a <see cref="StoreTransaction"/> scope the same
     /// happens in a savepoint of the caller's transaction instead, and nothing commits.
     /// </summary>
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken, [CallerMemberName] string operation = "", Func<T, bool>? commitWhen = null)
+    internal async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken, [CallerMemberName] string operation = "", Func<T, bool>? commitWhen = null)
     {
         using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, operation);
         if (CallerTransaction() is { } caller)
@@ -293,33 +243,24 @@ public sealed partial class SqliteStore : ILeadStore, IOpportunityStore, IPartne
         }
     }
 
-    private void Fault(string point) => FaultHook?.Invoke(point);
+    internal void Fault(string point) => FaultHook?.Invoke(point);
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
+    /// <summary>
+    /// Test hook of the conformance suite: rewrites the stored document of a lead with a state this
+    /// version does not know, as a newer version (or a hand edit) would; the columns stay as they are.
+    /// </summary>
+    internal Task CorruptLeadAsync(TenantId tenant, LeadId id, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            async (connection, transaction) =>
+            {
+                using var command = Command(connection, transaction, "UPDATE leads SET document = json_set(document, '$.state', 'Archived') WHERE tenant = $tenant AND id = $id;", ("$tenant", tenant.Value), ("$id", id.Value));
+                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            },
+            cancellationToken);
 
-        return command;
-    }
-
-    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
-    {
-        using var command = Command(connection, transaction, sql);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>A CHECK or NOT NULL violation reported by SQLite, as a typed error naming the column.</summary>
-    private static StoreDataException ConstraintViolation(string entity, string id, SqliteException ex)
-    {
-        var message = ex.Message;
-        var at = message.IndexOf("failed: ", StringComparison.Ordinal);
-        var field = at < 0 ? "row" : message[(at + "failed: ".Length)..].Trim().TrimEnd('.', '\'');
-        return new StoreDataException(entity, id, field, "The database refused the value.", ex);
-    }
+    /// <summary>
+    /// Rows an import writes with index upkeep before <see cref="ImportUpkeep"/> considers building the
+    /// table's secondary indexes set-wise instead (a small import never changes the schema).
+    /// </summary>
+    internal long ImportIndexRebuildMinimum { get; set; } = 16_384;
 }

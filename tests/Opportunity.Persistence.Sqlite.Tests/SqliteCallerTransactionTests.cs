@@ -66,9 +66,9 @@ public sealed class SqliteCallerTransactionTests : IDisposable
             }
 
             using var secondHost = new SqliteStore(_database.Path);
-            Assert.Equal(commit, await secondHost.FindAsync(AccessScope.Manufacturer(Tenant), id) is { State: LeadState.Assigned });
-            Assert.Equal(commit ? 3 : 0, (await secondHost.ListPendingAsync()).Count(m => m.Id.Contains(id.Value, StringComparison.Ordinal)));
-            Assert.Equal(commit ? 1 : 0, (await secondHost.ListPartnerLoadAsync(Tenant)).Sum(c => c.OpenLeads));
+            Assert.Equal(commit, await secondHost.Leads.FindAsync(AccessScope.Manufacturer(Tenant), id) is { State: LeadState.Assigned });
+            Assert.Equal(commit ? 3 : 0, (await secondHost.Outbox.ListPendingAsync()).Count(m => m.Id.Contains(id.Value, StringComparison.Ordinal)));
+            Assert.Equal(commit ? 1 : 0, (await secondHost.Leads.ListPartnerLoadAsync(Tenant)).Sum(c => c.OpenLeads));
             await using var check = await OpenAppConnectionAsync();
             Assert.Equal(commit ? 1L : 0L, await ScalarAsync(check, null, $"SELECT count(*) FROM crm_rows WHERE id = '{id}';"));
         }
@@ -88,9 +88,9 @@ public sealed class SqliteCallerTransactionTests : IDisposable
         {
             using (StoreTransaction.Enlist(transaction))
             {
-                await store.AddAsync(Lead.Capture(Tenant, new LeadId("L-1"), new LeadDetails { Source = "web" }, "web", _clock));
+                await store.Leads.AddAsync(Lead.Capture(Tenant, new LeadId("L-1"), new LeadDetails { Source = "web" }, "web", _clock));
                 // The import raises the page cache for its batch; the app's own setting comes back.
-                Assert.True((await store.ImportAsync(new OpportunityImportBatch { Opportunities = [] })).IsValid);
+                Assert.True((await store.Importer.ImportAsync(new OpportunityImportBatch { Opportunities = [] })).IsValid);
             }
 
             transaction.Commit();
@@ -112,30 +112,30 @@ public sealed class SqliteCallerTransactionTests : IDisposable
         using var store = new SqliteStore(_database.Path);
         var scope = AccessScope.Manufacturer(Tenant);
         var id = new LeadId("L-1");
-        await store.AddAsync(Lead.Capture(Tenant, id, new LeadDetails { Source = "web" }, "web", _clock));
+        await store.Leads.AddAsync(Lead.Capture(Tenant, id, new LeadDetails { Source = "web" }, "web", _clock));
         // A one-second command timeout: Microsoft.Data.Sqlite retries a busy statement until it runs out.
         await using var connection = await OpenAppConnectionAsync(commandTimeoutSeconds: 1);
         using var transaction = connection.BeginTransaction(deferred: true);
         Lead stale;
         using (StoreTransaction.Enlist(transaction))
         {
-            stale = (await store.FindAsync(scope, id))!;
+            stale = (await store.Leads.FindAsync(scope, id))!;
         }
 
-        var other = (await store.FindAsync(scope, id))!;
+        var other = (await store.Leads.FindAsync(scope, id))!;
         other.Qualify(LeadQualification.Full, "other-host", _clock);
-        await store.UpdateAsync(other);
+        await store.Leads.UpdateAsync(other);
 
         using (StoreTransaction.Enlist(transaction))
         {
             stale.Disqualify("spam", "this-host", _clock);
-            var ex = await Assert.ThrowsAsync<TransactionRetryRequiredException>(() => store.UpdateAsync(stale));
+            var ex = await Assert.ThrowsAsync<TransactionRetryRequiredException>(() => store.Leads.UpdateAsync(stale));
             Assert.Equal(OpportunityErrorCodes.TransactionRetryRequired, ex.ErrorCode);
             Assert.Equal(5, Assert.IsType<SqliteException>(ex.InnerException).SqliteErrorCode);
         }
 
         transaction.Rollback();
-        var stored = (await store.FindAsync(scope, id))!;
+        var stored = (await store.Leads.FindAsync(scope, id))!;
         Assert.Equal((LeadState.Qualified, 2L), (stored.State, stored.Version));
     }
 
@@ -180,7 +180,7 @@ public sealed class SqliteCallerTransactionTests : IDisposable
             late = Task.Run(async () =>
             {
                 await scopeEnded.Task;
-                await store.AddAsync(Lead.Capture(Tenant, new LeadId("L-late"), new LeadDetails { Source = "web" }, "web", _clock));
+                await store.Leads.AddAsync(Lead.Capture(Tenant, new LeadId("L-late"), new LeadDetails { Source = "web" }, "web", _clock));
             });
         }
 
@@ -189,7 +189,7 @@ public sealed class SqliteCallerTransactionTests : IDisposable
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => late);
         Assert.Contains("after its StoreTransaction scope was disposed", ex.Message, StringComparison.Ordinal);
         transaction.Commit();
-        Assert.Null(await store.FindAsync(AccessScope.Manufacturer(Tenant), new LeadId("L-late")));
+        Assert.Null(await store.Leads.FindAsync(AccessScope.Manufacturer(Tenant), new LeadId("L-late")));
     }
 
     private ServiceProvider Build()

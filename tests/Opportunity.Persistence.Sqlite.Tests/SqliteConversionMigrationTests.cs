@@ -27,12 +27,12 @@ public sealed class SqliteConversionMigrationTests : IDisposable
         {
             var named = await AcceptedLeadAsync(before, "L-named");
             named.Convert(new OpportunityId("O-b"), Partner.Value, _clock);
-            await before.UpdateAsync(named);
+            await before.Leads.UpdateAsync(named);
             await AcceptedLeadAsync(before, "L-orphan");
             await AcceptedLeadAsync(before, "L-unnamed");
             foreach (var id in new[] { "O-a", "O-b", "O-orphan", "O-x", "O-y" })
             {
-                await before.AddAsync(SalesOpportunity.Open(Tenant, new OpportunityId(id), new SalesOpportunityDraft(Partner, new Money(100m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)), PipelineDefinition.Default, "p", _clock));
+                await before.Opportunities.AddAsync(SalesOpportunity.Open(Tenant, new OpportunityId(id), new SalesOpportunityDraft(Partner, new Money(100m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)), PipelineDefinition.Default, "p", _clock));
             }
         }
 
@@ -49,17 +49,17 @@ public sealed class SqliteConversionMigrationTests : IDisposable
         using var store = new SqliteStore(_database.Path);
         await store.MigrateAsync();
 
-        Assert.Equal("O-b", (await store.FindConvertedFromAsync(Tenant, new LeadId("L-named")))!.Id.Value);
-        Assert.Equal("O-orphan", (await store.FindConvertedFromAsync(Tenant, new LeadId("L-orphan")))!.Id.Value);
-        Assert.Equal("O-x", (await store.FindConvertedFromAsync(Tenant, new LeadId("L-unnamed")))!.Id.Value);
+        Assert.Equal("O-b", (await store.Conversions.FindConvertedFromAsync(Tenant, new LeadId("L-named")))!.Id.Value);
+        Assert.Equal("O-orphan", (await store.Conversions.FindConvertedFromAsync(Tenant, new LeadId("L-orphan")))!.Id.Value);
+        Assert.Equal("O-x", (await store.Conversions.FindConvertedFromAsync(Tenant, new LeadId("L-unnamed")))!.Id.Value);
         Assert.Equal(2L, await ScalarAsync<long>("SELECT count(*) FROM opportunities WHERE source_lead IS NULL;"));
-        var orphaned = (await store.FindAsync(AccessScope.Manufacturer(Tenant), new LeadId("L-orphan")))!;
+        var orphaned = (await store.Leads.FindAsync(AccessScope.Manufacturer(Tenant), new LeadId("L-orphan")))!;
         orphaned.Convert(new OpportunityId("O-retry"), Partner.Value, _clock);
-        var retried = await store.ConvertAsync(orphaned, SalesOpportunity.Open(Tenant, new OpportunityId("O-retry"), new SalesOpportunityDraft(Partner, new Money(100m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)) { SourceLead = new LeadId("L-orphan") }, PipelineDefinition.Default, "p", _clock));
+        var retried = await store.Conversions.ConvertAsync(orphaned, SalesOpportunity.Open(Tenant, new OpportunityId("O-retry"), new SalesOpportunityDraft(Partner, new Money(100m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)) { SourceLead = new LeadId("L-orphan") }, PipelineDefinition.Default, "p", _clock));
         Assert.Equal("O-orphan", retried.Id.Value);
-        Assert.Null(await store.FindAsync(AccessScope.Manufacturer(Tenant), new OpportunityId("O-retry")));
-        await store.EnqueueAsync([new OutboxMessage("Lead/L-named/1", Tenant, OutboxMessage.DomainEventTopic, "LeadCaptured", "{}", _clock.GetCurrentInstant())]);
-        Assert.DoesNotContain(await store.ListPendingAsync(), m => m.Id == "Lead/L-named/1");
+        Assert.Null(await store.Opportunities.FindAsync(AccessScope.Manufacturer(Tenant), new OpportunityId("O-retry")));
+        await store.Outbox.EnqueueAsync([new OutboxMessage("Lead/L-named/1", Tenant, OutboxMessage.DomainEventTopic, "LeadCaptured", "{}", _clock.GetCurrentInstant())]);
+        Assert.DoesNotContain(await store.Outbox.ListPendingAsync(), m => m.Id == "Lead/L-named/1");
     }
 
     private async Task<Lead> AcceptedLeadAsync(SqliteStore store, string id)
@@ -68,7 +68,7 @@ public sealed class SqliteConversionMigrationTests : IDisposable
         lead.Qualify(LeadQualification.Full, "system", _clock);
         lead.Assign(Partner, _clock.GetCurrentInstant() + Duration.FromDays(2), "router", _clock);
         lead.Accept(Partner, _clock);
-        await store.AddAsync(lead);
+        await store.Leads.AddAsync(lead);
         return lead;
     }
 

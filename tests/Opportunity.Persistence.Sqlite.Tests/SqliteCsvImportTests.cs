@@ -29,9 +29,9 @@ public sealed class SqliteCsvImportTests : IDisposable
     public async Task ImportAsync_StoredIdInTheMiddleOfABigFile_WritesNothingAndNamesTheLine()
     {
         using var store = new SqliteStore(_database.Path);
-        Assert.True((await OpportunityCsvImporter.ImportAsync(new StringReader(File(1, first: Rows / 2)), store, store, Options, Clock)).IsValid);
+        Assert.True((await OpportunityCsvImporter.ImportAsync(new StringReader(File(1, first: Rows / 2)), store.Importer, store.Partners, Options, Clock)).IsValid);
 
-        var result = await OpportunityCsvImporter.ImportAsync(new StringReader(File(Rows)), store, store, Options, Clock);
+        var result = await OpportunityCsvImporter.ImportAsync(new StringReader(File(Rows)), store.Importer, store.Partners, Options, Clock);
 
         var error = Assert.Single(result.Errors);
         Assert.Equal($"line {Rows / 2 + 2}, column id", error.Location);
@@ -46,20 +46,20 @@ public sealed class SqliteCsvImportTests : IDisposable
         using var store = new SqliteStore(_database.Path);
         store.FaultHook = InjectedFaultException.ThrowAt("after-state");
 
-        await Assert.ThrowsAsync<InjectedFaultException>(() => OpportunityCsvImporter.ImportAsync(new StringReader(File(Rows)), store, store, Options, Clock));
+        await Assert.ThrowsAsync<InjectedFaultException>(() => OpportunityCsvImporter.ImportAsync(new StringReader(File(Rows)), store.Importer, store.Partners, Options, Clock));
 
         Assert.Equal(0L, await CountAsync("opportunities"));
         Assert.Equal(0L, await CountAsync("partners"));
         Assert.Equal(0L, await CountAsync("outbox"));
 
         store.FaultHook = null;
-        var retry = await OpportunityCsvImporter.ImportAsync(new StringReader(File(Rows)), store, store, Options, Clock);
+        var retry = await OpportunityCsvImporter.ImportAsync(new StringReader(File(Rows)), store.Importer, store.Partners, Options, Clock);
 
         Assert.True(retry.IsValid, string.Join("; ", retry.Errors.Take(3)));
         Assert.Equal((long)Rows, await CountAsync("opportunities"));
         Assert.Equal(50L, await CountAsync("partners"));
         Assert.Equal((long)Rows, await CountAsync("opportunity_feed"));
-        var imported = Assert.Single(await store.ListPendingAsync());
+        var imported = Assert.Single(await store.Outbox.ListPendingAsync());
         Assert.Equal("OpportunityImport/o-00000/1@acme", imported.Id);
         var counts = (OpportunitiesImported)DomainEventSerializer.Deserialize(imported.Type, imported.Payload);
         Assert.Equal((Rows, (Rows + 2) / 3), (counts.Imported, counts.Won));
@@ -70,11 +70,11 @@ public sealed class SqliteCsvImportTests : IDisposable
     {
         using var store = new SqliteStore(_database.Path);
 
-        var result = await OpportunityCsvImporter.ImportAsync(new StringReader(File(Rows)), store, store, Options with { PerRowEvents = true }, Clock);
+        var result = await OpportunityCsvImporter.ImportAsync(new StringReader(File(Rows)), store.Importer, store.Partners, Options with { PerRowEvents = true }, Clock);
 
         Assert.True(result.IsValid, string.Join("; ", result.Errors.Take(3)));
         Assert.Equal((long)(Rows + (Rows + 2) / 3 + 1), await CountAsync("outbox"));
-        var opened = (await store.ListPendingAsync()).First(m => m.Id == "SalesOpportunity/o-10000/1@acme");
+        var opened = (await store.Outbox.ListPendingAsync()).First(m => m.Id == "SalesOpportunity/o-10000/1@acme");
         Assert.Equal(DomainEventSerializer.Serialize(DomainEventSerializer.Deserialize(opened.Type, opened.Payload)), opened.Payload);
     }
 

@@ -21,11 +21,11 @@ public sealed class SqliteFieldHistoryOptionTests : IDisposable
     {
         using var store = new SqliteStore(new SqliteStoreOptions { DatabasePath = _database.Path, RecordFieldHistory = record });
         var lead = Lead.Capture(Tenant, new LeadId("l-1"), new LeadDetails { Source = "web", Company = "ACME Heizung GmbH" }, "system", _clock);
-        await store.AddAsync(lead);
+        await store.Leads.AddAsync(lead);
         lead.Qualify(LeadQualification.Full, "alice", _clock);
-        await store.UpdateAsync(lead);
+        await store.Leads.UpdateAsync(lead);
 
-        var page = await store.ReadHistoryAsync(Tenant, AuditedRecord.Of(lead.Id));
+        var page = await store.FieldHistory.ReadHistoryAsync(Tenant, AuditedRecord.Of(lead.Id));
 
         Assert.Equal(expectedChanges, page.Changes.Count);
     }

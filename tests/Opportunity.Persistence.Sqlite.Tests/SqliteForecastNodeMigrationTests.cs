@@ -34,12 +34,12 @@ public sealed class SqliteForecastNodeMigrationTests : IDisposable
 
         using var store = new SqliteStore(_database.Path);
         await store.MigrateAsync();
-        await store.SaveTargetAsync(Tenant, new SalesTarget(Q1, new Money(7m, CurrencyCode.EUR)) { Node = "network/region:EMEA" });
+        await store.Targets.SaveTargetAsync(Tenant, new SalesTarget(Q1, new Money(7m, CurrencyCode.EUR)) { Node = "network/region:EMEA" });
 
-        Assert.Equal(new Money(5_000m, CurrencyCode.EUR), (await store.FindTargetAsync(Tenant, Q1, ForecastScope.Network))!.Amount);
+        Assert.Equal(new Money(5_000m, CurrencyCode.EUR), (await store.Targets.FindTargetAsync(Tenant, Q1, ForecastScope.Network))!.Amount);
         Assert.Equal(
             [ForecastScope.Network, ForecastScope.OfNode("network/region:EMEA"), new ForecastScope(new PartnerId("P1"))],
-            (await store.ListTargetsAsync(Tenant, Q1)).Select(ForecastScope.Of));
+            (await store.Targets.ListTargetsAsync(Tenant, Q1)).Select(ForecastScope.Of));
     }
 
     private async Task ExecuteAsync(string sql)

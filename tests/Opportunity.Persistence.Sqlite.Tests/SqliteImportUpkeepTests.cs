@@ -21,12 +21,12 @@ public sealed class SqliteImportUpkeepTests : IDisposable
     {
         using var store = new SqliteStore(_database.Path) { ImportIndexRebuildMinimum = 8 };
         await store.MigrateAsync();
-        await store.AddAsync(Deal("stored-0"));
+        await store.Opportunities.AddAsync(Deal("stored-0"));
         var before = Schema();
 
-        Assert.True((await store.ImportAsync([.. Enumerable.Range(0, 50).Select(i => Deal($"large-{i:D2}").ToSnapshot())])).IsValid);
+        Assert.True((await store.Importer.ImportAsync([.. Enumerable.Range(0, 50).Select(i => Deal($"large-{i:D2}").ToSnapshot())])).IsValid);
         var afterLarge = Schema();
-        Assert.True((await store.ImportAsync([.. Enumerable.Range(0, 20).Select(i => Deal($"small-{i:D2}").ToSnapshot())])).IsValid);
+        Assert.True((await store.Importer.ImportAsync([.. Enumerable.Range(0, 20).Select(i => Deal($"small-{i:D2}").ToSnapshot())])).IsValid);
         var afterSmall = Schema();
 
         Assert.Equal(before.Select(s => (s.Name, s.Sql)), afterLarge.Select(s => (s.Name, s.Sql)));

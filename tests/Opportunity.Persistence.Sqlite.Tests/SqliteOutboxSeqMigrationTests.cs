@@ -18,12 +18,12 @@ public sealed class SqliteOutboxSeqMigrationTests : IDisposable
         using var store = new SqliteStore(_database.Path);
         await store.MigrateAsync();
 
-        await store.EnqueueAsync([Message("b"), Message("a")]);
-        await store.EnqueueAsync([Message("c")]);
+        await store.Outbox.EnqueueAsync([Message("b"), Message("a")]);
+        await store.Outbox.EnqueueAsync([Message("c")]);
 
         Assert.DoesNotContain("AUTOINCREMENT", await ScalarAsync<string>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'outbox';"), StringComparison.OrdinalIgnoreCase);
         Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM sqlite_sequence WHERE name = 'outbox';"));
-        Assert.Equal(["b", "a", "c"], (await store.ListPendingAsync()).Select(m => m.Id));
+        Assert.Equal(["b", "a", "c"], (await store.Outbox.ListPendingAsync()).Select(m => m.Id));
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class SqliteOutboxSeqMigrationTests : IDisposable
         using (var before = new SqliteStore(_database.Path))
         {
             await before.MigrateAsync();
-            await before.EnqueueAsync([Message("b"), Message("a")]);
+            await before.Outbox.EnqueueAsync([Message("b"), Message("a")]);
         }
 
         // Back to the outbox of the previous release: AUTOINCREMENT, its sqlite_sequence row, migration 9 not recorded.
@@ -54,9 +54,9 @@ public sealed class SqliteOutboxSeqMigrationTests : IDisposable
 
         using var store = new SqliteStore(_database.Path);
         await store.MigrateAsync();
-        await store.EnqueueAsync([Message("c"), Message("a")]);
+        await store.Outbox.EnqueueAsync([Message("c"), Message("a")]);
 
-        Assert.Equal(["b", "a", "c"], (await store.ListPendingAsync()).Select(m => m.Id));
+        Assert.Equal(["b", "a", "c"], (await store.Outbox.ListPendingAsync()).Select(m => m.Id));
         Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM sqlite_sequence WHERE name = 'outbox';"));
         Assert.Equal(3L, await ScalarAsync<long>("SELECT max(seq) FROM outbox;"));
     }

@@ -45,7 +45,7 @@ public sealed class SqlitePipelineRowReaderTests : IDisposable
         Assert.Equal(one, three);
         Assert.Equal(Sorted(deals.Where(d => d.Tenant == TenantA).Select(StoredPipelineRow.Of)), three);
         var expected = PipelineSnapshot.FromOpportunities(deals.Where(d => d.Tenant == TenantA)).Group(PipelineDimension.Partner, PipelineDimension.Stage).Groups.ToList();
-        Assert.Equal(expected, (await PipelineSnapshot.FromStoreAsync(store, scope)).Group(PipelineDimension.Partner, PipelineDimension.Stage).Groups);
+        Assert.Equal(expected, (await PipelineSnapshot.FromStoreAsync(store.Opportunities, scope)).Group(PipelineDimension.Partner, PipelineDimension.Stage).Groups);
     }
 
     /// <summary>A partner scope reads that partner's deals only (one connection); another tenant's deals never appear.</summary>
@@ -75,12 +75,12 @@ public sealed class SqlitePipelineRowReaderTests : IDisposable
         var scope = AccessScope.Manufacturer(TenantA);
 
         var rows = new List<StoredPipelineRow>();
-        await foreach (var row in store.ReadPipelineRowsAsync(scope, false, readers: 2, rowsPerReader: 0))
+        await foreach (var row in ((SqliteOpportunityStore)store.Opportunities).ReadPipelineRowsAsync(scope, false, readers: 2, rowsPerReader: 0))
         {
             if (rows.Count == 0)
             {
-                await store.AddAsync(Deal(TenantA, "late-first", "P00", 999_001));
-                await store.AddAsync(Deal(TenantA, "late-last", "P11", 999_002));
+                await store.Opportunities.AddAsync(Deal(TenantA, "late-first", "P00", 999_001));
+                await store.Opportunities.AddAsync(Deal(TenantA, "late-last", "P11", 999_002));
             }
 
             rows.Add(row);
@@ -98,7 +98,7 @@ public sealed class SqlitePipelineRowReaderTests : IDisposable
         await SeedAsync(store);
         var scope = AccessScope.Manufacturer(TenantA);
         var taken = 0;
-        await foreach (var _ in store.ReadPipelineRowsAsync(scope, false, readers: 2, rowsPerReader: 0))
+        await foreach (var _ in ((SqliteOpportunityStore)store.Opportunities).ReadPipelineRowsAsync(scope, false, readers: 2, rowsPerReader: 0))
         {
             if (++taken == 5)
             {
@@ -113,7 +113,7 @@ public sealed class SqlitePipelineRowReaderTests : IDisposable
     private static async Task<List<StoredPipelineRow>> ReadAsync(SqliteStore store, AccessScope scope, int readers)
     {
         var rows = new List<StoredPipelineRow>();
-        await foreach (var row in store.ReadPipelineRowsAsync(scope, false, readers, rowsPerReader: 0))
+        await foreach (var row in ((SqliteOpportunityStore)store.Opportunities).ReadPipelineRowsAsync(scope, false, readers, rowsPerReader: 0))
         {
             rows.Add(row);
         }
@@ -134,7 +134,7 @@ public sealed class SqlitePipelineRowReaderTests : IDisposable
             deals.Add(Deal(tenant, $"o-{i:D2}", $"P{i % 12:D2}", 1_000 + i, i % 3 == 0 ? "DE-South" : null));
         }
 
-        var result = await store.ImportAsync(deals.Select(d => d.ToSnapshot()));
+        var result = await store.Importer.ImportAsync(deals.Select(d => d.ToSnapshot()));
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
         return deals;
     }

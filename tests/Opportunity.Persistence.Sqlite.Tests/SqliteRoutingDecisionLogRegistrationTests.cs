@@ -20,11 +20,11 @@ public sealed class SqliteRoutingDecisionLogRegistrationTests : IDisposable
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void UseSqlite_BeforeOrAfterAddLeadDistribution_DecisionLogIsTheSqliteStore(bool sqliteFirst)
+    public void UseSqlite_BeforeOrAfterAddLeadDistribution_DecisionLogIsTheSqliteStores(bool sqliteFirst)
     {
         using var provider = Build(sqliteFirst);
 
-        Assert.Same(provider.GetRequiredService<SqliteStore>(), provider.GetRequiredService<IRoutingDecisionLog>());
+        Assert.Same(provider.GetRequiredService<SqliteStore>().DecisionLog, provider.GetRequiredService<IRoutingDecisionLog>());
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class SqliteRoutingDecisionLogRegistrationTests : IDisposable
 
         Assert.Single(services, d => d.ServiceType == typeof(IRoutingDecisionLog));
         using var provider = services.BuildServiceProvider();
-        Assert.IsType<SqliteStore>(provider.GetRequiredService<IRoutingDecisionLog>());
+        Assert.Same(provider.GetRequiredService<SqliteStore>().DecisionLog, provider.GetRequiredService<IRoutingDecisionLog>());
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class SqliteStorageGrowthTests(ITestOutputHelper output) : IDispos
         var clock = new FakeClock(Instant.FromUtc(2026, 7, 1, 0, 0));
         using var store = new SqliteStore(new SqliteStoreOptions { DatabasePath = _database.Path, DurableCommits = false });
 
-        var assigned = await StorageGrowthScenario.RunAsync(store, store, store, store, clock, Leads);
+        var assigned = await StorageGrowthScenario.RunAsync(store.Leads, store.Outbox, store.Partners, store.DecisionLog, clock, Leads);
 
         var (used, outboxRows) = await UsedBytesAsync(_database.Path);
 

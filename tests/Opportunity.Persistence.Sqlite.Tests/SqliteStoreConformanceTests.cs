@@ -25,27 +25,30 @@ public sealed class SqliteStoreConformanceTests : StoreConformanceTests
     private static StoreUnderTest Wrap(SqliteStore store, Action dispose, string path, PipelineCatalog pipelines)
     {
         store.ImportIndexRebuildMinimum = 1;
-        return new(store, store, store, store, () =>
+        return new(store.Leads, store.Opportunities, store.Partners, store.Outbox, () =>
         {
             dispose();
             return ValueTask.CompletedTask;
         })
         {
             Caller = new CallerDatabase(() => OpenCallerConnectionAsync(path), OwnTable),
-            Importer = store,
-            PipelineRows = store,
-            ForecastSnapshots = store,
-            Targets = store,
-            ForecastAdjustments = store,
-            ForecastSnapshotRuns = store,
-            PushDown = store,
-            ChangeFeed = store,
+            Importer = store.Importer,
+            Conversions = store.Conversions,
+            Merges = store.Merges,
+            Schema = store,
+            PipelineRows = (IPipelineRowSource)store.Opportunities,
+            ForecastSnapshots = store.ForecastSnapshots,
+            Targets = store.Targets,
+            ForecastAdjustments = store.ForecastAdjustments,
+            ForecastSnapshotRuns = store.ForecastSnapshotRuns,
+            PushDown = store.PushDown,
+            ChangeFeed = store.ChangeFeed,
             WritersWaitForOpenTransactions = true,
-            DecisionLog = store,
-            FieldHistory = store,
-            Eraser = store,
+            DecisionLog = store.DecisionLog,
+            FieldHistory = store.FieldHistory,
+            Eraser = store.Eraser,
             ReadStoredBytes = () => ReadFileBytesAsync(path),
-            Quarantine = store,
+            Quarantine = store.Quarantine,
             CorruptLead = (tenant, id) => store.CorruptLeadAsync(tenant, id),
             FaultPoints = SqliteStore.FaultPoints,
             ArmFault = point => store.FaultHook = InjectedFaultException.ThrowAt(point),

@@ -26,8 +26,8 @@ public sealed class SqliteStoreReadDuringWriteTests : IDisposable
     {
         using (var writer = new SqliteStore(_database.Path))
         {
-            await writer.AddAsync(Lead.Capture(Tenant, new LeadId("l-1"), new LeadDetails { Source = "web", Company = "Acme" }, "system", _clock));
-            await writer.AddAsync(SalesOpportunity.Open(Tenant, new OpportunityId("o-1"), new SalesOpportunityDraft(new PartnerId("p"), new Money(1_000m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)), PipelineDefinition.Default, "system", _clock));
+            await writer.Leads.AddAsync(Lead.Capture(Tenant, new LeadId("l-1"), new LeadDetails { Source = "web", Company = "Acme" }, "system", _clock));
+            await writer.Opportunities.AddAsync(SalesOpportunity.Open(Tenant, new OpportunityId("o-1"), new SalesOpportunityDraft(new PartnerId("p"), new Money(1_000m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)), PipelineDefinition.Default, "system", _clock));
         }
 
         // Another process in the middle of a long import: the write lock is held and a row is written but not committed.
@@ -42,9 +42,9 @@ public sealed class SqliteStoreReadDuringWriteTests : IDisposable
         using var reader = new SqliteStore(new SqliteStoreOptions { DatabasePath = _database.Path, AutoMigrate = true, BusyTimeout = Duration.FromSeconds(1) });
         var scope = AccessScope.Manufacturer(Tenant);
 
-        var lead = await reader.FindAsync(scope, new LeadId("l-1"));
-        var queried = await reader.QueryAsync(scope, new LeadQuery()).Select(l => l.Id.Value).ToListAsync();
-        var snapshot = await PipelineSnapshot.FromStoreAsync(reader, scope);
+        var lead = await reader.Leads.FindAsync(scope, new LeadId("l-1"));
+        var queried = await reader.Leads.QueryAsync(scope, new LeadQuery()).Select(l => l.Id.Value).ToListAsync();
+        var snapshot = await PipelineSnapshot.FromStoreAsync(reader.Opportunities, scope);
 
         Assert.NotNull(lead);
         Assert.Equal(["l-1"], queried);
@@ -60,11 +60,11 @@ public sealed class SqliteStoreReadDuringWriteTests : IDisposable
         var scope = AccessScope.Manufacturer(Tenant);
 
         await Task.WhenAll(
-            first.AddAsync(Lead.Capture(Tenant, new LeadId("a"), new LeadDetails { Source = "web" }, "system", _clock)),
-            second.AddAsync(Lead.Capture(Tenant, new LeadId("b"), new LeadDetails { Source = "web" }, "system", _clock)));
+            first.Leads.AddAsync(Lead.Capture(Tenant, new LeadId("a"), new LeadDetails { Source = "web" }, "system", _clock)),
+            second.Leads.AddAsync(Lead.Capture(Tenant, new LeadId("b"), new LeadDetails { Source = "web" }, "system", _clock)));
 
-        Assert.Equal(["a", "b"], await first.QueryAsync(scope, new LeadQuery()).Select(l => l.Id.Value).ToListAsync());
-        Assert.Equal(["a", "b"], await second.QueryAsync(scope, new LeadQuery()).Select(l => l.Id.Value).ToListAsync());
+        Assert.Equal(["a", "b"], await first.Leads.QueryAsync(scope, new LeadQuery()).Select(l => l.Id.Value).ToListAsync());
+        Assert.Equal(["a", "b"], await second.Leads.QueryAsync(scope, new LeadQuery()).Select(l => l.Id.Value).ToListAsync());
         await using var connection = new SqliteConnection($"Data Source={_database.Path};Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();

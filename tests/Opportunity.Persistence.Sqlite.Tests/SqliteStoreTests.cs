@@ -50,8 +50,8 @@ public sealed class SqliteStoreTests : IDisposable
     {
         using (var before = new SqliteStore(_database.Path))
         {
-            await before.AddAsync(Lead.Capture(Tenant, new LeadId("l-1"), new LeadDetails { Source = "web", Company = "ACME Heizung GmbH", Contact = new LeadContact(null, "a@Acme.de", "+49 89 1234567") }, "system", _clock));
-            await before.AddAsync(Lead.Capture(Tenant, new LeadId("l-2"), new LeadDetails { Source = "web", Company = "Beta" }, "system", _clock));
+            await before.Leads.AddAsync(Lead.Capture(Tenant, new LeadId("l-1"), new LeadDetails { Source = "web", Company = "ACME Heizung GmbH", Contact = new LeadContact(null, "a@Acme.de", "+49 89 1234567") }, "system", _clock));
+            await before.Leads.AddAsync(Lead.Capture(Tenant, new LeadId("l-2"), new LeadDetails { Source = "web", Company = "Beta" }, "system", _clock));
         }
 
         // Back to the schema of the previous release: no key columns, migration 3 not recorded.
@@ -64,9 +64,9 @@ public sealed class SqliteStoreTests : IDisposable
         await store.MigrateAsync();
 
         var scope = AccessScope.Manufacturer(Tenant);
-        Assert.Equal(["l-1"], await Ids(store.FindDuplicateCandidatesAsync(scope, new DuplicateKeys("acme heizung", null, null))));
-        Assert.Equal(["l-1"], await Ids(store.FindDuplicateCandidatesAsync(scope, new DuplicateKeys(null, "acme.de", "891234567"))));
-        Assert.Equal(["l-2"], await Ids(store.FindDuplicateCandidatesAsync(scope, new DuplicateKeys("beta", null, null))));
+        Assert.Equal(["l-1"], await Ids(store.Leads.FindDuplicateCandidatesAsync(scope, new DuplicateKeys("acme heizung", null, null))));
+        Assert.Equal(["l-1"], await Ids(store.Leads.FindDuplicateCandidatesAsync(scope, new DuplicateKeys(null, "acme.de", "891234567"))));
+        Assert.Equal(["l-2"], await Ids(store.Leads.FindDuplicateCandidatesAsync(scope, new DuplicateKeys("beta", null, null))));
         Assert.Equal(1L, await ScalarAsync<long>("SELECT count(*) FROM leads WHERE dup_email_domain IS NULL AND dup_phone IS NULL;"));
     }
 
@@ -89,7 +89,7 @@ public sealed class SqliteStoreTests : IDisposable
         {
             foreach (var o in new[] { open, won, lost })
             {
-                await before.AddAsync(o);
+                await before.Opportunities.AddAsync(o);
             }
         }
 
@@ -106,8 +106,8 @@ public sealed class SqliteStoreTests : IDisposable
         var options = new Forecasting.PipelineSnapshotOptions { IncludeClosedWon = true };
         var grouping = Forecasting.PipelineGrouping.By(Forecasting.PipelineDimension.Partner, Forecasting.PipelineDimension.CloseMonth);
         var expected = Forecasting.PipelineSnapshot.FromOpportunities([open, won, lost], options).Group(grouping).Groups.ToList();
-        var streamed = (await Forecasting.PipelineSnapshot.FromStoreAsync(store, AccessScope.Manufacturer(Tenant), options)).Group(grouping).Groups;
-        var pushed = await store.AggregatePipelineAsync(AccessScope.Manufacturer(Tenant), grouping, options);
+        var streamed = (await Forecasting.PipelineSnapshot.FromStoreAsync(store.Opportunities, AccessScope.Manufacturer(Tenant), options)).Group(grouping).Groups;
+        var pushed = await store.PushDown.AggregatePipelineAsync(AccessScope.Manufacturer(Tenant), grouping, options);
         Assert.Equal(2, expected.Count);
         Assert.Equal(expected, streamed);
         Assert.Equal(expected, pushed);
@@ -128,21 +128,21 @@ public sealed class SqliteStoreTests : IDisposable
         using var store = new SqliteStore(_database.Path);
         var kept = SalesOpportunity.Open(Tenant, new OpportunityId("o-kept"), new SalesOpportunityDraft(new PartnerId("P1"), new Money(1_000m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)), PipelineDefinition.Default, "u", _clock);
         var held = SalesOpportunity.Open(Tenant, new OpportunityId("o-held"), new SalesOpportunityDraft(new PartnerId("P1"), new Money(7_000m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)), PipelineDefinition.Default, "u", _clock);
-        await store.AddAsync(kept);
-        await store.AddAsync(held);
+        await store.Opportunities.AddAsync(kept);
+        await store.Opportunities.AddAsync(held);
         var scope = AccessScope.Manufacturer(Tenant);
-        Assert.Equal(2, (await Forecasting.PipelineSnapshot.FromStoreAsync(store, scope)).Count);
+        Assert.Equal(2, (await Forecasting.PipelineSnapshot.FromStoreAsync(store.Opportunities, scope)).Count);
 
         await ScalarAsync<long>($"INSERT INTO quarantine (tenant, kind, id, reason, quarantined_at) VALUES ('{Tenant}', 'SalesOpportunity', 'o-held', 'unreadable', '2025-03-03T09:00:00.000000000Z'); SELECT 1;");
 
         var expected = Forecasting.PipelineSnapshot.FromOpportunities([kept]).Total().Groups.ToList();
-        var streamed = await Forecasting.PipelineSnapshot.FromStoreAsync(store, scope);
+        var streamed = await Forecasting.PipelineSnapshot.FromStoreAsync(store.Opportunities, scope);
         Assert.Equal(1, streamed.Count);
         Assert.Equal(expected, streamed.Total().Groups);
-        Assert.Equal(expected, await store.AggregatePipelineAsync(scope, Forecasting.PipelineGrouping.Total));
+        Assert.Equal(expected, await store.PushDown.AggregatePipelineAsync(scope, Forecasting.PipelineGrouping.Total));
 
         // The change feed carries both writes; the quarantined deal's entry has no row (the follower drops it).
-        var feed = await store.ReadChangesAsync(Tenant, ChangeFeedPosition.Start, 10);
+        var feed = await store.ChangeFeed.ReadChangesAsync(Tenant, ChangeFeedPosition.Start, 10);
         Assert.Equal(["o-kept", "o-held"], feed.Changes.Select(c => c.Id.Value));
         Assert.Equal(StoredPipelineRow.Of(kept), feed.Changes[0].Row);
         Assert.Null(feed.Changes[1].Row);
@@ -160,17 +160,17 @@ public sealed class SqliteStoreTests : IDisposable
         var p2 = new PartnerId("p-2");
         using (var before = new SqliteStore(_database.Path))
         {
-            await before.UpsertAsync(new Partners.Partner(Tenant, p1, "One", Partners.PartnerTier.Gold) { Capacity = 3 });
-            await before.AddAsync(Assigned("l-1", p1));
+            await before.Partners.UpsertAsync(new Partners.Partner(Tenant, p1, "One", Partners.PartnerTier.Gold) { Capacity = 3 });
+            await before.Leads.AddAsync(Assigned("l-1", p1));
             var accepted = Assigned("l-2", p1);
             accepted.Accept(p1, _clock);
-            await before.AddAsync(accepted);
+            await before.Leads.AddAsync(accepted);
             _clock.Advance(Duration.FromMinutes(5));
-            await before.AddAsync(Assigned("l-3", p2));
+            await before.Leads.AddAsync(Assigned("l-3", p2));
             var rejected = Assigned("l-4", p1);
             rejected.Reject(p1, "busy", _clock);
-            await before.AddAsync(rejected);
-            await before.AddAsync(Assigned("l-5", p1));
+            await before.Leads.AddAsync(rejected);
+            await before.Leads.AddAsync(Assigned("l-5", p1));
         }
 
         // Back to the schema of the previous release (nothing counted), with one unreadable document.
@@ -183,12 +183,12 @@ public sealed class SqliteStoreTests : IDisposable
         using var store = new SqliteStore(_database.Path);
         await store.MigrateAsync();
 
-        var load = await store.ListPartnerLoadAsync(Tenant);
+        var load = await store.Leads.ListPartnerLoadAsync(Tenant);
         Assert.Equal(["p-1=3@2025-03-03T09:05:00Z", "p-2=1@2025-03-03T09:05:00Z"], load.Select(l => $"{l.Partner}={l.OpenLeads}@{l.LastAssignedAt}"));
         var full = Lead.Capture(Tenant, new LeadId("l-6"), new LeadDetails { Source = "web" }, "system", _clock);
         full.Qualify(LeadQualification.Full, "system", _clock);
         full.Assign(p1, _clock.GetCurrentInstant() + Duration.FromDays(1), "router", _clock);
-        await Assert.ThrowsAsync<PartnerAtCapacityException>(() => store.AddAsync(full));
+        await Assert.ThrowsAsync<PartnerAtCapacityException>(() => store.Leads.AddAsync(full));
 
         Lead Assigned(string id, PartnerId partner)
         {
@@ -206,7 +206,7 @@ public sealed class SqliteStoreTests : IDisposable
         var opportunity = SalesOpportunity.Open(Tenant, new OpportunityId("o"), new SalesOpportunityDraft(new PartnerId("p"), new Money(1_234_567.89m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)), PipelineDefinition.Default, "system", _clock);
         opportunity.ScheduleNextDue(Instant.FromUtc(2025, 3, 4, 17, 30) + Duration.FromNanoseconds(5));
 
-        await store.AddAsync(opportunity);
+        await store.Opportunities.AddAsync(opportunity);
 
         Assert.Equal(123_456_789L, await ScalarAsync<long>("SELECT amount_minor FROM opportunities;"));
         Assert.Equal("EUR", await ScalarAsync<string>("SELECT currency FROM opportunities;"));
@@ -224,23 +224,23 @@ public sealed class SqliteStoreTests : IDisposable
         var valid = SalesOpportunity.Open(Tenant, new OpportunityId("huge"), new SalesOpportunityDraft(new PartnerId("p"), new Money(1m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)), PipelineDefinition.Default, "system", _clock);
         var opportunity = SalesOpportunity.FromSnapshot(valid.ToSnapshot() with { Amount = new Money(100_000_000_000_000_000_000m, CurrencyCode.EUR) }, PipelineDefinition.Default);
 
-        var ex = await Assert.ThrowsAsync<StoreDataException>(() => store.AddAsync(opportunity));
+        var ex = await Assert.ThrowsAsync<StoreDataException>(() => store.Opportunities.AddAsync(opportunity));
 
         Assert.Equal("SalesOpportunity", ex.Entity);
         Assert.Equal("huge", ex.EntityId);
         Assert.Equal("Amount", ex.Field);
         Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM opportunities;"));
-        Assert.Empty(await store.ListPendingAsync());
+        Assert.Empty(await store.Outbox.ListPendingAsync());
     }
 
     [Fact]
     public async Task FindAsync_CorruptDocument_ThrowsNamingEntityIdAndDocument()
     {
         using var store = new SqliteStore(_database.Path);
-        await store.AddAsync(Lead.Capture(Tenant, new LeadId("l-1"), new LeadDetails { Source = "web" }, "system", _clock));
+        await store.Leads.AddAsync(Lead.Capture(Tenant, new LeadId("l-1"), new LeadDetails { Source = "web" }, "system", _clock));
         await ScalarAsync<long>("UPDATE leads SET document = '{\"id\":\"l-1\"' ; SELECT 1;");
 
-        var ex = await Assert.ThrowsAsync<StoreDataException>(() => store.FindAsync(AccessScope.Manufacturer(Tenant), new LeadId("l-1")));
+        var ex = await Assert.ThrowsAsync<StoreDataException>(() => store.Leads.FindAsync(AccessScope.Manufacturer(Tenant), new LeadId("l-1")));
 
         Assert.Equal("Lead", ex.Entity);
         Assert.Equal("l-1", ex.EntityId);
@@ -262,25 +262,25 @@ public sealed class SqliteStoreTests : IDisposable
         using var store = new SqliteStore(new SqliteStoreOptions { DatabasePath = _database.Path, AutoMigrate = false });
         var lead = Lead.Capture(Tenant, new LeadId("l-1"), new LeadDetails { Source = "web" }, "system", _clock);
 
-        await Assert.ThrowsAsync<SqliteException>(() => store.AddAsync(lead));
+        await Assert.ThrowsAsync<SqliteException>(() => store.Leads.AddAsync(lead));
         await store.MigrateAsync();
-        await store.AddAsync(lead);
+        await store.Leads.AddAsync(lead);
 
-        Assert.NotNull(await store.FindAsync(AccessScope.Manufacturer(Tenant), lead.Id));
+        Assert.NotNull(await store.Leads.FindAsync(AccessScope.Manufacturer(Tenant), lead.Id));
     }
 
     [Fact]
     public async Task RoutingDecisions_UpdateOrDelete_RefusedByTheDatabase()
     {
         using var store = new SqliteStore(_database.Path);
-        await store.AppendAsync(Tenant, new RoutingDecisionRecord(new LeadId("l-1"), _clock.GetCurrentInstant(), "rules", null, RoutingOutcome.Unroutable, [], 1, "nobody", "why"));
+        await store.DecisionLog.AppendAsync(Tenant, new RoutingDecisionRecord(new LeadId("l-1"), _clock.GetCurrentInstant(), "rules", null, RoutingOutcome.Unroutable, [], 1, "nobody", "why"));
 
         var update = await Assert.ThrowsAsync<SqliteException>(() => ScalarAsync<long>("UPDATE routing_decisions SET outcome = 'rewritten'; SELECT 1;"));
         var delete = await Assert.ThrowsAsync<SqliteException>(() => ScalarAsync<long>("DELETE FROM routing_decisions; SELECT 1;"));
 
         Assert.Contains("append-only", update.Message, StringComparison.Ordinal);
         Assert.Contains("append-only", delete.Message, StringComparison.Ordinal);
-        Assert.Equal("why", Assert.Single(await store.ForLeadAsync(Tenant, new LeadId("l-1"))).Explanation);
+        Assert.Equal("why", Assert.Single(await store.DecisionLog.ForLeadAsync(Tenant, new LeadId("l-1"))).Explanation);
     }
 
     [Fact]
@@ -288,10 +288,10 @@ public sealed class SqliteStoreTests : IDisposable
     {
         using var store = new SqliteStore(_database.Path);
 
-        var ex = await Assert.ThrowsAsync<StoreDataException>(() => store.AppendAsync(Tenant, new RoutingDecisionRecord(new LeadId("l-1"), _clock.GetCurrentInstant(), "rules", null, (RoutingOutcome)42, [], 1, null, "why")));
+        var ex = await Assert.ThrowsAsync<StoreDataException>(() => store.DecisionLog.AppendAsync(Tenant, new RoutingDecisionRecord(new LeadId("l-1"), _clock.GetCurrentInstant(), "rules", null, (RoutingOutcome)42, [], 1, null, "why")));
 
         Assert.Equal((StoredValues.RoutingDecisionEntity, "l-1", nameof(RoutingDecisionRecord.Outcome)), (ex.Entity, ex.EntityId, ex.Field));
-        Assert.Empty(await store.ForLeadAsync(Tenant, new LeadId("l-1")));
+        Assert.Empty(await store.DecisionLog.ForLeadAsync(Tenant, new LeadId("l-1")));
     }
 
     private static async Task<List<string>> Ids(IAsyncEnumerable<Lead> leads)
@@ -311,10 +311,10 @@ public sealed class SqliteStoreTests : IDisposable
     {
         using var store = new SqliteStore(_database.Path);
         var deal = SalesOpportunity.Open(Tenant, new OpportunityId("o-huge"), new SalesOpportunityDraft(new PartnerId("P1"), new Money(1m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)), PipelineDefinition.Default, "u", _clock);
-        await store.AddAsync(deal);
+        await store.Opportunities.AddAsync(deal);
         Assert.Equal(1L, await ScalarAsync<long>("""UPDATE opportunities SET amount_minor = 1000000000000000, document = replace(document, '"amount":"1"', '"amount":"10000000000000"') WHERE instr(document, '"amount":"1"') > 0; SELECT changes();"""));
 
-        var error = await Assert.ThrowsAsync<StoreDataException>(() => Forecasting.PipelineSnapshot.FromStoreAsync(store, AccessScope.Manufacturer(Tenant)));
+        var error = await Assert.ThrowsAsync<StoreDataException>(() => Forecasting.PipelineSnapshot.FromStoreAsync(store.Opportunities, AccessScope.Manufacturer(Tenant)));
 
         Assert.Equal("o-huge", error.EntityId);
         Assert.Equal("Amount", error.Field);

@@ -30,8 +30,8 @@ public sealed class ReportTargetTests : IDisposable
         Assert.Equal(123_456m, later.Forecast.Target);
         using var store = new SqliteStore(path);
         var quarter = ReportBuilder.QuarterOf(QuarterSimulation.End);
-        Assert.Equal(new SalesTarget(quarter, new Money(123_456m, CurrencyCode.EUR)), await store.FindTargetAsync(SampleNetwork.Tenant, quarter));
-        var recorded = await store.ListAsync(SampleNetwork.Tenant, quarter);
+        Assert.Equal(new SalesTarget(quarter, new Money(123_456m, CurrencyCode.EUR)), await store.Targets.FindTargetAsync(SampleNetwork.Tenant, quarter));
+        var recorded = await store.ForecastSnapshots.ListAsync(SampleNetwork.Tenant, quarter);
         Assert.Equal([QuarterSimulation.End.InUtc().Date, QuarterSimulation.End.InUtc().Date.PlusDays(1)], recorded.Select(s => s.TakenOn));
         Assert.Equal(later.Forecast.Expected, recorded[1].Expected.Amount);
     }

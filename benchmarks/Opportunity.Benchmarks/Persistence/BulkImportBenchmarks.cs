@@ -66,7 +66,7 @@ public class BulkImportBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public async Task<int> Sqlite() => (await _sqlite!.ImportAsync(_rows)).Value;
+    public async Task<int> Sqlite() => (await _sqlite!.Importer.ImportAsync(_rows)).Value;
 
     [Benchmark]
     public async Task<int> PostgreSql() => (await _postgres!.Importer.ImportAsync(_rows)).Value;

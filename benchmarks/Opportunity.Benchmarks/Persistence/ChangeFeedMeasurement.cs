@@ -40,7 +40,7 @@ internal static class ChangeFeedMeasurement
 
             using var a = new SqliteStore(path);
             using var b = new SqliteStore(path);
-            await MeasureAsync("SQLite", StorePorts.Of(a), StorePorts.Of(b), changes, () => SqliteFeedBytesAsync(path));
+            await MeasureAsync("SQLite", a, b, changes, () => SqliteFeedBytesAsync(path));
         }
 
         var postgres = Environment.GetEnvironmentVariable("OPPORTUNITY_POSTGRES");

@@ -101,7 +101,7 @@ public class CsvImportBenchmarks
     public async Task<int> Sqlite()
     {
         using var reader = new StreamReader(_file);
-        return Check(await OpportunityCsvImporter.ImportAsync(reader, _sqlite!, _sqlite!, new OpportunityCsvOptions(Tenant), Clock)).Imported;
+        return Check(await OpportunityCsvImporter.ImportAsync(reader, _sqlite!.Importer, _sqlite!.Partners, new OpportunityCsvOptions(Tenant), Clock)).Imported;
     }
 
     /// <summary>As <see cref="Sqlite"/> with every row's events in the outbox (<see cref="OpportunityCsvOptions.PerRowEvents"/>; 0.2.0's only way).</summary>
@@ -109,7 +109,7 @@ public class CsvImportBenchmarks
     public async Task<int> SqlitePerRowEvents()
     {
         using var reader = new StreamReader(_file);
-        return Check(await OpportunityCsvImporter.ImportAsync(reader, _sqlite!, _sqlite!, new OpportunityCsvOptions(Tenant) { PerRowEvents = true }, Clock)).Imported;
+        return Check(await OpportunityCsvImporter.ImportAsync(reader, _sqlite!.Importer, _sqlite!.Partners, new OpportunityCsvOptions(Tenant) { PerRowEvents = true }, Clock)).Imported;
     }
 
     [Benchmark]

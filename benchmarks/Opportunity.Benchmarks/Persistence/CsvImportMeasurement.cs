@@ -53,7 +53,7 @@ internal static class CsvImportMeasurement
                     await MeasureAsync("SQLite (the whole import, one transaction)", rows, async () =>
                     {
                         using var reader = new StreamReader(file);
-                        var result = await OpportunityCsvImporter.ImportAsync(reader, store, store, options, Clock);
+                        var result = await OpportunityCsvImporter.ImportAsync(reader, store.Importer, store.Partners, options, Clock);
                         Check(result.IsValid && result.Value.Imported == rows, result.Errors);
                     });
                 }

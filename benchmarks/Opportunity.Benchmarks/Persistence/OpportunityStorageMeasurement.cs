@@ -29,7 +29,7 @@ internal static class OpportunityStorageMeasurement
 
             using (var store = new SqliteStore(new SqliteStoreOptions { DatabasePath = path, DurableCommits = false }))
             {
-                Check(await store.ImportAsync(deals));
+                Check(await store.Importer.ImportAsync(deals));
             }
 
             using var connection = new SqliteConnection($"Data Source={path};Pooling=False");

@@ -42,14 +42,14 @@ internal static class PipelineLoadMeasurement
         using var sqlite = new SqliteStore(Path.Combine(Path.GetTempPath(), $"pipeline-bench-keep-{rows}.db"));
         Console.WriteLine($"{rows:N0} rows, {rounds} rounds, {Environment.ProcessorCount} cores; load average at start {File.ReadAllText("/proc/loadavg").Trim()}");
         await using var monitor = NpgsqlDataSource.Create(PersistenceBenchmarkData.Postgres);
-        await MeasureAsync("PostgreSQL, FromStoreAsync", rows, rounds, monitor, () => PipelineSnapshot.FromStoreAsync(postgres, Scope));
-        if (OneConnection(postgres) is { } pgOne)
+        await MeasureAsync("PostgreSQL, FromStoreAsync", rows, rounds, monitor, () => PipelineSnapshot.FromStoreAsync(postgres.Opportunities, Scope));
+        if (OneConnection(postgres.Opportunities) is { } pgOne)
         {
             await MeasureAsync("PostgreSQL, one connection", rows, rounds, monitor, () => pgOne(Scope));
         }
 
-        await MeasureAsync("SQLite, FromStoreAsync", rows, rounds, null, () => PipelineSnapshot.FromStoreAsync(sqlite, Scope));
-        if (OneConnection(sqlite) is { } sqliteOne)
+        await MeasureAsync("SQLite, FromStoreAsync", rows, rounds, null, () => PipelineSnapshot.FromStoreAsync(sqlite.Opportunities, Scope));
+        if (OneConnection(sqlite.Opportunities) is { } sqliteOne)
         {
             await MeasureAsync("SQLite, one connection", rows, rounds, null, () => sqliteOne(Scope));
         }

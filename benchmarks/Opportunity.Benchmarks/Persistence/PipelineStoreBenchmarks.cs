@@ -52,9 +52,9 @@ public class PipelineStoreBenchmarks
         _data?.Dispose();
         _data = StoredData.Create(Rows);
         var expected = Data.Postgres.PushDown!.AggregatePipelineAsync(Scope, PartnerByStage).GetAwaiter().GetResult();
-        var snapshot = PipelineSnapshot.FromStoreAsync(Data.Sqlite, Scope).GetAwaiter().GetResult();
+        var snapshot = PipelineSnapshot.FromStoreAsync(Data.Sqlite.Opportunities, Scope).GetAwaiter().GetResult();
         using var fromSnapshot = snapshot.Group(PartnerByStage);
-        if (snapshot.Count != Rows || !expected.SequenceEqual(fromSnapshot.Groups) || !expected.SequenceEqual(Data.Sqlite.AggregatePipelineAsync(Scope, PartnerByStage).GetAwaiter().GetResult()))
+        if (snapshot.Count != Rows || !expected.SequenceEqual(fromSnapshot.Groups) || !expected.SequenceEqual(Data.Sqlite.PushDown.AggregatePipelineAsync(Scope, PartnerByStage).GetAwaiter().GetResult()))
         {
             throw new InvalidOperationException("The push-downs and the snapshot disagree.");
         }
@@ -99,7 +99,7 @@ public class PipelineStoreBenchmarks
     }
 
     [Benchmark(Description = "SQLite push-down partner × stage")]
-    public async Task<int> SqlitePushDown() => (await Data.Sqlite.AggregatePipelineAsync(Scope, PartnerByStage)).Count;
+    public async Task<int> SqlitePushDown() => (await Data.Sqlite.PushDown.AggregatePipelineAsync(Scope, PartnerByStage)).Count;
 
     [Benchmark(Description = "DuckDB GROUP BY, same rows (in memory)")]
     public int DuckDbGroupBy()
@@ -117,7 +117,7 @@ public class PipelineStoreBenchmarks
     }
 
     [Benchmark(Description = "SQLite snapshot load")]
-    public async Task<int> SqliteSnapshotLoad() => (await PipelineSnapshot.FromStoreAsync(Data.Sqlite, Scope)).Count;
+    public async Task<int> SqliteSnapshotLoad() => (await PipelineSnapshot.FromStoreAsync(Data.Sqlite.Opportunities, Scope)).Count;
 
     /// <summary>
     /// The rows in both stores and the narrow tables beside them (and in DuckDB). The first 10^6 rows
@@ -285,7 +285,7 @@ public class PipelineStoreBenchmarks
         {
             SqliteExecute(SqliteFile, "DROP TABLE IF EXISTS narrow; DELETE FROM opportunities;");
             var imported = Imported();
-            Check(Sqlite.ImportAsync(PersistenceBenchmarkData.Opportunities(imported, openOnly: true)).GetAwaiter().GetResult());
+            Check(Sqlite.Importer.ImportAsync(PersistenceBenchmarkData.Opportunities(imported, openOnly: true)).GetAwaiter().GetResult());
             var columns = SqliteColumns();
             for (var copy = 1; copy < Rows / imported; copy++)
             {

@@ -42,7 +42,7 @@ internal static class StorageGrowthMeasurement
         using (var store = new SqliteStore(new SqliteStoreOptions { DatabasePath = path, DurableCommits = false }))
         {
             var clock = new FakeClock(Instant.FromUtc(2026, 7, 1, 0, 0));
-            var assigned = await StorageGrowthScenario.RunAsync(store, store, store, store, clock, leads, as010: as010);
+            var assigned = await StorageGrowthScenario.RunAsync(store.Leads, store.Outbox, store.Partners, store.DecisionLog, clock, leads, as010: as010);
             Console.WriteLine($"SQLite {path}: {leads:N0} leads, {assigned:N0} assigned{(as010 ? ", stored as 0.1.0 did" : string.Empty)}");
         }
 

@@ -63,9 +63,10 @@ public static class SqliteOpportunityManagementBuilderExtensions
     /// <summary>
     /// Replaces the in-memory stores (<see cref="ILeadStore"/>, <see cref="IOpportunityStore"/>,
     /// <see cref="IPartnerDirectory"/>, <see cref="IOutboxStore"/>, <see cref="IOpportunityImporter"/>,
-    /// <see cref="Persistence.Forecasts.IForecastSnapshotStore"/>, <see cref="Persistence.Forecasts.ISalesTargetStore"/>)
+    /// <see cref="Persistence.Forecasts.IForecastSnapshotStore"/>, <see cref="Persistence.Forecasts.ISalesTargetStore"/>, …)
     /// and the in-memory routing decision log (<see cref="IRoutingDecisionLog"/>, whether
-    /// <c>AddLeadDistribution</c> is called before or after) with one <see cref="SqliteStore"/>.
+    /// <c>AddLeadDistribution</c> is called before or after) with the ports of one <see cref="SqliteStore"/>
+    /// (<see cref="OpportunityManagementBuilder.UseStorePorts{TPorts}"/>; the store itself resolves as <see cref="SqliteStore"/>).
     /// Resolves <see cref="SqliteStoreOptions.ConnectionStringName"/> from the registered
     /// <see cref="IConfiguration"/> and relative paths against the content root. Options are
     /// validated at start; safe to call twice.
@@ -78,7 +79,7 @@ public static class SqliteOpportunityManagementBuilderExtensions
         services.AddOptions<SqliteStoreOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<SqliteStoreOptions>, SqliteStoreOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SqliteStoreOptions>, SqliteStoreOptionsValidator>());
-        return builder.UseStore(Create).UseRoutingDecisionLog(Create);
+        return builder.UseStorePorts(Create);
     }
 
     private static SqliteStore Create(IServiceProvider services) =>

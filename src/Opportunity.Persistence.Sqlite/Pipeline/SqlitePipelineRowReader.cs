@@ -4,7 +4,7 @@ using SQLitePCL;
 namespace Opportunity.Persistence.Sqlite;
 
 /// <summary>
-/// The pipeline row stream of <see cref="SqliteStore.ReadPipelineRowsAsync(AccessScope, bool, CancellationToken)"/>:
+/// The pipeline row stream of <see cref="SqliteOpportunityStore.ReadPipelineRowsAsync(AccessScope, bool, CancellationToken)"/>:
 /// the pipeline index stepped on the native handle (<see cref="SqliteBoundStatement"/>). A large
 /// tenant is read by several connections at once, each over a disjoint range of partners, on
 /// threads of their own (SQLite's engine runs in the reading thread, so this is what puts a second
@@ -175,7 +175,7 @@ internal static class SqlitePipelineRowReader
                 throw PipelineRowValues.AmountOutOfRange(rows.Utf8(12), rows.Int64(3));
             }
 
-            if (sink.Add(SqliteStore.ReadPipelineRow(rows, 0, values)))
+            if (sink.Add(SqliteOpportunityStore.ReadPipelineRow(rows, 0, values)))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 await sink.FlushAsync(cancellationToken).ConfigureAwait(false);

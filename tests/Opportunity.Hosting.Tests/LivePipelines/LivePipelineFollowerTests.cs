@@ -51,7 +51,7 @@ public sealed class LivePipelineFollowerTests : IDisposable
         var path = Path.Combine(_folder, "shared.db");
         using var store = new SqliteStore(path, _pipelines);
         await store.MigrateAsync();
-        await RunHostsAsync(b => b.UseSqliteFile(path), StorePorts.Of(store));
+        await RunHostsAsync(b => b.UseSqliteFile(path), store);
     }
 
     [Fact]

@@ -2,10 +2,12 @@ using Microsoft.Data.Sqlite;
 using Opportunity.Forecasting;
 using Opportunity.Persistence.Forecasts;
 using Opportunity.Pipelines;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 
-public sealed partial class SqliteStore : IForecastAdjustmentStore
+/// <summary>The forecast adjustments of a <see cref="SqliteStore"/>: append-only <c>forecast_adjustments</c>.</summary>
+internal sealed class SqliteForecastAdjustmentStore(SqliteStore store) : IForecastAdjustmentStore
 {
     private const string AdjustmentColumns = "period_kind, period_start, period_end, period_label, node, category, amount_minor, currency, adjusted_by, at, reason";
 
@@ -19,7 +21,7 @@ public sealed partial class SqliteStore : IForecastAdjustmentStore
         var currency = adjustment.Amount?.Currency.Code;
         (string, object?)[] values =
         [
-            .. PeriodValues(tenant, adjustment.Period),
+            .. ForecastRows.PeriodValues(tenant, adjustment.Period),
             ("$node", adjustment.Node),
             ("$category", (int)adjustment.Category),
             ("$amount", minor is { } m ? m : DBNull.Value),
@@ -28,7 +30,7 @@ public sealed partial class SqliteStore : IForecastAdjustmentStore
             ("$at", SqliteText.Of(adjustment.At, ForecastStoreValues.AdjustmentEntity, id, nameof(adjustment.At))),
             ("$reason", adjustment.Reason),
         ];
-        return WriteAsync(
+        return store.WriteAsync(
             async (connection, transaction) =>
             {
                 using var command = Command(
@@ -50,11 +52,11 @@ public sealed partial class SqliteStore : IForecastAdjustmentStore
 
     /// <summary>The adjustments of a period (of one node when given), by time, then in the order added.</summary>
     public Task<IReadOnlyList<ForecastAdjustment>> ListAdjustmentsAsync(TenantId tenant, ForecastPeriod period, string? node = null, CancellationToken cancellationToken = default) =>
-        ReadListAsync(
-            $"SELECT {AdjustmentColumns} FROM forecast_adjustments WHERE {PeriodKey} AND ($node IS NULL OR node = $node) ORDER BY at, seq;",
-            [.. PeriodValues(tenant, period), ("$node", node is null ? DBNull.Value : node)],
+        store.ReadListAsync(
+            $"SELECT {AdjustmentColumns} FROM forecast_adjustments WHERE {ForecastRows.PeriodKey} AND ($node IS NULL OR node = $node) ORDER BY at, seq;",
+            [.. ForecastRows.PeriodValues(tenant, period), ("$node", node is null ? DBNull.Value : node)],
             reader => ForecastStoreValues.Adjustment(
-                ReadPeriod(reader),
+                ForecastRows.ReadPeriod(reader),
                 reader.GetString(4),
                 (ForecastCategory)reader.GetInt32(5),
                 reader.IsDBNull(6) ? null : reader.GetInt64(6),

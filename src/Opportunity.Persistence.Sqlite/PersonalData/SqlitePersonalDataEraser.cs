@@ -1,9 +1,11 @@
 using Microsoft.Data.Sqlite;
 using Opportunity.Persistence.AdapterSupport;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 
-public sealed partial class SqliteStore : IPersonalDataEraser
+/// <summary>The personal-data eraser of a <see cref="SqliteStore"/>: erased records written with their events and the values scrubbed from every table, in one transaction.</summary>
+internal sealed class SqlitePersonalDataEraser(SqliteStore store) : IPersonalDataEraser
 {
     /// <inheritdoc />
     /// <remarks>
@@ -26,21 +28,21 @@ public sealed partial class SqliteStore : IPersonalDataEraser
             throw new ArgumentException($"{other.AggregateKind} '{other.AggregateId}' belongs to tenant '{other.Tenant}', not '{erasure.Tenant}'.", nameof(erasure));
         }
 
-        List<AggregateRow> rows = [.. erasure.Leads.Select(LeadRow), .. erasure.Opportunities.Select(OpportunityRow)];
+        List<SqliteStore.AggregateRow> rows = [.. erasure.Leads.Select(LeadRows.LeadRow), .. erasure.Opportunities.Select(OpportunityRows.OpportunityRow)];
         List<OutboxMessage> messages = [.. records.SelectMany(r => r.PendingEvents).Select(OutboxMessage.FromDomainEvent)];
         var forms = ErasedText.Forms(erasure.Values);
-        var scrubbed = await WriteAsync(
+        var scrubbed = await store.WriteAsync(
             async (connection, transaction) =>
             {
                 foreach (var row in rows)
                 {
-                    await WriteRowAsync(connection, transaction, row, cancellationToken).ConfigureAwait(false);
+                    await SqliteStore.WriteRowAsync(connection, transaction, row, cancellationToken).ConfigureAwait(false);
                 }
 
-                await InsertOutboxAsync(connection, transaction, messages, cancellationToken).ConfigureAwait(false);
+                await OutboxRows.InsertOutboxAsync(connection, transaction, messages, cancellationToken).ConfigureAwait(false);
                 foreach (var record in records)
                 {
-                    await InsertHistoryAsync(connection, transaction, record, cancellationToken).ConfigureAwait(false);
+                    await store.InsertHistoryAsync(connection, transaction, record, cancellationToken).ConfigureAwait(false);
                 }
 
                 return forms.Count == 0 ? 0 : await ScrubAsync(connection, transaction, erasure.Tenant, forms, cancellationToken).ConfigureAwait(false);
@@ -51,9 +53,9 @@ public sealed partial class SqliteStore : IPersonalDataEraser
             record.MarkCommitted(record.Version + 1);
         }
 
-        if (CallerTransaction() is null)
+        if (SqliteStore.CallerTransaction() is null)
         {
-            using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(TRUNCATE);", cancellationToken).ConfigureAwait(false);
         }
 

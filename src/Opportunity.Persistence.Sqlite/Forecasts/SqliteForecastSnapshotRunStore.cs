@@ -1,10 +1,12 @@
 using NodaTime;
 using Opportunity.Forecasting;
 using Opportunity.Persistence.Forecasts;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 
-public sealed partial class SqliteStore : IForecastSnapshotRunStore
+/// <summary>The scheduled snapshot runs of a <see cref="SqliteStore"/>: leased runs in <c>forecast_snapshot_runs</c>, completed with their snapshots in one transaction.</summary>
+internal sealed class SqliteForecastSnapshotRunStore(SqliteStore store) : IForecastSnapshotRunStore
 {
     private const string RunEntity = nameof(ForecastSnapshotRun);
 
@@ -21,7 +23,7 @@ public sealed partial class SqliteStore : IForecastSnapshotRunStore
             ("$now", SqliteText.Of(now, RunEntity, id, "Now")),
             ("$until", SqliteText.Of(now + lease, RunEntity, id, "LeaseUntil")),
         ];
-        var claimed = await WriteAsync(
+        var claimed = await store.WriteAsync(
             async (connection, transaction) =>
             {
                 // One writer at a time: the insert or the conditional update decides, atomically.
@@ -46,9 +48,9 @@ public sealed partial class SqliteStore : IForecastSnapshotRunStore
     {
         ArgumentNullException.ThrowIfNull(snapshots);
         var id = SqliteText.Of(takenOn);
-        var rows = snapshots.Select(s => SnapshotValues(tenant, s)).ToList();
+        var rows = snapshots.Select(s => ForecastRows.SnapshotValues(tenant, s)).ToList();
         (string, object?)[] values = [("$tenant", tenant.Value), ("$takenOn", id), ("$owner", owner), ("$now", SqliteText.Of(now, RunEntity, id, "CompletedAt"))];
-        return await WriteAsync(
+        return await store.WriteAsync(
             async (connection, transaction) =>
             {
                 using (var done = Command(connection, transaction, "UPDATE forecast_snapshot_runs SET completed_at = $now WHERE tenant = $tenant AND taken_on = $takenOn AND owner = $owner AND completed_at IS NULL;", values))
@@ -61,7 +63,7 @@ public sealed partial class SqliteStore : IForecastSnapshotRunStore
 
                 foreach (var row in rows)
                 {
-                    await SaveSnapshotAsync(connection, transaction, row, cancellationToken).ConfigureAwait(false);
+                    await ForecastRows.SaveSnapshotAsync(connection, transaction, row, cancellationToken).ConfigureAwait(false);
                 }
 
                 return true;
@@ -71,11 +73,11 @@ public sealed partial class SqliteStore : IForecastSnapshotRunStore
 
     /// <summary>The run of a date, or null when nobody claimed it.</summary>
     public Task<ForecastSnapshotRun?> FindRunAsync(TenantId tenant, LocalDate takenOn, CancellationToken cancellationToken = default) =>
-        ReadOneAsync(
+        store.ReadOneAsync(
             "SELECT taken_on, owner, lease_until, claims, completed_at FROM forecast_snapshot_runs WHERE tenant = $tenant AND taken_on = $takenOn;",
             [("$tenant", tenant.Value), ("$takenOn", SqliteText.Of(takenOn))],
             reader => new ForecastSnapshotRun(
-                ReadDate(reader, 0),
+                ForecastRows.ReadDate(reader, 0),
                 reader.GetString(1),
                 SqliteText.ToInstant(reader.GetString(2)),
                 reader.GetInt32(3),

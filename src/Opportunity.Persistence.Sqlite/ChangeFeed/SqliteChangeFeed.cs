@@ -3,10 +3,12 @@ using Microsoft.Data.Sqlite;
 using Opportunity.Diagnostics;
 using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Pipelines;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 
-public sealed partial class SqliteStore : IChangeFeed, IChangeFeedSignal
+/// <summary>The change feed of a <see cref="SqliteStore"/>: <c>opportunity_feed</c> read from a position, trimmed, and a wake-up polled from <c>PRAGMA data_version</c>.</summary>
+internal sealed class SqliteChangeFeed(SqliteStore store) : IChangeFeed, IChangeFeedSignal
 {
     /// <summary>How often the wake-up checks the file for commits of any connection (<c>PRAGMA data_version</c>).</summary>
     internal static readonly TimeSpan SignalPollInterval = TimeSpan.FromMilliseconds(10);
@@ -20,9 +22,9 @@ public sealed partial class SqliteStore : IChangeFeed, IChangeFeedSignal
     public async Task<ChangeFeedBatch> ReadChangesAsync(TenantId tenant, ChangeFeedPosition after, int maxCount, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
-        using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, nameof(ReadChangesAsync), tenant.Value);
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        // The pipeline columns in the row stream's order (ReadPipelineRow). Whether the tenant has any
+        using var activity = OpportunityTelemetry.StartStoreActivity(SqliteStore.DbSystem, nameof(ReadChangesAsync), tenant.Value);
+        using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // The pipeline columns in the row stream's order (SqliteOpportunityStore.ReadPipelineRow). Whether the tenant has any
         // quarantined deal is asked once per statement (an uncorrelated subquery), so the usual case
         // costs no quarantine lookup per change.
         using var rows = new SqliteBoundStatement(
@@ -47,7 +49,7 @@ public sealed partial class SqliteStore : IChangeFeed, IChangeFeedSignal
         while (rows.Read())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            StoredPipelineRow? row = rows.Int64(15) != 0 ? null : ReadPipelineRow(rows, 3, values);
+            StoredPipelineRow? row = rows.Int64(15) != 0 ? null : SqliteOpportunityStore.ReadPipelineRow(rows, 3, values);
             changes.Add(new OpportunityChange(new ChangeFeedPosition(0, rows.Int64(0)), new OpportunityId(Encoding.UTF8.GetString(rows.Utf8(1))), rows.Int64(2), row));
         }
 
@@ -66,8 +68,8 @@ public sealed partial class SqliteStore : IChangeFeed, IChangeFeedSignal
     /// </remarks>
     public async Task<int> TrimAsync(TenantId tenant, ChangeFeedPosition upTo, CancellationToken cancellationToken = default)
     {
-        using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, nameof(TrimAsync), tenant.Value);
-        return await WriteAsync(
+        using var activity = OpportunityTelemetry.StartStoreActivity(SqliteStore.DbSystem, nameof(TrimAsync), tenant.Value);
+        return await store.WriteAsync(
             async (connection, transaction) =>
             {
                 using var last = Command(
@@ -98,8 +100,8 @@ public sealed partial class SqliteStore : IChangeFeed, IChangeFeedSignal
     /// <inheritdoc />
     public async Task<ChangeFeedPosition> ReadHeadAsync(TenantId tenant, CancellationToken cancellationToken = default)
     {
-        using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, nameof(ReadHeadAsync), tenant.Value);
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var activity = OpportunityTelemetry.StartStoreActivity(SqliteStore.DbSystem, nameof(ReadHeadAsync), tenant.Value);
+        using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var command = Command(connection, null, "SELECT max(seq) FROM opportunity_feed WHERE tenant = $tenant;", ("$tenant", tenant.Value));
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long seq
             ? new ChangeFeedPosition(0, seq)
@@ -116,7 +118,7 @@ public sealed partial class SqliteStore : IChangeFeed, IChangeFeedSignal
     public async Task<IAsyncDisposable> SubscribeAsync(Action<TenantId?> changed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changed);
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var first = await DataVersionAsync(connection, cancellationToken).ConfigureAwait(false);
@@ -129,62 +131,9 @@ public sealed partial class SqliteStore : IChangeFeed, IChangeFeedSignal
         }
     }
 
-    private static async Task<long> DataVersionAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    internal static async Task<long> DataVersionAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         using var command = Command(connection, null, "PRAGMA data_version;");
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-    }
-
-    /// <summary>Polls <c>PRAGMA data_version</c> on its own connection until disposed.</summary>
-    private sealed class DataVersionWatch : IAsyncDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _loop;
-
-        public DataVersionWatch(SqliteConnection connection, long first, Action<TenantId?> changed)
-        {
-            _loop = Task.Run(() => WatchAsync(connection, first, changed, _stop.Token));
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync().ConfigureAwait(false);
-            await _loop.ConfigureAwait(false);
-            _stop.Dispose();
-        }
-
-        private static async Task WatchAsync(SqliteConnection connection, long last, Action<TenantId?> changed, CancellationToken stop)
-        {
-            using (connection)
-            using (var timer = new PeriodicTimer(SignalPollInterval))
-            {
-                try
-                {
-                    while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
-                    {
-                        long current;
-                        try
-                        {
-                            current = await DataVersionAsync(connection, stop).ConfigureAwait(false);
-                        }
-                        catch (SqliteException)
-                        {
-                            // Busy or closed for a moment: ask again at the next tick.
-                            continue;
-                        }
-
-                        if (current != last)
-                        {
-                            last = current;
-                            changed(null);
-                        }
-                    }
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                    // Disposed.
-                }
-            }
-        }
     }
 }

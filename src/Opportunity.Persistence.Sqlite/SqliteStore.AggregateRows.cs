@@ -3,22 +3,13 @@ using Microsoft.Data.Sqlite;
 using Opportunity.Diagnostics;
 using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Persistence.Sqlite.Schema;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    private const int SqliteConstraint = 19;
-    private const int SqliteUniqueViolation = 2067;
-
-    /// <summary>
-    /// Inserts (version 0) or version-checked updates an aggregate row and appends its pending
-    /// events to the outbox, in one transaction; marks the aggregate committed after the commit.
-    /// </summary>
-    private Task SaveAsync(AggregateRoot aggregate, string table, string document, IReadOnlyList<(string Column, object? Value)> columns, CancellationToken cancellationToken, [CallerMemberName] string operation = "") =>
-        SaveAsync(new AggregateRow(aggregate, table, document, columns), cancellationToken, operation);
-
-    private async Task SaveAsync(AggregateRow row, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
+    internal async Task SaveAggregateAsync(AggregateRow row, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
     {
         var messages = row.Aggregate.PendingEvents.Select(OutboxMessage.FromDomainEvent).ToList();
         await WriteAsync(
@@ -26,7 +17,7 @@ public sealed partial class SqliteStore
             {
                 await WriteRowAsync(connection, transaction, row, cancellationToken).ConfigureAwait(false);
                 Fault("after-state");
-                await InsertOutboxAsync(connection, transaction, messages, cancellationToken).ConfigureAwait(false);
+                await OutboxRows.InsertOutboxAsync(connection, transaction, messages, cancellationToken).ConfigureAwait(false);
                 await InsertHistoryAsync(connection, transaction, row.Aggregate, cancellationToken).ConfigureAwait(false);
                 Fault("after-outbox");
                 return 0;
@@ -41,7 +32,7 @@ public sealed partial class SqliteStore
     /// aggregate row. A version mismatch throws <see cref="ConcurrencyException"/>, a second
     /// opportunity for a source lead <see cref="LeadConversionRules.AlreadyConverted"/>.
     /// </summary>
-    private static async Task WriteRowAsync(SqliteConnection connection, SqliteTransaction transaction, AggregateRow row, CancellationToken cancellationToken)
+    internal static async Task WriteRowAsync(SqliteConnection connection, SqliteTransaction transaction, AggregateRow row, CancellationToken cancellationToken)
     {
         var (aggregate, table, document, columns) = row;
         var sql = aggregate.Version == 0
@@ -61,7 +52,7 @@ public sealed partial class SqliteStore
         catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint && ex.Message.Contains(SqliteMigrations.AtCapacityMessage, StringComparison.Ordinal))
         {
             // The partner_load trigger refused: the statement was undone, the transaction is rolled back by the caller.
-            throw await AtCapacityAsync(connection, transaction, aggregate, columns, cancellationToken).ConfigureAwait(false);
+            throw await PartnerLoad.AtCapacityAsync(connection, transaction, aggregate, columns, cancellationToken).ConfigureAwait(false);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == SqliteConstraint)
         {
@@ -77,7 +68,7 @@ public sealed partial class SqliteStore
     }
 
     /// <summary>One aggregate's row as a write sees it: the aggregate, its table, its document and its indexed columns.</summary>
-    private readonly record struct AggregateRow(AggregateRoot Aggregate, string Table, string Document, IReadOnlyList<(string Column, object? Value)> Columns);
+    internal readonly record struct AggregateRow(AggregateRoot Aggregate, string Table, string Document, IReadOnlyList<(string Column, object? Value)> Columns);
 
     /// <summary>
     /// Claims due rows of <paramref name="table"/> in the single write transaction: selects those
@@ -86,7 +77,7 @@ public sealed partial class SqliteStore
     /// read is quarantined in the same transaction instead (out of the due index), so it neither
     /// fails the claim nor comes back in the next one.
     /// </summary>
-    private Task<DueWorkBatch<T>> ClaimDueRowsAsync<T>(StoredRecordKind kind, string table, DueWorkClaim claim, Func<string, string, long, string, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
+    internal Task<DueWorkBatch<T>> ClaimDueRowsAsync<T>(StoredRecordKind kind, string table, DueWorkClaim claim, Func<string, string, long, string, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
     {
         ArgumentNullException.ThrowIfNull(claim);
         var now = SqliteText.Of(claim.Now, "DueWorkClaim", null, nameof(DueWorkClaim.Now));
@@ -133,7 +124,7 @@ public sealed partial class SqliteStore
                     await lease.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                await QuarantineAsync(connection, transaction, kind, table, bad, now, cancellationToken).ConfigureAwait(false);
+                await QuarantineRows.QuarantineAsync(connection, transaction, kind, table, bad, now, cancellationToken).ConfigureAwait(false);
                 return new DueWorkBatch<T>(
                     rows.ConvertAll(r => r.Item),
                     bad.ConvertAll(b => new QuarantinedRecord(new TenantId(b.Tenant), kind, b.Id, b.Reason, claim.Now)));
@@ -142,49 +133,8 @@ public sealed partial class SqliteStore
             operation);
     }
 
-    /// <summary>
-    /// Streams rows of a read query as items, on its own connection (WAL: readers never wait for the
-    /// writer). In the caller's transaction the rows are read there, completely, before the first is used.
-    /// </summary>
-    private async IAsyncEnumerable<T> ReadRowsAsync<T>(string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken, [CallerMemberName] string operation = "")
-    {
-        if (StoreTransaction.Current is not null)
-        {
-            var rows = await WriteAsync(
-                async (connection, transaction) =>
-                {
-                    var list = new List<T>();
-                    using var command = Command(connection, transaction, sql, [.. parameters]);
-                    using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        list.Add(read(reader));
-                    }
-
-                    return list;
-                },
-                cancellationToken,
-                operation).ConfigureAwait(false);
-            foreach (var row in rows)
-            {
-                yield return row;
-            }
-
-            yield break;
-        }
-
-        using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, operation);
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var command = Command(connection, null, sql, [.. parameters]);
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            yield return read(reader);
-        }
-    }
-
     /// <summary>The aggregate document of <paramref name="id"/> in <paramref name="table"/> if <paramref name="where"/> (the scope) lets it be seen.</summary>
-    private Task<T?> FindDocumentAsync<T>(string table, string where, IReadOnlyList<(string Name, object? Value)> parameters, string id, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
+    internal Task<T?> FindDocumentAsync<T>(string table, string where, IReadOnlyList<(string Name, object? Value)> parameters, string id, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
         where T : class =>
         ReadOneAsync($"SELECT id, version, document FROM {table} WHERE {where} AND id = $id;", [.. parameters, ("$id", id)], read, cancellationToken, operation);
 
@@ -194,7 +144,7 @@ public sealed partial class SqliteStore
     /// Quarantined records are left out; a row whose document cannot be read is skipped and, after the
     /// rows were read, quarantined, so one bad record never fails the query of its tenant.
     /// </summary>
-    private async IAsyncEnumerable<T> QueryDocumentsAsync<T>(StoredRecordKind kind, string table, TenantId tenant, string where, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken, [CallerMemberName] string operation = "")
+    internal async IAsyncEnumerable<T> QueryDocumentsAsync<T>(StoredRecordKind kind, string table, TenantId tenant, string where, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken, [CallerMemberName] string operation = "")
         where T : class
     {
         var bad = new List<(string Tenant, string Id, string Reason)>();
@@ -216,7 +166,7 @@ public sealed partial class SqliteStore
             await WriteAsync(
                 async (connection, transaction) =>
                 {
-                    await QuarantineAsync(connection, transaction, kind, table, bad, null, cancellationToken).ConfigureAwait(false);
+                    await QuarantineRows.QuarantineAsync(connection, transaction, kind, table, bad, null, cancellationToken).ConfigureAwait(false);
                     return 0;
                 },
                 cancellationToken,
@@ -237,26 +187,43 @@ public sealed partial class SqliteStore
         }
     }
 
-    /// <summary>Reads all rows of a read query into a list.</summary>
-    private async Task<IReadOnlyList<T>> ReadListAsync<T>(string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
+    /// <summary>Appends the aggregate's pending field changes inside the caller's transaction (when <see cref="SqliteStoreOptions.RecordFieldHistory"/> is on).</summary>
+    internal async Task InsertHistoryAsync(SqliteConnection connection, SqliteTransaction transaction, AggregateRoot aggregate, CancellationToken cancellationToken)
     {
-        var list = new List<T>();
-        await foreach (var item in ReadRowsAsync(sql, parameters, read, cancellationToken, operation).ConfigureAwait(false))
+        if (!_recordFieldHistory || aggregate.PendingFieldChanges.Count == 0)
         {
-            list.Add(item);
+            return;
         }
 
-        return list;
+        using var insert = Command(
+            connection,
+            transaction,
+            "INSERT INTO field_history (tenant, kind, id, seq, field, at, actor, previous, current) VALUES ($tenant, $kind, $id, $seq, $field, $at, $actor, $previous, $current);",
+            ("$tenant", aggregate.Tenant.Value),
+            ("$kind", aggregate.AggregateKind),
+            ("$id", aggregate.AggregateId),
+            ("$seq", null),
+            ("$field", null),
+            ("$at", null),
+            ("$actor", null),
+            ("$previous", null),
+            ("$current", null));
+        foreach (var change in aggregate.PendingFieldChanges)
+        {
+            insert.Parameters["$seq"].Value = change.Sequence;
+            insert.Parameters["$field"].Value = (int)change.Field;
+            insert.Parameters["$at"].Value = SqliteText.Of(change.At, aggregate.AggregateKind, aggregate.AggregateId, nameof(FieldChange.At));
+            insert.Parameters["$actor"].Value = change.Actor;
+            insert.Parameters["$previous"].Value = (object?)change.Previous ?? DBNull.Value;
+            insert.Parameters["$current"].Value = (object?)change.Current ?? DBNull.Value;
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
-    private async Task<T?> ReadOneAsync<T>(string sql, IReadOnlyList<(string Name, object? Value)> parameters, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, [CallerMemberName] string operation = "")
-        where T : class
+    /// <summary>The id of the opportunity converted from <paramref name="lead"/>, read inside the caller's transaction.</summary>
+    private static async Task<string?> FindConvertedFromAsync(SqliteConnection connection, SqliteTransaction transaction, TenantId tenant, LeadId lead, CancellationToken cancellationToken)
     {
-        await foreach (var item in ReadRowsAsync(sql, parameters, read, cancellationToken, operation).ConfigureAwait(false))
-        {
-            return item;
-        }
-
-        return null;
+        using var probe = Command(connection, transaction, "SELECT id FROM opportunities WHERE tenant = $tenant AND source_lead = $lead;", ("$tenant", tenant.Value), ("$lead", lead.Value));
+        return await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
     }
 }

@@ -2,10 +2,12 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Workflows;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 
-public sealed partial class SqliteStore
+/// <summary>The routing decision log of a <see cref="SqliteStore"/>: append-only <c>routing_decisions</c>, one sequence per lead.</summary>
+internal sealed class SqliteRoutingDecisionLog(SqliteStore store) : IRoutingDecisionLog
 {
     /// <summary>
     /// Appends a routing decision to <c>routing_decisions</c> as the next entry (<c>seq</c>) of its
@@ -32,7 +34,7 @@ public sealed partial class SqliteStore
             ("$explanation", record.HasDerivedExplanation ? string.Empty : record.Explanation),
             ("$summary", record.Summary?.ToBytes()),
         ];
-        return WriteAsync(
+        return store.WriteAsync(
             async (connection, transaction) =>
             {
                 // One writer at a time (BEGIN IMMEDIATE), so the lead's next seq cannot be taken twice.
@@ -59,7 +61,7 @@ public sealed partial class SqliteStore
 
     /// <summary>The lead's decisions in the order they were appended. The manufacturer's view of the tenant: there is no partner-scoped read.</summary>
     public Task<IReadOnlyList<RoutingDecisionRecord>> ForLeadAsync(TenantId tenant, LeadId lead, CancellationToken cancellationToken = default) =>
-        ReadListAsync(
+        store.ReadListAsync(
             "SELECT lead, at, rule_set, rule_set_version, outcome, partners, seed, unroutable_reason, explanation, summary FROM routing_decisions WHERE tenant = $tenant AND lead = $lead ORDER BY seq;",
             [("$tenant", tenant.Value), ("$lead", lead.Value)],
             ReadRoutingDecision,

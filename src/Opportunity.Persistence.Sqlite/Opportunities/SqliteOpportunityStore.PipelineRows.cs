@@ -10,14 +10,12 @@ using Opportunity.Forecasting;
 using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Persistence.Sqlite.Schema;
 using Opportunity.Pipelines;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 
-public sealed partial class SqliteStore : IPipelineRowSource, IPipelinePushDown
+internal sealed partial class SqliteOpportunityStore : IPipelineRowSource
 {
-    /// <summary>The close month function of the push-down (see <see cref="CloseMonth"/>).</summary>
-    private const string CloseMonthFunction = "opportunity_close_month";
-
     /// <inheritdoc />
     /// <remarks>
     /// <c>SELECT</c>s of the pipeline columns on connections of their own (WAL: never waits for the
@@ -37,85 +35,19 @@ public sealed partial class SqliteStore : IPipelineRowSource, IPipelinePushDown
     internal async IAsyncEnumerable<StoredPipelineRow> ReadPipelineRowsAsync(AccessScope scope, bool includeClosedWon, int readers, long rowsPerReader, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, nameof(ReadPipelineRowsAsync), scope.Tenant.Value);
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var activity = OpportunityTelemetry.StartStoreActivity(SqliteStore.DbSystem, nameof(ReadPipelineRowsAsync), scope.Tenant.Value);
+        using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = connection.BeginTransaction(deferred: true);
         var (where, parameters) = await PipelineWhereAsync(connection, transaction, scope, includeClosedWon, cancellationToken).ConfigureAwait(false);
-        var rows = SqlitePipelineRowReader.ReadAsync(connection, where, [.. parameters.Select(p => (string)p.Value!)], scope.Partner is not null, OpenAsync, readers, rowsPerReader, cancellationToken);
+        var rows = SqlitePipelineRowReader.ReadAsync(connection, where, [.. parameters.Select(p => (string)p.Value!)], scope.Partner is not null, store.OpenAsync, readers, rowsPerReader, cancellationToken);
         await foreach (var row in rows.ConfigureAwait(false))
         {
             yield return row;
         }
     }
 
-    /// <inheritdoc />
-    /// <remarks>
-    /// One <c>GROUP BY</c> over the pipeline index (migration 18): <c>count(*)</c>,
-    /// <c>sum(amount_minor)</c> and <c>sum(amount_minor * probability_bp)</c> (a product of one deal
-    /// fits 64 bits). SQLite refuses a sum beyond 64 bits ("integer overflow") rather than rounding it;
-    /// then the sums are taken again in two 32-bit halves and joined in 128 bits, still exact. Close
-    /// periods are grouped by month through a function of the connection that reads the dates with
-    /// NodaTime (a closed deal's instant in the reporting zone) and rolled up to quarters and years
-    /// by <see cref="PipelineGroupCollector"/>.
-    /// </remarks>
-    public async Task<IReadOnlyList<PipelineGroupTotal>> AggregatePipelineAsync(AccessScope scope, PipelineGrouping grouping, PipelineSnapshotOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(scope);
-        var collector = new PipelineGroupCollector(grouping, options);
-        var zone = collector.Options.ReportingZone;
-        using var activity = OpportunityTelemetry.StartStoreActivity(DbSystem, nameof(AggregatePipelineAsync), scope.Tenant.Value);
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var transaction = connection.BeginTransaction(deferred: true);
-        var (where, parameters) = await PipelineWhereAsync(connection, transaction, scope, collector.Options.IncludeClosedWon, cancellationToken).ConfigureAwait(false);
-        connection.CreateFunction<string, string?, long>(CloseMonthFunction, (expected, closed) => CloseMonth(expected, closed, zone), isDeterministic: true);
-        var keys = $"{KeyExpression(grouping.First)}, {KeyExpression(grouping.Second)}, currency";
-
-        // By product, a deal with lines is one row per product of its products column (json_each,
-        // still from the index), carrying that product's amount; a deal without lines keeps its own
-        // amount under a null product, "(none)".
-        var byProduct = grouping.First == PipelineDimension.Product || grouping.Second == PipelineDimension.Product;
-        var from = byProduct ? "opportunities r INDEXED BY opportunities_pipeline LEFT JOIN json_each(r.products) p" : "opportunities r INDEXED BY opportunities_pipeline";
-        var amountExpression = byProduct ? "coalesce(json_extract(p.value, '$[1]'), amount_minor)" : "amount_minor";
-        try
-        {
-            await ReadGroupsAsync(
-                $"SELECT {keys}, count(*), sum({amountExpression}), sum({amountExpression} * probability_bp) FROM {from} WHERE {where} GROUP BY 1, 2, 3;",
-                r => (r.GetInt64(4), (Int128)r.GetInt64(5))).ConfigureAwait(false);
-        }
-        catch (SqliteException ex) when (ex.Message.Contains("integer overflow", StringComparison.Ordinal))
-        {
-            collector = new PipelineGroupCollector(grouping, options);
-            await ReadGroupsAsync(
-                $"""
-                SELECT {keys}, count(*), sum({amountExpression} >> 32), sum({amountExpression} & 4294967295),
-                       sum(({amountExpression} * probability_bp) >> 32), sum(({amountExpression} * probability_bp) & 4294967295)
-                FROM {from} WHERE {where} GROUP BY 1, 2, 3;
-                """,
-                r => (((Int128)r.GetInt64(4) << 32) + r.GetInt64(5), ((Int128)r.GetInt64(6) << 32) + r.GetInt64(7))).ConfigureAwait(false);
-        }
-
-        return collector.ToGroups();
-
-        async Task ReadGroupsAsync(string sql, Func<SqliteDataReader, (Int128 Amount, Int128 Weighted)> sums)
-        {
-            using var command = Command(connection, transaction, sql, [.. parameters]);
-            using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var (amount, weighted) = sums(reader);
-                collector.Add(
-                    reader.IsDBNull(0) ? null : Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
-                    reader.IsDBNull(1) ? null : Convert.ToString(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture),
-                    StoredValues.ReadCurrency(nameof(SalesOpportunity), null, reader.GetString(2)),
-                    reader.GetInt64(3),
-                    amount,
-                    weighted);
-            }
-        }
-    }
-
     /// <summary>Fills the pipeline columns of every stored opportunity from its document; part of migration 11's transaction.</summary>
-    private async Task FillPipelineColumnsAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    internal async Task FillPipelineColumnsAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
         var rows = new List<(string Tenant, string Id, StoredPipelineRow Row)>();
         using (var select = Command(connection, transaction, "SELECT tenant, id, document FROM opportunities;"))
@@ -155,7 +87,7 @@ public sealed partial class SqliteStore : IPipelineRowSource, IPipelinePushDown
     /// Fills the products column (migration 43) of every stored opportunity whose document has lines;
     /// part of the migration's transaction. An unreadable document is left as it is (null: no products).
     /// </summary>
-    private async Task FillProductsAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    internal async Task FillProductsAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
         var rows = new List<(string Tenant, string Id, string Products)>();
         using (var select = Command(connection, transaction, "SELECT tenant, id, document FROM opportunities WHERE instr(document, '\"Lines\"') > 0;"))
@@ -199,7 +131,7 @@ public sealed partial class SqliteStore : IPipelineRowSource, IPipelinePushDown
     /// tenant has quarantined opportunities at all, which is asked in <paramref name="transaction"/>
     /// (the query that follows reads the same snapshot).
     /// </summary>
-    private static async Task<(string Where, List<(string Name, object? Value)> Parameters)> PipelineWhereAsync(SqliteConnection connection, SqliteTransaction transaction, AccessScope scope, bool includeClosedWon, CancellationToken cancellationToken)
+    internal static async Task<(string Where, List<(string Name, object? Value)> Parameters)> PipelineWhereAsync(SqliteConnection connection, SqliteTransaction transaction, AccessScope scope, bool includeClosedWon, CancellationToken cancellationToken)
     {
         List<(string Name, object? Value)> parameters = [("?1", scope.Tenant.Value)];
         var where = "tenant = ?1";
@@ -253,25 +185,5 @@ public sealed partial class SqliteStore : IPipelineRowSource, IPipelinePushDown
         }
 
         return LocalDatePattern.Iso.Parse(Encoding.UTF8.GetString(text)).Value;
-    }
-
-    /// <summary>The raw key of a dimension (see <see cref="PipelineGroupCollector.Add"/>).</summary>
-    private static string KeyExpression(PipelineDimension? dimension) => dimension switch
-    {
-        null => "NULL",
-        PipelineDimension.Partner => "partner",
-        PipelineDimension.Stage => "stage",
-        PipelineDimension.ForecastCategory => "forecast_category",
-        PipelineDimension.Region => "region",
-        PipelineDimension.ProductLine => "product_line",
-        PipelineDimension.Product => "json_extract(p.value, '$[0]')",
-        _ => $"{CloseMonthFunction}(expected_close, closed_at)",
-    };
-
-    /// <summary>The close month (year × 12 + month − 1): of the expected close date, or of the instant a closed deal closed, in <paramref name="zone"/>.</summary>
-    private static long CloseMonth(string expectedClose, string? closedAt, DateTimeZone zone)
-    {
-        var date = closedAt is null ? LocalDatePattern.Iso.Parse(expectedClose).Value : SqliteText.ToInstant(closedAt).InZone(zone).Date;
-        return (date.Year * 12L) + date.Month - 1;
     }
 }

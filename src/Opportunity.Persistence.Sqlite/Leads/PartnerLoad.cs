@@ -3,21 +3,15 @@ using Microsoft.Data.Sqlite;
 using NodaTime;
 using NodaTime.Text;
 using Opportunity.Leads;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 
-public sealed partial class SqliteStore
+/// <summary>The open-lead counters per partner (<c>partner_load</c>, migration 5): the refusal of a lead beyond capacity, and their first filling.</summary>
+internal static class PartnerLoad
 {
-    /// <inheritdoc />
-    public Task<IReadOnlyList<PartnerLoadCount>> ListPartnerLoadAsync(TenantId tenant, CancellationToken cancellationToken = default) =>
-        ReadListAsync(
-            "SELECT partner, open_leads, last_assigned_at FROM partner_load WHERE tenant = $tenant ORDER BY partner;",
-            [("$tenant", tenant.Value)],
-            reader => new PartnerLoadCount(new PartnerId(reader.GetString(0)), reader.GetInt32(1), SqliteText.ToInstantOrNull(reader.GetValue(2))),
-            cancellationToken);
-
     /// <summary>The refusal of the partner_load trigger as a typed error, with the partner's count and capacity read in the same transaction.</summary>
-    private static async Task<Exception> AtCapacityAsync(SqliteConnection connection, SqliteTransaction transaction, AggregateRoot aggregate, IReadOnlyList<(string Column, object? Value)> columns, CancellationToken cancellationToken)
+    internal static async Task<Exception> AtCapacityAsync(SqliteConnection connection, SqliteTransaction transaction, AggregateRoot aggregate, IReadOnlyList<(string Column, object? Value)> columns, CancellationToken cancellationToken)
     {
         var partner = (string)columns.First(c => c.Column == "assigned_partner").Value!;
         using var probe = Command(
@@ -39,7 +33,7 @@ public sealed partial class SqliteStore
     /// document that cannot be read keeps it null: it is quarantined when first read, not here), then the
     /// counters from the state columns, so an upgraded database starts with counts equal to its leads.
     /// </summary>
-    private static async Task FillPartnerLoadAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    internal static async Task FillPartnerLoadAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
         var assigned = new List<(string Tenant, string Id, string At)>();
         using (var select = Command(connection, transaction, "SELECT tenant, id, document FROM leads WHERE assigned_partner IS NOT NULL;"))

@@ -1,15 +1,16 @@
-using Microsoft.Data.Sqlite;
 using Opportunity.Leads;
 using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Pipelines;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 
-public sealed partial class SqliteStore
+/// <summary>The lead conversion of a <see cref="SqliteStore"/>: a lead and the opportunity converted from it written in one transaction, one opportunity per lead.</summary>
+internal sealed class SqliteLeadConversionStore(SqliteStore store) : ILeadConversionStore
 {
     /// <inheritdoc />
     public Task<SalesOpportunity?> FindConvertedFromAsync(TenantId tenant, LeadId lead, CancellationToken cancellationToken = default) =>
-        ReadOneAsync("SELECT id, version, document FROM opportunities WHERE tenant = $tenant AND source_lead = $lead;", [("$tenant", tenant.Value), ("$lead", lead.Value)], ReadOpportunity, cancellationToken);
+        store.ReadOneAsync("SELECT id, version, document FROM opportunities WHERE tenant = $tenant AND source_lead = $lead;", [("$tenant", tenant.Value), ("$lead", lead.Value)], r => OpportunityRows.ReadOpportunity(store.Pipelines, r), cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>
@@ -21,10 +22,10 @@ public sealed partial class SqliteStore
     public async Task<SalesOpportunity> ConvertAsync(Lead lead, SalesOpportunity opportunity, CancellationToken cancellationToken = default)
     {
         LeadConversionRules.Check(lead, opportunity);
-        var opportunityRow = OpportunityRow(opportunity);
-        var leadRow = LeadRow(lead);
+        var opportunityRow = OpportunityRows.OpportunityRow(opportunity);
+        var leadRow = LeadRows.LeadRow(lead);
         List<OutboxMessage> messages = [.. opportunity.PendingEvents.Concat(lead.PendingEvents).Select(OutboxMessage.FromDomainEvent)];
-        var existing = await WriteAsync<SalesOpportunity?>(
+        var existing = await store.WriteAsync<SalesOpportunity?>(
             async (connection, transaction) =>
             {
                 using (var probe = Command(connection, transaction, "SELECT id, version, document FROM opportunities WHERE tenant = $tenant AND source_lead = $lead;", ("$tenant", lead.Tenant.Value), ("$lead", lead.Id.Value)))
@@ -32,17 +33,17 @@ public sealed partial class SqliteStore
                 {
                     if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        return ReadOpportunity(reader);
+                        return OpportunityRows.ReadOpportunity(store.Pipelines, reader);
                     }
                 }
 
-                await WriteRowAsync(connection, transaction, opportunityRow, cancellationToken).ConfigureAwait(false);
-                Fault("after-state");
-                await WriteRowAsync(connection, transaction, leadRow, cancellationToken).ConfigureAwait(false);
-                await InsertOutboxAsync(connection, transaction, messages, cancellationToken).ConfigureAwait(false);
-                await InsertHistoryAsync(connection, transaction, opportunity, cancellationToken).ConfigureAwait(false);
-                await InsertHistoryAsync(connection, transaction, lead, cancellationToken).ConfigureAwait(false);
-                Fault("after-outbox");
+                await SqliteStore.WriteRowAsync(connection, transaction, opportunityRow, cancellationToken).ConfigureAwait(false);
+                store.Fault("after-state");
+                await SqliteStore.WriteRowAsync(connection, transaction, leadRow, cancellationToken).ConfigureAwait(false);
+                await OutboxRows.InsertOutboxAsync(connection, transaction, messages, cancellationToken).ConfigureAwait(false);
+                await store.InsertHistoryAsync(connection, transaction, opportunity, cancellationToken).ConfigureAwait(false);
+                await store.InsertHistoryAsync(connection, transaction, lead, cancellationToken).ConfigureAwait(false);
+                store.Fault("after-outbox");
                 return null;
             },
             cancellationToken).ConfigureAwait(false);
@@ -54,12 +55,5 @@ public sealed partial class SqliteStore
         opportunity.MarkCommitted(1);
         lead.MarkCommitted(lead.Version + 1);
         return opportunity;
-    }
-
-    /// <summary>The id of the opportunity converted from <paramref name="lead"/>, read inside the caller's transaction.</summary>
-    private static async Task<string?> FindConvertedFromAsync(SqliteConnection connection, SqliteTransaction transaction, TenantId tenant, LeadId lead, CancellationToken cancellationToken)
-    {
-        using var probe = Command(connection, transaction, "SELECT id FROM opportunities WHERE tenant = $tenant AND source_lead = $lead;", ("$tenant", tenant.Value), ("$lead", lead.Value));
-        return await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
     }
 }

@@ -3,10 +3,12 @@ using Microsoft.Data.Sqlite;
 using NodaTime;
 using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Pipelines;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 
-public sealed partial class SqliteStore
+/// <summary>The bulk importer of a <see cref="SqliteStore"/>: checked rows, their messages and feed entries written through prepared native statements in one transaction.</summary>
+internal sealed class SqliteOpportunityImporter(SqliteStore store) : IOpportunityImporter
 {
     /// <inheritdoc />
     public Task<ValidationResult<int>> ImportAsync(IEnumerable<SalesOpportunitySnapshot> opportunities, CancellationToken cancellationToken = default) =>
@@ -29,7 +31,7 @@ public sealed partial class SqliteStore
     public Task<ValidationResult<int>> ImportAsync(OpportunityImportBatch batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        return WriteAsync(
+        return store.WriteAsync(
             async (connection, transaction) =>
             {
                 var errors = new List<ValidationError>();
@@ -64,7 +66,7 @@ public sealed partial class SqliteStore
                     try
                     {
                         using var messageWriter = new ImportedMessageWriter(connection);
-                        using var upkeep = new ImportUpkeep(connection, transaction, ImportIndexRebuildMinimum);
+                        using var upkeep = new ImportUpkeep(connection, transaction, store.ImportIndexRebuildMinimum);
                         var conflicts = InsertImportedRows(connection, messageWriter, upkeep, rows.GetConsumingEnumerable(stop.Token));
                         var (ruleErrors, count) = await checkedRows.Task.ConfigureAwait(false);
                         var rowErrors = ruleErrors.Count > 0 ? ruleErrors : conflicts;
@@ -76,14 +78,14 @@ public sealed partial class SqliteStore
                         }
 
                         upkeep.Finish();
-                        Fault("after-state");
+                        store.Fault("after-state");
                         foreach (var chunk in messages.GetConsumingEnumerable(stop.Token))
                         {
                             messageWriter.Write(chunk);
                         }
 
                         await producer.ConfigureAwait(false);
-                        Fault("after-outbox");
+                        store.Fault("after-outbox");
                         return ValidationResult<int>.Success(count);
                     }
                     catch
@@ -125,12 +127,6 @@ public sealed partial class SqliteStore
     /// <summary>Rows per chunk handed from the producer to the inserting thread.</summary>
     private const int ImportChunk = 2048;
 
-    /// <summary>
-    /// Rows an import writes with index upkeep before <see cref="ImportUpkeep"/> considers building the
-    /// table's secondary indexes set-wise instead (a small import never changes the schema).
-    /// </summary>
-    internal long ImportIndexRebuildMinimum { get; set; } = 16_384;
-
     /// <summary>A row ready to insert: its document and column values, computed off the writer's thread, and its messages.</summary>
     private sealed record PreparedRow(int Index, TenantId Tenant, OpportunityId Id, byte[] Document, object?[] Values, IReadOnlyList<OutboxMessage> Messages);
 
@@ -144,7 +140,7 @@ public sealed partial class SqliteStore
         try
         {
             var chunk = new List<(OpportunityImportRow Row, int Index)>(ImportChunk);
-            var result = OpportunityImportRules.CheckBatch(batch, _pipelines, (row, index) =>
+            var result = OpportunityImportRules.CheckBatch(batch, store.Pipelines, (row, index) =>
             {
                 chunk.Add((row, index));
                 if (chunk.Count == ImportChunk)
@@ -197,9 +193,9 @@ public sealed partial class SqliteStore
         {
             var (imported, index) = chunk[i];
             var row = imported.Opportunity;
-            var stage = _pipelines.Get(row.PipelineId).GetStage(row.Stage);
+            var stage = store.Pipelines.Get(row.PipelineId).GetStage(row.Stage);
             var stored = row with { Stage = stage.Name, Version = 1 };
-            prepared[i] = new PreparedRow(index, stored.Tenant, stored.Id, SnapshotJson.SerializeToUtf8Bytes(stored), OpportunityValues(stored, stage), imported.Messages);
+            prepared[i] = new PreparedRow(index, stored.Tenant, stored.Id, SnapshotJson.SerializeToUtf8Bytes(stored), OpportunityRows.OpportunityValues(stored, stage), imported.Messages);
         });
         return new PreparedChunk(prepared, FeedKeys(prepared));
     }
@@ -250,7 +246,7 @@ public sealed partial class SqliteStore
     // stored id is a conflict error (the primary key refuses it), never an overwrite.
     private static List<ValidationError> InsertImportedRows(SqliteConnection connection, ImportedMessageWriter messages, ImportUpkeep upkeep, IEnumerable<PreparedChunk> chunks)
     {
-        var columns = OpportunityColumnNames;
+        var columns = OpportunityRows.OpportunityColumnNames;
         using var insert = new SqliteBoundStatement(connection, $"INSERT INTO opportunities (tenant, id, document, {string.Join(", ", columns)}, version) VALUES ({string.Join(", ", Enumerable.Range(1, 3 + columns.Length).Select(i => "?" + i))}, 1);");
         var conflicts = new List<ValidationError>();
         foreach (var chunk in chunks)

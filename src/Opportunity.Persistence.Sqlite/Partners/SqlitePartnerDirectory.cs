@@ -1,24 +1,26 @@
 using Opportunity.Partners;
 using Opportunity.Persistence.AdapterSupport;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 
-public sealed partial class SqliteStore
+/// <summary>The partner directory of a <see cref="SqliteStore"/>: partners in <c>partners</c>, their hierarchy checked on write.</summary>
+internal sealed class SqlitePartnerDirectory(SqliteStore store) : IPartnerDirectory
 {
     /// <inheritdoc />
     public Task<Partner?> FindAsync(TenantId tenant, PartnerId id, CancellationToken cancellationToken = default) =>
-        ReadOneAsync("SELECT id, document FROM partners WHERE tenant = $tenant AND id = $id;", [("$tenant", tenant.Value), ("$id", id.Value)], ReadPartner, cancellationToken);
+        store.ReadOneAsync("SELECT id, document FROM partners WHERE tenant = $tenant AND id = $id;", [("$tenant", tenant.Value), ("$id", id.Value)], ReadPartner, cancellationToken);
 
     /// <inheritdoc />
     public IAsyncEnumerable<Partner> ListAsync(TenantId tenant, CancellationToken cancellationToken = default) =>
-        ReadRowsAsync("SELECT id, document FROM partners WHERE tenant = $tenant ORDER BY id;", [("$tenant", tenant.Value)], ReadPartner, cancellationToken);
+        store.ReadRowsAsync("SELECT id, document FROM partners WHERE tenant = $tenant ORDER BY id;", [("$tenant", tenant.Value)], ReadPartner, cancellationToken);
 
     /// <inheritdoc />
     public Task UpsertAsync(Partner partner, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(partner);
         var document = SnapshotJson.Serialize(partner);
-        return WriteAsync(
+        return store.WriteAsync(
             async (connection, transaction) =>
             {
                 await CheckParentAsync(connection, transaction, partner, cancellationToken).ConfigureAwait(false);

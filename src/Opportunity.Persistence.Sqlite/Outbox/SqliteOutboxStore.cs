@@ -1,19 +1,20 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using NodaTime;
+using Opportunity.Persistence.AdapterSupport;
+using static Opportunity.Persistence.Sqlite.SqliteCommands;
 
 namespace Opportunity.Persistence.Sqlite;
 
-public sealed partial class SqliteStore
+/// <summary>The outbox of a <see cref="SqliteStore"/>: enqueued messages, leased claims, retries, dead letters and the purge of delivered rows.</summary>
+internal sealed class SqliteOutboxStore(SqliteStore store) : IOutboxStore
 {
-    internal const string MessageColumns = "id, tenant, topic, type, payload, created_at, attempts, next_attempt_at, last_error";
-
     /// <inheritdoc />
     public Task EnqueueAsync(IEnumerable<OutboxMessage> messages, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var list = messages.ToList();
-        return WriteAsync(async (connection, transaction) => await InsertOutboxAsync(connection, transaction, list, cancellationToken).ConfigureAwait(false), cancellationToken);
+        return store.WriteAsync(async (connection, transaction) => await OutboxRows.InsertOutboxAsync(connection, transaction, list, cancellationToken).ConfigureAwait(false), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -22,7 +23,7 @@ public sealed partial class SqliteStore
         ArgumentNullException.ThrowIfNull(claim);
         var now = SqliteText.Of(claim.Now, "DueWorkClaim", null, nameof(DueWorkClaim.Now));
         var until = SqliteText.Of(claim.Now + claim.LeaseDuration, "DueWorkClaim", null, nameof(DueWorkClaim.LeaseDuration));
-        return WriteAsync<IReadOnlyList<OutboxMessage>>(
+        return store.WriteAsync<IReadOnlyList<OutboxMessage>>(
             async (connection, transaction) =>
             {
                 var claimed = new List<OutboxMessage>();
@@ -30,7 +31,7 @@ public sealed partial class SqliteStore
                     connection,
                     transaction,
                     $"""
-                    SELECT {MessageColumns} FROM outbox
+                    SELECT {OutboxRows.MessageColumns} FROM outbox
                     WHERE status = 'pending' AND due_at <= $now
                       AND (lease_until IS NULL OR lease_until <= $now OR lease_owner = $owner)
                     ORDER BY due_at, seq
@@ -43,7 +44,7 @@ public sealed partial class SqliteStore
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        claimed.Add(ReadMessage(reader));
+                        claimed.Add(OutboxRows.ReadMessage(reader));
                     }
                 }
 
@@ -68,7 +69,7 @@ public sealed partial class SqliteStore
             owner,
             "status = 'delivered', delivered_at = $at",
             [("$at", SqliteText.Of(at, "OutboxMessage", messageId, "DeliveredAt"))],
-            (connection, transaction) => InsertOutboxAsync(connection, transaction, list, cancellationToken),
+            (connection, transaction) => OutboxRows.InsertOutboxAsync(connection, transaction, list, cancellationToken),
             cancellationToken);
     }
 
@@ -78,7 +79,7 @@ public sealed partial class SqliteStore
         ArgumentNullException.ThrowIfNull(messageId);
         ArgumentNullException.ThrowIfNull(owner);
         var leaseUntil = SqliteText.Of(until, "OutboxMessage", messageId, "LeaseUntil");
-        return WriteAsync(
+        return store.WriteAsync(
             async (connection, transaction) =>
             {
                 // Conditional on the owner: a worker that took the message over after the lease ran
@@ -114,17 +115,17 @@ public sealed partial class SqliteStore
 
     /// <inheritdoc />
     public Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(TenantId? tenant = null, CancellationToken cancellationToken = default) =>
-        ReadListAsync(
-            $"SELECT {MessageColumns}, dead_reason, dead_at FROM outbox WHERE status = 'dead' AND ($tenant IS NULL OR tenant = $tenant) ORDER BY dead_at, seq;",
+        store.ReadListAsync(
+            $"SELECT {OutboxRows.MessageColumns}, dead_reason, dead_at FROM outbox WHERE status = 'dead' AND ($tenant IS NULL OR tenant = $tenant) ORDER BY dead_at, seq;",
             [("$tenant", tenant?.Value)],
-            r => new DeadLetter(ReadMessage(r), r.GetString(9), SqliteText.ToInstant(r.GetString(10))),
+            r => new DeadLetter(OutboxRows.ReadMessage(r), r.GetString(9), SqliteText.ToInstant(r.GetString(10))),
             cancellationToken);
 
     /// <inheritdoc />
     public Task<bool> RequeueDeadLetterAsync(string messageId, Instant now, CancellationToken cancellationToken = default)
     {
         var at = SqliteText.Of(now, "OutboxMessage", messageId, nameof(OutboxMessage.NextAttemptAt));
-        return WriteAsync(
+        return store.WriteAsync(
             async (connection, transaction) =>
             {
                 using var command = Command(
@@ -140,11 +141,11 @@ public sealed partial class SqliteStore
 
     /// <inheritdoc />
     public Task<IReadOnlyList<OutboxMessage>> ListPendingAsync(CancellationToken cancellationToken = default) =>
-        ReadListAsync($"SELECT {MessageColumns} FROM outbox WHERE status = 'pending' ORDER BY seq;", [], ReadMessage, cancellationToken);
+        store.ReadListAsync($"SELECT {OutboxRows.MessageColumns} FROM outbox WHERE status = 'pending' ORDER BY seq;", [], OutboxRows.ReadMessage, cancellationToken);
 
     /// <inheritdoc />
     public async Task<OutboxBacklog> GetBacklogAsync(CancellationToken cancellationToken = default) =>
-        await ReadOneAsync(
+        await store.ReadOneAsync(
             "SELECT count(*), min(created_at) FROM outbox WHERE status = 'pending';",
             [],
             reader => new OutboxBacklog(reader.GetInt64(0), SqliteText.ToInstantOrNull(reader.GetValue(1))),
@@ -155,7 +156,7 @@ public sealed partial class SqliteStore
     {
         ArgumentNullException.ThrowIfNull(messageId);
         ArgumentNullException.ThrowIfNull(owner);
-        return WriteAsync(
+        return store.WriteAsync(
             async (connection, transaction) =>
             {
                 using var command = Command(
@@ -179,48 +180,47 @@ public sealed partial class SqliteStore
             operation);
     }
 
-    /// <summary>Appends messages to the outbox inside the caller's transaction; an id already present (in any state) is ignored.</summary>
-    private static async Task<int> InsertOutboxAsync(SqliteConnection connection, SqliteTransaction transaction, List<OutboxMessage> messages, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes up to <paramref name="maxMessages"/> delivered rows delivered before
+    /// <paramref name="olderThan"/> (oldest first, through the <c>outbox_delivered</c> index) and, in
+    /// the same transaction, records the 16-byte hash of each message's tenant and id in <c>outbox_purged</c>, so the id is
+    /// still ignored when enqueued again. Pending rows and dead letters are never touched. Freed
+    /// pages are reused by later writes (the file does not shrink without <c>VACUUM</c>).
+    /// </summary>
+    public Task<int> PurgeDeliveredAsync(Instant olderThan, int maxMessages, CancellationToken cancellationToken = default)
     {
-        messages = await WithoutPurgedAsync(connection, transaction, messages, cancellationToken).ConfigureAwait(false);
-        if (messages.Count == 0)
-        {
-            return 0;
-        }
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxMessages);
+        var cutoff = SqliteText.Of(olderThan, nameof(OutboxMessage), null, "DeliveredAt");
+        return store.WriteAsync(
+            async (connection, transaction) =>
+            {
+                var rows = new List<(long Seq, string Tenant, string Id)>();
+                using (var select = Command(
+                    connection,
+                    transaction,
+                    "SELECT seq, tenant, id FROM outbox WHERE status = 'delivered' AND delivered_at < $cutoff ORDER BY delivered_at, seq LIMIT $max;",
+                    ("$cutoff", cutoff),
+                    ("$max", maxMessages)))
+                using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+                    }
+                }
 
-        using var command = Command(
-            connection,
-            transaction,
-            $"""
-            INSERT INTO outbox ({MessageColumns}, due_at, status)
-            VALUES ($id, $tenant, $topic, $type, $payload, $created, $attempts, $next, $error, $due, 'pending')
-            ON CONFLICT (id) DO NOTHING;
-            """,
-            ("$id", null), ("$tenant", null), ("$topic", null), ("$type", null), ("$payload", null), ("$created", null), ("$attempts", null), ("$next", null), ("$error", null), ("$due", null));
-        var written = 0;
-        foreach (var m in messages)
-        {
-            command.Parameters["$id"].Value = m.Id;
-            command.Parameters["$tenant"].Value = m.Tenant.Value;
-            command.Parameters["$topic"].Value = m.Topic;
-            command.Parameters["$type"].Value = m.Type;
-            command.Parameters["$payload"].Value = m.Payload;
-            command.Parameters["$created"].Value = SqliteText.Of(m.CreatedAt, nameof(OutboxMessage), m.Id, nameof(m.CreatedAt));
-            command.Parameters["$attempts"].Value = m.Attempts;
-            command.Parameters["$next"].Value = SqliteText.OfOrNull(m.NextAttemptAt, nameof(OutboxMessage), m.Id, nameof(m.NextAttemptAt));
-            command.Parameters["$error"].Value = (object?)m.LastError ?? DBNull.Value;
-            command.Parameters["$due"].Value = SqliteText.Of(m.DueAt, nameof(OutboxMessage), m.Id, nameof(m.DueAt));
-            written += await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+                using var remember = Command(connection, transaction, "INSERT INTO outbox_purged (id_hash) VALUES ($hash) ON CONFLICT DO NOTHING;", ("$hash", null));
+                using var delete = Command(connection, transaction, "DELETE FROM outbox WHERE seq = $seq AND status = 'delivered';", ("$seq", null));
+                foreach (var (seq, tenant, id) in rows)
+                {
+                    remember.Parameters["$hash"].Value = StoredValues.OutboxIdHash(new TenantId(tenant), id);
+                    await remember.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    delete.Parameters["$seq"].Value = seq;
+                    await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
 
-        return written;
+                return rows.Count;
+            },
+            cancellationToken);
     }
-
-    private static OutboxMessage ReadMessage(SqliteDataReader r) =>
-        new(r.GetString(0), new TenantId(r.GetString(1)), r.GetString(2), r.GetString(3), r.GetString(4), SqliteText.ToInstant(r.GetString(5)))
-        {
-            Attempts = r.GetInt32(6),
-            NextAttemptAt = SqliteText.ToInstantOrNull(r.GetValue(7)),
-            LastError = r.IsDBNull(8) ? null : r.GetString(8),
-        };
 }

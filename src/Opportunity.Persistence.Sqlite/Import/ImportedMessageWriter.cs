@@ -16,7 +16,7 @@ internal sealed class ImportedMessageWriter(SqliteConnection connection) : IDisp
 
     private readonly SqliteBoundStatement _insert = new(
         connection,
-        $"INSERT INTO outbox ({SqliteStore.MessageColumns}, due_at, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'pending') ON CONFLICT (id) DO NOTHING;");
+        $"INSERT INTO outbox ({OutboxRows.MessageColumns}, due_at, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'pending') ON CONFLICT (id) DO NOTHING;");
 
     private (Instant At, string Text)? _last;
 
