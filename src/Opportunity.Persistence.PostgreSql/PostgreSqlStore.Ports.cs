@@ -40,41 +40,41 @@ public sealed partial class PostgreSqlStore
     public override IOpportunityImporter Importer => _importer;
 
     /// <summary>The lead conversions, over this store's database.</summary>
-    public override ILeadConversionStore? Conversions => _conversions;
+    public override ILeadConversionStore Conversions => _conversions;
 
     /// <summary>The lead merges, over this store's database.</summary>
-    public override ILeadMergeStore? Merges => _merges;
+    public override ILeadMergeStore Merges => _merges;
 
     /// <summary>The routing decision log, over this store's database.</summary>
-    public override IRoutingDecisionLog? DecisionLog => _decisionLog;
+    public override IRoutingDecisionLog DecisionLog => _decisionLog;
 
     /// <summary>The quarantine, over this store's database.</summary>
-    public override IRecordQuarantine? Quarantine => _quarantine;
+    public override IRecordQuarantine Quarantine => _quarantine;
 
     /// <summary>The field history, over this store's database.</summary>
-    public override IFieldHistory? FieldHistory => _fieldHistory;
+    public override IFieldHistory FieldHistory => _fieldHistory;
 
     /// <summary>The personal-data erasure, over this store's database.</summary>
-    public override IPersonalDataEraser? Eraser => _eraser;
+    public override IPersonalDataEraser Eraser => _eraser;
 
     /// <summary>The weighted pipeline grouped in SQL, over this store's database.</summary>
-    public override IPipelinePushDown? PushDown => _pushDown;
+    public override IPipelinePushDown PushDown => _pushDown;
 
     /// <summary>The change feed (with its <c>LISTEN/NOTIFY</c> wake-up: <see cref="IChangeFeedSignal"/>), over this store's database.</summary>
-    public override IChangeFeed? ChangeFeed => _changeFeed;
+    public override IChangeFeed ChangeFeed => _changeFeed;
 
     /// <summary>The forecast snapshots, over this store's database.</summary>
-    public override IForecastSnapshotStore? ForecastSnapshots => _forecastSnapshots;
+    public override IForecastSnapshotStore ForecastSnapshots => _forecastSnapshots;
 
     /// <summary>The sales targets, over this store's database.</summary>
-    public override ISalesTargetStore? Targets => _targets;
+    public override ISalesTargetStore Targets => _targets;
 
     /// <summary>The forecast adjustments, over this store's database.</summary>
-    public override IForecastAdjustmentStore? ForecastAdjustments => _forecastAdjustments;
+    public override IForecastAdjustmentStore ForecastAdjustments => _forecastAdjustments;
 
     /// <summary>The store itself: the schema's migrations are the database's, not one port's.</summary>
-    public override IStoreSchema? Schema => this;
+    public override IStoreSchema Schema => this;
 
     /// <summary>The scheduled snapshot runs, over this store's database.</summary>
-    public override IForecastSnapshotRunStore? ForecastSnapshotRuns => _forecastSnapshotRuns;
+    public override IForecastSnapshotRunStore ForecastSnapshotRuns => _forecastSnapshotRuns;
 }

@@ -63,13 +63,13 @@ public sealed class PostgreSqlConversionMigrationTests : IAsyncLifetime
         await using var store = PostgresTestDatabase.OpenStore(_schema, _pipelines);
         await store.MigrateAsync();
 
-        Assert.Equal("O-b", (await store.Conversions!.FindConvertedFromAsync(Tenant, new LeadId("L-named")))!.Id.Value);
-        Assert.Equal("O-orphan", (await store.Conversions!.FindConvertedFromAsync(Tenant, new LeadId("L-orphan")))!.Id.Value);
-        Assert.Equal("O-x", (await store.Conversions!.FindConvertedFromAsync(Tenant, new LeadId("L-unnamed")))!.Id.Value);
-        Assert.Null(await store.Conversions!.FindConvertedFromAsync(new TenantId("tenant-b"), new LeadId("L-named")));
+        Assert.Equal("O-b", (await store.Conversions.FindConvertedFromAsync(Tenant, new LeadId("L-named")))!.Id.Value);
+        Assert.Equal("O-orphan", (await store.Conversions.FindConvertedFromAsync(Tenant, new LeadId("L-orphan")))!.Id.Value);
+        Assert.Equal("O-x", (await store.Conversions.FindConvertedFromAsync(Tenant, new LeadId("L-unnamed")))!.Id.Value);
+        Assert.Null(await store.Conversions.FindConvertedFromAsync(new TenantId("tenant-b"), new LeadId("L-named")));
         var orphaned = (await store.Leads.FindAsync(AccessScope.Manufacturer(Tenant), new LeadId("L-orphan")))!;
         orphaned.Convert(new OpportunityId("O-retry"), Partner.Value, _clock);
-        var retried = await store.Conversions!.ConvertAsync(orphaned, SalesOpportunity.Open(Tenant, new OpportunityId("O-retry"), new SalesOpportunityDraft(Partner, new Money(100m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)) { SourceLead = new LeadId("L-orphan") }, PipelineDefinition.Default, "p", _clock));
+        var retried = await store.Conversions.ConvertAsync(orphaned, SalesOpportunity.Open(Tenant, new OpportunityId("O-retry"), new SalesOpportunityDraft(Partner, new Money(100m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)) { SourceLead = new LeadId("L-orphan") }, PipelineDefinition.Default, "p", _clock));
         Assert.Equal("O-orphan", retried.Id.Value);
         Assert.Null(await store.Opportunities.FindAsync(AccessScope.Manufacturer(Tenant), new OpportunityId("O-retry")));
         await store.Outbox.EnqueueAsync([new OutboxMessage("Lead/L-named/1", Tenant, OutboxMessage.DomainEventTopic, "LeadCaptured", "{}", _clock.GetCurrentInstant())]);

@@ -60,9 +60,9 @@ public sealed class PostgreSqlConversionRaceTests : IAsyncLifetime
                 release.Wait(TimeSpan.FromSeconds(60));
             }
         };
-        var first = Task.Run(() => hostA.Conversions!.ConvertAsync(copyA, Converted(copyA, "O-a")));
+        var first = Task.Run(() => hostA.Conversions.ConvertAsync(copyA, Converted(copyA, "O-a")));
         Assert.True(await inserted.WaitAsync(TimeSpan.FromSeconds(60)));
-        var second = Task.Run(() => hostB.Conversions!.ConvertAsync(copyB, Converted(copyB, "O-b")));
+        var second = Task.Run(() => hostB.Conversions.ConvertAsync(copyB, Converted(copyB, "O-b")));
         var waited = await WaitForBlockedInsertAsync();
         release.Release();
         var results = await Task.WhenAll(first, second);

@@ -182,13 +182,13 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
     [PostgresFact]
     public async Task RoutingDecisions_Truncate_RefusedEvenForTheOwner()
     {
-        await Store.DecisionLog!.AppendAsync(TenantA, new RoutingDecisionRecord(new LeadId("l-1"), _clock.GetCurrentInstant(), "rules", "1", RoutingOutcome.Assigned, [P1], 7, null, "why"));
+        await Store.DecisionLog.AppendAsync(TenantA, new RoutingDecisionRecord(new LeadId("l-1"), _clock.GetCurrentInstant(), "rules", "1", RoutingOutcome.Assigned, [P1], 7, null, "why"));
 
         var ex = await Assert.ThrowsAsync<PostgresException>(() => PostgresTestDatabase.ExecuteAsOwnerAsync($"TRUNCATE {_schema}.routing_decisions;"));
 
         Assert.Equal(PostgresErrorCodes.ObjectNotInPrerequisiteState, ex.SqlState);
         Assert.Contains("append-only", ex.MessageText, StringComparison.Ordinal);
-        Assert.Single(await Store.DecisionLog!.ForLeadAsync(TenantA, new LeadId("l-1")));
+        Assert.Single(await Store.DecisionLog.ForLeadAsync(TenantA, new LeadId("l-1")));
     }
 
     /// <summary>The field history is append-only like the decisions: TRUNCATE is refused even for the owner, and the history stays readable.</summary>
@@ -200,7 +200,7 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<PostgresException>(() => PostgresTestDatabase.ExecuteAsOwnerAsync($"TRUNCATE {_schema}.field_history;"));
 
         Assert.Equal(PostgresErrorCodes.ObjectNotInPrerequisiteState, ex.SqlState);
-        Assert.Single((await Store.FieldHistory!.ReadHistoryAsync(TenantA, AuditedRecord.Of(new LeadId("l-1")))).Changes);
+        Assert.Single((await Store.FieldHistory.ReadHistoryAsync(TenantA, AuditedRecord.Of(new LeadId("l-1")))).Changes);
     }
 
     /// <summary>
@@ -309,14 +309,14 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
             deal.ScheduleNextDue(_clock.GetCurrentInstant() + Duration.FromDays(1));
             await Store.Opportunities.AddAsync(deal);
             await Store.Partners.UpsertAsync(new Partners.Partner(tenant, P1, $"{tenant} {P1}", Partners.PartnerTier.Gold));
-            await Store.DecisionLog!.AppendAsync(tenant, new RoutingDecisionRecord(new LeadId("lead-1"), _clock.GetCurrentInstant(), "rules", "1", RoutingOutcome.Assigned, [P1], 7, null, "why"));
+            await Store.DecisionLog.AppendAsync(tenant, new RoutingDecisionRecord(new LeadId("lead-1"), _clock.GetCurrentInstant(), "rules", "1", RoutingOutcome.Assigned, [P1], 7, null, "why"));
             await Store.Outbox.EnqueueAsync([new OutboxMessage($"{tenant}/notice", tenant, "notification", "test", "{}", _clock.GetCurrentInstant())]);
             var quarter = FiscalCalendar.CalendarYear.Quarter(2025, 2);
-            await Store.Targets!.SaveTargetAsync(tenant, new SalesTarget(quarter, new Money(10m, CurrencyCode.EUR)));
+            await Store.Targets.SaveTargetAsync(tenant, new SalesTarget(quarter, new Money(10m, CurrencyCode.EUR)));
             var zero = Money.Zero(CurrencyCode.EUR);
-            await Store.ForecastSnapshots!.SaveAsync(tenant, new ForecastSnapshot { Period = quarter, TakenOn = new LocalDate(2025, 3, 3), Currency = CurrencyCode.EUR, Expected = zero, P10 = zero, P50 = zero, P90 = zero, CommitForecast = zero, BestCaseForecast = zero, ByCategory = new Dictionary<ForecastCategory, Money>() });
-            await Store.ForecastAdjustments!.AddAdjustmentAsync(tenant, new ForecastAdjustment("network", quarter, ForecastCategory.Commit, zero, "anna@acme.example", _clock.GetCurrentInstant(), "why"));
-            await Store.ForecastSnapshotRuns!.TryClaimRunAsync(tenant, new LocalDate(2025, 3, 3), "host-1", _clock.GetCurrentInstant(), Duration.FromMinutes(5));
+            await Store.ForecastSnapshots.SaveAsync(tenant, new ForecastSnapshot { Period = quarter, TakenOn = new LocalDate(2025, 3, 3), Currency = CurrencyCode.EUR, Expected = zero, P10 = zero, P50 = zero, P90 = zero, CommitForecast = zero, BestCaseForecast = zero, ByCategory = new Dictionary<ForecastCategory, Money>() });
+            await Store.ForecastAdjustments.AddAdjustmentAsync(tenant, new ForecastAdjustment("network", quarter, ForecastCategory.Commit, zero, "anna@acme.example", _clock.GetCurrentInstant(), "why"));
+            await Store.ForecastSnapshotRuns.TryClaimRunAsync(tenant, new LocalDate(2025, 3, 3), "host-1", _clock.GetCurrentInstant(), Duration.FromMinutes(5));
         }
 
         Assert.Equal(2L, await AsOwnerSystemAsync($"SELECT count(*) FROM {_schema}.leads WHERE tenant = 'tenant-b';"));

@@ -226,7 +226,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         var scope = AccessScope.Manufacturer(TenantA);
         var expected = Forecasting.PipelineSnapshot.FromOpportunities([open, won, lost], options).Group(Forecasting.PipelineDimension.Partner, Forecasting.PipelineDimension.CloseMonth).Groups.ToList();
         var streamed = (await Forecasting.PipelineSnapshot.FromStoreAsync(upgraded.Opportunities, scope, options)).Group(Forecasting.PipelineDimension.Partner, Forecasting.PipelineDimension.CloseMonth).Groups;
-        var pushed = await upgraded.PushDown!.AggregatePipelineAsync(scope, Forecasting.PipelineGrouping.By(Forecasting.PipelineDimension.Partner, Forecasting.PipelineDimension.CloseMonth), options);
+        var pushed = await upgraded.PushDown.AggregatePipelineAsync(scope, Forecasting.PipelineGrouping.By(Forecasting.PipelineDimension.Partner, Forecasting.PipelineDimension.CloseMonth), options);
         Assert.Equal(2, expected.Count);
         Assert.Equal(expected, streamed);
         Assert.Equal(expected, pushed);
@@ -251,10 +251,10 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         var streamed = await Forecasting.PipelineSnapshot.FromStoreAsync(Store.Opportunities, scope);
         Assert.Equal(1, streamed.Count);
         Assert.Equal(expected, streamed.Total().Groups);
-        Assert.Equal(expected, await Store.PushDown!.AggregatePipelineAsync(scope, Forecasting.PipelineGrouping.Total));
+        Assert.Equal(expected, await Store.PushDown.AggregatePipelineAsync(scope, Forecasting.PipelineGrouping.Total));
 
         // The change feed carries both writes; the quarantined deal's entry has no row (the follower drops it).
-        var feed = await Store.ChangeFeed!.ReadChangesAsync(TenantA, ChangeFeedPosition.Start, 10);
+        var feed = await Store.ChangeFeed.ReadChangesAsync(TenantA, ChangeFeedPosition.Start, 10);
         Assert.Equal(["o-kept", "o-held"], feed.Changes.Select(c => c.Id.Value));
         Assert.Equal(StoredPipelineRow.Of(kept), feed.Changes[0].Row);
         Assert.Null(feed.Changes[1].Row);
@@ -263,7 +263,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
     [PostgresFact]
     public async Task RoutingDecisions_RowLevelSecurity_OnlyTheManufacturerOfTheTenantReads()
     {
-        await Store.DecisionLog!.AppendAsync(TenantA, Decision("lead-1", P1));
+        await Store.DecisionLog.AppendAsync(TenantA, Decision("lead-1", P1));
         var connectionString = PostgresTestDatabase.App ?? PostgresTestDatabase.Owner!;
 
         Assert.Equal(1L, await CountAsync(connectionString, "routing_decisions", ("tenant-a", "", "off")));
@@ -276,18 +276,18 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
     [PostgresFact]
     public async Task RoutingDecisions_UpdateOrDelete_ChangesNothingEvenForTheOwner()
     {
-        await Store.DecisionLog!.AppendAsync(TenantA, Decision("lead-1", P1));
+        await Store.DecisionLog.AppendAsync(TenantA, Decision("lead-1", P1));
 
         Assert.Equal(0, await OwnerScalarAsync<int>($"WITH changed AS (UPDATE {_schema}.routing_decisions SET explanation = 'rewritten' RETURNING 1) SELECT count(*)::int FROM changed;", system: true));
         Assert.Equal(0, await OwnerScalarAsync<int>($"WITH gone AS (DELETE FROM {_schema}.routing_decisions RETURNING 1) SELECT count(*)::int FROM gone;", system: true));
-        var stored = Assert.Single(await Store.DecisionLog!.ForLeadAsync(TenantA, new LeadId("lead-1")));
+        var stored = Assert.Single(await Store.DecisionLog.ForLeadAsync(TenantA, new LeadId("lead-1")));
         Assert.Equal("why", stored.Explanation);
     }
 
     [PostgresFact(RequiresAppRole = true)]
     public async Task RoutingDecisions_AppRole_MayNotUpdate()
     {
-        await Store.DecisionLog!.AppendAsync(TenantA, Decision("lead-1", P1));
+        await Store.DecisionLog.AppendAsync(TenantA, Decision("lead-1", P1));
         await using var connection = new NpgsqlConnection(PostgresTestDatabase.App);
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -302,21 +302,21 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
     public async Task RoutingDecisions_AtWithNanoseconds_StoredAsMicrosecondsPlusNanosAndReadBackExactly()
     {
         var at = Instant.FromUtc(2025, 3, 4, 10, 0) + Duration.FromNanoseconds(1_234_567);
-        await Store.DecisionLog!.AppendAsync(TenantA, Decision("lead-1", P1) with { At = at });
+        await Store.DecisionLog.AppendAsync(TenantA, Decision("lead-1", P1) with { At = at });
 
         Assert.Equal(567, await OwnerScalarAsync<int>($"SELECT at_nanos FROM {_schema}.routing_decisions;", system: true));
-        Assert.Equal(at, Assert.Single(await Store.DecisionLog!.ForLeadAsync(TenantA, new LeadId("lead-1"))).At);
+        Assert.Equal(at, Assert.Single(await Store.DecisionLog.ForLeadAsync(TenantA, new LeadId("lead-1"))).At);
     }
 
     [PostgresFact]
     public async Task RoutingDecisions_NulCharacterOrUndefinedOutcome_ThrowsNamingTheFieldAndWritesNothing()
     {
-        var nul = await Assert.ThrowsAsync<StoreDataException>(() => Store.DecisionLog!.AppendAsync(TenantA, Decision("lead-1", P1) with { Explanation = "a\0b" }));
-        var outcome = await Assert.ThrowsAsync<StoreDataException>(() => Store.DecisionLog!.AppendAsync(TenantA, Decision("lead-1", P1) with { Outcome = (RoutingOutcome)42 }));
+        var nul = await Assert.ThrowsAsync<StoreDataException>(() => Store.DecisionLog.AppendAsync(TenantA, Decision("lead-1", P1) with { Explanation = "a\0b" }));
+        var outcome = await Assert.ThrowsAsync<StoreDataException>(() => Store.DecisionLog.AppendAsync(TenantA, Decision("lead-1", P1) with { Outcome = (RoutingOutcome)42 }));
 
         Assert.Equal((StoredValues.RoutingDecisionEntity, "lead-1", nameof(RoutingDecisionRecord.Explanation)), (nul.Entity, nul.EntityId, nul.Field));
         Assert.Equal(nameof(RoutingDecisionRecord.Outcome), outcome.Field);
-        Assert.Empty(await Store.DecisionLog!.ForLeadAsync(TenantA, new LeadId("lead-1")));
+        Assert.Empty(await Store.DecisionLog.ForLeadAsync(TenantA, new LeadId("lead-1")));
     }
 
     [Fact]

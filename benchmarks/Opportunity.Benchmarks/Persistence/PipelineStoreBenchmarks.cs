@@ -51,7 +51,7 @@ public class PipelineStoreBenchmarks
 
         _data?.Dispose();
         _data = StoredData.Create(Rows);
-        var expected = Data.Postgres.PushDown!.AggregatePipelineAsync(Scope, PartnerByStage).GetAwaiter().GetResult();
+        var expected = Data.Postgres.PushDown.AggregatePipelineAsync(Scope, PartnerByStage).GetAwaiter().GetResult();
         var snapshot = PipelineSnapshot.FromStoreAsync(Data.Sqlite.Opportunities, Scope).GetAwaiter().GetResult();
         using var fromSnapshot = snapshot.Group(PartnerByStage);
         if (snapshot.Count != Rows || !expected.SequenceEqual(fromSnapshot.Groups) || !expected.SequenceEqual(Data.Sqlite.PushDown.AggregatePipelineAsync(Scope, PartnerByStage).GetAwaiter().GetResult()))
@@ -78,7 +78,7 @@ public class PipelineStoreBenchmarks
     }
 
     [Benchmark(Description = "PostgreSQL push-down partner × stage")]
-    public async Task<int> PostgreSqlPushDown() => (await Data.Postgres.PushDown!.AggregatePipelineAsync(Scope, PartnerByStage)).Count;
+    public async Task<int> PostgreSqlPushDown() => (await Data.Postgres.PushDown.AggregatePipelineAsync(Scope, PartnerByStage)).Count;
 
     [Benchmark(Description = "PostgreSQL snapshot load (binary COPY)")]
     public async Task<int> PostgreSqlSnapshotLoad() => (await PipelineSnapshot.FromStoreAsync(Data.Postgres.Opportunities, Scope)).Count;

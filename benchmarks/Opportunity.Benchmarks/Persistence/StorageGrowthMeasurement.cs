@@ -81,7 +81,7 @@ internal static class StorageGrowthMeasurement
         {
             var clock = new FakeClock(Instant.FromUtc(2026, 7, 1, 0, 0));
             var outbox = new DispatchTimingOutbox(store.Outbox);
-            var assigned = await StorageGrowthScenario.RunAsync(store.Leads, outbox, store.Partners, store.DecisionLog!, clock, leads, as010: as010);
+            var assigned = await StorageGrowthScenario.RunAsync(store.Leads, outbox, store.Partners, store.DecisionLog, clock, leads, as010: as010);
             Console.WriteLine($"PostgreSQL schema {schema}: {leads:N0} leads, {assigned:N0} assigned, {run.Elapsed.TotalSeconds:N0} s");
             Console.WriteLine($"  dispatch: {outbox.Completed:N0} messages completed in {outbox.Busy.TotalSeconds:N1} s of claims, renewals and completions = {outbox.Completed / outbox.Busy.TotalSeconds:N0} messages/s; {outbox.Claims.Claims:N0} claims returned {outbox.Claims.Returned:N0} messages");
         }
