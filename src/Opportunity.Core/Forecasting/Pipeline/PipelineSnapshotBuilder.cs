@@ -209,21 +209,30 @@ public sealed class PipelineSnapshotBuilder
     /// Adds the rows <paramref name="source"/> streams for <paramref name="scope"/>: open deals, and
     /// closed-won ones when <see cref="PipelineSnapshotOptions.IncludeClosedWon"/> is set; a closed
     /// deal is dated by the day it closed in <see cref="PipelineSnapshotOptions.ReportingZone"/>.
-    /// Straight into the columns: the only objects per row are those the source creates.
+    /// Read in batches (<see cref="IPipelineRowSource.ReadPipelineRowBatchesAsync"/>), each added in
+    /// a synchronous loop straight into the columns: the only objects per row are those the source creates.
     /// </summary>
     /// <returns>The number of rows added.</returns>
     public async Task<int> AddAsync(IPipelineRowSource source, AccessScope scope, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(scope);
+        var added = 0;
+        var repeats = new RepeatedCodes { Partner = -1, Currency = -1 };
+        await foreach (var batch in source.ReadPipelineRowBatchesAsync(scope, _options.IncludeClosedWon, cancellationToken).ConfigureAwait(false))
+        {
+            added += Add(batch.Span, ref repeats);
+        }
+
+        return added;
+    }
+
+    /// <summary>Adds the rows of one batch; <paramref name="repeats"/> carries the last values' codes from batch to batch.</summary>
+    private int Add(ReadOnlySpan<StoredPipelineRow> rows, ref RepeatedCodes repeats)
+    {
         var zone = _options.ReportingZone;
         var added = 0;
-        PartnerId lastPartner = default;
-        var partnerCode = -1;
-        string? lastStage = null, lastRegion = null, lastProductLine = null;
-        int stageCode = 0, regionCode = 0, productLineCode = 0, currencyCode = -1;
-        CurrencyCode lastCurrency = default;
-        await foreach (var row in source.ReadPipelineRowsAsync(scope, _options.IncludeClosedWon, cancellationToken).ConfigureAwait(false))
+        foreach (ref readonly var row in rows)
         {
             if (!Includes(row.Kind, _options))
             {
@@ -232,39 +241,39 @@ public sealed class PipelineSnapshotBuilder
 
             // Stores tend to return a partner's deals together, and their readers one string per
             // distinct value: skip the dictionaries for a repeat (the same instance, or the same partner and currency).
-            if (partnerCode < 0 || row.Partner != lastPartner)
+            if (repeats.Partner < 0 || row.Partner != repeats.LastPartner)
             {
-                partnerCode = InternPartner(row.Partner);
-                lastPartner = row.Partner;
+                repeats.Partner = InternPartner(row.Partner);
+                repeats.LastPartner = row.Partner;
             }
 
-            if (!ReferenceEquals(row.Stage, lastStage))
+            if (!ReferenceEquals(row.Stage, repeats.LastStage))
             {
-                stageCode = InternStage(row.Stage);
-                lastStage = row.Stage;
+                repeats.Stage = InternStage(row.Stage);
+                repeats.LastStage = row.Stage;
             }
 
-            if (currencyCode < 0 || row.Currency != lastCurrency)
+            if (repeats.Currency < 0 || row.Currency != repeats.LastCurrency)
             {
-                currencyCode = InternCurrency(row.Currency);
-                lastCurrency = row.Currency;
+                repeats.Currency = InternCurrency(row.Currency);
+                repeats.LastCurrency = row.Currency;
             }
 
-            if (!ReferenceEquals(row.Region, lastRegion))
+            if (!ReferenceEquals(row.Region, repeats.LastRegion))
             {
-                regionCode = InternRegion(row.Region);
-                lastRegion = row.Region;
+                repeats.Region = InternRegion(row.Region);
+                repeats.LastRegion = row.Region;
             }
 
-            if (!ReferenceEquals(row.ProductLine, lastProductLine))
+            if (!ReferenceEquals(row.ProductLine, repeats.LastProductLine))
             {
-                productLineCode = InternProductLine(row.ProductLine);
-                lastProductLine = row.ProductLine;
+                repeats.ProductLine = InternProductLine(row.ProductLine);
+                repeats.LastProductLine = row.ProductLine;
             }
 
             var close = row.ClosedAt is { } closedAt ? closedAt.InZone(zone).Date : row.ExpectedClose;
             CheckProducts(row.Products, row.AmountMinorUnits);
-            Add(partnerCode, row.AmountMinorUnits, row.Probability, stageCode, row.Category, currencyCode, close, regionCode, productLineCode);
+            Add(repeats.Partner, row.AmountMinorUnits, row.Probability, repeats.Stage, row.Category, repeats.Currency, close, repeats.Region, repeats.ProductLine);
             AddProducts(row.Products);
             added++;
         }
@@ -650,5 +659,14 @@ public sealed class PipelineSnapshotBuilder
         Array.Resize(ref _month, size);
         Array.Resize(ref _region, size);
         Array.Resize(ref _product, size);
+    }
+
+    /// <summary>The codes of the values the last row added from a store held, and those values.</summary>
+    private struct RepeatedCodes
+    {
+        public int Partner, Stage, Currency, Region, ProductLine;
+        public PartnerId LastPartner;
+        public CurrencyCode LastCurrency;
+        public string? LastStage, LastRegion, LastProductLine;
     }
 }
