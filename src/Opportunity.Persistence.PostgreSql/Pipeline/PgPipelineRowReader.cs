@@ -192,13 +192,13 @@ internal static class PgPipelineRowReader
         return (string?)await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One range's <c>COPY</c>, parsed from the raw stream: no await and no object per column, one string per distinct value.</summary>
+    /// <summary>One range's <c>COPY</c>, parsed from the raw stream on the reader's thread: no await per row, no object per column, one string per distinct value.</summary>
     private static async Task CopyAsync(NpgsqlConnection connection, string sql, PipelineRowSink sink, CancellationToken cancellationToken)
     {
         using var stream = await connection.BeginRawBinaryCopyAsync(sql, cancellationToken).ConfigureAwait(false);
         var rows = new PgCopyRows(stream, Columns);
         var values = new PipelineRowValues();
-        while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
+        while (rows.Read(cancellationToken))
         {
             if (!rows.IsNull(12))
             {
