@@ -5,9 +5,10 @@ namespace Opportunity.Persistence.PostgreSql;
 
 /// <summary>
 /// The rows of a binary <c>COPY … TO STDOUT</c> read straight from the raw stream
-/// (<c>BeginRawBinaryCopyAsync</c>): a row is taken whole into one buffer, then its columns are read
-/// synchronously from it as spans — one await per buffer refill, not per column, and no object per
-/// value. Only the types the pipeline reads: <c>smallint</c>, <c>bigint</c>, <c>date</c>,
+/// (<c>BeginRawBinaryCopyAsync</c>): the buffer is filled with synchronous reads until it is full
+/// (the stream hands over one <c>CopyData</c> message, about one row, per read; the reader runs on a
+/// thread of its own, so blocking it costs nothing and saves an await per row), then rows are
+/// taken from it and their columns read as spans — no object per value. Only the types the pipeline reads: <c>smallint</c>, <c>bigint</c>, <c>date</c>,
 /// <c>timestamptz</c> (integer datetimes, the only kind since PostgreSQL 10) and text as UTF-8
 /// (Npgsql's connections use that client encoding).
 /// </summary>
@@ -30,6 +31,7 @@ internal sealed class PgCopyRows
     private int _end;
     private int _rowEnd;
     private bool _headerRead;
+    private bool _ended;
 
     public PgCopyRows(Stream stream, int columns)
     {
@@ -39,7 +41,8 @@ internal sealed class PgCopyRows
     }
 
     /// <summary>Moves to the next row; false after the last (the stream is then read to its end).</summary>
-    public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked at each refill).</exception>
+    public bool Read(CancellationToken cancellationToken)
     {
         _start = _rowEnd;
         while (true)
@@ -50,7 +53,7 @@ internal sealed class PgCopyRows
                     return true;
                 case < 0:
                     _start = _end;
-                    while (await FillAsync(cancellationToken).ConfigureAwait(false))
+                    while (Fill(cancellationToken))
                     {
                         _start = _end;
                     }
@@ -58,7 +61,7 @@ internal sealed class PgCopyRows
                     return false;
             }
 
-            if (!await FillAsync(cancellationToken).ConfigureAwait(false))
+            if (!Fill(cancellationToken))
             {
                 throw new InvalidDataException("The COPY stream ended inside a row.");
             }
@@ -159,9 +162,13 @@ internal sealed class PgCopyRows
         return 1;
     }
 
-    /// <summary>Keeps the unread bytes (moved to the front, the buffer grown for a row larger than it) and reads more; false at the stream's end.</summary>
-    private async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Keeps the unread bytes (moved to the front, the buffer grown for a row larger than it) and
+    /// reads until the buffer is full or the stream ends; false when nothing more was read.
+    /// </summary>
+    private bool Fill(CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var unread = _end - _start;
         if (_start > 0)
         {
@@ -175,8 +182,13 @@ internal sealed class PgCopyRows
         _start = 0;
         _rowEnd = 0;
         _end = unread;
-        var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
-        _end += read;
-        return read > 0;
+        while (!_ended && _end < _buffer.Length)
+        {
+            var read = _stream.Read(_buffer.AsSpan(_end));
+            _ended = read == 0;
+            _end += read;
+        }
+
+        return _end > unread;
     }
 }

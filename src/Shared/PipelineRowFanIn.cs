@@ -6,9 +6,11 @@ namespace Opportunity.Persistence;
 
 /// <summary>
 /// Several readers of a pipeline row stream — one per disjoint range of partners, each on a
-/// connection of its own and a thread-pool thread — merged into one stream for the snapshot
-/// builder. A reader hands its rows over in batches (<see cref="PipelineRowSink"/>), and the
-/// batches' arrays go back to their reader once read, so the hand-over allocates nothing per row.
+/// connection of its own and a thread-pool thread — merged into one stream of batches for the
+/// snapshot builder (<see cref="IPipelineRowSource.ReadPipelineRowBatchesAsync"/>). A reader hands
+/// its rows over in batches (<see cref="PipelineRowSink"/>), the consumer gets them as they are, and
+/// the batches' arrays go back to their reader when the consumer moves on, so the hand-over
+/// allocates nothing per row.
 /// The first failure of a reader stops the others and is thrown to the consumer as it was thrown;
 /// a consumer that stops early stops the readers. One reader is run the same way: its reading and
 /// parsing then overlap the consumer's work on another core. Compiled into each SQL adapter (a
@@ -22,11 +24,24 @@ internal static class PipelineRowFanIn
     /// <summary>Batches a reader may have in flight before it waits for the consumer.</summary>
     private const int BatchesPerReader = 4;
 
+    /// <summary>The rows of a stream of batches, one by one (the adapters' <see cref="IPipelineRowSource.ReadPipelineRowsAsync"/> over their batches).</summary>
+    public static async IAsyncEnumerable<StoredPipelineRow> Rows(IAsyncEnumerable<ReadOnlyMemory<StoredPipelineRow>> batches, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var batch in batches.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            for (var i = 0; i < batch.Length; i++)
+            {
+                yield return batch.Span[i];
+            }
+        }
+    }
+
     /// <summary>
-    /// The rows of every reader, each reader's in its own order, the readers' interleaved. A reader
-    /// is given a sink to add rows to and the cancellation token; it returns when its range is read.
+    /// The rows of every reader in batches, each reader's in its own order, the readers' batches
+    /// interleaved; a batch is valid until the consumer moves on, then goes back to its reader. A
+    /// reader is given a sink to add rows to and the cancellation token; it returns when its range is read.
     /// </summary>
-    public static async IAsyncEnumerable<StoredPipelineRow> ReadAsync(IReadOnlyList<Func<PipelineRowSink, CancellationToken, Task>> readers, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<ReadOnlyMemory<StoredPipelineRow>> ReadAsync(IReadOnlyList<Func<PipelineRowSink, CancellationToken, Task>> readers, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var full = Channel.CreateUnbounded<PipelineRowBatch>(new UnboundedChannelOptions { SingleReader = true });
@@ -71,11 +86,7 @@ internal static class PipelineRowFanIn
             {
                 while (full.Reader.TryRead(out var batch))
                 {
-                    for (var i = 0; i < batch.Count; i++)
-                    {
-                        yield return batch.Rows[i];
-                    }
-
+                    yield return batch.Rows.AsMemory(0, batch.Count);
                     batch.Return();
                 }
 
@@ -142,9 +153,9 @@ internal sealed class PipelineRowBatch(ChannelWriter<PipelineRowBatch> free)
 
     public int Count { get; set; }
 
+    /// <summary>Back to the reader's free batches; the rows are overwritten by the next ones (not cleared: the batches live as long as one read).</summary>
     public void Return()
     {
-        Array.Clear(Rows, 0, Count);
         Count = 0;
         free.TryWrite(this);
     }

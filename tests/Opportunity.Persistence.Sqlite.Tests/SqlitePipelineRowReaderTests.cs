@@ -110,6 +110,41 @@ public sealed class SqlitePipelineRowReaderTests : IDisposable
         Assert.Equal(48, (await ReadAsync(store, scope, readers: 2)).Count);
     }
 
+    /// <summary>
+    /// A reader that fails (a deal in the last range stored above the one deal limit before 0.2.0)
+    /// stops the others, and its exception reaches the consumer of the batches as it was thrown,
+    /// naming the deal; the next read is whole once the deal is repaired.
+    /// </summary>
+    [Fact]
+    public async Task ReadPipelineRowBatches_ReaderFails_ExceptionReachesConsumerNamingTheDeal()
+    {
+        using var store = new SqliteStore(_database.Path);
+        await SeedAsync(store);
+        var scope = AccessScope.Manufacturer(TenantA);
+        Assert.Equal(1, await ExecuteAsync("UPDATE opportunities SET amount_minor = 1000000000000000 WHERE id = 'o-47';"));
+
+        var error = await Assert.ThrowsAsync<StoreDataException>(async () =>
+        {
+            await foreach (var _ in ((SqliteOpportunityStore)store.Opportunities).ReadPipelineRowBatchesAsync(scope, false, readers: 3, rowsPerReader: 0))
+            {
+            }
+        });
+
+        Assert.Equal("o-47", error.EntityId);
+        Assert.Equal("Amount", error.Field);
+        Assert.Equal(1, await ExecuteAsync("UPDATE opportunities SET amount_minor = 1047 WHERE id = 'o-47';"));
+        Assert.Equal(48, (await ReadAsync(store, scope, readers: 3)).Count);
+    }
+
+    private async Task<int> ExecuteAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={_database.Path};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteNonQueryAsync();
+    }
+
     private static async Task<List<StoredPipelineRow>> ReadAsync(SqliteStore store, AccessScope scope, int readers)
     {
         var rows = new List<StoredPipelineRow>();

@@ -58,10 +58,10 @@ internal static class PipelineLoadMeasurement
         return 0;
     }
 
-    /// <summary>The store's internal <c>ReadPipelineRowsAsync(scope, includeClosedWon, readers, rowsPerReader)</c> with one reader, when it has one.</summary>
+    /// <summary>The store's internal <c>ReadPipelineRowBatchesAsync(scope, includeClosedWon, readers, rowsPerReader)</c> with one reader, when it has one.</summary>
     private static Func<AccessScope, Task<PipelineSnapshot>>? OneConnection(object store)
     {
-        var method = store.GetType().GetMethod("ReadPipelineRowsAsync", BindingFlags.Instance | BindingFlags.NonPublic, [typeof(AccessScope), typeof(bool), typeof(int), typeof(long), typeof(CancellationToken)]);
+        var method = store.GetType().GetMethod("ReadPipelineRowBatchesAsync", BindingFlags.Instance | BindingFlags.NonPublic, [typeof(AccessScope), typeof(bool), typeof(int), typeof(long), typeof(CancellationToken)]);
         if (method is null)
         {
             return null;
@@ -70,7 +70,7 @@ internal static class PipelineLoadMeasurement
         return async scope =>
         {
             var builder = new PipelineSnapshotBuilder();
-            await builder.AddAsync(new Source(s => (IAsyncEnumerable<StoredPipelineRow>)method.Invoke(store, [s, false, 1, long.MaxValue, CancellationToken.None])!), scope);
+            await builder.AddAsync(new Source(s => (IAsyncEnumerable<ReadOnlyMemory<StoredPipelineRow>>)method.Invoke(store, [s, false, 1, long.MaxValue, CancellationToken.None])!), scope);
             return builder.Build();
         };
     }
@@ -137,8 +137,11 @@ internal static class PipelineLoadMeasurement
         return ticks;
     }
 
-    private sealed class Source(Func<AccessScope, IAsyncEnumerable<StoredPipelineRow>> read) : IPipelineRowSource
+    private sealed class Source(Func<AccessScope, IAsyncEnumerable<ReadOnlyMemory<StoredPipelineRow>>> read) : IPipelineRowSource
     {
-        public IAsyncEnumerable<StoredPipelineRow> ReadPipelineRowsAsync(AccessScope scope, bool includeClosedWon, CancellationToken cancellationToken = default) => read(scope);
+        public IAsyncEnumerable<StoredPipelineRow> ReadPipelineRowsAsync(AccessScope scope, bool includeClosedWon, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("The measurement reads batches.");
+
+        public IAsyncEnumerable<ReadOnlyMemory<StoredPipelineRow>> ReadPipelineRowBatchesAsync(AccessScope scope, bool includeClosedWon, CancellationToken cancellationToken = default) => read(scope);
     }
 }

@@ -26,20 +26,29 @@ internal sealed partial class PostgreSqlOpportunityStore : IPipelineRowSource
     /// (<see cref="PgCopyRows"/>).
     /// </remarks>
     public IAsyncEnumerable<StoredPipelineRow> ReadPipelineRowsAsync(AccessScope scope, bool includeClosedWon, CancellationToken cancellationToken = default) =>
-        ReadPipelineRowsAsync(scope, includeClosedWon, PgPipelineRowReader.DefaultReaders, PgPipelineRowReader.DefaultRowsPerReader, cancellationToken);
+        PipelineRowFanIn.Rows(ReadPipelineRowBatchesAsync(scope, includeClosedWon, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>The batches the <c>COPY</c> readers fill, handed over as they are (<see cref="ReadPipelineRowsAsync(AccessScope, bool, CancellationToken)"/> is this, row by row).</remarks>
+    public IAsyncEnumerable<ReadOnlyMemory<StoredPipelineRow>> ReadPipelineRowBatchesAsync(AccessScope scope, bool includeClosedWon, CancellationToken cancellationToken = default) =>
+        ReadPipelineRowBatchesAsync(scope, includeClosedWon, PgPipelineRowReader.DefaultReaders, PgPipelineRowReader.DefaultRowsPerReader, cancellationToken);
 
     /// <summary>The row stream read by up to <paramref name="readers"/> connections, a second one only when the table holds at least 2 × <paramref name="rowsPerReader"/> rows.</summary>
-    internal async IAsyncEnumerable<StoredPipelineRow> ReadPipelineRowsAsync(AccessScope scope, bool includeClosedWon, int readers, long rowsPerReader, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    internal IAsyncEnumerable<StoredPipelineRow> ReadPipelineRowsAsync(AccessScope scope, bool includeClosedWon, int readers, long rowsPerReader, CancellationToken cancellationToken = default) =>
+        PipelineRowFanIn.Rows(ReadPipelineRowBatchesAsync(scope, includeClosedWon, readers, rowsPerReader, cancellationToken), cancellationToken);
+
+    /// <summary>The batches of <see cref="ReadPipelineRowsAsync(AccessScope, bool, int, long, CancellationToken)"/>.</summary>
+    internal async IAsyncEnumerable<ReadOnlyMemory<StoredPipelineRow>> ReadPipelineRowBatchesAsync(AccessScope scope, bool includeClosedWon, int readers, long rowsPerReader, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scope);
         using var activity = OpportunityTelemetry.StartStoreActivity(PostgreSqlStore.DbSystem, nameof(ReadPipelineRowsAsync), scope.Tenant.Value);
         await db.EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
 
         // COPY takes no parameters: the scope goes in as quoted literals (and row-level security checks it again).
-        var rows = PgPipelineRowReader.ReadAsync(db.DataSource.OpenConnectionAsync, $"{_schema}.opportunities", scope, PipelineWhere(scope, includeClosedWon, Literal), Literal, readers, rowsPerReader, cancellationToken);
-        await foreach (var row in rows.ConfigureAwait(false))
+        var batches = PgPipelineRowReader.ReadAsync(db.DataSource.OpenConnectionAsync, $"{_schema}.opportunities", scope, PipelineWhere(scope, includeClosedWon, Literal), Literal, readers, rowsPerReader, cancellationToken);
+        await foreach (var batch in batches.ConfigureAwait(false))
         {
-            yield return row;
+            yield return batch;
         }
     }
 

@@ -34,7 +34,8 @@ internal static class PgPipelineRowReader
 
     /// <summary>
     /// The rows of <paramref name="scope"/> matching <paramref name="where"/> (a condition on the
-    /// table aliased <c>r</c>, with literals: <c>COPY</c> takes no parameters).
+    /// table aliased <c>r</c>, with literals: <c>COPY</c> takes no parameters), in the readers'
+    /// batches (each valid until the consumer moves on).
     /// </summary>
     /// <param name="open">Opens a connection (the store's data source).</param>
     /// <param name="table">The qualified opportunities table.</param>
@@ -44,7 +45,7 @@ internal static class PgPipelineRowReader
     /// <param name="readers">At most this many connections (1: one <c>COPY</c>).</param>
     /// <param name="rowsPerReader">A second connection is used only when the table holds at least twice this many rows (PostgreSQL's estimate, <c>pg_class.reltuples</c>; an unknown estimate counts as small); 0 splits any table.</param>
     /// <param name="cancellationToken">Cancels the reading.</param>
-    public static async IAsyncEnumerable<StoredPipelineRow> ReadAsync(
+    public static async IAsyncEnumerable<ReadOnlyMemory<StoredPipelineRow>> ReadAsync(
         Func<CancellationToken, ValueTask<NpgsqlConnection>> open,
         string table,
         AccessScope scope,
@@ -99,9 +100,9 @@ internal static class PgPipelineRowReader
                 ranges.Add((sink, token) => CopyAsync(connection, sql, sink, token));
             }
 
-            await foreach (var row in PipelineRowFanIn.ReadAsync(ranges, cancellationToken).ConfigureAwait(false))
+            await foreach (var batch in PipelineRowFanIn.ReadAsync(ranges, cancellationToken).ConfigureAwait(false))
             {
-                yield return row;
+                yield return batch;
             }
         }
         finally
@@ -191,13 +192,13 @@ internal static class PgPipelineRowReader
         return (string?)await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One range's <c>COPY</c>, parsed from the raw stream: no await and no object per column, one string per distinct value.</summary>
+    /// <summary>One range's <c>COPY</c>, parsed from the raw stream on the reader's thread: no await per row, no object per column, one string per distinct value.</summary>
     private static async Task CopyAsync(NpgsqlConnection connection, string sql, PipelineRowSink sink, CancellationToken cancellationToken)
     {
         using var stream = await connection.BeginRawBinaryCopyAsync(sql, cancellationToken).ConfigureAwait(false);
         var rows = new PgCopyRows(stream, Columns);
         var values = new PipelineRowValues();
-        while (await rows.ReadAsync(cancellationToken).ConfigureAwait(false))
+        while (rows.Read(cancellationToken))
         {
             if (!rows.IsNull(12))
             {

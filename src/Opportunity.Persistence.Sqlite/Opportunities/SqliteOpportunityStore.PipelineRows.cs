@@ -29,20 +29,29 @@ internal sealed partial class SqliteOpportunityStore : IPipelineRowSource
     /// is read from its digits.
     /// </remarks>
     public IAsyncEnumerable<StoredPipelineRow> ReadPipelineRowsAsync(AccessScope scope, bool includeClosedWon, CancellationToken cancellationToken = default) =>
-        ReadPipelineRowsAsync(scope, includeClosedWon, SqlitePipelineRowReader.DefaultReaders, SqlitePipelineRowReader.DefaultRowsPerReader, cancellationToken);
+        PipelineRowFanIn.Rows(ReadPipelineRowBatchesAsync(scope, includeClosedWon, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>The batches the readers fill, handed over as they are (<see cref="ReadPipelineRowsAsync(AccessScope, bool, CancellationToken)"/> is this, row by row).</remarks>
+    public IAsyncEnumerable<ReadOnlyMemory<StoredPipelineRow>> ReadPipelineRowBatchesAsync(AccessScope scope, bool includeClosedWon, CancellationToken cancellationToken = default) =>
+        ReadPipelineRowBatchesAsync(scope, includeClosedWon, SqlitePipelineRowReader.DefaultReaders, SqlitePipelineRowReader.DefaultRowsPerReader, cancellationToken);
 
     /// <summary>The row stream read by up to <paramref name="readers"/> connections, a second one only when the table holds at least 2 × <paramref name="rowsPerReader"/> rows.</summary>
-    internal async IAsyncEnumerable<StoredPipelineRow> ReadPipelineRowsAsync(AccessScope scope, bool includeClosedWon, int readers, long rowsPerReader, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    internal IAsyncEnumerable<StoredPipelineRow> ReadPipelineRowsAsync(AccessScope scope, bool includeClosedWon, int readers, long rowsPerReader, CancellationToken cancellationToken = default) =>
+        PipelineRowFanIn.Rows(ReadPipelineRowBatchesAsync(scope, includeClosedWon, readers, rowsPerReader, cancellationToken), cancellationToken);
+
+    /// <summary>The batches of <see cref="ReadPipelineRowsAsync(AccessScope, bool, int, long, CancellationToken)"/>.</summary>
+    internal async IAsyncEnumerable<ReadOnlyMemory<StoredPipelineRow>> ReadPipelineRowBatchesAsync(AccessScope scope, bool includeClosedWon, int readers, long rowsPerReader, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scope);
         using var activity = OpportunityTelemetry.StartStoreActivity(SqliteStore.DbSystem, nameof(ReadPipelineRowsAsync), scope.Tenant.Value);
         using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = connection.BeginTransaction(deferred: true);
         var (where, parameters) = await PipelineWhereAsync(connection, transaction, scope, includeClosedWon, cancellationToken).ConfigureAwait(false);
-        var rows = SqlitePipelineRowReader.ReadAsync(connection, where, [.. parameters.Select(p => (string)p.Value!)], scope.Partner is not null, store.OpenAsync, readers, rowsPerReader, cancellationToken);
-        await foreach (var row in rows.ConfigureAwait(false))
+        var batches = SqlitePipelineRowReader.ReadAsync(connection, where, [.. parameters.Select(p => (string)p.Value!)], scope.Partner is not null, store.OpenAsync, readers, rowsPerReader, cancellationToken);
+        await foreach (var batch in batches.ConfigureAwait(false))
         {
-            yield return row;
+            yield return batch;
         }
     }
 

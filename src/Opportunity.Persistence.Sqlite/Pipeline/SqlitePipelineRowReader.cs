@@ -31,9 +31,9 @@ internal static class SqlitePipelineRowReader
     /// The rows matching <paramref name="where"/> (parameters <c>?1</c> tenant, <c>?2</c> partner),
     /// read on <paramref name="first"/> — whose deferred transaction has run its first read,
     /// <paramref name="where"/>'s own check — and, for a large tenant, on connections of
-    /// <paramref name="open"/>.
+    /// <paramref name="open"/>; in the readers' batches (each valid until the consumer moves on).
     /// </summary>
-    public static async IAsyncEnumerable<StoredPipelineRow> ReadAsync(
+    public static async IAsyncEnumerable<ReadOnlyMemory<StoredPipelineRow>> ReadAsync(
         SqliteConnection first,
         string where,
         IReadOnlyList<string> parameters,
@@ -92,9 +92,9 @@ internal static class SqlitePipelineRowReader
                 ranges.Add((sink, token) => ReadAsync(connection, sql, values, sink, token));
             }
 
-            await foreach (var row in PipelineRowFanIn.ReadAsync(ranges, cancellationToken).ConfigureAwait(false))
+            await foreach (var batch in PipelineRowFanIn.ReadAsync(ranges, cancellationToken).ConfigureAwait(false))
             {
-                yield return row;
+                yield return batch;
             }
         }
         finally

@@ -16,6 +16,9 @@ public sealed class PipelineSnapshotBuilder
     private const int MinMonthCode = short.MinValue;
     private const int MaxMonthCode = short.MaxValue;
 
+    /// <summary>Rows of a chunk added when the builder is full: as many as it holds, at most this many (1.5 MB of columns).</summary>
+    private const int MaxChunkRows = 1 << 16;
+
     private readonly PipelineSnapshotOptions _options;
     private readonly Dictionary<PartnerId, int> _partnerCodes = [];
     private readonly List<PartnerId> _partners = [];
@@ -34,15 +37,9 @@ public sealed class PipelineSnapshotBuilder
     private readonly List<int> _partProduct = [];
     private readonly List<long> _partAmount = [];
 
-    private int[] _partner;
-    private long[] _amount;
-    private ushort[] _basisPoints;
-    private byte[] _stage;
-    private byte[] _category;
-    private byte[] _currency;
-    private short[] _month;
-    private ushort[] _region;
-    private ushort[] _product;
+    /// <summary>The rows' columns in chunks, the last one being filled (<see cref="PipelineBuilderChunk"/>).</summary>
+    private readonly List<PipelineBuilderChunk> _chunks = [];
+    private PipelineBuilderChunk _chunk;
     private int _count;
     private long _maxAmount;
     private int _minMonth = int.MaxValue;
@@ -51,22 +48,14 @@ public sealed class PipelineSnapshotBuilder
 
     /// <summary>Creates a builder.</summary>
     /// <param name="options">Snapshot options; defaults when null.</param>
-    /// <param name="capacity">Expected number of rows (avoids regrowing the columns).</param>
+    /// <param name="capacity">Expected number of rows (the first chunk of the columns; with the exact count and rows added in snapshot order, <see cref="Build"/> keeps the columns as they are).</param>
     /// <exception cref="InputValidationException">The options are invalid.</exception>
     public PipelineSnapshotBuilder(PipelineSnapshotOptions? options = null, int capacity = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
         _options = (options ?? new PipelineSnapshotOptions()).Validate().Value;
-        capacity = Math.Max(capacity, 16);
-        _partner = new int[capacity];
-        _amount = new long[capacity];
-        _basisPoints = new ushort[capacity];
-        _stage = new byte[capacity];
-        _category = new byte[capacity];
-        _currency = new byte[capacity];
-        _month = new short[capacity];
-        _region = new ushort[capacity];
-        _product = new ushort[capacity];
+        _chunk = new PipelineBuilderChunk(Math.Max(capacity, 16));
+        _chunks.Add(_chunk);
         foreach (var definition in (_options.Pipelines ?? new PipelineCatalog()).All.OrderBy(d => d.Id == PipelineDefinition.Default.Id ? 0 : 1).ThenBy(d => d.Id, StringComparer.Ordinal))
         {
             foreach (var stage in definition.Stages)
@@ -209,21 +198,30 @@ public sealed class PipelineSnapshotBuilder
     /// Adds the rows <paramref name="source"/> streams for <paramref name="scope"/>: open deals, and
     /// closed-won ones when <see cref="PipelineSnapshotOptions.IncludeClosedWon"/> is set; a closed
     /// deal is dated by the day it closed in <see cref="PipelineSnapshotOptions.ReportingZone"/>.
-    /// Straight into the columns: the only objects per row are those the source creates.
+    /// Read in batches (<see cref="IPipelineRowSource.ReadPipelineRowBatchesAsync"/>), each added in
+    /// a synchronous loop straight into the columns: the only objects per row are those the source creates.
     /// </summary>
     /// <returns>The number of rows added.</returns>
     public async Task<int> AddAsync(IPipelineRowSource source, AccessScope scope, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(scope);
+        var added = 0;
+        var repeats = new RepeatedCodes { Partner = -1, Currency = -1 };
+        await foreach (var batch in source.ReadPipelineRowBatchesAsync(scope, _options.IncludeClosedWon, cancellationToken).ConfigureAwait(false))
+        {
+            added += Add(batch.Span, ref repeats);
+        }
+
+        return added;
+    }
+
+    /// <summary>Adds the rows of one batch; <paramref name="repeats"/> carries the last values' codes from batch to batch.</summary>
+    private int Add(ReadOnlySpan<StoredPipelineRow> rows, ref RepeatedCodes repeats)
+    {
         var zone = _options.ReportingZone;
         var added = 0;
-        PartnerId lastPartner = default;
-        var partnerCode = -1;
-        string? lastStage = null, lastRegion = null, lastProductLine = null;
-        int stageCode = 0, regionCode = 0, productLineCode = 0, currencyCode = -1;
-        CurrencyCode lastCurrency = default;
-        await foreach (var row in source.ReadPipelineRowsAsync(scope, _options.IncludeClosedWon, cancellationToken).ConfigureAwait(false))
+        foreach (ref readonly var row in rows)
         {
             if (!Includes(row.Kind, _options))
             {
@@ -232,39 +230,39 @@ public sealed class PipelineSnapshotBuilder
 
             // Stores tend to return a partner's deals together, and their readers one string per
             // distinct value: skip the dictionaries for a repeat (the same instance, or the same partner and currency).
-            if (partnerCode < 0 || row.Partner != lastPartner)
+            if (repeats.Partner < 0 || row.Partner != repeats.LastPartner)
             {
-                partnerCode = InternPartner(row.Partner);
-                lastPartner = row.Partner;
+                repeats.Partner = InternPartner(row.Partner);
+                repeats.LastPartner = row.Partner;
             }
 
-            if (!ReferenceEquals(row.Stage, lastStage))
+            if (!ReferenceEquals(row.Stage, repeats.LastStage))
             {
-                stageCode = InternStage(row.Stage);
-                lastStage = row.Stage;
+                repeats.Stage = InternStage(row.Stage);
+                repeats.LastStage = row.Stage;
             }
 
-            if (currencyCode < 0 || row.Currency != lastCurrency)
+            if (repeats.Currency < 0 || row.Currency != repeats.LastCurrency)
             {
-                currencyCode = InternCurrency(row.Currency);
-                lastCurrency = row.Currency;
+                repeats.Currency = InternCurrency(row.Currency);
+                repeats.LastCurrency = row.Currency;
             }
 
-            if (!ReferenceEquals(row.Region, lastRegion))
+            if (!ReferenceEquals(row.Region, repeats.LastRegion))
             {
-                regionCode = InternRegion(row.Region);
-                lastRegion = row.Region;
+                repeats.Region = InternRegion(row.Region);
+                repeats.LastRegion = row.Region;
             }
 
-            if (!ReferenceEquals(row.ProductLine, lastProductLine))
+            if (!ReferenceEquals(row.ProductLine, repeats.LastProductLine))
             {
-                productLineCode = InternProductLine(row.ProductLine);
-                lastProductLine = row.ProductLine;
+                repeats.ProductLine = InternProductLine(row.ProductLine);
+                repeats.LastProductLine = row.ProductLine;
             }
 
             var close = row.ClosedAt is { } closedAt ? closedAt.InZone(zone).Date : row.ExpectedClose;
             CheckProducts(row.Products, row.AmountMinorUnits);
-            Add(partnerCode, row.AmountMinorUnits, row.Probability, stageCode, row.Category, currencyCode, close, regionCode, productLineCode);
+            Add(repeats.Partner, row.AmountMinorUnits, row.Probability, repeats.Stage, row.Category, repeats.Currency, close, repeats.Region, repeats.ProductLine);
             AddProducts(row.Products);
             added++;
         }
@@ -320,21 +318,24 @@ public sealed class PipelineSnapshotBuilder
         }
 
         var month = MonthCode(closeDate);
-        if (_count == _amount.Length)
+        var chunk = _chunk;
+        if (chunk.Count == chunk.Capacity)
         {
-            Grow();
+            _chunk = chunk = new PipelineBuilderChunk(Math.Min(_count, MaxChunkRows));
+            _chunks.Add(chunk);
         }
 
-        var i = _count++;
-        _partner[i] = partner;
-        _amount[i] = amountMinorUnits;
-        _basisPoints[i] = (ushort)probability.BasisPoints;
-        _stage[i] = (byte)stage;
-        _category[i] = (byte)category;
-        _currency[i] = (byte)currency;
-        _month[i] = (short)month;
-        _region[i] = (ushort)region;
-        _product[i] = (ushort)productLine;
+        var i = chunk.Count++;
+        _count++;
+        chunk.Partner[i] = partner;
+        chunk.Amount[i] = amountMinorUnits;
+        chunk.BasisPoints[i] = (ushort)probability.BasisPoints;
+        chunk.Stage[i] = (byte)stage;
+        chunk.Category[i] = (byte)category;
+        chunk.Currency[i] = (byte)currency;
+        chunk.Month[i] = (short)month;
+        chunk.Region[i] = (ushort)region;
+        chunk.Product[i] = (ushort)productLine;
         if (amountMinorUnits > _maxAmount)
         {
             _maxAmount = amountMinorUnits;
@@ -381,12 +382,15 @@ public sealed class PipelineSnapshotBuilder
         var counts = new int[bucketCount + 1];
         var sorted = true;
         var previous = -1;
-        for (var i = 0; i < n; i++)
+        foreach (var chunk in _chunks)
         {
-            var key = BucketOf(i);
-            counts[key + 1]++;
-            sorted &= key >= previous;
-            previous = key;
+            for (var k = 0; k < chunk.Count; k++)
+            {
+                var key = BucketOf(chunk, k);
+                counts[key + 1]++;
+                sorted &= key >= previous;
+                previous = key;
+            }
         }
 
         for (var b = 0; b < bucketCount; b++)
@@ -410,16 +414,17 @@ public sealed class PipelineSnapshotBuilder
         short[] month;
         ushort[] region;
         ushort[] product;
-        if (sorted && identityMaps)
+        if (sorted && identityMaps && _chunks.Count == 1)
         {
-            amount = Trim(_amount, n);
-            basisPoints = Trim(_basisPoints, n);
-            stage = Trim(_stage, n);
-            category = Trim(_category, n);
-            currency = Trim(_currency, n);
-            month = Trim(_month, n);
-            region = Trim(_region, n);
-            product = Trim(_product, n);
+            var only = _chunks[0];
+            amount = Trim(only.Amount, n);
+            basisPoints = Trim(only.BasisPoints, n);
+            stage = Trim(only.Stage, n);
+            category = Trim(only.Category, n);
+            currency = Trim(only.Currency, n);
+            month = Trim(only.Month, n);
+            region = Trim(only.Region, n);
+            product = Trim(only.Product, n);
         }
         else
         {
@@ -432,35 +437,32 @@ public sealed class PipelineSnapshotBuilder
             region = new ushort[n];
             product = new ushort[n];
             var next = counts; // reused as write cursors
-            for (var i = 0; i < n; i++)
+            var i = 0;
+            foreach (var chunk in _chunks)
             {
-                var j = next[BucketOf(i)]++;
-                if (position is not null)
+                for (var k = 0; k < chunk.Count; k++, i++)
                 {
-                    position[i] = j;
-                }
+                    var j = next[BucketOf(chunk, k)]++;
+                    if (position is not null)
+                    {
+                        position[i] = j;
+                    }
 
-                amount[j] = _amount[i];
-                basisPoints[j] = _basisPoints[i];
-                stage[j] = _stage[i];
-                category[j] = _category[i];
-                currency[j] = (byte)currencyMap[_currency[i]];
-                month[j] = _month[i];
-                region[j] = (ushort)regionMap[_region[i]];
-                product[j] = (ushort)productMap[_product[i]];
+                    amount[j] = chunk.Amount[k];
+                    basisPoints[j] = chunk.BasisPoints[k];
+                    stage[j] = chunk.Stage[k];
+                    category[j] = chunk.Category[k];
+                    currency[j] = (byte)currencyMap[chunk.Currency[k]];
+                    month[j] = chunk.Month[k];
+                    region[j] = (ushort)regionMap[chunk.Region[k]];
+                    product[j] = (ushort)productMap[chunk.Product[k]];
+                }
             }
         }
 
         // Release the builder's columns.
-        _partner = [];
-        _amount = [];
-        _basisPoints = [];
-        _stage = [];
-        _category = [];
-        _currency = [];
-        _month = [];
-        _region = [];
-        _product = [];
+        _chunks.Clear();
+        _chunk = new PipelineBuilderChunk(0);
 
         var lineProductMap = SortedOrder(_lineProducts, CompareLabels, out var lineProducts);
         return new PipelineSnapshot(
@@ -472,10 +474,10 @@ public sealed class PipelineSnapshotBuilder
             _options,
             BuildProductParts(position, lineProductMap));
 
-        int BucketOf(int i)
+        int BucketOf(PipelineBuilderChunk chunk, int k)
         {
-            var p = partnerMap[_partner[i]];
-            return composite ? (((p * stageCount) + _stage[i]) * currencyCount) + currencyMap[_currency[i]] : p;
+            var p = partnerMap[chunk.Partner[k]];
+            return composite ? (((p * stageCount) + chunk.Stage[k]) * currencyCount) + currencyMap[chunk.Currency[k]] : p;
         }
     }
 
@@ -638,17 +640,12 @@ public sealed class PipelineSnapshotBuilder
         return trimmed;
     }
 
-    private void Grow()
+    /// <summary>The codes of the values the last row added from a store held, and those values.</summary>
+    private struct RepeatedCodes
     {
-        var size = checked(Math.Max(16, _amount.Length * 2));
-        Array.Resize(ref _partner, size);
-        Array.Resize(ref _amount, size);
-        Array.Resize(ref _basisPoints, size);
-        Array.Resize(ref _stage, size);
-        Array.Resize(ref _category, size);
-        Array.Resize(ref _currency, size);
-        Array.Resize(ref _month, size);
-        Array.Resize(ref _region, size);
-        Array.Resize(ref _product, size);
+        public int Partner, Stage, Currency, Region, ProductLine;
+        public PartnerId LastPartner;
+        public CurrencyCode LastCurrency;
+        public string? LastStage, LastRegion, LastProductLine;
     }
 }
