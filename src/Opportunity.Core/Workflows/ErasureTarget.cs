@@ -5,7 +5,8 @@ namespace Opportunity.Workflows;
 /// <summary>
 /// Whose personal data <see cref="PersonalDataService.EraseCustomerAsync"/> erases: one lead (and the
 /// deal it became), one opportunity (and the lead it came from), or every lead with an e-mail address
-/// (and their deals), with the address replaced wherever else it is stored.
+/// (and their deals), with the address replaced wherever else it is stored. With each, the deals whose
+/// customer phone key is the phone of an erased lead are erased too.
 /// </summary>
 public sealed record ErasureTarget
 {

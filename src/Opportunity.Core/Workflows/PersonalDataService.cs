@@ -48,9 +48,9 @@ public sealed class PersonalDataService
 
     /// <summary>
     /// Erases the personal data of <paramref name="target"/> in <paramref name="tenant"/>: by lead (and
-    /// its deal), by opportunity (and its lead) or by e-mail address (every lead with it, their deals,
-    /// the deals opened without a lead whose customer phone key is the phone of one of those leads, and
-    /// the address wherever else it is stored). Returns what changed; a second erasure returns
+    /// its deal), by opportunity (and its lead) or by e-mail address (every lead with it, their deals, and
+    /// the address wherever else it is stored); with each a deal whose customer phone key is the phone of
+    /// one of the erased leads (a deal opened without a lead keeps of the customer only its keys). Returns what changed; a second erasure returns
     /// <see cref="ErasureReport.None"/>.
     /// </summary>
     /// <exception cref="EntityNotFoundException">No such lead (<see cref="OpportunityErrorCodes.LeadNotFound"/>) or opportunity (<see cref="OpportunityErrorCodes.OpportunityNotFound"/>).</exception>
@@ -92,10 +92,9 @@ public sealed class PersonalDataService
                     await AddDealOfAsync(scope, lead, deals, cancellationToken).ConfigureAwait(false);
                 }
             }
-
-            await AddDealsWithPhoneOfAsync(scope, leads, deals, cancellationToken).ConfigureAwait(false);
         }
 
+        await AddDealsWithPhoneOfAsync(scope, leads, deals, cancellationToken).ConfigureAwait(false);
         return await EraseAsync(tenant, leads, deals, values, RequestReason, actor, cancellationToken).ConfigureAwait(false);
     }
 

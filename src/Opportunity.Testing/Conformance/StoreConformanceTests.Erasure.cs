@@ -123,6 +123,33 @@ public abstract partial class StoreConformanceTests
         }
     }
 
+    /// <summary>Erasing the customer's lead (not the address) erases a deal without a lead holding the lead's phone too.</summary>
+    [ConformanceFact]
+    public async Task EraseCustomer_ByLead_ErasesDealsWithoutALeadHoldingItsPhone()
+    {
+        if (Store.Eraser is null)
+        {
+            return;
+        }
+
+        await AcceptedLeadAsync(TenantA, "l-1", ErasedEmail, ErasedPhone);
+        await Store.Partners.UpsertAsync(NewPartner(TenantA, P1));
+        await Store.Opportunities.AddAsync(SalesOpportunity.Open(
+            TenantA,
+            new OpportunityId("direct"),
+            new SalesOpportunityDraft(P1, new Money(5_000m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)) { Name = "Heat pump for Ada Example", CustomerKeys = DuplicateKeys.OfCustomer(null, null, ErasedPhone) },
+            PipelineDefinition.Default,
+            "system",
+            Clock));
+
+        var report = await Erasure().EraseCustomerAsync(TenantA, ErasureTarget.OfLead(new LeadId("l-1")), "dpo");
+
+        Assert.Equal((1, 1), (report.Leads, report.Opportunities));
+        var direct = (await Store.Opportunities.FindAsync(AccessScope.Manufacturer(TenantA), new OpportunityId("direct")))!;
+        Assert.Null(direct.Name);
+        Assert.Null(direct.CustomerKeys);
+    }
+
     /// <summary>
     /// A manager's forecast adjustment whose reason names the customer's address and phone (free text, as
     /// a note is): the erasure replaces both in it, as in every other stored text; who, when, the amount and
