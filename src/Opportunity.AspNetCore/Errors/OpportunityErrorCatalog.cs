@@ -34,6 +34,7 @@ internal static class OpportunityErrorCatalog
         [OpportunityErrorCodes.UnknownExitCriterion] = (StatusCodes.Status400BadRequest, "Unknown exit criterion"),
         [OpportunityErrorCodes.AmountOutOfRange] = (StatusCodes.Status400BadRequest, "Amount out of range"),
         [OpportunityErrorCodes.AmountRequired] = (StatusCodes.Status400BadRequest, "Amount required"),
+        [OpportunityErrorCodes.ActivityLimitReached] = (StatusCodes.Status400BadRequest, "Activity log full"),
         [OpportunityErrorCodes.InvalidStateTransition] = (StatusCodes.Status422UnprocessableEntity, "Not allowed in the current state"),
         [OpportunityErrorCodes.QualificationIncomplete] = (StatusCodes.Status422UnprocessableEntity, "Qualification incomplete"),
         [OpportunityErrorCodes.ExcludedPartner] = (StatusCodes.Status422UnprocessableEntity, "Partner excluded from this lead"),

@@ -10,6 +10,16 @@ namespace Opportunity;
 /// </summary>
 public sealed record SalesActivity
 {
+    /// <summary>
+    /// The most activities one lead or opportunity holds (they live in its document, so an unbounded log
+    /// would let one caller grow one record without end). Recording one more is
+    /// <see cref="InvalidInputException"/> <see cref="OpportunityErrorCodes.ActivityLimitReached"/>, field <c>activities</c>.
+    /// </summary>
+    public const int MaxPerRecord = 1_000;
+
+    /// <summary>The longest subject or outcome, in UTF-16 code units; a longer one is refused naming its field (<c>subject</c>, <c>outcome</c>).</summary>
+    public const int MaxTextLength = 4_000;
+
     /// <summary>Its number within the record, 1 for the first; names the task to complete.</summary>
     public required int Number { get; init; }
 

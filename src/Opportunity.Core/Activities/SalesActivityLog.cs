@@ -6,9 +6,15 @@ namespace Opportunity;
 internal static class SalesActivityLog
 {
     /// <exception cref="InputValidationException">The draft breaks a rule (each error names its field).</exception>
+    /// <exception cref="InvalidInputException">The log is full (<see cref="OpportunityErrorCodes.ActivityLimitReached"/>, field <c>activities</c>).</exception>
     public static SalesActivity Create(IReadOnlyList<SalesActivity>? log, SalesActivityDraft draft, string actor, Instant now)
     {
         ArgumentNullException.ThrowIfNull(draft);
+        if ((log?.Count ?? 0) >= SalesActivity.MaxPerRecord)
+        {
+            throw new InvalidInputException(OpportunityErrorCodes.ActivityLimitReached, "activities", $"The record holds {log!.Count} activities; {SalesActivity.MaxPerRecord} is the most one lead or opportunity may hold.");
+        }
+
         var errors = new List<ValidationError>();
         if (!Enum.IsDefined(draft.Kind))
         {
@@ -18,6 +24,14 @@ internal static class SalesActivityLog
         if (string.IsNullOrWhiteSpace(draft.Subject))
         {
             errors.Add(new ValidationError("subject", "An activity needs a subject."));
+        }
+
+        foreach (var (field, text) in new[] { ("subject", draft.Subject), ("outcome", draft.Outcome) })
+        {
+            if (text?.Trim().Length > SalesActivity.MaxTextLength)
+            {
+                errors.Add(new ValidationError(field, $"The {field} is {text.Trim().Length} characters long; {SalesActivity.MaxTextLength} is the most."));
+            }
         }
 
         if (draft.OccurredAt > now)
@@ -65,6 +79,11 @@ internal static class SalesActivityLog
         {
             var why = task is null ? "there is no such activity" : task.Kind == SalesActivityKind.Task ? "the task is completed already" : $"it is a {task.Kind}, not a task";
             throw new InvalidInputException(OpportunityErrorCodes.ValidationFailed, "number", $"Activity {number} cannot be completed: {why}.");
+        }
+
+        if (outcome.Length > SalesActivity.MaxTextLength)
+        {
+            throw new InvalidInputException(OpportunityErrorCodes.ValidationFailed, "outcome", $"The outcome is {outcome.Length} characters long; {SalesActivity.MaxTextLength} is the most.");
         }
 
         return [.. log!.Select(a => a.Number == number ? a with { Outcome = outcome, CompletedAt = now } : a)];

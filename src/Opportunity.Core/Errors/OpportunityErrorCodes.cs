@@ -128,6 +128,9 @@ public static class OpportunityErrorCodes
 
     /// <summary>The record's SLA clock is running, so there is nothing to resume (<see cref="DomainRuleException"/>).</summary>
     public const string ClockNotPaused = "clock_not_paused";
+    /// <summary>The lead or opportunity holds <see cref="SalesActivity.MaxPerRecord"/> activities, the most one record may hold (<see cref="InvalidInputException"/>, field <c>activities</c>).</summary>
+    public const string ActivityLimitReached = "activity_limit_reached";
+
     /// <summary>The lead was recycled as often as the recycling policy allows (<see cref="DomainRuleException"/>).</summary>
     public const string RecycleLimitReached = "recycle_limit_reached";
 

@@ -7,9 +7,11 @@ namespace Opportunity.Import;
 /// <summary>
 /// Writes opportunities as CSV in the format <see cref="OpportunityCsvImporter"/> reads (header
 /// <see cref="OpportunityCsvImporter.FullHeader"/>), open and closed, with their creation and
-/// close times, close reason and stage history, so that an export imported into another store gives
-/// the same pipeline, learned probabilities and calibration. Not carried: the title, the source
-/// lead, met exit criteria and who made each stage change (the importer's actor does).
+/// close times, close reason, stage history, lines, splits and customer keys, so that an export imported
+/// into another store gives the same pipeline, learned probabilities, calibration and duplicate matching.
+/// The customer columns hold the normalised keys (<see cref="SalesOpportunity.CustomerKeys"/>: company,
+/// e-mail domain, last nine digits of the phone), which the importer reads back unchanged. Not carried: the
+/// title, the source lead, met exit criteria and who made each stage change (the importer's actor does).
 /// </summary>
 /// <example>
 /// <code>
@@ -63,6 +65,9 @@ public static class OpportunityCsvExporter
             string.Join(';', o.History.Select(Entry)),
             LineItemCells.WriteLines(o.Lines),
             LineItemCells.WriteSplits(o.Splits),
+            o.CustomerKeys?.Company,
+            o.CustomerKeys?.EmailDomain,
+            o.CustomerKeys?.Phone,
         ];
         return string.Join(',', cells.Select(Quote)) + "\r\n";
     }

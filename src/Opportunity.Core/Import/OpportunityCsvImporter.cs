@@ -40,10 +40,11 @@ public static class OpportunityCsvImporter
     public const string CanonicalHeader = "id,partner,stage,amount,currency,expected_close,probability,forecast_category,region,product_line";
 
     /// <summary>
-    /// <see cref="CanonicalHeader"/> followed by the optional columns that carry a deal's life —
-    /// <c>partner_name,created_at,closed_at,close_reason,stage_history</c> — as <see cref="OpportunityCsvExporter"/> writes it.
+    /// Every column the importer reads, as <see cref="OpportunityCsvExporter"/> writes it: <see cref="CanonicalHeader"/>
+    /// followed by the optional columns that carry a deal's life —
+    /// <c>partner_name,created_at,closed_at,close_reason,stage_history,lines,splits</c> — and its customer (<see cref="CustomerColumns"/>).
     /// </summary>
-    public const string FullHeader = CanonicalHeader + ",partner_name,created_at,closed_at,close_reason,stage_history,lines,splits";
+    public const string FullHeader = CanonicalHeader + ",partner_name,created_at,closed_at,close_reason,stage_history,lines,splits," + CustomerColumns;
 
     /// <summary>
     /// The optional columns naming a deal's customer — <c>customer_company,customer_email,customer_phone</c> (the
@@ -52,7 +53,7 @@ public static class OpportunityCsvImporter
     /// </summary>
     public const string CustomerColumns = "customer_company,customer_email,customer_phone";
 
-    private static readonly string[] Columns = (FullHeader + "," + CustomerColumns).Split(',');
+    private static readonly string[] Columns = FullHeader.Split(',');
     private static readonly string[] Required = ["id", "partner", "stage", "amount", "currency"];
 
     /// <summary>Reads and validates a CSV file into new (unsaved) opportunities.</summary>

@@ -42,4 +42,32 @@ public sealed record LeadDetails
             _ => value,
         };
     }
+
+    /// <summary>
+    /// These details with every empty value taken from <paramref name="other"/> (a merge's duplicate), as a
+    /// CRM merge keeps the master's values and fills its blanks: company, each of the contact's name, e-mail
+    /// and phone, product interest, language and estimated value. The location is taken whole when these
+    /// details have no country; with the same country its missing postal code, city and coordinates are
+    /// filled; with another country it stays (parts of two addresses are no address). The source stays.
+    /// </summary>
+    public LeadDetails FillBlanksFrom(LeadDetails other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return this with
+        {
+            Company = Blank(Company) ? other.Company : Company,
+            Contact = new LeadContact(
+                Blank(Contact.Name) ? other.Contact.Name : Contact.Name,
+                Blank(Contact.Email) ? other.Contact.Email : Contact.Email,
+                Blank(Contact.Phone) ? other.Contact.Phone : Contact.Phone),
+            Location = Location.Country is null ? (Location == LeadLocation.Unknown ? other.Location : Location)
+                : Location.Country == other.Location.Country ? Location with { PostalCode = Blank(Location.PostalCode) ? other.Location.PostalCode : Location.PostalCode, City = Blank(Location.City) ? other.Location.City : Location.City, Point = Location.Point ?? other.Location.Point }
+                : Location,
+            ProductInterest = Blank(ProductInterest) ? other.ProductInterest : ProductInterest,
+            Language = Blank(Language) ? other.Language : Language,
+            EstimatedValue = EstimatedValue ?? other.EstimatedValue,
+        };
+    }
+
+    private static bool Blank(string? value) => string.IsNullOrWhiteSpace(value);
 }

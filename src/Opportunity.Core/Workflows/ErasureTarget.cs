@@ -5,7 +5,8 @@ namespace Opportunity.Workflows;
 /// <summary>
 /// Whose personal data <see cref="PersonalDataService.EraseCustomerAsync"/> erases: one lead (and the
 /// deal it became), one opportunity (and the lead it came from), or every lead with an e-mail address
-/// (and their deals), with the address replaced wherever else it is stored.
+/// (and their deals), with the address replaced wherever else it is stored. With each, the deals whose
+/// customer phone key is the phone of an erased lead are erased too.
 /// </summary>
 public sealed record ErasureTarget
 {
@@ -31,7 +32,11 @@ public sealed record ErasureTarget
     /// <summary>The opportunity and the lead it came from.</summary>
     public static ErasureTarget OfOpportunity(OpportunityId opportunity) => new(null, opportunity, null);
 
-    /// <summary>Every lead whose contact e-mail is <paramref name="email"/> (ignoring case), their opportunities, and the address wherever else it is stored.</summary>
+    /// <summary>
+    /// Every lead whose contact e-mail is <paramref name="email"/> (ignoring case), their opportunities, the
+    /// opportunities opened without a lead whose customer keys hold the phone of one of those leads (a
+    /// deal keeps only the e-mail's domain, which colleagues share), and the address wherever else it is stored.
+    /// </summary>
     /// <exception cref="InvalidInputException">Not an e-mail address (<see cref="OpportunityErrorCodes.ValidationFailed"/>, field <c>email</c>).</exception>
     public static ErasureTarget OfEmail(string email)
     {

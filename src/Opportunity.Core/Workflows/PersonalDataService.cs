@@ -48,8 +48,9 @@ public sealed class PersonalDataService
 
     /// <summary>
     /// Erases the personal data of <paramref name="target"/> in <paramref name="tenant"/>: by lead (and
-    /// its deal), by opportunity (and its lead) or by e-mail address (every lead with it, their deals,
-    /// and the address wherever else it is stored). Returns what changed; a second erasure returns
+    /// its deal), by opportunity (and its lead) or by e-mail address (every lead with it, their deals, and
+    /// the address wherever else it is stored); with each a deal whose customer phone key is the phone of
+    /// one of the erased leads (a deal opened without a lead keeps of the customer only its keys). Returns what changed; a second erasure returns
     /// <see cref="ErasureReport.None"/>.
     /// </summary>
     /// <exception cref="EntityNotFoundException">No such lead (<see cref="OpportunityErrorCodes.LeadNotFound"/>) or opportunity (<see cref="OpportunityErrorCodes.OpportunityNotFound"/>).</exception>
@@ -93,6 +94,7 @@ public sealed class PersonalDataService
             }
         }
 
+        await AddDealsWithPhoneOfAsync(scope, leads, deals, cancellationToken).ConfigureAwait(false);
         return await EraseAsync(tenant, leads, deals, values, RequestReason, actor, cancellationToken).ConfigureAwait(false);
     }
 
@@ -172,6 +174,23 @@ public sealed class PersonalDataService
         if (lead.ConvertedTo is { } id && deals.All(d => d.Id != id) && await _opportunities.FindAsync(scope, id, cancellationToken).ConfigureAwait(false) is { } deal)
         {
             deals.Add(deal);
+        }
+    }
+
+    // A deal opened without a lead (directly or by import) keeps of its customer only the keys: company,
+    // e-mail domain and phone. The domain is shared by the customer's colleagues, so only the phone key of
+    // the customer's own leads marks a deal as theirs.
+    private async Task AddDealsWithPhoneOfAsync(AccessScope scope, List<Lead> leads, List<SalesOpportunity> deals, CancellationToken cancellationToken)
+    {
+        foreach (var phone in leads.Select(l => DuplicateKeys.NormalisePhone(l.Details.Contact.Phone)).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            await foreach (var deal in _opportunities.FindByCustomerKeysAsync(scope, new DuplicateKeys(null, null, phone), cancellationToken).ConfigureAwait(false))
+            {
+                if (deal.CustomerKeys?.Phone == phone && deals.All(d => d.Id != deal.Id))
+                {
+                    deals.Add(deal);
+                }
+            }
         }
     }
 

@@ -115,6 +115,38 @@ public abstract partial class StoreConformanceTests
         Assert.Equal([nameof(LeadDuplicateMerged), nameof(LeadMerged)], written);
     }
 
+    /// <summary>
+    /// The survivor keeps its own values and takes the duplicate's where it has none: stored, and indexed,
+    /// so the duplicate's phone now finds the survivor as a duplicate candidate (the merged lead is none).
+    /// </summary>
+    [ConformanceFact]
+    public async Task MergeLeads_SurvivorBlanksFilledFromTheDuplicate_StoredAndIndexed()
+    {
+        if (Store.Merges is not { } merges)
+        {
+            return;
+        }
+
+        var scope = AccessScope.Manufacturer(TenantA);
+        var sparse = Details("Acme") with { Contact = new LeadContact("Ada Example", "ada@acme-example.de", null), ProductInterest = null, EstimatedValue = null };
+        var full = Details("Acme Heizungsbau GmbH") with { Contact = new LeadContact("A. Example", "info@acme-example.de", "+49 89 5550123"), ProductInterest = "solar" };
+        await Store.Leads.AddAsync(Lead.Capture(TenantA, new LeadId("lead-a"), sparse, "system", Clock));
+        await Store.Leads.AddAsync(Lead.Capture(TenantA, new LeadId("lead-b"), full, "system", Clock));
+        var survivor = (await Store.Leads.FindAsync(scope, new LeadId("lead-a")))!;
+        var duplicate = (await Store.Leads.FindAsync(scope, new LeadId("lead-b")))!;
+        survivor.MergeIn(duplicate, "same customer", "alice", Clock);
+
+        await merges.MergeAsync(survivor, duplicate);
+
+        var kept = (await Store.Leads.FindAsync(scope, new LeadId("lead-a")))!;
+        Assert.Equal(new LeadContact("Ada Example", "ada@acme-example.de", "+49 89 5550123"), kept.Details.Contact);
+        Assert.Equal(("Acme", "solar", sparse.Location), (kept.Details.Company, kept.Details.ProductInterest, kept.Details.Location));
+        Assert.Equal(full.EstimatedValue, kept.Details.EstimatedValue);
+        Assert.Equal(full.Contact, (await Store.Leads.FindAsync(scope, new LeadId("lead-b")))!.Details.Contact);
+        var byPhone = await ToListAsync(Store.Leads.FindDuplicateCandidatesAsync(scope, new DuplicateKeys(null, null, DuplicateKeys.NormalisePhone("+49 89 5550123"))));
+        Assert.Contains(byPhone, l => l.Id == new LeadId("lead-a"));
+    }
+
     /// <summary>When either lead was saved meanwhile the merge writes nothing (neither lead, nor an event), whichever of the two is stale.</summary>
     [ConformanceFact]
     public async Task MergeLeads_EitherLeadStale_WritesNothing()

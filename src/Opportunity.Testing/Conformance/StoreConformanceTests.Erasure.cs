@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using NodaTime;
+using Opportunity.Forecasting;
 using Opportunity.Leads;
 using Opportunity.Partners;
 using Opportunity.Persistence;
@@ -73,6 +74,111 @@ public abstract partial class StoreConformanceTests
             }
 
             Assert.True(IndexOf(bytes, Encoding.UTF8.GetBytes(KeptEmail)) >= 0, "The kept customer's address is gone: the erasure went too far.");
+        }
+    }
+
+    /// <summary>
+    /// A deal opened without a lead (directly or by import) whose customer keys were taken from the
+    /// customer's contact, and a colleague's deal of the same company domain with another phone; erasing
+    /// the customer's address erases the first deal too (found by the phone of the customer's leads): its
+    /// title and keys are gone and no stored byte holds the phone's key, while the colleague's deal keeps
+    /// its title and keys.
+    /// </summary>
+    [ConformanceFact]
+    public async Task EraseCustomer_ByEmail_ErasesDealsWithoutALeadHoldingTheCustomersPhone()
+    {
+        if (Store.Eraser is null)
+        {
+            return;
+        }
+
+        await AcceptedLeadAsync(TenantA, "l-1", ErasedEmail, ErasedPhone);
+        await Store.Partners.UpsertAsync(NewPartner(TenantA, P1));
+        SalesOpportunity Direct(string id, string name, string phone) => SalesOpportunity.Open(
+            TenantA,
+            new OpportunityId(id),
+            new SalesOpportunityDraft(P1, new Money(5_000m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)) { Name = name, CustomerKeys = DuplicateKeys.OfCustomer("Kunde GmbH", ErasedEmail, phone) },
+            PipelineDefinition.Default,
+            "system",
+            Clock);
+        await Store.Opportunities.AddAsync(Direct("direct", "Heat pump for Ada Example", ErasedPhone));
+        await Store.Opportunities.AddAsync(Direct("colleague", "Heat pump for Bob Example", "+49 170 5550777"));
+
+        var report = await Erasure().EraseCustomerAsync(TenantA, ErasureTarget.OfEmail(ErasedEmail), "dpo");
+
+        Assert.Equal(1, report.Opportunities);
+        var scope = AccessScope.Manufacturer(TenantA);
+        var direct = (await Store.Opportunities.FindAsync(scope, new OpportunityId("direct")))!;
+        Assert.NotNull(direct.ErasedAt);
+        Assert.Null(direct.Name);
+        Assert.Null(direct.CustomerKeys);
+        var colleague = (await Store.Opportunities.FindAsync(scope, new OpportunityId("colleague")))!;
+        Assert.Null(colleague.ErasedAt);
+        Assert.Equal("Heat pump for Bob Example", colleague.Name);
+        Assert.Equal(DuplicateKeys.NormalisePhone("+49 170 5550777"), colleague.CustomerKeys?.Phone);
+        Assert.Equal(["colleague"], (await ToListAsync(Store.Opportunities.FindByCustomerKeysAsync(scope, DuplicateKeys.OfCustomer(null, ErasedEmail, ErasedPhone)))).Select(d => d.Id.Value));
+        if (Store.ReadStoredBytes is { } read)
+        {
+            Assert.True(IndexOf(await read(), Encoding.UTF8.GetBytes(DuplicateKeys.NormalisePhone(ErasedPhone)!)) < 0, "The store still holds the phone's key.");
+        }
+    }
+
+    /// <summary>Erasing the customer's lead (not the address) erases a deal without a lead holding the lead's phone too.</summary>
+    [ConformanceFact]
+    public async Task EraseCustomer_ByLead_ErasesDealsWithoutALeadHoldingItsPhone()
+    {
+        if (Store.Eraser is null)
+        {
+            return;
+        }
+
+        await AcceptedLeadAsync(TenantA, "l-1", ErasedEmail, ErasedPhone);
+        await Store.Partners.UpsertAsync(NewPartner(TenantA, P1));
+        await Store.Opportunities.AddAsync(SalesOpportunity.Open(
+            TenantA,
+            new OpportunityId("direct"),
+            new SalesOpportunityDraft(P1, new Money(5_000m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)) { Name = "Heat pump for Ada Example", CustomerKeys = DuplicateKeys.OfCustomer(null, null, ErasedPhone) },
+            PipelineDefinition.Default,
+            "system",
+            Clock));
+
+        var report = await Erasure().EraseCustomerAsync(TenantA, ErasureTarget.OfLead(new LeadId("l-1")), "dpo");
+
+        Assert.Equal((1, 1), (report.Leads, report.Opportunities));
+        var direct = (await Store.Opportunities.FindAsync(AccessScope.Manufacturer(TenantA), new OpportunityId("direct")))!;
+        Assert.Null(direct.Name);
+        Assert.Null(direct.CustomerKeys);
+    }
+
+    /// <summary>
+    /// A manager's forecast adjustment whose reason names the customer's address and phone (free text, as
+    /// a note is): the erasure replaces both in it, as in every other stored text; who, when, the amount and
+    /// the rest of the reason stay.
+    /// </summary>
+    [ConformanceFact]
+    public async Task EraseCustomer_ScrubsTheReasonOfForecastAdjustments()
+    {
+        if (Store.Eraser is null || Store.ForecastAdjustments is not { } adjustments)
+        {
+            return;
+        }
+
+        await AcceptedLeadAsync(TenantA, "l-1", ErasedEmail, ErasedPhone);
+        var amount = new Money(1_234.56m, CurrencyCode.EUR);
+        await adjustments.AddAdjustmentAsync(TenantA, new ForecastAdjustment(EmeaNode, ForecastQ1, ForecastCategory.Commit, amount, "anna@acme.example", AdjustedAt, $"Signed per {ErasedEmail}, call {ErasedPhone}"));
+        await adjustments.AddAdjustmentAsync(TenantB, new ForecastAdjustment(EmeaNode, ForecastQ1, ForecastCategory.Commit, amount, "anna@acme.example", AdjustedAt, $"Signed per {ErasedEmail}"));
+
+        var report = await Erasure().EraseCustomerAsync(TenantA, ErasureTarget.OfEmail(ErasedEmail), "dpo");
+
+        var kept = Assert.Single(await adjustments.ListAdjustmentsAsync(TenantA, ForecastQ1));
+        Assert.Equal($"Signed per {Persistence.AdapterSupport.ErasedText.Replacement}, call {Persistence.AdapterSupport.ErasedText.Replacement}", kept.Reason);
+        Assert.Equal(("anna@acme.example", AdjustedAt, (Money?)amount), (kept.By, kept.At, kept.Amount));
+        Assert.True(report.ScrubbedRows >= 1, $"The adjustment was not counted ({report}).");
+        Assert.Equal($"Signed per {ErasedEmail}", Assert.Single(await adjustments.ListAdjustmentsAsync(TenantB, ForecastQ1)).Reason);
+        if (Store.ReadStoredBytes is { } read)
+        {
+            var bytes = await read();
+            Assert.True(IndexOf(bytes, Encoding.UTF8.GetBytes($"call {ErasedPhone}")) < 0, "The adjustment's reason still holds the phone.");
         }
     }
 

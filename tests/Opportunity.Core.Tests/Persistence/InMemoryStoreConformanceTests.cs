@@ -23,6 +23,7 @@ public sealed class InMemoryStoreConformanceTests : StoreConformanceTests
             DecisionLog = store,
             FieldHistory = store,
             Eraser = store,
+            Merges = store,
             ReadStoredBytes = () => Task.FromResult(ObjectGraphText.Collect(store)),
             Quarantine = store,
             CorruptLead = (tenant, id) =>

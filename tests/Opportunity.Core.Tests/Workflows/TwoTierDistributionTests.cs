@@ -212,4 +212,34 @@ public sealed class TwoTierDistributionTests
         await dispatcher.DispatchDueAsync();
         Assert.Contains("R1", Assert.Single(mail.Delivered, n => n.EventType == nameof(LeadEscalatedToDistributor)).Content!.Subject, StringComparison.Ordinal);
     }
+
+    // Channel conflict (DuplicateHandling.OfferToWorkingPartner) in two tiers: the reseller that works the
+    // customer's deal gets the duplicate directly, not through its distributor (which already chose it, or
+    // the manufacturer did) — and the distributor keeps its oversight: it sees the lead and is escalated to first.
+    [Fact]
+    public async Task Qualify_DuplicateOfAResellersDeal_GoesToTheResellerAndTheDistributorSeesAndChasesIt()
+    {
+        using var h = await NetworkAsync(o => o.Escalation = new EscalationPolicy(new EscalationLadder(
+        [
+            new EscalationStep(Duration.FromHours(1), EscalationAction.NotifyDistributor),
+            new EscalationStep(Duration.FromHours(8), EscalationAction.Recall),
+        ])));
+        var deal = SalesOpportunity.Open(
+            Tenant,
+            new OpportunityId("O-1"),
+            new SalesOpportunityDraft(R1, new Money(40_000m, CurrencyCode.EUR), new LocalDate(2026, 6, 30)) { CustomerKeys = DuplicateKeys.OfCustomer("Kunde GmbH", "einkauf@kunde.example", null) },
+            PipelineDefinition.Default,
+            "channel-manager",
+            h.Clock);
+        await h.Store.AddAsync(deal);
+
+        await h.CaptureAndQualifyAsync("L-10", Details(company: "Kunde GmbH", email: "chef@kunde.example", phone: null) with { Location = new LeadLocation(new CountryCode("DE"), "80331", "München") });
+
+        var lead = await h.LeadAsync("L-10");
+        Assert.Equal((LeadState.Assigned, (PartnerId?)R1), (lead.State, lead.AssignedPartner)); // the manufacturer's rules alone would pick D
+        Assert.Empty(await h.EventsAsync<LeadRoutedOn>());
+        Assert.Contains(await Distributors(h).ListNetworkLeadsAsync(Tenant, D).ToListAsync(), v => v.Id == lead.Id && v.Partner == R1);
+        await h.Processor.ProcessDueAsync(Monday + Duration.FromHours(1));
+        Assert.Equal((D, R1), Assert.Single(await h.EventsAsync<LeadEscalatedToDistributor>()) is var e ? (e.Partner, e.Reseller) : default);
+    }
 }

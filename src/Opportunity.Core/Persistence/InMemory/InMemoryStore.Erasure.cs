@@ -9,7 +9,8 @@ public sealed partial class InMemoryStore : IPersonalDataEraser
     /// Under the store's one lock: checks every erased record's version first (so a stale one changes
     /// nothing), writes them, then replaces the values in the tenant's other state — lead and opportunity
     /// snapshots (through their JSON text, version raised so a stale writer cannot put a value back),
-    /// pending outbox messages, dead letters, routing decisions, field history and quarantine reasons.
+    /// pending outbox messages, dead letters, routing decisions, field history, quarantine reasons and the
+    /// node, author and reason of forecast adjustments.
     /// Delivered messages are kept as ids only, so nothing of theirs is left to erase.
     /// </remarks>
     public Task<int> EraseAsync(PersonalDataErasure erasure, CancellationToken cancellationToken = default)
@@ -128,6 +129,18 @@ public sealed partial class InMemoryStore : IPersonalDataEraser
         foreach (var (key, (record, due)) in _quarantine.Where(e => e.Key.Tenant == tenant).ToList())
         {
             _quarantine[key] = (record with { Reason = Scrub(record.Reason)! }, due);
+        }
+
+        // A manager's adjustment is append-only for its writers, but its free text (who, why) may name the customer.
+        for (var i = 0; i < _adjustments.Count; i++)
+        {
+            var (owner, a) = _adjustments[i];
+            if (owner == tenant && (ErasedText.Scrub(a.Node, forms), ErasedText.Scrub(a.By, forms), ErasedText.Scrub(a.Reason, forms)) is var (node, by, why)
+                && !(ReferenceEquals(node, a.Node) && ReferenceEquals(by, a.By) && ReferenceEquals(why, a.Reason)))
+            {
+                _adjustments[i] = (owner, new Forecasting.ForecastAdjustment(node!, a.Period, a.Category, a.Amount, by!, a.At, why!));
+                count++;
+            }
         }
 
         return count;
