@@ -643,7 +643,8 @@ public sealed class ForecastHierarchyRollup
             var table = new PartnerTable(part, Width);
             for (var p = fromPartner; p < toPartner; p++)
             {
-                table.Start(p, _byRegion ? Unsafe.Add(ref region, runs[partnerRuns[p]]) : 0);
+                // A partner without rows (known to the snapshot, no deal) has no first row to read.
+                table.Start(p, _byRegion && partnerRuns[p] < partnerRuns[p + 1] ? Unsafe.Add(ref region, runs[partnerRuns[p]]) : 0);
 
                 // Run by run of the clustered index (one currency each). A run of one region (nearly all: the region
                 // is the partner's) is summed with vectors under its first row's category, and the rows of another
