@@ -149,6 +149,48 @@ public sealed class PipelineSnapshotTests
         }
     }
 
+    [Property(MaxTest = 40)]
+    public Property Group_PartnerByCategory_RunsWithOverridesAnywhere_EqualsRecomputeOnOneAndSeveralThreads(PositiveInt seed, bool hugeAmounts)
+    {
+        // Runs (partner, stage, currency) of 1–80 rows, crossing the 32-row compare blocks, with overrides at random
+        // places (first row, last row, all rows): the 64-bit slots and, with huge amounts, the 128-bit table; the
+        // partners split over several threads when a worker's minimum is reached (≥ 131,072 rows).
+        var random = new Random(seed.Get);
+        var stages = PipelineDefinition.Default.Stages.Where(s => !s.IsClosed).ToArray();
+        var big = random.Next(8) == 0;
+        var rows = new List<PipelineRow>();
+        for (var partner = 0; partner < (big ? 1_400 : 1 + random.Next(12)); partner++)
+        {
+            foreach (var currency in new[] { CurrencyCode.EUR, CurrencyCode.USD }.Where(_ => random.Next(3) != 0))
+            {
+                foreach (var stage in stages.Where(_ => random.Next(2) == 0))
+                {
+                    var length = big ? 40 + random.Next(60) : 1 + random.Next(80);
+                    var overrideEvery = random.Next(4) == 0 ? 1 : 2 + random.Next(40);
+                    for (var i = 0; i < length; i++)
+                    {
+                        var category = random.Next(overrideEvery) == 0 ? (ForecastCategory)random.Next(5) : stage.ForecastCategory;
+                        var amount = hugeAmounts ? ExactMathLimit - random.Next(1_000) : random.Next(0, 10_000_000);
+                        rows.Add(new PipelineRow(new PartnerId($"P{partner:D4}"), Money.FromMinorUnits(amount, currency), stage.Name, Probability.FromBasisPoints(random.Next(0, 10_001)), category, new LocalDate(2025, 1 + random.Next(12), 1)));
+                    }
+                }
+            }
+        }
+
+        var one = PipelineSnapshot.FromRows(rows, new PipelineSnapshotOptions { MaxDegreeOfParallelism = 1 });
+        var several = PipelineSnapshot.FromRows(rows, new PipelineSnapshotOptions { MaxDegreeOfParallelism = 2 + random.Next(3) });
+        foreach (var grouping in new[] { PipelineGrouping.By(PipelineDimension.Partner, PipelineDimension.ForecastCategory), PipelineGrouping.By(PipelineDimension.ForecastCategory, PipelineDimension.Partner) })
+        {
+            using var single = one.Group(grouping);
+            using var split = several.Group(grouping);
+            Assert.DoesNotContain(single.Groups, g => g.Count == 0);
+            Assert.Equal(single.Groups, split.Groups);
+            AssertMatches(Recompute(rows, grouping, FiscalCalendar.CalendarYear), single);
+        }
+
+        return true.ToProperty();
+    }
+
     [Theory]
     [InlineData(false, 1)]
     [InlineData(false, 4)]

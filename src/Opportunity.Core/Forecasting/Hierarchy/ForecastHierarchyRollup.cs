@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using NodaTime;
 using Opportunity.Pipelines;
 
@@ -631,54 +632,231 @@ public sealed class ForecastHierarchyRollup
             }
 
             // The columns are read without bounds checks: every index is below a partner's end, itself at most the row count checked above.
-            ref var amount = ref MemoryMarshal.GetArrayDataReference(c.Amount);
-            ref var basisPoints = ref MemoryMarshal.GetArrayDataReference(c.BasisPoints);
-            ref var month = ref MemoryMarshal.GetArrayDataReference(c.Month);
+            var columns = new Columns(c, _firstMonth, _months, _byRegion);
             ref var region = ref MemoryMarshal.GetArrayDataReference(c.Region);
             ref var category = ref MemoryMarshal.GetArrayDataReference(c.Category);
             ref var currency = ref MemoryMarshal.GetArrayDataReference(c.Currency);
-            var width = _byRegion ? Width : 0;
-            var first = _firstMonth;
-            var months = _months;
             var safe = (int)Math.Min(SafeRows(_snapshot.MaxAmount), int.MaxValue);
             var part = new Partial(this, _tree.Capture());
+            var runs = c.RunStart;
+            var partnerRuns = c.PartnerRunStart;
+            var table = new PartnerTable(part, Width);
             for (var p = fromPartner; p < toPartner; p++)
             {
-                var end = Math.Min(c.PartnerStart[p + 1], rows);
-                for (var i = c.PartnerStart[p]; i < end;)
-                {
-                    var chunkEnd = (int)Math.Min(end, (long)i + safe);
-                    int key = -1;
-                    long n = 0, sum = 0, weightedSum = 0;
-                    for (; i < chunkEnd; i++)
-                    {
-                        var k = (Unsafe.Add(ref region, i) * width) + (Unsafe.Add(ref currency, i) * CategoryCount) + Unsafe.Add(ref category, i);
-                        if (k != key)
-                        {
-                            if (n != 0)
-                            {
-                                part.Add(p, key, n, sum, weightedSum);
-                            }
+                // A partner without rows (known to the snapshot, no deal) has no first row to read.
+                table.Start(p, _byRegion && partnerRuns[p] < partnerRuns[p + 1] ? Unsafe.Add(ref region, runs[partnerRuns[p]]) : 0);
 
-                            (key, n, sum, weightedSum) = (k, 0, 0, 0);
+                // Run by run of the clustered index (one currency each). A run of one region (nearly all: the region
+                // is the partner's) is summed with vectors under its first row's category, and the rows of another
+                // category (overrides of the stage's) are moved to theirs; any other run is summed row by row.
+                for (var r = partnerRuns[p]; r < partnerRuns[p + 1]; r++)
+                {
+                    var runEnd = Math.Min(runs[r + 1], rows);
+                    var byCurrency = Unsafe.Add(ref currency, runs[r]) * CategoryCount;
+                    for (int i = runs[r], chunkEnd; i < runEnd; i = chunkEnd)
+                    {
+                        chunkEnd = (int)Math.Min(runEnd, (long)i + safe);
+                        table.Reserve(chunkEnd - i, safe);
+                        int first = Unsafe.Add(ref category, i);
+                        if (!_byRegion || Unsafe.Add(ref region, i) == table.Region)
+                        {
+                            if (columns.TrySumOneRegion(i, chunkEnd, out var n, out var amount, out var weighted, out var otherCategories))
+                            {
+                                table.Add(byCurrency + first, n, amount, weighted);
+                                if (otherCategories)
+                                {
+                                    MoveOtherCategories(columns, ref category, ref table, byCurrency, first, i, chunkEnd);
+                                }
+
+                                continue;
+                            }
                         }
 
-                        // −1 when the close month is in the period, else 0: no branch on the date.
-                        var mask = ((long)(uint)(Unsafe.Add(ref month, i) - first) - months) >> 63;
-                        var x = Unsafe.Add(ref amount, i);
-                        n -= mask;
-                        sum += x & mask;
-                        weightedSum += (x * Unsafe.Add(ref basisPoints, i)) & mask;
-                    }
+                        for (var j = i; j < chunkEnd; j++)
+                        {
+                            if (_byRegion && Unsafe.Add(ref region, j) != table.Region)
+                            {
+                                table.Flush();
+                                table.Region = Unsafe.Add(ref region, j);
+                            }
 
-                    if (n != 0)
-                    {
-                        part.Add(p, key, n, sum, weightedSum);
+                            columns.Row(j, out var inPeriod, out var x, out var w);
+                            table.Add(byCurrency + Unsafe.Add(ref category, j), inPeriod, x, w);
+                        }
                     }
                 }
+
+                table.Flush();
             }
 
             return part;
+        }
+
+        /// <summary>Moves the rows of [<paramref name="from"/>, <paramref name="to"/>) whose category is not <paramref name="first"/> (summed under it) to their own.</summary>
+        private static void MoveOtherCategories(Columns columns, ref byte category, ref PartnerTable table, int byCurrency, int first, int from, int to)
+        {
+            for (var j = from; j < to; j++)
+            {
+                int other = Unsafe.Add(ref category, j);
+                if (other != first)
+                {
+                    columns.Row(j, out var inPeriod, out var x, out var w);
+                    table.Add(byCurrency + first, -inPeriod, -x, -w);
+                    table.Add(byCurrency + other, inPeriod, x, w);
+                }
+            }
+        }
+
+        /// <summary>
+        /// One partner's sums in one region per (currency, category), 64-bit, added to the worker's sums at the
+        /// partner's end, when the region changes, or before more than the safe number of rows would be summed.
+        /// </summary>
+        private ref struct PartnerTable(Partial part, int width)
+        {
+            private readonly Span<long> _count = new long[width];
+            private readonly Span<long> _amount = new long[width];
+            private readonly Span<long> _weighted = new long[width];
+            private int _partner;
+            private long _rows;
+
+            /// <summary>The region of the sums (0 without the region level).</summary>
+            public int Region;
+
+            public void Start(int partner, int region)
+            {
+                _partner = partner;
+                Region = region;
+                _rows = 0;
+            }
+
+            /// <summary>Flushes first if <paramref name="rows"/> more rows could overflow the 64-bit sums.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Reserve(int rows, int safe)
+            {
+                if (_rows + rows > safe)
+                {
+                    Flush();
+                }
+
+                _rows += rows;
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public readonly void Add(int within, long count, long amount, long weighted)
+            {
+                _count[within] += count;
+                _amount[within] += amount;
+                _weighted[within] += weighted;
+            }
+
+            public void Flush()
+            {
+                part.Add(_partner, Region, _count, _amount, _weighted);
+                _rows = 0;
+            }
+        }
+
+        /// <summary>The columns a roll-up reads, and the period as a month range.</summary>
+        private readonly struct Columns(PipelineColumns c, int firstMonth, long months, bool byRegion)
+        {
+            private readonly long[] _amount = c.Amount;
+            private readonly ushort[] _basisPoints = c.BasisPoints;
+            private readonly short[] _month = c.Month;
+            private readonly ushort[] _region = c.Region;
+            private readonly byte[] _category = c.Category;
+
+            /// <summary>Row <paramref name="i"/>: 1 and its amounts when it closes in the period, else zeros (no branch on the date).</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Row(int i, out long inPeriod, out long amount, out long weighted)
+            {
+                // −1 when the close month is in the period, else 0.
+                var mask = ((long)(uint)(Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_month), i) - firstMonth) - months) >> 63;
+                var x = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_amount), i);
+                inPeriod = -mask;
+                amount = x & mask;
+                weighted = (x * Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_basisPoints), i)) & mask;
+            }
+
+            /// <summary>
+            /// The period's rows of [<paramref name="from"/>, <paramref name="to"/>) summed with 256-bit vectors, eight
+            /// rows at a time, the period test as a lane mask; false (and nothing summed) when, with the region level, a
+            /// row's region differs from the first row's. <paramref name="otherCategories"/>: some row's category differs
+            /// from the first row's. The last partial block is read whole with the lanes past <paramref name="to"/>
+            /// masked, when the columns extend that far.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public bool TrySumOneRegion(int from, int to, out long count, out long amount, out long weighted, out bool otherCategories)
+            {
+                count = amount = weighted = 0;
+                otherCategories = false;
+                if (!Vector256.IsHardwareAccelerated || months > int.MaxValue)
+                {
+                    return false;
+                }
+
+                ref var amount0 = ref MemoryMarshal.GetArrayDataReference(_amount);
+                ref var basisPoints0 = ref MemoryMarshal.GetArrayDataReference(_basisPoints);
+                ref var month0 = ref MemoryMarshal.GetArrayDataReference(_month);
+                ref var region0 = ref MemoryMarshal.GetArrayDataReference(_region);
+                ref var category0 = ref MemoryMarshal.GetArrayDataReference(_category);
+                var first = Vector256.Create(firstMonth);
+                var span = Vector256.Create((uint)months);
+                var region = Vector128.Create(Unsafe.Add(ref region0, from));
+                var category = Unsafe.Add(ref category0, from) * 0x0101_0101_0101_0101UL;
+                var n = Vector256<int>.Zero;
+                var va = Vector256<long>.Zero;
+                var vw = Vector256<long>.Zero;
+                var regionDiffers = Vector128<ushort>.Zero;
+                var categoryDiffers = 0UL;
+                var i = from;
+                for (; i + 8 <= to; i += 8)
+                {
+                    var inPeriod = Vector256.LessThan((Vector256.WidenLower(Vector128.LoadUnsafe(ref month0, (nuint)i).ToVector256Unsafe()) - first).AsUInt32(), span).AsInt32();
+                    Add(ref amount0, ref basisPoints0, i, inPeriod, ref n, ref va, ref vw);
+                    regionDiffers |= Vector128.LoadUnsafe(ref region0, (nuint)i) ^ region;
+                    categoryDiffers |= Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref category0, i)) ^ category;
+                }
+
+                var rest = to - i;
+                if (rest > 0)
+                {
+                    if (i + 8 > _amount.Length)
+                    {
+                        return false;
+                    }
+
+                    var lanes = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(rest));
+                    var inPeriod = Vector256.LessThan((Vector256.WidenLower(Vector128.LoadUnsafe(ref month0, (nuint)i).ToVector256Unsafe()) - first).AsUInt32(), span).AsInt32() & lanes;
+                    Add(ref amount0, ref basisPoints0, i, inPeriod, ref n, ref va, ref vw);
+                    regionDiffers |= (Vector128.LoadUnsafe(ref region0, (nuint)i) ^ region) & Vector128.LessThan(Vector128<ushort>.Indices, Vector128.Create((ushort)rest));
+                    categoryDiffers |= (Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref category0, i)) ^ category) & ((1UL << (rest * 8)) - 1);
+                }
+
+                if (byRegion && regionDiffers != Vector128<ushort>.Zero)
+                {
+                    return false;
+                }
+
+                count = -Vector256.Sum(n);
+                amount = Vector256.Sum(va);
+                weighted = Vector256.Sum(vw);
+                otherCategories = categoryDiffers != 0;
+                return true;
+            }
+
+            /// <summary>Adds eight rows from <paramref name="i"/> where <paramref name="inPeriod"/> (−1 per lane) says so.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static void Add(ref long amount0, ref ushort basisPoints0, int i, Vector256<int> inPeriod, ref Vector256<int> n, ref Vector256<long> va, ref Vector256<long> vw)
+            {
+                var m0 = Vector256.WidenLower(inPeriod);
+                var m1 = Vector256.WidenUpper(inPeriod);
+                var x0 = Vector256.LoadUnsafe(ref amount0, (nuint)i) & m0;
+                var x1 = Vector256.LoadUnsafe(ref amount0, (nuint)i + 4) & m1;
+                var (p0, p1) = Vector128.Widen(Vector128.LoadUnsafe(ref basisPoints0, (nuint)i));
+                n += inPeriod;
+                va += x0 + x1;
+                vw += (x0 * Vector256.WidenLower(p0.ToVector256Unsafe()).AsInt64()) + (x1 * Vector256.WidenLower(p1.ToVector256Unsafe()).AsInt64());
+            }
         }
 
         /// <summary>The most rows whose 64-bit sums of amount × basis points cannot overflow.</summary>
@@ -714,12 +892,24 @@ public sealed class ForecastHierarchyRollup
             /// <summary>Leaves marked so far.</summary>
             public int LeafCount { get; private set; }
 
-            /// <summary>Adds <paramref name="n"/> rows of partner <paramref name="partner"/> with <paramref name="key"/> (region × width + currency × categories + category).</summary>
-            public void Add(int partner, int key, long n, long amount, long weighted)
+            /// <summary>
+            /// Adds a partner's sums in one region, per (currency, category), to its leaf's parent, and clears them. Does
+            /// nothing when every count is zero (no row of the period).
+            /// </summary>
+            public void Add(int partner, int region, Span<long> count, Span<long> amount, Span<long> weighted)
             {
                 var width = _pass.Width;
-                var region = _pass._byRegion ? key / width : 0;
-                var within = key - (region * width);
+                var any = false;
+                for (var k = 0; k < width; k++)
+                {
+                    any |= count[k] != 0;
+                }
+
+                if (!any)
+                {
+                    return;
+                }
+
                 var slot = _pass.Slot(partner, region);
                 var leaf = _pass.Leaves[slot];
                 if (leaf < 0)
@@ -745,10 +935,21 @@ public sealed class ForecastHierarchyRollup
                     Leaves = Ensure(Leaves, ref _clearedLeaves, leaf + 1);
                 }
 
-                ref var cell = ref Cells[(parent * width) + within];
-                cell.Count += n;
-                cell.Amount += amount;
-                cell.Weighted += weighted;
+                var cells = Cells.AsSpan(parent * width, width);
+                for (var k = 0; k < width; k++)
+                {
+                    if (count[k] != 0)
+                    {
+                        ref var cell = ref cells[k];
+                        cell.Count += count[k];
+                        cell.Amount += amount[k];
+                        cell.Weighted += weighted[k];
+                    }
+                }
+
+                count.Clear();
+                amount.Clear();
+                weighted.Clear();
                 Leaves[leaf] = true;
                 Nodes = Math.Max(Nodes, parent + 1);
                 LeafCount = Math.Max(LeafCount, leaf + 1);

@@ -138,10 +138,11 @@ internal static class PipelineAggregator
 
             var safe = (int)SafeRows(snapshot.MaxAmount);
             var narrow = snapshot.Count <= safe;
+            var overrides = mode == RunMode.RunsWithExceptions && narrow ? snapshot.CategoryOverrides : null;
             var isFirst = partnerFirst;
             if (workers == 1)
             {
-                return [PartnerRuns(c, key, info, currencies, safe, narrow, mode, 0, partners, isFirst)];
+                return [PartnerRuns(c, overrides, key, info, currencies, safe, narrow, mode, 0, partners, isFirst)];
             }
 
             // Split the partners into contiguous ranges of about equal row counts.
@@ -158,7 +159,7 @@ internal static class PipelineAggregator
             var k = key;
             var m = mode;
             Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
-                parts[w] = PartnerRuns(c, k, info, currencies, safe, narrow, m, bounds[w], bounds[w + 1], isFirst));
+                parts[w] = PartnerRuns(c, overrides, k, info, currencies, safe, narrow, m, bounds[w], bounds[w + 1], isFirst));
             return parts;
         }
     }
@@ -183,7 +184,7 @@ internal static class PipelineAggregator
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static GroupBuffer PartnerRuns<TKey>(PipelineColumns c, TKey key, RowKeyInfo info, int currencies, int safe, bool narrow, RunMode mode, int fromPartner, int toPartner, bool partnerFirst)
+    private static GroupBuffer PartnerRuns<TKey>(PipelineColumns c, CategoryOverrides? overrides, TKey key, RowKeyInfo info, int currencies, int safe, bool narrow, RunMode mode, int fromPartner, int toPartner, bool partnerFirst)
         where TKey : struct, IRowKey
     {
         var runs = c.RunStart;
@@ -202,6 +203,11 @@ internal static class PipelineAggregator
         if (mode == RunMode.Runs && typeof(TKey) == typeof(NoKey) && narrow)
         {
             return PartnerCurrencyRuns(c, currencies, fromPartner, toPartner);
+        }
+
+        if (mode == RunMode.RunsWithExceptions && narrow)
+        {
+            return PartnerCategoryRuns(c, overrides!, info, currencies, fromPartner, toPartner, partnerFirst);
         }
 
         var size = info.Cardinality * currencies;
@@ -234,7 +240,8 @@ internal static class PipelineAggregator
                         table.AddRun(k, to - from, a, w);
                     }
 
-                    MoveExceptions(c, column, table, currencies, runs[r], runs[r + 1], k);
+                    var mover = new TableMover(c, table);
+                    MoveExceptions(column, ref mover, currencies, runs[r], runs[r + 1], k);
                 }
             }
             else if (mode != RunMode.Rows)
@@ -281,7 +288,8 @@ internal static class PipelineAggregator
     /// compared per vector, so a run without exceptions costs one or two compares.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MoveExceptions(PipelineColumns c, byte[] column, LocalTable table, int currencies, int from, int to, int k)
+    internal static void MoveExceptions<TMover>(byte[] column, ref TMover mover, int currencies, int from, int to, int k)
+        where TMover : struct, IRowMover
     {
         ref var column0 = ref MemoryMarshal.GetArrayDataReference(column);
         var first = Unsafe.Add(ref column0, from);
@@ -300,7 +308,7 @@ internal static class PipelineAggregator
                 while (differs != 0)
                 {
                     var row = i + BitOperations.TrailingZeroCount(differs);
-                    Move(c, table, row, k, k + ((Unsafe.Add(ref column0, row) - first) * currencies));
+                    mover.Move(row, k, k + ((Unsafe.Add(ref column0, row) - first) * currencies));
                     differs &= differs - 1;
                 }
             }
@@ -310,18 +318,105 @@ internal static class PipelineAggregator
         {
             if (Unsafe.Add(ref column0, i) != first)
             {
-                Move(c, table, i, k, k + ((Unsafe.Add(ref column0, i) - first) * currencies));
+                mover.Move(i, k, k + ((Unsafe.Add(ref column0, i) - first) * currencies));
             }
         }
     }
 
-    /// <summary>Moves one row's count, amount and weighted value from one table index to another.</summary>
-    private static void Move(PipelineColumns c, LocalTable table, int row, int from, int to)
+    /// <summary>Moves one row's count, amount and weighted value from one index of a partner's sums to another.</summary>
+    internal interface IRowMover
     {
-        var x = c.Amount[row];
-        var w = x * c.BasisPoints[row];
-        table.AddRun(from, -1, -x, -w);
-        table.AddRun(to, 1, x, w);
+        void Move(int row, int from, int to);
+    }
+
+    /// <summary>Moves rows within a <see cref="LocalTable"/>.</summary>
+    private readonly struct TableMover(PipelineColumns c, LocalTable table) : IRowMover
+    {
+        public void Move(int row, int from, int to)
+        {
+            var x = c.Amount[row];
+            var w = x * c.BasisPoints[row];
+            table.AddRun(from, -1, -x, -w);
+            table.AddRun(to, 1, x, w);
+        }
+    }
+
+    /// <summary>
+    /// Partner × forecast category with 64-bit sums: each of a partner's runs is summed with SIMD into one slot per
+    /// (category, currency) under its first row's category, then the partner's rows of another category (the
+    /// snapshot's <see cref="CategoryOverrides"/>) are moved to theirs, and the slots are written in (category,
+    /// currency) order — no per-run compare of categories, no table of touched keys.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static GroupBuffer PartnerCategoryRuns(PipelineColumns c, CategoryOverrides overrides, RowKeyInfo info, int currencies, int fromPartner, int toPartner, bool partnerFirst)
+    {
+        var size = info.Cardinality * currencies;
+        var output = new GroupBuffer(((toPartner - fromPartner) * Math.Min(size, 8)) + 16, wide: false);
+        var count = new int[size];
+        var amount = new long[size];
+        var weighted = new long[size];
+        ref var amount0 = ref MemoryMarshal.GetArrayDataReference(c.Amount);
+        ref var basisPoints0 = ref MemoryMarshal.GetArrayDataReference(c.BasisPoints);
+        var runs = c.RunStart;
+        var partnerRuns = c.PartnerRunStart;
+        var category = c.Category;
+        var currency = c.Currency;
+        var overrideRows = overrides.Rows;
+        var runCategory = overrides.RunCategory;
+        var e = Array.BinarySearch(overrideRows, c.PartnerStart[fromPartner]);
+        e = e >= 0 ? e : ~e;
+        for (var p = fromPartner; p < toPartner; p++)
+        {
+            int low = int.MaxValue, high = -1;
+            for (var r = partnerRuns[p]; r < partnerRuns[p + 1]; r++)
+            {
+                var from = runs[r];
+                var to = runs[r + 1];
+                SumRun(ref amount0, ref basisPoints0, from, to, c.Amount.Length, out var a, out var w);
+                var k = (category[from] * currencies) + currency[from];
+                count[k] += to - from;
+                amount[k] += a;
+                weighted[k] += w;
+                low = Math.Min(low, k);
+                high = Math.Max(high, k);
+            }
+
+            for (var end = c.PartnerStart[p + 1]; e < overrideRows.Length && overrideRows[e] < end; e++)
+            {
+                var row = overrideRows[e];
+                var x = c.Amount[row];
+                var w = x * c.BasisPoints[row];
+                var moveFrom = (runCategory[e] * currencies) + currency[row];
+                var moveTo = (category[row] * currencies) + currency[row];
+                count[moveFrom]--;
+                amount[moveFrom] -= x;
+                weighted[moveFrom] -= w;
+                count[moveTo]++;
+                amount[moveTo] += x;
+                weighted[moveTo] += w;
+                low = Math.Min(low, moveTo);
+                high = Math.Max(high, moveTo);
+            }
+
+            for (int k = low, key = k / currencies, code = k % currencies; k <= high; k++)
+            {
+                // Every row of a slot may have been moved out of it: no group.
+                if (count[k] != 0)
+                {
+                    output.AddNarrow(partnerFirst ? p : key + info.Offset, partnerFirst ? key + info.Offset : p, code, count[k], amount[k], weighted[k]);
+                    count[k] = 0;
+                    amount[k] = 0;
+                    weighted[k] = 0;
+                }
+
+                if (++code == currencies)
+                {
+                    (key, code) = (key + 1, 0);
+                }
+            }
+        }
+
+        return output;
     }
 
     /// <summary>

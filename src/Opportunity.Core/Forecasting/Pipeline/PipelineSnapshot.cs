@@ -53,9 +53,10 @@ public sealed class PipelineSnapshot
     /// <summary>
     /// Bytes held by the columns, the partner offsets, the run index and the product amounts of deals with
     /// lines (14 bytes per product of a deal; dictionaries excluded), plus one byte per deal for each
-    /// close-period column (quarter, fiscal year) built by a partner grouping so far.
+    /// close-period column (quarter, fiscal year) built by a partner grouping so far, and 5 bytes per deal whose
+    /// forecast category is not its stage run's once a partner × forecast category grouping has listed them.
     /// </summary>
-    public long ColumnBytes => ((long)Count * PipelineColumns.BytesPerRow) + Columns.IndexBytes + Products.Bytes + (_quarters?.Length ?? 0) + (_fiscalYears?.Length ?? 0);
+    public long ColumnBytes => ((long)Count * PipelineColumns.BytesPerRow) + Columns.IndexBytes + Products.Bytes + (_quarters?.Length ?? 0) + (_fiscalYears?.Length ?? 0) + (_categoryOverrides?.Bytes ?? 0);
 
     /// <summary><see cref="ColumnBytes"/> per deal (0 when empty).</summary>
     public double BytesPerOpportunity => Count == 0 ? 0 : ColumnBytes / (double)Count;
@@ -77,6 +78,22 @@ public sealed class PipelineSnapshot
 
     private byte[]? _quarters;
     private byte[]? _fiscalYears;
+    private CategoryOverrides? _categoryOverrides;
+
+    /// <summary>The deals whose forecast category is not their stage run's, listed on first use and kept (the snapshot never changes).</summary>
+    internal CategoryOverrides CategoryOverrides
+    {
+        get
+        {
+            if (Volatile.Read(ref _categoryOverrides) is { } built)
+            {
+                return built;
+            }
+
+            var created = CategoryOverrides.Create(Columns);
+            return Interlocked.CompareExchange(ref _categoryOverrides, created, null) ?? created;
+        }
+    }
 
     /// <summary>
     /// Each deal's close quarter or fiscal year as <paramref name="map"/>[month − first month] (a byte per deal,

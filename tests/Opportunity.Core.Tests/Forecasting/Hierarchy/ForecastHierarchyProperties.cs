@@ -83,8 +83,72 @@ public sealed class ForecastHierarchyProperties
         return true.ToProperty();
     }
 
+    [Property(MaxTest = 60)]
+    public Property Compute_LongRunsOfOneRegionAndCategory_VectorSumsEqualThePeriodRollupAndTheChildren(PositiveInt seed, PositiveInt threads)
+    {
+        var random = new Random(seed.Get);
+        var (single, tree) = RunsCase(random);
+        var split = PipelineSnapshot.FromRows(single.Rows(), new PipelineSnapshotOptions { MaxDegreeOfParallelism = 1 + (threads.Get % 4) });
+
+        var oneThread = ForecastHierarchyRollup.ComputeInParts(single, tree, Q1, CurrencyCode.EUR, null, null, null, minRowsPerWorker: int.MaxValue);
+        var parallel = ForecastHierarchyRollup.ComputeInParts(split, tree, Q1, CurrencyCode.EUR, null, null, null, minRowsPerWorker: 1);
+
+        // Leaves are summed row by row when read, inner nodes by the pass over runs: each must be the sum of its children.
+        foreach (var path in oneThread.Paths)
+        {
+            var node = oneThread[path];
+            Assert.Equal(Figures(node), Figures(parallel[path]));
+            if (node.Children.Count == 0)
+            {
+                continue;
+            }
+
+            var children = node.Children.Select(c => oneThread[c]).ToList();
+            foreach (var category in Enum.GetValues<ForecastCategory>())
+            {
+                Assert.Equal(children.Sum(c => c.Categories[(int)category].Count), node.Categories[(int)category].Count);
+                Assert.Equal(children.Sum(c => c.Categories[(int)category].Amount.Amount), node.Categories[(int)category].Amount.Amount);
+            }
+        }
+
+        var period = ForecastRollup.Compute(single, Q1, CurrencyCode.EUR);
+        Assert.Equal(period.Categories, oneThread[oneThread.Root].Categories);
+        return true.ToProperty();
+    }
+
     private static string Figures(ForecastNodeRollup node) =>
         $"{node.Level} {node.Key} {node.Parent} [{string.Join(", ", node.Children)}] [{string.Join(", ", node.Categories)}] [{string.Join(", ", node.Forecast)}] {node.OpenWeighted}";
+
+    // Partners with runs of 1–40 rows of one region and category (the vector path and every tail length), months
+    // on both sides of the quarter, and now and then a row of another category or region inside a run.
+    private static (PipelineSnapshot Pipeline, ForecastHierarchy Tree) RunsCase(Random random)
+    {
+        string[] regions = ["EMEA", "APAC", "NA"];
+        var partners = Enumerable.Range(1, random.Next(1, 6)).Select(i => Partner($"P{i}", i % 2 == 0 ? "anna@acme.example" : null)).ToList();
+        var rows = new List<PipelineRow>();
+        foreach (var partner in partners)
+        {
+            for (var run = random.Next(0, 6); run > 0; run--)
+            {
+                var category = (ForecastCategory)random.Next(5);
+                var region = regions[random.Next(regions.Length)];
+                for (var n = random.Next(1, 41); n > 0; n--)
+                {
+                    var odd = random.Next(30) == 0;
+                    rows.Add(Row(
+                        partner.Id.Value,
+                        random.Next(0, 1_000_000) / 100m,
+                        odd && random.Next(2) == 0 ? (ForecastCategory)random.Next(5) : category,
+                        odd ? regions[random.Next(regions.Length)] : region,
+                        random.Next(0, 10_001),
+                        month: random.Next(1, 7)));
+                }
+            }
+        }
+
+        ForecastHierarchyLevel[] levels = [ForecastHierarchyLevel.Region, ForecastHierarchyLevel.ChannelManager];
+        return (PipelineSnapshot.FromRows(rows), new ForecastHierarchy([.. levels.Where(_ => random.Next(3) != 0)], partners));
+    }
 
     private static (PipelineSnapshot Pipeline, ForecastHierarchy Tree) RandomCase(Random random)
     {

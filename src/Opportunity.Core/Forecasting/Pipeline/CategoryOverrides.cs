@@ -1,0 +1,52 @@
+namespace Opportunity.Forecasting;
+
+/// <summary>
+/// The rows whose forecast category differs from their run's first row's (a run of the clustered index has one
+/// stage, and the category follows the stage but for the deals that override it), in row order, each with that
+/// first row's category. Built once per snapshot, on the first partner × forecast category grouping (5 bytes per
+/// such row), so that grouping sums each run whole under its first row's category and then moves only these
+/// rows, instead of comparing every run's categories on every call.
+/// </summary>
+internal sealed class CategoryOverrides
+{
+    private CategoryOverrides(int[] rows, byte[] runCategory)
+    {
+        Rows = rows;
+        RunCategory = runCategory;
+    }
+
+    /// <summary>The rows, ascending.</summary>
+    public int[] Rows { get; }
+
+    /// <summary>The category of each row's run's first row (the one its run is summed under).</summary>
+    public byte[] RunCategory { get; }
+
+    public long Bytes => Rows.Length * (sizeof(int) + sizeof(byte));
+
+    public static CategoryOverrides Create(PipelineColumns c)
+    {
+        var recorder = new Recorder([], []);
+        var runs = c.RunStart;
+        for (var r = 0; r + 1 < runs.Length; r++)
+        {
+            int first = c.Category[runs[r]];
+            PipelineAggregator.MoveExceptions(c.Category, ref recorder, 1, runs[r], runs[r + 1], first);
+        }
+
+        return new CategoryOverrides([.. recorder.Rows], [.. recorder.RunCategories]);
+    }
+
+    /// <summary>Records each row "moved" from its run's category (the from index, with one currency).</summary>
+    private readonly struct Recorder(List<int> rows, List<byte> runCategories) : PipelineAggregator.IRowMover
+    {
+        public List<int> Rows => rows;
+
+        public List<byte> RunCategories => runCategories;
+
+        public void Move(int row, int from, int to)
+        {
+            rows.Add(row);
+            runCategories.Add((byte)from);
+        }
+    }
+}
