@@ -43,7 +43,7 @@ if (args.Length > 0 && args[0] == "rollup-cpu")
     return Opportunity.Benchmarks.Forecasting.HierarchyRollupCpuMeasurement.Run(args);
 }
 
-// The snapshot load's wall, client and server CPU and allocations per row over PipelineStoreBenchmarks' kept data: `-- pipeline-load [rows] [rounds]` (docs/performance.md).
+// The snapshot load's wall, client and server CPU and allocations per row over PipelineStoreBenchmarks' kept data, and PostgreSQL's push-down against the narrow GROUP BY: `-- pipeline-load [rows] [rounds] [both|postgres|sqlite]` (docs/performance.md).
 if (args.Length > 0 && args[0] == "pipeline-load")
 {
     return await Opportunity.Benchmarks.Persistence.PipelineLoadMeasurement.RunAsync(args);

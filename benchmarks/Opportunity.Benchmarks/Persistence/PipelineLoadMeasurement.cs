@@ -19,8 +19,10 @@ namespace Opportunity.Benchmarks.Persistence;
 /// median of <c>rounds</c> (default 3) of the wall time, rows per second, the process's CPU time per
 /// row (<see cref="Process.TotalProcessorTime"/>, every thread), PostgreSQL's backends' CPU per row
 /// (utime + stime from <c>/proc</c> of the sessions of this program's application name) and the
-/// bytes allocated per row (<see cref="GC.GetTotalAllocatedBytes"/>), with the load average around it.
-/// <code>dotnet run -c Release --project benchmarks/Opportunity.Benchmarks -- pipeline-load [rows] [rounds]</code>
+/// bytes allocated per row (<see cref="GC.GetTotalAllocatedBytes"/>), with the load average around it;
+/// then PostgreSQL's push-down partner × stage and the narrow <c>GROUP BY</c> beside it, round by round in
+/// turn (wall, client and server CPU). The third argument picks the stores (default both).
+/// <code>dotnet run -c Release --project benchmarks/Opportunity.Benchmarks -- pipeline-load [rows] [rounds] [both|postgres|sqlite]</code>
 /// </summary>
 internal static class PipelineLoadMeasurement
 {
@@ -31,6 +33,7 @@ internal static class PipelineLoadMeasurement
     {
         var rows = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
         var rounds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
+        var stores = args.Length > 3 ? args[3] : "both";
         var app = Environment.GetEnvironmentVariable("OPPORTUNITY_POSTGRES_APP");
         var options = new PostgreSqlStoreOptions
         {
@@ -38,20 +41,45 @@ internal static class PipelineLoadMeasurement
             MigrationConnectionString = PersistenceBenchmarkData.Postgres + ";Command Timeout=0",
             Schema = $"pipe_keep_{rows}",
         };
-        await using var postgres = new PostgreSqlStore(options);
-        using var sqlite = new SqliteStore(Path.Combine(Path.GetTempPath(), $"pipeline-bench-keep-{rows}.db"));
         Console.WriteLine($"{rows:N0} rows, {rounds} rounds, {Environment.ProcessorCount} cores; load average at start {File.ReadAllText("/proc/loadavg").Trim()}");
-        await using var monitor = NpgsqlDataSource.Create(PersistenceBenchmarkData.Postgres);
-        await MeasureAsync("PostgreSQL, FromStoreAsync", rows, rounds, monitor, () => PipelineSnapshot.FromStoreAsync(postgres.Opportunities, Scope));
-        if (OneConnection(postgres.Opportunities) is { } pgOne)
+        if (stores is "both" or "postgres")
         {
-            await MeasureAsync("PostgreSQL, one connection", rows, rounds, monitor, () => pgOne(Scope));
+            await using var postgres = new PostgreSqlStore(options);
+            await using var monitor = NpgsqlDataSource.Create(PersistenceBenchmarkData.Postgres);
+            await MeasureAsync("PostgreSQL, FromStoreAsync", rows, rounds, monitor, () => PipelineSnapshot.FromStoreAsync(postgres.Opportunities, Scope));
+            if (OneConnection(postgres.Opportunities) is { } pgOne)
+            {
+                await MeasureAsync("PostgreSQL, one connection", rows, rounds, monitor, () => pgOne(Scope));
+            }
+
+            // The push-down against the GROUP BY a DBA would write over the narrow table (PipelineStoreBenchmarks' baseline), interleaved.
+            await using var owner = NpgsqlDataSource.Create(PersistenceBenchmarkData.Postgres + $";Command Timeout=0;Application Name={ApplicationName}");
+            await MeasureQueriesAsync(
+                rounds,
+                monitor,
+                ("PostgreSQL, narrow GROUP BY (baseline)", async () =>
+                {
+                    await using var command = owner.CreateCommand($"SELECT partner, stage, currency, count(*), sum(amount_minor)::text, sum(amount_minor * probability_bp)::text FROM {options.Schema}.narrow GROUP BY 1, 2, 3;");
+                    await using var reader = await command.ExecuteReaderAsync();
+                    var groups = 0;
+                    while (await reader.ReadAsync())
+                    {
+                        groups++;
+                    }
+
+                    return groups;
+                }),
+                ("PostgreSQL, push-down partner × stage", async () => (await postgres.PushDown.AggregatePipelineAsync(Scope, PipelineGrouping.By(PipelineDimension.Partner, PipelineDimension.Stage))).Count));
         }
 
-        await MeasureAsync("SQLite, FromStoreAsync", rows, rounds, null, () => PipelineSnapshot.FromStoreAsync(sqlite.Opportunities, Scope));
-        if (OneConnection(sqlite.Opportunities) is { } sqliteOne)
+        if (stores is "both" or "sqlite")
         {
-            await MeasureAsync("SQLite, one connection", rows, rounds, null, () => sqliteOne(Scope));
+            using var sqlite = new SqliteStore(Path.Combine(Path.GetTempPath(), $"pipeline-bench-keep-{rows}.db"));
+            await MeasureAsync("SQLite, FromStoreAsync", rows, rounds, null, () => PipelineSnapshot.FromStoreAsync(sqlite.Opportunities, Scope));
+            if (OneConnection(sqlite.Opportunities) is { } sqliteOne)
+            {
+                await MeasureAsync("SQLite, one connection", rows, rounds, null, () => sqliteOne(Scope));
+            }
         }
 
         Console.WriteLine($"load average at end {File.ReadAllText("/proc/loadavg").Trim()}");
@@ -116,6 +144,48 @@ internal static class PipelineLoadMeasurement
             $"{name}: wall {medianWall:N0} ms ({rows / medianWall * 1000:N0} rows/s; rounds {string.Join(" / ", results.Select(r => r.Wall.ToString("N0", CultureInfo.InvariantCulture)))} ms), "
             + $"client CPU {Median(results.Select(r => r.Cpu)) * 1e6 / rows:N0} ns/row, server CPU {Median(results.Select(r => r.Server)) * 1e6 / rows:N0} ns/row, "
             + $"allocated {Median(results.Select(r => r.Bytes)) / rows:N1} B/row");
+    }
+
+    /// <summary>
+    /// Queries measured round by round in turn (so that a change of load hits each alike): per query the
+    /// median wall time, this process's CPU and the PostgreSQL sessions' CPU; each must return the groups of the first.
+    /// </summary>
+    private static async Task MeasureQueriesAsync(int rounds, NpgsqlDataSource monitor, params (string Name, Func<Task<int>> Run)[] queries)
+    {
+        var process = Process.GetCurrentProcess();
+        var results = queries.Select(_ => new List<(double Wall, double Cpu, double Server)>()).ToArray();
+        for (var round = 0; round <= rounds; round++)
+        {
+            int? groups = null;
+            for (var q = 0; q < queries.Length; q++)
+            {
+                var server = await BackendTicksAsync(monitor);
+                process.Refresh();
+                var cpu = process.TotalProcessorTime;
+                var wall = Stopwatch.StartNew();
+                var count = await queries[q].Run();
+                wall.Stop();
+                process.Refresh();
+                var serverMs = (await BackendTicksAsync(monitor) - server) * 1000.0 / 100;
+                if ((groups ??= count) != count)
+                {
+                    throw new InvalidOperationException($"{queries[q].Name}: {count} groups, not {groups}.");
+                }
+
+                if (round > 0)
+                {
+                    results[q].Add((wall.Elapsed.TotalMilliseconds, (process.TotalProcessorTime - cpu).TotalMilliseconds, serverMs));
+                }
+            }
+        }
+
+        for (var q = 0; q < queries.Length; q++)
+        {
+            var wall = results[q].Select(r => r.Wall).Order().ToArray();
+            Console.WriteLine(
+                $"{queries[q].Name}: wall {wall[wall.Length / 2]:N0} ms (rounds {string.Join(" / ", results[q].Select(r => r.Wall.ToString("N0", CultureInfo.InvariantCulture)))} ms), "
+                + $"client CPU {results[q].Select(r => r.Cpu).Order().ElementAt(wall.Length / 2):N0} ms, server CPU {results[q].Select(r => r.Server).Order().ElementAt(wall.Length / 2):N0} ms");
+        }
     }
 
     /// <summary>utime + stime (clock ticks) of this program's PostgreSQL sessions (pooled: they live across rounds).</summary>
