@@ -34,16 +34,16 @@ internal static class PipelineLoadMeasurement
         var rows = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
         var rounds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
         var stores = args.Length > 3 ? args[3] : "both";
-        var app = Environment.GetEnvironmentVariable("OPPORTUNITY_POSTGRES_APP");
-        var options = new PostgreSqlStoreOptions
-        {
-            ConnectionString = (app is { Length: > 0 } ? app : PersistenceBenchmarkData.Postgres) + $";Command Timeout=0;Application Name={ApplicationName}",
-            MigrationConnectionString = PersistenceBenchmarkData.Postgres + ";Command Timeout=0",
-            Schema = $"pipe_keep_{rows}",
-        };
         Console.WriteLine($"{rows:N0} rows, {rounds} rounds, {Environment.ProcessorCount} cores; load average at start {File.ReadAllText("/proc/loadavg").Trim()}");
         if (stores is "both" or "postgres")
         {
+            var app = Environment.GetEnvironmentVariable("OPPORTUNITY_POSTGRES_APP");
+            var options = new PostgreSqlStoreOptions
+            {
+                ConnectionString = (app is { Length: > 0 } ? app : PersistenceBenchmarkData.Postgres) + $";Command Timeout=0;Application Name={ApplicationName}",
+                MigrationConnectionString = PersistenceBenchmarkData.Postgres + ";Command Timeout=0",
+                Schema = $"pipe_keep_{rows}",
+            };
             await using var postgres = new PostgreSqlStore(options);
             await using var monitor = NpgsqlDataSource.Create(PersistenceBenchmarkData.Postgres);
             await MeasureAsync("PostgreSQL, FromStoreAsync", rows, rounds, monitor, () => PipelineSnapshot.FromStoreAsync(postgres.Opportunities, Scope));
