@@ -24,6 +24,8 @@ public sealed class InMemoryStoreConformanceTests : StoreConformanceTests
             FieldHistory = store,
             Eraser = store,
             Merges = store,
+            Conversions = store,
+            Schema = store,
             ReadStoredBytes = () => Task.FromResult(ObjectGraphText.Collect(store)),
             Quarantine = store,
             CorruptLead = (tenant, id) =>
