@@ -16,7 +16,7 @@ public sealed partial class Lead
     /// Merges <paramref name="duplicate"/> into this lead: the duplicate becomes
     /// <see cref="LeadState.Merged"/> (terminal, its timers cleared, <see cref="MergedInto"/> this lead)
     /// and raises <see cref="LeadMerged"/>; this lead adds it to <see cref="MergedLeads"/> and raises
-    /// <see cref="LeadDuplicateMerged"/>. This lead's state and partner stay as they are; its details keep
+    /// <see cref="LeadDuplicateMerged"/> (naming the fields it filled). This lead's state and partner stay as they are; its details keep
     /// every value they have and take the duplicate's where theirs is empty (<see cref="LeadDetails.FillBlanksFrom"/>),
     /// unless either lead's personal data was erased.
     /// Every check runs before either lead changes. Save both in one transaction
@@ -71,7 +71,8 @@ public sealed partial class Lead
         duplicate.Raise(new LeadMerged(Id, from, why), now, actor);
         // An erased lead takes no personal data back, and an erased duplicate has none left to give.
         var details = _s.ErasedAt is null && duplicate.ErasedAt is null ? _s.Details.FillBlanksFrom(duplicate.Details) : _s.Details;
+        var before = _s.Details;
         _s = _s with { Details = details, MergedLeads = [.. _s.MergedLeads, duplicate.Id] }; // not partner activity: follow-up timers stay
-        Raise(new LeadDuplicateMerged(duplicate.Id, why), now, actor);
+        Raise(new LeadDuplicateMerged(duplicate.Id, why, LeadDetails.FilledFields(before, details)), now, actor);
     }
 }

@@ -69,5 +69,42 @@ public sealed record LeadDetails
         };
     }
 
+    /// <summary>
+    /// The fields <see cref="FillBlanksFrom"/> changed between <paramref name="before"/> and
+    /// <paramref name="after"/>, by path (<see cref="LeadDuplicateMerged.FilledFields"/>). Filling only
+    /// replaces blanks, so every difference is a filled field.
+    /// </summary>
+    internal static IReadOnlyList<string> FilledFields(LeadDetails before, LeadDetails after)
+    {
+        List<string> filled = [];
+        Add(before.Company != after.Company, nameof(Company));
+        Add(before.Contact.Name != after.Contact.Name, $"{nameof(Contact)}.{nameof(LeadContact.Name)}");
+        Add(before.Contact.Email != after.Contact.Email, $"{nameof(Contact)}.{nameof(LeadContact.Email)}");
+        Add(before.Contact.Phone != after.Contact.Phone, $"{nameof(Contact)}.{nameof(LeadContact.Phone)}");
+        if (before.Location.Country is null)
+        {
+            Add(before.Location != after.Location, nameof(Location));
+        }
+        else
+        {
+            Add(before.Location.PostalCode != after.Location.PostalCode, $"{nameof(Location)}.{nameof(LeadLocation.PostalCode)}");
+            Add(before.Location.City != after.Location.City, $"{nameof(Location)}.{nameof(LeadLocation.City)}");
+            Add(before.Location.Point != after.Location.Point, $"{nameof(Location)}.{nameof(LeadLocation.Point)}");
+        }
+
+        Add(before.ProductInterest != after.ProductInterest, nameof(ProductInterest));
+        Add(before.Language != after.Language, nameof(Language));
+        Add(before.EstimatedValue != after.EstimatedValue, nameof(EstimatedValue));
+        return filled;
+
+        void Add(bool changed, string path)
+        {
+            if (changed)
+            {
+                filled.Add(path);
+            }
+        }
+    }
+
     private static bool Blank(string? value) => string.IsNullOrWhiteSpace(value);
 }

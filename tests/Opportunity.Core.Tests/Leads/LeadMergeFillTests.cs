@@ -61,11 +61,36 @@ public sealed class LeadMergeFillTests
 
         Assert.Equal(new LeadContact("Ada", "ada@full.example", "+49 30 5550100"), survivor.Details.Contact);
         Assert.Equal(Full, duplicate.Details);
+        Assert.Equal(
+            ["Company", "Contact.Phone", "Location", "ProductInterest", "Language", "EstimatedValue"],
+            survivor.PendingEvents.OfType<LeadDuplicateMerged>().Single().FilledFields);
 
         var erased = Lead.Capture(Tenant, new LeadId("L-3"), new LeadDetails { Source = "web" }, "web", clock);
         erased.ErasePersonalData("request", "dpo", clock);
         erased.MergeIn(Lead.Capture(Tenant, new LeadId("L-4"), Full, "web", clock), "same customer", "alice", clock);
         Assert.Equal(LeadContact.None, erased.Details.Contact);
         Assert.Null(erased.Details.Company);
+        Assert.Empty(erased.PendingEvents.OfType<LeadDuplicateMerged>().Single().FilledFields);
+    }
+
+    [Fact]
+    public void MergeIn_SameCountry_NamesEachFilledPartOfTheLocation()
+    {
+        var clock = new FakeClock(Instant.FromUtc(2026, 3, 2, 9, 0));
+        var survivor = Lead.Capture(Tenant, new LeadId("L-1"), Full with { Location = new LeadLocation(De, "80331"), Language = null }, "web", clock);
+
+        survivor.MergeIn(Lead.Capture(Tenant, new LeadId("L-2"), Full, "web", clock), "same customer", "alice", clock);
+
+        Assert.Equal(["Location.City", "Location.Point", "Language"], survivor.PendingEvents.OfType<LeadDuplicateMerged>().Single().FilledFields);
+    }
+
+    [Fact]
+    public void LeadDuplicateMerged_WrittenBeforeFilledFieldsExisted_ReadsWithNoneListed()
+    {
+        var merged = (LeadDuplicateMerged)DomainEventSerializer.Deserialize(nameof(LeadDuplicateMerged), """{"duplicate":"L-2","reason":"same"}""");
+
+        Assert.Empty(merged.FilledFields);
+        var roundTrip = (LeadDuplicateMerged)DomainEventSerializer.Deserialize(nameof(LeadDuplicateMerged), DomainEventSerializer.Serialize(merged with { FilledFields = ["Company"] }));
+        Assert.Equal(["Company"], roundTrip.FilledFields);
     }
 }
