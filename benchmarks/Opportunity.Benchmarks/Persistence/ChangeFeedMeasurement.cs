@@ -24,6 +24,7 @@ namespace Opportunity.Benchmarks.Persistence;
 internal static class ChangeFeedMeasurement
 {
     private const int Saves = 200;
+    private const string FollowerApplication = "opportunity-feed-follower";
     private static readonly TenantId Tenant = new("acme");
 
     public static async Task<int> RunAsync(string[] args)
@@ -40,7 +41,7 @@ internal static class ChangeFeedMeasurement
 
             using var a = new SqliteStore(path);
             using var b = new SqliteStore(path);
-            await MeasureAsync("SQLite", a, b, changes, () => SqliteFeedBytesAsync(path));
+            await MeasureAsync("SQLite", a, b, changes, () => SqliteFeedBytesAsync(path), () => Task.FromResult(0d));
         }
 
         var postgres = Environment.GetEnvironmentVariable("OPPORTUNITY_POSTGRES");
@@ -49,8 +50,9 @@ internal static class ChangeFeedMeasurement
             const string schema = "change_feed_measurement";
             await ExecuteAsync(postgres, $"DROP SCHEMA IF EXISTS {schema} CASCADE;");
             await using var a = new PostgreSqlStore(new PostgreSqlStoreOptions { ConnectionString = postgres, Schema = schema });
-            await using var b = new PostgreSqlStore(new PostgreSqlStoreOptions { ConnectionString = postgres, Schema = schema });
-            await MeasureAsync("PostgreSQL", a, b, changes, () => PostgresFeedBytesAsync(postgres, schema));
+            await using var b = new PostgreSqlStore(new PostgreSqlStoreOptions { ConnectionString = postgres + $";Application Name={FollowerApplication}", Schema = schema });
+            await using var monitor = NpgsqlDataSource.Create(postgres);
+            await MeasureAsync("PostgreSQL", a, b, changes, () => PostgresFeedBytesAsync(postgres, schema), () => PostgresBackendCpu.MillisecondsAsync(monitor, FollowerApplication));
             await ExecuteAsync(postgres, $"DROP SCHEMA IF EXISTS {schema} CASCADE;");
         }
 
@@ -58,7 +60,7 @@ internal static class ChangeFeedMeasurement
         return 0;
     }
 
-    private static async Task MeasureAsync(string name, StorePorts a, StorePorts b, int changes, Func<Task<(long Bytes, long Rows)>> feedBytes)
+    private static async Task MeasureAsync(string name, StorePorts a, StorePorts b, int changes, Func<Task<(long Bytes, long Rows)>> feedBytes, Func<Task<double>> serverCpuMs)
     {
         var clock = new FakeClock(Instant.FromUtc(2026, 7, 1, 0, 0));
         var catalog = new PipelineCatalog();
@@ -101,10 +103,16 @@ internal static class ChangeFeedMeasurement
             throw new InvalidOperationException(string.Join("; ", result.Errors));
         }
 
+        var process = Process.GetCurrentProcess();
+        var server = await serverCpuMs();
+        var cpu = process.TotalProcessorTime;
         var catchUp = Stopwatch.StartNew();
         var applied = await behind.RunOnceAsync();
         catchUp.Stop();
-        Console.WriteLine($"{name}: import of {changes:N0} deals {import.Elapsed.TotalSeconds:F2} s; catch-up of {applied:N0} changes in one pass {catchUp.Elapsed.TotalMilliseconds:F0} ms ({applied / catchUp.Elapsed.TotalSeconds:N0} changes/s)");
+        process.Refresh();
+        var clientMs = (process.TotalProcessorTime - cpu).TotalMilliseconds;
+        var serverMs = await serverCpuMs() - server;
+        Console.WriteLine($"{name}: import of {changes:N0} deals {import.Elapsed.TotalSeconds:F2} s; catch-up of {applied:N0} changes in one pass {catchUp.Elapsed.TotalMilliseconds:F0} ms ({applied / catchUp.Elapsed.TotalSeconds:N0} changes/s), CPU per change: this process {clientMs * 1000 / applied:F1} µs, the follower's database sessions {serverMs * 1000 / applied:F1} µs");
         var (bulkBytes, bulkRows) = await feedBytes();
         Console.WriteLine($"{name}: feed after the import: {bulkBytes:N0} B for {bulkRows:N0} changes = {bulkBytes / (double)bulkRows:F0} B per change");
     }

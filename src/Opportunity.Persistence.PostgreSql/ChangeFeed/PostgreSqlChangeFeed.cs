@@ -16,7 +16,9 @@ internal sealed class PostgreSqlChangeFeed(PostgreSqlStore db) : IChangeFeed, IC
     /// <remarks>
     /// The feed rows (migration 15) after the position in (commit number, sequence) order — the rest
     /// of the position's own transaction by its index range, then later transactions — and only then
-    /// the page's opportunities with their pipeline columns (whether the tenant has any quarantined
+    /// the page's opportunities with their pipeline columns, each found by its key (a <c>LATERAL … LIMIT 1</c>
+    /// lookup the planner cannot turn into a join over the tenant's whole table: right after a bulk import,
+    /// before statistics catch up, it did, and one page of 10,000 took minutes) (whether the tenant has any quarantined
     /// deal is asked once per statement, an init plan, so the usual case looks up no deal in the
     /// quarantine), in a
     /// transaction of the store's own, so committed changes only, also inside a
@@ -30,6 +32,10 @@ internal sealed class PostgreSqlChangeFeed(PostgreSqlStore db) : IChangeFeed, IC
         using (connection)
         using (transaction)
         {
+            // The page must be an ordered range read of the feed's key that stops at maxCount: a bitmap
+            // scan reads the whole rest of a bulk transaction and sorts it on every page (quadratic over
+            // a catch-up), which the planner picks whenever it under-estimates that rest.
+            await ExecuteAsync(connection, transaction, "SET LOCAL enable_bitmapscan = off;", cancellationToken).ConfigureAwait(false);
             using var command = Command(
                 connection,
                 transaction,
@@ -50,7 +56,7 @@ internal sealed class PostgreSqlChangeFeed(PostgreSqlStore db) : IChangeFeed, IC
                        o.stage_kind IS NULL
                        OR (EXISTS (SELECT 1 FROM {_schema}.quarantine WHERE tenant = $1 AND kind = 'SalesOpportunity')
                            AND EXISTS (SELECT 1 FROM {_schema}.quarantine q WHERE q.tenant = o.tenant AND q.kind = 'SalesOpportunity' AND q.id = o.id))
-                FROM page p JOIN {_schema}.opportunities o ON o.tenant = $1 AND o.id = p.id
+                FROM page p CROSS JOIN LATERAL (SELECT * FROM {_schema}.opportunities d WHERE d.tenant = $1 AND d.id = p.id LIMIT 1) o
                 ORDER BY p.position, p.seq;
                 """,
                 [tenant.Value, after.Transaction, after.Sequence, maxCount]);
