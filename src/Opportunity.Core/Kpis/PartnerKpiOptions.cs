@@ -23,6 +23,14 @@ public sealed record PartnerKpiOptions
     /// <summary>Exchange rates for foreign currencies; null when everything is in <see cref="Currency"/>.</summary>
     public IExchangeRateProvider? Rates { get; init; }
 
+    /// <summary>
+    /// Which date money is converted at, as in the forecast (<see cref="ForecastOptions.RateDating"/>):
+    /// <see cref="ExchangeRateDating.Corporate"/> (default) converts every amount at the rate of
+    /// <see cref="AsOf"/>'s date (UTC); <see cref="ExchangeRateDating.CloseMonth"/> converts a won deal at the
+    /// rate of the first day of the month it was won in (UTC) and an open deal at its expected close month's.
+    /// </summary>
+    public ExchangeRateDating RateDating { get; init; }
+
     /// <summary>Strength (pseudo-observations) of the Beta prior pulling a partner's rates toward the network rate. Default 10.</summary>
     public double RatePriorStrength { get; init; } = 10;
 

@@ -102,7 +102,7 @@ public sealed class PartnerKpiReport
             var f = facts[h.Partner];
             if (h.Outcome == StageKind.Won)
             {
-                f.Won.Add(h.Amount);
+                f.Won.Add(new WonAmount(h.Amount, RateDate(h, options)));
             }
             else
             {
@@ -212,8 +212,8 @@ public sealed class PartnerKpiReport
             return result;
         }
 
-        using var totals = snapshot.Filter(new PipelineFilter { Won = false }).Group(PipelineDimension.Partner);
-        var report = totals.ToReport(options.Currency, options.Rates, options.AsOf.InUtc().Date);
+        var report = snapshot.Filter(new PipelineFilter { Won = false })
+            .Report(PipelineGrouping.By(PipelineDimension.Partner), options.Currency, options.Rates, options.RateDating, options.AsOf.InUtc().Date);
         foreach (var line in report.Groups)
         {
             result[new PartnerId(line.Key)] = (line.Amount, line.Weighted);
@@ -256,8 +256,8 @@ public sealed class PartnerKpiReport
 
     private static Money? Round(decimal? amount, PartnerKpiOptions options) => amount is { } a ? Money.Round(a, options.Currency) : null;
 
-    /// <summary>Exact mean amount in the reporting currency: sums per currency converted once, then divided (not rounded).</summary>
-    private static decimal? Average(IEnumerable<Money> amounts, PartnerKpiOptions options)
+    /// <summary>Exact mean amount in the reporting currency: sums per currency and rate date converted once, then divided (not rounded).</summary>
+    private static decimal? Average(IEnumerable<WonAmount> amounts, PartnerKpiOptions options)
     {
         var list = amounts.ToList();
         if (list.Count == 0)
@@ -265,10 +265,21 @@ public sealed class PartnerKpiReport
             return null;
         }
 
-        var date = options.AsOf.InUtc().Date;
-        var total = list.GroupBy(m => m.Currency).Sum(g => g.Sum(m => m.Amount) * CurrencyConversion.Rate(g.Key, options.Currency, options.Rates, date));
+        var total = list.GroupBy(m => (m.Amount.Currency, m.RateDate))
+            .Sum(g => g.Sum(m => m.Amount.Amount) * CurrencyConversion.Rate(g.Key.Currency, options.Currency, options.Rates, g.Key.RateDate));
         return total / list.Count;
     }
+
+    /// <summary>The date a won deal's amount is converted at (<see cref="PartnerKpiOptions.RateDating"/>).</summary>
+    private static LocalDate RateDate(OpportunityHistory won, PartnerKpiOptions options) => options.RateDating switch
+    {
+        ExchangeRateDating.Corporate => options.AsOf.InUtc().Date,
+        ExchangeRateDating.CloseMonth => won.StageEnteredAt.InUtc().Date.With(DateAdjusters.StartOfMonth),
+        _ => throw new ArgumentOutOfRangeException(nameof(options), options.RateDating, $"Unknown {nameof(PartnerKpiOptions.RateDating)}."),
+    };
+
+    /// <summary>A won amount and the date it is converted at.</summary>
+    private readonly record struct WonAmount(Money Amount, LocalDate RateDate);
 
     private sealed class Facts
     {
@@ -278,7 +289,7 @@ public sealed class PartnerKpiReport
 
         public List<Duration> Wall { get; } = [];
 
-        public List<Money> Won { get; } = [];
+        public List<WonAmount> Won { get; } = [];
 
         public int Lost { get; set; }
 

@@ -91,6 +91,27 @@ public sealed class PartnerKpiReportTests
     }
 
     [Fact]
+    public void Compute_CloseMonthDating_ConvertsEachWonDealAtItsMonthsRateAndOpenDealsAtTheirCloseMonths()
+    {
+        // Won on 2025-01-19 (Friday + 9 days) and on 2025-02-10; USD → EUR 0.90 from January, 0.80 from February.
+        var rates = new DatedExchangeRates()
+            .Add(CurrencyCode.USD, CurrencyCode.EUR, new LocalDate(2025, 1, 1), 0.90m)
+            .Add(CurrencyCode.USD, CurrencyCode.EUR, new LocalDate(2025, 2, 1), 0.80m);
+        var january = new OpportunityHistory(new OpportunityId("o1"), new PartnerId("P1"), new Money(1_000m, CurrencyCode.USD), PipelineDefinition.Default,
+            [new StageChange(null, "Qualification", Friday, "u"), new StageChange("Qualification", "Closed won", Friday + Duration.FromDays(9), "u")]);
+        var february = new OpportunityHistory(new OpportunityId("o2"), new PartnerId("P1"), new Money(2_000m, CurrencyCode.USD), PipelineDefinition.Default,
+            [new StageChange(null, "Qualification", Friday, "u"), new StageChange("Qualification", "Closed won", Instant.FromUtc(2025, 2, 10, 9, 0), "u")]);
+        var pipeline = PipelineSnapshot.FromRows([new PipelineRow(new PartnerId("P1"), new Money(500m, CurrencyCode.USD), "Proposal", Probability.FromPercent(50), ForecastCategory.BestCase, new LocalDate(2025, 1, 20))]);
+        var corporate = new PartnerKpiOptions(CurrencyCode.EUR, Now) { Rates = rates }; // Now is in February
+
+        var atCorporate = PartnerKpiReport.Compute([], [january, february], corporate, openPipeline: pipeline).Find(new PartnerId("P1"))!;
+        var dated = PartnerKpiReport.Compute([], [january, february], corporate with { RateDating = ExchangeRateDating.CloseMonth }, openPipeline: pipeline).Find(new PartnerId("P1"))!;
+
+        Assert.Equal((new Money(1_200m, CurrencyCode.EUR), new Money(400m, CurrencyCode.EUR)), (atCorporate.AverageDealSize, atCorporate.OpenPipeline)); // 3,000 × 0.80 ÷ 2
+        Assert.Equal((new Money(1_250m, CurrencyCode.EUR), new Money(450m, CurrencyCode.EUR)), (dated.AverageDealSize, dated.OpenPipeline)); // (900 + 1,600) ÷ 2; 500 × 0.90
+    }
+
+    [Fact]
     public void Scorecard_RanksByCompositeAndGivesUnknownPartnersTheNetworkScore()
     {
         var offers = new List<LeadOffer>();
