@@ -120,7 +120,11 @@ public sealed class ForecastHierarchyRollup
         LocalDate? asOf = null) =>
         ComputeInParts(snapshot, hierarchy, period, currency, adjustments, rates, asOf, MinRowsPerWorker);
 
-    /// <summary><see cref="Compute(PipelineSnapshot, ForecastHierarchy, ForecastPeriod, CurrencyCode, IEnumerable{ForecastAdjustment}?, IExchangeRateProvider?, LocalDate?)"/> with the rows per thread chosen (tests split small snapshots).</summary>
+    /// <summary>
+    /// <see cref="Compute(PipelineSnapshot, ForecastHierarchy, ForecastPeriod, CurrencyCode, IEnumerable{ForecastAdjustment}?, IExchangeRateProvider?, LocalDate?)"/>
+    /// with the rows per thread chosen (tests split small snapshots), and the 64-bit worker sums allowed or not
+    /// (tests compare both).
+    /// </summary>
     internal static ForecastHierarchyRollup ComputeInParts(
         PipelineSnapshot snapshot,
         ForecastHierarchy hierarchy,
@@ -129,7 +133,8 @@ public sealed class ForecastHierarchyRollup
         IEnumerable<ForecastAdjustment>? adjustments,
         IExchangeRateProvider? rates,
         LocalDate? asOf,
-        int minRowsPerWorker)
+        int minRowsPerWorker,
+        bool allowNarrow = true)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(hierarchy);
@@ -139,7 +144,7 @@ public sealed class ForecastHierarchyRollup
         var regions = hierarchy.HasRegionLevel ? Math.Max(d.Regions.Length, 1) : 1;
         var pass = new RowPass(snapshot, tree, tree.LeafMap(d, regions), hierarchy.HasRegionLevel, regions, period);
         var workers = Math.Clamp(snapshot.Count / Math.Max(1, minRowsPerWorker), 1, snapshot.Options.MaxDegreeOfParallelism);
-        var rollup = new ForecastHierarchyRollup(period, currency, snapshot, tree, pass, currencies, pass.Run(workers), rates, asOf ?? period.LastDay);
+        var rollup = new ForecastHierarchyRollup(period, currency, snapshot, tree, pass, currencies, pass.Run(workers, allowNarrow), rates, asOf ?? period.LastDay);
         rollup.SumUp(adjustments);
 
         return rollup;
@@ -563,7 +568,15 @@ public sealed class ForecastHierarchyRollup
 
         public int Slot(int partner, int region) => (partner * _regions) + (_byRegion ? region : 0);
 
-        public Sums Run(int workers)
+        /// <summary>
+        /// Sums the rows on <paramref name="workers"/> threads; the workers' sums per inner node are 64-bit when
+        /// <paramref name="allowNarrow"/> and every sum of the snapshot's rows fits 64 bits, else 128-bit.
+        /// </summary>
+        public Sums Run(int workers, bool allowNarrow) =>
+            allowNarrow && _snapshot.Count <= SafeRows(_snapshot.MaxAmount) ? Run<NarrowCell>(workers) : Run<WideCell>(workers);
+
+        private Sums Run<TCell>(int workers)
+            where TCell : struct, IPartialCell
         {
             var c = _snapshot.Columns;
             var partners = c.PartnerStart.Length - 1;
@@ -575,14 +588,14 @@ public sealed class ForecastHierarchyRollup
                 bounds[w] = Math.Clamp(p >= 0 ? p : ~p, bounds[w - 1], partners);
             }
 
-            var parts = new Partial[workers];
+            var parts = new Partial<TCell>[workers];
             if (workers == 1)
             {
-                parts[0] = Sum(0, partners);
+                parts[0] = Sum<TCell>(0, partners);
             }
             else
             {
-                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w => parts[w] = Sum(bounds[w], bounds[w + 1]));
+                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w => parts[w] = Sum<TCell>(bounds[w], bounds[w + 1]));
             }
 
             // Captured after the pass: every node a worker met is in it.
@@ -622,7 +635,8 @@ public sealed class ForecastHierarchyRollup
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private Partial Sum(int fromPartner, int toPartner)
+        private Partial<TCell> Sum<TCell>(int fromPartner, int toPartner)
+            where TCell : struct, IPartialCell
         {
             var c = _snapshot.Columns;
             var rows = c.Count;
@@ -637,10 +651,10 @@ public sealed class ForecastHierarchyRollup
             ref var category = ref MemoryMarshal.GetArrayDataReference(c.Category);
             ref var currency = ref MemoryMarshal.GetArrayDataReference(c.Currency);
             var safe = (int)Math.Min(SafeRows(_snapshot.MaxAmount), int.MaxValue);
-            var part = new Partial(this, _tree.Capture());
+            var part = new Partial<TCell>(this, _tree.Capture());
             var runs = c.RunStart;
             var partnerRuns = c.PartnerRunStart;
-            var table = new PartnerTable(part, Width);
+            var table = new PartnerTable<TCell>(part, Width);
             for (var p = fromPartner; p < toPartner; p++)
             {
                 // A partner without rows (known to the snapshot, no deal) has no first row to read.
@@ -689,11 +703,13 @@ public sealed class ForecastHierarchyRollup
                 table.Flush();
             }
 
+            part.Apply();
             return part;
         }
 
         /// <summary>Moves the rows of [<paramref name="from"/>, <paramref name="to"/>) whose category is not <paramref name="first"/> (summed under it) to their own.</summary>
-        private static void MoveOtherCategories(Columns columns, ref byte category, ref PartnerTable table, int byCurrency, int first, int from, int to)
+        private static void MoveOtherCategories<TCell>(Columns columns, ref byte category, ref PartnerTable<TCell> table, int byCurrency, int first, int from, int to)
+            where TCell : struct, IPartialCell
         {
             for (var j = from; j < to; j++)
             {
@@ -711,13 +727,18 @@ public sealed class ForecastHierarchyRollup
         /// One partner's sums in one region per (currency, category), 64-bit, added to the worker's sums at the
         /// partner's end, when the region changes, or before more than the safe number of rows would be summed.
         /// </summary>
-        private ref struct PartnerTable(Partial part, int width)
+        private ref struct PartnerTable<TCell>(Partial<TCell> part, int width)
+            where TCell : struct, IPartialCell
         {
             private readonly Span<long> _count = new long[width];
             private readonly Span<long> _amount = new long[width];
             private readonly Span<long> _weighted = new long[width];
             private int _partner;
             private long _rows;
+
+            // The cells written since the last flush lie in [_low, _high]: the flush reads and clears only those.
+            private int _low = int.MaxValue;
+            private int _high = -1;
 
             /// <summary>The region of the sums (0 without the region level).</summary>
             public int Region;
@@ -742,16 +763,23 @@ public sealed class ForecastHierarchyRollup
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public readonly void Add(int within, long count, long amount, long weighted)
+            public void Add(int within, long count, long amount, long weighted)
             {
                 _count[within] += count;
                 _amount[within] += amount;
                 _weighted[within] += weighted;
+                _low = Math.Min(_low, within);
+                _high = Math.Max(_high, within);
             }
 
             public void Flush()
             {
-                part.Add(_partner, Region, _count, _amount, _weighted);
+                if (_low <= _high)
+                {
+                    part.Add(_partner, Region, _count[_low..(_high + 1)], _amount[_low..(_high + 1)], _weighted[_low..(_high + 1)], _low);
+                    (_low, _high) = (int.MaxValue, -1);
+                }
+
                 _rows = 0;
             }
         }
@@ -863,26 +891,34 @@ public sealed class ForecastHierarchyRollup
         private static long SafeRows(long maxAmount) =>
             maxAmount == 0 ? long.MaxValue : Math.Max(1, long.MaxValue / (maxAmount * Probability.Scale));
 
-        /// <summary>One worker's sums per inner node and present leaves, in pooled arrays grown as the tree grows.</summary>
-        private sealed class Partial
+        /// <summary>
+        /// One worker's sums per inner node and present leaves, in pooled arrays grown as the tree grows. A partner's
+        /// sums are queued (cell, sums) in a small buffer and added to the parents' scattered cells in batches, a loop
+        /// of independent adds whose cache misses overlap.
+        /// </summary>
+        private sealed class Partial<TCell>
+            where TCell : struct, IPartialCell
         {
+            private const int PendingCapacity = 512;
             private readonly RowPass _pass;
+            private readonly Pending[] _pending = new Pending[PendingCapacity];
             private ForecastTree.View _view;
             private int _clearedCells;
             private int _clearedLeaves;
+            private int _pendingCount;
 
             public Partial(RowPass pass, ForecastTree.View view)
             {
                 _pass = pass;
                 _view = view;
-                Cells = ArrayPool<Cell>.Shared.Rent(Math.Max(view.InnerCount * pass.Width, 16));
+                Cells = ArrayPool<TCell>.Shared.Rent(Math.Max(view.InnerCount * pass.Width, 16));
                 Leaves = ArrayPool<bool>.Shared.Rent(Math.Max(view.LeafCount, 16));
                 _clearedCells = Clear(Cells, 0, view.InnerCount * pass.Width);
                 _clearedLeaves = Clear(Leaves, 0, view.LeafCount);
             }
 
             /// <summary>Exact sums per (inner node, currency, category): a partner's categories of one currency share a few cache lines.</summary>
-            public Cell[] Cells { get; private set; }
+            public TCell[] Cells { get; private set; }
 
             public bool[] Leaves { get; private set; }
 
@@ -893,23 +929,49 @@ public sealed class ForecastHierarchyRollup
             public int LeafCount { get; private set; }
 
             /// <summary>
-            /// Adds a partner's sums in one region, per (currency, category), to its leaf's parent, and clears them. Does
-            /// nothing when every count is zero (no row of the period).
+            /// Queues a partner's sums in one region, for the cells from <paramref name="first"/> (currency, category),
+            /// for its leaf's parent, and clears them. Does nothing when every count is zero (no row of the period).
             /// </summary>
-            public void Add(int partner, int region, Span<long> count, Span<long> amount, Span<long> weighted)
+            public void Add(int partner, int region, Span<long> count, Span<long> amount, Span<long> weighted, int first)
+            {
+                var any = false;
+                foreach (var n in count)
+                {
+                    any |= n != 0;
+                }
+
+                if (any)
+                {
+                    Queue(partner, region, count, amount, weighted, first);
+                }
+
+                count.Clear();
+                amount.Clear();
+                weighted.Clear();
+            }
+
+            /// <summary>Adds the queued sums to their cells.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Apply()
+            {
+                var cells = Cells;
+                foreach (ref readonly var p in _pending.AsSpan(0, _pendingCount))
+                {
+                    cells[p.Cell].Add(p.Count, p.Amount, p.Weighted);
+                }
+
+                _pendingCount = 0;
+            }
+
+            public void Return()
+            {
+                ArrayPool<TCell>.Shared.Return(Cells);
+                ArrayPool<bool>.Shared.Return(Leaves);
+            }
+
+            private void Queue(int partner, int region, Span<long> count, Span<long> amount, Span<long> weighted, int first)
             {
                 var width = _pass.Width;
-                var any = false;
-                for (var k = 0; k < width; k++)
-                {
-                    any |= count[k] != 0;
-                }
-
-                if (!any)
-                {
-                    return;
-                }
-
                 var slot = _pass.Slot(partner, region);
                 var leaf = _pass.Leaves[slot];
                 if (leaf < 0)
@@ -927,6 +989,8 @@ public sealed class ForecastHierarchyRollup
                 var parent = _view.LeafParents[leaf];
                 if ((parent + 1) * width > _clearedCells)
                 {
+                    // Queued cells are within the cleared part, which only grows.
+                    Apply();
                     Cells = Ensure(Cells, ref _clearedCells, (parent + 1) * width);
                 }
 
@@ -935,30 +999,23 @@ public sealed class ForecastHierarchyRollup
                     Leaves = Ensure(Leaves, ref _clearedLeaves, leaf + 1);
                 }
 
-                var cells = Cells.AsSpan(parent * width, width);
-                for (var k = 0; k < width; k++)
+                if (_pendingCount + count.Length > PendingCapacity)
+                {
+                    Apply();
+                }
+
+                var cell = (parent * width) + first;
+                for (var k = 0; k < count.Length; k++, cell++)
                 {
                     if (count[k] != 0)
                     {
-                        ref var cell = ref cells[k];
-                        cell.Count += count[k];
-                        cell.Amount += amount[k];
-                        cell.Weighted += weighted[k];
+                        _pending[_pendingCount++] = new Pending(cell, count[k], amount[k], weighted[k]);
                     }
                 }
 
-                count.Clear();
-                amount.Clear();
-                weighted.Clear();
                 Leaves[leaf] = true;
                 Nodes = Math.Max(Nodes, parent + 1);
                 LeafCount = Math.Max(LeafCount, leaf + 1);
-            }
-
-            public void Return()
-            {
-                ArrayPool<Cell>.Shared.Return(Cells);
-                ArrayPool<bool>.Shared.Return(Leaves);
             }
 
             // Pooled arrays are cleared only as far as they are used: up to the tree's size when the pass
@@ -985,12 +1042,62 @@ public sealed class ForecastHierarchyRollup
             }
         }
 
-        /// <summary>One exact sum of rows: count, amount and amount × basis points.</summary>
-        private struct Cell
+        /// <summary>One partner's sums for one cell, queued for <see cref="Partial{TCell}.Apply"/>.</summary>
+        private readonly record struct Pending(int Cell, long Count, long Amount, long Weighted);
+
+        /// <summary>A worker's exact sum of rows for one cell: count, amount and amount × basis points.</summary>
+        private interface IPartialCell
         {
-            public long Count;
-            public Int128 Amount;
-            public Int128 Weighted;
+            long Count { get; }
+
+            Int128 Amount { get; }
+
+            Int128 Weighted { get; }
+
+            void Add(long count, long amount, long weighted);
+        }
+
+        /// <summary>A cell in 128 bits: for snapshots whose sums may not fit 64 bits.</summary>
+        private struct WideCell : IPartialCell
+        {
+            private Int128 _amount;
+            private Int128 _weighted;
+
+            public long Count { get; private set; }
+
+            public readonly Int128 Amount => _amount;
+
+            public readonly Int128 Weighted => _weighted;
+
+            public void Add(long count, long amount, long weighted)
+            {
+                Count += count;
+                _amount += amount;
+                _weighted += weighted;
+            }
+        }
+
+        /// <summary>
+        /// A cell in 64 bits (24 bytes against 40, so a parent's cells take fewer cache lines): only when the sums of
+        /// all the snapshot's rows fit 64 bits, so that no subset's can overflow.
+        /// </summary>
+        private struct NarrowCell : IPartialCell
+        {
+            private long _amount;
+            private long _weighted;
+
+            public long Count { get; private set; }
+
+            public readonly Int128 Amount => _amount;
+
+            public readonly Int128 Weighted => _weighted;
+
+            public void Add(long count, long amount, long weighted)
+            {
+                Count += count;
+                _amount += amount;
+                _weighted += weighted;
+            }
         }
     }
 }
