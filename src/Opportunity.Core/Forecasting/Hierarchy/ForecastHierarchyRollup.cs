@@ -655,35 +655,46 @@ public sealed class ForecastHierarchyRollup
             var runs = c.RunStart;
             var partnerRuns = c.PartnerRunStart;
             var table = new PartnerTable<TCell>(part, Width);
+
+            // The rows whose category is not their run's first row's (listed once per snapshot), from this range's first.
+            var overrides = _snapshot.CategoryOverrides;
+            var e = fromPartner < toPartner ? Array.BinarySearch(overrides.Rows, c.PartnerStart[fromPartner]) : 0;
+            e = e >= 0 ? e : ~e;
             for (var p = fromPartner; p < toPartner; p++)
             {
                 // A partner without rows (known to the snapshot, no deal) has no first row to read.
                 table.Start(p, _byRegion && partnerRuns[p] < partnerRuns[p + 1] ? Unsafe.Add(ref region, runs[partnerRuns[p]]) : 0);
 
                 // Run by run of the clustered index (one currency each). A run of one region (nearly all: the region
-                // is the partner's) is summed with vectors under its first row's category, and the rows of another
-                // category (overrides of the stage's) are moved to theirs; any other run is summed row by row.
+                // is the partner's) is summed with vectors under its first row's category, and the overrides in it
+                // are moved to theirs; any other run is summed row by row.
                 for (var r = partnerRuns[p]; r < partnerRuns[p + 1]; r++)
                 {
                     var runEnd = Math.Min(runs[r + 1], rows);
                     var byCurrency = Unsafe.Add(ref currency, runs[r]) * CategoryCount;
+                    int first = Unsafe.Add(ref category, runs[r]);
                     for (int i = runs[r], chunkEnd; i < runEnd; i = chunkEnd)
                     {
                         chunkEnd = (int)Math.Min(runEnd, (long)i + safe);
                         table.Reserve(chunkEnd - i, safe);
-                        int first = Unsafe.Add(ref category, i);
-                        if (!_byRegion || Unsafe.Add(ref region, i) == table.Region)
+                        if ((!_byRegion || Unsafe.Add(ref region, i) == table.Region) && columns.TrySumOneRegion(i, chunkEnd, out var n, out var amount, out var weighted))
                         {
-                            if (columns.TrySumOneRegion(i, chunkEnd, out var n, out var amount, out var weighted, out var otherCategories))
+                            table.Add(byCurrency + first, n, amount, weighted);
+                            for (; e < overrides.Rows.Length && overrides.Rows[e] < chunkEnd; e++)
                             {
-                                table.Add(byCurrency + first, n, amount, weighted);
-                                if (otherCategories)
-                                {
-                                    MoveOtherCategories(columns, ref category, ref table, byCurrency, first, i, chunkEnd);
-                                }
-
-                                continue;
+                                var row = overrides.Rows[e];
+                                columns.Row(row, out var inPeriod, out var x, out var w);
+                                table.Add(byCurrency + first, -inPeriod, -x, -w);
+                                table.Add(byCurrency + Unsafe.Add(ref category, row), inPeriod, x, w);
                             }
+
+                            continue;
+                        }
+
+                        // Row by row, each under its own category: the overrides here need no move.
+                        while (e < overrides.Rows.Length && overrides.Rows[e] < chunkEnd)
+                        {
+                            e++;
                         }
 
                         for (var j = i; j < chunkEnd; j++)
@@ -705,22 +716,6 @@ public sealed class ForecastHierarchyRollup
 
             part.Apply();
             return part;
-        }
-
-        /// <summary>Moves the rows of [<paramref name="from"/>, <paramref name="to"/>) whose category is not <paramref name="first"/> (summed under it) to their own.</summary>
-        private static void MoveOtherCategories<TCell>(Columns columns, ref byte category, ref PartnerTable<TCell> table, int byCurrency, int first, int from, int to)
-            where TCell : struct, IPartialCell
-        {
-            for (var j = from; j < to; j++)
-            {
-                int other = Unsafe.Add(ref category, j);
-                if (other != first)
-                {
-                    columns.Row(j, out var inPeriod, out var x, out var w);
-                    table.Add(byCurrency + first, -inPeriod, -x, -w);
-                    table.Add(byCurrency + other, inPeriod, x, w);
-                }
-            }
         }
 
         /// <summary>
@@ -791,7 +786,6 @@ public sealed class ForecastHierarchyRollup
             private readonly ushort[] _basisPoints = c.BasisPoints;
             private readonly short[] _month = c.Month;
             private readonly ushort[] _region = c.Region;
-            private readonly byte[] _category = c.Category;
 
             /// <summary>Row <paramref name="i"/>: 1 and its amounts when it closes in the period, else zeros (no branch on the date).</summary>
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -808,15 +802,13 @@ public sealed class ForecastHierarchyRollup
             /// <summary>
             /// The period's rows of [<paramref name="from"/>, <paramref name="to"/>) summed with 256-bit vectors, eight
             /// rows at a time, the period test as a lane mask; false (and nothing summed) when, with the region level, a
-            /// row's region differs from the first row's. <paramref name="otherCategories"/>: some row's category differs
-            /// from the first row's. The last partial block is read whole with the lanes past <paramref name="to"/>
+            /// row's region differs from the first row's. The last partial block is read whole with the lanes past <paramref name="to"/>
             /// masked, when the columns extend that far.
             /// </summary>
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public bool TrySumOneRegion(int from, int to, out long count, out long amount, out long weighted, out bool otherCategories)
+            public bool TrySumOneRegion(int from, int to, out long count, out long amount, out long weighted)
             {
                 count = amount = weighted = 0;
-                otherCategories = false;
                 if (!Vector256.IsHardwareAccelerated || months > int.MaxValue)
                 {
                     return false;
@@ -826,23 +818,19 @@ public sealed class ForecastHierarchyRollup
                 ref var basisPoints0 = ref MemoryMarshal.GetArrayDataReference(_basisPoints);
                 ref var month0 = ref MemoryMarshal.GetArrayDataReference(_month);
                 ref var region0 = ref MemoryMarshal.GetArrayDataReference(_region);
-                ref var category0 = ref MemoryMarshal.GetArrayDataReference(_category);
                 var first = Vector256.Create(firstMonth);
                 var span = Vector256.Create((uint)months);
                 var region = Vector128.Create(Unsafe.Add(ref region0, from));
-                var category = Unsafe.Add(ref category0, from) * 0x0101_0101_0101_0101UL;
                 var n = Vector256<int>.Zero;
                 var va = Vector256<long>.Zero;
                 var vw = Vector256<long>.Zero;
                 var regionDiffers = Vector128<ushort>.Zero;
-                var categoryDiffers = 0UL;
                 var i = from;
                 for (; i + 8 <= to; i += 8)
                 {
                     var inPeriod = Vector256.LessThan((Vector256.WidenLower(Vector128.LoadUnsafe(ref month0, (nuint)i).ToVector256Unsafe()) - first).AsUInt32(), span).AsInt32();
                     Add(ref amount0, ref basisPoints0, i, inPeriod, ref n, ref va, ref vw);
                     regionDiffers |= Vector128.LoadUnsafe(ref region0, (nuint)i) ^ region;
-                    categoryDiffers |= Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref category0, i)) ^ category;
                 }
 
                 var rest = to - i;
@@ -857,7 +845,6 @@ public sealed class ForecastHierarchyRollup
                     var inPeriod = Vector256.LessThan((Vector256.WidenLower(Vector128.LoadUnsafe(ref month0, (nuint)i).ToVector256Unsafe()) - first).AsUInt32(), span).AsInt32() & lanes;
                     Add(ref amount0, ref basisPoints0, i, inPeriod, ref n, ref va, ref vw);
                     regionDiffers |= (Vector128.LoadUnsafe(ref region0, (nuint)i) ^ region) & Vector128.LessThan(Vector128<ushort>.Indices, Vector128.Create((ushort)rest));
-                    categoryDiffers |= (Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref category0, i)) ^ category) & ((1UL << (rest * 8)) - 1);
                 }
 
                 if (byRegion && regionDiffers != Vector128<ushort>.Zero)
@@ -868,7 +855,6 @@ public sealed class ForecastHierarchyRollup
                 count = -Vector256.Sum(n);
                 amount = Vector256.Sum(va);
                 weighted = Vector256.Sum(vw);
-                otherCategories = categoryDiffers != 0;
                 return true;
             }
 
