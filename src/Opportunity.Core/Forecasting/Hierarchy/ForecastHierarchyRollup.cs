@@ -646,7 +646,7 @@ public sealed class ForecastHierarchyRollup
             }
 
             // The columns are read without bounds checks: every index is below a partner's end, itself at most the row count checked above.
-            var columns = new Columns(c, _firstMonth, _months, _byRegion);
+            var columns = new Columns(c, _firstMonth, _months);
             ref var region = ref MemoryMarshal.GetArrayDataReference(c.Region);
             ref var category = ref MemoryMarshal.GetArrayDataReference(c.Category);
             ref var currency = ref MemoryMarshal.GetArrayDataReference(c.Currency);
@@ -660,10 +660,14 @@ public sealed class ForecastHierarchyRollup
             var overrides = _snapshot.CategoryOverrides;
             var e = fromPartner < toPartner ? Array.BinarySearch(overrides.Rows, c.PartnerStart[fromPartner]) : 0;
             e = e >= 0 ? e : ~e;
+            var partnerRegions = _byRegion ? PartnerRegions.Of(c) : null;
             for (var p = fromPartner; p < toPartner; p++)
             {
-                // A partner without rows (known to the snapshot, no deal) has no first row to read.
-                table.Start(p, _byRegion && partnerRuns[p] < partnerRuns[p + 1] ? Unsafe.Add(ref region, runs[partnerRuns[p]]) : 0);
+                // Whether the region must be read: only by region, for a partner whose rows span several.
+                var mixed = partnerRegions is not null && partnerRegions[p] < 0;
+
+                // A partner without rows (known to the snapshot, no deal) is not mixed: no first row is read.
+                table.Start(p, partnerRegions is null ? 0 : mixed ? Unsafe.Add(ref region, runs[partnerRuns[p]]) : partnerRegions[p]);
 
                 // Run by run of the clustered index (one currency each). A run of one region (nearly all: the region
                 // is the partner's) is summed with vectors under its first row's category, and the overrides in it
@@ -677,7 +681,7 @@ public sealed class ForecastHierarchyRollup
                     {
                         chunkEnd = (int)Math.Min(runEnd, (long)i + safe);
                         table.Reserve(chunkEnd - i, safe);
-                        if ((!_byRegion || Unsafe.Add(ref region, i) == table.Region) && columns.TrySumOneRegion(i, chunkEnd, out var n, out var amount, out var weighted))
+                        if ((!mixed || Unsafe.Add(ref region, i) == table.Region) && columns.TrySumOneRegion(i, chunkEnd, mixed, out var n, out var amount, out var weighted))
                         {
                             table.Add(byCurrency + first, n, amount, weighted);
                             for (; e < overrides.Rows.Length && overrides.Rows[e] < chunkEnd; e++)
@@ -699,7 +703,7 @@ public sealed class ForecastHierarchyRollup
 
                         for (var j = i; j < chunkEnd; j++)
                         {
-                            if (_byRegion && Unsafe.Add(ref region, j) != table.Region)
+                            if (mixed && Unsafe.Add(ref region, j) != table.Region)
                             {
                                 table.Flush();
                                 table.Region = Unsafe.Add(ref region, j);
@@ -780,7 +784,7 @@ public sealed class ForecastHierarchyRollup
         }
 
         /// <summary>The columns a roll-up reads, and the period as a month range.</summary>
-        private readonly struct Columns(PipelineColumns c, int firstMonth, long months, bool byRegion)
+        private readonly struct Columns(PipelineColumns c, int firstMonth, long months)
         {
             private readonly long[] _amount = c.Amount;
             private readonly ushort[] _basisPoints = c.BasisPoints;
@@ -801,12 +805,12 @@ public sealed class ForecastHierarchyRollup
 
             /// <summary>
             /// The period's rows of [<paramref name="from"/>, <paramref name="to"/>) summed with 256-bit vectors, eight
-            /// rows at a time, the period test as a lane mask; false (and nothing summed) when, with the region level, a
-            /// row's region differs from the first row's. The last partial block is read whole with the lanes past <paramref name="to"/>
+            /// rows at a time, the period test as a lane mask; false (and nothing summed) when, with
+            /// <paramref name="checkRegion"/>, a row's region differs from the first row's. The last partial block is read whole with the lanes past <paramref name="to"/>
             /// masked, when the columns extend that far.
             /// </summary>
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public bool TrySumOneRegion(int from, int to, out long count, out long amount, out long weighted)
+            public bool TrySumOneRegion(int from, int to, bool checkRegion, out long count, out long amount, out long weighted)
             {
                 count = amount = weighted = 0;
                 if (!Vector256.IsHardwareAccelerated || months > int.MaxValue)
@@ -830,7 +834,10 @@ public sealed class ForecastHierarchyRollup
                 {
                     var inPeriod = Vector256.LessThan((Vector256.WidenLower(Vector128.LoadUnsafe(ref month0, (nuint)i).ToVector256Unsafe()) - first).AsUInt32(), span).AsInt32();
                     Add(ref amount0, ref basisPoints0, i, inPeriod, ref n, ref va, ref vw);
-                    regionDiffers |= Vector128.LoadUnsafe(ref region0, (nuint)i) ^ region;
+                    if (checkRegion)
+                    {
+                        regionDiffers |= Vector128.LoadUnsafe(ref region0, (nuint)i) ^ region;
+                    }
                 }
 
                 var rest = to - i;
@@ -847,7 +854,7 @@ public sealed class ForecastHierarchyRollup
                     regionDiffers |= (Vector128.LoadUnsafe(ref region0, (nuint)i) ^ region) & Vector128.LessThan(Vector128<ushort>.Indices, Vector128.Create((ushort)rest));
                 }
 
-                if (byRegion && regionDiffers != Vector128<ushort>.Zero)
+                if (checkRegion && regionDiffers != Vector128<ushort>.Zero)
                 {
                     return false;
                 }
