@@ -35,10 +35,8 @@ public sealed class ForecastHierarchyRollup
     // directly below each node, then (SumUp) of the whole subtree. Leaves keep no sums: a leaf's figures
     // are its partner's rows, summed again when it is read (LeafSums).
     private readonly int _width;
-    private readonly long[] _count;
-    private readonly Int128[] _amount;
-    private readonly Int128[] _weighted;
-    private readonly bool[] _leafPresent;
+    private readonly InnerNodeSums _sums;
+    private readonly BitArray _leafPresent;
     private readonly bool[] _innerPresent;
 
     // The forecast per (category, currency incl. the reporting one) of inner nodes: only when an
@@ -59,9 +57,7 @@ public sealed class ForecastHierarchyRollup
         _currencies = currencies;
         _reporting = Array.IndexOf(currencies, currency);
         _width = pass.Width;
-        _count = sums.Count;
-        _amount = sums.Amount;
-        _weighted = sums.Weighted;
+        _sums = sums.Inner;
         _leafPresent = sums.Leaves;
         _innerPresent = new bool[_view.InnerCount];
         _rates = rates;
@@ -213,7 +209,7 @@ public sealed class ForecastHierarchyRollup
             {
                 for (var category = 0; category < CategoryCount; category++)
                 {
-                    Array.Copy(_amount, Cell(node, category, 0), _forecast, ForecastCell(node, category, 0), _pass.Currencies);
+                    Array.Copy(_sums.Amount[_sums.Chunk(node)], _sums.Offset(node) + (category * _pass.Currencies), _forecast, ForecastCell(node, category, 0), _pass.Currencies);
                 }
             }
 
@@ -262,12 +258,7 @@ public sealed class ForecastHierarchyRollup
                 continue;
             }
 
-            for (int from = node * _width, to = parent * _width, end = from + _width; from < end; from++, to++)
-            {
-                _count[to] += _count[from];
-                _amount[to] += _amount[from];
-                _weighted[to] += _weighted[from];
-            }
+            _sums.AddTo(node, parent);
 
             if (_forecast is not null)
             {
@@ -278,8 +269,6 @@ public sealed class ForecastHierarchyRollup
             }
         }
     }
-
-    private int Cell(int node, int category, int code) => (((node * CategoryCount) + category) * _pass.Currencies) + code;
 
     private int ForecastCell(int node, int category, int currency) => (((node * CategoryCount) + category) * _currencies.Length) + currency;
 
@@ -390,7 +379,7 @@ public sealed class ForecastHierarchyRollup
     private ForecastNodeRollup Node(int node)
     {
         var data = DataOf(node);
-        var sums = node >= 0 ? new NodeSums(_count, _amount, _weighted, Cell(node, 0, 0)) : LeafSums(~node);
+        var sums = node >= 0 ? new NodeSums(_sums.Count[_sums.Chunk(node)], _sums.Amount[_sums.Chunk(node)], _sums.Weighted[_sums.Chunk(node)], _sums.Offset(node)) : LeafSums(~node);
         var lines = new ForecastCategoryLine[CategoryCount];
         var forecast = new Dictionary<ForecastCategory, Money>();
         for (var category = 0; category < CategoryCount; category++)
@@ -508,7 +497,7 @@ public sealed class ForecastHierarchyRollup
     private readonly record struct NodeSums(long[] Count, Int128[] Amount, Int128[] Weighted, int Offset);
 
     /// <summary>The inner nodes' sums of the leaves directly below them, and which leaves have rows, as of <see cref="View"/>.</summary>
-    private sealed record Sums(ForecastTree.View View, long[] Count, Int128[] Amount, Int128[] Weighted, bool[] Leaves);
+    private sealed record Sums(ForecastTree.View View, InnerNodeSums Inner, BitArray Leaves);
 
     /// <summary>An inner node's children's paths, the node order built on first use (reading a node's figures does not build it).</summary>
     private sealed class ChildPaths(ForecastHierarchyRollup rollup, int node) : IReadOnlyList<string>
@@ -600,22 +589,22 @@ public sealed class ForecastHierarchyRollup
 
             // Captured after the pass: every node a worker met is in it.
             var view = _tree.Capture();
-            var cells = view.InnerCount * Width;
-            var count = new long[cells];
-            var amount = new Int128[cells];
-            var weighted = new Int128[cells];
-            var present = new bool[view.LeafCount];
+            var sums = new InnerNodeSums(view.InnerCount, Width);
+            // A bit per leaf: a bool each would be a large object at 100,000 partners (see InnerNodeSums).
+            var present = new BitArray(view.LeafCount);
             foreach (var part in parts)
             {
                 // The worker's cells are (node, currency, category); the roll-up's (node, category, currency).
                 for (var node = 0; node < part.Nodes; node++)
                 {
+                    var (count, amount, weighted) = (sums.Count[sums.Chunk(node)], sums.Amount[sums.Chunk(node)], sums.Weighted[sums.Chunk(node)]);
+                    var first = sums.Offset(node);
                     for (var code = 0; code < Currencies; code++)
                     {
                         for (var category = 0; category < CategoryCount; category++)
                         {
                             ref var from = ref part.Cells[(node * Width) + (code * CategoryCount) + category];
-                            var to = (node * Width) + (category * Currencies) + code;
+                            var to = first + (category * Currencies) + code;
                             count[to] += from.Count;
                             amount[to] += from.Amount;
                             weighted[to] += from.Weighted;
@@ -625,13 +614,16 @@ public sealed class ForecastHierarchyRollup
 
                 for (var leaf = 0; leaf < part.LeafCount; leaf++)
                 {
-                    present[leaf] |= part.Leaves[leaf];
+                    if (part.Leaves[leaf])
+                    {
+                        present[leaf] = true;
+                    }
                 }
 
                 part.Return();
             }
 
-            return new Sums(view, count, amount, weighted, present);
+            return new Sums(view, sums, present);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
