@@ -520,8 +520,9 @@ public sealed class ForecastHierarchyRollup
     /// The pass over the rows: each worker takes a contiguous range of partners (rows are clustered by
     /// partner) and sums runs of rows with the same (region, category, currency) — the period test
     /// branch-free, the sums in registers, at most <see cref="SafeRows"/> rows before they are flushed so
-    /// 64 bits cannot overflow — into its own exact 128-bit sums per inner node; the workers' sums are
-    /// then added. The answer does not depend on the split.
+    /// 64 bits cannot overflow — into its own exact sums per inner node (64-bit when every sum of the
+    /// snapshot fits, else 128-bit); the workers' sums are then added. The answer does not depend on the
+    /// split.
     /// </summary>
     private sealed class RowPass
     {
