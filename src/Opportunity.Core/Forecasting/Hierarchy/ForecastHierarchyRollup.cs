@@ -35,10 +35,8 @@ public sealed class ForecastHierarchyRollup
     // directly below each node, then (SumUp) of the whole subtree. Leaves keep no sums: a leaf's figures
     // are its partner's rows, summed again when it is read (LeafSums).
     private readonly int _width;
-    private readonly long[] _count;
-    private readonly Int128[] _amount;
-    private readonly Int128[] _weighted;
-    private readonly bool[] _leafPresent;
+    private readonly InnerNodeSums _sums;
+    private readonly BitArray _leafPresent;
     private readonly bool[] _innerPresent;
 
     // The forecast per (category, currency incl. the reporting one) of inner nodes: only when an
@@ -59,9 +57,7 @@ public sealed class ForecastHierarchyRollup
         _currencies = currencies;
         _reporting = Array.IndexOf(currencies, currency);
         _width = pass.Width;
-        _count = sums.Count;
-        _amount = sums.Amount;
-        _weighted = sums.Weighted;
+        _sums = sums.Inner;
         _leafPresent = sums.Leaves;
         _innerPresent = new bool[_view.InnerCount];
         _rates = rates;
@@ -120,7 +116,11 @@ public sealed class ForecastHierarchyRollup
         LocalDate? asOf = null) =>
         ComputeInParts(snapshot, hierarchy, period, currency, adjustments, rates, asOf, MinRowsPerWorker);
 
-    /// <summary><see cref="Compute(PipelineSnapshot, ForecastHierarchy, ForecastPeriod, CurrencyCode, IEnumerable{ForecastAdjustment}?, IExchangeRateProvider?, LocalDate?)"/> with the rows per thread chosen (tests split small snapshots).</summary>
+    /// <summary>
+    /// <see cref="Compute(PipelineSnapshot, ForecastHierarchy, ForecastPeriod, CurrencyCode, IEnumerable{ForecastAdjustment}?, IExchangeRateProvider?, LocalDate?)"/>
+    /// with the rows per thread chosen (tests split small snapshots), and the 64-bit worker sums allowed or not
+    /// (tests compare both).
+    /// </summary>
     internal static ForecastHierarchyRollup ComputeInParts(
         PipelineSnapshot snapshot,
         ForecastHierarchy hierarchy,
@@ -129,7 +129,8 @@ public sealed class ForecastHierarchyRollup
         IEnumerable<ForecastAdjustment>? adjustments,
         IExchangeRateProvider? rates,
         LocalDate? asOf,
-        int minRowsPerWorker)
+        int minRowsPerWorker,
+        bool allowNarrow = true)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(hierarchy);
@@ -139,7 +140,7 @@ public sealed class ForecastHierarchyRollup
         var regions = hierarchy.HasRegionLevel ? Math.Max(d.Regions.Length, 1) : 1;
         var pass = new RowPass(snapshot, tree, tree.LeafMap(d, regions), hierarchy.HasRegionLevel, regions, period);
         var workers = Math.Clamp(snapshot.Count / Math.Max(1, minRowsPerWorker), 1, snapshot.Options.MaxDegreeOfParallelism);
-        var rollup = new ForecastHierarchyRollup(period, currency, snapshot, tree, pass, currencies, pass.Run(workers), rates, asOf ?? period.LastDay);
+        var rollup = new ForecastHierarchyRollup(period, currency, snapshot, tree, pass, currencies, pass.Run(workers, allowNarrow), rates, asOf ?? period.LastDay);
         rollup.SumUp(adjustments);
 
         return rollup;
@@ -208,7 +209,7 @@ public sealed class ForecastHierarchyRollup
             {
                 for (var category = 0; category < CategoryCount; category++)
                 {
-                    Array.Copy(_amount, Cell(node, category, 0), _forecast, ForecastCell(node, category, 0), _pass.Currencies);
+                    Array.Copy(_sums.Amount[_sums.Chunk(node)], _sums.Offset(node) + (category * _pass.Currencies), _forecast, ForecastCell(node, category, 0), _pass.Currencies);
                 }
             }
 
@@ -257,12 +258,7 @@ public sealed class ForecastHierarchyRollup
                 continue;
             }
 
-            for (int from = node * _width, to = parent * _width, end = from + _width; from < end; from++, to++)
-            {
-                _count[to] += _count[from];
-                _amount[to] += _amount[from];
-                _weighted[to] += _weighted[from];
-            }
+            _sums.AddTo(node, parent);
 
             if (_forecast is not null)
             {
@@ -273,8 +269,6 @@ public sealed class ForecastHierarchyRollup
             }
         }
     }
-
-    private int Cell(int node, int category, int code) => (((node * CategoryCount) + category) * _pass.Currencies) + code;
 
     private int ForecastCell(int node, int category, int currency) => (((node * CategoryCount) + category) * _currencies.Length) + currency;
 
@@ -385,7 +379,7 @@ public sealed class ForecastHierarchyRollup
     private ForecastNodeRollup Node(int node)
     {
         var data = DataOf(node);
-        var sums = node >= 0 ? new NodeSums(_count, _amount, _weighted, Cell(node, 0, 0)) : LeafSums(~node);
+        var sums = node >= 0 ? new NodeSums(_sums.Count[_sums.Chunk(node)], _sums.Amount[_sums.Chunk(node)], _sums.Weighted[_sums.Chunk(node)], _sums.Offset(node)) : LeafSums(~node);
         var lines = new ForecastCategoryLine[CategoryCount];
         var forecast = new Dictionary<ForecastCategory, Money>();
         for (var category = 0; category < CategoryCount; category++)
@@ -503,7 +497,7 @@ public sealed class ForecastHierarchyRollup
     private readonly record struct NodeSums(long[] Count, Int128[] Amount, Int128[] Weighted, int Offset);
 
     /// <summary>The inner nodes' sums of the leaves directly below them, and which leaves have rows, as of <see cref="View"/>.</summary>
-    private sealed record Sums(ForecastTree.View View, long[] Count, Int128[] Amount, Int128[] Weighted, bool[] Leaves);
+    private sealed record Sums(ForecastTree.View View, InnerNodeSums Inner, BitArray Leaves);
 
     /// <summary>An inner node's children's paths, the node order built on first use (reading a node's figures does not build it).</summary>
     private sealed class ChildPaths(ForecastHierarchyRollup rollup, int node) : IReadOnlyList<string>
@@ -526,8 +520,9 @@ public sealed class ForecastHierarchyRollup
     /// The pass over the rows: each worker takes a contiguous range of partners (rows are clustered by
     /// partner) and sums runs of rows with the same (region, category, currency) — the period test
     /// branch-free, the sums in registers, at most <see cref="SafeRows"/> rows before they are flushed so
-    /// 64 bits cannot overflow — into its own exact 128-bit sums per inner node; the workers' sums are
-    /// then added. The answer does not depend on the split.
+    /// 64 bits cannot overflow — into its own exact sums per inner node (64-bit when every sum of the
+    /// snapshot fits, else 128-bit); the workers' sums are then added. The answer does not depend on the
+    /// split.
     /// </summary>
     private sealed class RowPass
     {
@@ -563,7 +558,15 @@ public sealed class ForecastHierarchyRollup
 
         public int Slot(int partner, int region) => (partner * _regions) + (_byRegion ? region : 0);
 
-        public Sums Run(int workers)
+        /// <summary>
+        /// Sums the rows on <paramref name="workers"/> threads; the workers' sums per inner node are 64-bit when
+        /// <paramref name="allowNarrow"/> and every sum of the snapshot's rows fits 64 bits, else 128-bit.
+        /// </summary>
+        public Sums Run(int workers, bool allowNarrow) =>
+            allowNarrow && _snapshot.Count <= SafeRows(_snapshot.MaxAmount) ? Run<NarrowCell>(workers) : Run<WideCell>(workers);
+
+        private Sums Run<TCell>(int workers)
+            where TCell : struct, IPartialCell
         {
             var c = _snapshot.Columns;
             var partners = c.PartnerStart.Length - 1;
@@ -575,34 +578,34 @@ public sealed class ForecastHierarchyRollup
                 bounds[w] = Math.Clamp(p >= 0 ? p : ~p, bounds[w - 1], partners);
             }
 
-            var parts = new Partial[workers];
+            var parts = new Partial<TCell>[workers];
             if (workers == 1)
             {
-                parts[0] = Sum(0, partners);
+                parts[0] = Sum<TCell>(0, partners);
             }
             else
             {
-                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w => parts[w] = Sum(bounds[w], bounds[w + 1]));
+                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w => parts[w] = Sum<TCell>(bounds[w], bounds[w + 1]));
             }
 
             // Captured after the pass: every node a worker met is in it.
             var view = _tree.Capture();
-            var cells = view.InnerCount * Width;
-            var count = new long[cells];
-            var amount = new Int128[cells];
-            var weighted = new Int128[cells];
-            var present = new bool[view.LeafCount];
+            var sums = new InnerNodeSums(view.InnerCount, Width);
+            // A bit per leaf: a bool each would be a large object at 100,000 partners (see InnerNodeSums).
+            var present = new BitArray(view.LeafCount);
             foreach (var part in parts)
             {
                 // The worker's cells are (node, currency, category); the roll-up's (node, category, currency).
                 for (var node = 0; node < part.Nodes; node++)
                 {
+                    var (count, amount, weighted) = (sums.Count[sums.Chunk(node)], sums.Amount[sums.Chunk(node)], sums.Weighted[sums.Chunk(node)]);
+                    var first = sums.Offset(node);
                     for (var code = 0; code < Currencies; code++)
                     {
                         for (var category = 0; category < CategoryCount; category++)
                         {
                             ref var from = ref part.Cells[(node * Width) + (code * CategoryCount) + category];
-                            var to = (node * Width) + (category * Currencies) + code;
+                            var to = first + (category * Currencies) + code;
                             count[to] += from.Count;
                             amount[to] += from.Amount;
                             weighted[to] += from.Weighted;
@@ -612,17 +615,21 @@ public sealed class ForecastHierarchyRollup
 
                 for (var leaf = 0; leaf < part.LeafCount; leaf++)
                 {
-                    present[leaf] |= part.Leaves[leaf];
+                    if (part.Leaves[leaf])
+                    {
+                        present[leaf] = true;
+                    }
                 }
 
                 part.Return();
             }
 
-            return new Sums(view, count, amount, weighted, present);
+            return new Sums(view, sums, present);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private Partial Sum(int fromPartner, int toPartner)
+        private Partial<TCell> Sum<TCell>(int fromPartner, int toPartner)
+            where TCell : struct, IPartialCell
         {
             var c = _snapshot.Columns;
             var rows = c.Count;
@@ -632,49 +639,64 @@ public sealed class ForecastHierarchyRollup
             }
 
             // The columns are read without bounds checks: every index is below a partner's end, itself at most the row count checked above.
-            var columns = new Columns(c, _firstMonth, _months, _byRegion);
+            var columns = new Columns(c, _firstMonth, _months);
             ref var region = ref MemoryMarshal.GetArrayDataReference(c.Region);
             ref var category = ref MemoryMarshal.GetArrayDataReference(c.Category);
             ref var currency = ref MemoryMarshal.GetArrayDataReference(c.Currency);
             var safe = (int)Math.Min(SafeRows(_snapshot.MaxAmount), int.MaxValue);
-            var part = new Partial(this, _tree.Capture());
+            var part = new Partial<TCell>(this, _tree.Capture());
             var runs = c.RunStart;
             var partnerRuns = c.PartnerRunStart;
-            var table = new PartnerTable(part, Width);
+            var table = new PartnerTable<TCell>(part, Width);
+
+            // The rows whose category is not their run's first row's (listed once per snapshot), from this range's first.
+            var overrides = _snapshot.CategoryOverrides;
+            var e = fromPartner < toPartner ? Array.BinarySearch(overrides.Rows, c.PartnerStart[fromPartner]) : 0;
+            e = e >= 0 ? e : ~e;
+            var partnerRegions = _byRegion ? PartnerRegions.Of(c) : null;
             for (var p = fromPartner; p < toPartner; p++)
             {
-                // A partner without rows (known to the snapshot, no deal) has no first row to read.
-                table.Start(p, _byRegion && partnerRuns[p] < partnerRuns[p + 1] ? Unsafe.Add(ref region, runs[partnerRuns[p]]) : 0);
+                // Whether the region must be read: only by region, for a partner whose rows span several.
+                var mixed = partnerRegions is not null && partnerRegions[p] < 0;
+
+                // A partner without rows (known to the snapshot, no deal) is not mixed: no first row is read.
+                table.Start(p, partnerRegions is null ? 0 : mixed ? Unsafe.Add(ref region, runs[partnerRuns[p]]) : partnerRegions[p]);
 
                 // Run by run of the clustered index (one currency each). A run of one region (nearly all: the region
-                // is the partner's) is summed with vectors under its first row's category, and the rows of another
-                // category (overrides of the stage's) are moved to theirs; any other run is summed row by row.
+                // is the partner's) is summed with vectors under its first row's category, and the overrides in it
+                // are moved to theirs; any other run is summed row by row.
                 for (var r = partnerRuns[p]; r < partnerRuns[p + 1]; r++)
                 {
                     var runEnd = Math.Min(runs[r + 1], rows);
                     var byCurrency = Unsafe.Add(ref currency, runs[r]) * CategoryCount;
+                    int first = Unsafe.Add(ref category, runs[r]);
                     for (int i = runs[r], chunkEnd; i < runEnd; i = chunkEnd)
                     {
                         chunkEnd = (int)Math.Min(runEnd, (long)i + safe);
                         table.Reserve(chunkEnd - i, safe);
-                        int first = Unsafe.Add(ref category, i);
-                        if (!_byRegion || Unsafe.Add(ref region, i) == table.Region)
+                        if ((!mixed || Unsafe.Add(ref region, i) == table.Region) && columns.TrySumOneRegion(i, chunkEnd, mixed, out var n, out var amount, out var weighted))
                         {
-                            if (columns.TrySumOneRegion(i, chunkEnd, out var n, out var amount, out var weighted, out var otherCategories))
+                            table.Add(byCurrency + first, n, amount, weighted);
+                            for (; e < overrides.Rows.Length && overrides.Rows[e] < chunkEnd; e++)
                             {
-                                table.Add(byCurrency + first, n, amount, weighted);
-                                if (otherCategories)
-                                {
-                                    MoveOtherCategories(columns, ref category, ref table, byCurrency, first, i, chunkEnd);
-                                }
-
-                                continue;
+                                var row = overrides.Rows[e];
+                                columns.Row(row, out var inPeriod, out var x, out var w);
+                                table.Add(byCurrency + first, -inPeriod, -x, -w);
+                                table.Add(byCurrency + Unsafe.Add(ref category, row), inPeriod, x, w);
                             }
+
+                            continue;
+                        }
+
+                        // Row by row, each under its own category: the overrides here need no move.
+                        while (e < overrides.Rows.Length && overrides.Rows[e] < chunkEnd)
+                        {
+                            e++;
                         }
 
                         for (var j = i; j < chunkEnd; j++)
                         {
-                            if (_byRegion && Unsafe.Add(ref region, j) != table.Region)
+                            if (mixed && Unsafe.Add(ref region, j) != table.Region)
                             {
                                 table.Flush();
                                 table.Region = Unsafe.Add(ref region, j);
@@ -689,35 +711,26 @@ public sealed class ForecastHierarchyRollup
                 table.Flush();
             }
 
+            part.Apply();
             return part;
-        }
-
-        /// <summary>Moves the rows of [<paramref name="from"/>, <paramref name="to"/>) whose category is not <paramref name="first"/> (summed under it) to their own.</summary>
-        private static void MoveOtherCategories(Columns columns, ref byte category, ref PartnerTable table, int byCurrency, int first, int from, int to)
-        {
-            for (var j = from; j < to; j++)
-            {
-                int other = Unsafe.Add(ref category, j);
-                if (other != first)
-                {
-                    columns.Row(j, out var inPeriod, out var x, out var w);
-                    table.Add(byCurrency + first, -inPeriod, -x, -w);
-                    table.Add(byCurrency + other, inPeriod, x, w);
-                }
-            }
         }
 
         /// <summary>
         /// One partner's sums in one region per (currency, category), 64-bit, added to the worker's sums at the
         /// partner's end, when the region changes, or before more than the safe number of rows would be summed.
         /// </summary>
-        private ref struct PartnerTable(Partial part, int width)
+        private ref struct PartnerTable<TCell>(Partial<TCell> part, int width)
+            where TCell : struct, IPartialCell
         {
             private readonly Span<long> _count = new long[width];
             private readonly Span<long> _amount = new long[width];
             private readonly Span<long> _weighted = new long[width];
             private int _partner;
             private long _rows;
+
+            // The cells written since the last flush lie in [_low, _high]: the flush reads and clears only those.
+            private int _low = int.MaxValue;
+            private int _high = -1;
 
             /// <summary>The region of the sums (0 without the region level).</summary>
             public int Region;
@@ -742,28 +755,34 @@ public sealed class ForecastHierarchyRollup
             }
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public readonly void Add(int within, long count, long amount, long weighted)
+            public void Add(int within, long count, long amount, long weighted)
             {
                 _count[within] += count;
                 _amount[within] += amount;
                 _weighted[within] += weighted;
+                _low = Math.Min(_low, within);
+                _high = Math.Max(_high, within);
             }
 
             public void Flush()
             {
-                part.Add(_partner, Region, _count, _amount, _weighted);
+                if (_low <= _high)
+                {
+                    part.Add(_partner, Region, _count[_low..(_high + 1)], _amount[_low..(_high + 1)], _weighted[_low..(_high + 1)], _low);
+                    (_low, _high) = (int.MaxValue, -1);
+                }
+
                 _rows = 0;
             }
         }
 
         /// <summary>The columns a roll-up reads, and the period as a month range.</summary>
-        private readonly struct Columns(PipelineColumns c, int firstMonth, long months, bool byRegion)
+        private readonly struct Columns(PipelineColumns c, int firstMonth, long months)
         {
             private readonly long[] _amount = c.Amount;
             private readonly ushort[] _basisPoints = c.BasisPoints;
             private readonly short[] _month = c.Month;
             private readonly ushort[] _region = c.Region;
-            private readonly byte[] _category = c.Category;
 
             /// <summary>Row <paramref name="i"/>: 1 and its amounts when it closes in the period, else zeros (no branch on the date).</summary>
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -779,16 +798,14 @@ public sealed class ForecastHierarchyRollup
 
             /// <summary>
             /// The period's rows of [<paramref name="from"/>, <paramref name="to"/>) summed with 256-bit vectors, eight
-            /// rows at a time, the period test as a lane mask; false (and nothing summed) when, with the region level, a
-            /// row's region differs from the first row's. <paramref name="otherCategories"/>: some row's category differs
-            /// from the first row's. The last partial block is read whole with the lanes past <paramref name="to"/>
+            /// rows at a time, the period test as a lane mask; false (and nothing summed) when, with
+            /// <paramref name="checkRegion"/>, a row's region differs from the first row's. The last partial block is read whole with the lanes past <paramref name="to"/>
             /// masked, when the columns extend that far.
             /// </summary>
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public bool TrySumOneRegion(int from, int to, out long count, out long amount, out long weighted, out bool otherCategories)
+            public bool TrySumOneRegion(int from, int to, bool checkRegion, out long count, out long amount, out long weighted)
             {
                 count = amount = weighted = 0;
-                otherCategories = false;
                 if (!Vector256.IsHardwareAccelerated || months > int.MaxValue)
                 {
                     return false;
@@ -798,23 +815,22 @@ public sealed class ForecastHierarchyRollup
                 ref var basisPoints0 = ref MemoryMarshal.GetArrayDataReference(_basisPoints);
                 ref var month0 = ref MemoryMarshal.GetArrayDataReference(_month);
                 ref var region0 = ref MemoryMarshal.GetArrayDataReference(_region);
-                ref var category0 = ref MemoryMarshal.GetArrayDataReference(_category);
                 var first = Vector256.Create(firstMonth);
                 var span = Vector256.Create((uint)months);
                 var region = Vector128.Create(Unsafe.Add(ref region0, from));
-                var category = Unsafe.Add(ref category0, from) * 0x0101_0101_0101_0101UL;
                 var n = Vector256<int>.Zero;
                 var va = Vector256<long>.Zero;
                 var vw = Vector256<long>.Zero;
                 var regionDiffers = Vector128<ushort>.Zero;
-                var categoryDiffers = 0UL;
                 var i = from;
                 for (; i + 8 <= to; i += 8)
                 {
                     var inPeriod = Vector256.LessThan((Vector256.WidenLower(Vector128.LoadUnsafe(ref month0, (nuint)i).ToVector256Unsafe()) - first).AsUInt32(), span).AsInt32();
                     Add(ref amount0, ref basisPoints0, i, inPeriod, ref n, ref va, ref vw);
-                    regionDiffers |= Vector128.LoadUnsafe(ref region0, (nuint)i) ^ region;
-                    categoryDiffers |= Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref category0, i)) ^ category;
+                    if (checkRegion)
+                    {
+                        regionDiffers |= Vector128.LoadUnsafe(ref region0, (nuint)i) ^ region;
+                    }
                 }
 
                 var rest = to - i;
@@ -829,10 +845,9 @@ public sealed class ForecastHierarchyRollup
                     var inPeriod = Vector256.LessThan((Vector256.WidenLower(Vector128.LoadUnsafe(ref month0, (nuint)i).ToVector256Unsafe()) - first).AsUInt32(), span).AsInt32() & lanes;
                     Add(ref amount0, ref basisPoints0, i, inPeriod, ref n, ref va, ref vw);
                     regionDiffers |= (Vector128.LoadUnsafe(ref region0, (nuint)i) ^ region) & Vector128.LessThan(Vector128<ushort>.Indices, Vector128.Create((ushort)rest));
-                    categoryDiffers |= (Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref category0, i)) ^ category) & ((1UL << (rest * 8)) - 1);
                 }
 
-                if (byRegion && regionDiffers != Vector128<ushort>.Zero)
+                if (checkRegion && regionDiffers != Vector128<ushort>.Zero)
                 {
                     return false;
                 }
@@ -840,7 +855,6 @@ public sealed class ForecastHierarchyRollup
                 count = -Vector256.Sum(n);
                 amount = Vector256.Sum(va);
                 weighted = Vector256.Sum(vw);
-                otherCategories = categoryDiffers != 0;
                 return true;
             }
 
@@ -863,26 +877,34 @@ public sealed class ForecastHierarchyRollup
         private static long SafeRows(long maxAmount) =>
             maxAmount == 0 ? long.MaxValue : Math.Max(1, long.MaxValue / (maxAmount * Probability.Scale));
 
-        /// <summary>One worker's sums per inner node and present leaves, in pooled arrays grown as the tree grows.</summary>
-        private sealed class Partial
+        /// <summary>
+        /// One worker's sums per inner node and present leaves, in pooled arrays grown as the tree grows. A partner's
+        /// sums are queued (cell, sums) in a small buffer and added to the parents' scattered cells in batches, a loop
+        /// of independent adds whose cache misses overlap.
+        /// </summary>
+        private sealed class Partial<TCell>
+            where TCell : struct, IPartialCell
         {
+            private const int PendingCapacity = 512;
             private readonly RowPass _pass;
+            private readonly Pending[] _pending = new Pending[PendingCapacity];
             private ForecastTree.View _view;
             private int _clearedCells;
             private int _clearedLeaves;
+            private int _pendingCount;
 
             public Partial(RowPass pass, ForecastTree.View view)
             {
                 _pass = pass;
                 _view = view;
-                Cells = ArrayPool<Cell>.Shared.Rent(Math.Max(view.InnerCount * pass.Width, 16));
+                Cells = ArrayPool<TCell>.Shared.Rent(Math.Max(view.InnerCount * pass.Width, 16));
                 Leaves = ArrayPool<bool>.Shared.Rent(Math.Max(view.LeafCount, 16));
                 _clearedCells = Clear(Cells, 0, view.InnerCount * pass.Width);
                 _clearedLeaves = Clear(Leaves, 0, view.LeafCount);
             }
 
             /// <summary>Exact sums per (inner node, currency, category): a partner's categories of one currency share a few cache lines.</summary>
-            public Cell[] Cells { get; private set; }
+            public TCell[] Cells { get; private set; }
 
             public bool[] Leaves { get; private set; }
 
@@ -893,23 +915,49 @@ public sealed class ForecastHierarchyRollup
             public int LeafCount { get; private set; }
 
             /// <summary>
-            /// Adds a partner's sums in one region, per (currency, category), to its leaf's parent, and clears them. Does
-            /// nothing when every count is zero (no row of the period).
+            /// Queues a partner's sums in one region, for the cells from <paramref name="first"/> (currency, category),
+            /// for its leaf's parent, and clears them. Does nothing when every count is zero (no row of the period).
             /// </summary>
-            public void Add(int partner, int region, Span<long> count, Span<long> amount, Span<long> weighted)
+            public void Add(int partner, int region, Span<long> count, Span<long> amount, Span<long> weighted, int first)
+            {
+                var any = false;
+                foreach (var n in count)
+                {
+                    any |= n != 0;
+                }
+
+                if (any)
+                {
+                    Queue(partner, region, count, amount, weighted, first);
+                }
+
+                count.Clear();
+                amount.Clear();
+                weighted.Clear();
+            }
+
+            /// <summary>Adds the queued sums to their cells.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public void Apply()
+            {
+                var cells = Cells;
+                foreach (ref readonly var p in _pending.AsSpan(0, _pendingCount))
+                {
+                    cells[p.Cell].Add(p.Count, p.Amount, p.Weighted);
+                }
+
+                _pendingCount = 0;
+            }
+
+            public void Return()
+            {
+                ArrayPool<TCell>.Shared.Return(Cells);
+                ArrayPool<bool>.Shared.Return(Leaves);
+            }
+
+            private void Queue(int partner, int region, Span<long> count, Span<long> amount, Span<long> weighted, int first)
             {
                 var width = _pass.Width;
-                var any = false;
-                for (var k = 0; k < width; k++)
-                {
-                    any |= count[k] != 0;
-                }
-
-                if (!any)
-                {
-                    return;
-                }
-
                 var slot = _pass.Slot(partner, region);
                 var leaf = _pass.Leaves[slot];
                 if (leaf < 0)
@@ -927,6 +975,8 @@ public sealed class ForecastHierarchyRollup
                 var parent = _view.LeafParents[leaf];
                 if ((parent + 1) * width > _clearedCells)
                 {
+                    // Queued cells are within the cleared part, which only grows.
+                    Apply();
                     Cells = Ensure(Cells, ref _clearedCells, (parent + 1) * width);
                 }
 
@@ -935,30 +985,23 @@ public sealed class ForecastHierarchyRollup
                     Leaves = Ensure(Leaves, ref _clearedLeaves, leaf + 1);
                 }
 
-                var cells = Cells.AsSpan(parent * width, width);
-                for (var k = 0; k < width; k++)
+                if (_pendingCount + count.Length > PendingCapacity)
+                {
+                    Apply();
+                }
+
+                var cell = (parent * width) + first;
+                for (var k = 0; k < count.Length; k++, cell++)
                 {
                     if (count[k] != 0)
                     {
-                        ref var cell = ref cells[k];
-                        cell.Count += count[k];
-                        cell.Amount += amount[k];
-                        cell.Weighted += weighted[k];
+                        _pending[_pendingCount++] = new Pending(cell, count[k], amount[k], weighted[k]);
                     }
                 }
 
-                count.Clear();
-                amount.Clear();
-                weighted.Clear();
                 Leaves[leaf] = true;
                 Nodes = Math.Max(Nodes, parent + 1);
                 LeafCount = Math.Max(LeafCount, leaf + 1);
-            }
-
-            public void Return()
-            {
-                ArrayPool<Cell>.Shared.Return(Cells);
-                ArrayPool<bool>.Shared.Return(Leaves);
             }
 
             // Pooled arrays are cleared only as far as they are used: up to the tree's size when the pass
@@ -985,12 +1028,62 @@ public sealed class ForecastHierarchyRollup
             }
         }
 
-        /// <summary>One exact sum of rows: count, amount and amount × basis points.</summary>
-        private struct Cell
+        /// <summary>One partner's sums for one cell, queued for <see cref="Partial{TCell}.Apply"/>.</summary>
+        private readonly record struct Pending(int Cell, long Count, long Amount, long Weighted);
+
+        /// <summary>A worker's exact sum of rows for one cell: count, amount and amount × basis points.</summary>
+        private interface IPartialCell
         {
-            public long Count;
-            public Int128 Amount;
-            public Int128 Weighted;
+            long Count { get; }
+
+            Int128 Amount { get; }
+
+            Int128 Weighted { get; }
+
+            void Add(long count, long amount, long weighted);
+        }
+
+        /// <summary>A cell in 128 bits: for snapshots whose sums may not fit 64 bits.</summary>
+        private struct WideCell : IPartialCell
+        {
+            private Int128 _amount;
+            private Int128 _weighted;
+
+            public long Count { get; private set; }
+
+            public readonly Int128 Amount => _amount;
+
+            public readonly Int128 Weighted => _weighted;
+
+            public void Add(long count, long amount, long weighted)
+            {
+                Count += count;
+                _amount += amount;
+                _weighted += weighted;
+            }
+        }
+
+        /// <summary>
+        /// A cell in 64 bits (24 bytes against 40, so a parent's cells take fewer cache lines): only when the sums of
+        /// all the snapshot's rows fit 64 bits, so that no subset's can overflow.
+        /// </summary>
+        private struct NarrowCell : IPartialCell
+        {
+            private long _amount;
+            private long _weighted;
+
+            public long Count { get; private set; }
+
+            public readonly Int128 Amount => _amount;
+
+            public readonly Int128 Weighted => _weighted;
+
+            public void Add(long count, long amount, long weighted)
+            {
+                Count += count;
+                _amount += amount;
+                _weighted += weighted;
+            }
         }
     }
 }

@@ -116,6 +116,40 @@ public sealed class ForecastHierarchyProperties
         return true.ToProperty();
     }
 
+    [Property(MaxTest = 80)]
+    public Property ComputeInParts_64And128BitSumsOnOneOrSeveralThreads_SameFiguresAndTheRootEqualsADecimalRecompute(PositiveInt seed, PositiveInt threads)
+    {
+        var random = new Random(seed.Get);
+        var (single, tree) = seed.Get % 2 == 0 ? RandomCase(random) : RunsCase(random);
+        var split = PipelineSnapshot.FromRows(single.Rows(), new PipelineSnapshotOptions { MaxDegreeOfParallelism = 1 + (threads.Get % 4) });
+
+        // The generated amounts let every sum fit 64 bits, so the first takes the 64-bit worker sums; the others are forced to 128 bits.
+        var narrowOne = ForecastHierarchyRollup.ComputeInParts(single, tree, Q1, CurrencyCode.EUR, null, null, null, minRowsPerWorker: int.MaxValue);
+        ForecastHierarchyRollup[] others =
+        [
+            ForecastHierarchyRollup.ComputeInParts(split, tree, Q1, CurrencyCode.EUR, null, null, null, minRowsPerWorker: 1),
+            ForecastHierarchyRollup.ComputeInParts(single, tree, Q1, CurrencyCode.EUR, null, null, null, minRowsPerWorker: int.MaxValue, allowNarrow: false),
+            ForecastHierarchyRollup.ComputeInParts(split, tree, Q1, CurrencyCode.EUR, null, null, null, minRowsPerWorker: 1, allowNarrow: false),
+        ];
+
+        foreach (var other in others)
+        {
+            Assert.Equal(narrowOne.Paths, other.Paths);
+            Assert.All(narrowOne.Paths, path => Assert.Equal(Figures(narrowOne[path]), Figures(other[path])));
+        }
+
+        var inQ1 = single.Rows().Where(r => Q1.Contains(r.CloseDate)).ToList();
+        var root = narrowOne[narrowOne.Root];
+        foreach (var category in Enum.GetValues<ForecastCategory>())
+        {
+            var rows = inQ1.Where(r => r.Category == category).ToList();
+            Assert.Equal(rows.Count, root.Categories[(int)category].Count);
+            Assert.Equal(rows.Sum(r => r.Amount.Amount), root.Categories[(int)category].Amount.Amount);
+        }
+
+        return true.ToProperty();
+    }
+
     private static string Figures(ForecastNodeRollup node) =>
         $"{node.Level} {node.Key} {node.Parent} [{string.Join(", ", node.Children)}] [{string.Join(", ", node.Categories)}] [{string.Join(", ", node.Forecast)}] {node.OpenWeighted}";
 
