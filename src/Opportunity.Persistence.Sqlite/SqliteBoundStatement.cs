@@ -13,14 +13,20 @@ namespace Opportunity.Persistence.Sqlite;
 /// </summary>
 internal sealed class SqliteBoundStatement : IDisposable
 {
-    private readonly SqliteConnection _connection;
+    private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
 
     public SqliteBoundStatement(SqliteConnection connection, string sql)
+        : this(connection.Handle!, sql)
     {
-        _connection = connection;
-        var rc = raw.sqlite3_prepare_v2(connection.Handle, sql, out _statement);
-        SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+    }
+
+    /// <summary>Prepares <paramref name="sql"/> on a native connection handle.</summary>
+    public SqliteBoundStatement(sqlite3 db, string sql)
+    {
+        _db = db;
+        var rc = raw.sqlite3_prepare_v2(db, sql, out _statement);
+        SqliteException.ThrowExceptionForRC(rc, db);
     }
 
     /// <summary>Binds parameter <paramref name="index"/> (1-based) to text.</summary>
@@ -71,13 +77,13 @@ internal sealed class SqliteBoundStatement : IDisposable
             return true;
         }
 
-        if (rc == raw.SQLITE_CONSTRAINT && raw.sqlite3_extended_errcode(_connection.Handle) == refusedBy)
+        if (rc == raw.SQLITE_CONSTRAINT && raw.sqlite3_extended_errcode(_db) == refusedBy)
         {
             raw.sqlite3_reset(_statement);
             return false;
         }
 
-        SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+        SqliteException.ThrowExceptionForRC(rc, _db);
         throw new InvalidOperationException($"SQLite step returned {rc}.");
     }
 
@@ -95,7 +101,7 @@ internal sealed class SqliteBoundStatement : IDisposable
             return false;
         }
 
-        SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+        SqliteException.ThrowExceptionForRC(rc, _db);
         throw new InvalidOperationException($"SQLite step returned {rc}.");
     }
 
@@ -110,5 +116,5 @@ internal sealed class SqliteBoundStatement : IDisposable
 
     public void Dispose() => _statement.Dispose();
 
-    private void Check(int rc) => SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+    private void Check(int rc) => SqliteException.ThrowExceptionForRC(rc, _db);
 }
