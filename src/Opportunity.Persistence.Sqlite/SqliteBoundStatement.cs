@@ -16,6 +16,9 @@ internal sealed class SqliteBoundStatement : IDisposable
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
 
+    /// <summary>The statement's pointer for <see cref="SqliteNativeColumns"/> (the statement lives as long as this object); 0 when those are not available.</summary>
+    private readonly nint _native;
+
     public SqliteBoundStatement(SqliteConnection connection, string sql)
         : this(connection.Handle!, sql)
     {
@@ -27,6 +30,7 @@ internal sealed class SqliteBoundStatement : IDisposable
         _db = db;
         var rc = raw.sqlite3_prepare_v2(db, sql, out _statement);
         SqliteException.ThrowExceptionForRC(rc, db);
+        _native = SqliteNativeColumns.Available ? _statement.DangerousGetHandle() : 0;
     }
 
     /// <summary>Binds parameter <paramref name="index"/> (1-based) to text.</summary>
@@ -90,7 +94,7 @@ internal sealed class SqliteBoundStatement : IDisposable
     /// <summary>Steps a query: true with a row to read (<see cref="Int64"/>, <see cref="Utf8"/>), false when it has no more.</summary>
     public bool Read()
     {
-        var rc = raw.sqlite3_step(_statement);
+        var rc = _native != 0 ? SqliteNativeColumns.Step(_native) : raw.sqlite3_step(_statement);
         if (rc == raw.SQLITE_ROW)
         {
             return true;
@@ -106,13 +110,13 @@ internal sealed class SqliteBoundStatement : IDisposable
     }
 
     /// <summary>Whether column <paramref name="column"/> (0-based) of the current row is NULL.</summary>
-    public bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
+    public bool IsNull(int column) => (_native != 0 ? SqliteNativeColumns.Type(_native, column) : raw.sqlite3_column_type(_statement, column)) == raw.SQLITE_NULL;
 
     /// <summary>Column <paramref name="column"/> (0-based) of the current row as an integer.</summary>
-    public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
+    public long Int64(int column) => _native != 0 ? SqliteNativeColumns.Int64(_native, column) : raw.sqlite3_column_int64(_statement, column);
 
     /// <summary>Column <paramref name="column"/> (0-based) of the current row as its UTF-8 text, valid until the next step.</summary>
-    public ReadOnlySpan<byte> Utf8(int column) => raw.sqlite3_column_blob(_statement, column);
+    public ReadOnlySpan<byte> Utf8(int column) => _native != 0 ? SqliteNativeColumns.Bytes(_native, column) : raw.sqlite3_column_blob(_statement, column);
 
     public void Dispose() => _statement.Dispose();
 
