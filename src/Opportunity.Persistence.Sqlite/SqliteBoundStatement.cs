@@ -13,14 +13,24 @@ namespace Opportunity.Persistence.Sqlite;
 /// </summary>
 internal sealed class SqliteBoundStatement : IDisposable
 {
-    private readonly SqliteConnection _connection;
+    private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
 
+    /// <summary>The statement's pointer for <see cref="SqliteNativeColumns"/> (the statement lives as long as this object); 0 when those are not available.</summary>
+    private readonly nint _native;
+
     public SqliteBoundStatement(SqliteConnection connection, string sql)
+        : this(connection.Handle!, sql)
     {
-        _connection = connection;
-        var rc = raw.sqlite3_prepare_v2(connection.Handle, sql, out _statement);
-        SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+    }
+
+    /// <summary>Prepares <paramref name="sql"/> on a native connection handle.</summary>
+    public SqliteBoundStatement(sqlite3 db, string sql)
+    {
+        _db = db;
+        var rc = raw.sqlite3_prepare_v2(db, sql, out _statement);
+        SqliteException.ThrowExceptionForRC(rc, db);
+        _native = SqliteNativeColumns.Available ? _statement.DangerousGetHandle() : 0;
     }
 
     /// <summary>Binds parameter <paramref name="index"/> (1-based) to text.</summary>
@@ -71,20 +81,20 @@ internal sealed class SqliteBoundStatement : IDisposable
             return true;
         }
 
-        if (rc == raw.SQLITE_CONSTRAINT && raw.sqlite3_extended_errcode(_connection.Handle) == refusedBy)
+        if (rc == raw.SQLITE_CONSTRAINT && raw.sqlite3_extended_errcode(_db) == refusedBy)
         {
             raw.sqlite3_reset(_statement);
             return false;
         }
 
-        SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+        SqliteException.ThrowExceptionForRC(rc, _db);
         throw new InvalidOperationException($"SQLite step returned {rc}.");
     }
 
     /// <summary>Steps a query: true with a row to read (<see cref="Int64"/>, <see cref="Utf8"/>), false when it has no more.</summary>
     public bool Read()
     {
-        var rc = raw.sqlite3_step(_statement);
+        var rc = _native != 0 ? SqliteNativeColumns.Step(_native) : raw.sqlite3_step(_statement);
         if (rc == raw.SQLITE_ROW)
         {
             return true;
@@ -95,20 +105,20 @@ internal sealed class SqliteBoundStatement : IDisposable
             return false;
         }
 
-        SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+        SqliteException.ThrowExceptionForRC(rc, _db);
         throw new InvalidOperationException($"SQLite step returned {rc}.");
     }
 
     /// <summary>Whether column <paramref name="column"/> (0-based) of the current row is NULL.</summary>
-    public bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
+    public bool IsNull(int column) => (_native != 0 ? SqliteNativeColumns.Type(_native, column) : raw.sqlite3_column_type(_statement, column)) == raw.SQLITE_NULL;
 
     /// <summary>Column <paramref name="column"/> (0-based) of the current row as an integer.</summary>
-    public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
+    public long Int64(int column) => _native != 0 ? SqliteNativeColumns.Int64(_native, column) : raw.sqlite3_column_int64(_statement, column);
 
     /// <summary>Column <paramref name="column"/> (0-based) of the current row as its UTF-8 text, valid until the next step.</summary>
-    public ReadOnlySpan<byte> Utf8(int column) => raw.sqlite3_column_blob(_statement, column);
+    public ReadOnlySpan<byte> Utf8(int column) => _native != 0 ? SqliteNativeColumns.Bytes(_native, column) : raw.sqlite3_column_blob(_statement, column);
 
     public void Dispose() => _statement.Dispose();
 
-    private void Check(int rc) => SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+    private void Check(int rc) => SqliteException.ThrowExceptionForRC(rc, _db);
 }

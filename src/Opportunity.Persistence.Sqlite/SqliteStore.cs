@@ -30,6 +30,7 @@ public sealed partial class SqliteStore : StorePorts, IStoreSchema, IDisposable
 
     private readonly string _connectionString;
     private readonly string _pragmas;
+    private readonly int _busyTimeoutMilliseconds;
     private readonly bool _autoMigrate;
     private readonly SemaphoreSlim _writeGate;
     private readonly SemaphoreSlim _migrateGate = new(1, 1);
@@ -85,6 +86,7 @@ public sealed partial class SqliteStore : StorePorts, IStoreSchema, IDisposable
 
         _connectionString = builder.ToString();
         _pragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {(options.DurableCommits ? "FULL" : "NORMAL")}; PRAGMA secure_delete = ON;");
+        _busyTimeoutMilliseconds = (int)Math.Min(int.MaxValue, (long)options.BusyTimeout.TotalMilliseconds);
         _autoMigrate = options.AutoMigrate;
         _recordFieldHistory = options.RecordFieldHistory;
         _writeGate = WriteGates.GetOrAdd(isFile ? Path.GetFullPath(builder.DataSource) : _connectionString, _ => new SemaphoreSlim(1, 1));
@@ -170,6 +172,9 @@ public sealed partial class SqliteStore : StorePorts, IStoreSchema, IDisposable
 
     /// <summary>The pipeline definitions that rebuild stored opportunities.</summary>
     internal PipelineCatalog Pipelines => _pipelines;
+
+    /// <summary>How long a connection waits for a lock (<see cref="SqliteStoreOptions.BusyTimeout"/>), for connections opened on the native API.</summary>
+    internal int BusyTimeoutMilliseconds => _busyTimeoutMilliseconds;
 
     /// <summary>Fault injection for the conformance suite: called with a point name between the steps of a write.</summary>
     internal Action<string>? FaultHook { get; set; }

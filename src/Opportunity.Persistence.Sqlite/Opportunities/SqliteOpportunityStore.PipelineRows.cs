@@ -48,7 +48,7 @@ internal sealed partial class SqliteOpportunityStore : IPipelineRowSource
         using var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = connection.BeginTransaction(deferred: true);
         var (where, parameters) = await PipelineWhereAsync(connection, transaction, scope, includeClosedWon, cancellationToken).ConfigureAwait(false);
-        var batches = SqlitePipelineRowReader.ReadAsync(connection, where, [.. parameters.Select(p => (string)p.Value!)], scope.Partner is not null, store.OpenAsync, readers, rowsPerReader, cancellationToken);
+        var batches = SqlitePipelineRowReader.ReadAsync(connection, where, [.. parameters.Select(p => (string)p.Value!)], scope.Partner is not null, store.BusyTimeoutMilliseconds, readers, rowsPerReader, cancellationToken);
         await foreach (var batch in batches.ConfigureAwait(false))
         {
             yield return batch;

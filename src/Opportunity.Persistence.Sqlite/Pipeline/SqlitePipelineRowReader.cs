@@ -6,13 +6,14 @@ namespace Opportunity.Persistence.Sqlite;
 /// <summary>
 /// The pipeline row stream of <see cref="SqliteOpportunityStore.ReadPipelineRowsAsync(AccessScope, bool, CancellationToken)"/>:
 /// the pipeline index stepped on the native handle (<see cref="SqliteBoundStatement"/>). A large
-/// tenant is read by several connections at once, each over a disjoint range of partners, on
+/// tenant is read on connections of its own (<see cref="SqliteSnapshotReadConnection"/>: no mutex
+/// around each column read), several at once, each over a disjoint range of partners, on
 /// threads of their own (SQLite's engine runs in the reading thread, so this is what puts a second
 /// core to work). The ranges hold as many partners each (<see cref="Bounds"/>), so partners of
 /// very different sizes only unbalance the ranges, never change the rows. Every connection reads the same
 /// snapshot: the first connection's read transaction is handed to the others with
 /// <c>sqlite3_snapshot_get</c>/<c>sqlite3_snapshot_open</c> (WAL mode); when that is not
-/// possible (another journal mode, an in-memory database), one connection reads everything.
+/// possible (another journal mode, an in-memory database), or the tenant is small, the first connection reads everything.
 /// </summary>
 internal static class SqlitePipelineRowReader
 {
@@ -30,40 +31,53 @@ internal static class SqlitePipelineRowReader
     /// <summary>
     /// The rows matching <paramref name="where"/> (parameters <c>?1</c> tenant, <c>?2</c> partner),
     /// read on <paramref name="first"/> — whose deferred transaction has run its first read,
-    /// <paramref name="where"/>'s own check — and, for a large tenant, on connections of
-    /// <paramref name="open"/>; in the readers' batches (each valid until the consumer moves on).
+    /// <paramref name="where"/>'s own check — or, for a large tenant, on read connections at its
+    /// snapshot; in the readers' batches (each valid until the consumer moves on).
     /// </summary>
     public static async IAsyncEnumerable<ReadOnlyMemory<StoredPipelineRow>> ReadAsync(
         SqliteConnection first,
         string where,
         IReadOnlyList<string> parameters,
         bool onePartner,
-        Func<CancellationToken, Task<SqliteConnection>> open,
+        int busyTimeoutMilliseconds,
         int readers,
         long rowsPerReader,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var bounds = readers > 1 && !onePartner ? Bounds(first, where, parameters, readers, rowsPerReader) : [];
-        var others = new List<(SqliteConnection Connection, SqliteTransaction Transaction)>();
+        var large = !onePartner && IsLarge(first, where, parameters, rowsPerReader);
+        var bounds = large && readers > 1 ? PartnerBounds(first, parameters, readers) : [];
+        var own = new List<SqliteSnapshotReadConnection>();
         sqlite3_snapshot? snapshot = null;
         try
         {
-            if (bounds.Length > 0 && raw.sqlite3_snapshot_get(first.Handle, "main", out snapshot) != raw.SQLITE_OK)
+            // A large scope is read on connections of its own at the first one's snapshot (free of
+            // the serialized connection's mutex); a small one, or where the snapshot cannot be
+            // shared (another journal mode, an in-memory database), on the first connection alone.
+            if (large && Wal(first) && raw.sqlite3_db_filename(first.Handle, "main").utf8_to_string() is { Length: > 0 } filename)
             {
-                bounds = [];
+                if (raw.sqlite3_snapshot_get(first.Handle, "main", out snapshot) != raw.SQLITE_OK)
+                {
+                    // The WAL is empty (e.g. right after the last connection closed): the file alone is the snapshot.
+                    snapshot?.Dispose();
+                    snapshot = null;
+                }
+
+                for (var i = 0; i <= bounds.Length; i++)
+                {
+                    if (SqliteSnapshotReadConnection.Open(filename, snapshot, busyTimeoutMilliseconds) is not { } connection)
+                    {
+                        break;
+                    }
+
+                    own.Add(connection);
+                }
             }
 
-            for (var i = 0; i < bounds.Length; i++)
+            if (own.Count <= bounds.Length)
             {
-                var connection = await open(cancellationToken).ConfigureAwait(false);
-                var transaction = connection.BeginTransaction(deferred: true);
-                others.Add((connection, transaction));
-                if (raw.sqlite3_snapshot_open(connection.Handle, "main", snapshot) != raw.SQLITE_OK)
-                {
-                    // The snapshot cannot be shared (e.g. checkpointed away): one connection reads everything.
-                    bounds = [];
-                    break;
-                }
+                own.ForEach(c => c.Dispose());
+                own.Clear();
+                bounds = [];
             }
 
             var ranges = new List<Func<PipelineRowSink, CancellationToken, Task>>();
@@ -83,13 +97,13 @@ internal static class SqlitePipelineRowReader
                     range += $" AND partner < ?{values.Count}";
                 }
 
-                var connection = i == 0 ? first : others[i - 1].Connection;
+                var handle = own.Count > 0 ? own[i].Handle : first.Handle!;
                 var sql = $"""
                     SELECT {Columns}, CASE WHEN amount_minor > {Money.MaxDealMinorUnits} THEN id END
                     FROM opportunities r INDEXED BY opportunities_pipeline
                     WHERE {range};
                     """;
-                ranges.Add((sink, token) => ReadAsync(connection, sql, values, sink, token));
+                ranges.Add((sink, token) => ReadAsync(handle, sql, values, sink, token));
             }
 
             await foreach (var batch in PipelineRowFanIn.ReadAsync(ranges, cancellationToken).ConfigureAwait(false))
@@ -100,11 +114,7 @@ internal static class SqlitePipelineRowReader
         finally
         {
             snapshot?.Dispose();
-            foreach (var (connection, transaction) in others)
-            {
-                transaction.Dispose();
-                connection.Dispose();
-            }
+            own.ForEach(c => c.Dispose());
         }
     }
 
@@ -114,20 +124,21 @@ internal static class SqlitePipelineRowReader
     /// split into ranges of as many partners each; none when the scope holds fewer than
     /// 2 × <paramref name="rowsPerReader"/> rows (counted up to that many) or fewer than two partners.
     /// </summary>
-    internal static string[] Bounds(SqliteConnection connection, string where, IReadOnlyList<string> parameters, int readers, long rowsPerReader)
+    internal static string[] Bounds(SqliteConnection connection, string where, IReadOnlyList<string> parameters, int readers, long rowsPerReader) =>
+        IsLarge(connection, where, parameters, rowsPerReader) ? PartnerBounds(connection, parameters, readers) : [];
+
+    /// <summary>Whether the scope holds at least 2 × <paramref name="rowsPerReader"/> rows (counted up to that many).</summary>
+    private static bool IsLarge(SqliteConnection connection, string where, IReadOnlyList<string> parameters, long rowsPerReader)
     {
-        using var command = connection.CreateCommand();
-        for (var i = 0; i < parameters.Count; i++)
-        {
-            command.Parameters.AddWithValue($"?{i + 1}", parameters[i]);
-        }
-
+        using var command = Command(connection, parameters);
         command.CommandText = $"SELECT count(*) FROM (SELECT 1 FROM opportunities r INDEXED BY opportunities_pipeline WHERE {where} LIMIT {2 * rowsPerReader});";
-        if ((long)command.ExecuteScalar()! < 2 * rowsPerReader)
-        {
-            return [];
-        }
+        return (long)command.ExecuteScalar()! >= 2 * rowsPerReader;
+    }
 
+    /// <summary>The bounds of <see cref="Bounds"/>, the scope known to be large.</summary>
+    private static string[] PartnerBounds(SqliteConnection connection, IReadOnlyList<string> parameters, int readers)
+    {
+        using var command = Command(connection, parameters);
         const string Open = $"FROM opportunities INDEXED BY opportunities_pipeline WHERE tenant = ?1 AND stage_kind = 0 AND {Schema.SqliteMigrations.PipelineIndexCondition}";
         command.CommandText = $"""
             WITH RECURSIVE p(partner) AS (
@@ -158,8 +169,26 @@ internal static class SqlitePipelineRowReader
         return [.. bounds];
     }
 
+    private static bool Wal(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode;";
+        return string.Equals(command.ExecuteScalar() as string, "wal", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, IReadOnlyList<string> parameters)
+    {
+        var command = connection.CreateCommand();
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            command.Parameters.AddWithValue($"?{i + 1}", parameters[i]);
+        }
+
+        return command;
+    }
+
     /// <summary>One range, stepped on the native handle of its connection (in that connection's transaction).</summary>
-    private static async Task ReadAsync(SqliteConnection connection, string sql, List<string> parameters, PipelineRowSink sink, CancellationToken cancellationToken)
+    private static async Task ReadAsync(sqlite3 connection, string sql, List<string> parameters, PipelineRowSink sink, CancellationToken cancellationToken)
     {
         using var rows = new SqliteBoundStatement(connection, sql);
         for (var i = 0; i < parameters.Count; i++)
