@@ -18,8 +18,26 @@ internal static unsafe partial class SqliteNativeColumns
 {
     private const string Library = "e_sqlite3";
 
-    /// <summary>Whether SQLitePCL's provider is the library these calls bind to.</summary>
-    public static readonly bool Available = string.Equals(raw.GetNativeLibraryName(), Library, StringComparison.Ordinal);
+    /// <summary>
+    /// Whether SQLitePCL's provider is the library these calls bind to, and the runtime finds that library
+    /// under its name and it is the same version (else every call goes through SQLitePCL, as before).
+    /// </summary>
+    public static readonly bool Available = string.Equals(raw.GetNativeLibraryName(), Library, StringComparison.Ordinal) && SameLibrary();
+
+    private static bool SameLibrary()
+    {
+        try
+        {
+            return LibraryVersion() == raw.sqlite3_libversion_number();
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
+        {
+            return false;
+        }
+    }
+
+    [LibraryImport(Library, EntryPoint = "sqlite3_libversion_number")]
+    private static partial int LibraryVersion();
 
     [LibraryImport(Library, EntryPoint = "sqlite3_step")]
     public static partial int Step(nint statement);
