@@ -110,7 +110,7 @@ internal static class PipelineLoadMeasurement
         for (var round = 0; round <= rounds; round++)
         {
             GC.Collect();
-            var server = monitor is null ? 0 : await BackendTicksAsync(monitor);
+            var server = monitor is null ? 0 : await PostgresBackendCpu.MillisecondsAsync(monitor, ApplicationName);
             var allocated = GC.GetTotalAllocatedBytes(true);
             process.Refresh();
             var cpu = process.TotalProcessorTime;
@@ -120,7 +120,7 @@ internal static class PipelineLoadMeasurement
             process.Refresh();
             var cpuMs = (process.TotalProcessorTime - cpu).TotalMilliseconds;
             var bytes = GC.GetTotalAllocatedBytes(true) - allocated;
-            var serverMs = monitor is null ? 0 : (await BackendTicksAsync(monitor) - server) * 1000.0 / 100;
+            var serverMs = monitor is null ? 0 : await PostgresBackendCpu.MillisecondsAsync(monitor, ApplicationName) - server;
             if (snapshot.Count != rows)
             {
                 throw new InvalidOperationException($"{name}: {snapshot.Count} rows, not {rows}.");
@@ -159,14 +159,14 @@ internal static class PipelineLoadMeasurement
             int? groups = null;
             for (var q = 0; q < queries.Length; q++)
             {
-                var server = await BackendTicksAsync(monitor);
+                var server = await PostgresBackendCpu.MillisecondsAsync(monitor, ApplicationName);
                 process.Refresh();
                 var cpu = process.TotalProcessorTime;
                 var wall = Stopwatch.StartNew();
                 var count = await queries[q].Run();
                 wall.Stop();
                 process.Refresh();
-                var serverMs = (await BackendTicksAsync(monitor) - server) * 1000.0 / 100;
+                var serverMs = await PostgresBackendCpu.MillisecondsAsync(monitor, ApplicationName) - server;
                 if ((groups ??= count) != count)
                 {
                     throw new InvalidOperationException($"{queries[q].Name}: {count} groups, not {groups}.");
@@ -186,25 +186,6 @@ internal static class PipelineLoadMeasurement
                 $"{queries[q].Name}: wall {wall[wall.Length / 2]:N0} ms (rounds {string.Join(" / ", results[q].Select(r => r.Wall.ToString("N0", CultureInfo.InvariantCulture)))} ms), "
                 + $"client CPU {results[q].Select(r => r.Cpu).Order().ElementAt(wall.Length / 2):N0} ms, server CPU {results[q].Select(r => r.Server).Order().ElementAt(wall.Length / 2):N0} ms");
         }
-    }
-
-    /// <summary>utime + stime (clock ticks) of this program's PostgreSQL sessions (pooled: they live across rounds).</summary>
-    private static async Task<long> BackendTicksAsync(NpgsqlDataSource monitor)
-    {
-        await using var command = monitor.CreateCommand($"SELECT pid FROM pg_stat_activity WHERE application_name = '{ApplicationName}';");
-        await using var reader = await command.ExecuteReaderAsync();
-        var ticks = 0L;
-        while (await reader.ReadAsync())
-        {
-            var stat = $"/proc/{reader.GetInt32(0)}/stat";
-            if (File.Exists(stat))
-            {
-                var fields = File.ReadAllText(stat).Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-            }
-        }
-
-        return ticks;
     }
 
     private sealed class Source(Func<AccessScope, IAsyncEnumerable<ReadOnlyMemory<StoredPipelineRow>>> read) : IPipelineRowSource
