@@ -114,6 +114,12 @@ internal sealed class PostgreSqlOpportunityImporter(PostgreSqlStore db) : IOppor
                     await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
+                // Statistics that know the new rows before anyone reads them (migration 44).
+                using (var analyze = Command(connection, transaction, $"SELECT {_schema}.analyze_after_import($1);", [(long)count]))
+                {
+                    await analyze.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 await InsertImportedPartnersAsync(connection, transaction, batch.NewPartners, cancellationToken).ConfigureAwait(false);
                 db.Fault("after-state");
                 CopyImportMessages(connection, batch.Messages, messageNumber, cancellationToken);
