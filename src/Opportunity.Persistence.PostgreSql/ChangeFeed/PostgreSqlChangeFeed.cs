@@ -56,7 +56,10 @@ internal sealed class PostgreSqlChangeFeed(PostgreSqlStore db) : IChangeFeed, IC
                        o.stage_kind IS NULL
                        OR (EXISTS (SELECT 1 FROM {_schema}.quarantine WHERE tenant = $1 AND kind = 'SalesOpportunity')
                            AND EXISTS (SELECT 1 FROM {_schema}.quarantine q WHERE q.tenant = o.tenant AND q.kind = 'SalesOpportunity' AND q.id = o.id))
-                FROM page p CROSS JOIN LATERAL (SELECT * FROM {_schema}.opportunities d WHERE d.tenant = $1 AND d.id = p.id LIMIT 1) o
+                FROM page p CROSS JOIN LATERAL (
+                    SELECT d.tenant, d.id, d.version, d.partner, d.stage, d.stage_kind, d.amount_minor, d.currency, d.probability_bp,
+                           d.forecast_category, d.expected_close, d.closed_at, d.region, d.product_line, d.products
+                    FROM {_schema}.opportunities d WHERE d.tenant = $1 AND d.id = p.id LIMIT 1) o
                 ORDER BY p.position, p.seq;
                 """,
                 [tenant.Value, after.Transaction, after.Sequence, maxCount]);
