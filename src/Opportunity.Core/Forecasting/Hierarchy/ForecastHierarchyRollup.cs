@@ -653,7 +653,7 @@ public sealed class ForecastHierarchyRollup
             var overrides = _snapshot.CategoryOverrides;
             var e = fromPartner < toPartner ? Array.BinarySearch(overrides.Rows, c.PartnerStart[fromPartner]) : 0;
             e = e >= 0 ? e : ~e;
-            var partnerRegions = _byRegion ? PartnerRegions.Of(c) : null;
+            var partnerRegions = _byRegion ? _snapshot.PartnerRegions : null;
             for (var p = fromPartner; p < toPartner; p++)
             {
                 // Whether the region must be read: only by region, for a partner whose rows span several.

@@ -1,20 +1,15 @@
-using System.Runtime.CompilerServices;
-
 namespace Opportunity.Forecasting;
 
 /// <summary>
 /// Each partner's region code when all its rows share one (nearly every partner: a deal's region is its
-/// partner's), else −1; 0 for a partner without rows. Found once per snapshot's columns and kept with
-/// them (they never change), so a roll-up by region reads the region column only for the partners whose
-/// rows span several regions.
+/// partner's), else −1; 0 for a partner without rows. Found once per snapshot and kept by it
+/// (<see cref="PipelineSnapshot.PartnerRegions"/>), so a roll-up by region reads the region column only for the
+/// partners whose rows span several regions.
 /// </summary>
 internal static class PartnerRegions
 {
-    private static readonly ConditionalWeakTable<PipelineColumns, int[]> Kept = [];
-
-    public static int[] Of(PipelineColumns columns) => Kept.GetValue(columns, Find);
-
-    private static int[] Find(PipelineColumns c)
+    /// <summary>4 bytes per partner.</summary>
+    public static int[] Find(PipelineColumns c)
     {
         var partners = c.PartnerStart.Length - 1;
         var regions = new int[partners];

@@ -54,9 +54,10 @@ public sealed class PipelineSnapshot
     /// Bytes held by the columns, the partner offsets, the run index and the product amounts of deals with
     /// lines (14 bytes per product of a deal; dictionaries excluded), plus one byte per deal for each
     /// close-period column (quarter, fiscal year) built by a partner grouping so far, and 5 bytes per deal whose
-    /// forecast category is not its stage run's once a partner × forecast category grouping has listed them.
+    /// forecast category is not its stage run's once a partner × forecast category grouping has listed them,
+    /// and 4 bytes per partner once a forecast hierarchy has rolled the snapshot up by region.
     /// </summary>
-    public long ColumnBytes => ((long)Count * PipelineColumns.BytesPerRow) + Columns.IndexBytes + Products.Bytes + (_quarters?.Length ?? 0) + (_fiscalYears?.Length ?? 0) + (_categoryOverrides?.Bytes ?? 0);
+    public long ColumnBytes => ((long)Count * PipelineColumns.BytesPerRow) + Columns.IndexBytes + Products.Bytes + (_quarters?.Length ?? 0) + (_fiscalYears?.Length ?? 0) + (_categoryOverrides?.Bytes ?? 0) + (4L * (_partnerRegions?.Length ?? 0));
 
     /// <summary><see cref="ColumnBytes"/> per deal (0 when empty).</summary>
     public double BytesPerOpportunity => Count == 0 ? 0 : ColumnBytes / (double)Count;
@@ -79,6 +80,7 @@ public sealed class PipelineSnapshot
     private byte[]? _quarters;
     private byte[]? _fiscalYears;
     private CategoryOverrides? _categoryOverrides;
+    private int[]? _partnerRegions;
 
     /// <summary>The deals whose forecast category is not their stage run's, listed on first use and kept (the snapshot never changes).</summary>
     internal CategoryOverrides CategoryOverrides
@@ -92,6 +94,21 @@ public sealed class PipelineSnapshot
 
             var created = CategoryOverrides.Create(Columns);
             return Interlocked.CompareExchange(ref _categoryOverrides, created, null) ?? created;
+        }
+    }
+
+    /// <summary>Each partner's one region, or −1 (<see cref="Forecasting.PartnerRegions"/>), found on first use and kept (the snapshot never changes).</summary>
+    internal int[] PartnerRegions
+    {
+        get
+        {
+            if (Volatile.Read(ref _partnerRegions) is { } built)
+            {
+                return built;
+            }
+
+            var created = Forecasting.PartnerRegions.Find(Columns);
+            return Interlocked.CompareExchange(ref _partnerRegions, created, null) ?? created;
         }
     }
 

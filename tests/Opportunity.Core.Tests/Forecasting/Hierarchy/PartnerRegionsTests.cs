@@ -7,7 +7,7 @@ namespace Opportunity.Core.Tests.Forecasting.Hierarchy;
 public sealed class PartnerRegionsTests
 {
     [Fact]
-    public void Of_PartnersOfOneRegionAndOfSeveral_TheOneRegionsCodeElseMinusOne()
+    public void PartnerRegions_PartnersOfOneRegionAndOfSeveral_TheOneRegionsCodeElseMinusOne_KeptAndCounted()
     {
         var snapshot = PipelineSnapshot.FromRows(
         [
@@ -20,9 +20,12 @@ public sealed class PartnerRegionsTests
         var d = snapshot.Dictionaries;
         int Code(string region) => Array.IndexOf(d.Regions, region);
 
-        var regions = PartnerRegions.Of(snapshot.Columns);
+        var before = snapshot.ColumnBytes;
+
+        var regions = snapshot.PartnerRegions;
 
         Assert.Equal([Code("EMEA"), -1, Code("APAC")], regions);
-        Assert.Same(regions, PartnerRegions.Of(snapshot.Columns));
+        Assert.Same(regions, snapshot.PartnerRegions);
+        Assert.Equal(before + (4 * 3), snapshot.ColumnBytes);
     }
 }
