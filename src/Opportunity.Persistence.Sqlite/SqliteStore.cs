@@ -30,7 +30,6 @@ public sealed partial class SqliteStore : StorePorts, IStoreSchema, IDisposable
 
     private readonly string _connectionString;
     private readonly string _pragmas;
-    private readonly int _busyTimeoutMilliseconds;
     private readonly bool _autoMigrate;
     private readonly SemaphoreSlim _writeGate;
     private readonly SemaphoreSlim _migrateGate = new(1, 1);
@@ -85,8 +84,8 @@ public sealed partial class SqliteStore : StorePorts, IStoreSchema, IDisposable
         }
 
         _connectionString = builder.ToString();
-        _pragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = {(options.DurableCommits ? "FULL" : "NORMAL")}; PRAGMA secure_delete = ON;");
-        _busyTimeoutMilliseconds = (int)Math.Min(int.MaxValue, (long)options.BusyTimeout.TotalMilliseconds);
+        BusyTimeoutMilliseconds = (int)Math.Min(int.MaxValue, (long)options.BusyTimeout.TotalMilliseconds);
+        _pragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = {(options.DurableCommits ? "FULL" : "NORMAL")}; PRAGMA secure_delete = ON;");
         _autoMigrate = options.AutoMigrate;
         _recordFieldHistory = options.RecordFieldHistory;
         _writeGate = WriteGates.GetOrAdd(isFile ? Path.GetFullPath(builder.DataSource) : _connectionString, _ => new SemaphoreSlim(1, 1));
@@ -174,7 +173,7 @@ public sealed partial class SqliteStore : StorePorts, IStoreSchema, IDisposable
     internal PipelineCatalog Pipelines => _pipelines;
 
     /// <summary>How long a connection waits for a lock (<see cref="SqliteStoreOptions.BusyTimeout"/>), for connections opened on the native API.</summary>
-    internal int BusyTimeoutMilliseconds => _busyTimeoutMilliseconds;
+    internal int BusyTimeoutMilliseconds { get; }
 
     /// <summary>Fault injection for the conformance suite: called with a point name between the steps of a write.</summary>
     internal Action<string>? FaultHook { get; set; }
