@@ -619,16 +619,18 @@ internal static class PipelineAggregator
 
     /// <summary>
     /// One partner's groups and which keys were touched. Narrow: 64-bit sums throughout. Wide:
-    /// runs (each short enough not to overflow) are added into 128-bit sums.
+    /// runs (each short enough not to overflow) are added into 128-bit sums. A key's count, amount
+    /// and weighted value sit side by side in one 32-byte cell (<see cref="Cell"/> longs), so a row
+    /// touches one cache line and the row loops need one table reference.
     /// </summary>
     private sealed class LocalTable(int size, int currencies, bool wide)
     {
+        private const int Cell = 4;
+
         // The key and currency of each table index, so emitting needs no division.
         private readonly int[] _keyOf = [.. Enumerable.Range(0, size).Select(k => k / currencies)];
         private readonly byte[] _currencyOf = [.. Enumerable.Range(0, size).Select(k => (byte)(k % currencies))];
-        private readonly int[] _count = new int[size];
-        private readonly long[] _amount = new long[size];
-        private readonly long[] _weighted = new long[size];
+        private readonly long[] _cells = new long[size * Cell];
         private readonly Int128[] _bigAmount = wide ? new Int128[size] : [];
         private readonly Int128[] _bigWeighted = wide ? new Int128[size] : [];
         private readonly ulong[] _touched = new ulong[(size + 63) >> 6];
@@ -637,7 +639,8 @@ internal static class PipelineAggregator
 
         public void AddRun(int k, int count, long amount, long weighted)
         {
-            _count[k] += count;
+            ref var cell = ref _cells[k * Cell];
+            cell += count;
             if (wide)
             {
                 _bigAmount[k] += amount;
@@ -645,8 +648,8 @@ internal static class PipelineAggregator
             }
             else
             {
-                _amount[k] += amount;
-                _weighted[k] += weighted;
+                Unsafe.Add(ref cell, 1) += amount;
+                Unsafe.Add(ref cell, 2) += weighted;
             }
 
             Touch(k);
@@ -658,15 +661,10 @@ internal static class PipelineAggregator
         {
             ref var amount0 = ref MemoryMarshal.GetArrayDataReference(c.Amount);
             ref var basisPoints0 = ref MemoryMarshal.GetArrayDataReference(c.BasisPoints);
-            ref var count0 = ref MemoryMarshal.GetArrayDataReference(_count);
-            ref var sum0 = ref MemoryMarshal.GetArrayDataReference(_amount);
-            ref var weighted0 = ref MemoryMarshal.GetArrayDataReference(_weighted);
-            if (_touched.Length == 1)
-            {
-                AddRowsSmall(ref amount0, ref basisPoints0, ref count0, ref sum0, ref weighted0, from, codes, uniform, vectors);
-                return;
-            }
-
+            ref var cells0 = ref MemoryMarshal.GetArrayDataReference(_cells);
+            ref var codes0 = ref MemoryMarshal.GetReference(codes);
+            var small = _touched.Length == 1;
+            var touched = 0UL;
             var j = 0;
             if (Vector256.IsHardwareAccelerated && vectors)
             {
@@ -675,107 +673,77 @@ internal static class PipelineAggregator
                 {
                     if (!uniform[j >> 3])
                     {
-                        for (var r = j; r < j + 8; r++)
-                        {
-                            AddRow(ref amount0, ref basisPoints0, ref count0, ref sum0, ref weighted0, from + r, codes[r]);
-                        }
-
+                        touched |= Scatter(ref Unsafe.Add(ref amount0, from + j), ref Unsafe.Add(ref basisPoints0, from + j), ref Unsafe.Add(ref codes0, j), 8, ref cells0);
                         continue;
                     }
 
                     var i = (nuint)(from + j);
-                    var k = codes[j];
+                    var k = Unsafe.Add(ref codes0, j);
                     var x0 = Vector256.LoadUnsafe(ref amount0, i);
                     var x1 = Vector256.LoadUnsafe(ref amount0, i + 4);
                     var (p0, p1) = Vector128.Widen(Vector128.LoadUnsafe(ref basisPoints0, i));
-                    Unsafe.Add(ref sum0, k) += Vector256.Sum(x0 + x1);
-                    Unsafe.Add(ref weighted0, k) += Vector256.Sum((x0 * Vector256.WidenLower(p0.ToVector256Unsafe()).AsInt64()) + (x1 * Vector256.WidenLower(p1.ToVector256Unsafe()).AsInt64()));
-                    var before = Unsafe.Add(ref count0, k);
-                    Unsafe.Add(ref count0, k) = before + 8;
-                    if (before == 0)
+                    ref var cell = ref Unsafe.Add(ref cells0, k * Cell);
+                    cell += 8;
+                    Unsafe.Add(ref cell, 1) += Vector256.Sum(x0 + x1);
+                    Unsafe.Add(ref cell, 2) += Vector256.Sum((x0 * Vector256.WidenLower(p0.ToVector256Unsafe()).AsInt64()) + (x1 * Vector256.WidenLower(p1.ToVector256Unsafe()).AsInt64()));
+                    touched |= small ? 1UL << k : 0;
+                    if (!small)
                     {
                         Touch(k);
                     }
                 }
             }
 
-            for (; j < codes.Length; j++)
+            if (j < codes.Length)
             {
-                AddRow(ref amount0, ref basisPoints0, ref count0, ref sum0, ref weighted0, from + j, codes[j]);
+                touched |= Scatter(ref Unsafe.Add(ref amount0, from + j), ref Unsafe.Add(ref basisPoints0, from + j), ref Unsafe.Add(ref codes0, j), codes.Length - j, ref cells0);
+            }
+
+            if (small)
+            {
+                if (touched != 0)
+                {
+                    _touched[0] |= touched;
+                    _low = 0;
+                    _high = 0;
+                }
+
+                return;
+            }
+
+            // Tables of more than 64 indexes: the block's keys marked in a second, short loop over its codes
+            // (the bits Scatter returns are the indexes modulo 64 only).
+            if (touched != 0)
+            {
+                foreach (var k in codes)
+                {
+                    Touch(k);
+                }
             }
         }
 
         /// <summary>
-        /// <see cref="AddRows"/> for tables of at most 64 indexes (partner × category, × quarter): every row
-        /// marks its index in one register, so no row branches on whether its index is new.
+        /// Adds <paramref name="n"/> rows (amounts and basis points from the given references) at their cells
+        /// and returns their bits (the index's bit modulo 64; nonzero when a row was added). A loop of its own,
+        /// not inlined, with few arguments: inside a larger method the JIT ran out of registers and kept a
+        /// table reference or the loop's bound on the stack, a store and a load on every row's path.
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void AddRowsSmall(ref long amount0, ref ushort basisPoints0, ref int count0, ref long sum0, ref long weighted0, int from, ReadOnlySpan<int> codes, ReadOnlySpan<bool> uniform, bool vectors)
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        private static ulong Scatter(ref long amount0, ref ushort basisPoints0, ref int codes0, int n, ref long cells0)
         {
-            ref var codes0 = ref MemoryMarshal.GetReference(codes);
             var touched = 0UL;
-            var j = 0;
-            if (Vector256.IsHardwareAccelerated && vectors)
+            for (var j = 0; j < n; j++)
             {
-                for (; j + 8 <= codes.Length; j += 8)
-                {
-                    if (uniform[j >> 3])
-                    {
-                        var i = (nuint)(from + j);
-                        var k = Unsafe.Add(ref codes0, j);
-                        var x0 = Vector256.LoadUnsafe(ref amount0, i);
-                        var x1 = Vector256.LoadUnsafe(ref amount0, i + 4);
-                        var (p0, p1) = Vector128.Widen(Vector128.LoadUnsafe(ref basisPoints0, i));
-                        Unsafe.Add(ref sum0, k) += Vector256.Sum(x0 + x1);
-                        Unsafe.Add(ref weighted0, k) += Vector256.Sum((x0 * Vector256.WidenLower(p0.ToVector256Unsafe()).AsInt64()) + (x1 * Vector256.WidenLower(p1.ToVector256Unsafe()).AsInt64()));
-                        Unsafe.Add(ref count0, k) += 8;
-                        touched |= 1UL << k;
-                        continue;
-                    }
-
-                    for (var r = j; r < j + 8; r++)
-                    {
-                        touched |= AddRowUnmarked(ref amount0, ref basisPoints0, ref count0, ref sum0, ref weighted0, from + r, Unsafe.Add(ref codes0, r));
-                    }
-                }
+                var k = Unsafe.Add(ref codes0, j);
+                var x = Unsafe.Add(ref amount0, j);
+                ref var cell = ref Unsafe.Add(ref cells0, k * Cell);
+                cell++;
+                Unsafe.Add(ref cell, 1) += x;
+                Unsafe.Add(ref cell, 2) += x * Unsafe.Add(ref basisPoints0, j);
+                touched |= 1UL << k;
             }
 
-            for (; j < codes.Length; j++)
-            {
-                touched |= AddRowUnmarked(ref amount0, ref basisPoints0, ref count0, ref sum0, ref weighted0, from + j, Unsafe.Add(ref codes0, j));
-            }
-
-            if (touched != 0)
-            {
-                _touched[0] |= touched;
-                _low = 0;
-                _high = 0;
-            }
-        }
-
-        /// <summary>Adds one row at index <paramref name="k"/> and returns its bit.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static ulong AddRowUnmarked(ref long amount0, ref ushort basisPoints0, ref int count0, ref long sum0, ref long weighted0, int i, int k)
-        {
-            var x = Unsafe.Add(ref amount0, i);
-            Unsafe.Add(ref sum0, k) += x;
-            Unsafe.Add(ref weighted0, k) += x * Unsafe.Add(ref basisPoints0, i);
-            Unsafe.Add(ref count0, k)++;
-            return 1UL << k;
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private void AddRow(ref long amount0, ref ushort basisPoints0, ref int count0, ref long sum0, ref long weighted0, int i, int k)
-        {
-            var x = Unsafe.Add(ref amount0, i);
-            Unsafe.Add(ref sum0, k) += x;
-            Unsafe.Add(ref weighted0, k) += x * Unsafe.Add(ref basisPoints0, i);
-
-            // Only a key's first row marks it (a well-predicted branch instead of a bit and two bounds per row).
-            if (Unsafe.Add(ref count0, k)++ == 0)
-            {
-                Touch(k);
-            }
+            return touched;
         }
 
         public void Emit(GroupBuffer output, int partner, int offset, bool partnerFirst)
@@ -788,7 +756,8 @@ internal static class PipelineAggregator
                 {
                     var k = (word << 6) + BitOperations.TrailingZeroCount(bits);
                     bits &= bits - 1;
-                    if (_count[k] == 0)
+                    ref var cell = ref _cells[k * Cell];
+                    if (cell == 0)
                     {
                         // Every row of the index was moved to another (RunsWithExceptions): no group.
                         continue;
@@ -799,18 +768,18 @@ internal static class PipelineAggregator
                     var second = partnerFirst ? other : partner;
                     if (wide)
                     {
-                        output.Add(first, second, _currencyOf[k], _count[k], _bigAmount[k] + _amount[k], _bigWeighted[k] + _weighted[k]);
+                        output.Add(first, second, _currencyOf[k], (int)cell, _bigAmount[k] + Unsafe.Add(ref cell, 1), _bigWeighted[k] + Unsafe.Add(ref cell, 2));
                         _bigAmount[k] = Int128.Zero;
                         _bigWeighted[k] = Int128.Zero;
                     }
                     else
                     {
-                        output.AddNarrow(first, second, _currencyOf[k], _count[k], _amount[k], _weighted[k]);
+                        output.AddNarrow(first, second, _currencyOf[k], (int)cell, Unsafe.Add(ref cell, 1), Unsafe.Add(ref cell, 2));
                     }
 
-                    _count[k] = 0;
-                    _amount[k] = 0;
-                    _weighted[k] = 0;
+                    cell = 0;
+                    Unsafe.Add(ref cell, 1) = 0;
+                    Unsafe.Add(ref cell, 2) = 0;
                 }
             }
 
