@@ -3,19 +3,19 @@ using System.Runtime.CompilerServices;
 namespace Opportunity.Forecasting;
 
 /// <summary>
-/// Orders the rows of each long run of equal (partner, stage, currency) by close month, keeping the
-/// order of rows with the same month. The groupings by month, quarter or fiscal year (alone, with the stage,
-/// category, region or partner) then meet the deals of one period in runs, and a block of eight rows
-/// with one key is summed in vectors with one table update instead of eight scattered ones; a large
-/// partner's run splits into long runs per month. Nothing reads a meaning into the order of rows within a run.
+/// Orders the rows of each long run of equal (partner, stage, currency) by close month, then product
+/// line, keeping the order of rows with equal keys. The groupings by month, quarter, fiscal year or
+/// product line (alone, or with the stage, category, region or partner) then meet a large partner's
+/// deals of one key in runs, and a block of eight rows with one key is summed in vectors with one table
+/// update instead of eight scattered ones. Nothing reads a meaning into the order of rows within a run.
 /// </summary>
-internal static class RunsByMonth
+internal static class RunOrder
 {
-    /// <summary>Runs up to this long are sorted by insertion; longer ones by counting their months.</summary>
+    /// <summary>Runs up to this long are sorted by insertion; longer ones by counting their keys.</summary>
     private const int InsertionLimit = 32;
 
     /// <summary>
-    /// Runs shorter than this are left as they are: they cannot fill a block of eight rows of one month,
+    /// Runs shorter than this are left as they are: they can hardly fill a block of eight rows of one key,
     /// and most runs of a large network are short (the long ones hold most rows).
     /// </summary>
     private const int MinimumRun = 16;
@@ -26,7 +26,7 @@ internal static class RunsByMonth
     /// threads (disjoint partner ranges). With <paramref name="mapRows"/> returns the new position of each row
     /// (for the product parts, which refer to rows), otherwise null.
     /// </summary>
-    public static int[]? Order(long[] amount, ushort[] basisPoints, byte[] stage, byte[] category, byte[] currency, short[] month, ushort[] region, ushort[] product, int[] partnerStart, bool mapRows, int workers)
+    public static int[]? Order(long[] amount, ushort[] basisPoints, byte[] stage, byte[] category, byte[] currency, short[] month, ushort[] region, ushort[] product, int productLines, int[] partnerStart, bool mapRows, int workers)
     {
         var moved = mapRows ? Identity(amount.Length) : null;
         var partners = partnerStart.Length - 1;
@@ -42,6 +42,7 @@ internal static class RunsByMonth
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
         {
             var order = new int[InsertionLimit];
+            var keys = new int[InsertionLimit];
             var columns = new Columns(amount, basisPoints, category, month, region, product);
             for (var p = bounds[w]; p < bounds[w + 1]; p++)
             {
@@ -53,7 +54,7 @@ internal static class RunsByMonth
                         to++;
                     }
 
-                    if (to - from < MinimumRun || InOrder(month, from, to))
+                    if (to - from < MinimumRun)
                     {
                         continue;
                     }
@@ -61,11 +62,16 @@ internal static class RunsByMonth
                     if (order.Length < to - from)
                     {
                         order = new int[Math.Max(to - from, order.Length * 2)];
+                        keys = new int[order.Length];
                     }
 
                     var run = order.AsSpan(0, to - from);
-                    Sort(month, from, run);
-                    columns.Permute(from, run, moved);
+                    var range = Keys(month, product, productLines, from, keys.AsSpan(0, to - from));
+                    if (!InOrder(keys.AsSpan(0, to - from)))
+                    {
+                        Sort(keys.AsSpan(0, to - from), range, run);
+                        columns.Permute(from, run, moved);
+                    }
                 }
             }
         });
@@ -73,11 +79,38 @@ internal static class RunsByMonth
         return moved;
     }
 
-    private static bool InOrder(short[] month, int from, int to)
+    /// <summary>
+    /// The sort key of each row of the run: month, then product line, as (month − the run's first month) ×
+    /// product lines + product line when that range stays small, else the month alone. Returns the range.
+    /// </summary>
+    private static int Keys(short[] month, ushort[] product, int productLines, int from, Span<int> keys)
     {
-        for (var i = from + 1; i < to; i++)
+        var min = int.MaxValue;
+        var max = int.MinValue;
+        for (var i = 0; i < keys.Length; i++)
         {
-            if (month[i] < month[i - 1])
+            min = Math.Min(min, month[from + i]);
+            max = Math.Max(max, month[from + i]);
+        }
+
+        var months = max - min + 1;
+        var lines = (long)months * Math.Max(1, productLines) <= Math.Max(MaxCountingRange, 4L * keys.Length) ? Math.Max(1, productLines) : 1;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = ((month[from + i] - min) * lines) + (lines == 1 ? 0 : product[from + i]);
+        }
+
+        return months * lines;
+    }
+
+    /// <summary>Key ranges up to this size are always counted (otherwise up to four times the run's length).</summary>
+    private const int MaxCountingRange = 1024;
+
+    private static bool InOrder(ReadOnlySpan<int> keys)
+    {
+        for (var i = 1; i < keys.Length; i++)
+        {
+            if (keys[i] < keys[i - 1])
             {
                 return false;
             }
@@ -86,16 +119,34 @@ internal static class RunsByMonth
         return true;
     }
 
-    /// <summary>Fills <paramref name="run"/> with the offsets (from <paramref name="from"/>) of the run's rows in month order, stable.</summary>
-    private static void Sort(short[] month, int from, Span<int> run)
+    /// <summary>Fills <paramref name="run"/> with the offsets of the run's rows in key order, stable (keys in [0, range)).</summary>
+    private static void Sort(ReadOnlySpan<int> keys, int range, Span<int> run)
     {
-        if (run.Length <= InsertionLimit)
+        if (run.Length <= InsertionLimit || range > Math.Max(MaxCountingRange, 4 * run.Length))
         {
+            // Short runs, or months too far apart to count (decades of close dates): insertion, then a stable sort.
+            if (run.Length > InsertionLimit)
+            {
+                var pairs = new long[run.Length];
+                for (var i = 0; i < run.Length; i++)
+                {
+                    pairs[i] = ((long)keys[i] << 32) | (uint)i;
+                }
+
+                Array.Sort(pairs);
+                for (var i = 0; i < run.Length; i++)
+                {
+                    run[i] = (int)pairs[i];
+                }
+
+                return;
+            }
+
             for (var i = 0; i < run.Length; i++)
             {
-                var m = month[from + i];
+                var key = keys[i];
                 var j = i;
-                for (; j > 0 && month[from + run[j - 1]] > m; j--)
+                for (; j > 0 && keys[run[j - 1]] > key; j--)
                 {
                     run[j] = run[j - 1];
                 }
@@ -106,18 +157,10 @@ internal static class RunsByMonth
             return;
         }
 
-        var min = short.MaxValue;
-        var max = short.MinValue;
+        var starts = new int[range + 1];
         for (var i = 0; i < run.Length; i++)
         {
-            min = Math.Min(min, month[from + i]);
-            max = Math.Max(max, month[from + i]);
-        }
-
-        var starts = new int[max - min + 2];
-        for (var i = 0; i < run.Length; i++)
-        {
-            starts[month[from + i] - min + 1]++;
+            starts[keys[i] + 1]++;
         }
 
         for (var k = 1; k < starts.Length; k++)
@@ -127,7 +170,7 @@ internal static class RunsByMonth
 
         for (var i = 0; i < run.Length; i++)
         {
-            run[starts[month[from + i] - min]++] = i;
+            run[starts[keys[i]]++] = i;
         }
     }
 
