@@ -645,7 +645,6 @@ public sealed class ForecastHierarchyRollup
             var columns = new Columns(c, _firstMonth, _months);
             ref var region = ref MemoryMarshal.GetArrayDataReference(c.Region);
             ref var category = ref MemoryMarshal.GetArrayDataReference(c.Category);
-            ref var currency = ref MemoryMarshal.GetArrayDataReference(c.Currency);
             var safe = (int)Math.Min(SafeRows(_snapshot.MaxAmount), int.MaxValue);
             var part = new Partial<TCell>(this, _tree.Capture());
             var runs = c.RunStart;
@@ -671,8 +670,8 @@ public sealed class ForecastHierarchyRollup
                 for (var r = partnerRuns[p]; r < partnerRuns[p + 1]; r++)
                 {
                     var runEnd = Math.Min(runs[r + 1], rows);
-                    var byCurrency = Unsafe.Add(ref currency, runs[r]) * CategoryCount;
-                    int first = Unsafe.Add(ref category, runs[r]);
+                    var byCurrency = overrides.CurrencyOfRun[r] * CategoryCount;
+                    int first = overrides.FirstCategoryOfRun[r];
                     for (int i = runs[r], chunkEnd; i < runEnd; i = chunkEnd)
                     {
                         chunkEnd = (int)Math.Min(runEnd, (long)i + safe);
@@ -682,10 +681,9 @@ public sealed class ForecastHierarchyRollup
                             // The overrides are taken out of the run's sums here, which are then added once.
                             for (; e < overrides.Rows.Length && overrides.Rows[e] < chunkEnd; e++)
                             {
-                                var row = overrides.Rows[e];
-                                columns.Row(row, out var inPeriod, out var x, out var w);
+                                columns.Row(overrides.Rows[e], out var inPeriod, out var x, out var w);
                                 (n, amount, weighted) = (n - inPeriod, amount - x, weighted - w);
-                                table.Add(byCurrency + Unsafe.Add(ref category, row), inPeriod, x, w);
+                                table.Add(byCurrency + overrides.Category[e], inPeriod, x, w);
                             }
 
                             table.Add(byCurrency + first, n, amount, weighted);
