@@ -596,26 +596,43 @@ public sealed class ForecastHierarchyRollup
             var sums = new InnerNodeSums(view.InnerCount, Width);
             // A bit per leaf: a bool each would be a large object at 100,000 partners (see InnerNodeSums).
             var present = new BitArray(view.LeafCount);
-            foreach (var part in parts)
+            // The workers' sums are added node range by node range on as many threads (the ranges share no cell),
+            // each range in the workers' order.
+            void Merge(int fromNode, int toNode)
             {
-                // The worker's cells are (node, currency, category); the roll-up's (node, category, currency).
-                for (var node = 0; node < part.Nodes; node++)
+                foreach (var part in parts)
                 {
-                    var (count, amount, weighted) = (sums.Count[sums.Chunk(node)], sums.Amount[sums.Chunk(node)], sums.Weighted[sums.Chunk(node)]);
-                    var first = sums.Offset(node);
-                    for (var code = 0; code < Currencies; code++)
+                    // The worker's cells are (node, currency, category); the roll-up's (node, category, currency).
+                    for (int node = fromNode, end = Math.Min(toNode, part.Nodes); node < end; node++)
                     {
-                        for (var category = 0; category < CategoryCount; category++)
+                        var (count, amount, weighted) = (sums.Count[sums.Chunk(node)], sums.Amount[sums.Chunk(node)], sums.Weighted[sums.Chunk(node)]);
+                        var first = sums.Offset(node);
+                        for (var code = 0; code < Currencies; code++)
                         {
-                            ref var from = ref part.Cells[(node * Width) + (code * CategoryCount) + category];
-                            var to = first + (category * Currencies) + code;
-                            count[to] += from.Count;
-                            amount[to] += from.Amount;
-                            weighted[to] += from.Weighted;
+                            for (var category = 0; category < CategoryCount; category++)
+                            {
+                                ref var from = ref part.Cells[(node * Width) + (code * CategoryCount) + category];
+                                var to = first + (category * Currencies) + code;
+                                count[to] += from.Count;
+                                amount[to] += from.Amount;
+                                weighted[to] += from.Weighted;
+                            }
                         }
                     }
                 }
+            }
 
+            if (workers == 1)
+            {
+                Merge(0, view.InnerCount);
+            }
+            else
+            {
+                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w => Merge((int)((long)view.InnerCount * w / workers), (int)((long)view.InnerCount * (w + 1) / workers)));
+            }
+
+            foreach (var part in parts)
+            {
                 for (var leaf = 0; leaf < part.LeafCount; leaf++)
                 {
                     if (part.Leaves[leaf])
