@@ -3,6 +3,7 @@ using System.Collections;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using NodaTime;
 using Opportunity.Pipelines;
 
@@ -181,11 +182,13 @@ public sealed class ForecastHierarchyRollup
     // (children are created after their parents), to its parent, replacing adjusted figures.
     private void SumUp(IEnumerable<ForecastAdjustment>? adjustments)
     {
+        // The dense parent array, not the leaves' records: 100,000 objects read for one int each.
+        var parents = _view.LeafParents;
         for (var leaf = 0; leaf < _view.LeafCount; leaf++)
         {
             if (_leafPresent[leaf])
             {
-                _innerPresent[_view.Leaves[leaf].Parent] = true;
+                _innerPresent[parents[leaf]] = true;
             }
         }
 
@@ -593,26 +596,43 @@ public sealed class ForecastHierarchyRollup
             var sums = new InnerNodeSums(view.InnerCount, Width);
             // A bit per leaf: a bool each would be a large object at 100,000 partners (see InnerNodeSums).
             var present = new BitArray(view.LeafCount);
-            foreach (var part in parts)
+            // The workers' sums are added node range by node range on as many threads (the ranges share no cell),
+            // each range in the workers' order.
+            void Merge(int fromNode, int toNode)
             {
-                // The worker's cells are (node, currency, category); the roll-up's (node, category, currency).
-                for (var node = 0; node < part.Nodes; node++)
+                foreach (var part in parts)
                 {
-                    var (count, amount, weighted) = (sums.Count[sums.Chunk(node)], sums.Amount[sums.Chunk(node)], sums.Weighted[sums.Chunk(node)]);
-                    var first = sums.Offset(node);
-                    for (var code = 0; code < Currencies; code++)
+                    // The worker's cells are (node, currency, category); the roll-up's (node, category, currency).
+                    for (int node = fromNode, end = Math.Min(toNode, part.Nodes); node < end; node++)
                     {
-                        for (var category = 0; category < CategoryCount; category++)
+                        var (count, amount, weighted) = (sums.Count[sums.Chunk(node)], sums.Amount[sums.Chunk(node)], sums.Weighted[sums.Chunk(node)]);
+                        var first = sums.Offset(node);
+                        for (var code = 0; code < Currencies; code++)
                         {
-                            ref var from = ref part.Cells[(node * Width) + (code * CategoryCount) + category];
-                            var to = first + (category * Currencies) + code;
-                            count[to] += from.Count;
-                            amount[to] += from.Amount;
-                            weighted[to] += from.Weighted;
+                            for (var category = 0; category < CategoryCount; category++)
+                            {
+                                ref var from = ref part.Cells[(node * Width) + (code * CategoryCount) + category];
+                                var to = first + (category * Currencies) + code;
+                                count[to] += from.Count;
+                                amount[to] += from.Amount;
+                                weighted[to] += from.Weighted;
+                            }
                         }
                     }
                 }
+            }
 
+            if (workers == 1)
+            {
+                Merge(0, view.InnerCount);
+            }
+            else
+            {
+                Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w => Merge((int)((long)view.InnerCount * w / workers), (int)((long)view.InnerCount * (w + 1) / workers)));
+            }
+
+            foreach (var part in parts)
+            {
                 for (var leaf = 0; leaf < part.LeafCount; leaf++)
                 {
                     if (part.Leaves[leaf])
@@ -642,7 +662,6 @@ public sealed class ForecastHierarchyRollup
             var columns = new Columns(c, _firstMonth, _months);
             ref var region = ref MemoryMarshal.GetArrayDataReference(c.Region);
             ref var category = ref MemoryMarshal.GetArrayDataReference(c.Category);
-            ref var currency = ref MemoryMarshal.GetArrayDataReference(c.Currency);
             var safe = (int)Math.Min(SafeRows(_snapshot.MaxAmount), int.MaxValue);
             var part = new Partial<TCell>(this, _tree.Capture());
             var runs = c.RunStart;
@@ -668,23 +687,23 @@ public sealed class ForecastHierarchyRollup
                 for (var r = partnerRuns[p]; r < partnerRuns[p + 1]; r++)
                 {
                     var runEnd = Math.Min(runs[r + 1], rows);
-                    var byCurrency = Unsafe.Add(ref currency, runs[r]) * CategoryCount;
-                    int first = Unsafe.Add(ref category, runs[r]);
+                    var byCurrency = overrides.CurrencyOfRun[r] * CategoryCount;
+                    int first = overrides.FirstCategoryOfRun[r];
                     for (int i = runs[r], chunkEnd; i < runEnd; i = chunkEnd)
                     {
                         chunkEnd = (int)Math.Min(runEnd, (long)i + safe);
                         table.Reserve(chunkEnd - i, safe);
                         if ((!mixed || Unsafe.Add(ref region, i) == table.Region) && columns.TrySumOneRegion(i, chunkEnd, mixed, out var n, out var amount, out var weighted))
                         {
-                            table.Add(byCurrency + first, n, amount, weighted);
+                            // The overrides are taken out of the run's sums here, which are then added once.
                             for (; e < overrides.Rows.Length && overrides.Rows[e] < chunkEnd; e++)
                             {
-                                var row = overrides.Rows[e];
-                                columns.Row(row, out var inPeriod, out var x, out var w);
-                                table.Add(byCurrency + first, -inPeriod, -x, -w);
-                                table.Add(byCurrency + Unsafe.Add(ref category, row), inPeriod, x, w);
+                                columns.Row(overrides.Rows[e], out var inPeriod, out var x, out var w);
+                                (n, amount, weighted) = (n - inPeriod, amount - x, weighted - w);
+                                table.Add(byCurrency + overrides.Category[e], inPeriod, x, w);
                             }
 
+                            table.Add(byCurrency + first, n, amount, weighted);
                             continue;
                         }
 
@@ -844,7 +863,11 @@ public sealed class ForecastHierarchyRollup
                     var lanes = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(rest));
                     var inPeriod = Vector256.LessThan((Vector256.WidenLower(Vector128.LoadUnsafe(ref month0, (nuint)i).ToVector256Unsafe()) - first).AsUInt32(), span).AsInt32() & lanes;
                     Add(ref amount0, ref basisPoints0, i, inPeriod, ref n, ref va, ref vw);
-                    regionDiffers |= (Vector128.LoadUnsafe(ref region0, (nuint)i) ^ region) & Vector128.LessThan(Vector128<ushort>.Indices, Vector128.Create((ushort)rest));
+                    if (checkRegion)
+                    {
+                        // Only when asked: the region column is otherwise not read at all.
+                        regionDiffers |= (Vector128.LoadUnsafe(ref region0, (nuint)i) ^ region) & Vector128.LessThan(Vector128<ushort>.Indices, Vector128.Create((ushort)rest));
+                    }
                 }
 
                 if (checkRegion && regionDiffers != Vector128<ushort>.Zero)
@@ -996,12 +1019,25 @@ public sealed class ForecastHierarchyRollup
                     if (count[k] != 0)
                     {
                         _pending[_pendingCount++] = new Pending(cell, count[k], amount[k], weighted[k]);
+                        Prefetch(ref Cells[cell]);
                     }
                 }
 
                 Leaves[leaf] = true;
                 Nodes = Math.Max(Nodes, parent + 1);
                 LeafCount = Math.Max(LeafCount, leaf + 1);
+            }
+
+            // The parents' cells are scattered (a partner's parent is unrelated to its neighbours') and miss the
+            // cache; asked for when queued, they are in it by the time Apply adds to them. A prefetch never
+            // faults, so an address the GC has just moved is harmless.
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static unsafe void Prefetch(ref TCell cell)
+            {
+                if (Sse.IsSupported)
+                {
+                    Sse.Prefetch0(Unsafe.AsPointer(ref cell));
+                }
             }
 
             // Pooled arrays are cleared only as far as they are used: up to the tree's size when the pass
