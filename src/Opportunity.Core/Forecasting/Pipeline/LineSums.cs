@@ -47,8 +47,8 @@ internal sealed class LineSums(int size, int safe, int otherStride, int productS
         ref var currency = ref MemoryMarshal.GetArrayDataReference(c.Currency);
         ref var basisPoints = ref MemoryMarshal.GetArrayDataReference(c.BasisPoints);
         ref var narrow = ref MemoryMarshal.GetArrayDataReference(_narrow);
-        var stamp = _noneStamp;
-        var recent = _recent;
+        ref var stamp = ref MemoryMarshal.GetArrayDataReference(_noneStamp);
+        ref var recent = ref MemoryMarshal.GetArrayDataReference(_recent);
         var t = _recentCount;
         var mark = _recentMark;
         var deals = _deals;
@@ -72,7 +72,7 @@ internal sealed class LineSums(int size, int safe, int otherStride, int productS
                 var a = Unsafe.Add(ref amount, e);
                 var k = at + (p * productStride);
                 ref var s = ref Unsafe.Add(ref narrow, k);
-                recent[t] = k;
+                Unsafe.Add(ref recent, t) = k;
                 t += (s.Count == 0) & (p != 0) ? 1 : 0;
 
                 // The same product twice in one deal (rows given by hand, adjacent after sorting) counts the deal once.
@@ -89,9 +89,10 @@ internal sealed class LineSums(int size, int safe, int otherStride, int productS
             none.Count--;
             none.Amount -= dealAmount;
             none.Weighted -= dealAmount * bp;
-            recent[t] = at;
-            t += stamp[at] != mark ? 1 : 0;
-            stamp[at] = mark;
+            ref var noneStamp = ref Unsafe.Add(ref stamp, at);
+            Unsafe.Add(ref recent, t) = at;
+            t += noneStamp != mark ? 1 : 0;
+            noneStamp = mark;
             deals++;
         }
 
