@@ -6,10 +6,11 @@ namespace Opportunity.Forecasting;
 /// <summary>
 /// What the deals with lines change in a product grouping, per key (other code × <c>otherStride</c> +
 /// product × <c>productStride</c> + currency, so that key order is the grouping's order): each deal out of
-/// <c>(none)</c> (product 0), its parts in under their products. Sums are 64-bit and folded into 128-bit carries before <c>safe</c> deals have
-/// been added (<see cref="PipelineAggregator.SafeRows"/>: a deal moves at most its amount × 10,000 into
-/// one key). The keys touched since the last fold, and since the last drain, are listed, so folding and
-/// draining cost what was touched rather than the whole table (however small the safe count).
+/// <c>(none)</c> (product 0), its parts in under their products. Sums are 64-bit and folded into 128-bit
+/// carries before <c>safe</c> deals have been added (<see cref="PipelineAggregator.SafeRows"/>: a deal moves
+/// at most its amount × 10,000 into one key). The keys touched since the last fold, and since the last
+/// drain, are listed, so folding and draining cost what was touched rather than the whole table (however
+/// small the safe count).
 /// </summary>
 internal sealed class LineSums(int size, int safe, int otherStride, int productStride)
 {
@@ -34,8 +35,8 @@ internal sealed class LineSums(int size, int safe, int otherStride, int productS
 
     /// <summary>
     /// Adds the deals of parts <paramref name="from"/> to <paramref name="to"/> (whole deals), under the row's code of
-    /// <paramref name="key"/>. A deal's parts add up to its amount
-    /// (the builder checks), so the deal taken out of (none) is the sum of its parts and its amount column is not read.
+    /// <paramref name="key"/>. A deal's parts add up to its amount (the builder checks), so the deal taken out of
+    /// (none) is the sum of its parts and its amount column is not read.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddDeals<TKey>(PipelineColumns c, ProductParts parts, int from, int to, TKey key)
