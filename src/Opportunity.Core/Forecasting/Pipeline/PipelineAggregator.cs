@@ -113,7 +113,7 @@ internal static class PipelineAggregator
     private static int Workers(int rows, int maxWorkers) => Math.Clamp(rows / MinRowsPerWorker, 1, Math.Max(1, maxWorkers));
 
     /// <summary>The most rows whose 64-bit sums of amount × basis points cannot overflow.</summary>
-    private static long SafeRows(long maxAmount) =>
+    internal static long SafeRows(long maxAmount) =>
         maxAmount == 0 ? int.MaxValue : Math.Clamp(long.MaxValue / (maxAmount * Probability.Scale), 1, int.MaxValue);
 
     private readonly struct InfoConsumer : IRowKeyConsumer<RowKeyInfo>

@@ -13,7 +13,9 @@ namespace Opportunity.Forecasting;
 /// vectorised kernels of <see cref="PipelineAggregator"/>, read as the <c>(none)</c> product, and
 /// then corrected exactly by the deals with lines alone: each such deal is taken out of its
 /// <c>(none)</c> group (count, amount, weighted) and its parts are added under their products.
-/// The corrections are integer sums, so the result equals a pass over every row.
+/// The corrections are integer sums (<see cref="LineSums"/>: 64-bit, folded into 128 bits within the
+/// safe-rows bound), so the result equals a pass over every row; they come in the grouping's order
+/// and are merged straight into the output (<see cref="ProductMerger"/>).
 /// </para>
 /// </summary>
 internal static class ProductAggregator
@@ -22,166 +24,130 @@ internal static class ProductAggregator
     {
         var productFirst = grouping.First == PipelineDimension.Product;
         var other = productFirst ? grouping.Second : grouping.First;
-        var plain = GroupBuffer.Concat(PipelineAggregator.Aggregate(snapshot, other is { } o ? PipelineGrouping.By(o) : PipelineGrouping.Total, maxWorkers));
-        var corrections = Corrections(snapshot, other, productFirst);
-        var output = new GroupBuffer(plain.Length + corrections.Count, wide: true);
-        var e = 0;
-        for (var i = 0; i < plain.Length; i++)
-        {
-            // The other dimension's group, read as product (none) = code 0.
-            var key = productFirst ? (0, plain.First(i), (int)plain.Currency(i)) : (plain.First(i), 0, (int)plain.Currency(i));
-            for (; e < corrections.Count && corrections[e].Key.CompareTo(key) < 0; e++)
-            {
-                Emit(output, corrections[e].Key, corrections[e].Sums);
-            }
-
-            var sums = (Count: (long)plain.Count(i), Amount: plain.Amount(i), Weighted: plain.Weighted(i));
-            if (e < corrections.Count && corrections[e].Key == key)
-            {
-                var d = corrections[e++].Sums;
-                sums = (sums.Count + d.Count, sums.Amount + d.Amount, sums.Weighted + d.Weighted);
-            }
-
-            Emit(output, key, sums);
-        }
-
-        for (; e < corrections.Count; e++)
-        {
-            Emit(output, corrections[e].Key, corrections[e].Sums);
-        }
-
-        plain.Release();
-        return [output];
-    }
-
-    /// <summary>A group whose deals all have lines has nothing left under (none): it is left out.</summary>
-    private static void Emit(GroupBuffer output, (int First, int Second, int Currency) key, (long Count, Int128 Amount, Int128 Weighted) sums)
-    {
-        if (sums.Count != 0)
-        {
-            output.Add(key.First, key.Second, key.Currency, (int)sums.Count, sums.Amount, sums.Weighted);
-        }
-    }
-
-    /// <summary>
-    /// Per group (in code order, then currency): what the deals with lines change — minus each such deal under
-    /// (none), plus each of its parts under its product. Summed in a dense table (the other dimension's codes ×
-    /// products × currencies; partner by partner for the partner, whose parts come in partner order), or in a
-    /// dictionary when that table would be too large.
-    /// </summary>
-    private static List<((int First, int Second, int Currency) Key, (long Count, Int128 Amount, Int128 Weighted) Sums)> Corrections(PipelineSnapshot snapshot, PipelineDimension? other, bool productFirst)
-    {
+        var plain = PipelineAggregator.Aggregate(snapshot, other is { } o ? PipelineGrouping.By(o) : PipelineGrouping.Total, maxWorkers);
+        var safe = (int)PipelineAggregator.SafeRows(snapshot.MaxAmount);
+        var merger = new ProductMerger(plain, productFirst, wide: snapshot.Count > safe);
         var parts = snapshot.Products;
-        if (parts.Count == 0)
-        {
-            return [];
-        }
-
         var products = snapshot.Dictionaries.Products.Length;
         var currencies = Math.Max(1, snapshot.Dictionaries.Currencies.Length);
+        if (parts.Count == 0)
+        {
+            return merger.Finish();
+        }
+
         if (other == PipelineDimension.Partner)
         {
-            return PartnerCorrections(snapshot, products, currencies, productFirst);
+            PartnerCorrections(snapshot, merger, products, currencies, safe, productFirst);
+            return merger.Finish();
         }
 
         var info = PipelineAggregator.KeyInfo(snapshot, other);
-        var otherCodes = PipelineAggregator.WithKey<int[], CodesConsumer>(snapshot, other, new CodesConsumer(parts.Row));
-        var size = (long)info.Cardinality * products * currencies;
-        if (size > MaxDenseSize)
+        if ((long)info.Cardinality * products * currencies > MaxDenseSize)
         {
-            return DictionaryCorrections(snapshot, otherCodes, info.Offset, productFirst);
+            merger.Replay(DictionaryCorrections(snapshot, other, productFirst));
+            return merger.Finish();
         }
 
-        var table = new DenseTable((int)size);
-        var c = snapshot.Columns;
-        for (var e = 0; e < parts.Count;)
-        {
-            var at = otherCodes[e] * products * currencies;
-            e = table.AddRow(c, parts, e, at, currencies);
-        }
-
-        var result = new List<((int, int, int), (long, Int128, Int128))>();
-        for (var outer = 0; outer < (productFirst ? products : info.Cardinality); outer++)
-        {
-            for (var inner = 0; inner < (productFirst ? info.Cardinality : products); inner++)
-            {
-                var (o, product) = productFirst ? (inner, outer) : (outer, inner);
-                for (var currency = 0; currency < currencies; currency++)
-                {
-                    var k = (((o * products) + product) * currencies) + currency;
-                    if (table.Touched(k))
-                    {
-                        result.Add((productFirst ? (product, o + info.Offset, currency) : (o + info.Offset, product, currency), table.Take(k)));
-                    }
-                }
-            }
-        }
-
-        return result;
+        // Keys laid out in the grouping's order, so the drained changes come in the order of the output.
+        var (otherStride, productStride) = productFirst ? (currencies, info.Cardinality * currencies) : (products * currencies, currencies);
+        var sums = new LineSums(info.Cardinality * products * currencies, safe, otherStride, productStride);
+        PipelineAggregator.WithKey<bool, AddConsumer>(snapshot, other, new AddConsumer(sums, snapshot));
+        var emit = new ToMerger(merger, productFirst ? info.Cardinality : products, currencies, productFirst ? 0 : info.Offset, productFirst ? info.Offset : 0);
+        sums.Drain(ref emit);
+        return merger.Finish();
     }
 
-    /// <summary>Partner by partner (parts are sorted by row, rows by partner) into one products × currencies table.</summary>
-    private static List<((int First, int Second, int Currency) Key, (long Count, Int128 Amount, Int128 Weighted) Sums)> PartnerCorrections(PipelineSnapshot snapshot, int products, int currencies, bool productFirst)
+    /// <summary>
+    /// Partner by partner (parts are sorted by row, rows by partner) into one products × currencies table, drained
+    /// at each partner's end straight into the output; product first, they are gathered and sorted by product first.
+    /// </summary>
+    private static void PartnerCorrections(PipelineSnapshot snapshot, ProductMerger merger, int products, int currencies, int safe, bool productFirst)
     {
         var parts = snapshot.Products;
         var c = snapshot.Columns;
         var start = c.PartnerStart;
-        var table = new DenseTable(products * currencies);
-        var byProduct = new List<((int, int, int), (long, Int128, Int128))>[productFirst ? products : 1];
-        for (var k = 0; k < byProduct.Length; k++)
+        var sums = new LineSums(products * currencies, safe, 0, currencies);
+
+        // Each partner's keys decoded by look-up: a division per key is slow next to the rest of the partner's work.
+        var productOf = new int[products * currencies];
+        var currencyOf = new int[products * currencies];
+        for (var k = 0; k < productOf.Length; k++)
         {
-            byProduct[k] = [];
+            (productOf[k], currencyOf[k]) = Math.DivRem(k, currencies);
         }
 
+        var gathered = productFirst ? new GroupBuffer(0, wide: true) : null;
         var p = 0;
         for (var e = 0; e < parts.Count;)
         {
-            while (start[p + 1] <= parts.Row[e])
+            var row = parts.Row[e];
+            if (start[p + 1] <= row)
             {
-                p++;
+                // The next partner with lines (few partners are skipped: a search only when they are many).
+                p = start[p + 2] > row ? p + 1 : UpperBound(start, row) - 1;
             }
 
-            for (; e < parts.Count && parts.Row[e] < start[p + 1];)
+            var end = e;
+            var next = start[p + 1];
+            while (end < parts.Count && parts.Row[end] < next)
             {
-                e = table.AddRow(c, parts, e, 0, currencies);
+                end++;
             }
 
-            for (var k = 0; k < products * currencies; k++)
+            sums.AddDeals(c, parts, e, end, default(NoKey));
+            if (gathered is null)
             {
-                if (table.Touched(k))
-                {
-                    var (product, currency) = (k / currencies, k % currencies);
-                    if (productFirst)
-                    {
-                        byProduct[product].Add(((product, p, currency), table.Take(k)));
-                    }
-                    else
-                    {
-                        byProduct[0].Add(((p, product, currency), table.Take(k)));
-                    }
-                }
+                var emit = new PartnerToMerger(merger, productOf, currencyOf, p);
+                sums.Drain(ref emit);
             }
+            else
+            {
+                var emit = new ToBuffer(gathered, productOf, currencyOf, p);
+                sums.Drain(ref emit);
+            }
+
+            e = end;
         }
 
-        return byProduct.Length == 1 ? byProduct[0] : [.. byProduct.SelectMany(list => list)];
+        if (gathered is not null)
+        {
+            merger.Replay(gathered.StableSortByFirst(0, products));
+        }
+    }
+
+    /// <summary>The first index whose start is above <paramref name="row"/>.</summary>
+    private static int UpperBound(int[] start, int row)
+    {
+        var i = Array.BinarySearch(start, row + 1);
+        i = i >= 0 ? i : ~i;
+
+        // Equal starts (partners without rows): the first of them.
+        while (i > 0 && start[i - 1] == row + 1)
+        {
+            i--;
+        }
+
+        return i;
     }
 
     /// <summary>Other dimensions with very many values (thousands of regions × products): a dictionary, sorted at the end.</summary>
-    private static List<((int First, int Second, int Currency) Key, (long Count, Int128 Amount, Int128 Weighted) Sums)> DictionaryCorrections(PipelineSnapshot snapshot, int[] otherCodes, int offset, bool productFirst)
+    private static GroupBuffer DictionaryCorrections(PipelineSnapshot snapshot, PipelineDimension? other, bool productFirst)
     {
         var parts = snapshot.Products;
         var c = snapshot.Columns;
+        var info = PipelineAggregator.KeyInfo(snapshot, other);
+        var otherCodes = PipelineAggregator.WithKey<int[], CodesConsumer>(snapshot, other, new CodesConsumer(parts.Row));
         var sums = new Dictionary<(int First, int Second, int Currency), (long Count, Int128 Amount, Int128 Weighted)>();
         for (var e = 0; e < parts.Count;)
         {
             var i = parts.Row[e];
-            var otherCode = otherCodes[e] + offset;
+            var otherCode = otherCodes[e] + info.Offset;
             var currency = (int)c.Currency[i];
             var bp = c.BasisPoints[i];
             Add(0, -1, -c.Amount[i]);
             for (var first = e; e < parts.Count && parts.Row[e] == i; e++)
             {
-                Add(parts.Product[e], CountsDeal(parts, first, e) ? 1 : 0, parts.Amount[e]);
+                Add(parts.Product[e], e == first || parts.Product[e - 1] != parts.Product[e] ? 1 : 0, parts.Amount[e]);
             }
 
             void Add(int product, int count, long amount)
@@ -192,55 +158,46 @@ internal static class ProductAggregator
             }
         }
 
-        return [.. sums.OrderBy(kv => kv.Key).Select(kv => (kv.Key, kv.Value))];
-    }
+        var result = new GroupBuffer(sums.Count, wide: true);
+        foreach (var (key, s) in sums.OrderBy(kv => kv.Key))
+        {
+            result.Add(key.First, key.Second, key.Currency, (int)s.Count, s.Amount, s.Weighted);
+        }
 
-    /// <summary>The same product twice in one deal (rows given by hand) counts the deal once.</summary>
-    private static bool CountsDeal(ProductParts parts, int firstOfRow, int e) => e == firstOfRow || parts.Product[e - 1] != parts.Product[e];
+        return result;
+    }
 
     private const int MaxDenseSize = 1 << 18;
 
-    /// <summary>Exact sums per (other code, product, currency) index, with the indexes touched.</summary>
-    private sealed class DenseTable(int size)
+    /// <summary>Decodes a drained key (first × second × currency, in the grouping's order) and hands it to the merger.</summary>
+    private readonly struct ToMerger(ProductMerger merger, int seconds, int currencies, int firstOffset, int secondOffset) : LineSums.IEmit
     {
-        private readonly long[] _count = new long[size];
-        private readonly Int128[] _amount = new Int128[size];
-        private readonly Int128[] _weighted = new Int128[size];
-        private readonly bool[] _touched = new bool[size];
+        public void Emit(int key, int count, Int128 amount, Int128 weighted) =>
+            merger.Correct((key / (seconds * currencies)) + firstOffset, (key / currencies % seconds) + secondOffset, key % currencies, count, amount, weighted);
+    }
 
-        /// <summary>Adds the row of part <paramref name="e"/> (out of (none), its parts in) at <paramref name="at"/> + product × currencies + currency; returns the next row's first part.</summary>
-        public int AddRow(PipelineColumns c, ProductParts parts, int e, int at, int currencies)
+    /// <summary>Hands a partner's drained change (product × currencies + currency) to the merger.</summary>
+    private readonly struct PartnerToMerger(ProductMerger merger, int[] productOf, int[] currencyOf, int partner) : LineSums.IEmit
+    {
+        public void Emit(int key, int count, Int128 amount, Int128 weighted) =>
+            merger.Correct(partner, productOf[key], currencyOf[key], count, amount, weighted);
+    }
+
+    /// <summary>Gathers a partner's drained changes as (product, partner, currency), to be sorted by product.</summary>
+    private readonly struct ToBuffer(GroupBuffer buffer, int[] productOf, int[] currencyOf, int partner) : LineSums.IEmit
+    {
+        public void Emit(int key, int count, Int128 amount, Int128 weighted) =>
+            buffer.Add(productOf[key], partner, currencyOf[key], count, amount, weighted);
+    }
+
+    /// <summary>Adds every deal with lines under the other dimension's code of its row.</summary>
+    private readonly struct AddConsumer(LineSums sums, PipelineSnapshot snapshot) : IRowKeyConsumer<bool>
+    {
+        public bool Consume<TKey>(TKey key, RowKeyInfo info)
+            where TKey : struct, IRowKey
         {
-            var i = parts.Row[e];
-            var currency = c.Currency[i];
-            long bp = c.BasisPoints[i];
-            Add(at + currency, -1, -c.Amount[i], bp);
-            for (var first = e; e < parts.Count && parts.Row[e] == i; e++)
-            {
-                Add(at + (parts.Product[e] * currencies) + currency, CountsDeal(parts, first, e) ? 1 : 0, parts.Amount[e], bp);
-            }
-
-            return e;
-        }
-
-        public bool Touched(int k) => _touched[k];
-
-        public (long Count, Int128 Amount, Int128 Weighted) Take(int k)
-        {
-            var sums = (_count[k], _amount[k], _weighted[k]);
-            _count[k] = 0;
-            _amount[k] = Int128.Zero;
-            _weighted[k] = Int128.Zero;
-            _touched[k] = false;
-            return sums;
-        }
-
-        private void Add(int k, long count, long amount, long bp)
-        {
-            _count[k] += count;
-            _amount[k] += amount;
-            _weighted[k] += (Int128)amount * bp;
-            _touched[k] = true;
+            sums.AddDeals(snapshot.Columns, snapshot.Products, 0, snapshot.Products.Count, key);
+            return true;
         }
     }
 
