@@ -355,7 +355,7 @@ public sealed class PipelineSnapshotBuilder
     /// <summary>
     /// Builds the snapshot: dictionaries sorted (partners, currencies, regions and product lines by
     /// ordinal name; stages in pipeline order), rows clustered by partner, stage and currency, and
-    /// within each long run ordered by close month and product line (<see cref="RunOrder"/>).
+    /// within each such run ordered by close month (<see cref="RunsByMonth"/>).
     /// </summary>
     /// <exception cref="InvalidOperationException">Called twice.</exception>
     public PipelineSnapshot Build()
@@ -465,7 +465,7 @@ public sealed class PipelineSnapshotBuilder
         _chunks.Clear();
         _chunk = new PipelineBuilderChunk(0);
 
-        var moved = composite ? RunOrder.Order(amount, basisPoints, stage, category, currency, month, region, product, products.Length, partnerStart, mapRows: _partRow.Count > 0, _options.MaxDegreeOfParallelism) : null;
+        var moved = composite ? RunsByMonth.Order(amount, basisPoints, stage, category, currency, month, region, product, partnerStart, mapRows: _partRow.Count > 0, _options.MaxDegreeOfParallelism) : null;
         var lineProductMap = SortedOrder(_lineProducts, CompareLabels, out var lineProducts);
         return new PipelineSnapshot(
             PipelineColumns.Create(amount, basisPoints, stage, category, currency, month, region, product, partnerStart, sortedByStage: composite),

@@ -3,19 +3,19 @@ using System.Runtime.CompilerServices;
 namespace Opportunity.Forecasting;
 
 /// <summary>
-/// Orders the rows of each long run of equal (partner, stage, currency) by close month, then product
-/// line, keeping the order of rows with equal keys. The groupings by month, quarter, fiscal year or
-/// product line (alone, or with the stage, category, region or partner) then meet a large partner's
-/// deals of one key in runs, and a block of eight rows with one key is summed in vectors with one table
-/// update instead of eight scattered ones. Nothing reads a meaning into the order of rows within a run.
+/// Orders the rows of each long run of equal (partner, stage, currency) by close month, keeping the
+/// order of rows with the same month. The groupings by month, quarter or fiscal year (alone, with the stage,
+/// category, region or partner) then meet the deals of one period in runs, and a block of eight rows
+/// with one key is summed in vectors with one table update instead of eight scattered ones; a large
+/// partner's run splits into long runs per month. Nothing reads a meaning into the order of rows within a run.
 /// </summary>
-internal static class RunOrder
+internal static class RunsByMonth
 {
-    /// <summary>Runs up to this long are sorted by insertion; longer ones by counting their keys.</summary>
+    /// <summary>Runs up to this long are sorted by insertion; longer ones by counting their months.</summary>
     private const int InsertionLimit = 32;
 
     /// <summary>
-    /// Runs shorter than this are left as they are: they can hardly fill a block of eight rows of one key,
+    /// Runs shorter than this are left as they are: they cannot fill a block of eight rows of one month,
     /// and most runs of a large network are short (the long ones hold most rows).
     /// </summary>
     private const int MinimumRun = 16;
@@ -26,7 +26,7 @@ internal static class RunOrder
     /// threads (disjoint partner ranges). With <paramref name="mapRows"/> returns the new position of each row
     /// (for the product parts, which refer to rows), otherwise null.
     /// </summary>
-    public static int[]? Order(long[] amount, ushort[] basisPoints, byte[] stage, byte[] category, byte[] currency, short[] month, ushort[] region, ushort[] product, int productLines, int[] partnerStart, bool mapRows, int workers)
+    public static int[]? Order(long[] amount, ushort[] basisPoints, byte[] stage, byte[] category, byte[] currency, short[] month, ushort[] region, ushort[] product, int[] partnerStart, bool mapRows, int workers)
     {
         var moved = mapRows ? Identity(amount.Length) : null;
         var partners = partnerStart.Length - 1;
@@ -42,7 +42,6 @@ internal static class RunOrder
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
         {
             var order = new int[InsertionLimit];
-            var keys = new int[InsertionLimit];
             var columns = new Columns(amount, basisPoints, category, month, region, product);
             for (var p = bounds[w]; p < bounds[w + 1]; p++)
             {
@@ -54,7 +53,7 @@ internal static class RunOrder
                         to++;
                     }
 
-                    if (to - from < MinimumRun)
+                    if (to - from < MinimumRun || InOrder(month, from, to))
                     {
                         continue;
                     }
@@ -62,16 +61,11 @@ internal static class RunOrder
                     if (order.Length < to - from)
                     {
                         order = new int[Math.Max(to - from, order.Length * 2)];
-                        keys = new int[order.Length];
                     }
 
                     var run = order.AsSpan(0, to - from);
-                    var range = Keys(month, product, productLines, from, keys.AsSpan(0, to - from));
-                    if (!InOrder(keys.AsSpan(0, to - from)))
-                    {
-                        Sort(keys.AsSpan(0, to - from), range, run);
-                        columns.Permute(from, run, moved);
-                    }
+                    Sort(month, from, run);
+                    columns.Permute(from, run, moved);
                 }
             }
         });
@@ -79,38 +73,11 @@ internal static class RunOrder
         return moved;
     }
 
-    /// <summary>
-    /// The sort key of each row of the run: month, then product line, as (month − the run's first month) ×
-    /// product lines + product line when that range stays small, else the month alone. Returns the range.
-    /// </summary>
-    private static int Keys(short[] month, ushort[] product, int productLines, int from, Span<int> keys)
+    private static bool InOrder(short[] month, int from, int to)
     {
-        var min = int.MaxValue;
-        var max = int.MinValue;
-        for (var i = 0; i < keys.Length; i++)
+        for (var i = from + 1; i < to; i++)
         {
-            min = Math.Min(min, month[from + i]);
-            max = Math.Max(max, month[from + i]);
-        }
-
-        var months = max - min + 1;
-        var lines = (long)months * Math.Max(1, productLines) <= Math.Max(MaxCountingRange, 4L * keys.Length) ? Math.Max(1, productLines) : 1;
-        for (var i = 0; i < keys.Length; i++)
-        {
-            keys[i] = ((month[from + i] - min) * lines) + (lines == 1 ? 0 : product[from + i]);
-        }
-
-        return months * lines;
-    }
-
-    /// <summary>Key ranges up to this size are always counted (otherwise up to four times the run's length).</summary>
-    private const int MaxCountingRange = 1024;
-
-    private static bool InOrder(ReadOnlySpan<int> keys)
-    {
-        for (var i = 1; i < keys.Length; i++)
-        {
-            if (keys[i] < keys[i - 1])
+            if (month[i] < month[i - 1])
             {
                 return false;
             }
@@ -119,34 +86,16 @@ internal static class RunOrder
         return true;
     }
 
-    /// <summary>Fills <paramref name="run"/> with the offsets of the run's rows in key order, stable (keys in [0, range)).</summary>
-    private static void Sort(ReadOnlySpan<int> keys, int range, Span<int> run)
+    /// <summary>Fills <paramref name="run"/> with the offsets (from <paramref name="from"/>) of the run's rows in month order, stable.</summary>
+    private static void Sort(short[] month, int from, Span<int> run)
     {
-        if (run.Length <= InsertionLimit || range > Math.Max(MaxCountingRange, 4 * run.Length))
+        if (run.Length <= InsertionLimit)
         {
-            // Short runs, or months too far apart to count (decades of close dates): insertion, then a stable sort.
-            if (run.Length > InsertionLimit)
-            {
-                var pairs = new long[run.Length];
-                for (var i = 0; i < run.Length; i++)
-                {
-                    pairs[i] = ((long)keys[i] << 32) | (uint)i;
-                }
-
-                Array.Sort(pairs);
-                for (var i = 0; i < run.Length; i++)
-                {
-                    run[i] = (int)pairs[i];
-                }
-
-                return;
-            }
-
             for (var i = 0; i < run.Length; i++)
             {
-                var key = keys[i];
+                var m = month[from + i];
                 var j = i;
-                for (; j > 0 && keys[run[j - 1]] > key; j--)
+                for (; j > 0 && month[from + run[j - 1]] > m; j--)
                 {
                     run[j] = run[j - 1];
                 }
@@ -157,10 +106,18 @@ internal static class RunOrder
             return;
         }
 
-        var starts = new int[range + 1];
+        var min = short.MaxValue;
+        var max = short.MinValue;
         for (var i = 0; i < run.Length; i++)
         {
-            starts[keys[i] + 1]++;
+            min = Math.Min(min, month[from + i]);
+            max = Math.Max(max, month[from + i]);
+        }
+
+        var starts = new int[max - min + 2];
+        for (var i = 0; i < run.Length; i++)
+        {
+            starts[month[from + i] - min + 1]++;
         }
 
         for (var k = 1; k < starts.Length; k++)
@@ -170,7 +127,7 @@ internal static class RunOrder
 
         for (var i = 0; i < run.Length; i++)
         {
-            run[starts[keys[i]]++] = i;
+            run[starts[month[from + i] - min]++] = i;
         }
     }
 

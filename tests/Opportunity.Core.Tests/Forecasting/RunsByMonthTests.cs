@@ -4,27 +4,24 @@ using Opportunity.Pipelines;
 
 namespace Opportunity.Core.Tests.Forecasting;
 
-public sealed class RunOrderTests
+public sealed class RunsByMonthTests
 {
     private static readonly Stage Proposal = PipelineDefinition.Default.GetStage("Proposal");
 
     [Fact]
-    public void Build_LongRunInDescendingMonths_OrdersItByMonthThenProductLineStablyAndKeepsEachDealsLines()
+    public void Build_LongRunInDescendingMonths_OrdersItByMonthStablyAndKeepsEachDealsLines()
     {
-        // One partner, one stage, one currency: a single run of 40 deals, months falling, two deals per month,
-        // product lines mixed. Deal i has amount 1,000 + i (its input position); every fourth has two lines naming it.
+        // One partner, one stage, one currency: a single run of 40 deals, months falling, two deals per month.
+        // Deal i has amount 1,000 + i (its input position); every fourth has two lines naming it.
         var rows = Enumerable.Range(0, 40).Select(i => new PipelineRow(new PartnerId("P1"), Money.FromMinorUnits(1_000 + i, CurrencyCode.EUR), Proposal.Name, Proposal.DefaultProbability, Proposal.ForecastCategory, new LocalDate(2026, 1, 15).PlusMonths(19 - (i / 2)))
         {
-            ProductLine = i % 3 == 0 ? "storage" : i % 3 == 1 ? "heat-pumps" : null,
             Products = i % 4 == 0 ? [new ProductAmount($"first-{i}", 1_000), new ProductAmount($"second-{i}", i)] : null,
         }).ToList();
 
         var snapshot = PipelineSnapshot.FromRows(rows);
 
         var c = snapshot.Columns;
-        // Product line codes follow the labels' order, no product line first.
-        var expected = rows.Select((r, i) => (Month: r.CloseDate, Line: r.ProductLine ?? string.Empty, Input: i))
-            .OrderBy(r => r.Month).ThenBy(r => r.Line, StringComparer.Ordinal).ThenBy(r => r.Input).Select(r => 1_000L + r.Input).ToArray();
+        var expected = rows.Select((r, i) => (Month: r.CloseDate, Input: i)).OrderBy(r => r.Month).ThenBy(r => r.Input).Select(r => 1_000L + r.Input).ToArray();
         Assert.Equal(expected, c.Amount);
         Assert.True(c.Month.Zip(c.Month.Skip(1)).All(pair => pair.First <= pair.Second), "months in order");
         using var byProduct = snapshot.Group(PipelineDimension.Product);
