@@ -3,8 +3,7 @@ namespace Opportunity.Forecasting;
 /// <summary>
 /// The snapshot's struct-of-arrays storage: 19 bytes per row (amount 8, probability 2, stage 1,
 /// category 1, currency 1, close month 2, region 2, product line 2) plus one start offset per
-/// partner. Rows are clustered by partner (then stage, then currency, then — in runs of 16 rows or more —
-/// close month: <see cref="RunsByMonth"/>), so the partner of a row is
+/// partner. Rows are clustered by partner (then stage, then currency), so the partner of a row is
 /// implied by <see cref="PartnerStart"/> and needs no column. <see cref="RunStart"/> is the
 /// clustered index: the first row of each run of equal (partner, stage, currency), with
 /// <see cref="PartnerRunStart"/> the first run of each partner; when <see cref="UniqueRuns"/> is

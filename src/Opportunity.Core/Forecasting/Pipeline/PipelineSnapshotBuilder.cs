@@ -354,8 +354,7 @@ public sealed class PipelineSnapshotBuilder
 
     /// <summary>
     /// Builds the snapshot: dictionaries sorted (partners, currencies, regions and product lines by
-    /// ordinal name; stages in pipeline order), rows clustered by partner, stage and currency, and
-    /// within each such run ordered by close month (<see cref="RunsByMonth"/>).
+    /// ordinal name; stages in pipeline order), rows clustered by partner, stage and currency.
     /// </summary>
     /// <exception cref="InvalidOperationException">Called twice.</exception>
     public PipelineSnapshot Build()
@@ -465,7 +464,6 @@ public sealed class PipelineSnapshotBuilder
         _chunks.Clear();
         _chunk = new PipelineBuilderChunk(0);
 
-        var moved = composite ? RunsByMonth.Order(amount, basisPoints, stage, category, currency, month, region, product, partnerStart, mapRows: _partRow.Count > 0, _options.MaxDegreeOfParallelism) : null;
         var lineProductMap = SortedOrder(_lineProducts, CompareLabels, out var lineProducts);
         return new PipelineSnapshot(
             PipelineColumns.Create(amount, basisPoints, stage, category, currency, month, region, product, partnerStart, sortedByStage: composite),
@@ -474,7 +472,7 @@ public sealed class PipelineSnapshotBuilder
             n == 0 ? (short)0 : (short)_maxMonth,
             _maxAmount,
             _options,
-            BuildProductParts(position, moved, lineProductMap));
+            BuildProductParts(position, lineProductMap));
 
         int BucketOf(PipelineBuilderChunk chunk, int k)
         {
@@ -528,7 +526,7 @@ public sealed class PipelineSnapshotBuilder
     }
 
     /// <summary>The product amounts at the rows' final positions, sorted by row then product (display order).</summary>
-    private ProductParts BuildProductParts(int[]? position, int[]? moved, int[] productMap)
+    private ProductParts BuildProductParts(int[]? position, int[] productMap)
     {
         if (_partRow.Count == 0)
         {
@@ -541,7 +539,6 @@ public sealed class PipelineSnapshotBuilder
         for (var e = 0; e < count; e++)
         {
             var row = position is null ? _partRow[e] : position[_partRow[e]];
-            row = moved is null ? row : moved[row];
             keys[e] = ((long)row << 16) | (uint)productMap[_partProduct[e]];
             order[e] = e;
         }
