@@ -11,7 +11,7 @@ namespace Opportunity.Benchmarks.Forecasting;
 /// on a machine shared with other builds, wall time mostly measures the queue for the cores, while
 /// the process's CPU time (every thread, <see cref="Process.TotalProcessorTime"/>) counts only the
 /// time it ran. Each case runs <c>rounds</c> times (default 15) after two warm-ups; the table gives
-/// the median CPU time and its ratio to the floor's. An optional second argument picks the network
+/// the median CPU time and the median of its per-round ratios to the floor's (rounds interleaved: every case once per round). An optional second argument picks the network
 /// size (<c>Medium</c>: 10^6 deals, for quick checks while developing; default <c>Large</c>: 10^7),
 /// and a third keeps only the cases whose name contains it (the floor always runs). The product
 /// cases run twice: on the generated deals (none has lines) and on the same deals where every fifth
@@ -39,38 +39,37 @@ internal static class GroupingCpuMeasurement
             cases.AddRange(products.Select(g => (g.Name + " (lines)", Case(withLines, g.Grouping))));
         }
 
+        // Rounds are interleaved (every case once per round, the floors first), so a slow phase of the machine
+        // falls on all cases alike; each case's ratio is the median of its per-round ratios to that round's floor.
         var process = Process.GetCurrentProcess();
-        double floorCpu = 0;
-        double linesFloorCpu = 0;
-        Console.WriteLine("| case | CPU median (ms) | × floor | × floor (lines) |");
-        Console.WriteLine("| --- | ---: | ---: | ---: |");
-        foreach (var (name, run) in cases)
+        foreach (var (_, run) in cases)
         {
             run();
             run();
-            var cpus = new double[rounds];
-            for (var r = 0; r < rounds; r++)
+        }
+
+        var cpus = cases.Select(_ => new double[rounds]).ToArray();
+        for (var r = 0; r < rounds; r++)
+        {
+            for (var k = 0; k < cases.Count; k++)
             {
                 process.Refresh();
                 var cpu = process.TotalProcessorTime;
-                run();
+                cases[k].Run();
                 process.Refresh();
-                cpus[r] = (process.TotalProcessorTime - cpu).TotalMilliseconds;
+                cpus[k][r] = (process.TotalProcessorTime - cpu).TotalMilliseconds;
             }
+        }
 
-            var c = Median(cpus);
-            if (name == "floor")
-            {
-                floorCpu = c;
-            }
-            else if (name == "floor (lines)")
-            {
-                linesFloorCpu = c;
-            }
-
+        var floor = cpus[cases.FindIndex(c => c.Name == "floor")];
+        var linesIndex = cases.FindIndex(c => c.Name == "floor (lines)");
+        Console.WriteLine("| case | CPU median (ms) | × floor (median of rounds) | × floor (lines) |");
+        Console.WriteLine("| --- | ---: | ---: | ---: |");
+        for (var k = 0; k < cases.Count; k++)
+        {
             // The line cases read the parts too: their fair floor is the one that reads them (the plain one kept beside it).
-            var linesRatio = linesFloorCpu > 0 ? (c / linesFloorCpu).ToString("F2", CultureInfo.InvariantCulture) : "";
-            Console.WriteLine($"| {name} | {c:F1} | {c / floorCpu:F2} | {linesRatio} |");
+            var linesRatio = linesIndex >= 0 && k >= linesIndex ? RatioMedian(cpus[k], cpus[linesIndex]).ToString("F2", CultureInfo.InvariantCulture) : "";
+            Console.WriteLine($"| {cases[k].Name} | {Median([.. cpus[k]]):F1} | {RatioMedian(cpus[k], floor):F2} | {linesRatio} |");
         }
 
         Console.WriteLine($"load average at end {LoadAverage()}");
@@ -108,6 +107,8 @@ internal static class GroupingCpuMeasurement
     }
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
+
+    private static double RatioMedian(double[] cpu, double[] floor) => Median([.. cpu.Zip(floor, (c, f) => c / f)]);
 
     private static double Median(double[] values)
     {

@@ -69,16 +69,8 @@ internal static class ColumnFloor
     public static long Read(PipelineSnapshot snapshot)
     {
         var c = snapshot.Columns;
-        var workers = Environment.ProcessorCount;
-        var sums = new long[workers];
-        Parallel.For(0, workers, w =>
-        {
-            var from = (int)((long)c.Count * w / workers) & ~63;
-            var to = w == workers - 1 ? c.Count : (int)((long)c.Count * (w + 1) / workers) & ~63;
-            sums[w] = Sum(c.Amount.AsSpan(from, to - from)) + Xor(MemoryMarshal.AsBytes(c.BasisPoints.AsSpan(from, to - from)))
-                + Xor(c.Stage.AsSpan(from, to - from)) + Xor(c.Currency.AsSpan(from, to - from));
-        });
-        return sums.Sum();
+        return OverCores(c.Count, (from, to) => Sum(c.Amount.AsSpan(from, to - from)) + Xor(MemoryMarshal.AsBytes(c.BasisPoints.AsSpan(from, to - from)))
+            + Xor(c.Stage.AsSpan(from, to - from)) + Xor(c.Currency.AsSpan(from, to - from)));
     }
 
     /// <summary>
@@ -88,16 +80,22 @@ internal static class ColumnFloor
     public static long ReadWithParts(PipelineSnapshot snapshot)
     {
         var parts = snapshot.Products;
+        return Read(snapshot) + OverCores(parts.Count, (from, to) => Sum(parts.Amount.AsSpan(from, to - from)) + Xor(MemoryMarshal.AsBytes(parts.Row.AsSpan(from, to - from)))
+            + Xor(MemoryMarshal.AsBytes(parts.Product.AsSpan(from, to - from))));
+    }
+
+    /// <summary>Reads [0, count) in one contiguous range per core (bounds on 64-row steps) and adds the ranges' results.</summary>
+    private static long OverCores(int count, Func<int, int, long> read)
+    {
         var workers = Environment.ProcessorCount;
         var sums = new long[workers];
         Parallel.For(0, workers, w =>
         {
-            var from = (int)((long)parts.Count * w / workers) & ~63;
-            var to = w == workers - 1 ? parts.Count : (int)((long)parts.Count * (w + 1) / workers) & ~63;
-            sums[w] = Sum(parts.Amount.AsSpan(from, to - from)) + Xor(MemoryMarshal.AsBytes(parts.Row.AsSpan(from, to - from)))
-                + Xor(MemoryMarshal.AsBytes(parts.Product.AsSpan(from, to - from)));
+            var from = (int)((long)count * w / workers) & ~63;
+            var to = w == workers - 1 ? count : (int)((long)count * (w + 1) / workers) & ~63;
+            sums[w] = read(from, to);
         });
-        return Read(snapshot) + sums.Sum();
+        return sums.Sum();
     }
 
     private static long Sum(ReadOnlySpan<long> values)
