@@ -6,31 +6,11 @@ using Opportunity.Pipelines;
 namespace Opportunity.Persistence.PostgreSql.Tests;
 
 /// <summary>Migration 4 on a schema that 0.1.0 filled: one opportunity per source lead, under FORCE RLS, old outbox ids kept.</summary>
-public sealed class PostgreSqlConversionMigrationTests : IAsyncLifetime
+public sealed class PostgreSqlConversionMigrationTests : PostgresSchemaTest
 {
     private static readonly TenantId Tenant = new("tenant-a");
     private static readonly PartnerId Partner = new("partner-1");
     private readonly FakeClock _clock = new(Instant.FromUtc(2025, 3, 3, 9, 0));
-    private readonly PipelineCatalog _pipelines = new();
-    private PostgreSqlStore? _store;
-    private string _schema = string.Empty;
-    private Func<ValueTask>? _drop;
-
-    public async Task InitializeAsync()
-    {
-        if (PostgresTestDatabase.Owner is not null)
-        {
-            (_store, _schema, _drop) = await PostgresTestDatabase.CreateAsync(_pipelines);
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_drop is not null)
-        {
-            await _drop();
-        }
-    }
 
     /// <summary>
     /// Twins that 0.1.0 made from one lead keep the one the lead names (else the lowest id) as its
@@ -41,26 +21,26 @@ public sealed class PostgreSqlConversionMigrationTests : IAsyncLifetime
     {
         var named = await AcceptedLeadAsync("L-named");
         named.Convert(new OpportunityId("O-b"), Partner.Value, _clock);
-        await _store!.Leads.UpdateAsync(named);
+        await Store.Leads.UpdateAsync(named);
         await AcceptedLeadAsync("L-orphan");
         await AcceptedLeadAsync("L-unnamed");
         foreach (var id in new[] { "O-a", "O-b", "O-orphan", "O-x", "O-y" })
         {
-            await _store.Opportunities.AddAsync(SalesOpportunity.Open(Tenant, new OpportunityId(id), new SalesOpportunityDraft(Partner, new Money(100m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)), PipelineDefinition.Default, "p", _clock));
+            await Store.Opportunities.AddAsync(SalesOpportunity.Open(Tenant, new OpportunityId(id), new SalesOpportunityDraft(Partner, new Money(100m, CurrencyCode.EUR), new LocalDate(2025, 6, 30)), PipelineDefinition.Default, "p", _clock));
         }
 
         // Back to 0.1.0's schema and data: no source_lead column, documents naming their lead twice over.
         await PostgresTestDatabase.ExecuteAsOwnerAsync($$"""
-            DROP INDEX {{_schema}}.opportunities_source_lead; ALTER TABLE {{_schema}}.opportunities DROP COLUMN source_lead;
-            DELETE FROM {{_schema}}.schema_migrations WHERE version = 4;
-            ALTER TABLE {{_schema}}.opportunities NO FORCE ROW LEVEL SECURITY; ALTER TABLE {{_schema}}.outbox NO FORCE ROW LEVEL SECURITY;
-            UPDATE {{_schema}}.opportunities SET document = jsonb_set(document, '{sourceLead}', to_jsonb(CASE
+            DROP INDEX {{SchemaName}}.opportunities_source_lead; ALTER TABLE {{SchemaName}}.opportunities DROP COLUMN source_lead;
+            DELETE FROM {{SchemaName}}.schema_migrations WHERE version = 4;
+            ALTER TABLE {{SchemaName}}.opportunities NO FORCE ROW LEVEL SECURITY; ALTER TABLE {{SchemaName}}.outbox NO FORCE ROW LEVEL SECURITY;
+            UPDATE {{SchemaName}}.opportunities SET document = jsonb_set(document, '{sourceLead}', to_jsonb(CASE
                 WHEN id IN ('O-a', 'O-b') THEN 'L-named' WHEN id = 'O-orphan' THEN 'L-orphan' ELSE 'L-unnamed' END));
-            INSERT INTO {{_schema}}.outbox (id, tenant, topic, type, payload, created_at, due_at, status)
+            INSERT INTO {{SchemaName}}.outbox (id, tenant, topic, type, payload, created_at, due_at, status)
                 VALUES ('Lead/L-named/1', 'tenant-a', 'domain-event', 'LeadCaptured', '{}', now(), now(), 'delivered');
-            ALTER TABLE {{_schema}}.opportunities FORCE ROW LEVEL SECURITY; ALTER TABLE {{_schema}}.outbox FORCE ROW LEVEL SECURITY;
+            ALTER TABLE {{SchemaName}}.opportunities FORCE ROW LEVEL SECURITY; ALTER TABLE {{SchemaName}}.outbox FORCE ROW LEVEL SECURITY;
             """);
-        await using var store = PostgresTestDatabase.OpenStore(_schema, _pipelines);
+        await using var store = PostgresTestDatabase.OpenStore(SchemaName, Pipelines);
         await store.MigrateAsync();
 
         Assert.Equal("O-b", (await store.Conversions.FindConvertedFromAsync(Tenant, new LeadId("L-named")))!.Id.Value);
@@ -82,7 +62,7 @@ public sealed class PostgreSqlConversionMigrationTests : IAsyncLifetime
         lead.Qualify(LeadQualification.Full, "system", _clock);
         lead.Assign(Partner, _clock.GetCurrentInstant() + Duration.FromDays(2), "router", _clock);
         lead.Accept(Partner, _clock);
-        await _store!.Leads.AddAsync(lead);
+        await Store.Leads.AddAsync(lead);
         return lead;
     }
 }

@@ -7,31 +7,11 @@ using Opportunity.Pipelines;
 namespace Opportunity.Persistence.PostgreSql.Tests;
 
 /// <summary>The race the conformance suite cannot force: two hosts both past the look-up, meeting at the unique index.</summary>
-public sealed class PostgreSqlConversionRaceTests : IAsyncLifetime
+public sealed class PostgreSqlConversionRaceTests : PostgresSchemaTest
 {
     private static readonly TenantId Tenant = new("tenant-a");
     private static readonly PartnerId Partner = new("partner-1");
     private readonly FakeClock _clock = new(Instant.FromUtc(2025, 3, 3, 9, 0));
-    private readonly PipelineCatalog _pipelines = new();
-    private PostgreSqlStore? _store;
-    private string _schema = string.Empty;
-    private Func<ValueTask>? _drop;
-
-    public async Task InitializeAsync()
-    {
-        if (PostgresTestDatabase.Owner is not null)
-        {
-            (_store, _schema, _drop) = await PostgresTestDatabase.CreateAsync(_pipelines);
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_drop is not null)
-        {
-            await _drop();
-        }
-    }
 
     /// <summary>
     /// Host A has inserted its opportunity but not committed; host B finds nothing, inserts and
@@ -40,8 +20,8 @@ public sealed class PostgreSqlConversionRaceTests : IAsyncLifetime
     [PostgresFact]
     public async Task ConvertAsync_SecondHostWaitingAtTheUniqueIndex_ReturnsTheFirstHostsOpportunity()
     {
-        var hostA = _store!;
-        await using var hostB = PostgresTestDatabase.OpenStore(_schema, _pipelines);
+        var hostA = Store;
+        await using var hostB = PostgresTestDatabase.OpenStore(SchemaName, Pipelines);
         var lead = Lead.Capture(Tenant, new LeadId("L-1"), new LeadDetails { Source = "web", Company = "ACME" }, "system", _clock);
         lead.Qualify(LeadQualification.Full, "system", _clock);
         lead.Assign(Partner, _clock.GetCurrentInstant() + Duration.FromDays(2), "router", _clock);

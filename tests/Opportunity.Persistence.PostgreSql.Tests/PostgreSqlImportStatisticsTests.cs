@@ -10,29 +10,10 @@ namespace Opportunity.Persistence.PostgreSql.Tests;
 /// first reads after it — a follower catching up on the change feed above all — are not planned on a
 /// table believed empty; a small import into a larger table leaves them to autovacuum.
 /// </summary>
-public sealed class PostgreSqlImportStatisticsTests : IAsyncLifetime
+public sealed class PostgreSqlImportStatisticsTests : PostgresSchemaTest
 {
     private static readonly TenantId Tenant = new("tenant-a");
     private readonly FakeClock _clock = new(Instant.FromUtc(2025, 3, 3, 9, 0));
-    private PostgreSqlStore? _store;
-    private string _schema = string.Empty;
-    private Func<ValueTask>? _drop;
-
-    public async Task InitializeAsync()
-    {
-        if (PostgresTestDatabase.Owner is not null)
-        {
-            (_store, _schema, _drop) = await PostgresTestDatabase.CreateAsync(new PipelineCatalog());
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_drop is not null)
-        {
-            await _drop();
-        }
-    }
 
     [PostgresFact]
     public async Task ImportAsync_AboveTheAnalyzeThreshold_CommitsStatisticsThatKnowTheRows_BelowItLeavesThem()
@@ -50,7 +31,7 @@ public sealed class PostgreSqlImportStatisticsTests : IAsyncLifetime
     {
         var deals = Enumerable.Range(first, count).Select(i => SalesOpportunity.Open(
             Tenant, new OpportunityId($"o-{i:D4}"), new SalesOpportunityDraft(new PartnerId($"P{i % 7}"), new Money(1_000 + i, CurrencyCode.EUR), new LocalDate(2025, 6, 30)), PipelineDefinition.Default, "u", _clock));
-        var result = await _store!.Importer.ImportAsync(deals.Select(d => d.ToSnapshot()));
+        var result = await Store.Importer.ImportAsync(deals.Select(d => d.ToSnapshot()));
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
     }
 
@@ -60,7 +41,7 @@ public sealed class PostgreSqlImportStatisticsTests : IAsyncLifetime
         await using var connection = new NpgsqlConnection(PostgresTestDatabase.Owner);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT reltuples FROM pg_class WHERE oid = $1::regclass;", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = $"{_schema}.{table}" });
+        command.Parameters.Add(new NpgsqlParameter { Value = $"{SchemaName}.{table}" });
         return (float)(await command.ExecuteScalarAsync())!;
     }
 }

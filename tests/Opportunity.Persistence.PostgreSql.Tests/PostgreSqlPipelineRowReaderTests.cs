@@ -12,35 +12,14 @@ namespace Opportunity.Persistence.PostgreSql.Tests;
 /// row-level security on every connection, one partner's for a partner scope, and all of one
 /// exported snapshot however writers move on meanwhile.
 /// </summary>
-public sealed class PostgreSqlPipelineRowReaderTests : IAsyncLifetime
+public sealed class PostgreSqlPipelineRowReaderTests : PostgresSchemaTest
 {
     private static readonly TenantId TenantA = new("tenant-a");
     private static readonly TenantId TenantB = new("tenant-b");
     private readonly FakeClock _clock = new(Instant.FromUtc(2025, 3, 3, 9, 0));
-    private PostgreSqlStore? _store;
-    private string _schema = string.Empty;
-    private Func<ValueTask>? _drop;
-
-    private PostgreSqlStore Store => _store!;
 
     /// <summary>The opportunity store with its internal overload that chooses the number of readers.</summary>
     private PostgreSqlOpportunityStore Rows => (PostgreSqlOpportunityStore)Store.Opportunities;
-
-    public async Task InitializeAsync()
-    {
-        if (PostgresTestDatabase.Owner is not null)
-        {
-            (_store, _schema, _drop) = await PostgresTestDatabase.CreateAsync(new PipelineCatalog());
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_drop is not null)
-        {
-            await _drop();
-        }
-    }
 
     /// <summary>Three connections over the ranges a sample chose give exactly the rows of one, and the snapshot built from them equals the one built from the opportunities.</summary>
     [PostgresFact]
@@ -57,7 +36,7 @@ public sealed class PostgreSqlPipelineRowReaderTests : IAsyncLifetime
                 await set.ExecuteNonQueryAsync();
             }
 
-            var bounds = await PgPipelineRowReader.BoundsAsync(connection, $"{_schema}.opportunities", "r.tenant = 'tenant-a' AND r.stage_kind = 0", 3, 0, CancellationToken.None);
+            var bounds = await PgPipelineRowReader.BoundsAsync(connection, $"{SchemaName}.opportunities", "r.tenant = 'tenant-a' AND r.stage_kind = 0", 3, 0, CancellationToken.None);
             Assert.Equal(2, bounds.Length);
             Assert.True(string.CompareOrdinal(bounds[0], bounds[1]) < 0);
             Assert.All(bounds, b => Assert.StartsWith("P", b, StringComparison.Ordinal));
@@ -83,7 +62,7 @@ public sealed class PostgreSqlPipelineRowReaderTests : IAsyncLifetime
         var deals = await SeedAsync();
         await using var source = NpgsqlDataSource.Create(PostgresTestDatabase.App!);
         var rows = new List<StoredPipelineRow>();
-        await foreach (var batch in PgPipelineRowReader.ReadAsync(source.OpenConnectionAsync, $"{_schema}.opportunities", AccessScope.Manufacturer(TenantB), "r.stage_kind = 0", v => $"'{v}'", 3, 0, CancellationToken.None))
+        await foreach (var batch in PgPipelineRowReader.ReadAsync(source.OpenConnectionAsync, $"{SchemaName}.opportunities", AccessScope.Manufacturer(TenantB), "r.stage_kind = 0", v => $"'{v}'", 3, 0, CancellationToken.None))
         {
             rows.AddRange(batch.ToArray());
         }
@@ -150,7 +129,7 @@ public sealed class PostgreSqlPipelineRowReaderTests : IAsyncLifetime
     {
         await SeedAsync();
         var scope = AccessScope.Manufacturer(TenantA);
-        Assert.Equal(1, await AsOwnerSystemAsync($"UPDATE {_schema}.opportunities SET amount_minor = 1000000000000000 WHERE id = 'o-47';"));
+        Assert.Equal(1, await AsOwnerSystemAsync($"UPDATE {SchemaName}.opportunities SET amount_minor = 1000000000000000 WHERE id = 'o-47';"));
 
         var error = await Assert.ThrowsAsync<StoreDataException>(async () =>
         {
@@ -161,7 +140,7 @@ public sealed class PostgreSqlPipelineRowReaderTests : IAsyncLifetime
 
         Assert.Equal("o-47", error.EntityId);
         Assert.Equal("Amount", error.Field);
-        Assert.Equal(1, await AsOwnerSystemAsync($"UPDATE {_schema}.opportunities SET amount_minor = 1047 WHERE id = 'o-47';"));
+        Assert.Equal(1, await AsOwnerSystemAsync($"UPDATE {SchemaName}.opportunities SET amount_minor = 1047 WHERE id = 'o-47';"));
         Assert.Equal(48, (await ReadAsync(scope, readers: 3)).Count);
     }
 

@@ -15,7 +15,7 @@ namespace Opportunity.Persistence.PostgreSql.Tests;
 /// change lifts isolation; cross-tenant work runs only inside the owner's functions; the append-only
 /// routing decisions refuse TRUNCATE; a schema of the previous release migrates to all of it.
 /// </summary>
-public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
+public sealed class PostgreSqlRowLevelSecurityTests : PostgresSchemaTest
 {
     private static readonly TenantId TenantA = new("tenant-a");
     private static readonly TenantId TenantB = new("tenant-b");
@@ -37,28 +37,6 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
     ];
 
     private readonly FakeClock _clock = new(Instant.FromUtc(2025, 3, 3, 9, 0));
-    private readonly PipelineCatalog _pipelines = new();
-    private PostgreSqlStore? _store;
-    private string _schema = string.Empty;
-    private Func<ValueTask>? _drop;
-
-    private PostgreSqlStore Store => _store!;
-
-    public async Task InitializeAsync()
-    {
-        if (PostgresTestDatabase.Owner is not null)
-        {
-            (_store, _schema, _drop) = await PostgresTestDatabase.CreateAsync(_pipelines);
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_drop is not null)
-        {
-            await _drop();
-        }
-    }
 
     /// <summary>
     /// The app role sets <c>opportunity.system</c> (for the session and for the transaction), clears the
@@ -80,12 +58,12 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
         {
             foreach (var (table, update) in Tables)
             {
-                Assert.Equal(0L, await AsAppAsync(attempt, c => ScalarAsync<long>(c, $"SELECT count(*) FROM {_schema}.{table} WHERE tenant = 'tenant-b';")));
+                Assert.Equal(0L, await AsAppAsync(attempt, c => ScalarAsync<long>(c, $"SELECT count(*) FROM {SchemaName}.{table} WHERE tenant = 'tenant-b';")));
                 var changed = await AsAppAsync(attempt, async c =>
                 {
                     try
                     {
-                        return await ExecuteAsync(c, string.Format(System.Globalization.CultureInfo.InvariantCulture, update, _schema));
+                        return await ExecuteAsync(c, string.Format(System.Globalization.CultureInfo.InvariantCulture, update, SchemaName));
                     }
                     catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
                     {
@@ -97,17 +75,17 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
         }
 
         // row_security = off makes a query that row-level security would filter fail instead of bypassing it.
-        var refused = await Assert.ThrowsAsync<PostgresException>(() => AsAppAsync("SET row_security = off", c => ScalarAsync<long>(c, $"SELECT count(*) FROM {_schema}.leads;")));
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => AsAppAsync("SET row_security = off", c => ScalarAsync<long>(c, $"SELECT count(*) FROM {SchemaName}.leads;")));
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
 
         // Nothing of tenant B changed, as the owner sees it.
-        Assert.Equal(0L, await AsOwnerSystemAsync($"SELECT (SELECT count(*) FROM {_schema}.leads WHERE tenant = 'tenant-b' AND version > 100) + (SELECT count(*) FROM {_schema}.opportunities WHERE tenant = 'tenant-b' AND version > 100) + (SELECT count(*) FROM {_schema}.partners WHERE name = 'hijacked') + (SELECT count(*) FROM {_schema}.outbox WHERE topic = 'hijacked');"));
-        Assert.Equal(2L, await AsOwnerSystemAsync($"SELECT count(*) FROM {_schema}.leads WHERE tenant = 'tenant-b';"));
-        Assert.Equal(0L, await AsOwnerSystemAsync($"SELECT (SELECT count(*) FROM {_schema}.sales_targets WHERE amount_minor = 1) + (SELECT count(*) FROM {_schema}.forecast_snapshots WHERE expected_minor = 1);"));
-        Assert.Equal(0L, await AsOwnerSystemAsync($"SELECT count(*) FROM {_schema}.field_history WHERE actor = 'hijacked';"));
-        Assert.Equal(0L, await AsOwnerSystemAsync($"SELECT (SELECT count(*) FROM {_schema}.forecast_adjustments WHERE reason = 'hijacked') + (SELECT count(*) FROM {_schema}.forecast_snapshot_runs WHERE owner = 'hijacked');"));
-        Assert.Equal(2L, await AsOwnerSystemAsync($"SELECT (SELECT count(*) FROM {_schema}.forecast_adjustments WHERE tenant = 'tenant-b') + (SELECT count(*) FROM {_schema}.forecast_snapshot_runs WHERE tenant = 'tenant-b');"));
-        Assert.Equal(12L, await AsOwnerSystemAsync($"SELECT count(*) FROM {_schema}.field_history WHERE tenant = 'tenant-b';"));
+        Assert.Equal(0L, await AsOwnerSystemAsync($"SELECT (SELECT count(*) FROM {SchemaName}.leads WHERE tenant = 'tenant-b' AND version > 100) + (SELECT count(*) FROM {SchemaName}.opportunities WHERE tenant = 'tenant-b' AND version > 100) + (SELECT count(*) FROM {SchemaName}.partners WHERE name = 'hijacked') + (SELECT count(*) FROM {SchemaName}.outbox WHERE topic = 'hijacked');"));
+        Assert.Equal(2L, await AsOwnerSystemAsync($"SELECT count(*) FROM {SchemaName}.leads WHERE tenant = 'tenant-b';"));
+        Assert.Equal(0L, await AsOwnerSystemAsync($"SELECT (SELECT count(*) FROM {SchemaName}.sales_targets WHERE amount_minor = 1) + (SELECT count(*) FROM {SchemaName}.forecast_snapshots WHERE expected_minor = 1);"));
+        Assert.Equal(0L, await AsOwnerSystemAsync($"SELECT count(*) FROM {SchemaName}.field_history WHERE actor = 'hijacked';"));
+        Assert.Equal(0L, await AsOwnerSystemAsync($"SELECT (SELECT count(*) FROM {SchemaName}.forecast_adjustments WHERE reason = 'hijacked') + (SELECT count(*) FROM {SchemaName}.forecast_snapshot_runs WHERE owner = 'hijacked');"));
+        Assert.Equal(2L, await AsOwnerSystemAsync($"SELECT (SELECT count(*) FROM {SchemaName}.forecast_adjustments WHERE tenant = 'tenant-b') + (SELECT count(*) FROM {SchemaName}.forecast_snapshot_runs WHERE tenant = 'tenant-b');"));
+        Assert.Equal(12L, await AsOwnerSystemAsync($"SELECT count(*) FROM {SchemaName}.field_history WHERE tenant = 'tenant-b';"));
     }
 
     /// <summary>The owner's functions cannot be replaced, altered or dropped by the app role, which may only execute them.</summary>
@@ -116,10 +94,10 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
     {
         string[] attempts =
         [
-            $"CREATE OR REPLACE FUNCTION {_schema}.outbox_leased_tenant(p_id text, p_owner text) RETURNS text LANGUAGE sql AS $$ SELECT 'x' $$;",
-            $"ALTER FUNCTION {_schema}.claim_outbox(timestamptz, text, integer, timestamptz) SECURITY INVOKER;",
-            $"DROP FUNCTION {_schema}.outbox_pending();",
-            $"DROP TRIGGER routing_decisions_no_truncate ON {_schema}.routing_decisions;",
+            $"CREATE OR REPLACE FUNCTION {SchemaName}.outbox_leased_tenant(p_id text, p_owner text) RETURNS text LANGUAGE sql AS $$ SELECT 'x' $$;",
+            $"ALTER FUNCTION {SchemaName}.claim_outbox(timestamptz, text, integer, timestamptz) SECURITY INVOKER;",
+            $"DROP FUNCTION {SchemaName}.outbox_pending();",
+            $"DROP TRIGGER routing_decisions_no_truncate ON {SchemaName}.routing_decisions;",
             $"SET ROLE {new NpgsqlConnectionStringBuilder(PostgresTestDatabase.Owner).Username};",
         ];
 
@@ -144,13 +122,13 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
         await ExecuteAsync(connection, "SELECT set_config('opportunity.system', 'off', true), set_config('opportunity.tenant', 'tenant-a', true);");
         string[] calls =
         [
-            $"SELECT {_schema}.outbox_leased_tenant('m', 'host');",
-            $"SELECT {_schema}.requeue_dead_letter('m', now());",
-            $"SELECT count(*) FROM {_schema}.outbox_pending();",
-            $"SELECT count(*) FROM {_schema}.outbox_dead_letters();",
-            $"SELECT count(*) FROM {_schema}.claim_outbox(now(), 'host', 10, now());",
-            $"SELECT count(*) FROM {_schema}.claim_due_leads(now(), 'host', 10, now());",
-            $"SELECT count(*) FROM {_schema}.claim_due_opportunities(now(), 'host', 10, now());",
+            $"SELECT {SchemaName}.outbox_leased_tenant('m', 'host');",
+            $"SELECT {SchemaName}.requeue_dead_letter('m', now());",
+            $"SELECT count(*) FROM {SchemaName}.outbox_pending();",
+            $"SELECT count(*) FROM {SchemaName}.outbox_dead_letters();",
+            $"SELECT count(*) FROM {SchemaName}.claim_outbox(now(), 'host', 10, now());",
+            $"SELECT count(*) FROM {SchemaName}.claim_due_leads(now(), 'host', 10, now());",
+            $"SELECT count(*) FROM {SchemaName}.claim_due_opportunities(now(), 'host', 10, now());",
         ];
 
         foreach (var call in calls)
@@ -175,7 +153,7 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
         Assert.Equal(["tenant-a/lead-1", "tenant-a/lead-2", "tenant-b/lead-1", "tenant-b/lead-2"], leads.Select(l => $"{l.Tenant}/{l.Id}"));
         Assert.Equal(["tenant-a/opp", "tenant-b/opp"], deals.Select(o => $"{o.Tenant}/{o.Id}"));
         Assert.Subset(messages.Select(m => m.Id).ToHashSet(), new HashSet<string> { "tenant-a/notice", "tenant-b/notice" });
-        Assert.Equal(0L, await AsAppAsync("SET opportunity.system = 'on'", c => ScalarAsync<long>(c, $"SELECT count(*) FROM {_schema}.leads;")));
+        Assert.Equal(0L, await AsAppAsync("SET opportunity.system = 'on'", c => ScalarAsync<long>(c, $"SELECT count(*) FROM {SchemaName}.leads;")));
     }
 
     /// <summary>TRUNCATE of the append-only routing decisions is refused, even for the owner (row-level security does not cover TRUNCATE; a statement-level trigger does).</summary>
@@ -184,7 +162,7 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
     {
         await Store.DecisionLog.AppendAsync(TenantA, new RoutingDecisionRecord(new LeadId("l-1"), _clock.GetCurrentInstant(), "rules", "1", RoutingOutcome.Assigned, [P1], 7, null, "why"));
 
-        var ex = await Assert.ThrowsAsync<PostgresException>(() => PostgresTestDatabase.ExecuteAsOwnerAsync($"TRUNCATE {_schema}.routing_decisions;"));
+        var ex = await Assert.ThrowsAsync<PostgresException>(() => PostgresTestDatabase.ExecuteAsOwnerAsync($"TRUNCATE {SchemaName}.routing_decisions;"));
 
         Assert.Equal(PostgresErrorCodes.ObjectNotInPrerequisiteState, ex.SqlState);
         Assert.Contains("append-only", ex.MessageText, StringComparison.Ordinal);
@@ -197,7 +175,7 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
     {
         await Store.Leads.AddAsync(Lead.Capture(TenantA, new LeadId("l-1"), new LeadDetails { Source = "web" }, "system", _clock));
 
-        var ex = await Assert.ThrowsAsync<PostgresException>(() => PostgresTestDatabase.ExecuteAsOwnerAsync($"TRUNCATE {_schema}.field_history;"));
+        var ex = await Assert.ThrowsAsync<PostgresException>(() => PostgresTestDatabase.ExecuteAsOwnerAsync($"TRUNCATE {SchemaName}.field_history;"));
 
         Assert.Equal(PostgresErrorCodes.ObjectNotInPrerequisiteState, ex.SqlState);
         Assert.Single((await Store.FieldHistory.ReadHistoryAsync(TenantA, AuditedRecord.Of(new LeadId("l-1")))).Changes);
@@ -225,7 +203,7 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
 
             await PostgresTestDatabase.ExecuteAsOwnerAsync($"GRANT USAGE ON SCHEMA {schema} TO {app}; GRANT SELECT, INSERT, UPDATE ON {schema}.leads, {schema}.opportunities, {schema}.partners, {schema}.outbox, {schema}.partner_load TO {app}; GRANT SELECT, INSERT ON {schema}.routing_decisions, {schema}.field_history TO {app}; GRANT SELECT ON {schema}.outbox_purged TO {app};");
             var options = new PostgreSqlStoreOptions { ConnectionString = PostgresTestDatabase.App!, MigrationConnectionString = PostgresTestDatabase.Owner, Schema = schema, AutoMigrate = false, GrantTo = { app } };
-            await using var upgraded = new PostgreSqlStore(options, _pipelines);
+            await using var upgraded = new PostgreSqlStore(options, Pipelines);
             foreach (var tenant in new[] { TenantA, TenantB })
             {
                 var lead = Lead.Capture(tenant, new LeadId("l"), new LeadDetails { Source = "web" }, "system", _clock);
@@ -270,24 +248,24 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
             Assert.True(await Store.Outbox.CompleteAsync(message.Id, "host", now));
         }
 
-        var deleteOutbox = await Assert.ThrowsAsync<PostgresException>(() => AsAppAsync("SELECT set_config('opportunity.tenant', 'tenant-a', false)", c => ExecuteAsync(c, $"DELETE FROM {_schema}.outbox;")));
+        var deleteOutbox = await Assert.ThrowsAsync<PostgresException>(() => AsAppAsync("SELECT set_config('opportunity.tenant', 'tenant-a', false)", c => ExecuteAsync(c, $"DELETE FROM {SchemaName}.outbox;")));
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, deleteOutbox.SqlState);
-        var forge = await Assert.ThrowsAsync<PostgresException>(() => AsAppAsync("SELECT set_config('opportunity.tenant', 'tenant-a', false)", c => ExecuteAsync(c, $"INSERT INTO {_schema}.outbox_purged (tenant, bucket, keys) VALUES ('tenant-a', 0, '{{42}}');")));
+        var forge = await Assert.ThrowsAsync<PostgresException>(() => AsAppAsync("SELECT set_config('opportunity.tenant', 'tenant-a', false)", c => ExecuteAsync(c, $"INSERT INTO {SchemaName}.outbox_purged (tenant, bucket, keys) VALUES ('tenant-a', 0, '{{42}}');")));
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, forge.SqlState);
 
         Assert.Equal(claimed.Count, await Store.Outbox.PurgeDeliveredAsync(now + Duration.FromSeconds(1), 1000));
 
-        Assert.Equal(0L, await AsOwnerSystemAsync($"SELECT count(*) FROM {_schema}.outbox;"));
-        Assert.Equal((long)claimed.Count, await AsOwnerSystemAsync($"SELECT sum(cardinality(keys)) FROM {_schema}.outbox_purged;"));
+        Assert.Equal(0L, await AsOwnerSystemAsync($"SELECT count(*) FROM {SchemaName}.outbox;"));
+        Assert.Equal((long)claimed.Count, await AsOwnerSystemAsync($"SELECT sum(cardinality(keys)) FROM {SchemaName}.outbox_purged;"));
         const string ScopeA = "SELECT set_config('opportunity.system', 'on', false), set_config('opportunity.tenant', 'tenant-a', false)";
-        Assert.Equal(0L, await AsAppAsync(ScopeA, c => ScalarAsync<long>(c, $"SELECT count(*) FROM {_schema}.outbox_purged WHERE tenant = 'tenant-b';")));
-        Assert.Equal((long)claimed.Count(m => m.Tenant == TenantA), await AsAppAsync(ScopeA, c => ScalarAsync<long>(c, $"SELECT coalesce(sum(cardinality(keys)), 0) FROM {_schema}.outbox_purged;")));
+        Assert.Equal(0L, await AsAppAsync(ScopeA, c => ScalarAsync<long>(c, $"SELECT count(*) FROM {SchemaName}.outbox_purged WHERE tenant = 'tenant-b';")));
+        Assert.Equal((long)claimed.Count(m => m.Tenant == TenantA), await AsAppAsync(ScopeA, c => ScalarAsync<long>(c, $"SELECT coalesce(sum(cardinality(keys)), 0) FROM {SchemaName}.outbox_purged;")));
 
         await Store.Outbox.EnqueueAsync([new OutboxMessage($"{TenantB}/notice", TenantB, "notification", "test", "{}", now)]);
         Assert.Empty(await Store.Outbox.ListPendingAsync());
-        var truncate = await Assert.ThrowsAsync<PostgresException>(() => PostgresTestDatabase.ExecuteAsOwnerAsync($"TRUNCATE {_schema}.outbox_purged;"));
+        var truncate = await Assert.ThrowsAsync<PostgresException>(() => PostgresTestDatabase.ExecuteAsOwnerAsync($"TRUNCATE {SchemaName}.outbox_purged;"));
         Assert.Equal(PostgresErrorCodes.ObjectNotInPrerequisiteState, truncate.SqlState);
-        var forget = await Assert.ThrowsAsync<PostgresException>(() => AsOwnerSystemAsync($"UPDATE {_schema}.outbox_purged SET keys = keys[2:] RETURNING 1::bigint;"));
+        var forget = await Assert.ThrowsAsync<PostgresException>(() => AsOwnerSystemAsync($"UPDATE {SchemaName}.outbox_purged SET keys = keys[2:] RETURNING 1::bigint;"));
         Assert.Equal(PostgresErrorCodes.ObjectNotInPrerequisiteState, forget.SqlState);
     }
 
@@ -319,7 +297,7 @@ public sealed class PostgreSqlRowLevelSecurityTests : IAsyncLifetime
             await Store.ForecastSnapshotRuns.TryClaimRunAsync(tenant, new LocalDate(2025, 3, 3), "host-1", _clock.GetCurrentInstant(), Duration.FromMinutes(5));
         }
 
-        Assert.Equal(2L, await AsOwnerSystemAsync($"SELECT count(*) FROM {_schema}.leads WHERE tenant = 'tenant-b';"));
+        Assert.Equal(2L, await AsOwnerSystemAsync($"SELECT count(*) FROM {SchemaName}.leads WHERE tenant = 'tenant-b';"));
     }
 
     /// <summary>Runs <paramref name="work"/> as the app role in a transaction begun after <paramref name="setup"/> (a session setting) and set up again inside it.</summary>

@@ -9,35 +9,13 @@ using Opportunity.Workflows;
 
 namespace Opportunity.Persistence.PostgreSql.Tests;
 
-public sealed class PostgreSqlStoreTests : IAsyncLifetime
+public sealed class PostgreSqlStoreTests : PostgresSchemaTest
 {
     private static readonly TenantId TenantA = new("tenant-a");
     private static readonly TenantId TenantB = new("tenant-b");
     private static readonly PartnerId P1 = new("partner-1");
     private static readonly PartnerId P2 = new("partner-2");
     private readonly FakeClock _clock = new(Instant.FromUtc(2025, 3, 3, 9, 0));
-    private readonly PipelineCatalog _pipelines = new();
-    private PostgreSqlStore? _store;
-    private string _schema = string.Empty;
-    private Func<ValueTask>? _drop;
-
-    private PostgreSqlStore Store => _store!;
-
-    public async Task InitializeAsync()
-    {
-        if (PostgresTestDatabase.Owner is not null)
-        {
-            (_store, _schema, _drop) = await PostgresTestDatabase.CreateAsync(_pipelines);
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_drop is not null)
-        {
-            await _drop();
-        }
-    }
 
     [PostgresFact(RequiresAppRole = true)]
     public async Task AppRole_IsNeitherSuperuserNorOwnerNorBypassRls()
@@ -47,7 +25,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         await using var command = new NpgsqlCommand(
             "SELECT r.rolsuper, r.rolbypassrls, (SELECT count(*) FROM pg_tables t WHERE t.schemaname = $1 AND t.tableowner = current_user) FROM pg_roles r WHERE r.rolname = current_user;",
             connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = _schema });
+        command.Parameters.Add(new NpgsqlParameter { Value = SchemaName });
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
 
@@ -89,7 +67,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         await using var transaction = await connection.BeginTransactionAsync();
         await ExecuteAsync(connection, $"SELECT set_config('opportunity.tenant', 'tenant-a', true), set_config('opportunity.partner', '{P1.Value}', true);");
 
-        var ex = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connection, $"UPDATE {_schema}.leads SET version = version + 1;"));
+        var ex = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connection, $"UPDATE {SchemaName}.leads SET version = version + 1;"));
 
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, ex.SqlState);
     }
@@ -97,20 +75,20 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
     [PostgresFact]
     public async Task MigrateAsync_TwiceAndConcurrently_RecordsEachMigrationOnce()
     {
-        var other = PostgresTestDatabase.OpenStore(_schema, _pipelines);
+        var other = PostgresTestDatabase.OpenStore(SchemaName, Pipelines);
         await using (other)
         {
             await Task.WhenAll(Store.MigrateAsync(), other.MigrateAsync(), Store.MigrateAsync());
         }
 
-        Assert.Equal((long)Schema.PostgreSqlMigrations.All.Count, await OwnerScalarAsync<long>($"SELECT count(*) FROM {_schema}.schema_migrations;"));
+        Assert.Equal((long)Schema.PostgreSqlMigrations.All.Count, await OwnerScalarAsync<long>($"SELECT count(*) FROM {SchemaName}.schema_migrations;"));
     }
 
     [PostgresFact]
     public async Task MigrateAsync_SchemaFromNewerLibrary_Refuses()
     {
-        await PostgresTestDatabase.ExecuteAsOwnerAsync($"INSERT INTO {_schema}.schema_migrations (version, name) VALUES (999, 'future');");
-        await using var older = PostgresTestDatabase.OpenStore(_schema, _pipelines);
+        await PostgresTestDatabase.ExecuteAsOwnerAsync($"INSERT INTO {SchemaName}.schema_migrations (version, name) VALUES (999, 'future');");
+        await using var older = PostgresTestDatabase.OpenStore(SchemaName, Pipelines);
 
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => older.MigrateAsync());
 
@@ -128,15 +106,15 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         await Store.Leads.AddAsync(Lead.Capture(TenantB, new LeadId("l-1"), new LeadDetails { Source = "web", Company = "Beta" }, "system", _clock));
 
         // Back to the schema of release 0.1.0: no key columns, migrations 3 and 13 not recorded.
-        await PostgresTestDatabase.ExecuteAsOwnerAsync($"ALTER TABLE {_schema}.leads DROP COLUMN dup_company_key, DROP COLUMN dup_email_domain_key, DROP COLUMN dup_phone_key; DELETE FROM {_schema}.schema_migrations WHERE version IN (3, 13);");
-        await using var upgraded = PostgresTestDatabase.OpenStore(_schema, _pipelines);
+        await PostgresTestDatabase.ExecuteAsOwnerAsync($"ALTER TABLE {SchemaName}.leads DROP COLUMN dup_company_key, DROP COLUMN dup_email_domain_key, DROP COLUMN dup_phone_key; DELETE FROM {SchemaName}.schema_migrations WHERE version IN (3, 13);");
+        await using var upgraded = PostgresTestDatabase.OpenStore(SchemaName, Pipelines);
         await upgraded.MigrateAsync();
 
         Assert.Equal(["l-1"], await Ids(upgraded.Leads.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(TenantA), new DuplicateKeys("acme heizung", null, null))));
         Assert.Equal(["l-1"], await Ids(upgraded.Leads.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(TenantA), new DuplicateKeys(null, "acme.de", "891234567"))));
         Assert.Empty(await Ids(upgraded.Leads.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(TenantA), new DuplicateKeys("beta", null, null))));
         Assert.Equal(["l-1"], await Ids(upgraded.Leads.FindDuplicateCandidatesAsync(AccessScope.Manufacturer(TenantB), new DuplicateKeys("beta", null, null))));
-        Assert.Equal(2L, await OwnerScalarAsync<long>($"SELECT count(*) FROM {_schema}.leads WHERE dup_company_key IS NOT NULL;", system: true));
+        Assert.Equal(2L, await OwnerScalarAsync<long>($"SELECT count(*) FROM {SchemaName}.leads WHERE dup_company_key IS NOT NULL;", system: true));
     }
 
     /// <summary>
@@ -159,8 +137,8 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         await Store.Leads.AddAsync(Assigned("l-5", P1));
 
         // Back to the schema of the previous release: nothing counted, migration 5 not recorded (its claim_due_batch_leads is gone since migration 14).
-        await PostgresTestDatabase.ExecuteAsOwnerAsync($"DROP TRIGGER leads_partner_load ON {_schema}.leads; DROP FUNCTION {_schema}.leads_partner_load(); DROP TABLE {_schema}.partner_load; DROP TABLE {_schema}.quarantine; ALTER TABLE {_schema}.leads DROP COLUMN assigned_at; DROP FUNCTION {_schema}.claim_due_batch_opportunities, {_schema}.quarantine_claimed_leads, {_schema}.quarantine_claimed_opportunities, {_schema}.quarantine_all; DELETE FROM {_schema}.schema_migrations WHERE version = 5;");
-        await using var upgraded = PostgresTestDatabase.OpenStore(_schema, _pipelines);
+        await PostgresTestDatabase.ExecuteAsOwnerAsync($"DROP TRIGGER leads_partner_load ON {SchemaName}.leads; DROP FUNCTION {SchemaName}.leads_partner_load(); DROP TABLE {SchemaName}.partner_load; DROP TABLE {SchemaName}.quarantine; ALTER TABLE {SchemaName}.leads DROP COLUMN assigned_at; DROP FUNCTION {SchemaName}.claim_due_batch_opportunities, {SchemaName}.quarantine_claimed_leads, {SchemaName}.quarantine_claimed_opportunities, {SchemaName}.quarantine_all; DELETE FROM {SchemaName}.schema_migrations WHERE version = 5;");
+        await using var upgraded = PostgresTestDatabase.OpenStore(SchemaName, Pipelines);
         await upgraded.MigrateAsync();
 
         var load = await upgraded.Leads.ListPartnerLoadAsync(TenantA);
@@ -183,16 +161,16 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         opportunity.ScheduleNextDue(Instant.FromUtc(2025, 3, 4, 17, 30, 15));
         await Store.Opportunities.AddAsync(opportunity);
 
-        Assert.Equal(123_456_789L, await OwnerScalarAsync<long>($"SELECT amount_minor FROM {_schema}.opportunities;", system: true));
-        Assert.Equal(new DateOnly(2025, 6, 30), await OwnerScalarAsync<DateOnly>($"SELECT expected_close FROM {_schema}.opportunities;", system: true));
-        Assert.Equal("2025-03-04 17:30:15", await OwnerScalarAsync<string>($"SELECT to_char(next_due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM {_schema}.opportunities;", system: true));
+        Assert.Equal(123_456_789L, await OwnerScalarAsync<long>($"SELECT amount_minor FROM {SchemaName}.opportunities;", system: true));
+        Assert.Equal(new DateOnly(2025, 6, 30), await OwnerScalarAsync<DateOnly>($"SELECT expected_close FROM {SchemaName}.opportunities;", system: true));
+        Assert.Equal("2025-03-04 17:30:15", await OwnerScalarAsync<string>($"SELECT to_char(next_due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM {SchemaName}.opportunities;", system: true));
     }
 
     [PostgresFact]
     public async Task FindAsync_CorruptDocument_ThrowsNamingEntityIdAndDocument()
     {
         await Store.Leads.AddAsync(Lead.Capture(TenantA, new LeadId("l-1"), new LeadDetails { Source = "web" }, "system", _clock));
-        await OwnerScalarAsync<int>($"UPDATE {_schema}.leads SET document = '{{\"id\":\"l-1\"}}'::jsonb; SELECT 1;", system: true);
+        await OwnerScalarAsync<int>($"UPDATE {SchemaName}.leads SET document = '{{\"id\":\"l-1\"}}'::jsonb; SELECT 1;", system: true);
 
         var ex = await Assert.ThrowsAsync<StoreDataException>(() => Store.Leads.FindAsync(AccessScope.Manufacturer(TenantA), new LeadId("l-1")));
 
@@ -218,8 +196,8 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         }
 
         // Back to the schema before: no pipeline columns (dropping them drops migration 18's index of them), migrations 11 and 18 not recorded.
-        await PostgresTestDatabase.ExecuteAsOwnerAsync($"ALTER TABLE {_schema}.opportunities DROP COLUMN stage_kind, DROP COLUMN probability_bp, DROP COLUMN forecast_category, DROP COLUMN closed_at; DELETE FROM {_schema}.schema_migrations WHERE version IN (11, 18);");
-        await using var upgraded = PostgresTestDatabase.OpenStore(_schema, _pipelines);
+        await PostgresTestDatabase.ExecuteAsOwnerAsync($"ALTER TABLE {SchemaName}.opportunities DROP COLUMN stage_kind, DROP COLUMN probability_bp, DROP COLUMN forecast_category, DROP COLUMN closed_at; DELETE FROM {SchemaName}.schema_migrations WHERE version IN (11, 18);");
+        await using var upgraded = PostgresTestDatabase.OpenStore(SchemaName, Pipelines);
         await upgraded.MigrateAsync();
 
         var options = new Forecasting.PipelineSnapshotOptions { IncludeClosedWon = true };
@@ -230,8 +208,8 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         Assert.Equal(2, expected.Count);
         Assert.Equal(expected, streamed);
         Assert.Equal(expected, pushed);
-        Assert.Equal(3L, await OwnerScalarAsync<long>($"SELECT count(*) FROM {_schema}.opportunities WHERE stage_kind IS NOT NULL AND probability_bp IS NOT NULL;", system: true));
-        Assert.Equal(1L, await OwnerScalarAsync<long>($"SELECT count(*) FROM pg_indexes WHERE schemaname = '{_schema}' AND indexname = 'opportunities_pipeline';"));
+        Assert.Equal(3L, await OwnerScalarAsync<long>($"SELECT count(*) FROM {SchemaName}.opportunities WHERE stage_kind IS NOT NULL AND probability_bp IS NOT NULL;", system: true));
+        Assert.Equal(1L, await OwnerScalarAsync<long>($"SELECT count(*) FROM pg_indexes WHERE schemaname = '{SchemaName}' AND indexname = 'opportunities_pipeline';"));
     }
 
     /// <summary>A quarantined opportunity stays out of the streamed pipeline and the push-down, as it stays out of queries; the others count.</summary>
@@ -245,7 +223,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         var scope = AccessScope.Manufacturer(TenantA);
         Assert.Equal(2, (await Forecasting.PipelineSnapshot.FromStoreAsync(Store.Opportunities, scope)).Count);
 
-        await PostgresTestDatabase.ExecuteAsOwnerAsync($"BEGIN; SELECT set_config('opportunity.tenant', '{TenantA}', true); INSERT INTO {_schema}.quarantine (tenant, kind, id, reason, quarantined_at) VALUES ('{TenantA}', 'SalesOpportunity', 'o-held', 'unreadable', now()); COMMIT;");
+        await PostgresTestDatabase.ExecuteAsOwnerAsync($"BEGIN; SELECT set_config('opportunity.tenant', '{TenantA}', true); INSERT INTO {SchemaName}.quarantine (tenant, kind, id, reason, quarantined_at) VALUES ('{TenantA}', 'SalesOpportunity', 'o-held', 'unreadable', now()); COMMIT;");
 
         var expected = Forecasting.PipelineSnapshot.FromOpportunities([kept]).Total().Groups.ToList();
         var streamed = await Forecasting.PipelineSnapshot.FromStoreAsync(Store.Opportunities, scope);
@@ -278,8 +256,8 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
     {
         await Store.DecisionLog.AppendAsync(TenantA, Decision("lead-1", P1));
 
-        Assert.Equal(0, await OwnerScalarAsync<int>($"WITH changed AS (UPDATE {_schema}.routing_decisions SET explanation = 'rewritten' RETURNING 1) SELECT count(*)::int FROM changed;", system: true));
-        Assert.Equal(0, await OwnerScalarAsync<int>($"WITH gone AS (DELETE FROM {_schema}.routing_decisions RETURNING 1) SELECT count(*)::int FROM gone;", system: true));
+        Assert.Equal(0, await OwnerScalarAsync<int>($"WITH changed AS (UPDATE {SchemaName}.routing_decisions SET explanation = 'rewritten' RETURNING 1) SELECT count(*)::int FROM changed;", system: true));
+        Assert.Equal(0, await OwnerScalarAsync<int>($"WITH gone AS (DELETE FROM {SchemaName}.routing_decisions RETURNING 1) SELECT count(*)::int FROM gone;", system: true));
         var stored = Assert.Single(await Store.DecisionLog.ForLeadAsync(TenantA, new LeadId("lead-1")));
         Assert.Equal("why", stored.Explanation);
     }
@@ -293,7 +271,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         await using var transaction = await connection.BeginTransactionAsync();
         await ExecuteAsync(connection, "SELECT set_config('opportunity.tenant', 'tenant-a', true);");
 
-        var ex = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connection, $"UPDATE {_schema}.routing_decisions SET explanation = 'rewritten';"));
+        var ex = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connection, $"UPDATE {SchemaName}.routing_decisions SET explanation = 'rewritten';"));
 
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, ex.SqlState);
     }
@@ -304,7 +282,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
         var at = Instant.FromUtc(2025, 3, 4, 10, 0) + Duration.FromNanoseconds(1_234_567);
         await Store.DecisionLog.AppendAsync(TenantA, Decision("lead-1", P1) with { At = at });
 
-        Assert.Equal(567, await OwnerScalarAsync<int>($"SELECT at_nanos FROM {_schema}.routing_decisions;", system: true));
+        Assert.Equal(567, await OwnerScalarAsync<int>($"SELECT at_nanos FROM {SchemaName}.routing_decisions;", system: true));
         Assert.Equal(at, Assert.Single(await Store.DecisionLog.ForLeadAsync(TenantA, new LeadId("lead-1"))).At);
     }
 
@@ -370,7 +348,7 @@ public sealed class PostgreSqlStoreTests : IAsyncLifetime
             await ExecuteAsync(connection, $"SELECT set_config('opportunity.tenant', '{s.Tenant}', true), set_config('opportunity.partner', '{s.Partner}', true), set_config('opportunity.system', '{s.System}', true);");
         }
 
-        await using var command = new NpgsqlCommand($"SELECT count(*) FROM {_schema}.{table};", connection);
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM {SchemaName}.{table};", connection);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
