@@ -119,6 +119,25 @@ public sealed class PipelineSnapshotTests
     }
 
     [Theory]
+    [InlineData(20_000, 1)]
+    [InlineData(40_000, 2)]
+    [InlineData(70_000, 4)]
+    public void Group_AmountsWhereTheCountBitsBind_UnpacksEveryChunkAndEqualsRecompute(int count, int partners)
+    {
+        // Amounts just under 2^35 leave a packed cell 14 bits of count: chunks of 16,383 rows. One currency and no region,
+        // so a partner's rows share one (region, currency) cell, and all rows one key of the flat table (four
+        // replicas of 17,500 rows at 70,000). 20,000 rows have 64-bit totals (narrow); 40,000 and 70,000 do not.
+        var random = new Random(count);
+        var rows = Rows(5, count, partners).Select(r => new PipelineRow(r.Partner, Money.FromMinorUnits(random.NextInt64((1L << 35) - (1L << 31), 1L << 35), CurrencyCode.EUR), r.Stage, r.Probability, r.Category, r.CloseDate) { ProductLine = r.ProductLine }).ToList();
+        var snapshot = PipelineSnapshot.FromRows(rows, new PipelineSnapshotOptions { MaxDegreeOfParallelism = 1, FiscalCalendar = April });
+
+        foreach (var grouping in AllGroupings)
+        {
+            AssertMatches(Recompute(rows, grouping, April), snapshot.Group(grouping));
+        }
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void Group_PartnerByCategory_RunsOpeningWithOrMadeOfOverrides_EqualsRecompute(bool hugeAmounts)

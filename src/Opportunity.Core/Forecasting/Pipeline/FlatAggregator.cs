@@ -13,7 +13,7 @@ namespace Opportunity.Forecasting;
 internal static class FlatAggregator
 {
     private const int BlockRows = 1024;
-    private const int EntryLongs = 4;
+    private const int EntryLongs = 2;
     private const int MaxTableSize = 1 << 18;
 
     /// <summary>
@@ -38,8 +38,9 @@ internal static class FlatAggregator
 
         var tables = new GroupTable[workers];
         var rows = c.Count;
+        var packing = new PackedCount(snapshot.MaxAmount, safe);
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
-            tables[w] = Scan(c, first, second, currencies, (int)size, safe, (int)((long)rows * w / workers), (int)((long)rows * (w + 1) / workers)));
+            tables[w] = Scan(c, first, second, currencies, (int)size, packing, (int)((long)rows * w / workers), (int)((long)rows * (w + 1) / workers)));
         for (var w = 1; w < workers; w++)
         {
             tables[0].Add(tables[w]);
@@ -92,8 +93,8 @@ internal static class FlatAggregator
         static int[] Identity(int cardinality) => [.. Enumerable.Range(0, cardinality)];
     }
 
-    private static GroupTable Scan(PipelineColumns c, RawDimension first, RawDimension second, int currencies, int size, int safe, int from, int to) =>
-        WithColumn<GroupTable, OuterScan>(first, new OuterScan(c, second, currencies, size, safe, from, to));
+    private static GroupTable Scan(PipelineColumns c, RawDimension first, RawDimension second, int currencies, int size, PackedCount packing, int from, int to) =>
+        WithColumn<GroupTable, OuterScan>(first, new OuterScan(c, second, currencies, size, packing, from, to));
 
     /// <summary>Calls the consumer with the dimension's column as a struct key (raw code: value − minimum).</summary>
     private static TResult WithColumn<TResult, TConsumer>(RawDimension dimension, TConsumer consumer)
@@ -115,49 +116,42 @@ internal static class FlatAggregator
             : consumer.Consume(default(NoKey), info);
     }
 
-    private readonly struct OuterScan(PipelineColumns c, RawDimension second, int currencies, int size, int safe, int from, int to) : IRowKeyConsumer<GroupTable>
+    private readonly struct OuterScan(PipelineColumns c, RawDimension second, int currencies, int size, PackedCount packing, int from, int to) : IRowKeyConsumer<GroupTable>
     {
         public GroupTable Consume<TKey>(TKey key, RowKeyInfo info)
             where TKey : struct, IRowKey =>
-            WithColumn<GroupTable, InnerScan<TKey>>(second, new InnerScan<TKey>(c, key, currencies, size, safe, from, to));
+            WithColumn<GroupTable, InnerScan<TKey>>(second, new InnerScan<TKey>(c, key, currencies, size, packing, from, to));
     }
 
-    private readonly struct InnerScan<TFirst>(PipelineColumns c, TFirst first, int currencies, int size, int safe, int from, int to) : IRowKeyConsumer<GroupTable>
+    private readonly struct InnerScan<TFirst>(PipelineColumns c, TFirst first, int currencies, int size, PackedCount packing, int from, int to) : IRowKeyConsumer<GroupTable>
         where TFirst : struct, IRowKey
     {
         public GroupTable Consume<TKey>(TKey key, RowKeyInfo info)
-            where TKey : struct, IRowKey => ScanRows(c, first, key, info.Cardinality, currencies, size, safe, from, to);
+            where TKey : struct, IRowKey => ScanRows(c, first, key, info.Cardinality, currencies, size, packing, from, to);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static GroupTable ScanRows<TFirst, TSecond>(PipelineColumns c, TFirst first, TSecond second, int secondCardinality, int currencies, int size, int safe, int from, int to)
+    private static GroupTable ScanRows<TFirst, TSecond>(PipelineColumns c, TFirst first, TSecond second, int secondCardinality, int currencies, int size, PackedCount packing, int from, int to)
         where TFirst : struct, IRowKey
         where TSecond : struct, IRowKey
     {
         var result = new GroupTable(size);
 
-        // One 32-byte entry (count, amount, weighted, unused) per key and replica: a row updates one
-        // cache line, not three. Replicas only while the table stays in the L1 cache.
-        var shift = size <= 256 ? 2 : size <= 512 ? 1 : 0;
+        // One 16-byte entry (count and amount packed, weighted) per key and replica: a row updates it
+        // with one vector add. Replicas only while the table stays in the L1 cache.
+        var shift = size <= 512 ? 2 : size <= 1024 ? 1 : 0;
         var table = new long[(size << shift) * EntryLongs];
         var codes = new int[BlockRows];
         var uniform = new bool[BlockRows / 8];
         for (int chunk = from, chunkEnd; chunk < to; chunk = chunkEnd)
         {
-            chunkEnd = (int)Math.Min((long)chunk + safe, to);
+            chunkEnd = (int)Math.Min((long)chunk + packing.ChunkRows, to);
             for (var i = chunk; i < chunkEnd; i += BlockRows)
             {
                 var block = codes.AsSpan(0, Math.Min(BlockRows, chunkEnd - i));
                 // Mostly mixed keys (months, product lines): the plain row loop; runs of one key: the vector path.
                 var runs = Codes(c.Currency, first, second, secondCardinality, currencies, shift, i, block, uniform);
-                if (runs * 4 < block.Length / 8)
-                {
-                    ScatterRows(c, block, i, table);
-                }
-                else
-                {
-                    Scatter(c, block, uniform, i, table);
-                }
+                Scatter(c, block, uniform, runs * 4 >= block.Length / 8, i, table, packing.Unit);
             }
 
             for (var e = 0; e < table.Length; e += EntryLongs)
@@ -165,12 +159,11 @@ internal static class FlatAggregator
                 if (table[e] != 0)
                 {
                     var k = (e / EntryLongs) >> shift;
-                    result.Count[k] += table[e];
-                    result.Amount[k] += table[e + 1];
-                    result.Weighted[k] += table[e + 2];
+                    result.Count[k] += packing.Count(table[e]);
+                    result.Amount[k] += packing.Amount(table[e]);
+                    result.Weighted[k] += table[e + 1];
                     table[e] = 0;
                     table[e + 1] = 0;
-                    table[e + 2] = 0;
                 }
             }
         }
@@ -219,67 +212,32 @@ internal static class FlatAggregator
         return runs;
     }
 
-    /// <summary>One table update per row (keys that change row by row).</summary>
+    /// <summary>Adds a block's rows at their entries; a block of eight rows of one key (a run) is summed in vectors and updates its entry once.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ScatterRows(PipelineColumns c, ReadOnlySpan<int> codes, int from, long[] table)
+    private static void Scatter(PipelineColumns c, ReadOnlySpan<int> codes, ReadOnlySpan<bool> uniform, bool runs, int from, long[] table, long unit)
     {
         ref var amount0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(c.Amount), from);
         ref var basisPoints0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(c.BasisPoints), from);
         ref var table0 = ref MemoryMarshal.GetArrayDataReference(table);
-        for (var j = 0; j < codes.Length; j++)
+        if (!runs || !Vector256.IsHardwareAccelerated)
         {
-            ref var entry = ref Unsafe.Add(ref table0, codes[j]);
-            var x = Unsafe.Add(ref amount0, j);
-            entry++;
-            Unsafe.Add(ref entry, 1) += x;
-            Unsafe.Add(ref entry, 2) += x * Unsafe.Add(ref basisPoints0, j);
+            PackedScatter.AddRows(ref amount0, ref basisPoints0, codes, ref table0, unit);
+            return;
         }
-    }
 
-    /// <summary>Like <see cref="ScatterRows"/>, but a block of eight rows of one key is summed in vectors and updates the table once.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Scatter(PipelineColumns c, ReadOnlySpan<int> codes, ReadOnlySpan<bool> uniform, int from, long[] table)
-    {
-        ref var amount0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(c.Amount), from);
-        ref var basisPoints0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(c.BasisPoints), from);
-        ref var table0 = ref MemoryMarshal.GetArrayDataReference(table);
-        ref var codes0 = ref MemoryMarshal.GetReference(codes);
         var j = 0;
-        if (Vector256.IsHardwareAccelerated)
+        for (; j + 8 <= codes.Length; j += 8)
         {
-            for (; j + 8 <= codes.Length; j += 8)
+            if (uniform[j >> 3])
             {
-                if (uniform[j >> 3])
-                {
-                    // Eight rows of one key: summed in vectors, one table update (lane 0's replica).
-                    ref var entry = ref Unsafe.Add(ref table0, Unsafe.Add(ref codes0, j));
-                    var x0 = Vector256.LoadUnsafe(ref amount0, (nuint)j);
-                    var x1 = Vector256.LoadUnsafe(ref amount0, (nuint)j + 4);
-                    var (p0, p1) = Vector128.Widen(Vector128.LoadUnsafe(ref basisPoints0, (nuint)j));
-                    entry += 8;
-                    Unsafe.Add(ref entry, 1) += Vector256.Sum(x0 + x1);
-                    Unsafe.Add(ref entry, 2) += Vector256.Sum((x0 * Vector256.WidenLower(p0.ToVector256Unsafe()).AsInt64()) + (x1 * Vector256.WidenLower(p1.ToVector256Unsafe()).AsInt64()));
-                    continue;
-                }
-
-                for (var r = j; r < j + 8; r++)
-                {
-                    ref var entry = ref Unsafe.Add(ref table0, Unsafe.Add(ref codes0, r));
-                    var x = Unsafe.Add(ref amount0, r);
-                    entry++;
-                    Unsafe.Add(ref entry, 1) += x;
-                    Unsafe.Add(ref entry, 2) += x * Unsafe.Add(ref basisPoints0, r);
-                }
+                PackedScatter.AddEightOfOneKey(ref Unsafe.Add(ref amount0, j), ref Unsafe.Add(ref basisPoints0, j), ref table0, codes[j], unit);
+            }
+            else
+            {
+                PackedScatter.AddRows(ref Unsafe.Add(ref amount0, j), ref Unsafe.Add(ref basisPoints0, j), codes.Slice(j, 8), ref table0, unit);
             }
         }
 
-        for (; j < codes.Length; j++)
-        {
-            ref var entry = ref Unsafe.Add(ref table0, Unsafe.Add(ref codes0, j));
-            var x = Unsafe.Add(ref amount0, j);
-            entry++;
-            Unsafe.Add(ref entry, 1) += x;
-            Unsafe.Add(ref entry, 2) += x * Unsafe.Add(ref basisPoints0, j);
-        }
+        PackedScatter.AddRows(ref Unsafe.Add(ref amount0, j), ref Unsafe.Add(ref basisPoints0, j), codes[j..], ref table0, unit);
     }
 }

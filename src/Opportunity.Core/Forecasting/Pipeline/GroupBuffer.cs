@@ -138,6 +138,28 @@ internal sealed class GroupBuffer
         _weighted64[i] = weighted;
     }
 
+    /// <summary>Reserves <paramref name="n"/> entries at the end of a narrow buffer, to be written through <see cref="NarrowColumns"/>; returns the first's index.</summary>
+    public int ReserveNarrow(int n)
+    {
+        if (Wide)
+        {
+            throw new InvalidOperationException("ReserveNarrow needs a narrow buffer.");
+        }
+
+        while (Length + n > _first.Length)
+        {
+            GrowTo(Math.Max(_first.Length * 2, Length + n));
+        }
+
+        var at = Length;
+        Length += n;
+        return at;
+    }
+
+    /// <summary>The columns of a narrow buffer, for loops that write reserved entries themselves.</summary>
+    public (int[] First, int[] Second, byte[] Currency, int[] Count, long[] Amount, long[] Weighted) NarrowColumns =>
+        (_first, _second, _currency, _count, _amount64, _weighted64);
+
     /// <summary>
     /// Fills a narrow buffer with exactly <paramref name="length"/> entries through the given
     /// writer (which writes index 0..length−1 of the arrays), for loops that know their output size.
@@ -212,18 +234,22 @@ internal sealed class GroupBuffer
     {
         if (Length == _first.Length)
         {
-            var size = Math.Max(Length * 2, 16);
-            Grow(ref _first, size);
-            Grow(ref _second, size);
-            Grow(ref _currency, size);
-            Grow(ref _count, size);
-            Grow(ref _amount64, size);
-            Grow(ref _weighted64, size);
-            Grow(ref _amount128, size);
-            Grow(ref _weighted128, size);
+            GrowTo(Math.Max(Length * 2, 16));
         }
 
         return Length++;
+    }
+
+    private void GrowTo(int size)
+    {
+        Grow(ref _first, size);
+        Grow(ref _second, size);
+        Grow(ref _currency, size);
+        Grow(ref _count, size);
+        Grow(ref _amount64, size);
+        Grow(ref _weighted64, size);
+        Grow(ref _amount128, size);
+        Grow(ref _weighted128, size);
     }
 
     private void Grow<T>(ref T[] array, int size)

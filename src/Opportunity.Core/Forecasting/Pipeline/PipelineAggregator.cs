@@ -138,11 +138,12 @@ internal static class PipelineAggregator
 
             var safe = (int)SafeRows(snapshot.MaxAmount);
             var narrow = snapshot.Count <= safe;
+            var packing = new PackedCount(snapshot.MaxAmount, safe);
             var overrides = mode == RunMode.RunsWithExceptions && narrow ? snapshot.CategoryOverrides : null;
             var isFirst = partnerFirst;
             if (workers == 1)
             {
-                return [PartnerRuns(c, overrides, key, info, currencies, safe, narrow, mode, 0, partners, isFirst)];
+                return [PartnerRuns(c, overrides, key, info, currencies, safe, packing, narrow, mode, 0, partners, isFirst)];
             }
 
             // Split the partners into contiguous ranges of about equal row counts.
@@ -159,7 +160,7 @@ internal static class PipelineAggregator
             var k = key;
             var m = mode;
             Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
-                parts[w] = PartnerRuns(c, overrides, k, info, currencies, safe, narrow, m, bounds[w], bounds[w + 1], isFirst));
+                parts[w] = PartnerRuns(c, overrides, k, info, currencies, safe, packing, narrow, m, bounds[w], bounds[w + 1], isFirst));
             return parts;
         }
     }
@@ -184,7 +185,7 @@ internal static class PipelineAggregator
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static GroupBuffer PartnerRuns<TKey>(PipelineColumns c, CategoryOverrides? overrides, TKey key, RowKeyInfo info, int currencies, int safe, bool narrow, RunMode mode, int fromPartner, int toPartner, bool partnerFirst)
+    private static GroupBuffer PartnerRuns<TKey>(PipelineColumns c, CategoryOverrides? overrides, TKey key, RowKeyInfo info, int currencies, int safe, PackedCount packing, bool narrow, RunMode mode, int fromPartner, int toPartner, bool partnerFirst)
         where TKey : struct, IRowKey
     {
         var runs = c.RunStart;
@@ -211,7 +212,7 @@ internal static class PipelineAggregator
         }
 
         var size = info.Cardinality * currencies;
-        var table = new LocalTable(size, currencies, wide: !narrow);
+        var table = new PartnerKeyTable(size, currencies, wide: !narrow, packing);
         var output = new GroupBuffer(((toPartner - fromPartner) * Math.Min(size, 8)) + 16, wide: !narrow);
         ref var amount0 = ref MemoryMarshal.GetArrayDataReference(c.Amount);
         ref var basisPoints0 = ref MemoryMarshal.GetArrayDataReference(c.BasisPoints);
@@ -260,9 +261,9 @@ internal static class PipelineAggregator
             else if (narrow || end - i <= safe)
             {
                 // Block by block: the keys first, then 64-bit sums into the partner's small table.
-                for (; i < end; i += BlockRows)
+                for (int n; i < end; i += n)
                 {
-                    var n = Math.Min(BlockRows, end - i);
+                    n = Math.Min(Math.Min(BlockRows, table.ChunkRows), end - i);
                     var sameKeyBlocks = KeyCodes(key, c.Currency, currencies, i, codes[..n], uniform);
                     table.AddRows(c, i, codes[..n], uniform, sameKeyBlocks * 4 >= n / 8);
                 }
@@ -329,8 +330,8 @@ internal static class PipelineAggregator
         void Move(int row, int from, int to);
     }
 
-    /// <summary>Moves rows within a <see cref="LocalTable"/>.</summary>
-    private readonly struct TableMover(PipelineColumns c, LocalTable table) : IRowMover
+    /// <summary>Moves rows within a <see cref="PartnerKeyTable"/>.</summary>
+    private readonly struct TableMover(PipelineColumns c, PartnerKeyTable table) : IRowMover
     {
         public void Move(int row, int from, int to)
         {
@@ -518,9 +519,9 @@ internal static class PipelineAggregator
     private const int BlockRows = 512;
 
     /// <summary>
-    /// Writes the table index (key × currencies + currency) of rows <paramref name="from"/>.. into <paramref name="codes"/>, eight rows per vector,
-    /// and per eight rows whether they share one index (keys that follow the stage, like the forecast category, come in runs);
-    /// returns how many blocks of eight do.
+    /// Writes the cell offset (table index × 2, index = key × currencies + currency) of rows <paramref name="from"/>.. into
+    /// <paramref name="codes"/>, eight rows per vector, and per eight rows whether they share one index (keys that follow
+    /// the stage, like the forecast category, come in runs); returns how many blocks of eight do.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int KeyCodes<TKey>(TKey key, byte[] currency, int currencies, int from, Span<int> codes, Span<bool> uniform)
@@ -535,7 +536,7 @@ internal static class PipelineAggregator
             for (; j + 8 <= codes.Length; j += 8)
             {
                 var k = (key.Codes8(from + j) * currencyCount) + ByteKey.Widen8(currency, from + j);
-                k.StoreUnsafe(ref codes0, (nuint)j);
+                (k << 1).StoreUnsafe(ref codes0, (nuint)j);
                 var same = Vector256.EqualsAll(k, Vector256.Create(k.ToScalar()));
                 uniform[j >> 3] = same;
                 runs += same ? 1 : 0;
@@ -544,7 +545,7 @@ internal static class PipelineAggregator
 
         for (; j < codes.Length; j++)
         {
-            codes[j] = (key.Code(from + j) * currencies) + currency[from + j];
+            codes[j] = ((key.Code(from + j) * currencies) + currency[from + j]) << 1;
         }
 
         return runs;
@@ -615,193 +616,6 @@ internal static class PipelineAggregator
 
         amount = a;
         weighted = w;
-    }
-
-    /// <summary>
-    /// One partner's groups and which keys were touched. Narrow: 64-bit sums throughout. Wide:
-    /// runs (each short enough not to overflow) are added into 128-bit sums. A key's count, amount
-    /// and weighted value sit side by side in one 32-byte cell (<see cref="Cell"/> longs), so a row
-    /// touches one cache line and the row loops need one table reference.
-    /// </summary>
-    private sealed class LocalTable(int size, int currencies, bool wide)
-    {
-        private const int Cell = 4;
-
-        // The key and currency of each table index, so emitting needs no division.
-        private readonly int[] _keyOf = [.. Enumerable.Range(0, size).Select(k => k / currencies)];
-        private readonly byte[] _currencyOf = [.. Enumerable.Range(0, size).Select(k => (byte)(k % currencies))];
-        private readonly long[] _cells = new long[size * Cell];
-        private readonly Int128[] _bigAmount = wide ? new Int128[size] : [];
-        private readonly Int128[] _bigWeighted = wide ? new Int128[size] : [];
-        private readonly ulong[] _touched = new ulong[(size + 63) >> 6];
-        private int _low = int.MaxValue;
-        private int _high = -1;
-
-        public void AddRun(int k, int count, long amount, long weighted)
-        {
-            ref var cell = ref _cells[k * Cell];
-            cell += count;
-            if (wide)
-            {
-                _bigAmount[k] += amount;
-                _bigWeighted[k] += weighted;
-            }
-            else
-            {
-                Unsafe.Add(ref cell, 1) += amount;
-                Unsafe.Add(ref cell, 2) += weighted;
-            }
-
-            Touch(k);
-        }
-
-        /// <summary>Adds rows [from, from + codes.Length) whose table indexes (key × currencies + currency) are given (64-bit sums).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void AddRows(PipelineColumns c, int from, ReadOnlySpan<int> codes, ReadOnlySpan<bool> uniform, bool vectors)
-        {
-            ref var amount0 = ref MemoryMarshal.GetArrayDataReference(c.Amount);
-            ref var basisPoints0 = ref MemoryMarshal.GetArrayDataReference(c.BasisPoints);
-            ref var cells0 = ref MemoryMarshal.GetArrayDataReference(_cells);
-            ref var codes0 = ref MemoryMarshal.GetReference(codes);
-            var small = _touched.Length == 1;
-            var touched = 0UL;
-            var j = 0;
-            if (Vector256.IsHardwareAccelerated && vectors)
-            {
-                // Eight rows of one index (a run of the clustered rows): summed in vectors, one update.
-                for (; j + 8 <= codes.Length; j += 8)
-                {
-                    if (!uniform[j >> 3])
-                    {
-                        touched |= Scatter(ref Unsafe.Add(ref amount0, from + j), ref Unsafe.Add(ref basisPoints0, from + j), ref Unsafe.Add(ref codes0, j), 8, ref cells0);
-                        continue;
-                    }
-
-                    var i = (nuint)(from + j);
-                    var k = Unsafe.Add(ref codes0, j);
-                    var x0 = Vector256.LoadUnsafe(ref amount0, i);
-                    var x1 = Vector256.LoadUnsafe(ref amount0, i + 4);
-                    var (p0, p1) = Vector128.Widen(Vector128.LoadUnsafe(ref basisPoints0, i));
-                    ref var cell = ref Unsafe.Add(ref cells0, k * Cell);
-                    cell += 8;
-                    Unsafe.Add(ref cell, 1) += Vector256.Sum(x0 + x1);
-                    Unsafe.Add(ref cell, 2) += Vector256.Sum((x0 * Vector256.WidenLower(p0.ToVector256Unsafe()).AsInt64()) + (x1 * Vector256.WidenLower(p1.ToVector256Unsafe()).AsInt64()));
-                    touched |= small ? 1UL << k : 0;
-                    if (!small)
-                    {
-                        Touch(k);
-                    }
-                }
-            }
-
-            if (j < codes.Length)
-            {
-                touched |= Scatter(ref Unsafe.Add(ref amount0, from + j), ref Unsafe.Add(ref basisPoints0, from + j), ref Unsafe.Add(ref codes0, j), codes.Length - j, ref cells0);
-            }
-
-            if (small)
-            {
-                if (touched != 0)
-                {
-                    _touched[0] |= touched;
-                    _low = 0;
-                    _high = 0;
-                }
-
-                return;
-            }
-
-            // Tables of more than 64 indexes: the block's keys marked in a second, short loop over its codes
-            // (the bits Scatter returns are the indexes modulo 64 only).
-            if (touched != 0)
-            {
-                foreach (var k in codes)
-                {
-                    Touch(k);
-                }
-            }
-        }
-
-        /// <summary>
-        /// Adds <paramref name="n"/> rows (amounts and basis points from the given references) at their cells
-        /// and returns their bits (the index's bit modulo 64; nonzero when a row was added). A loop of its own,
-        /// not inlined, with few arguments: inside a larger method the JIT ran out of registers and kept a
-        /// table reference or the loop's bound on the stack, a store and a load on every row's path.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-        private static ulong Scatter(ref long amount0, ref ushort basisPoints0, ref int codes0, int n, ref long cells0)
-        {
-            var touched = 0UL;
-            for (var j = 0; j < n; j++)
-            {
-                var k = Unsafe.Add(ref codes0, j);
-                var x = Unsafe.Add(ref amount0, j);
-                ref var cell = ref Unsafe.Add(ref cells0, k * Cell);
-                cell++;
-                Unsafe.Add(ref cell, 1) += x;
-                Unsafe.Add(ref cell, 2) += x * Unsafe.Add(ref basisPoints0, j);
-                touched |= 1UL << k;
-            }
-
-            return touched;
-        }
-
-        public void Emit(GroupBuffer output, int partner, int offset, bool partnerFirst)
-        {
-            for (var word = _low; word <= _high; word++)
-            {
-                var bits = _touched[word];
-                _touched[word] = 0;
-                while (bits != 0)
-                {
-                    var k = (word << 6) + BitOperations.TrailingZeroCount(bits);
-                    bits &= bits - 1;
-                    ref var cell = ref _cells[k * Cell];
-                    if (cell == 0)
-                    {
-                        // Every row of the index was moved to another (RunsWithExceptions): no group.
-                        continue;
-                    }
-
-                    var other = _keyOf[k] + offset;
-                    var first = partnerFirst ? partner : other;
-                    var second = partnerFirst ? other : partner;
-                    if (wide)
-                    {
-                        output.Add(first, second, _currencyOf[k], (int)cell, _bigAmount[k] + Unsafe.Add(ref cell, 1), _bigWeighted[k] + Unsafe.Add(ref cell, 2));
-                        _bigAmount[k] = Int128.Zero;
-                        _bigWeighted[k] = Int128.Zero;
-                    }
-                    else
-                    {
-                        output.AddNarrow(first, second, _currencyOf[k], (int)cell, Unsafe.Add(ref cell, 1), Unsafe.Add(ref cell, 2));
-                    }
-
-                    cell = 0;
-                    Unsafe.Add(ref cell, 1) = 0;
-                    Unsafe.Add(ref cell, 2) = 0;
-                }
-            }
-
-            _low = int.MaxValue;
-            _high = -1;
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private void Touch(int k)
-        {
-            var word = k >> 6;
-            _touched[word] |= 1UL << k;
-            if (word < _low)
-            {
-                _low = word;
-            }
-
-            if (word > _high)
-            {
-                _high = word;
-            }
-        }
     }
 
     private readonly struct FlatOuterConsumer(PipelineSnapshot snapshot, PipelineDimension? second, int maxWorkers, bool firstIsStage) : IRowKeyConsumer<GroupBuffer>
