@@ -156,6 +156,17 @@ internal sealed class GroupBuffer
         return at;
     }
 
+    /// <summary>Gives back the reserved entries from <paramref name="length"/> on (those a loop reserved but did not write).</summary>
+    public void Shrink(int length)
+    {
+        if ((uint)length > (uint)Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), length, "Shrink cannot grow the buffer.");
+        }
+
+        Length = length;
+    }
+
     /// <summary>The columns of a narrow buffer, for loops that write reserved entries themselves.</summary>
     public (int[] First, int[] Second, byte[] Currency, int[] Count, long[] Amount, long[] Weighted) NarrowColumns =>
         (_first, _second, _currency, _count, _amount64, _weighted64);
