@@ -6,9 +6,10 @@ namespace Opportunity.Forecasting;
 
 /// <summary>
 /// Groupings without the partner: rows are scattered into one small table per thread keyed by the
-/// raw column codes (months, not quarters), replicated up to four ways so consecutive rows with the same
-/// key do not wait on each other; periods are folded (month → quarter or fiscal year) after the
-/// scan. Keys are computed block by block in small per-column loops that stay in registers.
+/// raw column codes (quarters and fiscal years from the snapshot's period byte column, months folded into
+/// them after the scan where periods do not fit a byte), replicated up to four ways so consecutive rows
+/// with the same key do not wait on each other. Keys are computed block by block in small per-column
+/// loops that stay in registers; a row's count and amount share one packed cell (<see cref="PackedCount"/>).
 /// </summary>
 internal static class FlatAggregator
 {
@@ -85,12 +86,24 @@ internal static class FlatAggregator
             PipelineDimension.Region => new RawDimension(null, c.Region, null, 0, d.Regions.Length, Identity(d.Regions.Length)),
             PipelineDimension.ProductLine => new RawDimension(null, c.ProductLine, null, 0, d.ProductLines.Length, Identity(d.ProductLines.Length)),
             PipelineDimension.CloseMonth => new RawDimension(null, null, c.Month, min, months, [.. Enumerable.Range(0, months).Select(m => m + min + (2000 * 12))]),
-            PipelineDimension.CloseQuarter => new RawDimension(null, null, c.Month, min, months, [.. Enumerable.Range(0, months).Select(m => d.FiscalCalendar.PeriodCodeOfMonth(m + min + (2000 * 12), PeriodKind.Quarter))]),
-            PipelineDimension.CloseFiscalYear => new RawDimension(null, null, c.Month, min, months, [.. Enumerable.Range(0, months).Select(m => d.FiscalCalendar.PeriodCodeOfMonth(m + min + (2000 * 12), PeriodKind.FiscalYear))]),
+            PipelineDimension.CloseQuarter => Period(snapshot, PeriodKind.Quarter),
+            PipelineDimension.CloseFiscalYear => Period(snapshot, PeriodKind.FiscalYear),
             _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Not a column dimension."),
         };
 
         static int[] Identity(int cardinality) => [.. Enumerable.Range(0, cardinality)];
+    }
+
+    /// <summary>
+    /// A period dimension: the snapshot's period byte column where the periods fit a byte (built once, kept; a byte a row
+    /// to read instead of two, and a table of periods rather than months), otherwise the month folded after the scan.
+    /// </summary>
+    private static RawDimension Period(PipelineSnapshot snapshot, PeriodKind kind)
+    {
+        var (map, first) = snapshot.PeriodMap(kind);
+        return map[^1] <= byte.MaxValue
+            ? new RawDimension(snapshot.PeriodColumn(kind, map), null, null, 0, map[^1] + 1, [.. Enumerable.Range(first, map[^1] + 1)])
+            : new RawDimension(null, null, snapshot.Columns.Month, snapshot.MinMonthCode, map.Length, [.. map.Select(p => p + first)]);
     }
 
     private static GroupTable Scan(PipelineColumns c, RawDimension first, RawDimension second, int currencies, int size, PackedCount packing, int from, int to) =>

@@ -15,14 +15,24 @@ namespace Opportunity.Forecasting;
 internal sealed class PartnerKeyTable
 {
     private const int Cell = 2;
+    private const int ReplicaShift = 1;
+    private const int ReplicatedSize = 64;
 
     private readonly bool _wide;
     private readonly PackedCount _packing;
+    private readonly int _currencies;
+
+    // Replicas of each cell (2^shift), taken by consecutive rows in turn, so rows of one key in a row do not wait on
+    // each other's adds; only while the cells stay small.
+    private readonly int _shift;
 
     // The key and currency of each table index, so emitting needs no division.
     private readonly int[] _keyOf;
     private readonly byte[] _currencyOf;
     private readonly long[] _cells;
+
+    // The offset of a cell after the table's: rows read past a partner's end in whole vectors are added there, never read.
+    private readonly int _trash;
     private readonly long[] _count;
     private readonly Int128[] _amount;
     private readonly Int128[] _weighted;
@@ -39,9 +49,12 @@ internal sealed class PartnerKeyTable
     {
         _wide = wide;
         _packing = packing;
+        _currencies = currencies;
+        _shift = size <= ReplicatedSize ? ReplicaShift : 0;
         _keyOf = [.. Enumerable.Range(0, size).Select(k => k / currencies)];
         _currencyOf = [.. Enumerable.Range(0, size).Select(k => (byte)(k % currencies))];
-        _cells = new long[size * Cell];
+        _trash = (size << _shift) * Cell;
+        _cells = new long[_trash + Cell];
         _count = new long[size];
         _amount = new Int128[size];
         _weighted = new Int128[size];
@@ -62,19 +75,25 @@ internal sealed class PartnerKeyTable
     }
 
     /// <summary>
-    /// Adds rows [from, from + codes.Length) (at most <see cref="ChunkRows"/>) at the indexes <paramref name="codes"/>
-    /// give; <paramref name="uniform"/> says per eight rows whether they share one index, and <paramref name="runs"/>
-    /// whether enough blocks do to take the vector path for them.
+    /// Adds rows [from, from + n) (n at most <see cref="ChunkRows"/>) under their key's code and currency, using
+    /// <paramref name="codes"/> (n + 7 or more) and <paramref name="uniform"/> ((n + 7) / 8 or more) as scratch space.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void AddRows(PipelineColumns c, int from, ReadOnlySpan<int> codes, ReadOnlySpan<bool> uniform, bool runs)
+    public void AddRows<TKey>(PipelineColumns c, TKey key, int from, int n, Span<int> codes, Span<bool> uniform)
+        where TKey : struct, IRowKey
     {
-        if (_packedRows + codes.Length > _packing.ChunkRows)
+        if (_packedRows + n > _packing.ChunkRows)
         {
             Unpack();
         }
 
-        _packedRows += codes.Length;
+        _packedRows += n;
+
+        // Whole vectors of eight rows where the columns extend that far: the rows past n go to the trash cell, so
+        // no loop has a scalar tail (a partner's rows rarely come in multiples of eight).
+        var padded = (n + 7) & ~7;
+        var block = codes[..(from + padded <= c.Count ? padded : n)];
+        var runs = Codes(key, c.Currency, from, n, block, uniform) * 4 >= block.Length / 8;
         ref var amount0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(c.Amount), from);
         ref var basisPoints0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(c.BasisPoints), from);
         ref var cells0 = ref MemoryMarshal.GetArrayDataReference(_cells);
@@ -82,38 +101,86 @@ internal sealed class PartnerKeyTable
         var j = 0;
         if (runs)
         {
-            for (; j + 8 <= codes.Length; j += 8)
+            for (; j + 8 <= block.Length; j += 8)
             {
                 if (uniform[j >> 3])
                 {
-                    PackedScatter.AddEightOfOneKey(ref Unsafe.Add(ref amount0, j), ref Unsafe.Add(ref basisPoints0, j), ref cells0, codes[j], unit);
+                    PackedScatter.AddEightOfOneKey(ref Unsafe.Add(ref amount0, j), ref Unsafe.Add(ref basisPoints0, j), ref cells0, block[j], unit);
                 }
                 else
                 {
-                    PackedScatter.AddRows(ref Unsafe.Add(ref amount0, j), ref Unsafe.Add(ref basisPoints0, j), codes.Slice(j, 8), ref cells0, unit);
+                    PackedScatter.AddRows(ref Unsafe.Add(ref amount0, j), ref Unsafe.Add(ref basisPoints0, j), block.Slice(j, 8), ref cells0, unit);
                 }
             }
         }
 
-        PackedScatter.AddRows(ref Unsafe.Add(ref amount0, j), ref Unsafe.Add(ref basisPoints0, j), codes[j..], ref cells0, unit);
+        PackedScatter.AddRows(ref Unsafe.Add(ref amount0, j), ref Unsafe.Add(ref basisPoints0, j), block[j..], ref cells0, unit);
         if (_touched.Length > 1)
         {
-            foreach (var code in codes)
+            foreach (var code in codes[..n])
             {
-                Touch(code / Cell);
+                Touch(code >> (_shift + 1));
             }
         }
-        else if (!codes.IsEmpty)
+        else if (n > 0)
         {
-            _touched[0] |= IndexBits(codes);
+            // The trash cell's index is the table's size: its bit is cleared (or, at 64, shifted out).
+            _touched[0] |= IndexBits(block, _shift + 1) & (_keyOf.Length == 64 ? ulong.MaxValue : (1UL << _keyOf.Length) - 1);
             _low = 0;
             _high = 0;
         }
     }
 
-    /// <summary>The bits of the indexes the codes (cell offsets) name, in a table of at most 64 indexes.</summary>
+    /// <summary>
+    /// Writes the cell offset (((key × currencies + currency) · replicas + row mod replicas) · 2) of rows
+    /// <paramref name="from"/>.. into <paramref name="codes"/> (those from row <paramref name="n"/> on: the trash
+    /// cell's), eight rows per vector, and per eight rows whether they share one index (keys that follow the stage,
+    /// like the forecast category, come in runs); returns how many do.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Codes<TKey>(TKey key, byte[] currency, int from, int n, Span<int> codes, Span<bool> uniform)
+        where TKey : struct, IRowKey
+    {
+        var runs = 0;
+        var j = 0;
+        var shift = _shift;
+        var mask = (1 << shift) - 1;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var codes0 = ref MemoryMarshal.GetReference(codes);
+            var currencyCount = Vector256.Create(_currencies);
+            var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) & Vector256.Create(mask);
+            for (; j + 8 <= codes.Length; j += 8)
+            {
+                var k = (key.Codes8(from + j) * currencyCount) + ByteKey.Widen8(currency, from + j);
+                (((k << shift) | lanes) << 1).StoreUnsafe(ref codes0, (nuint)j);
+                var same = Vector256.EqualsAll(k, Vector256.Create(k.ToScalar()));
+                uniform[j >> 3] = same;
+                runs += same ? 1 : 0;
+            }
+
+            if (codes.Length > n)
+            {
+                // The padded last vector: its rows past n to the trash cell (never one key then).
+                var last = codes.Length - 8;
+                var real = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(n - last));
+                Vector256.ConditionalSelect(real, Vector256.LoadUnsafe(ref codes0, (nuint)last), Vector256.Create(_trash)).StoreUnsafe(ref codes0, (nuint)last);
+                runs -= uniform[last >> 3] ? 1 : 0;
+                uniform[last >> 3] = false;
+            }
+        }
+
+        for (; j < codes.Length; j++)
+        {
+            codes[j] = j < n ? ((((key.Code(from + j) * _currencies) + currency[from + j]) << shift) | (j & mask)) << 1 : _trash;
+        }
+
+        return runs;
+    }
+
+    /// <summary>The bits of the indexes the codes (cell offsets, index at bit <paramref name="indexShift"/>) name, in a table of at most 64 indexes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static ulong IndexBits(ReadOnlySpan<int> codes)
+    private static ulong IndexBits(ReadOnlySpan<int> codes, int indexShift)
     {
         var bits = 0UL;
         var j = 0;
@@ -124,7 +191,7 @@ internal sealed class PartnerKeyTable
             var acc = Vector256<ulong>.Zero;
             for (; j + 8 <= codes.Length; j += 8)
             {
-                var (low, high) = Vector256.Widen(Vector256.LoadUnsafe(ref codes0, (nuint)j).AsUInt32() >> 1);
+                var (low, high) = Vector256.Widen(Vector256.LoadUnsafe(ref codes0, (nuint)j).AsUInt32() >> indexShift);
                 acc |= Avx2.ShiftLeftLogicalVariable(ones, low) | Avx2.ShiftLeftLogicalVariable(ones, high);
             }
 
@@ -134,7 +201,7 @@ internal sealed class PartnerKeyTable
 
         for (; j < codes.Length; j++)
         {
-            bits |= 1UL << (codes[j] / Cell);
+            bits |= 1UL << (codes[j] >> indexShift);
         }
 
         return bits;
@@ -158,14 +225,14 @@ internal sealed class PartnerKeyTable
             {
                 var k = (word << 6) + BitOperations.TrailingZeroCount(bits);
                 bits &= bits - 1;
-                ref var cell = ref _cells[k * Cell];
-                var count = _count[k] + _packing.Count(cell);
+                var cell = Take(k);
+                var count = _count[k] + _packing.Count(cell[0]);
                 if (count != 0)
                 {
                     // (A zero count: every row of the index was moved to another, RunsWithExceptions.)
                     var other = _keyOf[k] + offset;
-                    var amount = _amount[k] + _packing.Amount(cell);
-                    var weighted = _weighted[k] + Unsafe.Add(ref cell, 1);
+                    var amount = _amount[k] + _packing.Amount(cell[0]);
+                    var weighted = _weighted[k] + cell[1];
                     if (_wide)
                     {
                         output.Add(partnerFirst ? partner : other, partnerFirst ? other : partner, _currencyOf[k], (int)count, amount, weighted);
@@ -176,8 +243,6 @@ internal sealed class PartnerKeyTable
                     }
                 }
 
-                cell = 0;
-                Unsafe.Add(ref cell, 1) = 0;
                 _count[k] = 0;
                 _amount[k] = Int128.Zero;
                 _weighted[k] = Int128.Zero;
@@ -201,7 +266,6 @@ internal sealed class PartnerKeyTable
 
         var at = output.ReserveNarrow(groups);
         var (first, second, currency, count, amount, weighted) = output.NarrowColumns;
-        ref var cells0 = ref MemoryMarshal.GetArrayDataReference(_cells);
         for (var word = _low; word <= _high; word++)
         {
             var bits = _touched[word];
@@ -210,16 +274,15 @@ internal sealed class PartnerKeyTable
             {
                 var k = (word << 6) + BitOperations.TrailingZeroCount(bits);
                 bits &= bits - 1;
-                ref var cell = ref Unsafe.Add(ref cells0, k * Cell);
+                var cell = Take(k);
                 var other = _keyOf[k] + offset;
                 first[at] = partnerFirst ? partner : other;
                 second[at] = partnerFirst ? other : partner;
                 currency[at] = _currencyOf[k];
-                count[at] = (int)_packing.Count(cell);
-                amount[at] = _packing.Amount(cell);
-                weighted[at] = Unsafe.Add(ref cell, 1);
+                count[at] = (int)_packing.Count(cell[0]);
+                amount[at] = _packing.Amount(cell[0]);
+                weighted[at] = cell[1];
                 at++;
-                Unsafe.As<long, Vector128<long>>(ref cell) = Vector128<long>.Zero;
             }
         }
 
@@ -233,16 +296,30 @@ internal sealed class PartnerKeyTable
     {
         for (var k = 0; k < _count.Length; k++)
         {
-            ref var cell = ref _cells[k * Cell];
-            _count[k] += _packing.Count(cell);
-            _amount[k] += _packing.Amount(cell);
-            _weighted[k] += Unsafe.Add(ref cell, 1);
-            cell = 0;
-            Unsafe.Add(ref cell, 1) = 0;
+            var cell = Take(k);
+            _count[k] += _packing.Count(cell[0]);
+            _amount[k] += _packing.Amount(cell[0]);
+            _weighted[k] += cell[1];
         }
 
         _packedRows = 0;
         _side = true;
+    }
+
+    /// <summary>Index <paramref name="k"/>'s cells summed over its replicas (a chunk's rows at most, so the packed sum is exact), and cleared.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Vector128<long> Take(int k)
+    {
+        ref var first = ref Unsafe.As<long, Vector128<long>>(ref _cells[(k << _shift) * Cell]);
+        var sum = Vector128<long>.Zero;
+        for (var r = 0; r < 1 << _shift; r++)
+        {
+            ref var replica = ref Unsafe.Add(ref first, r);
+            sum += replica;
+            replica = Vector128<long>.Zero;
+        }
+
+        return sum;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

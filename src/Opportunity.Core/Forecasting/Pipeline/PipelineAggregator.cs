@@ -92,13 +92,7 @@ internal static class PipelineAggregator
             case PipelineDimension.CloseQuarter:
             case PipelineDimension.CloseFiscalYear:
                 var kind = dimension == PipelineDimension.CloseQuarter ? PeriodKind.Quarter : PeriodKind.FiscalYear;
-                var calendar = d.FiscalCalendar;
-                var first = calendar.PeriodCodeOfMonth(minMonth + (2000 * 12), kind);
-                var map = new int[months];
-                for (var m = 0; m < months; m++)
-                {
-                    map[m] = calendar.PeriodCodeOfMonth(minMonth + m + (2000 * 12), kind) - first;
-                }
+                var (map, first) = snapshot.PeriodMap(kind);
 
                 // Few periods (the usual case): a byte column built once per snapshot.
                 return map[^1] <= byte.MaxValue
@@ -218,8 +212,8 @@ internal static class PipelineAggregator
         ref var amount0 = ref MemoryMarshal.GetArrayDataReference(c.Amount);
         ref var basisPoints0 = ref MemoryMarshal.GetArrayDataReference(c.BasisPoints);
         var start = c.PartnerStart;
-        Span<int> codes = stackalloc int[BlockRows];
-        Span<bool> uniform = stackalloc bool[BlockRows / 8];
+        Span<int> codes = stackalloc int[BlockRows + 8];
+        Span<bool> uniform = stackalloc bool[(BlockRows / 8) + 1];
         for (var p = fromPartner; p < toPartner; p++)
         {
             var i = start[p];
@@ -265,8 +259,7 @@ internal static class PipelineAggregator
                 for (int n; i < end; i += n)
                 {
                     n = Math.Min(Math.Min(BlockRows, table.ChunkRows), end - i);
-                    var sameKeyBlocks = KeyCodes(key, c.Currency, currencies, i, codes[..n], uniform);
-                    table.AddRows(c, i, codes[..n], uniform, sameKeyBlocks * 4 >= n / 8);
+                    table.AddRows(c, key, i, n, codes, uniform);
                 }
             }
             else
@@ -525,39 +518,6 @@ internal static class PipelineAggregator
     }
 
     private const int BlockRows = 512;
-
-    /// <summary>
-    /// Writes the cell offset (table index × 2, index = key × currencies + currency) of rows <paramref name="from"/>.. into
-    /// <paramref name="codes"/>, eight rows per vector, and per eight rows whether they share one index (keys that follow
-    /// the stage, like the forecast category, come in runs); returns how many blocks of eight do.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int KeyCodes<TKey>(TKey key, byte[] currency, int currencies, int from, Span<int> codes, Span<bool> uniform)
-        where TKey : struct, IRowKey
-    {
-        var runs = 0;
-        var j = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref var codes0 = ref MemoryMarshal.GetReference(codes);
-            var currencyCount = Vector256.Create(currencies);
-            for (; j + 8 <= codes.Length; j += 8)
-            {
-                var k = (key.Codes8(from + j) * currencyCount) + ByteKey.Widen8(currency, from + j);
-                (k << 1).StoreUnsafe(ref codes0, (nuint)j);
-                var same = Vector256.EqualsAll(k, Vector256.Create(k.ToScalar()));
-                uniform[j >> 3] = same;
-                runs += same ? 1 : 0;
-            }
-        }
-
-        for (; j < codes.Length; j++)
-        {
-            codes[j] = ((key.Code(from + j) * currencies) + currency[from + j]) << 1;
-        }
-
-        return runs;
-    }
 
     /// <summary>
     /// Σ amount and Σ amount × basis points over rows [<paramref name="from"/>, <paramref name="to"/>)

@@ -113,6 +113,24 @@ public sealed class PipelineSnapshot
     }
 
     /// <summary>
+    /// Each of the snapshot's months (month code − <see cref="MinMonthCode"/>) as a dense period code (the period's
+    /// code − the first month's period's code), and that first code.
+    /// </summary>
+    internal (int[] Map, int First) PeriodMap(PeriodKind kind)
+    {
+        var months = Count == 0 ? 1 : MaxMonthCode - MinMonthCode + 1;
+        var calendar = Dictionaries.FiscalCalendar;
+        var first = calendar.PeriodCodeOfMonth(MinMonthCode + (2000 * 12), kind);
+        var map = new int[months];
+        for (var m = 0; m < months; m++)
+        {
+            map[m] = calendar.PeriodCodeOfMonth(MinMonthCode + m + (2000 * 12), kind) - first;
+        }
+
+        return (map, first);
+    }
+
+    /// <summary>
     /// Each deal's close quarter or fiscal year as <paramref name="map"/>[month − first month] (a byte per deal,
     /// built on first use and kept: the snapshot never changes), so partner groupings by period read a byte
     /// per row instead of looking the month up row by row. The map must hold codes below 256.
