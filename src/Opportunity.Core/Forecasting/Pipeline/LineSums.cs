@@ -74,7 +74,7 @@ internal sealed class LineSums(int size, int products, int safe, PackedCount pac
     /// Adds parts up to <paramref name="end"/> (a deal may go on past it) or the first of row <paramref name="rowEnd"/>: each in
     /// its key's cell, and each deal counted (once, at its first part) under its (none) key.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private void AddParts<TKey>(PipelineColumns c, ProductParts parts, int end, int rowEnd, TKey key, ref Cursor cursor)
         where TKey : struct, IRowKey
     {

@@ -28,9 +28,9 @@ internal static class ProductAggregator
         var plain = PipelineAggregator.Aggregate(snapshot, other is { } o ? PipelineGrouping.By(o) : PipelineGrouping.Total, maxWorkers);
         var safe = (int)PipelineAggregator.SafeRows(snapshot.MaxAmount);
         var packing = new PackedCount(snapshot.MaxAmount, safe);
-        var merger = new ProductMerger(plain, productFirst, wide: snapshot.Count > safe);
         var parts = snapshot.Products;
         var products = snapshot.Dictionaries.Products.Length;
+        var merger = new ProductMerger(plain, productFirst, wide: snapshot.Count > safe, parts.Count, products);
         var currencies = Math.Max(1, snapshot.Dictionaries.Currencies.Length);
         if (parts.Count == 0)
         {
@@ -163,7 +163,7 @@ internal static class ProductAggregator
         {
             var (other, currency) = Math.DivRem(noneKey, otherStride);
             var (first, second) = productFirst ? (product, other + otherOffset) : (other + otherOffset, product);
-            merger.Correct(first, second, currency, (int)count, amount, weighted);
+            merger.Correct(first, second, currency, count, amount, weighted);
         }
     }
 
@@ -171,7 +171,7 @@ internal static class ProductAggregator
     private readonly struct PartnerToMerger(ProductMerger merger, int partner) : LineSums.IEmit
     {
         public void Emit(int noneKey, int product, long count, Int128 amount, Int128 weighted) =>
-            merger.Correct(partner, product, noneKey, (int)count, amount, weighted);
+            merger.Correct(partner, product, noneKey, count, amount, weighted);
     }
 
     /// <summary>Gathers a partner's drained changes as (product, partner, currency), to be sorted by product.</summary>
