@@ -48,22 +48,25 @@ internal sealed class LineSums(int size, int products, int safe, PackedCount pac
         var cursor = new Cursor { Part = from, Row = -1, RunAt = -1 };
         while (true)
         {
+            if (_partsInChunk == _chunk)
+            {
+                // The chunk is full (maybe by an earlier call): it is unpacked, and the current deal's key listed again in case
+                // the deal goes on (its parts so far are unpacked with the next chunk; a key listed twice is found empty the second time).
+                AddRun(cursor.RunAt, cursor.RunDeals);
+                Unpack();
+                AddRun(cursor.RunAt, 0);
+                cursor.RunDeals = 0;
+            }
+
             var left = _chunk - _partsInChunk;
             var end = left < parts.Count - cursor.Part ? cursor.Part + left : parts.Count;
             var start = cursor.Part;
             AddParts(c, parts, end, rowEnd, key, ref cursor);
             _partsInChunk += cursor.Part - start;
-            if (_partsInChunk < _chunk || cursor.Part == parts.Count || parts.Row[cursor.Part] >= rowEnd)
+            if (cursor.Part == parts.Count || parts.Row[cursor.Part] >= rowEnd)
             {
                 break;
             }
-
-            // The chunk is full: it is unpacked, and the current deal's key listed again in case the deal goes on (its
-            // parts so far are unpacked with the next chunk; a key listed twice is found empty the second time).
-            AddRun(cursor.RunAt, cursor.RunDeals);
-            Unpack();
-            _listed[0] = cursor.RunAt;
-            (_listedCount, cursor.RunDeals) = (1, 0);
         }
 
         AddRun(cursor.RunAt, cursor.RunDeals);
