@@ -282,6 +282,29 @@ public sealed class PipelineSnapshotTests
         return true.ToProperty();
     }
 
+    [Fact]
+    public void Group_WithProduct_MoreLinesThanAPackedCellHolds_EqualsARecompute()
+    {
+        // Amounts of 35 bits leave the packed cells 14 bits of count: 16,383 lines at most before they are unpacked, fewer
+        // than the safe rows (26,843). 20,000 lines of one product at the largest amount, in one partner and currency,
+        // would carry their amount sum into the count if the cells held them all.
+        var amount = (1L << 35) - 1;
+        var rows = Rows(41, 20_000, partners: 1).Select(r =>
+            new PipelineRow(r.Partner, Money.FromMinorUnits(amount, CurrencyCode.EUR), r.Stage, r.Probability, r.Category, r.CloseDate)
+            {
+                Region = r.Region,
+                ProductLine = r.ProductLine,
+                Products = [new ProductAmount("battery", amount)],
+            }).ToList();
+        var snapshot = PipelineSnapshot.FromRows(rows, new PipelineSnapshotOptions { FiscalCalendar = April });
+        Assert.InRange(rows.Count, new PackedCount(amount, (int)PipelineAggregator.SafeRows(amount)).ChunkRows + 1, PipelineAggregator.SafeRows(amount));
+        foreach (var grouping in AllGroupings.Where(g => g.First == PipelineDimension.Product || g.Second == PipelineDimension.Product))
+        {
+            using var totals = snapshot.Group(grouping);
+            AssertMatches(RecomputeByProduct(rows, grouping, April), totals);
+        }
+    }
+
     /// <summary>The decimal recompute over the deals' parts: one per product of its lines (the product's share; a blank product is (none)), or the whole deal under (none).</summary>
     private static Dictionary<(string?, string?, string), (long Count, decimal Amount, decimal Weighted)> RecomputeByProduct(IEnumerable<PipelineRow> rows, PipelineGrouping grouping, FiscalCalendar calendar)
     {

@@ -126,6 +126,9 @@ internal sealed class GroupBuffer
         }
     }
 
+    /// <summary>The first code and currency columns, for loops that compare keys.</summary>
+    public (int[] First, byte[] Currency) KeyColumns => (_first, _currency);
+
     /// <summary>Adds an entry to a narrow buffer (no 128-bit arithmetic).</summary>
     public void AddNarrow(int first, int second, int currency, int count, long amount, long weighted)
     {

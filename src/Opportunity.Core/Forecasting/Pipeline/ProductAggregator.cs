@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Opportunity.Forecasting;
@@ -26,9 +27,10 @@ internal static class ProductAggregator
         var other = productFirst ? grouping.Second : grouping.First;
         var plain = PipelineAggregator.Aggregate(snapshot, other is { } o ? PipelineGrouping.By(o) : PipelineGrouping.Total, maxWorkers);
         var safe = (int)PipelineAggregator.SafeRows(snapshot.MaxAmount);
-        var merger = new ProductMerger(plain, productFirst, wide: snapshot.Count > safe);
+        var packing = new PackedCount(snapshot.MaxAmount, safe);
         var parts = snapshot.Products;
         var products = snapshot.Dictionaries.Products.Length;
+        var merger = new ProductMerger(plain, productFirst, wide: snapshot.Count > safe, parts.Count, products);
         var currencies = Math.Max(1, snapshot.Dictionaries.Currencies.Length);
         if (parts.Count == 0)
         {
@@ -37,7 +39,7 @@ internal static class ProductAggregator
 
         if (other == PipelineDimension.Partner)
         {
-            PartnerCorrections(snapshot, merger, products, currencies, safe, productFirst);
+            PartnerCorrections(snapshot, merger, products, currencies, safe, packing, productFirst);
             return merger.Finish();
         }
 
@@ -50,9 +52,9 @@ internal static class ProductAggregator
 
         // Keys laid out in the grouping's order, so the drained changes come in the order of the output.
         var (otherStride, productStride) = productFirst ? (currencies, info.Cardinality * currencies) : (products * currencies, currencies);
-        var sums = new LineSums(info.Cardinality * products * currencies, safe, otherStride, productStride);
+        var sums = new LineSums(info.Cardinality * products * currencies, products, safe, packing, otherStride, productStride);
         PipelineAggregator.WithKey<bool, AddConsumer>(snapshot, other, new AddConsumer(sums, snapshot));
-        var emit = new ToMerger(merger, productFirst ? info.Cardinality : products, currencies, productFirst ? 0 : info.Offset, productFirst ? info.Offset : 0);
+        var emit = new ToMerger(merger, otherStride, info.Offset, productFirst);
         sums.Drain(ref emit);
         return merger.Finish();
     }
@@ -61,21 +63,13 @@ internal static class ProductAggregator
     /// Partner by partner (parts are sorted by row, rows by partner) into one products × currencies table, drained
     /// at each partner's end straight into the output; product first, they are gathered and sorted by product first.
     /// </summary>
-    private static void PartnerCorrections(PipelineSnapshot snapshot, ProductMerger merger, int products, int currencies, int safe, bool productFirst)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PartnerCorrections(PipelineSnapshot snapshot, ProductMerger merger, int products, int currencies, int safe, PackedCount packing, bool productFirst)
     {
         var parts = snapshot.Products;
         var c = snapshot.Columns;
         var start = c.PartnerStart;
-        var sums = new LineSums(products * currencies, safe, 0, currencies);
-
-        // Each partner's keys decoded by look-up: a division per key is slow next to the rest of the partner's work.
-        var productOf = new int[products * currencies];
-        var currencyOf = new int[products * currencies];
-        for (var k = 0; k < productOf.Length; k++)
-        {
-            (productOf[k], currencyOf[k]) = Math.DivRem(k, currencies);
-        }
-
+        var sums = new LineSums(products * currencies, products, safe, packing, 0, currencies);
         var gathered = productFirst ? new GroupBuffer(0, wide: true) : null;
         var p = 0;
         for (var e = 0; e < parts.Count;)
@@ -87,22 +81,15 @@ internal static class ProductAggregator
                 p = start[p + 2] > row ? p + 1 : UpperBound(start, row) - 1;
             }
 
-            var end = e;
-            var next = start[p + 1];
-            while (end < parts.Count && parts.Row[end] < next)
-            {
-                end++;
-            }
-
-            sums.AddDeals(c, parts, e, end, default(NoKey));
+            var end = sums.AddDeals(c, parts, e, start[p + 1], default(NoKey));
             if (gathered is null)
             {
-                var emit = new PartnerToMerger(merger, productOf, currencyOf, p);
+                var emit = new PartnerToMerger(merger, p);
                 sums.Drain(ref emit);
             }
             else
             {
-                var emit = new ToBuffer(gathered, productOf, currencyOf, p);
+                var emit = new ToBuffer(gathered, p);
                 sums.Drain(ref emit);
             }
 
@@ -169,25 +156,29 @@ internal static class ProductAggregator
 
     private const int MaxDenseSize = 1 << 18;
 
-    /// <summary>Decodes a drained key (first × second × currency, in the grouping's order) and hands it to the merger.</summary>
-    private readonly struct ToMerger(ProductMerger merger, int seconds, int currencies, int firstOffset, int secondOffset) : LineSums.IEmit
+    /// <summary>Decodes a drained change's (none) key (other code × <c>otherStride</c> + currency) and hands it to the merger.</summary>
+    private readonly struct ToMerger(ProductMerger merger, int otherStride, int otherOffset, bool productFirst) : LineSums.IEmit
     {
-        public void Emit(int key, int count, Int128 amount, Int128 weighted) =>
-            merger.Correct((key / (seconds * currencies)) + firstOffset, (key / currencies % seconds) + secondOffset, key % currencies, count, amount, weighted);
+        public void Emit(int noneKey, int product, long count, Int128 amount, Int128 weighted)
+        {
+            var (other, currency) = Math.DivRem(noneKey, otherStride);
+            var (first, second) = productFirst ? (product, other + otherOffset) : (other + otherOffset, product);
+            merger.Correct(first, second, currency, count, amount, weighted);
+        }
     }
 
-    /// <summary>Hands a partner's drained change (product × currencies + currency) to the merger.</summary>
-    private readonly struct PartnerToMerger(ProductMerger merger, int[] productOf, int[] currencyOf, int partner) : LineSums.IEmit
+    /// <summary>Hands a partner's drained change (its (none) key is the currency) to the merger.</summary>
+    private readonly struct PartnerToMerger(ProductMerger merger, int partner) : LineSums.IEmit
     {
-        public void Emit(int key, int count, Int128 amount, Int128 weighted) =>
-            merger.Correct(partner, productOf[key], currencyOf[key], count, amount, weighted);
+        public void Emit(int noneKey, int product, long count, Int128 amount, Int128 weighted) =>
+            merger.Correct(partner, product, noneKey, count, amount, weighted);
     }
 
     /// <summary>Gathers a partner's drained changes as (product, partner, currency), to be sorted by product.</summary>
-    private readonly struct ToBuffer(GroupBuffer buffer, int[] productOf, int[] currencyOf, int partner) : LineSums.IEmit
+    private readonly struct ToBuffer(GroupBuffer buffer, int partner) : LineSums.IEmit
     {
-        public void Emit(int key, int count, Int128 amount, Int128 weighted) =>
-            buffer.Add(productOf[key], partner, currencyOf[key], count, amount, weighted);
+        public void Emit(int noneKey, int product, long count, Int128 amount, Int128 weighted) =>
+            buffer.Add(product, partner, noneKey, (int)count, amount, weighted);
     }
 
     /// <summary>Adds every deal with lines under the other dimension's code of its row.</summary>
@@ -196,7 +187,7 @@ internal static class ProductAggregator
         public bool Consume<TKey>(TKey key, RowKeyInfo info)
             where TKey : struct, IRowKey
         {
-            sums.AddDeals(snapshot.Columns, snapshot.Products, 0, snapshot.Products.Count, key);
+            sums.AddDeals(snapshot.Columns, snapshot.Products, 0, int.MaxValue, key);
             return true;
         }
     }
