@@ -60,7 +60,7 @@ public sealed class ForecastHierarchyRollup
         _width = pass.Width;
         _sums = sums.Inner;
         _leafPresent = sums.Leaves;
-        _innerPresent = new bool[_view.InnerCount];
+        _innerPresent = sums.InnerPresent;
         _rates = rates;
         _asOf = asOf;
     }
@@ -178,20 +178,11 @@ public sealed class ForecastHierarchyRollup
         return new ForecastNodeAttainment(node, target, Ratio(node.Closed, target.Amount), remaining, Ratio(node.OpenPipeline, remaining), Ratio(node.OpenWeighted, remaining));
     }
 
-    // Marks the inner nodes above present leaves, then adds each present inner node, deepest first
-    // (children are created after their parents), to its parent, replacing adjusted figures.
+    // Marks the inner nodes above the leaves' parents present (those are marked by the merge), then adds each
+    // present inner node, deepest first (children are created after their parents), to its parent, replacing
+    // adjusted figures.
     private void SumUp(IEnumerable<ForecastAdjustment>? adjustments)
     {
-        // The dense parent array, not the leaves' records: 100,000 objects read for one int each.
-        var parents = _view.LeafParents;
-        for (var leaf = 0; leaf < _view.LeafCount; leaf++)
-        {
-            if (_leafPresent[leaf])
-            {
-                _innerPresent[parents[leaf]] = true;
-            }
-        }
-
         for (var node = _view.InnerCount - 1; node > 0; node--)
         {
             if (_innerPresent[node])
@@ -499,8 +490,11 @@ public sealed class ForecastHierarchyRollup
     /// <summary>One node's sums per (category, snapshot currency) from <see cref="Offset"/>.</summary>
     private readonly record struct NodeSums(long[] Count, Int128[] Amount, Int128[] Weighted, int Offset);
 
-    /// <summary>The inner nodes' sums of the leaves directly below them, and which leaves have rows, as of <see cref="View"/>.</summary>
-    private sealed record Sums(ForecastTree.View View, InnerNodeSums Inner, BitArray Leaves);
+    /// <summary>
+    /// The inner nodes' sums of the leaves directly below them, which leaves have rows, and which inner nodes have such
+    /// leaves directly below them, as of <see cref="View"/>.
+    /// </summary>
+    private sealed record Sums(ForecastTree.View View, InnerNodeSums Inner, BitArray Leaves, bool[] InnerPresent);
 
     /// <summary>An inner node's children's paths, the node order built on first use (reading a node's figures does not build it).</summary>
     private sealed class ChildPaths(ForecastHierarchyRollup rollup, int node) : IReadOnlyList<string>
@@ -599,6 +593,11 @@ public sealed class ForecastHierarchyRollup
             var sums = new InnerNodeSums(view.InnerCount, Width);
             // A bit per leaf: a bool each would be a large object at 100,000 partners (see InnerNodeSums).
             var present = new BitArray(view.LeafCount);
+
+            // A node has a leaf with rows of the period directly below it exactly when a row was counted in its cells
+            // (counts are never negative): marked here, on the merge's threads, instead of reading every leaf after it.
+            var innerPresent = new bool[view.InnerCount];
+
             // The workers' sums are added node range by node range on as many threads (the ranges share no cell),
             // each range in the workers' order.
             void Merge(int fromNode, int toNode)
@@ -610,6 +609,7 @@ public sealed class ForecastHierarchyRollup
                     {
                         var (count, amount, weighted) = (sums.Count[sums.Chunk(node)], sums.Amount[sums.Chunk(node)], sums.Weighted[sums.Chunk(node)]);
                         var first = sums.Offset(node);
+                        long rows = 0;
                         for (var code = 0; code < Currencies; code++)
                         {
                             for (var category = 0; category < CategoryCount; category++)
@@ -619,8 +619,11 @@ public sealed class ForecastHierarchyRollup
                                 count[to] += from.Count;
                                 amount[to] += from.Amount;
                                 weighted[to] += from.Weighted;
+                                rows |= from.Count;
                             }
                         }
+
+                        innerPresent[node] |= rows != 0;
                     }
                 }
             }
@@ -636,18 +639,15 @@ public sealed class ForecastHierarchyRollup
 
             foreach (var part in parts)
             {
-                for (var leaf = 0; leaf < part.LeafCount; leaf++)
-                {
-                    if (part.Leaves[leaf])
-                    {
-                        present[leaf] = true;
-                    }
-                }
-
+                // The worker's flags as bits in one vectorised step, cut to the leaves it marked (the pooled array holds
+                // an earlier renter's past them) and then widened with zeros to the view's leaves.
+                var marked = new BitArray(part.Leaves) { Length = part.LeafCount };
+                marked.Length = view.LeafCount;
+                present.Or(marked);
                 part.Return();
             }
 
-            return new Sums(view, sums, present);
+            return new Sums(view, sums, present, innerPresent);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
