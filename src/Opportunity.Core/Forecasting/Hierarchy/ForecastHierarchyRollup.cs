@@ -60,7 +60,7 @@ public sealed class ForecastHierarchyRollup
         _width = pass.Width;
         _sums = sums.Inner;
         _leafPresent = sums.Leaves;
-        _innerPresent = new bool[_view.InnerCount];
+        _innerPresent = sums.InnerPresent;
         _rates = rates;
         _asOf = asOf;
     }
@@ -178,20 +178,11 @@ public sealed class ForecastHierarchyRollup
         return new ForecastNodeAttainment(node, target, Ratio(node.Closed, target.Amount), remaining, Ratio(node.OpenPipeline, remaining), Ratio(node.OpenWeighted, remaining));
     }
 
-    // Marks the inner nodes above present leaves, then adds each present inner node, deepest first
-    // (children are created after their parents), to its parent, replacing adjusted figures.
+    // Marks the inner nodes above the leaves' parents present (those are marked by the merge), then adds each
+    // present inner node, deepest first (children are created after their parents), to its parent, replacing
+    // adjusted figures.
     private void SumUp(IEnumerable<ForecastAdjustment>? adjustments)
     {
-        // The dense parent array, not the leaves' records: 100,000 objects read for one int each.
-        var parents = _view.LeafParents;
-        for (var leaf = 0; leaf < _view.LeafCount; leaf++)
-        {
-            if (_leafPresent[leaf])
-            {
-                _innerPresent[parents[leaf]] = true;
-            }
-        }
-
         for (var node = _view.InnerCount - 1; node > 0; node--)
         {
             if (_innerPresent[node])
@@ -499,8 +490,11 @@ public sealed class ForecastHierarchyRollup
     /// <summary>One node's sums per (category, snapshot currency) from <see cref="Offset"/>.</summary>
     private readonly record struct NodeSums(long[] Count, Int128[] Amount, Int128[] Weighted, int Offset);
 
-    /// <summary>The inner nodes' sums of the leaves directly below them, and which leaves have rows, as of <see cref="View"/>.</summary>
-    private sealed record Sums(ForecastTree.View View, InnerNodeSums Inner, BitArray Leaves);
+    /// <summary>
+    /// The inner nodes' sums of the leaves directly below them, which leaves have rows, and which inner nodes have such
+    /// leaves directly below them, as of <see cref="View"/>.
+    /// </summary>
+    private sealed record Sums(ForecastTree.View View, InnerNodeSums Inner, BitArray Leaves, bool[] InnerPresent);
 
     /// <summary>An inner node's children's paths, the node order built on first use (reading a node's figures does not build it).</summary>
     private sealed class ChildPaths(ForecastHierarchyRollup rollup, int node) : IReadOnlyList<string>
@@ -522,13 +516,16 @@ public sealed class ForecastHierarchyRollup
     /// <summary>
     /// The pass over the rows: each worker takes a contiguous range of partners (rows are clustered by
     /// partner) and sums runs of rows with the same (region, category, currency) — the period test
-    /// branch-free, the sums in registers, at most <see cref="SafeRows"/> rows before they are flushed so
-    /// 64 bits cannot overflow — into its own exact sums per inner node (64-bit when every sum of the
-    /// snapshot fits, else 128-bit); the workers' sums are then added. The answer does not depend on the
+    /// branch-free, the sums in registers, at most <see cref="SafeRows"/> rows at a time so 64 bits cannot
+    /// overflow — straight into its own exact sums of the partner's leaf's parent (64-bit when every sum of
+    /// the snapshot fits, else 128-bit); the workers' sums are then added. The answer does not depend on the
     /// split.
     /// </summary>
     private sealed class RowPass
     {
+        // How many partners ahead the parent's cells are asked for: a partner's rows are few (most partners
+        // are small), so one ahead would arrive too late.
+        private const int PrefetchAhead = 4;
         private readonly PipelineSnapshot _snapshot;
         private readonly ForecastTree _tree;
         private readonly bool _byRegion;
@@ -596,6 +593,11 @@ public sealed class ForecastHierarchyRollup
             var sums = new InnerNodeSums(view.InnerCount, Width);
             // A bit per leaf: a bool each would be a large object at 100,000 partners (see InnerNodeSums).
             var present = new BitArray(view.LeafCount);
+
+            // A node has a leaf with rows of the period directly below it exactly when a row was counted in its cells
+            // (counts are never negative): marked here, on the merge's threads, instead of reading every leaf after it.
+            var innerPresent = new bool[view.InnerCount];
+
             // The workers' sums are added node range by node range on as many threads (the ranges share no cell),
             // each range in the workers' order.
             void Merge(int fromNode, int toNode)
@@ -607,6 +609,7 @@ public sealed class ForecastHierarchyRollup
                     {
                         var (count, amount, weighted) = (sums.Count[sums.Chunk(node)], sums.Amount[sums.Chunk(node)], sums.Weighted[sums.Chunk(node)]);
                         var first = sums.Offset(node);
+                        long rows = 0;
                         for (var code = 0; code < Currencies; code++)
                         {
                             for (var category = 0; category < CategoryCount; category++)
@@ -616,8 +619,11 @@ public sealed class ForecastHierarchyRollup
                                 count[to] += from.Count;
                                 amount[to] += from.Amount;
                                 weighted[to] += from.Weighted;
+                                rows |= from.Count;
                             }
                         }
+
+                        innerPresent[node] |= rows != 0;
                     }
                 }
             }
@@ -633,18 +639,15 @@ public sealed class ForecastHierarchyRollup
 
             foreach (var part in parts)
             {
-                for (var leaf = 0; leaf < part.LeafCount; leaf++)
-                {
-                    if (part.Leaves[leaf])
-                    {
-                        present[leaf] = true;
-                    }
-                }
-
+                // The worker's flags as bits in one vectorised step, cut to the leaves it marked (the pooled array holds
+                // an earlier renter's past them) and then widened with zeros to the view's leaves.
+                var marked = new BitArray(part.Leaves) { Length = part.LeafCount };
+                marked.Length = view.LeafCount;
+                present.Or(marked);
                 part.Return();
             }
 
-            return new Sums(view, sums, present);
+            return new Sums(view, sums, present, innerPresent);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -666,7 +669,6 @@ public sealed class ForecastHierarchyRollup
             var part = new Partial<TCell>(this, _tree.Capture());
             var runs = c.RunStart;
             var partnerRuns = c.PartnerRunStart;
-            var table = new PartnerTable<TCell>(part, Width);
 
             // The rows whose category is not their run's first row's (listed once per snapshot), from this range's first.
             var overrides = _snapshot.CategoryOverrides;
@@ -675,15 +677,28 @@ public sealed class ForecastHierarchyRollup
             var partnerRegions = _byRegion ? _snapshot.PartnerRegions : null;
             for (var p = fromPartner; p < toPartner; p++)
             {
+                if (p + PrefetchAhead < toPartner)
+                {
+                    var ahead = p + PrefetchAhead;
+                    if (partnerRuns[ahead] < partnerRuns[ahead + 1])
+                    {
+                        part.Prefetch(ahead, partnerRegions is null ? 0 : partnerRegions[ahead], overrides.CurrencyOfRun[partnerRuns[ahead]] * CategoryCount);
+                    }
+                }
+
                 // Whether the region must be read: only by region, for a partner whose rows span several.
                 var mixed = partnerRegions is not null && partnerRegions[p] < 0;
 
                 // A partner without rows (known to the snapshot, no deal) is not mixed: no first row is read.
-                table.Start(p, partnerRegions is null ? 0 : mixed ? Unsafe.Add(ref region, runs[partnerRuns[p]]) : partnerRegions[p]);
+                var partnerRegion = partnerRegions is null ? 0 : mixed ? Unsafe.Add(ref region, runs[partnerRuns[p]]) : partnerRegions[p];
+
+                // The first cell of the parent of the partner's leaf in that region: found on its first row of the period,
+                // so a partner without one adds no leaf to the tree.
+                var parent = -1;
 
                 // Run by run of the clustered index (one currency each). A run of one region (nearly all: the region
                 // is the partner's) is summed with vectors under its first row's category, and the overrides in it
-                // are moved to theirs; any other run is summed row by row.
+                // are moved to theirs; any other run is summed row by row. Sums go straight to the parent's cells.
                 for (var r = partnerRuns[p]; r < partnerRuns[p + 1]; r++)
                 {
                     var runEnd = Math.Min(runs[r + 1], rows);
@@ -691,19 +706,37 @@ public sealed class ForecastHierarchyRollup
                     int first = overrides.FirstCategoryOfRun[r];
                     for (int i = runs[r], chunkEnd; i < runEnd; i = chunkEnd)
                     {
+                        // At most the safe number of rows in the 64-bit lanes.
                         chunkEnd = (int)Math.Min(runEnd, (long)i + safe);
-                        table.Reserve(chunkEnd - i, safe);
-                        if ((!mixed || Unsafe.Add(ref region, i) == table.Region) && columns.TrySumOneRegion(i, chunkEnd, mixed, out var n, out var amount, out var weighted))
+                        if ((!mixed || Unsafe.Add(ref region, i) == partnerRegion) && columns.TrySumOneRegion(i, chunkEnd, mixed, out var n, out var amount, out var weighted))
                         {
-                            // The overrides are taken out of the run's sums here, which are then added once.
+                            if (n == 0)
+                            {
+                                // No row of the period: nor is any override in the chunk.
+                                while (e < overrides.Rows.Length && overrides.Rows[e] < chunkEnd)
+                                {
+                                    e++;
+                                }
+
+                                continue;
+                            }
+
+                            if (parent < 0)
+                            {
+                                parent = part.Parent(p, partnerRegion);
+                            }
+
+                            // The overrides are taken out of the run's sums here, which are then added once; one
+                            // outside the period moves zeros (no branch on the date).
+                            var cells = part.Cells;
                             for (; e < overrides.Rows.Length && overrides.Rows[e] < chunkEnd; e++)
                             {
                                 columns.Row(overrides.Rows[e], out var inPeriod, out var x, out var w);
                                 (n, amount, weighted) = (n - inPeriod, amount - x, weighted - w);
-                                table.Add(byCurrency + overrides.Category[e], inPeriod, x, w);
+                                cells[parent + byCurrency + overrides.Category[e]].Add(inPeriod, x, w);
                             }
 
-                            table.Add(byCurrency + first, n, amount, weighted);
+                            cells[parent + byCurrency + first].Add(n, amount, weighted);
                             continue;
                         }
 
@@ -715,84 +748,28 @@ public sealed class ForecastHierarchyRollup
 
                         for (var j = i; j < chunkEnd; j++)
                         {
-                            if (mixed && Unsafe.Add(ref region, j) != table.Region)
+                            if (mixed && Unsafe.Add(ref region, j) != partnerRegion)
                             {
-                                table.Flush();
-                                table.Region = Unsafe.Add(ref region, j);
+                                partnerRegion = Unsafe.Add(ref region, j);
+                                parent = -1;
                             }
 
                             columns.Row(j, out var inPeriod, out var x, out var w);
-                            table.Add(byCurrency + Unsafe.Add(ref category, j), inPeriod, x, w);
+                            if (inPeriod != 0)
+                            {
+                                if (parent < 0)
+                                {
+                                    parent = part.Parent(p, partnerRegion);
+                                }
+
+                                part.Cells[parent + byCurrency + Unsafe.Add(ref category, j)].Add(1, x, w);
+                            }
                         }
                     }
                 }
-
-                table.Flush();
             }
 
-            part.Apply();
             return part;
-        }
-
-        /// <summary>
-        /// One partner's sums in one region per (currency, category), 64-bit, added to the worker's sums at the
-        /// partner's end, when the region changes, or before more than the safe number of rows would be summed.
-        /// </summary>
-        private ref struct PartnerTable<TCell>(Partial<TCell> part, int width)
-            where TCell : struct, IPartialCell
-        {
-            private readonly Span<long> _count = new long[width];
-            private readonly Span<long> _amount = new long[width];
-            private readonly Span<long> _weighted = new long[width];
-            private int _partner;
-            private long _rows;
-
-            // The cells written since the last flush lie in [_low, _high]: the flush reads and clears only those.
-            private int _low = int.MaxValue;
-            private int _high = -1;
-
-            /// <summary>The region of the sums (0 without the region level).</summary>
-            public int Region;
-
-            public void Start(int partner, int region)
-            {
-                _partner = partner;
-                Region = region;
-                _rows = 0;
-            }
-
-            /// <summary>Flushes first if <paramref name="rows"/> more rows could overflow the 64-bit sums.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Reserve(int rows, int safe)
-            {
-                if (_rows + rows > safe)
-                {
-                    Flush();
-                }
-
-                _rows += rows;
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Add(int within, long count, long amount, long weighted)
-            {
-                _count[within] += count;
-                _amount[within] += amount;
-                _weighted[within] += weighted;
-                _low = Math.Min(_low, within);
-                _high = Math.Max(_high, within);
-            }
-
-            public void Flush()
-            {
-                if (_low <= _high)
-                {
-                    part.Add(_partner, Region, _count[_low..(_high + 1)], _amount[_low..(_high + 1)], _weighted[_low..(_high + 1)], _low);
-                    (_low, _high) = (int.MaxValue, -1);
-                }
-
-                _rows = 0;
-            }
         }
 
         /// <summary>The columns a roll-up reads, and the period as a month range.</summary>
@@ -836,7 +813,8 @@ public sealed class ForecastHierarchyRollup
                 ref var region0 = ref MemoryMarshal.GetArrayDataReference(_region);
                 var first = Vector256.Create(firstMonth);
                 var span = Vector256.Create((uint)months);
-                var region = Vector128.Create(Unsafe.Add(ref region0, from));
+                // The region column is read only when asked: a run's first row would otherwise miss the cache for nothing.
+                var region = checkRegion ? Vector128.Create(Unsafe.Add(ref region0, from)) : default;
                 var n = Vector256<int>.Zero;
                 var va = Vector256<long>.Zero;
                 var vw = Vector256<long>.Zero;
@@ -901,20 +879,16 @@ public sealed class ForecastHierarchyRollup
             maxAmount == 0 ? long.MaxValue : Math.Max(1, long.MaxValue / (maxAmount * Probability.Scale));
 
         /// <summary>
-        /// One worker's sums per inner node and present leaves, in pooled arrays grown as the tree grows. A partner's
-        /// sums are queued (cell, sums) in a small buffer and added to the parents' scattered cells in batches, a loop
-        /// of independent adds whose cache misses overlap.
+        /// One worker's sums per inner node and present leaves, in pooled arrays grown as the tree grows. Rows are added
+        /// straight to the cells of their leaf's parent, whose first cell each partner finds once (<see cref="Parent"/>).
         /// </summary>
         private sealed class Partial<TCell>
             where TCell : struct, IPartialCell
         {
-            private const int PendingCapacity = 512;
             private readonly RowPass _pass;
-            private readonly Pending[] _pending = new Pending[PendingCapacity];
             private ForecastTree.View _view;
             private int _clearedCells;
             private int _clearedLeaves;
-            private int _pendingCount;
 
             public Partial(RowPass pass, ForecastTree.View view)
             {
@@ -937,39 +911,20 @@ public sealed class ForecastHierarchyRollup
             /// <summary>Leaves marked so far.</summary>
             public int LeafCount { get; private set; }
 
-            /// <summary>
-            /// Queues a partner's sums in one region, for the cells from <paramref name="first"/> (currency, category),
-            /// for its leaf's parent, and clears them. Does nothing when every count is zero (no row of the period).
-            /// </summary>
-            public void Add(int partner, int region, Span<long> count, Span<long> amount, Span<long> weighted, int first)
+            /// <summary>Asks for the cache lines of the partner's parent's cells of one currency (from <paramref name="first"/>) when its leaf is known.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Prefetch(int partner, int region, int first)
             {
-                var any = false;
-                foreach (var n in count)
+                var leaf = region < 0 ? -1 : _pass.Leaves[_pass.Slot(partner, region)];
+                if ((uint)leaf < (uint)_view.LeafCount)
                 {
-                    any |= n != 0;
+                    var cell = (_view.LeafParents[leaf] * _pass.Width) + first;
+                    if (cell + CategoryCount <= Cells.Length)
+                    {
+                        Prefetch(ref Cells[cell]);
+                        Prefetch(ref Cells[cell + CategoryCount - 1]);
+                    }
                 }
-
-                if (any)
-                {
-                    Queue(partner, region, count, amount, weighted, first);
-                }
-
-                count.Clear();
-                amount.Clear();
-                weighted.Clear();
-            }
-
-            /// <summary>Adds the queued sums to their cells.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Apply()
-            {
-                var cells = Cells;
-                foreach (ref readonly var p in _pending.AsSpan(0, _pendingCount))
-                {
-                    cells[p.Cell].Add(p.Count, p.Amount, p.Weighted);
-                }
-
-                _pendingCount = 0;
             }
 
             public void Return()
@@ -978,7 +933,32 @@ public sealed class ForecastHierarchyRollup
                 ArrayPool<bool>.Shared.Return(Leaves);
             }
 
-            private void Queue(int partner, int region, Span<long> count, Span<long> amount, Span<long> weighted, int first)
+            /// <summary>
+            /// The first cell of the parent of the partner's leaf in the region, asked for on the partner's first row of
+            /// the period there (so a partner without one adds no leaf to the tree): the leaf marked present.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public int Parent(int partner, int region)
+            {
+                var leaf = _pass.Leaves[_pass.Slot(partner, region)];
+                if ((uint)leaf < (uint)Math.Min(_view.LeafCount, _clearedLeaves))
+                {
+                    var parent = _view.LeafParents[leaf];
+                    if ((parent + 1) * _pass.Width <= _clearedCells)
+                    {
+                        Leaves[leaf] = true;
+                        Nodes = Math.Max(Nodes, parent + 1);
+                        LeafCount = Math.Max(LeafCount, leaf + 1);
+                        return parent * _pass.Width;
+                    }
+                }
+
+                return NewParent(partner, region);
+            }
+
+            // Parent for a leaf new to the tree or to this worker's view, or whose cells are not yet cleared.
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            private int NewParent(int partner, int region)
             {
                 var width = _pass.Width;
                 var slot = _pass.Slot(partner, region);
@@ -998,8 +978,6 @@ public sealed class ForecastHierarchyRollup
                 var parent = _view.LeafParents[leaf];
                 if ((parent + 1) * width > _clearedCells)
                 {
-                    // Queued cells are within the cleared part, which only grows.
-                    Apply();
                     Cells = Ensure(Cells, ref _clearedCells, (parent + 1) * width);
                 }
 
@@ -1008,29 +986,15 @@ public sealed class ForecastHierarchyRollup
                     Leaves = Ensure(Leaves, ref _clearedLeaves, leaf + 1);
                 }
 
-                if (_pendingCount + count.Length > PendingCapacity)
-                {
-                    Apply();
-                }
-
-                var cell = (parent * width) + first;
-                for (var k = 0; k < count.Length; k++, cell++)
-                {
-                    if (count[k] != 0)
-                    {
-                        _pending[_pendingCount++] = new Pending(cell, count[k], amount[k], weighted[k]);
-                        Prefetch(ref Cells[cell]);
-                    }
-                }
-
                 Leaves[leaf] = true;
                 Nodes = Math.Max(Nodes, parent + 1);
                 LeafCount = Math.Max(LeafCount, leaf + 1);
+                return parent * width;
             }
 
             // The parents' cells are scattered (a partner's parent is unrelated to its neighbours') and miss the
-            // cache; asked for when queued, they are in it by the time Apply adds to them. A prefetch never
-            // faults, so an address the GC has just moved is harmless.
+            // cache; asked for a few partners ahead, they are in it by the time the partner's rows are added. A
+            // prefetch never faults, so an address the GC has just moved is harmless.
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             private static unsafe void Prefetch(ref TCell cell)
             {
@@ -1063,9 +1027,6 @@ public sealed class ForecastHierarchyRollup
                 return array;
             }
         }
-
-        /// <summary>One partner's sums for one cell, queued for <see cref="Partial{TCell}.Apply"/>.</summary>
-        private readonly record struct Pending(int Cell, long Count, long Amount, long Weighted);
 
         /// <summary>A worker's exact sum of rows for one cell: count, amount and amount × basis points.</summary>
         private interface IPartialCell
