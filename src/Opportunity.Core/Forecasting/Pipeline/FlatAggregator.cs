@@ -231,26 +231,6 @@ internal static class FlatAggregator
     {
         ref var amount0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(c.Amount), from);
         ref var basisPoints0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(c.BasisPoints), from);
-        ref var table0 = ref MemoryMarshal.GetArrayDataReference(table);
-        if (!runs || !Vector256.IsHardwareAccelerated)
-        {
-            PackedScatter.AddRows(ref amount0, ref basisPoints0, codes, ref table0, unit);
-            return;
-        }
-
-        var j = 0;
-        for (; j + 8 <= codes.Length; j += 8)
-        {
-            if (uniform[j >> 3])
-            {
-                PackedScatter.AddEightOfOneKey(ref Unsafe.Add(ref amount0, j), ref Unsafe.Add(ref basisPoints0, j), ref table0, codes[j], unit);
-            }
-            else
-            {
-                PackedScatter.AddRows(ref Unsafe.Add(ref amount0, j), ref Unsafe.Add(ref basisPoints0, j), codes.Slice(j, 8), ref table0, unit);
-            }
-        }
-
-        PackedScatter.AddRows(ref Unsafe.Add(ref amount0, j), ref Unsafe.Add(ref basisPoints0, j), codes[j..], ref table0, unit);
+        PackedScatter.AddBlock(ref amount0, ref basisPoints0, codes, uniform, runs, ref MemoryMarshal.GetArrayDataReference(table), unit);
     }
 }

@@ -35,6 +35,33 @@ internal static class PackedScatter
         }
     }
 
+    /// <summary>
+    /// Adds a block's rows at their entries; where <paramref name="runs"/> (enough blocks of eight share one entry to be
+    /// worth the check), a block of eight that <paramref name="uniform"/> marks as one entry's is summed in vectors and
+    /// updates it once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddBlock(ref long amount0, ref ushort basisPoints0, ReadOnlySpan<int> codes, ReadOnlySpan<bool> uniform, bool runs, ref long table0, long unit)
+    {
+        var j = 0;
+        if (runs && Vector256.IsHardwareAccelerated)
+        {
+            for (; j + 8 <= codes.Length; j += 8)
+            {
+                if (uniform[j >> 3])
+                {
+                    AddEightOfOneKey(ref Unsafe.Add(ref amount0, j), ref Unsafe.Add(ref basisPoints0, j), ref table0, codes[j], unit);
+                }
+                else
+                {
+                    AddRows(ref Unsafe.Add(ref amount0, j), ref Unsafe.Add(ref basisPoints0, j), codes.Slice(j, 8), ref table0, unit);
+                }
+            }
+        }
+
+        AddRows(ref Unsafe.Add(ref amount0, j), ref Unsafe.Add(ref basisPoints0, j), codes[j..], ref table0, unit);
+    }
+
     /// <summary>Eight rows of one entry (a run of the clustered rows): summed in vectors, one update.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddEightOfOneKey(ref long amount0, ref ushort basisPoints0, ref long table0, int code, long unit)

@@ -96,25 +96,7 @@ internal sealed class PartnerKeyTable
         var runs = Codes(key, c.Currency, from, n, block, uniform) * 4 >= block.Length / 8;
         ref var amount0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(c.Amount), from);
         ref var basisPoints0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(c.BasisPoints), from);
-        ref var cells0 = ref MemoryMarshal.GetArrayDataReference(_cells);
-        var unit = _packing.Unit;
-        var j = 0;
-        if (runs)
-        {
-            for (; j + 8 <= block.Length; j += 8)
-            {
-                if (uniform[j >> 3])
-                {
-                    PackedScatter.AddEightOfOneKey(ref Unsafe.Add(ref amount0, j), ref Unsafe.Add(ref basisPoints0, j), ref cells0, block[j], unit);
-                }
-                else
-                {
-                    PackedScatter.AddRows(ref Unsafe.Add(ref amount0, j), ref Unsafe.Add(ref basisPoints0, j), block.Slice(j, 8), ref cells0, unit);
-                }
-            }
-        }
-
-        PackedScatter.AddRows(ref Unsafe.Add(ref amount0, j), ref Unsafe.Add(ref basisPoints0, j), block[j..], ref cells0, unit);
+        PackedScatter.AddBlock(ref amount0, ref basisPoints0, block, uniform, runs, ref MemoryMarshal.GetArrayDataReference(_cells), _packing.Unit);
         if (_touched.Length > 1)
         {
             foreach (var code in codes[..n])
