@@ -181,9 +181,12 @@ internal sealed class PartnerKeyTable
             bits = half.GetElement(0) | half.GetElement(1);
         }
 
+        // As the vector shift does, an index of 64 or more (the trash cell's, in a table of 64) sets no bit; a plain
+        // shift would wrap it onto bit 0.
         for (; j < codes.Length; j++)
         {
-            bits |= 1UL << (codes[j] >> indexShift);
+            var index = codes[j] >> indexShift;
+            bits |= index < 64 ? 1UL << index : 0;
         }
 
         return bits;
