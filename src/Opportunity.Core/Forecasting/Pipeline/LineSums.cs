@@ -13,17 +13,18 @@ namespace Opportunity.Forecasting;
 /// weighted sum, so a part costs one vector add. A deal's parts are under one (none) key (its other code and
 /// currency) and add up to the deal, so what leaves (none) is the sum of the cells at that key's products: only the
 /// deals are counted per (none) key, and only the (none) keys are listed (when their count was 0). After a chunk
-/// of parts (<see cref="PackedCount.ChunkRows"/>, and <see cref="PipelineAggregator.SafeRows"/> for the 64-bit
-/// weighted sums: a part adds at most its deal's amount × 10,000) the listed keys are unpacked into 128-bit carries.
+/// of parts (<see cref="PackedCount.ChunkRows"/>, which also keeps the 64-bit weighted sums within
+/// <see cref="PipelineAggregator.SafeRows"/>: a part adds at most its deal's amount × 10,000) the listed keys are
+/// unpacked into 128-bit carries.
 /// </para>
 /// </summary>
-internal sealed class LineSums(int size, int products, int safe, PackedCount packing, int otherStride, int productStride)
+internal sealed class LineSums(int size, int products, PackedCount packing, int otherStride, int productStride)
 {
     private const int CellLongs = 2;
 
     private readonly long[] _cells = new long[size * CellLongs];
     private readonly int[] _deals = new int[size];
-    private readonly int _chunk = Math.Max(1, Math.Min(packing.ChunkRows, safe));
+    private readonly int _chunk = packing.ChunkRows;
 
     // (none) keys whose deal count was 0, since the last unpack: the list is written before its length is advanced (no branch), hence one more.
     private readonly int[] _listed = new int[size + 1];

@@ -39,7 +39,7 @@ internal static class ProductAggregator
 
         if (other == PipelineDimension.Partner)
         {
-            PartnerCorrections(snapshot, merger, products, currencies, safe, packing, productFirst);
+            PartnerCorrections(snapshot, merger, products, currencies, packing, productFirst);
             return merger.Finish();
         }
 
@@ -52,7 +52,7 @@ internal static class ProductAggregator
 
         // Keys laid out in the grouping's order, so the drained changes come in the order of the output.
         var (otherStride, productStride) = productFirst ? (currencies, info.Cardinality * currencies) : (products * currencies, currencies);
-        var sums = new LineSums(info.Cardinality * products * currencies, products, safe, packing, otherStride, productStride);
+        var sums = new LineSums(info.Cardinality * products * currencies, products, packing, otherStride, productStride);
         PipelineAggregator.WithKey<bool, AddConsumer>(snapshot, other, new AddConsumer(sums, snapshot));
         var emit = new ToMerger(merger, otherStride, info.Offset, productFirst);
         sums.Drain(ref emit);
@@ -64,12 +64,12 @@ internal static class ProductAggregator
     /// at each partner's end straight into the output; product first, they are gathered and sorted by product first.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PartnerCorrections(PipelineSnapshot snapshot, ProductMerger merger, int products, int currencies, int safe, PackedCount packing, bool productFirst)
+    private static void PartnerCorrections(PipelineSnapshot snapshot, ProductMerger merger, int products, int currencies, PackedCount packing, bool productFirst)
     {
         var parts = snapshot.Products;
         var c = snapshot.Columns;
         var start = c.PartnerStart;
-        var sums = new LineSums(products * currencies, products, safe, packing, 0, currencies);
+        var sums = new LineSums(products * currencies, products, packing, 0, currencies);
         var gathered = productFirst ? new GroupBuffer(0, wide: true) : null;
         var p = 0;
         for (var e = 0; e < parts.Count;)
