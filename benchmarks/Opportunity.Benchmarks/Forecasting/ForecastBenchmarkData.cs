@@ -14,6 +14,9 @@ public enum NetworkSize
 
     /// <summary>100,000 partners, 10,000,000 open opportunities.</summary>
     Large,
+
+    /// <summary>1,000,000 partners, 10,000,000 open opportunities: a long tail of partners with a few deals each.</summary>
+    LongTail,
 }
 
 internal static class ForecastBenchmarkData
@@ -22,6 +25,7 @@ internal static class ForecastBenchmarkData
     {
         NetworkSize.Small => PartnerNetworkSpec.Small,
         NetworkSize.Medium => PartnerNetworkSpec.Medium,
+        NetworkSize.LongTail => PartnerNetworkSpec.Large with { Partners = 1_000_000 },
         _ => PartnerNetworkSpec.Large,
     };
 

@@ -14,7 +14,8 @@ namespace Opportunity.Forecasting;
 /// and currency) and sum each run with SIMD — no per-row branch, no scatter, and for partner ×
 /// stage exactly one output entry per run;</item>
 /// <item>partner × another dimension walks one partner's rows into a small table that stays in
-/// the L1 cache (instead of scattering into a table with millions of entries);</item>
+/// the L1 cache (instead of scattering into a table with millions of entries); stretches of small
+/// partners share one block scatter (<see cref="PartnerBlockScatter"/>);</item>
 /// <item>groupings without the partner scatter into one small table per thread, replicated four
 /// ways so consecutive rows with the same key do not wait on each other.</item>
 /// </list>
@@ -209,6 +210,7 @@ internal static class PipelineAggregator
         var size = info.Cardinality * currencies;
         var table = new PartnerKeyTable(size, currencies, wide: !narrow, packing);
         var output = new GroupBuffer(((toPartner - fromPartner) * Math.Min(size, 8)) + 16, wide: !narrow);
+        var blocks = mode == RunMode.Rows && narrow && PartnerBlockScatter.Fits(size, packing) ? new PartnerBlockScatter(size, currencies, packing) : null;
         ref var amount0 = ref MemoryMarshal.GetArrayDataReference(c.Amount);
         ref var basisPoints0 = ref MemoryMarshal.GetArrayDataReference(c.BasisPoints);
         var start = c.PartnerStart;
@@ -218,6 +220,20 @@ internal static class PipelineAggregator
         {
             var i = start[p];
             var end = start[p + 1];
+            if (blocks is not null && end - i < PartnerBlockScatter.SmallPartnerRows)
+            {
+                // A stretch of small partners: scattered together, a block of rows at a time.
+                var q = p + 1;
+                while (q < toPartner && start[q + 1] - start[q] < PartnerBlockScatter.SmallPartnerRows)
+                {
+                    q++;
+                }
+
+                blocks.Run(c, key, p, q, output, info.Offset, partnerFirst);
+                p = q - 1;
+                continue;
+            }
+
             if (i == end)
             {
                 continue;

@@ -40,11 +40,13 @@ internal readonly struct ByteKey(byte[] column) : IRowKey
 
     /// <summary>Eight bytes of a column from <paramref name="row"/> on, zero-extended to 32 bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<int> Widen8(byte[] column, int row)
-    {
-        var bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(column), row))).AsByte();
-        return Vector256.WidenLower(Vector128.WidenLower(bytes).ToVector256Unsafe()).AsInt32();
-    }
+    public static Vector256<int> Widen8(byte[] column, int row) =>
+        Widen8(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(column), row)));
+
+    /// <summary>The eight bytes of a word, low byte first, zero-extended to 32 bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Widen8(ulong bytes) =>
+        Vector256.WidenLower(Vector128.WidenLower(Vector128.CreateScalarUnsafe(bytes).AsByte()).ToVector256Unsafe()).AsInt32();
 }
 
 internal readonly struct UShortKey(ushort[] column) : IRowKey
