@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Opportunity.Forecasting;
 
@@ -8,12 +9,11 @@ namespace Opportunity.Forecasting;
 /// Groupings without the partner: rows are scattered into one small table per thread keyed by the
 /// raw column codes (quarters and fiscal years from the snapshot's period byte column, months folded into
 /// them after the scan where periods do not fit a byte), replicated up to four ways so consecutive rows
-/// with the same key do not wait on each other. Keys are computed block by block in small per-column
-/// loops that stay in registers; a row's count and amount share one packed cell (<see cref="PackedCount"/>).
+/// with the same key do not wait on each other. Keys are computed eight rows at a time in a vector and the
+/// rows added straight from it; a row's count and amount share one packed cell (<see cref="PackedCount"/>).
 /// </summary>
 internal static class FlatAggregator
 {
-    private const int BlockRows = 1024;
     private const int EntryLongs = 2;
     private const int MaxTableSize = 1 << 18;
 
@@ -154,18 +154,10 @@ internal static class FlatAggregator
         // with one vector add. Replicas only while the table stays in the L1 cache.
         var shift = size <= 512 ? 2 : size <= 1024 ? 1 : 0;
         var table = new long[(size << shift) * EntryLongs];
-        var codes = new int[BlockRows];
-        var uniform = new bool[BlockRows / 8];
         for (int chunk = from, chunkEnd; chunk < to; chunk = chunkEnd)
         {
             chunkEnd = (int)Math.Min((long)chunk + packing.ChunkRows, to);
-            for (var i = chunk; i < chunkEnd; i += BlockRows)
-            {
-                var block = codes.AsSpan(0, Math.Min(BlockRows, chunkEnd - i));
-                // Mostly mixed keys (months, product lines): the plain row loop; runs of one key: the vector path.
-                var runs = Codes(c.Currency, first, second, secondCardinality, currencies, shift, i, block, uniform);
-                Scatter(c, block, uniform, runs * 4 >= block.Length / 8, i, table, packing.Unit);
-            }
+            Scatter(c, first, second, secondCardinality, currencies, shift, chunk, chunkEnd, table, packing.Unit);
 
             for (var e = 0; e < table.Length; e += EntryLongs)
             {
@@ -185,52 +177,52 @@ internal static class FlatAggregator
     }
 
     /// <summary>
-    /// The table offset of each row of a block: (((first · |second| + second) · currencies + currency) · replicas + row mod replicas) · entry size;
-    /// and per eight rows whether they share one key (rows are clustered by partner, stage and currency, so keys that follow
-    /// the partner or the stage — region, forecast category — come in runs); returns how many blocks of eight do.
+    /// Adds rows [<paramref name="from"/>, <paramref name="to"/>) at their entries, eight at a time: the eight keys
+    /// ((first · |second| + second) · currencies + currency) are computed in a vector and the rows added straight
+    /// from it — one update when the eight share a key (rows are clustered by partner, stage and currency, so keys that
+    /// follow the partner or the stage, such as region and forecast category, come in runs), otherwise a vector add per
+    /// row at (key · replicas + lane mod replicas) · entry size. No array of codes is written and read back.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Codes<TFirst, TSecond>(byte[] currency, TFirst first, TSecond second, int secondCardinality, int currencies, int shift, int from, Span<int> codes, Span<bool> uniform)
+    private static void Scatter<TFirst, TSecond>(PipelineColumns c, TFirst first, TSecond second, int secondCardinality, int currencies, int shift, int from, int to, long[] table, long unit)
         where TFirst : struct, IRowKey
         where TSecond : struct, IRowKey
     {
-        ref var currency0 = ref MemoryMarshal.GetArrayDataReference(currency);
-        ref var codes0 = ref MemoryMarshal.GetReference(codes);
+        ref var amount0 = ref MemoryMarshal.GetArrayDataReference(c.Amount);
+        ref var basisPoints0 = ref MemoryMarshal.GetArrayDataReference(c.BasisPoints);
+        ref var table0 = ref MemoryMarshal.GetArrayDataReference(table);
+        var currency = c.Currency;
         var mask = (1 << shift) - 1;
-        var runs = 0;
-        var j = 0;
-        if (Vector256.IsHardwareAccelerated)
+        var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) & Vector256.Create(mask);
+        var secondCount = Vector256.Create(secondCardinality);
+        var currencyCount = Vector256.Create(currencies);
+        var units = Vector256.Create(unit);
+        Span<int> offsets = stackalloc int[8];
+        ref var offsets0 = ref MemoryMarshal.GetReference(offsets);
+        var i = from;
+        for (; Avx2.IsSupported && i + 8 <= to; i += 8)
         {
-            // Eight rows at a time (j steps by 8, so row mod replicas is the lane's index mod replicas).
-            var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) & Vector256.Create(mask);
-            var secondCount = Vector256.Create(secondCardinality);
-            var currencyCount = Vector256.Create(currencies);
-            for (; j + 8 <= codes.Length; j += 8)
+            var k = (((first.Codes8(i) * secondCount) + second.Codes8(i)) * currencyCount) + ByteKey.Widen8(currency, i);
+            var code = ((k << shift) | lanes) * EntryLongs;
+            ref var a = ref Unsafe.Add(ref amount0, i);
+            ref var b = ref Unsafe.Add(ref basisPoints0, i);
+            if (Vector256.EqualsAll(k, Vector256.Create(k.ToScalar())))
             {
-                var i = from + j;
-                var k = (((first.Codes8(i) * secondCount) + second.Codes8(i)) * currencyCount) + ByteKey.Widen8(currency, i);
-                (((k << shift) | lanes) * EntryLongs).StoreUnsafe(ref codes0, (nuint)j);
-                var same = Vector256.EqualsAll(k, Vector256.Create(k.ToScalar()));
-                uniform[j >> 3] = same;
-                runs += same ? 1 : 0;
+                PackedScatter.AddEightOfOneKey(ref a, ref b, ref table0, code.ToScalar(), unit);
+            }
+            else
+            {
+                code.StoreUnsafe(ref offsets0);
+                var bp = Vector128.LoadUnsafe(ref b);
+                PackedScatter.AddFour(ref table0, ref offsets0, Vector256.LoadUnsafe(ref a), Avx2.ConvertToVector256Int64(bp), units);
+                PackedScatter.AddFour(ref table0, ref Unsafe.Add(ref offsets0, 4), Vector256.LoadUnsafe(ref a, 4), Avx2.ConvertToVector256Int64(Vector128.Shuffle(bp.AsUInt64(), Vector128.Create(1UL, 0UL)).AsUInt16()), units);
             }
         }
 
-        for (; j < codes.Length; j++)
+        for (; i < to; i++)
         {
-            var i = from + j;
-            codes[j] = ((((((first.Code(i) * secondCardinality) + second.Code(i)) * currencies) + Unsafe.Add(ref currency0, i)) << shift) | (j & mask)) * EntryLongs;
+            var code = ((((((first.Code(i) * secondCardinality) + second.Code(i)) * currencies) + currency[i]) << shift) | (i & mask)) * EntryLongs;
+            PackedScatter.Add(ref table0, code, c.Amount[i], c.BasisPoints[i], unit);
         }
-
-        return runs;
-    }
-
-    /// <summary>Adds a block's rows at their entries; a block of eight rows of one key (a run) is summed in vectors and updates its entry once.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Scatter(PipelineColumns c, ReadOnlySpan<int> codes, ReadOnlySpan<bool> uniform, bool runs, int from, long[] table, long unit)
-    {
-        ref var amount0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(c.Amount), from);
-        ref var basisPoints0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(c.BasisPoints), from);
-        PackedScatter.AddBlock(ref amount0, ref basisPoints0, codes, uniform, runs, ref MemoryMarshal.GetArrayDataReference(table), unit);
     }
 }

@@ -80,7 +80,7 @@ internal static class PackedScatter
 
     /// <summary>Four rows at their entries: the pairs made by unpacking the vectors of amounts and weighted values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddFour(ref long table0, ref int codes, Vector256<long> amounts, Vector256<long> basisPoints, Vector256<long> units)
+    public static void AddFour(ref long table0, ref int codes, Vector256<long> amounts, Vector256<long> basisPoints, Vector256<long> units)
     {
         var a = amounts + units;
         var w = amounts * basisPoints;
