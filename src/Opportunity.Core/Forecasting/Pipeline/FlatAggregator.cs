@@ -196,27 +196,14 @@ internal static class FlatAggregator
         var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) & Vector256.Create(mask);
         var secondCount = Vector256.Create(secondCardinality);
         var currencyCount = Vector256.Create(currencies);
-        var units = Vector256.Create(unit);
         Span<int> offsets = stackalloc int[8];
         ref var offsets0 = ref MemoryMarshal.GetReference(offsets);
         var i = from;
         for (; Avx2.IsSupported && i + 8 <= to; i += 8)
         {
             var k = (((first.Codes8(i) * secondCount) + second.Codes8(i)) * currencyCount) + ByteKey.Widen8(currency, i);
-            var code = ((k << shift) | lanes) * EntryLongs;
-            ref var a = ref Unsafe.Add(ref amount0, i);
-            ref var b = ref Unsafe.Add(ref basisPoints0, i);
-            if (Vector256.EqualsAll(k, Vector256.Create(k.ToScalar())))
-            {
-                PackedScatter.AddEightOfOneKey(ref a, ref b, ref table0, code.ToScalar(), unit);
-            }
-            else
-            {
-                code.StoreUnsafe(ref offsets0);
-                var bp = Vector128.LoadUnsafe(ref b);
-                PackedScatter.AddFour(ref table0, ref offsets0, Vector256.LoadUnsafe(ref a), Avx2.ConvertToVector256Int64(bp), units);
-                PackedScatter.AddFour(ref table0, ref Unsafe.Add(ref offsets0, 4), Vector256.LoadUnsafe(ref a, 4), Avx2.ConvertToVector256Int64(Vector128.Shuffle(bp.AsUInt64(), Vector128.Create(1UL, 0UL)).AsUInt16()), units);
-            }
+            var oneKey = Vector256.EqualsAll(k, Vector256.Create(k.ToScalar()));
+            PackedScatter.AddEight(ref Unsafe.Add(ref amount0, i), ref Unsafe.Add(ref basisPoints0, i), ref table0, ((k << shift) | lanes) * EntryLongs, oneKey, ref offsets0, unit);
         }
 
         for (; i < to; i++)

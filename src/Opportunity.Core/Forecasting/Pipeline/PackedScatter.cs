@@ -62,6 +62,27 @@ internal static class PackedScatter
         AddRows(ref Unsafe.Add(ref amount0, j), ref Unsafe.Add(ref basisPoints0, j), codes[j..], ref table0, unit);
     }
 
+    /// <summary>
+    /// Eight rows at the entries <paramref name="codes"/> gives (an offset in longs per lane, written to
+    /// <paramref name="scratch"/> to be read back one by one): one update at the first lane's entry when
+    /// <paramref name="oneKey"/> (the eight share a key), otherwise a vector add per row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddEight(ref long amount0, ref ushort basisPoints0, ref long table0, Vector256<int> codes, bool oneKey, ref int scratch, long unit)
+    {
+        if (oneKey)
+        {
+            AddEightOfOneKey(ref amount0, ref basisPoints0, ref table0, codes.ToScalar(), unit);
+            return;
+        }
+
+        codes.StoreUnsafe(ref scratch);
+        var units = Vector256.Create(unit);
+        var bp = Vector128.LoadUnsafe(ref basisPoints0);
+        AddFour(ref table0, ref scratch, Vector256.LoadUnsafe(ref amount0), Avx2.ConvertToVector256Int64(bp), units);
+        AddFour(ref table0, ref Unsafe.Add(ref scratch, 4), Vector256.LoadUnsafe(ref amount0, 4), Avx2.ConvertToVector256Int64(Vector128.Shuffle(bp.AsUInt64(), Vector128.Create(1UL, 0UL)).AsUInt16()), units);
+    }
+
     /// <summary>Eight rows of one entry (a run of the clustered rows): summed in vectors, one update.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddEightOfOneKey(ref long amount0, ref ushort basisPoints0, ref long table0, int code, long unit)
@@ -80,7 +101,7 @@ internal static class PackedScatter
 
     /// <summary>Four rows at their entries: the pairs made by unpacking the vectors of amounts and weighted values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddFour(ref long table0, ref int codes, Vector256<long> amounts, Vector256<long> basisPoints, Vector256<long> units)
+    private static void AddFour(ref long table0, ref int codes, Vector256<long> amounts, Vector256<long> basisPoints, Vector256<long> units)
     {
         var a = amounts + units;
         var w = amounts * basisPoints;

@@ -16,7 +16,9 @@ internal sealed class PartnerKeyTable
 {
     private const int Cell = 2;
     private const int ReplicaShift = 1;
-    private const int ReplicatedSize = 64;
+
+    // Tables of at most this many indexes: two replicas per cell, and the touched indexes are the bits of one word.
+    private const int SmallSize = 64;
 
     private readonly bool _wide;
     private readonly PackedCount _packing;
@@ -50,7 +52,7 @@ internal sealed class PartnerKeyTable
         _wide = wide;
         _packing = packing;
         _currencies = currencies;
-        _shift = size <= ReplicatedSize ? ReplicaShift : 0;
+        _shift = size <= SmallSize ? ReplicaShift : 0;
         _keyOf = [.. Enumerable.Range(0, size).Select(k => k / currencies)];
         _currencyOf = [.. Enumerable.Range(0, size).Select(k => (byte)(k % currencies))];
         _trash = (size << _shift) * Cell;
@@ -75,8 +77,9 @@ internal sealed class PartnerKeyTable
     }
 
     /// <summary>
-    /// Adds rows [from, from + n) (n at most <see cref="ChunkRows"/>) under their key's code and currency, using
-    /// <paramref name="codes"/> (n + 7 or more) and <paramref name="uniform"/> ((n + 7) / 8 or more) as scratch space.
+    /// Adds rows [from, from + n) (n at most <see cref="ChunkRows"/>) to a table of more than 64 indexes under their
+    /// key's code and currency, using <paramref name="codes"/> (n + 7 or more) and <paramref name="uniform"/>
+    /// ((n + 7) / 8 or more) as scratch space.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddRows<TKey>(PipelineColumns c, TKey key, int from, int n, Span<int> codes, Span<bool> uniform)
@@ -97,20 +100,78 @@ internal sealed class PartnerKeyTable
         ref var amount0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(c.Amount), from);
         ref var basisPoints0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(c.BasisPoints), from);
         PackedScatter.AddBlock(ref amount0, ref basisPoints0, block, uniform, runs, ref MemoryMarshal.GetArrayDataReference(_cells), _packing.Unit);
-        if (_touched.Length > 1)
+        foreach (var code in codes[..n])
         {
-            foreach (var code in codes[..n])
+            Touch(code >> (_shift + 1));
+        }
+    }
+
+    /// <summary>Whether the table has at most 64 indexes: its rows go through <see cref="AddRowsSmall"/>.</summary>
+    public bool IsSmall => _keyOf.Length <= SmallSize;
+
+    /// <summary>
+    /// Adds rows [from, from + n) (n at most <see cref="ChunkRows"/>) to a table of at most 64 indexes, eight at a
+    /// time: their keys in a vector, the indexes they touch as bits, and the rows added straight from it (no array of
+    /// codes written and read back); rows past the partner's end in its last vector of eight go to the trash cell.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void AddRowsSmall<TKey>(PipelineColumns c, TKey key, int from, int n)
+        where TKey : struct, IRowKey
+    {
+        if (_packedRows + n > _packing.ChunkRows)
+        {
+            Unpack();
+        }
+
+        _packedRows += n;
+        ref var amount0 = ref MemoryMarshal.GetArrayDataReference(c.Amount);
+        ref var basisPoints0 = ref MemoryMarshal.GetArrayDataReference(c.BasisPoints);
+        ref var table0 = ref MemoryMarshal.GetArrayDataReference(_cells);
+        var currency = c.Currency;
+        var end = from + n;
+        var shift = _shift;
+        var unit = _packing.Unit;
+        var bits = 0UL;
+        var i = from;
+        if (Avx2.IsSupported)
+        {
+            var currencyCount = Vector256.Create(_currencies);
+            var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) & Vector256.Create((1 << shift) - 1);
+            var trash = Vector256.Create(_trash);
+            var outside = Vector256.Create(64);
+            var ones = Vector256.Create(1UL);
+            var touched = Vector256<ulong>.Zero;
+            Span<int> scratch = stackalloc int[8];
+            ref var scratch0 = ref MemoryMarshal.GetReference(scratch);
+            for (var last = c.Count - 8; i < end && i <= last; i += 8)
             {
-                Touch(code >> (_shift + 1));
+                var k = (key.Codes8(i) * currencyCount) + ByteKey.Widen8(currency, i);
+                var real = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(end - i));
+
+                // Lanes past the partner's end: index 64, which sets no bit, and the trash cell.
+                var index = Vector256.ConditionalSelect(real, k, outside);
+                var (low, high) = Vector256.Widen(index.AsUInt32());
+                touched |= Avx2.ShiftLeftLogicalVariable(ones, low) | Avx2.ShiftLeftLogicalVariable(ones, high);
+                var codes = Vector256.ConditionalSelect(real, ((k << shift) | lanes) << 1, trash);
+                var oneKey = Vector256.EqualsAll(index, Vector256.Create(index.ToScalar()));
+                PackedScatter.AddEight(ref Unsafe.Add(ref amount0, i), ref Unsafe.Add(ref basisPoints0, i), ref table0, codes, oneKey, ref scratch0, unit);
             }
+
+            var half = touched.GetLower() | touched.GetUpper();
+            bits = half.GetElement(0) | half.GetElement(1);
         }
-        else if (n > 0)
+
+        // The rows too near the columns' end for a whole vector, or every row without AVX2.
+        for (; i < end; i++)
         {
-            // The trash cell's index is the table's size: its bit is cleared (or, at 64, shifted out).
-            _touched[0] |= IndexBits(block, _shift + 1) & (_keyOf.Length == 64 ? ulong.MaxValue : (1UL << _keyOf.Length) - 1);
-            _low = 0;
-            _high = 0;
+            var k = (key.Code(i) * _currencies) + currency[i];
+            bits |= 1UL << k;
+            PackedScatter.Add(ref table0, ((k << shift) | (i & ((1 << shift) - 1))) << 1, c.Amount[i], c.BasisPoints[i], unit);
         }
+
+        _touched[0] |= bits;
+        _low = 0;
+        _high = 0;
     }
 
     /// <summary>
@@ -158,38 +219,6 @@ internal sealed class PartnerKeyTable
         }
 
         return runs;
-    }
-
-    /// <summary>The bits of the indexes the codes (cell offsets, index at bit <paramref name="indexShift"/>) name, in a table of at most 64 indexes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static ulong IndexBits(ReadOnlySpan<int> codes, int indexShift)
-    {
-        var bits = 0UL;
-        var j = 0;
-        if (Avx2.IsSupported)
-        {
-            ref var codes0 = ref MemoryMarshal.GetReference(codes);
-            var ones = Vector256.Create(1UL);
-            var acc = Vector256<ulong>.Zero;
-            for (; j + 8 <= codes.Length; j += 8)
-            {
-                var (low, high) = Vector256.Widen(Vector256.LoadUnsafe(ref codes0, (nuint)j).AsUInt32() >> indexShift);
-                acc |= Avx2.ShiftLeftLogicalVariable(ones, low) | Avx2.ShiftLeftLogicalVariable(ones, high);
-            }
-
-            var half = acc.GetLower() | acc.GetUpper();
-            bits = half.GetElement(0) | half.GetElement(1);
-        }
-
-        // As the vector shift does, an index of 64 or more (the trash cell's, in a table of 64) sets no bit; a plain
-        // shift would wrap it onto bit 0.
-        for (; j < codes.Length; j++)
-        {
-            var index = codes[j] >> indexShift;
-            bits |= index < 64 ? 1UL << index : 0;
-        }
-
-        return bits;
     }
 
     /// <summary>Writes the partner's groups in index order and clears the table.</summary>

@@ -274,8 +274,16 @@ internal static class PipelineAggregator
                 // Block by block: the keys first, then 64-bit sums into the partner's small table.
                 for (int n; i < end; i += n)
                 {
-                    n = Math.Min(Math.Min(BlockRows, table.ChunkRows), end - i);
-                    table.AddRows(c, key, i, n, codes, uniform);
+                    if (table.IsSmall)
+                    {
+                        n = Math.Min(table.ChunkRows, end - i);
+                        table.AddRowsSmall(c, key, i, n);
+                    }
+                    else
+                    {
+                        n = Math.Min(Math.Min(BlockRows, table.ChunkRows), end - i);
+                        table.AddRows(c, key, i, n, codes, uniform);
+                    }
                 }
             }
             else
