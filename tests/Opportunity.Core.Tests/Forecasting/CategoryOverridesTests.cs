@@ -33,6 +33,9 @@ public sealed class CategoryOverridesTests
             overrides.Category.Order().ToArray());
         Assert.Equal([.. overrides.Rows.Select(row => c.Category[row])], overrides.Category);
         Assert.All(overrides.RunCategory, category => Assert.Equal((byte)ForecastCategory.Commit, category));
-        Assert.Equal(before + (2 * (4 + 1 + 1)) + (2 * 3), snapshot.ColumnBytes);
+        Assert.Equal([.. overrides.Rows.Select(row => c.Amount[row])], overrides.Amount);
+        Assert.Equal([.. overrides.Rows.Select(row => c.Amount[row] * c.BasisPoints[row])], overrides.Weighted);
+        Assert.Equal([.. overrides.Rows.Select(row => c.Currency[row])], overrides.Currency);
+        Assert.Equal(before + (2 * (4 + 1 + 1 + 8 + 8 + 1)) + (2 * 3), snapshot.ColumnBytes);
     }
 }

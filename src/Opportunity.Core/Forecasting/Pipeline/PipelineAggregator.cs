@@ -380,9 +380,11 @@ internal static class PipelineAggregator
         var partnerRuns = c.PartnerRunStart;
         var runCategory = overrides.FirstCategoryOfRun;
         var runCurrency = overrides.CurrencyOfRun;
-        var currency = c.Currency;
         var overrideRows = overrides.Rows;
         var overrideFrom = overrides.RunCategory;
+        var overrideAmount = overrides.Amount;
+        var overrideWeighted = overrides.Weighted;
+        var overrideCurrency = overrides.Currency;
         var overrideTo = overrides.Category;
         var keyOf = Enumerable.Range(0, size).Select(k => (k / currencies) + info.Offset).ToArray();
         var currencyOf = Enumerable.Range(0, size).Select(k => (byte)(k % currencies)).ToArray();
@@ -401,11 +403,11 @@ internal static class PipelineAggregator
 
             for (var end = c.PartnerStart[p + 1]; e < overrideRows.Length && overrideRows[e] < end; e++)
             {
-                var row = overrideRows[e];
-                var x = c.Amount[row];
-                var moved = Vector256.Create(x, x * c.BasisPoints[row], 1, 0);
-                var moveTo = (overrideTo[e] * currencies) + currency[row];
-                CategoryCellAt(ref cells0, (overrideFrom[e] * currencies) + currency[row]) -= moved;
+                // The row's amount, weighted value and currency from the overrides' own arrays, read in order.
+                var moved = Vector256.Create(overrideAmount[e], overrideWeighted[e], 1, 0);
+                int rowCurrency = overrideCurrency[e];
+                var moveTo = (overrideTo[e] * currencies) + rowCurrency;
+                CategoryCellAt(ref cells0, (overrideFrom[e] * currencies) + rowCurrency) -= moved;
                 CategoryCellAt(ref cells0, moveTo) += moved;
                 touched |= 1UL << moveTo;
             }
