@@ -271,7 +271,8 @@ internal static class PipelineAggregator
             }
             else if (narrow || end - i <= safe)
             {
-                // Block by block: the keys first, then 64-bit sums into the partner's small table.
+                // Chunk by chunk into the partner's small table: at most 64 indexes, eight rows at a time (keys, touched
+                // bits and adds together); more, block by block (the keys first, then 64-bit sums).
                 for (int n; i < end; i += n)
                 {
                     if (table.IsSmall)
