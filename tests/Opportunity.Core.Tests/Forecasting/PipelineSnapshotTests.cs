@@ -123,25 +123,31 @@ public sealed class PipelineSnapshotTests
     }
 
     [Fact]
-    public void Group_PartnerByPeriod_BuildsAOneBytePeriodColumnOnceAndFallsBackBeyondTwoHundredFiftySixPeriods()
+    public void Group_ByPeriod_BuildsAOneBytePeriodColumnOnceAndFallsBackBeyondTwoHundredFiftySixPeriods()
     {
         var rows = Rows(13, 3_000, partners: 40);
         var snapshot = PipelineSnapshot.FromRows(rows, new PipelineSnapshotOptions { FiscalCalendar = April });
         var before = snapshot.ColumnBytes;
 
-        foreach (var dimension in new[] { PipelineDimension.CloseQuarter, PipelineDimension.CloseFiscalYear })
+        foreach (var dimension in new[] { PipelineDimension.CloseMonth, PipelineDimension.CloseQuarter, PipelineDimension.CloseFiscalYear })
         {
             AssertMatches(Recompute(rows, PipelineGrouping.By(PipelineDimension.Partner, dimension), April), snapshot.Group(PipelineDimension.Partner, dimension));
             AssertMatches(Recompute(rows, PipelineGrouping.By(dimension, PipelineDimension.Partner), April), snapshot.Group(dimension, PipelineDimension.Partner));
+            AssertMatches(Recompute(rows, PipelineGrouping.By(PipelineDimension.Region, dimension), April), snapshot.Group(PipelineDimension.Region, dimension));
         }
 
-        Assert.Equal(before + (2L * rows.Count), snapshot.ColumnBytes);
+        Assert.Equal(before + (3L * rows.Count), snapshot.ColumnBytes);
 
-        // Close dates over 80 years: 320 quarters do not fit a byte, so quarters are looked up from the month.
+        // Close dates over 80 years: 960 months and 320 quarters do not fit a byte, so they are read from the month.
         var spread = rows.Select((r, i) => new PipelineRow(r.Partner, r.Amount, r.Stage, r.Probability, r.Category, new LocalDate(1990 + (i % 80), 1 + (i % 12), 1)) { Region = r.Region, ProductLine = r.ProductLine }).ToList();
         var wide = PipelineSnapshot.FromRows(spread, new PipelineSnapshotOptions { FiscalCalendar = April });
         var wideBefore = wide.ColumnBytes;
-        AssertMatches(Recompute(spread, PipelineGrouping.By(PipelineDimension.Partner, PipelineDimension.CloseQuarter), April), wide.Group(PipelineDimension.Partner, PipelineDimension.CloseQuarter));
+        foreach (var dimension in new[] { PipelineDimension.CloseMonth, PipelineDimension.CloseQuarter })
+        {
+            AssertMatches(Recompute(spread, PipelineGrouping.By(PipelineDimension.Partner, dimension), April), wide.Group(PipelineDimension.Partner, dimension));
+            AssertMatches(Recompute(spread, PipelineGrouping.By(PipelineDimension.Region, dimension), April), wide.Group(PipelineDimension.Region, dimension));
+        }
+
         Assert.Equal(wideBefore, wide.ColumnBytes);
     }
 

@@ -7,7 +7,7 @@ namespace Opportunity.Forecasting;
 
 /// <summary>
 /// Groupings without the partner: rows are scattered into one small table per thread keyed by the
-/// raw column codes (quarters and fiscal years from the snapshot's period byte column, months folded into
+/// raw column codes (months, quarters and fiscal years from the snapshot's period byte columns, months folded into
 /// them after the scan where periods do not fit a byte), replicated up to four ways so consecutive rows
 /// with the same key do not wait on each other. Keys are computed eight rows at a time in a vector and the
 /// rows added straight from it; a row's count and amount share one packed cell (<see cref="PackedCount"/>).
@@ -76,8 +76,6 @@ internal static class FlatAggregator
     {
         var c = snapshot.Columns;
         var d = snapshot.Dictionaries;
-        int min = snapshot.MinMonthCode;
-        var months = snapshot.Count == 0 ? 1 : snapshot.MaxMonthCode - min + 1;
         return dimension switch
         {
             null => new RawDimension(null, null, null, 0, 1, [0]),
@@ -85,7 +83,7 @@ internal static class FlatAggregator
             PipelineDimension.ForecastCategory => new RawDimension(c.Category, null, null, 0, 5, Identity(5)),
             PipelineDimension.Region => new RawDimension(null, c.Region, null, 0, d.Regions.Length, Identity(d.Regions.Length)),
             PipelineDimension.ProductLine => new RawDimension(null, c.ProductLine, null, 0, d.ProductLines.Length, Identity(d.ProductLines.Length)),
-            PipelineDimension.CloseMonth => new RawDimension(null, null, c.Month, min, months, [.. Enumerable.Range(0, months).Select(m => m + min + (2000 * 12))]),
+            PipelineDimension.CloseMonth => Period(snapshot, PeriodKind.Month),
             PipelineDimension.CloseQuarter => Period(snapshot, PeriodKind.Quarter),
             PipelineDimension.CloseFiscalYear => Period(snapshot, PeriodKind.FiscalYear),
             _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Not a column dimension."),

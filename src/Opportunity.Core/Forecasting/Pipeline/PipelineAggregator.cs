@@ -75,7 +75,6 @@ internal static class PipelineAggregator
         var c = snapshot.Columns;
         var d = snapshot.Dictionaries;
         var minMonth = snapshot.MinMonthCode;
-        var months = snapshot.Count == 0 ? 1 : snapshot.MaxMonthCode - minMonth + 1;
         switch (dimension)
         {
             case null:
@@ -89,16 +88,17 @@ internal static class PipelineAggregator
             case PipelineDimension.ProductLine:
                 return consumer.Consume(new UShortKey(c.ProductLine), new RowKeyInfo(d.ProductLines.Length, 0));
             case PipelineDimension.CloseMonth:
-                return consumer.Consume(new MonthKey(c.Month, minMonth), new RowKeyInfo(months, minMonth + (2000 * 12)));
             case PipelineDimension.CloseQuarter:
             case PipelineDimension.CloseFiscalYear:
-                var kind = dimension == PipelineDimension.CloseQuarter ? PeriodKind.Quarter : PeriodKind.FiscalYear;
+                var kind = dimension == PipelineDimension.CloseMonth ? PeriodKind.Month : dimension == PipelineDimension.CloseQuarter ? PeriodKind.Quarter : PeriodKind.FiscalYear;
                 var (map, first) = snapshot.PeriodMap(kind);
 
                 // Few periods (the usual case): a byte column built once per snapshot.
                 return map[^1] <= byte.MaxValue
                     ? consumer.Consume(new ByteKey(snapshot.PeriodColumn(kind, map)), new RowKeyInfo(map[^1] + 1, first))
-                    : consumer.Consume(new MappedMonthKey(c.Month, minMonth, map), new RowKeyInfo(map[^1] + 1, first));
+                    : kind == PeriodKind.Month
+                        ? consumer.Consume(new MonthKey(c.Month, minMonth), new RowKeyInfo(map.Length, first))
+                        : consumer.Consume(new MappedMonthKey(c.Month, minMonth, map), new RowKeyInfo(map[^1] + 1, first));
             case PipelineDimension.Partner:
                 throw new InvalidOperationException("Partner groupings walk partner runs; they have no row key.");
             default:

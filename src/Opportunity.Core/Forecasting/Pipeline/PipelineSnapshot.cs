@@ -57,7 +57,7 @@ public sealed class PipelineSnapshot
     /// forecast category is not its stage run's once a partner × forecast category grouping has listed them,
     /// and 4 bytes per partner once a forecast hierarchy has rolled the snapshot up by region.
     /// </summary>
-    public long ColumnBytes => ((long)Count * PipelineColumns.BytesPerRow) + Columns.IndexBytes + Products.Bytes + (_quarters?.Length ?? 0) + (_fiscalYears?.Length ?? 0) + (_categoryOverrides?.Bytes ?? 0) + (4L * (_partnerRegions?.Length ?? 0));
+    public long ColumnBytes => ((long)Count * PipelineColumns.BytesPerRow) + Columns.IndexBytes + Products.Bytes + (_months?.Length ?? 0) + (_quarters?.Length ?? 0) + (_fiscalYears?.Length ?? 0) + (_categoryOverrides?.Bytes ?? 0) + (4L * (_partnerRegions?.Length ?? 0));
 
     /// <summary><see cref="ColumnBytes"/> per deal (0 when empty).</summary>
     public double BytesPerOpportunity => Count == 0 ? 0 : ColumnBytes / (double)Count;
@@ -77,6 +77,7 @@ public sealed class PipelineSnapshot
 
     internal PipelineSnapshotOptions Options { get; }
 
+    private byte[]? _months;
     private byte[]? _quarters;
     private byte[]? _fiscalYears;
     private CategoryOverrides? _categoryOverrides;
@@ -131,13 +132,14 @@ public sealed class PipelineSnapshot
     }
 
     /// <summary>
-    /// Each deal's close quarter or fiscal year as <paramref name="map"/>[month − first month] (a byte per deal,
-    /// built on first use and kept: the snapshot never changes), so partner groupings by period read a byte
-    /// per row instead of looking the month up row by row. The map must hold codes below 256.
+    /// Each deal's close month, quarter or fiscal year as <paramref name="map"/>[month − first month] (a byte per
+    /// deal, built on first use and kept: the snapshot never changes), so groupings by period read a byte per row
+    /// instead of the two-byte month (and, for quarters and years, looking it up row by row). The map must hold
+    /// codes below 256.
     /// </summary>
     internal byte[] PeriodColumn(PeriodKind kind, int[] map)
     {
-        ref var cached = ref kind == PeriodKind.Quarter ? ref _quarters : ref _fiscalYears;
+        ref var cached = ref kind == PeriodKind.Month ? ref _months : ref kind == PeriodKind.Quarter ? ref _quarters : ref _fiscalYears;
         if (Volatile.Read(ref cached) is { } built)
         {
             return built;
