@@ -136,7 +136,8 @@ public sealed class PipelineSnapshotTests
             AssertMatches(Recompute(rows, PipelineGrouping.By(PipelineDimension.Region, dimension), April), snapshot.Group(PipelineDimension.Region, dimension));
         }
 
-        Assert.Equal(before + (3L * rows.Count), snapshot.ColumnBytes);
+        // Three period columns and the region's byte column.
+        Assert.Equal(before + (4L * rows.Count), snapshot.ColumnBytes);
 
         // Close dates over 80 years: 960 months and 320 quarters do not fit a byte, so they are read from the month.
         var spread = rows.Select((r, i) => new PipelineRow(r.Partner, r.Amount, r.Stage, r.Probability, r.Category, new LocalDate(1990 + (i % 80), 1 + (i % 12), 1)) { Region = r.Region, ProductLine = r.ProductLine }).ToList();
@@ -148,7 +149,37 @@ public sealed class PipelineSnapshotTests
             AssertMatches(Recompute(spread, PipelineGrouping.By(PipelineDimension.Region, dimension), April), wide.Group(PipelineDimension.Region, dimension));
         }
 
-        Assert.Equal(wideBefore, wide.ColumnBytes);
+        // No period column, only the region's byte column.
+        Assert.Equal(wideBefore + spread.Count, wide.ColumnBytes);
+    }
+
+    [Theory]
+    [InlineData(40, true)]
+    [InlineData(256, true)]
+    [InlineData(257, false)]
+    public void Group_ByRegionOrProductLine_ReadsAByteColumnWhileTheLabelsFitAByte(int labels, bool bytes)
+    {
+        // Regions and product lines spread over `labels` values (with (none), one more label): up to 256 labels
+        // the groupings read a byte column built once per dimension; beyond, the two-byte column, with the same answers.
+        var rows = Rows(19, 4_000, partners: 60).Select((r, i) => r with
+        {
+            Region = i % 7 == 0 ? null : $"R{i % (labels - 1):D3}",
+            ProductLine = i % 5 == 0 ? null : $"L{(i * 7) % (labels - 1):D3}",
+        }).ToList();
+        var snapshot = PipelineSnapshot.FromRows(rows, new PipelineSnapshotOptions { FiscalCalendar = April });
+        var before = snapshot.ColumnBytes;
+
+        foreach (var grouping in new[]
+        {
+            PipelineGrouping.By(PipelineDimension.Region), PipelineGrouping.By(PipelineDimension.ProductLine),
+            PipelineGrouping.By(PipelineDimension.Region, PipelineDimension.ProductLine), PipelineGrouping.By(PipelineDimension.Partner, PipelineDimension.Region),
+            PipelineGrouping.By(PipelineDimension.ProductLine, PipelineDimension.Partner), PipelineGrouping.By(PipelineDimension.Region, PipelineDimension.CloseQuarter),
+        })
+        {
+            AssertMatches(Recompute(rows, grouping, April), snapshot.Group(grouping));
+        }
+
+        Assert.Equal(before + (bytes ? 2L * rows.Count : 0) + rows.Count, snapshot.ColumnBytes);
     }
 
     [Fact]

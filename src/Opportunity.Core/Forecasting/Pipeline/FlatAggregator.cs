@@ -7,7 +7,8 @@ namespace Opportunity.Forecasting;
 
 /// <summary>
 /// Groupings without the partner: rows are scattered into one small table per thread keyed by the
-/// raw column codes (months, quarters and fiscal years from the snapshot's period byte columns, months folded into
+/// raw column codes (regions and product lines from the snapshot's label byte columns where they fit a byte; months,
+/// quarters and fiscal years from its period byte columns, months folded into
 /// them after the scan where periods do not fit a byte), replicated up to four ways so consecutive rows
 /// with the same key do not wait on each other. Keys are computed eight rows at a time in a vector and the
 /// rows added straight from it; a row's count and amount share one packed cell (<see cref="PackedCount"/>).
@@ -81,13 +82,18 @@ internal static class FlatAggregator
             null => new RawDimension(null, null, null, 0, 1, [0]),
             PipelineDimension.Stage => new RawDimension(c.Stage, null, null, 0, Math.Max(1, d.Stages.Length), Identity(Math.Max(1, d.Stages.Length))),
             PipelineDimension.ForecastCategory => new RawDimension(c.Category, null, null, 0, 5, Identity(5)),
-            PipelineDimension.Region => new RawDimension(null, c.Region, null, 0, d.Regions.Length, Identity(d.Regions.Length)),
-            PipelineDimension.ProductLine => new RawDimension(null, c.ProductLine, null, 0, d.ProductLines.Length, Identity(d.ProductLines.Length)),
+            PipelineDimension.Region => Labels(snapshot, PipelineDimension.Region, c.Region, d.Regions.Length),
+            PipelineDimension.ProductLine => Labels(snapshot, PipelineDimension.ProductLine, c.ProductLine, d.ProductLines.Length),
             PipelineDimension.CloseMonth => Period(snapshot, PeriodKind.Month),
             PipelineDimension.CloseQuarter => Period(snapshot, PeriodKind.Quarter),
             PipelineDimension.CloseFiscalYear => Period(snapshot, PeriodKind.FiscalYear),
             _ => throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "Not a column dimension."),
         };
+
+        static RawDimension Labels(PipelineSnapshot snapshot, PipelineDimension dimension, ushort[] words, int cardinality) =>
+            snapshot.LabelBytes(dimension) is { } bytes
+                ? new RawDimension(bytes, null, null, 0, cardinality, Identity(cardinality))
+                : new RawDimension(null, words, null, 0, cardinality, Identity(cardinality));
 
         static int[] Identity(int cardinality) => [.. Enumerable.Range(0, cardinality)];
     }

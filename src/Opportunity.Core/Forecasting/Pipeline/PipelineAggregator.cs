@@ -84,9 +84,13 @@ internal static class PipelineAggregator
             case PipelineDimension.ForecastCategory:
                 return consumer.Consume(new ByteKey(c.Category), new RowKeyInfo(5, 0));
             case PipelineDimension.Region:
-                return consumer.Consume(new UShortKey(c.Region), new RowKeyInfo(d.Regions.Length, 0));
             case PipelineDimension.ProductLine:
-                return consumer.Consume(new UShortKey(c.ProductLine), new RowKeyInfo(d.ProductLines.Length, 0));
+                var info = new RowKeyInfo(dimension == PipelineDimension.Region ? d.Regions.Length : d.ProductLines.Length, 0);
+
+                // At most 256 labels (the usual case): a byte column built once per snapshot.
+                return snapshot.LabelBytes(dimension.Value) is { } bytes
+                    ? consumer.Consume(new ByteKey(bytes), info)
+                    : consumer.Consume(new UShortKey(dimension == PipelineDimension.Region ? c.Region : c.ProductLine), info);
             case PipelineDimension.CloseMonth:
             case PipelineDimension.CloseQuarter:
             case PipelineDimension.CloseFiscalYear:

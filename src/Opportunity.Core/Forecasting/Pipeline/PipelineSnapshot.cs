@@ -57,7 +57,7 @@ public sealed class PipelineSnapshot
     /// forecast category is not its stage run's once a partner × forecast category grouping has listed them,
     /// and 4 bytes per partner once a forecast hierarchy has rolled the snapshot up by region.
     /// </summary>
-    public long ColumnBytes => ((long)Count * PipelineColumns.BytesPerRow) + Columns.IndexBytes + Products.Bytes + (_months?.Length ?? 0) + (_quarters?.Length ?? 0) + (_fiscalYears?.Length ?? 0) + (_categoryOverrides?.Bytes ?? 0) + (4L * (_partnerRegions?.Length ?? 0));
+    public long ColumnBytes => ((long)Count * PipelineColumns.BytesPerRow) + Columns.IndexBytes + Products.Bytes + (_regions?.Length ?? 0) + (_productLines?.Length ?? 0) + (_months?.Length ?? 0) + (_quarters?.Length ?? 0) + (_fiscalYears?.Length ?? 0) + (_categoryOverrides?.Bytes ?? 0) + (4L * (_partnerRegions?.Length ?? 0));
 
     /// <summary><see cref="ColumnBytes"/> per deal (0 when empty).</summary>
     public double BytesPerOpportunity => Count == 0 ? 0 : ColumnBytes / (double)Count;
@@ -77,6 +77,8 @@ public sealed class PipelineSnapshot
 
     internal PipelineSnapshotOptions Options { get; }
 
+    private byte[]? _regions;
+    private byte[]? _productLines;
     private byte[]? _months;
     private byte[]? _quarters;
     private byte[]? _fiscalYears;
@@ -129,6 +131,34 @@ public sealed class PipelineSnapshot
         }
 
         return (map, first);
+    }
+
+    /// <summary>
+    /// The region or product-line column as a byte per deal where the dictionary has at most 256 labels (built on first
+    /// use and kept, as the period columns are), so groupings by them read a byte per row instead of two; null when the
+    /// labels do not fit a byte.
+    /// </summary>
+    internal byte[]? LabelBytes(PipelineDimension dimension)
+    {
+        var (column, labels) = dimension == PipelineDimension.Region ? (Columns.Region, Dictionaries.Regions.Length) : (Columns.ProductLine, Dictionaries.ProductLines.Length);
+        if (labels > byte.MaxValue + 1)
+        {
+            return null;
+        }
+
+        ref var cached = ref dimension == PipelineDimension.Region ? ref _regions : ref _productLines;
+        if (Volatile.Read(ref cached) is { } built)
+        {
+            return built;
+        }
+
+        var bytes = new byte[column.Length];
+        for (var i = 0; i < column.Length; i++)
+        {
+            bytes[i] = (byte)column[i];
+        }
+
+        return Interlocked.CompareExchange(ref cached, bytes, null) ?? bytes;
     }
 
     /// <summary>
