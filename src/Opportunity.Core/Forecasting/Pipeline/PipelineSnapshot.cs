@@ -52,10 +52,11 @@ public sealed class PipelineSnapshot
 
     /// <summary>
     /// Bytes held by the columns, the partner offsets, the run index and the product amounts of deals with
-    /// lines (14 bytes per product of a deal; dictionaries excluded), plus one byte per deal for each
-    /// close-period column (quarter, fiscal year) built by a partner grouping so far, and 5 bytes per deal whose
-    /// forecast category is not its stage run's once a partner × forecast category grouping has listed them,
-    /// and 4 bytes per partner once a forecast hierarchy has rolled the snapshot up by region.
+    /// lines (14 bytes per product of a deal; dictionaries excluded), plus what groupings have built so far and
+    /// keep: one byte per deal for each one-byte key column (close month, quarter, fiscal year; region and
+    /// product line while their labels fit a byte), 23 bytes per deal whose forecast category is not its stage
+    /// run's and 2 bytes per run once a forecast category grouping or roll-up has listed them, and 4 bytes per
+    /// partner once a forecast hierarchy has rolled the snapshot up by region.
     /// </summary>
     public long ColumnBytes => ((long)Count * PipelineColumns.BytesPerRow) + Columns.IndexBytes + Products.Bytes + (_regions?.Length ?? 0) + (_productLines?.Length ?? 0) + (_months?.Length ?? 0) + (_quarters?.Length ?? 0) + (_fiscalYears?.Length ?? 0) + (_categoryOverrides?.Bytes ?? 0) + (4L * (_partnerRegions?.Length ?? 0));
 
