@@ -115,7 +115,8 @@ public sealed class DueWorkProcessor
             cancellationToken).ConfigureAwait(false);
         if (_snapshots is not null)
         {
-            report = report with { ForecastSnapshots = await _snapshots.TakeDueAsync(now, cancellationToken).ConfigureAwait(false) };
+            var (taken, failed) = await _snapshots.TakeDueCountingFailuresAsync(now, cancellationToken).ConfigureAwait(false);
+            report = report with { ForecastSnapshots = taken, Failures = report.Failures + failed };
         }
 
         if (activity is { IsAllDataRequested: true })

@@ -45,7 +45,7 @@ public sealed record DueWorkReport
     /// <summary>Items whose save lost a race to another host (version conflict); that host's work stands.</summary>
     public int Conflicts { get; init; }
 
-    /// <summary>Items that failed with an error (logged); they stay due and are retried next run.</summary>
+    /// <summary>Items that failed with an error (logged), scheduled forecast snapshot runs among them (e.g. a tenant's foreign currency without a rate); they stay due and are retried next run.</summary>
     public int Failures { get; init; }
 
     /// <summary>

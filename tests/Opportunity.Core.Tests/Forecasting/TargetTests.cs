@@ -39,6 +39,17 @@ public sealed class TargetTests
     }
 
     [Fact]
+    public void Compute_NodeQuota_IsRefusedRatherThanAnsweredWithTheNetwork()
+    {
+        var snapshot = ForecastRollupTests.Quarter1(new FakeClock(Instant.FromUtc(2025, 2, 3, 10, 0)));
+
+        var error = Assert.Throws<ArgumentException>(() => ForecastVsTarget.Compute(snapshot, new SalesTarget(Q1, new Money(800m, CurrencyCode.EUR)) { Node = "network/region:EMEA" }));
+
+        Assert.Equal("target", error.ParamName);
+        Assert.Contains("ForecastHierarchyRollup.Attainment", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SalesTarget_Negative_Throws() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new SalesTarget(Q1, new Money(-1m, CurrencyCode.EUR)));
 

@@ -72,6 +72,33 @@ public sealed class ForecastSnapshotSchedulerTests
     }
 
     [Fact]
+    public async Task ProcessDueAsync_SnapshotRunFails_CountsAFailureAndStaysDue()
+    {
+        var clock = new NodaTime.Testing.FakeClock(Instant.FromUtc(2025, 2, 3, 6, 0));
+        var services = new ServiceCollection();
+        services.AddSingleton<IClock>(clock);
+        services.AddOpportunityManagement(o => o.HostId = "host-1")
+            .AddLeadDistribution(o => o.RuleSet = Opportunity.Routing.RoutingRuleSet.Create("rr").InTerritory().PickRoundRobin().Build())
+            .AddForecastSnapshotSchedule(o =>
+            {
+                o.Tenants.Add(Tenant.Value);
+                o.TimeZone = "UTC";
+            });
+        using var provider = services.BuildServiceProvider();
+        var store = provider.GetRequiredService<InMemoryStore>();
+        await store.UpsertAsync(new Partner(Tenant, new PartnerId("P1"), "Alpha", PartnerTier.Gold));
+
+        // A deal in USD and no exchange-rate provider: the EUR snapshot cannot be taken.
+        await store.AddAsync(SalesOpportunity.Open(Tenant, new OpportunityId("O-1"), new SalesOpportunityDraft(new PartnerId("P1"), new Money(10_000m, CurrencyCode.USD), new LocalDate(2025, 3, 14)), PipelineDefinition.Default, "sales", clock));
+        var processor = provider.GetRequiredService<DueWorkProcessor>();
+
+        var report = await processor.ProcessDueAsync(clock.GetCurrentInstant());
+
+        Assert.Equal((0, 1), (report.ForecastSnapshots, report.Failures));
+        Assert.Empty(await store.ListAsync(Tenant, FiscalCalendar.CalendarYear.Quarter(2025, 1), ForecastScope.OfNode("network")));
+    }
+
+    [Fact]
     public void AddForecastSnapshotSchedule_BadConfiguration_FailsNamingEachOption()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

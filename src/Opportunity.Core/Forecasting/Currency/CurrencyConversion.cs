@@ -43,7 +43,7 @@ internal static class CurrencyConversion
 
             if (rates is null)
             {
-                throw new ExchangeRateNotFoundException(currency, target, asOf);
+                throw ExchangeRateNotFoundException.NoProvider(currency, target, asOf);
             }
 
             anyForeign = true;
@@ -68,7 +68,7 @@ internal static class CurrencyConversion
         }
 
         return rates is null
-            ? throw new ExchangeRateNotFoundException(from, to, asOf)
+            ? throw ExchangeRateNotFoundException.NoProvider(from, to, asOf)
             : rates.GetRate(from, to, asOf);
     }
 }

@@ -149,9 +149,9 @@ public sealed class ForecastHierarchyRollup
 
     /// <summary>
     /// The node's figures against its quota. The target's <see cref="SalesTarget.Node"/> names the
-    /// node; a target without one is the root's.
+    /// node; the network target (no node, partner or region) is the root's.
     /// </summary>
-    /// <exception cref="ArgumentException">The target is for another period.</exception>
+    /// <exception cref="ArgumentException">The target is for another period, or is a partner's or region's target (those are compared with <see cref="ForecastVsTarget.Compute"/>).</exception>
     /// <exception cref="CurrencyMismatchException">The target is not in the reporting currency.</exception>
     /// <exception cref="EntityNotFoundException">The target's node is not in the tree (<see cref="OpportunityErrorCodes.ForecastNodeNotFound"/>).</exception>
     public ForecastNodeAttainment Attainment(SalesTarget target)
@@ -165,6 +165,12 @@ public sealed class ForecastHierarchyRollup
         if (target.Amount.Currency != Currency)
         {
             throw new CurrencyMismatchException(target.Amount.Currency, Currency);
+        }
+
+        if (target.Partner is not null || target.Region is not null)
+        {
+            // Taking the root for them would answer with the network's figures.
+            throw new ArgumentException($"The target is for {target.Scope}; compare partner and region targets with ForecastVsTarget.Compute. A roll-up's attainment takes a node's quota (SalesTarget.Node) or the network target.", nameof(target));
         }
 
         var node = this[target.Node ?? Root];

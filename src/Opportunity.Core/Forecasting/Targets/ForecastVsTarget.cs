@@ -50,10 +50,17 @@ public sealed record ForecastVsTarget
     /// <param name="snapshot">The pipeline.</param>
     /// <param name="target">The target; its currency is the reporting currency.</param>
     /// <param name="options">Monte Carlo settings (trials, seed, rates); period, currency and target are taken from <paramref name="target"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="target"/> is a node's quota (<see cref="SalesTarget.Node"/> set): those go to <see cref="ForecastHierarchyRollup.Attainment"/>.</exception>
     public static ForecastVsTarget Compute(PipelineSnapshot snapshot, SalesTarget target, ForecastOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(target);
+        if (target.Node is not null)
+        {
+            // A node's quota is not a filter of the snapshot: its deals are the node's leaves, known only to the tree.
+            throw new ArgumentException($"The target is node {target.Node}'s quota; compare it with ForecastHierarchyRollup.Attainment. ForecastVsTarget takes network, partner and region targets.", nameof(target));
+        }
+
         var currency = target.Amount.Currency;
         var asOf = options?.RatesAsOf ?? target.Period.LastDay;
         var scope = new PipelineFilter { Period = target.Period, Partner = target.Partner, Region = target.Region };

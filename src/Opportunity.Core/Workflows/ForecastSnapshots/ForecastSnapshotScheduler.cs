@@ -83,12 +83,17 @@ public sealed partial class ForecastSnapshotScheduler
     /// and stays due (claimed again after the lease); the others go on.
     /// </summary>
     /// <returns>How many runs this call took (saved).</returns>
-    public async Task<int> TakeDueAsync(Instant now, CancellationToken cancellationToken = default)
+    public async Task<int> TakeDueAsync(Instant now, CancellationToken cancellationToken = default) =>
+        (await TakeDueCountingFailuresAsync(now, cancellationToken).ConfigureAwait(false)).Taken;
+
+    /// <summary><see cref="TakeDueAsync"/>, also counting the claimed runs that failed (for <see cref="DueWorkReport.Failures"/>).</summary>
+    internal async Task<(int Taken, int Failed)> TakeDueCountingFailuresAsync(Instant now, CancellationToken cancellationToken)
     {
         var options = _options.Value;
         var management = _management.Value;
         var takenOn = LatestDue(now);
         var taken = 0;
+        var failed = 0;
         foreach (var tenant in options.Tenants.Select(t => new TenantId(t)))
         {
             if (!await _runs.TryClaimRunAsync(tenant, takenOn, management.HostId, now, management.ClaimLease, cancellationToken).ConfigureAwait(false))
@@ -112,10 +117,11 @@ public sealed partial class ForecastSnapshotScheduler
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 LogFailed(ex, tenant.Value, takenOn);
+                failed++;
             }
         }
 
-        return taken;
+        return (taken, failed);
     }
 
     /// <summary>One snapshot per node of the tenant's tree for the period of <paramref name="takenOn"/>.</summary>

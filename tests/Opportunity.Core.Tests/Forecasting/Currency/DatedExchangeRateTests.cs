@@ -90,6 +90,22 @@ public sealed class DatedExchangeRateTests
     }
 
     [Fact]
+    public void ToReport_NoProviderOrNoRateDate_SaysWhichIsMissingRatherThanNamingTheYearOne()
+    {
+        var snapshot = PipelineSnapshot.FromRows([new PipelineRow(new PartnerId("P1"), new Money(10m, CurrencyCode.USD), "Proposal", Probability.FromPercent(50), ForecastCategory.BestCase, new LocalDate(2026, 2, 14))]);
+        var rates = new DatedExchangeRates().Add(CurrencyCode.USD, CurrencyCode.EUR, new LocalDate(2026, 1, 1), 0.90m);
+        using var totals = snapshot.Group(PipelineGrouping.Total);
+
+        var noProvider = Assert.Throws<ExchangeRateNotFoundException>(() => totals.ToReport(CurrencyCode.EUR));
+        var noDate = Assert.Throws<ExchangeRateNotFoundException>(() => totals.ToReport(CurrencyCode.EUR, rates));
+
+        Assert.Contains("without exchange rates", noProvider.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("0001-01-01", noProvider.Message, StringComparison.Ordinal);
+        Assert.Contains("the default rate date: pass the report's rate date (asOf)", noDate.Message, StringComparison.Ordinal);
+        Assert.Equal(new Money(9m, CurrencyCode.EUR), totals.ToReport(CurrencyCode.EUR, rates, new LocalDate(2026, 3, 31)).Total.Amount);
+    }
+
+    [Fact]
     public void Rollup_CloseMonthDating_CumulativeViewsUseEachDealsMonth()
     {
         var rates = new DatedExchangeRates()

@@ -212,6 +212,19 @@ public sealed class ForecastHierarchyRollupTests
     }
 
     [Fact]
+    public void Attainment_PartnerOrRegionTarget_IsRefusedRatherThanAnsweredWithTheNetwork()
+    {
+        var rollup = ForecastHierarchyRollup.Compute(Pipeline(), Tree, Q1, CurrencyCode.EUR);
+
+        var partner = Assert.Throws<ArgumentException>(() => rollup.Attainment(new SalesTarget(Q1, Eur(100m)) { Partner = new PartnerId("P1") }));
+        var region = Assert.Throws<ArgumentException>(() => rollup.Attainment(new SalesTarget(Q1, Eur(100m)) { Region = "EMEA" }));
+
+        Assert.Contains("partner P1", partner.Message, StringComparison.Ordinal);
+        Assert.Contains("ForecastVsTarget.Compute", region.Message, StringComparison.Ordinal);
+        Assert.Equal("target", partner.ParamName);
+    }
+
+    [Fact]
     public void Won_NodeSnapshots_MeasureAccuracyPerNode()
     {
         var rollup = ForecastHierarchyRollup.Compute(Pipeline(), Tree, Q1, CurrencyCode.EUR);
