@@ -38,6 +38,14 @@ public sealed class SampleCommandTests : IClassFixture<SampleCommandTests.Simula
         return (code, output.ToString());
     }
 
+    /// <summary>A command that must fail with a usage error: the error and what it printed before failing.</summary>
+    internal static (UsageException Error, string Output) RunFailing(params string[] args)
+    {
+        using var output = new StringWriter();
+        var error = Assert.Throws<UsageException>(() => Commands.Commands.RunAsync(Arguments.Parse(args, Commands.Commands.Names, Commands.Commands.Flags), output).GetAwaiter().GetResult());
+        return (error, output.ToString());
+    }
+
     [Fact]
     public void Run_SmallNetwork_PrintsPipelineForecastScorecardAndStatistics()
     {
@@ -129,6 +137,19 @@ public sealed class SampleCommandTests : IClassFixture<SampleCommandTests.Simula
         var withDb = args.Concat(args[0] is "frobnicate" or "run" ? [] : new[] { "--db", _db.Path }).ToArray();
         var ex = Assert.Throws<UsageException>(() => Run(withDb));
         Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Fact]
+    public void UnknownOptionWithoutValue_IsReportedAsUnknown()
+    {
+        var csv = Path.Combine(_db.Folder.FullName, "unknown-option.csv");
+        File.WriteAllText(csv, "id,partner,stage,amount,currency\nQ1,P001,Proposal,10,EUR\n");
+
+        var (error, _) = RunFailing("import", csv, "--db", Path.Combine(_db.Folder.FullName, "unknown-option.db"), "--bogus");
+        var (known, _) = RunFailing("forecast", "--db", _db.Path, "--by");
+
+        Assert.StartsWith("unknown option '--bogus'", error.Message, StringComparison.Ordinal);
+        Assert.Equal("option '--by' needs a value", known.Message);
     }
 
     [Fact]

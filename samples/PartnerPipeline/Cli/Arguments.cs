@@ -9,6 +9,10 @@ internal sealed class Arguments
     private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
 
+    // Options given last or before another option: refused when read ("needs a value"), or by
+    // EnsureAllUsed as unknown when the command does not take them.
+    private readonly HashSet<string> _withoutValue = new(StringComparer.Ordinal);
+
     private Arguments(string command, List<string> positional)
     {
         Command = command;
@@ -51,7 +55,8 @@ internal sealed class Arguments
                 }
                 else
                 {
-                    throw new UsageException($"option '--{name}' needs a value");
+                    parsed._options[name] = null;
+                    parsed._withoutValue.Add(name);
                 }
             }
             else
@@ -66,7 +71,9 @@ internal sealed class Arguments
     public string? Option(string name)
     {
         _read.Add(name);
-        return _options.GetValueOrDefault(name);
+        return _withoutValue.Contains(name)
+            ? throw new UsageException($"option '--{name}' needs a value")
+            : _options.GetValueOrDefault(name);
     }
 
     public bool Flag(string name)
