@@ -1,6 +1,7 @@
 using Opportunity;
 using Opportunity.Forecasting;
 using Opportunity.Persistence.Sqlite;
+using PartnerPipeline.Cli;
 using PartnerPipeline.Commands;
 using PartnerPipeline.Reports;
 using PartnerPipeline.Simulation;
@@ -35,4 +36,43 @@ public sealed class ReportTargetTests : IDisposable
         Assert.Equal([QuarterSimulation.End.InUtc().Date, QuarterSimulation.End.InUtc().Date.PlusDays(1)], recorded.Select(s => s.TakenOn));
         Assert.Equal(later.Forecast.Expected, recorded[1].Expected.Amount);
     }
+
+    [Fact]
+    public async Task Report_TargetInACurrencyWithoutRates_FailsAndWritesNothing()
+    {
+        var path = Path.Combine(_folder.FullName, "failed.db");
+        Assert.Equal(0, SampleCommandTests.Run("run", "--db", path, "--partners", "20", "--leads", "40").ExitCode);
+        var quarter = ReportBuilder.QuarterOf(QuarterSimulation.End);
+        var (error, _) = SampleCommandTests.RunFailing("report", "--html", Path.Combine(_folder.FullName, "r.html"), "--db", path, "--target", "1000", "--currency", "USD");
+        var (code, _) = SampleCommandTests.Run("report", "--html", Path.Combine(_folder.FullName, "r.html"), "--db", path);
+
+        Assert.Contains("no exchange rate from EUR to USD", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, code); // the failed report left no USD target behind
+        using var store = new SqliteStore(path);
+        Assert.Null(await store.Targets.FindTargetAsync(SampleNetwork.Tenant, quarter));
+    }
+
+    [Fact]
+    public async Task Report_DistributorRollup_ConvertsOtherCurrenciesIntoOneLinePerDistributor()
+    {
+        var path = Path.Combine(_folder.FullName, "rollup.db");
+        Assert.Equal(0, SampleCommandTests.Run("run", "--db", path, "--partners", "40", "--leads", "40").ExitCode);
+        var before = Rollup(await ReportCommand.BuildAsync(path, QuarterSimulation.End, null));
+        var distributor = before.Keys.First();
+        var id = distributor.Split(' ')[1];
+        var csv = Path.Combine(_folder.FullName, "usd.csv");
+        File.WriteAllText(csv, $"id,partner,stage,amount,currency,probability\nU1,{id},Proposal,1000000,USD,0.4\n");
+        Assert.Equal(0, SampleCommandTests.Run("import", csv, "--db", path).ExitCode);
+
+        var after = Rollup(await ReportCommand.BuildAsync(path, QuarterSimulation.End, null, new CurrencyOptions(CurrencyCode.EUR, "USD=0.5")));
+
+        Assert.Equal(before.Keys, after.Keys); // one line per distributor, not one per currency
+        Assert.Equal(before[distributor] + 200_000m, after[distributor]); // 1,000,000 USD × 0.4 × 0.5
+    }
+
+    private static Dictionary<string, decimal> Rollup(ReportModel model) =>
+        model.Statistics
+            .Where(s => s.Key.StartsWith("Distributor ", StringComparison.Ordinal))
+            .GroupBy(s => s.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Sum(s => decimal.Parse(s.Value, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture)), StringComparer.Ordinal);
 }

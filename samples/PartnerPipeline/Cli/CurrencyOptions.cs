@@ -69,6 +69,7 @@ internal sealed record CurrencyOptions(CurrencyCode? Requested, string? RatesTex
         }
 
         var rates = new FixedExchangeRates();
+        var given = new HashSet<CurrencyCode>();
         foreach (var pair in RatesText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var parts = pair.Split('=');
@@ -78,6 +79,11 @@ internal sealed record CurrencyOptions(CurrencyCode? Requested, string? RatesTex
             }
 
             var from = Parse(parts[0], "--rates");
+            if (!given.Add(from))
+            {
+                throw new UsageException($"--rates: {from.Code} is given twice; give one rate per currency");
+            }
+
             if (from != reporting)
             {
                 rates.Add(from, reporting, rate);
@@ -87,9 +93,19 @@ internal sealed record CurrencyOptions(CurrencyCode? Requested, string? RatesTex
         return rates;
     }
 
-    /// <summary>The usage error for a conversion without a rate: names the missing pair and both options.</summary>
-    public static UsageException MissingRate(ExchangeRateNotFoundException ex, CurrencyCode reporting) =>
-        new($"{ex.Message} Pass rates into {reporting.Code}, e.g. --rates USD=0.92,GBP=1.17 (units of {reporting.Code} per unit), or report in the data's currency with --currency.");
+    /// <summary>
+    /// The usage error for a conversion without a rate: names the missing pair (and the date only for a
+    /// dated table: fixed rates have none) and suggests rates into <paramref name="reporting"/> for the
+    /// foreign currencies of <paramref name="dataCurrencies"/>.
+    /// </summary>
+    public UsageException MissingRate(ExchangeRateNotFoundException ex, CurrencyCode reporting, IEnumerable<CurrencyCode> dataCurrencies)
+    {
+        var foreign = dataCurrencies.Append(ex.From).Where(c => c != reporting).Distinct().Select(c => c.Code).Order(StringComparer.Ordinal).ToList();
+        var missing = IsTable
+            ? $"no exchange rate from {ex.From.Code} to {ex.To.Code} on {ex.AsOf:uuuu-MM-dd} in {RatesText}; add a row '{ex.From.Code},{ex.AsOf:uuuu-MM},<rate>' to it"
+            : $"no exchange rate from {ex.From.Code} to {ex.To.Code}";
+        return new($"{missing}. Pass rates into {reporting.Code} for {string.Join(", ", foreign)}, e.g. --rates {string.Join(",", foreign.Select(c => c + "=1.10"))} (units of {reporting.Code} per unit), or choose another reporting currency with --currency.");
+    }
 
     private static CurrencyCode Parse(string text, string option)
     {

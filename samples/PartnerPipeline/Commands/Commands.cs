@@ -56,9 +56,9 @@ internal static class Commands
             (USD=0.92,GBP=1.17) or a dated table, a CSV file "currency,effective_date,rate" (e.g.
             USD,2026-03,0.92) with which each deal is converted at its close month's rate. --by hierarchy prints the
             tree network → region → channel manager → distributor → partner with each node's commit and best-case
-            forecast and open weighted pipeline (text only). --by product groups by the products of the deals'
-            line items (a deal counts under each of its products with that product's amount; deals without
-            lines under "(none)").
+            forecast and open weighted pipeline of every open deal, whatever its close date (text only). --by
+            product groups by the products of the deals' line items (a deal counts under each of its products
+            with that product's amount; deals without lines under "(none)").
 
             """,
         "import" => """
@@ -122,7 +122,7 @@ internal static class Commands
             as for forecast: pipeline and forecast then convert each deal at its close month's rate;
             the scorecard's won amounts at the as-of date's). --target sets the quarter's target
             and keeps it in the database (later reports use it); each report records the quarter's
-            forecast as a snapshot of the as-of date.
+            forecast as a snapshot of the as-of date. A report that fails (a missing rate) keeps neither.
 
             """,
         _ => $"""

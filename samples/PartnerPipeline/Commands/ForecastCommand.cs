@@ -59,7 +59,7 @@ internal static class ForecastCommand
         }
         catch (ExchangeRateNotFoundException ex)
         {
-            throw CurrencyOptions.MissingRate(ex, currency);
+            throw currencies.MissingRate(ex, currency, snapshot.Currencies);
         }
 
         if (format == "json")
@@ -70,45 +70,86 @@ internal static class ForecastCommand
 
         var c = CultureInfo.InvariantCulture;
         output.WriteLine($"Open pipeline by {arguments.Option("by") ?? "stage"} ({report.Currency.Code})");
-        output.WriteLine($"  {"Key",-24}{"Count",8}{"Amount",20}{"Weighted",20}");
-        foreach (var line in report.Groups)
-        {
-            output.WriteLine(string.Create(c, $"  {line.Key,-24}{line.Count,8:N0}{line.Amount.Amount,20:N2}{line.Weighted.Amount,20:N2}"));
-        }
-
-        output.WriteLine(string.Create(c, $"  {"Total",-24}{report.Total.Count,8:N0}{report.Total.Amount.Amount,20:N2}{report.Total.Weighted.Amount,20:N2}"));
+        TextTable.Write(
+            output,
+            ["Key", "Count", "Amount", "Weighted"],
+            [
+                .. report.Groups.Select(line => new[] { line.Key, line.Count.ToString("N0", c), line.Amount.Amount.ToString("N2", c), line.Weighted.Amount.ToString("N2", c) }),
+                new[] { "Total", report.Total.Count.ToString("N0", c), report.Total.Amount.Amount.ToString("N2", c), report.Total.Weighted.Amount.ToString("N2", c) },
+            ]);
         return 0;
     }
 
     // The open pipeline of every close date rolled up network → region → channel manager → distributor → partner.
+    // Every row is computed (and every rate looked up) before anything is printed: a missing rate is the
+    // usual one-line usage error, not half a table.
     private static int WriteHierarchy(PipelineSnapshot snapshot, ForecastHierarchy tree, CurrencyCode currency, CurrencyOptions currencies, TextWriter output)
     {
-        var everyDate = new ForecastPeriod(PeriodKind.FiscalYear, new NodaTime.LocalDate(2000, 1, 1), new NodaTime.LocalDate(2100, 1, 1), "all close dates");
-        ForecastHierarchyRollup rollup;
+        List<string[]> rows;
         try
         {
-            rollup = ForecastHierarchyRollup.Compute(snapshot, tree, everyDate, currency, rates: currencies.Rates(currency));
+            rows = HierarchyRows(snapshot, tree, currency, currencies);
         }
         catch (ExchangeRateNotFoundException ex)
         {
-            throw CurrencyOptions.MissingRate(ex, currency);
+            throw currencies.MissingRate(ex, currency, snapshot.Currencies);
         }
 
-        var c = CultureInfo.InvariantCulture;
         output.WriteLine($"Open pipeline by hierarchy node: region → channel manager → distributor → partner ({currency.Code})");
-        output.WriteLine($"  {"Node",-44}{"Count",8}{"Commit",18}{"Best case",18}{"Weighted",18}");
-        void Write(string path, int depth)
+        TextTable.Write(output, ["Node", "Count", "Commit", "Best case", "Weighted"], rows);
+        return 0;
+    }
+
+    private static List<string[]> HierarchyRows(PipelineSnapshot snapshot, ForecastHierarchy tree, CurrencyCode currency, CurrencyOptions currencies)
+    {
+        var rates = currencies.Rates(currency);
+        var months = CloseMonths(snapshot);
+
+        // The roll-up converts at one date. With a dated table each close month is rolled up on its own at
+        // that month's rate (as the other groupings convert each deal); otherwise one roll-up over a period
+        // spanning every close date (no fixed window that would drop a deal closing in 1999 or 2100).
+        var dated = currencies.Dating == ExchangeRateDating.CloseMonth && snapshot.Currencies.Any(c => c != currency);
+        List<ForecastHierarchyRollup> parts = months.Count == 0
+            ? [ForecastHierarchyRollup.Compute(snapshot, tree, new ForecastPeriod(PeriodKind.FiscalYear, new NodaTime.LocalDate(2000, 1, 1), new NodaTime.LocalDate(2001, 1, 1), "all close dates"), currency, rates: rates)]
+            : dated
+                ? [.. months.Select(month => ForecastHierarchyRollup.Compute(snapshot, tree, month, currency, rates: rates, asOf: month.Start))]
+                : [ForecastHierarchyRollup.Compute(snapshot, tree, new ForecastPeriod(PeriodKind.FiscalYear, months[0].Start, months[^1].End, "all close dates"), currency, rates: rates)];
+
+        var c = CultureInfo.InvariantCulture;
+        var rows = new List<string[]>();
+        void Add(string path, int depth)
         {
-            var node = rollup[path];
+            var nodes = parts.Where(p => p.Contains(path)).Select(p => p[path]).ToList();
+            var node = nodes[0];
             var label = new string(' ', 2 * depth) + (depth == 0 ? node.Key : $"{node.Level} {node.Key}");
-            output.WriteLine(string.Create(c, $"  {label,-44}{node.Categories.Sum(l => l.Count),8:N0}{node.CommitForecast.Amount,18:N2}{node.BestCaseForecast.Amount,18:N2}{node.OpenWeighted.Amount,18:N2}"));
-            foreach (var child in node.Children.Order(StringComparer.Ordinal))
+            rows.Add(
+            [
+                label,
+                nodes.Sum(n => n.Categories.Sum(l => l.Count)).ToString("N0", c),
+                nodes.Sum(n => n.CommitForecast.Amount).ToString("N2", c),
+                nodes.Sum(n => n.BestCaseForecast.Amount).ToString("N2", c),
+                nodes.Sum(n => n.OpenWeighted.Amount).ToString("N2", c),
+            ]);
+            foreach (var child in nodes.SelectMany(n => n.Children).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
             {
-                Write(child, depth + 1);
+                Add(child, depth + 1);
             }
         }
 
-        Write(rollup.Root, 0);
-        return 0;
+        Add(parts[0].Root, 0);
+        return rows;
+    }
+
+    // The close months of the open deals, in order ("2026-12" → that month).
+    private static List<ForecastPeriod> CloseMonths(PipelineSnapshot snapshot)
+    {
+        using var byMonth = snapshot.Group(PipelineDimension.CloseMonth);
+        return [.. byMonth.Groups
+            .Select(g => g.First!)
+            .Distinct(StringComparer.Ordinal)
+            .Select(label => FiscalCalendar.CalendarYear.Month(
+                int.Parse(label[..label.LastIndexOf('-')], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture),
+                int.Parse(label[(label.LastIndexOf('-') + 1)..], NumberStyles.None, CultureInfo.InvariantCulture)))
+            .OrderBy(p => p.Start)];
     }
 }

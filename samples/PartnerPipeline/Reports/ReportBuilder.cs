@@ -33,28 +33,37 @@ internal static class ReportBuilder
         var snapshot = await PipelineSnapshot.FromStoreAsync(opportunities, scope, new PipelineSnapshotOptions { Pipelines = pipelines });
         var currency = currencies.Resolve(snapshot.Currencies);
         var quarter = QuarterOf(asOf);
-        if (target is { } given)
-        {
-            await targets.SaveTargetAsync(tenant, new SalesTarget(quarter, new Money(given, currency)));
-        }
-
-        var planned = await targets.FindTargetAsync(tenant, quarter) ?? new SalesTarget(quarter, new Money(DefaultQuarterTarget, currency));
+        var planned = target is { } given
+            ? new SalesTarget(quarter, new Money(given, currency))
+            : await targets.FindTargetAsync(tenant, quarter) ?? new SalesTarget(quarter, new Money(DefaultQuarterTarget, currency));
         if (planned.Amount.Currency != currency)
         {
             throw new UsageException($"the stored target of {quarter.Label} is in {planned.Amount.Currency.Code}; report with --currency {planned.Amount.Currency.Code} or set a new --target in {currency.Code}");
         }
 
+        ReportModel model;
+        ForecastSnapshot recorded;
         try
         {
-            return await BuildAsync(tenant, leads, opportunities, partners, outbox, snapshots, snapshot, asOf, planned, currencies.Rates(currency), currencies.Dating, seed);
+            (model, recorded) = await BuildAsync(tenant, leads, opportunities, partners, outbox, snapshot, asOf, planned, currencies.Rates(currency), currencies.Dating, seed);
         }
         catch (ExchangeRateNotFoundException ex)
         {
-            throw CurrencyOptions.MissingRate(ex, currency);
+            throw currencies.MissingRate(ex, currency, snapshot.Currencies);
         }
+
+        // Written only once the whole report is computed: a report that fails (a missing rate) leaves
+        // the database as it was, not holding a target or snapshot nobody saw.
+        if (target is not null)
+        {
+            await targets.SaveTargetAsync(tenant, planned);
+        }
+
+        await snapshots.SaveAsync(tenant, recorded);
+        return model;
     }
 
-    private static async Task<ReportModel> BuildAsync(TenantId tenant, ILeadStore leads, IOpportunityStore opportunities, IPartnerDirectory partners, IOutboxStore outbox, IForecastSnapshotStore snapshots, PipelineSnapshot snapshot, Instant asOf, SalesTarget target, IExchangeRateProvider? rates, ExchangeRateDating dating, ulong seed)
+    private static async Task<(ReportModel Model, ForecastSnapshot Recorded)> BuildAsync(TenantId tenant, ILeadStore leads, IOpportunityStore opportunities, IPartnerDirectory partners, IOutboxStore outbox, PipelineSnapshot snapshot, Instant asOf, SalesTarget target, IExchangeRateProvider? rates, ExchangeRateDating dating, ulong seed)
     {
         var scope = AccessScope.Manufacturer(tenant);
         var currency = target.Amount.Currency;
@@ -73,7 +82,7 @@ internal static class ReportBuilder
         var vsTarget = ForecastVsTarget.Compute(snapshot, target, new ForecastOptions { Period = next, Currency = currency, Rates = rates, RateDating = dating, Seed = seed });
 
         // Kept, so that once the quarter has closed ForecastAccuracy can say how good this forecast was.
-        await snapshots.SaveAsync(tenant, ForecastSnapshot.Take(snapshot, next, today, currency, new ForecastOptions { Rates = rates, RateDating = dating, Seed = seed }));
+        var recorded = ForecastSnapshot.Take(snapshot, next, today, currency, new ForecastOptions { Rates = rates, RateDating = dating, Seed = seed });
         var forecast = vsTarget.Forecast;
         var forecastView = new ForecastView(
             next.Label,
@@ -105,18 +114,25 @@ internal static class ReportBuilder
                 Format(k.TimeToAcceptBusiness.Median), Observed(k.Conversion), (decimal)s.Score);
         }).ToList();
 
-        return new ReportModel($"Partner pipeline — as of {today:yyyy-MM-dd}", currency.Code, stages, forecastView, scorecard, [.. await StatisticsAsync(leads, outbox, scope), .. DistributorRollup(snapshot, PartnerHierarchy.Of(network))]);
+        var rollup = DistributorRollup(snapshot.Report(PipelineGrouping.By(PipelineDimension.Partner), currency, rates, dating), PartnerHierarchy.Of(network));
+        return (new ReportModel($"Partner pipeline — as of {today:yyyy-MM-dd}", currency.Code, stages, forecastView, scorecard, [.. await StatisticsAsync(leads, outbox, scope), .. rollup]), recorded);
     }
 
-    /// <summary>Two tiers: each distributor's weighted pipeline with that of its resellers (docs/channel.md).</summary>
-    private static IEnumerable<KeyValuePair<string, string>> DistributorRollup(PipelineSnapshot snapshot, PartnerHierarchy hierarchy)
+    /// <summary>
+    /// Two tiers: each distributor's weighted pipeline with that of its resellers (docs/channel.md), in
+    /// the reporting currency: the sum of the subtree's lines of <c>forecast --by partner</c>, so deals
+    /// in other currencies are converted as everywhere else and each distributor gets one line.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<string, string>> DistributorRollup(PipelineReport byPartner, PartnerHierarchy hierarchy)
     {
-        using var byPartner = snapshot.Group(PipelineDimension.Partner);
-        return HierarchyRollup.Pipeline(byPartner, hierarchy, roots: true)
-            .Where(line => hierarchy.Children(new PartnerId(line.First!)).Count > 0)
-            .Select(line => new KeyValuePair<string, string>(
-                $"Distributor {line.First} (+{hierarchy.Descendants(new PartnerId(line.First!)).Count} resellers) weighted",
-                line.WeightedAmount.Amount.ToString("N0", CultureInfo.InvariantCulture)));
+        var weighted = byPartner.Groups.ToDictionary(line => line.Key, line => line.Weighted.Amount, StringComparer.Ordinal);
+        return hierarchy.Partners
+            .Where(p => hierarchy.Parent(p) is null && hierarchy.Children(p).Count > 0)
+            .Select(p => (Root: p, Subtree: hierarchy.Descendants(p).Prepend(p).ToList()))
+            .Where(d => d.Subtree.Any(p => weighted.ContainsKey(p.Value)))
+            .Select(d => new KeyValuePair<string, string>(
+                $"Distributor {d.Root} (+{d.Subtree.Count - 1} resellers) weighted",
+                d.Subtree.Sum(p => weighted.GetValueOrDefault(p.Value)).ToString("N0", CultureInfo.InvariantCulture)));
     }
 
     // A rate of a partner with no trials is only the prior (50 % acceptance for a partner that never
