@@ -46,13 +46,13 @@ public sealed class DataRoundTripTests : IClassFixture<SimulatedDatabase>
         System.IO.File.WriteAllText(csv, "id,partner,stage,amount,currency,expected_close\nX1,P001,Proposal,1000.00,EUR,2026-12-31\nX2,P 002,Proposal,-5,EUR,someday\nX3,P003,Haggling,7,EUR,2026-12-31\n");
         var target = File("dry.db");
 
-        var (code, output) = Run("import", csv, "--db", target, "--dry-run");
+        var (error, output) = RunFailing("import", csv, "--db", target, "--dry-run");
 
-        Assert.Equal(1, code);
+        Assert.Empty(output); // a dry run that would import nothing fails as the import does: on stderr, exit code 2
         Assert.Equal(
             ["line 3, column partner", "line 3, column amount", "line 3, column expected_close", "line 4, column stage"],
-            output.Split('\n').Where(l => l.StartsWith("  line", StringComparison.Ordinal)).Select(l => l.Trim()[..l.Trim().IndexOf(':', StringComparison.Ordinal)]));
-        Assert.Contains("dry run: 0 of 3 rows would be imported", output, StringComparison.Ordinal);
+            error.Message.Split('\n').Where(l => l.StartsWith("  line", StringComparison.Ordinal)).Select(l => l.Trim()[..l.Trim().IndexOf(':', StringComparison.Ordinal)]));
+        Assert.StartsWith("dry run: 0 of 3 rows would be imported", error.Message, StringComparison.Ordinal);
         Assert.False(System.IO.File.Exists(target));
 
         var (skipCode, skipOutput) = Run("import", csv, "--db", target, "--dry-run", "--skip-bad-rows");
@@ -68,11 +68,68 @@ public sealed class DataRoundTripTests : IClassFixture<SimulatedDatabase>
         var csv = File("dry-stored.csv");
         Run("export", csv, "--db", _db.Path);
 
-        var (code, output) = Run("import", csv, "--db", _db.Path, "--dry-run");
+        var (error, _) = RunFailing("import", csv, "--db", _db.Path, "--dry-run");
 
-        Assert.Equal(1, code);
-        Assert.Contains("column id: Opportunity", output, StringComparison.Ordinal);
-        Assert.Contains("is already stored", output, StringComparison.Ordinal);
+        Assert.Contains("column id: Opportunity", error.Message, StringComparison.Ordinal);
+        Assert.Contains("is already stored", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Import_MoreThanAThousandIdsAlreadyStored_CountsEveryOneOfThem()
+    {
+        var csv = File("thousands.csv");
+        System.IO.File.WriteAllText(csv, "id,partner,stage,amount,currency\n" + string.Concat(Enumerable.Range(1, 1100).Select(i => $"T{i},P001,Proposal,10,EUR\n")));
+        var target = File("thousands.db");
+        Assert.Equal(0, Run("import", csv, "--db", target).ExitCode);
+
+        var (error, _) = RunFailing("import", csv, "--db", target);
+
+        Assert.Contains("is already stored. (and 1,099 more;", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Import_HeaderOnly_PrintsNoSummaryBeforeTheError()
+    {
+        var csv = File("header-only.csv");
+        System.IO.File.WriteAllText(csv, "id,partner,stage,amount,currency\n");
+
+        var (error, output) = RunFailing("import", csv, "--db", File("header-only.db"));
+
+        Assert.Empty(output);
+        Assert.Contains("the file has no data rows", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Import_SkippedRows_AreListedInLineOrder()
+    {
+        var target = File("order.db");
+        var first = File("order-1.csv");
+        System.IO.File.WriteAllText(first, "id,partner,stage,amount,currency\nS1,P001,Proposal,10,EUR\n");
+        Assert.Equal(0, Run("import", first, "--db", target).ExitCode);
+        var second = File("order-2.csv");
+        System.IO.File.WriteAllText(second, "id,partner,stage,amount,currency\nS1,P001,Proposal,10,EUR\nS2,P001,Proposal,-1,EUR\nS3,P001,Proposal,10,EUR\n");
+
+        var (code, output) = Run("import", second, "--db", target, "--skip-bad-rows");
+
+        Assert.Equal(0, code);
+        Assert.Equal(
+            ["line 2", "line 3"],
+            output.Split('\n').Where(l => l.StartsWith("  skipped ", StringComparison.Ordinal)).Select(l => l["  skipped ".Length..l.IndexOf(',', StringComparison.Ordinal)]));
+    }
+
+    [Fact]
+    public void Import_DryRunAndRealImportOfABadFile_FailTheSameWay()
+    {
+        var csv = File("same-way.csv");
+        System.IO.File.WriteAllText(csv, "id,partner,stage,amount,currency\nW1,P001,Proposal,-1,EUR\n");
+        var target = File("same-way.db");
+
+        var (dry, dryOutput) = RunFailing("import", csv, "--db", target, "--dry-run");
+        var (real, realOutput) = RunFailing("import", csv, "--db", target);
+
+        Assert.Equal((string.Empty, string.Empty), (dryOutput, realOutput));
+        Assert.Contains("line 2, column amount", dry.Message, StringComparison.Ordinal);
+        Assert.Contains("line 2, column amount", real.Message, StringComparison.Ordinal);
     }
 
     [Fact]

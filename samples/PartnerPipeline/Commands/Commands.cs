@@ -76,7 +76,8 @@ internal static class Commands
             must be their sum.
             A file with a bad row imports nothing unless --skip-bad-rows is given. --dry-run checks the file
             against the database, lists every problem of every line and writes nothing. The exit code is 0
-            only when rows were (or would be) imported.
+            only when rows were (or would be) imported; otherwise the problems go to stderr (the first with
+            the count of the others, or with --dry-run every one) and the exit code is 2.
 
             """,
         "export" => """

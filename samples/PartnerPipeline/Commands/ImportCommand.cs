@@ -14,7 +14,8 @@ namespace PartnerPipeline.Commands;
 /// Imports opportunities from a CSV file into the database (created when missing): the whole file
 /// in one transaction, or nothing. <c>--dry-run</c> checks the file against the database and lists
 /// every problem without writing anything. The exit code is 0 only when rows were (or, in a dry
-/// run, would be) imported and none was refused without <c>--skip-bad-rows</c>.
+/// run, would be) imported and none was refused without <c>--skip-bad-rows</c>; a failure, dry run or
+/// not, is a usage error (stderr, exit code 2).
 /// </summary>
 internal static class ImportCommand
 {
@@ -61,14 +62,19 @@ internal static class ImportCommand
         if (!result.IsValid)
         {
             var first = result.Errors[0];
-            var more = result.Errors.Count > 1 ? $" (and {result.Errors.Count - 1} more; nothing was imported; --dry-run lists them all, --skip-bad-rows imports the good rows)" : " (nothing was imported)";
+            var more = result.Errors.Count > 1 ? $" (and {MoreCount(result.Errors.Count, file, options, stored)} more; nothing was imported; --dry-run lists them all, --skip-bad-rows imports the good rows)" : " (nothing was imported)";
             throw new UsageException($"{file}: {first.Location}: {first.Message}{more}");
         }
 
         var import = result.Value;
+        if (import.Imported == 0)
+        {
+            throw new UsageException($"{file}: nothing was imported ({(import.RecordsRead == 0 ? "the file has no data rows" : $"all {import.RecordsRead:N0} rows were skipped")})");
+        }
+
         var skippedRows = import.RecordsRead - import.Imported;
         output.WriteLine($"Imported {import.Imported:N0} of {import.RecordsRead:N0} rows into {path}; new partners: {import.NewPartners.Count}, new regions: {import.NewRegions.Count}, skipped rows: {skippedRows:N0}.");
-        foreach (var skipped in import.SkippedRows.Take(ListedProblems))
+        foreach (var skipped in import.SkippedRows.OrderBy(p => LineOf(p.Location)).Take(ListedProblems))
         {
             output.WriteLine($"  skipped {skipped.Location}: {skipped.Message}");
         }
@@ -78,11 +84,56 @@ internal static class ImportCommand
             output.WriteLine($"  … {import.SkippedRows.Count - ListedProblems:N0} more problems (--dry-run lists them all)");
         }
 
-        return import.Imported > 0 ? 0 : throw new UsageException($"{file}: nothing was imported ({(import.RecordsRead == 0 ? "the file has no data rows" : $"all {import.RecordsRead:N0} rows were skipped")})");
+        return 0;
     }
 
-    // Every problem of every line, ids already stored included; nothing is written (not even a new database file).
+    // The store stops collecting conflicts at OpportunityImportRules.MaxErrors, so at the cap the
+    // problems are counted as the dry run counts them; "at least" only if that finds fewer.
+    private static string MoreCount(int reported, string file, OpportunityCsvOptions options, Stored stored)
+    {
+        if (reported < OpportunityImportRules.MaxErrors)
+        {
+            return $"{reported - 1:N0}";
+        }
+
+        var counted = Check(file, options, stored) is { Problems: { } problems } ? problems.Count : 0;
+        return counted >= reported ? $"{counted - 1:N0}" : $"at least {reported - 1:N0}";
+    }
+
+    // Every problem of every line, ids already stored included; nothing is written (not even a new
+    // database file). A file that would import nothing fails as the real import does: the problems on
+    // stderr (one per line, after the summary) and exit code 2.
     private static int DryRun(string file, string path, OpportunityCsvOptions options, Stored stored, TextWriter output)
+    {
+        var check = Check(file, options, stored);
+        if (check.Import is not { } import)
+        {
+            throw Failure(check.Problems, $"dry run: {file} cannot be read; nothing would be imported");
+        }
+
+        var problems = check.Problems;
+        var good = import.Rows.Where(r => !stored.Ids.Contains(r.Opportunity.Id)).ToList();
+        var wouldImport = problems.Count == 0 || options.SkipBadRows ? good.Count : 0;
+        var partners = good.Select(r => r.Opportunity.Partner).Where(p => !stored.Partners.Contains(p)).Distinct().Count();
+        var regions = good.Select(r => r.Opportunity.Region).OfType<string>().Where(r => !stored.Regions.Contains(r)).Distinct(StringComparer.Ordinal).Count();
+        var summary = $"dry run: {wouldImport:N0} of {import.RecordsRead:N0} rows would be imported into {path}; new partners: {(wouldImport > 0 ? partners : 0)}, new regions: {(wouldImport > 0 ? regions : 0)}, rows with problems: {import.RecordsRead - good.Count:N0}; nothing was written";
+        if (wouldImport == 0)
+        {
+            throw Failure(problems, summary);
+        }
+
+        foreach (var problem in problems)
+        {
+            output.WriteLine($"  {problem.Location}: {problem.Message}");
+        }
+
+        output.WriteLine(summary + ".");
+        return 0;
+    }
+
+    // The file parsed with every bad row kept as a problem, and the ids already stored as problems,
+    // in line order; Import is null when the file cannot be read at all (Problems then say why).
+    private static (OpportunityImport? Import, List<ValidationError> Problems) Check(string file, OpportunityCsvOptions options, Stored stored)
     {
         ValidationResult<OpportunityImport> parsed;
         using (var reader = new StreamReader(file))
@@ -92,30 +143,19 @@ internal static class ImportCommand
 
         if (!parsed.IsValid)
         {
-            return Report(output, parsed.Errors, "the file cannot be read; nothing would be imported");
+            return (null, [.. parsed.Errors]);
         }
 
         var import = parsed.Value;
-        var problems = import.SkippedRows.ToList();
-        var good = import.Rows.Where(r => !stored.Ids.Contains(r.Opportunity.Id)).ToList();
-        problems.AddRange(import.Rows.Where(r => stored.Ids.Contains(r.Opportunity.Id)).Select(r => new ValidationError($"line {r.Line}, column id", OpportunityImportRules.AlreadyStored(0, r.Opportunity.Tenant, r.Opportunity.Id).Message)));
-        var wouldImport = problems.Count == 0 || options.SkipBadRows ? good.Count : 0;
-        var partners = good.Select(r => r.Opportunity.Partner).Where(p => !stored.Partners.Contains(p)).Distinct().Count();
-        var regions = good.Select(r => r.Opportunity.Region).OfType<string>().Where(r => !stored.Regions.Contains(r)).Distinct(StringComparer.Ordinal).Count();
-        var summary = $"dry run: {wouldImport:N0} of {import.RecordsRead:N0} rows would be imported into {path}; new partners: {(wouldImport > 0 ? partners : 0)}, new regions: {(wouldImport > 0 ? regions : 0)}, rows with problems: {import.RecordsRead - good.Count:N0}; nothing was written";
-        return wouldImport > 0 ? Report(output, problems, summary, failed: false) : Report(output, problems, summary);
+        var problems = import.SkippedRows
+            .Concat(import.Rows.Where(r => stored.Ids.Contains(r.Opportunity.Id)).Select(r => new ValidationError($"line {r.Line}, column id", OpportunityImportRules.AlreadyStored(0, r.Opportunity.Tenant, r.Opportunity.Id).Message)))
+            .OrderBy(p => LineOf(p.Location))
+            .ToList();
+        return (import, problems);
     }
 
-    private static int Report(TextWriter output, IEnumerable<ValidationError> problems, string summary, bool failed = true)
-    {
-        foreach (var problem in problems.OrderBy(p => LineOf(p.Location)))
-        {
-            output.WriteLine($"  {problem.Location}: {problem.Message}");
-        }
-
-        output.WriteLine(summary + ".");
-        return failed ? 1 : 0;
-    }
+    private static UsageException Failure(IEnumerable<ValidationError> problems, string summary) =>
+        new(string.Join('\n', problems.Select(p => $"  {p.Location}: {p.Message}").Prepend(summary + ".")));
 
     /// <summary>What the database holds already: the ids (refused again), the partners and the regions (not new).</summary>
     private sealed record Stored(IReadOnlySet<OpportunityId> Ids, IReadOnlySet<PartnerId> Partners, IReadOnlySet<string> Regions)
