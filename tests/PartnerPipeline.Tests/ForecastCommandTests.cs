@@ -91,6 +91,18 @@ public sealed class ForecastCommandTests : IDisposable
         Assert.Equal("--rates: USD is given twice; give one rate per currency", error.Message);
     }
 
+    [Fact]
+    public void Rates_TheReportingCurrencyAtAnotherRateThanOne_IsRefused()
+    {
+        var db = Import("self", "S1,P001,Proposal,1000.00,USD,2026-12-31\nS2,P002,Proposal,800.00,EUR,2026-12-31\n");
+
+        var (error, _) = RunFailing("forecast", "--db", db, "--currency", "EUR", "--rates", "USD=0.5,EUR=1.1");
+        var (code, _) = Run("forecast", "--db", db, "--currency", "EUR", "--rates", "USD=0.5,EUR=1");
+
+        Assert.StartsWith("--rates: EUR=1.1 is a rate of the reporting currency EUR", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, code);
+    }
+
     [Theory]
     [InlineData("stage")]
     [InlineData("hierarchy")]

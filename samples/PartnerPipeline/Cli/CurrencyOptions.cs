@@ -88,6 +88,10 @@ internal sealed record CurrencyOptions(CurrencyCode? Requested, string? RatesTex
             {
                 rates.Add(from, reporting, rate);
             }
+            else if (rate != 1m)
+            {
+                throw new UsageException($"--rates: {pair} is a rate of the reporting currency {reporting.Code} into itself, which is 1; leave it out or choose another --currency");
+            }
         }
 
         return rates;
