@@ -2,7 +2,8 @@ using PartnerPipeline.Cli;
 using PartnerPipeline.Commands;
 
 // partner-pipeline: the main job of the Opportunity library as a user meets it.
-// Every failure is one line on stderr and a non-zero exit code, never a stack trace.
+// Every failure is one line on stderr (a failed import dry run adds a line per problem) and a
+// non-zero exit code, never a stack trace: 2 for bad arguments or input, 1 for anything else.
 try
 {
     var arguments = Arguments.Parse(args, Commands.Names, Commands.Flags);

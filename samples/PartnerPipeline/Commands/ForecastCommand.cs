@@ -106,8 +106,9 @@ internal static class ForecastCommand
         var months = CloseMonths(snapshot);
 
         // The roll-up converts at one date. With a dated table each close month is rolled up on its own at
-        // that month's rate (as the other groupings convert each deal); otherwise one roll-up over a period
-        // spanning every close date (no fixed window that would drop a deal closing in 1999 or 2100).
+        // that month's rate (as the other groupings convert each deal; a node's figure is then rounded once
+        // per month, not once overall); otherwise one roll-up over a period spanning every close date (no
+        // fixed window that would drop a deal closing in 1999 or 2100).
         var dated = currencies.Dating == ExchangeRateDating.CloseMonth && snapshot.Currencies.Any(c => c != currency);
         List<ForecastHierarchyRollup> parts = months.Count == 0
             ? [ForecastHierarchyRollup.Compute(snapshot, tree, new ForecastPeriod(PeriodKind.FiscalYear, new NodaTime.LocalDate(2000, 1, 1), new NodaTime.LocalDate(2001, 1, 1), "all close dates"), currency, rates: rates)]

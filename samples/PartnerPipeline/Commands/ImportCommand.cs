@@ -96,7 +96,7 @@ internal static class ImportCommand
             return $"{reported - 1:N0}";
         }
 
-        var counted = Check(file, options, stored) is { Problems: { } problems } ? problems.Count : 0;
+        var counted = Check(file, options, stored).Problems.Count;
         return counted >= reported ? $"{counted - 1:N0}" : $"at least {reported - 1:N0}";
     }
 
