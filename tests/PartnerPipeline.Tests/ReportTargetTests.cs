@@ -46,9 +46,30 @@ public sealed class ReportTargetTests : IDisposable
         var (error, _) = SampleCommandTests.RunFailing("report", "--html", Path.Combine(_folder.FullName, "r.html"), "--db", path, "--target", "1000", "--currency", "USD");
         var (code, _) = SampleCommandTests.Run("report", "--html", Path.Combine(_folder.FullName, "r.html"), "--db", path);
 
-        Assert.Contains("no exchange rate from EUR to USD", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no exchange rate from EUR to USD", error.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(0, code); // the failed report left no USD target behind
         using var store = new SqliteStore(path);
+        Assert.Null(await store.Targets.FindTargetAsync(SampleNetwork.Tenant, quarter));
+    }
+
+    [Fact]
+    public async Task Report_ScorecardWithoutARate_FailsAndRecordsNoSnapshot()
+    {
+        // The dated table has the open deal's close month but not the as-of date, at which the
+        // scorecard converts won amounts: the report fails after its forecast is computed.
+        var csv = Path.Combine(_folder.FullName, "won.csv");
+        File.WriteAllText(csv, "id,partner,stage,amount,currency,expected_close,closed_at\nO1,P001,Proposal,100,USD,2026-12-31,\nO2,P002,Proposal,100,EUR,2026-12-31,\nW1,P001,Closed won,100,USD,,2026-09-01\n");
+        var path = Path.Combine(_folder.FullName, "won.db");
+        Assert.Equal(0, SampleCommandTests.Run("import", csv, "--db", path).ExitCode);
+        var table = Path.Combine(_folder.FullName, "rates.csv");
+        File.WriteAllText(table, "currency,effective_date,rate\nUSD,2026-12,0.5\n");
+
+        var (error, _) = SampleCommandTests.RunFailing("report", "--html", Path.Combine(_folder.FullName, "won.html"), "--db", path, "--currency", "EUR", "--rates", table, "--target", "1000");
+
+        Assert.Contains("no exchange rate from USD to EUR on 2026-10-01", error.Message, StringComparison.OrdinalIgnoreCase);
+        using var store = new SqliteStore(path);
+        var quarter = ReportBuilder.QuarterOf(QuarterSimulation.End);
+        Assert.Empty(await store.ForecastSnapshots.ListAsync(SampleNetwork.Tenant, quarter));
         Assert.Null(await store.Targets.FindTargetAsync(SampleNetwork.Tenant, quarter));
     }
 
