@@ -25,6 +25,7 @@ internal static class ReportBuilder
     /// data's own when it has one). A <paramref name="target"/> (in that currency) is saved as the
     /// quarter's network target; without one the stored target is used, else
     /// <see cref="DefaultQuarterTarget"/>. Records the quarter's forecast in <paramref name="snapshots"/>.
+    /// Both are written only when the whole report has been computed.
     /// </summary>
     /// <exception cref="UsageException">Mixed currencies without --currency, a currency without a rate into it, or a stored target in another currency.</exception>
     public static async Task<ReportModel> BuildAsync(TenantId tenant, ILeadStore leads, IOpportunityStore opportunities, IPartnerDirectory partners, IOutboxStore outbox, PipelineCatalog pipelines, IForecastSnapshotStore snapshots, ISalesTargetStore targets, Instant asOf, decimal? target, CurrencyOptions currencies, ulong seed)
