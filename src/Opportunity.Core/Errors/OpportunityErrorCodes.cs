@@ -85,6 +85,9 @@ public static class OpportunityErrorCodes
     /// <summary>An opportunity amount is negative or above the largest amount of one deal (<see cref="InvalidInputException"/>, field <c>amount</c>).</summary>
     public const string AmountOutOfRange = "amount_out_of_range";
 
+    /// <summary>An expected close date outside the dates a pipeline snapshot holds, May of the year −731 to August 4730 (<see cref="InvalidInputException"/>, field <c>expectedClose</c>).</summary>
+    public const string CloseDateOutOfRange = "close_date_out_of_range";
+
     /// <summary>Converting a lead without an estimated value needs an amount (<see cref="InvalidInputException"/>, field <c>amount</c>).</summary>
     public const string AmountRequired = "amount_required";
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using NodaTime;
 using NodaTime.Text;
+using Opportunity.Forecasting;
 using Opportunity.Leads;
 using Opportunity.Partners;
 using Opportunity.Persistence;
@@ -23,6 +24,7 @@ namespace Opportunity.Import;
 /// <see cref="OpportunityCsvOptions.Zone"/>). <c>lines</c> holds the deal's line items as
 /// <c>product|quantity|unit_price[|discount_percent]</c> and <c>splits</c> its credit splits as
 /// <c>party|role|percent</c>, entries separated by <c>;</c>; with lines the amount must be their sum.
+/// <c>expected_close</c> must be a date a forecast holds (-0731-05-01 to 4730-08-31).
 /// Every problem is a
 /// <see cref="ValidationError"/> naming its line and column (<c>line 14, column amount</c>), and a
 /// file with errors imports nothing unless <see cref="OpportunityCsvOptions.SkipBadRows"/> is set.
@@ -516,13 +518,17 @@ public static class OpportunityCsvImporter
         if (Cell("expected_close") is { } closeText)
         {
             var parsed = LocalDatePattern.Iso.Parse(closeText);
-            if (parsed.Success)
+            if (!parsed.Success)
             {
-                expectedClose = parsed.Value;
+                Problem("expected_close", $"'{closeText}' is not an ISO date (yyyy-MM-dd).");
+            }
+            else if (!PipelineSnapshotBuilder.HoldsCloseDate(parsed.Value))
+            {
+                Problem("expected_close", $"{closeText} is outside the close dates a forecast can hold; it must lie {PipelineSnapshotBuilder.CloseDateRange}.");
             }
             else
             {
-                Problem("expected_close", $"'{closeText}' is not an ISO date (yyyy-MM-dd).");
+                expectedClose = parsed.Value;
             }
         }
 

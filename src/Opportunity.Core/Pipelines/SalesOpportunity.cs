@@ -1,4 +1,5 @@
 using NodaTime;
+using NodaTime.Text;
 using Opportunity.Diagnostics;
 
 namespace Opportunity.Pipelines;
@@ -111,6 +112,7 @@ public sealed partial class SalesOpportunity : AggregateRoot
 
     /// <summary>Opens a new opportunity.</summary>
     /// <exception cref="InvalidInputException">The amount is negative or above <see cref="Money.MaxDealMinorUnits"/> minor units (<see cref="OpportunityErrorCodes.AmountOutOfRange"/>, field <c>amount</c>).</exception>
+    /// <exception cref="InvalidInputException">The expected close date lies outside the dates a pipeline snapshot holds (<see cref="OpportunityErrorCodes.CloseDateOutOfRange"/>, field <c>expectedClose</c>).</exception>
     /// <exception cref="UnknownStageException">The draft names a stage the definition lacks.</exception>
     /// <exception cref="DomainRuleException">The draft's stage is closed (<see cref="OpportunityErrorCodes.OpenInClosedStage"/>).</exception>
     public static SalesOpportunity Open(TenantId tenant, OpportunityId id, SalesOpportunityDraft draft, PipelineDefinition definition, string actor, IClock clock)
@@ -120,6 +122,7 @@ public sealed partial class SalesOpportunity : AggregateRoot
         ArgumentNullException.ThrowIfNull(clock);
         RequireActor(actor);
         EnsureValidAmount(draft.Amount);
+        EnsureValidExpectedClose(draft.ExpectedClose);
         var stage = draft.Stage is null ? definition.OpenStages[0] : definition.GetStage(draft.Stage);
         if (stage.IsClosed)
         {
@@ -325,9 +328,11 @@ public sealed partial class SalesOpportunity : AggregateRoot
 
     /// <summary>Changes the expected close date.</summary>
     /// <exception cref="InvalidStateTransitionException">The deal is closed.</exception>
+    /// <exception cref="InvalidInputException">The date lies outside the dates a pipeline snapshot holds (<see cref="OpportunityErrorCodes.CloseDateOutOfRange"/>, field <c>expectedClose</c>).</exception>
     public void ChangeExpectedClose(LocalDate expectedClose, string actor, IClock clock)
     {
         EnsureOpen("ChangeExpectedClose");
+        EnsureValidExpectedClose(expectedClose);
         if (expectedClose == _s.ExpectedClose)
         {
             return;
@@ -497,6 +502,15 @@ public sealed partial class SalesOpportunity : AggregateRoot
         if (IsClosed)
         {
             throw new InvalidStateTransitionException(nameof(SalesOpportunity), Id.Value, Stage.Name, move);
+        }
+    }
+
+    // A date the forecast's month column cannot hold would make every snapshot of the tenant throw.
+    private static void EnsureValidExpectedClose(LocalDate expectedClose)
+    {
+        if (!Forecasting.PipelineSnapshotBuilder.HoldsCloseDate(expectedClose))
+        {
+            throw new InvalidInputException(OpportunityErrorCodes.CloseDateOutOfRange, "expectedClose", $"Expected close date {LocalDatePattern.Iso.Format(expectedClose)} must lie {Forecasting.PipelineSnapshotBuilder.CloseDateRange}.");
         }
     }
 

@@ -77,6 +77,26 @@ public abstract partial class StoreConformanceTests
         Assert.Equal(Doc(existing), Doc(Assert.Single(all)));
     }
 
+    /// <summary>An expected close date a pipeline snapshot cannot hold (9999-12-31) fails the batch, naming the row and field, so no stored deal makes a forecast throw.</summary>
+    [ConformanceFact]
+    public async Task Import_ExpectedCloseOutsideSnapshotRange_WritesNothingAndNamesRowAndField()
+    {
+        if (Store.Importer is null)
+        {
+            return;
+        }
+
+        var rows = ImportRows(10);
+        rows[3] = rows[3] with { ExpectedClose = new LocalDate(9999, 12, 31) };
+
+        var result = await Store.Importer.ImportAsync(rows);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("rows[3].expectedClose", error.Location);
+        Assert.Contains("9999-12-31", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await ToListAsync(Store.Opportunities.QueryAsync(AccessScope.Manufacturer(TenantA), OpportunityQuery.All)));
+    }
+
     /// <summary>Rows for an import: ids imp-0000…, tenants alternating within each pair of rows only for odd ids, every third row due.</summary>
     private List<SalesOpportunitySnapshot> ImportRows(int count)
     {

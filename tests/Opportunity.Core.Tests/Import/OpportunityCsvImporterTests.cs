@@ -102,6 +102,16 @@ public sealed class OpportunityCsvImporterTests
         Assert.Equal(3, result.Value.RecordsRead);
     }
 
+    [Fact]
+    public void Parse_ExpectedCloseASnapshotCannotHold_NamesLineAndColumn()
+    {
+        var result = Parse("id,partner,stage,amount,currency,expected_close\no-1,P1,Proposal,1,EUR,2025-03-31\nE5,acme,Proposal,1600,EUR,9999-12-31\n");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("line 3, column expected_close", error.Location);
+        Assert.Contains("4730-08-31", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("", "line 1")]
     [InlineData("id,partner,stage,amount\n", "line 1, column currency")]

@@ -32,6 +32,41 @@ public sealed class SalesOpportunityTests
         Assert.Equal((OpportunityErrorCodes.AmountOutOfRange, "amount"), (ex.ErrorCode, ex.Field));
     }
 
+    [Theory]
+    [InlineData(9999, 12, 31)]
+    [InlineData(4730, 9, 1)]
+    [InlineData(-731, 4, 30)]
+    public void Open_ExpectedCloseASnapshotCannotHold_ThrowsInvalidInputNamingExpectedClose(int year, int month, int day)
+    {
+        var ex = Assert.Throws<InvalidInputException>(() => SalesOpportunity.Open(Tenant, new OpportunityId("O"),
+            new SalesOpportunityDraft(new PartnerId("p"), new Money(1m, CurrencyCode.EUR), new LocalDate(year, month, day)), PipelineDefinition.Default, "u", _clock));
+        Assert.Equal((OpportunityErrorCodes.CloseDateOutOfRange, "expectedClose"), (ex.ErrorCode, ex.Field));
+    }
+
+    [Fact]
+    public void ChangeExpectedClose_ToADateASnapshotCannotHold_IsRefusedAndTheDateKept()
+    {
+        var deal = NewDeal();
+
+        var ex = Assert.Throws<InvalidInputException>(() => deal.ChangeExpectedClose(new LocalDate(9999, 12, 31), "p1", _clock));
+
+        Assert.Equal((OpportunityErrorCodes.CloseDateOutOfRange, "expectedClose"), (ex.ErrorCode, ex.Field));
+        Assert.Equal(new LocalDate(2027, 3, 31), deal.ExpectedClose);
+    }
+
+    [Fact]
+    public void ExpectedClose_AtTheEdgesOfTheSnapshotRange_IsAcceptedAndForecast()
+    {
+        foreach (var date in new[] { new LocalDate(4730, 8, 31), new LocalDate(-731, 5, 1) })
+        {
+            var deal = NewDeal();
+            deal.ChangeExpectedClose(date, "p1", _clock);
+            var builder = new Opportunity.Forecasting.PipelineSnapshotBuilder();
+            builder.Add(deal);
+            Assert.Equal(1, builder.Build().Count);
+        }
+    }
+
     [Fact]
     public void Open_InClosedStage_IsRefused()
     {

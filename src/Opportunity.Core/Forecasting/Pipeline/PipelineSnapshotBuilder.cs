@@ -1,4 +1,5 @@
 using NodaTime;
+using NodaTime.Text;
 using Opportunity.Persistence;
 using Opportunity.Pipelines;
 
@@ -274,7 +275,7 @@ public sealed class PipelineSnapshotBuilder
     /// Adds a row from dictionary codes, straight into the columns (no allocation). Codes come from
     /// the <c>Intern…</c> methods of this builder.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">A code is unknown, the amount is negative or too large, or the close date is outside the years 2000 ± 2,730.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A code is unknown, the amount is negative or too large, or the close date is outside the months the month column holds (May −731 to August 4730).</exception>
     public void Add(int partner, long amountMinorUnits, Probability probability, int stage, ForecastCategory category, int currency, LocalDate closeDate, int region = 0, int productLine = 0)
     {
         if (_built)
@@ -561,16 +562,39 @@ public sealed class PipelineSnapshotBuilder
     internal static bool Includes(StageKind kind, PipelineSnapshotOptions options) =>
         kind == StageKind.Open || (kind == StageKind.Won && options.IncludeClosedWon);
 
+    /// <summary>The first close date the month column holds (its lowest month code, May of the year −731).</summary>
+    internal static LocalDate FirstCloseDate { get; } = FirstDayOfMonth(MinMonthCode);
+
+    /// <summary>The last close date the month column holds (the end of its highest month code, August 4730).</summary>
+    internal static LocalDate LastCloseDate { get; } = FirstDayOfMonth(MaxMonthCode).PlusMonths(1).PlusDays(-1);
+
+    /// <summary>
+    /// The close dates a snapshot can hold, as the sentence every refusal shares. The domain and the
+    /// importers refuse an expected close outside them, so no stored deal makes a snapshot throw.
+    /// </summary>
+    internal static string CloseDateRange { get; } = $"between {LocalDatePattern.Iso.Format(FirstCloseDate)} and {LocalDatePattern.Iso.Format(LastCloseDate)}";
+
+    /// <summary>True when the month column can hold the date (<see cref="MonthCode"/> does not throw).</summary>
+    internal static bool HoldsCloseDate(LocalDate date) =>
+        FiscalCalendar.MonthIndex(date) - (2000 * 12) is >= MinMonthCode and <= MaxMonthCode;
+
     /// <summary>Months since January 2000 of the date, as stored in the month column.</summary>
     internal static int MonthCode(LocalDate date)
     {
-        var code = FiscalCalendar.MonthIndex(date) - (2000 * 12);
-        if (code is < MinMonthCode or > MaxMonthCode)
+        if (!HoldsCloseDate(date))
         {
-            throw new ArgumentOutOfRangeException(nameof(date), date, "Close dates must lie within the years 2000 ± 2,730.");
+            throw new ArgumentOutOfRangeException(nameof(date), date, $"Close dates must lie {CloseDateRange}.");
         }
 
-        return code;
+        return FiscalCalendar.MonthIndex(date) - (2000 * 12);
+    }
+
+    // The first day of a month code's month (floored division: codes before 2000 are negative).
+    private static LocalDate FirstDayOfMonth(int code)
+    {
+        var index = code + (2000 * 12);
+        var year = (int)Math.Floor(index / 12.0);
+        return new LocalDate(year, index - (year * 12) + 1, 1);
     }
 
     private static int Intern(string? label, Dictionary<string, int> codes, List<string?> labels, string what)

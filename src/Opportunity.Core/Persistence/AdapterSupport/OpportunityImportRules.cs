@@ -5,7 +5,8 @@ namespace Opportunity.Persistence.AdapterSupport;
 /// <summary>
 /// The row checks every <see cref="IOpportunityImporter"/> applies, shared so all adapters report
 /// the same errors: the pipeline is registered, the stage is one of its stages, the amount is not
-/// negative nor above <see cref="Money.MaxDealMinorUnits"/> minor units, and no id occurs twice in
+/// negative nor above <see cref="Money.MaxDealMinorUnits"/> minor units, the expected close date is
+/// one a pipeline snapshot holds (May of the year −731 to August 4730), and no id occurs twice in
 /// the batch. Locations read <c>rows[17].stage</c>.
 /// </summary>
 public static class OpportunityImportRules
@@ -125,6 +126,11 @@ public static class OpportunityImportRules
         else if (!row.Amount.IsValidDealAmount)
         {
             Add(errors, new ValidationError(Location(index, "amount"), $"Amount {row.Amount} exceeds the largest amount of one deal, {Money.MaxDealAmount(row.Amount.Currency)} ({Money.MaxDealMinorUnits} minor units)."));
+        }
+
+        if (!Forecasting.PipelineSnapshotBuilder.HoldsCloseDate(row.ExpectedClose))
+        {
+            Add(errors, new ValidationError(Location(index, "expectedClose"), $"Expected close date {NodaTime.Text.LocalDatePattern.Iso.Format(row.ExpectedClose)} must lie {Forecasting.PipelineSnapshotBuilder.CloseDateRange}."));
         }
     }
 
