@@ -135,8 +135,10 @@ public static class OpportunityCsvImporter
         var skipped = new List<ValidationError>(file.Problems);
 
         // With skipping, rows the store refuses (ids stored already) are left out and the rest is
-        // tried once more; the first attempt wrote nothing.
-        for (var attempt = 0; ; attempt++)
+        // tried again; a refused attempt wrote nothing. The store reports every stored id at once,
+        // so one retry does, unless another writer stores more ids meanwhile: each retry leaves
+        // out at least one row, so the loop ends.
+        while (true)
         {
             var newPartners = NewPartnersOf(rows, known, options.Tenant);
             var batch = new OpportunityImportBatch
@@ -159,7 +161,7 @@ public static class OpportunityCsvImporter
             }
 
             var errors = result.Errors.Select(e => ToLine(e, rows)).ToList();
-            if (!options.SkipBadRows || attempt > 0 || errors.Any(e => e.Row is null))
+            if (!options.SkipBadRows || errors.Count == 0 || errors.Any(e => e.Row is null))
             {
                 return ValidationResult<OpportunityImportSummary>.Failure([.. errors.Select(e => e.Error)]);
             }

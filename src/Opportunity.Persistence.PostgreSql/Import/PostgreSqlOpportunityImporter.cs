@@ -94,7 +94,7 @@ internal sealed class PostgreSqlOpportunityImporter(PostgreSqlStore db) : IOppor
                 foreach (var tenant in tenants)
                 {
                     await SetTenantAsync(connection, transaction, tenant, cancellationToken).ConfigureAwait(false);
-                    using var check = Command(connection, transaction, $"SELECT i.row_index, i.id FROM opportunity_import i JOIN {_schema}.opportunities o ON o.tenant = i.tenant AND o.id = i.id WHERE i.tenant = $1 ORDER BY i.row_index LIMIT {OpportunityImportRules.MaxErrors};", [tenant]);
+                    using var check = Command(connection, transaction, $"SELECT i.row_index, i.id FROM opportunity_import i JOIN {_schema}.opportunities o ON o.tenant = i.tenant AND o.id = i.id WHERE i.tenant = $1 ORDER BY i.row_index;", [tenant]);
                     using var reader = await check.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
@@ -104,7 +104,7 @@ internal sealed class PostgreSqlOpportunityImporter(PostgreSqlStore db) : IOppor
 
                 if (conflicts.Count > 0)
                 {
-                    return ValidationResult<int>.Failure([.. conflicts.OrderBy(c => c.Row).Take(OpportunityImportRules.MaxErrors).Select(c => c.Error)]);
+                    return ValidationResult<int>.Failure([.. conflicts.OrderBy(c => c.Row).Select(c => c.Error)]);
                 }
 
                 foreach (var tenant in tenants)

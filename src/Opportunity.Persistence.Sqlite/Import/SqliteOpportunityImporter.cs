@@ -243,7 +243,8 @@ internal sealed class SqliteOpportunityImporter(SqliteStore store) : IOpportunit
 
     // One prepared INSERT for every row, bound by position on the native statement (the document
     // as its UTF-8 bytes), each row's messages right after it, each chunk's feed entries after it; a
-    // stored id is a conflict error (the primary key refuses it), never an overwrite.
+    // stored id is a conflict error (the primary key refuses it), never an overwrite; every one is
+    // reported, so a caller skipping them retries once.
     private static List<ValidationError> InsertImportedRows(SqliteConnection connection, ImportedMessageWriter messages, ImportUpkeep upkeep, IEnumerable<PreparedChunk> chunks)
     {
         var columns = OpportunityRows.OpportunityColumnNames;
@@ -263,7 +264,7 @@ internal sealed class SqliteOpportunityImporter(SqliteStore store) : IOpportunit
 
                 if (!insert.Execute(refusedBy: SqlitePrimaryKeyViolation))
                 {
-                    OpportunityImportRules.Add(conflicts, OpportunityImportRules.AlreadyStored(row.Index, row.Tenant, row.Id));
+                    conflicts.Add(OpportunityImportRules.AlreadyStored(row.Index, row.Tenant, row.Id));
                 }
                 else if (conflicts.Count == 0)
                 {

@@ -1,5 +1,7 @@
 using NodaTime;
+using Opportunity.Import;
 using Opportunity.Persistence;
+using Opportunity.Persistence.AdapterSupport;
 using Opportunity.Pipelines;
 using Xunit;
 using static Opportunity.Testing.Conformance.ConformanceData;
@@ -75,6 +77,53 @@ public abstract partial class StoreConformanceTests
         Assert.Equal("rows[5].id", error.Location);
         var all = await ToListAsync(Store.Opportunities.QueryAsync(AccessScope.Manufacturer(TenantA), OpportunityQuery.All));
         Assert.Equal(Doc(existing), Doc(Assert.Single(all)));
+    }
+
+    /// <summary>
+    /// More stored ids than <see cref="OpportunityImportRules.MaxErrors"/>
+    /// are all reported, in row order, so a caller that leaves them out succeeds with one retry.
+    /// </summary>
+    [ConformanceFact]
+    public async Task Import_MoreStoredIdsThanMaxErrors_ReportsEveryOne()
+    {
+        if (Store.Importer is null)
+        {
+            return;
+        }
+
+        var stored = OpportunityImportRules.MaxErrors + 5;
+        var rows = ImportRows(stored + 1);
+        Assert.True((await Store.Importer.ImportAsync(rows.Take(stored))).IsValid);
+
+        var result = await Store.Importer.ImportAsync(rows);
+
+        Assert.Equal(Enumerable.Range(0, stored).Select(i => $"rows[{i}].id"), result.Errors.Select(e => e.Location));
+    }
+
+    /// <summary>
+    /// A CSV import that skips bad rows leaves out every stored id, however many (more than
+    /// <see cref="OpportunityImportRules.MaxErrors"/>), and imports the new rows.
+    /// </summary>
+    [ConformanceFact]
+    public async Task Import_CsvSkippingMoreStoredIdsThanMaxErrors_ImportsTheNewRows()
+    {
+        if (Store.Importer is null)
+        {
+            return;
+        }
+
+        var stored = OpportunityImportRules.MaxErrors + 5;
+        var csv = "id,partner,stage,amount,currency\n" + string.Concat(Enumerable.Range(0, stored).Select(i => $"skip-{i:D4},partner-s,Proposal,{i + 1},EUR\n"));
+        var options = new OpportunityCsvOptions(TenantA);
+        Assert.True((await OpportunityCsvImporter.ImportAsync(new StringReader(csv), Store.Importer, Store.Partners, options, Clock)).IsValid);
+
+        var result = await OpportunityCsvImporter.ImportAsync(new StringReader(csv + "skip-new,partner-s,Proposal,7,EUR\n"), Store.Importer, Store.Partners, options with { SkipBadRows = true }, Clock);
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors.Take(3)));
+        Assert.Equal(1, result.Value.Imported);
+        Assert.Equal(stored, result.Value.SkippedRows.Count);
+        Assert.Equal("line 2, column id", result.Value.SkippedRows[0].Location);
+        Assert.NotNull(await Store.Opportunities.FindAsync(AccessScope.Manufacturer(TenantA), new OpportunityId("skip-new")));
     }
 
     /// <summary>An expected close date a pipeline snapshot cannot hold (9999-12-31) fails the batch, naming the row and field, so no stored deal makes a forecast throw.</summary>

@@ -7,11 +7,14 @@ namespace Opportunity.Persistence.AdapterSupport;
 /// the same errors: the pipeline is registered, the stage is one of its stages, the amount is not
 /// negative nor above <see cref="Money.MaxDealMinorUnits"/> minor units, the expected close date is
 /// one a pipeline snapshot holds (May of the year −731 to August 4730), and no id occurs twice in
-/// the batch. Locations read <c>rows[17].stage</c>.
+/// the batch. Locations read <c>rows[17].stage</c>. When every row passes, the adapter reports
+/// every row whose id is stored already (<see cref="AlreadyStored"/>, not capped by
+/// <see cref="MaxErrors"/>: at most one per row), so a caller that leaves those rows out needs one
+/// retry.
 /// </summary>
 public static class OpportunityImportRules
 {
-    /// <summary>At most this many errors are collected; the rest of the batch is still checked for nothing else.</summary>
+    /// <summary>At most this many row errors are collected; the rest of the batch is still checked for nothing else. Stored ids are all reported (see the class remarks).</summary>
     public const int MaxErrors = 1000;
 
     /// <summary>The location text of a field of a row, e.g. <c>rows[3].amount</c>.</summary>
@@ -153,7 +156,7 @@ public static class OpportunityImportRules
         }
     }
 
-    /// <summary>The error for a row whose id is already stored.</summary>
+    /// <summary>The error for a row whose id is already stored; adapters add every one to their errors, uncapped.</summary>
     public static ValidationError AlreadyStored(int index, TenantId tenant, OpportunityId id) =>
         new(Location(index, "id"), $"Opportunity '{id}' of tenant '{tenant}' is already stored.");
 

@@ -443,7 +443,7 @@ public sealed partial class InMemoryStore : ILeadStore, IOpportunityStore, IPart
                 {
                     if (_opportunities.ContainsKey(Key(rows[i].Tenant, rows[i].Id.Value)))
                     {
-                        OpportunityImportRules.Add(errors, OpportunityImportRules.AlreadyStored(i, rows[i].Tenant, rows[i].Id));
+                        errors.Add(OpportunityImportRules.AlreadyStored(i, rows[i].Tenant, rows[i].Id));
                     }
                 }
             }
