@@ -24,7 +24,8 @@ namespace Opportunity.Import;
 /// <see cref="OpportunityCsvOptions.Zone"/>). <c>lines</c> holds the deal's line items as
 /// <c>product|quantity|unit_price[|discount_percent]</c> and <c>splits</c> its credit splits as
 /// <c>party|role|percent</c>, entries separated by <c>;</c>; with lines the amount must be their sum.
-/// <c>expected_close</c> must be a date a forecast holds (-0731-05-01 to 4730-08-31).
+/// <c>expected_close</c> must be a date a forecast holds (-0731-05-01 to 4730-08-31) and
+/// <c>forecast_category</c> <c>closed</c> is refused on a deal in an open stage (it means won).
 /// Every problem is a
 /// <see cref="ValidationError"/> naming its line and column (<c>line 14, column amount</c>), and a
 /// file with errors imports nothing unless <see cref="OpportunityCsvOptions.SkipBadRows"/> is set.
@@ -558,6 +559,11 @@ public static class OpportunityCsvImporter
             if (category is null)
             {
                 Problem("forecast_category", $"'{categoryText}' is not a forecast category (pipeline, best case, commit, closed, omitted).");
+            }
+            else if (category == ForecastCategory.Closed && stage is { IsClosed: false })
+            {
+                // Closed means won: an open deal counted there would be forecast at its full amount.
+                Problem("forecast_category", $"'{categoryText}' is the category of won deals; a deal in open stage '{stage.Name}' is pipeline, best case, commit or omitted.");
             }
         }
 

@@ -112,6 +112,16 @@ public sealed class OpportunityCsvImporterTests
         Assert.Contains("4730-08-31", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Parse_ClosedCategoryOnAnOpenDeal_NamesLineAndColumn()
+    {
+        var result = Parse("id,partner,stage,amount,currency,probability,forecast_category\nD-24,acme-solar,Proposal,100,EUR,0,closed\nD-25,acme-solar,Closed won,100,EUR,,closed\nD-26,acme-solar,Proposal,100,EUR,,commit\n");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("line 2, column forecast_category", error.Location);
+        Assert.Contains("'Proposal'", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("", "line 1")]
     [InlineData("id,partner,stage,amount\n", "line 1, column currency")]
