@@ -1,7 +1,6 @@
 using System.Globalization;
 using NodaTime;
 using NodaTime.Text;
-using Opportunity.Forecasting;
 using Opportunity.Leads;
 using Opportunity.Partners;
 using Opportunity.Persistence;
@@ -525,9 +524,9 @@ public static class OpportunityCsvImporter
             {
                 Problem("expected_close", $"'{closeText}' is not an ISO date (yyyy-MM-dd).");
             }
-            else if (!PipelineSnapshotBuilder.HoldsCloseDate(parsed.Value))
+            else if (!CloseDateRange.Contains(parsed.Value))
             {
-                Problem("expected_close", $"{closeText} is outside the close dates a forecast can hold; it must lie {PipelineSnapshotBuilder.CloseDateRange}.");
+                Problem("expected_close", $"{closeText} is outside the close dates a forecast can hold; it must lie {CloseDateRange.Text}.");
             }
             else
             {

@@ -508,9 +508,9 @@ public sealed partial class SalesOpportunity : AggregateRoot
     // A date the forecast's month column cannot hold would make every snapshot of the tenant throw.
     private static void EnsureValidExpectedClose(LocalDate expectedClose)
     {
-        if (!Forecasting.PipelineSnapshotBuilder.HoldsCloseDate(expectedClose))
+        if (!CloseDateRange.Contains(expectedClose))
         {
-            throw new InvalidInputException(OpportunityErrorCodes.CloseDateOutOfRange, "expectedClose", $"Expected close date {LocalDatePattern.Iso.Format(expectedClose)} must lie {Forecasting.PipelineSnapshotBuilder.CloseDateRange}.");
+            throw new InvalidInputException(OpportunityErrorCodes.CloseDateOutOfRange, "expectedClose", $"Expected close date {LocalDatePattern.Iso.Format(expectedClose)} must lie {CloseDateRange.Text}.");
         }
     }
 

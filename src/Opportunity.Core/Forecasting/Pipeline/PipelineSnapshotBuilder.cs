@@ -1,5 +1,4 @@
 using NodaTime;
-using NodaTime.Text;
 using Opportunity.Persistence;
 using Opportunity.Pipelines;
 
@@ -14,9 +13,6 @@ namespace Opportunity.Forecasting;
 /// </summary>
 public sealed class PipelineSnapshotBuilder
 {
-    private const int MinMonthCode = short.MinValue;
-    private const int MaxMonthCode = short.MaxValue;
-
     /// <summary>Rows of a chunk added when the builder is full: as many as it holds, at most this many (1.5 MB of columns).</summary>
     private const int MaxChunkRows = 1 << 16;
 
@@ -562,39 +558,15 @@ public sealed class PipelineSnapshotBuilder
     internal static bool Includes(StageKind kind, PipelineSnapshotOptions options) =>
         kind == StageKind.Open || (kind == StageKind.Won && options.IncludeClosedWon);
 
-    /// <summary>The first close date the month column holds (its lowest month code, May of the year −731).</summary>
-    internal static LocalDate FirstCloseDate { get; } = FirstDayOfMonth(MinMonthCode);
-
-    /// <summary>The last close date the month column holds (the end of its highest month code, August 4730).</summary>
-    internal static LocalDate LastCloseDate { get; } = FirstDayOfMonth(MaxMonthCode).PlusMonths(1).PlusDays(-1);
-
-    /// <summary>
-    /// The close dates a snapshot can hold, as the sentence every refusal shares. The domain and the
-    /// importers refuse an expected close outside them, so no stored deal makes a snapshot throw.
-    /// </summary>
-    internal static string CloseDateRange { get; } = $"between {LocalDatePattern.Iso.Format(FirstCloseDate)} and {LocalDatePattern.Iso.Format(LastCloseDate)}";
-
-    /// <summary>True when the month column can hold the date (<see cref="MonthCode"/> does not throw).</summary>
-    internal static bool HoldsCloseDate(LocalDate date) =>
-        FiscalCalendar.MonthIndex(date) - (2000 * 12) is >= MinMonthCode and <= MaxMonthCode;
-
     /// <summary>Months since January 2000 of the date, as stored in the month column.</summary>
     internal static int MonthCode(LocalDate date)
     {
-        if (!HoldsCloseDate(date))
+        if (!CloseDateRange.Contains(date))
         {
-            throw new ArgumentOutOfRangeException(nameof(date), date, $"Close dates must lie {CloseDateRange}.");
+            throw new ArgumentOutOfRangeException(nameof(date), date, $"Close dates must lie {CloseDateRange.Text}.");
         }
 
-        return FiscalCalendar.MonthIndex(date) - (2000 * 12);
-    }
-
-    // The first day of a month code's month (floored division: codes before 2000 are negative).
-    private static LocalDate FirstDayOfMonth(int code)
-    {
-        var index = code + (2000 * 12);
-        var year = (int)Math.Floor(index / 12.0);
-        return new LocalDate(year, index - (year * 12) + 1, 1);
+        return CloseDateRange.MonthsSince2000(date);
     }
 
     private static int Intern(string? label, Dictionary<string, int> codes, List<string?> labels, string what)

@@ -131,9 +131,9 @@ public static class OpportunityImportRules
             Add(errors, new ValidationError(Location(index, "amount"), $"Amount {row.Amount} exceeds the largest amount of one deal, {Money.MaxDealAmount(row.Amount.Currency)} ({Money.MaxDealMinorUnits} minor units)."));
         }
 
-        if (!Forecasting.PipelineSnapshotBuilder.HoldsCloseDate(row.ExpectedClose))
+        if (!CloseDateRange.Contains(row.ExpectedClose))
         {
-            Add(errors, new ValidationError(Location(index, "expectedClose"), $"Expected close date {NodaTime.Text.LocalDatePattern.Iso.Format(row.ExpectedClose)} must lie {Forecasting.PipelineSnapshotBuilder.CloseDateRange}."));
+            Add(errors, new ValidationError(Location(index, "expectedClose"), $"Expected close date {NodaTime.Text.LocalDatePattern.Iso.Format(row.ExpectedClose)} must lie {CloseDateRange.Text}."));
         }
     }
 
