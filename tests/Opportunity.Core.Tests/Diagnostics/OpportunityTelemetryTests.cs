@@ -19,7 +19,12 @@ namespace Opportunity.Core.Tests.Diagnostics;
 /// <summary>Spans, instruments and log messages of the workflows, seen through the BCL's own listeners (no OpenTelemetry here).</summary>
 public sealed class OpportunityTelemetryTests
 {
-    private static readonly ActivitySource TestSource = new("Opportunity.Core.Tests.Telemetry");
+    private const string TestSourceName = "Opportunity.Core.Tests.Telemetry";
+
+    // Matched by name, not by reference: a listener comparing with this field could run the field's initialiser
+    // while the listener is being added, and the source created then was never listened to (the test failed when
+    // it ran first or alone).
+    private static readonly ActivitySource TestSource = new(TestSourceName);
     private static readonly Instant Tuesday10 = Instant.FromUtc(2025, 3, 4, 10, 0);
     private static readonly string[] ContactData = ["Jane Doe", "jane@prospect.example", "+49 89 1234567", "Prospect GmbH"];
 
@@ -136,7 +141,7 @@ public sealed class OpportunityTelemetryTests
         {
             _listener = new ActivityListener
             {
-                ShouldListenTo = s => s.Name == OpportunityTelemetry.SourceName || s == TestSource,
+                ShouldListenTo = s => s.Name is OpportunityTelemetry.SourceName or TestSourceName,
                 Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
                 ActivityStopped = a =>
                 {
