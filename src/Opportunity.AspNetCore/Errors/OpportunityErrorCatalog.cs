@@ -33,6 +33,7 @@ internal static class OpportunityErrorCatalog
         [OpportunityErrorCodes.UnknownStage] = (StatusCodes.Status400BadRequest, "Unknown stage"),
         [OpportunityErrorCodes.UnknownExitCriterion] = (StatusCodes.Status400BadRequest, "Unknown exit criterion"),
         [OpportunityErrorCodes.AmountOutOfRange] = (StatusCodes.Status400BadRequest, "Amount out of range"),
+        [OpportunityErrorCodes.CloseDateOutOfRange] = (StatusCodes.Status400BadRequest, "Close date out of range"),
         [OpportunityErrorCodes.AmountRequired] = (StatusCodes.Status400BadRequest, "Amount required"),
         [OpportunityErrorCodes.ActivityLimitReached] = (StatusCodes.Status400BadRequest, "Activity log full"),
         [OpportunityErrorCodes.InvalidStateTransition] = (StatusCodes.Status422UnprocessableEntity, "Not allowed in the current state"),
