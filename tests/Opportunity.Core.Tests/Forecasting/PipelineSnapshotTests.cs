@@ -122,6 +122,63 @@ public sealed class PipelineSnapshotTests
         return true.ToProperty();
     }
 
+    [Property(MaxTest = 30)]
+    public Property Group_PartnerByAKeyOfAtMostEightValues_EveryPartnerShape_EqualsRecomputeInDisplayOrder(PositiveInt seed, bool partnerFirst)
+    {
+        // Keys of at most eight values are summed in registers, eight rows at a time: partners of 1–7 deals (the block
+        // scatter), of 8 and more (a vector at a time, the last one part-filled), some in several currencies (their runs
+        // alternate currencies), and the last partner's rows at the columns' end (the rows a whole vector cannot reach).
+        // Seven regions and "(none)", two product lines, close dates over up to eight quarters, months or fiscal years.
+        var random = new Random(seed.Get);
+        var stages = PipelineDefinition.Default.Stages.Where(s => !s.IsClosed).ToArray();
+        string?[] regions = [null, "R1", "R2", "R3", "R4", "R5", "R6", "R7"];
+        var start = new LocalDate(2025, 2, 1);
+        var days = random.Next(3) switch { 0 => 240, 1 => 630, _ => 2_400 };
+        var partners = 20 + random.Next(300);
+        var rows = new List<PipelineRow>();
+        for (var p = 0; p < partners; p++)
+        {
+            var currency = Currencies[random.Next(Currencies.Length)];
+            var mixed = random.Next(4) == 0 || (p == partners - 1 && seed.Get % 2 == 0);
+            var size = p == partners - 1 ? 8 + random.Next(17) : random.Next(3) switch { 0 => 1 + random.Next(7), 1 => 8 + random.Next(60), _ => 60 + random.Next(400) };
+            for (var i = 0; i < size; i++)
+            {
+                var stage = stages[random.Next(stages.Length)];
+                var probability = random.Next(5) == 0 ? Probability.FromBasisPoints(random.Next(10_001)) : stage.DefaultProbability;
+                rows.Add(new PipelineRow(new PartnerId($"P{p:D4}"), Money.FromMinorUnits(random.NextInt64(0, 5_000_000_00), mixed ? Currencies[random.Next(Currencies.Length)] : currency), stage.Name, probability, stage.ForecastCategory, start.PlusDays(random.Next(days)))
+                {
+                    Region = regions[random.Next(regions.Length)],
+                    ProductLine = random.Next(3) == 0 ? null : Products[random.Next(Products.Length)],
+                });
+            }
+        }
+
+        var snapshot = PipelineSnapshot.FromRows(rows, new PipelineSnapshotOptions { MaxDegreeOfParallelism = 1, FiscalCalendar = April });
+        var dimensions = new List<PipelineDimension> { PipelineDimension.Region, PipelineDimension.ProductLine, PipelineDimension.CloseFiscalYear };
+        dimensions.AddRange(days == 240 ? [PipelineDimension.CloseMonth, PipelineDimension.CloseQuarter] : days == 630 ? [PipelineDimension.CloseQuarter] : []);
+        var partnerOrder = Order(snapshot, PipelineDimension.Partner);
+        foreach (var dimension in dimensions)
+        {
+            var grouping = partnerFirst ? PipelineGrouping.By(PipelineDimension.Partner, dimension) : PipelineGrouping.By(dimension, PipelineDimension.Partner);
+            using var totals = snapshot.Group(grouping);
+            AssertMatches(Recompute(rows, grouping, April), totals);
+
+            // The display order: partners by id, the key's values as the key alone lists them, then currencies.
+            var keyOrder = Order(snapshot, dimension);
+            var (firstOrder, secondOrder) = partnerFirst ? (partnerOrder, keyOrder) : (keyOrder, partnerOrder);
+            var listed = totals.Groups.Select(g => (firstOrder[g.First!], secondOrder[g.Second!], g.Currency.Code)).ToList();
+            Assert.Equal(listed.OrderBy(g => g.Item1).ThenBy(g => g.Item2).ThenBy(g => g.Code, StringComparer.Ordinal), listed);
+        }
+
+        return true.ToProperty();
+
+        static Dictionary<string, int> Order(PipelineSnapshot snapshot, PipelineDimension dimension)
+        {
+            using var alone = snapshot.Group(PipelineGrouping.By(dimension));
+            return alone.Groups.Select(g => g.First!).Distinct().Select((label, i) => (label, i)).ToDictionary(x => x.label, x => x.i);
+        }
+    }
+
     [Fact]
     public void Group_ByPeriod_BuildsAOneBytePeriodColumnOnceAndFallsBackBeyondTwoHundredFiftySixPeriods()
     {

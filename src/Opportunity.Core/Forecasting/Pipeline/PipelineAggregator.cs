@@ -215,6 +215,8 @@ internal static class PipelineAggregator
         var table = new PartnerKeyTable(size, currencies, wide: !narrow, packing);
         var output = new GroupBuffer(((toPartner - fromPartner) * Math.Min(size, 8)) + 16, wide: !narrow);
         var blocks = mode == RunMode.Rows && narrow && PartnerBlockScatter.Fits(size, packing) ? new PartnerBlockScatter(size, currencies, packing) : null;
+        var fewKeys = mode == RunMode.Rows && PartnerFewKeySums.Fits(info.Cardinality, packing, narrow) ? new PartnerFewKeySums(currencies, packing) : null;
+        var smallRows = fewKeys is null ? PartnerBlockScatter.SmallPartnerRows : PartnerFewKeySums.SmallPartnerRows;
         ref var amount0 = ref MemoryMarshal.GetArrayDataReference(c.Amount);
         ref var basisPoints0 = ref MemoryMarshal.GetArrayDataReference(c.BasisPoints);
         var start = c.PartnerStart;
@@ -224,11 +226,11 @@ internal static class PipelineAggregator
         {
             var i = start[p];
             var end = start[p + 1];
-            if (blocks is not null && end - i < PartnerBlockScatter.SmallPartnerRows)
+            if (blocks is not null && end - i < smallRows)
             {
                 // A stretch of small partners: scattered together, a block of rows at a time.
                 var q = p + 1;
-                while (q < toPartner && start[q + 1] - start[q] < PartnerBlockScatter.SmallPartnerRows)
+                while (q < toPartner && start[q + 1] - start[q] < smallRows)
                 {
                     q++;
                 }
@@ -240,6 +242,12 @@ internal static class PipelineAggregator
 
             if (i == end)
             {
+                continue;
+            }
+
+            if (fewKeys is not null)
+            {
+                fewKeys.Add(c, key, p, output, info.Offset, partnerFirst);
                 continue;
             }
 
