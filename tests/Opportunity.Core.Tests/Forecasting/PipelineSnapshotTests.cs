@@ -179,6 +179,69 @@ public sealed class PipelineSnapshotTests
         }
     }
 
+    [Property(MaxTest = 30)]
+    public Property Group_PartnerByProductWithLines_EveryPartnerShape_EqualsRecomputeInDisplayOrder(PositiveInt seed, bool filtered)
+    {
+        // Partner × product with at most eight products is summed per partner in registers, eight parts at a time:
+        // partners with no lines, with lines on some deals (one to four each, the same product twice in some, the first
+        // deal of all often among them), in one currency or several (one in four), the last partner's parts at the parts'
+        // end; filtered to one region, partners without rows sit between the others.
+        var random = new Random(seed.Get);
+        var stages = PipelineDefinition.Default.Stages.Where(s => !s.IsClosed).ToArray();
+        string[] products = ["battery", "inverter", "panel", "service", "wallbox", "heat-pump", "meter"];
+        var partners = 20 + random.Next(200);
+        var rows = new List<PipelineRow>();
+        for (var p = 0; p < partners; p++)
+        {
+            var currency = Currencies[random.Next(Currencies.Length)];
+            var mixed = random.Next(4) == 0;
+            var withLines = random.Next(5) == 0 ? 0 : 1 + random.Next(4);
+            for (var i = random.Next(3) == 0 ? 1 + random.Next(8) : 8 + random.Next(300); i > 0; i--)
+            {
+                var stage = stages[random.Next(stages.Length)];
+                var probability = random.Next(5) == 0 ? Probability.FromBasisPoints(random.Next(10_001)) : stage.DefaultProbability;
+                var amount = Money.FromMinorUnits(random.NextInt64(0, 5_000_000_00), mixed ? Currencies[random.Next(Currencies.Length)] : currency);
+                List<ProductAmount>? lines = null;
+                if (random.Next(4) < withLines)
+                {
+                    lines = [];
+                    var left = amount.MinorUnits;
+                    for (var n = 1 + random.Next(4); n > 0; n--)
+                    {
+                        var part = n == 1 ? left : random.NextInt64(0, left + 1);
+                        lines.Add(new ProductAmount(products[random.Next(products.Length)], part));
+                        left -= part;
+                    }
+                }
+
+                rows.Add(new PipelineRow(new PartnerId($"P{p:D4}"), amount, stage.Name, probability, stage.ForecastCategory, new LocalDate(2025, 1, 1).PlusDays(random.Next(400)))
+                {
+                    Region = Regions[random.Next(Regions.Length)],
+                    Products = lines,
+                });
+            }
+        }
+
+        var snapshot = PipelineSnapshot.FromRows(rows, new PipelineSnapshotOptions { MaxDegreeOfParallelism = 1, FiscalCalendar = April });
+        var (grouped, kept) = filtered ? (snapshot.Filter(new PipelineFilter { Region = Regions[0] }), rows.Where(r => r.Region == Regions[0]).ToList()) : (snapshot, rows);
+        var grouping = PipelineGrouping.By(PipelineDimension.Partner, PipelineDimension.Product);
+        using var totals = grouped.Group(grouping);
+        AssertMatches(RecomputeByProduct(kept, grouping, April), totals);
+
+        // The display order: partners by id, then (none) and the products by name, then currencies.
+        var partnerOrder = Order(grouped, PipelineDimension.Partner);
+        var productOrder = Order(grouped, PipelineDimension.Product);
+        var listed = totals.Groups.Select(g => (partnerOrder[g.First!], productOrder[g.Second!], g.Currency.Code)).ToList();
+        Assert.Equal(listed.OrderBy(g => g.Item1).ThenBy(g => g.Item2).ThenBy(g => g.Code, StringComparer.Ordinal), listed);
+        return true.ToProperty();
+
+        static Dictionary<string, int> Order(PipelineSnapshot snapshot, PipelineDimension dimension)
+        {
+            using var alone = snapshot.Group(PipelineGrouping.By(dimension));
+            return alone.Groups.Select(g => g.First!).Distinct().Select((label, i) => (label, i)).ToDictionary(x => x.label, x => x.i);
+        }
+    }
+
     [Fact]
     public void Group_ByPeriod_BuildsAOneBytePeriodColumnOnceAndFallsBackBeyondTwoHundredFiftySixPeriods()
     {

@@ -20,8 +20,8 @@ internal sealed class PartnerFewKeySums(int currencies, PackedCount packing)
     /// <summary>The most values the key may have: one per lane of a vector of eight 64-bit sums.</summary>
     public const int MaxKeys = 8;
 
-    // Per currency: counts, amounts and weighted sums of the eight values.
-    private const int SumsPerCurrency = 3 * MaxKeys;
+    /// <summary>Per currency in the sums of <see cref="EmitInIndexOrder"/>: counts, amounts and weighted sums of the eight values.</summary>
+    public const int SumsPerCurrency = 3 * MaxKeys;
 
     /// <summary>
     /// Partners with fewer rows go to the block scatter (<see cref="PartnerBlockScatter"/>): their rows fit one vector,
@@ -42,8 +42,11 @@ internal sealed class PartnerFewKeySums(int currencies, PackedCount packing)
     /// chunks long enough that unpacking the cells between them costs little.
     /// </summary>
     public static bool Fits(int cardinality, PackedCount packing, bool narrow) =>
-        narrow && cardinality <= MaxKeys && packing.ChunkRows >= 64
-        && Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Avx512F.VL.IsSupported && Avx512DQ.IsSupported;
+        narrow && cardinality <= MaxKeys && packing.ChunkRows >= 64 && IsSupported;
+
+    /// <summary>Whether the machine has what summing in registers needs: 512-bit vectors, their masks, 64-bit multiplies.</summary>
+    public static bool IsSupported =>
+        Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Avx512F.VL.IsSupported && Avx512DQ.IsSupported;
 
     /// <summary>
     /// Writes partner <paramref name="partner"/>'s groups by the key (it has rows) into <paramref name="output"/>, in
@@ -64,7 +67,7 @@ internal sealed class PartnerFewKeySums(int currencies, PackedCount packing)
         }
 
         AddPartner(c, key, partner);
-        EmitInIndexOrder(output, partner, offset, partnerFirst);
+        EmitInIndexOrder(output, _sums, _touched, partner, offset, partnerFirst);
     }
 
     /// <summary>A partner of several currencies, or of more rows than a chunk: its sums per currency, a chunk at a time.</summary>
@@ -161,7 +164,7 @@ internal sealed class PartnerFewKeySums(int currencies, PackedCount packing)
 
     /// <summary>Sums each vector's lanes: lane q of the result is the sum of <c>v</c>q's eight lanes (a transpose by halves).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<long> SumLanes(Vector512<long> v0, Vector512<long> v1, Vector512<long> v2, Vector512<long> v3, Vector512<long> v4, Vector512<long> v5, Vector512<long> v6, Vector512<long> v7)
+    public static Vector512<long> SumLanes(Vector512<long> v0, Vector512<long> v1, Vector512<long> v2, Vector512<long> v3, Vector512<long> v4, Vector512<long> v5, Vector512<long> v6, Vector512<long> v7)
     {
         // Pairs of neighbouring lanes: each 128-bit lane of s01 holds (v0's, v1's) sum of that lane's two.
         var s01 = Avx512F.UnpackLow(v0, v1) + Avx512F.UnpackHigh(v0, v1);
@@ -179,7 +182,7 @@ internal sealed class PartnerFewKeySums(int currencies, PackedCount packing)
 
     /// <summary>A partner of one currency: its groups compressed into the output's columns, a vector each.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Emit(GroupBuffer output, KeySums sums, int currency, int partner, int offset, bool partnerFirst)
+    public static void Emit(GroupBuffer output, KeySums sums, int currency, int partner, int offset, bool partnerFirst)
     {
         var present = ~Vector512.Equals(sums.Counts, Vector512<long>.Zero);
         var groups = BitOperations.PopCount(present.ExtractMostSignificantBits());
@@ -199,11 +202,12 @@ internal sealed class PartnerFewKeySums(int currencies, PackedCount packing)
         output.Shrink(at + groups);
     }
 
-    /// <summary>A partner of several currencies: its groups one by one, key first, then currency.</summary>
-    private void EmitInIndexOrder(GroupBuffer output, int partner, int offset, bool partnerFirst)
+    /// <summary>
+    /// A partner's groups one by one from per-currency sums (counts, amounts and weighted sums of the eight values, for
+    /// each currency whose bit is set in <paramref name="touched"/>), key first, then currency; the sums and bits are cleared.
+    /// </summary>
+    public static void EmitInIndexOrder(GroupBuffer output, long[] sums, ulong[] touched, int partner, int offset, bool partnerFirst)
     {
-        var sums = _sums;
-        var touched = _touched;
         for (var q = 0; q < MaxKeys; q++)
         {
             for (var word = 0; word < touched.Length; word++)
@@ -232,7 +236,7 @@ internal sealed class PartnerFewKeySums(int currencies, PackedCount packing)
     }
 
     /// <summary>Row counts, amounts and weighted sums of the eight values of the key, lane q for value q.</summary>
-    private readonly record struct KeySums(Vector512<long> Counts, Vector512<long> Amounts, Vector512<long> Weighted)
+    public readonly record struct KeySums(Vector512<long> Counts, Vector512<long> Amounts, Vector512<long> Weighted)
     {
         /// <summary>These sums with rows [from, to) added one by one (the columns' last rows, too near their end for a whole vector).</summary>
         public KeySums PlusRows<TKey>(PipelineColumns c, TKey key, int from, int to)

@@ -110,7 +110,23 @@ internal static class PipelineAggregator
         }
     }
 
-    private static int Workers(int rows, int maxWorkers) => Math.Clamp(rows / MinRowsPerWorker, 1, Math.Max(1, maxWorkers));
+    /// <summary>The partners split into <paramref name="workers"/> contiguous ranges of about equal row counts (range w: [bounds[w], bounds[w + 1])).</summary>
+    internal static int[] PartnerBounds(PipelineColumns c, int workers)
+    {
+        var partners = c.PartnerStart.Length - 1;
+        var bounds = new int[workers + 1];
+        bounds[workers] = partners;
+        for (var w = 1; w < workers; w++)
+        {
+            var target = (int)((long)c.Count * w / workers);
+            var p = Array.BinarySearch(c.PartnerStart, target);
+            bounds[w] = Math.Clamp(p >= 0 ? p : ~p, bounds[w - 1], partners);
+        }
+
+        return bounds;
+    }
+
+    internal static int Workers(int rows, int maxWorkers) => Math.Clamp(rows / MinRowsPerWorker, 1, Math.Max(1, maxWorkers));
 
     /// <summary>The most rows whose 64-bit sums of amount × basis points cannot overflow.</summary>
     internal static long SafeRows(long maxAmount) =>
@@ -146,16 +162,7 @@ internal static class PipelineAggregator
                 return [PartnerRuns(c, overrides, key, info, currencies, safe, packing, narrow, mode, 0, partners, isFirst)];
             }
 
-            // Split the partners into contiguous ranges of about equal row counts.
-            var bounds = new int[workers + 1];
-            bounds[workers] = partners;
-            for (var w = 1; w < workers; w++)
-            {
-                var target = (int)((long)snapshot.Count * w / workers);
-                var p = Array.BinarySearch(c.PartnerStart, target);
-                bounds[w] = Math.Clamp(p >= 0 ? p : ~p, bounds[w - 1], partners);
-            }
-
+            var bounds = PartnerBounds(c, workers);
             var parts = new GroupBuffer[workers];
             var k = key;
             var m = mode;
@@ -577,7 +584,7 @@ internal static class PipelineAggregator
     /// reduced together (unpacked and added), half the work of reducing each.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<long> SumRunPair(ref long amount0, ref ushort basisPoints0, int from, int to, int length)
+    internal static Vector128<long> SumRunPair(ref long amount0, ref ushort basisPoints0, int from, int to, int length)
     {
         if (!Avx2.IsSupported)
         {

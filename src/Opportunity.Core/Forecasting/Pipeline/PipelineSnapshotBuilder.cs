@@ -469,7 +469,7 @@ public sealed class PipelineSnapshotBuilder
             n == 0 ? (short)0 : (short)_maxMonth,
             _maxAmount,
             _options,
-            BuildProductParts(position, lineProductMap));
+            BuildProductParts(position, lineProductMap, basisPoints));
 
         int BucketOf(PipelineBuilderChunk chunk, int k)
         {
@@ -522,8 +522,8 @@ public sealed class PipelineSnapshotBuilder
         }
     }
 
-    /// <summary>The product amounts at the rows' final positions, sorted by row then product (display order).</summary>
-    private ProductParts BuildProductParts(int[]? position, int[] productMap)
+    /// <summary>The product amounts at the rows' final positions, sorted by row then product (display order), each with its row's basis points.</summary>
+    private ProductParts BuildProductParts(int[]? position, int[] productMap, ushort[] basisPoints)
     {
         if (_partRow.Count == 0)
         {
@@ -544,14 +544,16 @@ public sealed class PipelineSnapshotBuilder
         var rows = new int[count];
         var codes = new ushort[count];
         var amounts = new long[count];
+        var partBasisPoints = new ushort[count];
         for (var e = 0; e < count; e++)
         {
             rows[e] = (int)(keys[e] >> 16);
             codes[e] = (ushort)(keys[e] & 0xFFFF);
             amounts[e] = _partAmount[order[e]];
+            partBasisPoints[e] = basisPoints[rows[e]];
         }
 
-        return new ProductParts(rows, codes, amounts);
+        return new ProductParts(rows, codes, amounts, partBasisPoints);
     }
 
     /// <summary>True when a deal of this stage kind belongs in a snapshot built with <paramref name="options"/>.</summary>
