@@ -233,6 +233,13 @@ public sealed class PipelineSnapshotTests
         var productOrder = Order(grouped, PipelineDimension.Product);
         var listed = totals.Groups.Select(g => (partnerOrder[g.First!], productOrder[g.Second!], g.Currency.Code)).ToList();
         Assert.Equal(listed.OrderBy(g => g.Item1).ThenBy(g => g.Item2).ThenBy(g => g.Code, StringComparer.Ordinal), listed);
+
+        // Product alone, from the same parts (the general path: the total, corrected by the deals with lines).
+        var byProduct = PipelineGrouping.By(PipelineDimension.Product);
+        using var productTotals = grouped.Group(byProduct);
+        AssertMatches(RecomputeByProduct(kept, byProduct, April), productTotals);
+        var productsListed = productTotals.Groups.Select(g => (productOrder[g.First!], g.Currency.Code)).ToList();
+        Assert.Equal(productsListed.OrderBy(g => g.Item1).ThenBy(g => g.Code, StringComparer.Ordinal), productsListed);
         return true.ToProperty();
 
         static Dictionary<string, int> Order(PipelineSnapshot snapshot, PipelineDimension dimension)
