@@ -184,11 +184,11 @@ public sealed class PipelineSnapshotTests
     {
         // Partner × product with at most eight products is summed per partner in registers, eight parts at a time:
         // partners with no lines, with lines on some deals (one to four each, the same product twice in some, the first
-        // deal of all often among them), in one currency or several (one in four), the last partner's parts at the parts'
-        // end; filtered to one region, partners without rows sit between the others.
+        // deal of all often among them, a blank product in some: it counts under (none)), in one currency or several (one
+        // in four), the last partner's parts at the parts' end; filtered to one region, partners without rows sit between.
         var random = new Random(seed.Get);
         var stages = PipelineDefinition.Default.Stages.Where(s => !s.IsClosed).ToArray();
-        string[] products = ["battery", "inverter", "panel", "service", "wallbox", "heat-pump", "meter"];
+        string[] products = ["battery", "inverter", "panel", "service", "wallbox", "heat-pump", "meter", ""];
         var partners = 20 + random.Next(200);
         var rows = new List<PipelineRow>();
         for (var p = 0; p < partners; p++)

@@ -57,7 +57,7 @@ internal static class PartnerProductSums
             {
                 // The usual partner: the rows' sums as (none), the parts' per product, (none) less what has lines.
                 var (amount, weighted) = SumRows(ref amount0, ref basisPoints0, from, to, c.Count);
-                SumPartsAndEmit(output, parts, e, end, packing, p, c.Currency[from], to - from, amount, weighted);
+                SumParts(parts, e, end, packing, new PartnerSink(output, p, c.Currency[from], to - from, amount, weighted));
             }
             else
             {
@@ -66,6 +66,94 @@ internal static class PartnerProductSums
             }
 
             e = end;
+        }
+
+        return output;
+    }
+
+    /// <summary>
+    /// Product alone: the total per currency (<paramref name="plain"/>, narrow, one entry per currency) as (none), each
+    /// partner's parts added per product in registers (into its currency's sums; a partner in several currencies one
+    /// part at a time), and (none) less the deals with lines. Groups in product order, then currency.
+    /// </summary>
+    public static GroupBuffer ProductAlone(PipelineSnapshot snapshot, PackedCount packing, GroupBuffer[] plain)
+    {
+        var c = snapshot.Columns;
+        var parts = snapshot.Products;
+        var start = c.PartnerStart;
+        var currencies = Math.Max(1, snapshot.Dictionaries.Currencies.Length);
+        var sums = new long[currencies * PartnerFewKeySums.SumsPerCurrency];
+        var deals = new long[currencies];
+        var chunk = packing.ChunkRows;
+        var p = 0;
+        for (var e = 0; e < parts.Count;)
+        {
+            // The partner of the next part (few partners are skipped: a search only when they are many), and its parts.
+            var row = parts.Row[e];
+            p = start[p + 1] > row ? p : start[p + 2] > row ? p + 1 : ProductAggregator.UpperBound(start, row) - 1;
+            var end = PartsEnd(parts.Row, e, start[p + 1]);
+            if (c.OneCurrency[p])
+            {
+                var sink = new CurrencySink(sums, deals, c.Currency[row]);
+                for (int from = e, to; from < end; from = to)
+                {
+                    to = Math.Min(end, from + chunk);
+                    SumParts(parts, from, to, packing, sink);
+                }
+            }
+            else
+            {
+                AddPartsOneByOne(c, parts, e, end, sums, deals);
+            }
+
+            e = end;
+        }
+
+        // The total per currency, as (none).
+        var plainCount = new long[currencies];
+        var plainAmount = new long[currencies];
+        var plainWeighted = new long[currencies];
+        foreach (var buffer in plain)
+        {
+            for (var i = 0; i < buffer.Length; i++)
+            {
+                plainCount[buffer.Currency(i)] += buffer.Count(i);
+                plainAmount[buffer.Currency(i)] += (long)buffer.Amount(i);
+                plainWeighted[buffer.Currency(i)] += (long)buffer.Weighted(i);
+            }
+
+            buffer.Release();
+        }
+
+        const int Amounts = PartnerFewKeySums.MaxKeys;
+        const int Weighted = 2 * PartnerFewKeySums.MaxKeys;
+        var products = snapshot.Dictionaries.Products.Length;
+        var output = new GroupBuffer(products * currencies, wide: false);
+        for (var q = 0; q < products; q++)
+        {
+            for (var currency = 0; currency < currencies; currency++)
+            {
+                var at = currency * PartnerFewKeySums.SumsPerCurrency;
+                var (count, amount, weighted) = (sums[at + q], sums[at + Amounts + q], sums[at + Weighted + q]);
+                if (q == 0)
+                {
+                    // (none): the total less the deals with lines, which their parts (under any other product) add up to.
+                    count += plainCount[currency] - deals[currency];
+                    amount += plainAmount[currency];
+                    weighted += plainWeighted[currency];
+                    // (Parts of product 0 itself are in the lane already, beside the total that holds their deals.)
+                    for (var other = 0; other < PartnerFewKeySums.MaxKeys; other++)
+                    {
+                        amount -= sums[at + Amounts + other];
+                        weighted -= sums[at + Weighted + other];
+                    }
+                }
+
+                if (count != 0)
+                {
+                    output.AddNarrow(q, 0, currency, (int)count, amount, weighted);
+                }
+            }
         }
 
         return output;
@@ -127,12 +215,12 @@ internal static class PartnerProductSums
     }
 
     /// <summary>
-    /// Writes a partner's groups: the sums of its parts [<paramref name="from"/>, <paramref name="to"/>) (at most a chunk)
-    /// per product (lane q: product q; a deal counts once per product it has), and under (none) its
-    /// <paramref name="rowCount"/> rows' sums less its deals with lines.
+    /// Hands <paramref name="sink"/> the sums of parts [<paramref name="from"/>, <paramref name="to"/>) (at most a chunk)
+    /// per product (lane q: product q; a deal counts once per product it has) and how many deals they belong to.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void SumPartsAndEmit(GroupBuffer output, ProductParts parts, int from, int to, PackedCount packing, int partner, int currency, int rowCount, long rowsAmount, long rowsWeighted)
+    private static unsafe void SumParts<TSink>(ProductParts parts, int from, int to, PackedCount packing, TSink sink)
+        where TSink : struct, IPartSums
     {
         ref var row0 = ref MemoryMarshal.GetArrayDataReference(parts.Row);
         ref var product0 = ref MemoryMarshal.GetArrayDataReference(parts.Product);
@@ -199,13 +287,43 @@ internal static class PartnerProductSums
             (sums, dealCount) = PlusParts(sums, dealCount, parts, i, to);
         }
 
-        // (none): the rows less the deals with lines, which the parts add up to.
-        var laneZero = Vector512.CreateScalar(1L);
-        sums = new PartnerFewKeySums.KeySums(
-            sums.Counts + (laneZero * (rowCount - dealCount)),
-            sums.Amounts + (laneZero * (rowsAmount - Vector512.Sum(sums.Amounts))),
-            sums.Weighted + (laneZero * (rowsWeighted - Vector512.Sum(sums.Weighted))));
-        PartnerFewKeySums.Emit(output, sums, currency, partner, 0, partnerFirst: true);
+        sink.Take(sums, dealCount);
+    }
+
+    /// <summary>Receives the sums of a stretch of parts (a struct, so that the call is inlined).</summary>
+    private interface IPartSums
+    {
+        void Take(PartnerFewKeySums.KeySums sums, long deals);
+    }
+
+    /// <summary>Writes a partner's groups: its parts' sums per product, and under (none) its rows' sums less its deals with lines.</summary>
+    private readonly struct PartnerSink(GroupBuffer output, int partner, int currency, int rowCount, long rowsAmount, long rowsWeighted) : IPartSums
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Take(PartnerFewKeySums.KeySums sums, long deals)
+        {
+            // (none): the rows less the deals with lines, which the parts add up to.
+            var laneZero = Vector512.CreateScalar(1L);
+            var groups = new PartnerFewKeySums.KeySums(
+                sums.Counts + (laneZero * (rowCount - deals)),
+                sums.Amounts + (laneZero * (rowsAmount - Vector512.Sum(sums.Amounts))),
+                sums.Weighted + (laneZero * (rowsWeighted - Vector512.Sum(sums.Weighted))));
+            PartnerFewKeySums.Emit(output, groups, currency, partner, 0, partnerFirst: true);
+        }
+    }
+
+    /// <summary>Adds a stretch's sums to one currency's (counts, amounts, weighted sums per product) and its deals to that currency's.</summary>
+    private readonly struct CurrencySink(long[] sums, long[] deals, int currency) : IPartSums
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Take(PartnerFewKeySums.KeySums sums1, long dealCount)
+        {
+            ref var at = ref sums[currency * PartnerFewKeySums.SumsPerCurrency];
+            (Vector512.LoadUnsafe(ref at) + sums1.Counts).StoreUnsafe(ref at);
+            (Vector512.LoadUnsafe(ref at, PartnerFewKeySums.MaxKeys) + sums1.Amounts).StoreUnsafe(ref at, PartnerFewKeySums.MaxKeys);
+            (Vector512.LoadUnsafe(ref at, 2 * PartnerFewKeySums.MaxKeys) + sums1.Weighted).StoreUnsafe(ref at, 2 * PartnerFewKeySums.MaxKeys);
+            deals[currency] += dealCount;
+        }
     }
 
     /// <summary>The sums with parts [<paramref name="from"/>, <paramref name="to"/>) added one by one (the parts' last few, too near their end for a whole vector).</summary>
@@ -247,6 +365,17 @@ internal static class PartnerProductSums
             touched[currency >> 6] |= 1UL << currency;
         }
 
+        AddPartsOneByOne(c, parts, from, to, sums, null);
+    }
+
+    /// <summary>
+    /// Adds parts [<paramref name="from"/>, <paramref name="to"/>) one by one into their deal's currency's sums: under
+    /// their products, and out of (none) (or, with <paramref name="deals"/>, the deals counted there instead).
+    /// </summary>
+    private static void AddPartsOneByOne(PipelineColumns c, ProductParts parts, int from, int to, long[] sums, long[]? deals)
+    {
+        const int Amounts = PartnerFewKeySums.MaxKeys;
+        const int Weighted = 2 * PartnerFewKeySums.MaxKeys;
         for (var e = from; e < to; e++)
         {
             var row = parts.Row[e];
@@ -257,9 +386,17 @@ internal static class PartnerProductSums
             var weighted = amount * parts.BasisPoints[e];
 
             // Out of (none), into its product.
-            sums[at] -= newDeal ? 1 : 0;
-            sums[at + Amounts] -= amount;
-            sums[at + Weighted] -= weighted;
+            if (deals is null)
+            {
+                sums[at] -= newDeal ? 1 : 0;
+                sums[at + Amounts] -= amount;
+                sums[at + Weighted] -= weighted;
+            }
+            else
+            {
+                deals[c.Currency[row]] += newDeal ? 1 : 0;
+            }
+
             sums[at + q] += newDeal || parts.Product[e - 1] != q ? 1 : 0;
             sums[at + Amounts + q] += amount;
             sums[at + Weighted + q] += weighted;

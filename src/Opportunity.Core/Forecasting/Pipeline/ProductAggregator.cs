@@ -26,11 +26,17 @@ internal static class ProductAggregator
     {
         var productFirst = grouping.First == PipelineDimension.Product;
         var other = productFirst ? grouping.Second : grouping.First;
-        if (other == PipelineDimension.Partner && !productFirst && snapshot.Products.Count > 0)
+        if ((other is null || (other == PipelineDimension.Partner && !productFirst)) && snapshot.Products.Count > 0)
         {
             var narrow = snapshot.Count <= PipelineAggregator.SafeRows(snapshot.MaxAmount);
             var packed = new PackedCount(snapshot.MaxAmount, (int)PipelineAggregator.SafeRows(snapshot.MaxAmount));
-            if (PartnerProductSums.Fits(snapshot, packed, narrow))
+            if (other is null && PartnerProductSums.Fits(snapshot, packed, narrow))
+            {
+                // Few products: the total, and each partner's parts summed in registers.
+                return [PartnerProductSums.ProductAlone(snapshot, packed, PipelineAggregator.Aggregate(snapshot, PipelineGrouping.Total, maxWorkers))];
+            }
+
+            if (other is not null && PartnerProductSums.Fits(snapshot, packed, narrow))
             {
                 // Few products: each partner's rows and parts in one pass, in registers.
                 var bounds = PipelineAggregator.PartnerBounds(snapshot.Columns, PipelineAggregator.Workers(snapshot.Count, maxWorkers));
@@ -119,7 +125,7 @@ internal static class ProductAggregator
     }
 
     /// <summary>The first index whose start is above <paramref name="row"/>.</summary>
-    private static int UpperBound(int[] start, int row)
+    internal static int UpperBound(int[] start, int row)
     {
         var i = Array.BinarySearch(start, row + 1);
         i = i >= 0 ? i : ~i;
