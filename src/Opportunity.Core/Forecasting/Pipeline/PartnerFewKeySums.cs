@@ -135,24 +135,7 @@ internal sealed class PartnerFewKeySums(int currencies, PackedCount packing)
             var packed = amount + unit;
             left -= eight;
 
-            // One compare per value and two adds under its mask (written per sum: a compare used by two selects
-            // would be widened into a vector and blended, three operations more).
-            a0 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(0L)), a0 + packed, a0);
-            w0 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(0L)), w0 + weighted, w0);
-            a1 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(1L)), a1 + packed, a1);
-            w1 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(1L)), w1 + weighted, w1);
-            a2 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(2L)), a2 + packed, a2);
-            w2 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(2L)), w2 + weighted, w2);
-            a3 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(3L)), a3 + packed, a3);
-            w3 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(3L)), w3 + weighted, w3);
-            a4 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(4L)), a4 + packed, a4);
-            w4 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(4L)), w4 + weighted, w4);
-            a5 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(5L)), a5 + packed, a5);
-            w5 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(5L)), w5 + weighted, w5);
-            a6 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(6L)), a6 + packed, a6);
-            w6 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(6L)), w6 + weighted, w6);
-            a7 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(7L)), a7 + packed, a7);
-            w7 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(7L)), w7 + weighted, w7);
+            AddToValues(k, packed, weighted, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, ref w0, ref w1, ref w2, ref w3, ref w4, ref w5, ref w6, ref w7);
             i += 8;
         }
 
@@ -160,6 +143,36 @@ internal sealed class PartnerFewKeySums(int currencies, PackedCount packing)
         var cells = SumLanes(a0, a1, a2, a3, a4, a5, a6, a7);
         var sums = new KeySums(Vector512.ShiftRightLogical(cells, packing.SumBits), cells & Vector512.Create(packing.Unit - 1), SumLanes(w0, w1, w2, w3, w4, w5, w6, w7));
         return i >= to ? sums : sums.PlusRows(c, key, i, to);
+    }
+
+    /// <summary>
+    /// Adds eight rows' <paramref name="packed"/> and <paramref name="weighted"/> lanes to the sums of the value in their
+    /// <paramref name="k"/> lane (0–7; any other value adds nothing): one compare per value and two adds under its mask.
+    /// Written as one select per sum: a compare used by two selects would be widened into a vector and blended, three
+    /// operations more. Inlined, the sums stay in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddToValues(
+        Vector512<long> k, Vector512<long> packed, Vector512<long> weighted,
+        ref Vector512<long> a0, ref Vector512<long> a1, ref Vector512<long> a2, ref Vector512<long> a3, ref Vector512<long> a4, ref Vector512<long> a5, ref Vector512<long> a6, ref Vector512<long> a7,
+        ref Vector512<long> w0, ref Vector512<long> w1, ref Vector512<long> w2, ref Vector512<long> w3, ref Vector512<long> w4, ref Vector512<long> w5, ref Vector512<long> w6, ref Vector512<long> w7)
+    {
+        a0 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(0L)), a0 + packed, a0);
+        w0 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(0L)), w0 + weighted, w0);
+        a1 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(1L)), a1 + packed, a1);
+        w1 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(1L)), w1 + weighted, w1);
+        a2 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(2L)), a2 + packed, a2);
+        w2 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(2L)), w2 + weighted, w2);
+        a3 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(3L)), a3 + packed, a3);
+        w3 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(3L)), w3 + weighted, w3);
+        a4 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(4L)), a4 + packed, a4);
+        w4 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(4L)), w4 + weighted, w4);
+        a5 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(5L)), a5 + packed, a5);
+        w5 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(5L)), w5 + weighted, w5);
+        a6 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(6L)), a6 + packed, a6);
+        w6 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(6L)), w6 + weighted, w6);
+        a7 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(7L)), a7 + packed, a7);
+        w7 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(7L)), w7 + weighted, w7);
     }
 
     /// <summary>Sums each vector's lanes: lane q of the result is the sum of <c>v</c>q's eight lanes (a transpose by halves).</summary>

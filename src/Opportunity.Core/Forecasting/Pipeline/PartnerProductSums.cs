@@ -259,23 +259,7 @@ internal static class PartnerProductSums
             deals += one & newDeal;
             left -= eight;
 
-            // One select per sum, so that each compare stays a mask (see PartnerFewKeySums).
-            a0 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(0L)), a0 + packed, a0);
-            w0 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(0L)), w0 + weighted, w0);
-            a1 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(1L)), a1 + packed, a1);
-            w1 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(1L)), w1 + weighted, w1);
-            a2 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(2L)), a2 + packed, a2);
-            w2 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(2L)), w2 + weighted, w2);
-            a3 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(3L)), a3 + packed, a3);
-            w3 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(3L)), w3 + weighted, w3);
-            a4 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(4L)), a4 + packed, a4);
-            w4 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(4L)), w4 + weighted, w4);
-            a5 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(5L)), a5 + packed, a5);
-            w5 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(5L)), w5 + weighted, w5);
-            a6 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(6L)), a6 + packed, a6);
-            w6 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(6L)), w6 + weighted, w6);
-            a7 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(7L)), a7 + packed, a7);
-            w7 = Vector512.ConditionalSelect(Vector512.Equals(k, Vector512.Create(7L)), w7 + weighted, w7);
+            PartnerFewKeySums.AddToValues(k, packed, weighted, ref a0, ref a1, ref a2, ref a3, ref a4, ref a5, ref a6, ref a7, ref w0, ref w1, ref w2, ref w3, ref w4, ref w5, ref w6, ref w7);
             i += 8;
         }
 
