@@ -93,11 +93,7 @@ internal sealed class PartnerFewKeySums(int currencies, PackedCount packing)
             for (int from = runs[r], to; from < runs[next]; from = to)
             {
                 to = Math.Min(runs[next], from + chunk);
-                var part = Sum(c, key, from, to, packing);
-                ref var sums0 = ref sums[at];
-                (Vector512.LoadUnsafe(ref sums0) + part.Counts).StoreUnsafe(ref sums0);
-                (Vector512.LoadUnsafe(ref sums0, MaxKeys) + part.Amounts).StoreUnsafe(ref sums0, MaxKeys);
-                (Vector512.LoadUnsafe(ref sums0, 2 * MaxKeys) + part.Weighted).StoreUnsafe(ref sums0, 2 * MaxKeys);
+                Sum(c, key, from, to, packing).AddTo(sums.AsSpan(at, SumsPerCurrency));
             }
 
             r = next;
@@ -255,10 +251,8 @@ internal sealed class PartnerFewKeySums(int currencies, PackedCount packing)
         public KeySums PlusRows<TKey>(PipelineColumns c, TKey key, int from, int to)
             where TKey : struct, IRowKey
         {
-            Span<long> lanes = stackalloc long[3 * MaxKeys];
-            Counts.CopyTo(lanes);
-            Amounts.CopyTo(lanes[MaxKeys..]);
-            Weighted.CopyTo(lanes[(2 * MaxKeys)..]);
+            Span<long> lanes = stackalloc long[SumsPerCurrency];
+            CopyTo(lanes);
             for (var i = from; i < to; i++)
             {
                 var q = key.Code(i);
@@ -267,7 +261,29 @@ internal sealed class PartnerFewKeySums(int currencies, PackedCount packing)
                 lanes[(2 * MaxKeys) + q] += c.Amount[i] * c.BasisPoints[i];
             }
 
-            return new KeySums(Vector512.Create<long>(lanes), Vector512.Create<long>(lanes[MaxKeys..]), Vector512.Create<long>(lanes[(2 * MaxKeys)..]));
+            return From(lanes);
         }
+
+        /// <summary>The sums laid out as in <see cref="EmitInIndexOrder"/>'s per-currency sums: counts, amounts, weighted sums.</summary>
+        public void CopyTo(Span<long> lanes)
+        {
+            Counts.CopyTo(lanes);
+            Amounts.CopyTo(lanes[MaxKeys..]);
+            Weighted.CopyTo(lanes[(2 * MaxKeys)..]);
+        }
+
+        /// <summary>Adds these sums to sums laid out as <see cref="CopyTo"/> writes them.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void AddTo(Span<long> lanes)
+        {
+            ref var at = ref MemoryMarshal.GetReference(lanes[..SumsPerCurrency]);
+            (Vector512.LoadUnsafe(ref at) + Counts).StoreUnsafe(ref at);
+            (Vector512.LoadUnsafe(ref at, MaxKeys) + Amounts).StoreUnsafe(ref at, MaxKeys);
+            (Vector512.LoadUnsafe(ref at, 2 * MaxKeys) + Weighted).StoreUnsafe(ref at, 2 * MaxKeys);
+        }
+
+        /// <summary>Sums laid out as <see cref="CopyTo"/> writes them.</summary>
+        public static KeySums From(ReadOnlySpan<long> lanes) =>
+            new(Vector512.Create(lanes), Vector512.Create(lanes[MaxKeys..]), Vector512.Create(lanes[(2 * MaxKeys)..]));
     }
 }

@@ -27,9 +27,19 @@ internal static class PartnerProductSums
     public static bool Fits(PipelineSnapshot snapshot, PackedCount packing, bool narrow) =>
         narrow && snapshot.Dictionaries.Products.Length <= PartnerFewKeySums.MaxKeys && packing.ChunkRows >= 64 && PartnerFewKeySums.IsSupported;
 
+    /// <summary>Partner × product: the partners split among the workers as for the other partner groupings, a buffer each.</summary>
+    public static GroupBuffer[] ByPartner(PipelineSnapshot snapshot, PackedCount packing, int maxWorkers)
+    {
+        var bounds = PipelineAggregator.PartnerBounds(snapshot.Columns, PipelineAggregator.Workers(snapshot.Count, maxWorkers));
+        var result = new GroupBuffer[bounds.Length - 1];
+        Parallel.For(0, result.Length, new ParallelOptions { MaxDegreeOfParallelism = result.Length }, w =>
+            result[w] = Partners(snapshot, packing, bounds[w], bounds[w + 1]));
+        return result;
+    }
+
     /// <summary>The groups of partners [<paramref name="fromPartner"/>, <paramref name="toPartner"/>), partner first, products in code order, then currencies.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static GroupBuffer Partners(PipelineSnapshot snapshot, PackedCount packing, int fromPartner, int toPartner)
+    private static GroupBuffer Partners(PipelineSnapshot snapshot, PackedCount packing, int fromPartner, int toPartner)
     {
         var c = snapshot.Columns;
         var parts = snapshot.Products;
@@ -46,12 +56,12 @@ internal static class PartnerProductSums
         {
             var from = start[p];
             var to = start[p + 1];
-            var end = PartsEnd(parts.Row, e, to);
-
             if (from == to)
             {
                 continue;
             }
+
+            var end = PartsEnd(parts.Row, e, to);
 
             if (c.OneCurrency[p] && end - e <= chunk)
             {
@@ -300,12 +310,9 @@ internal static class PartnerProductSums
     private readonly struct CurrencySink(long[] sums, long[] deals, int currency) : IPartSums
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Take(PartnerFewKeySums.KeySums sums1, long dealCount)
+        public void Take(PartnerFewKeySums.KeySums stretch, long dealCount)
         {
-            ref var at = ref sums[currency * PartnerFewKeySums.SumsPerCurrency];
-            (Vector512.LoadUnsafe(ref at) + sums1.Counts).StoreUnsafe(ref at);
-            (Vector512.LoadUnsafe(ref at, PartnerFewKeySums.MaxKeys) + sums1.Amounts).StoreUnsafe(ref at, PartnerFewKeySums.MaxKeys);
-            (Vector512.LoadUnsafe(ref at, 2 * PartnerFewKeySums.MaxKeys) + sums1.Weighted).StoreUnsafe(ref at, 2 * PartnerFewKeySums.MaxKeys);
+            stretch.AddTo(sums.AsSpan(currency * PartnerFewKeySums.SumsPerCurrency));
             deals[currency] += dealCount;
         }
     }
@@ -313,10 +320,8 @@ internal static class PartnerProductSums
     /// <summary>The sums with parts [<paramref name="from"/>, <paramref name="to"/>) added one by one (the parts' last few, too near their end for a whole vector).</summary>
     private static (PartnerFewKeySums.KeySums Sums, long Deals) PlusParts(PartnerFewKeySums.KeySums sums, long deals, ProductParts parts, int from, int to)
     {
-        Span<long> lanes = stackalloc long[3 * PartnerFewKeySums.MaxKeys];
-        sums.Counts.CopyTo(lanes);
-        sums.Amounts.CopyTo(lanes[PartnerFewKeySums.MaxKeys..]);
-        sums.Weighted.CopyTo(lanes[(2 * PartnerFewKeySums.MaxKeys)..]);
+        Span<long> lanes = stackalloc long[PartnerFewKeySums.SumsPerCurrency];
+        sums.CopyTo(lanes);
         for (var i = from; i < to; i++)
         {
             var newDeal = i == 0 || parts.Row[i - 1] != parts.Row[i];
@@ -327,7 +332,7 @@ internal static class PartnerProductSums
             deals += newDeal ? 1 : 0;
         }
 
-        return (new PartnerFewKeySums.KeySums(Vector512.Create<long>(lanes), Vector512.Create<long>(lanes[PartnerFewKeySums.MaxKeys..]), Vector512.Create<long>(lanes[(2 * PartnerFewKeySums.MaxKeys)..])), deals);
+        return (PartnerFewKeySums.KeySums.From(lanes), deals);
     }
 
     /// <summary>A partner in several currencies or with many parts: its rows and parts one currency run and one part at a time.</summary>

@@ -16,8 +16,8 @@ namespace Opportunity.Forecasting;
 /// <c>(none)</c> group (count, amount, weighted) and its parts are added under their products.
 /// The corrections are integer sums (<see cref="LineSums"/>: 64-bit, folded into 128 bits within the
 /// safe-rows bound), so the result equals a pass over every row; they come in the grouping's order
-/// and are merged straight into the output (<see cref="ProductMerger"/>). Partner × product with at most eight products
-/// (and AVX-512) takes one pass per partner instead (<see cref="PartnerProductSums"/>).
+/// and are merged straight into the output (<see cref="ProductMerger"/>). Partner × product and product alone, with at
+/// most eight products (and AVX-512), sum each partner's parts in registers instead (<see cref="PartnerProductSums"/>).
 /// </para>
 /// </summary>
 internal static class ProductAggregator
@@ -26,31 +26,19 @@ internal static class ProductAggregator
     {
         var productFirst = grouping.First == PipelineDimension.Product;
         var other = productFirst ? grouping.Second : grouping.First;
-        if ((other is null || (other == PipelineDimension.Partner && !productFirst)) && snapshot.Products.Count > 0)
-        {
-            var narrow = snapshot.Count <= PipelineAggregator.SafeRows(snapshot.MaxAmount);
-            var packed = new PackedCount(snapshot.MaxAmount, (int)PipelineAggregator.SafeRows(snapshot.MaxAmount));
-            if (other is null && PartnerProductSums.Fits(snapshot, packed, narrow))
-            {
-                // Few products: the total, and each partner's parts summed in registers.
-                return [PartnerProductSums.ProductAlone(snapshot, packed, PipelineAggregator.Aggregate(snapshot, PipelineGrouping.Total, maxWorkers))];
-            }
-
-            if (other is not null && PartnerProductSums.Fits(snapshot, packed, narrow))
-            {
-                // Few products: each partner's rows and parts in one pass, in registers.
-                var bounds = PipelineAggregator.PartnerBounds(snapshot.Columns, PipelineAggregator.Workers(snapshot.Count, maxWorkers));
-                var result = new GroupBuffer[bounds.Length - 1];
-                Parallel.For(0, result.Length, new ParallelOptions { MaxDegreeOfParallelism = result.Length }, w =>
-                    result[w] = PartnerProductSums.Partners(snapshot, packed, bounds[w], bounds[w + 1]));
-                return result;
-            }
-        }
-
-        var plain = PipelineAggregator.Aggregate(snapshot, other is { } o ? PipelineGrouping.By(o) : PipelineGrouping.Total, maxWorkers);
         var safe = (int)PipelineAggregator.SafeRows(snapshot.MaxAmount);
         var packing = new PackedCount(snapshot.MaxAmount, safe);
         var parts = snapshot.Products;
+        if (parts.Count > 0 && (other is null || (other == PipelineDimension.Partner && !productFirst))
+            && PartnerProductSums.Fits(snapshot, packing, narrow: snapshot.Count <= safe))
+        {
+            // Few products: each partner's parts summed in registers (with its rows, by partner; beside the total, alone).
+            return other is null
+                ? [PartnerProductSums.ProductAlone(snapshot, packing, PipelineAggregator.Aggregate(snapshot, PipelineGrouping.Total, maxWorkers))]
+                : PartnerProductSums.ByPartner(snapshot, packing, maxWorkers);
+        }
+
+        var plain = PipelineAggregator.Aggregate(snapshot, other is { } o ? PipelineGrouping.By(o) : PipelineGrouping.Total, maxWorkers);
         var products = snapshot.Dictionaries.Products.Length;
         var merger = new ProductMerger(plain, productFirst, wide: snapshot.Count > safe, parts.Count, products);
         var currencies = Math.Max(1, snapshot.Dictionaries.Currencies.Length);
