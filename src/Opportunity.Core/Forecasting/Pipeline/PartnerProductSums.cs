@@ -392,8 +392,8 @@ internal static class PartnerProductSums
         }
     }
 
-    /// <summary>The first part whose row is <paramref name="row"/> or later.</summary>
-    private static int LowerBound(int[] rows, int row)
+    /// <summary>The first entry of ascending <paramref name="rows"/> (repeats allowed: a deal's parts share its row) that is <paramref name="row"/> or later.</summary>
+    internal static int LowerBound(int[] rows, int row)
     {
         var i = Array.BinarySearch(rows, row);
         if (i < 0)
