@@ -20,6 +20,7 @@ internal static class FlatAggregator
     private const int PrefetchRows = 256;
 
     private const int EntryLongs = 2;
+    private const int EntryShift = 1;
     private const int MaxTableSize = 1 << 18;
 
     /// <summary>
@@ -202,6 +203,10 @@ internal static class FlatAggregator
         var currency = c.Currency;
         var mask = (1 << shift) - 1;
         var lanes = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) & Vector256.Create(mask);
+
+        // (key · replicas + lane mod replicas) · entry size, as one shift and one or: replicas and the entry size are powers of two.
+        var entryShift = Vector128.CreateScalar(shift + EntryShift);
+        var laneOffsets = lanes << EntryShift;
         var secondCount = Vector256.Create(secondCardinality);
         var currencyCount = Vector256.Create(currencies);
         Span<int> offsets = stackalloc int[8];
@@ -213,8 +218,15 @@ internal static class FlatAggregator
             Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref basisPoints0, i + PrefetchRows)));
 
             var k = (((first.Codes8(i) * secondCount) + second.Codes8(i)) * currencyCount) + ByteKey.Widen8(currency, i);
-            var oneKey = Vector256.EqualsAll(k, Vector256.Create(k.ToScalar()));
-            PackedScatter.AddEight(ref Unsafe.Add(ref amount0, i), ref Unsafe.Add(ref basisPoints0, i), ref table0, ((k << shift) | lanes) * EntryLongs, oneKey, ref offsets0, unit);
+            var entries = Avx2.ShiftLeftLogical(k, entryShift) | laneOffsets;
+            if (PackedScatter.AllOneKey(k))
+            {
+                PackedScatter.AddEightOfOneKey(ref Unsafe.Add(ref amount0, i), ref Unsafe.Add(ref basisPoints0, i), ref table0, entries.ToScalar(), unit);
+            }
+            else
+            {
+                PackedScatter.AddEight(ref Unsafe.Add(ref amount0, i), ref Unsafe.Add(ref basisPoints0, i), ref table0, entries, ref offsets0, unit);
+            }
         }
 
         for (; i < to; i++)

@@ -64,24 +64,23 @@ internal static class PackedScatter
 
     /// <summary>
     /// Eight rows at the entries <paramref name="codes"/> gives (an offset in longs per lane, written to
-    /// <paramref name="scratch"/> to be read back one by one): one update at the first lane's entry when
-    /// <paramref name="oneKey"/> (the eight share a key), otherwise a vector add per row.
+    /// <paramref name="scratch"/> to be read back one by one): a vector add per row. Eight rows of one entry go to
+    /// <see cref="AddEightOfOneKey"/> instead; the caller tests that itself (<see cref="AllOneKey"/>), because a test
+    /// passed in as a flag was kept in memory and read back per block.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddEight(ref long amount0, ref ushort basisPoints0, ref long table0, Vector256<int> codes, bool oneKey, ref int scratch, long unit)
+    public static void AddEight(ref long amount0, ref ushort basisPoints0, ref long table0, Vector256<int> codes, ref int scratch, long unit)
     {
-        if (oneKey)
-        {
-            AddEightOfOneKey(ref amount0, ref basisPoints0, ref table0, codes.ToScalar(), unit);
-            return;
-        }
-
         codes.StoreUnsafe(ref scratch);
         var units = Vector256.Create(unit);
         var bp = Vector128.LoadUnsafe(ref basisPoints0);
         AddFour(ref table0, ref scratch, Vector256.LoadUnsafe(ref amount0), Avx2.ConvertToVector256Int64(bp), units);
         AddFour(ref table0, ref Unsafe.Add(ref scratch, 4), Vector256.LoadUnsafe(ref amount0, 4), Avx2.ConvertToVector256Int64(Vector128.Shuffle(bp.AsUInt64(), Vector128.Create(1UL, 0UL)).AsUInt16()), units);
     }
+
+    /// <summary>Whether the eight lanes hold one value (lane 0's, broadcast by a permute, compared with a mask).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool AllOneKey(Vector256<int> keys) => Vector256.EqualsAll(keys, Vector256.Shuffle(keys, Vector256<int>.Zero));
 
     /// <summary>Eight rows of one entry (a run of the clustered rows): summed in vectors, one update.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

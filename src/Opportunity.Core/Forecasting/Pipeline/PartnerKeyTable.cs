@@ -153,8 +153,14 @@ internal sealed class PartnerKeyTable
                 var (low, high) = Vector256.Widen(index.AsUInt32());
                 touched |= Avx2.ShiftLeftLogicalVariable(ones, low) | Avx2.ShiftLeftLogicalVariable(ones, high);
                 var codes = Vector256.ConditionalSelect(real, ((k << shift) | lanes) << 1, trash);
-                var oneKey = Vector256.EqualsAll(index, Vector256.Create(index.ToScalar()));
-                PackedScatter.AddEight(ref Unsafe.Add(ref amount0, i), ref Unsafe.Add(ref basisPoints0, i), ref table0, codes, oneKey, ref scratch0, unit);
+                if (PackedScatter.AllOneKey(index))
+                {
+                    PackedScatter.AddEightOfOneKey(ref Unsafe.Add(ref amount0, i), ref Unsafe.Add(ref basisPoints0, i), ref table0, codes.ToScalar(), unit);
+                }
+                else
+                {
+                    PackedScatter.AddEight(ref Unsafe.Add(ref amount0, i), ref Unsafe.Add(ref basisPoints0, i), ref table0, codes, ref scratch0, unit);
+                }
             }
 
             var half = touched.GetLower() | touched.GetUpper();
