@@ -19,8 +19,8 @@ internal static class FlatAggregator
     // keep the hardware's prefetch from running far enough ahead: 5 % less CPU for the pairs, 256 to 1,024 rows alike).
     private const int PrefetchRows = 256;
 
-    private const int EntryLongs = 2;
     private const int EntryShift = 1;
+    private const int EntryLongs = 1 << EntryShift;
     private const int MaxTableSize = 1 << 18;
 
     /// <summary>
@@ -207,6 +207,7 @@ internal static class FlatAggregator
         // (key · replicas + lane mod replicas) · entry size, as one shift and one or: replicas and the entry size are powers of two.
         var entryShift = Vector128.CreateScalar(shift + EntryShift);
         var laneOffsets = lanes << EntryShift;
+        var units = Vector256.Create(unit);
         var secondCount = Vector256.Create(secondCardinality);
         var currencyCount = Vector256.Create(currencies);
         Span<int> offsets = stackalloc int[8];
@@ -225,7 +226,7 @@ internal static class FlatAggregator
             }
             else
             {
-                PackedScatter.AddEight(ref Unsafe.Add(ref amount0, i), ref Unsafe.Add(ref basisPoints0, i), ref table0, entries, ref offsets0, unit);
+                PackedScatter.AddEight(ref Unsafe.Add(ref amount0, i), ref Unsafe.Add(ref basisPoints0, i), ref table0, entries, ref offsets0, units);
             }
         }
 

@@ -66,13 +66,13 @@ internal static class PackedScatter
     /// Eight rows at the entries <paramref name="codes"/> gives (an offset in longs per lane, written to
     /// <paramref name="scratch"/> to be read back one by one): a vector add per row. Eight rows of one entry go to
     /// <see cref="AddEightOfOneKey"/> instead; the caller tests that itself (<see cref="AllOneKey"/>), because a test
-    /// passed in as a flag was kept in memory and read back per block.
+    /// passed in as a flag was kept in memory and read back per block. <paramref name="units"/> is the packed count's
+    /// unit in every lane, made once by the caller (made here, it was made again per block).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddEight(ref long amount0, ref ushort basisPoints0, ref long table0, Vector256<int> codes, ref int scratch, long unit)
+    public static void AddEight(ref long amount0, ref ushort basisPoints0, ref long table0, Vector256<int> codes, ref int scratch, Vector256<long> units)
     {
         codes.StoreUnsafe(ref scratch);
-        var units = Vector256.Create(unit);
         var bp = Vector128.LoadUnsafe(ref basisPoints0);
         AddFour(ref table0, ref scratch, Vector256.LoadUnsafe(ref amount0), Avx2.ConvertToVector256Int64(bp), units);
         AddFour(ref table0, ref Unsafe.Add(ref scratch, 4), Vector256.LoadUnsafe(ref amount0, 4), Avx2.ConvertToVector256Int64(Vector128.Shuffle(bp.AsUInt64(), Vector128.Create(1UL, 0UL)).AsUInt16()), units);
@@ -106,10 +106,11 @@ internal static class PackedScatter
         var w = amounts * basisPoints;
         var even = Avx2.UnpackLow(a, w);
         var odd = Avx2.UnpackHigh(a, w);
-        Entry(ref table0, codes) += even.GetLower();
-        Entry(ref table0, Unsafe.Add(ref codes, 1)) += odd.GetLower();
+        // The upper halves first: taking a lower half last needs no copy of the register it lives in.
         Entry(ref table0, Unsafe.Add(ref codes, 2)) += even.GetUpper();
         Entry(ref table0, Unsafe.Add(ref codes, 3)) += odd.GetUpper();
+        Entry(ref table0, codes) += even.GetLower();
+        Entry(ref table0, Unsafe.Add(ref codes, 1)) += odd.GetLower();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

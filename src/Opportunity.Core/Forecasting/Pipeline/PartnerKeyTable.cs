@@ -140,6 +140,7 @@ internal sealed class PartnerKeyTable
             var trash = Vector256.Create(_trash);
             var outside = Vector256.Create(64);
             var ones = Vector256.Create(1UL);
+            var units = Vector256.Create(unit);
             var touched = Vector256<ulong>.Zero;
             Span<int> scratch = stackalloc int[8];
             ref var scratch0 = ref MemoryMarshal.GetReference(scratch);
@@ -159,7 +160,7 @@ internal sealed class PartnerKeyTable
                 }
                 else
                 {
-                    PackedScatter.AddEight(ref Unsafe.Add(ref amount0, i), ref Unsafe.Add(ref basisPoints0, i), ref table0, codes, ref scratch0, unit);
+                    PackedScatter.AddEight(ref Unsafe.Add(ref amount0, i), ref Unsafe.Add(ref basisPoints0, i), ref table0, codes, ref scratch0, units);
                 }
             }
 
