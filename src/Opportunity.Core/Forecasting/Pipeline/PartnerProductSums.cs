@@ -296,12 +296,11 @@ internal static class PartnerProductSums
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Take(PartnerFewKeySums.KeySums sums, long deals)
         {
-            // (none): the rows less the deals with lines, which the parts add up to.
-            var laneZero = Vector512.CreateScalar(1L);
+            // (none): the rows less the deals with lines, which the parts add up to (added to lane 0 alone).
             var groups = new PartnerFewKeySums.KeySums(
-                sums.Counts + (laneZero * (rowCount - deals)),
-                sums.Amounts + (laneZero * (rowsAmount - Vector512.Sum(sums.Amounts))),
-                sums.Weighted + (laneZero * (rowsWeighted - Vector512.Sum(sums.Weighted))));
+                sums.Counts + Vector512.CreateScalar(rowCount - deals),
+                sums.Amounts + Vector512.CreateScalar(rowsAmount - Vector512.Sum(sums.Amounts)),
+                sums.Weighted + Vector512.CreateScalar(rowsWeighted - Vector512.Sum(sums.Weighted)));
             PartnerFewKeySums.Emit(output, groups, currency, partner, 0, partnerFirst: true);
         }
     }
