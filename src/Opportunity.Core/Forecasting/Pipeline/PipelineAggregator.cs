@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -461,6 +462,7 @@ internal static class PipelineAggregator
                 cell = Vector256<long>.Zero;
 
                 // A touched cell always counts a row: a run's first row stays in its run's cell, moved rows add to theirs.
+                Debug.Assert(sums[2] > 0, "A touched (category, currency) cell counts no row: the overrides moved a run's first row.");
                 Unsafe.Add(ref partner0, at) = p;
                 Unsafe.Add(ref key0, at) = (k / currencies) + info.Offset;
                 Unsafe.Add(ref code0, at) = (byte)(k % currencies);
